@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Installs the tools the Forge runs beyond npm packages into <workspace>/.tools:
+#   uv (pinned, from PyPI, in a private venv), the podman quadlet generator
+#   (from Debian trixie, extracted without installing podman), and checks that
+#   systemd-analyze and buildah are present (installed via apt when root).
+# Idempotent: steps whose tool already has the wanted version are skipped.
+set -euo pipefail
+
+UV_VERSION=0.13.9
+QUADLET_SERIES=5.4.           # trixie's podman; the notes' facts are verified on 5.4.2
+QUADLET_SUITE=trixie
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOOLS=$ROOT/.tools
+BIN=$TOOLS/bin
+export DEBIAN_FRONTEND=noninteractive
+
+say() { printf 'setup-tools: %s\n' "$*"; }
+die() { printf 'setup-tools: error: %s\n' "$*" >&2; exit 1; }
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+mkdir -p "$BIN"
+
+# ---------------------------------------------------------------- uv
+install_uv() {
+  local have=""
+  [ -x "$BIN/uv" ] && have=$("$BIN/uv" --version 2>/dev/null | awk '{print $2}') || true
+  if [ "$have" = "$UV_VERSION" ]; then
+    say "uv $UV_VERSION already installed"
+    return
+  fi
+  local py=${PYTHON:-python3}
+  command -v "$py" >/dev/null || die "python3 not found (apt-get install python3 python3-venv)"
+  if [ ! -x "$TOOLS/venv/bin/pip" ]; then
+    say "creating venv $TOOLS/venv"
+    rm -rf "$TOOLS/venv"
+    if ! "$py" -m venv "$TOOLS/venv" >/dev/null 2>&1; then
+      # Debian splits venv/ensurepip into python3-venv.
+      is_root || die "python3 -m venv failed; install python3-venv (apt-get install python3-venv)"
+      say "installing python3-venv"
+      apt_install python3-venv
+      rm -rf "$TOOLS/venv"
+      "$py" -m venv "$TOOLS/venv"
+    fi
+  fi
+  say "installing uv==$UV_VERSION from PyPI"
+  "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check "uv==$UV_VERSION"
+  ln -sfn ../venv/bin/uv "$BIN/uv"
+  have=$("$BIN/uv" --version | awk '{print $2}')
+  [ "$have" = "$UV_VERSION" ] || die "uv reports $have, expected $UV_VERSION"
+  say "uv $have installed"
+}
+
+# ---------------------------------------------------------------- apt helpers
+SYSTEM_APT_UPDATED=""
+apt_install() {
+  # A fresh image may have no package lists; refresh them once, only if needed.
+  if ! apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1; then
+    if [ -z "$SYSTEM_APT_UPDATED" ]; then
+      say "apt-get update (system lists are missing or stale)"
+      apt-get update -qq >/dev/null
+      SYSTEM_APT_UPDATED=1
+    fi
+    apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  fi
+}
+
+# Prints the URI of the machine's main Debian archive (not security, not a
+# third-party repo), from one-line and deb822 sources.
+debian_archive_uri() {
+  if [ -n "${LYCHD_DEBIAN_MIRROR:-}" ]; then
+    printf '%s\n' "$LYCHD_DEBIAN_MIRROR"
+    return
+  fi
+  local files=()
+  [ -f /etc/apt/sources.list ] && files+=(/etc/apt/sources.list)
+  local f
+  for f in /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] && files+=("$f")
+  done
+  local uri
+  for f in "${files[@]}"; do
+    uri=$(archive_uri_in "$f") && [ -n "$uri" ] && { printf '%s\n' "$uri"; return; }
+  done
+  return 1
+}
+
+# One file at a time: mawk (Debian's default awk) has no ENDFILE.
+archive_uri_in() {
+  awk '
+    function consider(uri) {
+      sub(/\/+$/, "", uri)
+      if (uri ~ /security/) return
+      # The main archive is served from a path ending in /debian (also on
+      # snapshot mirrors: .../archive/debian/<date>).
+      if (uri ~ /\/debian$/ || uri ~ /\/archive\/debian\/[0-9TZ]+$/) { if (!found) { found = uri } }
+    }
+    function flush(  n, i, u) {
+      if (uris != "" && !disabled && types ~ /(^|[[:space:]])deb([[:space:]]|$)/) {
+        n = split(uris, u, /[[:space:]]+/); for (i = 1; i <= n; i++) if (u[i] != "") consider(u[i])
+      }
+      uris = ""; types = ""; disabled = 0
+    }
+    /^[[:space:]]*#/ { next }
+    # one-line format: deb [options] URI suite components
+    /^[[:space:]]*deb[[:space:]]/ {
+      line = $0; sub(/^[[:space:]]*deb[[:space:]]+/, "", line)
+      if (line ~ /^\[/) sub(/^\[[^]]*\][[:space:]]*/, "", line)
+      split(line, w, /[[:space:]]+/); consider(w[1]); next
+    }
+    # deb822: Types/URIs fields inside a stanza; a blank line ends it
+    /^Types:/ { types = $0 }
+    /^Enabled:[[:space:]]*[Nn]o/ { disabled = 1 }
+    /^URIs:/ { uris = $0; sub(/^URIs:[[:space:]]*/, "", uris) }
+    /^[[:space:]]*$/ { flush() }
+    END { flush(); if (found) print found; else exit 1 }
+  ' "$1"
+}
+
+# ---------------------------------------------------------------- quadlet
+install_quadlet() {
+  local have=""
+  [ -x "$BIN/quadlet" ] && have=$("$BIN/quadlet" -version 2>/dev/null | head -n1) || true
+  if [[ "$have" == "$QUADLET_SERIES"* ]]; then
+    say "quadlet $have already installed"
+    return
+  fi
+  command -v apt-get >/dev/null || die "apt-get not found: the quadlet generator is taken from Debian's podman package"
+  command -v dpkg >/dev/null || die "dpkg not found"
+  local uri
+  uri=$(debian_archive_uri) || die "no Debian archive found in /etc/apt/sources.list{,.d}; set LYCHD_DEBIAN_MIRROR"
+  local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+  [ -f "$keyring" ] || die "$keyring missing (apt-get install debian-archive-keyring)"
+
+  local t=$TOOLS/$QUADLET_SUITE
+  mkdir -p "$t/lists/partial" "$t/cache/archives/partial" "$t/debs"
+  printf 'deb [signed-by=%s] %s %s main\n' "$keyring" "$uri" "$QUADLET_SUITE" >"$t/sources.list"
+  # Private sources, lists and cache: the system's apt state is left untouched.
+  local o=(-o "Dir::Etc::sourcelist=$t/sources.list" -o "Dir::Etc::sourceparts=-"
+           -o "Dir::State::Lists=$t/lists" -o "Dir::Cache=$t/cache"
+           -o "APT::Sandbox::User=$(id -un)")
+  say "apt-get update ($QUADLET_SUITE, private list)"
+  apt-get "${o[@]}" update -qq >/dev/null
+  local cand
+  cand=$(apt-cache "${o[@]}" policy podman | awk '/Candidate:/ {print $2}')
+  [ -n "$cand" ] && [ "$cand" != "(none)" ] || die "no podman package in $QUADLET_SUITE"
+  case "$cand" in "$QUADLET_SERIES"*) ;; *) die "$QUADLET_SUITE offers podman $cand, expected ${QUADLET_SERIES}x";; esac
+  say "downloading podman $cand ($QUADLET_SUITE)"
+  rm -f "$t"/debs/podman_*.deb
+  (cd "$t/debs" && apt-get "${o[@]}" download -qq "podman=$cand" >/dev/null)
+  local deb
+  deb=$(ls "$t"/debs/podman_*.deb | head -n1)
+  rm -rf "$t/root"
+  dpkg -x "$deb" "$t/root"
+  rm -f "$deb"
+  local gen=$t/root/usr/libexec/podman/quadlet
+  [ -x "$gen" ] || die "quadlet generator not found in $deb"
+  ln -sfn "../$QUADLET_SUITE/root/usr/libexec/podman/quadlet" "$BIN/quadlet"
+  have=$("$BIN/quadlet" -version | head -n1)
+  [[ "$have" == "$QUADLET_SERIES"* ]] || die "quadlet reports '$have', expected ${QUADLET_SERIES}x"
+  say "quadlet $have installed"
+}
+
+# ---------------------------------------------------------------- system tools
+ensure_system_tool() {
+  local cmd=$1 pkg=$2
+  if command -v "$cmd" >/dev/null; then
+    say "$cmd present ($(command -v "$cmd"))"
+    return
+  fi
+  if is_root && command -v apt-get >/dev/null; then
+    say "installing $pkg (apt)"
+    apt_install "$pkg"
+    command -v "$cmd" >/dev/null || die "$cmd still missing after installing $pkg"
+    say "$cmd installed"
+  else
+    say "MISSING: $cmd; install it as root: apt-get install $pkg"
+  fi
+}
+
+install_uv
+install_quadlet
+ensure_system_tool systemd-analyze systemd
+ensure_system_tool buildah buildah
+
+say "versions: uv $("$BIN/uv" --version | awk '{print $2}'), quadlet $("$BIN/quadlet" -version | head -n1)$(
+  command -v systemd-analyze >/dev/null && printf ', systemd %s' "$(systemd-analyze --version | head -n1 | awk '{print $2}')")$(
+  command -v buildah >/dev/null && printf ', buildah %s' "$(buildah --version | awk '{print $3}')")"
