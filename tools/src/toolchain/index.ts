@@ -1,0 +1,16 @@
+export { MissingToolError, INSTALL_HINTS } from './missing-tool';
+export { TOOL_NAMES, type ToolName, toolEnvVar } from './tool-names';
+export { parseVersion, requireTool, resolveTool, toolVersion, type ToolOptions } from './tools';
+export { findWorkspaceRoot } from './workspace-root';
+export {
+  countCheck,
+  dryRunQuadlets,
+  generateUnits,
+  verifyUnits,
+  type CountCheckResult,
+  type DryRunResult,
+  type GenerateResult,
+  type VerifyResult,
+} from './quadlet';
+export { classifyGeneratorStderr, parseDryRunServices } from './quadlet-output';
+export { listQuadletSources, QUADLET_EXTENSIONS } from './quadlet-sources';

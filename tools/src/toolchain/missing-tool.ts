@@ -1,0 +1,33 @@
+import type { ToolName } from './tool-names';
+
+const SETUP = 'bash scripts/setup-tools.sh';
+
+/** How to get each tool, phrased as the command to run. */
+export const INSTALL_HINTS: Readonly<Record<ToolName, string>> = {
+  uv: `run \`${SETUP}\` (installs uv 0.13.9 from PyPI into .tools/bin/uv)`,
+  quadlet:
+    `run \`${SETUP}\` (extracts the quadlet generator of Debian trixie's podman 5.4 into .tools/bin/quadlet), ` +
+    'or install podman >= 5.4 (`apt-get install podman` on Debian trixie)',
+  'systemd-analyze': `install the Debian package systemd (\`apt-get install systemd\`, or \`${SETUP}\` as root)`,
+  buildah: `install the Debian package buildah (\`apt-get install buildah\`, or \`${SETUP}\` as root)`,
+  podman: 'install the Debian package podman (`apt-get install podman`)',
+  npm: 'install Node.js >= 20.19 with npm',
+  nix: "install Nix >= 2.18 (Debian bookworm's nix-bin 2.8 cannot evaluate current nixpkgs)",
+};
+
+/** A tool the Forge needs is not available; the message says how to install it. */
+export class MissingToolError extends Error {
+  override readonly name = 'MissingToolError';
+
+  constructor(
+    readonly tool: ToolName,
+    readonly envVar: string,
+    readonly searched: readonly string[],
+    detail?: string,
+  ) {
+    super(
+      `${tool} not found${detail ? ` (${detail})` : ''}; looked in: ${searched.join(', ')}. ` +
+        `To install it, ${INSTALL_HINTS[tool]}; or set ${envVar} to its path.`,
+    );
+  }
+}
