@@ -1,0 +1,32 @@
+import type { z } from 'zod';
+import { genericSoulstone, llamacppSoulstone, sglangSoulstone, vllmSoulstone } from './schemas/soulstone';
+import { portal } from './schemas/portal';
+
+/** A rune family: the schema that owns every TOML file in its anchor folder. */
+export interface RuneFamily {
+  id: string;
+  kind: 'soulstone' | 'portal';
+  /** Folder under `runes/`, e.g. `animator/soulstones/vllm`. */
+  anchor: string;
+  schema: z.ZodObject;
+}
+
+export const FAMILIES: readonly RuneFamily[] = [
+  { id: 'soulstone-generic', kind: 'soulstone', anchor: 'animator/soulstones/generic', schema: genericSoulstone },
+  { id: 'soulstone-llamacpp', kind: 'soulstone', anchor: 'animator/soulstones/llamacpp', schema: llamacppSoulstone },
+  { id: 'soulstone-vllm', kind: 'soulstone', anchor: 'animator/soulstones/vllm', schema: vllmSoulstone },
+  { id: 'soulstone-sglang', kind: 'soulstone', anchor: 'animator/soulstones/sglang', schema: sglangSoulstone },
+  { id: 'portal', kind: 'portal', anchor: 'animator/portals', schema: portal },
+];
+
+/** Folders that only group other anchors; a file directly inside one is misplaced. */
+export const BRANCH_ANCHORS = ['animator', 'animator/soulstones'] as const;
+
+export function familyForAnchor(anchor: string): RuneFamily | undefined {
+  return FAMILIES.find((f) => f.anchor === anchor);
+}
+
+/** The family a soulstone's `runtime` value belongs to, to suggest the right folder. */
+export function familyForRuntime(runtime: unknown): RuneFamily | undefined {
+  return FAMILIES.find((f) => f.kind === 'soulstone' && f.id === `soulstone-${String(runtime)}`);
+}

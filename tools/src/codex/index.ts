@@ -1,0 +1,10 @@
+export * from './diagnostics';
+export * from './families';
+export * from './model';
+export { loadCodex, loadPrimeScroll, runeFiles, PRIME_SCROLL, type LoadOptions, type LoadResult } from './load';
+export { loadRuneFile, placementProblems, type RuneFileRef } from './load-rune';
+export { coreServicePorts, isFullyQualified } from './rules';
+export { primeScroll, DEFAULT_VESSEL_IMAGE, type PrimeScroll } from './schemas/prime';
+export type { SoulstoneConfig, GenericSoulstone, VllmSoulstone, SglangSoulstone, LlamacppSoulstone } from './schemas/soulstone';
+export type { PortalConfig } from './schemas/portal';
+export { NAME_PATTERN, SECRET_PATTERN, ENV_NAME_PATTERN } from './schemas/common';

@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { error, START, type Diagnostic } from './diagnostics';
+import { BRANCH_ANCHORS, FAMILIES, familyForAnchor, familyForRuntime } from './families';
+import type { Rune } from './model';
+import { NAME_PATTERN } from './schemas/common';
+import { diagnosticsFromIssues } from './schema-issues';
+import { parseTomlSource, type TomlSource } from './toml-source';
+
+export interface RuneFileRef {
+  /** Absolute path of the `runes/` folder the file is under. */
+  runeRoot: string;
+  /** Path of the file relative to `runeRoot`, with `/` separators. */
+  relativePath: string;
+  /** `codex` or the extension's folder name. */
+  provider: string;
+}
+
+const anchorList = () => FAMILIES.map((f) => `runes/${f.anchor}/`).join(', ');
+
+/** Checks where a rune file stands before reading it: the anchor decides which family owns it. */
+export function placementProblems(ref: RuneFileRef): Diagnostic[] {
+  const file = path.join(ref.runeRoot, ref.relativePath);
+  const parts = ref.relativePath.split('/');
+  const stem = parts[parts.length - 1]!.replace(/\.toml$/, '');
+  const anchor = parts.slice(0, -1).join('/');
+  const bad = [...parts.slice(0, -1), stem].find((p) => !NAME_PATTERN.test(p));
+  if (bad !== undefined) {
+    return [
+      error(file, START, `path part "${bad}" is not a valid rune path part`, {
+        hint: `rename it to match ${NAME_PATTERN.source} (lowercase letters, digits, "-" and "_")`,
+      }),
+    ];
+  }
+  if ((BRANCH_ANCHORS as readonly string[]).includes(anchor) || anchor === '') {
+    return [
+      error(file, START, `runes/${anchor ? `${anchor}/` : ''} only groups other anchors; no rune family owns files placed directly in it`, {
+        hint: `move the file into one of ${anchorList()}`,
+      }),
+    ];
+  }
+  if (!familyForAnchor(anchor)) {
+    return [
+      error(file, START, `no rune family owns runes/${anchor}/, so this file would never be used`, {
+        hint: `move the file into one of ${anchorList()}`,
+      }),
+    ];
+  }
+  return [];
+}
+
+/** Reads and validates one rune file against the schema of the family that owns its folder. */
+export function loadRuneFile(ref: RuneFileRef): { rune?: Rune; source?: TomlSource; diagnostics: Diagnostic[] } {
+  const placement = placementProblems(ref);
+  if (placement.length) return { diagnostics: placement };
+  const file = path.join(ref.runeRoot, ref.relativePath);
+  const anchor = path.posix.dirname(ref.relativePath);
+  const family = familyForAnchor(anchor)!;
+  const parsed = parseTomlSource(file, fs.readFileSync(file, 'utf8'));
+  if ('diagnostic' in parsed) return { diagnostics: [parsed.diagnostic] };
+  const { source } = parsed;
+  const result = family.schema.safeParse(source.value);
+  if (!result.success) {
+    const diagnostics = diagnosticsFromIssues(source, family.schema, result.error.issues);
+    const runtime = source.value['runtime'];
+    const owner = familyForRuntime(runtime);
+    for (const d of diagnostics) {
+      if (d.field === 'runtime' && owner && owner !== family) {
+        d.hint = `a ${String(runtime)} rune belongs in runes/${owner.anchor}/: move the file there`;
+      }
+    }
+    return { diagnostics };
+  }
+  const origin = { file, relativePath: ref.relativePath, provider: ref.provider };
+  const config = result.data as Record<string, unknown>;
+  if (family.kind === 'portal') {
+    return { rune: { kind: 'portal', family: family.id, origin, config } as Rune, source, diagnostics: [] };
+  }
+  const withUrl = { ...config, base_url: config['base_url'] ?? `http://localhost:${String(config['port'])}/v1` };
+  return { rune: { kind: 'soulstone', family: family.id, origin, config: withUrl } as Rune, source, diagnostics: [] };
+}

@@ -1,0 +1,103 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { error, sortDiagnostics, START, hasErrors, type Diagnostic } from './diagnostics';
+import { listDirs, listFiles } from './files';
+import { loadRuneFile } from './load-rune';
+import type { Codex, Rune } from './model';
+import { crossRuneRules, type LocatedRune } from './rules';
+import { primeScroll, type PrimeScroll } from './schemas/prime';
+import { diagnosticsFromIssues } from './schema-issues';
+import { parseTomlSource, type TomlSource } from './toml-source';
+
+export interface LoadOptions {
+  /** The Codex root: holds `lychd.toml` and `runes/`. */
+  codexDir: string;
+  /** Folder of installed extensions (`<name>/runes/...`); none when absent. */
+  extensionsDir?: string;
+}
+
+export interface LoadResult {
+  /** Present only when there is no error (warnings allowed). */
+  codex?: Codex;
+  diagnostics: Diagnostic[];
+}
+
+export const PRIME_SCROLL = 'lychd.toml';
+
+export function loadPrimeScroll(codexDir: string): { prime?: PrimeScroll; source?: TomlSource; diagnostics: Diagnostic[] } {
+  const file = path.join(codexDir, PRIME_SCROLL);
+  if (!fs.existsSync(file)) {
+    return {
+      diagnostics: [
+        error(file, START, `no Prime Scroll: ${PRIME_SCROLL} is missing`, {
+          hint: `point --codex at a Codex folder, or create ${PRIME_SCROLL} there (an empty file takes every default)`,
+        }),
+      ],
+    };
+  }
+  const parsed = parseTomlSource(file, fs.readFileSync(file, 'utf8'));
+  if ('diagnostic' in parsed) return { diagnostics: [parsed.diagnostic] };
+  const result = primeScroll.safeParse(parsed.source.value);
+  if (!result.success) return { source: parsed.source, diagnostics: diagnosticsFromIssues(parsed.source, primeScroll, result.error.issues) };
+  return { prime: result.data, source: parsed.source, diagnostics: [] };
+}
+
+/** Active extensions: the Prime Scroll's list, or every folder found. */
+function activeExtensions(prime: PrimeScroll, source: TomlSource, extensionsDir: string | undefined): { names: string[]; diagnostics: Diagnostic[] } {
+  const found = extensionsDir ? listDirs(extensionsDir) : [];
+  const wanted = prime.extensions.active;
+  if (!wanted) return { names: found, diagnostics: [] };
+  const diagnostics = wanted.flatMap((name, i) =>
+    found.includes(name)
+      ? []
+      : [
+          error(source.file, source.locate(['extensions', 'active', i]), `extension "${name}" is not installed`, {
+            field: `extensions.active[${i}]`,
+            hint: found.length ? `installed extensions: ${found.join(', ')}` : `no extension folder found in ${extensionsDir ?? '(none)'}`,
+          }),
+        ],
+  );
+  return { names: [...new Set(wanted)].filter((n) => found.includes(n)).sort(), diagnostics };
+}
+
+/** Every rune file of the Codex and of the active extensions, as (rune root, relative path, provider). */
+export function runeFiles(codexDir: string, extensionsDir: string | undefined, extensions: string[]) {
+  const roots = [
+    { runeRoot: path.join(codexDir, 'runes'), provider: 'codex' },
+    ...extensions.map((name) => ({ runeRoot: path.join(extensionsDir!, name, 'runes'), provider: name })),
+  ];
+  return roots.flatMap(({ runeRoot, provider }) =>
+    listFiles(runeRoot)
+      .filter((f) => f.endsWith('.toml'))
+      .map((relativePath) => ({ runeRoot, relativePath, provider })),
+  );
+}
+
+/** Reads the whole Codex, validates every file and every cross-rune rule, and reports every problem at once. */
+export function loadCodex(options: LoadOptions): LoadResult {
+  const codexDir = path.resolve(options.codexDir);
+  const extensionsDir = options.extensionsDir ? path.resolve(options.extensionsDir) : undefined;
+  const diagnostics: Diagnostic[] = [];
+  if (!fs.existsSync(codexDir) || !fs.statSync(codexDir).isDirectory()) {
+    return { diagnostics: [error(codexDir, START, 'the Codex folder does not exist', { hint: 'pass --codex DIR with the folder holding lychd.toml' })] };
+  }
+  const primeLoad = loadPrimeScroll(codexDir);
+  diagnostics.push(...primeLoad.diagnostics);
+
+  const extensions = primeLoad.prime && primeLoad.source ? activeExtensions(primeLoad.prime, primeLoad.source, extensionsDir) : { names: extensionsDir ? listDirs(extensionsDir) : [], diagnostics: [] };
+  diagnostics.push(...extensions.diagnostics);
+
+  const located: LocatedRune[] = [];
+  for (const ref of runeFiles(codexDir, extensionsDir, extensions.names)) {
+    const loaded = loadRuneFile(ref);
+    diagnostics.push(...loaded.diagnostics);
+    if (loaded.rune && loaded.source) located.push({ rune: loaded.rune, source: loaded.source });
+  }
+  if (primeLoad.prime && primeLoad.source) {
+    diagnostics.push(...crossRuneRules({ prime: primeLoad.prime, source: primeLoad.source }, located));
+  }
+  const sorted = sortDiagnostics(diagnostics);
+  if (hasErrors(sorted) || !primeLoad.prime) return { diagnostics: sorted };
+  const runes: Rune[] = located.map((l) => l.rune).sort((a, b) => (a.config.name < b.config.name ? -1 : a.config.name > b.config.name ? 1 : 0));
+  return { codex: { root: codexDir, prime: primeLoad.prime, runes, extensions: extensions.names }, diagnostics: sorted };
+}

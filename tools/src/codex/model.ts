@@ -1,0 +1,46 @@
+import type { PrimeScroll } from './schemas/prime';
+import type { PortalConfig } from './schemas/portal';
+import type { SoulstoneConfig } from './schemas/soulstone';
+import type { RuneFamily } from './families';
+
+/** Where a rune came from: the Codex itself or an extension's `runes/` folder. */
+export interface RuneOrigin {
+  /** Absolute path of the TOML file. */
+  file: string;
+  /** Path relative to the rune root (`animator/soulstones/vllm/private.toml`): stable across machines. */
+  relativePath: string;
+  /** `codex`, or the extension's folder name. */
+  provider: string;
+}
+
+export interface SoulstoneRune {
+  kind: 'soulstone';
+  family: RuneFamily['id'];
+  origin: RuneOrigin;
+  /** Validated config with defaults applied and `base_url` resolved. */
+  config: SoulstoneConfig & { base_url: string };
+}
+
+export interface PortalRune {
+  kind: 'portal';
+  family: RuneFamily['id'];
+  origin: RuneOrigin;
+  config: PortalConfig;
+}
+
+export type Rune = SoulstoneRune | PortalRune;
+
+export interface Codex {
+  /** Absolute path of the Codex root (holds `lychd.toml` and `runes/`). */
+  root: string;
+  prime: PrimeScroll;
+  /** Every valid rune, sorted by name. */
+  runes: Rune[];
+  /** Extension folder names that are active, sorted. */
+  extensions: string[];
+}
+
+export const soulstones = (codex: Codex): SoulstoneRune[] =>
+  codex.runes.filter((r): r is SoulstoneRune => r.kind === 'soulstone');
+
+export const portals = (codex: Codex): PortalRune[] => codex.runes.filter((r): r is PortalRune => r.kind === 'portal');

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/** The seeds' RuneConfig rule for anchor parts; also keeps names safe as systemd unit and podman names. */
+export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9_-]{0,48}[a-z0-9])?$/;
+
+/** Podman accepts more, but these characters are safe on every line of a unit file. */
+export const SECRET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/;
+export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** An image reference: registry/path:tag or @digest, no spaces or quotes. */
+export const IMAGE_PATTERN = /^[a-z0-9][a-z0-9._\-/]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+export const CAPABILITY_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+export const name = z
+  .string()
+  .regex(NAME_PATTERN, {
+    error: 'must be 1-50 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit',
+  })
+  .describe('Instance name: unique in the Codex; becomes the unit name (`soulstone-<name>`).');
+
+/** Text that ends up in a unit file: a single line with no control characters. */
+export const unitText = z.string().refine((s) => !CONTROL.test(s), {
+  error: 'must be a single line without control characters (newline, tab, escape)',
+});
+
+export const description = unitText.describe('One-line human description, shown in `systemctl status`.');
+
+export const image = z
+  .string()
+  .regex(IMAGE_PATTERN, { error: 'is not a valid image reference (e.g. docker.io/vllm/vllm-openai:v0.9.2)' })
+  .describe('OCI image reference; fully qualified (registry/name:tag) so podman never guesses a registry.');
+
+export const port = z
+  .number()
+  .int({ error: 'must be a whole number' })
+  .min(1, { error: 'must be between 1 and 65535' })
+  .max(65535, { error: 'must be between 1 and 65535' });
+
+export const groupName = z.string().regex(NAME_PATTERN, {
+  error: 'coven names are 1-50 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit',
+});
+
+export const groups = z
+  .array(groupName)
+  .describe('Covens (groups) this rune belongs to. Runes that share no group never run together (`Conflicts=`).');
+
+export const capabilities = z
+  .array(z.string().regex(CAPABILITY_PATTERN, { error: 'capability tags are lowercase words like "vision" or "text-generation"' }))
+  .describe('Capability tags the dispatcher routes on, e.g. ["vision", "ocr"].');
+
+export const secretName = z
+  .string()
+  .regex(SECRET_PATTERN, { error: 'podman secret names here are letters, digits, ".", "_" or "-", up to 253 characters' });
+
+export const envName = z
+  .string()
+  .regex(ENV_NAME_PATTERN, { error: 'environment variable names are letters, digits and "_", not starting with a digit' });
+
+export const httpUrl = z
+  .string()
+  .refine((s) => {
+    if (CONTROL.test(s) || /\s/.test(s)) return false;
+    try {
+      const u = new URL(s);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, { error: 'must be an http:// or https:// URL' });
+
+/** An argument passed to a program: any single-line text. */
+export const arg = unitText;
+
+/** `source:target[:options]`: a named volume or an absolute host path, mounted at an absolute path. */
+export const volume = z
+  .string()
+  .regex(/^(?:[A-Za-z0-9][A-Za-z0-9_.-]*|\/[^\s:,]*|%h\/[^\s:,]*):\/[^\s:,]*(?::[A-Za-z0-9,=]+)?$/, {
+    error: 'must be "source:/target[:options]" with a volume name or absolute host path as source',
+  });
+
+export const containerPath = z
+  .string()
+  .regex(/^\/[^\s:,]*$/, { error: 'must be an absolute path inside the container, without spaces, ":" or ","' });
+
+export type Infer<T extends z.ZodType> = z.infer<T>;

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import * as c from './common';
+
+const service = (defaults: { image: string; port: number; expose: boolean }, what: string) =>
+  z
+    .object({
+      image: c.image.default(defaults.image),
+      port: c.port.default(defaults.port).describe('Port the service listens on inside the pod.'),
+      expose_port: z.boolean().default(defaults.expose).describe('Publish the port on the pod.'),
+      env_vars: z.record(c.envName, c.unitText).default({}).describe('Extra environment variables.'),
+    })
+    .strict()
+    .describe(what);
+
+const optionalService = (defaults: { image: string; port: number; expose: boolean }, what: string) =>
+  service(defaults, what)
+    .extend({ enabled: z.boolean().default(false).describe('Generate this service.') })
+    .strict();
+
+export const DEFAULT_VESSEL_IMAGE = 'localhost/lychd:custom';
+
+export const primeScroll = z
+  .object({
+    daemon: z
+      .object({
+        log_level: z.enum(['debug', 'info', 'warning', 'error']).default('info').describe('Daemon log level.'),
+        queue_concurrency: z.number().int().min(1).default(4).describe('Default worker concurrency.'),
+      })
+      .strict()
+      .default({ log_level: 'info', queue_concurrency: 4 })
+      .describe('Daemon-wide behaviour.'),
+    sepulcher: z
+      .object({
+        publish_address: z
+          .string()
+          .regex(/^(?:\d{1,3}\.){3}\d{1,3}$|^\[[0-9a-fA-F:]+\]$/, { error: 'must be an IPv4 address or a bracketed IPv6 address' })
+          .default('127.0.0.1')
+          .describe('Host address exposed ports are bound to.'),
+        default_coven: c.groupName
+          .optional()
+          .describe('The coven that starts with the pod and at boot; the others start on demand.'),
+        podman_version: z
+          .string()
+          .regex(/^\d+\.\d+$/, { error: 'must be a podman version such as "5.3"' })
+          .default('5.3')
+          .describe('Oldest podman the Quadlets must work with; keys it lacks are never emitted (5.3 or later).'),
+      })
+      .strict()
+      .default({ publish_address: '127.0.0.1', podman_version: '5.3' })
+      .describe('The pod every service shares.'),
+    vessel: service({ image: DEFAULT_VESSEL_IMAGE, port: 8000, expose: true }, 'The core application container.').default({
+      image: DEFAULT_VESSEL_IMAGE,
+      port: 8000,
+      expose_port: true,
+      env_vars: {},
+    }),
+    phylactery: service({ image: 'docker.io/pgvector/pgvector:pg17', port: 5432, expose: false }, 'PostgreSQL with pgvector.')
+      .extend({
+        password_secret: c.secretName.default('lychd-phylactery-password').describe('Podman secret holding the database password.'),
+        volume: c.name.default('lychd-phylactery').describe('Named volume holding the database files.'),
+      })
+      .strict()
+      .default({
+        image: 'docker.io/pgvector/pgvector:pg17',
+        port: 5432,
+        expose_port: false,
+        env_vars: {},
+        password_secret: 'lychd-phylactery-password',
+        volume: 'lychd-phylactery',
+      }),
+    oculus: service({ image: 'docker.io/arizephoenix/phoenix:version-11.0.0', port: 6006, expose: true }, 'Arize Phoenix tracing.').default({
+      image: 'docker.io/arizephoenix/phoenix:version-11.0.0',
+      port: 6006,
+      expose_port: true,
+      env_vars: {},
+    }),
+    harvester: optionalService({ image: 'docker.io/prom/prometheus:v3.5.0', port: 9090, expose: false }, 'Prometheus scraping every soulstone.').default({
+      image: 'docker.io/prom/prometheus:v3.5.0',
+      port: 9090,
+      expose_port: false,
+      env_vars: {},
+      enabled: false,
+    }),
+    scribe: optionalService({ image: 'docker.io/grafana/grafana:12.1.0', port: 3000, expose: true }, 'Grafana with a dashboard per runtime in use.').default({
+      image: 'docker.io/grafana/grafana:12.1.0',
+      port: 3000,
+      expose_port: true,
+      env_vars: {},
+      enabled: false,
+    }),
+    extensions: z
+      .object({
+        active: z
+          .array(c.name)
+          .optional()
+          .describe('Extension folder names to activate; all extensions found are active when omitted.'),
+      })
+      .strict()
+      .default({})
+      .describe('Which extensions take part.'),
+    forge: z
+      .object({
+        core: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/, { error: 'must be a relative path inside the workspace' })
+          .refine((p) => !p.split('/').includes('..'), { error: 'must not leave the workspace ("..")' })
+          .default('core')
+          .describe('Path of the core Python application, relative to the workspace root.'),
+        strategy: z.enum(['mundane', 'sovereign']).default('mundane').describe('Containerfile (mundane) or flake.nix (sovereign).'),
+        python: z.string().regex(/^3\.\d+$/, { error: 'must be a Python version such as "3.12"' }).default('3.12').describe('Python version of the image.'),
+        image: c.image.default(DEFAULT_VESSEL_IMAGE).describe('Tag the Rebirth Gate gives the activated image.'),
+      })
+      .strict()
+      .default({ core: 'core', strategy: 'mundane', python: '3.12', image: DEFAULT_VESSEL_IMAGE })
+      .describe('How the image is forged.'),
+  })
+  .strict()
+  .describe('The Prime Scroll, lychd.toml: daemon-wide law and shared defaults.');
+
+export type PrimeScroll = z.infer<typeof primeScroll>;

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import * as c from './common';
+
+/** Fields every soulstone has, whatever its runtime (seed 004, "The Infrastructure Mapping"). */
+const soulstoneFields = {
+  name: c.name,
+  description: c.description.optional(),
+  image: c.image,
+  groups: c.groups.default([]),
+  port: c.port.describe('Unique host port the runtime listens on (the Port Singularity); passed as its `--port`.'),
+  expose_port: z
+    .boolean()
+    .default(false)
+    .describe('Publish the port on the pod (bound to the Prime Scroll\'s publish address) so the host can reach it.'),
+  base_url: c.httpUrl.optional().describe('Connector endpoint; defaults to `http://localhost:{port}/v1`.'),
+  exec: z
+    .array(c.arg)
+    .min(1, { error: 'must list at least the program or its first argument' })
+    .optional()
+    .describe('Explicit command line; when set, no runtime flags are synthesized.'),
+  extra_args: z.array(c.arg).default([]).describe('Appended after the runtime\'s synthesized flags, so they can override them.'),
+  volumes: z.array(c.volume).default([]).describe('Extra mounts, `source:/target[:options]`.'),
+  env_vars: z.record(c.envName, c.unitText).default({}).describe('Extra environment variables.'),
+  secret_env_files: z
+    .record(c.envName, c.secretName)
+    .default({})
+    .describe('ENV var -> podman secret name; the secret is mounted and the variable set to `/run/secrets/<secret>`.'),
+  models: z.array(c.unitText).default([]).describe('Model catalogue this runtime can serve (ids or aliases).'),
+  model_path: c.containerPath.optional().describe('Path of a single model artifact inside the container.'),
+  capabilities: c.capabilities.default([]),
+  gpu: z.boolean().optional().describe('Request the GPU through CDI. Default: true for vllm, sglang and llamacpp; false for generic.'),
+  devices: z
+    .array(z.string().regex(/^[a-z0-9.-]+\/[a-z0-9.-]+=[A-Za-z0-9_.:-]+$/, { error: 'must be a CDI device name such as nvidia.com/gpu=all' }))
+    .optional()
+    .describe('CDI devices to request when `gpu` is on; default ["nvidia.com/gpu=all"].'),
+};
+
+const positiveInt = z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' });
+const fraction = z.number().gt(0, { error: 'must be above 0' }).lte(1, { error: 'must be at most 1' });
+
+export const genericSoulstone = z
+  .object({
+    ...soulstoneFields,
+    runtime: z
+      .string()
+      .regex(c.NAME_PATTERN, { error: 'must be a lowercase runtime name' })
+      .default('generic')
+      .describe('Free-form runtime family name for a service without a dedicated adapter.'),
+  })
+  .strict()
+  .describe('A local service without a dedicated adapter: its command comes from `exec` (or the image default) plus `extra_args`.');
+
+export const vllmSoulstone = z
+  .object({
+    ...soulstoneFields,
+    runtime: z.literal('vllm', { error: 'must be "vllm" in the vllm folder' }).default('vllm'),
+    tensor_parallel_size: positiveInt.optional().describe('`--tensor-parallel-size`: GPUs to shard the model across.'),
+    gpu_memory_utilization: fraction.optional().describe('`--gpu-memory-utilization`: share of VRAM vLLM claims (0-1].'),
+    quantization: z
+      .enum(['awq', 'awq_marlin', 'gptq', 'gptq_marlin', 'fp8', 'bitsandbytes', 'gguf', 'compressed-tensors'])
+      .optional()
+      .describe('`--quantization`.'),
+    max_num_seqs: positiveInt.optional().describe('`--max-num-seqs`: concurrent sequences (1 forces serial processing).'),
+    max_model_len: positiveInt.optional().describe('`--max-model-len`: context length.'),
+    served_model_name: c.unitText.optional().describe('`--served-model-name`: the name clients ask for.'),
+  })
+  .strict()
+  .describe('The Kinetic: a vLLM OpenAI-compatible server.');
+
+export const sglangSoulstone = z
+  .object({
+    ...soulstoneFields,
+    runtime: z.literal('sglang', { error: 'must be "sglang" in the sglang folder' }).default('sglang'),
+    tensor_parallel_size: positiveInt.optional().describe('`--tp-size`: GPUs to shard the model across.'),
+    gpu_memory_utilization: fraction.optional().describe('`--mem-fraction-static`: share of VRAM for weights and KV cache.'),
+    quantization: z
+      .enum(['awq', 'awq_marlin', 'gptq', 'gptq_marlin', 'fp8', 'bitsandbytes', 'gguf', 'compressed-tensors'])
+      .optional()
+      .describe('`--quantization`.'),
+    enable_marlin: z
+      .boolean()
+      .default(false)
+      .describe('Use the Marlin kernel for AWQ/GPTQ models (`--quantization awq_marlin` / `gptq_marlin`).'),
+    max_num_seqs: positiveInt.optional().describe('`--max-running-requests`.'),
+    max_model_len: positiveInt.optional().describe('`--context-length`.'),
+    served_model_name: c.unitText.optional().describe('`--served-model-name`.'),
+  })
+  .strict()
+  .describe('The Weaver: an SGLang server (Radix Attention).');
+
+export const llamacppSoulstone = z
+  .object({
+    ...soulstoneFields,
+    runtime: z.literal('llamacpp', { error: 'must be "llamacpp" in the llamacpp folder' }).default('llamacpp'),
+    startup_mode: z
+      .enum(['auto', 'single', 'router'])
+      .default('auto')
+      .describe('single: `-m <model_path>`; router: `--models-dir`/`--models-preset`; auto: single when model_path is set.'),
+    n_gpu_layers: z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' }).optional().describe('`--n-gpu-layers`: layers offloaded to the GPU.'),
+    n_cpu_moe: z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' }).optional().describe('`--n-cpu-moe`: MoE expert layers kept in system RAM.'),
+    models_dir: c.containerPath.optional().describe('`--models-dir` for router mode.'),
+    models_preset: c.containerPath.optional().describe('`--models-preset` for router mode.'),
+    ctx_size: positiveInt.optional().describe('`--ctx-size`.'),
+    parallel: positiveInt.optional().describe('`--parallel`: request slots.'),
+  })
+  .strict()
+  .describe('The Titan: a llama.cpp server, single-model or router mode.');
+
+export type GenericSoulstone = z.infer<typeof genericSoulstone>;
+export type VllmSoulstone = z.infer<typeof vllmSoulstone>;
+export type SglangSoulstone = z.infer<typeof sglangSoulstone>;
+export type LlamacppSoulstone = z.infer<typeof llamacppSoulstone>;
+export type SoulstoneConfig = GenericSoulstone | VllmSoulstone | SglangSoulstone | LlamacppSoulstone;
