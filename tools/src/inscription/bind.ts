@@ -1,0 +1,146 @@
+import * as path from 'node:path';
+import { Generation, readGeneration, sameFiles } from './generation';
+import { preflight, runBind } from './inscribe';
+import { lockHolder, lockIsStale } from './lock';
+import { lstatOrUndefined } from './fsutil';
+import { defaultStoreDir } from './site';
+import {
+  historyEquals,
+  idOfDir,
+  leftovers,
+  listGenerationDirs,
+  readGenerationDir,
+  readHistory,
+  readLink,
+  reconcileHistory,
+  StorePaths,
+  storePaths,
+} from './store';
+import { SystemctlRunner, systemctlUser } from './systemctl';
+
+export interface BindResult {
+  status: 'bound' | 'unchanged';
+  /** Content id of the generation now installed. */
+  generation: string;
+  /** Content id of the generation a rollback would restore. */
+  previous?: string;
+  reloaded: boolean;
+  message: string;
+}
+
+/** Throw, or return a list of problems (empty: valid). Runs before anything on disk changes. */
+export type GenerationValidator = (generation: {
+  dir: string;
+  id: string;
+  files: ReadonlyMap<string, Buffer>;
+}) => void | readonly string[] | Promise<void | readonly string[]>;
+
+export interface BindOptions {
+  generationDir: string;
+  bindingSite: string;
+  /** Where generations are kept; default: a hidden sibling of the site (see site.ts). */
+  storeDir?: string;
+  /** Generations to keep, current included; the current and previous ones are always kept. Default 3. */
+  keep?: number;
+  validate?: GenerationValidator;
+  /** systemctl runner for the daemon-reload, or false to only report what to run. */
+  reload?: SystemctlRunner | false;
+  lockTimeoutMs?: number;
+}
+
+export const DEFAULT_KEEP = 3;
+export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+
+export function pathsFor(bindingSite: string, storeDir?: string): StorePaths {
+  const site = path.resolve(bindingSite);
+  return storePaths(site, path.resolve(storeDir ?? defaultStoreDir(site)));
+}
+
+async function runValidator(validate: GenerationValidator, dir: string, gen: Generation, site: string): Promise<void> {
+  let problems: void | readonly string[];
+  try {
+    problems = await validate({ dir, id: gen.id, files: gen.files });
+  } catch (err) {
+    throw new Error(
+      `Validation of ${dir} failed, so nothing in ${site} was changed: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  if (problems && problems.length > 0) {
+    throw new Error(
+      `Validation of ${dir} found ${problems.length} problem(s), so nothing in ${site} was changed:\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+  }
+}
+
+/**
+ * True when the wanted generation is installed, intact, recorded, and no interrupted run or
+ * running bind needs attention. Reads only: an unchanged bind must not touch the disk.
+ */
+function alreadyInstalled(paths: StorePaths, gen: Generation): { previous?: string } | undefined {
+  if (lstatOrUndefined(paths.store) === undefined) return undefined;
+  const link = readLink(paths);
+  if (link.kind !== 'generation' || idOfDir(link.dir) !== gen.id) return undefined;
+  if (leftovers(paths.store).length > 0 || lockIsStale(paths.store) || lockHolder(paths.store)) return undefined;
+  const history = readHistory(paths.store);
+  if (!historyEquals(history, reconcileHistory(history, listGenerationDirs(paths.store), link.dir))) return undefined;
+  if (!sameFiles(readGenerationDir(paths.store, link.dir), gen.files)) return undefined;
+  const previous = history.at(-2);
+  return previous ? { previous } : {};
+}
+
+function validKeep(keep: number | undefined): number {
+  const k = keep ?? DEFAULT_KEEP;
+  if (!Number.isInteger(k) || k < 1) {
+    throw new Error(`keep must be a whole number of generations ≥ 1 (got ${String(keep)}).`);
+  }
+  return k;
+}
+
+/** Install one rendered generation into the Binding Site, atomically (see inscribe.ts). */
+export async function bind(options: BindOptions): Promise<BindResult> {
+  const paths = pathsFor(options.bindingSite, options.storeDir);
+  const keep = validKeep(options.keep);
+  const generationDir = path.resolve(options.generationDir);
+  const gen = readGeneration(generationDir);
+  if (options.validate) await runValidator(options.validate, generationDir, gen, paths.site);
+  preflight(paths);
+
+  const installed = alreadyInstalled(paths, gen);
+  if (installed) {
+    const previous = installed.previous ? idOfDir(installed.previous) : undefined;
+    return {
+      status: 'unchanged',
+      generation: gen.id,
+      ...(previous ? { previous } : {}),
+      reloaded: false,
+      message: `generation ${gen.id} is already installed at ${paths.link}; nothing changed`,
+    };
+  }
+
+  const out = await runBind({
+    paths,
+    generation: gen,
+    keep,
+    reload: options.reload ?? systemctlUser,
+    lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+  });
+  const previous = out.previous ? idOfDir(out.previous) : undefined;
+  const notes = [
+    out.changed
+      ? `installed generation ${gen.id} at ${paths.link}${previous ? ` (previous: ${previous})` : ''}`
+      : `generation ${gen.id} is already installed at ${paths.link}; nothing changed in the site`,
+  ];
+  if (out.recovered.length > 0) notes.push(`cleaned up after an interrupted run: ${out.recovered.join(', ')}`);
+  if (out.pruned.length > 0) notes.push(`pruned old generations: ${out.pruned.join(', ')}`);
+  if (out.reload) notes.push(out.reload.message);
+  return {
+    status: out.changed ? 'bound' : 'unchanged',
+    generation: gen.id,
+    ...(previous ? { previous } : {}),
+    reloaded: out.reload?.reloaded ?? false,
+    message: notes.join('; '),
+  };
+}
+

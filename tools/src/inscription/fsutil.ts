@@ -1,0 +1,67 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** fsync a directory so the entries created, renamed or removed in it survive power loss. */
+export function fsyncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Write a new file and fsync its data before anyone can rename it into view. */
+export function writeFileSynced(file: string, data: Buffer | string, mode = 0o644): void {
+  const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
+  try {
+    fs.writeFileSync(fd, data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Replace `file` atomically: write a sibling temp file, fsync, rename, fsync the directory. */
+export function replaceFileAtomic(file: string, data: string, tmpName: string): void {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, tmpName);
+  fs.rmSync(tmp, { force: true });
+  writeFileSynced(tmp, data);
+  fs.renameSync(tmp, file);
+  fsyncDir(dir);
+}
+
+/** mkdir -p that also makes each new directory's entry durable in its parent. */
+export function mkdirDurable(dir: string): void {
+  const missing: string[] = [];
+  let cur = path.resolve(dir);
+  while (!fs.existsSync(cur)) {
+    missing.unshift(cur);
+    const parent = path.dirname(cur);
+    if (parent === cur) break;
+    cur = parent;
+  }
+  for (const d of missing) {
+    try {
+      fs.mkdirSync(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    fsyncDir(path.dirname(d));
+  }
+}
+
+export function errnoCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/** lstat that answers undefined for a missing path instead of throwing. */
+export function lstatOrUndefined(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** One generation: relative POSIX paths → bytes, sorted by path. */
+export type GenerationFiles = Map<string, Buffer>;
+
+export interface Generation {
+  id: string;
+  files: GenerationFiles;
+}
+
+const ID_LENGTH = 16;
+
+/**
+ * Content id: sha256 over the sorted (relative path, bytes) pairs, each field length-prefixed so
+ * no two different file sets can serialize alike. Equal content ⇒ equal id, on any machine.
+ */
+export function generationId(files: GenerationFiles): string {
+  const hash = createHash('sha256');
+  for (const rel of [...files.keys()].sort()) {
+    const bytes = files.get(rel) as Buffer;
+    const name = Buffer.from(rel, 'utf8');
+    hash.update(`${name.length}:`).update(name).update(`${bytes.length}:`).update(bytes);
+  }
+  return hash.digest('hex').slice(0, ID_LENGTH);
+}
+
+/**
+ * Read every regular file under `dir` (recursively; the quadlet generator recurses too).
+ * Symlinks and special files are refused: an installed generation must be self-contained.
+ */
+export function readTree(dir: string): GenerationFiles {
+  const out: GenerationFiles = new Map();
+  const walk = (abs: string, rel: string): void => {
+    for (const entry of fs.readdirSync(abs, { withFileTypes: true })) {
+      const childAbs = path.join(abs, entry.name);
+      const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(childAbs, childRel);
+      else if (entry.isFile()) out.set(childRel, fs.readFileSync(childAbs));
+      else {
+        throw new Error(
+          `${childAbs} is not a regular file (symlink, socket or device). A generation holds plain files ` +
+            'only: re-render it, or replace the entry with a copy of the file it points to.',
+        );
+      }
+    }
+  };
+  walk(dir, '');
+  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Read a rendered generation directory and compute its id. */
+export function readGeneration(generationDir: string): Generation {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(generationDir);
+  } catch {
+    throw new Error(
+      `Generation directory ${generationDir} does not exist. Render the quadlets first (the Scribe's output), ` +
+        'then pass that directory.',
+    );
+  }
+  if (!stat.isDirectory()) {
+    throw new Error(`Generation path ${generationDir} is not a directory; pass the Scribe's output directory.`);
+  }
+  const files = readTree(generationDir);
+  if (files.size === 0) {
+    throw new Error(
+      `Generation directory ${generationDir} is empty. Refusing to install an empty generation: it would ` +
+        'remove every LychD unit. Render the quadlets first.',
+    );
+  }
+  return { id: generationId(files), files };
+}
+
+export function sameFiles(a: GenerationFiles, b: GenerationFiles): boolean {
+  if (a.size !== b.size) return false;
+  for (const [rel, bytes] of a) {
+    const other = b.get(rel);
+    if (other === undefined || !other.equals(bytes)) return false;
+  }
+  return true;
+}

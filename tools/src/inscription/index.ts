@@ -1,0 +1,13 @@
+export { bind, DEFAULT_KEEP } from './bind';
+export type { BindOptions, BindResult, GenerationValidator } from './bind';
+export { rollback } from './rollback';
+export type { RollbackOptions } from './rollback';
+export { check } from './check';
+export type { CheckOptions, CheckResult } from './check';
+export { listGenerations } from './list';
+export type { GenerationInfo } from './list';
+export { resolveBindingSite, defaultStoreDir, LINK_NAME } from './site';
+export { generationId, readGeneration } from './generation';
+export { BIND_STEPS, ROLLBACK_STEPS } from './inscribe';
+export { systemctlUser } from './systemctl';
+export type { SystemctlRunner, CommandResult } from './systemctl';

@@ -1,0 +1,44 @@
+import { BindResult, DEFAULT_LOCK_TIMEOUT_MS, pathsFor } from './bind';
+import { lstatOrUndefined } from './fsutil';
+import { preflight, runRollback } from './inscribe';
+import { idOfDir } from './store';
+import { SystemctlRunner, systemctlUser } from './systemctl';
+
+export interface RollbackOptions {
+  bindingSite: string;
+  storeDir?: string;
+  reload?: SystemctlRunner | false;
+  lockTimeoutMs?: number;
+}
+
+/**
+ * Switch `lychd` back to the previous generation, atomically and byte for byte (the store copy
+ * is checked against its content id first). The generation it replaces becomes the previous
+ * one, so a second rollback undoes the first.
+ */
+export async function rollback(options: RollbackOptions): Promise<BindResult> {
+  const paths = pathsFor(options.bindingSite, options.storeDir);
+  if (lstatOrUndefined(paths.store) === undefined) {
+    throw new Error(
+      `No previous generation to roll back to: the generation store ${paths.store} does not exist (nothing was ever bound to ${paths.site}).`,
+    );
+  }
+  preflight(paths);
+  const out = await runRollback({
+    paths,
+    reload: options.reload ?? systemctlUser,
+    lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+  });
+  const generation = idOfDir(out.current) as string;
+  const previous = out.previous ? idOfDir(out.previous) : undefined;
+  const notes = [`rolled ${paths.link} back to generation ${generation}${previous ? ` (was ${previous})` : ''}`];
+  if (out.recovered.length > 0) notes.push(`cleaned up after an interrupted run: ${out.recovered.join(', ')}`);
+  if (out.reload) notes.push(out.reload.message);
+  return {
+    status: 'bound',
+    generation,
+    ...(previous ? { previous } : {}),
+    reloaded: out.reload?.reloaded ?? false,
+    message: notes.join('; '),
+  };
+}
