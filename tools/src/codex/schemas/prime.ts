@@ -15,7 +15,8 @@ const service = (defaults: { image: string; port: number; expose: boolean }, wha
 const optionalService = (defaults: { image: string; port: number; expose: boolean }, what: string) =>
   service(defaults, what)
     .extend({ enabled: z.boolean().default(false).describe('Generate this service.') })
-    .strict();
+    .strict()
+    .describe(what);
 
 export const DEFAULT_VESSEL_IMAGE = 'localhost/lychd:custom';
 
@@ -60,6 +61,7 @@ export const primeScroll = z
         volume: c.name.default('lychd-phylactery').describe('Named volume holding the database files.'),
       })
       .strict()
+      .describe('PostgreSQL with pgvector.')
       .default({
         image: 'docker.io/pgvector/pgvector:pg17',
         port: 5432,

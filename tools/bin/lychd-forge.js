@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// The command line runs the TypeScript core directly, as the Nx plugin does.
+require('@swc-node/register');
+require('../src/cli/main.ts')
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -1,0 +1,21 @@
+import { formatDiagnostic, loadCodex } from '../codex';
+import type { CommonPaths } from './main';
+
+/** `lychd-forge validate`: every problem in every file, one per line; exit 1 on any error. */
+export function runValidate(paths: CommonPaths, out = process.stdout, err = process.stderr): number {
+  const result = loadCodex({ codexDir: paths.codexDir, extensionsDir: paths.extensionsDir });
+  for (const d of result.diagnostics) (d.severity === 'error' ? err : out).write(`${formatDiagnostic(d)}\n`);
+  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = result.diagnostics.length - errors;
+  if (!result.codex) {
+    err.write(`Codex ${paths.codexDir}: ${errors} error(s), ${warnings} warning(s); nothing was written.\n`);
+    return 1;
+  }
+  const { runes } = result.codex;
+  const stones = runes.filter((r) => r.kind === 'soulstone').length;
+  out.write(
+    `Codex ${paths.codexDir}: valid: ${stones} soulstone(s), ${runes.length - stones} portal(s), ` +
+      `${result.codex.extensions.length} extension(s)${warnings ? `, ${warnings} warning(s)` : ''}.\n`,
+  );
+  return 0;
+}
