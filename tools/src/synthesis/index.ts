@@ -1,0 +1,19 @@
+export { SynthesisError, formatProblem, type SynthesisProblem } from './problems';
+export {
+  PRIME_SCROLL, SYNTHESIS_DIR, PYTHON_FILES, NODE_FILES, TAILWIND_FILE, MANIFEST_FILE, TEMPLATES_DIR,
+} from './layout';
+export { readScrollSettings, type ScrollSettings } from './scroll';
+export { discoverExtensions, discoverComponents, type Component, type Extension, type Components } from './discovery';
+export { collectSystemPackages, parseDebianSpec, type SystemPackage } from './system';
+export { mergePython, lockPython, type MergedPython, type LockOptions, type PythonLockResult } from './python';
+export { mergeNode, lockNode, resolveRanges, intersectRanges, type MergedNode, type NodeLockResult } from './node';
+export { mergeTailwind, synthesizeTailwind, renderTailwindConfig } from './tailwind';
+export {
+  buildManifest, assembleManifest, FORMAT_VERSION,
+  type AssembleOptions, type SynthesisManifest, type PythonPackage, type NodePackage,
+} from './manifest';
+export { checkSynthesis, formatDrift, type CheckOptions, type CheckResult, type Drift } from './check';
+export { synthesize, type SynthesizeOptions } from './synthesize';
+export { treeSha256, canonicalJson } from './digest';
+export { resolveUv, resolveNpm } from './tools';
+export type { GeneratedFile } from './fsio';

@@ -1,0 +1,217 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'smol-toml';
+import type { SynthesisProblem } from './problems';
+import { throwIfAny } from './problems';
+import {
+  MANIFEST_FILE, NODE_FILES, PRIME_SCROLL, PYTHON_DIR, PYTHON_FILES, TAILWIND_FILE, TEMPLATES_DIR,
+  abs, compareStrings, toPosix,
+} from './layout';
+import { discoverComponents, type Component } from './discovery';
+import { readPythonComponents } from './pyproject';
+import { readScrollSettings } from './scroll';
+import { collectSystemPackages, type SystemPackage } from './system';
+import { packageJsonPath } from './node';
+import { findTailwindConfigs } from './tailwind';
+import { canonicalJson, fileSha256, listTree, sha256, treeSha256 } from './digest';
+import { writeFiles, type GeneratedFile } from './fsio';
+import { resolveTools, toolVersion } from './tools';
+
+export const FORMAT_VERSION = 1;
+
+export interface PythonArtifact {
+  kind: 'sdist' | 'wheel';
+  /** Remote URL, or path relative to the workspace for local files. */
+  url?: string;
+  path?: string;
+  sha256?: string;
+  size?: number;
+}
+
+export interface PythonPackage {
+  name: string;
+  version?: string;
+  /** uv's source table; local paths made workspace-relative. */
+  source: Record<string, string>;
+  artifacts: PythonArtifact[];
+  /** For local folders, which uv does not hash: see `treeSha256`. */
+  treeSha256?: string;
+}
+
+export interface NodePackage {
+  /** Location in the lock, e.g. `node_modules/ms`. */
+  path: string;
+  name: string;
+  version?: string;
+  resolved?: string;
+  integrity?: string;
+}
+
+export interface SynthesisManifest {
+  formatVersion: number;
+  inputs: { digest: string; files: Record<string, string> };
+  components: Array<{ kind: string; name: string; path: string; pythonProject: string; capabilities: string[]; systemDependencies: string[] }>;
+  python: { lockfile: string; requiresPython?: string; packages: PythonPackage[] };
+  node: { lockfile: string; packages: NodePackage[] };
+  tailwind: { config: string; sources: string[] };
+  system: SystemPackage[];
+  synthesized: Record<string, string>;
+  quadlets: { dir: string; files: Record<string, string> } | null;
+  tools: { uv: string; npm: string };
+}
+
+export interface AssembleOptions {
+  workspaceRoot: string;
+  /** Workspace-relative folder of the Scribe's quadlet generation; digested when it exists. */
+  quadletsDir?: string;
+  /** Tool versions to record; queried from the resolved tools when omitted. */
+  tools?: { uv: string; npm: string };
+  components?: Component[];
+}
+
+/** Builds the Synthesis Manifest from the inputs and the synthesized files, without writing. */
+export async function buildManifest(options: AssembleOptions): Promise<{ manifest: SynthesisManifest; file: GeneratedFile }> {
+  const { workspaceRoot } = options;
+  const problems: SynthesisProblem[] = [];
+  const discovered = options.components ? undefined : discoverComponents(workspaceRoot);
+  const components = options.components ?? discovered!.all;
+  const python = readPythonComponents(workspaceRoot, components, problems);
+  const system = collectSystemPackages(python, problems);
+  const tailwind = findTailwindConfigs(workspaceRoot, components, problems);
+  const synthesizedFiles = [PYTHON_FILES.pyproject, PYTHON_FILES.lock, NODE_FILES.packageJson, NODE_FILES.lock, TAILWIND_FILE];
+  for (const file of synthesizedFiles)
+    if (!fs.existsSync(abs(workspaceRoot, file)))
+      problems.push({
+        file,
+        field: '(file)',
+        message: 'has not been synthesized yet',
+        fix: 'run the Python lock, Node lock and Tailwind stages before assembling the manifest',
+      });
+  throwIfAny(problems);
+
+  const inputs: Record<string, string> = {};
+  const settings = discovered?.settings ?? readScrollSettings(workspaceRoot, problems);
+  throwIfAny(problems);
+  for (const [name, value] of Object.entries(settings.tables))
+    if (value !== undefined) inputs[`${PRIME_SCROLL}#${name}`] = `sha256:${sha256(canonicalJson(value))}`;
+  const manifestFiles = components.flatMap((c) => [`${c.dir}/pyproject.toml`, packageJsonPath(c)]).concat(tailwind.map((t) => t.file));
+  for (const file of manifestFiles)
+    if (fs.existsSync(abs(workspaceRoot, file))) inputs[file] = `sha256:${fileSha256(abs(workspaceRoot, file))}`;
+  const templates = abs(workspaceRoot, TEMPLATES_DIR);
+  if (fs.existsSync(templates))
+    for (const [rel, hash] of listTree(templates)) inputs[`${TEMPLATES_DIR}/${rel}`] = `sha256:${hash}`;
+
+  const synthesized: Record<string, string> = {};
+  for (const file of synthesizedFiles) synthesized[file] = `sha256:${fileSha256(abs(workspaceRoot, file))}`;
+
+  const tools = options.tools ?? (await queryToolVersions(workspaceRoot));
+  const uvLock = fs.readFileSync(abs(workspaceRoot, PYTHON_FILES.lock), 'utf8');
+  const npmLock = fs.readFileSync(abs(workspaceRoot, NODE_FILES.lock), 'utf8');
+  const lock = parse(uvLock) as Record<string, unknown>;
+
+  const manifest: SynthesisManifest = {
+    formatVersion: FORMAT_VERSION,
+    inputs: { digest: `sha256:${sha256(canonicalJson(inputs))}`, files: inputs },
+    components: python.map((p) => ({
+      kind: p.component.kind,
+      name: p.component.name,
+      path: p.component.dir,
+      pythonProject: p.projectName,
+      capabilities: p.capabilities,
+      systemDependencies: system.filter((s) => s.requestedBy.includes(p.component.name)).map((s) => s.spec),
+    })),
+    python: {
+      lockfile: PYTHON_FILES.lock,
+      requiresPython: typeof lock['requires-python'] === 'string' ? lock['requires-python'] : undefined,
+      packages: pythonPackages(workspaceRoot, lock),
+    },
+    node: { lockfile: NODE_FILES.lock, packages: nodePackages(npmLock) },
+    tailwind: { config: TAILWIND_FILE, sources: tailwind.map((t) => t.file) },
+    system,
+    synthesized,
+    quadlets: quadletDigests(workspaceRoot, options.quadletsDir),
+    tools,
+  };
+  return { manifest, file: { path: MANIFEST_FILE, content: canonicalJson(manifest) } };
+}
+
+/** Writes `forge/synthesis.lock.json`. */
+export async function assembleManifest(options: AssembleOptions): Promise<{ manifest: SynthesisManifest; files: GeneratedFile[] }> {
+  const { manifest, file } = await buildManifest(options);
+  writeFiles(options.workspaceRoot, [file]);
+  return { manifest, files: [file] };
+}
+
+export async function queryToolVersions(workspaceRoot: string): Promise<{ uv: string; npm: string }> {
+  const tools = await resolveTools(workspaceRoot);
+  return { uv: toolVersion(tools.uv, workspaceRoot), npm: toolVersion(tools.npm, workspaceRoot) };
+}
+
+const LOCAL_SOURCES = ['editable', 'directory', 'virtual', 'path'];
+
+function pythonPackages(workspaceRoot: string, lock: Record<string, unknown>): PythonPackage[] {
+  const packages = Array.isArray(lock['package']) ? (lock['package'] as Array<Record<string, unknown>>) : [];
+  const fromLock = (p: string) => toPosix(path.posix.normalize(`${PYTHON_DIR}/${p}`));
+  return packages
+    .map((pkg) => {
+      const rawSource = (pkg['source'] ?? {}) as Record<string, string>;
+      const source: Record<string, string> = {};
+      let treeHash: string | undefined;
+      for (const [kind, value] of Object.entries(rawSource)) {
+        if (!LOCAL_SOURCES.includes(kind)) {
+          source[kind] = value;
+          continue;
+        }
+        source[kind] = fromLock(value);
+        const local = abs(workspaceRoot, source[kind]);
+        if (fs.existsSync(local)) treeHash = fs.statSync(local).isDirectory() ? treeSha256(local) : fileSha256(local);
+      }
+      const artifacts: PythonArtifact[] = [];
+      const sdist = pkg['sdist'] as Record<string, unknown> | undefined;
+      if (sdist) artifacts.push(artifact('sdist', sdist, fromLock));
+      for (const wheel of (pkg['wheels'] as Array<Record<string, unknown>> | undefined) ?? []) artifacts.push(artifact('wheel', wheel, fromLock));
+      artifacts.sort((a, b) => compareStrings(a.url ?? a.path ?? '', b.url ?? b.path ?? ''));
+      return {
+        name: String(pkg['name']),
+        version: typeof pkg['version'] === 'string' ? pkg['version'] : undefined,
+        source,
+        artifacts,
+        treeSha256: treeHash,
+      };
+    })
+    .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.version ?? '', b.version ?? ''));
+}
+
+function artifact(kind: 'sdist' | 'wheel', raw: Record<string, unknown>, fromLock: (p: string) => string): PythonArtifact {
+  const hash = typeof raw['hash'] === 'string' ? raw['hash'] : undefined;
+  return {
+    kind,
+    url: typeof raw['url'] === 'string' ? raw['url'] : undefined,
+    path: typeof raw['path'] === 'string' ? fromLock(raw['path']) : undefined,
+    sha256: hash?.startsWith('sha256:') ? hash.slice('sha256:'.length) : undefined,
+    size: typeof raw['size'] === 'number' ? raw['size'] : typeof raw['size'] === 'bigint' ? Number(raw['size']) : undefined,
+  };
+}
+
+function nodePackages(lockText: string): NodePackage[] {
+  const lock = JSON.parse(lockText) as { packages?: Record<string, Record<string, unknown>> };
+  return Object.entries(lock.packages ?? {})
+    .filter(([loc, entry]) => loc !== '' && entry['link'] !== true)
+    .map(([loc, entry]) => ({
+      path: loc,
+      name: typeof entry['name'] === 'string' ? entry['name'] : loc.slice(loc.lastIndexOf('node_modules/') + 'node_modules/'.length),
+      version: typeof entry['version'] === 'string' ? entry['version'] : undefined,
+      resolved: typeof entry['resolved'] === 'string' ? entry['resolved'] : undefined,
+      integrity: typeof entry['integrity'] === 'string' ? entry['integrity'] : undefined,
+    }))
+    .sort((a, b) => compareStrings(a.path, b.path));
+}
+
+function quadletDigests(workspaceRoot: string, dir?: string): SynthesisManifest['quadlets'] {
+  if (!dir) return null;
+  const full = abs(workspaceRoot, dir);
+  if (!fs.existsSync(full)) return null;
+  const files: Record<string, string> = {};
+  for (const [rel, hash] of listTree(full)) files[rel] = `sha256:${hash}`;
+  return { dir: toPosix(dir), files };
+}

@@ -1,0 +1,128 @@
+import * as fs from 'node:fs';
+import type { SynthesisProblem } from './problems';
+import { abs } from './layout';
+import { describe, type Component } from './discovery';
+import { getPath, readToml, table, locate, type TomlFile } from './toml';
+
+/** A component's pyproject with what synthesis needs from it. */
+export interface PythonComponent {
+  component: Component;
+  file: string;
+  toml: TomlFile;
+  /** `[project] name`, as written. */
+  projectName: string;
+  /** `[tool.lychd] system-dependencies`, unvalidated. */
+  systemDependencies: unknown[];
+  /** `[tool.lychd] capabilities`. */
+  capabilities: string[];
+}
+
+const PROJECT_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
+const CAPABILITY = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
+
+/** PEP 503 normalization: how uv and PyPI compare project names. */
+export function normalizeName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+export function pyprojectPath(c: Component): string {
+  return `${c.dir}/pyproject.toml`;
+}
+
+export function readPythonComponents(
+  workspaceRoot: string,
+  components: Component[],
+  problems: SynthesisProblem[],
+): PythonComponent[] {
+  const out: PythonComponent[] = [];
+  const byName = new Map<string, PythonComponent>();
+  for (const component of components) {
+    const file = pyprojectPath(component);
+    if (!fs.existsSync(abs(workspaceRoot, file))) {
+      problems.push({
+        file,
+        field: '(file)',
+        message: `is missing: ${describe(component)} must be a Python project`,
+        fix: `add ${file} with a [project] table (name, version, dependencies)`,
+      });
+      continue;
+    }
+    const toml = readToml(workspaceRoot, file, problems);
+    if (!toml) continue;
+    const py = parseComponent(component, toml, problems);
+    if (!py) continue;
+    const key = normalizeName(py.projectName);
+    const clash = byName.get(key);
+    if (clash)
+      problems.push({
+        file,
+        line: locate(toml.text, 'project', 'name'),
+        field: 'project.name',
+        message: `"${py.projectName}" is also the name of ${describe(clash.component)} (${clash.file})`,
+        fix: 'give every extension a distinct Python project name',
+      });
+    byName.set(key, py);
+    out.push(py);
+  }
+  return out;
+}
+
+function parseComponent(component: Component, toml: TomlFile, problems: SynthesisProblem[]): PythonComponent | undefined {
+  const { file, text, data } = toml;
+  const project = table(data['project']);
+  if (!project) {
+    problems.push({
+      file,
+      field: 'project',
+      message: 'has no [project] table',
+      fix: 'add [project] with name, version, requires-python and dependencies',
+    });
+    return undefined;
+  }
+  const name = project['name'];
+  if (typeof name !== 'string' || !PROJECT_NAME.test(name)) {
+    problems.push({
+      file,
+      line: locate(text, 'project', 'name'),
+      field: 'project.name',
+      message: `must be a valid Python project name, got ${JSON.stringify(name)}`,
+      fix: 'use letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+    });
+    return undefined;
+  }
+  const lychd = table(getPath(data, ['tool', 'lychd'])) ?? {};
+  const sys = lychd['system-dependencies'] ?? [];
+  let systemDependencies: unknown[] = [];
+  if (Array.isArray(sys)) systemDependencies = sys;
+  else
+    problems.push({
+      file,
+      line: locate(text, 'tool.lychd', 'system-dependencies'),
+      field: 'tool.lychd.system-dependencies',
+      message: `must be an array of Debian package names (${describe(component)})`,
+      fix: 'write e.g. system-dependencies = ["ffmpeg"]',
+    });
+  const caps = lychd['capabilities'] ?? [];
+  const capabilities: string[] = [];
+  if (!Array.isArray(caps))
+    problems.push({
+      file,
+      line: locate(text, 'tool.lychd', 'capabilities'),
+      field: 'tool.lychd.capabilities',
+      message: `must be an array of capability names (${describe(component)})`,
+      fix: 'write e.g. capabilities = ["speech.transcribe"]',
+    });
+  else
+    caps.forEach((cap, i) => {
+      if (typeof cap === 'string' && CAPABILITY.test(cap)) capabilities.push(cap);
+      else
+        problems.push({
+          file,
+          line: locate(text, 'tool.lychd', 'capabilities', typeof cap === 'string' ? cap : undefined),
+          field: `tool.lychd.capabilities[${i}]`,
+          message: `${JSON.stringify(cap)} is not a capability name (${describe(component)})`,
+          fix: 'use lowercase dotted words, e.g. "speech.transcribe"',
+        });
+    });
+  return { component, file, toml, projectName: name, systemDependencies, capabilities: [...new Set(capabilities)].sort() };
+}

@@ -1,0 +1,76 @@
+import type { SynthesisProblem } from './problems';
+import { describe } from './discovery';
+import type { PythonComponent } from './pyproject';
+import { locate } from './toml';
+import { compareStrings } from './layout';
+
+/** One Debian package the image needs, and who asked for it. */
+export interface SystemPackage {
+  /** `name` or `name=version`, as handed to apt-get. */
+  spec: string;
+  name: string;
+  version?: string;
+  requestedBy: string[];
+}
+
+// Debian policy §5.6.1 (package names) and §5.6.12 (versions: [epoch:]upstream[-revision]).
+const DEB_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
+const DEB_VERSION = /^([0-9]+:)?[0-9][A-Za-z0-9.+~:-]*$/;
+
+export function parseDebianSpec(spec: string): { name: string; version?: string } | undefined {
+  const eq = spec.indexOf('=');
+  const name = eq < 0 ? spec : spec.slice(0, eq);
+  const version = eq < 0 ? undefined : spec.slice(eq + 1);
+  if (!DEB_NAME.test(name)) return undefined;
+  if (version !== undefined && (!DEB_VERSION.test(version) || /-$/.test(version))) return undefined;
+  return { name, version };
+}
+
+/**
+ * The union of every component's `[tool.lychd] system-dependencies`, sorted by name. Anything
+ * that is not a plain Debian package name (a space, `;`, `$(`) is rejected: the list ends up
+ * in an `apt-get install` line.
+ */
+export function collectSystemPackages(components: PythonComponent[], problems: SynthesisProblem[]): SystemPackage[] {
+  const byName = new Map<string, { pkg: SystemPackage; from: PythonComponent }>();
+  for (const py of components) {
+    py.systemDependencies.forEach((raw, i) => {
+      const field = `tool.lychd.system-dependencies[${i}]`;
+      const line = locate(py.toml.text, 'tool.lychd', 'system-dependencies', typeof raw === 'string' ? raw : undefined);
+      const parsed = typeof raw === 'string' ? parseDebianSpec(raw) : undefined;
+      if (!parsed || typeof raw !== 'string') {
+        problems.push({
+          file: py.file,
+          line,
+          field,
+          message: `${JSON.stringify(raw)} is not a Debian package name (${describe(py.component)})`,
+          fix: 'use lowercase letters, digits, "+", "-" and "." (at least two characters), optionally "=version", e.g. "ffmpeg" or "ffmpeg=7:5.1.6-0+deb12u1"',
+        });
+        return;
+      }
+      const who = py.component.name;
+      const seen = byName.get(parsed.name);
+      if (!seen) {
+        byName.set(parsed.name, { pkg: { spec: raw, ...parsed, requestedBy: [who] }, from: py });
+        return;
+      }
+      const a = seen.pkg;
+      if (a.version !== undefined && parsed.version !== undefined && a.version !== parsed.version) {
+        problems.push({
+          file: py.file,
+          line,
+          field,
+          message: `${describe(py.component)} pins "${raw}" but ${describe(seen.from.component)} pins "${a.spec}" (${seen.from.file})`,
+          fix: 'pin the same version in both extensions, or drop one pin',
+        });
+        return;
+      }
+      // An unpinned request is satisfied by another extension's pin.
+      if (a.version === undefined && parsed.version !== undefined) Object.assign(a, { spec: raw, version: parsed.version });
+      if (!a.requestedBy.includes(who)) a.requestedBy.push(who);
+    });
+  }
+  return [...byName.values()]
+    .map(({ pkg }) => ({ ...pkg, requestedBy: [...pkg.requestedBy].sort() }))
+    .sort((x, y) => compareStrings(x.name, y.name));
+}
