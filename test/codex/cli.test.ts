@@ -1,0 +1,50 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { copyExampleCodex, WORKSPACE } from '../support/codex-fixture';
+import { forge } from '../support/run';
+
+describe('lychd-forge validate', () => {
+  it('accepts the shipped example and exits 0', () => {
+    const r = forge(['validate']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^Codex .*codex: valid: 5 soulstone\(s\), 1 portal\(s\), \d+ extension\(s\)/m);
+    expect(r.status).toBe(0);
+  });
+
+  it('prints every error as path:line:col on stderr and exits 1', () => {
+    const codexDir = copyExampleCodex();
+    const vllm = path.join(codexDir, 'runes/animator/soulstones/vllm/private_runtime.toml');
+    fs.writeFileSync(vllm, fs.readFileSync(vllm, 'utf8').replace('port = 8782', 'port = 8780'));
+    fs.appendFileSync(path.join(codexDir, 'runes/animator/portals/openai.toml'), 'api_key = "sk-x"\n');
+    const r = forge(['validate', '--codex', codexDir], { cwd: path.dirname(codexDir) });
+    expect(r.status).toBe(1);
+    const errors = r.stderr.trim().split('\n');
+    expect(errors).toEqual([
+      expect.stringMatching(/^codex\/runes\/animator\/portals\/openai\.toml:8:1: error: unknown field "api_key"/),
+      expect.stringMatching(/^codex\/runes\/animator\/soulstones\/sglang\/vision_eye\.toml:6:8: error: port 8780 is also used by soulstone private-runtime/),
+      expect.stringMatching(/^codex\/runes\/animator\/soulstones\/vllm\/private_runtime\.toml:6:8: error: port 8780 is also used by soulstone eye/),
+      expect.stringMatching(/: 3 error\(s\), 0 warning\(s\); nothing was written\.$/),
+    ]);
+  });
+
+  it('explains unknown options and commands with exit status 2', () => {
+    expect(forge(['validate', '--codx', 'x']).stderr).toMatch(/^lychd-forge: unknown option --codx/);
+    expect(forge(['validat']).status).toBe(2);
+  });
+});
+
+describe('lychd-forge schemas', () => {
+  it('the shipped JSON Schemas, Taplo mapping and field reference match the zod schemas', () => {
+    const r = forge(['schemas', '--check']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('each family schema rejects unknown fields, as the loader does', () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(WORKSPACE, 'tools/schemas/soulstone-vllm.schema.json'), 'utf8'));
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.required).toEqual(['name', 'image', 'port']);
+    expect(Object.keys(schema.properties)).toContain('gpu_memory_utilization');
+  });
+});

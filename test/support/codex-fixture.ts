@@ -1,0 +1,25 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const WORKSPACE = path.resolve(__dirname, '../..');
+
+/** Writes a file tree (relative path → text) into a fresh temporary folder and returns its path. */
+export function writeTree(files: Record<string, string>, prefix = 'lychd-codex-'): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  for (const [rel, text] of Object.entries(files)) {
+    const file = path.join(root, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  }
+  return root;
+}
+
+/** A copy of the shipped example Codex in a temporary folder, to break on purpose. */
+export function copyExampleCodex(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-example-'));
+  fs.cpSync(path.join(WORKSPACE, 'codex'), path.join(root, 'codex'), { recursive: true });
+  return path.join(root, 'codex');
+}
+
+export const toml = (lines: string[]) => `${lines.join('\n')}\n`;
