@@ -36,10 +36,11 @@ function editScript(a: string[], b: string[]): Op[] {
     if (i < n && j < m && a[i] === b[j]) {
       ops.push({ kind: ' ', text: a[i++] as string });
       j++;
-    } else if (j < m && (i === n || (lcs[i * width + j + 1] as number) >= (lcs[(i + 1) * width + j] as number))) {
-      ops.push({ kind: '+', text: b[j++] as string });
-    } else {
+    } else if (i < n && (j === m || (lcs[(i + 1) * width + j] as number) >= (lcs[i * width + j + 1] as number))) {
+      // Removals before additions, as diff(1) prints them.
       ops.push({ kind: '-', text: a[i++] as string });
+    } else {
+      ops.push({ kind: '+', text: b[j++] as string });
     }
   }
   return ops;
