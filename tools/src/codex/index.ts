@@ -1,7 +1,7 @@
 export * from './diagnostics';
 export * from './families';
 export * from './model';
-export { loadCodex, loadPrimeScroll, runeFiles, PRIME_SCROLL, type LoadOptions, type LoadResult } from './load';
+export { installedExtensions, loadCodex, loadPrimeScroll, runeFiles, PRIME_SCROLL, type LoadOptions, type LoadResult } from './load';
 export { loadRuneFile, placementProblems, type RuneFileRef } from './load-rune';
 export { coreServicePorts, isFullyQualified } from './rules';
 export { primeScroll, DEFAULT_VESSEL_IMAGE, type PrimeScroll } from './schemas/prime';

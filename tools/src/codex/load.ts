@@ -42,9 +42,15 @@ export function loadPrimeScroll(codexDir: string): { prime?: PrimeScroll; source
   return { prime: result.data, source: parsed.source, diagnostics: [] };
 }
 
-/** Active extensions: the Prime Scroll's list, or every folder found. */
+/** Installed extensions: the folders of the extensions folder that hold a `pyproject.toml`. */
+export function installedExtensions(extensionsDir: string | undefined): string[] {
+  if (!extensionsDir) return [];
+  return listDirs(extensionsDir).filter((name) => fs.existsSync(path.join(extensionsDir, name, 'pyproject.toml')));
+}
+
+/** Active extensions: the Prime Scroll's list, or every installed one. */
 function activeExtensions(prime: PrimeScroll, source: TomlSource, extensionsDir: string | undefined): { names: string[]; diagnostics: Diagnostic[] } {
-  const found = extensionsDir ? listDirs(extensionsDir) : [];
+  const found = installedExtensions(extensionsDir);
   const wanted = prime.extensions.active;
   if (!wanted) return { names: found, diagnostics: [] };
   const diagnostics = wanted.flatMap((name, i) =>
@@ -84,7 +90,7 @@ export function loadCodex(options: LoadOptions): LoadResult {
   const primeLoad = loadPrimeScroll(codexDir);
   diagnostics.push(...primeLoad.diagnostics);
 
-  const extensions = primeLoad.prime && primeLoad.source ? activeExtensions(primeLoad.prime, primeLoad.source, extensionsDir) : { names: extensionsDir ? listDirs(extensionsDir) : [], diagnostics: [] };
+  const extensions = primeLoad.prime && primeLoad.source ? activeExtensions(primeLoad.prime, primeLoad.source, extensionsDir) : { names: installedExtensions(extensionsDir), diagnostics: [] };
   diagnostics.push(...extensions.diagnostics);
 
   const located: LocatedRune[] = [];
