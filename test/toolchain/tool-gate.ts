@@ -1,7 +1,7 @@
 import { resolveTool, type ToolName } from '../../tools/src/toolchain';
 
-/** With LYCHD_REQUIRE_TOOLS=1 (CI) a missing tool fails the tests instead of skipping them. */
-export const REQUIRE_TOOLS = process.env.LYCHD_REQUIRE_TOOLS === '1';
+/** With LYCHD_REQUIRE_TOOLS=1, or in CI (CI=true), a missing tool fails the tests instead of skipping them. */
+export const REQUIRE_TOOLS = process.env.LYCHD_REQUIRE_TOOLS === '1' || process.env.CI === 'true';
 
 const announced = new Set<string>();
 
