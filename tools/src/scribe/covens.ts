@@ -1,0 +1,57 @@
+import { ScribeError } from './errors';
+import type { ContextSoulstone, ScribeContext } from './context';
+import { byCodePoint } from './names';
+
+/**
+ * The Law of Exclusivity: two soulstones that both declare covens and share
+ * none may never run together. A soulstone without covens conflicts with none.
+ */
+export function conflicts(a: ContextSoulstone, b: ContextSoulstone): boolean {
+  if (a.unit === b.unit || a.groups.length === 0 || b.groups.length === 0) return false;
+  return !a.groups.some((g) => b.groups.includes(g));
+}
+
+function find(ctx: ScribeContext, unit: string): ContextSoulstone {
+  const me = ctx.soulstones.find((s) => s.unit === unit);
+  if (!me) throw new ScribeError(`${unit} is not in the scribe context; render it from a context made from the same Codex`);
+  return me;
+}
+
+/** Unit names (sorted) a soulstone must stop when it starts. */
+export function conflictsOf(ctx: ScribeContext, unit: string): string[] {
+  const me = find(ctx, unit);
+  return ctx.soulstones.filter((o) => conflicts(me, o)).map((o) => o.unit).sort(byCodePoint);
+}
+
+/**
+ * `After=` only on conflicting units whose names sort before this one: the
+ * ordering is a total order, so three or more mutually conflicting units never
+ * form a cycle, and a stop job still precedes the start job that caused it.
+ */
+export function orderedAfter(ctx: ScribeContext, unit: string): string[] {
+  return conflictsOf(ctx, unit).filter((o) => byCodePoint(o, unit) < 0);
+}
+
+/** Default-coven members and coven-less soulstones start with the pod and at boot; other covens on demand. */
+export function startsWithPod(ctx: ScribeContext, unit: string): boolean {
+  const me = find(ctx, unit);
+  return me.groups.length === 0 || (ctx.defaultCoven !== null && me.groups.includes(ctx.defaultCoven));
+}
+
+/**
+ * The pod `Wants=` every unit that starts with it; if two of them conflict,
+ * systemd silently drops one start job (notes §7). Refuse such a set.
+ */
+export function checkStartSet(ctx: ScribeContext): void {
+  const starting = ctx.soulstones.filter((s) => startsWithPod(ctx, s.unit));
+  for (const a of starting) {
+    for (const b of starting) {
+      if (byCodePoint(a.unit, b.unit) < 0 && conflicts(a, b)) {
+        throw new ScribeError(
+          `${a.unit} (covens ${a.groups.join(', ')}) and ${b.unit} (covens ${b.groups.join(', ')}) share no coven, ` +
+            'so they conflict, yet both would start with the pod; put them in a common coven or change sepulcher.default_coven',
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import type { SoulstoneRune } from '../../codex';
+
+/** Builds a runtime's command-line flags from its rune; one module per runtime family. */
+export interface RuntimeAdapter {
+  runtime: string;
+  /** Whether the runtime wants the GPU when the rune does not say. */
+  gpuByDefault: boolean;
+  /** The synthesized command (without `extra_args`); empty means the image's default command. */
+  synthesize(rune: SoulstoneRune): string[];
+}
+
+/** `[flag, value]` when the value is set, nothing otherwise. */
+export const opt = (flag: string, value: string | number | undefined): string[] =>
+  value === undefined ? [] : [flag, String(value)];

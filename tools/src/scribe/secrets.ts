@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { byCodePoint } from './names';
+import { portals, soulstones, type Codex } from '../codex';
+import { resolveTool } from '../toolchain';
+
+/** podman's path, or undefined when it is not installed (or no workspace is around to search). */
+function findPodman(): string | undefined {
+  try {
+    return resolveTool('podman');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A podman secret some part of the Sepulcher mounts. */
+export interface RequiredSecret {
+  /** `phylactery`, or the rune's name. */
+  owner: string;
+  /** Where it is asked for: `lychd.toml` or the rune's file. */
+  file: string;
+  field: string;
+  secret: string;
+}
+
+/** Every secret the generation mounts, with who asks for it; sorted by secret, then owner. */
+export function requiredSecrets(codex: Codex): RequiredSecret[] {
+  const p = codex.prime.phylactery;
+  const out: RequiredSecret[] = [{ owner: 'phylactery', file: 'lychd.toml', field: 'phylactery.password_secret', secret: p.password_secret }];
+  for (const r of soulstones(codex)) {
+    for (const [variable, secret] of Object.entries(r.config.secret_env_files)) {
+      out.push({ owner: r.config.name, file: r.origin.file, field: `secret_env_files.${variable}`, secret });
+    }
+  }
+  for (const r of portals(codex)) {
+    if (r.config.api_key_secret) out.push({ owner: r.config.name, file: r.origin.file, field: 'api_key_secret', secret: r.config.api_key_secret });
+  }
+  return out.sort((a, b) => byCodePoint(a.secret, b.secret) || byCodePoint(a.owner, b.owner) || byCodePoint(a.field, b.field));
+}
+
+export interface SecretCheck {
+  /** False when podman is not installed: nothing could be checked. */
+  checked: boolean;
+  /** One message per missing secret and asker, saying how to create it. */
+  errors: string[];
+  /** Why nothing was checked. */
+  skipped?: string;
+}
+
+export const createCommand = (secret: string): string => `printf '%s' '<value>' | podman secret create ${secret} -`;
+
+/** `podman secret exists` for every required secret (run at bind time, when the units are about to start). */
+export function checkSecretsExist(codex: Codex, podmanPath?: string): SecretCheck {
+  const podman = podmanPath ?? findPodman();
+  if (!podman) return { checked: false, errors: [], skipped: 'podman is not installed, so the secrets could not be checked' };
+  const required = requiredSecrets(codex);
+  const exists = new Map<string, boolean>();
+  for (const secret of new Set(required.map((r) => r.secret))) {
+    const r = spawnSync(podman, ['secret', 'exists', secret], { stdio: 'ignore', timeout: 30_000 });
+    if (r.error) throw new Error(`cannot run ${podman}: ${r.error.message}`);
+    // `podman secret exists` answers 0 (exists) or 1 (missing); anything else is podman failing.
+    if (r.status !== 0 && r.status !== 1) throw new Error(`\`podman secret exists ${secret}\` failed with exit ${r.status ?? r.signal}`);
+    exists.set(secret, r.status === 0);
+  }
+  const errors = required
+    .filter((r) => !exists.get(r.secret))
+    .map(
+      (r) =>
+        `${r.owner === 'phylactery' ? 'core service phylactery' : `rune "${r.owner}"`} (${r.file} [${r.field}]) needs podman secret "${r.secret}", ` +
+        `which does not exist; create it with: ${createCommand(r.secret)}`,
+    );
+  return { checked: true, errors };
+}

@@ -1,0 +1,180 @@
+import { ScribeError, type ValueSource } from './errors';
+import { keySpec, type KeySpec, type SectionName, type ValueKind } from './keys';
+import { atLeast, formatVersion, type PodmanVersion } from './version';
+
+/** A typed value; its kind must be the kind podman reads for the key it is written under. */
+export type Value =
+  | { kind: 'text'; text: string }
+  | { kind: 'units'; units: string[] }
+  | { kind: 'word'; word: string }
+  | { kind: 'mount'; mount: string }
+  | { kind: 'args'; args: string[] }
+  | { kind: 'keyval'; name: string; value: string }
+  | { kind: 'command'; command: string };
+
+export interface Entry {
+  key: string;
+  value: Value;
+  /** The rune field the value came from, for errors. */
+  source?: ValueSource;
+}
+
+export interface Section {
+  name: SectionName;
+  entries: Entry[];
+}
+
+/** One Quadlet file: leading comment lines, then sections in the order given. */
+export interface UnitFile {
+  comments: string[];
+  sections: Section[];
+}
+
+export const text = (t: string): Value => ({ kind: 'text', text: t });
+export const units = (u: string[]): Value => ({ kind: 'units', units: u });
+export const word = (w: string | number | boolean): Value => ({ kind: 'word', word: String(w) });
+export const mount = (m: string): Value => ({ kind: 'mount', mount: m });
+export const args = (a: string[]): Value => ({ kind: 'args', args: a });
+export const keyval = (name: string, value: string): Value => ({ kind: 'keyval', name, value });
+export const command = (c: string): Value => ({ kind: 'command', command: c });
+
+/** Builds a section from entries, dropping the ones a condition turned into `false`. */
+export function section(name: SectionName, entries: (Entry | false | undefined)[]): Section {
+  return { name, entries: entries.filter((e): e is Entry => !!e) };
+}
+
+export const entry = (key: string, value: Value, source?: ValueSource): Entry => ({ key, value, source });
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]/;
+const UNIT_NAME = /^[A-Za-z0-9_.:@-]+\.(?:service|target|socket)$/;
+const WORD = /^[A-Za-z0-9_.:/@+=,[\]-]+$/;
+const MOUNT = /^(?:%h\/|\.\/)?[A-Za-z0-9_.:/@+=,-]+$/;
+const BARE_ARG = /^[A-Za-z0-9_@%+=:,./-]+$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+function fail(message: string, e: Entry, section: SectionName): never {
+  throw new ScribeError(`${message} (in ${e.key}= of [${section}])`, e.source);
+}
+
+/** Control characters would end the line and start a new key or section. */
+function singleLine(s: string, e: Entry, section: SectionName): void {
+  if (CONTROL.test(s)) fail(`${JSON.stringify(s)} contains a newline or another control character`, e, section);
+}
+
+/** systemd reads a line ending in `\` as continued on the next one. */
+function noTrailingBackslash(s: string, e: Entry, section: SectionName): void {
+  if (s.endsWith('\\')) fail(`${JSON.stringify(s)} ends with a backslash, which would continue the line`, e, section);
+}
+
+/**
+ * systemd expands `%x` specifiers in every value it reads, and `$VAR` in the
+ * command line quadlet writes to `ExecStart=`: doubling keeps both literal.
+ */
+function escapeExpansions(s: string, spec: KeySpec): string {
+  const specifiers = s.replace(/%/g, '%%');
+  return spec.inExecStart ? specifiers.replace(/\$/g, '$$$$') : specifiers;
+}
+
+/** Why an argument cannot be passed through `Exec=` at all, if it cannot. */
+export function argProblem(arg: string): string | undefined {
+  if (CONTROL.test(arg)) return `${JSON.stringify(arg)} contains a newline or another control character`;
+  // The generator's splitter stops at an empty word and drops every argument after it.
+  if (arg === '') return 'an empty argument cannot be passed (podman would drop it and every argument after it)';
+  // A lone `;` in ExecStart= separates two commands.
+  if (arg === ';') return 'a lone ";" argument would start a second command in ExecStart=';
+  return undefined;
+}
+
+/** One argument for a key podman splits shell-like (`Exec`, `Secret`, `Environment`). */
+function quoteArg(arg: string, spec: KeySpec, e: Entry, section: SectionName): string {
+  const problem = argProblem(arg);
+  if (problem) fail(problem, e, section);
+  const escaped = escapeExpansions(arg, spec);
+  if (BARE_ARG.test(escaped)) return escaped;
+  return `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function formatValue(spec: KeySpec, e: Entry, section: SectionName): string {
+  const v = e.value;
+  switch (v.kind) {
+    case 'text': {
+      const t = v.text.trim();
+      singleLine(t, e, section);
+      noTrailingBackslash(t, e, section);
+      return escapeExpansions(t, spec);
+    }
+    case 'units':
+      if (v.units.length === 0) fail('no unit names given', e, section);
+      for (const u of v.units) if (!UNIT_NAME.test(u)) fail(`${JSON.stringify(u)} is not a unit name (no globs, no .container names)`, e, section);
+      return v.units.join(' ');
+    case 'word':
+      if (!WORD.test(v.word)) fail(`${JSON.stringify(v.word)} may only hold letters, digits and _.:/@+=,[]-`, e, section);
+      return v.word;
+    case 'mount':
+      if (!MOUNT.test(v.mount)) {
+        fail(`${JSON.stringify(v.mount)} may only hold letters, digits and _.:/@+=,- (and start with %h/ or ./)`, e, section);
+      }
+      return v.mount;
+    case 'args':
+      if (v.args.length === 0) fail('no arguments given', e, section);
+      return v.args.map((a) => quoteArg(a, spec, e, section)).join(' ');
+    case 'keyval': {
+      const nameOk = (e.key === 'Label' ? LABEL_NAME : ENV_NAME).test(v.name);
+      if (!nameOk) fail(`${JSON.stringify(v.name)} is not a valid ${e.key === 'Label' ? 'label' : 'variable'} name`, e, section);
+      // `NAME=` alone is one word the splitter keeps; quoteArg rejects only the truly empty word.
+      return quoteArg(`${v.name}=${v.value}`, spec, e, section);
+    }
+    case 'command': {
+      singleLine(v.command, e, section);
+      noTrailingBackslash(v.command, e, section);
+      if (v.command !== v.command.trim() || v.command === '') fail('a command must not be empty or start or end with spaces', e, section);
+      return escapeExpansions(v.command, spec);
+    }
+  }
+}
+
+function checkKind(spec: KeySpec, kind: ValueKind, e: Entry, section: SectionName): void {
+  if (spec.kind !== kind) fail(`a ${kind} value was given, but podman reads this key as ${spec.kind}`, e, section);
+}
+
+/**
+ * The one place unit text is produced. Every key is checked against the key
+ * table for the target podman, every value is escaped for the way podman and
+ * systemd read that key, and anything that cannot be made safe is an error.
+ */
+export function serializeUnit(unit: UnitFile, version: PodmanVersion): string {
+  const out: string[] = [];
+  for (const c of unit.comments) {
+    if (CONTROL.test(c)) throw new ScribeError(`comment ${JSON.stringify(c)} contains a control character`);
+    out.push(`# ${c}`);
+  }
+  const seenSections = new Set<SectionName>();
+  for (const s of unit.sections) {
+    if (s.entries.length === 0) continue;
+    if (seenSections.has(s.name)) throw new ScribeError(`section [${s.name}] appears twice`);
+    seenSections.add(s.name);
+    if (out.length > 0) out.push('');
+    out.push(`[${s.name}]`);
+    const seenKeys = new Set<string>();
+    for (const e of s.entries) {
+      const spec = keySpec(s.name, e.key);
+      if (!spec) fail(`${e.key} is not a key podman accepts in [${s.name}]`, e, s.name);
+      if (!atLeast(version, spec.since)) {
+        fail(`${e.key} in [${s.name}] needs podman ${spec.since} or later; the target is ${formatVersion(version)}`, e, s.name);
+      }
+      if (!spec.repeat && seenKeys.has(e.key)) fail(`${e.key} may appear only once (podman keeps only the last one)`, e, s.name);
+      seenKeys.add(e.key);
+      checkKind(spec, e.value.kind, e, s.name);
+      out.push(`${e.key}=${formatValue(spec, e, s.name)}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Whether the target podman accepts a key: builders ask before emitting optional keys. */
+export function supports(version: PodmanVersion, sectionName: SectionName, key: string): boolean {
+  const spec = keySpec(sectionName, key);
+  return spec !== undefined && atLeast(version, spec.since);
+}

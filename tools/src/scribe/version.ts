@@ -1,0 +1,35 @@
+import { ScribeError } from './errors';
+
+export interface PodmanVersion {
+  major: number;
+  minor: number;
+}
+
+/** 5.3 is the first podman whose `[Pod]` accepts `UserNS=`, which the Sepulcher relies on. */
+export const MIN_PODMAN_VERSION = '5.3';
+
+function parse(text: string): PodmanVersion | undefined {
+  const m = /^(\d+)\.(\d+)$/.exec(text);
+  return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined;
+}
+
+export function atLeast(v: PodmanVersion, since: string): boolean {
+  const s = parse(since)!;
+  return v.major > s.major || (v.major === s.major && v.minor >= s.minor);
+}
+
+export const formatVersion = (v: PodmanVersion): string => `${v.major}.${v.minor}`;
+
+/** The target podman of the Prime Scroll; older than 5.3 cannot express the pod we need. */
+export function podmanVersion(text: string): PodmanVersion {
+  const v = parse(text);
+  const source = { file: 'lychd.toml', field: 'sepulcher.podman_version' };
+  if (!v) throw new ScribeError(`"${text}" is not a podman version such as "5.3"`, source);
+  if (!atLeast(v, MIN_PODMAN_VERSION)) {
+    throw new ScribeError(
+      `podman ${text} is not supported: the Sepulcher needs podman ${MIN_PODMAN_VERSION} or later, the first whose [Pod] accepts UserNS=keep-id`,
+      source,
+    );
+  }
+  return v;
+}
