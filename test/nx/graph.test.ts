@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { copyWorkspace } from '../support/workspace';
+
+const projects = (ws: ReturnType<typeof copyWorkspace>) => {
+  const r = ws.nx(['show', 'projects', '--json']);
+  if (r.status !== 0) throw new Error(r.stderr);
+  return (JSON.parse(r.stdout) as string[]).sort();
+};
+
+describe('the inferred project graph', () => {
+  it('has one project per rune file and the whole-Codex projects, with no project.json', () => {
+    const ws = copyWorkspace();
+    const names = projects(ws);
+    expect(names).toEqual(
+      expect.arrayContaining(['codex', 'quadlets', 'forge', 'rune-sglang-vision_eye', 'rune-llamacpp-vision_scribe', 'rune-vllm-private_runtime', 'rune-portals-openai']),
+    );
+  });
+
+  it('a new rune file appears as a project with its targets, with no other edit', () => {
+    const ws = copyWorkspace();
+    ws.write('codex/runes/animator/soulstones/vllm/coder.toml', 'name = "coder"\nimage = "docker.io/vllm/vllm-openai:v0.10.1"\nport = 8799\n');
+    expect(projects(ws)).toContain('rune-vllm-coder');
+    const shown = JSON.parse(ws.nx(['show', 'project', 'rune-vllm-coder', '--json']).stdout);
+    expect(shown.root).toBe('codex/runes/animator/soulstones/vllm/coder.toml');
+    expect(Object.keys(shown.targets).sort()).toEqual(['bind', 'scribe']);
+  });
+
+  it('maps an edit of one rune file to that rune project alone', () => {
+    const ws = copyWorkspace();
+    const r = ws.nx(['show', 'projects', '--affected', '--files=codex/runes/animator/soulstones/sglang/vision_eye.toml', '--json']);
+    const affected = (JSON.parse(r.stdout) as string[]).sort();
+    expect(affected.filter((p) => p.startsWith('rune-'))).toEqual(['rune-sglang-vision_eye']);
+    expect(affected).toContain('quadlets');
+  });
+
+  it('hashes the plugin\'s own source into every task it drives', () => {
+    const ws = copyWorkspace();
+    const r = ws.nx(['show', 'target', 'inputs', 'rune-sglang-vision_eye:scribe', '--json']);
+    const inputs = JSON.parse(r.stdout);
+    expect(inputs.files).toContain('tools/src/nx/plugin.ts');
+    expect(inputs.files).toContain('codex/runes/animator/soulstones/sglang/vision_eye.toml');
+    expect(inputs.files).not.toContain('codex/runes/animator/soulstones/vllm/private_runtime.toml');
+  });
+});
