@@ -1,0 +1,97 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { soulstones } from '../../tools/src/codex';
+import {
+  renderCapabilities,
+  renderCoreServices,
+  renderGeneration,
+  renderObservability,
+  renderPod,
+  renderSoulstone,
+  scribeContext,
+} from '../../tools/src/scribe';
+import { countCheck, dryRunQuadlets, verifyUnits } from '../../tools/src/toolchain';
+import { skipWithout } from '../toolchain/tool-gate';
+import { CASES, cleanup, expectedDir, installed, loadCase, readTree, tempDir, WORKSPACE } from './helpers';
+
+const noQuadlet = skipWithout('quadlet');
+const noVerify = skipWithout('quadlet', 'systemd-analyze');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+afterAll(cleanup);
+
+describe.each(CASES)('golden case %s', (name) => {
+  const codex = loadCase(name);
+  const files = renderGeneration(codex);
+
+  it('matches the reviewed files in expected/ (UPDATE_GOLDEN=1 re-records)', () => {
+    const dir = expectedDir(name);
+    if (UPDATE) {
+      rmSync(dir, { recursive: true, force: true });
+      for (const [f, text] of files) {
+        mkdirSync(dirname(join(dir, f)), { recursive: true });
+        writeFileSync(join(dir, f), text);
+      }
+    }
+    const expected = readTree(dir);
+    expect([...files.keys()]).toEqual([...expected.keys()].sort());
+    for (const [f, text] of files) expect(text, f).toBe(expected.get(f));
+  });
+
+  it('is exactly the union of the piecewise renderers, soulstones rendered from the context alone', () => {
+    const ctx = JSON.parse(JSON.stringify(scribeContext(codex)));
+    const pieces = new Map<string, string>();
+    for (const part of [renderPod(codex), renderCoreServices(codex), renderObservability(codex), renderCapabilities(codex)]) {
+      for (const [f, t] of part) pieces.set(f, t);
+    }
+    for (const rune of soulstones(codex)) {
+      const { file, text } = renderSoulstone(rune, ctx);
+      pieces.set(file, text);
+    }
+    expect(new Map([...pieces].sort(([a], [b]) => (a < b ? -1 : 1)))).toEqual(files);
+  });
+
+  it('is deterministic text: LF only, trailing newline, no build-machine paths', () => {
+    for (const [f, text] of files) {
+      expect(text, f).not.toMatch(/\r/);
+      expect(text.endsWith('\n'), f).toBe(true);
+      expect(text, f).not.toContain(WORKSPACE);
+      expect(text, f).not.toContain(codex.root);
+      expect(text, f).not.toMatch(/\/tmp\/|\/home\/|\/root\//);
+    }
+  });
+
+  it.skipIf(noQuadlet)('passes quadlet -dryrun -user with no warning, one service per file', () => {
+    const units = installed(files);
+    const dry = dryRunQuadlets(units);
+    expect(dry.errors).toEqual([]);
+    expect(dry.warnings).toEqual([]);
+    expect(dry.status).toBe(0);
+    const count = countCheck(units);
+    expect(count.services.length).toBe(count.sources.length);
+    expect(count.ok).toBe(true);
+  });
+
+  it.skipIf(noVerify)('passes systemd-analyze --user verify with empty stderr', () => {
+    const r = verifyUnits(installed(files));
+    expect(r.stderr).toEqual([]);
+    expect(r.status).toBe(0);
+    expect(r.ok).toBe(true);
+  });
+});
+
+describe('determinism', () => {
+  it('gives byte-identical files from two working directories', () => {
+    const here = process.cwd();
+    const renders = [WORKSPACE, tempDir()].map((cwd) => {
+      process.chdir(cwd);
+      try {
+        return CASES.map((c) => renderGeneration(loadCase(c)));
+      } finally {
+        process.chdir(here);
+      }
+    });
+    expect(renders[1]).toEqual(renders[0]);
+  });
+});
