@@ -1,0 +1,102 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as semver from 'semver';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  discoverExtensions, intersectRanges, mergeNode, mergePython, parseDebianSpec, synthesize, SynthesisError,
+} from '../../tools/src/synthesis';
+import { tempDir, write, writeWorkspace } from './fixtures';
+
+const work = tempDir('validation');
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+function catchError(fn: () => unknown): SynthesisError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(SynthesisError);
+    return e as SynthesisError;
+  }
+  throw new Error('expected a SynthesisError');
+}
+
+describe('system dependencies', () => {
+  it('accepts Debian names with an optional version', () => {
+    expect(parseDebianSpec('ffmpeg')).toEqual({ name: 'ffmpeg', version: undefined });
+    expect(parseDebianSpec('libc6-dev=2.36-9+deb12u7')).toEqual({ name: 'libc6-dev', version: '2.36-9+deb12u7' });
+    expect(parseDebianSpec('ffmpeg=7:5.1.6-0+deb12u1')?.version).toBe('7:5.1.6-0+deb12u1');
+    for (const bad of ['ffmpeg ', 'a', 'FFmpeg', 'ffmpeg;rm -rf /', '$(reboot)', 'x=', 'x=abc', 'ffmpeg=1.0 curl'])
+      expect(parseDebianSpec(bad), bad).toBeUndefined();
+  });
+
+  it('names the extension, the file and the line of each bad entry, all at once', () => {
+    const root = path.join(work, 'bad-system');
+    writeWorkspace(root, {
+      alpha: { system: ['ffmpeg', 'curl; rm -rf /'] },
+      beta: { system: ['$(reboot)'] },
+    });
+    const error = catchError(() => mergePython(root));
+    expect(error.problems).toEqual([
+      expect.objectContaining({ file: 'extensions/alpha/pyproject.toml', line: 10, field: 'tool.lychd.system-dependencies[1]' }),
+      expect.objectContaining({ file: 'extensions/beta/pyproject.toml', line: 9, field: 'tool.lychd.system-dependencies[0]' }),
+    ]);
+    const text = fs.readFileSync(path.join(root, 'extensions/alpha/pyproject.toml'), 'utf8').split('\n');
+    expect(text[9]).toContain('curl; rm -rf /');
+    expect(error.message).toContain('extensions/alpha/pyproject.toml:10: tool.lychd.system-dependencies[1]: "curl; rm -rf /" is not a Debian package name (extension alpha)');
+    expect(error.message).toContain('extensions/beta/pyproject.toml:9');
+    expect(error.message).toContain('fix: ');
+  });
+
+  it('rejects two different pins of one package, naming both extensions', () => {
+    const root = path.join(work, 'pins');
+    writeWorkspace(root, { alpha: { system: ['ffmpeg=7:5.1.6-0+deb12u1'] }, beta: { system: ['ffmpeg=7:5.1.7-0+deb12u1'] } });
+    expect(() => mergePython(root)).toThrow(/extension beta pins "ffmpeg=7:5.1.7-0\+deb12u1" but extension alpha pins "ffmpeg=7:5.1.6-0\+deb12u1"/);
+  });
+
+  it('reports problems of every manifest before running any tool, and writes nothing', async () => {
+    const root = path.join(work, 'everything');
+    writeWorkspace(root, {
+      alpha: { system: ['bad name'], node: { 'tiny-ms': '^1.0.0' } },
+      beta: { node: { 'tiny-ms': '^2.0.0' } },
+    });
+    write(path.join(root, 'extensions/gamma/pyproject.toml'), '[project\nname = "gamma"\n');
+    const error = await synthesize({ workspaceRoot: root }).then(() => undefined, (e: unknown) => e as SynthesisError);
+    expect(error?.problems.map((p) => `${p.file}:${p.line ?? ''}`)).toEqual([
+      'extensions/alpha/pyproject.toml:9',
+      'extensions/beta/package.json:',
+      'extensions/gamma/pyproject.toml:1',
+    ]);
+    expect(fs.existsSync(path.join(root, 'forge'))).toBe(false);
+  });
+});
+
+describe('discovery', () => {
+  it('lists extension folders sorted, narrowed by the active list', () => {
+    const root = path.join(work, 'discover');
+    for (const name of ['zeta', 'alpha', 'mid']) write(path.join(root, 'extensions', name, 'pyproject.toml'), '');
+    expect(discoverExtensions(root).map((e) => e.name)).toEqual(['alpha', 'mid', 'zeta']);
+    expect(discoverExtensions(root, ['zeta', 'alpha'])).toEqual([
+      { kind: 'extension', name: 'alpha', dir: 'extensions/alpha' },
+      { kind: 'extension', name: 'zeta', dir: 'extensions/zeta' },
+    ]);
+    expect(() => discoverExtensions(root, ['alpha', 'ghost'])).toThrow(/names "ghost", but there is no folder extensions\/ghost\//);
+  });
+});
+
+describe('node ranges', () => {
+  it('keeps the narrowest range as written, else the intersection', () => {
+    const root = path.join(work, 'ranges');
+    writeWorkspace(root, {
+      alpha: { node: { a: '^1.0.0', b: '>=1.2.0 <3', c: '1.x || 3.x' } },
+      beta: { node: { a: '^1.4.0', b: '^1.5.0', c: '^3.1.0 || ^1.5.0' } },
+    });
+    const root2 = JSON.parse(mergeNode(root).packageJson.content);
+    expect(root2.dependencies.a).toBe('^1.4.0');
+    expect(root2.dependencies.b).toBe('^1.5.0');
+    const both = intersectRanges(['1.x || 3.x', '^3.1.0 || ^1.5.0'])!;
+    expect(root2.dependencies.c).toBe('^3.1.0 || ^1.5.0');
+    for (const v of ['1.5.0', '1.9.9', '3.1.0', '3.9.0']) expect(semver.satisfies(v, both), v).toBe(true);
+    for (const v of ['1.4.9', '2.0.0', '3.0.9', '4.0.0']) expect(semver.satisfies(v, both), v).toBe(false);
+    expect(intersectRanges(['^1.0.0', '^2.0.0'])).toBeUndefined();
+  });
+});
