@@ -8,7 +8,6 @@ import { lockHolder, lockIsStale } from '../../tools/src/inscription/lock';
 import {
   classify,
   cleanupTemps,
-  expectedView,
   FOREIGN,
   generationFiles,
   runChild,
