@@ -42,8 +42,8 @@ export function startsWithPod(ctx: ScribeContext, unit: string): boolean {
  * The pod `Wants=` every unit that starts with it; if two of them conflict,
  * systemd silently drops one start job (notes §7). Refuse such a set.
  */
-export function checkStartSet(ctx: ScribeContext): void {
-  const starting = ctx.soulstones.filter((s) => startsWithPod(ctx, s.unit));
+export function checkStartSet(ctx: ScribeContext, starts: (unit: string) => boolean = (u) => startsWithPod(ctx, u)): void {
+  const starting = ctx.soulstones.filter((s) => starts(s.unit));
   for (const a of starting) {
     for (const b of starting) {
       if (byCodePoint(a.unit, b.unit) < 0 && conflicts(a, b)) {
