@@ -8,6 +8,7 @@ import {
   renderPod,
   ScribeError,
   serializeUnit,
+  scribeContext,
   soulstoneUnit,
   type ScribeContext,
 } from '../../tools/src/scribe';
@@ -223,5 +224,24 @@ describe('podman version targeting', () => {
     expect(at('5.3')).not.toMatch(/^ShmSize=/m);
     expect(at('5.4')).toMatch(/^ShmSize=16g$/m);
     expect(at('5.4')).not.toMatch(/^PodmanArgs=/m);
+  });
+});
+
+describe('the scribe context', () => {
+  it('changes with covens, default coven and podman version, not with a port, an image or flags', () => {
+    const codex = loadCase('example');
+    const base = JSON.stringify(scribeContext(codex));
+    const edited = structuredClone(codex);
+    const eye = soulstones(edited).find((r) => r.config.name === 'eye')!;
+    eye.config.port = 9999;
+    eye.config.image = 'docker.io/lmsysorg/sglang:other';
+    eye.config.extra_args = ['--other'];
+    edited.prime.sepulcher.publish_address = '0.0.0.0';
+    expect(JSON.stringify(scribeContext(edited))).toBe(base);
+    eye.config.groups = ['deep-think'];
+    expect(JSON.stringify(scribeContext(edited))).not.toBe(base);
+    const v = structuredClone(codex);
+    v.prime.sepulcher.podman_version = '5.5';
+    expect(JSON.stringify(scribeContext(v))).not.toBe(base);
   });
 });
