@@ -2,7 +2,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { soulstones } from '../../tools/src/codex';
-import { renderGeneration, ScribeError, writeGeneration } from '../../tools/src/scribe';
+import { assembleGeneration, renderGeneration, ScribeError, writeGeneration } from '../../tools/src/scribe';
 import { cleanup, loadCase, readTree, tempDir } from './helpers';
 
 afterAll(cleanup);
@@ -35,5 +35,13 @@ describe('writeGeneration', () => {
 
   it('refuses file names that leave the folder', () => {
     expect(() => writeGeneration(new Map([['../escape.container', '']]), tempDir())).toThrow(ScribeError);
+  });
+});
+
+describe('assembleGeneration', () => {
+  it('refuses a file from two pieces and two files that become one service', () => {
+    expect(() => assembleGeneration([new Map([['a.container', 'x']]), new Map([['a.container', 'y']])])).toThrow(/a\.container is generated twice/);
+    expect(() => assembleGeneration([new Map([['lychd.pod', 'x'], ['lychd-pod.container', 'y']])])).toThrow(/would both become lychd-pod\.service/);
+    expect([...assembleGeneration([new Map([['b.container', '']]), new Map([['a.container', '']])]).keys()]).toEqual(['a.container', 'b.container']);
   });
 });

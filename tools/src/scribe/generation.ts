@@ -33,9 +33,12 @@ function checkServiceNames(files: Iterable<string>): void {
   }
 }
 
-/** The whole generation: exactly the union of the piecewise renderers, sorted by file name. */
-export function renderGeneration(codex: Codex): Map<string, string> {
-  const parts = [renderPod(codex), renderCoreServices(codex), renderObservability(codex), renderCapabilities(codex), renderSoulstones(codex)];
+/**
+ * Joins separately rendered pieces (for example per-rune cached build outputs)
+ * into one generation: a file may come from one piece only, and no two files
+ * may become the same service. Sorted by file name.
+ */
+export function assembleGeneration(parts: Iterable<Map<string, string>>): Map<string, string> {
   const all = new Map<string, string>();
   for (const part of parts) {
     for (const [file, text] of part) {
@@ -45,6 +48,11 @@ export function renderGeneration(codex: Codex): Map<string, string> {
   }
   checkServiceNames(all.keys());
   return new Map([...all].sort(([a], [b]) => byCodePoint(a, b)));
+}
+
+/** The whole generation: exactly the union of the piecewise renderers. */
+export function renderGeneration(codex: Codex): Map<string, string> {
+  return assembleGeneration([renderPod(codex), renderCoreServices(codex), renderObservability(codex), renderCapabilities(codex), renderSoulstones(codex)]);
 }
 
 const OWNED = /\.(?:container|pod|volume|network|json|ya?ml)$/;

@@ -7,7 +7,7 @@ export { renderPod } from './pod';
 export { renderCoreServices } from './core';
 export { renderObservability } from './observability';
 export { renderCapabilities, type CapabilityEntry } from './capabilities';
-export { renderGeneration, renderSoulstones, writeGeneration } from './generation';
+export { assembleGeneration, renderGeneration, renderSoulstones, writeGeneration } from './generation';
 export { requiredSecrets, checkSecretsExist, createCommand, type RequiredSecret, type SecretCheck } from './secrets';
 export { containerCommand, gpuDevices, adapterFor, llamacppMode } from './runtimes';
 export { serializeUnit, supports, type UnitFile, type Section, type Entry, type Value } from './unit';
