@@ -43,12 +43,47 @@ export function canonicalJson(value: unknown): string {
   return `${JSON.stringify(sort(value), null, 2)}\n`;
 }
 
+type RuneFields = { soulstone: readonly string[]; portal: readonly string[] };
+
+/**
+ * What each aggregate file reads of the runes (the Prime Scroll it reads whole). Its task hashes
+ * only this projection, so an edit elsewhere in a rune is a cache hit for it. A test renders every
+ * fixture from the projection and from the full Codex and requires the same bytes.
+ */
+export const AGGREGATE_FIELDS: Record<'pod' | 'core' | 'observability' | 'capabilities', RuneFields> = {
+  pod: { soulstone: ['name', 'port', 'expose_port', 'runtime'], portal: [] },
+  core: { soulstone: [], portal: ['name', 'api_key_secret'] },
+  observability: { soulstone: ['name', 'port', 'runtime'], portal: [] },
+  capabilities: {
+    soulstone: ['name', 'runtime', 'capabilities', 'groups', 'models', 'port', 'base_url'],
+    portal: ['name', 'provider', 'capabilities', 'models', 'base_url', 'api_key_secret'],
+  },
+};
+
+/** The facts with each rune cut down to the given fields; a rune kind with no fields is left out. */
+export function projectFacts(facts: CodexFacts, fields: RuneFields): CodexFacts {
+  const runes = facts.runes.flatMap((r) => {
+    const keep = fields[r.kind];
+    if (!keep.length) return [];
+    const config = Object.fromEntries(keep.filter((k) => k in r.config).map((k) => [k, (r.config as Record<string, unknown>)[k]]));
+    return [{ ...r, config } as CodexFacts['runes'][number]];
+  });
+  return { ...facts, runes };
+}
+
+export const AGGREGATES = Object.keys(AGGREGATE_FIELDS) as (keyof typeof AGGREGATE_FIELDS)[];
+
+/** What `bind` needs to check that every mounted secret exists. */
+export const SECRET_FIELDS: RuneFields = { soulstone: ['name', 'secret_env_files'], portal: ['name', 'api_key_secret'] };
+
 /** Every fact file `codex:context` writes, by name: each is the whole input of the tasks that read it. */
 export function contextFiles(codex: Codex, workspaceRoot: string, scribeContext: unknown): Map<string, string> {
   const facts = codexFacts(codex, workspaceRoot);
   const files = new Map<string, string>();
-  files.set('scribe-context.json', canonicalJson(scribeContext));
-  for (const part of ['pod', 'core', 'observability', 'capabilities']) files.set(`${part}.json`, canonicalJson(facts));
-  files.set('forge.json', canonicalJson({ forge: codex.prime.forge, extensions: codex.extensions }));
+  // Runes of inactive extensions render nothing, so the active list is part of every rune's context.
+  files.set('scribe-context.json', canonicalJson({ ...(scribeContext as object), extensions: codex.extensions }));
+  files.set('secrets.json', canonicalJson(projectFacts(facts, SECRET_FIELDS)));
+  for (const part of AGGREGATES) files.set(`${part}.json`, canonicalJson(projectFacts(facts, AGGREGATE_FIELDS[part])));
+  files.set('forge.json', canonicalJson({ extensions: codex.extensions, forge: codex.prime.forge }));
   return files;
 }

@@ -1,4 +1,8 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
 import type { CreateNodes, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
+import { AGGREGATES } from './facts';
 import { factsFile, layoutFrom, pluginInputs, runeOutputDir, runeProjectName, type ForgeLayout } from './layout';
 
 export interface ForgePluginOptions {
@@ -13,12 +17,14 @@ const EXECUTOR = (name: string) => `@lychd/forge:${name}`;
 /**
  * One project per rune file (its root is the file itself, so Nx maps an edit of that file to
  * that project alone), plus `codex`, `quadlets` and `forge` for the whole-Codex steps.
+ * Every target names its inputs: Nx's default (`default`, `^default`) would look for files
+ * under a rune project's root folder, and a file root has none.
  * Every file path here is relative to the workspace root: the graph must not depend on where
  * the workspace is checked out.
  */
 export const createNodes: CreateNodes<ForgePluginOptions> = [
   '**/*.toml',
-  (files, options) => {
+  (files, options, context) => {
     const layout = layoutFrom(options);
     const results: [string, CreateNodesResult][] = [];
     const runeFiles: string[] = [];
@@ -44,7 +50,7 @@ export const createNodes: CreateNodes<ForgePluginOptions> = [
         projects: {
           [layout.codexDir]: codexProject(layout),
           quadlets: quadletsProject(layout, runeProjects),
-          forge: forgeProject(layout, extensions),
+          forge: forgeProject(layout, extensions, coreDir(context.workspaceRoot, `${layout.codexDir}/lychd.toml`)),
         },
       },
     ]);
@@ -110,18 +116,16 @@ function runeProject(layout: ForgeLayout, file: string): ProjectConfiguration {
     name,
     tags: ['type:rune'],
     implicitDependencies: [PLUGIN],
-    targets: { scribe, bind: { executor: 'nx:noop', dependsOn: ['scribe'] } },
+    targets: { scribe, bind: { executor: 'nx:noop', dependsOn: ['scribe'], inputs: [] } },
   };
 }
-
-const AGGREGATES = ['pod', 'core', 'observability', 'capabilities'] as const;
 
 function quadletsProject(layout: ForgeLayout, runeProjects: string[]): ProjectConfiguration {
   const targets: Record<string, TargetConfiguration> = {};
   for (const part of AGGREGATES) {
     targets[`scribe-${part}`] = {
       executor: EXECUTOR('scribe-aggregate'),
-      options: { part, codexDir: layout.codexDir, facts: factsFile(layout, part), outputDir: `${layout.distDir}/aggregates/${part}` },
+      options: { part, facts: factsFile(layout, part), outputDir: `${layout.distDir}/aggregates/${part}` },
       cache: true,
       dependsOn: [{ projects: ['codex'], target: 'context' }],
       inputs: [{ dependentTasksOutputFiles: `**/context/${part}.json` }, ...pluginInputs()],
@@ -130,26 +134,79 @@ function quadletsProject(layout: ForgeLayout, runeProjects: string[]): ProjectCo
   }
   targets['scribe'] = {
     executor: EXECUTOR('assemble'),
-    options: { runesDir: `${layout.distDir}/runes`, aggregatesDir: `${layout.distDir}/aggregates`, outputDir: layout.generationDir },
+    options: { runeProjects, runesDir: `${layout.distDir}/runes`, aggregates: AGGREGATES, aggregatesDir: `${layout.distDir}/aggregates`, outputDir: layout.generationDir },
     cache: true,
     dependsOn: [...AGGREGATES.map((p) => `scribe-${p}`), '^scribe'],
     inputs: [{ dependentTasksOutputFiles: '**/*' }, ...pluginInputs()],
     outputs: [`{workspaceRoot}/${layout.generationDir}`],
   };
-  const bindOptions = { codexDir: layout.codexDir, extensionsDir: layout.extensionsDir, generationDir: layout.generationDir };
+  const bindOptions = { generationDir: layout.generationDir, facts: factsFile(layout, 'secrets') };
   // Installing reaches outside the workspace, so it is never cached; it is cheap when nothing changed.
-  targets['bind'] = { executor: EXECUTOR('bind'), options: bindOptions, cache: false, dependsOn: ['scribe'] };
-  targets['bind-check'] = { executor: EXECUTOR('bind'), options: { ...bindOptions, check: true }, cache: false, dependsOn: ['scribe'] };
+  targets['bind'] = { executor: EXECUTOR('bind'), options: bindOptions, cache: false, dependsOn: ['scribe'], inputs: pluginInputs() };
+  targets['bind-check'] = { executor: EXECUTOR('bind'), options: { ...bindOptions, check: true }, cache: false, dependsOn: ['scribe'], inputs: pluginInputs() };
   return { root: 'quadlets', name: 'quadlets', tags: ['type:quadlets'], implicitDependencies: [PLUGIN, 'codex', ...runeProjects], targets };
 }
 
-function forgeProject(layout: ForgeLayout, extensions: string[]): ProjectConfiguration {
+/** The tool versions a synthesis stage records: a new uv or npm must re-lock. */
+const UV_VERSION = { runtime: 'node tools/bin/tool-version.js uv' };
+const NPM_VERSION = { runtime: 'node tools/bin/tool-version.js npm' };
+
+function forgeProject(layout: ForgeLayout, extensions: string[], core: string): ProjectConfiguration {
+  const ext = (glob: string) => `{workspaceRoot}/${layout.extensionsDir}/*/${glob}`;
+  // Which extensions are active and where the core lives: the facts `codex:context` extracts.
+  const settings = { dependentTasksOutputFiles: '**/context/forge.json' };
+  const afterContext = [{ projects: ['codex'], target: 'context' }];
+  const stage = (stageName: string, inputs: TargetConfiguration['inputs'], outputs: string[], dependsOn: TargetConfiguration['dependsOn'] = afterContext): TargetConfiguration => ({
+    executor: EXECUTOR('synthesis'),
+    options: { stage: stageName, quadletsDir: layout.generationDir },
+    cache: true,
+    dependsOn,
+    inputs: [...(inputs ?? []), ...pluginInputs()],
+    outputs,
+  });
   return {
     root: 'forge',
     name: 'forge',
     tags: ['type:forge'],
     implicitDependencies: [PLUGIN, 'codex', 'quadlets', ...extensions.map((e) => `extension-${e}`)],
-    targets: {},
+    targets: {
+      'lock-python': stage('python', [`{workspaceRoot}/${core}/pyproject.toml`, ext('pyproject.toml'), settings, UV_VERSION], ['{workspaceRoot}/forge/synthesis/python']),
+      'lock-node': stage('node', [`{workspaceRoot}/${core}/package.json`, ext('package.json'), settings, NPM_VERSION], ['{workspaceRoot}/forge/synthesis/node']),
+      tailwind: stage('tailwind', [`{workspaceRoot}/${core}/tailwind.config.*`, ext('tailwind.config.*'), settings], ['{workspaceRoot}/forge/synthesis/tailwind']),
+      // The cheap assembly: digests of every input and of the locks and quadlets; never re-locks.
+      synthesize: stage(
+        'manifest',
+        [
+          `{workspaceRoot}/${layout.codexDir}/lychd.toml`,
+          `{workspaceRoot}/${core}/**/*`,
+          `{workspaceRoot}/${layout.extensionsDir}/**/*`,
+          '{workspaceRoot}/forge/templates/**/*',
+          { dependentTasksOutputFiles: '**/*' },
+          UV_VERSION,
+          NPM_VERSION,
+        ],
+        ['{workspaceRoot}/forge/synthesis.lock.json'],
+        ['lock-python', 'lock-node', 'tailwind', { projects: ['quadlets'], target: 'scribe' }],
+      ),
+      'synthesize-check': {
+        executor: EXECUTOR('synthesis'),
+        options: { stage: 'check', quadletsDir: layout.generationDir },
+        cache: false,
+        dependsOn: [{ projects: ['quadlets'], target: 'scribe' }],
+        inputs: pluginInputs(),
+      },
+    },
   };
+}
+
+/** The core's folder from the Prime Scroll's `[forge] core`, read cheaply; `core` by default. */
+function coreDir(workspaceRoot: string, primeScroll: string): string {
+  try {
+    const text = fs.readFileSync(path.join(workspaceRoot, primeScroll), 'utf8');
+    const forge = (parseToml(text) as { forge?: { core?: unknown } }).forge;
+    return typeof forge?.core === 'string' ? forge.core.replace(/\/+$/, '') : 'core';
+  } catch {
+    return 'core'; // An unreadable scroll is codex:validate's to report.
+  }
 }
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { contextFiles } from '../../nx/facts';
-import { scribeContext } from '../../scribe/context';
+import { checkStartSet, scribeContext, ScribeError } from '../../scribe';
 import { writeOutputDir } from '../output';
 import { loadForTask, type CodexOptions, type ExecutorResult } from '../report';
 
@@ -12,6 +12,15 @@ import { loadForTask, type CodexOptions, type ExecutorResult } from '../report';
 export default async function contextExecutor(options: CodexOptions & { outputDir: string }, context: ExecutorContext): Promise<ExecutorResult> {
   const codex = loadForTask(options, context);
   if (!codex) return { success: false };
-  writeOutputDir(path.join(context.root, options.outputDir), contextFiles(codex, context.root, scribeContext(codex)));
+  const ctx = scribeContext(codex);
+  try {
+    // A rule over every soulstone at once: it belongs here, where the whole Codex is read.
+    checkStartSet(ctx);
+  } catch (e) {
+    if (!(e instanceof ScribeError)) throw e;
+    console.error(e.message);
+    return { success: false };
+  }
+  writeOutputDir(path.join(context.root, options.outputDir), contextFiles(codex, context.root, ctx));
   return { success: true };
 }

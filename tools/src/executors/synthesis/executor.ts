@@ -1,0 +1,49 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { assembleManifest, checkSynthesis, lockNode, lockPython, synthesizeTailwind, SynthesisError } from '../../synthesis';
+import type { ExecutorResult } from '../report';
+
+export type SynthesisStage = 'python' | 'node' | 'tailwind' | 'manifest' | 'check';
+
+export interface SynthesisExecutorOptions {
+  stage: SynthesisStage;
+  /** The Scribe's generation, digested into the Synthesis Manifest. */
+  quadletsDir?: string;
+}
+
+/** One stage of synthesis per Nx task, so each is cached on exactly its own inputs. */
+export default async function synthesisExecutor(options: SynthesisExecutorOptions, context: ExecutorContext): Promise<ExecutorResult> {
+  const workspaceRoot = context.root;
+  try {
+    switch (options.stage) {
+      case 'python': {
+        const r = await lockPython({ workspaceRoot });
+        console.log(`Locked Python with uv ${r.uvVersion}: ${r.files.map((f) => f.path).join(', ')}`);
+        break;
+      }
+      case 'node': {
+        const r = await lockNode({ workspaceRoot });
+        for (const w of r.warnings) console.warn(`warning: ${w}`);
+        console.log(`Locked Node with npm ${r.npmVersion}: ${r.files.map((f) => f.path).join(', ')}`);
+        break;
+      }
+      case 'tailwind':
+        console.log(`Synthesized ${synthesizeTailwind({ workspaceRoot }).files.map((f) => f.path).join(', ')}`);
+        break;
+      case 'manifest': {
+        const r = await assembleManifest({ workspaceRoot, quadletsDir: options.quadletsDir });
+        console.log(`Wrote ${r.files.map((f) => f.path).join(', ')}`);
+        break;
+      }
+      case 'check': {
+        const r = await checkSynthesis({ workspaceRoot, quadletsDir: options.quadletsDir });
+        (r.ok ? console.log : console.error)(r.report);
+        return { success: r.ok };
+      }
+    }
+    return { success: true };
+  } catch (e) {
+    if (!(e instanceof SynthesisError)) throw e;
+    console.error(e.message);
+    return { success: false };
+  }
+}
