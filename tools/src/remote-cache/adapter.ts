@@ -1,0 +1,66 @@
+import type * as http from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { accessOf, type CacheTokens } from './tokens';
+import type { Store } from './turbo-client';
+
+// Nx hashes are decimal or hex digests; anything else (dots, slashes) could name a path in the store.
+const RECORD = /^\/v1\/cache\/([A-Za-z0-9_-]{1,128})$/;
+
+function reply(res: http.ServerResponse, status: number, message: string, headers: http.OutgoingHttpHeaders = {}): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+  res.end(`${message}\n`);
+}
+
+/** Answers a request early; the unread upload is drained so the client sees the status, not a reset. */
+function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: number, message: string, headers?: http.OutgoingHttpHeaders): void {
+  req.resume();
+  reply(res, status, message, headers);
+}
+
+/**
+ * Nx's self-hosted remote cache contract (`GET`/`PUT /v1/cache/{hash}`, bearer token) on top of a
+ * store. The access rules live here: a read-only token may read but not write, and a record once
+ * written is never replaced, so a later upload cannot swap the outputs other runners restore.
+ */
+export function nxCacheHandler(store: Store, tokens: CacheTokens, onError: (err: Error) => void = () => {}): http.RequestListener {
+  // Two uploads of one hash at once would both see "absent": the second is told the record exists.
+  const uploading = new Set<string>();
+
+  const get = async (hash: string, res: http.ServerResponse) => {
+    const artifact = await store.get(hash);
+    if (!artifact) return reply(res, 404, 'The record was not found');
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    await pipeline(artifact, res);
+  };
+
+  const put = async (hash: string, req: http.IncomingMessage, res: http.ServerResponse) => {
+    const length = Number(req.headers['content-length']);
+    if (!Number.isSafeInteger(length) || length < 0) return refuse(req, res, 411, 'Content-Length is required');
+    if (uploading.has(hash) || (await store.has(hash))) return refuse(req, res, 409, 'Cannot override an existing record');
+    uploading.add(hash);
+    try {
+      await store.put(hash, req, length);
+    } finally {
+      uploading.delete(hash);
+    }
+    reply(res, 200, 'Stored');
+  };
+
+  return (req, res) => {
+    const match = RECORD.exec(new URL(req.url ?? '/', 'http://cache').pathname);
+    if (!match?.[1]) return refuse(req, res, 404, 'Not found');
+    const hash = match[1];
+    const access = accessOf(req.headers.authorization, tokens);
+    if (access === 'none') return refuse(req, res, 401, 'Missing or invalid access token', { 'www-authenticate': 'Bearer' });
+    let work: Promise<void>;
+    if (req.method === 'GET') work = get(hash, res);
+    else if (req.method === 'PUT' && access === 'read-only') return refuse(req, res, 403, 'This access token may only read');
+    else if (req.method === 'PUT') work = put(hash, req, res);
+    else return refuse(req, res, 405, 'Only GET and PUT are supported', { allow: 'GET, PUT' });
+    work.catch((err: Error) => {
+      onError(err);
+      if (!res.headersSent) reply(res, 502, 'The cache store failed');
+      else res.destroy(err);
+    });
+  };
+}

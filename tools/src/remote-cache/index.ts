@@ -1,0 +1,57 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { nxCacheHandler } from './adapter';
+import { startBackend } from './backend';
+import { checkTokens, type CacheTokens } from './tokens';
+import { turboStore } from './turbo-client';
+
+export type { CacheTokens } from './tokens';
+
+export interface RemoteCacheOptions {
+  /** Port for Nx clients; 0 or absent picks a free one. */
+  port?: number;
+  /** Address to listen on; loopback unless the cache must be reached from other machines. */
+  host?: string;
+  /** Where turborepo-remote-cache keeps the records; it survives restarts. */
+  storeDir: string;
+  tokens: CacheTokens;
+  /** Called with store failures, which clients only see as a 502. */
+  onError?: (err: Error) => void;
+}
+
+export interface RemoteCache {
+  /** The value for NX_SELF_HOSTED_REMOTE_CACHE_SERVER. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves Nx's self-hosted remote cache: turborepo-remote-cache stores the records on a private
+ * loopback port, and a small HTTP front speaks Nx's contract and enforces the two tokens.
+ */
+export async function startRemoteCache(opts: RemoteCacheOptions): Promise<RemoteCache> {
+  checkTokens(opts.tokens);
+  const backend = await startBackend({ storeDir: opts.storeDir });
+  const server = http.createServer(nxCacheHandler(turboStore(backend), opts.tokens, opts.onError));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve);
+    });
+  } catch (err) {
+    await backend.stop();
+    throw err;
+  }
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    stop: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive sockets from Nx clients would otherwise hold close() open.
+      server.closeAllConnections();
+      await closed;
+      await backend.stop();
+    },
+  };
+}
