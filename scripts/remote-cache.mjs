@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// Serves the Nx self-hosted remote cache for CI runners; see docs/ci.md.
+// Tokens come from the environment, never from arguments, so they do not show in `ps`.
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+
+const require = createRequire(import.meta.url);
+require('@swc-node/register');
+const { startRemoteCache } = require('../tools/src/remote-cache/index.ts');
+
+const usage = `usage: node scripts/remote-cache.mjs --store <dir> [--port <n>] [--host <address>]
+
+  --store  folder for the cache records (kept across restarts)
+  --port   port for Nx clients (default 3030; 0 picks a free one)
+  --host   address to listen on (default 127.0.0.1; use the runner network's address to share it)
+
+environment:
+  LYCHD_CACHE_READ_WRITE_TOKEN  token for trusted jobs (main): may read and write
+  LYCHD_CACHE_READ_ONLY_TOKEN   token for untrusted jobs (pull requests from forks): may only read`;
+
+const { values } = parseArgs({
+  options: {
+    store: { type: 'string' },
+    port: { type: 'string', default: '3030' },
+    host: { type: 'string', default: '127.0.0.1' },
+    help: { type: 'boolean', default: false },
+  },
+});
+const readWrite = process.env.LYCHD_CACHE_READ_WRITE_TOKEN;
+const readOnly = process.env.LYCHD_CACHE_READ_ONLY_TOKEN;
+if (values.help || !values.store || !readWrite || !readOnly || !/^\d+$/.test(values.port)) {
+  console.error(usage);
+  process.exit(values.help ? 0 : 2);
+}
+
+const cache = await startRemoteCache({
+  storeDir: values.store,
+  port: Number(values.port),
+  host: values.host,
+  tokens: { readWrite, readOnly },
+  onError: (err) => console.error(`remote cache: ${err.message}`),
+});
+console.log(`Nx remote cache listening: NX_SELF_HOSTED_REMOTE_CACHE_SERVER=${cache.url}`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    await cache.stop();
+    process.exit(0);
+  });
+}
