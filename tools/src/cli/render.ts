@@ -1,0 +1,44 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { formatDiagnostic, loadCodex, type Codex } from '../codex';
+import { renderGeneration, ScribeError, writeGeneration } from '../scribe';
+import type { CommonPaths } from './main';
+
+/** Loads and validates the Codex, printing every problem; undefined when it is invalid. */
+export function loadOrReport(paths: CommonPaths, err = process.stderr): Codex | undefined {
+  const result = loadCodex({ codexDir: paths.codexDir, extensionsDir: paths.extensionsDir });
+  for (const d of result.diagnostics) err.write(`${formatDiagnostic(d)}\n`);
+  if (!result.codex) err.write(`The Codex in ${paths.codexDir} is invalid; nothing was written.\n`);
+  return result.codex;
+}
+
+/** Renders the whole generation into `dir` (exactly these files); false, with the reason printed, on failure. */
+export function renderInto(codex: Codex, dir: string, err = process.stderr): Map<string, string> | undefined {
+  try {
+    const files = renderGeneration(codex);
+    writeGeneration(files, dir);
+    return files;
+  } catch (e) {
+    if (!(e instanceof ScribeError)) throw e;
+    err.write(`${e.message}\nNothing was written.\n`);
+    return undefined;
+  }
+}
+
+/** A fresh temporary folder for a generation that is only needed for the length of one command. */
+export function withTempGeneration<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-generation-'));
+  return fn(dir).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
+}
+
+/** `lychd-forge scribe`: renders the Quadlets of the Codex into a folder. */
+export function runScribe(paths: CommonPaths, out: string | undefined, stdout = process.stdout): number {
+  const codex = loadOrReport(paths);
+  if (!codex) return 1;
+  const dir = out ?? path.join(paths.workspaceRoot, 'quadlets', 'generation');
+  const files = renderInto(codex, dir);
+  if (!files) return 1;
+  stdout.write(`Rendered ${files.size} file(s) into ${dir}\n`);
+  return 0;
+}
