@@ -15,7 +15,8 @@ export async function runSynthesize(paths: CommonPaths, check: boolean, out = pr
   try {
     if (check) {
       const result = await checkSynthesis({ workspaceRoot: paths.workspaceRoot, quadletsDir });
-      (result.ok ? out : err).write(`${result.report}\n`);
+      if (result.ok) out.write(`${result.report || 'forge/synthesis.lock.json and the locks are current.'}\n`);
+      else err.write(`${result.report}\n`);
       return result.ok ? 0 : 1;
     }
     out.write('Merging and locking the core and the active extensions (uv, npm)...\n');
