@@ -41,4 +41,14 @@ describe('the inferred project graph', () => {
     expect(inputs.files).toContain('codex/runes/animator/soulstones/sglang/vision_eye.toml');
     expect(inputs.files).not.toContain('codex/runes/animator/soulstones/vllm/private_runtime.toml');
   });
+
+  it('codex:validate accepts the example and rejects a bad rune with its file, line and column', () => {
+    const ws = copyWorkspace();
+    const ok = ws.nx(['run', 'codex:validate', '--output-style=static']);
+    expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+    ws.write('codex/runes/animator/soulstones/vllm/broken.toml', 'name = "broken"\nimage = "docker.io/vllm/vllm-openai:v1"\nport = 99999\n');
+    const bad = ws.nx(['run', 'codex:validate', '--output-style=static']);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stdout + bad.stderr).toContain('codex/runes/animator/soulstones/vllm/broken.toml:3:8: error: "port" must be between 1 and 65535 [port]');
+  });
 });
