@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ExecutorContext } from '@nx/devkit';
 import { codexFromFacts, type AGGREGATES, type CodexFacts } from '../../nx/facts';
 import { renderCapabilities, renderCoreServices, renderObservability, renderPod, ScribeError } from '../../scribe';
 import type { Codex } from '../../codex';
 import { writeOutputDir } from '../output';
-import type { ExecutorResult } from '../report';
+import { batchOf, executorOf, type TaskCore } from '../batch';
 
 const RENDER: Record<(typeof AGGREGATES)[number], (codex: Codex) => Map<string, string>> = {
   pod: renderPod,
@@ -15,17 +14,17 @@ const RENDER: Record<(typeof AGGREGATES)[number], (codex: Codex) => Map<string, 
 };
 
 /** The pod, the core services, the observability pair or the capability manifest, each from its own facts. */
-export default async function scribeAggregateExecutor(
-  options: { part: (typeof AGGREGATES)[number]; facts: string; outputDir: string },
-  context: ExecutorContext,
-): Promise<ExecutorResult> {
-  const facts = JSON.parse(fs.readFileSync(path.join(context.root, options.facts), 'utf8')) as CodexFacts;
+const core: TaskCore<{ part: (typeof AGGREGATES)[number]; facts: string; outputDir: string }> = (options, root, log) => {
+  const facts = JSON.parse(fs.readFileSync(path.join(root, options.facts), 'utf8')) as CodexFacts;
   try {
-    writeOutputDir(path.join(context.root, options.outputDir), RENDER[options.part](codexFromFacts(facts, context.root)));
+    writeOutputDir(path.join(root, options.outputDir), RENDER[options.part](codexFromFacts(facts, root)));
   } catch (e) {
     if (!(e instanceof ScribeError)) throw e;
-    console.error(e.message);
-    return { success: false };
+    log(e.message);
+    return false;
   }
-  return { success: true };
-}
+  return true;
+};
+
+export default executorOf(core);
+export const scribeAggregateBatch = batchOf(core);
