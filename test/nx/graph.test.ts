@@ -51,4 +51,16 @@ describe('the inferred project graph', () => {
     expect(bad.status).not.toBe(0);
     expect(bad.stdout + bad.stderr).toContain('codex/runes/animator/soulstones/vllm/broken.toml:3:8: error: "port" must be between 1 and 65535 [port]');
   });
+
+  it('nx g @lychd/forge:rune writes a valid rune that becomes a project', () => {
+    const ws = copyWorkspace();
+    const g = ws.nx(['g', '@lychd/forge:rune', 'coder', '--family=vllm', '--image=docker.io/vllm/vllm-openai:v0.10.1', '--port=8799', '--groups=deep-think']);
+    expect(g.status, g.stdout + g.stderr).toBe(0);
+    expect(ws.read('codex/runes/animator/soulstones/vllm/coder.toml')).toBe('name = "coder"\nimage = "docker.io/vllm/vllm-openai:v0.10.1"\nport = 8799\ngroups = [ "deep-think" ]\n');
+    expect(projects(ws)).toContain('rune-vllm-coder');
+    expect(ws.nx(['run', 'codex:validate']).status).toBe(0);
+    const bad = ws.nx(['g', '@lychd/forge:rune', 'Bad', '--family=vllm', '--image=docker.io/x/y:1', '--port=1']);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stdout + bad.stderr).toContain('"Bad" is not a valid rune name');
+  });
 });
