@@ -50,19 +50,26 @@ export const genericSoulstone = z
   .strict()
   .describe('A local service without a dedicated adapter: its command comes from `exec` (or the image default) plus `extra_args`.');
 
-export const vllmSoulstone = z
-  .object({
-    ...soulstoneFields,
-    runtime: z.literal('vllm', { error: 'must be "vllm" in the vllm folder' }).default('vllm'),
-    tensor_parallel_size: positiveInt.optional().describe('`--tensor-parallel-size`: GPUs to shard the model across.'),
-    gpu_memory_utilization: fraction.optional().describe('`--gpu-memory-utilization`: share of VRAM vLLM claims (0-1].'),
+/** The fields vLLM and SGLang share, each described with the flag it becomes in that runtime. */
+function servingFields(flags: { tp: string; memory: string; seqs: string; context: string }) {
+  return {
+    tensor_parallel_size: positiveInt.optional().describe(`\`${flags.tp}\`: GPUs to shard the model across.`),
+    gpu_memory_utilization: fraction.optional().describe(`\`${flags.memory}\`: share of VRAM for weights and KV cache (0-1].`),
     quantization: z
       .enum(['awq', 'awq_marlin', 'gptq', 'gptq_marlin', 'fp8', 'bitsandbytes', 'gguf', 'compressed-tensors'])
       .optional()
       .describe('`--quantization`.'),
-    max_num_seqs: positiveInt.optional().describe('`--max-num-seqs`: concurrent sequences (1 forces serial processing).'),
-    max_model_len: positiveInt.optional().describe('`--max-model-len`: context length.'),
+    max_num_seqs: positiveInt.optional().describe(`\`${flags.seqs}\`: concurrent sequences (1 forces serial processing).`),
+    max_model_len: positiveInt.optional().describe(`\`${flags.context}\`: context length.`),
     served_model_name: c.unitText.optional().describe('`--served-model-name`: the name clients ask for.'),
+  };
+}
+
+export const vllmSoulstone = z
+  .object({
+    ...soulstoneFields,
+    runtime: z.literal('vllm', { error: 'must be "vllm" in the vllm folder' }).default('vllm'),
+    ...servingFields({ tp: '--tensor-parallel-size', memory: '--gpu-memory-utilization', seqs: '--max-num-seqs', context: '--max-model-len' }),
   })
   .strict()
   .describe('The Kinetic: a vLLM OpenAI-compatible server.');
@@ -71,19 +78,11 @@ export const sglangSoulstone = z
   .object({
     ...soulstoneFields,
     runtime: z.literal('sglang', { error: 'must be "sglang" in the sglang folder' }).default('sglang'),
-    tensor_parallel_size: positiveInt.optional().describe('`--tp-size`: GPUs to shard the model across.'),
-    gpu_memory_utilization: fraction.optional().describe('`--mem-fraction-static`: share of VRAM for weights and KV cache.'),
-    quantization: z
-      .enum(['awq', 'awq_marlin', 'gptq', 'gptq_marlin', 'fp8', 'bitsandbytes', 'gguf', 'compressed-tensors'])
-      .optional()
-      .describe('`--quantization`.'),
+    ...servingFields({ tp: '--tp-size', memory: '--mem-fraction-static', seqs: '--max-running-requests', context: '--context-length' }),
     enable_marlin: z
       .boolean()
       .default(false)
       .describe('Use the Marlin kernel for AWQ/GPTQ models (`--quantization awq_marlin` / `gptq_marlin`).'),
-    max_num_seqs: positiveInt.optional().describe('`--max-running-requests`.'),
-    max_model_len: positiveInt.optional().describe('`--context-length`.'),
-    served_model_name: c.unitText.optional().describe('`--served-model-name`.'),
   })
   .strict()
   .describe('The Weaver: an SGLang server (Radix Attention).');
