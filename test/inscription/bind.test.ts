@@ -21,20 +21,13 @@ import {
   siteView,
   snapshot,
   tempDir,
-  writeForeign,
   writeGeneration,
+  siteFixture,
 } from './helpers';
 
 afterAll(cleanupTemps);
 
-function setup() {
-  const root = tempDir();
-  const site = path.join(root, 'containers', 'systemd');
-  fs.mkdirSync(site, { recursive: true });
-  writeForeign(site);
-  const render = (variant: string) => writeGeneration(path.join(root, `render-${variant}`), generationFiles(variant));
-  return { root, site, store: defaultStoreDir(site), render };
-}
+const setup = siteFixture;
 
 const foreignSnapshot = (site: string) =>
   Object.fromEntries(Object.entries(snapshot(site)).filter(([rel]) => rel !== '' && !rel.startsWith('lychd')));

@@ -3,18 +3,11 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bind, check } from '../../tools/src/inscription';
 import { unifiedDiff } from '../../tools/src/inscription/diff';
-import { cleanupTemps, generationFiles, tempDir, writeForeign, writeGeneration } from './helpers';
+import { cleanupTemps, siteFixture } from './helpers';
 
 afterAll(cleanupTemps);
 
-function setup() {
-  const root = tempDir();
-  const site = path.join(root, 'containers', 'systemd');
-  fs.mkdirSync(site, { recursive: true });
-  writeForeign(site);
-  const render = (v: string) => writeGeneration(path.join(root, `render-${v}`), generationFiles(v));
-  return { root, site, render };
-}
+const setup = siteFixture;
 
 describe('check', () => {
   it('reports nothing installed, then in sync after bind', async () => {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { defaultStoreDir } from '../../tools/src/inscription/site';
 
 export const REPO = path.resolve(__dirname, '../..');
 export const CHILD = path.join(__dirname, 'fixtures', 'bind-child.ts');
@@ -185,4 +186,14 @@ export function runChild(run: ChildRun): Promise<ChildOutcome> {
       resolve({ code, signal, stdout, stderr, ...(readyToExitMs !== undefined ? { readyToExitMs } : {}) });
     });
   });
+}
+
+/** A Binding Site that already holds the user's own files, and a way to render generation variants beside it. */
+export function siteFixture() {
+  const root = tempDir();
+  const site = path.join(root, 'containers', 'systemd');
+  fs.mkdirSync(site, { recursive: true });
+  writeForeign(site);
+  const render = (variant: string) => writeGeneration(path.join(root, `render-${variant}`), generationFiles(variant));
+  return { root, site, store: defaultStoreDir(site), render };
 }

@@ -3,18 +3,11 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bind, listGenerations, rollback } from '../../tools/src/inscription';
 import { defaultStoreDir } from '../../tools/src/inscription/site';
-import { cleanupTemps, expectedView, generationFiles, siteView, snapshot, tempDir, writeForeign, writeGeneration } from './helpers';
+import { cleanupTemps, expectedView, generationFiles, siteFixture, siteView, snapshot } from './helpers';
 
 afterAll(cleanupTemps);
 
-function setup() {
-  const root = tempDir();
-  const site = path.join(root, 'containers', 'systemd');
-  fs.mkdirSync(site, { recursive: true });
-  writeForeign(site);
-  const render = (v: string) => writeGeneration(path.join(root, `render-${v}`), generationFiles(v));
-  return { root, site, render };
-}
+const setup = siteFixture;
 
 describe('rollback', () => {
   it('restores the previous generation byte for byte, and a second rollback undoes it', async () => {
