@@ -39,6 +39,7 @@ const cache = await startRemoteCache({
   host: values.host,
   tokens: { readWrite, readOnly },
   onError: (err) => console.error(`remote cache: ${err.message}`),
+  onResponse: ({ method, hash, status }) => console.log(`${method} ${hash ?? '-'} ${status}`),
 });
 console.log(`Nx remote cache listening: NX_SELF_HOSTED_REMOTE_CACHE_SERVER=${cache.url}`);
 

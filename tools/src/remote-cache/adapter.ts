@@ -22,7 +22,14 @@ function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: num
  * store. The access rules live here: a read-only token may read but not write, and a record once
  * written is never replaced, so a later upload cannot swap the outputs other runners restore.
  */
-export function nxCacheHandler(store: Store, tokens: CacheTokens, onError: (err: Error) => void = () => {}): http.RequestListener {
+export interface CacheEvents {
+  /** Store failures; the client only sees a 502. */
+  onError?: (err: Error) => void;
+  /** One call per answered request: an access log, without the token. */
+  onResponse?: (entry: { method: string; hash: string | null; status: number }) => void;
+}
+
+export function nxCacheHandler(store: Store, tokens: CacheTokens, events: CacheEvents = {}): http.RequestListener {
   // Two uploads of one hash at once would both see "absent": the second is told the record exists.
   const uploading = new Set<string>();
 
@@ -48,8 +55,9 @@ export function nxCacheHandler(store: Store, tokens: CacheTokens, onError: (err:
 
   return (req, res) => {
     const match = RECORD.exec(new URL(req.url ?? '/', 'http://cache').pathname);
-    if (!match?.[1]) return refuse(req, res, 404, 'Not found');
-    const hash = match[1];
+    const hash = match?.[1] ?? null;
+    res.once('finish', () => events.onResponse?.({ method: req.method ?? '', hash, status: res.statusCode }));
+    if (!hash) return refuse(req, res, 404, 'Not found');
     const access = accessOf(req.headers.authorization, tokens);
     if (access === 'none') return refuse(req, res, 401, 'Missing or invalid access token', { 'www-authenticate': 'Bearer' });
     let work: Promise<void>;
@@ -58,7 +66,7 @@ export function nxCacheHandler(store: Store, tokens: CacheTokens, onError: (err:
     else if (req.method === 'PUT') work = put(hash, req, res);
     else return refuse(req, res, 405, 'Only GET and PUT are supported', { allow: 'GET, PUT' });
     work.catch((err: Error) => {
-      onError(err);
+      events.onError?.(err);
       if (!res.headersSent) reply(res, 502, 'The cache store failed');
       else res.destroy(err);
     });

@@ -1,13 +1,14 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { nxCacheHandler } from './adapter';
+import { nxCacheHandler, type CacheEvents } from './adapter';
 import { startBackend } from './backend';
 import { checkTokens, type CacheTokens } from './tokens';
 import { turboStore } from './turbo-client';
 
+export type { CacheEvents } from './adapter';
 export type { CacheTokens } from './tokens';
 
-export interface RemoteCacheOptions {
+export interface RemoteCacheOptions extends CacheEvents {
   /** Port for Nx clients; 0 or absent picks a free one. */
   port?: number;
   /** Address to listen on; loopback unless the cache must be reached from other machines. */
@@ -15,8 +16,6 @@ export interface RemoteCacheOptions {
   /** Where turborepo-remote-cache keeps the records; it survives restarts. */
   storeDir: string;
   tokens: CacheTokens;
-  /** Called with store failures, which clients only see as a 502. */
-  onError?: (err: Error) => void;
 }
 
 export interface RemoteCache {
@@ -32,7 +31,7 @@ export interface RemoteCache {
 export async function startRemoteCache(opts: RemoteCacheOptions): Promise<RemoteCache> {
   checkTokens(opts.tokens);
   const backend = await startBackend({ storeDir: opts.storeDir });
-  const server = http.createServer(nxCacheHandler(turboStore(backend), opts.tokens, opts.onError));
+  const server = http.createServer(nxCacheHandler(turboStore(backend), opts.tokens, { onError: opts.onError, onResponse: opts.onResponse }));
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
