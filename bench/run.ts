@@ -35,7 +35,11 @@ function parseOptions(argv: string[]): Options {
     else if (a === '--env') {
       const [k, ...v] = value().split('=');
       o.env[k!] = v.join('=');
-    } else if (a === '--batch-experiment') o.batchExperiment = true;
+    } else if (a === '--batch-experiment') {
+      // Batch mode applies only to executors with a batchImplementation, and only when asked for.
+      o.batchExperiment = true;
+      o.env['NX_BATCH_MODE'] = 'true';
+    }
     else if (a === '--keep') o.keep = true;
     else throw new Error(`unknown argument ${a}`);
   }
