@@ -47,14 +47,14 @@ let scratch: string;
 // Environment of every run in both copies; the tool-version cases add to it for good.
 const env: Record<string, string> = {};
 
-beforeAll(() => {
+beforeAll(async () => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-cache-'));
   site = path.join(scratch, 'site');
   env.LYCHD_BINDING_SITE = site;
   hot = copyWorkspace();
   cold = copyWorkspace();
-  ok(build(hot));
-  ok(build(cold));
+  ok(await build(hot));
+  ok(await build(cold));
 }, 600_000);
 
 afterAll(() => {
@@ -66,9 +66,16 @@ function ok(run: NxRun): NxRun {
   return run;
 }
 
-function build(ws: WorkspaceCopy, extra: string[] = []): NxRun {
-  return runNx(ws, ['run-many', '-t', ...TARGETS, '--output-style=static', ...extra], env);
+/**
+ * The nx runs are synchronous; a pause before each lets vitest's worker answer its RPC, which
+ * times out after a minute of a blocked event loop.
+ */
+async function nx(ws: WorkspaceCopy, args: string[]): Promise<NxRun> {
+  await new Promise((r) => setTimeout(r, 50));
+  return runNx(ws, args, env);
 }
+
+const build = (ws: WorkspaceCopy, extra: string[] = []) => nx(ws, ['run-many', '-t', ...TARGETS, '--output-style=static', ...extra]);
 
 /** Forge tasks drop out of the expectation when the synthesis half cannot run. */
 const available = (tasks: string[]) => tasks.filter((t) => synthesis || !t.startsWith('forge:'));
@@ -81,19 +88,19 @@ function expectRan(run: NxRun, expected: string[], tolerated: string[] = []) {
 }
 
 /** Applies an edit to both copies, builds `hot` incrementally and checks it against a cold build. */
-function step(edit: (ws: WorkspaceCopy) => void, expected: string[], tolerated: string[] = []): NxRun {
+async function step(edit: (ws: WorkspaceCopy) => void, expected: string[], tolerated: string[] = []): Promise<NxRun> {
   edit(hot);
   edit(cold);
-  const run = build(hot);
+  const run = await build(hot);
   expectRan(run, expected, tolerated);
-  expectSameAsCold();
+  await expectSameAsCold();
   return run;
 }
 
-function expectSameAsCold() {
+async function expectSameAsCold() {
   // From scratch: no earlier outputs (the committed locks stay: they seed the resolution).
   for (const dir of ['quadlets/generation', 'dist/forge']) fs.rmSync(path.join(cold.root, dir), { recursive: true, force: true });
-  ok(build(cold, ['--skip-nx-cache']));
+  ok(await build(cold, ['--skip-nx-cache']));
   const want = outputs(cold);
   const got = outputs(hot);
   // A removed rune's folder under dist/forge/runes stays behind; it is read by nothing.
@@ -161,14 +168,19 @@ function registriesReachable(): boolean {
 const T = 300_000;
 
 describe.sequential('cache matrix', () => {
+  // Runs kept for the it.fails cases that document plugin bugs.
   let unexposedPort: NxRun | undefined;
+  let runeAdded: NxRun | undefined;
+  let runeRemoved: NxRun | undefined;
+  let affected: NxRun | undefined;
+  let installedTitan = '';
 
-  it('reruns nothing when nothing changed', () => {
-    expectRan(build(hot), []);
+  it('reruns nothing when nothing changed', async () => {
+    expectRan(await build(hot), []);
   }, T);
 
-  it('a soulstone port reruns its rune, the context and the aggregates that read ports, nothing else', () => {
-    unexposedPort = step(replace(TITAN, 'port = 8783', 'port = 8793'), [
+  it('a soulstone port reruns its rune, the context and the aggregates that read ports, nothing else', async () => {
+    unexposedPort = await step(replace(TITAN, 'port = 8783', 'port = 8793'), [
       'codex:context',
       'rune-llamacpp-titan:scribe',
       'quadlets:scribe-observability',
@@ -186,8 +198,8 @@ describe.sequential('cache matrix', () => {
     expect(unexposedPort?.cached).toContain('quadlets:scribe-pod');
   });
 
-  it('an exposed soulstone port also reruns the pod', () => {
-    step(replace(EYE, 'port = 8780', 'port = 8781'), [
+  it('an exposed soulstone port also reruns the pod', async () => {
+    await step(replace(EYE, 'port = 8780', 'port = 8784'), [
       'codex:context',
       'rune-sglang-vision_eye:scribe',
       'quadlets:scribe-pod',
@@ -196,11 +208,11 @@ describe.sequential('cache matrix', () => {
       'quadlets:scribe',
       'forge:synthesize',
     ]);
-    expect(hot.read('quadlets/generation/lychd.pod')).toContain(':8781:8781');
+    expect(hot.read('quadlets/generation/lychd.pod')).toContain(':8784:8784');
   }, T);
 
-  it("a rune's groups rerun every rune (they share the covens) and the capabilities", () => {
-    step(replace(TITAN, 'groups = ["deep-think"]', 'groups = ["deep-think", "voice"]'), [
+  it("a rune's groups rerun every rune (they share the covens) and the capabilities", async () => {
+    await step(replace(TITAN, 'groups = ["deep-think"]', 'groups = ["deep-think", "voice"]'), [
       'codex:context',
       ...runeScribes(),
       'quadlets:scribe-capabilities',
@@ -209,26 +221,38 @@ describe.sequential('cache matrix', () => {
     ]);
   }, T);
 
-  it('a rune added gets its own task and reruns what lists the soulstones', () => {
+  it('a rune added gets its own task and reruns what lists the soulstones', async () => {
     runes = [...runes, 'rune-generic-echo'];
-    step(
-      (ws) => ws.write(ECHO, ws.read(BROWSER).replace('name = "browser"', 'name = "echo"').replaceAll('8790', '8791')),
+    runeAdded = await step(
+      (ws) => ws.write(ECHO, ws.read(BROWSER).replace('name = "browser"', 'name = "echo"').replaceAll('8790', '8795')),
       ['codex:context', ...runeScribes(), 'quadlets:scribe-pod', 'quadlets:scribe-observability', 'quadlets:scribe-capabilities', 'quadlets:scribe', 'forge:synthesize'],
+      ['quadlets:scribe-core'],
     );
     expect(fs.existsSync(path.join(hot.root, 'quadlets/generation/soulstone-echo.container'))).toBe(true);
   }, T);
 
-  it('a rune removed leaves no unit behind', () => {
+  it('a rune removed leaves no unit behind', async () => {
     runes = runes.filter((r) => r !== 'rune-generic-browser');
-    step(
+    runeRemoved = await step(
       (ws) => fs.rmSync(path.join(ws.root, BROWSER)),
       ['codex:context', ...runeScribes(), 'quadlets:scribe-pod', 'quadlets:scribe-observability', 'quadlets:scribe-capabilities', 'quadlets:scribe', 'forge:synthesize'],
+      ['quadlets:scribe-core'],
     );
     expect(fs.existsSync(path.join(hot.root, 'quadlets/generation/soulstone-browser.container'))).toBe(false);
   }, T);
 
-  it('a rune edit that renders the same leaves the Binding Site untouched', () => {
-    const first = runNx(hot, ['run', 'quadlets:bind', '--output-style=static'], env);
+  // Bug in the plugin: Nx hashes each task's project configuration (`quadlets:ProjectConfiguration`
+  // in the hash plan), and the `quadlets` project lists every rune project in its
+  // `implicitDependencies` and in the `scribe` target's `runeProjects` option (tools/src/nx/plugin.ts,
+  // quadletsProject). Adding or removing a soulstone therefore reruns quadlets:scribe-core although
+  // core.json, its only data input, is byte-identical (core reads portals only).
+  it.fails('a soulstone added or removed leaves quadlets:scribe-core cached', () => {
+    expect(runeAdded?.cached).toContain('quadlets:scribe-core');
+    expect(runeRemoved?.cached).toContain('quadlets:scribe-core');
+  });
+
+  it('a rune edit that renders the same leaves the Binding Site untouched', async () => {
+    const first = await nx(hot, ['run', 'quadlets:bind', '--output-style=static']);
     ok(first);
     expect(first.ran).toEqual(['quadlets:bind']);
     const before = siteSnapshot();
@@ -241,18 +265,18 @@ describe.sequential('cache matrix', () => {
     };
     reorder(hot);
     reorder(cold);
-    const again = runNx(hot, ['run', 'quadlets:bind', '--output-style=static'], env);
+    const again = await nx(hot, ['run', 'quadlets:bind', '--output-style=static']);
     ok(again);
     expect(again.ran.sort()).toEqual(['codex:context', 'quadlets:bind', 'rune-llamacpp-titan:scribe']);
     expect(again.stdout).toContain('nothing changed');
     expect(siteSnapshot()).toEqual(before);
 
-    expectRan(build(hot), []);
-    expectSameAsCold();
+    expectRan(await build(hot), []);
+    await expectSameAsCold();
   }, T);
 
-  it('the Prime Scroll (targeted podman version) reruns every rendering task, not the locks', () => {
-    step(replace(PRIME, 'podman_version = "5.3"', 'podman_version = "5.4"'), [
+  it('the Prime Scroll (targeted podman version) reruns every rendering task, not the locks', async () => {
+    await step(replace(PRIME, 'podman_version = "5.3"', 'podman_version = "5.4"'), [
       'codex:context',
       ...runeScribes(),
       ...AGGREGATES,
@@ -261,56 +285,66 @@ describe.sequential('cache matrix', () => {
     ]);
   }, T);
 
-  it('nx affected -t bind runs what a rune edit touches and installs it', () => {
+  it('nx affected -t bind schedules only the edited rune among the runes', async () => {
     const base = commit(hot);
     const edit = replace(TITAN, 'port = 8793', 'port = 8794');
     edit(hot);
     edit(cold);
-    const run = runNx(hot, ['affected', '-t', 'bind', `--base=${base}`, '--output-style=static'], env);
-    ok(run);
-    const ran = run.ran.filter((t) => t !== 'quadlets:scribe-pod'); // see the it.fails above
-    expect(ran.sort()).toEqual(
-      ['codex:context', 'rune-llamacpp-titan:scribe', 'rune-llamacpp-titan:bind', 'quadlets:scribe-observability', 'quadlets:scribe-capabilities', 'quadlets:scribe', 'quadlets:bind'].sort(),
-    );
-    // Only the edited rune's bind is affected; the others' are not even scheduled.
-    expect([...run.ran, ...run.cached].filter((t) => t.endsWith(':bind') && t !== 'rune-llamacpp-titan:bind' && t !== 'quadlets:bind')).toEqual([]);
-    const installed = fs.readFileSync(path.join(site, 'soulstone-titan.container'), 'utf8');
-    expect(installed).toBe(hot.read('quadlets/generation/soulstone-titan.container'));
-    expect(installed).toContain('8794');
+    affected = ok(await nx(hot, ['affected', '-t', 'bind', `--base=${base}`, '--output-style=static']));
+    installedTitan = fs.readFileSync(path.join(site, 'soulstone-titan.container'), 'utf8');
+    expect(affected.ran).toContain('rune-llamacpp-titan:scribe');
+    expect([...affected.ran, ...affected.cached].filter((t) => t.startsWith('rune-') && t.endsWith(':bind'))).toEqual(['rune-llamacpp-titan:bind']);
 
-    expectRan(build(hot), ['forge:synthesize']);
-    expectSameAsCold();
+    // A full build completes what affected left out; together they ran what a port edit reruns.
+    const rest = await build(hot);
+    ok(rest);
+    expect(rest.ran.filter((t) => affected!.ran.includes(t)), 'reran after affected').toEqual([]);
+    const together = [...new Set([...affected.ran, ...rest.ran])].filter((t) => !t.endsWith(':bind') && t !== 'quadlets:scribe-pod');
+    expect(together.sort()).toEqual(
+      available(['codex:context', 'rune-llamacpp-titan:scribe', 'quadlets:scribe-observability', 'quadlets:scribe-capabilities', 'quadlets:scribe', 'forge:synthesize']).sort(),
+    );
+    await expectSameAsCold();
   }, T);
 
-  it.skipIf(!synthesis)('a tailwind config reruns only the tailwind stage and the assembly; affected binds nothing', () => {
+  // Bug in the plugin: Nx 24 selects affected *tasks* by their inputs (NX_LEGACY_AFFECTED unset),
+  // and `quadlets:bind` hashes only the plugin's files, not the generation it installs
+  // (tools/src/nx/plugin.ts, quadletsProject: `inputs: pluginInputs()`); `dependsOn` alone does not
+  // make a task affected. So after a rune edit `nx affected -t bind` runs the rune's scribe and its
+  // no-op bind, never quadlets:scribe nor quadlets:bind, and the Binding Site keeps the old unit.
+  it.fails('nx affected -t bind installs a rune edit in the Binding Site', () => {
+    expect(affected?.ran).toContain('quadlets:bind');
+    expect(installedTitan).toContain('8794');
+  });
+
+  it.skipIf(!synthesis)('a tailwind config reruns only the tailwind stage and the assembly; affected binds nothing', async () => {
     const base = commit(hot);
     const before = siteSnapshot();
     const edit = replace('extensions/atelier/tailwind.config.js', "950: '#0b0a10'", "950: '#0c0a11'");
     edit(hot);
     edit(cold);
-    const affected = runNx(hot, ['affected', '-t', 'bind', `--base=${base}`, '--output-style=static'], env);
+    const affected = await nx(hot, ['affected', '-t', 'bind', `--base=${base}`, '--output-style=static']);
     ok(affected);
     expect([...affected.ran, ...affected.cached]).toEqual([]);
     expect(siteSnapshot()).toEqual(before);
 
-    expectRan(build(hot), ['forge:tailwind', 'forge:synthesize']);
-    expectSameAsCold();
+    expectRan(await build(hot), ['forge:tailwind', 'forge:synthesize']);
+    await expectSameAsCold();
   }, T);
 
-  it.skipIf(!synthesis)('an extension template reruns only the assembly', () => {
-    step((ws) => ws.write('extensions/atelier/templates/panel.html', `${ws.read('extensions/atelier/templates/panel.html')}<!-- cache matrix -->\n`), ['forge:synthesize']);
+  it.skipIf(!synthesis)('an extension template reruns only the assembly', async () => {
+    await step((ws) => ws.write('extensions/atelier/templates/panel.html', `${ws.read('extensions/atelier/templates/panel.html')}<!-- cache matrix -->\n`), ['forge:synthesize']);
   }, T);
 
-  it.skipIf(!synthesis)("an extension's package.json re-locks Node, not Python", () => {
-    step(replace('extensions/atelier/package.json', '"ms": "^2.1.0"', '"ms": "^2.1.3"'), ['forge:lock-node', 'forge:synthesize']);
+  it.skipIf(!synthesis)("an extension's package.json re-locks Node, not Python", async () => {
+    await step(replace('extensions/atelier/package.json', '"ms": "^2.1.0"', '"ms": "^2.1.3"'), ['forge:lock-node', 'forge:synthesize']);
   }, T);
 
-  it.skipIf(!synthesis)("an extension's pyproject re-locks Python, not Node", () => {
-    step(replace('extensions/oracle/pyproject.toml', '"httpx>=0.27,<1"', '"httpx>=0.27.2,<1"'), ['codex:context', 'forge:lock-python', 'forge:synthesize']);
+  it.skipIf(!synthesis)("an extension's pyproject re-locks Python, not Node", async () => {
+    await step(replace('extensions/oracle/pyproject.toml', '"httpx>=0.27,<1"', '"httpx>=0.27.2,<1"'), ['codex:context', 'forge:lock-python', 'forge:synthesize']);
   }, T);
 
-  it.skipIf(!synthesis)("an extension's system dependencies rerun the Python stage and the assembly", () => {
-    step(replace('extensions/oracle/pyproject.toml', 'system-dependencies = ["ffmpeg"]', 'system-dependencies = ["ffmpeg", "sox"]'), [
+  it.skipIf(!synthesis)("an extension's system dependencies rerun the Python stage and the assembly", async () => {
+    await step(replace('extensions/oracle/pyproject.toml', 'system-dependencies = ["ffmpeg"]', 'system-dependencies = ["ffmpeg", "sox"]'), [
       'codex:context',
       'forge:lock-python',
       'forge:synthesize',
@@ -318,18 +352,18 @@ describe.sequential('cache matrix', () => {
     expect(hot.read('forge/synthesis.lock.json')).toContain('"sox"');
   }, T);
 
-  it.skipIf(!synthesis)('another uv version re-locks Python, not Node', () => {
+  it.skipIf(!synthesis)('another uv version re-locks Python, not Node', async () => {
     env.LYCHD_UV = versionShim('uv');
-    step(() => {}, ['forge:lock-python', 'forge:synthesize']);
+    await step(() => {}, ['forge:lock-python', 'forge:synthesize']);
     expect(hot.read('forge/synthesis.lock.json')).toContain('+cachetest');
   }, T);
 
-  it.skipIf(!synthesis)('another npm version re-locks Node, not Python', () => {
+  it.skipIf(!synthesis)('another npm version re-locks Node, not Python', async () => {
     env.LYCHD_NPM = versionShim('npm');
-    step(() => {}, ['forge:lock-node', 'forge:synthesize']);
+    await step(() => {}, ['forge:lock-node', 'forge:synthesize']);
   }, T);
 
-  it("the plugin's own source reruns every task", () => {
-    step((ws) => ws.write('tools/src/scribe/pod.ts', `${ws.read('tools/src/scribe/pod.ts')}// cache matrix\n`), allTasks());
+  it("the plugin's own source reruns every task", async () => {
+    await step((ws) => ws.write('tools/src/scribe/pod.ts', `${ws.read('tools/src/scribe/pod.ts')}// cache matrix\n`), allTasks());
   }, T);
 });
