@@ -6,8 +6,10 @@ import type { Store } from './turbo-client';
 // Nx hashes are decimal or hex digests; anything else (dots, slashes) could name a path in the store.
 const RECORD = /^\/v1\/cache\/([A-Za-z0-9_-]{1,128})$/;
 
+// Nx's client compares the 401 content type with exactly `text/plain`: with a charset it reports
+// "Misconfigured remote cache endpoint" instead of the message.
 function reply(res: http.ServerResponse, status: number, message: string, headers: http.OutgoingHttpHeaders = {}): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+  res.writeHead(status, { 'content-type': 'text/plain', ...headers });
   res.end(`${message}\n`);
 }
 
