@@ -90,8 +90,9 @@ function nxSample(ws: WorkspaceCopy, target: string, env: Record<string, string>
   const profileFile = path.join(ws.root, profile);
   if (fs.existsSync(profileFile)) {
     sample.byTarget = {};
-    for (const e of JSON.parse(fs.readFileSync(profileFile, 'utf8')) as { ph: string; dur: number; args?: { target?: { target: string } } }[]) {
-      if (e.ph !== 'X' || !e.args?.target) continue;
+    for (const e of JSON.parse(fs.readFileSync(profileFile, 'utf8')) as { ph: string; dur: number; args?: { target?: { target: string }; status?: string } }[]) {
+      // A cache hit's profile span covers its whole scheduling group, not work: count executed tasks only.
+      if (e.ph !== 'X' || !e.args?.target || e.args.status?.includes('cache')) continue;
       const t = (sample.byTarget[e.args.target.target] ??= { count: 0, seconds: 0 });
       t.count++;
       t.seconds += e.dur / 1e6;
@@ -242,7 +243,7 @@ function details(n: number, scenarios: Scenario[]): string[] {
     if (last.byTarget && Object.keys(last.byTarget).length) {
       const parts = Object.entries(last.byTarget).sort((a, b) => b[1].seconds - a[1].seconds).map(([t, v]) => `${t} ${v.count}x ${fmt(v.seconds)}s`);
       const startup = last.nxRunSeconds === undefined ? '' : `; outside the task phase (start-up, plugin, graph): ${fmt(last.seconds - last.nxRunSeconds)}s`;
-      lines.push(`${n} runes, ${s.name}, last run: summed task time ${parts.join(', ')}${startup}`);
+      lines.push(`${n} runes, ${s.name}, last run: summed executed-task time ${parts.join(', ')}${startup}`);
     }
   }
   return lines;
