@@ -59,15 +59,23 @@ export type TaskStatus = 'ran' | 'remote cache' | 'local cache' | 'existing outp
 
 /**
  * How nx says it got each task, from its terminal output: `✔  nx run p:t  [remote cache]` for a
- * collapsed task, `> nx run p:t` above a task whose output is shown (a failure).
+ * collapsed task, `> nx run p:t` above a task whose output is shown. Tasks that ran inside a
+ * batch executor get no line of their own; a task taken from a cache always does.
  */
 export function taskStatuses(stdout: string): Map<string, TaskStatus> {
   const statuses = new Map<string, TaskStatus>();
-  // eslint-disable-next-line no-control-regex
-  const plain = stdout.replace(/\x1b\[[0-9;]*m/g, '');
-  for (const line of plain.split('\n')) {
-    const m = /^(?:\S+\s+)?(?:✔|✖|>)\s+nx run (\S+)(?:\s+\[([^\]]+)\])?\s*$/.exec(line.trim());
+  for (const line of plain(stdout).split('\n')) {
+    const m = /^(?:✔|✖|>)\s+nx run (\S+)(?:\s+\[([^\]]+)\])?\s*$/.exec(line.trim());
     if (m?.[1]) statuses.set(m[1], (m[2] as TaskStatus | undefined) ?? 'ran');
   }
   return statuses;
 }
+
+/** The run summary's `Cache: <hits>/<tasks> hit` line; null when nx printed none. */
+export function cacheSummary(stdout: string): { hits: number; tasks: number } | null {
+  const m = /Cache:\s+(\d+)\/(\d+) hit/.exec(plain(stdout));
+  return m ? { hits: Number(m[1]), tasks: Number(m[2]) } : null;
+}
+
+// eslint-disable-next-line no-control-regex
+const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');

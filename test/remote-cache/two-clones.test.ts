@@ -1,18 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyWorkspace, type WorkspaceCopy } from '../support/workspace';
 import { digests, filesMentioning, readOutputs, removeOutputs } from './outputs';
 import { launchCacheScript, type CacheRequest, type RunningCache } from './server';
-import { cacheableTasks, taskStatuses, type CacheableTask } from './tasks';
+import { cacheSummary, cacheableTasks, taskStatuses, type CacheableTask } from './tasks';
 
 const tokens = { readWrite: `rw-${randomBytes(12).toString('hex')}`, readOnly: `ro-${randomBytes(12).toString('hex')}` };
 const temp: string[] = [];
 let cache: RunningCache;
 let storeDir: string;
 let first: WorkspaceCopy;
+let second: WorkspaceCopy;
+let reader: WorkspaceCopy;
 let tasks: CacheableTask[];
 let targets: string[];
 let stored: CacheRequest[];
@@ -37,12 +40,29 @@ function clone(token: string): WorkspaceCopy {
 
 const allOutputs = () => tasks.flatMap((t) => t.outputs);
 
+/**
+ * Another clone with exactly the first clone's files. The clones copy a working tree that other
+ * work may be changing; a clone that differs would miss the cache for reasons of its own.
+ */
+function twinOf(ws: WorkspaceCopy, token: string): WorkspaceCopy {
+  const tree = (w: WorkspaceCopy) => w.git(['rev-parse', 'HEAD^{tree}']).trim();
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const twin = clone(token);
+    if (tree(twin) === tree(ws)) return twin;
+  }
+  throw new Error('the workspace kept changing while it was copied: could not make two identical clones');
+}
+
 /** Runs the given targets; a failing task fails the test with nx's whole output. */
 function build(ws: WorkspaceCopy, run: string[] = targets, extra: string[] = [], env?: NodeJS.ProcessEnv) {
   const r = ws.nx(['run-many', '-t', ...run, ...extra], env);
   if (r.status !== 0) throw new Error(`nx run-many -t ${run.join(' ')} ${extra.join(' ')} failed in ${ws.root}:\n${r.stdout}\n${r.stderr}`);
-  return { ...r, statuses: taskStatuses(r.stdout) };
+  return { ...r, statuses: taskStatuses(r.stdout), summary: cacheSummary(r.stdout) };
 }
+
+/** Tasks nx took from a cache, by its own task lines. */
+const fromCache = (statuses: Map<string, string>, status: string) => tasks.filter((t) => statuses.get(t.id) === status).map((t) => t.id);
+const noneCached = (statuses: Map<string, string>) => tasks.filter((t) => (statuses.get(t.id) ?? 'ran') !== 'ran').map((t) => `${t.id}: ${statuses.get(t.id)}`);
 
 /** The cache's answers while `run` ran. */
 function during<T>(run: () => T): { result: T; seen: CacheRequest[] } {
@@ -55,19 +75,38 @@ const records = () => fs.readdirSync(path.join(storeDir, 'nx')).length;
 const request = (method: string, hash: string, token: string | null, body?: string) =>
   fetch(`${cache.url}/v1/cache/${hash}`, { method, body, headers: token === null ? {} : { authorization: `Bearer ${token}` } }).then(async (r) => ({ status: r.status, body: await r.text() }));
 
+/** An upload cut short: Content-Length promises more bytes than are sent before the socket closes. */
+function truncatedPut(hash: string, token: string): Promise<void> {
+  const { hostname, port } = new URL(cache.url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => {
+      socket.write(`PUT /v1/cache/${hash} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n0123456789`);
+      setTimeout(() => socket.end(), 200);
+    });
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer to a truncated upload')));
+    socket.on('error', reject);
+    socket.on('close', () => resolve());
+    socket.resume();
+  });
+}
+
 beforeAll(async () => {
   storeDir = tempDir('lychd-remote-store-');
   cache = await launchCacheScript({ storeDir, tokens, logFile: path.join(tempDir('lychd-remote-log-'), 'cache.log') });
   expect(new URL(cache.url).hostname).toBe('127.0.0.1');
 
   first = clone(tokens.readWrite);
+  second = twinOf(first, tokens.readWrite);
+  reader = twinOf(first, tokens.readOnly);
   tasks = cacheableTasks(first);
   targets = [...new Set(tasks.map((t) => t.target))].sort();
   removeOutputs(first.root, allOutputs());
   const { result, seen } = during(() => build(first));
-  for (const t of tasks) expect(result.statuses.get(t.id), `${t.id} in the first clone:\n${result.stdout}`).toBe('ran');
+  // Every cacheable task ran for real (nx uploads only what it ran) and nothing came from a cache.
+  expect(noneCached(result.statuses), result.stdout).toEqual([]);
+  expect(result.summary, result.stdout).toEqual({ hits: 0, tasks: tasks.length });
   stored = seen.filter((r) => r.method === 'PUT' && r.status === 200);
-  expect(stored.length, 'uploads from the first clone').toBe(tasks.length);
+  expect(stored.length, `uploads from the first clone:\n${result.stdout}`).toBe(tasks.length);
   built = digests(readOutputs(first.root, allOutputs()));
   expect(Object.keys(built).length, 'output files built by the first clone').toBeGreaterThan(0);
 }, 900_000);
@@ -84,13 +123,13 @@ describe('two clones sharing the self-hosted remote cache', () => {
   });
 
   it('the second clone gets every cacheable task from the remote cache, byte-identical to a cold build', () => {
-    const second = clone(tokens.readWrite);
     removeOutputs(second.root, allOutputs());
     const { result, seen } = during(() => build(second));
 
-    const notRemote = tasks.filter((t) => result.statuses.get(t.id) !== 'remote cache').map((t) => `${t.id}: ${result.statuses.get(t.id) ?? 'not run'}`);
+    const notRemote = tasks.filter((t) => result.statuses.get(t.id) !== 'remote cache').map((t) => `${t.id}: ${result.statuses.get(t.id) ?? 'no cache line'}`);
     expect(notRemote, result.stdout).toEqual([]);
-    expect(seen.filter((r) => r.method === 'GET' && r.status === 200).length).toBe(tasks.length);
+    expect(result.summary, result.stdout).toEqual({ hits: tasks.length, tasks: tasks.length });
+    expect(seen.filter((r) => r.method === 'GET' && r.status === 200).map((r) => r.hash).sort()).toEqual(stored.map((r) => r.hash).sort());
     expect(seen.filter((r) => r.method === 'PUT')).toEqual([]);
     console.log(`remote hits in the second clone: ${tasks.length}/${tasks.length}`);
 
@@ -102,13 +141,14 @@ describe('two clones sharing the self-hosted remote cache', () => {
     // The same clone, outputs removed, every task run again with the cache off.
     removeOutputs(second.root, allOutputs());
     const cold = build(second, targets, ['--skip-nx-cache'], { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: '' });
-    for (const t of tasks) expect(cold.statuses.get(t.id), `${t.id} in the cold build`).toBe('ran');
+    expect(noneCached(cold.statuses), cold.stdout).toEqual([]);
+    // With --skip-nx-cache nx prints no cache summary; if it ever does, it must count no hit.
+    expect(cold.summary?.hits ?? 0, cold.stdout).toBe(0);
     expect(digests(readOutputs(second.root, allOutputs()))).toEqual(digests(restored));
     console.log(`output files compared with a cold build: ${restored.size}`);
   }, 900_000);
 
   it('a read-only token reads hits, its uploads are refused with 403, and nx still succeeds', () => {
-    const reader = clone(tokens.readOnly);
     // A comment changes one rune file's hash and so the tasks that read it, not the rest.
     const rune = tasks.find((t) => t.projectRoot.endsWith('.toml'));
     expect(rune, 'a rune project to edit').toBeDefined();
@@ -116,11 +156,12 @@ describe('two clones sharing the self-hosted remote cache', () => {
     const before = records();
     const { result, seen } = during(() => build(reader));
 
-    const hits = tasks.filter((t) => result.statuses.get(t.id) === 'remote cache');
-    const ran = tasks.filter((t) => result.statuses.get(t.id) === 'ran');
-    expect(hits.length + ran.length, result.stdout).toBe(tasks.length);
+    const hits = fromCache(result.statuses, 'remote cache');
+    const ran = tasks.filter((t) => !hits.includes(t.id)).map((t) => t.id);
+    expect(noneCached(result.statuses).filter((line) => !line.endsWith('remote cache')), result.stdout).toEqual([]);
+    expect(result.summary, result.stdout).toEqual({ hits: hits.length, tasks: tasks.length });
     expect(hits.length).toBeGreaterThan(0);
-    expect(ran.map((t) => t.id)).toContain(rune!.id);
+    expect(ran).toContain(rune!.id);
     const puts = seen.filter((r) => r.method === 'PUT');
     expect(puts.map((r) => r.status)).toEqual(ran.map(() => 403));
     expect(records()).toBe(before);
@@ -147,5 +188,10 @@ describe('two clones sharing the self-hosted remote cache', () => {
     expect((await request('PUT', known, tokens.readWrite, 'x')).status).toBe(409);
     expect(await request('GET', known, tokens.readOnly)).toEqual(original);
     expect((await request('GET', '0000', tokens.readOnly)).status).toBe(404);
+
+    // A partial artifact would be served forever, since a later upload of the hash gets 409.
+    await truncatedPut('4242', tokens.readWrite);
+    expect((await request('GET', '4242', tokens.readOnly)).status).toBe(404);
+    expect((await request('PUT', '4242', tokens.readWrite, 'whole')).status).toBe(200);
   }, 900_000);
 });
