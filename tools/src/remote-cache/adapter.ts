@@ -19,11 +19,6 @@ function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: num
   reply(res, status, message, headers);
 }
 
-/**
- * Nx's self-hosted remote cache contract (`GET`/`PUT /v1/cache/{hash}`, bearer token) on top of a
- * store. The access rules live here: a read-only token may read but not write, and a record once
- * written is never replaced, so a later upload cannot swap the outputs other runners restore.
- */
 export interface CacheEvents {
   /** Store failures; the client only sees a 502. */
   onError?: (err: Error) => void;
@@ -31,6 +26,11 @@ export interface CacheEvents {
   onResponse?: (entry: { method: string; hash: string | null; status: number }) => void;
 }
 
+/**
+ * Nx's self-hosted remote cache contract (`GET`/`PUT /v1/cache/{hash}`, bearer token) on top of a
+ * store. The access rules live here: a read-only token may read but not write, and a record once
+ * written is never replaced, so a later upload cannot swap the outputs other runners restore.
+ */
 export function nxCacheHandler(store: Store, tokens: CacheTokens, events: CacheEvents = {}): http.RequestListener {
   // Two uploads of one hash at once would both see "absent": the second is told the record exists.
   const uploading = new Set<string>();
