@@ -1,5 +1,5 @@
-import { bind, check, resolveBindingSite, rollback, type BindResult } from '../inscription';
 import { checkSecretsExist } from '../scribe';
+import { bind, check, resolveBindingSite, rollback, type BindResult } from '../inscription';
 import { dryRunQuadlets, resolveTool } from '../toolchain';
 import type { Codex } from '../codex';
 
@@ -19,7 +19,7 @@ export interface RiteOptions {
  * (when podman is here to ask), and the real quadlet generator accepts the set without a warning
  * (when it is installed).
  */
-export function generationProblems(codex: Pick<Codex, 'prime' | 'runes'>, generationDir: string, workspaceRoot: string, log: (l: string) => void): string[] {
+export async function generationProblems(codex: Pick<Codex, 'prime' | 'runes'>, generationDir: string, workspaceRoot: string, log: (l: string) => void): Promise<string[]> {
   const problems: string[] = [];
   const secrets = checkSecretsExist(codex as Codex);
   if (secrets.checked) problems.push(...secrets.errors);

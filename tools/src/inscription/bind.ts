@@ -104,10 +104,13 @@ export async function bind(options: BindOptions): Promise<BindResult> {
   const keep = validKeep(options.keep);
   const generationDir = path.resolve(options.generationDir);
   const gen = readGeneration(generationDir);
-  if (options.validate) await runValidator(options.validate, generationDir, gen, paths.site);
-  preflight(paths);
-
+  // An unchanged bind changes nothing, so it needs no validation: it stays cheap for `nx` runs
+  // where everything else was a cache hit.
   const installed = alreadyInstalled(paths, gen);
+  if (!installed) {
+    if (options.validate) await runValidator(options.validate, generationDir, gen, paths.site);
+    preflight(paths);
+  }
   if (installed) {
     const previous = installed.previous ? idOfDir(installed.previous) : undefined;
     return {

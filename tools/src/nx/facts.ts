@@ -43,7 +43,12 @@ export function canonicalJson(value: unknown): string {
   return `${JSON.stringify(sort(value), null, 2)}\n`;
 }
 
-type RuneFields = { soulstone: readonly string[]; portal: readonly string[] };
+type RuneFields = {
+  soulstone: readonly string[];
+  portal: readonly string[];
+  /** Fields kept only when another field of the rune is true, e.g. a port only when it is exposed. */
+  onlyWhen?: Readonly<Record<string, string>>;
+};
 
 /**
  * What each aggregate file reads of the runes (the Prime Scroll it reads whole). Its task hashes
@@ -51,7 +56,7 @@ type RuneFields = { soulstone: readonly string[]; portal: readonly string[] };
  * fixture from the projection and from the full Codex and requires the same bytes.
  */
 export const AGGREGATE_FIELDS: Record<'pod' | 'core' | 'observability' | 'capabilities', RuneFields> = {
-  pod: { soulstone: ['name', 'port', 'expose_port', 'runtime'], portal: [] },
+  pod: { soulstone: ['name', 'port', 'expose_port', 'runtime'], portal: [], onlyWhen: { port: 'expose_port' } },
   core: { soulstone: [], portal: ['name', 'api_key_secret'] },
   observability: { soulstone: ['name', 'port', 'runtime'], portal: [] },
   capabilities: {
@@ -65,7 +70,9 @@ export function projectFacts(facts: CodexFacts, fields: RuneFields): CodexFacts 
   const runes = facts.runes.flatMap((r) => {
     const keep = fields[r.kind];
     if (!keep.length) return [];
-    const config = Object.fromEntries(keep.filter((k) => k in r.config).map((k) => [k, (r.config as Record<string, unknown>)[k]]));
+    const all = r.config as Record<string, unknown>;
+    const wanted = (k: string) => k in all && (!fields.onlyWhen?.[k] || all[fields.onlyWhen[k]!] === true);
+    const config = Object.fromEntries(keep.filter(wanted).map((k) => [k, all[k]]));
     return [{ ...r, config } as CodexFacts['runes'][number]];
   });
   return { ...facts, runes };

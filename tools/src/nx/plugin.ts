@@ -36,7 +36,6 @@ export const createNodes: CreateNodes<ForgePluginOptions> = [
       else if (isRuneFile(layout, file)) runeFiles.push(file);
     }
     if (!files.includes(`${layout.codexDir}/lychd.toml`)) return results;
-    const runeProjects = runeFiles.map((file) => runeProjectName(layout, file));
     for (const file of runeFiles) results.push([file, { projects: { [file]: runeProject(layout, file) } }]);
     for (const ext of extensions) {
       results.push([
@@ -49,7 +48,7 @@ export const createNodes: CreateNodes<ForgePluginOptions> = [
       {
         projects: {
           [layout.codexDir]: codexProject(layout),
-          quadlets: quadletsProject(layout, runeProjects),
+          quadlets: quadletsProject(layout),
           forge: forgeProject(layout, extensions, coreDir(context.workspaceRoot, `${layout.codexDir}/lychd.toml`)),
         },
       },
@@ -120,7 +119,11 @@ function runeProject(layout: ForgeLayout, file: string): ProjectConfiguration {
   };
 }
 
-function quadletsProject(layout: ForgeLayout, runeProjects: string[]): ProjectConfiguration {
+/**
+ * The project configuration is part of every task hash in it, so it names no rune: the runes are
+ * reached through a tag, and adding one never invalidates the pod or the core services.
+ */
+function quadletsProject(layout: ForgeLayout): ProjectConfiguration {
   const targets: Record<string, TargetConfiguration> = {};
   for (const part of AGGREGATES) {
     targets[`scribe-${part}`] = {
@@ -134,17 +137,18 @@ function quadletsProject(layout: ForgeLayout, runeProjects: string[]): ProjectCo
   }
   targets['scribe'] = {
     executor: EXECUTOR('assemble'),
-    options: { runeProjects, runesDir: `${layout.distDir}/runes`, aggregates: AGGREGATES, aggregatesDir: `${layout.distDir}/aggregates`, outputDir: layout.generationDir },
+    options: { runesDir: `${layout.distDir}/runes`, aggregates: AGGREGATES, aggregatesDir: `${layout.distDir}/aggregates`, outputDir: layout.generationDir },
     cache: true,
-    dependsOn: [...AGGREGATES.map((p) => `scribe-${p}`), '^scribe'],
+    dependsOn: [...AGGREGATES.map((p) => `scribe-${p}`), { projects: ['tag:type:rune'], target: 'scribe' }],
     inputs: [{ dependentTasksOutputFiles: '**/*' }, ...pluginInputs()],
     outputs: [`{workspaceRoot}/${layout.generationDir}`],
   };
   const bindOptions = { generationDir: layout.generationDir, facts: factsFile(layout, 'secrets') };
   // Installing reaches outside the workspace, so it is never cached; it is cheap when nothing changed.
-  targets['bind'] = { executor: EXECUTOR('bind'), options: bindOptions, cache: false, dependsOn: ['scribe'], inputs: pluginInputs() };
-  targets['bind-check'] = { executor: EXECUTOR('bind'), options: { ...bindOptions, check: true }, cache: false, dependsOn: ['scribe'], inputs: pluginInputs() };
-  return { root: 'quadlets', name: 'quadlets', tags: ['type:quadlets'], implicitDependencies: [PLUGIN, 'codex', ...runeProjects], targets };
+  // Nx picks affected tasks by their inputs: every Codex file is one, so any edit selects bind.
+  targets['bind'] = { executor: EXECUTOR('bind'), options: bindOptions, cache: false, dependsOn: ['scribe'], inputs: codexInputs(layout) };
+  targets['bind-check'] = { executor: EXECUTOR('bind'), options: { ...bindOptions, check: true }, cache: false, dependsOn: ['scribe'], inputs: codexInputs(layout) };
+  return { root: 'quadlets', name: 'quadlets', tags: ['type:quadlets'], implicitDependencies: [PLUGIN, 'codex'], targets };
 }
 
 /** The tool versions a synthesis stage records: a new uv or npm must re-lock. */
@@ -193,7 +197,8 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
         options: { stage: 'check', quadletsDir: layout.generationDir },
         cache: false,
         dependsOn: [{ projects: ['quadlets'], target: 'scribe' }],
-        inputs: pluginInputs(),
+        // Uncached; its inputs decide when `nx affected` selects it.
+        inputs: [...codexInputs(layout), `{workspaceRoot}/${core}/**/*`, `{workspaceRoot}/${layout.extensionsDir}/**/*`, '{workspaceRoot}/forge/**/*'],
       },
     },
   };

@@ -6,8 +6,6 @@ import { writeOutputDir } from '../output';
 import type { ExecutorResult } from '../report';
 
 export interface AssembleOptions {
-  /** The rune projects of the current graph: outputs of runes removed since are never picked up. */
-  runeProjects: string[];
   runesDir: string;
   aggregates: string[];
   aggregatesDir: string;
@@ -22,11 +20,19 @@ function readTree(dir: string, prefix = ''): [string, string][] {
   });
 }
 
+/** The rune projects of the current graph: outputs of runes removed since are never picked up. */
+function runeProjects(context: ExecutorContext): string[] {
+  const projects = context.projectsConfigurations?.projects ?? {};
+  return Object.keys(projects)
+    .filter((name) => projects[name]!.tags?.includes('type:rune'))
+    .sort();
+}
+
 /** `quadlets:scribe`: the generation, as the union of every rune's unit and every aggregate file. */
 export default async function assembleExecutor(options: AssembleOptions, context: ExecutorContext): Promise<ExecutorResult> {
   const parts = [
     ...options.aggregates.map((a) => new Map(readTree(path.join(context.root, options.aggregatesDir, a)))),
-    ...options.runeProjects.map((p) => new Map(readTree(path.join(context.root, options.runesDir, p)))),
+    ...runeProjects(context).map((p) => new Map(readTree(path.join(context.root, options.runesDir, p)))),
   ];
   try {
     const generation = assembleGeneration(parts);
