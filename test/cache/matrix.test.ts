@@ -123,20 +123,30 @@ function outputs(ws: WorkspaceCopy): Map<string, Buffer> {
   return files;
 }
 
-/** The Binding Site as it is on disk, mtimes included: a no-op bind must not touch it. */
+/**
+ * The Binding Site as it is on disk, mtimes included, through its link into the generation
+ * store: a no-op bind must not touch it.
+ */
 function siteSnapshot(): Record<string, string> {
   const entries: Record<string, string> = {};
   const walk = (rel: string) => {
     const abs = path.join(site, rel);
-    const st = fs.lstatSync(abs);
-    if (st.isSymbolicLink()) entries[rel] = `link ${fs.readlinkSync(abs)} ${st.mtimeMs}`;
-    else if (st.isDirectory()) {
-      entries[rel] = `dir ${st.mtimeMs}`;
+    const lst = fs.lstatSync(abs);
+    const st = fs.statSync(abs);
+    const link = lst.isSymbolicLink() ? `-> ${fs.readlinkSync(abs)} ${lst.mtimeMs} ` : '';
+    if (st.isDirectory()) {
+      entries[rel] = `${link}dir ${st.mtimeMs}`;
       for (const name of fs.readdirSync(abs)) walk(path.join(rel, name));
-    } else entries[rel] = `file ${st.mtimeMs} ${fs.readFileSync(abs, 'utf8')}`;
+    } else entries[rel] = `${link}file ${st.mtimeMs} ${fs.readFileSync(abs, 'utf8')}`;
   };
   walk('.');
   return entries;
+}
+
+/** The installed copy of a unit, wherever the site's link puts it. */
+function installed(unit: string): string | undefined {
+  const hit = Object.entries(siteSnapshot()).find(([rel]) => path.basename(rel) === unit);
+  return hit && fs.readFileSync(path.join(site, hit[0]), 'utf8');
 }
 
 const replace = (rel: string, from: string, to: string) => (ws: WorkspaceCopy) => {
@@ -255,6 +265,7 @@ describe.sequential('cache matrix', () => {
     const first = await nx(hot, ['run', 'quadlets:bind', '--output-style=static']);
     ok(first);
     expect(first.ran).toEqual(['quadlets:bind']);
+    expect(installed('soulstone-titan.container')).toBe(hot.read('quadlets/generation/soulstone-titan.container'));
     const before = siteSnapshot();
 
     // Same fields, reordered, with a comment: the file (an input) changes, the facts do not.
@@ -291,7 +302,7 @@ describe.sequential('cache matrix', () => {
     edit(hot);
     edit(cold);
     affected = ok(await nx(hot, ['affected', '-t', 'bind', `--base=${base}`, '--output-style=static']));
-    installedTitan = fs.readFileSync(path.join(site, 'soulstone-titan.container'), 'utf8');
+    installedTitan = installed('soulstone-titan.container') ?? '';
     expect(affected.ran).toContain('rune-llamacpp-titan:scribe');
     expect([...affected.ran, ...affected.cached].filter((t) => t.startsWith('rune-') && t.endsWith(':bind'))).toEqual(['rune-llamacpp-titan:bind']);
 
