@@ -178,7 +178,7 @@ function registriesReachable(): boolean {
 const T = 300_000;
 
 describe.sequential('cache matrix', () => {
-  // Runs kept for the it.fails cases that document plugin bugs.
+  // Runs that later cases look back at.
   let unexposedPort: NxRun | undefined;
   let runeAdded: NxRun | undefined;
   let runeRemoved: NxRun | undefined;
@@ -197,14 +197,11 @@ describe.sequential('cache matrix', () => {
       'quadlets:scribe-capabilities',
       'quadlets:scribe',
       'forge:synthesize',
-    ], ['quadlets:scribe-pod']);
+    ]);
   }, T);
 
-  // Bug in the plugin: `AGGREGATE_FIELDS.pod` (tools/src/nx/facts.ts) projects `port` of every
-  // soulstone into pod.json, but lychd.pod publishes only the ports of soulstones with
-  // `expose_port`. Moving an unexposed soulstone's port therefore changes pod.json and reruns
-  // quadlets:scribe-pod, which writes the same lychd.pod again (an unneeded rerun).
-  it.fails('the port of an unexposed soulstone leaves quadlets:scribe-pod cached', () => {
+  // pod.json must carry the ports of exposed soulstones only: lychd.pod publishes nothing else.
+  it('the port of an unexposed soulstone leaves quadlets:scribe-pod cached', () => {
     expect(unexposedPort?.cached).toContain('quadlets:scribe-pod');
   });
 
@@ -235,8 +232,8 @@ describe.sequential('cache matrix', () => {
     runes = [...runes, 'rune-generic-echo'];
     runeAdded = await step(
       (ws) => ws.write(ECHO, ws.read(BROWSER).replace('name = "browser"', 'name = "echo"').replaceAll('8790', '8795')),
-      ['codex:context', ...runeScribes(), 'quadlets:scribe-pod', 'quadlets:scribe-observability', 'quadlets:scribe-capabilities', 'quadlets:scribe', 'forge:synthesize'],
-      ['quadlets:scribe-core'],
+      ['codex:context', ...runeScribes(), 'quadlets:scribe-observability', 'quadlets:scribe-capabilities', 'quadlets:scribe', 'forge:synthesize'],
+      ['quadlets:scribe-pod'], // see the it.fails below
     );
     expect(fs.existsSync(path.join(hot.root, 'quadlets/generation/soulstone-echo.container'))).toBe(true);
   }, T);
@@ -245,20 +242,25 @@ describe.sequential('cache matrix', () => {
     runes = runes.filter((r) => r !== 'rune-generic-browser');
     runeRemoved = await step(
       (ws) => fs.rmSync(path.join(ws.root, BROWSER)),
-      ['codex:context', ...runeScribes(), 'quadlets:scribe-pod', 'quadlets:scribe-observability', 'quadlets:scribe-capabilities', 'quadlets:scribe', 'forge:synthesize'],
-      ['quadlets:scribe-core'],
+      ['codex:context', ...runeScribes(), 'quadlets:scribe-observability', 'quadlets:scribe-capabilities', 'quadlets:scribe', 'forge:synthesize'],
+      ['quadlets:scribe-pod'], // see the it.fails below
     );
     expect(fs.existsSync(path.join(hot.root, 'quadlets/generation/soulstone-browser.container'))).toBe(false);
   }, T);
 
-  // Bug in the plugin: Nx hashes each task's project configuration (`quadlets:ProjectConfiguration`
-  // in the hash plan), and the `quadlets` project lists every rune project in its
-  // `implicitDependencies` and in the `scribe` target's `runeProjects` option (tools/src/nx/plugin.ts,
-  // quadletsProject). Adding or removing a soulstone therefore reruns quadlets:scribe-core although
-  // core.json, its only data input, is byte-identical (core reads portals only).
-  it.fails('a soulstone added or removed leaves quadlets:scribe-core cached', () => {
-    expect(runeAdded?.cached).toContain('quadlets:scribe-core');
-    expect(runeRemoved?.cached).toContain('quadlets:scribe-core');
+  // Nx hashes each task's project configuration (`quadlets:ProjectConfiguration` in the hash
+  // plan): if the quadlets project named the rune projects, a rune added or removed would rerun
+  // every aggregate, core included, although core.json (portals only) did not change.
+  it('a soulstone added or removed leaves quadlets:scribe-core cached', () => {
+    for (const run of [runeAdded, runeRemoved]) expect(run?.cached).toContain('quadlets:scribe-core');
+  });
+
+  // Bug in the plugin: `AGGREGATE_FIELDS.pod` (tools/src/nx/facts.ts) still keeps `name` and
+  // `runtime` of every soulstone, exposed or not, so adding the unexposed `echo` (or removing the
+  // unexposed `browser`) changes pod.json and reruns quadlets:scribe-pod, which writes the same
+  // lychd.pod. The pod reads only exposed ports and whether any runtime needs a large /dev/shm.
+  it.fails('an unexposed soulstone added or removed leaves quadlets:scribe-pod cached', () => {
+    for (const run of [runeAdded, runeRemoved]) expect(run?.cached).toContain('quadlets:scribe-pod');
   });
 
   it('a rune edit that renders the same leaves the Binding Site untouched', async () => {
@@ -310,19 +312,17 @@ describe.sequential('cache matrix', () => {
     const rest = await build(hot);
     ok(rest);
     expect(rest.ran.filter((t) => affected!.ran.includes(t)), 'reran after affected').toEqual([]);
-    const together = [...new Set([...affected.ran, ...rest.ran])].filter((t) => !t.endsWith(':bind') && t !== 'quadlets:scribe-pod');
+    const together = [...new Set([...affected.ran, ...rest.ran])].filter((t) => !t.endsWith(':bind'));
     expect(together.sort()).toEqual(
       available(['codex:context', 'rune-llamacpp-titan:scribe', 'quadlets:scribe-observability', 'quadlets:scribe-capabilities', 'quadlets:scribe', 'forge:synthesize']).sort(),
     );
     await expectSameAsCold();
   }, T);
 
-  // Bug in the plugin: Nx 24 selects affected *tasks* by their inputs (NX_LEGACY_AFFECTED unset),
-  // and `quadlets:bind` hashes only the plugin's files, not the generation it installs
-  // (tools/src/nx/plugin.ts, quadletsProject: `inputs: pluginInputs()`); `dependsOn` alone does not
-  // make a task affected. So after a rune edit `nx affected -t bind` runs the rune's scribe and its
-  // no-op bind, never quadlets:scribe nor quadlets:bind, and the Binding Site keeps the old unit.
-  it.fails('nx affected -t bind installs a rune edit in the Binding Site', () => {
+  // Nx 24 selects affected *tasks* by their inputs (NX_LEGACY_AFFECTED unset) and `dependsOn`
+  // alone does not make a task affected: quadlets:bind must take what it installs as inputs, or
+  // `nx affected -t bind` after a rune edit would leave the Binding Site with the old unit.
+  it('nx affected -t bind installs a rune edit in the Binding Site', () => {
     expect(affected?.ran).toContain('quadlets:bind');
     expect(installedTitan).toContain('8794');
   });
