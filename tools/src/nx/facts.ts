@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { Codex, Rune } from '../codex';
+import { canonicalJson } from '../synthesis/digest';
 
 /**
  * The Codex as plain JSON, with every path relative to the workspace root, so that a task output
@@ -30,17 +31,6 @@ export function codexFromFacts(facts: CodexFacts, workspaceRoot: string): Codex 
     extensions: facts.extensions,
     runes: facts.runes.map((r) => ({ ...r, origin: { ...r.origin, file: r.origin.relativePath } })) as Rune[],
   };
-}
-
-/** Canonical JSON: sorted keys, two-space indent, trailing newline. */
-export function canonicalJson(value: unknown): string {
-  const sort = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(sort)
-      : v !== null && typeof v === 'object'
-        ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]))
-        : v;
-  return `${JSON.stringify(sort(value), null, 2)}\n`;
 }
 
 type RuneFields = {
