@@ -83,7 +83,7 @@ function timed(fn: () => { status: number | null; stdout: string; stderr: string
 /** One `nx run`, timed from spawn to exit, with Nx's own task counts and per-target task times. */
 function nxSample(ws: WorkspaceCopy, target: string, env: Record<string, string>): Sample {
   const profile = path.join('.nx-data', `profile-${process.hrtime.bigint()}.json`);
-  const { seconds, stdout } = timed(() => ws.nx(['run', target], { ...env, NX_PROFILE: profile }), `nx run ${target}`);
+  const { seconds, stdout } = timed(() => ws.nxSync(['run', target], { ...env, NX_PROFILE: profile }), `nx run ${target}`);
   const cache = /Cache:\s+(\d+)\/(\d+) hit/.exec(stdout);
   const run = /Run duration:\s+([^\n]+)/.exec(stdout);
   const sample: Sample = { seconds, tasks: cache ? Number(cache[2]) : undefined, cached: cache ? Number(cache[1]) : undefined, nxRunSeconds: run ? parseDuration(run[1]!) : undefined };

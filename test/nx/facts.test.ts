@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AGGREGATE_FIELDS, AGGREGATES, codexFacts, codexFromFacts, projectFacts } from '../../tools/src/nx/facts';
+import { aggregateFacts, AGGREGATES, codexFacts, codexFromFacts } from '../../tools/src/nx/facts';
 import { renderCapabilities, renderCoreServices, renderObservability, renderPod } from '../../tools/src/scribe';
 import { WORKSPACE } from '../support/codex-fixture';
 import { CASES, loadCase } from '../scribe/helpers';
@@ -13,18 +13,17 @@ describe('the facts each aggregate task hashes', () => {
     const codex = loadCase(name);
     const facts = JSON.parse(JSON.stringify(codexFacts(codex, WORKSPACE)));
     it.each(AGGREGATES)('%s renders the same from its projection as from the whole Codex', (part) => {
-      const projected = codexFromFacts(projectFacts(facts, AGGREGATE_FIELDS[part]), WORKSPACE);
+      const projected = codexFromFacts(aggregateFacts(facts, part), WORKSPACE);
       expect(RENDER[part](projected)).toEqual(RENDER[part](codex));
     });
   });
 
-  it('keeps a soulstone port in the pod facts only when it is exposed', () => {
-    const facts = codexFacts(loadCase('example'), WORKSPACE);
-    const pod = projectFacts(facts, AGGREGATE_FIELDS.pod);
-    const byName = Object.fromEntries(pod.runes.map((r) => [r.config.name, r.config as Record<string, unknown>]));
-    expect(byName['eye']).toMatchObject({ port: 8780, expose_port: true });
-    expect(byName['titan']).not.toHaveProperty('port');
-    expect(pod.runes.every((r) => r.kind === 'soulstone')).toBe(true);
+  it('gives the pod the exposed soulstones and one stand-in for the others that need a large /dev/shm', () => {
+    const pod = aggregateFacts(codexFacts(loadCase('example'), WORKSPACE), 'pod');
+    expect(pod.runes.map((r) => r.config)).toEqual([
+      { name: 'eye', port: 8780, expose_port: true, runtime: 'sglang' },
+      { name: '', expose_port: false, runtime: 'vllm' },
+    ]);
   });
 
   it('carries no absolute path of the workspace', () => {

@@ -36,9 +36,9 @@ interface GraphTarget {
  * hand. One `nx graph --file` gives every project's resolved targets (what `nx show project`
  * prints one project at a time) for the price of a single nx start.
  */
-export function cacheableTasks(ws: WorkspaceCopy): CacheableTask[] {
+export async function cacheableTasks(ws: WorkspaceCopy): Promise<CacheableTask[]> {
   const file = path.join(ws.root, '.nx-data', 'remote-cache-graph.json');
-  const r = ws.nx(['graph', `--file=${file}`]);
+  const r = await ws.nx(['graph', `--file=${file}`]);
   if (r.status !== 0) throw new Error(`nx graph failed:\n${r.stdout}\n${r.stderr}`);
   const { graph } = JSON.parse(fs.readFileSync(file, 'utf8')) as {
     graph: { nodes: Record<string, { name: string; data: { root: string; targets?: Record<string, GraphTarget> } }> };

@@ -54,8 +54,8 @@ function twinOf(ws: WorkspaceCopy, token: string): WorkspaceCopy {
 }
 
 /** Runs the given targets; a failing task fails the test with nx's whole output. */
-function build(ws: WorkspaceCopy, run: string[] = targets, extra: string[] = [], env?: NodeJS.ProcessEnv) {
-  const r = ws.nx(['run-many', '-t', ...run, ...extra], env);
+async function build(ws: WorkspaceCopy, run: string[] = targets, extra: string[] = [], env?: NodeJS.ProcessEnv) {
+  const r = await ws.nx(['run-many', '-t', ...run, ...extra], env);
   if (r.status !== 0) throw new Error(`nx run-many -t ${run.join(' ')} ${extra.join(' ')} failed in ${ws.root}:\n${r.stdout}\n${r.stderr}`);
   return { ...r, statuses: taskStatuses(r.stdout), summary: cacheSummary(r.stdout) };
 }
@@ -65,9 +65,9 @@ const fromCache = (statuses: Map<string, string>, status: string) => tasks.filte
 const noneCached = (statuses: Map<string, string>) => tasks.filter((t) => (statuses.get(t.id) ?? 'ran') !== 'ran').map((t) => `${t.id}: ${statuses.get(t.id)}`);
 
 /** The cache's answers while `run` ran. */
-function during<T>(run: () => T): { result: T; seen: CacheRequest[] } {
+async function during<T>(run: () => Promise<T>): Promise<{ result: T; seen: CacheRequest[] }> {
   const start = cache.requests().length;
-  const result = run();
+  const result = await run();
   return { result, seen: cache.requests().slice(start) };
 }
 
@@ -98,10 +98,10 @@ beforeAll(async () => {
   first = clone(tokens.readWrite);
   second = twinOf(first, tokens.readWrite);
   reader = twinOf(first, tokens.readOnly);
-  tasks = cacheableTasks(first);
+  tasks = await cacheableTasks(first);
   targets = [...new Set(tasks.map((t) => t.target))].sort();
   removeOutputs(first.root, allOutputs());
-  const { result, seen } = during(() => build(first));
+  const { result, seen } = await during(() => build(first));
   // Every cacheable task ran for real (nx uploads only what it ran) and nothing came from a cache.
   expect(noneCached(result.statuses), result.stdout).toEqual([]);
   expect(result.summary, result.stdout).toEqual({ hits: 0, tasks: tasks.length });
@@ -117,14 +117,14 @@ afterAll(async () => {
 });
 
 describe('two clones sharing the self-hosted remote cache', () => {
-  it('discovers the cacheable tasks from nx, the Codex targets among them', () => {
+  it('discovers the cacheable tasks from nx, the Codex targets among them', async () => {
     expect(tasks.map((t) => t.id)).toEqual(expect.arrayContaining(['codex:validate', 'codex:context']));
     console.log(`cacheable tasks (${tasks.length}): ${tasks.map((t) => t.id).join(', ')}`);
   });
 
-  it('the second clone gets every cacheable task from the remote cache, byte-identical to a cold build', () => {
+  it('the second clone gets every cacheable task from the remote cache, byte-identical to a cold build', async () => {
     removeOutputs(second.root, allOutputs());
-    const { result, seen } = during(() => build(second));
+    const { result, seen } = await during(() => build(second));
 
     const notRemote = tasks.filter((t) => result.statuses.get(t.id) !== 'remote cache').map((t) => `${t.id}: ${result.statuses.get(t.id) ?? 'no cache line'}`);
     expect(notRemote, result.stdout).toEqual([]);
@@ -140,7 +140,7 @@ describe('two clones sharing the self-hosted remote cache', () => {
 
     // The same clone, outputs removed, every task run again with the cache off.
     removeOutputs(second.root, allOutputs());
-    const cold = build(second, targets, ['--skip-nx-cache'], { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: '' });
+    const cold = await build(second, targets, ['--skip-nx-cache'], { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: '' });
     expect(noneCached(cold.statuses), cold.stdout).toEqual([]);
     // With --skip-nx-cache nx prints no cache summary; if it ever does, it must count no hit.
     expect(cold.summary?.hits ?? 0, cold.stdout).toBe(0);
@@ -148,13 +148,13 @@ describe('two clones sharing the self-hosted remote cache', () => {
     console.log(`output files compared with a cold build: ${restored.size}`);
   }, 900_000);
 
-  it('a read-only token reads hits, its uploads are refused with 403, and nx still succeeds', () => {
+  it('a read-only token reads hits, its uploads are refused with 403, and nx still succeeds', async () => {
     // A comment changes one rune file's hash and so the tasks that read it, not the rest.
     const rune = tasks.find((t) => t.projectRoot.endsWith('.toml'));
     expect(rune, 'a rune project to edit').toBeDefined();
     fs.appendFileSync(path.join(reader.root, rune!.projectRoot), '\n# edited on a pull request\n');
     const before = records();
-    const { result, seen } = during(() => build(reader));
+    const { result, seen } = await during(() => build(reader));
 
     const hits = fromCache(result.statuses, 'remote cache');
     const ran = tasks.filter((t) => !hits.includes(t.id)).map((t) => t.id);
@@ -171,7 +171,7 @@ describe('two clones sharing the self-hosted remote cache', () => {
   it('a wrong or missing token is refused with 401; an existing record is never replaced (409)', async () => {
     // Nx treats a 401 as a misconfiguration and stops the run, naming the server's message.
     const stranger = clone('not-the-token-0000');
-    const { result: r, seen } = during(() => stranger.nx(['run-many', '-t', 'validate', 'context']));
+    const { result: r, seen } = await during(() => stranger.nx(['run-many', '-t', 'validate', 'context']));
     expect(r.status, r.stdout).not.toBe(0);
     expect(`${r.stdout}\n${r.stderr}`).toContain('Unauthorized: Missing or invalid access token');
     expect([...taskStatuses(r.stdout).values()]).not.toContain('remote cache');

@@ -1,13 +1,24 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WORKSPACE } from './codex-fixture';
 
+export interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
 export interface WorkspaceCopy {
   root: string;
-  /** Runs real `nx` in the copy, in CI mode (no daemon, no cloud), with the copy's own cache. */
-  nx(args: string[], env?: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string };
+  /**
+   * Runs real `nx` in the copy, in CI mode (no daemon, no cloud), with the copy's own cache.
+   * Asynchronous, so the test worker keeps answering vitest while nx runs for minutes.
+   */
+  nx(args: string[], env?: NodeJS.ProcessEnv): Promise<Ran>;
+  /** The same, blocking: for timing whole runs, as the benchmark does. */
+  nxSync(args: string[], env?: NodeJS.ProcessEnv): Ran;
   git(args: string[]): string;
   write(rel: string, text: string): void;
   read(rel: string): string;
@@ -58,10 +69,21 @@ export function copyWorkspace(opts: { cacheDir?: string; env?: NodeJS.ProcessEnv
   git(['init', '-q', '-b', 'main']);
   git(['add', '-A']);
   git(['commit', '-q', '-m', 'base']);
+  const nxBin = path.join(modules, 'nx', 'dist', 'bin', 'nx.js');
   return {
     root,
-    nx: (args, env) => {
-      const r = spawnSync(process.execPath, [path.join(modules, 'nx', 'dist', 'bin', 'nx.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...baseEnv, ...env } });
+    nx: (args, env) =>
+      new Promise<Ran>((resolve, reject) => {
+        const child = spawn(process.execPath, [nxBin, ...args], { cwd: root, env: { ...baseEnv, ...env } });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+        child.on('error', reject);
+        child.on('close', (status) => resolve({ status, stdout, stderr }));
+      }),
+    nxSync: (args, env) => {
+      const r = spawnSync(process.execPath, [nxBin, ...args], { cwd: root, encoding: 'utf8', env: { ...baseEnv, ...env } });
       return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     },
     git,
