@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import type { Codex, Rune } from '../codex';
+import { SHM_RUNTIMES } from '../scribe/pod';
+import { AGGREGATES, type Aggregate } from './layout';
 import { canonicalJson } from '../synthesis/digest';
 
 /**
@@ -33,20 +35,14 @@ export function codexFromFacts(facts: CodexFacts, workspaceRoot: string): Codex 
   };
 }
 
-type RuneFields = {
-  soulstone: readonly string[];
-  portal: readonly string[];
-  /** Fields kept only when another field of the rune is true, e.g. a port only when it is exposed. */
-  onlyWhen?: Readonly<Record<string, string>>;
-};
+type RuneFields = { soulstone: readonly string[]; portal: readonly string[] };
 
 /**
  * What each aggregate file reads of the runes (the Prime Scroll it reads whole). Its task hashes
  * only this projection, so an edit elsewhere in a rune is a cache hit for it. A test renders every
  * fixture from the projection and from the full Codex and requires the same bytes.
  */
-export const AGGREGATE_FIELDS: Record<'pod' | 'core' | 'observability' | 'capabilities', RuneFields> = {
-  pod: { soulstone: ['name', 'port', 'expose_port', 'runtime'], portal: [], onlyWhen: { port: 'expose_port' } },
+export const AGGREGATE_FIELDS: Record<Exclude<Aggregate, 'pod'>, RuneFields> = {
   core: { soulstone: [], portal: ['name', 'api_key_secret'] },
   observability: { soulstone: ['name', 'port', 'runtime'], portal: [] },
   capabilities: {
@@ -61,14 +57,37 @@ export function projectFacts(facts: CodexFacts, fields: RuneFields): CodexFacts 
     const keep = fields[r.kind];
     if (!keep.length) return [];
     const all = r.config as Record<string, unknown>;
-    const wanted = (k: string) => k in all && (!fields.onlyWhen?.[k] || all[fields.onlyWhen[k]!] === true);
-    const config = Object.fromEntries(keep.filter(wanted).map((k) => [k, all[k]]));
+    const config = Object.fromEntries(keep.filter((k) => k in all).map((k) => [k, all[k]]));
     return [{ ...r, config } as CodexFacts['runes'][number]];
   });
   return { ...facts, runes };
 }
 
-export const AGGREGATES = Object.keys(AGGREGATE_FIELDS) as (keyof typeof AGGREGATE_FIELDS)[];
+type Row = CodexFacts['runes'][number];
+const NOWHERE = { relativePath: '', provider: '' };
+
+/**
+ * The pod publishes the exposed ports and sizes /dev/shm when any soulstone's runtime needs it:
+ * its facts are the exposed soulstones, plus one stand-in for all the others when one of them
+ * needs the large /dev/shm. Adding, removing or renaming an unexposed soulstone leaves them as
+ * they are.
+ */
+export function podFacts(facts: CodexFacts): CodexFacts {
+  const stones = facts.runes.filter((r) => r.kind === 'soulstone');
+  const config = (r: Row) => r.config as Record<string, unknown>;
+  const exposed = stones
+    .filter((r) => config(r)['expose_port'] === true)
+    .map((r) => ({ ...r, origin: NOWHERE, config: { name: config(r)['name'], port: config(r)['port'], expose_port: true, runtime: config(r)['runtime'] } }) as Row);
+  const hidden = new Set(stones.filter((r) => config(r)['expose_port'] !== true).map((r) => config(r)['runtime']));
+  const shm = SHM_RUNTIMES.find((runtime) => hidden.has(runtime));
+  const standIn = shm ? [{ kind: 'soulstone', family: `soulstone-${shm}`, origin: NOWHERE, config: { name: '', expose_port: false, runtime: shm } } as Row] : [];
+  return { ...facts, runes: [...exposed, ...standIn] };
+}
+
+/** The facts file of one aggregate: exactly what its renderer reads of the Codex. */
+export function aggregateFacts(facts: CodexFacts, part: Aggregate): CodexFacts {
+  return part === 'pod' ? podFacts(facts) : projectFacts(facts, AGGREGATE_FIELDS[part]);
+}
 
 /** What `bind` needs to check that every mounted secret exists. */
 export const SECRET_FIELDS: RuneFields = { soulstone: ['name', 'secret_env_files'], portal: ['name', 'api_key_secret'] };
@@ -80,7 +99,9 @@ export function contextFiles(codex: Codex, workspaceRoot: string, scribeContext:
   // Runes of inactive extensions render nothing, so the active list is part of every rune's context.
   files.set('scribe-context.json', canonicalJson({ ...(scribeContext as object), extensions: codex.extensions }));
   files.set('secrets.json', canonicalJson(projectFacts(facts, SECRET_FIELDS)));
-  for (const part of AGGREGATES) files.set(`${part}.json`, canonicalJson(projectFacts(facts, AGGREGATE_FIELDS[part])));
+  for (const part of AGGREGATES) files.set(`${part}.json`, canonicalJson(aggregateFacts(facts, part)));
   files.set('forge.json', canonicalJson({ extensions: codex.extensions, forge: codex.prime.forge }));
   return files;
 }
+
+export { AGGREGATES };

@@ -25,6 +25,10 @@ export function layoutFrom(options: ForgePluginOptions | undefined): ForgeLayout
   };
 }
 
+/** The whole-Codex files of a generation, each its own cached task (`quadlets:scribe-<part>`). */
+export const AGGREGATES = ['pod', 'core', 'observability', 'capabilities'] as const;
+export type Aggregate = (typeof AGGREGATES)[number];
+
 export const factsFile = (layout: ForgeLayout, name: string) => `${layout.contextDir}/${name}.json`;
 
 export const runeOutputDir = (layout: ForgeLayout, project: string) => `${layout.distDir}/runes/${project}`;

@@ -2,8 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { CreateNodes, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { AGGREGATES } from './facts';
-import { factsFile, layoutFrom, pluginInputs, runeOutputDir, runeProjectName, type ForgeLayout } from './layout';
+import { AGGREGATES, factsFile, layoutFrom, pluginInputs, runeOutputDir, runeProjectName, type ForgeLayout } from './layout';
 
 export interface ForgePluginOptions {
   /** The Codex folder, relative to the workspace root. Default `codex`. */

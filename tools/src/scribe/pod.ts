@@ -7,7 +7,8 @@ import { podmanVersion, type PodmanVersion } from './version';
 
 /** vLLM and SGLang share tensors between workers through /dev/shm, which pod members take from the pod. */
 export const SHM_SIZE = '16g';
-const SHM_RUNTIMES = ['vllm', 'sglang'];
+/** Runtimes whose NCCL and tensor-parallel workers need a large /dev/shm on the pod. */
+export const SHM_RUNTIMES = ['vllm', 'sglang'];
 
 function needsLargeShm(codex: Codex): boolean {
   return soulstones(codex).some((r) => SHM_RUNTIMES.includes(r.config.runtime));

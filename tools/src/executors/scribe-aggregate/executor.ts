@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { codexFromFacts, type AGGREGATES, type CodexFacts } from '../../nx/facts';
+import { codexFromFacts, type CodexFacts } from '../../nx/facts';
+import type { Aggregate } from '../../nx/layout';
 import { renderCapabilities, renderCoreServices, renderObservability, renderPod, ScribeError } from '../../scribe';
 import type { Codex } from '../../codex';
 import { writeOutputDir } from '../output';
 import { batchOf, executorOf, type TaskCore } from '../batch';
 
-const RENDER: Record<(typeof AGGREGATES)[number], (codex: Codex) => Map<string, string>> = {
+const RENDER: Record<Aggregate, (codex: Codex) => Map<string, string>> = {
   pod: renderPod,
   core: renderCoreServices,
   observability: renderObservability,
@@ -14,7 +15,7 @@ const RENDER: Record<(typeof AGGREGATES)[number], (codex: Codex) => Map<string, 
 };
 
 /** The pod, the core services, the observability pair or the capability manifest, each from its own facts. */
-const core: TaskCore<{ part: (typeof AGGREGATES)[number]; facts: string; outputDir: string }> = (options, root, log) => {
+const core: TaskCore<{ part: Aggregate; facts: string; outputDir: string }> = (options, root, log) => {
   const facts = JSON.parse(fs.readFileSync(path.join(root, options.facts), 'utf8')) as CodexFacts;
   try {
     writeOutputDir(path.join(root, options.outputDir), RENDER[options.part](codexFromFacts(facts, root)));
