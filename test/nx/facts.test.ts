@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateFacts, AGGREGATES, codexFacts, codexFromFacts } from '../../tools/src/nx/facts';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { aggregateFacts, AGGREGATES, codexFacts, codexFromFacts, pluginDigest } from '../../tools/src/nx/facts';
+import { writeTree } from '../support/codex-fixture';
 import { renderCapabilities, renderCoreServices, renderObservability, renderPod } from '../../tools/src/scribe';
 import { WORKSPACE } from '../support/codex-fixture';
 import { CASES, loadCase } from '../scribe/helpers';
@@ -29,5 +32,13 @@ describe('the facts each aggregate task hashes', () => {
   it('carries no absolute path of the workspace', () => {
     const text = JSON.stringify(codexFacts(loadCase('example'), WORKSPACE));
     expect(text).not.toContain(WORKSPACE);
+  });
+
+  it('gives the plugin one digest that changes with any of its source files', () => {
+    const root = writeTree({ 'tools/src/scribe/pod.ts': 'a', 'tools/src/nx/plugin.ts': 'b', 'tools/package.json': '{}', 'tools/executors.json': '{}' });
+    const before = pluginDigest(root);
+    expect(pluginDigest(root)).toBe(before);
+    fs.writeFileSync(path.join(root, 'tools/src/scribe/pod.ts'), 'a // edited');
+    expect(pluginDigest(root)).not.toBe(before);
   });
 });

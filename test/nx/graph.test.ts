@@ -33,13 +33,15 @@ describe('the inferred project graph', () => {
     expect(affected).toContain('quadlets');
   });
 
-  it('hashes the plugin\'s own source into every task it drives', async () => {
+  it('hashes a rune\'s own file and the plugin, and not the other runes', async () => {
     const ws = copyWorkspace();
-    const r = await ws.nx(['show', 'target', 'inputs', 'rune-sglang-vision_eye:scribe', '--json']);
-    const inputs = JSON.parse(r.stdout);
-    expect(inputs.files).toContain('tools/src/nx/plugin.ts');
-    expect(inputs.files).toContain('codex/runes/animator/soulstones/sglang/vision_eye.toml');
-    expect(inputs.files).not.toContain('codex/runes/animator/soulstones/vllm/private_runtime.toml');
+    const rune = JSON.parse((await ws.nx(['show', 'target', 'inputs', 'rune-sglang-vision_eye:scribe', '--json'])).stdout);
+    expect(rune.files).toContain('codex/runes/animator/soulstones/sglang/vision_eye.toml');
+    expect(rune.files).not.toContain('codex/runes/animator/soulstones/vllm/private_runtime.toml');
+    // The plugin reaches the rune's hash through the context it depends on, which hashes it.
+    const context = JSON.parse((await ws.nx(['show', 'target', 'inputs', 'codex:context', '--json'])).stdout);
+    expect(context.files).toContain('tools/src/nx/plugin.ts');
+    expect(context.files).toContain('tools/src/scribe/pod.ts');
   });
 
   it('codex:validate accepts the example and rejects a bad rune with its file, line and column', async () => {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Codex, Rune } from '../codex';
 import { SHM_RUNTIMES } from '../scribe/pod';
 import { AGGREGATES, type Aggregate } from './layout';
-import { canonicalJson } from '../synthesis/digest';
+import { canonicalJson, fileSha256, sha256, treeSha256 } from '../synthesis/digest';
 
 /**
  * The Codex as plain JSON, with every path relative to the workspace root, so that a task output
@@ -92,12 +92,19 @@ export function aggregateFacts(facts: CodexFacts, part: Aggregate): CodexFacts {
 /** What `bind` needs to check that every mounted secret exists. */
 export const SECRET_FIELDS: RuneFields = { soulstone: ['name', 'secret_env_files'], portal: ['name', 'api_key_secret'] };
 
+/** The plugin's own code, as one digest: the same files `pluginInputs()` names. */
+export function pluginDigest(workspaceRoot: string): string {
+  const tools = path.join(workspaceRoot, 'tools');
+  return sha256([treeSha256(path.join(tools, 'src')), fileSha256(path.join(tools, 'package.json')), fileSha256(path.join(tools, 'executors.json'))].join('\n'));
+}
+
 /** Every fact file `codex:context` writes, by name: each is the whole input of the tasks that read it. */
 export function contextFiles(codex: Codex, workspaceRoot: string, scribeContext: unknown): Map<string, string> {
   const facts = codexFacts(codex, workspaceRoot);
   const files = new Map<string, string>();
-  // Runes of inactive extensions render nothing, so the active list is part of every rune's context.
-  files.set('scribe-context.json', canonicalJson({ ...(scribeContext as object), extensions: codex.extensions }));
+  // Runes of inactive extensions render nothing, so the active list is part of every rune's context;
+  // the plugin's digest stands in for the plugin's files in each rune's hash (see runeProject).
+  files.set('scribe-context.json', canonicalJson({ ...(scribeContext as object), extensions: codex.extensions, plugin: pluginDigest(workspaceRoot) }));
   files.set('secrets.json', canonicalJson(projectFacts(facts, SECRET_FIELDS)));
   for (const part of AGGREGATES) files.set(`${part}.json`, canonicalJson(aggregateFacts(facts, part)));
   files.set('forge.json', canonicalJson({ extensions: codex.extensions, forge: codex.prime.forge }));

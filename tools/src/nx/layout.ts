@@ -51,6 +51,11 @@ export function pluginInputs() {
     '{workspaceRoot}/tools/src/**/*',
     '{workspaceRoot}/tools/package.json',
     '{workspaceRoot}/tools/executors.json',
-    { externalDependencies: ['zod', 'smol-toml', 'toml-eslint-parser', 'nunjucks', 'semver'] },
+    pluginPackages(),
   ];
+}
+
+/** The npm packages the plugin's code runs on. */
+export function pluginPackages() {
+  return { externalDependencies: ['zod', 'smol-toml', 'toml-eslint-parser', 'nunjucks', 'semver'] };
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { CreateNodes, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { AGGREGATES, factsFile, layoutFrom, pluginInputs, runeOutputDir, runeProjectName, type ForgeLayout } from './layout';
+import { AGGREGATES, factsFile, layoutFrom, pluginInputs, pluginPackages, runeOutputDir, runeProjectName, type ForgeLayout } from './layout';
 
 export interface ForgePluginOptions {
   /** The Codex folder, relative to the workspace root. Default `codex`. */
@@ -105,8 +105,10 @@ function runeProject(layout: ForgeLayout, file: string): ProjectConfiguration {
     options: { file, codexDir: layout.codexDir, extensionsDir: layout.extensionsDir, context: factsFile(layout, 'scribe-context'), outputDir: runeOutputDir(layout, name) },
     cache: true,
     dependsOn: [{ projects: ['codex'], target: 'context' }],
-    // Its own file, the covens of the others (through the context) and the plugin: nothing else changes its unit.
-    inputs: [`{workspaceRoot}/${file}`, { dependentTasksOutputFiles: '**/context/scribe-context.json' }, ...pluginInputs()],
+    // Its own file, the covens of the others and the plugin's digest (both in the context, which
+    // hashes the plugin's files once): nothing else changes its unit. A thousand runes then
+    // hash one small file each rather than the plugin's whole source tree each.
+    inputs: [`{workspaceRoot}/${file}`, { dependentTasksOutputFiles: '**/context/scribe-context.json' }, pluginPackages()],
     outputs: [`{workspaceRoot}/${runeOutputDir(layout, name)}`],
   };
   return {
