@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultStoreDir } from '../../tools/src/inscription/site';
+import { member as podMember, unit } from '../toolchain/fixtures';
 
 export const REPO = path.resolve(__dirname, '../..');
 export const CHILD = path.join(__dirname, 'fixtures', 'bind-child.ts');
@@ -19,21 +20,8 @@ export function cleanupTemps(): void {
   for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 }
 
-const unit = (...lines: string[]) => `${lines.join('\n')}\n`;
-
-function member(name: string, extra: string[] = []): string {
-  return unit(
-    '[Unit]',
-    `Description=LychD ${name}`,
-    '',
-    '[Container]',
-    `ContainerName=lychd-${name}`,
-    'Image=docker.io/library/alpine:3.20',
-    'Pod=lychd.pod',
-    ...extra,
-    'Exec=sleep infinity',
-  );
-}
+/** A pod member with a description, as the generations installed here carry. */
+const member = (name: string, extra: string[] = []) => podMember(name, [`Description=LychD ${name}`], extra);
 
 /**
  * A rendered generation: pod, members, a volume and non-unit files. `variant` changes content
