@@ -1,17 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { formatDiagnostic, loadCodex, type Codex } from '../codex';
+import { loadAndReport, type Codex } from '../codex';
 import { renderGeneration, ScribeError, writeGeneration } from '../scribe';
 import type { CommonPaths } from './main';
 
 /** Loads and validates the Codex, printing every problem; undefined when it is invalid. */
-export function loadOrReport(paths: CommonPaths, err = process.stderr): Codex | undefined {
-  const result = loadCodex({ codexDir: paths.codexDir, extensionsDir: paths.extensionsDir });
-  for (const d of result.diagnostics) err.write(`${formatDiagnostic(d)}\n`);
-  if (!result.codex) err.write(`The Codex in ${paths.codexDir} is invalid; nothing was written.\n`);
-  return result.codex;
-}
+export const loadOrReport = (paths: CommonPaths, err = process.stderr): Codex | undefined =>
+  loadAndReport({ codexDir: paths.codexDir, extensionsDir: paths.extensionsDir }, (line) => err.write(`${line}\n`));
 
 /** Renders the whole generation into `dir` (exactly these files); false, with the reason printed, on failure. */
 export function renderInto(codex: Codex, dir: string, err = process.stderr): Map<string, string> | undefined {

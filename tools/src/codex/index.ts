@@ -2,6 +2,7 @@ export * from './diagnostics';
 export * from './families';
 export * from './model';
 export { installedExtensions, loadCodex, loadPrimeScroll, runeFiles, PRIME_SCROLL, type LoadOptions, type LoadResult } from './load';
+export { loadAndReport } from './report';
 export { loadRuneFile, placementProblems, type RuneFileRef } from './load-rune';
 export { coreServicePorts, isFullyQualified } from './rules';
 export { primeScroll, DEFAULT_VESSEL_IMAGE, type PrimeScroll } from './schemas/prime';

@@ -1,17 +1,8 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { formatDiagnostic, loadCodex, type Codex, type Diagnostic } from '../codex';
 import * as path from 'node:path';
+import { loadAndReport, type Codex } from '../codex';
 
 export type ExecutorResult = { success: boolean };
-
-/** Prints diagnostics the way `lychd-forge validate` does, relative to the workspace root. */
-export function reportDiagnostics(diagnostics: Diagnostic[], workspaceRoot: string): void {
-  for (const d of diagnostics) {
-    const line = formatDiagnostic(d, workspaceRoot);
-    if (d.severity === 'error') console.error(line);
-    else console.warn(line);
-  }
-}
 
 export interface CodexOptions {
   codexDir: string;
@@ -20,8 +11,9 @@ export interface CodexOptions {
 
 /** Loads the workspace's Codex for an executor, reporting every problem; undefined when invalid. */
 export function loadForTask(options: CodexOptions, context: ExecutorContext): Codex | undefined {
-  const result = loadCodex({ codexDir: path.join(context.root, options.codexDir), extensionsDir: path.join(context.root, options.extensionsDir) });
-  reportDiagnostics(result.diagnostics, context.root);
-  if (!result.codex) console.error(`The Codex in ${options.codexDir}/ is invalid: fix the errors above; nothing was written.`);
-  return result.codex;
+  return loadAndReport(
+    { codexDir: path.join(context.root, options.codexDir), extensionsDir: path.join(context.root, options.extensionsDir) },
+    (line) => console.error(line),
+    context.root,
+  );
 }
