@@ -1,6 +1,6 @@
 // Benchmark of the Nx flow against the floor (one cached trivial Nx task) and the raw core.
 // Usage: node -r @swc-node/register bench/run.ts [--sizes 10,100,1000] [--runs 5] [--cold-runs N]
-//          [--scenarios raw,cold,noop,floor,edit] [--env KEY=VALUE ...] [--batch-experiment] [--keep]
+//          [--scenarios raw,cold,noop,floor,edit] [--env KEY=VALUE ...] [--keep]
 // See bench/README.md for what each scenario means and the findings.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,12 +15,11 @@ interface Options {
   coldRuns?: number;
   scenarios: Set<string>;
   env: Record<string, string>;
-  batchExperiment: boolean;
   keep: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { sizes: [10, 100, 1000], runs: 5, scenarios: new Set(['raw', 'cold', 'noop', 'floor', 'edit']), env: {}, batchExperiment: false, keep: false };
+  const o: Options = { sizes: [10, 100, 1000], runs: 5, scenarios: new Set(['raw', 'cold', 'noop', 'floor', 'edit']), env: {}, keep: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -35,12 +34,7 @@ function parseOptions(argv: string[]): Options {
     else if (a === '--env') {
       const [k, ...v] = value().split('=');
       o.env[k!] = v.join('=');
-    } else if (a === '--batch-experiment') {
-      // Batch mode applies only to executors with a batchImplementation, and only when asked for.
-      o.batchExperiment = true;
-      o.env['NX_BATCH_MODE'] = 'true';
-    }
-    else if (a === '--keep') o.keep = true;
+    } else if (a === '--keep') o.keep = true;
     else throw new Error(`unknown argument ${a}`);
   }
   if (o.sizes.some((n) => !Number.isInteger(n) || n < 2) || !Number.isInteger(o.runs) || o.runs < 1) throw new Error('--sizes and --runs take whole numbers');
@@ -120,20 +114,11 @@ function addFloorProject(ws: WorkspaceCopy): void {
   );
 }
 
-/** Points the copy's `scribe-rune` executor at the batch implementation in bench/. */
-function wireBatchExperiment(ws: WorkspaceCopy): void {
-  const file = 'tools/executors.json';
-  const json = JSON.parse(ws.read(file)) as { executors: Record<string, Record<string, unknown>> };
-  json.executors['scribe-rune']!['batchImplementation'] = '../bench/batch-scribe-rune.ts';
-  ws.write(file, `${JSON.stringify(json, null, 2)}\n`);
-}
-
 function benchSize(n: number, o: Options): Scenario[] {
   progress(`${n} runes: copying the workspace and generating the Codex`);
   const ws = copyWorkspace();
   const runes = writeCodex(ws.root, n);
   addFloorProject(ws);
-  if (o.batchExperiment) wireBatchExperiment(ws);
   ws.git(['add', '-A']);
   ws.git(['commit', '-q', '-m', `bench codex of ${n} runes`]);
   const scratch = (name: string) => path.join(ws.root, '.nx-data', name);
@@ -254,7 +239,7 @@ function main(): void {
   const header = ['  size', 'scenario'.padEnd(21), 'median s', '    min-max s', 'runs', ' xfloor', '   xraw', ' nx run', 'tasks (last run)'.padEnd(24), 'target'].join('  ');
   const table: string[] = [];
   const notes: string[] = [];
-  progress(`sizes ${o.sizes.join(', ')}; ${o.runs} runs; ${os.cpus().length} CPUs; env ${JSON.stringify(o.env)}${o.batchExperiment ? '; batch experiment' : ''}`);
+  progress(`sizes ${o.sizes.join(', ')}; ${o.runs} runs; ${os.cpus().length} CPUs; env ${JSON.stringify(o.env)}`);
   for (const n of o.sizes) {
     const load = os.loadavg()[0]!;
     const scenarios = benchSize(n, o);

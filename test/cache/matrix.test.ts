@@ -26,15 +26,8 @@ const synthesis = registriesReachable() && !!resolveTool('uv') && !!resolveTool(
 if (!synthesis) console.log('cache matrix: PyPI/npm (or uv/npm) unavailable, so the synthesis targets and cases are skipped');
 const TARGETS = synthesis ? ['scribe', 'synthesize'] : ['scribe'];
 
-let runes = [
-  'rune-generic-browser',
-  'rune-llamacpp-titan',
-  'rune-llamacpp-vision_scribe',
-  'rune-oracle-generic-whisper',
-  'rune-portals-openai',
-  'rune-sglang-vision_eye',
-  'rune-vllm-private_runtime',
-];
+// The rune folders of the example: one project each.
+const runes = ['runes-generic', 'runes-llamacpp', 'runes-oracle-generic', 'runes-portals', 'runes-sglang', 'runes-vllm'];
 const runeScribes = () => runes.map((r) => `${r}:scribe`);
 const AGGREGATES = ['pod', 'core', 'observability', 'capabilities'].map((p) => `quadlets:scribe-${p}`);
 const LOCKS = ['forge:lock-python', 'forge:lock-node', 'forge:tailwind'];
@@ -182,10 +175,10 @@ describe.sequential('cache matrix', () => {
     expectRan(await build(hot), []);
   }, T);
 
-  it('a soulstone port reruns its rune, the context and the aggregates that read ports, nothing else', async () => {
+  it("a soulstone port reruns its rune folder, the context and the aggregates that read ports, nothing else", async () => {
     unexposedPort = await step(replace(TITAN, 'port = 8783', 'port = 8793'), [
       'codex:context',
-      'rune-llamacpp-titan:scribe',
+      'runes-llamacpp:scribe',
       'quadlets:scribe-observability',
       'quadlets:scribe-capabilities',
       'quadlets:scribe',
@@ -201,7 +194,7 @@ describe.sequential('cache matrix', () => {
   it('an exposed soulstone port also reruns the pod', async () => {
     await step(replace(EYE, 'port = 8780', 'port = 8784'), [
       'codex:context',
-      'rune-sglang-vision_eye:scribe',
+      'runes-sglang:scribe',
       'quadlets:scribe-pod',
       'quadlets:scribe-observability',
       'quadlets:scribe-capabilities',
@@ -211,7 +204,7 @@ describe.sequential('cache matrix', () => {
     expect(hot.read('quadlets/generation/lychd.pod')).toContain(':8784:8784');
   }, T);
 
-  it("a rune's groups rerun every rune (they share the covens) and the capabilities", async () => {
+  it("a rune's groups rerun every rune folder (they share the covens) and the capabilities", async () => {
     await step(replace(TITAN, 'groups = ["deep-think"]', 'groups = ["deep-think", "voice"]'), [
       'codex:context',
       ...runeScribes(),
@@ -221,8 +214,7 @@ describe.sequential('cache matrix', () => {
     ]);
   }, T);
 
-  it('a rune added gets its own task and reruns what lists the soulstones', async () => {
-    runes = [...runes, 'rune-generic-echo'];
+  it('a rune added joins its folder and reruns what lists the soulstones', async () => {
     runeAdded = await step(
       (ws) => ws.write(ECHO, ws.read(BROWSER).replace('name = "browser"', 'name = "echo"').replaceAll('8790', '8795')),
       ['codex:context', ...runeScribes(), 'quadlets:scribe-observability', 'quadlets:scribe-capabilities', 'quadlets:scribe', 'forge:synthesize'],
@@ -231,7 +223,6 @@ describe.sequential('cache matrix', () => {
   }, T);
 
   it('a rune removed leaves no unit behind', async () => {
-    runes = runes.filter((r) => r !== 'rune-generic-browser');
     runeRemoved = await step(
       (ws) => fs.rmSync(path.join(ws.root, BROWSER)),
       ['codex:context', ...runeScribes(), 'quadlets:scribe-observability', 'quadlets:scribe-capabilities', 'quadlets:scribe', 'forge:synthesize'],
@@ -240,7 +231,7 @@ describe.sequential('cache matrix', () => {
   }, T);
 
   // Nx hashes each task's project configuration (`quadlets:ProjectConfiguration` in the hash
-  // plan): if the quadlets project named the rune projects, a rune added or removed would rerun
+  // plan): if the quadlets project named the rune folders, a rune added or removed would rerun
   // every aggregate, core included, although core.json (portals only) did not change.
   it('a soulstone added or removed leaves quadlets:scribe-core cached', () => {
     for (const run of [runeAdded, runeRemoved]) expect(run?.cached).toContain('quadlets:scribe-core');
@@ -270,8 +261,14 @@ describe.sequential('cache matrix', () => {
     reorder(cold);
     const again = await nx(hot, ['run', 'quadlets:bind', '--output-style=static']);
     ok(again);
-    expect(again.ran.sort()).toEqual(['codex:context', 'quadlets:bind', 'rune-llamacpp-titan:scribe']);
+    expect(again.ran.sort()).toEqual(['codex:context', 'quadlets:bind', 'runes-llamacpp:scribe']);
     expect(again.stdout).toContain('nothing changed');
+    expect(siteSnapshot()).toEqual(before);
+
+    // The site holds this generation intact: bind, too, is a cache hit now.
+    const third = ok(await nx(hot, ['run', 'quadlets:bind', '--output-style=static']));
+    expect(third.ran).toEqual([]);
+    expect(third.cached).toContain('quadlets:bind');
     expect(siteSnapshot()).toEqual(before);
 
     expectRan(await build(hot), []);
@@ -288,15 +285,15 @@ describe.sequential('cache matrix', () => {
     ]);
   }, T);
 
-  it('nx affected -t bind schedules only the edited rune among the runes', async () => {
+  it("nx affected -t bind schedules only the edited rune's folder among the rune folders", async () => {
     const base = commit(hot);
     const edit = replace(TITAN, 'port = 8793', 'port = 8794');
     edit(hot);
     edit(cold);
     affected = ok(await nx(hot, ['affected', '-t', 'bind', `--base=${base}`, '--output-style=static']));
     installedTitan = installed('soulstone-titan.container') ?? '';
-    expect(affected.ran).toContain('rune-llamacpp-titan:scribe');
-    expect([...affected.ran, ...affected.cached].filter((t) => t.startsWith('rune-') && t.endsWith(':bind'))).toEqual(['rune-llamacpp-titan:bind']);
+    expect(affected.ran).toContain('runes-llamacpp:scribe');
+    expect([...affected.ran, ...affected.cached].filter((t) => t.startsWith('runes-') && t.endsWith(':bind'))).toEqual(['runes-llamacpp:bind']);
 
     // A full build completes what affected left out; together they ran what a port edit reruns.
     const rest = await build(hot);
@@ -304,7 +301,7 @@ describe.sequential('cache matrix', () => {
     expect(rest.ran.filter((t) => affected!.ran.includes(t)), 'reran after affected').toEqual([]);
     const together = [...new Set([...affected.ran, ...rest.ran])].filter((t) => !t.endsWith(':bind'));
     expect(together.sort()).toEqual(
-      available(['codex:context', 'rune-llamacpp-titan:scribe', 'quadlets:scribe-observability', 'quadlets:scribe-capabilities', 'quadlets:scribe', 'forge:synthesize']).sort(),
+      available(['codex:context', 'runes-llamacpp:scribe', 'quadlets:scribe-observability', 'quadlets:scribe-capabilities', 'quadlets:scribe', 'forge:synthesize']).sort(),
     );
     await expectSameAsCold();
   }, T);
@@ -316,6 +313,34 @@ describe.sequential('cache matrix', () => {
     expect(affected?.ran).toContain('quadlets:bind');
     expect(installedTitan).toContain('8794');
   });
+
+  // bind is a cache hit only while the site holds the rendered generation intact
+  // (tools/src/binding/state.ts): after a hand edit or a rollback it must run and put it back.
+  it('a Binding Site edited by hand or rolled back makes bind run again', async () => {
+    const unit = path.join(site, 'lychd', 'soulstone-titan.container');
+    const want = hot.read('quadlets/generation/soulstone-titan.container');
+    expect(fs.readFileSync(unit, 'utf8')).toBe(want);
+    const bindAgain = async () => {
+      const run = ok(await nx(hot, ['run', 'quadlets:bind', '--output-style=static']));
+      expect(run.ran).toEqual(['quadlets:bind']);
+      expect(fs.readFileSync(unit, 'utf8')).toBe(want);
+    };
+
+    const rollback = spawnSync(process.execPath, ['tools/bin/lychd-forge.js', 'bind', '--rollback'], { cwd: hot.root, env: { ...process.env, ...env }, encoding: 'utf8' });
+    expect(rollback.status, rollback.stderr).toBe(0);
+    expect(fs.readFileSync(unit, 'utf8')).not.toBe(want);
+    await bindAgain();
+
+    fs.writeFileSync(unit, `${want}# edited by hand\n`);
+    await bindAgain();
+
+    // Its hash was taken before it installed, so the next bind runs once more and finds nothing to
+    // do; from then on the site's state repeats and bind is a hit.
+    const settle = ok(await nx(hot, ['run', 'quadlets:bind', '--output-style=static']));
+    expect(settle.stdout).toContain('nothing changed');
+    const idle = ok(await nx(hot, ['run', 'quadlets:bind', '--output-style=static']));
+    expect(idle.ran).toEqual([]);
+  }, T);
 
   it.skipIf(!synthesis)('a tailwind config reruns only the tailwind stage and the assembly; affected binds nothing', async () => {
     const base = commit(hot);

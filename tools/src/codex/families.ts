@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import { genericSoulstone, llamacppSoulstone, sglangSoulstone, vllmSoulstone } from './schemas/soulstone';
 import { portal } from './schemas/portal';
+import { FAMILY_ANCHORS } from './anchors';
+
+export { BRANCH_ANCHORS } from './anchors';
 
 /** A rune family: the schema that owns every TOML file in its anchor folder. */
 export interface RuneFamily {
@@ -12,15 +15,12 @@ export interface RuneFamily {
 }
 
 export const FAMILIES: readonly RuneFamily[] = [
-  { id: 'soulstone-generic', kind: 'soulstone', anchor: 'animator/soulstones/generic', schema: genericSoulstone },
-  { id: 'soulstone-llamacpp', kind: 'soulstone', anchor: 'animator/soulstones/llamacpp', schema: llamacppSoulstone },
-  { id: 'soulstone-vllm', kind: 'soulstone', anchor: 'animator/soulstones/vllm', schema: vllmSoulstone },
-  { id: 'soulstone-sglang', kind: 'soulstone', anchor: 'animator/soulstones/sglang', schema: sglangSoulstone },
-  { id: 'portal', kind: 'portal', anchor: 'animator/portals', schema: portal },
+  { id: 'soulstone-generic', kind: 'soulstone', anchor: FAMILY_ANCHORS['soulstone-generic'], schema: genericSoulstone },
+  { id: 'soulstone-llamacpp', kind: 'soulstone', anchor: FAMILY_ANCHORS['soulstone-llamacpp'], schema: llamacppSoulstone },
+  { id: 'soulstone-vllm', kind: 'soulstone', anchor: FAMILY_ANCHORS['soulstone-vllm'], schema: vllmSoulstone },
+  { id: 'soulstone-sglang', kind: 'soulstone', anchor: FAMILY_ANCHORS['soulstone-sglang'], schema: sglangSoulstone },
+  { id: 'portal', kind: 'portal', anchor: FAMILY_ANCHORS.portal, schema: portal },
 ];
-
-/** Folders that only group other anchors; a file directly inside one is misplaced. */
-export const BRANCH_ANCHORS = ['animator', 'animator/soulstones'] as const;
 
 export function familyForAnchor(anchor: string): RuneFamily | undefined {
   return FAMILIES.find((f) => f.anchor === anchor);

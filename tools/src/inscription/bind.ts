@@ -98,6 +98,14 @@ function validKeep(keep: number | undefined): number {
   return k;
 }
 
+/**
+ * Whether the Binding Site already holds this rendered generation, intact, with nothing for a bind
+ * to repair: exactly when `bind` would change nothing. Reads only.
+ */
+export function isInstalled(options: Pick<BindOptions, 'generationDir' | 'bindingSite' | 'storeDir'>): boolean {
+  return alreadyInstalled(pathsFor(options.bindingSite, options.storeDir), readGeneration(path.resolve(options.generationDir))) !== undefined;
+}
+
 /** Install one rendered generation into the Binding Site, atomically (see inscribe.ts). */
 export async function bind(options: BindOptions): Promise<BindResult> {
   const paths = pathsFor(options.bindingSite, options.storeDir);

@@ -1,4 +1,4 @@
-export { bind, DEFAULT_KEEP } from './bind';
+export { bind, isInstalled, DEFAULT_KEEP } from './bind';
 export type { BindOptions, BindResult, GenerationValidator } from './bind';
 export { rollback } from './rollback';
 export type { RollbackOptions } from './rollback';

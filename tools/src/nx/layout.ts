@@ -1,3 +1,4 @@
+import { isFamilyAnchor } from '../codex/anchors';
 import type { ForgePluginOptions } from './plugin';
 
 /** Where the plugin reads and writes, relative to the workspace root. */
@@ -33,13 +34,17 @@ export const factsFile = (layout: ForgeLayout, name: string) => `${layout.contex
 
 export const runeOutputDir = (layout: ForgeLayout, project: string) => `${layout.distDir}/runes/${project}`;
 
-/** `rune-<family folder>-<file stem>`, prefixed by the extension for extension runes: unique per file. */
-export function runeProjectName(layout: ForgeLayout, file: string): string {
-  const parts = file.split('/');
-  const stem = parts[parts.length - 1]!.replace(/\.toml$/, '');
-  const leaf = parts[parts.length - 2]!;
-  const ext = file.startsWith(`${layout.extensionsDir}/`) ? `${parts[layout.extensionsDir.split('/').length]}-` : '';
-  return `rune-${ext}${leaf}-${stem}`;
+/**
+ * `runes-<anchor leaf>` for a family's anchor folder (`runes-vllm`, `runes-portals`), prefixed by the
+ * extension for an extension's (`runes-oracle-generic`); any other folder holding TOML files is named by
+ * its whole path under `runes/`, so that its misplaced files are still a project and get reported.
+ */
+export function runeFolderProjectName(layout: ForgeLayout, folder: string): string {
+  const ext = folder.startsWith(`${layout.extensionsDir}/`) ? folder.slice(layout.extensionsDir.length + 1).split('/')[0]! : undefined;
+  const runeRoot = ext ? `${layout.extensionsDir}/${ext}/runes` : `${layout.codexDir}/runes`;
+  const anchor = folder === runeRoot ? '' : folder.slice(runeRoot.length + 1);
+  const name = isFamilyAnchor(anchor) ? anchor.split('/').pop()! : anchor.split('/').join('-') || 'root';
+  return `runes-${ext ? `${ext}-` : ''}${name}`;
 }
 
 /**

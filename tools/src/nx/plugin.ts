@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { CreateNodes, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { AGGREGATES, factsFile, layoutFrom, pluginInputs, pluginPackages, runeOutputDir, runeProjectName, type ForgeLayout } from './layout';
+import { AGGREGATES, factsFile, layoutFrom, pluginInputs, pluginPackages, runeFolderProjectName, runeOutputDir, type ForgeLayout } from './layout';
 
 export interface ForgePluginOptions {
   /** The Codex folder, relative to the workspace root. Default `codex`. */
@@ -14,10 +14,11 @@ export interface ForgePluginOptions {
 const EXECUTOR = (name: string) => `@lychd/forge:${name}`;
 
 /**
- * One project per rune file (its root is the file itself, so Nx maps an edit of that file to
- * that project alone), plus `codex`, `quadlets` and `forge` for the whole-Codex steps.
- * Every target names its inputs: Nx's default (`default`, `^default`) would look for files
- * under a rune project's root folder, and a file root has none.
+ * One project per rune folder (a family's anchor folder, in the Codex or in an extension), plus
+ * `codex`, `quadlets` and `forge` for the whole-Codex steps. A folder rather than a file: Nx pays
+ * for every task of a run even when all are cached (in CI, with no daemon, it restores each
+ * task's outputs), so a thousand runes must not be a thousand tasks; an edit re-renders the
+ * runes of its folder, each in well under a millisecond (bench/README.md has the figures).
  * Every file path here is relative to the workspace root: the graph must not depend on where
  * the workspace is checked out.
  */
@@ -35,7 +36,10 @@ export const createNodes: CreateNodes<ForgePluginOptions> = [
       else if (isRuneFile(layout, file)) runeFiles.push(file);
     }
     if (!files.includes(`${layout.codexDir}/lychd.toml`)) return results;
-    for (const file of runeFiles) results.push([file, { projects: { [file]: runeProject(layout, file) } }]);
+    // Nx merges what several files say about one root: each folder is named once, by its first file.
+    const folders = new Map<string, string>();
+    for (const file of runeFiles.sort()) if (!folders.has(path.posix.dirname(file))) folders.set(path.posix.dirname(file), file);
+    for (const [folder, file] of folders) results.push([file, { projects: { [folder]: runeFolderProject(layout, folder) } }]);
     for (const ext of extensions) {
       results.push([
         `${layout.extensionsDir}/${ext}/pyproject.toml`,
@@ -98,31 +102,30 @@ function codexProject(layout: ForgeLayout): ProjectConfiguration {
   };
 }
 
-function runeProject(layout: ForgeLayout, file: string): ProjectConfiguration {
-  const name = runeProjectName(layout, file);
+function runeFolderProject(layout: ForgeLayout, folder: string): ProjectConfiguration {
+  const name = runeFolderProjectName(layout, folder);
   const scribe: TargetConfiguration = {
-    executor: EXECUTOR('scribe-rune'),
-    options: { file, codexDir: layout.codexDir, extensionsDir: layout.extensionsDir, context: factsFile(layout, 'scribe-context'), outputDir: runeOutputDir(layout, name) },
+    executor: EXECUTOR('scribe-runes'),
+    options: { folder, codexDir: layout.codexDir, extensionsDir: layout.extensionsDir, context: factsFile(layout, 'scribe-context'), outputDir: runeOutputDir(layout, name) },
     cache: true,
     dependsOn: [{ projects: ['codex'], target: 'context' }],
-    // Its own file, the covens of the others and the plugin's digest (both in the context, which
-    // hashes the plugin's files once): nothing else changes its unit. A thousand runes then
-    // hash one small file each rather than the plugin's whole source tree each.
-    inputs: [`{workspaceRoot}/${file}`, { dependentTasksOutputFiles: '**/context/scribe-context.json' }, pluginPackages()],
+    // Its own files, the covens of the others and the plugin's digest (both in the context, which
+    // hashes the plugin's files once): nothing else changes its units.
+    inputs: [`{workspaceRoot}/${folder}/*.toml`, { dependentTasksOutputFiles: '**/context/scribe-context.json' }, pluginPackages()],
     outputs: [`{workspaceRoot}/${runeOutputDir(layout, name)}`],
   };
   return {
-    root: file,
+    root: folder,
     name,
-    tags: ['type:rune'],
+    tags: ['type:runes'],
     implicitDependencies: [PLUGIN],
     targets: { scribe, bind: { executor: 'nx:noop', dependsOn: ['scribe'], inputs: [] } },
   };
 }
 
 /**
- * The project configuration is part of every task hash in it, so it names no rune: the runes are
- * reached through a tag, and adding one never invalidates the pod or the core services.
+ * The project configuration is part of every task hash in it, so it names no rune folder: they
+ * are reached through a tag, and adding one never invalidates the pod or the core services.
  */
 function quadletsProject(layout: ForgeLayout): ProjectConfiguration {
   const targets: Record<string, TargetConfiguration> = {};
@@ -140,14 +143,23 @@ function quadletsProject(layout: ForgeLayout): ProjectConfiguration {
     executor: EXECUTOR('assemble'),
     options: { runesDir: `${layout.distDir}/runes`, aggregates: AGGREGATES, aggregatesDir: `${layout.distDir}/aggregates`, outputDir: layout.generationDir },
     cache: true,
-    dependsOn: [...AGGREGATES.map((p) => `scribe-${p}`), { projects: ['tag:type:rune'], target: 'scribe' }],
+    dependsOn: [...AGGREGATES.map((p) => `scribe-${p}`), { projects: ['tag:type:runes'], target: 'scribe' }],
     inputs: [{ dependentTasksOutputFiles: '**/*' }, ...pluginInputs()],
     outputs: [`{workspaceRoot}/${layout.generationDir}`],
   };
   const bindOptions = { generationDir: layout.generationDir, facts: factsFile(layout, 'secrets') };
-  // Installing reaches outside the workspace, so it is never cached; it is cheap when nothing changed.
   // Nx picks affected tasks by their inputs: every Codex file is one, so any edit selects bind.
-  targets['bind'] = { executor: EXECUTOR('bind'), options: bindOptions, cache: false, dependsOn: ['scribe'], inputs: codexInputs(layout) };
+  // Cached, yet reaching outside the workspace: the Binding Site's state is an input, which repeats
+  // only while the site holds this very generation intact; so a hit is a bind with nothing to do.
+  // Reading `scribe`'s outputs makes Nx hash it after `scribe` ran, against the fresh generation.
+  targets['bind'] = {
+    executor: EXECUTOR('bind'),
+    options: bindOptions,
+    cache: true,
+    dependsOn: ['scribe'],
+    inputs: [...codexInputs(layout), { dependentTasksOutputFiles: '**/*' }, { runtime: `node tools/bin/binding-state.js ${layout.generationDir}` }],
+    outputs: [],
+  };
   targets['bind-check'] = { executor: EXECUTOR('bind'), options: { ...bindOptions, check: true }, cache: false, dependsOn: ['scribe'], inputs: codexInputs(layout) };
   return { root: 'quadlets', name: 'quadlets', tags: ['type:quadlets'], implicitDependencies: [PLUGIN, 'codex'], targets };
 }

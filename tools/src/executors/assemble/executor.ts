@@ -20,19 +20,19 @@ function readTree(dir: string, prefix = ''): [string, string][] {
   });
 }
 
-/** The rune projects of the current graph: outputs of runes removed since are never picked up. */
-function runeProjects(context: ExecutorContext): string[] {
+/** The rune folders of the current graph: outputs of folders emptied since are never picked up. */
+function runeFolders(context: ExecutorContext): string[] {
   const projects = context.projectsConfigurations?.projects ?? {};
   return Object.keys(projects)
-    .filter((name) => projects[name]!.tags?.includes('type:rune'))
+    .filter((name) => projects[name]!.tags?.includes('type:runes'))
     .sort();
 }
 
-/** `quadlets:scribe`: the generation, as the union of every rune's unit and every aggregate file. */
+/** `quadlets:scribe`: the generation, as the union of every rune folder's units and every aggregate file. */
 export default async function assembleExecutor(options: AssembleOptions, context: ExecutorContext): Promise<ExecutorResult> {
   const parts = [
     ...options.aggregates.map((a) => new Map(readTree(path.join(context.root, options.aggregatesDir, a)))),
-    ...runeProjects(context).map((p) => new Map(readTree(path.join(context.root, options.runesDir, p)))),
+    ...runeFolders(context).map((p) => new Map(readTree(path.join(context.root, options.runesDir, p)))),
   ];
   try {
     const generation = assembleGeneration(parts);

@@ -9,14 +9,17 @@ export interface BindExecutorOptions {
   generationDir: string;
   /** The secrets facts written by `codex:context`. */
   facts: string;
-  bindingSite?: string;
   keep?: number;
   check?: boolean;
 }
 
-/** `quadlets:bind`: installs the assembled generation atomically; `quadlets:bind-check` reports drift. */
+/**
+ * `quadlets:bind`: installs the assembled generation atomically; `quadlets:bind-check` reports drift.
+ * The Binding Site comes from LYCHD_BINDING_SITE or the XDG default only, as for the runtime input
+ * that decides whether the bind is a cache hit (src/binding/state.ts).
+ */
 export default async function bindExecutor(options: BindExecutorOptions, context: ExecutorContext): Promise<ExecutorResult> {
-  const rite = { generationDir: path.join(context.root, options.generationDir), bindingSite: options.bindingSite, keep: options.keep, workspaceRoot: context.root };
+  const rite = { generationDir: path.join(context.root, options.generationDir), keep: options.keep, workspaceRoot: context.root };
   try {
     if (options.check) {
       const result = performCheck(rite);

@@ -1,0 +1,59 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runeFilesIn, scribeRunes } from '../../tools/src/executors/scribe-runes/executor';
+import { renderSoulstones, scribeContext } from '../../tools/src/scribe';
+import { CASES, codexDirs, loadCase, readTree } from '../scribe/helpers';
+import { copyExampleCodex } from '../support/codex-fixture';
+
+const FAMILY_FOLDERS = ['animator/soulstones/generic', 'animator/soulstones/llamacpp', 'animator/soulstones/sglang', 'animator/soulstones/vllm', 'animator/portals'];
+
+/** Every rune folder of a case, relative to `root`: the folders the plugin makes projects of. */
+function runeFolders(root: string, codexDir: string, extensionsDir: string): string[] {
+  const rel = (p: string) => path.relative(root, p).split(path.sep).join('/');
+  const runeRoots = [path.join(codexDir, 'runes')];
+  if (fs.existsSync(extensionsDir)) for (const e of fs.readdirSync(extensionsDir)) runeRoots.push(path.join(extensionsDir, e, 'runes'));
+  return runeRoots.flatMap((r) => FAMILY_FOLDERS.map((f) => rel(path.join(r, f)))).filter((f) => runeFilesIn(root, f).length > 0);
+}
+
+describe('the rune folder task (scribe-runes)', () => {
+  // Each folder's task renders from its own files and the context: the union over the folders must
+  // be exactly the soulstone units the whole Codex renders, or a folder's cache entry could be stale.
+  it.each(CASES)('renders the same units, folder by folder, as the whole Codex (%s)', (name) => {
+    const codex = loadCase(name);
+    const dirs = codexDirs(name);
+    const root = path.dirname(dirs.codexDir);
+    const rel = (p: string) => path.relative(root, p).split(path.sep).join('/');
+    const ctx = { ...scribeContext(codex), extensions: codex.extensions };
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-runes-'));
+    const union = new Map<string, string>();
+    for (const folder of runeFolders(root, dirs.codexDir, dirs.extensionsDir)) {
+      const outputDir = path.relative(root, path.join(out, folder.replaceAll('/', '-')));
+      const options = { folder, codexDir: rel(dirs.codexDir), extensionsDir: rel(dirs.extensionsDir), context: 'unused', outputDir };
+      expect(scribeRunes(options, root, ctx, (l) => expect.fail(l))).toBe(true);
+      for (const [file, text] of readTree(path.join(root, outputDir))) {
+        expect(union.has(file), `${file} rendered by two folders`).toBe(false);
+        union.set(file, text);
+      }
+    }
+    fs.rmSync(out, { recursive: true, force: true });
+    expect([...union].sort()).toEqual([...renderSoulstones(codex)].sort());
+  });
+
+  it('reports every bad rune of the folder and writes nothing', () => {
+    const codexDir = copyExampleCodex();
+    const root = path.dirname(codexDir);
+    const folder = 'codex/runes/animator/soulstones/llamacpp';
+    fs.writeFileSync(path.join(root, folder, 'bad_one.toml'), 'name = "bad-one"\nimage = "ghcr.io/ggml-org/llama.cpp:server"\nport = 0\n');
+    fs.writeFileSync(path.join(root, folder, 'bad_two.toml'), 'name = "bad-two"\nimage = "ghcr.io/ggml-org/llama.cpp:server"\nport = 8797\nflavour = 1\n');
+    const lines: string[] = [];
+    const codex = loadCase('example');
+    const options = { folder, codexDir: 'codex', extensionsDir: 'extensions', context: 'unused', outputDir: 'out' };
+    expect(scribeRunes(options, root, { ...scribeContext(codex), extensions: [] }, (l) => lines.push(l))).toBe(false);
+    expect(lines.join('\n')).toContain(`${folder}/bad_one.toml:3:8: error:`);
+    expect(lines.join('\n')).toContain(`${folder}/bad_two.toml:4:1: error:`);
+    expect(fs.existsSync(path.join(root, 'out'))).toBe(false);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});

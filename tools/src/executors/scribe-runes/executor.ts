@@ -1,0 +1,74 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { formatDiagnostic, loadRuneFile } from '../../codex';
+import { renderSoulstone, ScribeError, type ScribeContext } from '../../scribe';
+import { writeOutputDir } from '../output';
+import { batchOf, executorOf, type TaskCore } from '../batch';
+import { runeRef } from './rune-ref';
+
+export interface ScribeRunesOptions {
+  /** The rune folder, relative to the workspace root: every `*.toml` directly in it is a rune. */
+  folder: string;
+  codexDir: string;
+  extensionsDir: string;
+  /** The scribe context written by `codex:context`. */
+  context: string;
+  outputDir: string;
+}
+
+type RuneContext = ScribeContext & { extensions?: string[] };
+
+/** The rune files of a folder, sorted: exactly the files the task's `{folder}/*.toml` input hashes. */
+export function runeFilesIn(root: string, folder: string): string[] {
+  const dir = path.join(root, folder);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.toml'))
+    .map((e) => `${folder}/${e.name}`)
+    .sort();
+}
+
+/**
+ * The quadlets of one rune folder: reads its own rune files and the scribe context, nothing else,
+ * so that its cache entry is valid exactly as long as those are unchanged. Portals and runes of
+ * inactive extensions produce no unit. Every problem of every rune is reported.
+ */
+export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: RuneContext, log: (line: string) => void): boolean {
+  const units = new Map<string, string>();
+  let ok = true;
+  for (const file of runeFilesIn(root, options.folder)) {
+    const ref = runeRef({ ...options, file });
+    if (ref.provider !== 'codex' && !ctx.extensions?.includes(ref.provider)) continue;
+    const loaded = loadRuneFile({ ...ref, runeRoot: path.join(root, ref.runeRoot) });
+    for (const d of loaded.diagnostics) log(formatDiagnostic(d, root));
+    if (!loaded.rune) {
+      ok = false;
+      continue;
+    }
+    if (loaded.rune.kind !== 'soulstone') continue;
+    try {
+      const { file: unit, text } = renderSoulstone(loaded.rune, ctx);
+      units.set(unit, text);
+    } catch (e) {
+      if (!(e instanceof ScribeError)) throw e;
+      log(e.message);
+      ok = false;
+    }
+  }
+  if (ok) writeOutputDir(path.join(root, options.outputDir), units);
+  return ok;
+}
+
+/** The scribe context is the same file for every folder of a run: read it once per process. */
+const contexts = new Map<string, RuneContext>();
+function readContext(root: string, file: string): RuneContext {
+  const key = path.join(root, file);
+  if (!contexts.has(key)) contexts.set(key, JSON.parse(fs.readFileSync(key, 'utf8')) as RuneContext);
+  return contexts.get(key)!;
+}
+
+const core: TaskCore<ScribeRunesOptions> = (options, root, log) => scribeRunes(options, root, readContext(root, options.context), log);
+
+export default executorOf(core);
+export const scribeRunesBatch = batchOf(core);
