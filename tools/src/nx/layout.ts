@@ -34,17 +34,26 @@ export const factsFile = (layout: ForgeLayout, name: string) => `${layout.contex
 
 export const runeOutputDir = (layout: ForgeLayout, project: string) => `${layout.distDir}/runes/${project}`;
 
+export interface RuneFolder {
+  /** Relative to the workspace root. */
+  folder: string;
+  /** `runes-<family folder>` (`runes-vllm`, `runes-portals`), `runes-<extension>-<family folder>` for an extension's. */
+  project: string;
+}
+
 /**
- * `runes-<anchor leaf>` for a family's anchor folder (`runes-vllm`, `runes-portals`), prefixed by the
- * extension for an extension's (`runes-oracle-generic`); any other folder holding TOML files is named by
- * its whole path under `runes/`, so that its misplaced files are still a project and get reported.
+ * The rune folder a file belongs to: a family's anchor folder in the Codex or in an extension,
+ * holding the file directly. Other TOML files under `runes/` belong to no rune folder: the Codex
+ * validation reports them as misplaced.
  */
-export function runeFolderProjectName(layout: ForgeLayout, folder: string): string {
-  const ext = folder.startsWith(`${layout.extensionsDir}/`) ? folder.slice(layout.extensionsDir.length + 1).split('/')[0]! : undefined;
-  const runeRoot = ext ? `${layout.extensionsDir}/${ext}/runes` : `${layout.codexDir}/runes`;
-  const anchor = folder === runeRoot ? '' : folder.slice(runeRoot.length + 1);
-  const name = isFamilyAnchor(anchor) ? anchor.split('/').pop()! : anchor.split('/').join('-') || 'root';
-  return `runes-${ext ? `${ext}-` : ''}${name}`;
+export function runeFolderOf(layout: ForgeLayout, file: string): RuneFolder | undefined {
+  const folder = file.slice(0, file.lastIndexOf('/'));
+  const codexRunes = `${layout.codexDir}/runes/`;
+  const extMatch = folder.startsWith(`${layout.extensionsDir}/`) ? folder.slice(layout.extensionsDir.length + 1).split('/') : undefined;
+  const ext = extMatch && extMatch[1] === 'runes' ? extMatch[0] : undefined;
+  const runeRoot = ext ? `${layout.extensionsDir}/${ext}/runes/` : codexRunes;
+  if (!folder.startsWith(runeRoot) || !isFamilyAnchor(folder.slice(runeRoot.length))) return undefined;
+  return { folder, project: `runes-${ext ? `${ext}-` : ''}${folder.slice(folder.lastIndexOf('/') + 1)}` };
 }
 
 /**

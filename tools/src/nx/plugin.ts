@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { CreateNodes, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { AGGREGATES, factsFile, layoutFrom, pluginInputs, pluginPackages, runeFolderProjectName, runeOutputDir, type ForgeLayout } from './layout';
+import { AGGREGATES, factsFile, layoutFrom, pluginInputs, pluginPackages, runeFolderOf, runeOutputDir, type RuneFolder, type ForgeLayout } from './layout';
 
 export interface ForgePluginOptions {
   /** The Codex folder, relative to the workspace root. Default `codex`. */
@@ -27,19 +27,17 @@ export const createNodes: CreateNodes<ForgePluginOptions> = [
   (files, options, context) => {
     const layout = layoutFrom(options);
     const results: [string, CreateNodesResult][] = [];
-    const runeFiles: string[] = [];
+    // Nx merges what several files say about one root: each rune folder is named once, by its first file.
+    const runeFolders = new Map<string, [string, RuneFolder]>();
     const extensions: string[] = [];
-    for (const file of files) {
-      if (file === `${layout.codexDir}/lychd.toml`) continue;
+    for (const file of [...files].sort()) {
       const ext = extensionOf(layout, file);
+      const runes = runeFolderOf(layout, file);
       if (ext && file === `${layout.extensionsDir}/${ext}/pyproject.toml`) extensions.push(ext);
-      else if (isRuneFile(layout, file)) runeFiles.push(file);
+      else if (runes && !runeFolders.has(runes.folder)) runeFolders.set(runes.folder, [file, runes]);
     }
     if (!files.includes(`${layout.codexDir}/lychd.toml`)) return results;
-    // Nx merges what several files say about one root: each folder is named once, by its first file.
-    const folders = new Map<string, string>();
-    for (const file of runeFiles.sort()) if (!folders.has(path.posix.dirname(file))) folders.set(path.posix.dirname(file), file);
-    for (const [folder, file] of folders) results.push([file, { projects: { [folder]: runeFolderProject(layout, folder) } }]);
+    for (const [file, runes] of runeFolders.values()) results.push([file, { projects: { [runes.folder]: runeFolderProject(layout, runes) } }]);
     for (const ext of extensions) {
       results.push([
         `${layout.extensionsDir}/${ext}/pyproject.toml`,
@@ -66,12 +64,6 @@ const PLUGIN = '@lychd/forge';
 function extensionOf(layout: ForgeLayout, file: string): string | undefined {
   const prefix = `${layout.extensionsDir}/`;
   return file.startsWith(prefix) ? file.slice(prefix.length).split('/')[0] : undefined;
-}
-
-function isRuneFile(layout: ForgeLayout, file: string): boolean {
-  if (file.startsWith(`${layout.codexDir}/runes/`)) return true;
-  const ext = extensionOf(layout, file);
-  return ext !== undefined && file.startsWith(`${layout.extensionsDir}/${ext}/runes/`);
 }
 
 /** Everything that decides whether the Codex is valid: every rune file and which extensions exist. */
@@ -102,8 +94,7 @@ function codexProject(layout: ForgeLayout): ProjectConfiguration {
   };
 }
 
-function runeFolderProject(layout: ForgeLayout, folder: string): ProjectConfiguration {
-  const name = runeFolderProjectName(layout, folder);
+function runeFolderProject(layout: ForgeLayout, { folder, project: name }: RuneFolder): ProjectConfiguration {
   const scribe: TargetConfiguration = {
     executor: EXECUTOR('scribe-runes'),
     options: { folder, codexDir: layout.codexDir, extensionsDir: layout.extensionsDir, context: factsFile(layout, 'scribe-context'), outputDir: runeOutputDir(layout, name) },
