@@ -35,10 +35,13 @@ describe('the facts each aggregate task hashes', () => {
   });
 
   it('gives the plugin one digest that changes with any of its source files', () => {
-    const root = writeTree({ 'tools/src/scribe/pod.ts': 'a', 'tools/src/nx/plugin.ts': 'b', 'tools/package.json': '{}', 'tools/executors.json': '{}' });
+    const root = writeTree({ 'tools/src/scribe/pod.ts': 'a', 'tools/src/nx/plugin.ts': 'b', 'tools/bin/forge-task.js': 'c', 'tools/package.json': '{}' });
     const before = pluginDigest(root);
     expect(pluginDigest(root)).toBe(before);
     fs.writeFileSync(path.join(root, 'tools/src/scribe/pod.ts'), 'a // edited');
-    expect(pluginDigest(root)).not.toBe(before);
+    const edited = pluginDigest(root);
+    expect(edited).not.toBe(before);
+    fs.writeFileSync(path.join(root, 'tools/bin/forge-task.js'), 'c // edited');
+    expect(pluginDigest(root)).not.toBe(edited);
   });
 });

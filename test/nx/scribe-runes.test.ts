@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runeFilesIn, scribeRunes } from '../../tools/src/executors/scribe-runes/executor';
+import { runeFilesIn, scribeRunes } from '../../tools/src/tasks/scribe-runes';
 import { renderSoulstones, scribeContext } from '../../tools/src/scribe';
 import { CASES, codexDirs, loadCase, readTree } from '../scribe/helpers';
 import { copyExampleCodex } from '../support/codex-fixture';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // Prints the Binding Site's state for the Nx runtime input of `quadlets:bind` (see src/binding/state.ts).
-require('@swc-node/register');
+require('./register');
 const { bindingState } = require('../src/binding/state.ts');
 process.stdout.write(`${bindingState(process.argv[2], process.env)}\n`);

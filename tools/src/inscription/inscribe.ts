@@ -30,7 +30,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fsyncDir, lstatOrUndefined, mkdirDurable, writeFileSynced } from './fsutil';
+import { fsyncDir, lstatOrUndefined, mkdirDurable, writeFilesSynced } from './fsutil';
 import { Generation, generationId, readTree } from './generation';
 import { acquireLock, LockHandle, releaseLock } from './lock';
 import {
@@ -167,7 +167,8 @@ async function publish(paths: StorePaths, gen: Generation, steps: StepRunner<Bin
   const tmp = path.join(paths.store, `.tmp-gen-${gen.id}-${process.pid}`);
   const dirs = new Set<string>([tmp]);
   await steps.run('make-temp-dir', () => fs.mkdirSync(tmp));
-  await steps.run('write-files', () => {
+  await steps.run('write-files', async () => {
+    const files: [string, Buffer][] = [];
     for (const [rel, bytes] of gen.files) {
       const file = path.join(tmp, ...rel.split('/'));
       const parent = path.dirname(file);
@@ -175,8 +176,9 @@ async function publish(paths: StorePaths, gen: Generation, steps: StepRunner<Bin
         fs.mkdirSync(parent, { recursive: true });
         for (let d = parent; d !== tmp && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
       }
-      writeFileSynced(file, bytes);
+      files.push([file, bytes]);
     }
+    await writeFilesSynced(files);
   });
   // Deepest first, so each dir's entry is durable in its parent before the parent is synced.
   await steps.run('sync-temp-dir', () => {

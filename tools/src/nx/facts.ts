@@ -95,7 +95,7 @@ export const SECRET_FIELDS: RuneFields = { soulstone: ['name', 'secret_env_files
 /** The plugin's own code, as one digest: the same files `pluginInputs()` names. */
 export function pluginDigest(workspaceRoot: string): string {
   const tools = path.join(workspaceRoot, 'tools');
-  return sha256([treeSha256(path.join(tools, 'src')), fileSha256(path.join(tools, 'package.json')), fileSha256(path.join(tools, 'executors.json'))].join('\n'));
+  return sha256([treeSha256(path.join(tools, 'src')), treeSha256(path.join(tools, 'bin')), fileSha256(path.join(tools, 'package.json'))].join('\n'));
 }
 
 /** Every fact file `codex:context` writes, by name: each is the whole input of the tasks that read it. */

@@ -57,16 +57,11 @@ export function runeFolderOf(layout: ForgeLayout, file: string): RuneFolder | un
 }
 
 /**
- * The plugin's own code is part of every hash it drives: Nx does not hash a local plugin's
- * executors by itself, and an edited executor must never give a stale cache hit.
+ * The plugin's own code is part of every hash it drives: Nx does not hash the code a command
+ * runs, and an edited task must never give a stale cache hit.
  */
 export function pluginInputs() {
-  return [
-    '{workspaceRoot}/tools/src/**/*',
-    '{workspaceRoot}/tools/package.json',
-    '{workspaceRoot}/tools/executors.json',
-    pluginPackages(),
-  ];
+  return ['{workspaceRoot}/tools/src/**/*', '{workspaceRoot}/tools/bin/**/*', '{workspaceRoot}/tools/package.json', pluginPackages()];
 }
 
 /** The npm packages the plugin's code runs on. */

@@ -11,7 +11,15 @@ export interface ForgePluginOptions {
   extensionsDir?: string;
 }
 
-const EXECUTOR = (name: string) => `@lychd/forge:${name}`;
+/**
+ * A target that runs one Forge task (tools/src/tasks) as a command: Nx starts it directly, where
+ * an executor would cost a forked Nx process first. The options travel as one shell-quoted JSON
+ * argument, so no path or name from the workspace can become shell syntax.
+ */
+function task(name: string, options: Record<string, unknown>): Pick<TargetConfiguration, 'executor' | 'options'> {
+  const json = JSON.stringify(options);
+  return { executor: 'nx:run-commands', options: { command: `node tools/bin/forge-task.js ${name} '${json.replaceAll("'", `'\\''`)}'` } };
+}
 
 /**
  * One project per rune folder (a family's anchor folder, in the Codex or in an extension), plus
@@ -49,7 +57,7 @@ export const createNodes: CreateNodes<ForgePluginOptions> = [
       {
         projects: {
           [layout.codexDir]: codexProject(layout),
-          quadlets: quadletsProject(layout),
+          quadlets: quadletsProject(layout, [...runeFolders.values()].map(([, r]) => r.project).sort()),
           forge: forgeProject(layout, extensions, coreDir(context.workspaceRoot, `${layout.codexDir}/lychd.toml`)),
         },
       },
@@ -82,10 +90,9 @@ function codexProject(layout: ForgeLayout): ProjectConfiguration {
     tags: ['type:codex'],
     implicitDependencies: [PLUGIN],
     targets: {
-      validate: { executor: EXECUTOR('validate'), options, cache: true, inputs: codexInputs(layout), outputs: [] },
+      validate: { ...task('validate', options), cache: true, inputs: codexInputs(layout), outputs: [] },
       context: {
-        executor: EXECUTOR('context'),
-        options: { ...options, outputDir: layout.contextDir },
+        ...task('context', { ...options, outputDir: layout.contextDir }),
         cache: true,
         inputs: codexInputs(layout),
         outputs: [`{workspaceRoot}/${layout.contextDir}`],
@@ -96,8 +103,7 @@ function codexProject(layout: ForgeLayout): ProjectConfiguration {
 
 function runeFolderProject(layout: ForgeLayout, { folder, project: name }: RuneFolder): ProjectConfiguration {
   const scribe: TargetConfiguration = {
-    executor: EXECUTOR('scribe-runes'),
-    options: { folder, codexDir: layout.codexDir, extensionsDir: layout.extensionsDir, context: factsFile(layout, 'scribe-context'), outputDir: runeOutputDir(layout, name) },
+    ...task('scribe-runes', { folder, codexDir: layout.codexDir, extensionsDir: layout.extensionsDir, context: factsFile(layout, 'scribe-context'), outputDir: runeOutputDir(layout, name) }),
     cache: true,
     dependsOn: [{ projects: ['codex'], target: 'context' }],
     // Its own files, the covens of the others and the plugin's digest (both in the context, which
@@ -115,15 +121,14 @@ function runeFolderProject(layout: ForgeLayout, { folder, project: name }: RuneF
 }
 
 /**
- * The project configuration is part of every task hash in it, so it names no rune folder: they
- * are reached through a tag, and adding one never invalidates the pod or the core services.
+ * The project configuration is part of every task hash in it, so it names the rune folders but
+ * no rune: a rune added to a folder never invalidates the pod or the core services.
  */
-function quadletsProject(layout: ForgeLayout): ProjectConfiguration {
+function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfiguration {
   const targets: Record<string, TargetConfiguration> = {};
   for (const part of AGGREGATES) {
     targets[`scribe-${part}`] = {
-      executor: EXECUTOR('scribe-aggregate'),
-      options: { part, facts: factsFile(layout, part), outputDir: `${layout.distDir}/aggregates/${part}` },
+      ...task('scribe-aggregate', { part, facts: factsFile(layout, part), outputDir: `${layout.distDir}/aggregates/${part}` }),
       cache: true,
       dependsOn: [{ projects: ['codex'], target: 'context' }],
       inputs: [{ dependentTasksOutputFiles: `**/context/${part}.json` }, ...pluginInputs()],
@@ -131,8 +136,7 @@ function quadletsProject(layout: ForgeLayout): ProjectConfiguration {
     };
   }
   targets['scribe'] = {
-    executor: EXECUTOR('assemble'),
-    options: { runesDir: `${layout.distDir}/runes`, aggregates: AGGREGATES, aggregatesDir: `${layout.distDir}/aggregates`, outputDir: layout.generationDir },
+    ...task('assemble', { runesDir: `${layout.distDir}/runes`, runes, aggregates: AGGREGATES, aggregatesDir: `${layout.distDir}/aggregates`, outputDir: layout.generationDir }),
     cache: true,
     dependsOn: [...AGGREGATES.map((p) => `scribe-${p}`), { projects: ['tag:type:runes'], target: 'scribe' }],
     inputs: [{ dependentTasksOutputFiles: '**/*' }, ...pluginInputs()],
@@ -144,14 +148,13 @@ function quadletsProject(layout: ForgeLayout): ProjectConfiguration {
   // only while the site holds this very generation intact; so a hit is a bind with nothing to do.
   // Reading `scribe`'s outputs makes Nx hash it after `scribe` ran, against the fresh generation.
   targets['bind'] = {
-    executor: EXECUTOR('bind'),
-    options: bindOptions,
+    ...task('bind', bindOptions),
     cache: true,
     dependsOn: ['scribe'],
     inputs: [...codexInputs(layout), { dependentTasksOutputFiles: '**/*' }, { runtime: `node tools/bin/binding-state.js ${layout.generationDir}` }],
     outputs: [],
   };
-  targets['bind-check'] = { executor: EXECUTOR('bind'), options: { ...bindOptions, check: true }, cache: false, dependsOn: ['scribe'], inputs: codexInputs(layout) };
+  targets['bind-check'] = { ...task('bind', { ...bindOptions, check: true }), cache: false, dependsOn: ['scribe'], inputs: codexInputs(layout) };
   return { root: 'quadlets', name: 'quadlets', tags: ['type:quadlets'], implicitDependencies: [PLUGIN, 'codex'], targets };
 }
 
@@ -165,8 +168,7 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
   const settings = { dependentTasksOutputFiles: '**/context/forge.json' };
   const afterContext = [{ projects: ['codex'], target: 'context' }];
   const stage = (stageName: string, inputs: TargetConfiguration['inputs'], outputs: string[], dependsOn: TargetConfiguration['dependsOn'] = afterContext): TargetConfiguration => ({
-    executor: EXECUTOR('synthesis'),
-    options: { stage: stageName, quadletsDir: layout.generationDir },
+    ...task('synthesis', { stage: stageName, quadletsDir: layout.generationDir }),
     cache: true,
     dependsOn,
     inputs: [...(inputs ?? []), ...pluginInputs()],
@@ -197,8 +199,7 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
         ['lock-python', 'lock-node', 'tailwind', { projects: ['quadlets'], target: 'scribe' }],
       ),
       'synthesize-check': {
-        executor: EXECUTOR('synthesis'),
-        options: { stage: 'check', quadletsDir: layout.generationDir },
+        ...task('synthesis', { stage: 'check', quadletsDir: layout.generationDir }),
         cache: false,
         dependsOn: [{ projects: ['quadlets'], target: 'scribe' }],
         // Uncached; its inputs decide when `nx affected` selects it.

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { codexFromFacts, type CodexFacts } from '../../nx/facts';
-import type { Aggregate } from '../../nx/layout';
-import { renderCapabilities, renderCoreServices, renderObservability, renderPod, ScribeError } from '../../scribe';
-import type { Codex } from '../../codex';
-import { writeOutputDir } from '../output';
-import { batchOf, executorOf, type TaskCore } from '../batch';
+import { codexFromFacts, type CodexFacts } from '../nx/facts';
+import type { Aggregate } from '../nx/layout';
+import { renderCapabilities, renderCoreServices, renderObservability, renderPod, ScribeError } from '../scribe';
+import type { Codex } from '../codex';
+import { writeOutputDir } from './output';
+import type { Task } from './report';
 
 const RENDER: Record<Aggregate, (codex: Codex) => Map<string, string>> = {
   pod: renderPod,
@@ -15,17 +15,14 @@ const RENDER: Record<Aggregate, (codex: Codex) => Map<string, string>> = {
 };
 
 /** The pod, the core services, the observability pair or the capability manifest, each from its own facts. */
-const core: TaskCore<{ part: Aggregate; facts: string; outputDir: string }> = (options, root, log) => {
+export const scribeAggregate: Task<{ part: Aggregate; facts: string; outputDir: string }> = (options, root) => {
   const facts = JSON.parse(fs.readFileSync(path.join(root, options.facts), 'utf8')) as CodexFacts;
   try {
     writeOutputDir(path.join(root, options.outputDir), RENDER[options.part](codexFromFacts(facts, root)));
   } catch (e) {
     if (!(e instanceof ScribeError)) throw e;
-    log(e.message);
+    console.error(e.message);
     return false;
   }
   return true;
 };
-
-export default executorOf(core);
-export const scribeAggregateBatch = batchOf(core);

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatDiagnostic, loadRuneFile } from '../../codex';
-import { renderSoulstone, ScribeError, type ScribeContext } from '../../scribe';
-import { writeOutputDir } from '../output';
-import { batchOf, executorOf, type TaskCore } from '../batch';
+import { formatDiagnostic, loadRuneFile } from '../codex';
+import { renderSoulstone, ScribeError, type ScribeContext } from '../scribe';
+import { writeOutputDir } from './output';
+import type { Task } from './report';
 import { runeRef } from './rune-ref';
 
 export interface ScribeRunesOptions {
@@ -60,15 +60,7 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: Rune
   return ok;
 }
 
-/** The scribe context is the same file for every folder of a run: read it once per process. */
-const contexts = new Map<string, RuneContext>();
-function readContext(root: string, file: string): RuneContext {
-  const key = path.join(root, file);
-  if (!contexts.has(key)) contexts.set(key, JSON.parse(fs.readFileSync(key, 'utf8')) as RuneContext);
-  return contexts.get(key)!;
-}
-
-const core: TaskCore<ScribeRunesOptions> = (options, root, log) => scribeRunes(options, root, readContext(root, options.context), log);
-
-export default executorOf(core);
-export const scribeRunesBatch = batchOf(core);
+export const scribeRuneFolder: Task<ScribeRunesOptions> = (options, root) => {
+  const ctx = JSON.parse(fs.readFileSync(path.join(root, options.context), 'utf8')) as RuneContext;
+  return scribeRunes(options, root, ctx, (line) => console.error(line));
+};

@@ -1,18 +1,16 @@
-import type { ExecutorContext } from '@nx/devkit';
-import { assembleManifest, checkSynthesis, lockNode, lockPython, synthesizeTailwind, SynthesisError } from '../../synthesis';
-import type { ExecutorResult } from '../report';
+import { assembleManifest, checkSynthesis, lockNode, lockPython, synthesizeTailwind, SynthesisError } from '../synthesis';
+import type { Task } from './report';
 
 export type SynthesisStage = 'python' | 'node' | 'tailwind' | 'manifest' | 'check';
 
-export interface SynthesisExecutorOptions {
+export interface SynthesisOptions {
   stage: SynthesisStage;
   /** The Scribe's generation, digested into the Synthesis Manifest. */
   quadletsDir?: string;
 }
 
 /** One stage of synthesis per Nx task, so each is cached on exactly its own inputs. */
-export default async function synthesisExecutor(options: SynthesisExecutorOptions, context: ExecutorContext): Promise<ExecutorResult> {
-  const workspaceRoot = context.root;
+export const synthesis: Task<SynthesisOptions> = async (options, workspaceRoot) => {
   try {
     switch (options.stage) {
       case 'python': {
@@ -37,13 +35,13 @@ export default async function synthesisExecutor(options: SynthesisExecutorOption
       case 'check': {
         const r = await checkSynthesis({ workspaceRoot, quadletsDir: options.quadletsDir });
         (r.ok ? console.log : console.error)(r.report);
-        return { success: r.ok };
+        return r.ok;
       }
     }
-    return { success: true };
+    return true;
   } catch (e) {
     if (!(e instanceof SynthesisError)) throw e;
     console.error(e.message);
-    return { success: false };
+    return false;
   }
-}
+};

@@ -1,0 +1,40 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { assembleGeneration, ScribeError } from '../scribe';
+import { writeOutputDir } from './output';
+import type { Task } from './report';
+
+export interface AssembleOptions {
+  runesDir: string;
+  /** The rune folder projects of the current graph: outputs of folders emptied since are never picked up. */
+  runes: string[];
+  aggregates: string[];
+  aggregatesDir: string;
+  outputDir: string;
+}
+
+function readTree(dir: string, prefix = ''): [string, string][] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((e) => {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    return e.isDirectory() ? readTree(dir, rel) : [[rel, fs.readFileSync(path.join(dir, rel), 'utf8')] as [string, string]];
+  });
+}
+
+/** `quadlets:scribe`: the generation, as the union of every rune folder's units and every aggregate file. */
+export const assemble: Task<AssembleOptions> = (options, root) => {
+  const parts = [
+    ...options.aggregates.map((a) => new Map(readTree(path.join(root, options.aggregatesDir, a)))),
+    ...options.runes.map((p) => new Map(readTree(path.join(root, options.runesDir, p)))),
+  ];
+  try {
+    const generation = assembleGeneration(parts);
+    writeOutputDir(path.join(root, options.outputDir), generation);
+    console.log(`Rendered ${generation.size} file(s) into ${options.outputDir}/.`);
+  } catch (e) {
+    if (!(e instanceof ScribeError)) throw e;
+    console.error(e.message);
+    return false;
+  }
+  return true;
+};

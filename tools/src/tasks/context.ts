@@ -1,0 +1,25 @@
+import * as path from 'node:path';
+import { contextFiles } from '../nx/facts';
+import { checkStartSet, scribeContext, ScribeError } from '../scribe';
+import { writeOutputDir } from './output';
+import { loadForTask, type CodexOptions, type Task } from './report';
+
+/**
+ * `codex:context`: validates the whole Codex once and extracts, for each later task, exactly the
+ * facts it needs; a task's hash covers its fact file, so it reruns only when those facts change.
+ */
+export const context: Task<CodexOptions & { outputDir: string }> = (options, root) => {
+  const codex = loadForTask(options, root);
+  if (!codex) return false;
+  const ctx = scribeContext(codex);
+  try {
+    // A rule over every soulstone at once: it belongs here, where the whole Codex is read.
+    checkStartSet(ctx);
+  } catch (e) {
+    if (!(e instanceof ScribeError)) throw e;
+    console.error(e.message);
+    return false;
+  }
+  writeOutputDir(path.join(root, options.outputDir), contextFiles(codex, root, ctx));
+  return true;
+};

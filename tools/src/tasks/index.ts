@@ -1,0 +1,29 @@
+import type { Task } from './report';
+
+/**
+ * The Forge tasks the Nx plugin's targets run, by name. Each target is a command,
+ * `node tools/bin/forge-task.js <name> '<options as JSON>'`, which Nx runs without forking an
+ * executor process of its own; and each loads only its own modules, so a task's start-up is a
+ * Node start and what the task needs.
+ */
+const TASKS: Record<string, () => Promise<Task<never>>> = {
+  validate: async () => (await import('./validate')).validate,
+  context: async () => (await import('./context')).context,
+  'scribe-runes': async () => (await import('./scribe-runes')).scribeRuneFolder,
+  'scribe-aggregate': async () => (await import('./scribe-aggregate')).scribeAggregate,
+  assemble: async () => (await import('./assemble')).assemble,
+  bind: async () => (await import('./bind')).bind,
+  synthesis: async () => (await import('./synthesis')).synthesis,
+};
+
+/** The command line of tools/bin/forge-task.js: the exit code. */
+export async function main(argv: string[], root = process.cwd()): Promise<number> {
+  const [name, json] = argv;
+  const load = name === undefined ? undefined : TASKS[name];
+  if (!load || json === undefined) {
+    console.error(`usage: forge-task.js <${Object.keys(TASKS).join('|')}> '<options as JSON>' (the Nx plugin writes these commands)`);
+    return 2;
+  }
+  const task = await load();
+  return (await task(JSON.parse(json) as never, root)) ? 0 : 1;
+}
