@@ -1,4 +1,4 @@
-import { checkSecretsExist } from '../scribe';
+import { checkSecretsExist } from '../scribe/secrets';
 import { bind, check, resolveBindingSite, rollback, type BindResult } from '../inscription';
 import { dryRunQuadlets, resolveTool } from '../toolchain';
 import type { Codex } from '../codex';

@@ -1,4 +1,4 @@
-import { soulstones, type Codex } from '../codex';
+import { soulstones, type Codex } from '../codex/model';
 import { byCodePoint, soulstoneUnit } from './names';
 
 export interface ContextSoulstone {

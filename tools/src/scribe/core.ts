@@ -1,4 +1,4 @@
-import { portals, type Codex } from '../codex';
+import { portals, type Codex } from '../codex/model';
 import { byCodePoint, CAPABILITIES_FILE, containerName, POD_FILE, serviceOf } from './names';
 import { secretMount, secretPath } from './secrets-env';
 import { primeField } from './source';

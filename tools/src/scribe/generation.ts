@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { soulstones, type Codex } from '../codex';
+import { soulstones, type Codex } from '../codex/model';
 import { renderCapabilities } from './capabilities';
 import { scribeContext } from './context';
 import { checkStartSet } from './covens';

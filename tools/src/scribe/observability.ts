@@ -1,4 +1,4 @@
-import { soulstones, type Codex, type SoulstoneRune } from '../codex';
+import { soulstones, type Codex, type SoulstoneRune } from '../codex/model';
 import { atBoot, environment, memberOfPod, restartOnFailure } from './core';
 import { byCodePoint } from './names';
 import { args, entry, mount, section, serializeUnit, text, type UnitFile } from './unit';

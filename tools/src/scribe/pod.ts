@@ -1,4 +1,4 @@
-import { soulstones, type Codex } from '../codex';
+import { soulstones, type Codex } from '../codex/model';
 import { POD_FILE, POD_NAME } from './names';
 import { publishedPorts } from './ports';
 import { primeField } from './source';

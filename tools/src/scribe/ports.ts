@@ -1,4 +1,5 @@
-import { coreServicePorts, soulstones, type Codex } from '../codex';
+import { coreServicePorts } from '../codex/rules';
+import { soulstones, type Codex } from '../codex/model';
 import { ScribeError } from './errors';
 
 export interface PublishedPort {

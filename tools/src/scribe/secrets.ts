@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { byCodePoint } from './names';
-import { portals, soulstones, type Codex } from '../codex';
+import { portals, soulstones, type Codex } from '../codex/model';
 import { resolveTool } from '../toolchain';
 
 /** podman's path, or undefined when it is not installed (or no workspace is around to search). */
