@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runeFilesIn, scribeRunes } from '../../tools/src/tasks/scribe-runes';
 import { renderSoulstones, scribeContext } from '../../tools/src/scribe';
-import { CASES, codexDirs, loadCase, readTree } from '../scribe/helpers';
+import { CASES, codexDirs, loadCase } from '../scribe/helpers';
 import { copyExampleCodex } from '../support/codex-fixture';
 
 const FAMILY_FOLDERS = ['animator/soulstones/generic', 'animator/soulstones/llamacpp', 'animator/soulstones/sglang', 'animator/soulstones/vllm', 'animator/portals'];
@@ -29,10 +29,11 @@ describe('the rune folder task (scribe-runes)', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-runes-'));
     const union = new Map<string, string>();
     for (const folder of runeFolders(root, dirs.codexDir, dirs.extensionsDir)) {
-      const outputDir = path.relative(root, path.join(out, folder.replaceAll('/', '-')));
-      const options = { folder, codexDir: rel(dirs.codexDir), extensionsDir: rel(dirs.extensionsDir), context: 'unused', outputDir };
+      const outputFile = path.relative(root, path.join(out, `${folder.replaceAll('/', '-')}.json`));
+      const options = { folder, codexDir: rel(dirs.codexDir), extensionsDir: rel(dirs.extensionsDir), context: 'unused', outputFile };
       expect(scribeRunes(options, root, ctx, (l) => expect.fail(l))).toBe(true);
-      for (const [file, text] of readTree(path.join(root, outputDir))) {
+      const units = JSON.parse(fs.readFileSync(path.join(root, outputFile), 'utf8')) as Record<string, string>;
+      for (const [file, text] of Object.entries(units)) {
         expect(union.has(file), `${file} rendered by two folders`).toBe(false);
         union.set(file, text);
       }
@@ -49,7 +50,7 @@ describe('the rune folder task (scribe-runes)', () => {
     fs.writeFileSync(path.join(root, folder, 'bad_two.toml'), 'name = "bad-two"\nimage = "ghcr.io/ggml-org/llama.cpp:server"\nport = 8797\nflavour = 1\n');
     const lines: string[] = [];
     const codex = loadCase('example');
-    const options = { folder, codexDir: 'codex', extensionsDir: 'extensions', context: 'unused', outputDir: 'out' };
+    const options = { folder, codexDir: 'codex', extensionsDir: 'extensions', context: 'unused', outputFile: 'out/units.json' };
     expect(scribeRunes(options, root, { ...scribeContext(codex), extensions: [] }, (l) => lines.push(l))).toBe(false);
     expect(lines.join('\n')).toContain(`${folder}/bad_one.toml:3:8: error:`);
     expect(lines.join('\n')).toContain(`${folder}/bad_two.toml:4:1: error:`);

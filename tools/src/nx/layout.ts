@@ -32,7 +32,8 @@ export type Aggregate = (typeof AGGREGATES)[number];
 
 export const factsFile = (layout: ForgeLayout, name: string) => `${layout.contextDir}/${name}.json`;
 
-export const runeOutputDir = (layout: ForgeLayout, project: string) => `${layout.distDir}/runes/${project}`;
+/** A rune folder's units, as one JSON file: a no-op run restores one file per folder, not one per rune. */
+export const runeOutputFile = (layout: ForgeLayout, project: string) => `${layout.distDir}/runes/${project}.json`;
 
 export interface RuneFolder {
   /** Relative to the workspace root. */

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { CreateNodes, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { AGGREGATES, factsFile, layoutFrom, pluginInputs, pluginPackages, runeFolderOf, runeOutputDir, type RuneFolder, type ForgeLayout } from './layout';
+import { AGGREGATES, factsFile, layoutFrom, pluginInputs, pluginPackages, runeFolderOf, runeOutputFile, type RuneFolder, type ForgeLayout } from './layout';
 
 export interface ForgePluginOptions {
   /** The Codex folder, relative to the workspace root. Default `codex`. */
@@ -103,13 +103,13 @@ function codexProject(layout: ForgeLayout): ProjectConfiguration {
 
 function runeFolderProject(layout: ForgeLayout, { folder, project: name }: RuneFolder): ProjectConfiguration {
   const scribe: TargetConfiguration = {
-    ...task('scribe-runes', { folder, codexDir: layout.codexDir, extensionsDir: layout.extensionsDir, context: factsFile(layout, 'scribe-context'), outputDir: runeOutputDir(layout, name) }),
+    ...task('scribe-runes', { folder, codexDir: layout.codexDir, extensionsDir: layout.extensionsDir, context: factsFile(layout, 'scribe-context'), outputFile: runeOutputFile(layout, name) }),
     cache: true,
     dependsOn: [{ projects: ['codex'], target: 'context' }],
     // Its own files, the covens of the others and the plugin's digest (both in the context, which
     // hashes the plugin's files once): nothing else changes its units.
     inputs: [`{workspaceRoot}/${folder}/*.toml`, { dependentTasksOutputFiles: '**/context/scribe-context.json' }, pluginPackages()],
-    outputs: [`{workspaceRoot}/${runeOutputDir(layout, name)}`],
+    outputs: [`{workspaceRoot}/${runeOutputFile(layout, name)}`],
   };
   return {
     root: folder,

@@ -25,7 +25,7 @@ function readTree(dir: string, prefix = ''): [string, string][] {
 export const assemble: Task<AssembleOptions> = (options, root) => {
   const parts = [
     ...options.aggregates.map((a) => new Map(readTree(path.join(root, options.aggregatesDir, a)))),
-    ...options.runes.map((p) => new Map(readTree(path.join(root, options.runesDir, p)))),
+    ...options.runes.map((p) => new Map(Object.entries(JSON.parse(fs.readFileSync(path.join(root, options.runesDir, `${p}.json`), 'utf8')) as Record<string, string>))),
   ];
   try {
     const generation = assembleGeneration(parts);

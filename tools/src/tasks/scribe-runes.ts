@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatDiagnostic, loadRuneFile } from '../codex';
 import { renderSoulstone, ScribeError, type ScribeContext } from '../scribe';
-import { writeOutputDir } from './output';
+import { canonicalJson } from '../synthesis/digest';
 import type { Task } from './report';
 import { runeRef } from './rune-ref';
 
@@ -13,7 +13,8 @@ export interface ScribeRunesOptions {
   extensionsDir: string;
   /** The scribe context written by `codex:context`. */
   context: string;
-  outputDir: string;
+  /** The folder's units as one JSON object, unit file name → text (see runeOutputFile). */
+  outputFile: string;
 }
 
 type RuneContext = ScribeContext & { extensions?: string[] };
@@ -56,7 +57,11 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: Rune
       ok = false;
     }
   }
-  if (ok) writeOutputDir(path.join(root, options.outputDir), units);
+  if (ok) {
+    const file = path.join(root, options.outputFile);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, canonicalJson(Object.fromEntries(units)));
+  }
   return ok;
 }
 
