@@ -61,8 +61,7 @@ export type TaskStatus = 'ran' | 'remote cache' | 'local cache' | 'existing outp
 
 /**
  * How nx says it got each task, from its terminal output: `✔  nx run p:t  [remote cache]` for a
- * collapsed task, `> nx run p:t` above a task whose output is shown. Tasks that ran inside a
- * batch executor get no line of their own; a task taken from a cache always does.
+ * collapsed task, `> nx run p:t` above a task whose output is shown.
  */
 export function taskStatuses(stdout: string): Map<string, TaskStatus> {
   const statuses = new Map<string, TaskStatus>();
