@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Prints the version of a tool the Forge runs, for Nx `runtime` inputs: a missing tool prints a
-// marker rather than failing, and the executor that needs the tool reports it properly.
+// marker rather than failing, and the task that needs the tool reports it properly.
 require('./register');
 const { resolveTool, toolVersion } = require('../src/toolchain/index.ts');
 const name = process.argv[2];

@@ -26,7 +26,7 @@ function task(name: string, options: Record<string, unknown>): Pick<TargetConfig
  * `codex`, `quadlets` and `forge` for the whole-Codex steps. A folder rather than a file: Nx pays
  * for every task of a run even when all are cached (in CI, with no daemon, it restores each
  * task's outputs), so a thousand runes must not be a thousand tasks; an edit re-renders the
- * runes of its folder, each in well under a millisecond (bench/README.md has the figures).
+ * runes of its folder, a millisecond or two each (bench/README.md has the figures).
  * Every file path here is relative to the workspace root: the graph must not depend on where
  * the workspace is checked out.
  */

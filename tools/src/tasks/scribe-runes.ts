@@ -65,6 +65,7 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: Rune
   return ok;
 }
 
+/** `runes-<folder>:scribe`: the folder's units, with the scribe context `codex:context` wrote. */
 export const scribeRuneFolder: Task<ScribeRunesOptions> = (options, root) => {
   const ctx = JSON.parse(fs.readFileSync(path.join(root, options.context), 'utf8')) as RuneContext;
   return scribeRunes(options, root, ctx, (line) => console.error(line));
