@@ -19,7 +19,7 @@ describe('the Binding Site state', () => {
     const before = bindingState(a, env);
     expect(before).toMatch(new RegExp(`^not bound at ${site}: [0-9a-f-]{36}$`));
     expect(bindingState(a, env)).not.toBe(before);
-    expect(isInstalled({ generationDir: a, bindingSite: site })).toBe(false);
+    expect(isInstalled({ bindingSite: site }, readGeneration(a))).toBe(false);
 
     await bind({ generationDir: a, bindingSite: site, reload: false });
     const bound = `bound ${readGeneration(a).id} at ${site}`;

@@ -12,7 +12,8 @@ export function bindingState(generationDir: string, env: NodeJS.ProcessEnv): str
   let site = '(no Binding Site)';
   try {
     site = resolveBindingSite({ env });
-    if (isInstalled({ generationDir, bindingSite: site })) return `bound ${readGeneration(generationDir).id} at ${site}`;
+    const generation = readGeneration(generationDir);
+    if (isInstalled({ bindingSite: site }, generation)) return `bound ${generation.id} at ${site}`;
   } catch {
     // No site, no rendered generation: `bind` runs and reports it properly.
   }

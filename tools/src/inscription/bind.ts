@@ -102,8 +102,8 @@ function validKeep(keep: number | undefined): number {
  * Whether the Binding Site already holds this rendered generation, intact, with nothing for a bind
  * to repair: exactly when `bind` would change nothing. Reads only.
  */
-export function isInstalled(options: Pick<BindOptions, 'generationDir' | 'bindingSite' | 'storeDir'>): boolean {
-  return alreadyInstalled(pathsFor(options.bindingSite, options.storeDir), readGeneration(path.resolve(options.generationDir))) !== undefined;
+export function isInstalled(options: Pick<BindOptions, 'bindingSite' | 'storeDir'>, generation: Generation): boolean {
+  return alreadyInstalled(pathsFor(options.bindingSite, options.storeDir), generation) !== undefined;
 }
 
 /** Install one rendered generation into the Binding Site, atomically (see inscribe.ts). */

@@ -138,7 +138,7 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
   targets['scribe'] = {
     ...task('assemble', { runesDir: `${layout.distDir}/runes`, runes, aggregates: AGGREGATES, aggregatesDir: `${layout.distDir}/aggregates`, outputDir: layout.generationDir }),
     cache: true,
-    dependsOn: [...AGGREGATES.map((p) => `scribe-${p}`), { projects: ['tag:type:runes'], target: 'scribe' }],
+    dependsOn: [...AGGREGATES.map((p) => `scribe-${p}`), ...(runes.length ? [{ projects: runes, target: 'scribe' }] : [])],
     inputs: [{ dependentTasksOutputFiles: '**/*' }, ...pluginInputs()],
     outputs: [`{workspaceRoot}/${layout.generationDir}`],
   };

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { listFiles } from '../codex/files';
 import { assembleGeneration, ScribeError } from '../scribe';
 import { writeOutputDir } from './output';
 import type { Task } from './report';
@@ -13,18 +14,13 @@ export interface AssembleOptions {
   outputDir: string;
 }
 
-function readTree(dir: string, prefix = ''): [string, string][] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((e) => {
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    return e.isDirectory() ? readTree(dir, rel) : [[rel, fs.readFileSync(path.join(dir, rel), 'utf8')] as [string, string]];
-  });
-}
+/** An aggregate's output folder, as relative path → text. */
+const readAggregate = (dir: string) => new Map(listFiles(dir).map((rel) => [rel, fs.readFileSync(path.join(dir, rel), 'utf8')] as const));
 
 /** `quadlets:scribe`: the generation, as the union of every rune folder's units and every aggregate file. */
 export const assemble: Task<AssembleOptions> = (options, root) => {
   const parts = [
-    ...options.aggregates.map((a) => new Map(readTree(path.join(root, options.aggregatesDir, a)))),
+    ...options.aggregates.map((a) => readAggregate(path.join(root, options.aggregatesDir, a))),
     ...options.runes.map((p) => new Map(Object.entries(JSON.parse(fs.readFileSync(path.join(root, options.runesDir, `${p}.json`), 'utf8')) as Record<string, string>))),
   ];
   try {
