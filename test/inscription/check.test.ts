@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bind, check } from '../../tools/src/inscription';
-import { unifiedDiff } from '../../tools/src/inscription/diff';
+import { unifiedDiff } from '../../tools/src/shared/diff';
 import { cleanupTemps, siteFixture } from './helpers';
 
 afterAll(cleanupTemps);
@@ -58,7 +58,7 @@ describe('unifiedDiff', () => {
   it('builds hunks with three lines of context', () => {
     const a = Buffer.from(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'].join('\n') + '\n');
     const b = Buffer.from(['1', '2', '3', '4', 'five', '6', '7', '8', '9', '10', '11', 'twelve'].join('\n') + '\n');
-    expect(unifiedDiff('f', a, b)).toBe(
+    expect(unifiedDiff({ label: 'installed/f', text: a }, { label: 'rendered/f', text: b })).toBe(
       [
         '--- installed/f',
         '+++ rendered/f',
@@ -81,6 +81,6 @@ describe('unifiedDiff', () => {
     );
     const far = Buffer.from(Array.from({ length: 20 }, (_, i) => String(i)).join('\n') + '\n');
     const far2 = Buffer.from(far.toString().replace('\n2\n', '\nTWO\n').replace('\n17\n', '\nSEVENTEEN\n'));
-    expect(unifiedDiff('f', far, far2).match(/^@@/gm)).toHaveLength(2);
+    expect(unifiedDiff({ label: 'installed/f', text: far }, { label: 'rendered/f', text: far2 }).match(/^@@/gm)).toHaveLength(2);
   });
 });

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathsFor } from './bind';
-import { unifiedDiff } from './diff';
+import { unifiedDiff } from '../shared/diff';
 import { lstatOrUndefined } from './fsutil';
 import { GenerationFiles, readGeneration, readTree } from './generation';
 import { LINK_NAME } from './site';
@@ -71,7 +71,7 @@ export function check(options: CheckOptions): CheckResult {
     const a = installed.get(rel);
     const b = rendered.files.get(rel);
     if (a !== undefined && b !== undefined && a.equals(b)) continue;
-    diffs.push(unifiedDiff(rel, a, b));
+    diffs.push(unifiedDiff({ label: `installed/${rel}`, text: a }, { label: `rendered/${rel}`, text: b }));
   }
   const diff = [...notes.map((n) => `${n}\n`), ...diffs].join('');
   return {

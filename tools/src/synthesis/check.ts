@@ -8,7 +8,7 @@ import { mergeNode, NPM_LOCK_ARGS } from './node';
 import { mergeTailwind } from './tailwind';
 import { buildManifest } from './manifest';
 import { readIfExists, withStaging, type GeneratedFile } from './fsio';
-import { unifiedDiff } from './diff';
+import { unifiedDiff } from '../shared/diff';
 import { run } from './process';
 import { resolveNpm, resolveUv } from './tools';
 
@@ -51,7 +51,7 @@ export async function checkSynthesis(options: CheckOptions): Promise<CheckResult
       drift.push({
         file: file.path,
         reason: `differs from what the inputs produce; run the ${stage} stage`,
-        diff: unifiedDiff(committed, file.content, { expected: `${file.path} (committed)`, actual: `${file.path} (expected)` }),
+        diff: unifiedDiff({ label: `${file.path} (committed)`, text: committed }, { label: `${file.path} (expected)`, text: file.content }),
       });
   };
 
@@ -90,7 +90,7 @@ export async function checkSynthesis(options: CheckOptions): Promise<CheckResult
         drift.push({
           file: NODE_FILES.lock,
           reason: 'is not current for the merged package.json; run the Node lock stage',
-          diff: unifiedDiff(npmLock, relocked, { expected: `${NODE_FILES.lock} (committed)`, actual: `${NODE_FILES.lock} (expected)` }),
+          diff: unifiedDiff({ label: `${NODE_FILES.lock} (committed)`, text: npmLock }, { label: `${NODE_FILES.lock} (expected)`, text: relocked }),
         });
     } finally {
       fs.rmSync(cache, { recursive: true, force: true });
