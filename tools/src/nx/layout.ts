@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+import * as fs from 'node:fs';
 import { isFamilyAnchor } from '../codex/anchors';
 import type { ForgePluginOptions } from './plugin';
 
@@ -65,7 +67,9 @@ export function pluginInputs() {
   return ['{workspaceRoot}/tools/src/**/*', '{workspaceRoot}/tools/bin/**/*', '{workspaceRoot}/tools/package.json', pluginPackages()];
 }
 
-/** The npm packages the plugin's code runs on. */
+/** The npm packages the plugin's code runs on: its package's dependencies, read once. */
 export function pluginPackages() {
-  return { externalDependencies: ['zod', 'smol-toml', 'toml-eslint-parser', 'nunjucks', 'semver'] };
+  pluginDependencies ??= Object.keys((JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { dependencies?: object }).dependencies ?? {}).sort();
+  return { externalDependencies: pluginDependencies };
 }
+let pluginDependencies: string[] | undefined;

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { CreateNodes, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
+import { withMetadata } from './metadata';
 import { AGGREGATES, factsFile, layoutFrom, pluginInputs, pluginPackages, runeFolderOf, runeOutputFile, type RuneFolder, type ForgeLayout } from './layout';
 
 export interface ForgePluginOptions {
@@ -62,6 +63,7 @@ export const createNodes: CreateNodes<ForgePluginOptions> = [
         },
       },
     ]);
+    for (const [, result] of results) for (const project of Object.values(result.projects ?? {})) withMetadata(project);
     return results;
   },
 ];
