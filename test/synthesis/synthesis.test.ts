@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -104,7 +105,7 @@ describe('synthesis with the real uv and npm', () => {
 
     // The synthesized tailwind config loads and carries both presets and rebased content globs.
     write(path.join(root, 'extensions/oracle/templates/a.html'), '<p class="text-oracle"></p>\n');
-    const config = require(path.join(root, 'forge/synthesis/tailwind/tailwind.config.js'));
+    const config = createRequire(__filename)(path.join(root, 'forge/synthesis/tailwind/tailwind.config.js'));
     expect(config.presets).toHaveLength(2);
     expect(config.content).toEqual([
       `${root}/extensions/atelier/templates/**/*.html`,
