@@ -53,6 +53,6 @@ describe('lychd-forge scribe and bind on a Codex outside the workspace', () => {
   it('refuses flags that do not go together', () => {
     const r = forge(['bind', '--check', '--rollback']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--check and --rollback do not go together/);
+    expect(r.stderr).toMatch(/^lychd-forge: option '--check' cannot be used with option '--rollback'/);
   });
 });

@@ -29,8 +29,20 @@ describe('lychd-forge validate', () => {
   });
 
   it('explains unknown options and commands with exit status 2', () => {
-    expect(forge(['validate', '--codx', 'x']).stderr).toMatch(/^lychd-forge: unknown option --codx/);
-    expect(forge(['validat']).status).toBe(2);
+    const typo = forge(['validate', '--codx', 'x']);
+    expect(typo.stderr).toMatch(/^lychd-forge: unknown option '--codx'\n\(Did you mean --codex\?\)/);
+    expect(typo.status).toBe(2);
+    const command = forge(['validat']);
+    expect(command.stderr).toMatch(/^lychd-forge: unknown command 'validat'\n\(Did you mean validate\?\)/);
+    expect(command.status).toBe(2);
+  });
+
+  it('generates its help from the command definitions', () => {
+    const help = forge(['bind', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: lychd-forge bind \[options\]/);
+    expect(help.stdout).toMatch(/--keep <n> +generations kept for rollback/);
+    expect(forge(['bind', '--keep', '1']).stderr).toMatch(/^lychd-forge: option '--keep <n>' argument '1' is invalid\. a whole number of at least 2/);
   });
 });
 

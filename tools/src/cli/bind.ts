@@ -1,6 +1,5 @@
 import { performBind, performCheck, performRollback } from '../binding/rite';
-import { UsageError } from './args';
-import type { CommonPaths } from './main';
+import type { CommonPaths } from './paths';
 import { loadOrReport, renderInto, withTempGeneration } from './render';
 
 export interface BindFlags {
@@ -12,7 +11,6 @@ export interface BindFlags {
 
 /** `lychd-forge bind`: renders the Codex and installs it atomically, checks drift, or rolls back. */
 export async function runBind(paths: CommonPaths, flags: BindFlags, out = process.stdout, err = process.stderr): Promise<number> {
-  if (flags.check && flags.rollback) throw new UsageError('--check and --rollback do not go together');
   const log = (l: string) => out.write(`${l}\n`);
   try {
     if (flags.rollback) {
@@ -38,7 +36,6 @@ export async function runBind(paths: CommonPaths, flags: BindFlags, out = proces
       return 0;
     });
   } catch (e) {
-    if (e instanceof UsageError) throw e;
     err.write(`${(e as Error).message}\n`);
     return 1;
   }

@@ -1,94 +1,90 @@
 import * as path from 'node:path';
-import { parseArgs, UsageError } from './args';
-import { runValidate } from './validate';
-import { runSchemas } from './schemas';
-import { runScribe } from './render';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runBind } from './bind';
+import { commonPaths } from './paths';
+import { runScribe } from './render';
+import { runSchemas } from './schemas';
 import { runSynthesize } from './synthesize';
-import { findWorkspaceRoot } from '../toolchain';
+import { UsageError } from './usage-error';
+import { runValidate } from './validate';
 
-const USAGE = `lychd-forge: turn a LychD Codex and its extensions into the artifacts the host needs.
-
-Usage:
-  lychd-forge validate   [--codex DIR] [--extensions DIR]
-  lychd-forge scribe     [--codex DIR] [--extensions DIR] [--out DIR]
-  lychd-forge bind       [--codex DIR] [--extensions DIR] [--binding-site DIR] [--keep N] [--check | --rollback]
-  lychd-forge synthesize [--check]
-  lychd-forge schemas    [--check]
-
-Commands:
-  validate     check every file of the Codex and every rule across it; print every problem
-  scribe       render the Quadlet generation (default: <workspace>/quadlets/generation)
-  bind         render and install the generation atomically into the Binding Site;
-               --check: exit 1 and show the diff when the site differs (drift, hand edits);
-               --rollback: restore the previous generation
-  synthesize   merge and lock the core's and the extensions' manifests (uv, npm) and write
-               forge/synthesis.lock.json; --check: exit 1 with a diff when it is not current
-  schemas      write the JSON Schemas, .taplo.toml and docs/codex-reference.md; --check compares
-
-Options:
-  --codex DIR          the Codex folder (lychd.toml + runes/); default: <workspace>/codex
-  --extensions DIR     the extensions folder; default: <workspace>/extensions
-  --binding-site DIR   where Quadlets are installed; default: $LYCHD_BINDING_SITE, else
-                       \${XDG_CONFIG_HOME:-~/.config}/containers/systemd
-  --keep N             generations kept for rollback (default 3)
-  --help               show this help
-`;
-
-export interface CommonPaths {
-  workspaceRoot: string;
-  codexDir: string;
-  extensionsDir: string;
+interface CodexOptions {
+  codex?: string;
+  extensions?: string;
 }
 
-export function commonPaths(flags: Record<string, string | boolean>, cwd = process.cwd()): CommonPaths {
-  const workspaceRoot = findWorkspaceRoot(cwd);
-  const dir = (flag: string, fallback: string) =>
-    typeof flags[flag] === 'string' ? path.resolve(cwd, flags[flag] as string) : path.join(workspaceRoot, fallback);
-  return { workspaceRoot, codexDir: dir('codex', 'codex'), extensionsDir: dir('extensions', 'extensions') };
-}
+const codexOptions = (command: Command) =>
+  command
+    .option('--codex <dir>', 'the Codex folder (lychd.toml + runes/); default: <workspace>/codex')
+    .option('--extensions <dir>', 'the extensions folder; default: <workspace>/extensions');
 
-const stringFlag = (flags: Record<string, string | boolean>, name: string) =>
-  typeof flags[name] === 'string' ? path.resolve(flags[name] as string) : undefined;
-
-function keepFlag(flags: Record<string, string | boolean>): number | undefined {
-  if (flags['keep'] === undefined) return undefined;
-  const n = Number(flags['keep']);
-  if (!Number.isInteger(n) || n < 2) throw new UsageError('--keep takes a whole number of at least 2 (the current and the previous generation)');
+function keepCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 2) throw new InvalidArgumentError('a whole number of at least 2 (the current and the previous generation)');
   return n;
 }
 
-/** Entry point of the command line; returns the exit status. */
+const absolute = (dir: string | undefined) => (dir === undefined ? undefined : path.resolve(dir));
+
+/** The command definitions: their options and descriptions are the help text. */
+function program(setStatus: (status: number | Promise<number>) => void): Command {
+  const cli = new Command('lychd-forge')
+    .description('Turn a LychD Codex and its extensions into the artifacts the host needs.')
+    .helpCommand(false)
+    .showSuggestionAfterError(true)
+    // Set before the commands are added, which inherit both.
+    .exitOverride()
+    .configureOutput({ outputError: (message, write) => write(`lychd-forge: ${message.replace(/^error: /, '')}`) });
+
+  codexOptions(cli.command('validate').description('check every file of the Codex and every rule across it; print every problem')).action(
+    (o: CodexOptions) => setStatus(runValidate(commonPaths(o))),
+  );
+
+  codexOptions(cli.command('scribe').description('render the Quadlet generation (default: <workspace>/quadlets/generation)'))
+    .option('--out <dir>', 'where to write the generation; a folder the Forge did not create must be empty')
+    .action((o: CodexOptions & { out?: string }) => setStatus(runScribe(commonPaths(o), absolute(o.out))));
+
+  codexOptions(cli.command('bind').description('render and install the generation atomically into the Binding Site'))
+    .option('--binding-site <dir>', 'where Quadlets are installed; default: $LYCHD_BINDING_SITE, else ${XDG_CONFIG_HOME:-~/.config}/containers/systemd')
+    .option('--keep <n>', 'generations kept for rollback (default 3)', keepCount)
+    .addOption(new Option('--check', 'exit 1 and show the diff when the site differs (drift, hand edits)').conflicts('rollback'))
+    .option('--rollback', 'restore the previous generation')
+    .action((o: CodexOptions & { bindingSite?: string; keep?: number; check?: boolean; rollback?: boolean }) =>
+      setStatus(
+        runBind(commonPaths(o), { bindingSite: absolute(o.bindingSite), keep: o.keep, check: o.check === true, rollback: o.rollback === true }),
+      ),
+    );
+
+  cli
+    .command('synthesize')
+    .description("merge and lock the workspace's core and extension manifests (uv, npm) and write forge/synthesis.lock.json")
+    .option('--check', 'exit 1 with a diff when the manifest or a lock is not current')
+    .action((o: { check?: boolean }) => setStatus(runSynthesize(commonPaths({}), o.check === true)));
+
+  cli
+    .command('schemas')
+    .description('write the JSON Schemas, .taplo.toml and docs/codex-reference.md')
+    .option('--check', 'compare instead of writing; exit 1 when any differs')
+    .action((o: { check?: boolean }) => setStatus(runSchemas(commonPaths({}).workspaceRoot, o.check === true)));
+
+  return cli;
+}
+
+/** Entry point of the command line; returns the exit status (2 for a command line that means nothing). */
 export async function main(argv: string[]): Promise<number> {
+  let status: number | Promise<number> = 0;
+  const cli = program((s) => (status = s));
+  if (argv.length === 0) {
+    process.stderr.write(cli.helpInformation());
+    return 2;
+  }
   try {
-    const args = parseArgs(argv, { values: ['codex', 'extensions', 'out', 'binding-site', 'keep'], booleans: ['help', 'check', 'rollback'] });
-    if (args.flags['help'] || !args.command) {
-      process.stdout.write(USAGE);
-      return args.command || args.flags['help'] ? 0 : 2;
-    }
-    if (args.positionals.length) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
-    switch (args.command) {
-      case 'validate':
-        return runValidate(commonPaths(args.flags));
-      case 'scribe':
-        return runScribe(commonPaths(args.flags), stringFlag(args.flags, 'out'));
-      case 'bind':
-        return await runBind(commonPaths(args.flags), {
-          bindingSite: stringFlag(args.flags, 'binding-site'),
-          keep: keepFlag(args.flags),
-          check: args.flags['check'] === true,
-          rollback: args.flags['rollback'] === true,
-        });
-      case 'synthesize':
-        return await runSynthesize(commonPaths(args.flags), args.flags['check'] === true);
-      case 'schemas':
-        return runSchemas(commonPaths(args.flags).workspaceRoot, args.flags['check'] === true);
-      default:
-        throw new UsageError(`unknown command "${args.command}"`);
-    }
+    await cli.parseAsync(argv, { from: 'user' });
+    return await status;
   } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof UsageError) {
-      process.stderr.write(`lychd-forge: ${e.message}\n\n${USAGE}`);
+      process.stderr.write(`lychd-forge: ${e.message}\n(see lychd-forge --help)\n`);
       return 2;
     }
     throw e;

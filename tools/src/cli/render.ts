@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadAndReport, type Codex } from '../codex';
 import { renderGeneration, ScribeError, writeGeneration } from '../scribe';
-import type { CommonPaths } from './main';
+import type { CommonPaths } from './paths';
 
 /** Loads and validates the Codex, printing every problem; undefined when it is invalid. */
 export const loadOrReport = (paths: CommonPaths, err = process.stderr): Codex | undefined =>

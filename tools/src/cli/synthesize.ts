@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { checkSynthesis, synthesize, SynthesisError } from '../synthesis';
-import type { CommonPaths } from './main';
+import type { CommonPaths } from './paths';
 import { loadOrReport, renderInto } from './render';
 
 /**

@@ -1,5 +1,5 @@
 import { formatDiagnostic, loadCodex } from '../codex';
-import type { CommonPaths } from './main';
+import type { CommonPaths } from './paths';
 
 /** `lychd-forge validate`: every problem in every file, one per line; exit 1 on any error. */
 export function runValidate(paths: CommonPaths, out = process.stdout, err = process.stderr): number {
