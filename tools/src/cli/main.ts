@@ -73,7 +73,9 @@ function program(setStatus: (status: number | Promise<number>) => void): Command
 /** Entry point of the command line; returns the exit status (2 for a command line that means nothing). */
 export async function main(argv: string[]): Promise<number> {
   let status: number | Promise<number> = 0;
-  const cli = program((s) => (status = s));
+  const cli = program((s) => {
+    status = s;
+  });
   if (argv.length === 0) {
     process.stderr.write(cli.helpInformation());
     return 2;
