@@ -36,12 +36,12 @@ describe('the facts each aggregate task hashes', () => {
 
   it('gives the plugin one digest that changes with any of its source files', () => {
     const root = writeTree({ 'tools/src/scribe/pod.ts': 'a', 'tools/src/nx/plugin.ts': 'b', 'tools/bin/forge-task.js': 'c', 'tools/package.json': '{}' });
-    const before = pluginDigest(root);
-    expect(pluginDigest(root)).toBe(before);
+    const before = pluginDigest(path.join(root, 'tools'));
+    expect(pluginDigest(path.join(root, 'tools'))).toBe(before);
     fs.writeFileSync(path.join(root, 'tools/src/scribe/pod.ts'), 'a // edited');
-    const edited = pluginDigest(root);
+    const edited = pluginDigest(path.join(root, 'tools'));
     expect(edited).not.toBe(before);
     fs.writeFileSync(path.join(root, 'tools/bin/forge-task.js'), 'c // edited');
-    expect(pluginDigest(root)).not.toBe(edited);
+    expect(pluginDigest(path.join(root, 'tools'))).not.toBe(edited);
   });
 });

@@ -22,7 +22,7 @@ describe('the commands the plugin infers', () => {
     expect(commands.length).toBeGreaterThan(10);
     let carried = 0;
     for (const command of commands) {
-      expect(command).toMatch(/^node tools\/bin\/forge-task\.js [a-z-]+ '/);
+      expect(command).toMatch(/^node \S+\/bin\/forge-task\.js [a-z-]+ '/);
       // The shell reads the line; the task receives exactly the JSON the plugin meant.
       const words = spawnSync('bash', ['-c', `printf '%s\\n' ${command.slice('node '.length)}`], { encoding: 'utf8' }).stdout.trimEnd().split('\n');
       expect(words).toHaveLength(3);
@@ -40,7 +40,13 @@ describe('the inferred configuration', () => {
     Object.fromEntries(
       projects.map((p) => [
         p.name,
-        Object.fromEntries(Object.entries(p.targets ?? {}).map(([name, t]) => [name, { command: t.options?.command ?? t.executor, cache: t.cache ?? false, description: t.metadata?.description }])),
+        Object.fromEntries(
+          Object.entries(p.targets ?? {}).map(([name, t]) => [
+            name,
+            // The fixture workspace lies outside this one: the package is reached by a relative path.
+            { command: (t.options?.command ?? t.executor).replace(/^node \S+\/bin\//, 'node <plugin>/bin/'), cache: t.cache ?? false, description: t.metadata?.description },
+          ]),
+        ),
       ]),
     );
 
@@ -50,76 +56,76 @@ describe('the inferred configuration', () => {
         "codex": {
           "context": {
             "cache": true,
-            "command": "node tools/bin/forge-task.js context '{"codexDir":"codex","extensionsDir":"extensions","outputDir":"dist/forge/context"}'",
+            "command": "node <plugin>/bin/forge-task.js context '{"codexDir":"codex","extensionsDir":"extensions","outputDir":"dist/forge/context"}'",
             "description": "Extract the facts each render reads from the Codex (covens, ports, secrets, settings).",
           },
           "validate": {
             "cache": true,
-            "command": "node tools/bin/forge-task.js validate '{"codexDir":"codex","extensionsDir":"extensions"}'",
+            "command": "node <plugin>/bin/forge-task.js validate '{"codexDir":"codex","extensionsDir":"extensions"}'",
             "description": "Validate the Codex: every rune file, the Prime Scroll and every rule across them.",
           },
         },
         "forge": {
           "lock-node": {
             "cache": true,
-            "command": "node tools/bin/forge-task.js synthesis '{"stage":"node","quadletsDir":"quadlets/generation"}'",
+            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"node","quadletsDir":"quadlets/generation"}'",
             "description": "Merge the components' package.json files, check their ranges agree, and lock them with npm.",
           },
           "lock-python": {
             "cache": true,
-            "command": "node tools/bin/forge-task.js synthesis '{"stage":"python","quadletsDir":"quadlets/generation"}'",
+            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"python","quadletsDir":"quadlets/generation"}'",
             "description": "Merge the core and extension pyproject files into a uv workspace and lock it with uv.",
           },
           "synthesize": {
             "cache": true,
-            "command": "node tools/bin/forge-task.js synthesis '{"stage":"manifest","quadletsDir":"quadlets/generation"}'",
+            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"manifest","quadletsDir":"quadlets/generation"}'",
             "description": "Write the Synthesis Manifest, forge/synthesis.lock.json: every input, lock and dependency hash.",
           },
           "synthesize-check": {
             "cache": false,
-            "command": "node tools/bin/forge-task.js synthesis '{"stage":"check","quadletsDir":"quadlets/generation"}'",
+            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"check","quadletsDir":"quadlets/generation"}'",
             "description": "Fail with a diff when the committed Synthesis Manifest or a lock is not current.",
           },
           "tailwind": {
             "cache": true,
-            "command": "node tools/bin/forge-task.js synthesis '{"stage":"tailwind","quadletsDir":"quadlets/generation"}'",
+            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"tailwind","quadletsDir":"quadlets/generation"}'",
             "description": "Merge the components' Tailwind configs into one config with their presets and content paths.",
           },
         },
         "quadlets": {
           "bind": {
             "cache": true,
-            "command": "node tools/bin/forge-task.js bind '{"generationDir":"quadlets/generation","facts":"dist/forge/context/secrets.json"}'",
+            "command": "node <plugin>/bin/forge-task.js bind '{"generationDir":"quadlets/generation","facts":"dist/forge/context/secrets.json"}'",
             "description": "Install the rendered generation into the Binding Site with one atomic switch.",
           },
           "bind-check": {
             "cache": false,
-            "command": "node tools/bin/forge-task.js bind '{"generationDir":"quadlets/generation","facts":"dist/forge/context/secrets.json","check":true}'",
+            "command": "node <plugin>/bin/forge-task.js bind '{"generationDir":"quadlets/generation","facts":"dist/forge/context/secrets.json","check":true}'",
             "description": "Compare the Binding Site with the rendered generation; fail with a diff on drift.",
           },
           "scribe": {
             "cache": true,
-            "command": "node tools/bin/forge-task.js assemble '{"runesDir":"dist/forge/runes","runes":["runes-vllm"],"aggregates":["pod","core","observability","capabilities"],"aggregatesDir":"dist/forge/aggregates","outputDir":"quadlets/generation"}'",
+            "command": "node <plugin>/bin/forge-task.js assemble '{"runesDir":"dist/forge/runes","runes":["runes-vllm"],"aggregates":["pod","core","observability","capabilities"],"aggregatesDir":"dist/forge/aggregates","outputDir":"quadlets/generation"}'",
             "description": "Assemble the Quadlet generation from the rendered rune folders and the aggregates.",
           },
           "scribe-capabilities": {
             "cache": true,
-            "command": "node tools/bin/forge-task.js scribe-aggregate '{"part":"capabilities","facts":"dist/forge/context/capabilities.json","outputDir":"dist/forge/aggregates/capabilities"}'",
+            "command": "node <plugin>/bin/forge-task.js scribe-aggregate '{"part":"capabilities","facts":"dist/forge/context/capabilities.json","outputDir":"dist/forge/aggregates/capabilities"}'",
             "description": "Write capabilities.json: every soulstone and portal with its capabilities and covens.",
           },
           "scribe-core": {
             "cache": true,
-            "command": "node tools/bin/forge-task.js scribe-aggregate '{"part":"core","facts":"dist/forge/context/core.json","outputDir":"dist/forge/aggregates/core"}'",
+            "command": "node <plugin>/bin/forge-task.js scribe-aggregate '{"part":"core","facts":"dist/forge/context/core.json","outputDir":"dist/forge/aggregates/core"}'",
             "description": "Render the core services: the Vessel, the Phylactery and the Oculus.",
           },
           "scribe-observability": {
             "cache": true,
-            "command": "node tools/bin/forge-task.js scribe-aggregate '{"part":"observability","facts":"dist/forge/context/observability.json","outputDir":"dist/forge/aggregates/observability"}'",
+            "command": "node <plugin>/bin/forge-task.js scribe-aggregate '{"part":"observability","facts":"dist/forge/context/observability.json","outputDir":"dist/forge/aggregates/observability"}'",
             "description": "Render the Harvester (Prometheus) and the Scribe (Grafana) and their configuration.",
           },
           "scribe-pod": {
             "cache": true,
-            "command": "node tools/bin/forge-task.js scribe-aggregate '{"part":"pod","facts":"dist/forge/context/pod.json","outputDir":"dist/forge/aggregates/pod"}'",
+            "command": "node <plugin>/bin/forge-task.js scribe-aggregate '{"part":"pod","facts":"dist/forge/context/pod.json","outputDir":"dist/forge/aggregates/pod"}'",
             "description": "Render lychd.pod: the ports the pod publishes and its user namespace.",
           },
         },
@@ -131,7 +137,7 @@ describe('the inferred configuration', () => {
           },
           "scribe": {
             "cache": true,
-            "command": "node tools/bin/forge-task.js scribe-runes '{"folder":"codex/runes/animator/soulstones/vllm","codexDir":"codex","extensionsDir":"extensions","context":"dist/forge/context/scribe-context.json","outputFile":"dist/forge/runes/runes-vllm.json"}'",
+            "command": "node <plugin>/bin/forge-task.js scribe-runes '{"folder":"codex/runes/animator/soulstones/vllm","codexDir":"codex","extensionsDir":"extensions","context":"dist/forge/context/scribe-context.json","outputFile":"dist/forge/runes/runes-vllm.json"}'",
             "description": "Render the Quadlet units of this rune folder's runes.",
           },
         },

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Codex, Rune } from '../codex';
 import { SHM_RUNTIMES } from '../scribe/pod';
-import { AGGREGATES, type Aggregate } from './layout';
+import { AGGREGATES, PLUGIN_DIR, type Aggregate } from './layout';
 import { canonicalJson, fileSha256, sha256, treeSha256 } from '../synthesis/digest';
 
 /**
@@ -93,8 +93,7 @@ export function aggregateFacts(facts: CodexFacts, part: Aggregate): CodexFacts {
 export const SECRET_FIELDS: RuneFields = { soulstone: ['name', 'secret_env_files'], portal: ['name', 'api_key_secret'] };
 
 /** The plugin's own code, as one digest: the same files `pluginInputs()` names. */
-export function pluginDigest(workspaceRoot: string): string {
-  const tools = path.join(workspaceRoot, 'tools');
+export function pluginDigest(tools = PLUGIN_DIR): string {
   return sha256([treeSha256(path.join(tools, 'src')), treeSha256(path.join(tools, 'bin')), fileSha256(path.join(tools, 'package.json'))].join('\n'));
 }
 
@@ -104,7 +103,7 @@ export function contextFiles(codex: Codex, workspaceRoot: string, scribeContext:
   const files = new Map<string, string>();
   // Runes of inactive extensions render nothing, so the active list is part of every rune's context;
   // the plugin's digest stands in for the plugin's files in each rune's hash (see runeProject).
-  files.set('scribe-context.json', canonicalJson({ ...(scribeContext as object), extensions: codex.extensions, plugin: pluginDigest(workspaceRoot) }));
+  files.set('scribe-context.json', canonicalJson({ ...(scribeContext as object), extensions: codex.extensions, plugin: pluginDigest() }));
   files.set('secrets.json', canonicalJson(projectFacts(facts, SECRET_FIELDS)));
   for (const part of AGGREGATES) files.set(`${part}.json`, canonicalJson(aggregateFacts(facts, part)));
   files.set('forge.json', canonicalJson({ extensions: codex.extensions, forge: codex.prime.forge }));

@@ -13,13 +13,22 @@ export interface ForgeLayout {
   contextDir: string;
   /** The assembled generation of Quadlets that `bind` installs. */
   generationDir: string;
+  /**
+   * This package's folder: `tools` in the Forge's own workspace, `node_modules/@lychd/forge` where
+   * it is installed. Targets run its scripts and hash its code from there.
+   */
+  pluginDir: string;
 }
+
+/** The folder of the @lychd/forge package, wherever it is installed. */
+export const PLUGIN_DIR = path.resolve(__dirname, '../..');
 
 const trim = (p: string) => p.replace(/^\.\/+/, '').replace(/\/+$/, '');
 
-export function layoutFrom(options: ForgePluginOptions | undefined): ForgeLayout {
+export function layoutFrom(options: ForgePluginOptions | undefined, workspaceRoot: string): ForgeLayout {
   const distDir = 'dist/forge';
   return {
+    pluginDir: path.relative(workspaceRoot, PLUGIN_DIR).split(path.sep).join('/'),
     codexDir: trim(options?.codexDir ?? 'codex'),
     extensionsDir: trim(options?.extensionsDir ?? 'extensions'),
     distDir,
@@ -61,11 +70,24 @@ export function runeFolderOf(layout: ForgeLayout, file: string): RuneFolder | un
 
 /**
  * The plugin's own code is part of every hash it drives: Nx does not hash the code a command
- * runs, and an edited task must never give a stale cache hit.
+ * runs, and an edited task must never give a stale cache hit. An installed package is hashed by
+ * its version in the lockfile (Nx skips files under node_modules).
  */
-export function pluginInputs() {
-  return ['{workspaceRoot}/tools/src/**/*', '{workspaceRoot}/tools/bin/**/*', '{workspaceRoot}/tools/package.json', pluginPackages()];
+export function pluginInputs(layout: ForgeLayout) {
+  const packages = pluginPackages();
+  if (!isWorkspaceProject(layout)) return [{ externalDependencies: ['@lychd/forge', ...packages.externalDependencies] }];
+  const dir = `{workspaceRoot}/${layout.pluginDir}`;
+  return [`${dir}/src/**/*`, `${dir}/bin/**/*`, `${dir}/package.json`, packages];
 }
+
+/** Whether the plugin is a project of this workspace (its own), rather than an installed package. */
+const isWorkspaceProject = (layout: ForgeLayout) => !layout.pluginDir.split('/').some((part) => part === 'node_modules' || part === '..');
+
+/** Every inferred project depends on the plugin's project, where there is one, so `nx affected` follows an edit of its code. */
+export const pluginProject = (layout: ForgeLayout): string[] => (isWorkspaceProject(layout) ? ['@lychd/forge'] : []);
+
+/** `node <plugin>/bin/<script>`, from the workspace root, where Nx runs every command. */
+export const pluginScript = (layout: ForgeLayout, script: string) => `node ${layout.pluginDir}/bin/${script}`;
 
 /** The npm packages the plugin's code runs on: its package's dependencies, read once. */
 export function pluginPackages() {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { CreateNodes, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { withMetadata } from './metadata';
-import { AGGREGATES, factsFile, layoutFrom, pluginInputs, pluginPackages, runeFolderOf, runeOutputFile, type RuneFolder, type ForgeLayout } from './layout';
+import { AGGREGATES, factsFile, layoutFrom, pluginInputs, pluginPackages, pluginProject, pluginScript, runeFolderOf, runeOutputFile, type RuneFolder, type ForgeLayout } from './layout';
 
 export interface ForgePluginOptions {
   /** The Codex folder, relative to the workspace root. Default `codex`. */
@@ -17,9 +17,9 @@ export interface ForgePluginOptions {
  * an executor would cost a forked Nx process first. The options travel as one shell-quoted JSON
  * argument, so no path or name from the workspace can become shell syntax.
  */
-function task(name: string, options: Record<string, unknown>): Pick<TargetConfiguration, 'executor' | 'options'> {
+function task(layout: ForgeLayout, name: string, options: Record<string, unknown>): Pick<TargetConfiguration, 'executor' | 'options'> {
   const json = JSON.stringify(options);
-  return { executor: 'nx:run-commands', options: { command: `node tools/bin/forge-task.js ${name} '${json.replaceAll("'", `'\\''`)}'` } };
+  return { executor: 'nx:run-commands', options: { command: `${pluginScript(layout, 'forge-task.js')} ${name} '${json.replaceAll("'", `'\\''`)}'` } };
 }
 
 /**
@@ -34,7 +34,7 @@ function task(name: string, options: Record<string, unknown>): Pick<TargetConfig
 export const createNodes: CreateNodes<ForgePluginOptions> = [
   '**/*.toml',
   (files, options, context) => {
-    const layout = layoutFrom(options);
+    const layout = layoutFrom(options, context.workspaceRoot);
     const results: [string, CreateNodesResult][] = [];
     // Nx merges what several files say about one root: each rune folder is named once, by its first file.
     const runeFolders = new Map<string, [string, RuneFolder]>();
@@ -50,7 +50,7 @@ export const createNodes: CreateNodes<ForgePluginOptions> = [
     for (const ext of extensions) {
       results.push([
         `${layout.extensionsDir}/${ext}/pyproject.toml`,
-        { projects: { [`${layout.extensionsDir}/${ext}`]: { name: `extension-${ext}`, tags: ['type:extension'], implicitDependencies: [PLUGIN] } } },
+        { projects: { [`${layout.extensionsDir}/${ext}`]: { name: `extension-${ext}`, tags: ['type:extension'], implicitDependencies: pluginProject(layout) } } },
       ]);
     }
     results.push([
@@ -69,7 +69,6 @@ export const createNodes: CreateNodes<ForgePluginOptions> = [
 ];
 export const createNodesV2 = createNodes;
 
-const PLUGIN = '@lychd/forge';
 
 function extensionOf(layout: ForgeLayout, file: string): string | undefined {
   const prefix = `${layout.extensionsDir}/`;
@@ -81,7 +80,7 @@ const codexInputs = (layout: ForgeLayout) => [
   `{workspaceRoot}/${layout.codexDir}/**/*.toml`,
   `{workspaceRoot}/${layout.extensionsDir}/*/pyproject.toml`,
   `{workspaceRoot}/${layout.extensionsDir}/*/runes/**/*.toml`,
-  ...pluginInputs(),
+  ...pluginInputs(layout),
 ];
 
 function codexProject(layout: ForgeLayout): ProjectConfiguration {
@@ -90,11 +89,11 @@ function codexProject(layout: ForgeLayout): ProjectConfiguration {
     root: layout.codexDir,
     name: 'codex',
     tags: ['type:codex'],
-    implicitDependencies: [PLUGIN],
+    implicitDependencies: pluginProject(layout),
     targets: {
-      validate: { ...task('validate', options), cache: true, inputs: codexInputs(layout), outputs: [] },
+      validate: { ...task(layout, 'validate', options), cache: true, inputs: codexInputs(layout), outputs: [] },
       context: {
-        ...task('context', { ...options, outputDir: layout.contextDir }),
+        ...task(layout, 'context', { ...options, outputDir: layout.contextDir }),
         cache: true,
         inputs: codexInputs(layout),
         outputs: [`{workspaceRoot}/${layout.contextDir}`],
@@ -105,7 +104,7 @@ function codexProject(layout: ForgeLayout): ProjectConfiguration {
 
 function runeFolderProject(layout: ForgeLayout, { folder, project: name }: RuneFolder): ProjectConfiguration {
   const scribe: TargetConfiguration = {
-    ...task('scribe-runes', { folder, codexDir: layout.codexDir, extensionsDir: layout.extensionsDir, context: factsFile(layout, 'scribe-context'), outputFile: runeOutputFile(layout, name) }),
+    ...task(layout, 'scribe-runes', { folder, codexDir: layout.codexDir, extensionsDir: layout.extensionsDir, context: factsFile(layout, 'scribe-context'), outputFile: runeOutputFile(layout, name) }),
     cache: true,
     dependsOn: [{ projects: ['codex'], target: 'context' }],
     // Its own files, the covens of the others and the plugin's digest (both in the context, which
@@ -117,7 +116,7 @@ function runeFolderProject(layout: ForgeLayout, { folder, project: name }: RuneF
     root: folder,
     name,
     tags: ['type:runes'],
-    implicitDependencies: [PLUGIN],
+    implicitDependencies: pluginProject(layout),
     targets: { scribe, bind: { executor: 'nx:noop', dependsOn: ['scribe'], inputs: [] } },
   };
 }
@@ -130,18 +129,18 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
   const targets: Record<string, TargetConfiguration> = {};
   for (const part of AGGREGATES) {
     targets[`scribe-${part}`] = {
-      ...task('scribe-aggregate', { part, facts: factsFile(layout, part), outputDir: `${layout.distDir}/aggregates/${part}` }),
+      ...task(layout, 'scribe-aggregate', { part, facts: factsFile(layout, part), outputDir: `${layout.distDir}/aggregates/${part}` }),
       cache: true,
       dependsOn: [{ projects: ['codex'], target: 'context' }],
-      inputs: [{ dependentTasksOutputFiles: `**/context/${part}.json` }, ...pluginInputs()],
+      inputs: [{ dependentTasksOutputFiles: `**/context/${part}.json` }, ...pluginInputs(layout)],
       outputs: [`{workspaceRoot}/${layout.distDir}/aggregates/${part}`],
     };
   }
   targets['scribe'] = {
-    ...task('assemble', { runesDir: `${layout.distDir}/runes`, runes, aggregates: AGGREGATES, aggregatesDir: `${layout.distDir}/aggregates`, outputDir: layout.generationDir }),
+    ...task(layout, 'assemble', { runesDir: `${layout.distDir}/runes`, runes, aggregates: AGGREGATES, aggregatesDir: `${layout.distDir}/aggregates`, outputDir: layout.generationDir }),
     cache: true,
     dependsOn: [...AGGREGATES.map((p) => `scribe-${p}`), ...(runes.length ? [{ projects: runes, target: 'scribe' }] : [])],
-    inputs: [{ dependentTasksOutputFiles: '**/*' }, ...pluginInputs()],
+    inputs: [{ dependentTasksOutputFiles: '**/*' }, ...pluginInputs(layout)],
     outputs: [`{workspaceRoot}/${layout.generationDir}`],
   };
   const bindOptions = { generationDir: layout.generationDir, facts: factsFile(layout, 'secrets') };
@@ -150,19 +149,18 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
   // only while the site holds this very generation intact; so a hit is a bind with nothing to do.
   // Reading `scribe`'s outputs makes Nx hash it after `scribe` ran, against the fresh generation.
   targets['bind'] = {
-    ...task('bind', bindOptions),
+    ...task(layout, 'bind', bindOptions),
     cache: true,
     dependsOn: ['scribe'],
-    inputs: [...codexInputs(layout), { dependentTasksOutputFiles: '**/*' }, { runtime: `node tools/bin/binding-state.js ${layout.generationDir}` }],
+    inputs: [...codexInputs(layout), { dependentTasksOutputFiles: '**/*' }, { runtime: `${pluginScript(layout, 'binding-state.js')} ${layout.generationDir}` }],
     outputs: [],
   };
-  targets['bind-check'] = { ...task('bind', { ...bindOptions, check: true }), cache: false, dependsOn: ['scribe'], inputs: codexInputs(layout) };
-  return { root: 'quadlets', name: 'quadlets', tags: ['type:quadlets'], implicitDependencies: [PLUGIN, 'codex'], targets };
+  targets['bind-check'] = { ...task(layout, 'bind', { ...bindOptions, check: true }), cache: false, dependsOn: ['scribe'], inputs: codexInputs(layout) };
+  return { root: 'quadlets', name: 'quadlets', tags: ['type:quadlets'], implicitDependencies: [...pluginProject(layout), 'codex'], targets };
 }
 
 /** The tool versions a synthesis stage records: a new uv or npm must re-lock. */
-const UV_VERSION = { runtime: 'node tools/bin/tool-version.js uv' };
-const NPM_VERSION = { runtime: 'node tools/bin/tool-version.js npm' };
+const toolVersion = (layout: ForgeLayout, tool: string) => ({ runtime: `${pluginScript(layout, 'tool-version.js')} ${tool}` });
 
 function forgeProject(layout: ForgeLayout, extensions: string[], core: string): ProjectConfiguration {
   const ext = (glob: string) => `{workspaceRoot}/${layout.extensionsDir}/*/${glob}`;
@@ -170,20 +168,20 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
   const settings = { dependentTasksOutputFiles: '**/context/forge.json' };
   const afterContext = [{ projects: ['codex'], target: 'context' }];
   const stage = (stageName: string, inputs: TargetConfiguration['inputs'], outputs: string[], dependsOn: TargetConfiguration['dependsOn'] = afterContext): TargetConfiguration => ({
-    ...task('synthesis', { stage: stageName, quadletsDir: layout.generationDir }),
+    ...task(layout, 'synthesis', { stage: stageName, quadletsDir: layout.generationDir }),
     cache: true,
     dependsOn,
-    inputs: [...(inputs ?? []), ...pluginInputs()],
+    inputs: [...(inputs ?? []), ...pluginInputs(layout)],
     outputs,
   });
   return {
     root: 'forge',
     name: 'forge',
     tags: ['type:forge'],
-    implicitDependencies: [PLUGIN, 'codex', 'quadlets', ...extensions.map((e) => `extension-${e}`)],
+    implicitDependencies: [...pluginProject(layout), 'codex', 'quadlets', ...extensions.map((e) => `extension-${e}`)],
     targets: {
-      'lock-python': stage('python', [`{workspaceRoot}/${core}/pyproject.toml`, ext('pyproject.toml'), settings, UV_VERSION], ['{workspaceRoot}/forge/synthesis/python']),
-      'lock-node': stage('node', [`{workspaceRoot}/${core}/package.json`, ext('package.json'), settings, NPM_VERSION], ['{workspaceRoot}/forge/synthesis/node']),
+      'lock-python': stage('python', [`{workspaceRoot}/${core}/pyproject.toml`, ext('pyproject.toml'), settings, toolVersion(layout, 'uv')], ['{workspaceRoot}/forge/synthesis/python']),
+      'lock-node': stage('node', [`{workspaceRoot}/${core}/package.json`, ext('package.json'), settings, toolVersion(layout, 'npm')], ['{workspaceRoot}/forge/synthesis/node']),
       tailwind: stage('tailwind', [`{workspaceRoot}/${core}/tailwind.config.*`, ext('tailwind.config.*'), settings], ['{workspaceRoot}/forge/synthesis/tailwind']),
       // The cheap assembly: digests of every input and of the locks and quadlets; never re-locks.
       synthesize: stage(
@@ -194,14 +192,14 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
           `{workspaceRoot}/${layout.extensionsDir}/**/*`,
           '{workspaceRoot}/forge/templates/**/*',
           { dependentTasksOutputFiles: '**/*' },
-          UV_VERSION,
-          NPM_VERSION,
+          toolVersion(layout, 'uv'),
+          toolVersion(layout, 'npm'),
         ],
         ['{workspaceRoot}/forge/synthesis.lock.json'],
         ['lock-python', 'lock-node', 'tailwind', { projects: ['quadlets'], target: 'scribe' }],
       ),
       'synthesize-check': {
-        ...task('synthesis', { stage: 'check', quadletsDir: layout.generationDir }),
+        ...task(layout, 'synthesis', { stage: 'check', quadletsDir: layout.generationDir }),
         cache: false,
         dependsOn: [{ projects: ['quadlets'], target: 'scribe' }],
         // Uncached; its inputs decide when `nx affected` selects it.

@@ -1,0 +1,47 @@
+import * as path from 'node:path';
+import type { ExecutorContext } from '@nx/devkit';
+import { runBind } from '../cli/bind';
+import type { CommonPaths } from '../cli/paths';
+import { runScribe } from '../cli/render';
+import { runSynthesize } from '../cli/synthesize';
+import { runValidate } from '../cli/validate';
+
+/**
+ * Executors for targets written by hand in a project.json (`"executor": "@lychd/forge:bind"`).
+ * Each runs what the command line of the same name runs; paths are relative to the workspace root.
+ * The inferred targets do not use them: they run the finer-grained, cached Forge tasks.
+ */
+interface CodexOptions {
+  codexDir?: string;
+  extensionsDir?: string;
+}
+
+type Result = Promise<{ success: boolean }>;
+
+function paths(options: CodexOptions, context: ExecutorContext): CommonPaths {
+  return {
+    workspaceRoot: context.root,
+    codexDir: path.resolve(context.root, options.codexDir ?? 'codex'),
+    extensionsDir: path.resolve(context.root, options.extensionsDir ?? 'extensions'),
+  };
+}
+
+const outcome = async (status: number | Promise<number>) => ({ success: (await status) === 0 });
+
+export const validate = (options: CodexOptions, context: ExecutorContext): Result => outcome(runValidate(paths(options, context)));
+
+export const scribe = (options: CodexOptions & { outputDir?: string }, context: ExecutorContext): Result =>
+  outcome(runScribe(paths(options, context), options.outputDir && path.resolve(context.root, options.outputDir)));
+
+export const bind = (options: CodexOptions & { bindingSite?: string; keep?: number; check?: boolean }, context: ExecutorContext): Result =>
+  outcome(
+    runBind(paths(options, context), {
+      bindingSite: options.bindingSite && path.resolve(context.root, options.bindingSite),
+      keep: options.keep,
+      check: options.check === true,
+      rollback: false,
+    }),
+  );
+
+export const synthesize = (options: { check?: boolean }, context: ExecutorContext): Result =>
+  outcome(runSynthesize(paths({}, context), options.check === true));
