@@ -1,7 +1,14 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { isFamilyAnchor } from '../codex/anchors';
-import type { ForgePluginOptions } from './plugin';
+
+/** The plugin's options in nx.json. */
+export interface ForgePluginOptions {
+  /** The Codex folder, relative to the workspace root. Default `codex`. */
+  codexDir?: string;
+  /** The extensions folder, relative to the workspace root. Default `extensions`. */
+  extensionsDir?: string;
+}
 
 /** Where the plugin reads and writes, relative to the workspace root. */
 export interface ForgeLayout {

@@ -3,14 +3,9 @@ import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { CreateNodes, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { withMetadata } from './metadata';
-import { AGGREGATES, factsFile, layoutFrom, pluginInputs, pluginPackages, pluginProject, pluginScript, runeFolderOf, runeOutputFile, type RuneFolder, type ForgeLayout } from './layout';
+export type { ForgePluginOptions } from './layout';
+import { AGGREGATES, factsFile, layoutFrom, pluginInputs, pluginPackages, pluginProject, pluginScript, runeFolderOf, runeOutputFile, type RuneFolder, type ForgeLayout, type ForgePluginOptions } from './layout';
 
-export interface ForgePluginOptions {
-  /** The Codex folder, relative to the workspace root. Default `codex`. */
-  codexDir?: string;
-  /** The extensions folder, relative to the workspace root. Default `extensions`. */
-  extensionsDir?: string;
-}
 
 /**
  * A target that runs one Forge task (tools/src/tasks) as a command: Nx starts it directly, where

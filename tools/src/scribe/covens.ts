@@ -40,7 +40,7 @@ export function startsWithPod(ctx: ScribeContext, unit: string): boolean {
 
 /**
  * The pod `Wants=` every unit that starts with it; if two of them conflict,
- * systemd silently drops one start job (notes §7). Refuse such a set.
+ * systemd silently drops one start job (docs/scribe.md, "Rules, and why"). Refuse such a set.
  */
 export function checkStartSet(ctx: ScribeContext, starts: (unit: string) => boolean = (u) => startsWithPod(ctx, u)): void {
   const starting = ctx.soulstones.filter((s) => starts(s.unit));

@@ -21,7 +21,7 @@ export function renderSoulstones(codex: Codex): Map<string, string> {
   }));
 }
 
-/** Two files that quadlet turns into the same service overwrite each other without a word (notes §6). */
+/** Two files that quadlet turns into the same service overwrite each other without a word (docs/scribe.md). */
 function checkServiceNames(files: Iterable<string>): void {
   const owners = new Map<string, string>();
   for (const f of files) {

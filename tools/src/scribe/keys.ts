@@ -1,7 +1,7 @@
 /**
  * Which keys each Quadlet section accepts, from which podman version, and how
  * podman reads their values (podman `pkg/systemd/quadlet/quadlet.go` and
- * `pkg/systemd/parser/unitfile.go`; notes §2-§3). A key missing here, or newer
+ * `pkg/systemd/parser/unitfile.go`; podman-systemd.unit(5)). A key missing here, or newer
  * than the target podman, is never written: podman would reject the whole file.
  */
 
@@ -105,7 +105,7 @@ export const KEY_TABLE: Readonly<Record<SectionName, Readonly<Record<string, Key
 };
 
 /**
- * Keys that must never be set on a pod member (notes §4): they either break
+ * Keys that must never be set on a pod member (docs/scribe.md, "Rules, and why"): they either break
  * the pod at run time (ports, user namespace maps) or silently take the
  * container out of the pod's network.
  */

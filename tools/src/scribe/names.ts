@@ -1,4 +1,4 @@
-/** File and unit names of the generation (notes §6: `x.container` → `x.service`, `x.pod` → `x-pod.service`). */
+/** File and unit names of the generation (podman-systemd.unit(5): `x.container` → `x.service`, `x.pod` → `x-pod.service`). */
 
 export const POD_FILE = 'lychd.pod';
 export const POD_NAME = 'lychd';

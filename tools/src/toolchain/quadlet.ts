@@ -27,7 +27,7 @@ export interface GenerateResult {
 }
 
 export interface VerifyResult {
-  /** Generation succeeded and systemd-analyze exited 0 with empty stderr (notes §8). */
+  /** Generation succeeded and systemd-analyze exited 0 with empty stderr (docs/scribe.md, "Tests"). */
   ok: boolean;
   /** systemd-analyze's exit status, or undefined when it did not run. */
   status: number | undefined;
@@ -37,7 +37,7 @@ export interface VerifyResult {
 }
 
 export interface CountCheckResult {
-  /** One generated service per source file: no silent collisions or skipped files (notes §6). */
+  /** One generated service per source file: no silent collisions or skipped files (docs/scribe.md, "Tests"). */
   ok: boolean;
   sources: string[];
   services: string[];
