@@ -5,6 +5,7 @@ import { runSchemas } from './schemas';
 import { runScribe } from './render';
 import { runBind } from './bind';
 import { runSynthesize } from './synthesize';
+import { runFlake } from './flake';
 import { findWorkspaceRoot } from '../toolchain';
 
 const USAGE = `lychd-forge: turn a LychD Codex and its extensions into the artifacts the host needs.
@@ -14,6 +15,7 @@ Usage:
   lychd-forge scribe     [--codex DIR] [--extensions DIR] [--out DIR]
   lychd-forge bind       [--codex DIR] [--extensions DIR] [--binding-site DIR] [--keep N] [--check | --rollback]
   lychd-forge synthesize [--check]
+  lychd-forge flake      [--codex DIR] [--check]
   lychd-forge schemas    [--check]
 
 Commands:
@@ -24,6 +26,9 @@ Commands:
                --rollback: restore the previous generation
   synthesize   merge and lock the core's and the extensions' manifests (uv, npm) and write
                forge/synthesis.lock.json; --check: exit 1 with a diff when it is not current
+  flake        render flake.nix (the Sovereign path: Nix builds the image) from the Synthesis
+               Manifest; --check: exit 1 when flake.nix is stale or flake.lock is not the
+               one the manifest records
   schemas      write the JSON Schemas, .taplo.toml and docs/codex-reference.md; --check compares
 
 Options:
@@ -81,6 +86,8 @@ export async function main(argv: string[]): Promise<number> {
         });
       case 'synthesize':
         return await runSynthesize(commonPaths(args.flags), args.flags['check'] === true);
+      case 'flake':
+        return runFlake(commonPaths(args.flags), args.flags['check'] === true);
       case 'schemas':
         return runSchemas(commonPaths(args.flags).workspaceRoot, args.flags['check'] === true);
       default:

@@ -191,6 +191,7 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
           `{workspaceRoot}/${core}/**/*`,
           `{workspaceRoot}/${layout.extensionsDir}/**/*`,
           '{workspaceRoot}/forge/templates/**/*',
+          '{workspaceRoot}/flake.lock',
           { dependentTasksOutputFiles: '**/*' },
           UV_VERSION,
           NPM_VERSION,
@@ -198,12 +199,25 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
         ['{workspaceRoot}/forge/synthesis.lock.json'],
         ['lock-python', 'lock-node', 'tailwind', { projects: ['quadlets'], target: 'scribe' }],
       ),
+      // The Sovereign path's flake.nix: rendered from the manifest and the Prime Scroll only.
+      flake: {
+        ...task('flake', { codexDir: layout.codexDir }),
+        cache: true,
+        dependsOn: ['synthesize'],
+        inputs: [`{workspaceRoot}/${layout.codexDir}/lychd.toml`, '{workspaceRoot}/forge/synthesis.lock.json', '{workspaceRoot}/forge/templates/flake.nix.njk', ...pluginInputs()],
+        outputs: ['{workspaceRoot}/flake.nix'],
+      },
+      'flake-check': {
+        ...task('flake', { codexDir: layout.codexDir, check: true }),
+        cache: false,
+        inputs: [`{workspaceRoot}/${layout.codexDir}/lychd.toml`, '{workspaceRoot}/forge/**/*', '{workspaceRoot}/flake.nix', '{workspaceRoot}/flake.lock'],
+      },
       'synthesize-check': {
         ...task('synthesis', { stage: 'check', quadletsDir: layout.generationDir }),
         cache: false,
         dependsOn: [{ projects: ['quadlets'], target: 'scribe' }],
         // Uncached; its inputs decide when `nx affected` selects it.
-        inputs: [...codexInputs(layout), `{workspaceRoot}/${core}/**/*`, `{workspaceRoot}/${layout.extensionsDir}/**/*`, '{workspaceRoot}/forge/**/*'],
+        inputs: [...codexInputs(layout), `{workspaceRoot}/${core}/**/*`, `{workspaceRoot}/${layout.extensionsDir}/**/*`, '{workspaceRoot}/forge/**/*', '{workspaceRoot}/flake.lock'],
       },
     },
   };
