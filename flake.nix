@@ -64,6 +64,12 @@
             pkgs.ffmpeg # ffmpeg
             pkgs.tesseract # tesseract-ocr, tesseract-ocr-eng
           ];
+          # What the image summary reports for each Debian name: the version nixpkgs provides.
+          systemPackageVersions = {
+            "ffmpeg" = pkgs.ffmpeg.version or "unknown";
+            "tesseract-ocr" = pkgs.tesseract.version or "unknown";
+            "tesseract-ocr-eng" = pkgs.tesseract.version or "unknown";
+          };
           # Read-only by construction: everything under /app is in the Nix store.
           app = pkgs.runCommand "lychd-app" { } (
             ''
@@ -84,7 +90,7 @@
           };
         in
         rec {
-          inherit venv;
+          inherit venv systemPackageVersions;
           node-modules = nodeModules;
           default = image;
           image = pkgs.dockerTools.streamLayeredImage {
@@ -110,6 +116,8 @@
         };
     in
     {
-      packages = lib.genAttrs systems forSystem;
+      packages = lib.genAttrs systems (system: removeAttrs (forSystem system) [ "systemPackageVersions" ]);
+      # Read by the Forge for the image summary (`nix eval .#lychd.<system>.systemPackages`).
+      lychd = lib.genAttrs systems (system: { systemPackages = (forSystem system).systemPackageVersions; });
     };
 }

@@ -172,6 +172,13 @@ describe.skipIf(skipWithout('nix'))('flake.nix under the real Nix evaluator, aga
     );
   });
 
+  it('reports each Debian package with the version nixpkgs provides, for the image summary', () => {
+    const root = example();
+    const versions = nixEval(root, 'lychd.x86_64-linux.systemPackages', 'v: v') as Record<string, string>;
+    expect(Object.keys(versions)).toEqual(readManifest(root).system.map((s) => s.name));
+    expect(versions).toEqual({ ffmpeg: '7.1.1', 'tesseract-ocr': '5.5.1', 'tesseract-ocr-eng': '5.5.1' });
+  });
+
   it('evaluates for every system it declares', () => {
     const root = example();
     expect(nixEval(root, 'packages', 'p: builtins.attrNames p')).toEqual(['aarch64-linux', 'x86_64-linux']);

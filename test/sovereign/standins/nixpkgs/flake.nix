@@ -28,9 +28,9 @@
             python311 = fake "package" "python3-3.11" { pythonVersion = "3.11"; };
             python312 = fake "package" "python3-3.12" { pythonVersion = "3.12"; };
             python313 = fake "package" "python3-3.13" { pythonVersion = "3.13"; };
-            ffmpeg = fake "package" "ffmpeg" { };
-            tesseract = fake "package" "tesseract" { };
-            sox = fake "package" "sox" { };
+            ffmpeg = fake "package" "ffmpeg" { version = "7.1.1"; };
+            tesseract = fake "package" "tesseract" { version = "5.5.1"; };
+            tesseract5 = fake "package" "tesseract5" { version = "5.5.1"; };
             dockerTools = {
               streamLayeredImage = args: fake "streamLayeredImage" "stream-${args.name}" { inherit args; };
               fakeNss = fake "fakeNss" "fake-nss" {
