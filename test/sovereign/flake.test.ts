@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { assembleManifest, type SynthesisManifest } from '../../tools/src/synthesis';
 import { checkFlake, FLAKE_INPUTS, renderFlake, writeFlake } from '../../tools/src/forge/sovereign';
 import { nixString } from '../../tools/src/forge/sovereign/nix-syntax';
+import { runFlake } from '../../tools/src/cli/flake';
 import { WORKSPACE } from '../support/codex-fixture';
 import { skipWithout } from '../toolchain/tool-gate';
 import { copyExample, nixEval, nixExpr, nixLock } from './nix-eval';
@@ -93,6 +94,28 @@ describe('flake.nix rendering', () => {
     if (r.ok) return;
     expect(r.diagnostics[0]).toMatchObject({ severity: 'error', field: 'forge.nix.packages.ffmpeg' });
     expect(r.diagnostics[0]!.message).toContain('nixpkgs attribute path');
+  });
+
+  it('lychd-forge flake: writes, then finds it current; problems go to stderr as file:line:col', () => {
+    const root = example();
+    const paths = { workspaceRoot: root, codexDir: path.join(root, 'codex'), extensionsDir: path.join(root, 'extensions') };
+    const sink = () => {
+      const chunks: string[] = [];
+      return { chunks, write: (s: string) => chunks.push(s) };
+    };
+    fs.rmSync(path.join(root, 'flake.nix'));
+    let out = sink();
+    let err = sink();
+    expect(runFlake(paths, true, out, err)).toBe(1);
+    expect(err.chunks.join('')).toContain('flake.nix is missing; run `npx lychd-forge flake`');
+    expect(runFlake(paths, false, (out = sink()), (err = sink()))).toBe(0);
+    expect(out.chunks.join('')).toBe('wrote flake.nix\n');
+    expect(fs.readFileSync(path.join(root, 'flake.nix'), 'utf8')).toBe(fs.readFileSync(path.join(WORKSPACE, 'flake.nix'), 'utf8'));
+    expect(runFlake(paths, true, (out = sink()), (err = sink()))).toBe(0);
+
+    fs.appendFileSync(path.join(root, 'codex/lychd.toml'), '\n[forge.nix]\npackages = { "Not A Name" = "x" }\n');
+    expect(runFlake(paths, false, (out = sink()), (err = sink()))).toBe(1);
+    expect(err.chunks.join('')).toMatch(/codex\/lychd\.toml:\d+:\d+: error: .*Debian package name.*\n1 problem\(s\); nothing was written\.\n$/);
   });
 
   it('--check: a stale flake.nix is reported with a diff', () => {

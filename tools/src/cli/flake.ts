@@ -6,7 +6,9 @@ import type { CommonPaths } from './main';
  * `lychd-forge flake [--check]`: renders flake.nix (the Sovereign path) from the Synthesis Manifest
  * and the Prime Scroll, or checks that it, and flake.lock when there is one, are current.
  */
-export function runFlake(paths: CommonPaths, check: boolean, out = process.stdout, err = process.stderr): number {
+type Sink = { write(text: string): unknown };
+
+export function runFlake(paths: CommonPaths, check: boolean, out: Sink = process.stdout, err: Sink = process.stderr): number {
   const options = { workspaceRoot: paths.workspaceRoot, codexDir: paths.codexDir };
   const report = (diagnostics: Diagnostic[]) => {
     for (const d of diagnostics) err.write(`${formatDiagnostic(d)}\n`);
