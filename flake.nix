@@ -105,11 +105,11 @@
               WorkingDir = "/app";
               Entrypoint = [ "/app/.venv/bin/lychd" ];
               Env = [
-                "PATH=/app/.venv/bin:/bin"
-                "VIRTUAL_ENV=/app/.venv"
                 "PYTHONDONTWRITEBYTECODE=1"
-                "PYTHONUNBUFFERED=1"
+                "PATH=/app/.venv/bin:/bin"
+                "LYCHD_PORT=8000"
               ];
+              ExposedPorts = { "8000/tcp" = { }; };
               Labels = { "org.lychd.synthesis" = synthesis; };
             };
           };

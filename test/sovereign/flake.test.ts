@@ -167,7 +167,8 @@ describe.skipIf(skipWithout('nix'))('flake.nix under the real Nix evaluator, aga
       User: '10001:10001',
       WorkingDir: '/app',
       Entrypoint: ['/app/.venv/bin/lychd'],
-      Env: ['PATH=/app/.venv/bin:/bin', 'VIRTUAL_ENV=/app/.venv', 'PYTHONDONTWRITEBYTECODE=1', 'PYTHONUNBUFFERED=1'],
+      Env: ['PYTHONDONTWRITEBYTECODE=1', 'PATH=/app/.venv/bin:/bin', 'LYCHD_PORT=8000'],
+      ExposedPorts: { '8000/tcp': {} },
       Labels: { 'org.lychd.synthesis': digest },
     });
     expect(d.user.extraPasswdLines).toEqual(['lychd:x:10001:10001:LychD:/var/empty:/bin/false']);

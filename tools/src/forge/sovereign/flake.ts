@@ -30,6 +30,8 @@ export interface FlakeModel {
   sources: Array<{ dest: string; path: string }>;
   systemPackages: Array<{ attr: string; debian: string[] }>;
   uid: number;
+  /** The Vessel's port (`[vessel] port`), as the Mundane image exposes it. */
+  port: number;
 }
 
 export interface FlakeOptions {
@@ -81,6 +83,7 @@ export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { dia
       sources: manifest.components.map((c) => ({ dest: c.path, path: c.path })),
       systemPackages: mapped.packages,
       uid: IMAGE_UID,
+      port: scroll.prime.vessel.port,
     },
   };
 }
