@@ -233,6 +233,8 @@ WRAP
   chmod +x "$BIN/nix" "$t/enter"
   have=$("$BIN/nix" --version | awk '{print $NF}')
   [[ "$have" == "$NIX_SERIES"* ]] || die "nix reports '$have', expected ${NIX_SERIES}x"
+  # One evaluation creates the store's database now, not in the first of several parallel tests.
+  "$BIN/nix" eval --offline --expr 1 >/dev/null || die "nix cannot evaluate in $t/root"
   say "nix $have installed (in $t/root)"
 }
 
