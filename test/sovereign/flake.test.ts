@@ -73,6 +73,22 @@ describe('flake.nix rendering', () => {
     expect(fs.existsSync(path.join(root, 'flake.nix'))).toBe(false);
   });
 
+  it('refuses a hand-edited manifest whose values would reach flake.nix unchecked', () => {
+    const root = example();
+    const manifest = readManifest(root);
+    manifest.components[1]!.path = '../../etc';
+    manifest.system[0]!.name = 'ffmpeg\n}; evil = 1; #';
+    fs.writeFileSync(path.join(root, 'forge/synthesis.lock.json'), JSON.stringify(manifest));
+    const r = renderFlake({ workspaceRoot: root });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      'components: path "../../etc" is not a folder inside the workspace',
+      'system: "ffmpeg\\n}; evil = 1; #" is not a Debian package name',
+    ]);
+    expect(r.diagnostics[0]!.hint).toContain('lychd-forge synthesize');
+  });
+
   it('takes a mapping from [forge.nix.packages], which also overrides the Forge table', () => {
     const root = example();
     const scroll = path.join(root, 'codex/lychd.toml');

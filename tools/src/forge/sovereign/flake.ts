@@ -6,6 +6,7 @@ import { loadPrimeScroll } from '../../codex/load';
 import { parseTomlSource } from '../../codex/toml-source';
 import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, TEMPLATES_DIR } from '../../synthesis/layout';
 import type { SynthesisManifest } from '../../synthesis/manifest';
+import { isSafeRelative } from '../../synthesis/scroll';
 import { parseDebianSpec } from '../../synthesis/system';
 import { DEBIAN_TO_NIXPKGS } from './nixpkgs-table';
 import { nixAttrName, nixAttrPath, nixString } from './nix-syntax';
@@ -69,6 +70,13 @@ export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { dia
   if (!scroll.prime) return { diagnostics: scroll.diagnostics };
   const forge = scroll.prime.forge;
 
+  // The manifest is generated, but it is a committed file: what is written into flake.nix is checked again.
+  const unsafe = [
+    ...manifest.components.filter((c) => !isSafeRelative(c.path)).map((c) => `components: path ${JSON.stringify(c.path)} is not a folder inside the workspace`),
+    ...manifest.system.filter((p) => !parseDebianSpec(p.name)).map((p) => `system: ${JSON.stringify(p.name)} is not a Debian package name`),
+  ];
+  if (unsafe.length)
+    return { diagnostics: unsafe.map((m) => error(manifestPath, START, m, { hint: 'the manifest was edited by hand: run `npx lychd-forge synthesize` to regenerate it' })) };
   const mapped = mapSystemPackages(root, manifest, forge.nix.packages);
   if ('diagnostics' in mapped) return mapped;
   return {
