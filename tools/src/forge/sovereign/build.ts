@@ -48,13 +48,16 @@ function defaultSystem(): string {
 /**
  * The Sovereign path: `nix build` of the flake's image, the streamed Docker archive loaded into
  * an OCI layout with skopeo, and the same `image.json` summary as the Mundane path.
+ * flake.nix must be current; a flake.lock, when there is one, must be the manifest's and is not
+ * updated. Without one, Nix writes it: `lychd-forge synthesize` then records it.
  */
 export function buildSovereignImage(options: SovereignBuildOptions): ImageSummary {
   const root = options.workspaceRoot;
   const env = options.env ?? process.env;
   const toolOpts = { workspaceRoot: root, env };
   const nixPath = resolveTool('nix', toolOpts);
-  const problem = nixVersionProblem(nixPath ? toolVersion('nix', toolOpts) : undefined);
+  const nixVersion = nixPath ? toolVersion('nix', toolOpts) : undefined;
+  const problem = nixVersionProblem(nixVersion);
   if (problem) throw new SovereignBuildError(problem);
   const nix = nixPath!;
   const skopeo = requireTool('skopeo', toolOpts);
@@ -101,7 +104,7 @@ export function buildSovereignImage(options: SovereignBuildOptions): ImageSummar
     refName: REF_NAME,
     base: nixpkgsBase(root),
     systemPackages,
-    builder: { name: 'nix', version: toolVersion('nix', toolOpts) },
+    builder: { name: 'nix', version: nixVersion! },
     synthesis,
   };
   writeImageSummary(imageDir, summary);
