@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on the shipped example, through Nx: validate the Codex, render every Quadlet and
-# bind the generation into a demo Binding Site, and synthesize the Synthesis Manifest.
+# bind the generation into a demo Binding Site, synthesize the Synthesis Manifest and render flake.nix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-tools.sh
@@ -8,7 +8,7 @@ bash scripts/setup-tools.sh
 # ~/.config/containers/systemd; set LYCHD_BINDING_SITE yourself to bind elsewhere.
 export LYCHD_BINDING_SITE="${LYCHD_BINDING_SITE:-$PWD/tmp/binding-site/containers/systemd}"
 export NX_TUI=false
-npx nx run-many -t validate bind synthesize --output-style=static
+npx nx run-many -t validate bind synthesize flake --output-style=static
 echo
 echo "Quadlets rendered in quadlets/generation/ and bound into $LYCHD_BINDING_SITE/lychd"
-echo "Synthesis Manifest: forge/synthesis.lock.json"
+echo "Synthesis Manifest: forge/synthesis.lock.json; the Sovereign path's flake: flake.nix"

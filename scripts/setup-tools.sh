@@ -2,16 +2,20 @@
 # Installs the tools the Forge runs beyond npm packages into <workspace>/.tools:
 #   uv (pinned, from PyPI, in a private venv), the podman quadlet generator
 #   (from Debian trixie, extracted without installing podman), and checks that
-#   systemd-analyze and buildah are present (installed via apt when root).
+#   systemd-analyze and buildah are present (installed via apt when root), and
+#   the Nix evaluator: Debian trixie's nix-bin in a trixie root (mmdebstrap),
+#   run through the wrapper .tools/bin/nix (root only; bookworm's nix is too old).
 # Idempotent: steps whose tool already has the wanted version are skipped.
 set -euo pipefail
 
 UV_VERSION=0.13.9
 QUADLET_SERIES=5.4.           # trixie's podman; the notes' facts are verified on 5.4.2
 QUADLET_SUITE=trixie
+NIX_SERIES=2.26.              # trixie's nix-bin; nixpkgs needs nix >= 2.18
+NIX_SUITE=trixie
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-TOOLS=$ROOT/.tools
+TOOLS=${LYCHD_TOOLS_DIR:-$ROOT/.tools}
 BIN=$TOOLS/bin
 export DEBIAN_FRONTEND=noninteractive
 
@@ -178,11 +182,70 @@ ensure_system_tool() {
   fi
 }
 
+# ---------------------------------------------------------------- nix
+# trixie's nix-bin needs trixie's libraries, so it lives in its own trixie root
+# and runs there through a wrapper that shows it the caller's working directory
+# and /tmp at the same paths (a private mount namespace; nothing leaks out).
+install_nix() {
+  local have=""
+  [ -x "$BIN/nix" ] && have=$("$BIN/nix" --version 2>/dev/null | awk '{print $NF}') || true
+  if [[ "$have" == "$NIX_SERIES"* ]]; then
+    say "nix $have already installed"
+    return
+  fi
+  if ! is_root; then
+    say "MISSING: nix; run this script as root to install Debian $NIX_SUITE's nix-bin into .tools"
+    return
+  fi
+  command -v mmdebstrap >/dev/null || apt_install mmdebstrap
+  command -v unshare >/dev/null || apt_install util-linux
+  local uri
+  uri=$(debian_archive_uri) || die "no Debian archive found in /etc/apt/sources.list{,.d}; set LYCHD_DEBIAN_MIRROR"
+  local t=$TOOLS/nix-$NIX_SUITE
+  rm -rf "$t"
+  mkdir -p "$t"
+  say "building a $NIX_SUITE root with nix-bin (mmdebstrap, a few minutes)"
+  mmdebstrap --quiet --mode=root --variant=minbase --include=nix-bin,ca-certificates \
+    --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
+    --dpkgopt='path-exclude=/usr/share/doc/*' \
+    "$NIX_SUITE" "$t/root" "$uri" >/dev/null
+  mkdir -p "$t/root/etc/nix"
+  printf 'experimental-features = nix-command flakes\nsandbox = false\nbuild-users-group =\n' >"$t/root/etc/nix/nix.conf"
+  cat >"$t/enter" <<'ENTER'
+#!/bin/sh
+# Runs inside a private mount namespace: mounts what nix needs into the root,
+# then runs nix there in the caller's directory.
+set -eu
+root=$1; cwd=$2; shift 2
+mount -t proc proc "$root/proc"
+mount --rbind /dev "$root/dev"
+mount --rbind /tmp "$root/tmp"
+case "$cwd" in /tmp|/tmp/*) ;; *) mkdir -p "$root$cwd"; mount --rbind "$cwd" "$root$cwd" ;; esac
+exec chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/bin:/bin USER=root \
+  /bin/sh -c 'cd "$1" && shift && exec /usr/bin/nix "$@"' nix "$cwd" "$@"
+ENTER
+  cat >"$BIN/nix" <<'WRAP'
+#!/bin/sh
+# Debian trixie's nix, run in its own root (see scripts/setup-tools.sh).
+t=$(cd "$(dirname "$(readlink -f "$0")")/../nix-trixie" && pwd)
+exec unshare --mount --propagation private -- /bin/sh "$t/enter" "$t/root" "$(pwd -P)" "$@"
+WRAP
+  chmod +x "$BIN/nix" "$t/enter"
+  have=$("$BIN/nix" --version | awk '{print $NF}')
+  [[ "$have" == "$NIX_SERIES"* ]] || die "nix reports '$have', expected ${NIX_SERIES}x"
+  # One evaluation creates the store's database now, not in the first of several parallel tests.
+  "$BIN/nix" eval --offline --expr 1 >/dev/null || die "nix cannot evaluate in $t/root"
+  say "nix $have installed (in $t/root)"
+}
+
 install_uv
 install_quadlet
+install_nix
 ensure_system_tool systemd-analyze systemd
 ensure_system_tool buildah buildah
+ensure_system_tool skopeo skopeo
 
 say "versions: uv $("$BIN/uv" --version | awk '{print $2}'), quadlet $("$BIN/quadlet" -version | head -n1)$(
   command -v systemd-analyze >/dev/null && printf ', systemd %s' "$(systemd-analyze --version | head -n1 | awk '{print $2}')")$(
-  command -v buildah >/dev/null && printf ', buildah %s' "$(buildah --version | awk '{print $3}')")"
+  command -v buildah >/dev/null && printf ', buildah %s' "$(buildah --version | awk '{print $3}')")$(
+  [ -x "$BIN/nix" ] && printf ', nix %s' "$("$BIN/nix" --version | awk '{print $NF}')")"

@@ -29,8 +29,8 @@ describe('the commands the plugin infers', () => {
       const options = JSON.parse(words[2]!) as Record<string, unknown>;
       if (Object.values(options).some((v) => typeof v === 'string' && v.startsWith(HOSTILE))) carried++;
     }
-    // validate, context and the rune folder's scribe name the Codex folder, verbatim.
-    expect(carried).toBe(3);
+    // validate, context, the rune folder's scribe, flake and flake-check name the Codex folder, verbatim.
+    expect(carried).toBe(5);
     expect(fs.existsSync('/tmp/lychd-pwned')).toBe(false);
   });
 });
@@ -66,6 +66,16 @@ describe('the inferred configuration', () => {
           },
         },
         "forge": {
+          "flake": {
+            "cache": true,
+            "command": "node <plugin>/bin/forge-task.js flake '{"codexDir":"codex"}'",
+            "description": "Render flake.nix, the Sovereign path, from the Synthesis Manifest and the Prime Scroll.",
+          },
+          "flake-check": {
+            "cache": false,
+            "command": "node <plugin>/bin/forge-task.js flake '{"codexDir":"codex","check":true}'",
+            "description": "Fail when flake.nix is stale or flake.lock is not the one the Synthesis Manifest records.",
+          },
           "lock-node": {
             "cache": true,
             "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"node","quadletsDir":"quadlets/generation"}'",

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runBind } from './bind';
+import { runFlake } from './flake';
 import { commonPaths } from './paths';
 import { runScribe } from './render';
 import { runSchemas } from './schemas';
@@ -60,6 +61,13 @@ function program(setStatus: (status: number | Promise<number>) => void): Command
     .description("merge and lock the workspace's core and extension manifests (uv, npm) and write forge/synthesis.lock.json")
     .option('--check', 'exit 1 with a diff when the manifest or a lock is not current')
     .action((o: { check?: boolean }) => setStatus(runSynthesize(commonPaths({}), o.check === true)));
+
+  cli
+    .command('flake')
+    .description('render flake.nix (the Sovereign path: Nix builds the image) from the Synthesis Manifest')
+    .option('--codex <dir>', 'the Codex folder (lychd.toml + runes/); default: <workspace>/codex')
+    .option('--check', 'exit 1 when flake.nix is stale or flake.lock is not the recorded one')
+    .action((o: CodexOptions & { check?: boolean }) => setStatus(runFlake(commonPaths(o), o.check === true)));
 
   cli
     .command('schemas')

@@ -186,6 +186,7 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
           `{workspaceRoot}/${core}/**/*`,
           `{workspaceRoot}/${layout.extensionsDir}/**/*`,
           '{workspaceRoot}/forge/templates/**/*',
+          '{workspaceRoot}/flake.lock',
           { dependentTasksOutputFiles: '**/*' },
           toolVersion(layout, 'uv'),
           toolVersion(layout, 'npm'),
@@ -193,12 +194,25 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
         ['{workspaceRoot}/forge/synthesis.lock.json'],
         ['lock-python', 'lock-node', 'tailwind', { projects: ['quadlets'], target: 'scribe' }],
       ),
+      // The Sovereign path's flake.nix: rendered from the manifest and the Prime Scroll only.
+      flake: {
+        ...task(layout, 'flake', { codexDir: layout.codexDir }),
+        cache: true,
+        dependsOn: ['synthesize'],
+        inputs: [`{workspaceRoot}/${layout.codexDir}/lychd.toml`, '{workspaceRoot}/forge/synthesis.lock.json', '{workspaceRoot}/forge/templates/flake.nix.njk', ...pluginInputs(layout)],
+        outputs: ['{workspaceRoot}/flake.nix'],
+      },
+      'flake-check': {
+        ...task(layout, 'flake', { codexDir: layout.codexDir, check: true }),
+        cache: false,
+        inputs: [`{workspaceRoot}/${layout.codexDir}/lychd.toml`, '{workspaceRoot}/forge/**/*', '{workspaceRoot}/flake.nix', '{workspaceRoot}/flake.lock'],
+      },
       'synthesize-check': {
         ...task(layout, 'synthesis', { stage: 'check', quadletsDir: layout.generationDir }),
         cache: false,
         dependsOn: [{ projects: ['quadlets'], target: 'scribe' }],
         // Uncached; its inputs decide when `nx affected` selects it.
-        inputs: [...codexInputs(layout), `{workspaceRoot}/${core}/**/*`, `{workspaceRoot}/${layout.extensionsDir}/**/*`, '{workspaceRoot}/forge/**/*'],
+        inputs: [...codexInputs(layout), `{workspaceRoot}/${core}/**/*`, `{workspaceRoot}/${layout.extensionsDir}/**/*`, '{workspaceRoot}/forge/**/*', '{workspaceRoot}/flake.lock'],
       },
     },
   };

@@ -9,6 +9,8 @@ export const PYTHON_DIR = `${SYNTHESIS_DIR}/python`;
 export const NODE_DIR = `${SYNTHESIS_DIR}/node`;
 export const TAILWIND_DIR = `${SYNTHESIS_DIR}/tailwind`;
 export const MANIFEST_FILE = 'forge/synthesis.lock.json';
+/** Written by the user's Nix for the Sovereign path's flake.nix; recorded in the manifest. */
+export const FLAKE_LOCK = 'flake.lock';
 
 export const PYTHON_FILES = { pyproject: `${PYTHON_DIR}/pyproject.toml`, lock: `${PYTHON_DIR}/uv.lock` } as const;
 export const NODE_FILES = { packageJson: `${NODE_DIR}/package.json`, lock: `${NODE_DIR}/package-lock.json` } as const;

@@ -4,7 +4,7 @@ import { parse } from 'smol-toml';
 import type { SynthesisProblem } from './problems';
 import { throwIfAny } from './problems';
 import {
-  MANIFEST_FILE, NODE_FILES, PRIME_SCROLL, PYTHON_DIR, PYTHON_FILES, TAILWIND_FILE, TEMPLATES_DIR,
+  FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PRIME_SCROLL, PYTHON_DIR, PYTHON_FILES, TAILWIND_FILE, TEMPLATES_DIR,
   abs, compareStrings, toPosix,
 } from './layout';
 import { discoverComponents, type Component } from './discovery';
@@ -58,6 +58,8 @@ export interface SynthesisManifest {
   synthesized: Record<string, string>;
   quadlets: { dir: string; files: Record<string, string> } | null;
   tools: { uv: string; npm: string };
+  /** The Sovereign path's `flake.lock`, once a user's Nix has written it; absent before. */
+  nix?: { flakeLock: string; sha256: string };
 }
 
 export interface AssembleOptions {
@@ -131,6 +133,7 @@ export async function buildManifest(options: AssembleOptions): Promise<{ manifes
     synthesized,
     quadlets: quadletDigests(workspaceRoot, options.quadletsDir),
     tools,
+    nix: fs.existsSync(abs(workspaceRoot, FLAKE_LOCK)) ? { flakeLock: FLAKE_LOCK, sha256: `sha256:${fileSha256(abs(workspaceRoot, FLAKE_LOCK))}` } : undefined,
   };
   return { manifest, file: { path: MANIFEST_FILE, content: canonicalJson(manifest) } };
 }

@@ -12,7 +12,10 @@ export const INSTALL_HINTS: Readonly<Record<ToolName, string>> = {
   buildah: `install the Debian package buildah (\`apt-get install buildah\`, or \`${SETUP}\` as root)`,
   podman: 'install the Debian package podman (`apt-get install podman`)',
   npm: 'install Node.js >= 20.19 with npm',
-  nix: "install Nix >= 2.18 (Debian bookworm's nix-bin 2.8 cannot evaluate current nixpkgs)",
+  nix:
+    "install Nix >= 2.18 (Debian bookworm's nix-bin 2.8 cannot evaluate current nixpkgs); " +
+    `as root, \`${SETUP}\` puts Debian trixie's nix-bin in a trixie root behind .tools/bin/nix`,
+  skopeo: `install the Debian package skopeo (\`apt-get install skopeo\`, or \`${SETUP}\` as root)`,
 };
 
 /** A tool the Forge needs is not available; the message says how to install it. */

@@ -20,6 +20,10 @@ const optionalService = (defaults: { image: string; port: number; expose: boolea
 
 export const DEFAULT_VESSEL_IMAGE = 'localhost/lychd:custom';
 
+// Debian policy §5.6.1; a nixpkgs attribute path of plain identifiers (it is written into flake.nix).
+const DEBIAN_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
+export const NIX_ATTR_PATH = /^[A-Za-z_][A-Za-z0-9_'-]*(?:\.[A-Za-z_][A-Za-z0-9_'-]*)*$/;
+
 export const primeScroll = z
   .object({
     daemon: z
@@ -111,9 +115,22 @@ export const primeScroll = z
         strategy: z.enum(['mundane', 'sovereign']).default('mundane').describe('Containerfile (mundane) or flake.nix (sovereign).'),
         python: z.string().regex(/^3\.\d+$/, { error: 'must be a Python version such as "3.12"' }).default('3.12').describe('Python version of the image.'),
         image: c.image.default(DEFAULT_VESSEL_IMAGE).describe('Tag the Rebirth Gate gives the activated image.'),
+        nix: z
+          .object({
+            packages: z
+              .record(
+                z.string().regex(DEBIAN_NAME, { error: 'must be a Debian package name such as "tesseract-ocr-eng"' }),
+                z.string().regex(NIX_ATTR_PATH, { error: 'must be a nixpkgs attribute path such as "ffmpeg" or "python312Packages.numpy"' }),
+              )
+              .default({})
+              .describe("Debian package name → nixpkgs attribute, for extensions' system dependencies the Forge's own table does not map."),
+          })
+          .strict()
+          .default({ packages: {} })
+          .describe('The Sovereign path (flake.nix).'),
       })
       .strict()
-      .default({ core: 'core', strategy: 'mundane', python: '3.12', image: DEFAULT_VESSEL_IMAGE })
+      .default({ core: 'core', strategy: 'mundane', python: '3.12', image: DEFAULT_VESSEL_IMAGE, nix: { packages: {} } })
       .describe('How the image is forged.'),
   })
   .strict()

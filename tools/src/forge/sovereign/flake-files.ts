@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic } from '../../codex/diagnostics';
+import { sha256 } from '../../synthesis/digest';
+import { unifiedDiff } from '../../shared/diff';
+import { writeFiles } from '../../synthesis/fsio';
+import { MANIFEST_FILE } from '../../synthesis/layout';
+import type { SynthesisManifest } from '../../synthesis/manifest';
+import { FLAKE_FILE, FLAKE_LOCK, renderFlake, type FlakeOptions } from './flake';
+import { FLAKE_INPUTS } from './pins';
+
+export type WriteFlakeResult = { ok: true; changed: boolean } | { ok: false; diagnostics: Diagnostic[] };
+
+/** Renders flake.nix and writes it when it differs; nothing is written on any problem. */
+export function writeFlake(options: FlakeOptions): WriteFlakeResult {
+  const r = renderFlake(options);
+  if (!r.ok) return r;
+  const target = path.join(options.workspaceRoot, FLAKE_FILE);
+  const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined;
+  if (current === r.content) return { ok: true, changed: false };
+  writeFiles(options.workspaceRoot, [{ path: FLAKE_FILE, content: r.content }]);
+  return { ok: true, changed: true };
+}
+
+export type CheckFlakeResult = { ok: boolean; problems: string[] } | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * `flake --check`: flake.nix is what the manifest and the Prime Scroll produce, and flake.lock
+ * (when the user's Nix has written one) is the one the manifest records and locks the pinned revisions.
+ */
+export function checkFlake(options: FlakeOptions): CheckFlakeResult {
+  const r = renderFlake(options);
+  if (!r.ok) return r;
+  const root = options.workspaceRoot;
+  const problems: string[] = [];
+  const flake = path.join(root, FLAKE_FILE);
+  if (!fs.existsSync(flake)) problems.push(`${FLAKE_FILE} is missing; run \`npx lychd-forge flake\``);
+  else {
+    const committed = fs.readFileSync(flake, 'utf8');
+    if (committed !== r.content)
+      problems.push(
+        `${FLAKE_FILE} differs from what forge/synthesis.lock.json and the Prime Scroll produce; run \`npx lychd-forge flake\`\n` +
+          unifiedDiff({ label: `${FLAKE_FILE} (committed)`, text: committed }, { label: `${FLAKE_FILE} (expected)`, text: r.content }),
+      );
+  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, MANIFEST_FILE), 'utf8')) as SynthesisManifest;
+  const lockPath = path.join(root, FLAKE_LOCK);
+  const recorded = manifest.nix?.sha256;
+  if (!fs.existsSync(lockPath)) {
+    if (recorded) problems.push(`${MANIFEST_FILE} records ${FLAKE_LOCK} (${recorded}) but the file is missing; restore it, or run \`npx lychd-forge synthesize\` to drop the record`);
+  } else {
+    const bytes = fs.readFileSync(lockPath);
+    const actual = `sha256:${sha256(bytes)}`;
+    if (recorded !== actual)
+      problems.push(
+        `${FLAKE_LOCK} (${actual}) is not the one ${MANIFEST_FILE} records (${recorded ?? 'none'}); run \`npx lychd-forge synthesize\` to record it`,
+      );
+    problems.push(...lockedRevisionProblems(bytes.toString('utf8')));
+  }
+  return { ok: problems.length === 0, problems };
+}
+
+/** Each pinned input's revision in flake.lock must be the one flake.nix names. */
+function lockedRevisionProblems(text: string): string[] {
+  let lock: { nodes?: Record<string, { inputs?: Record<string, unknown>; locked?: { rev?: string } }>; root?: string };
+  try {
+    lock = JSON.parse(text) as typeof lock;
+  } catch (e) {
+    return [`${FLAKE_LOCK} is not JSON (${(e as Error).message}); delete it and run \`nix flake lock\``];
+  }
+  const nodes = lock.nodes ?? {};
+  const rootInputs = nodes[lock.root ?? 'root']?.inputs ?? {};
+  const problems: string[] = [];
+  for (const input of FLAKE_INPUTS) {
+    const nodeName = rootInputs[input.name];
+    const rev = typeof nodeName === 'string' ? nodes[nodeName]?.locked?.rev : undefined;
+    if (rev !== input.rev)
+      problems.push(`${FLAKE_LOCK} locks input ${input.name} at ${rev ?? '(nothing)'}, ${FLAKE_FILE} pins ${input.rev}; run \`nix flake lock\`, then \`npx lychd-forge synthesize\``);
+  }
+  return problems;
+}

@@ -1,0 +1,142 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import nunjucks from 'nunjucks';
+import { error, START, type Diagnostic } from '../../codex/diagnostics';
+import { loadPrimeScroll } from '../../codex/load';
+import { parseTomlSource } from '../../codex/toml-source';
+import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, TEMPLATES_DIR } from '../../synthesis/layout';
+import type { SynthesisManifest } from '../../synthesis/manifest';
+import { isSafeRelative } from '../../synthesis/scroll';
+import { parseDebianSpec } from '../../synthesis/system';
+import { DEBIAN_TO_NIXPKGS } from './nixpkgs-table';
+import { nixAttrName, nixAttrPath, nixString } from './nix-syntax';
+import { FLAKE_INPUTS } from './pins';
+
+export const FLAKE_FILE = 'flake.nix';
+export { FLAKE_LOCK };
+export const FLAKE_TEMPLATE = `${TEMPLATES_DIR}/flake.nix.njk`;
+/** The image's user and group: not root, and the same id as the Mundane image's. */
+export const IMAGE_UID = 10001;
+export const FLAKE_SYSTEMS = ['aarch64-linux', 'x86_64-linux'] as const;
+
+/** What the template is given: every value a plain string or list, escaped by the template's filters. */
+export interface FlakeModel {
+  inputs: Array<{ name: string; url: string; follows: string[] }>;
+  systems: readonly string[];
+  python: string;
+  pythonDir: string;
+  manifestFile: string;
+  nodeDir: string;
+  node: boolean;
+  sources: Array<{ dest: string; path: string }>;
+  systemPackages: Array<{ attr: string; debian: string[] }>;
+  uid: number;
+  /** The Vessel's port (`[vessel] port`), as the Mundane image exposes it. */
+  port: number;
+}
+
+export interface FlakeOptions {
+  workspaceRoot: string;
+  /** The Codex folder (holds lychd.toml); `<workspace>/codex` by default. */
+  codexDir?: string;
+}
+
+export type FlakeResult = { ok: true; content: string; model: FlakeModel } | { ok: false; diagnostics: Diagnostic[] };
+
+/** Renders flake.nix from the Synthesis Manifest and the Prime Scroll; writes nothing. */
+export function renderFlake(options: FlakeOptions): FlakeResult {
+  const built = flakeModel(options);
+  if ('diagnostics' in built) return { ok: false, diagnostics: built.diagnostics };
+  const template = fs.readFileSync(path.join(options.workspaceRoot, FLAKE_TEMPLATE), 'utf8');
+  return { ok: true, content: environment().renderString(template, built.model), model: built.model };
+}
+
+function environment(): nunjucks.Environment {
+  const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true, trimBlocks: false });
+  env.addFilter('nixstr', (v: unknown) => nixString(String(v)));
+  env.addFilter('nixattr', (v: unknown) => nixAttrName(String(v)));
+  env.addFilter('nixpath', (v: unknown) => nixAttrPath(String(v)));
+  return env;
+}
+
+export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { diagnostics: Diagnostic[] } {
+  const root = options.workspaceRoot;
+  const codexDir = options.codexDir ?? path.join(root, 'codex');
+  const manifestPath = path.join(root, MANIFEST_FILE);
+  if (!fs.existsSync(manifestPath))
+    return { diagnostics: [error(manifestPath, START, 'the Synthesis Manifest does not exist yet', { hint: 'run `npx lychd-forge synthesize` first' })] };
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as SynthesisManifest;
+  const scroll = loadPrimeScroll(codexDir);
+  if (!scroll.prime) return { diagnostics: scroll.diagnostics };
+  const forge = scroll.prime.forge;
+
+  // The manifest is generated, but it is a committed file: what is written into flake.nix is checked again.
+  const unsafe = [
+    ...manifest.components.filter((c) => !isSafeRelative(c.path)).map((c) => `components: path ${JSON.stringify(c.path)} is not a folder inside the workspace`),
+    ...manifest.system.filter((p) => !parseDebianSpec(p.name)).map((p) => `system: ${JSON.stringify(p.name)} is not a Debian package name`),
+  ];
+  if (unsafe.length)
+    return { diagnostics: unsafe.map((m) => error(manifestPath, START, m, { hint: 'the manifest was edited by hand: run `npx lychd-forge synthesize` to regenerate it' })) };
+  const mapped = mapSystemPackages(root, manifest, forge.nix.packages);
+  if ('diagnostics' in mapped) return mapped;
+  return {
+    model: {
+      inputs: FLAKE_INPUTS.map((i) => ({ name: i.name, url: `github:${i.owner}/${i.repo}/${i.rev}`, follows: i.follows })),
+      systems: FLAKE_SYSTEMS,
+      python: `python${forge.python.replace('.', '')}`,
+      pythonDir: path.posix.dirname(PYTHON_FILES.lock),
+      manifestFile: MANIFEST_FILE,
+      nodeDir: path.posix.dirname(NODE_FILES.lock),
+      node: manifest.node.packages.length > 0,
+      sources: manifest.components.map((c) => ({ dest: c.path, path: c.path })),
+      systemPackages: mapped.packages,
+      uid: IMAGE_UID,
+      port: scroll.prime.vessel.port,
+    },
+  };
+}
+
+/**
+ * Each Debian package of the manifest as a nixpkgs attribute: the Prime Scroll's
+ * `[forge.nix.packages]` first, then the Forge's table. Every unmapped name is reported at once,
+ * at the extension's `system-dependencies` entry that asked for it.
+ */
+export function mapSystemPackages(
+  workspaceRoot: string,
+  manifest: SynthesisManifest,
+  overrides: Record<string, string>,
+): { packages: FlakeModel['systemPackages'] } | { diagnostics: Diagnostic[] } {
+  const byAttr = new Map<string, string[]>();
+  const diagnostics: Diagnostic[] = [];
+  for (const pkg of manifest.system) {
+    const attr = overrides[pkg.name] ?? DEBIAN_TO_NIXPKGS[pkg.name];
+    if (attr) {
+      byAttr.set(attr, [...(byAttr.get(attr) ?? []), pkg.name]);
+      continue;
+    }
+    for (const ext of pkg.requestedBy) {
+      const component = manifest.components.find((c) => c.name === ext);
+      const file = path.join(workspaceRoot, component?.path ?? '', 'pyproject.toml');
+      diagnostics.push(
+        error(file, locateDependency(file, pkg.name), `extension ${ext} needs the Debian package "${pkg.name}", which has no nixpkgs equivalent in the Forge's table`, {
+          field: 'tool.lychd.system-dependencies',
+          hint: `map it in the Prime Scroll: [forge.nix.packages] "${pkg.name}" = "<nixpkgs attribute>" (search.nixos.org/packages finds it)`,
+        }),
+      );
+    }
+  }
+  if (diagnostics.length) return { diagnostics };
+  const packages = [...byAttr.entries()].map(([attr, debian]) => ({ attr, debian: debian.sort() })).sort((a, b) => (a.attr < b.attr ? -1 : a.attr > b.attr ? 1 : 0));
+  return { packages };
+}
+
+/** Where an extension's pyproject lists a Debian package, or the file's start. */
+function locateDependency(file: string, name: string) {
+  if (!fs.existsSync(file)) return START;
+  const parsed = parseTomlSource(file, fs.readFileSync(file, 'utf8'));
+  if (!('source' in parsed)) return START;
+  const lychd = (parsed.source.value['tool'] as { lychd?: { 'system-dependencies'?: unknown } } | undefined)?.lychd;
+  const list = Array.isArray(lychd?.['system-dependencies']) ? (lychd['system-dependencies'] as unknown[]) : [];
+  const index = list.findIndex((s) => typeof s === 'string' && parseDebianSpec(s)?.name === name);
+  return parsed.source.locate(['tool', 'lychd', 'system-dependencies', ...(index >= 0 ? [index] : [])]);
+}
