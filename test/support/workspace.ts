@@ -27,7 +27,8 @@ export interface WorkspaceCopy {
 /**
  * A copy of the workspace's tracked files in a temporary folder, with its own git history and its
  * own Nx cache. node_modules entries are linked, except the plugin package, which points at the
- * copy's own `tools/` so that edits to the copy's plugin are what Nx runs.
+ * copy's own `tools/` so that edits to the copy's plugin are what Nx runs (its unhoisted
+ * dependencies, tools/node_modules, are linked too).
  */
 export function copyWorkspace(opts: { cacheDir?: string; env?: NodeJS.ProcessEnv } = {}): WorkspaceCopy {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-ws-'));
@@ -46,6 +47,8 @@ export function copyWorkspace(opts: { cacheDir?: string; env?: NodeJS.ProcessEnv
   }
   fs.mkdirSync(path.join(modules, '@lychd'));
   fs.symlinkSync('../../tools', path.join(modules, '@lychd', 'forge'));
+  // The plugin's own dependencies where npm did not hoist them (another version sits at the root).
+  if (fs.existsSync(path.join(WORKSPACE, 'tools/node_modules'))) fs.symlinkSync(path.join(WORKSPACE, 'tools/node_modules'), path.join(root, 'tools/node_modules'));
   if (fs.existsSync(path.join(WORKSPACE, '.tools'))) fs.symlinkSync(path.join(WORKSPACE, '.tools'), path.join(root, '.tools'));
 
   const cacheDir = opts.cacheDir ?? path.join(root, '.nx-cache');
