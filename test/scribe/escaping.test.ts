@@ -148,3 +148,48 @@ describe('the serializer', () => {
     expect(() => serializeUnit(unitWith('Unit', [{ key: 'Conflicts', value: { kind: 'units', units: ['soulstone-a.container'] } as never }]), v)).toThrow(/not a unit name/);
   });
 });
+
+describe('no value continues its line, whatever whitespace follows a backslash', () => {
+  // Every character Go's unicode.IsSpace or JavaScript's \s calls whitespace, every C1 control,
+  // and the invisible characters neither trims: podman's parser trims the first group.
+  const candidates = [...Array(0x3001).keys()]
+    .map((c) => String.fromCharCode(c))
+    .filter((c) => /\s/.test(c) || /[\u0080-\u009f]/.test(c))
+    .concat(['\u0085', '\u180e', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff']);
+  const stone = (desc: string) => {
+    const codex = structuredClone(loadCase('covens'));
+    soulstones(codex).find((r) => r.config.name === 'alpha')!.config.description = desc;
+    return codex;
+  };
+
+  it.skipIf(noQuadlet)('each is refused, or the real generator keeps every key of the unit', () => {
+    const expectedConflicts = 'soulstone-delta.service soulstone-gamma.service';
+    const reached: string[] = [];
+    for (const c of [...new Set(candidates)]) {
+      for (const desc of [`d\\${c}`, `d\\${c}${c}`, `${c}d\\${c}`]) {
+        let files: Map<string, string>;
+        try {
+          files = renderGeneration(stone(desc));
+        } catch (e) {
+          expect(e, JSON.stringify(desc)).toBeInstanceOf(ScribeError);
+          expect((e as ScribeError).message).toMatch(/backslash|control character/);
+          continue;
+        }
+        reached.push(c);
+        const dry = dryRunQuadlets(installed(files));
+        const unit = parseUnitText(dry.services.get('soulstone-alpha.service')!);
+        expect(values(unit, 'Unit', 'Conflicts'), `U+${c.charCodeAt(0).toString(16)}`).toEqual([expectedConflicts]);
+      }
+    }
+    // The characters that pass are exactly those the parser does not trim.
+    expect([...new Set(reached)].sort()).toEqual(['\u180e', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff']);
+  });
+
+  it('the serializer refuses a continued line for every kind of value', () => {
+    const v = podmanVersion('5.4');
+    for (const c of ['\u0085', '\u00a0', '\u3000', ' ']) {
+      expect(() => serializeUnit({ comments: [], sections: [{ name: 'Container', entries: [{ key: 'HealthCmd', value: { kind: 'command', command: `x\\${c}` } }] }] } as never, v)).toThrow(/backslash|control/);
+      expect(() => serializeUnit({ comments: [], sections: [{ name: 'Unit', entries: [{ key: 'Description', value: { kind: 'text', text: `x\\${c}` } }] }] } as never, v)).toThrow(/backslash/);
+    }
+  });
+});
