@@ -6,6 +6,8 @@ import { runScribe } from './render';
 import { runBind } from './bind';
 import { runSynthesize } from './synthesize';
 import { findWorkspaceRoot } from '../toolchain';
+import { escapeForTerminal } from '../codex/diagnostics';
+import { MissingToolError } from '../toolchain/missing-tool';
 
 const USAGE = `lychd-forge: turn a LychD Codex and its extensions into the artifacts the host needs.
 
@@ -88,8 +90,13 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`lychd-forge: ${e.message}\n\n${USAGE}`);
+      process.stderr.write(`lychd-forge: ${escapeForTerminal(e.message)}\n\n${USAGE}`);
       return 2;
+    }
+    // A missing tool is a setup step to take, not a crash: its message says how.
+    if (e instanceof MissingToolError) {
+      process.stderr.write(`lychd-forge: ${escapeForTerminal(e.message)}\n`);
+      return 1;
     }
     throw e;
   }

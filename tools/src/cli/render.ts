@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadAndReport, type Codex } from '../codex';
+import { escapeForTerminal, loadAndReport, type Codex } from '../codex';
 import { renderGeneration, ScribeError, writeGeneration } from '../scribe';
 import { writeOutputDir } from '../tasks/output';
 import type { CommonPaths } from './main';
@@ -24,7 +24,7 @@ export function renderInto(codex: Codex, dir: string, err = process.stderr, ownF
     return files;
   } catch (e) {
     if (!(e instanceof ScribeError)) throw e;
-    err.write(`${e.message}\nNothing was written.\n`);
+    err.write(`${escapeForTerminal(e.message)}\nNothing was written.\n`);
     return undefined;
   }
 }

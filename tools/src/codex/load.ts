@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { error, sortDiagnostics, START, hasErrors, type Diagnostic } from './diagnostics';
-import { listDirs, listFiles } from './files';
+import { listDirs, listRuneFiles } from './files';
 import { loadRuneFile } from './load-rune';
+import { readCodexFile } from './read-file';
 import type { Codex, Rune } from './model';
 import { crossRuneRules, type LocatedRune } from './rules';
 import { primeScroll, type PrimeScroll } from './schemas/prime';
@@ -35,7 +36,9 @@ export function loadPrimeScroll(codexDir: string): { prime?: PrimeScroll; source
       ],
     };
   }
-  const parsed = parseTomlSource(file, fs.readFileSync(file, 'utf8'));
+  const read = readCodexFile(file);
+  if ('diagnostic' in read) return { diagnostics: [read.diagnostic] };
+  const parsed = parseTomlSource(file, read.text);
   if ('diagnostic' in parsed) return { diagnostics: [parsed.diagnostic] };
   const result = primeScroll.safeParse(parsed.source.value);
   if (!result.success) return { source: parsed.source, diagnostics: diagnosticsFromIssues(parsed.source, primeScroll, result.error.issues) };
@@ -66,17 +69,19 @@ function activeExtensions(prime: PrimeScroll, source: TomlSource, extensionsDir:
   return { names: [...new Set(wanted)].filter((n) => found.includes(n)).sort(), diagnostics };
 }
 
-/** Every rune file of the Codex and of the active extensions, as (rune root, relative path, provider). */
+/** Every rune file of the Codex and of the active extensions, as (rune root, relative path, provider), and what stops a folder being read. */
 export function runeFiles(codexDir: string, extensionsDir: string | undefined, extensions: string[]) {
   const roots = [
     { runeRoot: path.join(codexDir, 'runes'), provider: 'codex' },
     ...extensions.map((name) => ({ runeRoot: path.join(extensionsDir!, name, 'runes'), provider: name })),
   ];
-  return roots.flatMap(({ runeRoot, provider }) =>
-    listFiles(runeRoot)
-      .filter((f) => f.endsWith('.toml'))
-      .map((relativePath) => ({ runeRoot, relativePath, provider })),
-  );
+  const diagnostics: Diagnostic[] = [];
+  const refs = roots.flatMap(({ runeRoot, provider }) => {
+    const listed = listRuneFiles(runeRoot);
+    diagnostics.push(...listed.diagnostics);
+    return listed.files.map((relativePath) => ({ runeRoot, relativePath, provider }));
+  });
+  return { refs, diagnostics };
 }
 
 /** Reads the whole Codex, validates every file and every cross-rune rule, and reports every problem at once. */
@@ -94,7 +99,9 @@ export function loadCodex(options: LoadOptions): LoadResult {
   diagnostics.push(...extensions.diagnostics);
 
   const located: LocatedRune[] = [];
-  for (const ref of runeFiles(codexDir, extensionsDir, extensions.names)) {
+  const listed = runeFiles(codexDir, extensionsDir, extensions.names);
+  diagnostics.push(...listed.diagnostics);
+  for (const ref of listed.refs) {
     const loaded = loadRuneFile(ref);
     diagnostics.push(...loaded.diagnostics);
     if (loaded.rune && loaded.source) located.push({ rune: loaded.rune, source: loaded.source });

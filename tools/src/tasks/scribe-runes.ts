@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatDiagnostic, loadRuneFile } from '../codex';
+import { escapeForTerminal, formatDiagnostic, loadRuneFile } from '../codex';
 import { renderSoulstone, ScribeError, type ScribeContext } from '../scribe';
 import { canonicalJson } from '../synthesis/digest';
 import type { Task } from './report';
@@ -19,13 +19,17 @@ export interface ScribeRunesOptions {
 
 type RuneContext = ScribeContext & { extensions?: string[] };
 
-/** The rune files of a folder, sorted: exactly the files the task's `{folder}/*.toml` input hashes. */
+/**
+ * The rune files of a folder, sorted: exactly the files the task's `{folder}/*.toml` input hashes.
+ * A symbolic link is listed too, so that the Codex's one link rule refuses it here as the
+ * command line does, rather than the folder rendering without it.
+ */
 export function runeFilesIn(root: string, folder: string): string[] {
   const dir = path.join(root, folder);
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.toml'))
+    .filter((e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.toml'))
     .map((e) => `${folder}/${e.name}`)
     .sort();
 }
@@ -53,7 +57,7 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: Rune
       units.set(unit, text);
     } catch (e) {
       if (!(e instanceof ScribeError)) throw e;
-      log(e.message);
+      log(escapeForTerminal(e.message));
       ok = false;
     }
   }

@@ -20,12 +20,12 @@ export const name = z
   })
   .describe('Instance name: unique in the Codex; becomes the unit name (`soulstone-<name>`).');
 
-/** Text that ends up in a unit file: a single line with no control characters. */
-export const unitText = z.string().refine((s) => !CONTROL.test(s), {
+/** Text that ends up in a unit file: a single line with no control characters, of a sensible length. */
+export const unitText = z.string().max(4096, { error: 'must be at most 4096 characters' }).refine((s) => !CONTROL.test(s), {
   error: 'must be a single line without control characters (newline, tab, escape, U+0085)',
 });
 
-export const description = unitText.refine((s) => !continuesLine(s), {
+export const description = unitText.max(512, { error: 'must be at most 512 characters (one line for systemctl status)' }).refine((s) => !continuesLine(s), {
   error: 'must not end in a backslash (before any trailing whitespace): the unit line would swallow the next one',
 }).describe('One-line human description, shown in `systemctl status`.');
 
