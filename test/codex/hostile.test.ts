@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadCodex } from '../../tools/src/codex';
 import { scribeRunes } from '../../tools/src/tasks/scribe-runes';
 import { scribeContext } from '../../tools/src/scribe';
+import { discoverExtensions, type SynthesisError } from '../../tools/src/synthesis';
 import { copyExampleCodex, WORKSPACE } from '../support/codex-fixture';
 import { forge } from '../support/run';
 
@@ -130,5 +131,25 @@ describe('one Codex, whatever reads it', () => {
     expect(cliProblems).toEqual([`codex/${RUNE}: is a symbolic link (to ${JSON.stringify(path.join(root, 'elsewhere.toml'))}); the Codex holds plain files and folders only`]);
     expect(logged.map((l) => l.replace(/:1:1: error: /, ': ').replace(/ \(hint: .*$/, ''))).toEqual(cliProblems);
     expect(fs.existsSync(path.join(root, 'out'))).toBe(false);
+  });
+});
+
+describe('one definition of an extension and its name', () => {
+  it('an extension folder with an invalid name is an error for the loader and the synthesis, not half used', () => {
+    const root = path.dirname(codexWith(() => undefined));
+    fs.cpSync(path.join(WORKSPACE, 'extensions'), path.join(root, 'extensions'), { recursive: true });
+    fs.renameSync(path.join(root, 'extensions/oracle'), path.join(root, 'extensions/My_Ext'));
+    const loaded = loadCodex({ codexDir: path.join(root, 'codex'), extensionsDir: path.join(root, 'extensions') });
+    expect(loaded.codex).toBeUndefined();
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => `${path.relative(root, d.file)}:${d.line}: ${d.message}`)).toEqual([
+      'extensions/My_Ext/pyproject.toml:1: extension folder "My_Ext" is not a valid extension name: 1-50 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit',
+    ]);
+    let problems: string[] = [];
+    try {
+      discoverExtensions(root);
+    } catch (e) {
+      problems = (e as SynthesisError).problems.map((p) => `${p.file}: ${p.message}`);
+    }
+    expect(problems).toEqual(['extensions/My_Ext/pyproject.toml: extension folder "My_Ext" is not a valid extension name: 1-50 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit']);
   });
 });

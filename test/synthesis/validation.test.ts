@@ -81,7 +81,7 @@ describe('discovery', () => {
       { kind: 'extension', name: 'alpha', dir: 'extensions/alpha' },
       { kind: 'extension', name: 'zeta', dir: 'extensions/zeta' },
     ]);
-    expect(() => discoverExtensions(root, ['alpha', 'ghost'])).toThrow(/names "ghost", but there is no folder extensions\/ghost\//);
+    expect(() => discoverExtensions(root, ['alpha', 'ghost'])).toThrow(/names "ghost", but there is no extension folder extensions\/ghost\/ with a pyproject.toml/);
   });
 });
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { error, sortDiagnostics, START, hasErrors, type Diagnostic } from './diagnostics';
 import { listDirs, listRuneFiles } from './files';
+import { extensionFolders, extensionNameProblem, EXTENSION_MANIFEST, isExtensionName } from './extensions';
 import { loadRuneFile } from './load-rune';
 import { readCodexFile } from './read-file';
 import type { Codex, Rune } from './model';
@@ -45,10 +46,17 @@ export function loadPrimeScroll(codexDir: string): { prime?: PrimeScroll; source
   return { prime: result.data, source: parsed.source, diagnostics: [] };
 }
 
-/** Installed extensions: the folders of the extensions folder that hold a `pyproject.toml`. */
+/** Installed extensions with a valid name (see extensions.ts); the invalid ones are reported by loadCodex. */
 export function installedExtensions(extensionsDir: string | undefined): string[] {
-  if (!extensionsDir) return [];
-  return listDirs(extensionsDir).filter((name) => fs.existsSync(path.join(extensionsDir, name, 'pyproject.toml')));
+  return extensionFolders(extensionsDir).filter(isExtensionName);
+}
+
+/** An extension folder whose name is invalid is an error: its runes and dependencies must not be half used. */
+function invalidExtensions(extensionsDir: string | undefined): Diagnostic[] {
+  return extensionFolders(extensionsDir).flatMap((name) => {
+    const problem = extensionNameProblem(name);
+    return problem ? [error(path.join(extensionsDir!, name, EXTENSION_MANIFEST), START, problem, { hint: `rename the folder, e.g. to "${name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[-_]+|[-_]+$/g, '') || 'ext'}"` })] : [];
+  });
 }
 
 /** Active extensions: the Prime Scroll's list, or every installed one. */
@@ -93,7 +101,7 @@ export function loadCodex(options: LoadOptions): LoadResult {
     return { diagnostics: [error(codexDir, START, 'the Codex folder does not exist', { hint: 'pass --codex DIR with the folder holding lychd.toml' })] };
   }
   const primeLoad = loadPrimeScroll(codexDir);
-  diagnostics.push(...primeLoad.diagnostics);
+  diagnostics.push(...primeLoad.diagnostics, ...invalidExtensions(extensionsDir));
 
   const extensions = primeLoad.prime && primeLoad.source ? activeExtensions(primeLoad.prime, primeLoad.source, extensionsDir) : { names: installedExtensions(extensionsDir), diagnostics: [] };
   diagnostics.push(...extensions.diagnostics);
