@@ -92,6 +92,8 @@ describe('text that cannot be made safe is refused, naming the rune file and fie
   it('a newline in a description, an environment value or an argument', () => {
     refuse(withStone('nasty', (r) => (r.config.description = 'ok\n[Service]\nExecStartPre=/bin/evil')), 'description', /newline/);
     refuse(withStone('nasty', (r) => (r.config.env_vars = { A: 'x\nExecStartPre=/bin/evil' })), 'env_vars.A', /newline/);
+    // An environment value may be a secret: the message never shows it.
+    refuse(withStone('nasty', (r) => (r.config.env_vars = { API_TOKEN: 'tok-s3cr3t\u0085' })), 'env_vars.API_TOKEN', /^(?!.*s3cr3t).*value of API_TOKEN contains a newline or another control character \(value not shown\)/);
     refuse(withStone('nasty', (r) => (r.config.exec = ['sh', 'x\r\n[Install]'])), 'exec[1]', /newline/);
     refuse(withStone('nasty', (r) => (r.config.extra_args = ['ok', 'bad\u0000'])), 'extra_args[1]', /control character/);
   });

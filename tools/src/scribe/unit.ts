@@ -123,6 +123,8 @@ function formatValue(spec: KeySpec, e: Entry, section: SectionName): string {
     case 'keyval': {
       const nameOk = (e.key === 'Label' ? LABEL_NAME : ENV_NAME).test(v.name);
       if (!nameOk) fail(`${JSON.stringify(v.name)} is not a valid ${e.key === 'Label' ? 'label' : 'variable'} name`, e, section);
+      // A value may be a secret: say what is wrong with it without printing it.
+      if (CONTROL.test(v.value)) fail(`the value of ${v.name} contains a newline or another control character (value not shown)`, e, section);
       // `NAME=` alone is one word the splitter keeps; quoteArg rejects only the truly empty word.
       return quoteArg(`${v.name}=${v.value}`, spec, e, section);
     }
