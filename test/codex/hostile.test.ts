@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadCodex } from '../../tools/src/codex';
+import { escapeForTerminal, loadCodex } from '../../tools/src/codex';
 import { scribeRunes } from '../../tools/src/tasks/scribe-runes';
 import { scribeContext } from '../../tools/src/scribe';
 import { discoverExtensions, type SynthesisError } from '../../tools/src/synthesis';
@@ -151,5 +151,14 @@ describe('one definition of an extension and its name', () => {
       problems = (e as SynthesisError).problems.map((p) => `${p.file}: ${p.message}`);
     }
     expect(problems).toEqual(['extensions/My_Ext/pyproject.toml: extension folder "My_Ext" is not a valid extension name: 1-50 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit']);
+  });
+});
+
+describe('escapeForTerminal', () => {
+  it('makes every control, DEL, C1 and bidi-override character visible, keeping line breaks only when asked', () => {
+    const text = 'a\u001b[2J\u009b31m\u007f\u202e\u2066b\rc\nd';
+    expect(escapeForTerminal(text)).toBe('a\\u{001b}[2J\\u{009b}31m\\u{007f}\\u{202e}\\u{2066}b\\u{000d}c\\u{000a}d');
+    expect(escapeForTerminal(text, { multiline: true })).toBe('a\\u{001b}[2J\\u{009b}31m\\u{007f}\\u{202e}\\u{2066}b\\u{000d}c\nd');
+    expect(escapeForTerminal('plain é 日本 text')).toBe('plain é 日本 text');
   });
 });

@@ -2,6 +2,7 @@ import { performBind, performCheck, performRollback } from '../binding/rite';
 import { UsageError } from './args';
 import type { CommonPaths } from './main';
 import { loadOrReport, renderInto, withTempGeneration } from './render';
+import { escapeForTerminal } from '../codex/diagnostics';
 
 export interface BindFlags {
   bindingSite?: string;
@@ -39,7 +40,7 @@ export async function runBind(paths: CommonPaths, flags: BindFlags, out = proces
     });
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    err.write(`${(e as Error).message}\n`);
+    err.write(`${escapeForTerminal((e as Error).message, { multiline: true })}\n`);
     return 1;
   }
 }

@@ -90,12 +90,12 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`lychd-forge: ${escapeForTerminal(e.message)}\n\n${USAGE}`);
+      process.stderr.write(`lychd-forge: ${escapeForTerminal(e.message, { multiline: true })}\n\n${USAGE}`);
       return 2;
     }
     // A missing tool is a setup step to take, not a crash: its message says how.
     if (e instanceof MissingToolError) {
-      process.stderr.write(`lychd-forge: ${escapeForTerminal(e.message)}\n`);
+      process.stderr.write(`lychd-forge: ${escapeForTerminal(e.message, { multiline: true })}\n`);
       return 1;
     }
     throw e;

@@ -24,7 +24,7 @@ export function renderInto(codex: Codex, dir: string, err = process.stderr, ownF
     return files;
   } catch (e) {
     if (!(e instanceof ScribeError)) throw e;
-    err.write(`${escapeForTerminal(e.message)}\nNothing was written.\n`);
+    err.write(`${escapeForTerminal(e.message, { multiline: true })}\nNothing was written.\n`);
     return undefined;
   }
 }

@@ -30,7 +30,7 @@ export const assemble: Task<AssembleOptions> = (options, root) => {
     console.log(`Rendered ${generation.size} file(s) into ${options.outputDir}/.`);
   } catch (e) {
     if (!(e instanceof ScribeError)) throw e;
-    console.error(escapeForTerminal(e.message));
+    console.error(escapeForTerminal(e.message, { multiline: true }));
     return false;
   }
   return true;

@@ -32,7 +32,7 @@ export async function main(argv: string[], root = process.cwd()): Promise<number
   } catch (e) {
     // A missing tool is a setup step to take, not a crash: its message says how.
     if (!(e instanceof MissingToolError)) throw e;
-    console.error(escapeForTerminal(e.message));
+    console.error(escapeForTerminal(e.message, { multiline: true }));
     return 1;
   }
 }

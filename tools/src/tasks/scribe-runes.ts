@@ -57,7 +57,7 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: Rune
       units.set(unit, text);
     } catch (e) {
       if (!(e instanceof ScribeError)) throw e;
-      log(escapeForTerminal(e.message));
+      log(escapeForTerminal(e.message, { multiline: true }));
       ok = false;
     }
   }
