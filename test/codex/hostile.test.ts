@@ -154,6 +154,21 @@ describe('one definition of an extension and its name', () => {
   });
 });
 
+describe('a link in the extensions folder', () => {
+  it('is refused by the loader and the synthesis alike, not followed by one and skipped by the other', () => {
+    const root = path.dirname(codexWith(() => undefined));
+    fs.mkdirSync(path.join(root, 'extensions'));
+    fs.cpSync(path.join(WORKSPACE, 'extensions/oracle'), path.join(root, 'elsewhere/oracle'), { recursive: true });
+    fs.symlinkSync(path.join(root, 'elsewhere/oracle'), path.join(root, 'extensions/oracle'));
+    const loaded = loadCodex({ codexDir: path.join(root, 'codex'), extensionsDir: path.join(root, 'extensions') });
+    expect(loaded.codex).toBeUndefined();
+    expect(loaded.diagnostics.map((d) => `${path.relative(root, d.file)}: ${d.message}`)).toEqual([
+      `extensions/oracle: is a symbolic link (to ${JSON.stringify(path.join(root, 'elsewhere/oracle'))}); the Codex holds plain files and folders only`,
+    ]);
+    expect(() => discoverExtensions(root)).toThrow(/extensions\/oracle.*is a symbolic link; an extension is a plain folder/s);
+  });
+});
+
 describe('escapeForTerminal', () => {
   it('makes every control, DEL, C1 and bidi-override character visible, keeping line breaks only when asked', () => {
     const text = 'a\u001b[2J\u009b31m\u007f\u202e\u2066b\rc\nd';

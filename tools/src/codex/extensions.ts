@@ -25,3 +25,13 @@ export function extensionFolders(extensionsDir: string | undefined): string[] {
     .map((e) => e.name)
     .sort();
 }
+
+/** Links in the extensions folder: never followed, by any reader; the loader and synthesis report them. */
+export function extensionLinks(extensionsDir: string | undefined): string[] {
+  if (!extensionsDir || !fs.existsSync(extensionsDir)) return [];
+  return fs
+    .readdirSync(extensionsDir, { withFileTypes: true })
+    .filter((e) => !e.name.startsWith('.') && e.isSymbolicLink())
+    .map((e) => e.name)
+    .sort();
+}

@@ -47,12 +47,3 @@ export function listFiles(dir: string): string[] {
   if (fs.existsSync(dir)) walk('');
   return out;
 }
-
-export function listDirs(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => !e.name.startsWith('.') && fs.statSync(path.join(dir, e.name)).isDirectory())
-    .map((e) => e.name)
-    .sort();
-}

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { error, sortDiagnostics, START, hasErrors, type Diagnostic } from './diagnostics';
-import { listDirs, listRuneFiles } from './files';
-import { extensionFolders, extensionNameProblem, EXTENSION_MANIFEST, isExtensionName } from './extensions';
+import { listRuneFiles } from './files';
+import { extensionFolders, extensionLinks, extensionNameProblem, EXTENSION_MANIFEST, isExtensionName } from './extensions';
 import { loadRuneFile } from './load-rune';
-import { readCodexFile } from './read-file';
+import { linkProblem, readCodexFile } from './read-file';
 import type { Codex, Rune } from './model';
 import { crossRuneRules, type LocatedRune } from './rules';
 import { primeScroll, type PrimeScroll } from './schemas/prime';
@@ -51,12 +51,16 @@ export function installedExtensions(extensionsDir: string | undefined): string[]
   return extensionFolders(extensionsDir).filter(isExtensionName);
 }
 
-/** An extension folder whose name is invalid is an error: its runes and dependencies must not be half used. */
+/**
+ * An extension folder whose name is invalid is an error: its runes and dependencies must not be
+ * half used. A link in the extensions folder is refused by the Codex's one link rule.
+ */
 function invalidExtensions(extensionsDir: string | undefined): Diagnostic[] {
-  return extensionFolders(extensionsDir).flatMap((name) => {
+  const links = extensionLinks(extensionsDir).map((name) => linkProblem(path.join(extensionsDir!, name))!);
+  return links.concat(extensionFolders(extensionsDir).flatMap((name) => {
     const problem = extensionNameProblem(name);
     return problem ? [error(path.join(extensionsDir!, name, EXTENSION_MANIFEST), START, problem, { hint: `rename the folder, e.g. to "${name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[-_]+|[-_]+$/g, '') || 'ext'}"` })] : [];
-  });
+  }));
 }
 
 /** Active extensions: the Prime Scroll's list, or every installed one. */

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { extensionFolders, extensionNameProblem } from '../codex/extensions';
+import { extensionFolders, extensionLinks, extensionNameProblem } from '../codex/extensions';
 import type { SynthesisProblem } from './problems';
 import { SynthesisError, throwIfAny } from './problems';
 import { abs, EXTENSIONS_DIR, PRIME_SCROLL } from './layout';
@@ -25,6 +25,9 @@ export interface Extension extends Component {
  */
 export function discoverExtensions(workspaceRoot: string, active?: string[]): Extension[] {
   const problems: SynthesisProblem[] = [];
+  for (const name of extensionLinks(abs(workspaceRoot, EXTENSIONS_DIR))) {
+    problems.push({ file: `${EXTENSIONS_DIR}/${name}`, field: '(folder)', message: 'is a symbolic link; an extension is a plain folder', fix: 'replace the link with a copy of the folder it points to' });
+  }
   const all = extensionFolders(abs(workspaceRoot, EXTENSIONS_DIR));
   for (const name of all) {
     const problem = extensionNameProblem(name);
