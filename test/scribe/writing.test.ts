@@ -71,6 +71,18 @@ describe('writeGeneration', () => {
     expect(JSON.parse(readFileSync(join(dir, OWNERSHIP_RECORD), 'utf8'))).toEqual({ files: [...next.keys()] });
   });
 
+  it('never writes through a link placed where a generated folder was', () => {
+    const codex = loadCase('example');
+    const dir = tempDir();
+    writeGeneration(renderGeneration(codex), dir);
+    const elsewhere = tempDir();
+    writeFileSync(join(elsewhere, 'prometheus.yml'), 'theirs');
+    rmSync(join(dir, 'harvester'), { recursive: true });
+    symlinkSync(elsewhere, join(dir, 'harvester'));
+    expect(() => writeGeneration(renderGeneration(codex), dir)).toThrow(/already holds harvester\/prometheus\.yml, not written by the Forge \(or reached through a link\)/);
+    expect(readFileSync(join(elsewhere, 'prometheus.yml'), 'utf8')).toBe('theirs');
+  });
+
   it('refuses to overwrite a file of the user in a folder it owns', () => {
     const dir = tempDir();
     writeGeneration(new Map([['a.container', 'x']]), dir);

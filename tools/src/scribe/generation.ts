@@ -98,12 +98,18 @@ function ownedFiles(dir: string): string[] | undefined {
   return files;
 }
 
-/** A regular file reached through real folders only, never through a link someone else placed. */
-function isPlainFile(dir: string, rel: string): boolean {
+/** Whether every folder on the way to `rel` is absent or a real folder: never a link someone else placed. */
+function throughRealFolders(dir: string, rel: string): boolean {
   const parts = rel.split('/');
-  for (let i = 1; i < parts.length; i++) if (!lstat(join(dir, ...parts.slice(0, i)))?.isDirectory()) return false;
-  return lstat(join(dir, rel))?.isFile() ?? false;
+  for (let i = 1; i < parts.length; i++) {
+    const st = lstat(join(dir, ...parts.slice(0, i)));
+    if (st && !st.isDirectory()) return false;
+  }
+  return true;
 }
+
+/** A regular file reached through real folders only. */
+const isPlainFile = (dir: string, rel: string): boolean => throughRealFolders(dir, rel) && (lstat(join(dir, rel))?.isFile() ?? false);
 
 /**
  * Writes the generation into `dir` so that it holds these files: each file is replaced
@@ -124,8 +130,8 @@ export function writeGeneration(files: Map<string, string>, dir: string): void {
     );
   }
   const ours = new Set(owned);
-  const taken = [...files.keys()].filter((f) => !ours.has(f) && lstat(join(dir, f)) !== undefined);
-  if (taken.length > 0) throw new ScribeError(`${dir} already holds ${taken.join(', ')}, not written by the Forge. Move them away or choose another folder.`);
+  const taken = [...files.keys()].filter((f) => (!ours.has(f) && lstat(join(dir, f)) !== undefined) || !throughRealFolders(dir, f));
+  if (taken.length > 0) throw new ScribeError(`${dir} already holds ${taken.join(', ')}, not written by the Forge (or reached through a link). Move them away or choose another folder.`);
   mkdirSync(dir, { recursive: true });
   // The record lists the new files before they exist, so an interrupted write leaves nothing unowned.
   const record = [...new Set([...owned, ...files.keys()])].sort(byCodePoint);
