@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { escapeForTerminal, formatDiagnostic, loadRuneFile } from '../codex';
+import { unreadable } from '../codex/read-file';
 import { renderSoulstone, ScribeError, type ScribeContext } from '../scribe';
 import { canonicalJson } from '../synthesis/digest';
 import type { Task } from './report';
@@ -42,7 +43,14 @@ export function runeFilesIn(root: string, folder: string): string[] {
 export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: RuneContext, log: (line: string) => void): boolean {
   const units = new Map<string, string>();
   let ok = true;
-  for (const file of runeFilesIn(root, options.folder)) {
+  let files: string[];
+  try {
+    files = runeFilesIn(root, options.folder);
+  } catch (e) {
+    log(formatDiagnostic(unreadable(path.join(root, options.folder), e), root));
+    return false;
+  }
+  for (const file of files) {
     const ref = runeRef({ ...options, file });
     if (ref.provider !== 'codex' && !ctx.extensions?.includes(ref.provider)) continue;
     const loaded = loadRuneFile({ ...ref, runeRoot: path.join(root, ref.runeRoot) });
