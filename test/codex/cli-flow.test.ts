@@ -56,3 +56,22 @@ describe('lychd-forge scribe and bind on a Codex outside the workspace', () => {
     expect(r.stderr).toMatch(/^lychd-forge: option '--check' cannot be used with option '--rollback'/);
   });
 });
+
+describe('lychd-forge scribe --out on a folder that is not the Forge\'s', () => {
+  it('refuses a clone of the workspace and the user\'s own unit folder, deleting nothing', () => {
+    const codexDir = copyExampleCodex();
+    const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-cli-clone-'));
+    const theirs = { 'package.json': '{}', 'nx.json': '{}', 'forge/synthesis.lock.json': '{}', '.hidden/x.yml': 'a: 1', 'mine.container': '[Container]' };
+    for (const [rel, text] of Object.entries(theirs)) {
+      fs.mkdirSync(path.dirname(path.join(clone, rel)), { recursive: true });
+      fs.writeFileSync(path.join(clone, rel), text);
+    }
+    const r = forge(['scribe', '--codex', codexDir, ...ext, '--out', '.'], { cwd: clone });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/is not empty and holds no generation written by the Forge[^\n]*\nNothing was written\./);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    for (const [rel, text] of Object.entries(theirs)) expect(fs.readFileSync(path.join(clone, rel), 'utf8')).toBe(text);
+    expect(fs.readdirSync(clone).sort()).toEqual(['.hidden', 'forge', 'mine.container', 'nx.json', 'package.json']);
+    fs.rmSync(clone, { recursive: true, force: true });
+  });
+});

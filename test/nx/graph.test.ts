@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { forge } from '../support/run';
 import { copyWorkspace } from '../support/workspace';
 
 const projects = async (ws: ReturnType<typeof copyWorkspace>) => {
@@ -70,4 +73,25 @@ describe('the inferred project graph', () => {
     expect(bad.status).not.toBe(0);
     expect(bad.stdout + bad.stderr).toContain('"Bad" is not a valid rune name');
   });
+
+  it('the Nx tasks and the command line refuse a symlinked rune file alike, and render nothing', async () => {
+    const ws = copyWorkspace();
+    // The scribe context of the Codex as it was, so the folder's task can run on its own below.
+    expect((await ws.nx(['run', 'codex:context', '--output-style=static'])).status).toBe(0);
+    const rune = 'codex/runes/animator/soulstones/sglang/vision_eye.toml';
+    fs.renameSync(path.join(ws.root, rune), path.join(ws.root, 'vision_eye.source.toml'));
+    fs.symlinkSync('../../../../../vision_eye.source.toml', path.join(ws.root, rune));
+    const refusal = `${rune}:1:1: error: is a symbolic link (to "../../../../../vision_eye.source.toml"); the Codex holds plain files and folders only`;
+    const cli = forge(['scribe'], { cwd: ws.root });
+    expect(cli.status).toBe(1);
+    expect(cli.stderr).toContain(refusal);
+    const viaNx = await ws.nx(['run', 'quadlets:scribe', '--output-style=static']);
+    expect(viaNx.status).not.toBe(0);
+    expect(viaNx.stdout + viaNx.stderr).toContain(refusal);
+    // The rune folder's own task, run without the validation before it, refuses the link too.
+    const folder = await ws.nx(['run', 'runes-sglang:scribe', '--exclude-task-dependencies', '--output-style=static']);
+    expect(folder.status).not.toBe(0);
+    expect(folder.stdout + folder.stderr).toContain(refusal);
+    expect(fs.existsSync(path.join(ws.root, 'quadlets/generation'))).toBe(false);
+  }, 600_000);
 });

@@ -180,3 +180,13 @@ describe('the inferred configuration', () => {
     expect(projects.find((p) => p.name === 'codex')?.targets?.['validate']?.options?.command).toContain('"codexDir":"deploy/my-codex"');
   });
 });
+
+describe('the extensions the plugin infers', () => {
+  it('are the folders the Codex loader accepts: one with an invalid name gets no project', async () => {
+    const files = ['codex/lychd.toml', 'extensions/oracle/pyproject.toml', 'extensions/My_Ext/pyproject.toml', 'extensions/.hidden/pyproject.toml'];
+    const root = writeTree(Object.fromEntries(files.map((f) => [f, ''])));
+    const results = (await createNodes[1](files, {}, { workspaceRoot: root, nxJsonConfiguration: {}, configFiles: files } as never)) as [string, CreateNodesResult][];
+    const names = results.flatMap(([, r]) => Object.values(r.projects ?? {})).map((p) => p.name).filter((n) => n?.startsWith('extension-'));
+    expect(names).toEqual(['extension-oracle']);
+  });
+});

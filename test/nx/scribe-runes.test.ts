@@ -57,4 +57,16 @@ describe('the rune folder task (scribe-runes)', () => {
     expect(fs.existsSync(path.join(root, 'out'))).toBe(false);
     fs.rmSync(root, { recursive: true, force: true });
   });
+
+  it('reports a rune folder it cannot list as a diagnostic, not a crash', () => {
+    const codexDir = copyExampleCodex();
+    const root = path.dirname(codexDir);
+    const folder = 'codex/runes/animator/soulstones/llamacpp';
+    fs.rmSync(path.join(root, folder), { recursive: true });
+    fs.writeFileSync(path.join(root, folder), 'not a folder');
+    const logged: string[] = [];
+    const options = { folder, codexDir: 'codex', extensionsDir: 'extensions', context: 'unused', outputFile: 'out/x.json' };
+    expect(scribeRunes(options, root, { soulstones: [] } as never, (l) => logged.push(l))).toBe(false);
+    expect(logged).toEqual([`${folder}:1:1: error: cannot be read (ENOTDIR)`]);
+  });
 });

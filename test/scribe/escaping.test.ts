@@ -92,6 +92,8 @@ describe('text that cannot be made safe is refused, naming the rune file and fie
   it('a newline in a description, an environment value or an argument', () => {
     refuse(withStone('nasty', (r) => (r.config.description = 'ok\n[Service]\nExecStartPre=/bin/evil')), 'description', /newline/);
     refuse(withStone('nasty', (r) => (r.config.env_vars = { A: 'x\nExecStartPre=/bin/evil' })), 'env_vars.A', /newline/);
+    // An environment value may be a secret: the message never shows it.
+    refuse(withStone('nasty', (r) => (r.config.env_vars = { API_TOKEN: 'tok-s3cr3t\u0085' })), 'env_vars.API_TOKEN', /^(?!.*s3cr3t).*value of API_TOKEN contains a newline or another control character \(value not shown\)/);
     refuse(withStone('nasty', (r) => (r.config.exec = ['sh', 'x\r\n[Install]'])), 'exec[1]', /newline/);
     refuse(withStone('nasty', (r) => (r.config.extra_args = ['ok', 'bad\u0000'])), 'extra_args[1]', /control character/);
   });
@@ -146,5 +148,50 @@ describe('the serializer', () => {
     ).toThrow(/Exec may appear only once/);
     expect(() => serializeUnit(unitWith('Unit', [{ key: 'Conflicts', value: { kind: 'units', units: ['soulstone-*.service'] } as never }]), v)).toThrow(/no globs/);
     expect(() => serializeUnit(unitWith('Unit', [{ key: 'Conflicts', value: { kind: 'units', units: ['soulstone-a.container'] } as never }]), v)).toThrow(/not a unit name/);
+  });
+});
+
+describe('no value continues its line, whatever whitespace follows a backslash', () => {
+  // Every character Go's unicode.IsSpace or JavaScript's \s calls whitespace, every C1 control,
+  // and the invisible characters neither trims: podman's parser trims the first group.
+  const candidates = [...Array(0x3001).keys()]
+    .map((c) => String.fromCharCode(c))
+    .filter((c) => /\s/.test(c) || /[\u0080-\u009f]/.test(c))
+    .concat(['\u0085', '\u180e', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff']);
+  const stone = (desc: string) => {
+    const codex = structuredClone(loadCase('covens'));
+    soulstones(codex).find((r) => r.config.name === 'alpha')!.config.description = desc;
+    return codex;
+  };
+
+  it.skipIf(noQuadlet)('each is refused, or the real generator keeps every key of the unit', () => {
+    const expectedConflicts = 'soulstone-delta.service soulstone-gamma.service';
+    const reached: string[] = [];
+    for (const c of [...new Set(candidates)]) {
+      for (const desc of [`d\\${c}`, `d\\${c}${c}`, `${c}d\\${c}`]) {
+        let files: Map<string, string>;
+        try {
+          files = renderGeneration(stone(desc));
+        } catch (e) {
+          expect(e, JSON.stringify(desc)).toBeInstanceOf(ScribeError);
+          expect((e as ScribeError).message).toMatch(/backslash|control character/);
+          continue;
+        }
+        reached.push(c);
+        const dry = dryRunQuadlets(installed(files));
+        const unit = parseUnitText(dry.services.get('soulstone-alpha.service')!);
+        expect(values(unit, 'Unit', 'Conflicts'), `U+${c.charCodeAt(0).toString(16)}`).toEqual([expectedConflicts]);
+      }
+    }
+    // The characters that pass are exactly those the parser does not trim.
+    expect([...new Set(reached)].sort()).toEqual(['\u180e', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff']);
+  });
+
+  it('the serializer refuses a continued line for every kind of value', () => {
+    const v = podmanVersion('5.4');
+    for (const c of ['\u0085', '\u00a0', '\u3000', ' ']) {
+      expect(() => serializeUnit({ comments: [], sections: [{ name: 'Container', entries: [{ key: 'HealthCmd', value: { kind: 'command', command: `x\\${c}` } }] }] } as never, v)).toThrow(/backslash|control/);
+      expect(() => serializeUnit({ comments: [], sections: [{ name: 'Unit', entries: [{ key: 'Description', value: { kind: 'text', text: `x\\${c}` } }] }] } as never, v)).toThrow(/backslash/);
+    }
   });
 });

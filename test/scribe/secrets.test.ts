@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkSecretsExist, requiredSecrets } from '../../tools/src/scribe';
@@ -6,14 +6,14 @@ import { cleanup, loadCase, rel, tempDir } from './helpers';
 
 afterAll(cleanup);
 
-/** A stand-in podman that knows only the given secrets and logs every call. */
-function fakePodman(known: string[]): { path: string; log: string } {
+/** A stand-in podman (podman is not installed here) that knows only the given secrets and logs every call but `--version`. */
+function fakePodman(known: string[], version = '5.4.2'): { path: string; log: string } {
   const dir = tempDir();
   const log = join(dir, 'calls.log');
   const path = join(dir, 'podman');
   writeFileSync(
     path,
-    `#!/bin/sh\necho "$@" >> '${log}'\n[ "$1 $2" = "secret exists" ] || exit 125\ncase "$3" in\n${known.map((k) => `  ${k}) exit 0;;\n`).join('')}esac\nexit 1\n`,
+    `#!/bin/sh\n[ "$1" = "--version" ] && { echo "podman version ${version}"; exit 0; }\necho "$@" >> '${log}'\n[ "$1 $2" = "secret exists" ] || exit 125\ncase "$3" in\n${known.map((k) => `  ${k}) exit 0;;\n`).join('')}esac\nexit 1\n`,
   );
   chmodSync(path, 0o755);
   return { path, log };
@@ -55,8 +55,30 @@ describe('checkSecretsExist', () => {
   it('fails loudly when podman itself fails rather than reporting secrets missing', () => {
     const dir = tempDir();
     const broken = join(dir, 'podman');
-    writeFileSync(broken, '#!/bin/sh\nexit 125\n');
+    writeFileSync(broken, '#!/bin/sh\n[ "$1" = "--version" ] && { echo "podman version 5.4.2"; exit 0; }\nexit 125\n');
     chmodSync(broken, 0o755);
     expect(() => checkSecretsExist(loadCase('example'), broken)).toThrow(/podman secret exists .* failed with exit 125/);
+  });
+
+  it('names the podman found, the version the generation targets and what to do when podman is too old', () => {
+    const { path, log } = fakePodman(['lychd-phylactery-password', 'hf_runtime_token', 'openai_api_key'], '4.3.1');
+    const r = checkSecretsExist(loadCase('example'), path);
+    expect(r.errors).toEqual([
+      `podman 4.3.1 was found at ${path}, but the generation targets podman 5.3 (sepulcher.podman_version): podman 4.3.1 lacks what its units use. ` +
+        'Install podman 5.3 or later (Debian trixie has 5.4), or point LYCHD_PODMAN at one.',
+    ]);
+    // It never asked the old podman about secrets: `podman secret exists` is not in 4.3.
+    expect(existsSync(log)).toBe(false);
+  });
+
+  it('treats LYCHD_PODMAN naming no executable file as an error, not as podman being absent', () => {
+    const before = process.env['LYCHD_PODMAN'];
+    process.env['LYCHD_PODMAN'] = join(tempDir(), 'no-podman-here');
+    try {
+      expect(() => checkSecretsExist(loadCase('example'))).toThrow(/podman not found \(LYCHD_PODMAN is not an executable file\)/);
+    } finally {
+      if (before === undefined) delete process.env['LYCHD_PODMAN'];
+      else process.env['LYCHD_PODMAN'] = before;
+    }
   });
 });

@@ -163,7 +163,7 @@ describe('synthesis with the real uv and npm', () => {
     expect(Object.keys(manifest.inputs.files).some((f) => f.includes('alpha'))).toBe(false);
 
     writeScroll(root, ['beta', 'gamma']);
-    expect(() => discoverComponents(root)).toThrow(/names "gamma", but there is no folder extensions\/gamma\//);
+    expect(() => discoverComponents(root)).toThrow(/names "gamma", but there is no extension folder extensions\/gamma\/ with a pyproject.toml/);
   });
 
   it('gives identical bytes from two folders and two working directories', async () => {

@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   discoverExtensions, intersectRanges, mergeNode, mergePython, parseDebianSpec, synthesize, SynthesisError,
 } from '../../tools/src/synthesis';
+import { run } from '../../tools/src/synthesis/process';
+import { LOCKER_SETTINGS, scrubbedEnv } from '../../tools/src/toolchain/env';
 import { tempDir, write, writeWorkspace } from './fixtures';
 
 const work = tempDir('validation');
@@ -79,7 +81,7 @@ describe('discovery', () => {
       { kind: 'extension', name: 'alpha', dir: 'extensions/alpha' },
       { kind: 'extension', name: 'zeta', dir: 'extensions/zeta' },
     ]);
-    expect(() => discoverExtensions(root, ['alpha', 'ghost'])).toThrow(/names "ghost", but there is no folder extensions\/ghost\//);
+    expect(() => discoverExtensions(root, ['alpha', 'ghost'])).toThrow(/names "ghost", but there is no extension folder extensions\/ghost\/ with a pyproject.toml/);
   });
 });
 
@@ -98,5 +100,56 @@ describe('node ranges', () => {
     for (const v of ['1.5.0', '1.9.9', '3.1.0', '3.9.0']) expect(semver.satisfies(v, both), v).toBe(true);
     for (const v of ['1.4.9', '2.0.0', '3.0.9', '4.0.0']) expect(semver.satisfies(v, both), v).toBe(false);
     expect(intersectRanges(['^1.0.0', '^2.0.0'])).toBeUndefined();
+  });
+});
+
+describe('extension code never runs during synthesis', () => {
+  it('refuses dynamic metadata and an in-tree build backend with file:line, before running any tool', async () => {
+    const root = path.join(work, 'in-tree-backend');
+    writeWorkspace(root, { alpha: {} });
+    const file = path.join(root, 'extensions/alpha/pyproject.toml');
+    const text = fs.readFileSync(file, 'utf8')
+      .replace('[project]\n', '[project]\ndynamic = ["version", "dependencies"]\n')
+      .replace(/\[build-system\][^]*$/, '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n');
+    write(file, text);
+    write(path.join(root, 'extensions/alpha/backend.py'), 'raise SystemExit("extension code ran")\n');
+    const error = await synthesize({ workspaceRoot: root }).then(() => undefined, (e: unknown) => e as SynthesisError);
+    expect(error).toBeInstanceOf(SynthesisError);
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const lineOf = (start: string) => lines.findIndex((l) => l.startsWith(start)) + 1;
+    expect(error!.problems.map((p) => `${p.file}:${p.line}: ${p.field}`)).toEqual([
+      `extensions/alpha/pyproject.toml:${lineOf('dynamic')}: project.dynamic`,
+      `extensions/alpha/pyproject.toml:${lineOf('backend-path')}: build-system.backend-path`,
+    ]);
+    expect(fs.existsSync(path.join(root, 'forge'))).toBe(false);
+  });
+});
+
+describe('the lockers run with a scrubbed environment', () => {
+  it('passes the system basics and the lockers\' own settings, never a token or anything else', () => {
+    const from = {
+      PATH: '/usr/bin', HOME: '/home/op', LANG: 'C.UTF-8', LC_ALL: 'C', https_proxy: 'http://proxy:3128', SSL_CERT_FILE: '/etc/ssl/c.pem',
+      UV_INDEX_URL: 'http://index', npm_config_registry: 'http://registry',
+      NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: 'secret-1', LYCHD_CACHE_READ_WRITE_TOKEN: 'secret-2', AWS_SECRET_ACCESS_KEY: 'secret-3',
+      GITHUB_TOKEN: 'secret-4', NODE_OPTIONS: '--require /tmp/evil.js', PYTHONPATH: '/tmp/evil', LD_PRELOAD: '/tmp/evil.so',
+    };
+    expect(scrubbedEnv({ UV_OFFLINE: '1' }, from, LOCKER_SETTINGS)).toEqual({
+      PATH: '/usr/bin', HOME: '/home/op', LANG: 'C.UTF-8', LC_ALL: 'C', https_proxy: 'http://proxy:3128', SSL_CERT_FILE: '/etc/ssl/c.pem',
+      UV_INDEX_URL: 'http://index', npm_config_registry: 'http://registry', UV_OFFLINE: '1',
+    });
+    expect(scrubbedEnv({}, from)).not.toHaveProperty('UV_INDEX_URL');
+  });
+
+  it('is what a program started by synthesis sees', () => {
+    process.env['LYCHD_TEST_SECRET_TOKEN'] = 'must-not-leak';
+    try {
+      const seen = run(process.execPath, ['-e', 'process.stdout.write(JSON.stringify(process.env))'], { cwd: work, env: { UV_OFFLINE: '1' } });
+      const env = JSON.parse(seen.stdout) as Record<string, string>;
+      expect(env).not.toHaveProperty('LYCHD_TEST_SECRET_TOKEN');
+      expect(env['UV_OFFLINE']).toBe('1');
+      expect(env['PATH']).toBe(process.env['PATH']);
+    } finally {
+      delete process.env['LYCHD_TEST_SECRET_TOKEN'];
+    }
   });
 });

@@ -59,11 +59,11 @@ describe('resolveTool', () => {
     expect(resolveTool('buildah', { workspaceRoot: root, env: { PATH: '' } })).toBeUndefined();
   });
 
-  it('does not fall back when the override points nowhere', () => {
+  it('does not fall back when the override points nowhere, and says so rather than "not installed"', () => {
     const root = tempDir();
     fakeTool(join(root, '.tools', 'bin'), 'uv', 'uv 2.0.0');
     const env = { PATH: '', LYCHD_UV: join(root, 'missing-uv') };
-    expect(resolveTool('uv', { workspaceRoot: root, env })).toBeUndefined();
+    expect(() => resolveTool('uv', { workspaceRoot: root, env })).toThrow(/LYCHD_UV is not an executable file/);
     expect(() => requireTool('uv', { workspaceRoot: root, env })).toThrow(/LYCHD_UV is not an executable file/);
   });
 });

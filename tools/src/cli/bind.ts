@@ -1,6 +1,7 @@
 import { performBind, performCheck, performRollback } from '../binding/rite';
 import type { CommonPaths } from './paths';
 import { loadOrReport, renderInto, withTempGeneration } from './render';
+import { escapeForTerminal } from '../codex/diagnostics';
 
 export interface BindFlags {
   bindingSite?: string;
@@ -36,7 +37,7 @@ export async function runBind(paths: CommonPaths, flags: BindFlags, out = proces
       return 0;
     });
   } catch (e) {
-    err.write(`${(e as Error).message}\n`);
+    err.write(`${escapeForTerminal((e as Error).message, { multiline: true })}\n`);
     return 1;
   }
 }

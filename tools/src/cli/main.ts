@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { escapeForTerminal } from '../codex/diagnostics';
+import { MissingToolError } from '../toolchain/missing-tool';
 import { runBind } from './bind';
 import { runFlake } from './flake';
 import { commonPaths } from './paths';
@@ -94,8 +96,13 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof UsageError) {
-      process.stderr.write(`lychd-forge: ${e.message}\n(see lychd-forge --help)\n`);
+      process.stderr.write(`lychd-forge: ${escapeForTerminal(e.message, { multiline: true })}\n(see lychd-forge --help)\n`);
       return 2;
+    }
+    // A missing tool is a setup step to take, not a crash: its message says how.
+    if (e instanceof MissingToolError) {
+      process.stderr.write(`lychd-forge: ${escapeForTerminal(e.message, { multiline: true })}\n`);
+      return 1;
     }
     throw e;
   }

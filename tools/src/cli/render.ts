@@ -1,23 +1,30 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadAndReport, type Codex } from '../codex';
+import { escapeForTerminal, loadAndReport, type Codex } from '../codex';
 import { renderGeneration, ScribeError, writeGeneration } from '../scribe';
+import { writeOutputDir } from '../tasks/output';
 import type { CommonPaths } from './paths';
 
 /** Loads and validates the Codex, printing every problem; undefined when it is invalid. */
 export const loadOrReport = (paths: CommonPaths, err = process.stderr): Codex | undefined =>
   loadAndReport({ codexDir: paths.codexDir, extensionsDir: paths.extensionsDir }, (line) => err.write(`${line}\n`));
 
-/** Renders the whole generation into `dir` (exactly these files); false, with the reason printed, on failure. */
-export function renderInto(codex: Codex, dir: string, err = process.stderr): Map<string, string> | undefined {
+/**
+ * Renders the whole generation into `dir`; undefined, with the reason printed, on failure.
+ * A folder of the Forge's own (a fresh temporary one, the workspace's generation folder) is
+ * replaced whole, as the Nx task replaces its output; any other folder goes through
+ * `writeGeneration`, which touches only what the Forge wrote there.
+ */
+export function renderInto(codex: Codex, dir: string, err = process.stderr, ownFolder = true): Map<string, string> | undefined {
   try {
     const files = renderGeneration(codex);
-    writeGeneration(files, dir);
+    if (ownFolder) writeOutputDir(dir, files);
+    else writeGeneration(files, dir);
     return files;
   } catch (e) {
     if (!(e instanceof ScribeError)) throw e;
-    err.write(`${e.message}\nNothing was written.\n`);
+    err.write(`${escapeForTerminal(e.message, { multiline: true })}\nNothing was written.\n`);
     return undefined;
   }
 }
@@ -33,7 +40,7 @@ export function runScribe(paths: CommonPaths, out: string | undefined, stdout = 
   const codex = loadOrReport(paths);
   if (!codex) return 1;
   const dir = out ?? path.join(paths.workspaceRoot, 'quadlets', 'generation');
-  const files = renderInto(codex, dir);
+  const files = renderInto(codex, dir, process.stderr, out === undefined);
   if (!files) return 1;
   stdout.write(`Rendered ${files.size} file(s) into ${dir}\n`);
   return 0;

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { checkSynthesis, synthesize, SynthesisError } from '../synthesis';
 import type { CommonPaths } from './paths';
 import { loadOrReport, renderInto } from './render';
+import { escapeForTerminal } from '../codex/diagnostics';
 
 /**
  * `lychd-forge synthesize [--check]`: renders the Quadlets (their digests go into the manifest),
@@ -21,7 +22,7 @@ export async function runSynthesize(paths: CommonPaths, check: boolean, out = pr
     }
     out.write('Merging and locking the core and the active extensions (uv, npm)...\n');
     const result = await synthesize({ workspaceRoot: paths.workspaceRoot, quadletsDir });
-    for (const w of result.warnings) err.write(`warning: ${w}\n`);
+    for (const w of result.warnings) err.write(`warning: ${escapeForTerminal(w, { multiline: true })}\n`);
     for (const f of result.files) out.write(`wrote ${f.path}\n`);
     const m = result.manifest;
     out.write(
@@ -31,7 +32,7 @@ export async function runSynthesize(paths: CommonPaths, check: boolean, out = pr
     return 0;
   } catch (e) {
     if (!(e instanceof SynthesisError)) throw e;
-    err.write(`${e.message}\n`);
+    err.write(`${escapeForTerminal(e.message, { multiline: true })}\n`);
     return 1;
   }
 }

@@ -41,11 +41,25 @@ export function displayPath(file: string, cwd = process.cwd()): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
-/** `<path>:<line>:<col>: <severity>: <message> [field] (hint)`, one line per problem. */
+// C0 and C1 controls, DEL, line/paragraph separators and the bidirectional overrides that reorder what is shown.
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from the input (a key, a path, a value) as it may be shown on a terminal: every character
+ * that could move the cursor, clear the screen or reorder the line becomes a visible `\u{…}`.
+ * `multiline` keeps the line breaks of a message made of several lines (each line is escaped).
+ */
+export const escapeForTerminal = (text: string, { multiline = false } = {}): string =>
+  multiline
+    ? text.split('\n').map((line) => escapeForTerminal(line)).join('\n')
+    : text.replace(UNPRINTABLE, (c) => `\\u{${c.charCodeAt(0).toString(16).padStart(4, '0')}}`);
+
+/** `<path>:<line>:<col>: <severity>: <message> [field] (hint)`, one line per problem, safe for a terminal. */
 export function formatDiagnostic(d: Diagnostic, cwd = process.cwd()): string {
   const field = d.field ? ` [${d.field}]` : '';
   const hint = d.hint ? ` (hint: ${d.hint})` : '';
-  return `${displayPath(d.file, cwd)}:${d.line}:${d.column}: ${d.severity}: ${d.message}${field}${hint}`;
+  return escapeForTerminal(`${displayPath(d.file, cwd)}:${d.line}:${d.column}: ${d.severity}: ${d.message}${field}${hint}`);
 }
 
 export function hasErrors(diagnostics: Diagnostic[]): boolean {

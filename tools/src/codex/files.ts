@@ -1,5 +1,35 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Diagnostic } from './diagnostics';
+import { linkProblem, unreadable } from './read-file';
+
+/**
+ * The TOML files below a `runes/` folder, as sorted relative paths, and what stands in the way
+ * of reading it: an unreadable folder, a symbolic link (refused by the one link rule, never
+ * followed). Hidden entries (editor swap files, VCS folders) are skipped.
+ */
+export function listRuneFiles(runeRoot: string): { files: string[]; diagnostics: Diagnostic[] } {
+  const files: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const walk = (rel: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(runeRoot, rel), { withFileTypes: true });
+    } catch (e) {
+      diagnostics.push(unreadable(path.join(runeRoot, rel), e));
+      return;
+    }
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (e.name.startsWith('.')) continue;
+      const child = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isSymbolicLink()) diagnostics.push(linkProblem(path.join(runeRoot, child))!);
+      else if (e.isDirectory()) walk(child);
+      else if (e.isFile() && e.name.endsWith('.toml')) files.push(child);
+    }
+  };
+  if (fs.existsSync(runeRoot)) walk('');
+  return { files, diagnostics };
+}
 
 /** Every regular file below `dir`, as sorted paths relative to it; hidden entries are skipped. */
 export function listFiles(dir: string): string[] {
@@ -16,13 +46,4 @@ export function listFiles(dir: string): string[] {
   };
   if (fs.existsSync(dir)) walk('');
   return out;
-}
-
-export function listDirs(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => !e.name.startsWith('.') && fs.statSync(path.join(dir, e.name)).isDirectory())
-    .map((e) => e.name)
-    .sort();
 }

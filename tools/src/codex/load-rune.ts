@@ -1,10 +1,10 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { error, START, type Diagnostic } from './diagnostics';
 import { BRANCH_ANCHORS, FAMILIES, familyForAnchor, familyForRuntime } from './families';
 import type { Rune } from './model';
 import { NAME_PATTERN } from './schemas/common';
 import { diagnosticsFromIssues } from './schema-issues';
+import { linkProblem, readCodexFile } from './read-file';
 import { parseTomlSource, type TomlSource } from './toml-source';
 
 export interface RuneFileRef {
@@ -56,7 +56,11 @@ export function loadRuneFile(ref: RuneFileRef): { rune?: Rune; source?: TomlSour
   const file = path.join(ref.runeRoot, ref.relativePath);
   const anchor = path.posix.dirname(ref.relativePath);
   const family = familyForAnchor(anchor)!;
-  const parsed = parseTomlSource(file, fs.readFileSync(file, 'utf8'));
+  const link = linkProblem(file);
+  if (link) return { diagnostics: [link] };
+  const read = readCodexFile(file);
+  if ('diagnostic' in read) return { diagnostics: [read.diagnostic] };
+  const parsed = parseTomlSource(file, read.text);
   if ('diagnostic' in parsed) return { diagnostics: [parsed.diagnostic] };
   const { source } = parsed;
   const result = family.schema.safeParse(source.value);

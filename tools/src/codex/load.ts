@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { error, sortDiagnostics, START, hasErrors, type Diagnostic } from './diagnostics';
-import { listDirs, listFiles } from './files';
+import { listRuneFiles } from './files';
+import { extensionFolders, extensionLinks, extensionNameProblem, EXTENSION_MANIFEST, isExtensionName } from './extensions';
 import { loadRuneFile } from './load-rune';
+import { linkProblem, readCodexFile } from './read-file';
 import type { Codex, Rune } from './model';
 import { crossRuneRules, type LocatedRune } from './rules';
 import { primeScroll, type PrimeScroll } from './schemas/prime';
@@ -35,17 +37,30 @@ export function loadPrimeScroll(codexDir: string): { prime?: PrimeScroll; source
       ],
     };
   }
-  const parsed = parseTomlSource(file, fs.readFileSync(file, 'utf8'));
+  const read = readCodexFile(file);
+  if ('diagnostic' in read) return { diagnostics: [read.diagnostic] };
+  const parsed = parseTomlSource(file, read.text);
   if ('diagnostic' in parsed) return { diagnostics: [parsed.diagnostic] };
   const result = primeScroll.safeParse(parsed.source.value);
   if (!result.success) return { source: parsed.source, diagnostics: diagnosticsFromIssues(parsed.source, primeScroll, result.error.issues) };
   return { prime: result.data, source: parsed.source, diagnostics: [] };
 }
 
-/** Installed extensions: the folders of the extensions folder that hold a `pyproject.toml`. */
+/** Installed extensions with a valid name (see extensions.ts); the invalid ones are reported by loadCodex. */
 export function installedExtensions(extensionsDir: string | undefined): string[] {
-  if (!extensionsDir) return [];
-  return listDirs(extensionsDir).filter((name) => fs.existsSync(path.join(extensionsDir, name, 'pyproject.toml')));
+  return extensionFolders(extensionsDir).filter(isExtensionName);
+}
+
+/**
+ * An extension folder whose name is invalid is an error: its runes and dependencies must not be
+ * half used. A link in the extensions folder is refused by the Codex's one link rule.
+ */
+function invalidExtensions(extensionsDir: string | undefined): Diagnostic[] {
+  const links = extensionLinks(extensionsDir).map((name) => linkProblem(path.join(extensionsDir!, name))!);
+  return links.concat(extensionFolders(extensionsDir).flatMap((name) => {
+    const problem = extensionNameProblem(name);
+    return problem ? [error(path.join(extensionsDir!, name, EXTENSION_MANIFEST), START, problem, { hint: `rename the folder, e.g. to "${name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[-_]+|[-_]+$/g, '') || 'ext'}"` })] : [];
+  }));
 }
 
 /** Active extensions: the Prime Scroll's list, or every installed one. */
@@ -66,17 +81,19 @@ function activeExtensions(prime: PrimeScroll, source: TomlSource, extensionsDir:
   return { names: [...new Set(wanted)].filter((n) => found.includes(n)).sort(), diagnostics };
 }
 
-/** Every rune file of the Codex and of the active extensions, as (rune root, relative path, provider). */
+/** Every rune file of the Codex and of the active extensions, as (rune root, relative path, provider), and what stops a folder being read. */
 export function runeFiles(codexDir: string, extensionsDir: string | undefined, extensions: string[]) {
   const roots = [
     { runeRoot: path.join(codexDir, 'runes'), provider: 'codex' },
     ...extensions.map((name) => ({ runeRoot: path.join(extensionsDir!, name, 'runes'), provider: name })),
   ];
-  return roots.flatMap(({ runeRoot, provider }) =>
-    listFiles(runeRoot)
-      .filter((f) => f.endsWith('.toml'))
-      .map((relativePath) => ({ runeRoot, relativePath, provider })),
-  );
+  const diagnostics: Diagnostic[] = [];
+  const refs = roots.flatMap(({ runeRoot, provider }) => {
+    const listed = listRuneFiles(runeRoot);
+    diagnostics.push(...listed.diagnostics);
+    return listed.files.map((relativePath) => ({ runeRoot, relativePath, provider }));
+  });
+  return { refs, diagnostics };
 }
 
 /** Reads the whole Codex, validates every file and every cross-rune rule, and reports every problem at once. */
@@ -88,13 +105,15 @@ export function loadCodex(options: LoadOptions): LoadResult {
     return { diagnostics: [error(codexDir, START, 'the Codex folder does not exist', { hint: 'pass --codex DIR with the folder holding lychd.toml' })] };
   }
   const primeLoad = loadPrimeScroll(codexDir);
-  diagnostics.push(...primeLoad.diagnostics);
+  diagnostics.push(...primeLoad.diagnostics, ...invalidExtensions(extensionsDir));
 
   const extensions = primeLoad.prime && primeLoad.source ? activeExtensions(primeLoad.prime, primeLoad.source, extensionsDir) : { names: installedExtensions(extensionsDir), diagnostics: [] };
   diagnostics.push(...extensions.diagnostics);
 
   const located: LocatedRune[] = [];
-  for (const ref of runeFiles(codexDir, extensionsDir, extensions.names)) {
+  const listed = runeFiles(codexDir, extensionsDir, extensions.names);
+  diagnostics.push(...listed.diagnostics);
+  for (const ref of listed.refs) {
     const loaded = loadRuneFile(ref);
     diagnostics.push(...loaded.diagnostics);
     if (loaded.rune && loaded.source) located.push({ rune: loaded.rune, source: loaded.source });

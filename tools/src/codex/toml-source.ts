@@ -17,11 +17,58 @@ const SEP = '\u0000';
 const keyOf = (path: FieldPath) => path.map(String).join(SEP);
 const pos = (loc: AST.SourceLocation): Position => ({ line: loc.start.line, column: loc.start.column + 1 });
 
+/** Arrays and inline tables nested deeper than this are no configuration; the parser would overflow its stack. */
+export const MAX_NESTING = 32;
+
+/**
+ * Where brackets and braces first nest deeper than MAX_NESTING, outside strings and comments;
+ * table headers open and close on their own line, so they count too without harm.
+ */
+export function nestingTooDeep(text: string): Position | undefined {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') {
+      line++;
+      lineStart = i + 1;
+    } else if (c === '#') {
+      while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+    } else if (c === '"' || c === "'") {
+      const multi = text.startsWith(c.repeat(3), i);
+      const close = multi ? c.repeat(3) : c;
+      i += close.length;
+      while (i < text.length && !text.startsWith(close, i)) {
+        if (text[i] === '\n') {
+          if (!multi) break;
+          line++;
+          lineStart = i + 1;
+        }
+        if (c === '"' && text[i] === '\\') i++;
+        i++;
+      }
+      i += close.length - 1;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_NESTING) return { line, column: i - lineStart + 1 };
+    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
 /**
  * Parses TOML with toml-eslint-parser, which keeps source positions, so that a schema error can
  * point at the key that fails rather than at the file.
  */
 export function parseTomlSource(file: string, text: string): { source: TomlSource } | { diagnostic: Diagnostic } {
+  const deep = nestingTooDeep(text);
+  if (deep) {
+    return {
+      diagnostic: error(file, deep, `arrays or inline tables are nested more than ${MAX_NESTING} deep`, {
+        hint: 'no Codex field nests more than a few levels: flatten the value',
+      }),
+    };
+  }
   let program: AST.TOMLProgram;
   try {
     program = parseTOML(text, { filePath: file });

@@ -3,7 +3,7 @@ import { Generation, readGeneration, sameFiles } from './generation';
 import { preflight, runBind } from './inscribe';
 import { lockHolder, lockIsStale } from './lock';
 import { lstatOrUndefined } from './fsutil';
-import { defaultStoreDir } from './site';
+import { defaultStoreDir, shadowingUnits } from './site';
 import {
   historyEquals,
   idOfDir,
@@ -146,6 +146,9 @@ export async function bind(options: BindOptions): Promise<BindResult> {
   if (out.recovered.length > 0) notes.push(`cleaned up after an interrupted run: ${out.recovered.join(', ')}`);
   if (out.pruned.length > 0) notes.push(`pruned old generations: ${out.pruned.join(', ')}`);
   if (out.reload) notes.push(out.reload.message);
+  for (const s of shadowingUnits(paths.site, gen.files)) {
+    notes.push(`warning: ${s} has the name of a LychD unit; the quadlet generator loads only one of the two, so move or rename it`);
+  }
   return {
     status: out.changed ? 'bound' : 'unchanged',
     generation: gen.id,

@@ -2,9 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathsFor } from './bind';
 import { unifiedDiff } from '../shared/diff';
-import { lstatOrUndefined } from './fsutil';
 import { GenerationFiles, readGeneration, readTree } from './generation';
-import { LINK_NAME } from './site';
+import { shadowingUnits } from './site';
 import { idOfDir, readLink } from './store';
 
 export interface CheckOptions {
@@ -23,27 +22,6 @@ export interface CheckResult {
   installed?: string;
 }
 
-/** Extensions the quadlet generator loads (podman 5.x). */
-const QUADLET_EXT = new Set(['.container', '.volume', '.kube', '.network', '.image', '.pod', '.build', '.artifact']);
-
-/**
- * Unit files elsewhere in the site with the same name as one of ours: the generator keeps the
- * first file of a name it meets, so such a file silently replaces (or is replaced by) ours.
- */
-function shadows(site: string, files: GenerationFiles): string[] {
-  const ours = new Set([...files.keys()].map((rel) => path.posix.basename(rel)).filter((n) => QUADLET_EXT.has(path.extname(n))));
-  const found: string[] = [];
-  const walk = (dir: string, top: boolean): void => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (top && e.name === LINK_NAME) continue;
-      const abs = path.join(dir, e.name);
-      if (e.isDirectory()) walk(abs, false);
-      else if (ours.has(e.name)) found.push(abs);
-    }
-  };
-  if (lstatOrUndefined(site)?.isDirectory()) walk(site, true);
-  return found.sort();
-}
 
 /** Compare what is installed (read through `lychd`, so edits in the store count) with a rendered generation. */
 export function check(options: CheckOptions): CheckResult {
@@ -63,7 +41,7 @@ export function check(options: CheckOptions): CheckResult {
     else notes.push(`# ${paths.link} -> ${link.target} is dangling`);
   }
   if (link.kind !== 'not-a-link') {
-    for (const s of shadows(paths.site, rendered.files)) notes.push(`# ${s} has the name of a LychD unit and shadows it`);
+    for (const s of shadowingUnits(paths.site, rendered.files)) notes.push(`# ${s} has the name of a LychD unit and shadows it`);
   }
   const diffs: string[] = [];
   const names = [...new Set([...installed.keys(), ...rendered.files.keys()])].sort();

@@ -49,6 +49,7 @@ import {
 } from './store';
 import { daemonReload, ReloadOutcome, SystemctlRunner } from './systemctl';
 import { StepRunner, stepRunner } from './steps';
+import { realPathNearest, siteLocationProblem } from './site';
 
 export const BIND_STEPS = [
   'prepare-dirs',
@@ -92,7 +93,9 @@ export interface TransactionOutcome {
 }
 
 /** Read-only checks that must pass before anything is created or changed. */
-export function preflight(paths: StorePaths): void {
+export function preflight(paths: StorePaths, env: NodeJS.ProcessEnv = process.env): void {
+  const location = siteLocationProblem(paths.site, paths.store, env);
+  if (location) throw new Error(location);
   if (readLinkKindSafe(paths) === 'not-a-link') throw notALinkError(paths);
   const storeStat = lstatOrUndefined(paths.store);
   if (storeStat !== undefined && !storeStat.isDirectory()) {
@@ -102,6 +105,14 @@ export function preflight(paths: StorePaths): void {
   }
   const siteDev = deviceOfNearest(paths.site);
   const storeDev = deviceOfNearest(paths.store);
+  const realSite = realPathNearest(paths.site);
+  if (siteDev !== storeDev && realSite !== paths.site) {
+    throw new Error(
+      `The Binding Site ${paths.site} leads through a symbolic link to ${realSite}, on another filesystem than ` +
+        `the generation store ${paths.store} beside it, so the final rename(2) cannot be atomic. ` +
+        `Pass --binding-site ${realSite} (its store then sits beside it).`,
+    );
+  }
   if (siteDev !== storeDev) {
     throw new Error(
       `The generation store ${paths.store} and the Binding Site ${paths.site} are on different filesystems, so ` +
@@ -111,16 +122,25 @@ export function preflight(paths: StorePaths): void {
   }
 }
 
+function statOrUndefined(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
 function readLinkKindSafe(paths: StorePaths): string {
   const st = lstatOrUndefined(paths.link);
   if (st === undefined) return 'absent';
   return st.isSymbolicLink() ? 'link' : 'not-a-link';
 }
 
+/** The filesystem a path's writes land on: links are followed, as a write through them is. */
 function deviceOfNearest(p: string): number {
   let cur = path.resolve(p);
   for (;;) {
-    const st = lstatOrUndefined(cur);
+    const st = statOrUndefined(cur);
     if (st !== undefined) return st.dev;
     const parent = path.dirname(cur);
     if (parent === cur) throw new Error(`No existing ancestor of ${p}`);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { CreateNodes, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
+import { EXTENSION_MANIFEST, isExtensionName } from '../codex/extensions';
 import { withMetadata } from './metadata';
 export type { ForgePluginOptions } from './layout';
 import { AGGREGATES, factsFile, layoutFrom, pluginInputs, pluginPackages, pluginProject, pluginScript, runeFolderOf, runeOutputFile, type RuneFolder, type ForgeLayout, type ForgePluginOptions } from './layout';
@@ -37,8 +38,10 @@ export const createNodes: CreateNodes<ForgePluginOptions> = [
     for (const file of [...files].sort()) {
       const ext = extensionOf(layout, file);
       const runes = runeFolderOf(layout, file);
-      if (ext && file === `${layout.extensionsDir}/${ext}/pyproject.toml`) extensions.push(ext);
-      else if (runes && !runeFolders.has(runes.folder)) runeFolders.set(runes.folder, [file, runes]);
+      if (ext && file === `${layout.extensionsDir}/${ext}/${EXTENSION_MANIFEST}`) {
+        // An invalid name gets no project: codex:validate reports it, and every target depends on that.
+        if (isExtensionName(ext)) extensions.push(ext);
+      } else if (runes && !runeFolders.has(runes.folder)) runeFolders.set(runes.folder, [file, runes]);
     }
     if (!files.includes(`${layout.codexDir}/lychd.toml`)) return results;
     for (const [file, runes] of runeFolders.values()) results.push([file, { projects: { [runes.folder]: runeFolderProject(layout, runes) } }]);

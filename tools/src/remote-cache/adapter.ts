@@ -19,6 +19,9 @@ function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: num
   reply(res, status, message, headers);
 }
 
+/** The largest upload accepted unless configured: turborepo-remote-cache's own default body limit. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+
 export interface CacheEvents {
   /** Store failures; the client only sees a 502. */
   onError?: (err: Error) => void;
@@ -31,9 +34,10 @@ export interface CacheEvents {
  * store. The access rules live here: a read-only token may read but not write, and a record once
  * written is never replaced, so a later upload cannot swap the outputs other runners restore.
  */
-export function nxCacheHandler(store: Store, tokens: CacheTokens, events: CacheEvents = {}): http.RequestListener {
-  // Two uploads of one hash at once would both see "absent": the second is told the record exists.
-  const uploading = new Set<string>();
+export function nxCacheHandler(store: Store, tokens: CacheTokens, events: CacheEvents = {}, maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES): http.RequestListener {
+  // The hashes being uploaded or checked: a hash is claimed before the first await, so of two
+  // uploads at once only one can see "absent" and store; the other is told the record exists.
+  const claimed = new Set<string>();
 
   const get = async (hash: string, res: http.ServerResponse) => {
     const artifact = await store.get(hash);
@@ -45,12 +49,16 @@ export function nxCacheHandler(store: Store, tokens: CacheTokens, events: CacheE
   const put = async (hash: string, req: http.IncomingMessage, res: http.ServerResponse) => {
     const length = Number(req.headers['content-length']);
     if (!Number.isSafeInteger(length) || length < 0) return refuse(req, res, 411, 'Content-Length is required');
-    if (uploading.has(hash) || (await store.has(hash))) return refuse(req, res, 409, 'Cannot override an existing record');
-    uploading.add(hash);
+    if (length > maxUploadBytes) {
+      return refuse(req, res, 413, `The upload is ${length} bytes; this cache accepts at most ${maxUploadBytes} bytes per record (--max-upload-mb)`);
+    }
+    if (claimed.has(hash)) return refuse(req, res, 409, 'Cannot override an existing record');
+    claimed.add(hash);
     try {
+      if (await store.has(hash)) return refuse(req, res, 409, 'Cannot override an existing record');
       await store.put(hash, req, length);
     } finally {
-      uploading.delete(hash);
+      claimed.delete(hash);
     }
     reply(res, 200, 'Stored');
   };

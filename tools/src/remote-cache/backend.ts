@@ -26,7 +26,7 @@ function serverEntry(): string {
  * read from the environment, so the child gets a fresh one: nothing from ours (S3 keys, TURBO_TOKEN)
  * can change where artifacts go or who may write them.
  */
-export async function startBackend(opts: { storeDir: string; readyTimeoutMs?: number }): Promise<Backend> {
+export async function startBackend(opts: { storeDir: string; bodyLimit: number; readyTimeoutMs?: number }): Promise<Backend> {
   fs.mkdirSync(opts.storeDir, { recursive: true });
   const token = randomBytes(24).toString('hex');
   const child = spawn(process.execPath, [serverEntry()], {
@@ -42,6 +42,7 @@ export async function startBackend(opts: { storeDir: string; readyTimeoutMs?: nu
       STORAGE_PATH: path.resolve(opts.storeDir),
       STORAGE_PATH_USE_TMP_FOLDER: 'false',
       LOG_LEVEL: 'info',
+      BODY_LIMIT: String(opts.bodyLimit),
     },
   });
   const log: string[] = [];

@@ -1,11 +1,11 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { nxCacheHandler, type CacheEvents } from './adapter';
+import { DEFAULT_MAX_UPLOAD_BYTES, nxCacheHandler, type CacheEvents } from './adapter';
 import { startBackend } from './backend';
 import { checkTokens, type CacheTokens } from './tokens';
 import { turboStore } from './turbo-client';
 
-export type { CacheEvents } from './adapter';
+export { DEFAULT_MAX_UPLOAD_BYTES, type CacheEvents } from './adapter';
 export type { CacheTokens } from './tokens';
 
 export interface RemoteCacheOptions extends CacheEvents {
@@ -16,6 +16,8 @@ export interface RemoteCacheOptions extends CacheEvents {
   /** Where turborepo-remote-cache keeps the records; it survives restarts. */
   storeDir: string;
   tokens: CacheTokens;
+  /** The largest record accepted (413 above it); the store is configured to take it. */
+  maxUploadBytes?: number;
 }
 
 export interface RemoteCache {
@@ -30,8 +32,11 @@ export interface RemoteCache {
  */
 export async function startRemoteCache(opts: RemoteCacheOptions): Promise<RemoteCache> {
   checkTokens(opts.tokens);
-  const backend = await startBackend({ storeDir: opts.storeDir });
-  const server = http.createServer(nxCacheHandler(turboStore(backend), opts.tokens, { onError: opts.onError, onResponse: opts.onResponse }));
+  const maxUploadBytes = opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+  if (!Number.isSafeInteger(maxUploadBytes) || maxUploadBytes < 1) throw new Error(`remote cache: the upload limit must be a positive whole number of bytes, not ${maxUploadBytes}`);
+  const backend = await startBackend({ storeDir: opts.storeDir, bodyLimit: maxUploadBytes });
+  const events = { onError: opts.onError, onResponse: opts.onResponse };
+  const server = http.createServer(nxCacheHandler(turboStore(backend), opts.tokens, events, maxUploadBytes));
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { soulstones, type Codex } from '../codex/model';
 import { renderCapabilities } from './capabilities';
@@ -55,20 +55,13 @@ export function renderGeneration(codex: Codex): Map<string, string> {
   return assembleGeneration([renderPod(codex), renderCoreServices(codex), renderObservability(codex), renderCapabilities(codex), renderSoulstones(codex)]);
 }
 
-const OWNED = /\.(?:container|pod|volume|network|json|ya?ml)$/;
+/**
+ * The record of what the Forge wrote into an output folder: the only files it may ever
+ * replace or remove there. A folder without it is not ours unless it is empty.
+ */
+export const OWNERSHIP_RECORD = '.lychd-forge-owned';
 
-function listFiles(dir: string, prefix = ''): string[] {
-  let entries;
-  try {
-    entries = readdirSync(join(dir, prefix), { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((e) => {
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    return e.isDirectory() ? listFiles(dir, rel) : e.isFile() ? [rel] : [];
-  });
-}
+const unsafeName = (name: string): boolean => name.startsWith('/') || name.split('/').some((p) => p === '..' || p === '' || p === '.');
 
 function writeAtomically(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
@@ -81,38 +74,79 @@ function writeAtomically(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
+const lstat = (p: string) => lstatSync(p, { throwIfNoEntry: false });
+
+/** The files the record in `dir` says the Forge wrote; undefined when the folder is not ours. */
+function ownedFiles(dir: string): string[] | undefined {
+  const stat = lstat(dir);
+  if (!stat) return [];
+  if (!stat.isDirectory()) throw new ScribeError(`${dir} is not a folder: choose a new or empty folder for the generation`);
+  const record = join(dir, OWNERSHIP_RECORD);
+  if (!lstat(record)?.isFile()) {
+    if (readdirSync(dir).length === 0) return [];
+    return undefined;
+  }
+  let files: unknown;
+  try {
+    files = (JSON.parse(readFileSync(record, 'utf8')) as { files?: unknown }).files;
+  } catch {
+    files = undefined;
+  }
+  if (!Array.isArray(files) || !files.every((f): f is string => typeof f === 'string' && !unsafeName(f) && f !== OWNERSHIP_RECORD)) {
+    throw new ScribeError(`${record} is not a record the Forge wrote: remove it only if every file it lists in ${dir} is a generated one`);
+  }
+  return files;
+}
+
+/** Whether every folder on the way to `rel` is absent or a real folder: never a link someone else placed. */
+function throughRealFolders(dir: string, rel: string): boolean {
+  const parts = rel.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const st = lstat(join(dir, ...parts.slice(0, i)));
+    if (st && !st.isDirectory()) return false;
+  }
+  return true;
+}
+
+/** A regular file reached through real folders only. */
+const isPlainFile = (dir: string, rel: string): boolean => throughRealFolders(dir, rel) && (lstat(join(dir, rel))?.isFile() ?? false);
+
 /**
- * Writes the generation into `dir` so that it holds exactly these files:
- * each file is replaced atomically, and generated files of removed runes are
- * deleted (a stale soulstone would keep its `Conflicts=` alive).
+ * Writes the generation into `dir` so that it holds these files: each file is replaced
+ * atomically, and the files of an earlier generation that this one drops are deleted (a stale
+ * soulstone would keep its `Conflicts=` alive). Only files listed in the folder's ownership
+ * record are ever replaced or removed: a non-empty folder without a record is refused, and
+ * so is a generated name that a file of someone else's already holds. Nothing is written then.
  */
 export function writeGeneration(files: Map<string, string>, dir: string): void {
   for (const name of files.keys()) {
-    if (name.startsWith('/') || name.split('/').some((p) => p === '..' || p === '' || p === '.')) {
-      throw new ScribeError(`refusing to write ${JSON.stringify(name)} outside the generation folder`);
-    }
+    if (unsafeName(name) || name === OWNERSHIP_RECORD) throw new ScribeError(`refusing to write ${JSON.stringify(name)} outside the generation folder`);
   }
+  const owned = ownedFiles(dir);
+  if (owned === undefined) {
+    throw new ScribeError(
+      `${dir} is not empty and holds no generation written by the Forge (no ${OWNERSHIP_RECORD}). ` +
+        'Choose a new or empty folder for the generation.',
+    );
+  }
+  const ours = new Set(owned);
+  const taken = [...files.keys()].filter((f) => (!ours.has(f) && lstat(join(dir, f)) !== undefined) || !throughRealFolders(dir, f));
+  if (taken.length > 0) throw new ScribeError(`${dir} already holds ${taken.join(', ')}, not written by the Forge (or reached through a link). Move them away or choose another folder.`);
   mkdirSync(dir, { recursive: true });
+  // The record lists the new files before they exist, so an interrupted write leaves nothing unowned.
+  const record = [...new Set([...owned, ...files.keys()])].sort(byCodePoint);
+  writeAtomically(join(dir, OWNERSHIP_RECORD), `${JSON.stringify({ files: record })}\n`);
   for (const [name, text] of files) writeAtomically(join(dir, name), text);
-  for (const stale of listFiles(dir).filter((f) => OWNED.test(f) && !files.has(f))) rmSync(join(dir, stale));
-  // Drop folders emptied by the clean-up, deepest first.
-  const dirs = new Set<string>();
-  for (const f of listFiles(dir)) for (let d = dirname(f); d !== '.'; d = dirname(d)) dirs.add(d);
-  const all = readdirDirs(dir).filter((d) => !dirs.has(d)).sort((a, b) => b.length - a.length);
-  for (const d of all) {
-    try {
-      rmdirSync(join(dir, d));
-    } catch {
-      // Not empty (holds files we do not own): keep it.
+  for (const stale of owned.filter((f) => !files.has(f))) {
+    if (isPlainFile(dir, stale)) rmSync(join(dir, stale));
+    // Drop the folders this emptied, deepest first; a folder holding anything else stays.
+    for (let d = dirname(stale); d !== '.'; d = dirname(d)) {
+      try {
+        rmdirSync(join(dir, d));
+      } catch {
+        break;
+      }
     }
   }
-}
-
-function readdirDirs(dir: string, prefix = ''): string[] {
-  return readdirSync(join(dir, prefix), { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .flatMap((e) => {
-      const rel = prefix ? `${prefix}/${e.name}` : e.name;
-      return [rel, ...readdirDirs(dir, rel)];
-    });
+  writeAtomically(join(dir, OWNERSHIP_RECORD), `${JSON.stringify({ files: [...files.keys()].sort(byCodePoint) })}\n`);
 }

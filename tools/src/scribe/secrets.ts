@@ -1,15 +1,38 @@
 import { spawnSync } from 'node:child_process';
 import { byCodePoint } from './names';
 import { portals, soulstones, type Codex } from '../codex/model';
-import { resolveTool } from '../toolchain';
+import { MissingToolError, resolveTool } from '../toolchain';
+import { atLeast } from './version';
 
-/** podman's path, or undefined when it is not installed (or no workspace is around to search). */
+/**
+ * podman's path, or undefined when it is not installed (or no workspace is around to search).
+ * `LYCHD_PODMAN` naming no executable file is an error, never "not installed".
+ */
 function findPodman(): string | undefined {
   try {
     return resolveTool('podman');
-  } catch {
+  } catch (e) {
+    if (e instanceof MissingToolError) throw e;
     return undefined;
   }
+}
+
+/**
+ * The installed podman must be at least the version the generation targets: an older one lacks
+ * what the units use (podman 4.x has no `.pod` quadlets and no `podman secret exists`).
+ */
+export function podmanTooOld(podman: string, target: string): string | undefined {
+  const r = spawnSync(podman, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+  if (r.error) throw new Error(`cannot run ${podman}: ${r.error.message}`);
+  const found = /(\d+)\.(\d+)(?:\.\d+)?/.exec(r.stdout ?? '');
+  if (r.status !== 0 || !found) return `${podman} --version did not print a version (exit ${r.status ?? r.signal}), so it cannot be the podman the generation needs (${target} or later)`;
+  const version = { major: Number(found[1]), minor: Number(found[2]) };
+  if (atLeast(version, target)) return undefined;
+  return (
+    `podman ${found[0]} was found at ${podman}, but the generation targets podman ${target} (sepulcher.podman_version): ` +
+    `podman ${found[0]} lacks what its units use. Install podman ${target} or later (Debian trixie has 5.4), ` +
+    'or point LYCHD_PODMAN at one.'
+  );
 }
 
 /** A podman secret some part of the Sepulcher mounts. */
@@ -52,6 +75,8 @@ export const createCommand = (secret: string): string => `printf '%s' '<value>' 
 export function checkSecretsExist(codex: Codex, podmanPath?: string): SecretCheck {
   const podman = podmanPath ?? findPodman();
   if (!podman) return { checked: false, errors: [], skipped: 'podman is not installed, so the secrets could not be checked' };
+  const tooOld = podmanTooOld(podman, codex.prime.sepulcher.podman_version);
+  if (tooOld) return { checked: true, errors: [tooOld] };
   const required = requiredSecrets(codex);
   const exists = new Map<string, boolean>();
   for (const secret of new Set(required.map((r) => r.secret))) {

@@ -1,3 +1,4 @@
+import { continuesLine, trimUnitSpace, UNIT_CONTROL as CONTROL } from '../codex/unit-line';
 import { ScribeError, type ValueSource } from './errors';
 import { keySpec, type KeySpec, type SectionName, type ValueKind } from './keys';
 import { atLeast, formatVersion, type PodmanVersion } from './version';
@@ -45,8 +46,6 @@ export function section(name: SectionName, entries: (Entry | false | undefined)[
 
 export const entry = (key: string, value: Value, source?: ValueSource): Entry => ({ key, value, source });
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]/;
 const UNIT_NAME = /^[A-Za-z0-9_.:@-]+\.(?:service|target|socket)$/;
 const WORD = /^[A-Za-z0-9_.:/@+=,[\]-]+$/;
 const MOUNT = /^(?:%h\/|\.\/)?[A-Za-z0-9_.:/@+=,-]+$/;
@@ -63,9 +62,9 @@ function singleLine(s: string, e: Entry, section: SectionName): void {
   if (CONTROL.test(s)) fail(`${JSON.stringify(s)} contains a newline or another control character`, e, section);
 }
 
-/** systemd reads a line ending in `\` as continued on the next one. */
+/** podman and systemd read a line ending in `\` (before trailing whitespace) as continued on the next one. */
 function noTrailingBackslash(s: string, e: Entry, section: SectionName): void {
-  if (s.endsWith('\\')) fail(`${JSON.stringify(s)} ends with a backslash, which would continue the line`, e, section);
+  if (continuesLine(s)) fail(`${JSON.stringify(s)} ends with a backslash, which would continue the line`, e, section);
 }
 
 /**
@@ -100,7 +99,8 @@ function formatValue(spec: KeySpec, e: Entry, section: SectionName): string {
   const v = e.value;
   switch (v.kind) {
     case 'text': {
-      const t = v.text.trim();
+      // Trimmed exactly as podman's parser trims the line, so what it reads is what we checked.
+      const t = trimUnitSpace(v.text);
       singleLine(t, e, section);
       noTrailingBackslash(t, e, section);
       return escapeExpansions(t, spec);
@@ -123,13 +123,15 @@ function formatValue(spec: KeySpec, e: Entry, section: SectionName): string {
     case 'keyval': {
       const nameOk = (e.key === 'Label' ? LABEL_NAME : ENV_NAME).test(v.name);
       if (!nameOk) fail(`${JSON.stringify(v.name)} is not a valid ${e.key === 'Label' ? 'label' : 'variable'} name`, e, section);
+      // A value may be a secret: say what is wrong with it without printing it.
+      if (CONTROL.test(v.value)) fail(`the value of ${v.name} contains a newline or another control character (value not shown)`, e, section);
       // `NAME=` alone is one word the splitter keeps; quoteArg rejects only the truly empty word.
       return quoteArg(`${v.name}=${v.value}`, spec, e, section);
     }
     case 'command': {
       singleLine(v.command, e, section);
       noTrailingBackslash(v.command, e, section);
-      if (v.command !== v.command.trim() || v.command === '') fail('a command must not be empty or start or end with spaces', e, section);
+      if (v.command !== trimUnitSpace(v.command) || v.command === '') fail('a command must not be empty or start or end with spaces', e, section);
       return escapeExpansions(v.command, spec);
     }
   }
@@ -167,7 +169,10 @@ export function serializeUnit(unit: UnitFile, version: PodmanVersion): string {
       if (!spec.repeat && seenKeys.has(e.key)) fail(`${e.key} may appear only once (podman keeps only the last one)`, e, s.name);
       seenKeys.add(e.key);
       checkKind(spec, e.value.kind, e, s.name);
-      out.push(`${e.key}=${formatValue(spec, e, s.name)}`);
+      const value = formatValue(spec, e, s.name);
+      // Whatever the kind, no line may continue onto the next one.
+      if (continuesLine(value)) fail(`${JSON.stringify(value)} ends with a backslash, which would continue the line`, e, s.name);
+      out.push(`${e.key}=${value}`);
     }
   }
   return `${out.join('\n')}\n`;

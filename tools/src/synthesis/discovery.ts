@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { extensionFolders, extensionLinks, extensionNameProblem } from '../codex/extensions';
 import type { SynthesisProblem } from './problems';
 import { SynthesisError, throwIfAny } from './problems';
 import { abs, EXTENSIONS_DIR, PRIME_SCROLL } from './layout';
@@ -17,15 +18,22 @@ export interface Extension extends Component {
   kind: 'extension';
 }
 
-const NAME = /^[a-z0-9][a-z0-9._-]*$/;
-
 /**
- * Lists the extensions under `extensions/`, sorted by name. An extension is any folder there;
+ * Lists the extensions under `extensions/`, sorted by name, as the Codex loader and the Nx
+ * plugin define them (codex/extensions.ts); an invalid folder name is an error, never skipped.
  * `active` narrows the list, and an active name without a folder is an error.
  */
 export function discoverExtensions(workspaceRoot: string, active?: string[]): Extension[] {
   const problems: SynthesisProblem[] = [];
-  const found = listExtensionFolders(workspaceRoot);
+  for (const name of extensionLinks(abs(workspaceRoot, EXTENSIONS_DIR))) {
+    problems.push({ file: `${EXTENSIONS_DIR}/${name}`, field: '(folder)', message: 'is a symbolic link; an extension is a plain folder', fix: 'replace the link with a copy of the folder it points to' });
+  }
+  const all = extensionFolders(abs(workspaceRoot, EXTENSIONS_DIR));
+  for (const name of all) {
+    const problem = extensionNameProblem(name);
+    if (problem) problems.push({ file: `${EXTENSIONS_DIR}/${name}/pyproject.toml`, field: '(folder)', message: problem, fix: 'rename the folder to a valid extension name' });
+  }
+  const found = all.filter((n) => !extensionNameProblem(n));
   let names = found;
   if (active !== undefined) {
     const seen = new Set<string>();
@@ -42,7 +50,7 @@ export function discoverExtensions(workspaceRoot: string, active?: string[]): Ex
         problems.push({
           file: PRIME_SCROLL,
           field: 'extensions.active',
-          message: `names "${name}", but there is no folder ${EXTENSIONS_DIR}/${name}/` +
+          message: `names "${name}", but there is no extension folder ${EXTENSIONS_DIR}/${name}/ with a pyproject.toml` +
             (found.length ? ` (found: ${found.join(', ')})` : ' (no extensions found)'),
           fix: `create ${EXTENSIONS_DIR}/${name}/ or remove "${name}" from extensions.active`,
         });
@@ -51,16 +59,6 @@ export function discoverExtensions(workspaceRoot: string, active?: string[]): Ex
   }
   throwIfAny(problems);
   return names.sort().map((name) => ({ kind: 'extension', name, dir: `${EXTENSIONS_DIR}/${name}` }));
-}
-
-function listExtensionFolders(workspaceRoot: string): string[] {
-  const dir = abs(workspaceRoot, EXTENSIONS_DIR);
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && NAME.test(e.name))
-    .map((e) => e.name)
-    .sort();
 }
 
 /** The core followed by the active extensions: every component that takes part in a synthesis. */

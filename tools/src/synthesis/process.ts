@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { LOCKER_SETTINGS, scrubbedEnv } from '../toolchain/env';
 
 export interface RunResult {
   status: number;
@@ -6,7 +7,10 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs a program with an argument array (never through a shell). */
+/**
+ * Runs a program (uv, npm) with an argument array, never through a shell, and with a scrubbed
+ * environment: a dependency uv builds to read its metadata never sees the caller's tokens.
+ */
 export function run(
   command: string,
   args: string[],
@@ -14,7 +18,7 @@ export function run(
 ): RunResult {
   const result = spawnSync(command, args, {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env },
+    env: scrubbedEnv(options.env, process.env, LOCKER_SETTINGS),
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });

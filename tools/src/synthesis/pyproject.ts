@@ -90,6 +90,26 @@ function parseComponent(component: Component, toml: TomlFile, problems: Synthesi
     });
     return undefined;
   }
+  // uv reads static metadata from the file; anything else makes it import the project's build
+  // backend, i.e. run the extension's own code, while locking.
+  const dynamic = project['dynamic'];
+  if (dynamic !== undefined && !(Array.isArray(dynamic) && dynamic.length === 0))
+    problems.push({
+      file,
+      line: locate(text, 'project', 'dynamic'),
+      field: 'project.dynamic',
+      message: `declares dynamic metadata (${JSON.stringify(dynamic)}): locking would run the build backend of ${describe(component)}`,
+      fix: 'write every [project] field (version, dependencies, …) statically and remove "dynamic"',
+    });
+  const backendPath = getPath(data, ['build-system', 'backend-path']);
+  if (backendPath !== undefined)
+    problems.push({
+      file,
+      line: locate(text, 'build-system', 'backend-path'),
+      field: 'build-system.backend-path',
+      message: `points at an in-tree build backend: ${describe(component)} would run its own code when it is built`,
+      fix: 'use a published build backend (e.g. build-backend = "hatchling.build" with requires = ["hatchling"]) and remove backend-path',
+    });
   const lychd = table(getPath(data, ['tool', 'lychd'])) ?? {};
   const sys = lychd['system-dependencies'] ?? [];
   let systemDependencies: unknown[] = [];

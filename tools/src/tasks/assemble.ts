@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { escapeForTerminal } from '../codex/diagnostics';
 import { listFiles } from '../codex/files';
 import { assembleGeneration, ScribeError } from '../scribe';
 import { writeOutputDir } from './output';
@@ -29,7 +30,7 @@ export const assemble: Task<AssembleOptions> = (options, root) => {
     console.log(`Rendered ${generation.size} file(s) into ${options.outputDir}/.`);
   } catch (e) {
     if (!(e instanceof ScribeError)) throw e;
-    console.error(e.message);
+    console.error(escapeForTerminal(e.message, { multiline: true }));
     return false;
   }
   return true;

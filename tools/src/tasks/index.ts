@@ -1,3 +1,5 @@
+import { escapeForTerminal } from '../codex/diagnostics';
+import { MissingToolError } from '../toolchain/missing-tool';
 import type { Task } from './report';
 
 /**
@@ -26,5 +28,12 @@ export async function main(argv: string[], root = process.cwd()): Promise<number
     return 2;
   }
   const task = await load();
-  return (await task(JSON.parse(json) as never, root)) ? 0 : 1;
+  try {
+    return (await task(JSON.parse(json) as never, root)) ? 0 : 1;
+  } catch (e) {
+    // A missing tool is a setup step to take, not a crash: its message says how.
+    if (!(e instanceof MissingToolError)) throw e;
+    console.error(escapeForTerminal(e.message, { multiline: true }));
+    return 1;
+  }
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatDiagnostic, loadRuneFile } from '../codex';
+import { escapeForTerminal, formatDiagnostic, loadRuneFile } from '../codex';
+import { unreadable } from '../codex/read-file';
 import { renderSoulstone, ScribeError, type ScribeContext } from '../scribe';
 import { canonicalJson } from '../synthesis/digest';
 import type { Task } from './report';
@@ -19,13 +20,17 @@ export interface ScribeRunesOptions {
 
 type RuneContext = ScribeContext & { extensions?: string[] };
 
-/** The rune files of a folder, sorted: exactly the files the task's `{folder}/*.toml` input hashes. */
+/**
+ * The rune files of a folder, sorted: exactly the files the task's `{folder}/*.toml` input hashes.
+ * A symbolic link is listed too, so that the Codex's one link rule refuses it here as the
+ * command line does, rather than the folder rendering without it.
+ */
 export function runeFilesIn(root: string, folder: string): string[] {
   const dir = path.join(root, folder);
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.toml'))
+    .filter((e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.toml'))
     .map((e) => `${folder}/${e.name}`)
     .sort();
 }
@@ -38,7 +43,14 @@ export function runeFilesIn(root: string, folder: string): string[] {
 export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: RuneContext, log: (line: string) => void): boolean {
   const units = new Map<string, string>();
   let ok = true;
-  for (const file of runeFilesIn(root, options.folder)) {
+  let files: string[];
+  try {
+    files = runeFilesIn(root, options.folder);
+  } catch (e) {
+    log(formatDiagnostic(unreadable(path.join(root, options.folder), e), root));
+    return false;
+  }
+  for (const file of files) {
     const ref = runeRef({ ...options, file });
     if (ref.provider !== 'codex' && !ctx.extensions?.includes(ref.provider)) continue;
     const loaded = loadRuneFile({ ...ref, runeRoot: path.join(root, ref.runeRoot) });
@@ -53,7 +65,7 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: Rune
       units.set(unit, text);
     } catch (e) {
       if (!(e instanceof ScribeError)) throw e;
-      log(e.message);
+      log(escapeForTerminal(e.message, { multiline: true }));
       ok = false;
     }
   }

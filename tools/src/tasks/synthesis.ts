@@ -1,5 +1,6 @@
 import { assembleManifest, checkSynthesis, lockNode, lockPython, synthesizeTailwind, SynthesisError } from '../synthesis';
 import type { Task } from './report';
+import { escapeForTerminal } from '../codex/diagnostics';
 
 export type SynthesisStage = 'python' | 'node' | 'tailwind' | 'manifest' | 'check';
 
@@ -41,7 +42,7 @@ export const synthesis: Task<SynthesisOptions> = async (options, workspaceRoot) 
     return true;
   } catch (e) {
     if (!(e instanceof SynthesisError)) throw e;
-    console.error(e.message);
+    console.error(escapeForTerminal(e.message, { multiline: true }));
     return false;
   }
 };

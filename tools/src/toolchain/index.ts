@@ -1,3 +1,4 @@
+export { LOCKER_SETTINGS, scrubbedEnv } from './env';
 export { MissingToolError, INSTALL_HINTS } from './missing-tool';
 export { TOOL_NAMES, type ToolName, toolEnvVar } from './tool-names';
 export { parseVersion, requireTool, resolveTool, toolVersion, type ToolOptions } from './tools';

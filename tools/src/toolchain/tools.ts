@@ -81,9 +81,13 @@ function lookup(name: ToolName, opts: ToolOptions): Lookup {
 /**
  * Absolute path of a tool, or undefined. Order: `LYCHD_<NAME>` override,
  * `<workspace>/.tools/bin/<name>`, known distribution locations, PATH.
+ * An override that names no executable file is a MissingToolError, never "not installed":
+ * the user asked for that file.
  */
 export function resolveTool(name: ToolName, opts: ToolOptions = {}): string | undefined {
-  return lookup(name, opts).path;
+  const found = lookup(name, opts);
+  if (found.detail) throw new MissingToolError(name, toolEnvVar(name), found.searched, found.detail);
+  return found.path;
 }
 
 /** Like resolveTool, but a missing tool is a MissingToolError saying how to install it. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { continuesLine, UNIT_CONTROL } from '../unit-line';
 
 /** The seeds' RuneConfig rule for anchor parts; also keeps names safe as systemd unit and podman names. */
 export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9_-]{0,48}[a-z0-9])?$/;
@@ -10,8 +11,7 @@ export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const IMAGE_PATTERN = /^[a-z0-9][a-z0-9._\-/]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 export const CAPABILITY_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL = UNIT_CONTROL;
 
 export const name = z
   .string()
@@ -20,12 +20,14 @@ export const name = z
   })
   .describe('Instance name: unique in the Codex; becomes the unit name (`soulstone-<name>`).');
 
-/** Text that ends up in a unit file: a single line with no control characters. */
-export const unitText = z.string().refine((s) => !CONTROL.test(s), {
-  error: 'must be a single line without control characters (newline, tab, escape)',
+/** Text that ends up in a unit file: a single line with no control characters, of a sensible length. */
+export const unitText = z.string().max(4096, { error: 'must be at most 4096 characters' }).refine((s) => !CONTROL.test(s), {
+  error: 'must be a single line without control characters (newline, tab, escape, U+0085)',
 });
 
-export const description = unitText.describe('One-line human description, shown in `systemctl status`.');
+export const description = unitText.max(512, { error: 'must be at most 512 characters (one line for systemctl status)' }).refine((s) => !continuesLine(s), {
+  error: 'must not end in a backslash (before any trailing whitespace): the unit line would swallow the next one',
+}).describe('One-line human description, shown in `systemctl status`.');
 
 export const image = z
   .string()
