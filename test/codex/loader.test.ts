@@ -11,7 +11,7 @@ const GENERIC = 'runes/animator/soulstones/generic';
 const PORTALS = 'runes/animator/portals';
 
 const vllm = (name: string, port: number, extra: string[] = []) =>
-  toml([`name = "${name}"`, 'image = "docker.io/vllm/vllm-openai:v0.10.1"', `port = ${port}`, ...extra]);
+  toml([`name = "${name}"`, 'image = "docker.io/vllm/vllm-openai:v0.10.1"', `port = ${port}`, 'model_path = "/models/m"', ...extra]);
 
 function load(files: Record<string, string>, extensions?: Record<string, string>) {
   const codexDir = writeTree({ 'lychd.toml': '', ...files });
@@ -37,7 +37,7 @@ describe('valid runes of each family', () => {
   it('applies defaults and keeps every field typed', () => {
     const { codex, diagnostics } = load({
       [`${VLLM}/a.toml`]: vllm('a', 9001, ['groups = ["x"]', 'gpu_memory_utilization = 0.5', 'tensor_parallel_size = 2', '[secret_env_files]', 'HF_TOKEN_FILE = "hf_token"']),
-      [`${SGLANG}/b.toml`]: toml(['name = "b"', 'image = "docker.io/lmsysorg/sglang:v0.5.2"', 'port = 9002', 'enable_marlin = true', 'quantization = "awq"']),
+      [`${SGLANG}/b.toml`]: toml(['name = "b"', 'image = "docker.io/lmsysorg/sglang:v0.5.2"', 'port = 9002', 'model_path = "/models/m"', 'enable_marlin = true', 'quantization = "awq"']),
       [`${LLAMA}/c.toml`]: toml(['name = "c"', 'image = "ghcr.io/ggml-org/llama.cpp:server"', 'port = 9003', 'startup_mode = "router"', 'models_dir = "/models"', 'n_cpu_moe = 4']),
       [`${GENERIC}/d.toml`]: toml(['name = "d"', 'image = "docker.io/library/nginx:1.27"', 'port = 9004', 'runtime = "nginx"', 'exec = ["nginx", "-g", "daemon off;"]']),
       [`${PORTALS}/e.toml`]: toml(['name = "e"', 'provider = "anthropic"', 'api_key_secret = "anthropic_key"', 'models = ["claude"]']),
@@ -103,8 +103,8 @@ describe('unknown keys', () => {
   it('names the key, points at it and suggests the field a typo meant', () => {
     const { codexDir, diagnostics } = load({ [`${VLLM}/a.toml`]: vllm('a', 9001, ['quantisation = "awq"', '[extra]', 'x = 1']) });
     expect(lines(codexDir, diagnostics)).toEqual([
-      `${VLLM}/a.toml:4:1: error: unknown field "quantisation" [quantisation] (hint: did you mean "quantization"?)`,
-      expect.stringMatching(new RegExp(`^${VLLM}/a\\.toml:5:2: error: unknown field "extra" \\[extra\\] \\(hint: allowed fields: base_url, `)),
+      `${VLLM}/a.toml:5:1: error: unknown field "quantisation" [quantisation] (hint: did you mean "quantization"?)`,
+      expect.stringMatching(new RegExp(`^${VLLM}/a\\.toml:6:2: error: unknown field "extra" \\[extra\\] \\(hint: allowed fields: base_url, `)),
     ]);
   });
 
@@ -156,7 +156,7 @@ describe('TOML syntax errors', () => {
 
 describe('rules across the whole Codex', () => {
   it('rejects duplicate names in every file that uses them', () => {
-    const { codexDir, diagnostics } = load({ [`${VLLM}/a.toml`]: vllm('same', 9001), [`${SGLANG}/b.toml`]: toml(['name = "same"', 'image = "docker.io/lmsysorg/sglang:v1"', 'port = 9002']) });
+    const { codexDir, diagnostics } = load({ [`${VLLM}/a.toml`]: vllm('same', 9001), [`${SGLANG}/b.toml`]: toml(['name = "same"', 'image = "docker.io/lmsysorg/sglang:v1"', 'port = 9002', 'models = ["m"]']) });
     expect(lines(codexDir, diagnostics)).toEqual([
       `${SGLANG}/b.toml:1:8: error: rune name "same" is also used by animator/soulstones/vllm/a.toml [name] (hint: names become unit names and must be unique across the Codex and its extensions: rename one)`,
       `${VLLM}/a.toml:1:8: error: rune name "same" is also used by animator/soulstones/sglang/b.toml [name] (hint: names become unit names and must be unique across the Codex and its extensions: rename one)`,
@@ -184,7 +184,7 @@ describe('rules across the whole Codex', () => {
   });
 
   it('warns, without failing, about an image that is not fully qualified', () => {
-    const { codex, codexDir, diagnostics } = load({ [`${VLLM}/a.toml`]: toml(['name = "a"', 'image = "vllm/vllm-openai:latest"', 'port = 9001']) });
+    const { codex, codexDir, diagnostics } = load({ [`${VLLM}/a.toml`]: toml(['name = "a"', 'image = "vllm/vllm-openai:latest"', 'port = 9001', 'model_path = "/models/m"']) });
     expect(codex).toBeDefined();
     expect(lines(codexDir, diagnostics)).toEqual([
       `${VLLM}/a.toml:2:9: warning: image "vllm/vllm-openai:latest" is not fully qualified; podman would pick a registry from its search list [image] (hint: write the registry too, e.g. docker.io/vllm/vllm-openai:latest)`,

@@ -60,9 +60,9 @@ describe('the inferred project graph', () => {
 
   it("nx g @lychd/forge:rune writes a valid rune that joins its folder's project", async () => {
     const ws = copyWorkspace();
-    const g = await ws.nx(['g', '@lychd/forge:rune', 'coder', '--family=vllm', '--image=docker.io/vllm/vllm-openai:v0.10.1', '--port=8799', '--groups=deep-think']);
+    const g = await ws.nx(['g', '@lychd/forge:rune', 'coder', '--family=vllm', '--image=docker.io/vllm/vllm-openai:v0.10.1', '--port=8799', '--model=/models/qwen-coder', '--groups=deep-think']);
     expect(g.status, g.stdout + g.stderr).toBe(0);
-    expect(ws.read('codex/runes/animator/soulstones/vllm/coder.toml')).toBe('name = "coder"\nimage = "docker.io/vllm/vllm-openai:v0.10.1"\nport = 8799\ngroups = [ "deep-think" ]\n');
+    expect(ws.read('codex/runes/animator/soulstones/vllm/coder.toml')).toBe('name = "coder"\nimage = "docker.io/vllm/vllm-openai:v0.10.1"\nport = 8799\nmodel_path = "/models/qwen-coder"\ngroups = [ "deep-think" ]\n');
     const inputs = JSON.parse((await ws.nx(['show', 'target', 'inputs', 'runes-vllm:scribe', '--json'])).stdout);
     expect(inputs.files).toContain('codex/runes/animator/soulstones/vllm/coder.toml');
     expect((await ws.nx(['run', 'codex:validate'])).status).toBe(0);

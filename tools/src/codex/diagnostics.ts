@@ -11,6 +11,8 @@ export interface Diagnostic {
   message: string;
   /** Dotted field path inside the file, e.g. `secret_env_files.HF_TOKEN_FILE`. */
   field?: string;
+  /** Why it is a problem, when the message alone does not say. */
+  why?: string;
   /** How to fix it, when there is something better to say than the message. */
   hint?: string;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RUNE_RULE_TEXT } from './rune-rules';
 import { FAMILIES } from './families';
 import { primeScroll } from './schemas/prime';
 
@@ -80,5 +81,6 @@ export function fieldReference(): string {
   };
   table('Prime Scroll', 'File `lychd.toml` at the Codex root.', primeScroll);
   for (const f of FAMILIES) table(`Rune family \`${f.id}\``, `Files \`runes/${f.anchor}/*.toml\`, one instance per file.`, f.schema);
+  parts.push('## Rules across fields', '', 'Checked by `validate` with the rest, so that a Codex that validates also renders:', '', ...RUNE_RULE_TEXT.map((r) => `- ${r}`), '');
   return parts.join('\n');
 }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatDiagnostic, loadRuneFile } from '../codex';
+import { formatDiagnostic, hasErrors, loadRuneFile } from '../codex';
 import { renderSoulstone, ScribeError, type ScribeContext } from '../scribe';
 import { canonicalJson } from '../synthesis/digest';
 import type { Task } from './report';
@@ -43,7 +43,7 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: Rune
     if (ref.provider !== 'codex' && !ctx.extensions?.includes(ref.provider)) continue;
     const loaded = loadRuneFile({ ...ref, runeRoot: path.join(root, ref.runeRoot) });
     for (const d of loaded.diagnostics) log(formatDiagnostic(d, root));
-    if (!loaded.rune) {
+    if (!loaded.rune || hasErrors(loaded.diagnostics)) {
       ok = false;
       continue;
     }
