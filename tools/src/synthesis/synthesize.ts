@@ -1,6 +1,6 @@
 import { discoverComponents } from './discovery';
-import { SynthesisError } from './problems';
-import { lockPython, mergePython, type LockOptions } from './python';
+import { SynthesisError, type SynthesisProblem } from './problems';
+import { lockPython, mergePython, pythonConflicts, type LockOptions } from './python';
 import { lockNode, mergeNode } from './node';
 import { mergeTailwind, synthesizeTailwind } from './tailwind';
 import { assembleManifest, type SynthesisManifest } from './manifest';
@@ -17,28 +17,36 @@ export interface SynthesizeOptions extends LockOptions {
  */
 export async function synthesize(options: SynthesizeOptions): Promise<{ manifest: SynthesisManifest; files: GeneratedFile[]; warnings: string[] }> {
   const components = options.components ?? discoverComponents(options.workspaceRoot).all;
-  const problems = [mergePython, mergeNode, mergeTailwind].flatMap((merge) => {
+  const problems: SynthesisProblem[] = [];
+  const attempt = <T>(merge: () => T): T | undefined => {
     try {
-      merge(options.workspaceRoot, components);
-      return [];
+      return merge();
     } catch (e) {
-      if (e instanceof SynthesisError) return e.problems;
-      throw e;
+      if (!(e instanceof SynthesisError)) throw e;
+      problems.push(...e.problems);
+      return undefined;
     }
-  });
-  if (problems.length) throw new SynthesisError(problems);
-  const python = await lockPython({ ...options, components });
+  };
+  const python = attempt(() => mergePython(options.workspaceRoot, components));
+  attempt(() => mergeNode(options.workspaceRoot, components));
+  attempt(() => mergeTailwind(options.workspaceRoot, components));
+  if (problems.length) {
+    // uv's verdict is part of "every problem at once": resolve (writing nothing) when the Python merge itself is sound.
+    if (python) problems.push(...(await pythonConflicts(python, { ...options, components })));
+    throw new SynthesisError(problems);
+  }
+  const pythonLock = await lockPython({ ...options, components });
   const node = await lockNode({ ...options, components });
   const tailwind = synthesizeTailwind({ workspaceRoot: options.workspaceRoot, components });
   const assembled = await assembleManifest({
     workspaceRoot: options.workspaceRoot,
     quadletsDir: options.quadletsDir,
     components,
-    tools: { uv: python.uvVersion, npm: node.npmVersion },
+    tools: { uv: pythonLock.uvVersion, npm: node.npmVersion },
   });
   return {
     manifest: assembled.manifest,
-    files: [...python.files, ...node.files, ...tailwind.files, ...assembled.files],
+    files: [...pythonLock.files, ...node.files, ...tailwind.files, ...assembled.files],
     warnings: node.warnings,
   };
 }
