@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic, loadCodex, soulstones, type Codex, type SoulstoneRune } from '../../tools/src/codex';
+import { renderDiagnostic, loadCodex, soulstones, type Codex, type SoulstoneRune } from '../../tools/src/codex';
 import { renderGeneration, ScribeError } from '../../tools/src/scribe';
 import { toml, WORKSPACE, writeTree } from '../support/codex-fixture';
 
@@ -164,7 +164,7 @@ function writeCodex(replace: { file: string; lines: string[] }): string {
 function loadBase(): Codex {
   const codexDir = writeCodex({ file: 'lychd.toml', lines: [] });
   const r = loadCodex({ codexDir });
-  if (!r.codex) throw new Error(r.diagnostics.map((d) => formatDiagnostic(d)).join('\n'));
+  if (!r.codex) throw new Error(r.diagnostics.map((d) => renderDiagnostic(d)).join('\n'));
   return r.codex;
 }
 
@@ -191,7 +191,7 @@ describe('validate reports, at file:line:col, every value the Scribe would refus
     expect(result.codex).toBeUndefined();
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     const found = errors.find((d) => d.field === c.field);
-    expect(found, errors.map((d) => formatDiagnostic(d, codexDir)).join('\n')).toBeDefined();
+    expect(found, errors.map((d) => renderDiagnostic(d, codexDir)).join('\n')).toBeDefined();
     expect(path.relative(codexDir, found!.file)).toBe(c.file);
     expect(`${found!.line}:${found!.column}`).toBe(c.at);
     expect(found!.message).toMatch(c.message);
@@ -268,8 +268,8 @@ describe('warnings for flags that do nothing alone', () => {
     const codexDir = writeCodex({ file: SGLANG, lines: [...BASE[SGLANG]!, 'enable_marlin = true'] });
     const result = loadCodex({ codexDir });
     expect(result.codex).toBeDefined();
-    expect(result.diagnostics.map((d) => formatDiagnostic(d, codexDir))).toEqual([
-      `${SGLANG}:5:17: warning: enable_marlin has no effect here [enable_marlin] (hint: set quantization = "awq" or "gptq" for an AWQ or GPTQ model, or remove enable_marlin)`,
+    expect(result.diagnostics.map((d) => renderDiagnostic(d, codexDir))).toEqual([
+      `${SGLANG}:5:17: warning: enable_marlin has no effect here [enable_marlin]\n  why: Marlin kernels exist only for quantization = "awq" or "gptq", which this rune does not set\n  fix: set quantization = "awq" or "gptq" for an AWQ or GPTQ model, or remove enable_marlin`,
     ]);
   });
 });

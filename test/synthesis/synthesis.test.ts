@@ -263,7 +263,7 @@ describe('synthesis with the real uv and npm', () => {
   it('runs the stages separately: tailwind and manifest do not touch the locks', async () => {
     const root = workspace('stages');
     await lockPython({ workspaceRoot: root, env });
-    await expect(assembleManifest({ workspaceRoot: root })).rejects.toThrow(/package-lock.json: \(file\): has not been synthesized yet/);
+    await expect(assembleManifest({ workspaceRoot: root })).rejects.toThrow(/package-lock.json: error: has not been synthesized yet/);
     await lockNode({ workspaceRoot: root, env });
     synthesizeTailwind({ workspaceRoot: root });
     const locks = snapshotTree(path.join(root, 'forge/synthesis'));

@@ -14,32 +14,26 @@ export interface BindFlags {
 export async function runBind(paths: CommonPaths, flags: BindFlags, out = process.stdout, err = process.stderr): Promise<number> {
   if (flags.check && flags.rollback) throw new UsageError('--check and --rollback do not go together');
   const log = (l: string) => out.write(`${l}\n`);
-  try {
-    if (flags.rollback) {
-      const result = await performRollback({ bindingSite: flags.bindingSite });
-      log(result.message);
-      return 0;
-    }
-    const codex = loadOrReport(paths, err);
-    if (!codex) return 1;
-    return await withTempGeneration(async (dir) => {
-      if (!renderInto(codex, dir, err)) return 1;
-      const rite = { generationDir: dir, bindingSite: flags.bindingSite, keep: flags.keep, workspaceRoot: paths.workspaceRoot, log };
-      if (flags.check) {
-        const result = performCheck(rite);
-        if (result.inSync) {
-          log(`The Binding Site ${result.bindingSite} holds exactly what the Codex produces.`);
-          return 0;
-        }
-        err.write(`The Binding Site ${result.bindingSite} differs from what the Codex produces:\n${result.diff}\n`);
-        return 1;
-      }
-      log((await performBind(codex, rite)).message);
-      return 0;
-    });
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    err.write(`${(e as Error).message}\n`);
-    return 1;
+  if (flags.rollback) {
+    const result = await performRollback({ bindingSite: flags.bindingSite });
+    log(result.message);
+    return 0;
   }
+  const codex = loadOrReport(paths, err);
+  if (!codex) return 1;
+  return await withTempGeneration(async (dir) => {
+    renderInto(codex, dir);
+    const rite = { generationDir: dir, bindingSite: flags.bindingSite, keep: flags.keep, workspaceRoot: paths.workspaceRoot, log };
+    if (flags.check) {
+      const result = performCheck(rite);
+      if (result.inSync) {
+        log(`The Binding Site ${result.bindingSite} holds exactly what the Codex produces.`);
+        return 0;
+      }
+      err.write(`The Binding Site ${result.bindingSite} differs from what the Codex produces:\n${result.diff}\n`);
+      return 1;
+    }
+    log((await performBind(codex, rite)).message);
+    return 0;
+  });
 }

@@ -6,6 +6,7 @@ import { runScribe } from './render';
 import { runBind } from './bind';
 import { runSynthesize } from './synthesize';
 import { findWorkspaceRoot } from '../toolchain';
+import { reportFailure } from '../diagnostics';
 
 const USAGE = `lychd-forge: turn a LychD Codex and its extensions into the artifacts the host needs.
 
@@ -91,6 +92,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`lychd-forge: ${e.message}\n\n${USAGE}`);
       return 2;
     }
-    throw e;
+    reportFailure(e, (text) => process.stderr.write(`${text}\n`));
+    return 1;
   }
 }

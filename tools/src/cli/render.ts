@@ -2,24 +2,22 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadAndReport, type Codex } from '../codex';
-import { renderGeneration, ScribeError, writeGeneration } from '../scribe';
+import { renderGeneration, writeGeneration } from '../scribe';
+import { federationInput } from '../federation/registry';
 import type { CommonPaths } from './main';
 
 /** Loads and validates the Codex, printing every problem; undefined when it is invalid. */
 export const loadOrReport = (paths: CommonPaths, err = process.stderr): Codex | undefined =>
-  loadAndReport({ codexDir: paths.codexDir, extensionsDir: paths.extensionsDir }, (line) => err.write(`${line}\n`));
+  loadAndReport(
+    { codexDir: paths.codexDir, extensionsDir: paths.extensionsDir, federation: federationInput(paths.workspaceRoot, paths.extensionsDir) },
+    (line) => err.write(`${line}\n`),
+  );
 
-/** Renders the whole generation into `dir` (exactly these files); false, with the reason printed, on failure. */
-export function renderInto(codex: Codex, dir: string, err = process.stderr): Map<string, string> | undefined {
-  try {
-    const files = renderGeneration(codex);
-    writeGeneration(files, dir);
-    return files;
-  } catch (e) {
-    if (!(e instanceof ScribeError)) throw e;
-    err.write(`${e.message}\nNothing was written.\n`);
-    return undefined;
-  }
+/** Renders the whole generation into `dir` (exactly these files); nothing is written when it fails. */
+export function renderInto(codex: Codex, dir: string): Map<string, string> {
+  const files = renderGeneration(codex);
+  writeGeneration(files, dir);
+  return files;
 }
 
 /** A fresh temporary folder for a generation that is only needed for the length of one command. */
@@ -34,7 +32,6 @@ export function runScribe(paths: CommonPaths, out: string | undefined, stdout = 
   if (!codex) return 1;
   const dir = out ?? path.join(paths.workspaceRoot, 'quadlets', 'generation');
   const files = renderInto(codex, dir);
-  if (!files) return 1;
   stdout.write(`Rendered ${files.size} file(s) into ${dir}\n`);
   return 0;
 }

@@ -1,10 +1,11 @@
-import { formatDiagnostic, loadCodex } from '../codex';
+import { renderDiagnostic, loadCodex } from '../codex';
+import { federationInput } from '../federation/registry';
 import type { CommonPaths } from './main';
 
 /** `lychd-forge validate`: every problem in every file, one per line; exit 1 on any error. */
 export function runValidate(paths: CommonPaths, out = process.stdout, err = process.stderr): number {
-  const result = loadCodex({ codexDir: paths.codexDir, extensionsDir: paths.extensionsDir });
-  for (const d of result.diagnostics) (d.severity === 'error' ? err : out).write(`${formatDiagnostic(d)}\n`);
+  const result = loadCodex({ codexDir: paths.codexDir, extensionsDir: paths.extensionsDir, federation: federationInput(paths.workspaceRoot, paths.extensionsDir) });
+  for (const d of result.diagnostics) (d.severity === 'error' ? err : out).write(`${renderDiagnostic(d)}\n`);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = result.diagnostics.length - errors;
   if (!result.codex) {

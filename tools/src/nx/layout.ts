@@ -67,5 +67,5 @@ export function pluginInputs() {
 
 /** The npm packages the plugin's code runs on. */
 export function pluginPackages() {
-  return { externalDependencies: ['zod', 'smol-toml', 'toml-eslint-parser', 'nunjucks', 'semver'] };
+  return { externalDependencies: ['zod', 'smol-toml', 'toml-eslint-parser', 'nunjucks', 'semver', 'ajv'] };
 }

@@ -1,4 +1,4 @@
-export { SynthesisError, formatProblem, type SynthesisProblem } from './problems';
+export { SynthesisError, problemDiagnostic, type SynthesisProblem } from './problems';
 export {
   PRIME_SCROLL, SYNTHESIS_DIR, PYTHON_FILES, NODE_FILES, TAILWIND_FILE, MANIFEST_FILE, TEMPLATES_DIR,
 } from './layout';

@@ -1,4 +1,5 @@
 import type { Task } from './report';
+import { reportFailure } from '../diagnostics';
 
 /**
  * The Forge tasks the Nx plugin's targets run, by name. Each target is a command,
@@ -25,5 +26,10 @@ export async function main(argv: string[], root = process.cwd()): Promise<number
     return 2;
   }
   const task = await load();
-  return (await task(JSON.parse(json) as never, root)) ? 0 : 1;
+  try {
+    return (await task(JSON.parse(json) as never, root)) ? 0 : 1;
+  } catch (e) {
+    reportFailure(e, (text) => console.error(text), root);
+    return 1;
+  }
 }

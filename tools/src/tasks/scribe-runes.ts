@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatDiagnostic, hasErrors, loadRuneFile } from '../codex';
-import { renderSoulstone, ScribeError, type ScribeContext } from '../scribe';
+import { renderDiagnostic, hasErrors, loadRuneFile } from '../codex';
+import { reportFailure } from '../diagnostics';
+import { renderSoulstone, type ScribeContext } from '../scribe';
 import { canonicalJson } from '../synthesis/digest';
 import type { Task } from './report';
 import { runeRef } from './rune-ref';
@@ -42,7 +43,7 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: Rune
     const ref = runeRef({ ...options, file });
     if (ref.provider !== 'codex' && !ctx.extensions?.includes(ref.provider)) continue;
     const loaded = loadRuneFile({ ...ref, runeRoot: path.join(root, ref.runeRoot) });
-    for (const d of loaded.diagnostics) log(formatDiagnostic(d, root));
+    for (const d of loaded.diagnostics) log(renderDiagnostic(d, root));
     if (!loaded.rune || hasErrors(loaded.diagnostics)) {
       ok = false;
       continue;
@@ -52,8 +53,8 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: Rune
       const { file: unit, text } = renderSoulstone(loaded.rune, ctx);
       units.set(unit, text);
     } catch (e) {
-      if (!(e instanceof ScribeError)) throw e;
-      log(e.message);
+      // Report this rune's problem and go on, so that every rune of the folder is reported.
+      reportFailure(e, log, root);
       ok = false;
     }
   }

@@ -14,3 +14,4 @@ export {
 } from './quadlet';
 export { classifyGeneratorStderr, parseDryRunServices } from './quadlet-output';
 export { listQuadletSources, QUADLET_EXTENSIONS } from './quadlet-sources';
+export { scrubbedEnv } from './env';

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { formatFiles, type Tree } from '@nx/devkit';
 import { stringify } from 'smol-toml';
-import { checkRuneText, FAMILIES, formatDiagnostic, hasErrors, NAME_PATTERN } from '../../codex';
+import { checkRuneText, FAMILIES, hasErrors, NAME_PATTERN } from '../../codex';
+import { ForgeError } from '../../diagnostics';
 
 export interface RuneGeneratorOptions {
   /** Family folder: vllm, sglang, llamacpp, generic or portal. */
@@ -52,8 +53,7 @@ export default async function runeGenerator(tree: Tree, options: RuneGeneratorOp
   const runeRoot = path.join(tree.root, codexDir, 'runes');
   const checked = checkRuneText({ runeRoot, relativePath, provider: 'codex' }, text);
   if (hasErrors(checked.diagnostics)) {
-    const problems = checked.diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic(d, tree.root));
-    throw new Error(`the new rune would not validate, so nothing was written:\n${problems.join('\n')}`);
+    throw new ForgeError(checked.diagnostics.filter((d) => d.severity === 'error'), 'the new rune would not validate, so nothing was written:');
   }
   tree.write(file, text);
   await formatFiles(tree);

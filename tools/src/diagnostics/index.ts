@@ -1,0 +1,4 @@
+export * from './model';
+export { displayPath, renderDiagnostic, renderDiagnostics } from './render';
+export { ForgeError, failure } from './error';
+export { reportFailure } from './handle';
