@@ -100,4 +100,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    # Run as a module, this file is `__main__`; hooks import `lychd_core.federation`. Use that one,
+    # so that the RuneDefinition they build is the class the context checks for.
+    from lychd_core.federation import main as _main
+
+    sys.exit(_main(sys.argv[1:]))

@@ -5,6 +5,7 @@ import { runSchemas } from './schemas';
 import { runScribe } from './render';
 import { runBind } from './bind';
 import { runSynthesize } from './synthesize';
+import { runFederate } from './federate';
 import { findWorkspaceRoot } from '../toolchain';
 import { reportFailure } from '../diagnostics';
 
@@ -15,6 +16,7 @@ Usage:
   lychd-forge scribe     [--codex DIR] [--extensions DIR] [--out DIR]
   lychd-forge bind       [--codex DIR] [--extensions DIR] [--binding-site DIR] [--keep N] [--check | --rollback]
   lychd-forge synthesize [--check]
+  lychd-forge federate
   lychd-forge schemas    [--check]
 
 Commands:
@@ -25,6 +27,8 @@ Commands:
                --rollback: restore the previous generation
   synthesize   merge and lock the core's and the extensions' manifests (uv, npm) and write
                forge/synthesis.lock.json; --check: exit 1 with a diff when it is not current
+  federate     run the active extensions' register(context) hooks in the locked Python
+               environment and write what they registered to forge/federation.json
   schemas      write the JSON Schemas, .taplo.toml and docs/codex-reference.md; --check compares
 
 Options:
@@ -82,6 +86,8 @@ export async function main(argv: string[]): Promise<number> {
         });
       case 'synthesize':
         return await runSynthesize(commonPaths(args.flags), args.flags['check'] === true);
+      case 'federate':
+        return runFederate(commonPaths(args.flags));
       case 'schemas':
         return runSchemas(commonPaths(args.flags).workspaceRoot, args.flags['check'] === true);
       default:

@@ -16,6 +16,7 @@ export function runValidate(paths: CommonPaths, out = process.stdout, err = proc
   const stones = runes.filter((r) => r.kind === 'soulstone').length;
   out.write(
     `Codex ${paths.codexDir}: valid: ${stones} soulstone(s), ${runes.length - stones} portal(s), ` +
+      `${result.codex.anchored?.length ?? 0} rune(s) of extension families, ` +
       `${result.codex.extensions.length} extension(s)${warnings ? `, ${warnings} warning(s)` : ''}.\n`,
   );
   return 0;

@@ -131,6 +131,14 @@ export function registeredRunes(
         diagnostics.push(error(file, { line: r.line, column: 1 }, `extension ${provider} registers a rune under runes/${r.value.anchor}/, which no rune family owns`, { hint: 'use the anchor of a rune family, e.g. "animator/soulstones/generic"' }));
         continue;
       }
+      if (family.kind === 'soulstone') {
+        // The Nx flow renders soulstones per rune folder, from files: a soulstone comes as a file.
+        diagnostics.push(error(file, { line: r.line, column: 1 }, `extension ${provider} registers soulstone "${name}" from its hook; soulstones are rune files`, {
+          why: 'each soulstone becomes a unit rendered from its own rune file, cached per rune folder',
+          hint: `ship it as extensions/${provider}/runes/${r.value.anchor}/${name}.toml instead`,
+        }));
+        continue;
+      }
       const parsed = family.schema.safeParse(r.value.fields);
       if (!parsed.success) {
         diagnostics.push(...diagnosticsFromIssues(source, family.schema, parsed.error.issues).map((d) => ({ ...d, message: `registered rune: ${d.message}` })));

@@ -108,7 +108,9 @@ export function readRecords(ext: Component, raw: Raw, problems: Diagnostic[]): E
         const v = r.value as { anchor?: unknown; schema?: unknown } | undefined;
         const schema = typeof v?.schema === 'string' ? `${ext.dir}/${v.schema}` : undefined;
         if (!v || typeof v.anchor !== 'string' || !ANCHOR.test(v.anchor)) bad(`${JSON.stringify(v?.anchor)} is not an anchor folder`, 'use lowercase path parts separated by "/", e.g. "scriptorium/codices"');
-        else if (!schema || schema.split('/').includes('..')) bad('add_anchor needs the path of a JSON Schema inside the extension', 'ship the schema in the extension and pass its path relative to the extension folder');
+        else if (!schema || schema.split('/').includes('..') || !schema.endsWith('.schema.json')) {
+          bad('add_anchor needs the path of a JSON Schema file inside the extension, named *.schema.json', 'ship the schema in the extension and pass its path relative to the extension folder');
+        }
         else regs.anchors.push(item({ anchor: v.anchor, schema }));
         break;
       }

@@ -79,6 +79,9 @@ const codexInputs = (layout: ForgeLayout) => [
   `{workspaceRoot}/${layout.codexDir}/**/*.toml`,
   `{workspaceRoot}/${layout.extensionsDir}/*/pyproject.toml`,
   `{workspaceRoot}/${layout.extensionsDir}/*/runes/**/*.toml`,
+  // What the extensions' hooks registered, and the schemas of the rune families they declared.
+  '{workspaceRoot}/forge/federation.json',
+  `{workspaceRoot}/${layout.extensionsDir}/*/**/*.schema.json`,
   ...pluginInputs(),
 ];
 
@@ -181,6 +184,14 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
     implicitDependencies: [PLUGIN, 'codex', 'quadlets', ...extensions.map((e) => `extension-${e}`)],
     targets: {
       'lock-python': stage('python', [`{workspaceRoot}/${core}/pyproject.toml`, ext('pyproject.toml'), settings, UV_VERSION], ['{workspaceRoot}/forge/synthesis/python']),
+      // The extensions' register hooks, run in the locked environment: their sources, the core's and the lock.
+      federate: {
+        ...task('federate', {}),
+        cache: true,
+        dependsOn: ['lock-python'],
+        inputs: [`{workspaceRoot}/${core}/src/**/*`, `{workspaceRoot}/${layout.extensionsDir}/*/src/**/*`, ext('pyproject.toml'), { dependentTasksOutputFiles: '**/uv.lock' }, UV_VERSION, ...pluginInputs()],
+        outputs: ['{workspaceRoot}/forge/federation.json'],
+      },
       'lock-node': stage('node', [`{workspaceRoot}/${core}/package.json`, ext('package.json'), settings, NPM_VERSION], ['{workspaceRoot}/forge/synthesis/node']),
       tailwind: stage('tailwind', [`{workspaceRoot}/${core}/tailwind.config.*`, ext('tailwind.config.*'), settings], ['{workspaceRoot}/forge/synthesis/tailwind']),
       // The cheap assembly: digests of every input and of the locks and quadlets; never re-locks.
@@ -191,6 +202,7 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
           `{workspaceRoot}/${core}/**/*`,
           `{workspaceRoot}/${layout.extensionsDir}/**/*`,
           '{workspaceRoot}/forge/templates/**/*',
+          '{workspaceRoot}/forge/federation.json',
           { dependentTasksOutputFiles: '**/*' },
           UV_VERSION,
           NPM_VERSION,
