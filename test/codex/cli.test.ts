@@ -8,7 +8,7 @@ describe('lychd-forge validate', () => {
   it('accepts the shipped example and exits 0', () => {
     const r = forge(['validate']);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/^Codex .*codex: valid: 6 soulstone\(s\), 1 portal\(s\), 3 extension\(s\)/m);
+    expect(r.stdout).toMatch(/^Codex .*codex: valid: 6 soulstone\(s\), 2 portal\(s\), 1 rune\(s\) of extension families, 3 extension\(s\)/m);
     expect(r.status).toBe(0);
   });
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderDiagnostic, loadCodex, type Diagnostic } from '../../tools/src/codex';
+import { federationInput } from '../../tools/src/federation/registry';
 import { copyExampleCodex, toml, writeTree, WORKSPACE } from '../support/codex-fixture';
 
 const VLLM = 'runes/animator/soulstones/vllm';
@@ -24,7 +25,7 @@ const lines = (codexDir: string, diagnostics: Diagnostic[]) => diagnostics.map((
 
 describe('the shipped example Codex', () => {
   it('is valid and exercises every family', () => {
-    const result = loadCodex({ codexDir: path.join(WORKSPACE, 'codex'), extensionsDir: path.join(WORKSPACE, 'extensions') });
+    const result = loadCodex({ codexDir: path.join(WORKSPACE, 'codex'), extensionsDir: path.join(WORKSPACE, 'extensions'), federation: federationInput(WORKSPACE, path.join(WORKSPACE, 'extensions')) });
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const families = new Set(result.codex!.runes.map((r) => r.family));
     expect([...families].sort()).toEqual(['portal', 'soulstone-generic', 'soulstone-llamacpp', 'soulstone-sglang', 'soulstone-vllm']);

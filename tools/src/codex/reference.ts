@@ -3,7 +3,7 @@ import { RUNE_RULE_TEXT } from './rune-rules';
 import { FAMILIES } from './families';
 import { primeScroll } from './schemas/prime';
 
-type JsonSchema = {
+export type JsonSchema = {
   type?: string;
   description?: string;
   default?: unknown;
@@ -66,8 +66,16 @@ function fieldRows(schema: JsonSchema, prefix = ''): string[] {
   return rows;
 }
 
+/** A rune family an extension declared, with its JSON Schema, for the reference. */
+export interface ExtensionFamilyDoc {
+  anchor: string;
+  extension: string;
+  schemaPath: string;
+  schema: JsonSchema;
+}
+
 /** Markdown reference of every field, generated from the schemas so that it cannot drift from them. */
-export function fieldReference(): string {
+export function fieldReference(extensionFamilies: ExtensionFamilyDoc[] = []): string {
   const parts = [
     '# Codex field reference',
     '',
@@ -81,6 +89,18 @@ export function fieldReference(): string {
   };
   table('Prime Scroll', 'File `lychd.toml` at the Codex root.', primeScroll);
   for (const f of FAMILIES) table(`Rune family \`${f.id}\``, `Files \`runes/${f.anchor}/*.toml\`, one instance per file.`, f.schema);
+  for (const f of extensionFamilies) {
+    parts.push(
+      `## Extension rune family \`runes/${f.anchor}/\``,
+      '',
+      `Declared by extension \`${f.extension}\` from its \`register(context)\` hook (\`npx lychd-forge federate\`); files are validated against \`${f.schemaPath}\`.${f.schema.description ? ` ${f.schema.description}` : ''}`,
+      '',
+      '| field | type | required | default | meaning |',
+      '|---|---|---|---|---|',
+      ...fieldRows(f.schema),
+      '',
+    );
+  }
   parts.push('## Rules across fields', '', 'Checked by `validate` with the rest, so that a Codex that validates also renders:', '', ...RUNE_RULE_TEXT.map((r) => `- ${r}`), '');
   return parts.join('\n');
 }
