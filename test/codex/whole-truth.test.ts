@@ -1,9 +1,12 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderDiagnostic, loadCodex, soulstones, type Codex, type SoulstoneRune } from '../../tools/src/codex';
 import { renderGeneration, ScribeError } from '../../tools/src/scribe';
+import { runValidate } from '../../tools/src/cli/validate';
 import { toml, WORKSPACE, writeTree } from '../support/codex-fixture';
+import { writeWorkspace } from '../synthesis/fixtures';
 
 /**
  * Validation is the whole truth: every rejection the Scribe can produce from a Codex is reported
@@ -271,5 +274,29 @@ describe('warnings for flags that do nothing alone', () => {
     expect(result.diagnostics.map((d) => renderDiagnostic(d, codexDir))).toEqual([
       `${SGLANG}:5:17: warning: enable_marlin has no effect here [enable_marlin]\n  why: Marlin kernels exist only for quantization = "awq" or "gptq", which this rune does not set\n  fix: set quantization = "awq" or "gptq" for an AWQ or GPTQ model, or remove enable_marlin`,
     ]);
+  });
+});
+
+describe('validate reports what synthesis would stop on, in the same run', () => {
+  it('a Node range conflict and a bad system dependency of the workspace\'s extensions', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-truth-'));
+    try {
+      writeWorkspace(root, { alpha: { node: { 'tiny-ms': '^1.0.0' }, system: ['ffmpeg'] }, beta: { node: { 'tiny-ms': '^2.0.0' }, system: ['curl; rm -rf /'] } });
+      const out: string[] = [];
+      const err: string[] = [];
+      const sink = <S>(into: string[]) => ({ write: (t: string) => into.push(t) }) as unknown as S;
+      const status = runValidate({ workspaceRoot: root, codexDir: path.join(root, 'codex'), extensionsDir: path.join(root, 'extensions') }, sink<typeof process.stdout>(out), sink<typeof process.stderr>(err));
+      expect(status).toBe(1);
+      expect(err.join('').replaceAll(root, '<ws>')).toMatchInlineSnapshot(`
+        "<ws>/extensions/beta/package.json: error: extension beta needs tiny-ms@"^2.0.0" but extension alpha needs tiny-ms@"^1.0.0" (extensions/alpha/package.json); no version satisfies both ranges [dependencies.tiny-ms]
+          fix: change one range so that a single version of tiny-ms satisfies both alpha and beta
+        <ws>/extensions/beta/pyproject.toml:9: error: "curl; rm -rf /" is not a Debian package name (extension beta) [tool.lychd.system-dependencies[0]]
+          fix: use lowercase letters, digits, "+", "-" and "." (at least two characters), optionally "=version", e.g. "ffmpeg" or "ffmpeg=7:5.1.6-0+deb12u1"
+        Codex <ws>/codex: 2 error(s), 0 warning(s); nothing was written.
+        "
+      `);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

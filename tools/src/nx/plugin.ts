@@ -56,7 +56,7 @@ export const createNodes: CreateNodes<ForgePluginOptions> = [
       `${layout.codexDir}/lychd.toml`,
       {
         projects: {
-          [layout.codexDir]: codexProject(layout),
+          [layout.codexDir]: codexProject(layout, coreDir(context.workspaceRoot, `${layout.codexDir}/lychd.toml`)),
           quadlets: quadletsProject(layout, [...runeFolders.values()].map(([, r]) => r.project).sort()),
           forge: forgeProject(layout, extensions, coreDir(context.workspaceRoot, `${layout.codexDir}/lychd.toml`)),
         },
@@ -85,7 +85,7 @@ const codexInputs = (layout: ForgeLayout) => [
   ...pluginInputs(),
 ];
 
-function codexProject(layout: ForgeLayout): ProjectConfiguration {
+function codexProject(layout: ForgeLayout, core: string): ProjectConfiguration {
   const options = { codexDir: layout.codexDir, extensionsDir: layout.extensionsDir };
   return {
     root: layout.codexDir,
@@ -93,7 +93,13 @@ function codexProject(layout: ForgeLayout): ProjectConfiguration {
     tags: ['type:codex'],
     implicitDependencies: [PLUGIN],
     targets: {
-      validate: { ...task('validate', options), cache: true, inputs: codexInputs(layout), outputs: [] },
+      validate: {
+        ...task('validate', options),
+        cache: true,
+        // The synthesis rules it also checks read every component's manifests.
+        inputs: [...codexInputs(layout), `{workspaceRoot}/${core}/pyproject.toml`, `{workspaceRoot}/${core}/package.json`, `{workspaceRoot}/${core}/tailwind.config.*`, `{workspaceRoot}/${layout.extensionsDir}/*/package.json`, `{workspaceRoot}/${layout.extensionsDir}/*/tailwind.config.*`],
+        outputs: [],
+      },
       context: {
         ...task('context', { ...options, outputDir: layout.contextDir }),
         cache: true,

@@ -1,6 +1,6 @@
-import { discoverComponents } from './discovery';
+import { discoverComponents, type Component } from './discovery';
 import { SynthesisError, type SynthesisProblem } from './problems';
-import { lockPython, mergePython, pythonConflicts, type LockOptions } from './python';
+import { lockPython, mergePython, pythonConflicts, type LockOptions, type MergedPython } from './python';
 import { lockNode, mergeNode } from './node';
 import { mergeTailwind, synthesizeTailwind } from './tailwind';
 import { assembleManifest, type SynthesisManifest } from './manifest';
@@ -12,11 +12,11 @@ export interface SynthesizeOptions extends LockOptions {
 }
 
 /**
- * Every stage in order. All merges are validated first, so one run reports every problem in
- * every manifest before any tool runs or any file is written.
+ * Every rule of the synthesis inputs that needs no tool (manifests, system dependencies, Node
+ * ranges, Tailwind configs), every problem at once: what `validate` checks and what stops a
+ * synthesis before any tool runs.
  */
-export async function synthesize(options: SynthesizeOptions): Promise<{ manifest: SynthesisManifest; files: GeneratedFile[]; warnings: string[] }> {
-  const components = options.components ?? discoverComponents(options.workspaceRoot).all;
+export function checkInputs(workspaceRoot: string, components?: Component[]): { problems: SynthesisProblem[]; python?: MergedPython } {
   const problems: SynthesisProblem[] = [];
   const attempt = <T>(merge: () => T): T | undefined => {
     try {
@@ -27,9 +27,21 @@ export async function synthesize(options: SynthesizeOptions): Promise<{ manifest
       return undefined;
     }
   };
-  const python = attempt(() => mergePython(options.workspaceRoot, components));
-  attempt(() => mergeNode(options.workspaceRoot, components));
-  attempt(() => mergeTailwind(options.workspaceRoot, components));
+  const all = components ?? attempt(() => discoverComponents(workspaceRoot).all);
+  if (!all) return { problems };
+  const python = attempt(() => mergePython(workspaceRoot, all));
+  attempt(() => mergeNode(workspaceRoot, all));
+  attempt(() => mergeTailwind(workspaceRoot, all));
+  return { problems, python };
+}
+
+/**
+ * Every stage in order. All merges are validated first, so one run reports every problem in
+ * every manifest before any tool runs or any file is written.
+ */
+export async function synthesize(options: SynthesizeOptions): Promise<{ manifest: SynthesisManifest; files: GeneratedFile[]; warnings: string[] }> {
+  const components = options.components ?? discoverComponents(options.workspaceRoot).all;
+  const { problems, python } = checkInputs(options.workspaceRoot, components);
   if (problems.length) {
     // uv's verdict is part of "every problem at once": resolve (writing nothing) when the Python merge itself is sound.
     if (python) problems.push(...(await pythonConflicts(python, { ...options, components })));
