@@ -48,6 +48,16 @@ describe('the inferred project graph', () => {
     expect(context.files).toContain('tools/src/scribe/pod.ts');
   });
 
+  it('forge:federate is cached on the hooks\' sources and the lock, and codex:validate reads what it wrote', async () => {
+    const ws = copyWorkspace();
+    const shown = JSON.parse((await ws.nx(['show', 'project', 'forge', '--json'])).stdout);
+    expect(shown.targets.federate).toMatchObject({ cache: true, dependsOn: ['lock-python'], outputs: ['{workspaceRoot}/forge/federation.json'] });
+    const inputs = JSON.parse((await ws.nx(['show', 'target', 'inputs', 'forge:federate', '--json'])).stdout);
+    expect(inputs.files).toEqual(expect.arrayContaining(['extensions/oracle/src/oracle/__init__.py', 'core/src/lychd_core/federation.py', 'extensions/scriptorium/pyproject.toml']));
+    const validate = JSON.parse((await ws.nx(['show', 'target', 'inputs', 'codex:validate', '--json'])).stdout);
+    expect(validate.files).toEqual(expect.arrayContaining(['forge/federation.json', 'extensions/scriptorium/schemas/codices.schema.json', 'extensions/oracle/package.json']));
+  });
+
   it('codex:validate accepts the example and rejects a bad rune with its file, line and column', async () => {
     const ws = copyWorkspace();
     const ok = await ws.nx(['run', 'codex:validate', '--output-style=static']);
