@@ -19,8 +19,9 @@ function extensionFamilies(workspaceRoot: string): ExtensionFamilyDoc[] {
 export function schemaArtifacts(workspaceRoot: string): Map<string, string> {
   const files = new Map<string, string>();
   for (const [name, text] of jsonSchemas()) files.set(`${SCHEMA_DIR}/${name}`, text);
-  files.set('docs/codex-reference.md', fieldReference(extensionFamilies(workspaceRoot)));
-  files.set('.taplo.toml', taploConfig(SCHEMA_DIR));
+  const families = extensionFamilies(workspaceRoot);
+  files.set('docs/codex-reference.md', fieldReference(families));
+  files.set('.taplo.toml', taploConfig(SCHEMA_DIR, families));
   return files;
 }
 
