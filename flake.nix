@@ -62,11 +62,13 @@
           # Extensions' system dependencies: Debian name -> nixpkgs attribute.
           systemPackages = [
             pkgs.ffmpeg # ffmpeg
+            pkgs.sox # sox
             pkgs.tesseract # tesseract-ocr, tesseract-ocr-eng
           ];
           # What the image summary reports for each Debian name: the version nixpkgs provides.
           systemPackageVersions = {
             "ffmpeg" = pkgs.ffmpeg.version or "unknown";
+            "sox" = pkgs.sox.version or "unknown";
             "tesseract-ocr" = pkgs.tesseract.version or "unknown";
             "tesseract-ocr-eng" = pkgs.tesseract.version or "unknown";
           };

@@ -3,11 +3,13 @@
 import * as path from 'node:path';
 import { loadCodex } from '../tools/src/codex';
 import { renderGeneration, writeGeneration } from '../tools/src/scribe';
+import { federationInput } from '../tools/src/federation/registry';
 
 const [codexDir, outDir] = process.argv.slice(2);
 if (!codexDir || !outDir) throw new Error('usage: raw-core.ts <codexDir> <outDir>');
 const t0 = performance.now();
-const loaded = loadCodex({ codexDir, extensionsDir: path.join(codexDir, '..', 'extensions') });
+const extensionsDir = path.join(codexDir, '..', 'extensions');
+const loaded = loadCodex({ codexDir, extensionsDir, federation: federationInput(path.join(codexDir, '..'), extensionsDir) });
 if (!loaded.codex) throw new Error(`invalid Codex in ${codexDir}`);
 const t1 = performance.now();
 const files = renderGeneration(loaded.codex);

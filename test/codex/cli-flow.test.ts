@@ -66,9 +66,9 @@ describe('lychd-forge scribe --out on a folder that is not the Forge\'s', () => 
       fs.mkdirSync(path.dirname(path.join(clone, rel)), { recursive: true });
       fs.writeFileSync(path.join(clone, rel), text);
     }
-    const r = forge(['scribe', '--codex', codexDir, ...ext, '--out', '.'], { cwd: clone });
+    const r = forge(['scribe', '--codex', codexDir, ...ext, '--out', clone]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/is not empty and holds no generation written by the Forge[^\n]*\nNothing was written\./);
+    expect(r.stderr).toMatch(/^error: \S+ is not empty and holds no generation written by the Forge/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     for (const [rel, text] of Object.entries(theirs)) expect(fs.readFileSync(path.join(clone, rel), 'utf8')).toBe(text);
     expect(fs.readdirSync(clone).sort()).toEqual(['.hidden', 'forge', 'mine.container', 'nx.json', 'package.json']);

@@ -8,7 +8,7 @@ describe('lychd-forge validate', () => {
   it('accepts the shipped example and exits 0', () => {
     const r = forge(['validate']);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/^Codex .*codex: valid: 6 soulstone\(s\), 1 portal\(s\), 3 extension\(s\)/m);
+    expect(r.stdout).toMatch(/^Codex .*codex: valid: 6 soulstone\(s\), 2 portal\(s\), 1 rune\(s\) of extension families, 3 extension\(s\)/m);
     expect(r.status).toBe(0);
   });
 
@@ -19,13 +19,17 @@ describe('lychd-forge validate', () => {
     fs.appendFileSync(path.join(codexDir, 'runes/animator/portals/openai.toml'), 'api_key = "sk-x"\n');
     const r = forge(['validate', '--codex', codexDir], { cwd: path.dirname(codexDir) });
     expect(r.status).toBe(1);
-    const errors = r.stderr.trim().split('\n');
-    expect(errors).toEqual([
-      expect.stringMatching(/^codex\/runes\/animator\/portals\/openai\.toml:8:1: error: unknown field "api_key"/),
-      expect.stringMatching(/^codex\/runes\/animator\/soulstones\/sglang\/vision_eye\.toml:6:8: error: port 8780 is also used by soulstone private-runtime/),
-      expect.stringMatching(/^codex\/runes\/animator\/soulstones\/vllm\/private_runtime\.toml:6:8: error: port 8780 is also used by soulstone eye/),
-      expect.stringMatching(/: 3 error\(s\), 0 warning\(s\); nothing was written\.$/),
-    ]);
+    // The whole output: what, where, why and how to fix each problem, then the count.
+    expect(r.stderr.replaceAll(path.dirname(codexDir), '<tmp>')).toMatchInlineSnapshot(`
+      "codex/runes/animator/portals/openai.toml:8:1: error: unknown field "api_key" [api_key]
+        fix: keep the key out of the Codex: store it with \`podman secret create <name> -\` and set api_key_secret = "<name>"
+      codex/runes/animator/soulstones/sglang/vision_eye.toml:6:8: error: port 8780 is also used by soulstone private-runtime (animator/soulstones/vllm/private_runtime.toml) [port]
+        fix: every soulstone needs its own port, distinct from the core services' (the Port Singularity): pick a free one
+      codex/runes/animator/soulstones/vllm/private_runtime.toml:6:8: error: port 8780 is also used by soulstone eye (animator/soulstones/sglang/vision_eye.toml) [port]
+        fix: every soulstone needs its own port, distinct from the core services' (the Port Singularity): pick a free one
+      Codex <tmp>/codex: 3 error(s), 0 warning(s); nothing was written.
+      "
+    `);
   });
 
   it('explains unknown options and commands with exit status 2', () => {

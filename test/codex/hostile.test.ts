@@ -21,6 +21,8 @@ const RUNE = `${VLLM}/private_runtime.toml`;
 function codexWith(edit: (codexDir: string) => void): string {
   const codexDir = copyExampleCodex();
   made.push(path.dirname(codexDir));
+  // The scriptorium's rune family is declared by its register hook, which these loads do not read.
+  fs.rmSync(path.join(codexDir, 'runes/scriptorium'), { recursive: true });
   edit(codexDir);
   return codexDir;
 }
@@ -129,7 +131,7 @@ describe('one Codex, whatever reads it', () => {
     expect(scribeRunes(options, root, ctx, (l) => logged.push(l))).toBe(false);
     expect(cli.codex).toBeUndefined();
     expect(cliProblems).toEqual([`codex/${RUNE}: is a symbolic link (to ${JSON.stringify(path.join(root, 'elsewhere.toml'))}); the Codex holds plain files and folders only`]);
-    expect(logged.map((l) => l.replace(/:1:1: error: /, ': ').replace(/ \(hint: .*$/, ''))).toEqual(cliProblems);
+    expect(logged.map((l) => l.replace(/:1:1: error: /, ': ').replace(/\n {2}fix: [\s\S]*$/, ''))).toEqual(cliProblems);
     expect(fs.existsSync(path.join(root, 'out'))).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCodex, type Diagnostic } from '../../tools/src/codex';
+import { federationInput } from '../../tools/src/federation/registry';
 import { copyExampleCodex, WORKSPACE } from '../support/codex-fixture';
 
 const made: string[] = [];
@@ -16,7 +17,8 @@ function load(edit: (codexDir: string) => void): { warnings: string[]; all: Diag
   const codexDir = copyExampleCodex();
   made.push(path.dirname(codexDir));
   edit(codexDir);
-  const r = loadCodex({ codexDir, extensionsDir: path.join(WORKSPACE, 'extensions') });
+  const extensionsDir = path.join(WORKSPACE, 'extensions');
+  const r = loadCodex({ codexDir, extensionsDir, federation: federationInput(WORKSPACE, extensionsDir) });
   const warnings = r.diagnostics.filter((d) => d.severity === 'warning').map((d) => `${path.relative(codexDir, d.file)}:${d.line}:${d.column} [${d.field}] ${d.message} (hint: ${d.hint ?? ''})`);
   return { warnings, all: r.diagnostics, valid: r.codex !== undefined };
 }

@@ -135,7 +135,7 @@ describe('bind', () => {
     const before = snapshot(root);
     await expect(
       bind({ generationDir: dirB, bindingSite: site, reload: false, validate: () => { throw new Error('bad rune'); } }),
-    ).rejects.toThrow(/Validation of .*render-B failed, so nothing in .* was changed: bad rune/);
+    ).rejects.toThrow(/error: the generation .*render-B could not be validated: bad rune\n {2}why: nothing in .* was changed/);
     await expect(
       bind({ generationDir: dirB, bindingSite: site, reload: false, validate: async () => ['Q05 Conflicts= asymmetric', 'Q14 short image'] }),
     ).rejects.toThrow(/found 2 problem\(s\)[\s\S]*Q05[\s\S]*Q14/);
@@ -187,9 +187,9 @@ describe('bind', () => {
 
   it('names the path when the generation directory is missing or empty', async () => {
     const { root, site } = setup();
-    await expect(bind({ generationDir: path.join(root, 'nope'), bindingSite: site })).rejects.toThrow(/nope does not exist.*Render/);
+    await expect(bind({ generationDir: path.join(root, 'nope'), bindingSite: site })).rejects.toThrow(/nope: error: the generation folder does not exist\n {2}fix: render the Quadlets first/);
     fs.mkdirSync(path.join(root, 'empty'));
-    await expect(bind({ generationDir: path.join(root, 'empty'), bindingSite: site })).rejects.toThrow(/empty is empty/);
+    await expect(bind({ generationDir: path.join(root, 'empty'), bindingSite: site })).rejects.toThrow(/empty: error: the generation folder is empty; refusing to install it/);
   });
 
   it('repairs a hand-edited installed generation instead of calling it unchanged', async () => {

@@ -51,6 +51,16 @@ describe('the inferred project graph', () => {
     expect(context.files).toContain('tools/src/scribe/pod.ts');
   });
 
+  it('forge:federate is cached on the hooks\' sources and the lock, and codex:validate reads what it wrote', async () => {
+    const ws = copyWorkspace();
+    const shown = JSON.parse((await ws.nx(['show', 'project', 'forge', '--json'])).stdout);
+    expect(shown.targets.federate).toMatchObject({ cache: true, dependsOn: ['lock-python'], outputs: ['{workspaceRoot}/forge/federation.json'] });
+    const inputs = JSON.parse((await ws.nx(['show', 'target', 'inputs', 'forge:federate', '--json'])).stdout);
+    expect(inputs.files).toEqual(expect.arrayContaining(['extensions/oracle/src/oracle/__init__.py', 'core/src/lychd_core/federation.py', 'extensions/scriptorium/pyproject.toml']));
+    const validate = JSON.parse((await ws.nx(['show', 'target', 'inputs', 'codex:validate', '--json'])).stdout);
+    expect(validate.files).toEqual(expect.arrayContaining(['forge/federation.json', 'extensions/scriptorium/schemas/codices.schema.json', 'extensions/oracle/package.json']));
+  });
+
   it('codex:validate accepts the example and rejects a bad rune with its file, line and column', async () => {
     const ws = copyWorkspace();
     const ok = await ws.nx(['run', 'codex:validate', '--output-style=static']);
@@ -63,9 +73,9 @@ describe('the inferred project graph', () => {
 
   it("nx g @lychd/forge:rune writes a valid rune that joins its folder's project", async () => {
     const ws = copyWorkspace();
-    const g = await ws.nx(['g', '@lychd/forge:rune', 'coder', '--family=vllm', '--image=docker.io/vllm/vllm-openai:v0.10.1', '--port=8799', '--groups=deep-think']);
+    const g = await ws.nx(['g', '@lychd/forge:rune', 'coder', '--family=vllm', '--image=docker.io/vllm/vllm-openai:v0.10.1', '--port=8799', '--model=/models/qwen-coder', '--groups=deep-think']);
     expect(g.status, g.stdout + g.stderr).toBe(0);
-    expect(ws.read('codex/runes/animator/soulstones/vllm/coder.toml')).toBe('name = "coder"\nimage = "docker.io/vllm/vllm-openai:v0.10.1"\nport = 8799\ngroups = [ "deep-think" ]\n');
+    expect(ws.read('codex/runes/animator/soulstones/vllm/coder.toml')).toBe('name = "coder"\nimage = "docker.io/vllm/vllm-openai:v0.10.1"\nport = 8799\nmodel_path = "/models/qwen-coder"\ngroups = [ "deep-think" ]\n');
     const inputs = JSON.parse((await ws.nx(['show', 'target', 'inputs', 'runes-vllm:scribe', '--json'])).stdout);
     expect(inputs.files).toContain('codex/runes/animator/soulstones/vllm/coder.toml');
     expect((await ws.nx(['run', 'codex:validate'])).status).toBe(0);

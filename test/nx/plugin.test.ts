@@ -66,6 +66,11 @@ describe('the inferred configuration', () => {
           },
         },
         "forge": {
+          "federate": {
+            "cache": true,
+            "command": "node <plugin>/bin/forge-task.js federate '{}'",
+            "description": "Run the active extensions' register(context) hooks in the locked environment and write forge/federation.json.",
+          },
           "flake": {
             "cache": true,
             "command": "node <plugin>/bin/forge-task.js flake '{"codexDir":"codex"}'",

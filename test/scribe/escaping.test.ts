@@ -84,7 +84,7 @@ describe('text that cannot be made safe is refused, naming the rune file and fie
     const e = error as ScribeError;
     expect(e.file).toBe(file(codex));
     expect(e.field).toBe(field);
-    expect(e.message).toContain(file(codex));
+    expect(e.diagnostics).toEqual([expect.objectContaining({ severity: 'error', file: file(codex), field })]);
     expect(e.message).toContain(`[${field}]`);
     expect(e.message).toMatch(why);
   };

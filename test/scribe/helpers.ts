@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { loadCodex, type Codex } from '../../tools/src/codex';
+import { loadCodex, type Codex, type FederationInput } from '../../tools/src/codex';
+import { federationInput } from '../../tools/src/federation/registry';
 import { writeGeneration } from '../../tools/src/scribe';
 
 export const WORKSPACE = resolve(__dirname, '../..');
@@ -10,8 +11,9 @@ export const FIXTURES = join(__dirname, 'fixtures');
 /** Golden cases: `example` is the shipped Codex itself, the others live under fixtures/<case>/. */
 export const CASES = ['example', 'covens', 'extensions', 'runtimes', 'nasty'] as const;
 
-export function codexDirs(name: string): { codexDir: string; extensionsDir: string } {
-  if (name === 'example') return { codexDir: join(WORKSPACE, 'codex'), extensionsDir: join(WORKSPACE, 'extensions') };
+/** The example is read as the Forge reads it: with what its extensions' hooks registered. */
+export function codexDirs(name: string): { codexDir: string; extensionsDir: string; federation?: FederationInput } {
+  if (name === 'example') return { codexDir: join(WORKSPACE, 'codex'), extensionsDir: join(WORKSPACE, 'extensions'), federation: federationInput(WORKSPACE, join(WORKSPACE, 'extensions')) };
   return { codexDir: join(FIXTURES, name, 'codex'), extensionsDir: join(FIXTURES, name, 'extensions') };
 }
 

@@ -32,9 +32,11 @@ describe('the Nix the Sovereign path needs', () => {
   it('buildSovereignImage stops before building when no Nix is found, writing nothing', () => {
     const root = copyExample();
     made.push(root);
-    const env = { ...process.env, LYCHD_NIX: path.join(root, 'no-such-nix') };
+    const env = { PATH: path.join(root, 'no-bin') };
     expect(() => buildSovereignImage({ workspaceRoot: root, env })).toThrow(SovereignBuildError);
     expect(() => buildSovereignImage({ workspaceRoot: root, env })).toThrow(/needs Nix >= 2\.18.*none was found/);
+    // An override naming no file is a mistake to fix, not a missing Nix.
+    expect(() => buildSovereignImage({ workspaceRoot: root, env: { ...env, LYCHD_NIX: path.join(root, 'no-such-nix') } })).toThrow(/LYCHD_NIX is not an executable file.*install Nix >= 2\.18/);
     expect(fs.existsSync(path.join(root, 'dist'))).toBe(false);
   });
 });

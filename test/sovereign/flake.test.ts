@@ -36,6 +36,7 @@ describe('flake.nix rendering', () => {
     expect(r.model.sources.map((s) => s.path)).toEqual(readManifest(WORKSPACE).components.map((c) => c.path));
     expect(r.model.systemPackages).toEqual([
       { attr: 'ffmpeg', debian: ['ffmpeg'] },
+      { attr: 'sox', debian: ['sox'] },
       { attr: 'tesseract', debian: ['tesseract-ocr', 'tesseract-ocr-eng'] },
     ]);
   });
@@ -97,6 +98,7 @@ describe('flake.nix rendering', () => {
     if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
     expect(r.model.systemPackages).toEqual([
       { attr: 'ffmpeg', debian: ['ffmpeg'] },
+      { attr: 'sox', debian: ['sox'] },
       { attr: 'tesseract', debian: ['tesseract-ocr'] },
       { attr: 'tesseract5', debian: ['tesseract-ocr-eng'] },
     ]);
@@ -194,7 +196,7 @@ describe.skipIf(skipWithout('nix'))('flake.nix under the real Nix evaluator, aga
     expect(d.default).toBe('stream-lychd');
 
     // Layers: the app (venv, node_modules, sources), the user, and the mapped system packages.
-    expect(d.image.contents).toEqual(['lychd-app', 'fake-nss', 'ffmpeg', 'tesseract']);
+    expect(d.image.contents).toEqual(['lychd-app', 'fake-nss', 'ffmpeg', 'sox', 'tesseract']);
     expect(d.app).toContain(`ln -s ${d.venv.path} $out/app/.venv`);
     expect(d.app).toContain(`ln -s ${d.nodeModules.path}/node_modules $out/app/node_modules`);
     for (const c of manifest.components) expect(d.app).toMatch(new RegExp(`cp -r /nix/store/[^ ]+ "\\$out/app/"'${c.path}'`));
@@ -219,7 +221,7 @@ describe.skipIf(skipWithout('nix'))('flake.nix under the real Nix evaluator, aga
     const root = example();
     const versions = nixEval(root, 'lychd.x86_64-linux.systemPackages', 'v: v') as Record<string, string>;
     expect(Object.keys(versions)).toEqual(readManifest(root).system.map((s) => s.name));
-    expect(versions).toEqual({ ffmpeg: '7.1.1', 'tesseract-ocr': '5.5.1', 'tesseract-ocr-eng': '5.5.1' });
+    expect(versions).toEqual({ ffmpeg: '7.1.1', sox: '14.4.2', 'tesseract-ocr': '5.5.1', 'tesseract-ocr-eng': '5.5.1' });
   });
 
   it('evaluates for every system it declares', () => {

@@ -17,7 +17,7 @@ const OVERRIDES: Record<string, string> = {
 /** What the flake reads, copied from the example workspace into a fresh folder under the temp dir. */
 export function copyExample(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-sovereign-'));
-  for (const rel of ['codex/lychd.toml', 'core', 'extensions', 'forge/templates', 'forge/synthesis', 'forge/synthesis.lock.json', 'flake.nix'])
+  for (const rel of ['codex/lychd.toml', 'core', 'extensions', 'forge/templates', 'forge/synthesis', 'forge/federation.json', 'forge/synthesis.lock.json', 'flake.nix'])
     fs.cpSync(path.join(WORKSPACE, rel), path.join(root, rel), {
       recursive: true,
       filter: (src) => !/(^|\/)(__pycache__|\.venv|node_modules|\.stage-[^/]*)$/.test(src),

@@ -140,6 +140,21 @@ describe('synthesis with the real uv and npm', () => {
     expect(fs.existsSync(path.join(root, 'forge'))).toBe(false);
   });
 
+  it('reports a Node range conflict and a Python conflict together, and writes nothing', async () => {
+    const root = workspace('bothconflicts', {
+      alpha: { python: ['tinyx==1.0.0'], node: { 'tiny-ms': '^1.0.0' } },
+      beta: { python: ['tinyx==2.0.0'], node: { 'tiny-ms': '^2.0.0' } },
+    });
+    const error = await failure(synthesize({ workspaceRoot: root, env }));
+    expect(error.problems.map((p) => `${p.file} ${p.field}`).sort()).toEqual([
+      'forge/synthesis/python/pyproject.toml project.dependencies',
+      'extensions/beta/package.json dependencies.tiny-ms',
+    ].sort());
+    expect(error.message).toContain('extension beta needs tiny-ms@"^2.0.0" but extension alpha needs tiny-ms@"^1.0.0"');
+    expect(error.message).toMatch(/alpha and beta are incompatible/);
+    expect(fs.existsSync(path.join(root, 'forge'))).toBe(false);
+  });
+
   it('follows extensions being added and removed', async () => {
     const root = workspace('addremove', { alpha: EXAMPLE.oracle }, ['alpha']);
     await synthesize({ workspaceRoot: root, env });
@@ -249,7 +264,7 @@ describe('synthesis with the real uv and npm', () => {
   it('runs the stages separately: tailwind and manifest do not touch the locks', async () => {
     const root = workspace('stages');
     await lockPython({ workspaceRoot: root, env });
-    await expect(assembleManifest({ workspaceRoot: root })).rejects.toThrow(/package-lock.json: \(file\): has not been synthesized yet/);
+    await expect(assembleManifest({ workspaceRoot: root })).rejects.toThrow(/package-lock.json: error: has not been synthesized yet/);
     await lockNode({ workspaceRoot: root, env });
     synthesizeTailwind({ workspaceRoot: root });
     const locks = snapshotTree(path.join(root, 'forge/synthesis'));

@@ -44,7 +44,7 @@ describe('system dependencies', () => {
     ]);
     const text = fs.readFileSync(path.join(root, 'extensions/alpha/pyproject.toml'), 'utf8').split('\n');
     expect(text[9]).toContain('curl; rm -rf /');
-    expect(error.message).toContain('extensions/alpha/pyproject.toml:10: tool.lychd.system-dependencies[1]: "curl; rm -rf /" is not a Debian package name (extension alpha)');
+    expect(error.message).toContain('extensions/alpha/pyproject.toml:10: error: "curl; rm -rf /" is not a Debian package name (extension alpha) [tool.lychd.system-dependencies[1]]');
     expect(error.message).toContain('extensions/beta/pyproject.toml:9');
     expect(error.message).toContain('fix: ');
   });

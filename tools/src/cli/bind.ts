@@ -13,31 +13,26 @@ export interface BindFlags {
 /** `lychd-forge bind`: renders the Codex and installs it atomically, checks drift, or rolls back. */
 export async function runBind(paths: CommonPaths, flags: BindFlags, out = process.stdout, err = process.stderr): Promise<number> {
   const log = (l: string) => out.write(`${l}\n`);
-  try {
-    if (flags.rollback) {
-      const result = await performRollback({ bindingSite: flags.bindingSite });
-      log(result.message);
-      return 0;
-    }
-    const codex = loadOrReport(paths, err);
-    if (!codex) return 1;
-    return await withTempGeneration(async (dir) => {
-      if (!renderInto(codex, dir, err)) return 1;
-      const rite = { generationDir: dir, bindingSite: flags.bindingSite, keep: flags.keep, workspaceRoot: paths.workspaceRoot, log };
-      if (flags.check) {
-        const result = performCheck(rite);
-        if (result.inSync) {
-          log(`The Binding Site ${result.bindingSite} holds exactly what the Codex produces.`);
-          return 0;
-        }
-        err.write(`The Binding Site ${result.bindingSite} differs from what the Codex produces:\n${result.diff}\n`);
-        return 1;
-      }
-      log((await performBind(codex, rite)).message);
-      return 0;
-    });
-  } catch (e) {
-    err.write(`${escapeForTerminal((e as Error).message, { multiline: true })}\n`);
-    return 1;
+  if (flags.rollback) {
+    const result = await performRollback({ bindingSite: flags.bindingSite });
+    log(result.message);
+    return 0;
   }
+  const codex = loadOrReport(paths, err);
+  if (!codex) return 1;
+  return await withTempGeneration(async (dir) => {
+    renderInto(codex, dir);
+    const rite = { generationDir: dir, bindingSite: flags.bindingSite, keep: flags.keep, workspaceRoot: paths.workspaceRoot, log };
+    if (flags.check) {
+      const result = performCheck(rite);
+      if (result.inSync) {
+        log(`The Binding Site ${result.bindingSite} holds exactly what the Codex produces.`);
+        return 0;
+      }
+      err.write(`The Binding Site ${result.bindingSite} differs from what the Codex produces:\n${escapeForTerminal(result.diff, { multiline: true })}\n`);
+      return 1;
+    }
+    log((await performBind(codex, rite)).message);
+    return 0;
+  });
 }

@@ -1,4 +1,4 @@
-import { formatDiagnostic, type Diagnostic } from '../codex';
+import { renderDiagnostic, type Diagnostic } from '../codex';
 import { checkFlake, writeFlake } from '../forge/sovereign';
 import type { CommonPaths } from './paths';
 
@@ -11,7 +11,7 @@ type Sink = { write(text: string): unknown };
 export function runFlake(paths: CommonPaths, check: boolean, out: Sink = process.stdout, err: Sink = process.stderr): number {
   const options = { workspaceRoot: paths.workspaceRoot, codexDir: paths.codexDir };
   const report = (diagnostics: Diagnostic[]) => {
-    for (const d of diagnostics) err.write(`${formatDiagnostic(d)}\n`);
+    for (const d of diagnostics) err.write(`${renderDiagnostic(d)}\n`);
     err.write(`${diagnostics.length} problem(s); nothing was written.\n`);
     return 1;
   };

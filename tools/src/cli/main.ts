@@ -1,13 +1,14 @@
 import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { escapeForTerminal } from '../codex/diagnostics';
-import { MissingToolError } from '../toolchain/missing-tool';
 import { runBind } from './bind';
 import { runFlake } from './flake';
 import { commonPaths } from './paths';
 import { runScribe } from './render';
 import { runSchemas } from './schemas';
 import { runSynthesize } from './synthesize';
+import { runFederate } from './federate';
+import { reportFailure } from '../diagnostics';
 import { UsageError } from './usage-error';
 import { runValidate } from './validate';
 
@@ -65,6 +66,11 @@ function program(setStatus: (status: number | Promise<number>) => void): Command
     .action((o: { check?: boolean }) => setStatus(runSynthesize(commonPaths({}), o.check === true)));
 
   cli
+    .command('federate')
+    .description("run the active extensions' register(context) hooks in the locked Python environment and write forge/federation.json")
+    .action(() => setStatus(runFederate(commonPaths({}))));
+
+  cli
     .command('flake')
     .description('render flake.nix (the Sovereign path: Nix builds the image) from the Synthesis Manifest')
     .option('--codex <dir>', 'the Codex folder (lychd.toml + runes/); default: <workspace>/codex')
@@ -99,11 +105,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`lychd-forge: ${escapeForTerminal(e.message, { multiline: true })}\n(see lychd-forge --help)\n`);
       return 2;
     }
-    // A missing tool is a setup step to take, not a crash: its message says how.
-    if (e instanceof MissingToolError) {
-      process.stderr.write(`lychd-forge: ${escapeForTerminal(e.message, { multiline: true })}\n`);
-      return 1;
-    }
-    throw e;
+    reportFailure(e, (text) => process.stderr.write(`${text}\n`));
+    return 1;
   }
 }

@@ -1,22 +1,34 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fieldReference, jsonSchemas, taploConfig } from '../codex/reference';
+import { fieldReference, jsonSchemas, taploConfig, type ExtensionFamilyDoc } from '../codex/reference';
+import { readRegistry } from '../federation/registry';
 
 const SCHEMA_DIR = 'tools/schemas';
 
+/** The rune families the workspace's extensions declared (forge/federation.json), sorted by anchor. */
+function extensionFamilies(workspaceRoot: string): ExtensionFamilyDoc[] {
+  const registry = readRegistry(workspaceRoot);
+  return Object.entries(registry.extensions)
+    .flatMap(([extension, r]) => r.anchors.map((a) => ({ anchor: a.value.anchor, extension, schemaPath: a.value.schema })))
+    .filter((f) => fs.existsSync(path.join(workspaceRoot, f.schemaPath)))
+    .map((f) => ({ ...f, schema: JSON.parse(fs.readFileSync(path.join(workspaceRoot, f.schemaPath), 'utf8')) as ExtensionFamilyDoc['schema'] }))
+    .sort((a, b) => (a.anchor < b.anchor ? -1 : a.anchor > b.anchor ? 1 : 0));
+}
+
 /** Every file generated from the schemas, relative to the workspace root. */
-export function schemaArtifacts(): Map<string, string> {
+export function schemaArtifacts(workspaceRoot: string): Map<string, string> {
   const files = new Map<string, string>();
   for (const [name, text] of jsonSchemas()) files.set(`${SCHEMA_DIR}/${name}`, text);
-  files.set('docs/codex-reference.md', fieldReference());
-  files.set('.taplo.toml', taploConfig(SCHEMA_DIR));
+  const families = extensionFamilies(workspaceRoot);
+  files.set('docs/codex-reference.md', fieldReference(families));
+  files.set('.taplo.toml', taploConfig(SCHEMA_DIR, families));
   return files;
 }
 
 /** `lychd-forge schemas [--check]`: writes (or checks) the JSON Schemas, the Taplo mapping and the field reference. */
 export function runSchemas(workspaceRoot: string, check: boolean, out = process.stdout, err = process.stderr): number {
   const stale: string[] = [];
-  for (const [rel, text] of schemaArtifacts()) {
+  for (const [rel, text] of schemaArtifacts(workspaceRoot)) {
     const file = path.join(workspaceRoot, rel);
     const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
     if (current === text) continue;

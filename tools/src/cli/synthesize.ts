@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { checkSynthesis, synthesize, SynthesisError } from '../synthesis';
+import { checkSynthesis, synthesize } from '../synthesis';
 import type { CommonPaths } from './paths';
 import { loadOrReport, renderInto } from './render';
 import { escapeForTerminal } from '../codex/diagnostics';
@@ -12,27 +12,21 @@ export async function runSynthesize(paths: CommonPaths, check: boolean, out = pr
   const codex = loadOrReport(paths, err);
   if (!codex) return 1;
   const quadletsDir = 'quadlets/generation';
-  if (!renderInto(codex, path.join(paths.workspaceRoot, quadletsDir), err)) return 1;
-  try {
-    if (check) {
-      const result = await checkSynthesis({ workspaceRoot: paths.workspaceRoot, quadletsDir });
-      if (result.ok) out.write(`${result.report || 'forge/synthesis.lock.json and the locks are current.'}\n`);
-      else err.write(`${result.report}\n`);
-      return result.ok ? 0 : 1;
-    }
-    out.write('Merging and locking the core and the active extensions (uv, npm)...\n');
-    const result = await synthesize({ workspaceRoot: paths.workspaceRoot, quadletsDir });
-    for (const w of result.warnings) err.write(`warning: ${escapeForTerminal(w, { multiline: true })}\n`);
-    for (const f of result.files) out.write(`wrote ${f.path}\n`);
-    const m = result.manifest;
-    out.write(
-      `Synthesis Manifest: ${m.python.packages.length} Python package(s), ${m.node.packages.length} Node package(s), ` +
-        `${m.system.length} system package(s), ${Object.keys(m.quadlets?.files ?? {}).length} quadlet file(s).\n`,
-    );
-    return 0;
-  } catch (e) {
-    if (!(e instanceof SynthesisError)) throw e;
-    err.write(`${escapeForTerminal(e.message, { multiline: true })}\n`);
-    return 1;
+  renderInto(codex, path.join(paths.workspaceRoot, quadletsDir));
+  if (check) {
+    const result = await checkSynthesis({ workspaceRoot: paths.workspaceRoot, quadletsDir });
+    if (result.ok) out.write(`${result.report || 'forge/synthesis.lock.json and the locks are current.'}\n`);
+    else err.write(`${result.report}\n`);
+    return result.ok ? 0 : 1;
   }
+  out.write('Merging and locking the core and the active extensions (uv, npm)...\n');
+  const result = await synthesize({ workspaceRoot: paths.workspaceRoot, quadletsDir });
+  for (const w of result.warnings) err.write(`warning: ${escapeForTerminal(w, { multiline: true })}\n`);
+  for (const f of result.files) out.write(`wrote ${f.path}\n`);
+  const m = result.manifest;
+  out.write(
+    `Synthesis Manifest: ${m.python.packages.length} Python package(s), ${m.node.packages.length} Node package(s), ` +
+      `${m.system.length} system package(s), ${Object.keys(m.quadlets?.files ?? {}).length} quadlet file(s).\n`,
+  );
+  return 0;
 }

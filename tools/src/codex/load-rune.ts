@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { error, START, type Diagnostic } from './diagnostics';
 import { BRANCH_ANCHORS, FAMILIES, familyForAnchor, familyForRuntime } from './families';
 import type { Rune } from './model';
+import { runeRules } from './rune-rules';
 import { NAME_PATTERN } from './schemas/common';
 import { diagnosticsFromIssues } from './schema-issues';
 import { linkProblem, readCodexFile } from './read-file';
@@ -49,18 +50,31 @@ export function placementProblems(ref: RuneFileRef): Diagnostic[] {
   return [];
 }
 
-/** Reads and validates one rune file against the schema of the family that owns its folder. */
+/**
+ * Reads and validates one rune file against the schema of the family that owns its folder and the
+ * rules over its fields together. The rune is returned whenever the schema accepts it, so that rules
+ * across runes still see it; it renders only when no diagnostic is an error.
+ */
 export function loadRuneFile(ref: RuneFileRef): { rune?: Rune; source?: TomlSource; diagnostics: Diagnostic[] } {
   const placement = placementProblems(ref);
   if (placement.length) return { diagnostics: placement };
-  const file = path.join(ref.runeRoot, ref.relativePath);
-  const anchor = path.posix.dirname(ref.relativePath);
-  const family = familyForAnchor(anchor)!;
+  const read = readRuneText(path.join(ref.runeRoot, ref.relativePath));
+  return 'diagnostic' in read ? { diagnostics: [read.diagnostic] } : checkRuneText(ref, read.text);
+}
+
+/** A rune file's text, read as every reader of the Codex reads it: no link, a size limit, UTF-8. */
+export function readRuneText(file: string): { text: string } | { diagnostic: Diagnostic } {
   const link = linkProblem(file);
-  if (link) return { diagnostics: [link] };
-  const read = readCodexFile(file);
-  if ('diagnostic' in read) return { diagnostics: [read.diagnostic] };
-  const parsed = parseTomlSource(file, read.text);
+  return link ? { diagnostic: link } : readCodexFile(file);
+}
+
+/** Validates a rune's text as if it were the file `ref` (for a rune about to be written). */
+export function checkRuneText(ref: RuneFileRef, text: string): { rune?: Rune; source?: TomlSource; diagnostics: Diagnostic[] } {
+  const placement = placementProblems(ref);
+  if (placement.length) return { diagnostics: placement };
+  const file = path.join(ref.runeRoot, ref.relativePath);
+  const family = familyForAnchor(path.posix.dirname(ref.relativePath))!;
+  const parsed = parseTomlSource(file, text);
   if ('diagnostic' in parsed) return { diagnostics: [parsed.diagnostic] };
   const { source } = parsed;
   const result = family.schema.safeParse(source.value);
@@ -77,9 +91,10 @@ export function loadRuneFile(ref: RuneFileRef): { rune?: Rune; source?: TomlSour
   }
   const origin = { file, relativePath: ref.relativePath, provider: ref.provider };
   const config = result.data as Record<string, unknown>;
-  if (family.kind === 'portal') {
-    return { rune: { kind: 'portal', family: family.id, origin, config } as Rune, source, diagnostics: [] };
-  }
-  const withUrl = { ...config, base_url: config['base_url'] ?? `http://localhost:${String(config['port'])}/v1` };
-  return { rune: { kind: 'soulstone', family: family.id, origin, config: withUrl } as Rune, source, diagnostics: [] };
+  const rune = (
+    family.kind === 'portal'
+      ? { kind: 'portal', family: family.id, origin, config }
+      : { kind: 'soulstone', family: family.id, origin, config: { ...config, base_url: config['base_url'] ?? `http://localhost:${String(config['port'])}/v1` } }
+  ) as Rune;
+  return { rune, source, diagnostics: runeRules(rune, source) };
 }

@@ -3,9 +3,10 @@ import * as path from 'node:path';
 import { error, sortDiagnostics, START, hasErrors, type Diagnostic } from './diagnostics';
 import { listRuneFiles } from './files';
 import { extensionFolders, extensionLinks, extensionNameProblem, EXTENSION_MANIFEST, isExtensionName } from './extensions';
-import { loadRuneFile } from './load-rune';
+import { loadRuneFile, readRuneText } from './load-rune';
 import { linkProblem, readCodexFile } from './read-file';
 import type { Codex, Rune } from './model';
+import { checkAnchoredRune, extensionAnchors, registeredRunes, type AnchoredRune, type FederationInput } from './federated';
 import { crossRuneRules, type LocatedRune } from './rules';
 import { primeScroll, type PrimeScroll } from './schemas/prime';
 import { diagnosticsFromIssues } from './schema-issues';
@@ -16,6 +17,8 @@ export interface LoadOptions {
   codexDir: string;
   /** Folder of installed extensions (`<name>/runes/...`); none when absent. */
   extensionsDir?: string;
+  /** What the extensions' register hooks contributed (forge/federation.json); none when absent. */
+  federation?: FederationInput;
 }
 
 export interface LoadResult {
@@ -74,7 +77,9 @@ function activeExtensions(prime: PrimeScroll, source: TomlSource, extensionsDir:
       : [
           error(source.file, source.locate(['extensions', 'active', i]), `extension "${name}" is not installed`, {
             field: `extensions.active[${i}]`,
-            hint: found.length ? `installed extensions: ${found.join(', ')}` : `no extension folder found in ${extensionsDir ?? '(none)'}`,
+            hint: found.length
+              ? `use an installed one (${found.join(', ')}), or install ${name} first`
+              : `no extension is installed in ${extensionsDir ?? '(none)'}: install ${name} there, or remove it from the list`,
           }),
         ],
   );
@@ -110,13 +115,35 @@ export function loadCodex(options: LoadOptions): LoadResult {
   const extensions = primeLoad.prime && primeLoad.source ? activeExtensions(primeLoad.prime, primeLoad.source, extensionsDir) : { names: installedExtensions(extensionsDir), diagnostics: [] };
   diagnostics.push(...extensions.diagnostics);
 
+  const federation = options.federation ? extensionAnchors(options.federation, extensions.names) : { anchors: [], diagnostics: [] };
+  diagnostics.push(...federation.diagnostics);
   const located: LocatedRune[] = [];
+  const anchored: AnchoredRune[] = [];
   const listed = runeFiles(codexDir, extensionsDir, extensions.names);
   diagnostics.push(...listed.diagnostics);
   for (const ref of listed.refs) {
+    const extensionFamily = federation.anchors.find((a) => a.anchor === path.posix.dirname(ref.relativePath));
+    if (extensionFamily) {
+      const file = path.join(ref.runeRoot, ref.relativePath);
+      const read = readRuneText(file);
+      const parsed = 'diagnostic' in read ? read : parseTomlSource(file, read.text);
+      if ('diagnostic' in parsed) diagnostics.push(parsed.diagnostic);
+      else {
+        const checked = checkAnchoredRune(parsed.source, extensionFamily, { file, relativePath: ref.relativePath, provider: ref.provider });
+        diagnostics.push(...checked.diagnostics);
+        if (checked.rune) anchored.push(checked.rune);
+      }
+      continue;
+    }
     const loaded = loadRuneFile(ref);
     diagnostics.push(...loaded.diagnostics);
     if (loaded.rune && loaded.source) located.push({ rune: loaded.rune, source: loaded.source });
+  }
+  if (options.federation) {
+    const registered = registeredRunes(options.federation, extensions.names, federation.anchors);
+    diagnostics.push(...registered.diagnostics);
+    located.push(...registered.runes);
+    anchored.push(...registered.anchored);
   }
   if (primeLoad.prime && primeLoad.source) {
     diagnostics.push(...crossRuneRules({ prime: primeLoad.prime, source: primeLoad.source }, located));
@@ -124,5 +151,6 @@ export function loadCodex(options: LoadOptions): LoadResult {
   const sorted = sortDiagnostics(diagnostics);
   if (hasErrors(sorted) || !primeLoad.prime) return { diagnostics: sorted };
   const runes: Rune[] = located.map((l) => l.rune).sort((a, b) => (a.config.name < b.config.name ? -1 : a.config.name > b.config.name ? 1 : 0));
-  return { codex: { root: codexDir, prime: primeLoad.prime, runes, extensions: extensions.names }, diagnostics: sorted };
+  anchored.sort((a, b) => (a.origin.relativePath < b.origin.relativePath ? -1 : a.origin.relativePath > b.origin.relativePath ? 1 : 0));
+  return { codex: { root: codexDir, prime: primeLoad.prime, runes, extensions: extensions.names, anchored }, diagnostics: sorted };
 }

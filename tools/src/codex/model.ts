@@ -1,3 +1,4 @@
+import type { AnchoredRune } from './federated';
 import type { PrimeScroll } from './schemas/prime';
 import type { PortalConfig } from './schemas/portal';
 import type { SoulstoneConfig } from './schemas/soulstone';
@@ -38,6 +39,8 @@ export interface Codex {
   runes: Rune[];
   /** Extension folder names that are active, sorted. */
   extensions: string[];
+  /** Runes of rune families that extensions declared (their anchors), for those extensions. */
+  anchored?: AnchoredRune[];
 }
 
 export const soulstones = (codex: Codex): SoulstoneRune[] =>

@@ -1,4 +1,4 @@
-import { formatDiagnostic } from './diagnostics';
+import { renderDiagnostic } from './diagnostics';
 import { loadCodex, type LoadOptions } from './load';
 import type { Codex } from './model';
 
@@ -8,7 +8,7 @@ import type { Codex } from './model';
  */
 export function loadAndReport(options: LoadOptions, write: (line: string) => void, cwd = process.cwd()): Codex | undefined {
   const result = loadCodex(options);
-  for (const d of result.diagnostics) write(formatDiagnostic(d, cwd));
+  for (const d of result.diagnostics) write(renderDiagnostic(d, cwd));
   if (!result.codex) write(`The Codex in ${options.codexDir} is invalid: fix the errors above; nothing was written.`);
   return result.codex;
 }

@@ -50,7 +50,19 @@ export function crossRuneRules(prime: PrimeSource, runes: LocatedRune[]): Diagno
   }
 
   const portOwners = new Map<number, string[]>();
-  for (const { service, port } of coreServicePorts(prime.prime)) portOwners.set(port, [`core service ${service} (lychd.toml)`]);
+  for (const { service, port } of coreServicePorts(prime.prime)) {
+    const others = portOwners.get(port) ?? [];
+    if (others.length) {
+      out.push(
+        error(prime.source.file, prime.source.locate([service, 'port']), `port ${port} is also used by ${others.join(', ')}`, {
+          field: `${service}.port`,
+          why: 'every service of the pod shares one network namespace, so a port can be bound once',
+          hint: `give ${service} a port of its own`,
+        }),
+      );
+    }
+    portOwners.set(port, [...others, `core service ${service} (lychd.toml)`]);
+  }
   for (const r of runes) {
     if (r.rune.kind !== 'soulstone') continue;
     const p = r.rune.config.port;

@@ -76,7 +76,7 @@ export function parseTomlSource(file: string, text: string): { source: TomlSourc
     if (e instanceof ParseError) {
       return {
         diagnostic: error(file, { line: e.lineNumber, column: e.column + 1 }, `TOML syntax error: ${e.message}`, {
-          hint: 'fix the TOML syntax at this position (see https://toml.io)',
+          hint: 'correct the TOML syntax at this position (see https://toml.io)',
         }),
       };
     }

@@ -17,6 +17,7 @@ import {
   storePaths,
 } from './store';
 import { SystemctlRunner, systemctlUser } from './systemctl';
+import { failure, ForgeError } from '../diagnostics';
 
 export interface BindResult {
   status: 'bound' | 'unchanged';
@@ -61,15 +62,13 @@ async function runValidator(validate: GenerationValidator, dir: string, gen: Gen
   try {
     problems = await validate({ dir, id: gen.id, files: gen.files });
   } catch (err) {
-    throw new Error(
-      `Validation of ${dir} failed, so nothing in ${site} was changed: ${(err as Error).message}`,
-      { cause: err },
-    );
+    if (err instanceof ForgeError) throw new ForgeError(err.diagnostics, `Nothing in ${site} was changed:`);
+    throw failure(`the generation ${dir} could not be validated: ${(err as Error).message}`, { why: `nothing in ${site} was changed` });
   }
   if (problems && problems.length > 0) {
-    throw new Error(
-      `Validation of ${dir} found ${problems.length} problem(s), so nothing in ${site} was changed:\n` +
-        problems.map((p) => `  - ${p}`).join('\n'),
+    throw new ForgeError(
+      problems.map((message) => ({ severity: 'error', message })),
+      `Validation of ${dir} found ${problems.length} problem(s), so nothing in ${site} was changed:`,
     );
   }
 }
@@ -93,7 +92,7 @@ function alreadyInstalled(paths: StorePaths, gen: Generation): { previous?: stri
 function validKeep(keep: number | undefined): number {
   const k = keep ?? DEFAULT_KEEP;
   if (!Number.isInteger(k) || k < 1) {
-    throw new Error(`keep must be a whole number of generations ≥ 1 (got ${String(keep)}).`);
+    throw failure(`keep must be a whole number of generations ≥ 1, not ${String(keep)}`, { hint: 'keep at least 1 generation (3 by default)' });
   }
   return k;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { failure } from '../diagnostics';
 
 /** One generation: relative POSIX paths → bytes, sorted by path. */
 export type GenerationFiles = Map<string, Buffer>;
@@ -39,10 +40,10 @@ export function readTree(dir: string): GenerationFiles {
       if (entry.isDirectory()) walk(childAbs, childRel);
       else if (entry.isFile()) out.set(childRel, fs.readFileSync(childAbs));
       else {
-        throw new Error(
-          `${childAbs} is not a regular file (symlink, socket or device). A generation holds plain files ` +
-            'only: re-render it, or replace the entry with a copy of the file it points to.',
-        );
+        throw failure('not a regular file (a symlink, socket or device); a generation holds plain files only', {
+          file: childAbs,
+          hint: 're-render the generation, or replace the entry with a copy of the file it points to',
+        });
       }
     }
   };
@@ -56,20 +57,18 @@ export function readGeneration(generationDir: string): Generation {
   try {
     stat = fs.statSync(generationDir);
   } catch {
-    throw new Error(
-      `Generation directory ${generationDir} does not exist. Render the quadlets first (the Scribe's output), ` +
-        'then pass that directory.',
-    );
+    throw failure('the generation folder does not exist', { file: generationDir, hint: "render the Quadlets first (the Scribe's output), then pass that folder" });
   }
   if (!stat.isDirectory()) {
-    throw new Error(`Generation path ${generationDir} is not a directory; pass the Scribe's output directory.`);
+    throw failure('the generation path is not a folder', { file: generationDir, hint: "pass the Scribe's output folder" });
   }
   const files = readTree(generationDir);
   if (files.size === 0) {
-    throw new Error(
-      `Generation directory ${generationDir} is empty. Refusing to install an empty generation: it would ` +
-        'remove every LychD unit. Render the quadlets first.',
-    );
+    throw failure('the generation folder is empty; refusing to install it', {
+      file: generationDir,
+      why: 'an empty generation would remove every LychD unit',
+      hint: 'render the Quadlets first',
+    });
   }
   return { id: generationId(files), files };
 }

@@ -50,6 +50,7 @@ import {
 import { daemonReload, ReloadOutcome, SystemctlRunner } from './systemctl';
 import { StepRunner, stepRunner } from './steps';
 import { realPathNearest, siteLocationProblem } from './site';
+import { failure } from '../diagnostics';
 
 export const BIND_STEPS = [
   'prepare-dirs',
@@ -99,9 +100,7 @@ export function preflight(paths: StorePaths, env: NodeJS.ProcessEnv = process.en
   if (readLinkKindSafe(paths) === 'not-a-link') throw notALinkError(paths);
   const storeStat = lstatOrUndefined(paths.store);
   if (storeStat !== undefined && !storeStat.isDirectory()) {
-    throw new Error(
-      `The generation store ${paths.store} exists but is not a directory. Move it away or pass another storeDir.`,
-    );
+    throw failure('the generation store exists but is not a folder', { file: paths.store, hint: 'move it away, or pass another storeDir' });
   }
   const siteDev = deviceOfNearest(paths.site);
   const storeDev = deviceOfNearest(paths.store);
@@ -114,11 +113,10 @@ export function preflight(paths: StorePaths, env: NodeJS.ProcessEnv = process.en
     );
   }
   if (siteDev !== storeDev) {
-    throw new Error(
-      `The generation store ${paths.store} and the Binding Site ${paths.site} are on different filesystems, so ` +
-        'the final rename(2) cannot be atomic. Choose a storeDir on the same filesystem as the site ' +
-        '(the default, a hidden sibling of the site, is).',
-    );
+    throw failure(`the generation store ${paths.store} and the Binding Site ${paths.site} are on different filesystems`, {
+      why: 'the final rename(2) cannot be atomic across filesystems',
+      hint: 'choose a storeDir on the same filesystem as the site (the default, a hidden sibling of the site, is)',
+    });
   }
 }
 
@@ -280,24 +278,22 @@ export async function runRollback(plan: RollbackPlan): Promise<TransactionOutcom
     const recovered = await steps.run('recover', () => recover(paths));
     const current = currentDir(paths);
     if (current === undefined) {
-      throw new Error(
-        `Nothing to roll back: ${paths.link} does not point to a generation in ${paths.store}. Run bind first.`,
-      );
+      throw failure(`nothing to roll back: ${paths.link} does not point to a generation in ${paths.store}`, { hint: 'run bind first' });
     }
     const history = reconcileHistory(readHistory(paths.store), listGenerationDirs(paths.store), current);
     const previous = history.at(-2);
     if (previous === undefined) {
-      throw new Error(
-        `No previous generation to roll back to: ${paths.store} holds only the current one (${current}). ` +
-          'A rollback needs at least two binds of different content.',
-      );
+      throw failure(`no previous generation to roll back to: ${paths.store} holds only the current one (${current})`, {
+        why: 'a rollback needs at least two binds of different content',
+      });
     }
     const actual = generationId(readTree(path.join(paths.store, previous)));
     if (actual !== idOfDir(previous)) {
-      throw new Error(
-        `The previous generation ${path.join(paths.store, previous)} was altered after it was installed (its content ` +
-          `hashes to ${actual}, not ${idOfDir(previous)}); refusing to roll back to it. Re-render that Codex and bind it instead.`,
-      );
+      throw failure(`the previous generation was altered after it was installed; refusing to roll back to it`, {
+        file: path.join(paths.store, previous),
+        why: `its content hashes to ${actual}, not ${idOfDir(previous)}`,
+        hint: 'render that Codex again and bind it instead',
+      });
     }
     await switchTo(paths, previous, steps);
     const next = [...history.filter((d) => d !== previous), previous];

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { errnoCode } from './fsutil';
+import { failure } from '../diagnostics';
 
 /*
  * A crash-proof mutex made of plain files, without a takeover race.
@@ -89,11 +90,10 @@ export async function acquireLock(dir: string, timeoutMs: number): Promise<LockH
     const holder = lockHolder(dir);
     if (holder !== undefined) {
       if (Date.now() > deadline) {
-        throw new Error(
-          `Timed out after ${timeoutMs} ms waiting for the bind lock ${holder.file}, held by pid ${holder.pid}. ` +
-            `Wait for that bind to finish; if pid ${holder.pid} is not a lychd bind (a reused pid), ` +
-            `rename ${holder.file} to ${holder.file}.free and retry.`,
-        );
+        throw failure(`timed out after ${timeoutMs} ms waiting for the bind lock, held by pid ${holder.pid}`, {
+          file: holder.file,
+          hint: `wait for that bind to finish; if pid ${holder.pid} is not a lychd bind (a reused pid), rename ${holder.file} to ${holder.file}.free and retry`,
+        });
       }
       await sleep(10 + Math.floor(Math.random() * 30));
       continue;

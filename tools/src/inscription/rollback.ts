@@ -3,6 +3,7 @@ import { lstatOrUndefined } from './fsutil';
 import { preflight, runRollback } from './inscribe';
 import { idOfDir } from './store';
 import { SystemctlRunner, systemctlUser } from './systemctl';
+import { failure } from '../diagnostics';
 
 export interface RollbackOptions {
   bindingSite: string;
@@ -19,9 +20,9 @@ export interface RollbackOptions {
 export async function rollback(options: RollbackOptions): Promise<BindResult> {
   const paths = pathsFor(options.bindingSite, options.storeDir);
   if (lstatOrUndefined(paths.store) === undefined) {
-    throw new Error(
-      `No previous generation to roll back to: the generation store ${paths.store} does not exist (nothing was ever bound to ${paths.site}).`,
-    );
+    throw failure(`no previous generation to roll back to: nothing was ever bound to ${paths.site}`, {
+      why: `the generation store ${paths.store} does not exist`,
+    });
   }
   preflight(paths);
   const out = await runRollback({

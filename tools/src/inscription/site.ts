@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { failure } from '../diagnostics';
 
 /** The one entry the Forge owns in the Binding Site. */
 export const LINK_NAME = 'lychd';
@@ -25,10 +26,10 @@ export function resolveBindingSite({ option, env }: ResolveBindingSiteInput): st
   if (home !== undefined && path.isAbsolute(home)) {
     return path.join(home, '.config', 'containers', 'systemd');
   }
-  throw new Error(
-    'Cannot locate the Binding Site: none of the bind option, LYCHD_BINDING_SITE, XDG_CONFIG_HOME or HOME ' +
-      'is set to an absolute path. Set LYCHD_BINDING_SITE=/path/to/containers/systemd or pass the option.',
-  );
+  throw failure('cannot locate the Binding Site', {
+    why: 'none of the bind option, LYCHD_BINDING_SITE, XDG_CONFIG_HOME or HOME is set to an absolute path',
+    hint: 'set LYCHD_BINDING_SITE=/path/to/containers/systemd or pass --binding-site',
+  });
 }
 
 /**

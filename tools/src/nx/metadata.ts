@@ -23,6 +23,7 @@ const TARGETS: Record<string, { description: string; cli?: string }> = {
   'lock-node': { description: "Merge the components' package.json files, check their ranges agree, and lock them with npm.", cli: 'synthesize' },
   tailwind: { description: "Merge the components' Tailwind configs into one config with their presets and content paths.", cli: 'synthesize' },
   synthesize: { description: 'Write the Synthesis Manifest, forge/synthesis.lock.json: every input, lock and dependency hash.', cli: 'synthesize' },
+  federate: { description: "Run the active extensions' register(context) hooks in the locked environment and write forge/federation.json.", cli: 'federate' },
   flake: { description: 'Render flake.nix, the Sovereign path, from the Synthesis Manifest and the Prime Scroll.', cli: 'flake' },
   'flake-check': { description: 'Fail when flake.nix is stale or flake.lock is not the one the Synthesis Manifest records.', cli: 'flake' },
   'synthesize-check': { description: 'Fail with a diff when the committed Synthesis Manifest or a lock is not current.', cli: 'synthesize' },

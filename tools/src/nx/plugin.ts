@@ -55,7 +55,7 @@ export const createNodes: CreateNodes<ForgePluginOptions> = [
       `${layout.codexDir}/lychd.toml`,
       {
         projects: {
-          [layout.codexDir]: codexProject(layout),
+          [layout.codexDir]: codexProject(layout, coreDir(context.workspaceRoot, `${layout.codexDir}/lychd.toml`)),
           quadlets: quadletsProject(layout, [...runeFolders.values()].map(([, r]) => r.project).sort()),
           forge: forgeProject(layout, extensions, coreDir(context.workspaceRoot, `${layout.codexDir}/lychd.toml`)),
         },
@@ -78,10 +78,13 @@ const codexInputs = (layout: ForgeLayout) => [
   `{workspaceRoot}/${layout.codexDir}/**/*.toml`,
   `{workspaceRoot}/${layout.extensionsDir}/*/pyproject.toml`,
   `{workspaceRoot}/${layout.extensionsDir}/*/runes/**/*.toml`,
+  // What the extensions' hooks registered, and the schemas of the rune families they declared.
+  '{workspaceRoot}/forge/federation.json',
+  `{workspaceRoot}/${layout.extensionsDir}/*/**/*.schema.json`,
   ...pluginInputs(layout),
 ];
 
-function codexProject(layout: ForgeLayout): ProjectConfiguration {
+function codexProject(layout: ForgeLayout, core: string): ProjectConfiguration {
   const options = { codexDir: layout.codexDir, extensionsDir: layout.extensionsDir };
   return {
     root: layout.codexDir,
@@ -89,7 +92,13 @@ function codexProject(layout: ForgeLayout): ProjectConfiguration {
     tags: ['type:codex'],
     implicitDependencies: pluginProject(layout),
     targets: {
-      validate: { ...task(layout, 'validate', options), cache: true, inputs: codexInputs(layout), outputs: [] },
+      validate: {
+        ...task(layout, 'validate', options),
+        cache: true,
+        // The synthesis rules it also checks read every component's manifests.
+        inputs: [...codexInputs(layout), `{workspaceRoot}/${core}/pyproject.toml`, `{workspaceRoot}/${core}/package.json`, `{workspaceRoot}/${core}/tailwind.config.*`, `{workspaceRoot}/${layout.extensionsDir}/*/package.json`, `{workspaceRoot}/${layout.extensionsDir}/*/tailwind.config.*`],
+        outputs: [],
+      },
       context: {
         ...task(layout, 'context', { ...options, outputDir: layout.contextDir }),
         cache: true,
@@ -179,6 +188,14 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
     implicitDependencies: [...pluginProject(layout), 'codex', 'quadlets', ...extensions.map((e) => `extension-${e}`)],
     targets: {
       'lock-python': stage('python', [`{workspaceRoot}/${core}/pyproject.toml`, ext('pyproject.toml'), settings, toolVersion(layout, 'uv')], ['{workspaceRoot}/forge/synthesis/python']),
+      // The extensions' register hooks, run in the locked environment: their sources, the core's and the lock.
+      federate: {
+        ...task(layout, 'federate', {}),
+        cache: true,
+        dependsOn: ['lock-python'],
+        inputs: [`{workspaceRoot}/${core}/src/**/*`, `{workspaceRoot}/${layout.extensionsDir}/*/src/**/*`, ext('pyproject.toml'), { dependentTasksOutputFiles: '**/uv.lock' }, toolVersion(layout, 'uv'), ...pluginInputs(layout)],
+        outputs: ['{workspaceRoot}/forge/federation.json'],
+      },
       'lock-node': stage('node', [`{workspaceRoot}/${core}/package.json`, ext('package.json'), settings, toolVersion(layout, 'npm')], ['{workspaceRoot}/forge/synthesis/node']),
       tailwind: stage('tailwind', [`{workspaceRoot}/${core}/tailwind.config.*`, ext('tailwind.config.*'), settings], ['{workspaceRoot}/forge/synthesis/tailwind']),
       // The cheap assembly: digests of every input and of the locks and quadlets; never re-locks.
@@ -190,6 +207,7 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
           `{workspaceRoot}/${layout.extensionsDir}/**/*`,
           '{workspaceRoot}/forge/templates/**/*',
           '{workspaceRoot}/flake.lock',
+          '{workspaceRoot}/forge/federation.json',
           { dependentTasksOutputFiles: '**/*' },
           toolVersion(layout, 'uv'),
           toolVersion(layout, 'npm'),

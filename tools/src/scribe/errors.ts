@@ -1,3 +1,5 @@
+import { ForgeError } from '../diagnostics';
+
 /** Where a value came from, so an error can send the user to the right line of the right file. */
 export interface ValueSource {
   /** The rune file (or `lychd.toml`) the value was written in. */
@@ -6,13 +8,16 @@ export interface ValueSource {
   field: string;
 }
 
-/** A Codex the Scribe cannot turn into safe, correct Quadlets. */
-export class ScribeError extends Error {
+/**
+ * A Codex the Scribe cannot turn into safe, correct Quadlets. Validation reports each of these
+ * first, with a line and column; the Scribe keeps its own checks as the last line of defence.
+ */
+export class ScribeError extends ForgeError {
   readonly file?: string;
   readonly field?: string;
 
   constructor(message: string, source?: ValueSource) {
-    super(source ? `${source.file} [${source.field}]: ${message}` : message);
+    super([{ severity: 'error', message, file: source?.file, field: source?.field }]);
     this.name = 'ScribeError';
     this.file = source?.file;
     this.field = source?.field;

@@ -6,7 +6,8 @@ import { byCodePoint, containerName, POD_FILE, serviceOf, soulstoneFile, soulsto
 import { containerCommand, gpuDevices } from './runtimes';
 import { secretFileVar, secretMount } from './secrets-env';
 import { runeField } from './source';
-import { argProblem, args, entry, keyval, mount, section, serializeUnit, text, units, word, type Entry, type UnitFile } from './unit';
+import { argProblem } from '../codex/schemas/common';
+import { args, entry, keyval, mount, section, serializeUnit, text, units, word, type Entry, type UnitFile } from './unit';
 import { podmanVersion } from './version';
 
 export const provenance = (rune: SoulstoneRune): string =>

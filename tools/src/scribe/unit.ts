@@ -1,4 +1,5 @@
-import { continuesLine, trimUnitSpace, UNIT_CONTROL as CONTROL } from '../codex/unit-line';
+import { continuesLine, trimUnitSpace } from '../codex/unit-line';
+import { argProblem, CONTROL, MOUNT_PATTERN } from '../codex/schemas/common';
 import { ScribeError, type ValueSource } from './errors';
 import { keySpec, type KeySpec, type SectionName, type ValueKind } from './keys';
 import { atLeast, formatVersion, type PodmanVersion } from './version';
@@ -48,7 +49,6 @@ export const entry = (key: string, value: Value, source?: ValueSource): Entry =>
 
 const UNIT_NAME = /^[A-Za-z0-9_.:@-]+\.(?:service|target|socket)$/;
 const WORD = /^[A-Za-z0-9_.:/@+=,[\]-]+$/;
-const MOUNT = /^(?:%h\/|\.\/)?[A-Za-z0-9_.:/@+=,-]+$/;
 const BARE_ARG = /^[A-Za-z0-9_@%+=:,./-]+$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -74,16 +74,6 @@ function noTrailingBackslash(s: string, e: Entry, section: SectionName): void {
 function escapeExpansions(s: string, spec: KeySpec): string {
   const specifiers = s.replace(/%/g, '%%');
   return spec.inExecStart ? specifiers.replace(/\$/g, '$$$$') : specifiers;
-}
-
-/** Why an argument cannot be passed through `Exec=` at all, if it cannot. */
-export function argProblem(arg: string): string | undefined {
-  if (CONTROL.test(arg)) return `${JSON.stringify(arg)} contains a newline or another control character`;
-  // The generator's splitter stops at an empty word and drops every argument after it.
-  if (arg === '') return 'an empty argument cannot be passed (podman would drop it and every argument after it)';
-  // A lone `;` in ExecStart= separates two commands.
-  if (arg === ';') return 'a lone ";" argument would start a second command in ExecStart=';
-  return undefined;
 }
 
 /** One argument for a key podman splits shell-like (`Exec`, `Secret`, `Environment`). */
@@ -113,7 +103,7 @@ function formatValue(spec: KeySpec, e: Entry, section: SectionName): string {
       if (!WORD.test(v.word)) fail(`${JSON.stringify(v.word)} may only hold letters, digits and _.:/@+=,[]-`, e, section);
       return v.word;
     case 'mount':
-      if (!MOUNT.test(v.mount)) {
+      if (!MOUNT_PATTERN.test(v.mount)) {
         fail(`${JSON.stringify(v.mount)} may only hold letters, digits and _.:/@+=,- (and start with %h/ or ./)`, e, section);
       }
       return v.mount;

@@ -1,3 +1,4 @@
+import { MIN_PODMAN_VERSION } from '../codex/schemas/prime';
 import { ScribeError } from './errors';
 
 export interface PodmanVersion {
@@ -5,8 +6,7 @@ export interface PodmanVersion {
   minor: number;
 }
 
-/** 5.3 is the first podman whose `[Pod]` accepts `UserNS=`, which the Sepulcher relies on. */
-export const MIN_PODMAN_VERSION = '5.3';
+export { MIN_PODMAN_VERSION };
 
 function parse(text: string): PodmanVersion | undefined {
   const m = /^(\d+)\.(\d+)$/.exec(text);

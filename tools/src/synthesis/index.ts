@@ -1,4 +1,4 @@
-export { SynthesisError, formatProblem, type SynthesisProblem } from './problems';
+export { SynthesisError, problemDiagnostic, type SynthesisProblem } from './problems';
 export {
   PRIME_SCROLL, SYNTHESIS_DIR, PYTHON_FILES, NODE_FILES, TAILWIND_FILE, MANIFEST_FILE, TEMPLATES_DIR,
 } from './layout';
@@ -13,7 +13,7 @@ export {
   type AssembleOptions, type SynthesisManifest, type PythonPackage, type NodePackage,
 } from './manifest';
 export { checkSynthesis, formatDrift, type CheckOptions, type CheckResult, type Drift } from './check';
-export { synthesize, type SynthesizeOptions } from './synthesize';
+export { checkInputs, synthesize, type SynthesizeOptions } from './synthesize';
 export { treeSha256, canonicalJson } from './digest';
 export { resolveUv, resolveNpm } from './tools';
 export type { GeneratedFile } from './fsio';

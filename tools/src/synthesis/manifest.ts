@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parse } from 'smol-toml';
 import type { SynthesisProblem } from './problems';
 import { throwIfAny } from './problems';
+import { REGISTRY_FILE } from '../federation/registry';
 import {
   FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PRIME_SCROLL, PYTHON_DIR, PYTHON_FILES, TAILWIND_FILE, TEMPLATES_DIR,
   abs, compareStrings, toPosix,
@@ -96,7 +97,8 @@ export async function buildManifest(options: AssembleOptions): Promise<{ manifes
   throwIfAny(problems);
   for (const [name, value] of Object.entries(settings.tables))
     if (value !== undefined) inputs[`${PRIME_SCROLL}#${name}`] = `sha256:${sha256(canonicalJson(value))}`;
-  const manifestFiles = components.flatMap((c) => [`${c.dir}/pyproject.toml`, packageJsonPath(c)]).concat(tailwind.map((t) => t.file));
+  // What the extensions' hooks registered counts like their static lists.
+  const manifestFiles = components.flatMap((c) => [`${c.dir}/pyproject.toml`, packageJsonPath(c)]).concat(tailwind.map((t) => t.file), [REGISTRY_FILE]);
   for (const file of manifestFiles)
     if (fs.existsSync(abs(workspaceRoot, file))) inputs[file] = `sha256:${fileSha256(abs(workspaceRoot, file))}`;
   const templates = abs(workspaceRoot, TEMPLATES_DIR);

@@ -1,3 +1,5 @@
+import { ForgeError, type Diagnostic } from '../diagnostics';
+
 /** One thing wrong with the synthesis inputs, located as precisely as we can. */
 export interface SynthesisProblem {
   /** Workspace-relative path of the file at fault. */
@@ -10,22 +12,19 @@ export interface SynthesisProblem {
   fix: string;
 }
 
-export function formatProblem(p: SynthesisProblem): string {
-  const where = p.line ? `${p.file}:${p.line}` : p.file;
-  const body = p.message.includes('\n') ? `\n    ${p.message.split('\n').join('\n    ')}` : ` ${p.message}`;
-  return `${where}: ${p.field}:${body}\n    fix: ${p.fix}`;
+/** A synthesis problem in the Forge's one error model. */
+export function problemDiagnostic(p: SynthesisProblem): Diagnostic {
+  // `(file)` marks a problem with the whole file: it has no field to name.
+  return { severity: 'error', file: p.file, line: p.line, field: p.field === '(file)' ? undefined : p.field, message: p.message, hint: p.fix };
 }
 
 /** Carries every problem found, so one run reports all of them at once. */
-export class SynthesisError extends Error {
+export class SynthesisError extends ForgeError {
   readonly problems: SynthesisProblem[];
 
   constructor(problems: SynthesisProblem[]) {
     const sorted = [...problems].sort(compareProblems);
-    super(
-      `synthesis failed with ${sorted.length} problem${sorted.length === 1 ? '' : 's'}:\n` +
-        sorted.map((p) => `  ${formatProblem(p)}`).join('\n'),
-    );
+    super(sorted.map(problemDiagnostic), `synthesis failed with ${sorted.length} problem${sorted.length === 1 ? '' : 's'}:`);
     this.name = 'SynthesisError';
     this.problems = sorted;
   }

@@ -3,6 +3,7 @@ import type { SynthesisProblem } from './problems';
 import { abs } from './layout';
 import { describe, type Component } from './discovery';
 import { getPath, readToml, table, locate, type TomlFile } from './toml';
+import { mergeRegistrations } from './registered';
 
 /** A component's pyproject with what synthesis needs from it. */
 export interface PythonComponent {
@@ -64,6 +65,7 @@ export function readPythonComponents(
     byName.set(key, py);
     out.push(py);
   }
+  mergeRegistrations(workspaceRoot, out, problems);
   return out;
 }
 

@@ -72,18 +72,37 @@ export async function lockPython(options: LockOptions): Promise<PythonLockResult
   const { workspaceRoot } = options;
   const merged = mergePython(workspaceRoot, options.components);
   const uv = await resolveUv(workspaceRoot);
-  const lock = withStaging(workspaceRoot, 'python', (dir) => {
+  const lock = resolvePython(uv, merged, options);
+  const files = [merged.pyproject, { path: PYTHON_FILES.lock, content: lock }];
+  writeFiles(workspaceRoot, files);
+  return { files, uvVersion: toolVersion(uv, workspaceRoot), systemPackages: merged.systemPackages };
+}
+
+/** uv's resolution of the merged workspace, in a scratch folder: the lock's text, or uv's conflict. */
+function resolvePython(uv: string, merged: MergedPython, options: LockOptions): string {
+  return withStaging(options.workspaceRoot, 'python', (dir) => {
     fs.writeFileSync(path.join(dir, 'pyproject.toml'), merged.pyproject.content);
-    const committed = abs(workspaceRoot, PYTHON_FILES.lock);
+    const committed = abs(options.workspaceRoot, PYTHON_FILES.lock);
     if (fs.existsSync(committed)) fs.copyFileSync(committed, path.join(dir, 'uv.lock'));
     const args = ['lock', '--no-progress', ...(options.offline ? ['--offline'] : [])];
     const result = run(uv, args, { cwd: dir, env: options.env });
     if (result.status !== 0) throw new SynthesisError([uvProblem(result.stderr, merged.members)]);
     return fs.readFileSync(path.join(dir, 'uv.lock'), 'utf8');
   });
-  const files = [merged.pyproject, { path: PYTHON_FILES.lock, content: lock }];
-  writeFiles(workspaceRoot, files);
-  return { files, uvVersion: toolVersion(uv, workspaceRoot), systemPackages: merged.systemPackages };
+}
+
+/**
+ * The Python conflicts of an already merged workspace, writing nothing: so that a run that stops
+ * on another manifest's problems still reports uv's verdict on the Python side with them.
+ */
+export async function pythonConflicts(merged: MergedPython, options: LockOptions): Promise<SynthesisProblem[]> {
+  try {
+    resolvePython(await resolveUv(options.workspaceRoot), merged, options);
+    return [];
+  } catch (e) {
+    if (e instanceof SynthesisError) return e.problems;
+    throw e;
+  }
 }
 
 /** Keeps uv's own explanation, and says which file each member it names comes from. */

@@ -1,6 +1,6 @@
-import { discoverComponents } from './discovery';
-import { SynthesisError } from './problems';
-import { lockPython, mergePython, type LockOptions } from './python';
+import { discoverComponents, type Component } from './discovery';
+import { SynthesisError, type SynthesisProblem } from './problems';
+import { lockPython, mergePython, pythonConflicts, type LockOptions, type MergedPython } from './python';
 import { lockNode, mergeNode } from './node';
 import { mergeTailwind, synthesizeTailwind } from './tailwind';
 import { assembleManifest, type SynthesisManifest } from './manifest';
@@ -12,33 +12,53 @@ export interface SynthesizeOptions extends LockOptions {
 }
 
 /**
+ * Every rule of the synthesis inputs that needs no tool (manifests, system dependencies, Node
+ * ranges, Tailwind configs), every problem at once: what `validate` checks and what stops a
+ * synthesis before any tool runs.
+ */
+export function checkInputs(workspaceRoot: string, components?: Component[]): { problems: SynthesisProblem[]; python?: MergedPython } {
+  const problems: SynthesisProblem[] = [];
+  const attempt = <T>(merge: () => T): T | undefined => {
+    try {
+      return merge();
+    } catch (e) {
+      if (!(e instanceof SynthesisError)) throw e;
+      problems.push(...e.problems);
+      return undefined;
+    }
+  };
+  const all = components ?? attempt(() => discoverComponents(workspaceRoot).all);
+  if (!all) return { problems };
+  const python = attempt(() => mergePython(workspaceRoot, all));
+  attempt(() => mergeNode(workspaceRoot, all));
+  attempt(() => mergeTailwind(workspaceRoot, all));
+  return { problems, python };
+}
+
+/**
  * Every stage in order. All merges are validated first, so one run reports every problem in
  * every manifest before any tool runs or any file is written.
  */
 export async function synthesize(options: SynthesizeOptions): Promise<{ manifest: SynthesisManifest; files: GeneratedFile[]; warnings: string[] }> {
   const components = options.components ?? discoverComponents(options.workspaceRoot).all;
-  const problems = [mergePython, mergeNode, mergeTailwind].flatMap((merge) => {
-    try {
-      merge(options.workspaceRoot, components);
-      return [];
-    } catch (e) {
-      if (e instanceof SynthesisError) return e.problems;
-      throw e;
-    }
-  });
-  if (problems.length) throw new SynthesisError(problems);
-  const python = await lockPython({ ...options, components });
+  const { problems, python } = checkInputs(options.workspaceRoot, components);
+  if (problems.length) {
+    // uv's verdict is part of "every problem at once": resolve (writing nothing) when the Python merge itself is sound.
+    if (python) problems.push(...(await pythonConflicts(python, { ...options, components })));
+    throw new SynthesisError(problems);
+  }
+  const pythonLock = await lockPython({ ...options, components });
   const node = await lockNode({ ...options, components });
   const tailwind = synthesizeTailwind({ workspaceRoot: options.workspaceRoot, components });
   const assembled = await assembleManifest({
     workspaceRoot: options.workspaceRoot,
     quadletsDir: options.quadletsDir,
     components,
-    tools: { uv: python.uvVersion, npm: node.npmVersion },
+    tools: { uv: pythonLock.uvVersion, npm: node.npmVersion },
   });
   return {
     manifest: assembled.manifest,
-    files: [...python.files, ...node.files, ...tailwind.files, ...assembled.files],
+    files: [...pythonLock.files, ...node.files, ...tailwind.files, ...assembled.files],
     warnings: node.warnings,
   };
 }

@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { escapeForTerminal } from '../codex/diagnostics';
 import { listFiles } from '../codex/files';
-import { assembleGeneration, ScribeError } from '../scribe';
+import { assembleGeneration } from '../scribe';
 import { writeOutputDir } from './output';
 import type { Task } from './report';
 
@@ -24,14 +23,8 @@ export const assemble: Task<AssembleOptions> = (options, root) => {
     ...options.aggregates.map((a) => readAggregate(path.join(root, options.aggregatesDir, a))),
     ...options.runes.map((p) => new Map(Object.entries(JSON.parse(fs.readFileSync(path.join(root, options.runesDir, `${p}.json`), 'utf8')) as Record<string, string>))),
   ];
-  try {
-    const generation = assembleGeneration(parts);
-    writeOutputDir(path.join(root, options.outputDir), generation);
-    console.log(`Rendered ${generation.size} file(s) into ${options.outputDir}/.`);
-  } catch (e) {
-    if (!(e instanceof ScribeError)) throw e;
-    console.error(escapeForTerminal(e.message, { multiline: true }));
-    return false;
-  }
+  const generation = assembleGeneration(parts);
+  writeOutputDir(path.join(root, options.outputDir), generation);
+  console.log(`Rendered ${generation.size} file(s) into ${options.outputDir}/.`);
   return true;
 };

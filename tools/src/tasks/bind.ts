@@ -19,19 +19,14 @@ export interface BindOptions {
  */
 export const bind: Task<BindOptions> = async (options, root) => {
   const rite = { generationDir: path.join(root, options.generationDir), keep: options.keep, workspaceRoot: root };
-  try {
-    if (options.check) {
-      const result = performCheck(rite);
-      if (result.inSync) console.log(`The Binding Site ${result.bindingSite} holds exactly the rendered generation.`);
-      else console.error(`The Binding Site ${result.bindingSite} differs from the rendered generation:\n${result.diff}`);
-      return result.inSync;
-    }
-    const facts = JSON.parse(fs.readFileSync(path.join(root, options.facts), 'utf8')) as CodexFacts;
-    const result = await performBind(codexFromFacts(facts, root), rite);
-    console.log(result.message);
-    return true;
-  } catch (e) {
-    console.error((e as Error).message);
-    return false;
+  if (options.check) {
+    const result = performCheck(rite);
+    if (result.inSync) console.log(`The Binding Site ${result.bindingSite} holds exactly the rendered generation.`);
+    else console.error(`The Binding Site ${result.bindingSite} differs from the rendered generation:\n${result.diff}`);
+    return result.inSync;
   }
+  const facts = JSON.parse(fs.readFileSync(path.join(root, options.facts), 'utf8')) as CodexFacts;
+  const result = await performBind(codexFromFacts(facts, root), rite);
+  console.log(result.message);
+  return true;
 };

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { contextFiles } from '../nx/facts';
-import { checkStartSet, scribeContext, ScribeError } from '../scribe';
+import { checkStartSet, scribeContext } from '../scribe';
 import { writeOutputDir } from './output';
 import { loadForTask, type CodexOptions, type Task } from './report';
 
@@ -12,14 +12,8 @@ export const context: Task<CodexOptions & { outputDir: string }> = (options, roo
   const codex = loadForTask(options, root);
   if (!codex) return false;
   const ctx = scribeContext(codex);
-  try {
-    // A rule over every soulstone at once: it belongs here, where the whole Codex is read.
-    checkStartSet(ctx);
-  } catch (e) {
-    if (!(e instanceof ScribeError)) throw e;
-    console.error(e.message);
-    return false;
-  }
+  // A rule over every soulstone at once: it belongs here, where the whole Codex is read.
+  checkStartSet(ctx);
   writeOutputDir(path.join(root, options.outputDir), contextFiles(codex, root, ctx));
   return true;
 };

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { formatDiagnostic, type Diagnostic } from '../codex';
+import { renderDiagnostic, type Diagnostic } from '../codex';
 import { checkFlake, writeFlake } from '../forge/sovereign';
 import type { Task } from './report';
 
@@ -12,7 +12,7 @@ export interface FlakeTaskOptions {
 export const flake: Task<FlakeTaskOptions> = (options, root) => {
   const args = { workspaceRoot: root, codexDir: path.join(root, options.codexDir) };
   const report = (diagnostics: Diagnostic[]) => {
-    for (const d of diagnostics) console.error(formatDiagnostic(d, root));
+    for (const d of diagnostics) console.error(renderDiagnostic(d, root));
     return false;
   };
   if (options.check) {

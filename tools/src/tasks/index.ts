@@ -1,6 +1,5 @@
-import { escapeForTerminal } from '../codex/diagnostics';
-import { MissingToolError } from '../toolchain/missing-tool';
 import type { Task } from './report';
+import { reportFailure } from '../diagnostics';
 
 /**
  * The Forge tasks the Nx plugin's targets run, by name. Each target is a command,
@@ -17,6 +16,7 @@ const TASKS: Record<string, () => Promise<Task<never>>> = {
   bind: async () => (await import('./bind')).bind,
   synthesis: async () => (await import('./synthesis')).synthesis,
   flake: async () => (await import('./flake')).flake,
+  federate: async () => (await import('./federate')).federate,
 };
 
 /** The command line of tools/bin/forge-task.js: the exit code. */
@@ -31,9 +31,7 @@ export async function main(argv: string[], root = process.cwd()): Promise<number
   try {
     return (await task(JSON.parse(json) as never, root)) ? 0 : 1;
   } catch (e) {
-    // A missing tool is a setup step to take, not a crash: its message says how.
-    if (!(e instanceof MissingToolError)) throw e;
-    console.error(escapeForTerminal(e.message, { multiline: true }));
+    reportFailure(e, (text) => console.error(text), root);
     return 1;
   }
 }

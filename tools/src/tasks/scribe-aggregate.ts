@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { codexFromFacts, type CodexFacts } from '../nx/facts';
 import type { Aggregate } from '../nx/layout';
-import { renderCapabilities, renderCoreServices, renderObservability, renderPod, ScribeError } from '../scribe';
+import { renderCapabilities, renderCoreServices, renderObservability, renderPod } from '../scribe';
 import type { Codex } from '../codex';
 import { writeOutputDir } from './output';
 import type { Task } from './report';
@@ -17,12 +17,6 @@ const RENDER: Record<Aggregate, (codex: Codex) => Map<string, string>> = {
 /** The pod, the core services, the observability pair or the capability manifest, each from its own facts. */
 export const scribeAggregate: Task<{ part: Aggregate; facts: string; outputDir: string }> = (options, root) => {
   const facts = JSON.parse(fs.readFileSync(path.join(root, options.facts), 'utf8')) as CodexFacts;
-  try {
-    writeOutputDir(path.join(root, options.outputDir), RENDER[options.part](codexFromFacts(facts, root)));
-  } catch (e) {
-    if (!(e instanceof ScribeError)) throw e;
-    console.error(e.message);
-    return false;
-  }
+  writeOutputDir(path.join(root, options.outputDir), RENDER[options.part](codexFromFacts(facts, root)));
   return true;
 };

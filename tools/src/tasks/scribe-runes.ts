@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { escapeForTerminal, formatDiagnostic, loadRuneFile } from '../codex';
+import { renderDiagnostic, hasErrors, loadRuneFile } from '../codex';
+import { reportFailure } from '../diagnostics';
 import { unreadable } from '../codex/read-file';
-import { renderSoulstone, ScribeError, type ScribeContext } from '../scribe';
+import { renderSoulstone, type ScribeContext } from '../scribe';
 import { canonicalJson } from '../synthesis/digest';
 import type { Task } from './report';
 import { runeRef } from './rune-ref';
@@ -47,15 +48,15 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: Rune
   try {
     files = runeFilesIn(root, options.folder);
   } catch (e) {
-    log(formatDiagnostic(unreadable(path.join(root, options.folder), e), root));
+    log(renderDiagnostic(unreadable(path.join(root, options.folder), e), root));
     return false;
   }
   for (const file of files) {
     const ref = runeRef({ ...options, file });
     if (ref.provider !== 'codex' && !ctx.extensions?.includes(ref.provider)) continue;
     const loaded = loadRuneFile({ ...ref, runeRoot: path.join(root, ref.runeRoot) });
-    for (const d of loaded.diagnostics) log(formatDiagnostic(d, root));
-    if (!loaded.rune) {
+    for (const d of loaded.diagnostics) log(renderDiagnostic(d, root));
+    if (!loaded.rune || hasErrors(loaded.diagnostics)) {
       ok = false;
       continue;
     }
@@ -64,8 +65,8 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: Rune
       const { file: unit, text } = renderSoulstone(loaded.rune, ctx);
       units.set(unit, text);
     } catch (e) {
-      if (!(e instanceof ScribeError)) throw e;
-      log(escapeForTerminal(e.message, { multiline: true }));
+      // Report this rune's problem and go on, so that every rune of the folder is reported.
+      reportFailure(e, log, root);
       ok = false;
     }
   }

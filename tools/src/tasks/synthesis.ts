@@ -1,6 +1,5 @@
-import { assembleManifest, checkSynthesis, lockNode, lockPython, synthesizeTailwind, SynthesisError } from '../synthesis';
+import { assembleManifest, checkSynthesis, lockNode, lockPython, synthesizeTailwind } from '../synthesis';
 import type { Task } from './report';
-import { escapeForTerminal } from '../codex/diagnostics';
 
 export type SynthesisStage = 'python' | 'node' | 'tailwind' | 'manifest' | 'check';
 
@@ -12,37 +11,31 @@ export interface SynthesisOptions {
 
 /** One stage of synthesis per Nx task, so each is cached on exactly its own inputs. */
 export const synthesis: Task<SynthesisOptions> = async (options, workspaceRoot) => {
-  try {
-    switch (options.stage) {
-      case 'python': {
-        const r = await lockPython({ workspaceRoot });
-        console.log(`Locked Python with uv ${r.uvVersion}: ${r.files.map((f) => f.path).join(', ')}`);
-        break;
-      }
-      case 'node': {
-        const r = await lockNode({ workspaceRoot });
-        for (const w of r.warnings) console.warn(`warning: ${w}`);
-        console.log(`Locked Node with npm ${r.npmVersion}: ${r.files.map((f) => f.path).join(', ')}`);
-        break;
-      }
-      case 'tailwind':
-        console.log(`Synthesized ${synthesizeTailwind({ workspaceRoot }).files.map((f) => f.path).join(', ')}`);
-        break;
-      case 'manifest': {
-        const r = await assembleManifest({ workspaceRoot, quadletsDir: options.quadletsDir });
-        console.log(`Wrote ${r.files.map((f) => f.path).join(', ')}`);
-        break;
-      }
-      case 'check': {
-        const r = await checkSynthesis({ workspaceRoot, quadletsDir: options.quadletsDir });
-        (r.ok ? console.log : console.error)(r.report);
-        return r.ok;
-      }
+  switch (options.stage) {
+    case 'python': {
+      const r = await lockPython({ workspaceRoot });
+      console.log(`Locked Python with uv ${r.uvVersion}: ${r.files.map((f) => f.path).join(', ')}`);
+      break;
     }
-    return true;
-  } catch (e) {
-    if (!(e instanceof SynthesisError)) throw e;
-    console.error(escapeForTerminal(e.message, { multiline: true }));
-    return false;
+    case 'node': {
+      const r = await lockNode({ workspaceRoot });
+      for (const w of r.warnings) console.warn(`warning: ${w}`);
+      console.log(`Locked Node with npm ${r.npmVersion}: ${r.files.map((f) => f.path).join(', ')}`);
+      break;
+    }
+    case 'tailwind':
+      console.log(`Synthesized ${synthesizeTailwind({ workspaceRoot }).files.map((f) => f.path).join(', ')}`);
+      break;
+    case 'manifest': {
+      const r = await assembleManifest({ workspaceRoot, quadletsDir: options.quadletsDir });
+      console.log(`Wrote ${r.files.map((f) => f.path).join(', ')}`);
+      break;
+    }
+    case 'check': {
+      const r = await checkSynthesis({ workspaceRoot, quadletsDir: options.quadletsDir });
+      (r.ok ? console.log : console.error)(r.report);
+      return r.ok;
+    }
   }
+  return true;
 };

@@ -6,11 +6,29 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from lychd_core import RuneDefinition
+
 
 def register(context) -> None:
     context.add_system_dependency("ffmpeg")
+    # sox trims silence before transcription; only the hook asks for it.
+    context.add_system_dependency("sox")
     context.add_capability("speech.transcribe")
     context.add_capability("speech.synthesize")
+    context.add_rune(
+        RuneDefinition(
+            anchor="animator/portals",
+            fields={
+                "name": "oracle-voice",
+                "description": "Hosted text to speech for the oracle extension.",
+                "provider": "elevenlabs",
+                "base_url": "https://api.elevenlabs.io/v1",
+                "models": ["eleven_multilingual_v2"],
+                "capabilities": ["speech.synthesize"],
+                "api_key_secret": "elevenlabs_api_key",
+            },
+        )
+    )
 
 
 def to_wav16k(source: Path, target: Path) -> Path:

@@ -11,6 +11,8 @@ def register(context) -> None:
     context.add_system_dependency("tesseract-ocr")
     context.add_capability("document.ocr")
     context.add_capability("document.pdf")
+    # A new rune family: each runes/scriptorium/codices/*.toml names a folder of documents to index.
+    context.add_anchor("scriptorium/codices", schema="schemas/codices.schema.json")
 
 
 def pdf_text(path: Path) -> str:

@@ -29,6 +29,7 @@
             python312 = fake "package" "python3-3.12" { pythonVersion = "3.12"; };
             python313 = fake "package" "python3-3.13" { pythonVersion = "3.13"; };
             ffmpeg = fake "package" "ffmpeg" { version = "7.1.1"; };
+            sox = fake "package" "sox" { version = "14.4.2"; };
             tesseract = fake "package" "tesseract" { version = "5.5.1"; };
             tesseract5 = fake "package" "tesseract5" { version = "5.5.1"; };
             dockerTools = {

@@ -11,7 +11,8 @@ export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const IMAGE_PATTERN = /^[a-z0-9][a-z0-9._\-/]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 export const CAPABILITY_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 
-const CONTROL = UNIT_CONTROL;
+/** Control characters (C0, C1) and the Unicode line separators: each could end or hide a unit file's line. */
+export const CONTROL = UNIT_CONTROL;
 
 export const name = z
   .string()
@@ -25,9 +26,12 @@ export const unitText = z.string().max(4096, { error: 'must be at most 4096 char
   error: 'must be a single line without control characters (newline, tab, escape, U+0085)',
 });
 
-export const description = unitText.max(512, { error: 'must be at most 512 characters (one line for systemctl status)' }).refine((s) => !continuesLine(s), {
-  error: 'must not end in a backslash (before any trailing whitespace): the unit line would swallow the next one',
-}).describe('One-line human description, shown in `systemctl status`.');
+export const description = unitText
+  .max(512, { error: 'must be at most 512 characters (one line for systemctl status)' })
+  .refine((s) => !continuesLine(s), {
+    error: 'must not end in a backslash (before any trailing whitespace): the unit line would swallow the next one',
+  })
+  .describe('One-line human description, shown in `systemctl status`.');
 
 export const image = z
   .string()
@@ -72,14 +76,39 @@ export const httpUrl = z
     }
   }, { error: 'must be an http:// or https:// URL' });
 
-/** An argument passed to a program: any single-line text. */
-export const arg = unitText;
+/**
+ * Why a text cannot be passed as one argument through a Quadlet `Exec=` line, if it cannot. The
+ * Scribe's serializer and the rune schemas share this one definition.
+ */
+export function argProblem(arg: string): string | undefined {
+  if (CONTROL.test(arg)) return `${JSON.stringify(arg)} contains a newline or another control character`;
+  // The generator's splitter stops at an empty word and drops every argument after it.
+  if (arg === '') return 'an empty argument cannot be passed (podman would drop it and every argument after it)';
+  // A lone `;` in ExecStart= separates two commands.
+  if (arg === ';') return 'a lone ";" argument would start a second command in ExecStart=';
+  return undefined;
+}
+
+/** An argument passed to a program: single-line text that survives the trip through `Exec=`. */
+export const arg = z.string().superRefine((s, ctx) => {
+  const problem = argProblem(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: `is refused: ${problem}`, input: s });
+});
+
+/**
+ * What a Quadlet `Volume=` line can carry as written: podman reads it raw, and systemd would expand
+ * a `%` as a specifier (only a leading `%h/`, the home folder, is meant that way).
+ */
+export const MOUNT_PATTERN = /^(?:%h\/|\.\/)?[A-Za-z0-9_.:/@+=,-]+$/;
 
 /** `source:target[:options]`: a named volume or an absolute host path, mounted at an absolute path. */
 export const volume = z
   .string()
   .regex(/^(?:[A-Za-z0-9][A-Za-z0-9_.-]*|\/[^\s:,]*|%h\/[^\s:,]*):\/[^\s:,]*(?::[A-Za-z0-9,=]+)?$/, {
     error: 'must be "source:/target[:options]" with a volume name or absolute host path as source',
+  })
+  .regex(MOUNT_PATTERN, {
+    error: 'may only hold letters, digits and _.:/@+=,- (a "%" is read by systemd as a specifier; only a leading %h/ is allowed)',
   });
 
 export const containerPath = z

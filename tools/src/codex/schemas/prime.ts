@@ -24,6 +24,14 @@ export const DEFAULT_VESSEL_IMAGE = 'localhost/lychd:custom';
 const DEBIAN_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
 export const NIX_ATTR_PATH = /^[A-Za-z_][A-Za-z0-9_'-]*(?:\.[A-Za-z_][A-Za-z0-9_'-]*)*$/;
 
+/** 5.3 is the first podman whose `[Pod]` accepts `UserNS=`, which the Sepulcher relies on. */
+export const MIN_PODMAN_VERSION = '5.3';
+
+const versionAtLeast = (text: string, min: string): boolean => {
+  const [a, b] = [text, min].map((v) => v.split('.').map(Number) as [number, number]);
+  return a![0] > b![0] || (a![0] === b![0] && a![1] >= b![1]);
+};
+
 export const primeScroll = z
   .object({
     daemon: z
@@ -47,7 +55,10 @@ export const primeScroll = z
         podman_version: z
           .string()
           .regex(/^\d+\.\d+$/, { error: 'must be a podman version such as "5.3"' })
-          .default('5.3')
+          .refine((v) => !/^\d+\.\d+$/.test(v) || versionAtLeast(v, MIN_PODMAN_VERSION), {
+            error: `is older than podman ${MIN_PODMAN_VERSION}, the first whose [Pod] accepts UserNS=keep-id, which the Sepulcher needs: set ${MIN_PODMAN_VERSION} or later`,
+          })
+          .default(MIN_PODMAN_VERSION)
           .describe('Oldest podman the Quadlets must work with; keys it lacks are never emitted (5.3 or later).'),
       })
       .strict()

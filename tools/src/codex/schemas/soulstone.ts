@@ -25,7 +25,7 @@ const soulstoneFields = {
     .record(c.envName, c.secretName)
     .default({})
     .describe('ENV var -> podman secret name; the secret is mounted and the variable set to `/run/secrets/<secret>`.'),
-  models: z.array(c.unitText).default([]).describe('Model catalogue this runtime can serve (ids or aliases).'),
+  models: z.array(c.arg).default([]).describe('Model catalogue this runtime can serve (ids or aliases).'),
   model_path: c.containerPath.optional().describe('Path of a single model artifact inside the container.'),
   capabilities: c.capabilities.default([]),
   gpu: z.boolean().optional().describe('Request the GPU through CDI. Default: true for vllm, sglang and llamacpp; false for generic.'),
@@ -61,7 +61,7 @@ function servingFields(flags: { tp: string; memory: string; seqs: string; contex
       .describe('`--quantization`.'),
     max_num_seqs: positiveInt.optional().describe(`\`${flags.seqs}\`: concurrent sequences (1 forces serial processing).`),
     max_model_len: positiveInt.optional().describe(`\`${flags.context}\`: context length.`),
-    served_model_name: c.unitText.optional().describe('`--served-model-name`: the name clients ask for.'),
+    served_model_name: c.arg.optional().describe('`--served-model-name`: the name clients ask for.'),
   };
 }
 

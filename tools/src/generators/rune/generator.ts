@@ -1,6 +1,8 @@
+import * as path from 'node:path';
 import { formatFiles, type Tree } from '@nx/devkit';
 import { stringify } from 'smol-toml';
-import { FAMILIES, NAME_PATTERN } from '../../codex';
+import { checkRuneText, FAMILIES, hasErrors, NAME_PATTERN } from '../../codex';
+import { ForgeError } from '../../diagnostics';
 
 export interface RuneGeneratorOptions {
   /** Family folder: vllm, sglang, llamacpp, generic or portal. */
@@ -8,6 +10,8 @@ export interface RuneGeneratorOptions {
   name: string;
   image?: string;
   port?: number;
+  /** The model inside the container (soulstones): `model_path`. */
+  model?: string;
   provider?: string;
   groups?: string;
   codexDir?: string;
@@ -21,12 +25,18 @@ const FAMILY_IDS: Record<string, string> = {
   portal: 'portal',
 };
 
-/** `nx g @lychd/forge:rune`: a new rune file in its family's anchor folder, valid from the start. */
+/**
+ * `nx g @lychd/forge:rune`: a new rune file in its family's anchor folder. The text is checked by
+ * the same validation as every rune file before anything is written, so it never writes a rune
+ * that `validate` (and so the Scribe) would refuse.
+ */
 export default async function runeGenerator(tree: Tree, options: RuneGeneratorOptions): Promise<void> {
   const family = FAMILIES.find((f) => f.id === FAMILY_IDS[options.family]);
   if (!family) throw new Error(`unknown family "${options.family}": use one of ${Object.keys(FAMILY_IDS).join(', ')}`);
   if (!NAME_PATTERN.test(options.name)) throw new Error(`"${options.name}" is not a valid rune name (${NAME_PATTERN.source})`);
-  const file = `${options.codexDir ?? 'codex'}/runes/${family.anchor}/${options.name}.toml`;
+  const codexDir = options.codexDir ?? 'codex';
+  const relativePath = `${family.anchor}/${options.name}.toml`;
+  const file = `${codexDir}/runes/${relativePath}`;
   if (tree.exists(file)) throw new Error(`${file} already exists`);
   const rune: Record<string, unknown> = { name: options.name };
   if (family.kind === 'portal') {
@@ -35,11 +45,16 @@ export default async function runeGenerator(tree: Tree, options: RuneGeneratorOp
     if (!options.image || options.port === undefined) throw new Error('a soulstone needs --image and --port');
     rune['image'] = options.image;
     rune['port'] = options.port;
+    if (options.model !== undefined) rune['model_path'] = options.model;
     const groups = (options.groups ?? '').split(',').map((g) => g.trim()).filter(Boolean);
     if (groups.length) rune['groups'] = groups;
   }
-  const parsed = family.schema.safeParse(rune);
-  if (!parsed.success) throw new Error(`the new rune would not be valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  tree.write(file, `${stringify(rune).trimEnd()}\n`);
+  const text = `${stringify(rune).trimEnd()}\n`;
+  const runeRoot = path.join(tree.root, codexDir, 'runes');
+  const checked = checkRuneText({ runeRoot, relativePath, provider: 'codex' }, text);
+  if (hasErrors(checked.diagnostics)) {
+    throw new ForgeError(checked.diagnostics.filter((d) => d.severity === 'error'), 'the new rune would not validate, so nothing was written:');
+  }
+  tree.write(file, text);
   await formatFiles(tree);
 }

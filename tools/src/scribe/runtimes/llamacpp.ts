@@ -1,15 +1,10 @@
 import type { LlamacppSoulstone, SoulstoneRune } from '../../codex';
 import { ScribeError } from '../errors';
 import { runeField } from '../source';
+import { llamacppMode } from '../../codex/rune-rules';
 import { opt, type RuntimeAdapter } from './adapter';
 
-export type LlamacppMode = 'single' | 'router';
-
-/** A forced mode wins; `auto` is single exactly when a model file is named. */
-export function llamacppMode(c: LlamacppSoulstone): LlamacppMode {
-  if (c.startup_mode !== 'auto') return c.startup_mode;
-  return c.model_path !== undefined ? 'single' : 'router';
-}
+export { llamacppMode, type LlamacppMode } from '../../codex/rune-rules';
 
 /** The Titan: the llama.cpp server image's entrypoint is `llama-server`, so only flags are given. */
 export const llamacpp: RuntimeAdapter = {

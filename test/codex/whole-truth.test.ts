@@ -1,0 +1,307 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderDiagnostic, loadCodex, soulstones, type Codex, type SoulstoneRune } from '../../tools/src/codex';
+import { renderGeneration, ScribeError } from '../../tools/src/scribe';
+import { runValidate } from '../../tools/src/cli/validate';
+import { toml, WORKSPACE, writeTree } from '../support/codex-fixture';
+import { writeWorkspace } from '../synthesis/fixtures';
+
+/**
+ * Validation is the whole truth: every rejection the Scribe can produce from a Codex is reported
+ * by validation first, at the file, line and column of the value. Each case states one bad value
+ * twice: as TOML (what validate reads) and as the same edit on a valid loaded Codex (what the
+ * Scribe would get if validation let it through), and the Scribe must refuse that edit.
+ */
+
+const VLLM = 'runes/animator/soulstones/vllm/a.toml';
+const SGLANG = 'runes/animator/soulstones/sglang/b.toml';
+const LLAMA = 'runes/animator/soulstones/llamacpp/c.toml';
+
+const vllmLines = ['name = "a"', 'image = "docker.io/vllm/vllm-openai:v0.10.1"', 'port = 9001'];
+const sglangLines = ['name = "b"', 'image = "docker.io/lmsysorg/sglang:v0.5.2"', 'port = 9002'];
+const llamaLines = ['name = "c"', 'image = "ghcr.io/ggml-org/llama.cpp:server"', 'port = 9003'];
+
+const BASE: Record<string, string[]> = {
+  'lychd.toml': [],
+  [VLLM]: [...vllmLines, 'model_path = "/models/a"'],
+  [SGLANG]: [...sglangLines, 'model_path = "/models/b"'],
+  [LLAMA]: [...llamaLines, 'model_path = "/models/c.gguf"'],
+};
+
+interface Case {
+  name: string;
+  /** The file the bad value is written in, and its whole text. */
+  file: string;
+  lines: string[];
+  /** The same change on a loaded, valid Codex. */
+  edit: (codex: Codex) => void;
+  /** What validate reports: `line:col`, field and message. */
+  at: string;
+  field: string;
+  message: RegExp;
+  /** The field the Scribe names, when it differs from validate's (or none). */
+  scribeField?: string | null;
+}
+
+const stone = (codex: Codex, name: string): SoulstoneRune['config'] => soulstones(codex).find((r) => r.config.name === name)!.config;
+const cfg = (codex: Codex, name: string) => stone(codex, name) as Record<string, unknown>;
+
+const CASES: Case[] = [
+  {
+    name: 'a vLLM rune with no model',
+    file: VLLM, lines: vllmLines,
+    edit: (c) => delete cfg(c, 'a')['model_path'],
+    at: '1:1', field: 'model_path', message: /vLLM needs a model/,
+  },
+  {
+    name: 'an SGLang rune with no model',
+    file: SGLANG, lines: sglangLines,
+    edit: (c) => delete cfg(c, 'b')['model_path'],
+    at: '1:1', field: 'model_path', message: /SGLang needs a model/,
+  },
+  {
+    name: 'a llama.cpp rune in single mode with no model_path',
+    file: LLAMA, lines: [...llamaLines, 'startup_mode = "single"'],
+    edit: (c) => ((cfg(c, 'c')['startup_mode'] = 'single'), delete cfg(c, 'c')['model_path']),
+    at: '4:16', field: 'startup_mode', message: /model_path is not set/,
+  },
+  {
+    name: 'the same variable in env_vars and secret_env_files',
+    file: VLLM, lines: [...BASE[VLLM]!, 'env_vars = { TOKEN_FILE = "x" }', 'secret_env_files = { TOKEN_FILE = "tok" }'],
+    edit: (c) => ((cfg(c, 'a')['env_vars'] = { TOKEN_FILE: 'x' }), (cfg(c, 'a')['secret_env_files'] = { TOKEN_FILE: 'tok' })),
+    at: '6:35', field: 'secret_env_files.TOKEN_FILE', message: /set both in env_vars and in secret_env_files/,
+  },
+  {
+    name: 'a podman_version below the supported one',
+    file: 'lychd.toml', lines: ['[sepulcher]', 'podman_version = "5.2"'],
+    edit: (c) => (c.prime.sepulcher.podman_version = '5.2'),
+    at: '2:18', field: 'sepulcher.podman_version', message: /older than podman 5\.3/,
+  },
+  {
+    name: 'a podman_version that is not a version',
+    file: 'lychd.toml', lines: ['[sepulcher]', 'podman_version = "five"'],
+    edit: (c) => (c.prime.sepulcher.podman_version = 'five'),
+    at: '2:18', field: 'sepulcher.podman_version', message: /must be a podman version/,
+  },
+  {
+    name: 'a "%" in a volume',
+    file: VLLM, lines: [...BASE[VLLM]!, 'volumes = ["/srv/100%n:/m"]'],
+    edit: (c) => (cfg(c, 'a')['volumes'] = ['/srv/100%n:/m']),
+    at: '5:12', field: 'volumes[0]', message: /specifier/,
+  },
+  {
+    name: 'a description ending in a backslash',
+    file: VLLM, lines: [...BASE[VLLM]!, "description = 'continues\\'"],
+    edit: (c) => (cfg(c, 'a')['description'] = 'continues\\'),
+    at: '5:15', field: 'description', message: /must not end in a backslash/,
+  },
+  {
+    name: 'a description with a line break',
+    file: VLLM, lines: [...BASE[VLLM]!, 'description = "ok\\n[Service]"'],
+    edit: (c) => (cfg(c, 'a')['description'] = 'ok\n[Service]'),
+    at: '5:15', field: 'description', message: /single line/,
+  },
+  {
+    name: 'an empty exec argument',
+    file: VLLM, lines: [...BASE[VLLM]!, 'exec = ["echo", "", "rest"]'],
+    edit: (c) => (cfg(c, 'a')['exec'] = ['echo', '', 'rest']),
+    at: '5:17', field: 'exec[1]', message: /empty argument/,
+  },
+  {
+    name: 'a lone ";" in extra_args',
+    file: VLLM, lines: [...BASE[VLLM]!, 'extra_args = [";", "/bin/evil"]'],
+    edit: (c) => (cfg(c, 'a')['extra_args'] = [';', '/bin/evil']),
+    at: '5:15', field: 'extra_args[0]', message: /second command/,
+  },
+  {
+    name: 'a control character in an environment value',
+    file: VLLM, lines: [...BASE[VLLM]!, 'env_vars = { A = "x\\u0007y" }'],
+    edit: (c) => (cfg(c, 'a')['env_vars'] = { A: 'x\u0007y' }),
+    at: '5:18', field: 'env_vars.A', message: /control characters/,
+  },
+  {
+    name: 'an empty served_model_name',
+    file: VLLM, lines: [...BASE[VLLM]!, 'served_model_name = ""'],
+    edit: (c) => (cfg(c, 'a')['served_model_name'] = ''),
+    at: '5:21', field: 'served_model_name', message: /empty argument/, scribeField: 'extra_args',
+  },
+  {
+    name: 'an empty model id where the model comes from models',
+    file: VLLM, lines: [...vllmLines, 'models = [""]'],
+    edit: (c) => (delete cfg(c, 'a')['model_path'], (cfg(c, 'a')['models'] = [''])),
+    at: '4:11', field: 'models[0]', message: /empty argument/, scribeField: 'extra_args',
+  },
+  {
+    name: 'an image that is not one safe word',
+    file: VLLM, lines: ['name = "a"', 'image = "docker.io/x:1 y"', 'port = 9001', 'model_path = "/m"'],
+    edit: (c) => (cfg(c, 'a')['image'] = 'docker.io/x:1 y'),
+    at: '2:9', field: 'image', message: /not a valid image reference/,
+  },
+  {
+    name: 'a device that is not a CDI name',
+    file: VLLM, lines: [...BASE[VLLM]!, 'devices = ["-nvidia.com/gpu=all evil"]'],
+    edit: (c) => (cfg(c, 'a')['devices'] = ['-nvidia.com/gpu=all evil']),
+    at: '5:12', field: 'devices[0]', message: /CDI device name/,
+  },
+  {
+    name: 'two exposed core services on one port',
+    file: 'lychd.toml', lines: ['[oculus]', 'port = 8000'],
+    edit: (c) => (c.prime.oculus.port = 8000),
+    at: '2:8', field: 'oculus.port', message: /port 8000 is also used by core service vessel/, scribeField: null,
+  },
+  {
+    name: 'a core service environment value with a line break',
+    file: 'lychd.toml', lines: ['[vessel]', 'env_vars = { A = "x\\ny" }'],
+    edit: (c) => (c.prime.vessel.env_vars = { A: 'x\ny' }),
+    at: '2:18', field: 'vessel.env_vars.A', message: /single line/,
+  },
+];
+
+function writeCodex(replace: { file: string; lines: string[] }): string {
+  const files = Object.fromEntries(Object.entries(BASE).map(([f, l]) => [f, toml(f === replace.file ? replace.lines : l)]));
+  return writeTree(files);
+}
+
+function loadBase(): Codex {
+  const codexDir = writeCodex({ file: 'lychd.toml', lines: [] });
+  const r = loadCodex({ codexDir });
+  if (!r.codex) throw new Error(r.diagnostics.map((d) => renderDiagnostic(d)).join('\n'));
+  return r.codex;
+}
+
+describe('validate reports, at file:line:col, every value the Scribe would refuse', () => {
+  it('the base Codex is valid and renders', () => {
+    expect(renderGeneration(loadBase()).size).toBeGreaterThan(0);
+  });
+
+  it.each(CASES)('$name', (c) => {
+    const codex = loadBase();
+    c.edit(codex);
+    let thrown: unknown;
+    try {
+      renderGeneration(codex);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown, 'the Scribe must refuse this edit, or the case proves nothing').toBeInstanceOf(ScribeError);
+    const scribeField = c.scribeField === undefined ? c.field : c.scribeField;
+    expect((thrown as ScribeError).field).toBe(scribeField ?? undefined);
+
+    const codexDir = writeCodex(c);
+    const result = loadCodex({ codexDir });
+    expect(result.codex).toBeUndefined();
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    const found = errors.find((d) => d.field === c.field);
+    expect(found, errors.map((d) => renderDiagnostic(d, codexDir)).join('\n')).toBeDefined();
+    expect(path.relative(codexDir, found!.file)).toBe(c.file);
+    expect(`${found!.line}:${found!.column}`).toBe(c.at);
+    expect(found!.message).toMatch(c.message);
+  });
+});
+
+/**
+ * Every place the Scribe can refuse, classified: either a case above names it, or it is an
+ * invariant of the Forge's own code that no Codex can reach (and the reason why). A new refusal
+ * in the Scribe fails this test until it is classified, so validation cannot silently fall behind.
+ */
+const REFUSALS: Record<string, string> = {
+  'covens.ts: is not in the scribe context': 'internal: the context is built from the same Codex as the rune',
+  'covens.ts: share no coven': 'internal: members of the default coven share it, coven-less soulstones conflict with none',
+  'generation.ts: would both become': 'internal: file names come from unique rune names with distinct prefixes and suffixes',
+  'generation.ts: is generated twice': 'internal: each renderer writes its own file names',
+  'generation.ts: refusing to write': 'internal: file names are generated, never read from the Codex',
+  'ports.ts: is published by both': 'case: two exposed core services on one port (soulstones: the Port Singularity rule)',
+  'soulstone.ts: is set both here and in env_vars': 'case: the same variable in env_vars and secret_env_files',
+  'soulstone.ts: problem': 'cases: an empty exec argument, a lone ";" in extra_args',
+  'soulstone.ts: the scribe context does not describe': 'internal: the context is built from the same Codex as the rune',
+  'unit.ts: ${message} (in ${e.key}= of [${section}])': 'the one throw behind every fail() below',
+  'unit.ts: contains a newline or another control character': 'cases: a description with a line break, a control character in an environment value',
+  'unit.ts: ends with a backslash': 'case: a description ending in a backslash',
+  'unit.ts: problem': 'cases: an empty exec argument, an empty served_model_name',
+  'unit.ts: no unit names given': 'internal: unit lists are written only when not empty',
+  'unit.ts: is not a unit name': 'internal: unit names come from rune names (NAME_PATTERN)',
+  'unit.ts: may only hold letters, digits and _.:/@+=,[]-': 'cases: an image that is not one safe word, a device that is not a CDI name',
+  'unit.ts: may only hold letters, digits and _.:/@+=,- (and start with %h/ or ./)': 'case: a "%" in a volume',
+  'unit.ts: no arguments given': 'internal: Exec= is written only with a command',
+  'unit.ts: is not a valid': 'internal: variable names are checked by ENV_NAME_PATTERN in the schemas',
+  'unit.ts: a command must not be empty': 'internal: HealthCmd is a constant',
+  'unit.ts: value was given, but podman reads this key as': 'internal: the builders use the key table\'s kinds',
+  'unit.ts: contains a control character': 'internal: comments are generated from validated rune paths',
+  'unit.ts: appears twice': 'internal: each builder lists each section once',
+  'unit.ts: is not a key podman accepts': 'internal: the builders use keys of the table only',
+  'unit.ts: or later; the target is': 'internal: builders ask supports() before optional keys; podman_version >= 5.3 is validated',
+  'unit.ts: may appear only once': 'internal: the builders write single keys once',
+  'version.ts: is not a podman version such as': 'case: a podman_version that is not a version',
+  'version.ts: podman ${text} is not supported': 'case: a podman_version below the supported one',
+  'llamacpp.ts: single mode loads one model file': 'case: a llama.cpp rune in single mode with no model_path',
+  'sglang.ts: SGLang needs a model': 'case: an SGLang rune with no model',
+  'vllm.ts: vLLM needs a model': 'case: a vLLM rune with no model',
+  'generation.ts: is not a folder: choose a new or empty folder': 'internal: the output folder of `scribe --out`, not a Codex value',
+  'generation.ts: is not a record the Forge wrote': 'internal: the output folder of `scribe --out`, not a Codex value',
+  'generation.ts: is not empty and holds no generation written by the Forge': 'internal: the output folder of `scribe --out`, not a Codex value',
+  'generation.ts: not written by the Forge (or reached through a link)': 'internal: the output folder of `scribe --out`, not a Codex value',
+};
+
+/** `<file>: <message text>` of every `throw new ScribeError(...)` and `fail(...)` in the Scribe. */
+function refusalSites(): string[] {
+  const dir = path.join(WORKSPACE, 'tools/src/scribe');
+  const files = [...fs.readdirSync(dir).map((f) => path.join(dir, f)), ...fs.readdirSync(path.join(dir, 'runtimes')).map((f) => path.join(dir, 'runtimes', f))];
+  const sites: string[] = [];
+  for (const file of files.filter((f) => f.endsWith('.ts'))) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:new ScribeError|[^.\w]fail)\(\s*(?:`([^`]*)`|'([^']*)'|(\w+))/g)) {
+      if (m[3] === 'message') continue; // the declaration of fail() itself
+      sites.push(`${path.basename(file)}: ${m[1] ?? m[2] ?? m[3]}`);
+    }
+  }
+  return sites;
+}
+
+describe('every refusal of the Scribe is accounted for', () => {
+  it('each one is covered by a case or is an invariant no Codex can reach', () => {
+    const unclassified = refusalSites().filter((site) => !Object.keys(REFUSALS).some((k) => site.startsWith(k.split(': ')[0]!) && site.includes(k.split(': ').slice(1).join(': '))));
+    expect(unclassified).toEqual([]);
+    const cases = new Set(CASES.map((c) => c.name));
+    for (const why of Object.values(REFUSALS).filter((w) => w.startsWith('case'))) {
+      for (const name of why.replace(/^cases?: /, '').replace(/ \(.*\)$/, '').split(', ')) expect(cases, why).toContain(name);
+    }
+  });
+});
+
+describe('warnings for flags that do nothing alone', () => {
+  it('enable_marlin without an AWQ or GPTQ quantization', () => {
+    const codexDir = writeCodex({ file: SGLANG, lines: [...BASE[SGLANG]!, 'enable_marlin = true'] });
+    const result = loadCodex({ codexDir });
+    expect(result.codex).toBeDefined();
+    // (The fixture's soulstones are in no coven, which is a warning of its own.)
+    expect(result.diagnostics.filter((d) => d.field !== 'groups').map((d) => renderDiagnostic(d, codexDir))).toEqual([
+      `${SGLANG}:5:17: warning: enable_marlin has no effect here [enable_marlin]\n  why: Marlin kernels exist only for quantization = "awq" or "gptq", which this rune does not set\n  fix: set quantization = "awq" or "gptq" for an AWQ or GPTQ model, or remove enable_marlin`,
+    ]);
+  });
+});
+
+describe('validate reports what synthesis would stop on, in the same run', () => {
+  it('a Node range conflict and a bad system dependency of the workspace\'s extensions', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-truth-'));
+    try {
+      writeWorkspace(root, { alpha: { node: { 'tiny-ms': '^1.0.0' }, system: ['ffmpeg'] }, beta: { node: { 'tiny-ms': '^2.0.0' }, system: ['curl; rm -rf /'] } });
+      const out: string[] = [];
+      const err: string[] = [];
+      const sink = <S>(into: string[]) => ({ write: (t: string) => into.push(t) }) as unknown as S;
+      const status = runValidate({ workspaceRoot: root, codexDir: path.join(root, 'codex'), extensionsDir: path.join(root, 'extensions') }, sink<typeof process.stdout>(out), sink<typeof process.stderr>(err));
+      expect(status).toBe(1);
+      expect(err.join('').replaceAll(root, '<ws>')).toMatchInlineSnapshot(`
+        "<ws>/extensions/beta/package.json: error: extension beta needs tiny-ms@"^2.0.0" but extension alpha needs tiny-ms@"^1.0.0" (extensions/alpha/package.json); no version satisfies both ranges [dependencies.tiny-ms]
+          fix: change one range so that a single version of tiny-ms satisfies both alpha and beta
+        <ws>/extensions/beta/pyproject.toml:9: error: "curl; rm -rf /" is not a Debian package name (extension beta) [tool.lychd.system-dependencies[0]]
+          fix: use lowercase letters, digits, "+", "-" and "." (at least two characters), optionally "=version", e.g. "ffmpeg" or "ffmpeg=7:5.1.6-0+deb12u1"
+        Codex <ws>/codex: 2 error(s), 0 warning(s); nothing was written.
+        "
+      `);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,166 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeRegistry } from '../../tools/src/cli/federate';
+import { loadCodex, renderDiagnostic } from '../../tools/src/codex';
+import { ForgeError } from '../../tools/src/diagnostics';
+import { federate, federationInput, runHooks } from '../../tools/src/federation';
+import { mergePython } from '../../tools/src/synthesis';
+import { runProgram } from '../../tools/src/toolchain/run';
+import { resolveTool } from '../../tools/src/toolchain/tools';
+import { skipWithout } from '../toolchain/tool-gate';
+
+const REPO = path.resolve(__dirname, '../..');
+const noUv = skipWithout('uv');
+const made: string[] = [];
+afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+beforeAll(() => {
+  const uv = resolveTool('uv', { workspaceRoot: REPO });
+  if (uv) process.env['LYCHD_UV'] = uv;
+});
+
+function write(root: string, files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+}
+
+const pyproject = (name: string, extra = '') =>
+  `[project]\nname = "${name}"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = []\n\n[project.entry-points."lychd.extensions"]\n${name} = "${name}:register"\n${extra}`;
+
+/**
+ * A workspace with the real core package (its recording context), the given extensions (module
+ * source of each) and a synthesis lock made by the real uv (no dependencies: it locks offline).
+ */
+function workspace(extensions: Record<string, { hook: string; pyprojectExtra?: string; files?: Record<string, string> }>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-federation-'));
+  made.push(root);
+  write(root, {
+    'codex/lychd.toml': '',
+    'core/pyproject.toml': '[project]\nname = "lychd-core"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = []\n',
+  });
+  fs.cpSync(path.join(REPO, 'core/src/lychd_core'), path.join(root, 'core/src/lychd_core'), { recursive: true });
+  for (const [name, ext] of Object.entries(extensions)) {
+    write(root, { [`extensions/${name}/pyproject.toml`]: pyproject(name, ext.pyprojectExtra), [`extensions/${name}/src/${name}/__init__.py`]: ext.hook });
+    write(root, Object.fromEntries(Object.entries(ext.files ?? {}).map(([f, t]) => [`extensions/${name}/${f}`, t])));
+  }
+  const members = ['core', ...Object.keys(extensions).map((n) => `extensions/${n}`)].map((m) => `"../../../${m}"`).join(', ');
+  write(root, { 'forge/synthesis/python/pyproject.toml': `[tool.uv.workspace]\nmembers = [${members}]\n` });
+  const r = runProgram(process.env['LYCHD_UV']!, ['lock', '--offline', '--no-progress'], { cwd: path.join(root, 'forge/synthesis/python'), env: { ...process.env, UV_PYTHON_DOWNLOADS: 'never' } });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return root;
+}
+
+function failureOf(fn: () => unknown, root: string): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ForgeError);
+    return (e as ForgeError).diagnostics.map((d) => renderDiagnostic(d, root)).join('\n');
+  }
+  throw new Error('expected the hooks to fail');
+}
+
+const GOOD = `from lychd_core import RuneDefinition
+
+
+def register(context):
+    context.add_system_dependency("sox")
+    context.add_capability("audio.trim")
+    context.add_rune(RuneDefinition(anchor="animator/portals", fields={"name": "tts", "provider": "elevenlabs"}))
+    context.add_anchor("good/shelves", schema="schemas/shelves.schema.json")
+`;
+const SHELF_SCHEMA = JSON.stringify({ type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string' }, size: { type: 'integer', minimum: 1 } } });
+
+describe.skipIf(noUv)('the register hooks, run in the locked environment', () => {
+  it('records what each hook registered, with the file and line of the call', () => {
+    const root = workspace({ good: { hook: GOOD, pyprojectExtra: '\n[tool.lychd]\nsystem-dependencies = ["ffmpeg"]\n', files: { 'schemas/shelves.schema.json': SHELF_SCHEMA } } });
+    const { registry, text } = federate({ workspaceRoot: root });
+    expect(describeRegistry(registry)).toEqual([
+      'good: system dependency sox (extensions/good/src/good/__init__.py:5)',
+      'good: capability audio.trim (extensions/good/src/good/__init__.py:6)',
+      'good: rune tts in runes/animator/portals/ (extensions/good/src/good/__init__.py:7)',
+      'good: anchor runes/good/shelves/ with schema extensions/good/schemas/shelves.schema.json (extensions/good/src/good/__init__.py:8)',
+    ]);
+    // Same inputs, same bytes.
+    expect(federate({ workspaceRoot: root }).text).toBe(text);
+
+    // Static lists and registrations are merged for synthesis.
+    const merged = mergePython(root);
+    expect(merged.systemPackages.map((p) => `${p.spec} <- ${p.requestedBy.join(',')}`)).toEqual(['ffmpeg <- good', 'sox <- good']);
+    expect(merged.members.find((m) => m.component.name === 'good')?.capabilities).toEqual(['audio.trim']);
+
+    // Validation: the registered portal is a rune; a rune file under the new anchor is checked by its schema.
+    write(root, { 'codex/runes/good/shelves/attic.toml': 'name = "attic"\nsize = 0\ncolour = "red"\n' });
+    const bad = loadCodex({ codexDir: path.join(root, 'codex'), extensionsDir: path.join(root, 'extensions'), federation: federationInput(root, path.join(root, 'extensions')) });
+    expect(bad.diagnostics.map((d) => renderDiagnostic(d, root))).toEqual([
+      'codex/runes/good/shelves/attic.toml:2:8: error: "size" must be >= 1 [size]',
+      'codex/runes/good/shelves/attic.toml:3:1: error: unknown field "colour" [colour]\n  fix: remove it, or check the family\'s schema for the right name',
+    ]);
+    write(root, { 'codex/runes/good/shelves/attic.toml': 'name = "attic"\nsize = 3\n' });
+    const ok = loadCodex({ codexDir: path.join(root, 'codex'), extensionsDir: path.join(root, 'extensions'), federation: federationInput(root, path.join(root, 'extensions')) });
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.codex!.runes.map((r) => `${r.kind} ${r.config.name} from ${r.origin.provider}`)).toEqual(['portal tts from good']);
+    expect(ok.codex!.anchored!.map((r) => `${r.anchor}/${String(r.value['name'])} (${r.family})`)).toEqual(['good/shelves/attic (good)']);
+  });
+
+  it('reports a conflict between the static list and the hook at the hook\'s line', () => {
+    const root = workspace({ good: { hook: GOOD, pyprojectExtra: '\n[tool.lychd]\nsystem-dependencies = ["sox=14.4.2"]\n', files: { 'schemas/shelves.schema.json': SHELF_SCHEMA } } });
+    fs.writeFileSync(path.join(root, 'extensions/good/src/good/__init__.py'), GOOD.replace('"sox"', '"sox=14.4.3"'));
+    federate({ workspaceRoot: root });
+    expect(failureOf(() => mergePython(root), root)).toBe(
+      'extensions/good/src/good/__init__.py:5: error: extension good registers "sox=14.4.3" but its [tool.lychd] system-dependencies say "sox=14.4.2" (extensions/good/pyproject.toml) [register(context)]\n' +
+        '  fix: ask for the package in one place, or with the same version in both',
+    );
+  });
+
+  it('validates registered runes like rune files, at the line that registered them', () => {
+    const root = workspace({ good: { hook: GOOD.replace('"name": "tts"', '"name": "Bad Name"').replace('"provider": "elevenlabs"', '"provider": "elevenlabs", "api_key": "sk-x"'), files: { 'schemas/shelves.schema.json': SHELF_SCHEMA } } });
+    federate({ workspaceRoot: root });
+    const r = loadCodex({ codexDir: path.join(root, 'codex'), extensionsDir: path.join(root, 'extensions'), federation: federationInput(root, path.join(root, 'extensions')) });
+    expect(r.codex).toBeUndefined();
+    expect(r.diagnostics.map((d) => renderDiagnostic(d, root).split('\n')[0])).toEqual([
+      'extensions/good/src/good/__init__.py:7:1: error: registered rune: unknown field "api_key" [api_key]',
+      'extensions/good/src/good/__init__.py:7:1: error: registered rune: "name" must be 1-50 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit [name]',
+    ]);
+  });
+
+  it('reports a hook that raises, with the extension and the last frame of the traceback in it', () => {
+    const hook = 'def helper(context):\n    raise ValueError("no model folder configured")\n\n\ndef register(context):\n    context.add_capability("x.y")\n    helper(context)\n';
+    const root = workspace({ raiser: { hook } });
+    expect(failureOf(() => runHooks({ workspaceRoot: root }), root)).toBe(
+      'extensions/raiser/src/raiser/__init__.py:2: error: extension raiser: register() raised ValueError: no model folder configured\n' +
+        '  why: the last frame of the traceback in the extension is helper()\n' +
+        '  fix: fix the hook; nothing was registered for any extension',
+    );
+    expect(fs.existsSync(path.join(root, 'forge/federation.json'))).toBe(false);
+  });
+
+  it('stops a hook that hangs, and reports invalid registrations of the others, all at once', () => {
+    const root = workspace({
+      hanger: { hook: 'import time\n\n\ndef register(context):\n    time.sleep(60)\n' },
+      invalid: { hook: 'def register(context):\n    context.add_system_dependency("curl; rm -rf /")\n    context.add_capability("Not A Capability")\n' },
+    });
+    expect(failureOf(() => runHooks({ workspaceRoot: root, timeoutMs: 2000 }), root)).toBe(
+      'extensions/hanger/pyproject.toml: error: extension hanger: register() did not return within 2 s and was stopped\n' +
+        '  fix: a hook only declares what the extension needs: it must not wait, loop or reach the network\n' +
+        'extensions/invalid/src/invalid/__init__.py:2: error: extension invalid: "curl; rm -rf /" is not a Debian package name\n' +
+        '  fix: pass a Debian package name, optionally "=version", e.g. "sox"\n' +
+        'extensions/invalid/src/invalid/__init__.py:3: error: extension invalid: "Not A Capability" is not a capability name\n' +
+        '  fix: use dotted lowercase words, e.g. "speech.transcribe"',
+    );
+  });
+
+  it('runs the hooks with a scrubbed environment: no token of the caller reaches them', () => {
+    const hook = 'import os\n\n\ndef register(context):\n    for name in sorted(os.environ):\n        if name.startswith("LYCHD_TEST_"):\n            context.add_capability("leaked." + name.lower().replace("_", "-"))\n';
+    const root = workspace({ snoop: { hook } });
+    process.env['LYCHD_TEST_TOKEN'] = 'secret';
+    try {
+      expect(runHooks({ workspaceRoot: root }).extensions['snoop']).toEqual({ systemDependencies: [], capabilities: [], runes: [], anchors: [] });
+    } finally {
+      delete process.env['LYCHD_TEST_TOKEN'];
+    }
+  });
+});

@@ -1,0 +1,24 @@
+import { federate, REGISTRY_FILE, type Registry } from '../federation';
+import { escapeForTerminal } from '../diagnostics';
+import type { CommonPaths } from './paths';
+
+/** One line per registered item, as the Forge reads it: extension, kind, value, and where. */
+export function describeRegistry(registry: Registry): string[] {
+  const out: string[] = [];
+  for (const [name, r] of Object.entries(registry.extensions)) {
+    for (const d of r.systemDependencies) out.push(`${name}: system dependency ${d.value} (${d.file}:${d.line})`);
+    for (const c of r.capabilities) out.push(`${name}: capability ${c.value} (${c.file}:${c.line})`);
+    for (const x of r.runes) out.push(`${name}: rune ${String(x.value.fields['name'] ?? '?')} in runes/${x.value.anchor}/ (${x.file}:${x.line})`);
+    for (const a of r.anchors) out.push(`${name}: anchor runes/${a.value.anchor}/ with schema ${a.value.schema} (${a.file}:${a.line})`);
+  }
+  return out;
+}
+
+/** `lychd-forge federate`: runs the active extensions' register hooks and writes forge/federation.json. */
+export function runFederate(paths: CommonPaths, out = process.stdout): number {
+  const { registry } = federate({ workspaceRoot: paths.workspaceRoot });
+  // What a hook registered is the extension's text: shown, never let drive the terminal.
+  for (const line of describeRegistry(registry)) out.write(`${escapeForTerminal(line)}\n`);
+  out.write(`wrote ${REGISTRY_FILE}\n`);
+  return 0;
+}

@@ -1,0 +1,158 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Registry } from '../federation/registry';
+import { error, START, type Diagnostic, type Position } from './diagnostics';
+import { BRANCH_ANCHORS, familyForAnchor } from './families';
+import type { Rune, RuneOrigin } from './model';
+import { runeRules } from './rune-rules';
+import { NAME_PATTERN } from './schemas/common';
+import { diagnosticsFromIssues } from './schema-issues';
+import type { FieldPath, TomlSource } from './toml-source';
+
+/** What the extensions' hooks registered (forge/federation.json), and the workspace it is relative to. */
+export interface FederationInput {
+  workspaceRoot: string;
+  registry: Registry;
+}
+
+/** A rune family an extension declared: its anchor folder and the JSON Schema it ships. */
+export interface ExtensionAnchor {
+  anchor: string;
+  extension: string;
+  /** Workspace-relative path of the schema. */
+  schema: string;
+  validate: ValidateFunction;
+}
+
+/** A rune of an extension's family: validated against its schema, used by the extension itself. */
+export interface AnchoredRune {
+  anchor: string;
+  /** The extension whose family it is. */
+  family: string;
+  origin: RuneOrigin;
+  value: Record<string, unknown>;
+}
+
+const fieldName = (p: FieldPath) => p.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('') || '(file)';
+
+/** ajv's errors as diagnostics at the key or value they are about. */
+export function schemaDiagnostics(source: TomlSource, errors: readonly ErrorObject[]): Diagnostic[] {
+  return errors.map((e) => {
+    const at: FieldPath = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
+    if (e.keyword === 'additionalProperties') {
+      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      return error(source.file, source.locateKey([...at, key]), `unknown field "${key}"`, { field: fieldName([...at, key]), hint: 'remove it, or check the family\'s schema for the right name' });
+    }
+    if (e.keyword === 'required') {
+      const key = String((e.params as { missingProperty: string }).missingProperty);
+      return error(source.file, source.locate(at), `missing required field "${fieldName([...at, key])}"`, { field: fieldName([...at, key]), hint: `add ${key} = <value>` });
+    }
+    return error(source.file, source.locate(at), `"${fieldName(at)}" ${e.message ?? 'is not valid'}`, { field: fieldName(at) });
+  });
+}
+
+/** A TomlSource for a value registered from code: every field points at the registering line. */
+function registeredSource(file: string, line: number, value: Record<string, unknown>): TomlSource {
+  const at: Position = { line, column: 1 };
+  return { file, value, locate: () => at, locateKey: () => at };
+}
+
+/** The anchors the active extensions declared, each with its schema compiled; every problem at once. */
+export function extensionAnchors(input: FederationInput, active: string[]): { anchors: ExtensionAnchor[]; diagnostics: Diagnostic[] } {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const anchors: ExtensionAnchor[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const extension of active) {
+    for (const a of input.registry.extensions[extension]?.anchors ?? []) {
+      const where = path.join(input.workspaceRoot, a.file);
+      const at = { line: a.line, column: 1 };
+      const taken = familyForAnchor(a.value.anchor) || (BRANCH_ANCHORS as readonly string[]).includes(a.value.anchor) ? 'the Forge' : anchors.find((o) => o.anchor === a.value.anchor)?.extension;
+      if (taken) {
+        diagnostics.push(error(where, at, `extension ${extension} declares anchor runes/${a.value.anchor}/, which ${taken} already owns`, { hint: 'pick an anchor of its own, e.g. one under the extension\'s name' }));
+        continue;
+      }
+      const schemaFile = path.join(input.workspaceRoot, a.value.schema);
+      let schema: unknown;
+      try {
+        schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8'));
+      } catch (e) {
+        diagnostics.push(error(where, at, `extension ${extension}: the schema of runes/${a.value.anchor}/ cannot be read: ${(e as Error).message.split('\n')[0]}`, { hint: `ship a JSON Schema at ${a.value.schema}` }));
+        continue;
+      }
+      try {
+        anchors.push({ anchor: a.value.anchor, extension, schema: a.value.schema, validate: ajv.compile(schema as object) });
+      } catch (e) {
+        diagnostics.push(error(schemaFile, START, `extension ${extension}: the schema of runes/${a.value.anchor}/ is not a valid JSON Schema: ${(e as Error).message}`, { hint: 'fix the schema (draft 7 or 2019-09)' }));
+      }
+    }
+  }
+  return { anchors, diagnostics };
+}
+
+/** A rune file under an extension's anchor, validated against that family's schema. */
+export function checkAnchoredRune(source: TomlSource, anchor: ExtensionAnchor, origin: RuneOrigin): { rune?: AnchoredRune; diagnostics: Diagnostic[] } {
+  const stem = path.basename(origin.relativePath, '.toml');
+  if (!NAME_PATTERN.test(stem)) {
+    return { diagnostics: [error(source.file, START, `"${stem}" is not a valid rune file name`, { hint: `rename it to match ${NAME_PATTERN.source}` })] };
+  }
+  if (anchor.validate(source.value)) return { rune: { anchor: anchor.anchor, family: anchor.extension, origin, value: source.value }, diagnostics: [] };
+  return { diagnostics: schemaDiagnostics(source, anchor.validate.errors ?? []) };
+}
+
+/**
+ * The runes the active extensions' hooks registered, validated exactly like rune files (the
+ * family's schema and rules, or an extension family's JSON Schema), with diagnostics at the
+ * extension's file and line that registered them.
+ */
+export function registeredRunes(
+  input: FederationInput,
+  active: string[],
+  anchors: ExtensionAnchor[],
+): { runes: { rune: Rune; source: TomlSource }[]; anchored: AnchoredRune[]; diagnostics: Diagnostic[] } {
+  const runes: { rune: Rune; source: TomlSource }[] = [];
+  const anchored: AnchoredRune[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const provider of active) {
+    for (const r of input.registry.extensions[provider]?.runes ?? []) {
+      const file = path.join(input.workspaceRoot, r.file);
+      const source = registeredSource(file, r.line, r.value.fields);
+      const name = typeof r.value.fields['name'] === 'string' ? (r.value.fields['name'] as string) : 'unnamed';
+      const origin: RuneOrigin = { file, relativePath: `${r.value.anchor}/${name}`, provider };
+      const family = familyForAnchor(r.value.anchor);
+      const extensionFamily = anchors.find((a) => a.anchor === r.value.anchor);
+      if (extensionFamily) {
+        const checked = checkAnchoredRune(source, extensionFamily, { ...origin, relativePath: `${origin.relativePath}.toml` });
+        diagnostics.push(...checked.diagnostics.map((d) => ({ ...d, message: `registered rune: ${d.message}` })));
+        if (checked.rune) anchored.push({ ...checked.rune, origin });
+        continue;
+      }
+      if (!family) {
+        diagnostics.push(error(file, { line: r.line, column: 1 }, `extension ${provider} registers a rune under runes/${r.value.anchor}/, which no rune family owns`, { hint: 'use the anchor of a rune family, e.g. "animator/soulstones/generic"' }));
+        continue;
+      }
+      if (family.kind === 'soulstone') {
+        // The Nx flow renders soulstones per rune folder, from files: a soulstone comes as a file.
+        diagnostics.push(error(file, { line: r.line, column: 1 }, `extension ${provider} registers soulstone "${name}" from its hook; soulstones are rune files`, {
+          why: 'each soulstone becomes a unit rendered from its own rune file, cached per rune folder',
+          hint: `ship it as extensions/${provider}/runes/${r.value.anchor}/${name}.toml instead`,
+        }));
+        continue;
+      }
+      const parsed = family.schema.safeParse(r.value.fields);
+      if (!parsed.success) {
+        diagnostics.push(...diagnosticsFromIssues(source, family.schema, parsed.error.issues).map((d) => ({ ...d, message: `registered rune: ${d.message}` })));
+        continue;
+      }
+      const config = parsed.data as Record<string, unknown>;
+      const rune = (
+        family.kind === 'portal'
+          ? { kind: 'portal', family: family.id, origin, config }
+          : { kind: 'soulstone', family: family.id, origin, config: { ...config, base_url: config['base_url'] ?? `http://localhost:${String(config['port'])}/v1` } }
+      ) as Rune;
+      diagnostics.push(...runeRules(rune, source));
+      runes.push({ rune, source });
+    }
+  }
+  return { runes, anchored, diagnostics };
+}

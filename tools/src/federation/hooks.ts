@@ -1,0 +1,184 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { failure, ForgeError, type Diagnostic } from '../diagnostics';
+import { discoverComponents, type Component } from '../synthesis/discovery';
+import { abs, PYTHON_DIR, PYTHON_FILES } from '../synthesis/layout';
+import { parseDebianSpec } from '../synthesis/system';
+import { readToml, getPath } from '../synthesis/toml';
+import { requireTool, scrubbedEnv } from '../toolchain';
+import { runProgram } from '../toolchain/run';
+import { emptyRegistrations, REGISTRY_FILE, registryText, type ExtensionRegistrations, type Registry } from './registry';
+
+/** The entry point group extensions declare their hook in (`[project.entry-points."lychd.extensions"]`). */
+export const HOOK_GROUP = 'lychd.extensions';
+/** A hook that has not returned after this long is reported as hanging. */
+export const DEFAULT_HOOK_TIMEOUT_MS = 20_000;
+/** The interpreter environment hooks run in: the synthesis lock, synced here (gitignored). */
+export const HOOK_VENV = 'tmp/forge-hooks-venv';
+
+const CAPABILITY = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
+const ANCHOR = /^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\/[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*$/;
+
+export interface HookOptions {
+  workspaceRoot: string;
+  /** Environment for `uv sync` (index, cache, offline); the hooks themselves get a scrubbed one. */
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}
+
+/** `name = "module:attr"` of an extension's hook, from its pyproject; undefined when it declares none. */
+function hookOf(workspaceRoot: string, ext: Component, problems: Diagnostic[]): string | undefined {
+  const file = `${ext.dir}/pyproject.toml`;
+  const toml = readToml(workspaceRoot, file, []);
+  const group = toml ? getPath(toml.data, ['project', 'entry-points', HOOK_GROUP]) : undefined;
+  if (group === undefined || group === null || typeof group !== 'object') return undefined;
+  const target = (group as Record<string, unknown>)[ext.name];
+  if (typeof target !== 'string' || !/^[A-Za-z_][\w.]*(:[A-Za-z_]\w*)?$/.test(target)) {
+    problems.push({
+      severity: 'error', file, field: `project.entry-points."${HOOK_GROUP}".${ext.name}`,
+      message: `extension ${ext.name} declares no usable register hook under its own name`,
+      hint: `write ${ext.name} = "<module>:register" in [project.entry-points."${HOOK_GROUP}"]`,
+    });
+    return undefined;
+  }
+  return target;
+}
+
+/** Syncs the synthesis lock's third-party packages into the hook environment; its Python. */
+function lockedPython(opts: HookOptions): string {
+  const { workspaceRoot } = opts;
+  if (!fs.existsSync(abs(workspaceRoot, PYTHON_FILES.lock))) {
+    throw failure('the synthesis has no Python lock yet', { file: PYTHON_FILES.lock, hint: 'run `npx lychd-forge synthesize` (or nx run forge:lock-python) first' });
+  }
+  const uv = requireTool('uv', { workspaceRoot });
+  const venv = abs(workspaceRoot, HOOK_VENV);
+  const env = { ...(opts.env ?? process.env), UV_PROJECT_ENVIRONMENT: venv, UV_PYTHON_DOWNLOADS: 'never' };
+  // --no-install-workspace: the members are put on the path from their folders, so nothing is built.
+  const r = runProgram(uv, ['sync', '--frozen', '--no-install-workspace', '--no-progress', '--project', abs(workspaceRoot, PYTHON_DIR)], { env, cwd: workspaceRoot });
+  if (r.status !== 0) throw failure(`uv could not set up the locked environment for the hooks:\n${r.stderr.trim()}`, { file: PYTHON_FILES.lock });
+  return path.join(venv, 'bin', 'python');
+}
+
+const sourceDir = (workspaceRoot: string, c: Component) => (fs.existsSync(abs(workspaceRoot, `${c.dir}/src`)) ? abs(workspaceRoot, `${c.dir}/src`) : abs(workspaceRoot, c.dir));
+
+type Raw = { records?: unknown; error?: { type?: unknown; message?: unknown; file?: unknown; line?: unknown; function?: unknown } };
+
+/** Checks one hook's output (untrusted) and turns it into registrations, every problem at once. */
+export function readRecords(ext: Component, raw: Raw, problems: Diagnostic[]): ExtensionRegistrations {
+  const regs = emptyRegistrations();
+  const at = (file: unknown, line: unknown) => ({
+    file: typeof file === 'string' && file ? `${ext.dir}/${file}` : `${ext.dir}/pyproject.toml`,
+    line: typeof line === 'number' && Number.isInteger(line) && line > 0 ? line : undefined,
+  });
+  if (raw.error) {
+    const e = raw.error;
+    problems.push({
+      severity: 'error', ...at(e.file, e.line),
+      message: `extension ${ext.name}: register() raised ${String(e.type)}: ${String(e.message)}`,
+      why: typeof e.function === 'string' && e.function ? `the last frame of the traceback in the extension is ${String(e.function)}()` : undefined,
+      hint: 'fix the hook; nothing was registered for any extension',
+    });
+    return regs;
+  }
+  if (!Array.isArray(raw.records)) {
+    problems.push({ severity: 'error', file: `${ext.dir}/pyproject.toml`, message: `extension ${ext.name}: its hook printed no registrations the Forge can read` });
+    return regs;
+  }
+  for (const r of raw.records as { kind?: unknown; value?: unknown; file?: unknown; line?: unknown }[]) {
+    const where = at(r.file, r.line);
+    const bad = (message: string, hint: string) => problems.push({ severity: 'error', ...where, message: `extension ${ext.name}: ${message}`, hint });
+    const item = <T>(value: T) => ({ value, file: where.file, line: where.line ?? 1 });
+    switch (r.kind) {
+      case 'system-dependency':
+        if (typeof r.value === 'string' && parseDebianSpec(r.value)) regs.systemDependencies.push(item(r.value));
+        else bad(`${JSON.stringify(r.value)} is not a Debian package name`, 'pass a Debian package name, optionally "=version", e.g. "sox"');
+        break;
+      case 'capability':
+        if (typeof r.value === 'string' && CAPABILITY.test(r.value)) regs.capabilities.push(item(r.value));
+        else bad(`${JSON.stringify(r.value)} is not a capability name`, 'use dotted lowercase words, e.g. "speech.transcribe"');
+        break;
+      case 'rune': {
+        const v = r.value as { anchor?: unknown; fields?: unknown } | undefined;
+        if (v && typeof v.anchor === 'string' && ANCHOR.test(v.anchor) && v.fields && typeof v.fields === 'object' && !Array.isArray(v.fields)) {
+          regs.runes.push(item({ anchor: v.anchor, fields: v.fields as Record<string, unknown> }));
+        } else bad('add_rune needs RuneDefinition(anchor="<family folder>", fields={...})', 'give the anchor of a rune family, e.g. "animator/soulstones/generic", and the rune\'s fields as a dict');
+        break;
+      }
+      case 'anchor': {
+        const v = r.value as { anchor?: unknown; schema?: unknown } | undefined;
+        const schema = typeof v?.schema === 'string' ? `${ext.dir}/${v.schema}` : undefined;
+        if (!v || typeof v.anchor !== 'string' || !ANCHOR.test(v.anchor)) bad(`${JSON.stringify(v?.anchor)} is not an anchor folder`, 'use lowercase path parts separated by "/", e.g. "scriptorium/codices"');
+        else if (!schema || schema.split('/').includes('..') || !schema.endsWith('.schema.json')) {
+          bad('add_anchor needs the path of a JSON Schema file inside the extension, named *.schema.json', 'ship the schema in the extension and pass its path relative to the extension folder');
+        }
+        else regs.anchors.push(item({ anchor: v.anchor, schema }));
+        break;
+      }
+      default:
+        bad(`unknown registration ${JSON.stringify(r.kind)}`, 'use add_system_dependency, add_capability, add_rune or add_anchor');
+    }
+  }
+  return regs;
+}
+
+/**
+ * Runs every active extension's `register(context)` hook, each in its own process of the locked
+ * Python environment with a scrubbed environment and a time limit, and returns what they
+ * registered. Any problem of any hook stops it all: a ForgeError naming the extension and the
+ * line of its code.
+ */
+export function runHooks(opts: HookOptions): Registry {
+  const { workspaceRoot } = opts;
+  const components = discoverComponents(workspaceRoot);
+  const problems: Diagnostic[] = [];
+  const hooks = components.extensions.map((ext) => ({ ext, hook: hookOf(workspaceRoot, ext, problems) }));
+  const registry: Registry = { formatVersion: 1, extensions: {} };
+  const python = hooks.some((h) => h.hook) ? lockedPython(opts) : undefined;
+  for (const { ext, hook } of hooks) {
+    if (!hook || !python) continue;
+    const pythonPath = [sourceDir(workspaceRoot, components.core), sourceDir(workspaceRoot, ext)].join(path.delimiter);
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS;
+    let out;
+    try {
+      out = runProgram(python, ['-m', 'lychd_core.federation', ext.name, hook, abs(workspaceRoot, ext.dir)], {
+        cwd: abs(workspaceRoot, ext.dir),
+        env: scrubbedEnv({ PYTHONPATH: pythonPath, PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: '0' }),
+        timeoutMs,
+      });
+    } catch (e) {
+      // runProgram throws when the process had to be killed: the hook hung (or crashed the interpreter).
+      problems.push({
+        severity: 'error', file: `${ext.dir}/pyproject.toml`,
+        message: /ETIMEDOUT|SIGTERM/.test((e as Error).message)
+          ? `extension ${ext.name}: register() did not return within ${timeoutMs / 1000} s and was stopped`
+          : `extension ${ext.name}: register() could not be run: ${(e as Error).message}`,
+        hint: 'a hook only declares what the extension needs: it must not wait, loop or reach the network',
+      });
+      continue;
+    }
+    let raw: Raw;
+    try {
+      raw = JSON.parse(out.stdout) as Raw;
+    } catch {
+      problems.push({
+        severity: 'error', file: `${ext.dir}/pyproject.toml`,
+        message: `extension ${ext.name}: its hook did not run to the end (exit ${out.status})${out.stderr.trim() ? `:\n${out.stderr.trim().split('\n').slice(-3).join('\n')}` : ''}`,
+        hint: 'a hook must return; printing to stdout is not allowed either',
+      });
+      continue;
+    }
+    registry.extensions[ext.name] = readRecords(ext, raw, problems);
+  }
+  if (problems.length) throw new ForgeError(problems, `The extensions' register hooks failed; ${REGISTRY_FILE} was not changed:`);
+  return registry;
+}
+
+/** Runs the hooks and writes the registry file; returns its text. */
+export function federate(opts: HookOptions): { registry: Registry; text: string } {
+  const registry = runHooks(opts);
+  const text = registryText(registry);
+  const file = abs(opts.workspaceRoot, REGISTRY_FILE);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  return { registry, text };
+}

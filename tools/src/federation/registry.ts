@@ -1,0 +1,63 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { canonicalJson } from '../synthesis/digest';
+
+/** Where the Forge keeps what the extensions' hooks registered, relative to the workspace root. */
+export const REGISTRY_FILE = 'forge/federation.json';
+
+/** One registered item, with the extension's file (workspace-relative) and line that registered it. */
+export interface Registered<T> {
+  value: T;
+  file: string;
+  line: number;
+}
+
+export interface RegisteredRune {
+  /** The anchor folder (under `runes/`) of the family that owns it, e.g. `animator/soulstones/generic`. */
+  anchor: string;
+  fields: Record<string, unknown>;
+}
+
+export interface RegisteredAnchor {
+  /** A new anchor folder under `runes/`. */
+  anchor: string;
+  /** Workspace-relative path of the family's JSON Schema, shipped by the extension. */
+  schema: string;
+}
+
+export interface ExtensionRegistrations {
+  systemDependencies: Registered<string>[];
+  capabilities: Registered<string>[];
+  runes: Registered<RegisteredRune>[];
+  anchors: Registered<RegisteredAnchor>[];
+}
+
+/** Everything the active extensions registered, by extension name (sorted). */
+export interface Registry {
+  formatVersion: 1;
+  extensions: Record<string, ExtensionRegistrations>;
+}
+
+export const emptyRegistrations = (): ExtensionRegistrations => ({ systemDependencies: [], capabilities: [], runes: [], anchors: [] });
+
+/** The registry of a workspace, or an empty one when no hook ever ran. */
+export function readRegistry(workspaceRoot: string): Registry {
+  const file = path.join(workspaceRoot, REGISTRY_FILE);
+  if (!fs.existsSync(file)) return { formatVersion: 1, extensions: {} };
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Registry;
+}
+
+/** Canonical JSON: the same registrations give the same bytes on any machine. */
+export function registryText(registry: Registry): string {
+  return canonicalJson(registry);
+}
+
+/**
+ * The registry to validate a Codex with: the workspace's, when the extensions are the workspace's
+ * own (the registry's paths are relative to it) and a hook ever ran.
+ */
+export function federationInput(workspaceRoot: string, extensionsDir: string | undefined): { workspaceRoot: string; registry: Registry } | undefined {
+  if (!extensionsDir || path.resolve(extensionsDir) !== path.join(path.resolve(workspaceRoot), 'extensions')) return undefined;
+  if (!fs.existsSync(path.join(workspaceRoot, REGISTRY_FILE))) return undefined;
+  return { workspaceRoot: path.resolve(workspaceRoot), registry: readRegistry(workspaceRoot) };
+}
