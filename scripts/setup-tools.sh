@@ -2,7 +2,7 @@
 # Installs the tools the Forge runs beyond npm packages into <workspace>/.tools:
 #   uv (pinned, from PyPI, in a private venv), the podman quadlet generator
 #   (from Debian trixie, extracted without installing podman), and checks that
-#   systemd-analyze and buildah are present (installed via apt when root).
+#   systemd-analyze, buildah and mmdebstrap are present (installed via apt when root).
 # Idempotent: steps whose tool already has the wanted version are skipped.
 set -euo pipefail
 
@@ -182,6 +182,8 @@ install_uv
 install_quadlet
 ensure_system_tool systemd-analyze systemd
 ensure_system_tool buildah buildah
+# The Debian base of the image (forge:base) is built with mmdebstrap.
+ensure_system_tool mmdebstrap mmdebstrap
 
 say "versions: uv $("$BIN/uv" --version | awk '{print $2}'), quadlet $("$BIN/quadlet" -version | head -n1)$(
   command -v systemd-analyze >/dev/null && printf ', systemd %s' "$(systemd-analyze --version | head -n1 | awk '{print $2}')")$(

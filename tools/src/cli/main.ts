@@ -5,6 +5,7 @@ import { runSchemas } from './schemas';
 import { runScribe } from './render';
 import { runBind } from './bind';
 import { runSynthesize } from './synthesize';
+import { runContainerfile, runImage } from './image';
 import { findWorkspaceRoot } from '../toolchain';
 
 const USAGE = `lychd-forge: turn a LychD Codex and its extensions into the artifacts the host needs.
@@ -14,6 +15,8 @@ Usage:
   lychd-forge scribe     [--codex DIR] [--extensions DIR] [--out DIR]
   lychd-forge bind       [--codex DIR] [--extensions DIR] [--binding-site DIR] [--keep N] [--check | --rollback]
   lychd-forge synthesize [--check]
+  lychd-forge containerfile [--check]
+  lychd-forge image
   lychd-forge schemas    [--check]
 
 Commands:
@@ -24,6 +27,10 @@ Commands:
                --rollback: restore the previous generation
   synthesize   merge and lock the core's and the extensions' manifests (uv, npm) and write
                forge/synthesis.lock.json; --check: exit 1 with a diff when it is not current
+  containerfile  render forge/Containerfile from forge/templates/Containerfile.njk, the Synthesis
+               Manifest and the base ([forge.base]); --check: exit 1 when it is not current
+  image        build the image with buildah (reproducibly, offline) into dist/forge/image/:
+               an OCI layout (ref lychd) and image.json; the previous image stays on failure
   schemas      write the JSON Schemas, .taplo.toml and docs/codex-reference.md; --check compares
 
 Options:
@@ -81,6 +88,10 @@ export async function main(argv: string[]): Promise<number> {
         });
       case 'synthesize':
         return await runSynthesize(commonPaths(args.flags), args.flags['check'] === true);
+      case 'containerfile':
+        return await runContainerfile(commonPaths(args.flags), args.flags['check'] === true);
+      case 'image':
+        return await runImage(commonPaths(args.flags));
       case 'schemas':
         return runSchemas(commonPaths(args.flags).workspaceRoot, args.flags['check'] === true);
       default:

@@ -198,6 +198,7 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
         ['{workspaceRoot}/forge/synthesis.lock.json'],
         ['lock-python', 'lock-node', 'tailwind', { projects: ['quadlets'], target: 'scribe' }],
       ),
+      ...imageTargets(layout, core, settings, afterContext),
       'synthesize-check': {
         ...task('synthesis', { stage: 'check', quadletsDir: layout.generationDir }),
         cache: false,
@@ -205,6 +206,44 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
         // Uncached; its inputs decide when `nx affected` selects it.
         inputs: [...codexInputs(layout), `{workspaceRoot}/${core}/**/*`, `{workspaceRoot}/${layout.extensionsDir}/**/*`, '{workspaceRoot}/forge/**/*'],
       },
+    },
+  };
+}
+
+const BUILDAH_VERSION = { runtime: 'node tools/bin/tool-version.js buildah' };
+const MMDEBSTRAP_VERSION = { runtime: 'node tools/bin/tool-version.js mmdebstrap' };
+
+/**
+ * The image: `base` (built from Debian or pinned), `containerfile` (rendered, committed) and
+ * `image` (buildah). The image hashes the Synthesis Manifest, the Containerfile, the synthesized
+ * uv workspace, the core's and extensions' sources (not their runes), the base and buildah's
+ * version: a rune edit is a cache hit. `[forge]` reaches them through codex:context's forge.json.
+ */
+function imageTargets(layout: ForgeLayout, core: string, settings: { dependentTasksOutputFiles: string }, afterContext: TargetConfiguration['dependsOn']): Record<string, TargetConfiguration> {
+  const forgeTask = (stage: string) => task('forge', { stage, codexDir: layout.codexDir });
+  const base = { dependentTasksOutputFiles: '**/forge/base/base.json' };
+  const rendered = ['{workspaceRoot}/forge/synthesis.lock.json', '{workspaceRoot}/forge/templates/**/*', settings, base, ...pluginInputs()];
+  return {
+    base: { ...forgeTask('base'), cache: true, dependsOn: afterContext, inputs: [settings, MMDEBSTRAP_VERSION, ...pluginInputs()], outputs: [`{workspaceRoot}/${layout.distDir}/base`] },
+    containerfile: { ...forgeTask('containerfile'), cache: true, dependsOn: ['base'], inputs: rendered, outputs: ['{workspaceRoot}/forge/Containerfile'] },
+    'containerfile-check': { ...forgeTask('containerfile-check'), cache: false, dependsOn: ['base'], inputs: [...rendered, '{workspaceRoot}/forge/Containerfile'] },
+    image: {
+      ...forgeTask('image'),
+      cache: true,
+      dependsOn: ['containerfile'],
+      inputs: [
+        '{workspaceRoot}/forge/synthesis.lock.json',
+        '{workspaceRoot}/forge/Containerfile',
+        '{workspaceRoot}/forge/synthesis/python/*',
+        `{workspaceRoot}/${core}/**/*`,
+        `{workspaceRoot}/${layout.extensionsDir}/**/*`,
+        `!{workspaceRoot}/${layout.extensionsDir}/*/runes/**/*`,
+        settings,
+        base,
+        BUILDAH_VERSION,
+        ...pluginInputs(),
+      ],
+      outputs: [`{workspaceRoot}/${layout.distDir}/image`],
     },
   };
 }

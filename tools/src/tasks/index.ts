@@ -14,6 +14,7 @@ const TASKS: Record<string, () => Promise<Task<never>>> = {
   assemble: async () => (await import('./assemble')).assemble,
   bind: async () => (await import('./bind')).bind,
   synthesis: async () => (await import('./synthesis')).synthesis,
+  forge: async () => (await import('./forge')).forge,
 };
 
 /** The command line of tools/bin/forge-task.js: the exit code. */
