@@ -26,6 +26,8 @@ export interface ContainerfileData {
   components: Array<{ name: string; path: string }>;
   user: { name: string; uid: number };
   port: number;
+  /** /app, every folder on the way to a copied tree, and the copied trees' own roots. */
+  sealDirs: string[];
 }
 
 const SAFE_PATH = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/;
@@ -84,7 +86,17 @@ export function containerfileData({ manifest, base, python, port, scrollText }: 
     components: manifest.components.map((c) => ({ name: c.name, path: c.path })),
     user: { name: 'lychd', uid: 10001 },
     port,
+    sealDirs: sealDirs(['.venv', workspace, ...manifest.components.map((c) => c.path)]),
   };
+}
+
+function sealDirs(trees: string[]): string[] {
+  const dirs = new Set<string>(['/app']);
+  for (const tree of trees) {
+    const parts = tree.split('/');
+    for (let i = 1; i <= parts.length; i++) dirs.add(`/app/${parts.slice(0, i).join('/')}`);
+  }
+  return [...dirs].sort();
 }
 
 /** Renders the workspace's template with the data: the text of forge/Containerfile. */

@@ -17,8 +17,11 @@ export function stageContext(opts: { workspaceRoot: string; dir: string; data: C
   fs.chmodSync(path.join(dir, '.forge', 'uv'), 0o755);
   fs.copyFileSync(path.join(workspaceRoot, opts.containerfile), path.join(dir, 'Containerfile'));
   if (opts.baseTar) linkOrCopy(opts.baseTar, path.join(dir, 'base.tar'));
-  for (const file of ['pyproject.toml', 'uv.lock']) copyInto(workspaceRoot, dir, `${data.workspace}/${file}`);
-  for (const c of data.components) for (const [rel] of listTree(path.join(workspaceRoot, c.path))) copyInto(workspaceRoot, dir, `${c.path}/${rel}`);
+  // deps/ changes only with the lock or a member's pyproject.toml: its layer survives source edits.
+  for (const file of ['pyproject.toml', 'uv.lock']) copyInto(workspaceRoot, path.join(dir, 'deps'), `${data.workspace}/${file}`);
+  for (const c of data.components) copyInto(workspaceRoot, path.join(dir, 'deps'), `${c.path}/pyproject.toml`);
+  for (const file of ['pyproject.toml', 'uv.lock']) copyInto(workspaceRoot, path.join(dir, 'app'), `${data.workspace}/${file}`);
+  for (const c of data.components) for (const [rel] of listTree(path.join(workspaceRoot, c.path))) copyInto(workspaceRoot, path.join(dir, 'app'), `${c.path}/${rel}`);
 }
 
 function copyInto(from: string, to: string, rel: string): void {

@@ -63,7 +63,7 @@ export async function buildMundaneImage({ workspaceRoot, sources, progress = () 
   const work = path.join(workspaceRoot, WORK_DIR);
   const context = path.join(work, 'context');
   stageContext({ workspaceRoot, dir: context, data, containerfile: CONTAINERFILE, baseTar: base.tar, uv });
-  fillUvCache(uv, context, data.workspace, data.python, path.join(work, 'host-venv'), env);
+  fillUvCache(uv, path.join(context, 'app'), data.workspace, data.python, path.join(work, 'host-venv'), env);
   // The host sync may leave build files beside the sources: lay them out again, as committed.
   stageContext({ workspaceRoot, dir: context, data, containerfile: CONTAINERFILE, baseTar: base.tar, uv });
 
@@ -74,7 +74,7 @@ export async function buildMundaneImage({ workspaceRoot, sources, progress = () 
     ['bud', '--isolation', 'chroot', '--timestamp', '0', '--identity-label=false', '--layers', '--pull-never',
       '--label', `${SYNTHESIS_LABEL}=${sources.synthesis}`, '--iidfile', iidFile, '-f', path.join(context, 'Containerfile'), context],
     (line) => {
-      if (/^STEP \d+\/\d+: /.test(line)) progress(`  ${line.length > 120 ? `${line.slice(0, 117)}...` : line}`);
+      if (/^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(line)) progress(`  ${line.length > 120 ? `${line.slice(0, 117)}...` : line}`);
       else if (line.startsWith('--> Using cache')) progress('    (cached layer)');
     },
   );
@@ -119,7 +119,7 @@ export async function buildMundaneImage({ workspaceRoot, sources, progress = () 
 function fillUvCache(uv: string, context: string, workspace: string, python: string, venv: string, env: NodeJS.ProcessEnv): void {
   const r = runProgram(uv, ['sync', '--frozen', '--no-dev', '--python', `python${python}`], {
     cwd: path.join(context, workspace),
-    env: { ...env, UV_CACHE_DIR: path.join(context, '.forge', 'uv-cache'), UV_PROJECT_ENVIRONMENT: venv, UV_PYTHON_DOWNLOADS: 'never', UV_NO_INSTALLER_METADATA: '1', UV_LINK_MODE: 'copy' },
+    env: { ...env, UV_CACHE_DIR: path.join(context, '..', '.forge', 'uv-cache'), UV_PROJECT_ENVIRONMENT: venv, UV_PYTHON_DOWNLOADS: 'never', UV_NO_INSTALLER_METADATA: '1', UV_LINK_MODE: 'copy' },
     timeoutMs: 1_200_000,
   });
   if (r.status !== 0)
@@ -163,7 +163,7 @@ function buildFailure(output: string, sources: ForgeSources, base: BaseRecord): 
     });
     return new ForgeError(`the system packages cannot be installed: nothing was built or tagged`, problems);
   }
-  const step = [...lines].reverse().find((l) => /^STEP \d+\/\d+: /.test(l)) ?? '(before the first step)';
+  const step = [...lines].reverse().find((l) => /^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(l)) ?? '(before the first step)';
   return new ForgeError(`the image build failed at ${step}\n  its last lines:\n    ${lines.slice(-20).join('\n    ')}\n  the previous image and summary are unchanged; nothing was tagged`);
 }
 
