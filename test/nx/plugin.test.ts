@@ -29,8 +29,8 @@ describe('the commands the plugin infers', () => {
       const options = JSON.parse(words[2]!) as Record<string, unknown>;
       if (Object.values(options).some((v) => typeof v === 'string' && v.startsWith(HOSTILE))) carried++;
     }
-    // validate, context and the rune folder's scribe name the Codex folder, verbatim.
-    expect(carried).toBe(3);
+    // validate, context, the rune folder's scribe and the four image targets name the Codex folder, verbatim.
+    expect(carried).toBe(7);
     expect(fs.existsSync('/tmp/lychd-pwned')).toBe(false);
   });
 });
