@@ -3,8 +3,9 @@ import * as path from 'node:path';
 import { runProgram, runProgramStreamed } from '../toolchain/run';
 
 /**
- * buildah in a store of the Forge's own (vfs, under the workspace's gitignored tmp/): never the
- * system's /var/lib/containers, so a build neither sees nor moves any tag of the host's.
+ * buildah in a store of the Forge's own, under the workspace's gitignored tmp/: never the
+ * system's /var/lib/containers, so a build neither sees nor moves any tag of the host's. Overlay,
+ * not vfs: vfs copies the whole root filesystem (650 MB for the example) for every layer.
  */
 export class Buildah {
   readonly storeArgs: string[];
@@ -15,7 +16,7 @@ export class Buildah {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     fs.mkdirSync(storeDir, { recursive: true });
-    this.storeArgs = ['--root', path.join(storeDir, 'root'), '--runroot', path.join(storeDir, 'runroot'), '--storage-driver', 'vfs'];
+    this.storeArgs = ['--root', path.join(storeDir, 'root'), '--runroot', path.join(storeDir, 'runroot'), '--storage-driver', 'overlay'];
   }
 
   /** One buildah command; its exit status and output, for the caller to judge. */

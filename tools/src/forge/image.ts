@@ -4,13 +4,14 @@ import { canonicalJson } from '../synthesis/digest';
 import { locate } from '../synthesis/toml';
 import { requireTool, toolVersion } from '../toolchain';
 import { runProgram } from '../toolchain/run';
-import { baseSpecOf, ensureBase, type BaseRecord } from './base';
+import type { BaseRecord } from './base';
 import { Buildah } from './buildah';
-import { CONTAINERFILE, containerfileData, renderContainerfile } from './containerfile';
+import { CONTAINERFILE } from './containerfile';
 import { stageContext } from './context';
 import { ForgeError, type ForgeProblem } from './errors';
 import type { ForgeSources } from './inputs';
 import { readLayout } from './layout';
+import { currentContainerfile } from './render';
 
 /** Where `forge:image` writes: the contract the Rebirth Gate reads (docs/image.md). */
 export const IMAGE_DIR = 'dist/forge/image';
@@ -49,12 +50,10 @@ export async function buildMundaneImage({ workspaceRoot, sources, progress = () 
   const buildah = new Buildah(requireTool('buildah', { env }), path.join(workspaceRoot, WORK_DIR, 'buildah'), env);
   const builderVersion = toolVersion('buildah', { env });
   const uv = requireTool('uv', { env, workspaceRoot });
-  const { prime, manifest } = sources;
+  const { manifest } = sources;
 
   progress('[1/5] base');
-  const base = await ensureBase(baseSpecOf(prime.forge), progress, env);
-  const data = containerfileData({ manifest, base: base.record, python: prime.forge.python, port: prime.vessel.port, scrollText: sources.scrollText });
-  const rendered = renderContainerfile(workspaceRoot, data);
+  const { text: rendered, data, base } = await currentContainerfile(workspaceRoot, sources, progress, env);
   const committed = path.join(workspaceRoot, CONTAINERFILE);
   if (!fs.existsSync(committed) || fs.readFileSync(committed, 'utf8') !== rendered)
     throw new ForgeError(`${CONTAINERFILE} is not the render of the current template, manifest and base: run \`lychd-forge containerfile\` (nx run forge:containerfile), review it, and build again`);
