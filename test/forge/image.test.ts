@@ -51,6 +51,11 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
   }, LONG);
 
   afterAll(() => {
+    for (const ws of [a, b]) {
+      if (!ws) continue;
+      buildahOf(ws).run(['rm', '--all']);
+      buildahOf(ws).run(['rmi', '--all', '--force']);
+    }
     for (const dir of temp) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -88,7 +93,7 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
 
   it('holds the system packages and PYTHONDONTWRITEBYTECODE=1, and answers /health listing the extensions', () => {
     const id = first.imageId;
-    expect(inside(a, id, 'command -v ffmpeg tesseract').stdout.trim().split('\n')).toEqual(['/usr/bin/ffmpeg', '/usr/bin/tesseract']);
+    expect(inside(a, id, 'for c in ffmpeg tesseract; do command -v $c; done').stdout.trim().split('\n')).toEqual(['/usr/bin/ffmpeg', '/usr/bin/tesseract']);
     expect(inside(a, id, 'echo "$PYTHONDONTWRITEBYTECODE"').stdout.trim()).toBe('1');
     const port = 20000 + (process.pid % 20000);
     const health = inside(

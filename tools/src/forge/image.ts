@@ -70,7 +70,9 @@ export async function buildMundaneImage({ workspaceRoot, sources, progress = () 
   const iidFile = path.join(work, 'iid');
   fs.rmSync(iidFile, { force: true });
   const bud = await buildah.stream(
-    ['bud', '--isolation', 'chroot', '--timestamp', '0', '--identity-label=false', '--layers', '--pull-never',
+    ['bud', '--isolation', 'chroot', '--timestamp', '0', '--identity-label=false', '--layers',
+      // A Debian base comes from the context; a pinned image may be pulled, once, by its digest.
+      base.record.kind === 'debian' ? '--pull-never' : '--pull',
       '--label', `${SYNTHESIS_LABEL}=${sources.synthesis}`, '--iidfile', iidFile, '-f', path.join(context, 'Containerfile'), context],
     (line) => {
       if (/^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(line)) progress(`  ${line.length > 120 ? `${line.slice(0, 117)}...` : line}`);
@@ -84,13 +86,12 @@ export async function buildMundaneImage({ workspaceRoot, sources, progress = () 
   const systemPackages = installedVersions(buildah, imageId, manifest.system.map((p) => p.name));
 
   progress(`[5/5] OCI layout ${IMAGE_DIR}/oci (ref ${REF_NAME})`);
-  // Uncompressed layers: the manifest digest then depends on the layers alone, not on gzip.
   const out = path.join(workspaceRoot, IMAGE_DIR);
   const staging = `${out}.staging`;
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging, { recursive: true });
   try {
-    const push = buildah.run(['push', '--quiet', '--disable-compression', imageId, `oci:${path.join(staging, 'oci')}:${REF_NAME}`], 1_800_000);
+    const push = buildah.run(['push', '--quiet', imageId, `oci:${path.join(staging, 'oci')}:${REF_NAME}`], 1_800_000);
     if (push.status !== 0) throw new ForgeError(`buildah push to an OCI layout failed (exit ${push.status}):\n    ${tail(push.stdout + push.stderr)}`);
     const layout = readLayout(path.join(staging, 'oci'), REF_NAME);
     if (layout.imageId !== imageId) throw new ForgeError(`the OCI layout holds ${layout.imageId}, but buildah built ${imageId}`);
