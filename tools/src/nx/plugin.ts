@@ -221,8 +221,10 @@ const MMDEBSTRAP_VERSION = { runtime: 'node tools/bin/tool-version.js mmdebstrap
  */
 function imageTargets(layout: ForgeLayout, core: string, settings: { dependentTasksOutputFiles: string }, afterContext: TargetConfiguration['dependsOn']): Record<string, TargetConfiguration> {
   const forgeTask = (stage: string) => task('forge', { stage, codexDir: layout.codexDir });
-  const base = { dependentTasksOutputFiles: '**/forge/base/base.json' };
-  const rendered = ['{workspaceRoot}/forge/synthesis.lock.json', '{workspaceRoot}/forge/templates/**/*', settings, base, ...pluginInputs()];
+  // Through the chain image → containerfile → base → codex:context: transitive.
+  const base = { dependentTasksOutputFiles: '**/forge/base/base.json', transitive: true };
+  const forgeSettings = { ...settings, transitive: true };
+  const rendered = ['{workspaceRoot}/forge/synthesis.lock.json', '{workspaceRoot}/forge/templates/**/*', forgeSettings, base, ...pluginInputs()];
   return {
     base: { ...forgeTask('base'), cache: true, dependsOn: afterContext, inputs: [settings, MMDEBSTRAP_VERSION, ...pluginInputs()], outputs: [`{workspaceRoot}/${layout.distDir}/base`] },
     containerfile: { ...forgeTask('containerfile'), cache: true, dependsOn: ['base'], inputs: rendered, outputs: ['{workspaceRoot}/forge/Containerfile'] },
@@ -238,7 +240,7 @@ function imageTargets(layout: ForgeLayout, core: string, settings: { dependentTa
         `{workspaceRoot}/${core}/**/*`,
         `{workspaceRoot}/${layout.extensionsDir}/**/*`,
         `!{workspaceRoot}/${layout.extensionsDir}/*/runes/**/*`,
-        settings,
+        forgeSettings,
         base,
         BUILDAH_VERSION,
         ...pluginInputs(),
