@@ -88,13 +88,13 @@ try {
 
   const m = { cold: median(cold), hand: median(hand), edit: median(edit), noop: median(noop), floor: median(floor) };
   const row = (name: string, xs: number[], ratio: string, target: string) =>
-    `${name.padEnd(34)} ${median(xs).toFixed(2).padStart(8)} ${`${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`.padStart(12)} ${String(xs.length).padStart(4)}  ${ratio.padEnd(22)} ${target}`;
+    `${name.padEnd(38)} ${median(xs).toFixed(2).padStart(8)} ${`${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`.padStart(12)} ${String(xs.length).padStart(4)}  ${ratio.padEnd(22)} ${target}`;
   const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`;
   console.log(
     [
       `image ${summary.imageId}`,
       '',
-      `${'scenario'.padEnd(34)} ${'median s'.padStart(8)} ${'min-max s'.padStart(12)} runs  ${'ratio'.padEnd(22)} target`,
+      `${'scenario'.padEnd(38)} ${'median s'.padStart(8)} ${'min-max s'.padStart(12)} runs  ${'ratio'.padEnd(22)} target`,
       row('cold nx run forge:image (base cached)', cold, `${(m.cold / m.hand).toFixed(2)}x buildah by hand`, `<= 1.1x: ${m.cold <= 1.1 * m.hand ? 'met' : 'NOT met'}`),
       row('buildah bud by hand (same flags)', hand, '1.00x', ''),
       row('one-line extension edit', edit, `${(m.edit / m.cold).toFixed(2)}x cold`, `<= 0.3x: ${m.edit <= 0.3 * m.cold ? 'met' : 'NOT met'}`),
