@@ -51,7 +51,7 @@
         let
           pkgs = nixpkgs.legacyPackages.${system};
           pythonSet =
-            (pkgs.callPackage pyproject-nix.build.packages { python = pkgs.python312; }).overrideScope
+            (pkgs.callPackage pyproject-nix.build.packages { python = pkgs.python311; }).overrideScope
               (lib.composeManyExtensions [ pyproject-build-systems.overlays.wheel overlay ]);
           venv = pythonSet.mkVirtualEnv "lychd-env" workspace.deps.default;
           # The synthesized npm lock, every tarball fetched by its integrity hash.

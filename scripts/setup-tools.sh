@@ -2,8 +2,8 @@
 # Installs the tools the Forge runs beyond npm packages into <workspace>/.tools:
 #   uv (pinned, from PyPI, in a private venv), the podman quadlet generator
 #   (from Debian trixie, extracted without installing podman), and checks that
-#   systemd-analyze and buildah are present (installed via apt when root), and
-#   the Nix evaluator: Debian trixie's nix-bin in a trixie root (mmdebstrap),
+#   systemd-analyze, buildah, skopeo and mmdebstrap are present (installed via apt when root),
+#   and the Nix evaluator: Debian trixie's nix-bin in a trixie root (mmdebstrap),
 #   run through the wrapper .tools/bin/nix (root only; bookworm's nix is too old).
 # Idempotent: steps whose tool already has the wanted version are skipped.
 set -euo pipefail
@@ -244,6 +244,8 @@ install_nix
 ensure_system_tool systemd-analyze systemd
 ensure_system_tool buildah buildah
 ensure_system_tool skopeo skopeo
+# The Debian base of the image (forge:base) is built with mmdebstrap.
+ensure_system_tool mmdebstrap mmdebstrap
 
 say "versions: uv $("$BIN/uv" --version | awk '{print $2}'), quadlet $("$BIN/quadlet" -version | head -n1)$(
   command -v systemd-analyze >/dev/null && printf ', systemd %s' "$(systemd-analyze --version | head -n1 | awk '{print $2}')")$(

@@ -29,8 +29,8 @@ describe('the commands the plugin infers', () => {
       const options = JSON.parse(words[2]!) as Record<string, unknown>;
       if (Object.values(options).some((v) => typeof v === 'string' && v.startsWith(HOSTILE))) carried++;
     }
-    // validate, context, the rune folder's scribe, flake and flake-check name the Codex folder, verbatim.
-    expect(carried).toBe(5);
+    // validate, context, the rune folder's scribe, flake, flake-check and the four image targets name the Codex folder, verbatim.
+    expect(carried).toBe(9);
     expect(fs.existsSync('/tmp/lychd-pwned')).toBe(false);
   });
 });
@@ -66,6 +66,21 @@ describe('the inferred configuration', () => {
           },
         },
         "forge": {
+          "base": {
+            "cache": true,
+            "command": "node <plugin>/bin/forge-task.js forge '{"stage":"base","codexDir":"codex"}'",
+            "description": "Build the Debian base of the image with mmdebstrap (cached per machine), or record the pinned base image.",
+          },
+          "containerfile": {
+            "cache": true,
+            "command": "node <plugin>/bin/forge-task.js forge '{"stage":"containerfile","codexDir":"codex"}'",
+            "description": "Render forge/Containerfile from its template, the Synthesis Manifest and the base.",
+          },
+          "containerfile-check": {
+            "cache": false,
+            "command": "node <plugin>/bin/forge-task.js forge '{"stage":"containerfile-check","codexDir":"codex"}'",
+            "description": "Fail when the committed forge/Containerfile is not what the template, manifest and base render.",
+          },
           "federate": {
             "cache": true,
             "command": "node <plugin>/bin/forge-task.js federate '{}'",
@@ -80,6 +95,11 @@ describe('the inferred configuration', () => {
             "cache": false,
             "command": "node <plugin>/bin/forge-task.js flake '{"codexDir":"codex","check":true}'",
             "description": "Fail when flake.nix is stale or flake.lock is not the one the Synthesis Manifest records.",
+          },
+          "image": {
+            "cache": true,
+            "command": "node <plugin>/bin/forge-task.js forge '{"stage":"image","codexDir":"codex"}'",
+            "description": "Build the image with buildah, reproducibly and offline, into dist/forge/image/ (OCI layout + image.json).",
           },
           "lock-node": {
             "cache": true,

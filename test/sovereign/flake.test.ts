@@ -202,7 +202,7 @@ describe.skipIf(skipWithout('nix'))('flake.nix under the real Nix evaluator, aga
     for (const c of manifest.components) expect(d.app).toMatch(new RegExp(`cp -r /nix/store/[^ ]+ "\\$out/app/"'${c.path}'`));
 
     // Python: uv2nix loaded the synthesized workspace; the venv is exactly the manifest's package set.
-    expect(d.venv).toMatchObject({ name: 'lychd-env', python: 'python3-3.12', buildSystems: 'wheel' });
+    expect(d.venv).toMatchObject({ name: 'lychd-env', python: 'python3-3.11', buildSystems: 'wheel' });
     expect(Object.keys(d.venv.requested).sort()).toEqual(manifest.components.map((c) => c.pythonProject).sort());
     const venvSet = d.venv.packages.map((p) => `${p.name}==${p.version}`).sort();
     expect(venvSet).toEqual(manifest.python.packages.map((p) => `${p.name}==${p.version}`).sort());

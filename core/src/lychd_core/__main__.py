@@ -1,9 +1,12 @@
-"""``lychd``: report the daemon version and what each extension registered."""
+"""``lychd``: report the daemon version and what each extension registered, or serve it."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import platformdirs
@@ -11,11 +14,49 @@ import platformdirs
 from . import __version__, load_extensions
 
 
+def health() -> dict[str, object]:
+    """The health answer: the version and, per loaded extension, its capabilities."""
+    return {
+        "status": "ok",
+        "version": __version__,
+        "extensions": {name: sorted(ctx.capabilities) for name, ctx in load_extensions().items()},
+    }
+
+
+class HealthHandler(BaseHTTPRequestHandler):
+    """Answers ``GET /health`` with :func:`health` as JSON; anything else is 404."""
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        if self.path != "/health":
+            self.send_error(404)
+            return
+        body = json.dumps(health(), sort_keys=True).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def serve(port: int) -> None:
+    """Serves the health answer on ``port`` (all addresses) until stopped."""
+    with ThreadingHTTPServer(("", port), HealthHandler) as server:
+        print(f"lychd {__version__} serving /health on port {port}", flush=True)
+        server.serve_forever()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="lychd")
     parser.add_argument("--probe", metavar="URL", help="check that URL answers (e.g. a soulstone's /health)")
+    parser.add_argument("--serve", action="store_true", help="serve GET /health on $LYCHD_PORT (default 8000)")
     args = parser.parse_args(argv)
 
+    if args.serve:
+        serve(int(os.environ.get("LYCHD_PORT", "8000")))
+        return 0
     print(f"lychd {__version__} (data: {platformdirs.user_data_dir('lychd')})")
     for name, context in load_extensions().items():
         caps = ", ".join(sorted(context.capabilities)) or "-"

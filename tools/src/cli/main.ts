@@ -8,6 +8,7 @@ import { runScribe } from './render';
 import { runSchemas } from './schemas';
 import { runSynthesize } from './synthesize';
 import { runFederate } from './federate';
+import { runContainerfile, runImage } from './image';
 import { reportFailure } from '../diagnostics';
 import { UsageError } from './usage-error';
 import { runValidate } from './validate';
@@ -69,6 +70,19 @@ function program(setStatus: (status: number | Promise<number>) => void): Command
     .command('federate')
     .description("run the active extensions' register(context) hooks in the locked Python environment and write forge/federation.json")
     .action(() => setStatus(runFederate(commonPaths({}))));
+
+  cli
+    .command('containerfile')
+    .description('render forge/Containerfile from forge/templates/Containerfile.njk, the Synthesis Manifest and the base ([forge.base])')
+    .option('--codex <dir>', 'the Codex folder (lychd.toml + runes/); default: <workspace>/codex')
+    .option('--check', 'exit 1 when forge/Containerfile is not current')
+    .action((o: CodexOptions & { check?: boolean }) => setStatus(runContainerfile(commonPaths(o), o.check === true)));
+
+  cli
+    .command('image')
+    .description('build the image reproducibly and offline into dist/forge/image/ (an OCI layout and image.json); the previous image stays on failure')
+    .option('--codex <dir>', 'the Codex folder (lychd.toml + runes/); default: <workspace>/codex')
+    .action((o: CodexOptions) => setStatus(runImage(commonPaths(o))));
 
   cli
     .command('flake')

@@ -228,6 +228,7 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
         cache: false,
         inputs: [`{workspaceRoot}/${layout.codexDir}/lychd.toml`, '{workspaceRoot}/forge/**/*', '{workspaceRoot}/flake.nix', '{workspaceRoot}/flake.lock'],
       },
+      ...imageTargets(layout, core, settings, afterContext),
       'synthesize-check': {
         ...task(layout, 'synthesis', { stage: 'check', quadletsDir: layout.generationDir }),
         cache: false,
@@ -235,6 +236,44 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
         // Uncached; its inputs decide when `nx affected` selects it.
         inputs: [...codexInputs(layout), `{workspaceRoot}/${core}/**/*`, `{workspaceRoot}/${layout.extensionsDir}/**/*`, '{workspaceRoot}/forge/**/*', '{workspaceRoot}/flake.lock'],
       },
+    },
+  };
+}
+
+
+/**
+ * The image: `base` (built from Debian or pinned), `containerfile` (rendered, committed) and
+ * `image` (buildah). The image hashes the Synthesis Manifest, the Containerfile, the synthesized
+ * uv workspace, the core's and extensions' sources (not their runes), the base and buildah's
+ * version: a rune edit is a cache hit. `[forge]` reaches them through codex:context's forge.json.
+ */
+function imageTargets(layout: ForgeLayout, core: string, settings: { dependentTasksOutputFiles: string }, afterContext: TargetConfiguration['dependsOn']): Record<string, TargetConfiguration> {
+  const forgeTask = (stage: string) => task(layout, 'forge', { stage, codexDir: layout.codexDir });
+  // Through the chain image → containerfile → base → codex:context: transitive.
+  const base = { dependentTasksOutputFiles: '**/forge/base/base.json', transitive: true };
+  const forgeSettings = { ...settings, transitive: true };
+  const rendered = ['{workspaceRoot}/forge/synthesis.lock.json', '{workspaceRoot}/forge/templates/**/*', forgeSettings, base, ...pluginInputs(layout)];
+  return {
+    base: { ...forgeTask('base'), cache: true, dependsOn: afterContext, inputs: [settings, toolVersion(layout, 'mmdebstrap'), ...pluginInputs(layout)], outputs: [`{workspaceRoot}/${layout.distDir}/base`] },
+    containerfile: { ...forgeTask('containerfile'), cache: true, dependsOn: ['base'], inputs: rendered, outputs: ['{workspaceRoot}/forge/Containerfile'] },
+    'containerfile-check': { ...forgeTask('containerfile-check'), cache: false, dependsOn: ['base'], inputs: [...rendered, '{workspaceRoot}/forge/Containerfile'] },
+    image: {
+      ...forgeTask('image'),
+      cache: true,
+      dependsOn: ['containerfile'],
+      inputs: [
+        '{workspaceRoot}/forge/synthesis.lock.json',
+        '{workspaceRoot}/forge/Containerfile',
+        '{workspaceRoot}/forge/synthesis/python/*',
+        `{workspaceRoot}/${core}/**/*`,
+        `{workspaceRoot}/${layout.extensionsDir}/**/*`,
+        `!{workspaceRoot}/${layout.extensionsDir}/*/runes/**/*`,
+        forgeSettings,
+        base,
+        toolVersion(layout, 'buildah'),
+        ...pluginInputs(layout),
+      ],
+      outputs: [`{workspaceRoot}/${layout.distDir}/image`],
     },
   };
 }

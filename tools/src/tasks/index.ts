@@ -17,6 +17,7 @@ const TASKS: Record<string, () => Promise<Task<never>>> = {
   synthesis: async () => (await import('./synthesis')).synthesis,
   flake: async () => (await import('./flake')).flake,
   federate: async () => (await import('./federate')).federate,
+  forge: async () => (await import('./forge')).forge,
 };
 
 /** The command line of tools/bin/forge-task.js: the exit code. */

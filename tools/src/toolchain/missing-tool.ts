@@ -12,6 +12,7 @@ export const INSTALL_HINTS: Readonly<Record<ToolName, string>> = {
   buildah: `install the Debian package buildah (\`apt-get install buildah\`, or \`${SETUP}\` as root)`,
   podman: 'install the Debian package podman (`apt-get install podman`)',
   npm: 'install Node.js >= 20.19 with npm',
+  mmdebstrap: `install the Debian package mmdebstrap (\`apt-get install mmdebstrap\`, or \`${SETUP}\` as root)`,
   nix:
     "install Nix >= 2.18 (Debian bookworm's nix-bin 2.8 cannot evaluate current nixpkgs); " +
     `as root, \`${SETUP}\` puts Debian trixie's nix-bin in a trixie root behind .tools/bin/nix`,

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 export interface RunResult {
   status: number;
@@ -34,4 +34,38 @@ export function runProgram(file: string, args: readonly string[], opts: RunOptio
 /** Non-empty lines of a process stream. */
 export function lines(text: string): string[] {
   return text.split('\n').map((l) => l.trimEnd()).filter((l) => l.length > 0);
+}
+
+export interface StreamOptions extends Omit<RunOptions, 'timeoutMs'> {
+  /** Called with every complete line of stdout and stderr, as it arrives. */
+  onLine?: (line: string) => void;
+}
+
+/**
+ * Like runProgram, for the long steps (mmdebstrap, buildah): asynchronous, so progress can be
+ * shown while it runs; stdout and stderr are interleaved into one transcript.
+ */
+export function runProgramStreamed(file: string, args: readonly string[], opts: StreamOptions = {}): Promise<RunResult & { output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let output = '';
+    let pending = '';
+    const take = (chunk: string) => {
+      output += chunk;
+      pending += chunk;
+      const parts = pending.split('\n');
+      pending = parts.pop() ?? '';
+      for (const line of parts) opts.onLine?.(line);
+    };
+    child.stdout.setEncoding('utf8').on('data', (d: string) => ((stdout += d), take(d)));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => ((stderr += d), take(d)));
+    child.on('error', (e) => reject(new Error(`cannot run ${file}: ${e.message}`)));
+    child.on('close', (code, signal) => {
+      if (pending) opts.onLine?.(pending);
+      if (code === null) reject(new Error(`${file} was killed by ${signal ?? 'a signal'}`));
+      else resolve({ status: code, stdout, stderr, output });
+    });
+  });
 }

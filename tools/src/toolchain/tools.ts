@@ -32,6 +32,7 @@ const VERSION_ARGS: Record<ToolName, readonly string[]> = {
   npm: ['--version'],
   nix: ['--version'],
   skopeo: ['--version'],
+  mmdebstrap: ['--version'],
 };
 
 function isExecutableFile(path: string): boolean {

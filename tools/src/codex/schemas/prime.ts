@@ -32,6 +32,24 @@ const versionAtLeast = (text: string, min: string): boolean => {
   return a![0] > b![0] || (a![0] === b![0] && a![1] >= b![1]);
 };
 
+/** The image the Forge builds on: one pinned by digest, or one it builds from a Debian suite. */
+const forgeBase = z
+  .object({
+    suite: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,31}$/, { error: 'must be a Debian suite or codename such as "bookworm"' })
+      .optional()
+      .describe("A Debian suite the Forge builds the base from with mmdebstrap, from the machine's Debian archive."),
+    image: c.image
+      .refine((ref) => /@sha256:[0-9a-f]{64}$/.test(ref), { error: 'must be pinned by digest (…@sha256:<64 hex digits>)' })
+      .optional()
+      .describe('A base image pinned by digest, e.g. docker.io/library/python:3.11-slim@sha256:….'),
+  })
+  .strict()
+  .refine((b) => (b.suite === undefined) !== (b.image === undefined), { error: 'set exactly one of "suite" and "image"' })
+  .default({ suite: 'bookworm' })
+  .describe('The base image: `suite = "bookworm"` (built with mmdebstrap) or `image = "<ref>@sha256:…"`.');
+
 export const primeScroll = z
   .object({
     daemon: z
@@ -124,7 +142,11 @@ export const primeScroll = z
           .default('core')
           .describe('Path of the core Python application, relative to the workspace root.'),
         strategy: z.enum(['mundane', 'sovereign']).default('mundane').describe('Containerfile (mundane) or flake.nix (sovereign).'),
-        python: z.string().regex(/^3\.\d+$/, { error: 'must be a Python version such as "3.12"' }).default('3.12').describe('Python version of the image.'),
+        python: z
+          .string()
+          .regex(/^3\.\d+$/, { error: 'must be a Python version such as "3.11"' })
+          .default('3.11')
+          .describe("Python version of the image: must be the base's Python and satisfy the lock's requires-python."),
         image: c.image.default(DEFAULT_VESSEL_IMAGE).describe('Tag the Rebirth Gate gives the activated image.'),
         nix: z
           .object({
@@ -139,9 +161,10 @@ export const primeScroll = z
           .strict()
           .default({ packages: {} })
           .describe('The Sovereign path (flake.nix).'),
+        base: forgeBase,
       })
       .strict()
-      .default({ core: 'core', strategy: 'mundane', python: '3.12', image: DEFAULT_VESSEL_IMAGE, nix: { packages: {} } })
+      .default({ core: 'core', strategy: 'mundane', python: '3.11', image: DEFAULT_VESSEL_IMAGE, base: { suite: 'bookworm' }, nix: { packages: {} } })
       .describe('How the image is forged.'),
   })
   .strict()

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ForgeError } from '../../diagnostics';
 import { fileSha256 } from '../../synthesis/digest';
 import { MANIFEST_FILE } from '../../synthesis/layout';
 import { requireTool, resolveTool, toolVersion } from '../../toolchain';
@@ -15,8 +16,12 @@ export const MIN_NIX = '2.18';
 const NIX_FLAGS = ['--extra-experimental-features', 'nix-command flakes'];
 const HOUR = 3_600_000;
 
-export class SovereignBuildError extends Error {
-  override readonly name = 'SovereignBuildError';
+/** The Sovereign path cannot build: in the Forge's one error model. */
+export class SovereignBuildError extends ForgeError {
+  constructor(message: string) {
+    super([{ severity: 'error', message }]);
+    this.name = 'SovereignBuildError';
+  }
 }
 
 export interface SovereignBuildOptions {

@@ -3,4 +3,4 @@ export { writeFlake, checkFlake } from './flake-files';
 export { DEBIAN_TO_NIXPKGS } from './nixpkgs-table';
 export { FLAKE_INPUTS } from './pins';
 export { buildSovereignImage, loadDockerArchive, nixVersionProblem, SovereignBuildError, MIN_NIX, type SovereignBuildOptions } from './build';
-export { readOciImage, writeImageSummary, REF_NAME, SYNTHESIS_LABEL, type ImageSummary, type OciImage } from './oci';
+export { readOciImage, writeImageSummary, REF_NAME, SYNTHESIS_LABEL, type ImageSummary } from './oci';

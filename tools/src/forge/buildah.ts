@@ -1,0 +1,43 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runProgram, runProgramStreamed } from '../toolchain/run';
+
+/**
+ * buildah in a store of the Forge's own, under the workspace's gitignored tmp/: never the
+ * system's /var/lib/containers, so a build neither sees nor moves any tag of the host's. Overlay,
+ * not vfs: vfs copies the whole root filesystem (650 MB for the example) for every layer.
+ */
+export class Buildah {
+  readonly storeArgs: string[];
+
+  constructor(
+    readonly bin: string,
+    storeDir: string,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    fs.mkdirSync(storeDir, { recursive: true });
+    this.storeArgs = ['--root', path.join(storeDir, 'root'), '--runroot', path.join(storeDir, 'runroot'), '--storage-driver', 'overlay'];
+  }
+
+  /** One buildah command; its exit status and output, for the caller to judge. */
+  run(args: readonly string[], timeoutMs = 600_000) {
+    return runProgram(this.bin, [...this.storeArgs, ...args], { env: this.env, timeoutMs });
+  }
+
+  /** A long one (bud, push), line by line. */
+  stream(args: readonly string[], onLine: (line: string) => void, cwd?: string) {
+    return runProgramStreamed(this.bin, [...this.storeArgs, ...args], { env: this.env, onLine, cwd });
+  }
+
+  /** Runs a command inside a throwaway container of an image (chroot isolation: see the notes). */
+  inside(image: string, command: readonly string[], runArgs: readonly string[] = []) {
+    const from = this.run(['from', '--pull-never', image]);
+    if (from.status !== 0) throw new Error(`buildah from ${image}: ${from.stderr.trim()}`);
+    const container = from.stdout.trim().split('\n').pop()!;
+    try {
+      return this.run(['run', '--isolation', 'chroot', ...runArgs, container, '--', ...command]);
+    } finally {
+      this.run(['rm', container]);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import nunjucks from 'nunjucks';
+import type { SynthesisManifest } from '../synthesis/manifest';
+import { parseDebianSpec } from '../synthesis/system';
+import { IMAGE_PATTERN } from '../codex/schemas/common';
+import { locate } from '../synthesis/toml';
+import { imageFailure, type ForgeProblem } from './errors';
+import type { BaseRecord } from './base';
+import { satisfiesRequiresPython } from './python';
+
+export const TEMPLATE_FILE = 'forge/templates/Containerfile.njk';
+export const CONTAINERFILE = 'forge/Containerfile';
+export const MANIFEST_FILE = 'forge/synthesis.lock.json';
+export const PRIME_SCROLL = 'codex/lychd.toml';
+
+/** Everything the template sees: validated data, never raw text from an extension. */
+export interface ContainerfileData {
+  base: BaseRecord;
+  python: string;
+  /** `name` or `name=version`, sorted. */
+  systemPackages: string[];
+  /** The synthesized uv workspace (pyproject.toml + uv.lock), relative to the workspace. */
+  workspace: string;
+  /** The core and the extensions, each copied to /app/<path>. */
+  components: Array<{ name: string; path: string }>;
+  user: { name: string; uid: number };
+  port: number;
+  /** /app, every folder on the way to a copied tree, and the copied trees' own roots. */
+  sealDirs: string[];
+}
+
+const SAFE_PATH = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/;
+const SUITE = /^[a-z][a-z0-9-]{1,31}$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+export interface ForgeInputs {
+  manifest: SynthesisManifest;
+  base: BaseRecord;
+  /** `[forge] python` and `[vessel] port` of the Prime Scroll, with its text for locating them. */
+  python: string;
+  port: number;
+  scrollText: string;
+}
+
+/**
+ * The template's data from the Synthesis Manifest and the Prime Scroll, after checking every
+ * value that reaches a RUN, COPY or FROM line and that the Pythons agree; every problem at once.
+ */
+export function containerfileData({ manifest, base, python, port, scrollText }: ForgeInputs): ContainerfileData {
+  const problems: ForgeProblem[] = [];
+  const bad = (file: string, field: string, message: string, fix: string, line?: number) => problems.push({ file, field, message, fix, line });
+  for (const [i, pkg] of manifest.system.entries())
+    if (!parseDebianSpec(pkg.spec)) bad(MANIFEST_FILE, `system[${i}].spec`, `${JSON.stringify(pkg.spec)} is not a Debian package name`, 're-run `lychd-forge synthesize`, which validates it');
+  for (const [i, c] of manifest.components.entries())
+    if (!SAFE_PATH.test(c.path) || c.path.split('/').includes('..'))
+      bad(MANIFEST_FILE, `components[${i}].path`, `${JSON.stringify(c.path)} is not a plain relative path`, 're-run `lychd-forge synthesize`');
+  const workspace = path.posix.dirname(manifest.python.lockfile);
+  if (!SAFE_PATH.test(workspace)) bad(MANIFEST_FILE, 'python.lockfile', `${JSON.stringify(manifest.python.lockfile)} is not a plain relative path`, 're-run `lychd-forge synthesize`');
+  if (base.kind === 'debian' ? !SUITE.test(base.ref) : !IMAGE_PATTERN.test(base.ref) || !base.ref.includes('@sha256:'))
+    bad(PRIME_SCROLL, 'forge.base', `${JSON.stringify(base.ref)} is not a valid ${base.kind === 'debian' ? 'Debian suite' : 'image reference pinned by digest'}`, 'fix [forge.base] in the Prime Scroll');
+  if (!DIGEST.test(base.digest)) bad(PRIME_SCROLL, 'forge.base', `the base digest ${JSON.stringify(base.digest)} is not a sha256 digest`, 'rebuild the base: `nx run forge:base`');
+
+  const line = locate(scrollText, 'forge', 'python');
+  const disagree: string[] = [];
+  if (base.python !== undefined && base.python !== python) disagree.push(`the base (${base.kind} ${base.ref}) has Python ${base.python}`);
+  const requires = manifest.python.requiresPython;
+  if (requires !== undefined && !satisfiesRequiresPython(python, requires))
+    disagree.push(`the lock (${manifest.python.lockfile}) has requires-python "${requires}"`);
+  if (disagree.length)
+    bad(
+      PRIME_SCROLL,
+      'forge.python',
+      `"${python}" disagrees: ${disagree.join('; ')}`,
+      base.python !== undefined && (requires === undefined || satisfiesRequiresPython(base.python, requires))
+        ? `set python = "${base.python}"`
+        : "choose a base whose Python satisfies the extensions' requires-python, and set forge.python to it",
+      line,
+    );
+  if (problems.length) throw imageFailure(`cannot render ${CONTAINERFILE}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
+  return {
+    base,
+    python,
+    systemPackages: manifest.system.map((p) => p.spec).sort(),
+    workspace,
+    components: manifest.components.map((c) => ({ name: c.name, path: c.path })),
+    user: { name: 'lychd', uid: 10001 },
+    port,
+    sealDirs: sealDirs(['.venv', workspace, ...manifest.components.map((c) => c.path)]),
+  };
+}
+
+function sealDirs(trees: string[]): string[] {
+  const dirs = new Set<string>(['/app']);
+  for (const tree of trees) {
+    const parts = tree.split('/');
+    for (let i = 1; i <= parts.length; i++) dirs.add(`/app/${parts.slice(0, i).join('/')}`);
+  }
+  return [...dirs].sort();
+}
+
+/** Renders the workspace's template with the data: the text of forge/Containerfile. */
+export function renderContainerfile(workspaceRoot: string, data: ContainerfileData): string {
+  const templates = path.join(workspaceRoot, path.dirname(TEMPLATE_FILE));
+  if (!fs.existsSync(path.join(workspaceRoot, TEMPLATE_FILE)))
+    throw imageFailure(`${TEMPLATE_FILE} is missing: the Forge renders the Containerfile from it (restore it from the LychD Forge's sources)`);
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(templates, { noCache: true }), { autoescape: false, throwOnUndefined: true, trimBlocks: true, lstripBlocks: true });
+  let text: string;
+  try {
+    text = env.render(path.basename(TEMPLATE_FILE), data);
+  } catch (e) {
+    throw imageFailure(`${TEMPLATE_FILE}: ${(e as Error).message.replace(/\s+/g, ' ').trim()}\n  fix: correct the template (variables: ${Object.keys(data).join(', ')})`);
+  }
+  // One blank line at most between blocks and a final LF: the same bytes whatever the template's spacing.
+  return `${text.replace(/\r\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+}

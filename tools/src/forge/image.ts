@@ -1,0 +1,185 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { canonicalJson } from '../synthesis/digest';
+import { locate } from '../synthesis/toml';
+import { requireTool, toolVersion } from '../toolchain';
+import { runProgram } from '../toolchain/run';
+import type { BaseRecord } from './base';
+import { Buildah } from './buildah';
+import { CONTAINERFILE } from './containerfile';
+import { stageContext } from './context';
+import { imageFailure, type ForgeProblem } from './errors';
+import type { ForgeSources } from './inputs';
+import { readLayout } from './layout';
+import { currentContainerfile } from './render';
+
+/** Where `forge:image` writes: the contract the Rebirth Gate reads (docs/image.md). */
+export const IMAGE_DIR = 'dist/forge/image';
+export const REF_NAME = 'lychd';
+export const SYNTHESIS_LABEL = 'org.lychd.synthesis';
+/** The Forge's own buildah store and staged build context (gitignored, kept for the layer cache). */
+export const WORK_DIR = 'tmp/forge';
+
+export interface ImageSummary {
+  formatVersion: 1;
+  strategy: 'mundane' | 'sovereign';
+  imageId: string;
+  manifestDigest: string;
+  diffIds: string[];
+  layout: 'oci';
+  refName: string;
+  base: { kind: BaseRecord['kind']; ref: string; digest: string };
+  systemPackages: Record<string, string>;
+  builder: { name: 'buildah' | 'nix'; version: string };
+  synthesis: string;
+}
+
+export interface BuildOptions {
+  workspaceRoot: string;
+  sources: ForgeSources;
+  progress?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The Mundane path: the committed forge/Containerfile built by buildah from a staged context,
+ * pushed to an OCI layout, summarized. The result replaces dist/forge/image only when every step
+ * succeeded; on any failure the previous image and summary stay, and nothing is tagged.
+ */
+export async function buildMundaneImage({ workspaceRoot, sources, progress = () => {}, env = process.env }: BuildOptions): Promise<ImageSummary> {
+  const buildah = new Buildah(requireTool('buildah', { env }), path.join(workspaceRoot, WORK_DIR, 'buildah'), env);
+  const builderVersion = toolVersion('buildah', { env });
+  const uv = requireTool('uv', { env, workspaceRoot });
+  const { manifest } = sources;
+
+  progress('[1/5] base');
+  const { text: rendered, data, base } = await currentContainerfile(workspaceRoot, sources, progress, env);
+  const committed = path.join(workspaceRoot, CONTAINERFILE);
+  if (!fs.existsSync(committed) || fs.readFileSync(committed, 'utf8') !== rendered)
+    throw imageFailure(`${CONTAINERFILE} is not the render of the current template, manifest and base: run \`lychd-forge containerfile\` (nx run forge:containerfile), review it, and build again`);
+
+  progress('[2/5] build context and uv cache (filled on the host from the lock)');
+  const work = path.join(workspaceRoot, WORK_DIR);
+  const context = path.join(work, 'context');
+  stageContext({ workspaceRoot, dir: context, data, containerfile: CONTAINERFILE, baseTar: base.tar, uv });
+  fillUvCache(uv, path.join(context, 'app'), data.workspace, data.python, path.join(work, 'host-venv'), env);
+  // The host sync may leave build files beside the sources: lay them out again, as committed.
+  stageContext({ workspaceRoot, dir: context, data, containerfile: CONTAINERFILE, baseTar: base.tar, uv });
+
+  progress(`[3/5] buildah bud (buildah ${builderVersion}, ${data.systemPackages.length} system package(s), ${data.components.length} component(s))`);
+  const iidFile = path.join(work, 'iid');
+  fs.rmSync(iidFile, { force: true });
+  const bud = await buildah.stream(
+    ['bud', '--isolation', 'chroot', '--timestamp', '0', '--identity-label=false', '--layers',
+      // A Debian base comes from the context; a pinned image may be pulled, once, by its digest.
+      base.record.kind === 'debian' ? '--pull-never' : '--pull',
+      '--label', `${SYNTHESIS_LABEL}=${sources.synthesis}`, '--iidfile', iidFile, '-f', path.join(context, 'Containerfile'), context],
+    (line) => {
+      if (/^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(line)) progress(`  ${line.length > 120 ? `${line.slice(0, 117)}...` : line}`);
+      else if (line.startsWith('--> Using cache')) progress('    (cached layer)');
+    },
+  );
+  if (bud.status !== 0) throw buildFailure(bud.output, sources, base.record);
+  const imageId = `sha256:${fs.readFileSync(iidFile, 'utf8').trim().replace(/^sha256:/, '')}`;
+
+  progress('[4/5] system package versions');
+  const systemPackages = installedVersions(buildah, imageId, manifest.system.map((p) => p.name));
+
+  progress(`[5/5] OCI layout ${IMAGE_DIR}/oci (ref ${REF_NAME})`);
+  const out = path.join(workspaceRoot, IMAGE_DIR);
+  const staging = `${out}.staging`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(staging, { recursive: true });
+  try {
+    const push = buildah.run(['push', '--quiet', imageId, `oci:${path.join(staging, 'oci')}:${REF_NAME}`], 1_800_000);
+    if (push.status !== 0) throw imageFailure(`buildah push to an OCI layout failed (exit ${push.status}):\n    ${tail(push.stdout + push.stderr)}`);
+    const layout = readLayout(path.join(staging, 'oci'), REF_NAME);
+    if (layout.imageId !== imageId) throw imageFailure(`the OCI layout holds ${layout.imageId}, but buildah built ${imageId}`);
+    const summary: ImageSummary = {
+      formatVersion: 1,
+      strategy: 'mundane',
+      imageId,
+      manifestDigest: layout.manifestDigest,
+      diffIds: layout.diffIds,
+      layout: 'oci',
+      refName: REF_NAME,
+      base: { kind: base.record.kind, ref: base.record.ref, digest: base.record.digest },
+      systemPackages,
+      builder: { name: 'buildah', version: builderVersion },
+      synthesis: sources.synthesis,
+    };
+    fs.writeFileSync(path.join(staging, 'image.json'), canonicalJson(summary));
+    replaceDir(staging, out);
+    return summary;
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** `uv sync --frozen` on the host into a throwaway venv: fills the cache the build mounts. */
+function fillUvCache(uv: string, context: string, workspace: string, python: string, venv: string, env: NodeJS.ProcessEnv): void {
+  const r = runProgram(uv, ['sync', '--frozen', '--no-dev', '--python', `python${python}`], {
+    cwd: path.join(context, workspace),
+    env: { ...env, UV_CACHE_DIR: path.join(context, '..', '.forge', 'uv-cache'), UV_PROJECT_ENVIRONMENT: venv, UV_PYTHON_DOWNLOADS: 'never', UV_NO_INSTALLER_METADATA: '1', UV_LINK_MODE: 'copy' },
+    timeoutMs: 1_200_000,
+  });
+  if (r.status !== 0)
+    throw imageFailure(
+      `filling the uv cache from ${workspace}/uv.lock failed (uv sync --frozen, exit ${r.status}):\n    ${tail(r.stderr + r.stdout)}\n` +
+        `  fix: the host needs python${python} (the image's Python) and access to the lock's index, once; later builds use the cache`,
+    );
+}
+
+/** `dpkg-query` inside the built image: the versions apt actually installed. */
+function installedVersions(buildah: Buildah, imageId: string, names: string[]): Record<string, string> {
+  if (!names.length) return {};
+  const r = buildah.inside(imageId, ['dpkg-query', '-W', '-f', '${Package}\\t${Version}\\n', ...names], ['--user', '0:0']);
+  if (r.status !== 0) throw imageFailure(`cannot read the installed system packages in the image: ${tail(r.stdout + r.stderr)}`);
+  const versions: Record<string, string> = {};
+  for (const line of r.stdout.split('\n')) {
+    const [name, version] = line.split('\t');
+    if (name && version) versions[name] = version;
+  }
+  return versions;
+}
+
+/** A failed build, said as what failed and why: a missing Debian package names who asked for it. */
+function buildFailure(output: string, sources: ForgeSources, base: BaseRecord): ReturnType<typeof imageFailure> {
+  const lines = output.trimEnd().split('\n');
+  const missing = [...new Set([...output.matchAll(/Unable to locate package (\S+)/g)].map((m) => m[1]!))];
+  if (missing.length) {
+    const problems: ForgeProblem[] = missing.flatMap((name) => {
+      const pkg = sources.manifest.system.find((p) => p.name === name || p.spec === name);
+      return (pkg?.requestedBy ?? ['(unknown)']).map((who) => {
+        const component = sources.manifest.components.find((c) => c.name === who);
+        const file = component ? `${component.path}/pyproject.toml` : '(unknown)';
+        return {
+          file,
+          line: component ? lineOf(sources.workspaceRoot, file, pkg?.spec ?? name) : undefined,
+          field: 'tool.lychd.system-dependencies',
+          message: `Debian ${base.kind === 'debian' ? base.ref : `(base ${base.ref})`} has no package "${name}" (asked for by ${component?.kind ?? 'component'} ${who})`,
+          fix: `correct the name (apt-cache search ${name.replace(/[^a-z0-9+.-]/g, '')}) or remove it, then run \`lychd-forge synthesize\``,
+        };
+      });
+    });
+    return imageFailure(`the system packages cannot be installed: nothing was built or tagged`, problems);
+  }
+  const step = [...lines].reverse().find((l) => /^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(l)) ?? '(before the first step)';
+  return imageFailure(`the image build failed at ${step}\n  its last lines:\n    ${lines.slice(-20).join('\n    ')}\n  the previous image and summary are unchanged; nothing was tagged`);
+}
+
+function lineOf(workspaceRoot: string | undefined, file: string, spec: string): number | undefined {
+  if (!workspaceRoot || !fs.existsSync(path.join(workspaceRoot, file))) return undefined;
+  return locate(fs.readFileSync(path.join(workspaceRoot, file), 'utf8'), 'tool.lychd', 'system-dependencies', spec);
+}
+
+const tail = (text: string) => text.trimEnd().split('\n').slice(-15).join('\n    ');
+
+/** Swaps a finished folder into place; the old one is removed only after the new one is there. */
+function replaceDir(from: string, to: string): void {
+  const old = `${to}.old`;
+  fs.rmSync(old, { recursive: true, force: true });
+  if (fs.existsSync(to)) fs.renameSync(to, old);
+  fs.renameSync(from, to);
+  fs.rmSync(old, { recursive: true, force: true });
+}

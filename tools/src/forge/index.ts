@@ -1,0 +1,8 @@
+export { baseSpecOf, ensureBase, forgeCacheDir, BASE_RECORD_FILE, type BaseRecord, type BaseSpec } from './base';
+export { containerfileData, renderContainerfile, CONTAINERFILE, TEMPLATE_FILE, type ContainerfileData } from './containerfile';
+export { imageFailure } from './errors';
+export { IMAGE_DIR, REF_NAME, SYNTHESIS_LABEL, WORK_DIR, type ImageSummary } from './image';
+export { readForgeSources, type ForgeSources } from './inputs';
+export { buildImage } from './strategy';
+export { satisfiesRequiresPython } from './python';
+export { currentContainerfile, writeContainerfile } from './render';

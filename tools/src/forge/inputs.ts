@@ -1,0 +1,33 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { renderDiagnostic, loadPrimeScroll, type PrimeScroll } from '../codex';
+import type { SynthesisManifest } from '../synthesis/manifest';
+import { sha256 } from '../synthesis/digest';
+import { imageFailure } from './errors';
+import { MANIFEST_FILE, PRIME_SCROLL } from './containerfile';
+
+/** What the image is built from, read once: the Prime Scroll's settings and the Synthesis Manifest. */
+export interface ForgeSources {
+  workspaceRoot: string;
+  prime: PrimeScroll;
+  scrollText: string;
+  manifest: SynthesisManifest;
+  /** `sha256:` of the manifest file's bytes: the image's `org.lychd.synthesis` label. */
+  synthesis: string;
+}
+
+export function readForgeSources(workspaceRoot: string, codexDir = path.join(workspaceRoot, 'codex')): ForgeSources {
+  const loaded = loadPrimeScroll(codexDir);
+  if (!loaded.prime)
+    throw imageFailure(`the Prime Scroll is invalid: fix it and run again; nothing was built.\n${loaded.diagnostics.map((d) => renderDiagnostic(d, workspaceRoot)).join('\n')}`);
+  const manifestPath = path.join(workspaceRoot, MANIFEST_FILE);
+  if (!fs.existsSync(manifestPath)) throw imageFailure(`${MANIFEST_FILE} is missing: run \`lychd-forge synthesize\` (or nx run forge:synthesize) first`);
+  const bytes = fs.readFileSync(manifestPath);
+  let manifest: SynthesisManifest;
+  try {
+    manifest = JSON.parse(bytes.toString('utf8')) as SynthesisManifest;
+  } catch (e) {
+    throw imageFailure(`${MANIFEST_FILE} is not valid JSON (${(e as Error).message}): run \`lychd-forge synthesize\` to rewrite it`);
+  }
+  return { workspaceRoot, prime: loaded.prime, scrollText: fs.readFileSync(path.join(codexDir, PRIME_SCROLL.split('/').pop()!), 'utf8'), manifest, synthesis: `sha256:${sha256(bytes)}` };
+}

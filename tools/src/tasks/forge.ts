@@ -1,0 +1,38 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { canonicalJson } from '../synthesis/digest';
+import { BASE_RECORD_FILE, baseSpecOf, buildImage, CONTAINERFILE, ensureBase, IMAGE_DIR, readForgeSources, writeContainerfile } from '../forge';
+import type { Task } from './report';
+
+export interface ForgeTaskOptions {
+  stage: 'base' | 'containerfile' | 'containerfile-check' | 'image';
+  codexDir?: string;
+}
+
+/** `forge:base`, `forge:containerfile` (and its check) and `forge:image`: one stage per cached target. */
+export const forge: Task<ForgeTaskOptions> = async (options, root) => {
+  const progress = (line: string) => console.log(line);
+  const sources = readForgeSources(root, options.codexDir ? path.join(root, options.codexDir) : undefined);
+  switch (options.stage) {
+    case 'base': {
+      const base = await ensureBase(baseSpecOf(sources.prime.forge), progress);
+      fs.mkdirSync(path.dirname(path.join(root, BASE_RECORD_FILE)), { recursive: true });
+      fs.writeFileSync(path.join(root, BASE_RECORD_FILE), canonicalJson(base.record));
+      console.log(`Base ${base.record.kind} ${base.record.ref}: ${base.record.digest}`);
+      return true;
+    }
+    case 'containerfile':
+    case 'containerfile-check': {
+      const check = options.stage === 'containerfile-check';
+      const r = await writeContainerfile(root, sources, check, progress);
+      if (!r.ok) console.error(`${CONTAINERFILE} is not current: run \`lychd-forge containerfile\` (nx run forge:containerfile) and commit it.`);
+      else console.log(check ? `${CONTAINERFILE} is current.` : `${r.changed ? 'Wrote' : 'Unchanged:'} ${CONTAINERFILE}`);
+      return r.ok;
+    }
+    case 'image': {
+      const s = await buildImage({ workspaceRoot: root, sources, progress });
+      console.log(`Image ${s.imageId} (${s.diffIds.length} layers) in ${IMAGE_DIR}/oci, summary ${IMAGE_DIR}/image.json`);
+      return true;
+    }
+  }
+};
