@@ -1,3 +1,5 @@
+import { byCodePoint } from '../shared/order';
+
 /**
  * The Forge's one error model. Every problem any stage finds (a Codex value, a value the Scribe
  * cannot write, a synthesis input, a Binding Site that cannot be used) is a Diagnostic: what is
@@ -47,10 +49,10 @@ export function sortDiagnostics<D extends Diagnostic>(diagnostics: readonly D[])
   return [...diagnostics].sort(
     (a, b) =>
       (a.file === undefined ? 1 : 0) - (b.file === undefined ? 1 : 0) ||
-      (a.file ?? '').localeCompare(b.file ?? '') ||
+      byCodePoint(a.file ?? '', b.file ?? '') ||
       (a.line ?? 0) - (b.line ?? 0) ||
       (a.column ?? 0) - (b.column ?? 0) ||
-      (a.field ?? '').localeCompare(b.field ?? '') ||
-      a.message.localeCompare(b.message),
+      byCodePoint(a.field ?? '', b.field ?? '') ||
+      byCodePoint(a.message, b.message),
   );
 }

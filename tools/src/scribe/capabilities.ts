@@ -1,5 +1,6 @@
 import type { Codex, Rune } from '../codex';
-import { byCodePoint, CAPABILITIES_FILE, serviceOf, soulstoneUnit } from './names';
+import { CAPABILITIES_FILE, serviceOf, soulstoneUnit } from './names';
+import { byCodePoint } from '../shared/order';
 import { secretPath } from './secrets-env';
 
 /** One rune as the daemon's dispatcher sees it. Every entry has every key; `null` when it does not apply. */

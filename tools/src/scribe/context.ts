@@ -1,5 +1,6 @@
 import { soulstones, type Codex } from '../codex/model';
-import { byCodePoint, soulstoneUnit } from './names';
+import { soulstoneUnit } from './names';
+import { byCodePoint } from '../shared/order';
 
 export interface ContextSoulstone {
   /** Unit name, e.g. `soulstone-eye`. */

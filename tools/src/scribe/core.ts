@@ -1,5 +1,6 @@
 import { portals, type Codex } from '../codex/model';
-import { byCodePoint, CAPABILITIES_FILE, containerName, POD_FILE, serviceOf } from './names';
+import { CAPABILITIES_FILE, containerName, POD_FILE, serviceOf } from './names';
+import { byCodePoint } from '../shared/order';
 import { secretMount, secretPath } from './secrets-env';
 import { primeField } from './source';
 import { entry, keyval, command, mount, section, serializeUnit, text, units, word, type Entry, type UnitFile } from './unit';

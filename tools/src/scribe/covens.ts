@@ -1,6 +1,6 @@
 import { ScribeError } from './errors';
 import type { ContextSoulstone, ScribeContext } from './context';
-import { byCodePoint } from './names';
+import { byCodePoint } from '../shared/order';
 
 /**
  * The Law of Exclusivity: two soulstones that both declare covens and share

@@ -22,5 +22,3 @@ export function serviceForFile(file: string): string | undefined {
   return m[2] === 'container' ? `${m[1]}.service` : `${m[1]}-${m[2]}.service`;
 }
 
-/** Strict code-point order, the same on every machine and locale. */
-export const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,6 +1,6 @@
 import { soulstones, type Codex, type SoulstoneRune } from '../codex/model';
 import { atBoot, environment, memberOfPod, restartOnFailure } from './core';
-import { byCodePoint } from './names';
+import { byCodePoint } from '../shared/order';
 import { args, entry, mount, section, serializeUnit, text, type UnitFile } from './unit';
 import { podmanVersion } from './version';
 

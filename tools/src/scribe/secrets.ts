@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { byCodePoint } from './names';
+import { byCodePoint } from '../shared/order';
 import { portals, soulstones, type Codex } from '../codex/model';
 import { MissingToolError, resolveTool } from '../toolchain';
 import { atLeast } from './version';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compareStrings, toPosix } from './layout';
+import { toPosix } from './layout';
+import { byCodePoint } from '../shared/order';
 
 export function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -20,7 +21,7 @@ function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort(compareStrings)) {
+    for (const key of Object.keys(value).sort(byCodePoint)) {
       const v = (value as Record<string, unknown>)[key];
       if (v !== undefined) out[key] = sortKeys(v);
     }
@@ -51,7 +52,7 @@ export function listTree(root: string): Array<[string, string]> {
     }
   };
   walk(root);
-  return out.sort((a, b) => compareStrings(a[0], b[0]));
+  return out.sort((a, b) => byCodePoint(a[0], b[0]));
 }
 
 /**

@@ -29,7 +29,3 @@ export function abs(workspaceRoot: string, rel: string): string {
   return path.join(workspaceRoot, ...rel.split('/'));
 }
 
-/** Code-unit order: unlike localeCompare, the same on every machine and locale. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -6,7 +6,7 @@ import { throwIfAny } from './problems';
 import { REGISTRY_FILE } from '../federation/registry';
 import {
   FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PRIME_SCROLL, PYTHON_DIR, PYTHON_FILES, TAILWIND_FILE, TEMPLATES_DIR,
-  abs, compareStrings, toPosix,
+  abs, toPosix,
 } from './layout';
 import { discoverComponents, type Component } from './discovery';
 import { readPythonComponents } from './pyproject';
@@ -14,6 +14,7 @@ import { readScrollSettings } from './scroll';
 import { collectSystemPackages, type SystemPackage } from './system';
 import { packageJsonPath } from './node';
 import { findTailwindConfigs } from './tailwind';
+import { byCodePoint } from '../shared/order';
 import { canonicalJson, fileSha256, listTree, sha256, treeSha256 } from './digest';
 import { writeFiles, type GeneratedFile } from './fsio';
 import { resolveTools, toolVersion } from './tools';
@@ -175,7 +176,7 @@ function pythonPackages(workspaceRoot: string, lock: Record<string, unknown>): P
       const sdist = pkg['sdist'] as Record<string, unknown> | undefined;
       if (sdist) artifacts.push(artifact('sdist', sdist, fromLock));
       for (const wheel of (pkg['wheels'] as Array<Record<string, unknown>> | undefined) ?? []) artifacts.push(artifact('wheel', wheel, fromLock));
-      artifacts.sort((a, b) => compareStrings(a.url ?? a.path ?? '', b.url ?? b.path ?? ''));
+      artifacts.sort((a, b) => byCodePoint(a.url ?? a.path ?? '', b.url ?? b.path ?? ''));
       return {
         name: String(pkg['name']),
         version: typeof pkg['version'] === 'string' ? pkg['version'] : undefined,
@@ -184,7 +185,7 @@ function pythonPackages(workspaceRoot: string, lock: Record<string, unknown>): P
         treeSha256: treeHash,
       };
     })
-    .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.version ?? '', b.version ?? ''));
+    .sort((a, b) => byCodePoint(a.name, b.name) || byCodePoint(a.version ?? '', b.version ?? ''));
 }
 
 function artifact(kind: 'sdist' | 'wheel', raw: Record<string, unknown>, fromLock: (p: string) => string): PythonArtifact {
@@ -209,7 +210,7 @@ function nodePackages(lockText: string): NodePackage[] {
       resolved: typeof entry['resolved'] === 'string' ? entry['resolved'] : undefined,
       integrity: typeof entry['integrity'] === 'string' ? entry['integrity'] : undefined,
     }))
-    .sort((a, b) => compareStrings(a.path, b.path));
+    .sort((a, b) => byCodePoint(a.path, b.path));
 }
 
 function quadletDigests(workspaceRoot: string, dir?: string): SynthesisManifest['quadlets'] {

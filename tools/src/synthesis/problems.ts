@@ -1,4 +1,5 @@
 import { ForgeError, type Diagnostic } from '../diagnostics';
+import { byCodePoint } from '../shared/order';
 
 /** One thing wrong with the synthesis inputs, located as precisely as we can. */
 export interface SynthesisProblem {
@@ -31,7 +32,7 @@ export class SynthesisError extends ForgeError {
 }
 
 function compareProblems(a: SynthesisProblem, b: SynthesisProblem): number {
-  return a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || a.field.localeCompare(b.field);
+  return byCodePoint(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || byCodePoint(a.field, b.field);
 }
 
 /** Throws when anything was collected; stages call this before touching the disk. */

@@ -2,7 +2,7 @@ import type { SynthesisProblem } from './problems';
 import { describe } from './discovery';
 import type { PythonComponent } from './pyproject';
 import { locate } from './toml';
-import { compareStrings } from './layout';
+import { byCodePoint } from '../shared/order';
 
 /** One Debian package the image needs, and who asked for it. */
 export interface SystemPackage {
@@ -72,5 +72,5 @@ export function collectSystemPackages(components: PythonComponent[], problems: S
   }
   return [...byName.values()]
     .map(({ pkg }) => ({ ...pkg, requestedBy: [...pkg.requestedBy].sort() }))
-    .sort((x, y) => compareStrings(x.name, y.name));
+    .sort((x, y) => byCodePoint(x.name, y.name));
 }
