@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { canonicalJson } from '../synthesis/digest';
+import { canonicalJson } from '../shared/digest';
 
 /** Where the Forge keeps what the extensions' hooks registered, relative to the workspace root. */
 export const REGISTRY_FILE = 'forge/federation.json';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { PrimeScroll } from '../codex/schemas/prime';
-import { canonicalJson, sha256 } from '../synthesis/digest';
+import { canonicalJson, sha256 } from '../shared/digest';
 import { requireTool, toolVersion } from '../toolchain';
 import { runProgram, runProgramStreamed } from '../toolchain/run';
 import { imageFailure } from './errors';

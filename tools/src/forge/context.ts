@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { listTree } from '../synthesis/digest';
+import { listTree } from '../shared/digest';
 import type { ContainerfileData } from './containerfile';
 
 /**

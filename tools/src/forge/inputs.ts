@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderDiagnostic, loadPrimeScroll, type PrimeScroll } from '../codex';
 import type { SynthesisManifest } from '../synthesis/manifest';
-import { sha256 } from '../synthesis/digest';
+import { sha256 } from '../shared/digest';
 import { imageFailure } from './errors';
 import { MANIFEST_FILE, PRIME_SCROLL } from './containerfile';
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Codex, Rune } from '../codex';
 import { SHM_RUNTIMES } from '../scribe/pod';
 import { AGGREGATES, PLUGIN_DIR, type Aggregate } from './layout';
-import { canonicalJson, fileSha256, sha256, treeSha256 } from '../synthesis/digest';
+import { canonicalJson, fileSha256, sha256, treeSha256 } from '../shared/digest';
 
 /**
  * The Codex as plain JSON, with every path relative to the workspace root, so that a task output

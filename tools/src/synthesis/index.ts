@@ -14,6 +14,6 @@ export {
 } from './manifest';
 export { checkSynthesis, formatDrift, type CheckOptions, type CheckResult, type Drift } from './check';
 export { checkInputs, synthesize, type SynthesizeOptions } from './synthesize';
-export { treeSha256, canonicalJson } from './digest';
+export { treeSha256, canonicalJson } from '../shared/digest';
 export { resolveUv, resolveNpm } from './tools';
 export type { GeneratedFile } from './fsio';

@@ -15,9 +15,9 @@ import { collectSystemPackages, type SystemPackage } from './system';
 import { packageJsonPath } from './node';
 import { findTailwindConfigs } from './tailwind';
 import { byCodePoint } from '../shared/order';
-import { canonicalJson, fileSha256, listTree, sha256, treeSha256 } from './digest';
+import { canonicalJson, fileSha256, listTree, sha256, treeSha256 } from '../shared/digest';
 import { writeFiles, type GeneratedFile } from './fsio';
-import { resolveTools, toolVersion } from './tools';
+import { toolVersion } from './tools';
 
 export const FORMAT_VERSION = 1;
 
@@ -149,8 +149,7 @@ export async function assembleManifest(options: AssembleOptions): Promise<{ mani
 }
 
 export async function queryToolVersions(workspaceRoot: string): Promise<{ uv: string; npm: string }> {
-  const tools = await resolveTools(workspaceRoot);
-  return { uv: toolVersion(tools.uv, workspaceRoot), npm: toolVersion(tools.npm, workspaceRoot) };
+  return { uv: toolVersion('uv', workspaceRoot), npm: toolVersion('npm', workspaceRoot) };
 }
 
 const LOCAL_SOURCES = ['editable', 'directory', 'virtual', 'path'];

@@ -191,7 +191,7 @@ export async function lockNode(options: LockOptions & { npmCache?: string }): Pr
   });
   const files = [merged.packageJson, { path: NODE_FILES.lock, content: lock }];
   writeFiles(workspaceRoot, files);
-  return { files, npmVersion: toolVersion(npm, workspaceRoot), warnings: duplicateVersions(lock) };
+  return { files, npmVersion: toolVersion('npm', workspaceRoot), warnings: duplicateVersions(lock) };
 }
 
 /** Names locked at more than one version: transitive dependencies npm satisfied by nesting copies. */

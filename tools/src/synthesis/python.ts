@@ -75,7 +75,7 @@ export async function lockPython(options: LockOptions): Promise<PythonLockResult
   const lock = resolvePython(uv, merged, options);
   const files = [merged.pyproject, { path: PYTHON_FILES.lock, content: lock }];
   writeFiles(workspaceRoot, files);
-  return { files, uvVersion: toolVersion(uv, workspaceRoot), systemPackages: merged.systemPackages };
+  return { files, uvVersion: toolVersion('uv', workspaceRoot), systemPackages: merged.systemPackages };
 }
 
 /** uv's resolution of the merged workspace, in a scratch folder: the lock's text, or uv's conflict. */

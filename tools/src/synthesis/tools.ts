@@ -1,5 +1,4 @@
-import { requireTool } from '../toolchain/tools';
-import { run } from './process';
+import { requireTool, toolVersion as installedVersion } from '../toolchain/tools';
 
 /** The external programs synthesis drives, as absolute paths. */
 export interface SynthesisTools {
@@ -16,15 +15,10 @@ export async function resolveNpm(workspaceRoot: string): Promise<string> {
   return requireTool('npm', { workspaceRoot });
 }
 
-export async function resolveTools(workspaceRoot: string): Promise<SynthesisTools> {
-  return { uv: await resolveUv(workspaceRoot), npm: await resolveNpm(workspaceRoot) };
-}
-
-/** `uv 0.13.9 (…)` → `0.13.9`; `11.19.1` → `11.19.1`. */
-export function toolVersion(binary: string, cwd: string): string {
-  const out = run(binary, ['--version'], { cwd });
-  if (out.status !== 0) throw new Error(`${binary} --version failed: ${out.stderr.trim()}`);
-  const match = /\d+\.\d+\.\d+[^\s]*/.exec(out.stdout);
-  if (!match) throw new Error(`cannot read a version from "${out.stdout.trim()}"`);
-  return match[0];
+/**
+ * The version of uv or npm that synthesis records: read by the same function as the Nx runtime
+ * input (`tools/bin/tool-version.js`), so a hash and a record can never disagree.
+ */
+export function toolVersion(name: keyof SynthesisTools, workspaceRoot: string): string {
+  return installedVersion(name, { workspaceRoot });
 }

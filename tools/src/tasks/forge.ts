@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { canonicalJson } from '../synthesis/digest';
+import { canonicalJson } from '../shared/digest';
 import { BASE_RECORD_FILE, baseSpecOf, buildImage, CONTAINERFILE, ensureBase, IMAGE_DIR, readForgeSources, writeContainerfile } from '../forge';
 import type { Task } from './report';
 

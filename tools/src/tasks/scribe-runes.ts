@@ -4,7 +4,7 @@ import { renderDiagnostic, hasErrors, loadRuneFile } from '../codex';
 import { reportFailure } from '../diagnostics';
 import { unreadable } from '../codex/read-file';
 import { renderSoulstone, type ScribeContext } from '../scribe';
-import { canonicalJson } from '../synthesis/digest';
+import { canonicalJson } from '../shared/digest';
 import type { Task } from './report';
 import { runeRef } from './rune-ref';
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ForgeError } from '../../diagnostics';
-import { fileSha256 } from '../../synthesis/digest';
+import { fileSha256 } from '../../shared/digest';
 import { MANIFEST_FILE } from '../../synthesis/layout';
 import { requireTool, resolveTool, toolVersion } from '../../toolchain';
 import { runProgram } from '../../toolchain/run';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../../codex/diagnostics';
-import { sha256 } from '../../synthesis/digest';
+import { sha256 } from '../../shared/digest';
 import { unifiedDiff } from '../../shared/diff';
 import { writeFiles } from '../../synthesis/fsio';
 import { MANIFEST_FILE } from '../../synthesis/layout';

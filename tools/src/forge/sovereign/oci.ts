@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { canonicalJson } from '../../synthesis/digest';
+import { canonicalJson } from '../../shared/digest';
 import type { ImageSummary } from '../image';
 import { readLayout, type LayoutImage } from '../layout';
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { toPosix } from './layout';
-import { byCodePoint } from '../shared/order';
+import { byCodePoint } from './order';
 
+/** Hashing and canonical JSON: the one way the Forge digests what it writes and reads. */
 export function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -41,7 +41,7 @@ export function listTree(root: string): Array<[string, string]> {
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
-      const rel = toPosix(path.relative(root, full));
+      const rel = path.relative(root, full).split(path.sep).join('/');
       if (entry.isDirectory()) {
         if (!SKIP_DIR(entry.name)) walk(full);
       } else if (entry.isSymbolicLink()) {
