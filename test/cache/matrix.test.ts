@@ -238,7 +238,7 @@ describe.sequential('cache matrix', () => {
   });
 
   // The pod reads only the exposed ports and whether any runtime needs a large /dev/shm
-  // (podFacts in tools/src/nx/facts.ts), so an unexposed `echo` added or `browser` removed is no
+  // (podFacts in tools/src/tasks/facts.ts), so an unexposed `echo` added or `browser` removed is no
   // reason to render lychd.pod again.
   it('an unexposed soulstone added or removed leaves quadlets:scribe-pod cached', () => {
     for (const run of [runeAdded, runeRemoved]) expect(run?.cached).toContain('quadlets:scribe-pod');

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bindingState } from '../../tools/src/binding/state';
+import { bindingState } from '../../tools/src/inscription/state';
 import { bind, isInstalled, readGeneration, rollback } from '../../tools/src/inscription';
 import { cleanupTemps, siteFixture } from './helpers';
 

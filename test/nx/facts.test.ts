@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { aggregateFacts, AGGREGATES, codexFacts, codexFromFacts, pluginDigest } from '../../tools/src/nx/facts';
+import { aggregateFacts, AGGREGATES, codexFacts, codexFromFacts, pluginDigest } from '../../tools/src/tasks/facts';
 import { writeTree } from '../support/codex-fixture';
 import { renderCapabilities, renderCoreServices, renderObservability, renderPod } from '../../tools/src/scribe';
 import { WORKSPACE } from '../support/codex-fixture';

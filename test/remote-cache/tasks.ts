@@ -48,7 +48,7 @@ export async function cacheableTasks(ws: WorkspaceCopy): Promise<CacheableTask[]
     const project = { name: node.name, root: node.data.root };
     for (const [target, config] of Object.entries(node.data.targets ?? {})) {
       if (config.cache !== true || config.continuous) continue;
-      // Its hash holds this machine's Binding Site (tools/src/binding/state.ts): nothing to share.
+      // Its hash holds this machine's Binding Site (tools/src/inscription/state.ts): nothing to share.
       if (`${project.name}:${target}` === 'quadlets:bind') continue;
       const outputs = (config.outputs ?? []).filter((o) => !o.startsWith('!')).map((o) => resolveOutput(o, project));
       tasks.push({ id: `${project.name}:${target}`, target, projectRoot: project.root, outputs });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Prints the Binding Site's state for the Nx runtime input of `quadlets:bind` (see src/binding/state.ts).
+// Prints the Binding Site's state for the Nx runtime input of `quadlets:bind` (see src/inscription/state.ts).
 require('./register');
-const { bindingState } = require('../src/binding/state.ts');
+const { bindingState } = require('../src/inscription/state.ts');
 process.stdout.write(`${bindingState(process.argv[2], process.env)}\n`);

@@ -1,4 +1,4 @@
-import { performBind, performCheck, performRollback } from '../binding/rite';
+import { performBind, performCheck, performRollback } from '../inscription/rite';
 import type { CommonPaths } from './paths';
 import { loadOrReport, renderInto, withTempGeneration } from './render';
 import { escapeForTerminal } from '../codex/diagnostics';

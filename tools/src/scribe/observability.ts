@@ -64,7 +64,8 @@ export function dashboard(runtime: string): string {
   return `${JSON.stringify(board, null, 2)}\n`;
 }
 
-function harvester(codex: Codex): UnitFile {
+/** The Harvester: Prometheus, scraping every soulstone. */
+function harvesterUnit(codex: Codex): UnitFile {
   const h = codex.prime.harvester;
   return {
     comments: [GENERATED],
@@ -85,7 +86,8 @@ function harvester(codex: Codex): UnitFile {
   };
 }
 
-function scribe(codex: Codex): UnitFile {
+/** The Scribe service: Grafana, with a dashboard per runtime in use (not the Rune Scribe that renders units). */
+function grafanaUnit(codex: Codex): UnitFile {
   const s = codex.prime.scribe;
   return {
     comments: [GENERATED],
@@ -143,11 +145,11 @@ export function renderObservability(codex: Codex): Map<string, string> {
   const version = podmanVersion(codex.prime.sepulcher.podman_version);
   const out = new Map<string, string>();
   if (codex.prime.harvester.enabled) {
-    out.set('harvester.container', serializeUnit(harvester(codex), version));
+    out.set('harvester.container', serializeUnit(harvesterUnit(codex), version));
     out.set(PROMETHEUS_CONFIG, prometheusConfig(codex));
   }
   if (codex.prime.scribe.enabled) {
-    out.set('scribe.container', serializeUnit(scribe(codex), version));
+    out.set('scribe.container', serializeUnit(grafanaUnit(codex), version));
     for (const [file, body] of grafanaProvisioning(codex)) out.set(file, body);
     for (const runtime of runtimesInUse(codex)) out.set(dashboardFile(runtime), dashboard(runtime));
   }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { listFiles } from '../codex/files';
 import { assembleGeneration } from '../scribe';
 import { writeOutputDir } from './output';
-import type { Task } from './report';
+import type { Task } from './task';
 
 export interface AssembleOptions {
   runesDir: string;

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { performBind, performCheck } from '../binding/rite';
-import { codexFromFacts, type CodexFacts } from '../nx/facts';
-import type { Task } from './report';
+import { performBind, performCheck } from '../inscription/rite';
+import { codexFromFacts, type CodexFacts } from './facts';
+import type { Task } from './task';
 
 export interface BindOptions {
   generationDir: string;
@@ -15,7 +15,7 @@ export interface BindOptions {
 /**
  * `quadlets:bind`: installs the assembled generation atomically; `quadlets:bind-check` reports drift.
  * The Binding Site comes from LYCHD_BINDING_SITE or the XDG default only, as for the runtime input
- * that decides whether the bind is a cache hit (src/binding/state.ts).
+ * that decides whether the bind is a cache hit (src/inscription/state.ts).
  */
 export const bind: Task<BindOptions> = async (options, root) => {
   const rite = { generationDir: path.join(root, options.generationDir), keep: options.keep, workspaceRoot: root };

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { contextFiles } from '../nx/facts';
+import { contextFiles } from './facts';
 import { checkStartSet, scribeContext } from '../scribe';
 import { writeOutputDir } from './output';
-import { loadForTask, type CodexOptions, type Task } from './report';
+import { loadForTask, type CodexOptions, type Task } from './task';
 
 /**
  * `codex:context`: validates the whole Codex once and extracts, for each later task, exactly the

@@ -1,5 +1,5 @@
 import { federate as runFederation, REGISTRY_FILE } from '../federation';
-import type { Task } from './report';
+import type { Task } from './task';
 
 /** `forge:federate`: runs the extensions' register hooks and writes what they registered. */
 export const federate: Task<Record<string, never>> = (_options, workspaceRoot) => {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { renderDiagnostic, type Diagnostic } from '../codex';
 import { checkFlake, writeFlake } from '../forge/sovereign';
-import type { Task } from './report';
+import type { Task } from './task';
 
 export interface FlakeTaskOptions {
   codexDir: string;

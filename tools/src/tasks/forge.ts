@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { canonicalJson } from '../shared/digest';
 import { BASE_RECORD_FILE, baseSpecOf, buildImage, CONTAINERFILE, ensureBase, IMAGE_DIR, readForgeSources, writeContainerfile } from '../forge';
-import type { Task } from './report';
+import type { Task } from './task';
 
 export interface ForgeTaskOptions {
   stage: 'base' | 'containerfile' | 'containerfile-check' | 'image';

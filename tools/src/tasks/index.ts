@@ -1,4 +1,4 @@
-import type { Task } from './report';
+import type { Task } from './task';
 import { reportFailure } from '../diagnostics';
 
 /**

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { codexFromFacts, type CodexFacts } from '../nx/facts';
+import { codexFromFacts, type CodexFacts } from './facts';
 import type { Aggregate } from '../nx/layout';
 import { renderCapabilities, renderCoreServices, renderObservability, renderPod } from '../scribe';
 import type { Codex } from '../codex';
 import { writeOutputDir } from './output';
-import type { Task } from './report';
+import type { Task } from './task';
 
 const RENDER: Record<Aggregate, (codex: Codex) => Map<string, string>> = {
   pod: renderPod,

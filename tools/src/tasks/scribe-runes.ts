@@ -5,7 +5,7 @@ import { reportFailure } from '../diagnostics';
 import { unreadable } from '../codex/read-file';
 import { renderSoulstone, type ScribeContext } from '../scribe';
 import { canonicalJson } from '../shared/digest';
-import type { Task } from './report';
+import type { Task } from './task';
 import { runeRef } from './rune-ref';
 
 export interface ScribeRunesOptions {

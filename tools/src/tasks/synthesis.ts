@@ -1,5 +1,5 @@
 import { assembleManifest, checkSynthesis, lockNode, lockPython, synthesizeTailwind } from '../synthesis';
-import type { Task } from './report';
+import type { Task } from './task';
 
 export type SynthesisStage = 'python' | 'node' | 'tailwind' | 'manifest' | 'check';
 

@@ -1,6 +1,6 @@
 import { renderDiagnostic } from '../codex';
 import { synthesisInputDiagnostics } from '../synthesis/inputs';
-import { loadForTask, type CodexOptions, type Task } from './report';
+import { loadForTask, type CodexOptions, type Task } from './task';
 
 /** `codex:validate`: the same check as `lychd-forge validate`, as a cached Nx task. */
 export const validate: Task<CodexOptions> = (options, root) => {

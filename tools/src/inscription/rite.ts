@@ -1,5 +1,5 @@
 import { checkSecretsExist } from '../scribe/secrets';
-import { bind, check, resolveBindingSite, rollback, type BindResult } from '../inscription';
+import { bind, check, resolveBindingSite, rollback, type BindResult } from './index';
 import { dryRunQuadlets, resolveTool } from '../toolchain';
 import type { Codex } from '../codex';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isInstalled, readGeneration, resolveBindingSite } from '../inscription';
+import { isInstalled, readGeneration, resolveBindingSite } from './index';
 
 /**
  * The Binding Site as seen by `quadlets:bind`'s cache: an Nx runtime input, run after the

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Codex, Rune } from '../codex';
 import { SHM_RUNTIMES } from '../scribe/pod';
-import { AGGREGATES, PLUGIN_DIR, type Aggregate } from './layout';
+import { AGGREGATES, PLUGIN_DIR, type Aggregate } from '../nx/layout';
 import { canonicalJson, fileSha256, sha256, treeSha256 } from '../shared/digest';
 
 /**
