@@ -5,6 +5,7 @@ import { runSchemas } from './schemas';
 import { runScribe } from './render';
 import { runBind } from './bind';
 import { runSynthesize } from './synthesize';
+import { runRebirth } from './rebirth';
 import { findWorkspaceRoot } from '../toolchain';
 
 const USAGE = `lychd-forge: turn a LychD Codex and its extensions into the artifacts the host needs.
@@ -15,6 +16,8 @@ Usage:
   lychd-forge bind       [--codex DIR] [--extensions DIR] [--binding-site DIR] [--keep N] [--check | --rollback]
   lychd-forge synthesize [--check]
   lychd-forge schemas    [--check]
+  lychd-forge rebirth    [--codex DIR] [--extensions DIR] [--image DIR] [--synthesis FILE] [--binding-site DIR]
+  lychd-forge rebirth    --confirm ID | --rollback   [--binding-site DIR]
 
 Commands:
   validate     check every file of the Codex and every rule across it; print every problem
@@ -24,6 +27,10 @@ Commands:
                --rollback: restore the previous generation
   synthesize   merge and lock the core's and the extensions' manifests (uv, npm) and write
                forge/synthesis.lock.json; --check: exit 1 with a diff when it is not current
+  rebirth      the Rebirth Gate: load the built image as localhost/lychd:candidate and keep the
+               generation beside the Binding Site, show what a confirmation would change, exit 1;
+               --confirm ID: apply exactly the reviewed candidate (ID as shown); --rollback:
+               return to the previous body and generation
   schemas      write the JSON Schemas, .taplo.toml and docs/codex-reference.md; --check compares
 
 Options:
@@ -31,6 +38,8 @@ Options:
   --extensions DIR     the extensions folder; default: <workspace>/extensions
   --binding-site DIR   where Quadlets are installed; default: $LYCHD_BINDING_SITE, else
                        \${XDG_CONFIG_HOME:-~/.config}/containers/systemd
+  --image DIR          forge:image's output (image.json + oci/); default: <workspace>/dist/forge/image
+  --synthesis FILE     the Synthesis Manifest; default: <workspace>/forge/synthesis.lock.json
   --keep N             generations kept for rollback (default 3)
   --help               show this help
 `;
@@ -61,7 +70,7 @@ function keepFlag(flags: Record<string, string | boolean>): number | undefined {
 /** Entry point of the command line; returns the exit status. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    const args = parseArgs(argv, { values: ['codex', 'extensions', 'out', 'binding-site', 'keep'], booleans: ['help', 'check', 'rollback'] });
+    const args = parseArgs(argv, { values: ['codex', 'extensions', 'out', 'binding-site', 'keep', 'image', 'synthesis', 'confirm'], booleans: ['help', 'check', 'rollback'] });
     if (args.flags['help'] || !args.command) {
       process.stdout.write(USAGE);
       return args.command || args.flags['help'] ? 0 : 2;
@@ -81,6 +90,14 @@ export async function main(argv: string[]): Promise<number> {
         });
       case 'synthesize':
         return await runSynthesize(commonPaths(args.flags), args.flags['check'] === true);
+      case 'rebirth':
+        return await runRebirth(commonPaths(args.flags), {
+          bindingSite: stringFlag(args.flags, 'binding-site'),
+          image: stringFlag(args.flags, 'image'),
+          synthesis: stringFlag(args.flags, 'synthesis'),
+          confirm: typeof args.flags['confirm'] === 'string' ? (args.flags['confirm'] as string) : undefined,
+          rollback: args.flags['rollback'] === true,
+        });
       case 'schemas':
         return runSchemas(commonPaths(args.flags).workspaceRoot, args.flags['check'] === true);
       default:

@@ -12,6 +12,7 @@ export const INSTALL_HINTS: Readonly<Record<ToolName, string>> = {
   buildah: `install the Debian package buildah (\`apt-get install buildah\`, or \`${SETUP}\` as root)`,
   podman: 'install the Debian package podman (`apt-get install podman`)',
   npm: 'install Node.js >= 20.19 with npm',
+  systemctl: 'install systemd (`apt-get install systemd`); the Rebirth Gate runs `systemctl --user` in the login session of the host user',
   nix: "install Nix >= 2.18 (Debian bookworm's nix-bin 2.8 cannot evaluate current nixpkgs)",
 };
 

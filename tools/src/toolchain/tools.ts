@@ -31,6 +31,7 @@ const VERSION_ARGS: Record<ToolName, readonly string[]> = {
   podman: ['--version'],
   npm: ['--version'],
   nix: ['--version'],
+  systemctl: ['--version'],
 };
 
 function isExecutableFile(path: string): boolean {
