@@ -13,6 +13,9 @@ export const INSTALL_HINTS: Readonly<Record<ToolName, string>> = {
   podman: 'install the Debian package podman (`apt-get install podman`)',
   npm: 'install Node.js >= 20.19 with npm',
   systemctl: 'install systemd (`apt-get install systemd`); the Rebirth Gate runs `systemctl --user` in the login session of the host user',
+  'qemu-system-x86_64': `install the Debian package qemu-system-x86 (\`${SETUP}\` as root)`,
+  'qemu-img': `install the Debian package qemu-utils (\`${SETUP}\` as root)`,
+  mmdebstrap: `install the Debian package mmdebstrap (\`${SETUP}\` as root)`,
   nix: "install Nix >= 2.18 (Debian bookworm's nix-bin 2.8 cannot evaluate current nixpkgs)",
 };
 

@@ -1,0 +1,150 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCodex, soulstones } from '../../tools/src/codex';
+import { renderGeneration } from '../../tools/src/scribe';
+import { skipWithout, REQUIRE_TOOLS } from '../toolchain/tool-gate';
+import { boot, vmDisk, type BootResult } from './qemu';
+import { Buildah, buildStandIn, buildStandInVessel, importBase } from './images';
+
+/**
+ * The Rebirth Gate on a real host: one boot of a Debian trixie VM (systemd, rootless podman,
+ * lingering user) runs scenario.sh; this file prepares its inputs and checks what it left.
+ * Minutes under TCG: see docs/rebirth.md.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const isRoot = process.getuid?.() === 0;
+const skip = skipWithout('qemu-system-x86_64', 'qemu-img', 'mmdebstrap', 'buildah') || (!isRoot && !REQUIRE_TOOLS);
+if (!isRoot && !REQUIRE_TOOLS) console.warn('[vm test] SKIPPING: building the VM disk and the images needs root (mmdebstrap --mode=root, buildah).');
+
+const VM_TIMEOUT_MS = Number(process.env.LYCHD_VM_TIMEOUT_S ?? 2400) * 1000;
+
+describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
+  let tmp: string;
+  let results: string;
+  let out: (name: string) => string;
+  let run: BootResult;
+  let codex: NonNullable<ReturnType<typeof loadCodex>['codex']>;
+  const pairs: Array<[string, string, boolean]> = [];
+
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(fs.existsSync(path.join(ROOT, 'tmp')) ? path.join(ROOT, 'tmp') : os.tmpdir(), 'vm-'));
+    results = path.join(tmp, 'results');
+    fs.mkdirSync(path.join(results, 'images'), { recursive: true });
+    out = (name) => fs.readFileSync(path.join(results, 'out', name), 'utf8');
+
+    const loaded = loadCodex({ codexDir: path.join(ROOT, 'codex'), extensionsDir: path.join(ROOT, 'extensions') });
+    if (!loaded.codex) throw new Error('the example Codex does not load');
+    codex = loaded.codex;
+    const files = renderGeneration(codex);
+    const units = [...files.values()].join('\n');
+    const images = [...new Set([...units.matchAll(/^Image=(.+)$/gm)].map((m) => m[1] as string))].filter((i) => i !== 'localhost/lychd:custom');
+    const secrets = [...new Set([...units.matchAll(/^Secret=([^,\n]+)/gm)].map((m) => m[1] as string))];
+    const stones = soulstones(codex).map((s) => ({ name: `soulstone-${s.config.name}`, groups: s.config.groups }));
+    for (let i = 0; i < stones.length; i++)
+      for (let j = i + 1; j < stones.length; j++) {
+        const [a, b] = [stones[i]!, stones[j]!];
+        // The Law of Exclusivity: a soulstone with no coven conflicts with none.
+        const together = a.groups.length === 0 || b.groups.length === 0 || a.groups.some((g) => b.groups.includes(g));
+        pairs.push([a.name, b.name, together]);
+      }
+    fs.writeFileSync(path.join(results, 'standin-names.txt'), `${images.sort().join('\n')}\n`);
+    fs.writeFileSync(path.join(results, 'secret-names.txt'), `${secrets.sort().join('\n')}\n`);
+    fs.writeFileSync(path.join(results, 'pairs.txt'), pairs.map(([a, b]) => `${a} ${b}\n`).join(''));
+
+    const disk = vmDisk();
+    const b = new Buildah(path.join(tmp, 'buildah'));
+    importBase(b, path.join(disk, 'base.tar'));
+    buildStandIn(b, path.join(results, 'images', 'standins'));
+    // Candidate A: the workspace's extensions. Candidate B: the same with one source file edited.
+    // To use the real image, replace these two calls with forge:image's dist/forge/image output
+    // of each workspace (see docs/rebirth.md).
+    const synthesis = path.join(ROOT, 'forge', 'synthesis.lock.json');
+    buildStandInVessel(b, path.join(results, 'images', 'candidate-a'), path.join(ROOT, 'extensions'), synthesis, path.join(disk, 'base.tar'));
+    const edited = path.join(tmp, 'extensions-b');
+    fs.cpSync(path.join(ROOT, 'extensions'), edited, { recursive: true });
+    fs.appendFileSync(path.join(edited, 'oracle', 'src', 'oracle', '__init__.py'), '\n# edited for the Rebirth Gate test\n');
+    buildStandInVessel(b, path.join(results, 'images', 'candidate-b'), edited, synthesis, path.join(disk, 'base.tar'));
+    fs.rmSync(path.join(tmp, 'buildah'), { recursive: true, force: true });
+
+    fs.writeFileSync(path.join(results, 'entry.sh'), `exec sh /mnt/work/test/vm/scenario.sh\n`);
+    run = await boot({
+      disk,
+      workspace: ROOT,
+      results,
+      scratch: tmp,
+      timeoutMs: VM_TIMEOUT_MS,
+      onLine: (line) => process.stdout.write(`[vm] ${line}\n`),
+    });
+    process.stdout.write(`[vm] finished in ${run.seconds} s${run.timedOut ? ' (TIMED OUT)' : ''}\n`);
+  }, VM_TIMEOUT_MS + 3_600_000);
+
+  afterAll(() => {
+    if (tmp && process.env.LYCHD_VM_KEEP !== '1') fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const id = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')).imageId.replace('sha256:', '') as string;
+  const candidate = (v: 'a' | 'b') => id(path.join(results, 'images', `candidate-${v}`, 'image.json'));
+
+  it('boots once and runs the whole scenario', () => {
+    expect(run.timedOut, 'the VM hit its timeout').toBe(false);
+    expect(run.exitCode).toBe(0);
+  });
+
+  it('1. binds, stages (changing nothing) and confirms the image', () => {
+    expect(out('bind.rc').trim()).toBe('0');
+    expect(out('stage-a.rc').trim()).toBe('1');
+    expect(out('stage-a.txt')).toContain(`To apply it: lychd-forge rebirth --confirm ${candidate('a').slice(0, 12)}`);
+    expect(out('confirm-a.rc').trim()).toBe('0');
+  });
+
+  it('2. the pod runs the core services and the default coven; the Vessel runs the new image as the host user', () => {
+    const states = new Map(out('units-after-start.txt').trim().split('\n').map((l) => l.split(' ') as [string, string, string]).map(([u, a, s]) => [u, `${a}/${s}`]));
+    for (const u of ['lychd-pod', 'vessel', 'phylactery', 'oculus', 'harvester', 'scribe']) expect(states.get(`${u}.service`), u).toBe('active/running');
+    const coven = codex.prime.sepulcher.default_coven ?? '';
+    for (const s of soulstones(codex)) {
+      const inDefault = s.config.groups.includes(coven) || s.config.groups.length === 0;
+      if (inDefault) expect(states.get(`soulstone-${s.config.name}.service`), s.config.name).toBe('active/running');
+    }
+    expect(out('vessel-image-a.txt').trim()).toBe(candidate('a'));
+    // keep-id: the host user (uid 1000, lychd) is the container's user.
+    const [huser, user] = out('vessel-user.txt').trim().split('\n')[1]?.trim().split(/\s+/) ?? [];
+    expect(huser).toMatch(/^(lychd|1000)$/);
+    expect(user).toMatch(/^(lychd|1000)$/);
+    const health = JSON.parse(out('health-a.json'));
+    expect(health.uid).toBe(1000);
+    expect(health.extensions.map((e: { name: string }) => e.name)).toEqual(codex.extensions);
+    for (const addr of out('listeners.txt').trim().split('\n')) expect(addr, 'a port open beyond loopback').toMatch(/^(127\.0\.0\.1|\[::1\]):\d+$/);
+  });
+
+  it('3. starting a soulstone stops exactly those it shares no coven with; no ordering cycle', () => {
+    const seen = out('pairs.txt').trim().split('\n').map((l) => l.split(' '));
+    expect(seen).toHaveLength(pairs.length);
+    for (const [a, b, together] of pairs) {
+      const row = seen.find(([x, y]) => x === a && y === b);
+      expect(row, `${a} ${b}`).toEqual([a, b, together ? 'active' : 'inactive', 'active']);
+    }
+    expect(out('user-journal.txt')).not.toMatch(/ordering cycle|order is cyclic/i);
+  });
+
+  it('4. an edited extension: review changes nothing, a wrong id is refused, the right id restarts the Vessel, rollback returns', () => {
+    const a = candidate('a');
+    const b = candidate('b');
+    expect(b).not.toBe(a);
+    expect(out('stage-b.rc').trim()).toBe('1');
+    expect(out('stage-b.txt')).toContain(`-> candidate ${b.slice(0, 12)}`);
+    expect(out('vessel-image-after-review.txt').trim()).toBe(a);
+    expect(out('confirm-wrong.rc').trim()).toBe('1');
+    expect(out('confirm-wrong.txt')).toMatch(/Refused/);
+    expect(out('vessel-image-after-wrong.txt').trim()).toBe(a);
+    expect(out('confirm-b.rc').trim()).toBe('0');
+    expect(out('vessel-image-b.txt').trim()).toBe(b);
+    const oracle = (f: string) => JSON.parse(out(f)).extensions.find((e: { name: string }) => e.name === 'oracle').sources;
+    expect(oracle('health-b.json')).not.toBe(oracle('health-a.json'));
+    expect(out('rollback.rc').trim()).toBe('0');
+    expect(out('vessel-image-rollback.txt').trim()).toBe(a);
+    expect(oracle('health-rollback.json')).toBe(oracle('health-a.json'));
+    expect(out('generation-rollback.txt')).toBe(out('generation-a.txt'));
+  });
+});
