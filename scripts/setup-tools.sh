@@ -133,6 +133,11 @@ install_uv
 install_quadlet
 ensure_system_tool systemd-analyze systemd
 ensure_system_tool buildah buildah
+# The VM test (test/vm): a Debian trixie disk made with mmdebstrap, booted by qemu.
+ensure_system_tool mmdebstrap mmdebstrap
+ensure_system_tool mkfs.ext4 e2fsprogs
+ensure_system_tool qemu-system-x86_64 qemu-system-x86
+ensure_system_tool qemu-img qemu-utils
 
 say "versions: uv $("$BIN/uv" --version | awk '{print $2}'), quadlet $("$BIN/quadlet" -version | head -n1)$(
   command -v systemd-analyze >/dev/null && printf ', systemd %s' "$(systemd-analyze --version | head -n1 | awk '{print $2}')")$(
