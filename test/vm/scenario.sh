@@ -12,7 +12,7 @@ export LYCHD_QUADLET=/usr/libexec/podman/quadlet
 CODEX="--codex $W/codex --extensions $W/extensions --synthesis $W/forge/synthesis.lock.json"
 forge() { (cd "$W" && node tools/bin/lychd-forge.js "$@"); }
 step() { echo "== $(date +%T) $*"; }
-rec() { name=$1; shift; "$@" >"$O/$name.txt" 2>&1; echo $? >"$O/$name.rc"; cat "$O/$name.txt"; }
+rec() { name=$1; shift; { "$@" 2>&1; echo $? >"$O/$name.rc"; } | tee "$O/$name.txt"; }
 vessel_image() { podman inspect lychd-vessel --format '{{.Image}}' 2>&1; }
 health() { # $1: file; waits up to 300 s for the Vessel's answer on 127.0.0.1
   i=0
@@ -44,13 +44,13 @@ vessel_image | tee "$O/vessel-image-a.txt"
 podman top lychd-vessel huser user | tee "$O/vessel-user.txt"
 ss -Htln | awk '{print $4}' | sort -u | tee "$O/listeners.txt"
 
-step "3. every pair of soulstones"
-: >"$O/pairs.txt"
-while read -r a b; do
-  systemctl --user start "$a.service"
-  systemctl --user start "$b.service"
-  echo "$a $b $(systemctl --user is-active "$a.service") $(systemctl --user is-active "$b.service")" | tee -a "$O/pairs.txt"
-done <"$R/pairs.txt"
+step "3. every pair of soulstones: start them in the planned order, noting every state each time"
+snapshot() { for s in $(cat "$R/soulstones.txt"); do printf ' %s=%s' "$s" "$(systemctl --user is-active "soulstone-$s.service")"; done; echo; }
+echo "initial:$(snapshot)" | tee "$O/starts.txt"
+while read -r s; do
+  systemctl --user start "soulstone-$s.service"
+  echo "start $s:$(snapshot)" | tee -a "$O/starts.txt"
+done <"$R/starts.txt"
 journalctl --user --no-pager -b >"$O/user-journal.txt" 2>&1
 
 step "4. edit an extension: a new candidate, reviewed, refused, confirmed, rolled back"
