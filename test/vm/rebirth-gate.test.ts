@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCodex, soulstones } from '../../tools/src/codex';
 import { renderGeneration } from '../../tools/src/scribe';
 import { skipWithout, REQUIRE_TOOLS } from '../toolchain/tool-gate';
-import { boot, vmDisk, type BootResult } from './qemu';
-import { Buildah, buildStandIn, buildStandInVessel, importBase } from './images';
+import { execFile } from 'node:child_process';
+import { boot, type BootResult } from './qemu';
 import { judge, planStarts, type Stone } from './covens';
 
 /**
@@ -18,6 +18,22 @@ const ROOT = path.resolve(__dirname, '../..');
 const isRoot = process.getuid?.() === 0;
 const skip = skipWithout('qemu-system-x86_64', 'qemu-img', 'mmdebstrap', 'buildah') || (!isRoot && !REQUIRE_TOOLS);
 if (!isRoot && !REQUIRE_TOOLS) console.warn('[vm test] SKIPPING: building the VM disk and the images needs root (mmdebstrap --mode=root, buildah).');
+
+/** prepare.ts in a child process: its buildah and mmdebstrap runs block for minutes. */
+function prepareInChild(tmp: string, results: string): Promise<string> {
+  const script =
+    `require(${JSON.stringify(path.join(ROOT, 'tools/bin/register.js'))});` +
+    `process.stdout.write(require(${JSON.stringify(path.join(__dirname, 'prepare.ts'))}).prepare(process.argv[1], process.argv[2]) + '\\n');`;
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ['-e', script, tmp, results],
+      { maxBuffer: 16 * 1024 * 1024, timeout: 3_600_000 },
+      (err, stdout, stderr) => (err ? reject(new Error(`preparing the VM failed: ${err.message}\n${stderr}`)) : resolve(stdout.trim().split('\n').pop() as string)),
+    );
+    child.stderr?.on('data', (d) => process.stdout.write(`[vm prepare] ${String(d)}`));
+  });
+}
 
 const VM_TIMEOUT_MS = Number(process.env.LYCHD_VM_TIMEOUT_S ?? 3600) * 1000;
 
@@ -50,21 +66,7 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
     fs.writeFileSync(path.join(results, 'standin-names.txt'), `${images.sort().join('\n')}\n`);
     fs.writeFileSync(path.join(results, 'secret-names.txt'), `${secrets.sort().join('\n')}\n`);
 
-    const disk = vmDisk();
-    const b = new Buildah(path.join(tmp, 'buildah'));
-    importBase(b, path.join(disk, 'base.tar'));
-    buildStandIn(b, path.join(results, 'images', 'standins'));
-    // Candidate A: the workspace's extensions. Candidate B: the same with one source file edited.
-    // To use the real image, replace these two calls with forge:image's dist/forge/image output
-    // of each workspace (see docs/rebirth.md).
-    const synthesis = path.join(ROOT, 'forge', 'synthesis.lock.json');
-    buildStandInVessel(b, path.join(results, 'images', 'candidate-a'), path.join(ROOT, 'extensions'), synthesis, path.join(disk, 'base.tar'));
-    const edited = path.join(tmp, 'extensions-b');
-    fs.cpSync(path.join(ROOT, 'extensions'), edited, { recursive: true });
-    fs.appendFileSync(path.join(edited, 'oracle', 'src', 'oracle', '__init__.py'), '\n# edited for the Rebirth Gate test\n');
-    buildStandInVessel(b, path.join(results, 'images', 'candidate-b'), edited, synthesis, path.join(disk, 'base.tar'));
-    fs.rmSync(path.join(tmp, 'buildah'), { recursive: true, force: true });
-
+    const disk = await prepareInChild(tmp, results);
     fs.writeFileSync(path.join(results, 'entry.sh'), `exec sh /mnt/work/test/vm/scenario.sh\n`);
     run = await boot({
       disk,

@@ -5,6 +5,7 @@
 import http.server
 import json
 import os
+import signal
 import re
 import sys
 
@@ -31,6 +32,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+# PID 1 in the container: without a handler SIGTERM is ignored and podman has to kill it.
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 port = port_from(sys.argv[1:], os.environ)
 print(f"stand-in listening on :{port} for {sys.argv[1:]}", flush=True)
 http.server.ThreadingHTTPServer(("0.0.0.0", port), Handler).serve_forever()

@@ -5,6 +5,8 @@
 import http.server
 import json
 import os
+import signal
+import sys
 
 with open("/app/extensions.json") as f:
     EXTENSIONS = json.load(f)
@@ -30,4 +32,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+# PID 1 in the container: without a handler SIGTERM is ignored and podman has to kill it.
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 http.server.ThreadingHTTPServer(("0.0.0.0", int(os.environ.get("LYCHD_PORT", "8000"))), Handler).serve_forever()
