@@ -69,57 +69,8 @@ apt_install() {
   fi
 }
 
-# Prints the URI of the machine's main Debian archive (not security, not a
-# third-party repo), from one-line and deb822 sources.
-debian_archive_uri() {
-  if [ -n "${LYCHD_DEBIAN_MIRROR:-}" ]; then
-    printf '%s\n' "$LYCHD_DEBIAN_MIRROR"
-    return
-  fi
-  local files=()
-  [ -f /etc/apt/sources.list ] && files+=(/etc/apt/sources.list)
-  local f
-  for f in /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-    [ -f "$f" ] && files+=("$f")
-  done
-  local uri
-  for f in "${files[@]}"; do
-    uri=$(archive_uri_in "$f") && [ -n "$uri" ] && { printf '%s\n' "$uri"; return; }
-  done
-  return 1
-}
-
-# One file at a time: mawk (Debian's default awk) has no ENDFILE.
-archive_uri_in() {
-  awk '
-    function consider(uri) {
-      sub(/\/+$/, "", uri)
-      if (uri ~ /security/) return
-      # The main archive is served from a path ending in /debian (also on
-      # snapshot mirrors: .../archive/debian/<date>).
-      if (uri ~ /\/debian$/ || uri ~ /\/archive\/debian\/[0-9TZ]+$/) { if (!found) { found = uri } }
-    }
-    function flush(  n, i, u) {
-      if (uris != "" && !disabled && types ~ /(^|[[:space:]])deb([[:space:]]|$)/) {
-        n = split(uris, u, /[[:space:]]+/); for (i = 1; i <= n; i++) if (u[i] != "") consider(u[i])
-      }
-      uris = ""; types = ""; disabled = 0
-    }
-    /^[[:space:]]*#/ { next }
-    # one-line format: deb [options] URI suite components
-    /^[[:space:]]*deb[[:space:]]/ {
-      line = $0; sub(/^[[:space:]]*deb[[:space:]]+/, "", line)
-      if (line ~ /^\[/) sub(/^\[[^]]*\][[:space:]]*/, "", line)
-      split(line, w, /[[:space:]]+/); consider(w[1]); next
-    }
-    # deb822: Types/URIs fields inside a stanza; a blank line ends it
-    /^Types:/ { types = $0 }
-    /^Enabled:[[:space:]]*[Nn]o/ { disabled = 1 }
-    /^URIs:/ { uris = $0; sub(/^URIs:[[:space:]]*/, "", uris) }
-    /^[[:space:]]*$/ { flush() }
-    END { flush(); if (found) print found; else exit 1 }
-  ' "$1"
-}
+# shellcheck source=lib/debian-archive.sh
+. "$ROOT/scripts/lib/debian-archive.sh"
 
 # ---------------------------------------------------------------- quadlet
 install_quadlet() {
@@ -244,8 +195,12 @@ install_nix
 ensure_system_tool systemd-analyze systemd
 ensure_system_tool buildah buildah
 ensure_system_tool skopeo skopeo
-# The Debian base of the image (forge:base) is built with mmdebstrap.
+# The Debian base of the image (forge:base) and the VM test's disk (test/vm) are built with mmdebstrap.
 ensure_system_tool mmdebstrap mmdebstrap
+# The VM test: the disk image is made with mkfs.ext4 -d and booted by qemu.
+ensure_system_tool mkfs.ext4 e2fsprogs
+ensure_system_tool qemu-system-x86_64 qemu-system-x86
+ensure_system_tool qemu-img qemu-utils
 
 say "versions: uv $("$BIN/uv" --version | awk '{print $2}'), quadlet $("$BIN/quadlet" -version | head -n1)$(
   command -v systemd-analyze >/dev/null && printf ', systemd %s' "$(systemd-analyze --version | head -n1 | awk '{print $2}')")$(

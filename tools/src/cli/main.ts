@@ -9,6 +9,7 @@ import { runSchemas } from './schemas';
 import { runSynthesize } from './synthesize';
 import { runFederate } from './federate';
 import { runContainerfile, runImage } from './image';
+import { runRebirth } from './rebirth';
 import { reportFailure } from '../diagnostics';
 import { UsageError } from './usage-error';
 import { runValidate } from './validate';
@@ -90,6 +91,31 @@ function program(setStatus: (status: number | Promise<number>) => void): Command
     .option('--codex <dir>', 'the Codex folder (lychd.toml + runes/); default: <workspace>/codex')
     .option('--check', 'exit 1 when flake.nix is stale or flake.lock is not the recorded one')
     .action((o: CodexOptions & { check?: boolean }) => setStatus(runFlake(commonPaths(o), o.check === true)));
+
+  codexOptions(
+    cli
+      .command('rebirth')
+      .description(
+        'the Rebirth Gate: stage the built image and the generation, show what a confirmation would change and exit 1; ' +
+          'only --confirm with the shown id applies it',
+      ),
+  )
+    .option('--binding-site <dir>', 'where Quadlets are installed; default: $LYCHD_BINDING_SITE, else ${XDG_CONFIG_HOME:-~/.config}/containers/systemd')
+    .option('--image <dir>', "forge:image's output (image.json + oci/); default: <workspace>/dist/forge/image")
+    .option('--synthesis <file>', 'the Synthesis Manifest; default: <workspace>/forge/synthesis.lock.json')
+    .addOption(new Option('--confirm <id>', 'apply exactly the reviewed candidate: its image id as shown').conflicts('rollback'))
+    .option('--rollback', 'return to the previous body and generation')
+    .action((o: CodexOptions & { bindingSite?: string; image?: string; synthesis?: string; confirm?: string; rollback?: boolean }) =>
+      setStatus(
+        runRebirth(commonPaths(o), {
+          bindingSite: absolute(o.bindingSite),
+          image: absolute(o.image),
+          synthesis: absolute(o.synthesis),
+          confirm: o.confirm,
+          rollback: o.rollback === true,
+        }),
+      ),
+    );
 
   cli
     .command('schemas')

@@ -17,6 +17,9 @@ export const INSTALL_HINTS: Readonly<Record<ToolName, string>> = {
     "install Nix >= 2.18 (Debian bookworm's nix-bin 2.8 cannot evaluate current nixpkgs); " +
     `as root, \`${SETUP}\` puts Debian trixie's nix-bin in a trixie root behind .tools/bin/nix`,
   skopeo: `install the Debian package skopeo (\`apt-get install skopeo\`, or \`${SETUP}\` as root)`,
+  systemctl: 'install systemd (`apt-get install systemd`); the Rebirth Gate runs `systemctl --user` in the login session of the host user',
+  'qemu-system-x86_64': `install the Debian package qemu-system-x86 (\`${SETUP}\` as root)`,
+  'qemu-img': `install the Debian package qemu-utils (\`${SETUP}\` as root)`,
 };
 
 /** A tool the Forge needs is not available; the message says how to install it. */

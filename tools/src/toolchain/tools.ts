@@ -32,6 +32,9 @@ const VERSION_ARGS: Record<ToolName, readonly string[]> = {
   npm: ['--version'],
   nix: ['--version'],
   skopeo: ['--version'],
+  systemctl: ['--version'],
+  'qemu-system-x86_64': ['--version'],
+  'qemu-img': ['--version'],
   mmdebstrap: ['--version'],
 };
 

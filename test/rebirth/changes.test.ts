@@ -1,0 +1,137 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fileChanges, packageChanges, readImageSummary, serviceOf, servicesChanged } from '../../tools/src/rebirth';
+import { escapeForTerminal } from '../../tools/src/diagnostics';
+import { main } from '../../tools/src/cli/main';
+
+const lock = (python: Record<string, string>, node: Record<string, string> = {}) => ({
+  python: { packages: Object.entries(python).map(([name, version]) => ({ name, version })) },
+  node: { packages: Object.entries(node).map(([name, version]) => ({ name, version, path: `node_modules/${name}` })) },
+});
+
+describe('what a confirmation would change', () => {
+  it('lists packages added, removed and changed, per ecosystem', () => {
+    const from = { lock: lock({ httpx: '0.27.0', rich: '13.0.0' }, { clsx: '2.1.1' }), systemPackages: { ffmpeg: '7.1.1-1' } };
+    const to = { lock: lock({ httpx: '0.28.1', typer: '0.12.0' }, { clsx: '2.1.1' }), systemPackages: { ffmpeg: '7.1.1-1', 'tesseract-ocr': '5.5.0-1' } };
+    expect(packageChanges(from, to)).toEqual([
+      { ecosystem: 'python', name: 'httpx', from: '0.27.0', to: '0.28.1' },
+      { ecosystem: 'python', name: 'rich', from: '13.0.0' },
+      { ecosystem: 'python', name: 'typer', to: '0.12.0' },
+      { ecosystem: 'debian', name: 'tesseract-ocr', to: '5.5.0-1' },
+    ]);
+    expect(packageChanges(undefined, { lock: lock({ httpx: '0.28.1' }), systemPackages: {} })).toEqual([
+      { ecosystem: 'python', name: 'httpx', to: '0.28.1' },
+    ]);
+  });
+
+  it('maps quadlet files to services and changed side files to the units that use them', () => {
+    expect(['lychd.pod', 'vessel.container', 'lychd-phylactery.volume', 'capabilities.json', 'harvester/prometheus.yml'].map(serviceOf)).toEqual([
+      'lychd-pod.service',
+      'vessel.service',
+      'lychd-phylactery-volume.service',
+      undefined,
+      undefined,
+    ]);
+    const b = (s: string) => Buffer.from(s);
+    const before = new Map([
+      ['vessel.container', b('Volume=./capabilities.json:/etc/lychd/capabilities.json:ro\n')],
+      ['harvester.container', b('Image=x\n')],
+      ['harvester/prometheus.yml', b('a')],
+      ['capabilities.json', b('{}')],
+      ['soulstone-old.container', b('x')],
+    ]);
+    const after = new Map([
+      ['vessel.container', b('Volume=./capabilities.json:/etc/lychd/capabilities.json:ro\n')],
+      ['harvester.container', b('Image=x\n')],
+      ['harvester/prometheus.yml', b('b')],
+      ['capabilities.json', b('{"x":1}')],
+      ['soulstone-new.container', b('x')],
+    ]);
+    const changes = fileChanges(before, after);
+    expect(changes).toEqual([
+      { file: 'capabilities.json', change: 'changed' },
+      { file: 'harvester/prometheus.yml', change: 'changed' },
+      { file: 'soulstone-new.container', change: 'added' },
+      { file: 'soulstone-old.container', change: 'removed' },
+    ]);
+    expect(servicesChanged(changes, after, before)).toEqual([
+      'harvester.service',
+      'soulstone-new.service',
+      'soulstone-old.service',
+      'vessel.service',
+    ]);
+  });
+
+  it('never prints control characters from a lock or summary', () => {
+    expect(escapeForTerminal('evil\u001b[2Jname\n')).toBe('evil\\u{001b}[2Jname\\u{000a}');
+  });
+});
+
+const made: string[] = [];
+const tempDir = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-rebirth-'));
+  made.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('the image summary', () => {
+  it('reports every unusable field at once, naming the file', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'image.json'), JSON.stringify({ formatVersion: 1, imageId: 'abc', layout: 'oci', refName: 'lychd', strategy: 'x', systemPackages: {} }));
+    expect(() => readImageSummary(dir)).toThrowError(
+      new RegExp(
+        [
+          `${dir}/image.json: field "imageId" must be "sha256:<64 hex digits>"`,
+          'field "manifestDigest"',
+          'field "synthesis"',
+          'field "strategy" must be "mundane" or "sovereign"',
+        ]
+          .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[\\s\\S]*'),
+      ),
+    );
+  });
+});
+
+describe('lychd-forge rebirth refusals', () => {
+  const capture = async (argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const o = process.stdout.write.bind(process.stdout);
+    const e = process.stderr.write.bind(process.stderr);
+    process.stdout.write = ((s: string) => (out.push(s), true)) as typeof process.stdout.write;
+    process.stderr.write = ((s: string) => (err.push(s), true)) as typeof process.stderr.write;
+    try {
+      return { code: await main(argv), out: out.join(''), err: err.join('') };
+    } finally {
+      process.stdout.write = o;
+      process.stderr.write = e;
+    }
+  };
+
+  it('refuses to confirm when nothing is staged, and changes nothing', async () => {
+    const site = path.join(tempDir(), 'containers', 'systemd');
+    const r = await capture(['rebirth', '--confirm', '0123456789ab', '--binding-site', site]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^No candidate is staged: run `lychd-forge rebirth`/);
+    expect(fs.existsSync(path.dirname(site))).toBe(false);
+  });
+
+  it('refuses to roll back without a previous body', async () => {
+    const site = path.join(tempDir(), 'containers', 'systemd');
+    const r = await capture(['rebirth', '--rollback', '--binding-site', site]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^No previous body to return to/);
+  });
+
+  it('has no flag that confirms without an id', async () => {
+    const r = await capture(['rebirth', '--confirm']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--confirm needs a value/);
+  });
+});

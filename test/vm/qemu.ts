@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { requireTool } from '../../tools/src/toolchain';
+import { runProgram } from '../../tools/src/toolchain/run';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** The cached VM disk (scripts/vm-disk.sh builds it once): disk.raw, vmlinuz, initrd.img, base.tar. */
+export function vmDisk(): string {
+  const r = runProgram('bash', [path.join(ROOT, 'scripts', 'vm-disk.sh')], { timeoutMs: 3_600_000 });
+  if (r.status !== 0) throw new Error(`scripts/vm-disk.sh failed (exit ${r.status}):\n${r.stderr.slice(-4000)}`);
+  return r.stdout.trim().split('\n').pop() as string;
+}
+
+export interface BootOptions {
+  disk: string;
+  /** Shared read-only as /mnt/work. */
+  workspace: string;
+  /** Shared read-write as /mnt/results; must hold entry.sh, which the guest runs as its user. */
+  results: string;
+  /** Scratch space for the copy-on-write overlay. */
+  scratch: string;
+  timeoutMs: number;
+  /** Each console line, as it comes (progress). */
+  onLine: (line: string) => void;
+}
+
+export interface BootResult {
+  /** entry.sh's exit status, or undefined when the guest wrote none. */
+  exitCode?: number;
+  timedOut: boolean;
+  seconds: number;
+}
+
+/**
+ * Boots the disk once under qemu (TCG by default: LYCHD_VM_ACCEL=kvm where KVM works) with the
+ * kernel and initramfs taken from its /boot, on a copy-on-write overlay so the cached disk is
+ * never written. The guest runs entry.sh as its user and powers off; the run is killed after
+ * timeoutMs.
+ */
+export async function boot(o: BootOptions): Promise<BootResult> {
+  const qemu = requireTool('qemu-system-x86_64');
+  const overlay = path.join(o.scratch, 'overlay.qcow2');
+  const img = runProgram(requireTool('qemu-img'), ['create', '-q', '-f', 'qcow2', '-b', path.join(o.disk, 'disk.raw'), '-F', 'raw', overlay]);
+  if (img.status !== 0) throw new Error(`qemu-img create failed: ${img.stderr}`);
+  fs.chmodSync(o.results, 0o777);
+  const accel = process.env.LYCHD_VM_ACCEL === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg,thread=multi', '-cpu', 'max'];
+  const args = [
+    ...accel,
+    '-machine', 'q35', '-smp', '2', '-m', '3072', '-nographic', '-no-reboot',
+    '-kernel', path.join(o.disk, 'vmlinuz'), '-initrd', path.join(o.disk, 'initrd.img'),
+    '-append', 'console=ttyS0 root=/dev/vda rw panic=-1 quiet systemd.show_status=error',
+    '-drive', `file=${overlay},format=qcow2,if=virtio`,
+    '-virtfs', `local,path=${o.workspace},mount_tag=workspace,security_model=none,readonly=on`,
+    '-virtfs', `local,path=${o.results},mount_tag=results,security_model=none`,
+    // A NIC so rootless podman's pasta has an interface; restrict=on: no way out of the VM.
+    '-nic', 'user,model=virtio-net-pci,restrict=on',
+  ];
+  const started = Date.now();
+  const child = spawn(qemu, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let pending = '';
+  const feed = (chunk: Buffer) => {
+    pending += chunk.toString('utf8');
+    const parts = pending.split(/\r?\n/);
+    pending = parts.pop() ?? '';
+    // eslint-disable-next-line no-control-regex
+    for (const line of parts) o.onLine(line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, ''));
+  };
+  child.stdout.on('data', feed);
+  child.stderr.on('data', feed);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, o.timeoutMs);
+  await new Promise<void>((resolve) => child.on('close', () => resolve()));
+  clearTimeout(timer);
+  if (pending) o.onLine(pending);
+  fs.rmSync(overlay, { force: true });
+  const codeFile = path.join(o.results, 'exit-code');
+  const exitCode = fs.existsSync(codeFile) ? Number(fs.readFileSync(codeFile, 'utf8').trim()) : undefined;
+  return { ...(exitCode !== undefined ? { exitCode } : {}), timedOut, seconds: Math.round((Date.now() - started) / 1000) };
+}

@@ -1,0 +1,152 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { federationInput } from '../../tools/src/federation/registry';
+import { loadCodex, soulstones } from '../../tools/src/codex';
+import { renderGeneration } from '../../tools/src/scribe';
+import { skipWithout, REQUIRE_TOOLS } from '../toolchain/tool-gate';
+import { execFile } from 'node:child_process';
+import { boot, type BootResult } from './qemu';
+import { judge, planStarts, type Stone } from './covens';
+
+/**
+ * The Rebirth Gate on a real host: one boot of a Debian trixie VM (systemd, rootless podman,
+ * lingering user) runs scenario.sh; this file prepares its inputs and checks what it left.
+ * Minutes under TCG: see docs/rebirth.md.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const isRoot = process.getuid?.() === 0;
+const skip = skipWithout('qemu-system-x86_64', 'qemu-img', 'mmdebstrap', 'buildah') || (!isRoot && !REQUIRE_TOOLS);
+if (!isRoot && !REQUIRE_TOOLS) console.warn('[vm test] SKIPPING: building the VM disk and the images needs root (mmdebstrap --mode=root, buildah).');
+
+/** prepare.ts in a child process: its buildah and mmdebstrap runs block for minutes. */
+function prepareInChild(tmp: string, results: string): Promise<string> {
+  const script =
+    `require(${JSON.stringify(path.join(ROOT, 'tools/bin/register.js'))});` +
+    `process.stdout.write(require(${JSON.stringify(path.join(__dirname, 'prepare.ts'))}).prepare(process.argv[1], process.argv[2]) + '\\n');`;
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ['-e', script, tmp, results],
+      { maxBuffer: 16 * 1024 * 1024, timeout: 3_600_000 },
+      (err, stdout, stderr) => (err ? reject(new Error(`preparing the VM failed: ${err.message}\n${stderr}`)) : resolve(stdout.trim().split('\n').pop() as string)),
+    );
+    child.stderr?.on('data', (d) => process.stdout.write(`[vm prepare] ${String(d)}`));
+  });
+}
+
+const VM_TIMEOUT_MS = Number(process.env.LYCHD_VM_TIMEOUT_S ?? 3600) * 1000;
+
+describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
+  let tmp: string;
+  let results: string;
+  let out: (name: string) => string;
+  let run: BootResult;
+  let codex: NonNullable<ReturnType<typeof loadCodex>['codex']>;
+  let stones: Stone[];
+
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(fs.existsSync(path.join(ROOT, 'tmp')) ? path.join(ROOT, 'tmp') : os.tmpdir(), 'vm-'));
+    results = path.join(tmp, 'results');
+    fs.mkdirSync(path.join(results, 'images'), { recursive: true });
+    out = (name) => fs.readFileSync(path.join(results, 'out', name), 'utf8');
+
+    const extensionsDir = path.join(ROOT, 'extensions');
+    const loaded = loadCodex({ codexDir: path.join(ROOT, 'codex'), extensionsDir, federation: federationInput(ROOT, extensionsDir) });
+    if (!loaded.codex) throw new Error('the example Codex does not load');
+    codex = loaded.codex;
+    const files = renderGeneration(codex);
+    const units = [...files.values()].join('\n');
+    const images = [...new Set([...units.matchAll(/^Image=(.+)$/gm)].map((m) => m[1] as string))].filter((i) => i !== 'localhost/lychd:custom');
+    const secrets = [...new Set([...units.matchAll(/^Secret=([^,\n]+)/gm)].map((m) => m[1] as string))];
+    stones = soulstones(codex).map((s) => ({ name: s.config.name, groups: s.config.groups }));
+    const coven = codex.prime.sepulcher.default_coven ?? '';
+    const withPod = stones.filter((s) => s.groups.length === 0 || s.groups.includes(coven)).map((s) => s.name);
+    fs.writeFileSync(path.join(results, 'soulstones.txt'), `${stones.map((s) => s.name).join('\n')}\n`);
+    fs.writeFileSync(path.join(results, 'starts.txt'), `${planStarts(stones, withPod).join('\n')}\n`);
+    fs.writeFileSync(path.join(results, 'standin-names.txt'), `${images.sort().join('\n')}\n`);
+    fs.writeFileSync(path.join(results, 'secret-names.txt'), `${secrets.sort().join('\n')}\n`);
+
+    const disk = await prepareInChild(tmp, results);
+    fs.writeFileSync(path.join(results, 'entry.sh'), `exec sh /mnt/work/test/vm/scenario.sh\n`);
+    run = await boot({
+      disk,
+      workspace: ROOT,
+      results,
+      scratch: tmp,
+      timeoutMs: VM_TIMEOUT_MS,
+      onLine: (line) => process.stdout.write(`[vm] ${line}\n`),
+    });
+    process.stdout.write(`[vm] finished in ${run.seconds} s${run.timedOut ? ' (TIMED OUT)' : ''}\n`);
+  }, VM_TIMEOUT_MS + 3_600_000);
+
+  afterAll(() => {
+    if (tmp && process.env.LYCHD_VM_KEEP !== '1') fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const id = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')).imageId.replace('sha256:', '') as string;
+  const candidate = (v: 'a' | 'b') => id(path.join(results, 'images', `candidate-${v}`, 'image.json'));
+
+  it('boots once and runs the whole scenario', () => {
+    expect(run.timedOut, 'the VM hit its timeout').toBe(false);
+    expect(run.exitCode).toBe(0);
+  });
+
+  it('1. binds, stages (changing nothing) and confirms the image', () => {
+    expect(out('bind.rc').trim()).toBe('0');
+    expect(out('stage-a.rc').trim()).toBe('1');
+    expect(out('stage-a.txt')).toContain(`To apply it: lychd-forge rebirth --confirm ${candidate('a').slice(0, 12)}`);
+    expect(out('confirm-a.rc').trim()).toBe('0');
+  });
+
+  it('2. the pod runs the core services and the default coven; the Vessel runs the new image as the host user', () => {
+    const states = new Map(out('units-after-start.txt').trim().split('\n').map((l) => l.split(' ') as [string, string, string]).map(([u, a, s]) => [u, `${a}/${s}`]));
+    for (const u of ['lychd-pod', 'vessel', 'phylactery', 'oculus', 'harvester', 'scribe']) expect(states.get(`${u}.service`), u).toBe('active/running');
+    const coven = codex.prime.sepulcher.default_coven ?? '';
+    for (const s of soulstones(codex)) {
+      const inDefault = s.config.groups.includes(coven) || s.config.groups.length === 0;
+      if (inDefault) expect(states.get(`soulstone-${s.config.name}.service`), s.config.name).toBe('active/running');
+    }
+    expect(out('vessel-image-a.txt').trim()).toBe(candidate('a'));
+    // keep-id: the host user (uid 1000, lychd) is the container's user.
+    const [huser, user] = out('vessel-user.txt').trim().split('\n')[1]?.trim().split(/\s+/) ?? [];
+    expect(huser).toMatch(/^(lychd|1000)$/);
+    expect(user).toMatch(/^(lychd|1000)$/);
+    const health = JSON.parse(out('health-a.json'));
+    expect(health.uid).toBe(1000);
+    expect(health.extensions.map((e: { name: string }) => e.name)).toEqual(codex.extensions);
+    for (const addr of out('listeners.txt').trim().split('\n')) expect(addr, 'a port open beyond loopback').toMatch(/^(127\.0\.0\.1|\[::1\]):\d+$/);
+  });
+
+  it('3. starting a soulstone stops exactly those it shares no coven with; no ordering cycle', () => {
+    const { observed, problems } = judge(stones, out('starts.txt').trim().split('\n'));
+    process.stdout.write(
+      `[vm] pair matrix (started -> other: covens shared?, observed):\n${observed
+        .map((o) => `[vm]   ${o.started} -> ${o.other}: ${o.shareCoven ? 'share a coven' : 'no shared coven'}, ${o.kept ? 'kept running' : 'stopped'}`)
+        .join('\n')}\n`,
+    );
+    expect(problems).toEqual([]);
+    expect(out('user-journal.txt')).not.toMatch(/ordering cycle|order is cyclic/i);
+  });
+
+  it('4. an edited extension: review changes nothing, a wrong id is refused, the right id restarts the Vessel, rollback returns', () => {
+    const a = candidate('a');
+    const b = candidate('b');
+    expect(b).not.toBe(a);
+    expect(out('stage-b.rc').trim()).toBe('1');
+    expect(out('stage-b.txt')).toContain(`-> candidate ${b.slice(0, 12)}`);
+    expect(out('vessel-image-after-review.txt').trim()).toBe(a);
+    expect(out('confirm-wrong.rc').trim()).toBe('1');
+    expect(out('confirm-wrong.txt')).toMatch(/Refused/);
+    expect(out('vessel-image-after-wrong.txt').trim()).toBe(a);
+    expect(out('confirm-b.rc').trim()).toBe('0');
+    expect(out('vessel-image-b.txt').trim()).toBe(b);
+    const oracle = (f: string) => JSON.parse(out(f)).extensions.find((e: { name: string }) => e.name === 'oracle').sources;
+    expect(oracle('health-b.json')).not.toBe(oracle('health-a.json'));
+    expect(out('rollback.rc').trim()).toBe('0');
+    expect(out('vessel-image-rollback.txt').trim()).toBe(a);
+    expect(oracle('health-rollback.json')).toBe(oracle('health-a.json'));
+    expect(out('generation-rollback.txt')).toBe(out('generation-a.txt'));
+  });
+});

@@ -1,0 +1,63 @@
+import * as path from 'node:path';
+import { escapeForTerminal } from '../diagnostics';
+import { resolveBindingSite } from '../inscription';
+import { generationProblems } from '../inscription/rite';
+import { confirm, formatReview, GateError, realHost, review, rollbackBody, stage, type GateOptions } from '../rebirth';
+import type { CommonPaths } from './paths';
+import { loadOrReport, renderInto, withTempGeneration } from './render';
+
+export interface RebirthFlags {
+  bindingSite?: string;
+  image?: string;
+  synthesis?: string;
+  confirm?: string;
+  rollback: boolean;
+}
+
+/**
+ * `lychd-forge rebirth`: stage the built image and the generation of the same Codex, show what
+ * a confirmation would change, exit 1. `--confirm <id>` applies exactly the reviewed candidate;
+ * `--rollback` returns to the previous body. Only a person typing the id passes the Gate.
+ */
+export async function runRebirth(paths: CommonPaths, flags: RebirthFlags, out = process.stdout, err = process.stderr): Promise<number> {
+  const log = (l: string) => out.write(`${l}\n`);
+  try {
+    const gate: GateOptions = {
+      bindingSite: resolveBindingSite({ option: flags.bindingSite, env: process.env }),
+      host: realHost(paths.workspaceRoot),
+      log,
+    };
+    if (flags.rollback) {
+      log((await rollbackBody(gate)).message);
+      return 0;
+    }
+    if (flags.confirm !== undefined) {
+      log((await confirm(gate, flags.confirm)).message);
+      return 0;
+    }
+    const codex = loadOrReport(paths, err);
+    if (!codex) return 1;
+    const staged = await withTempGeneration(async (dir) => {
+      renderInto(codex, dir);
+      const problems = await generationProblems(codex, dir, paths.workspaceRoot, log);
+      if (problems.length > 0) {
+        err.write(`The generation cannot be staged:\n${problems.map((p) => `  - ${p}`).join('\n')}\nNothing changed.\n`);
+        return false;
+      }
+      await stage(gate, {
+        imageDir: flags.image ?? path.join(paths.workspaceRoot, 'dist', 'forge', 'image'),
+        synthesisFile: flags.synthesis ?? path.join(paths.workspaceRoot, 'forge', 'synthesis.lock.json'),
+        generationDir: dir,
+      });
+      return true;
+    });
+    if (!staged) return 1;
+    out.write(`${formatReview(review(gate))}\n`);
+    return 1;
+  } catch (e) {
+    // The Gate's own refusals say what the host holds now and what to do; anything else is the one handler's.
+    if (!(e instanceof GateError)) throw e;
+    err.write(`${escapeForTerminal(e.message, { multiline: true })}\n`);
+    return 1;
+  }
+}

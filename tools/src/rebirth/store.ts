@@ -1,0 +1,135 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readGeneration, type Generation } from '../inscription/generation';
+import { fsyncDir, mkdirDurable, replaceFileAtomic, writeFilesSynced, lstatOrUndefined } from '../inscription/fsutil';
+import { readImageSummary, shortId, type ImageSummary } from './summary';
+
+/**
+ * The Gate's store, beside the Binding Site like the generation store (and for the same reason:
+ * the quadlet generator would read anything inside the site as units):
+ *
+ *   <gate>/bodies/<short image id>-<generation id>/   image.json, synthesis.lock.json, generation/
+ *   <gate>/candidate | current | previous              symlinks to bodies/<name>, switched by rename(2)
+ *   <gate>/journal.json                                 present only while a switch runs
+ */
+export function defaultGateDir(bindingSite: string): string {
+  return path.join(path.dirname(bindingSite), `.lychd-rebirth-${path.basename(bindingSite)}`);
+}
+
+export type Pointer = 'candidate' | 'current' | 'previous';
+
+export interface Body {
+  name: string;
+  dir: string;
+  summary: ImageSummary;
+  lock: unknown;
+  generation: Generation;
+  generationDir: string;
+}
+
+/** Stores a body (immutable once written: a temp dir renamed into place). Returns its name. */
+export async function writeBody(gate: string, imageDir: string, lockBytes: Buffer, generationDir: string): Promise<string> {
+  const summary = readImageSummary(imageDir);
+  const generation = readGeneration(generationDir);
+  const name = `${shortId(summary.imageId)}-${generation.id}`;
+  const final = path.join(gate, 'bodies', name);
+  if (fs.existsSync(final)) return name;
+  mkdirDurable(path.join(gate, 'bodies'));
+  const tmp = path.join(gate, 'bodies', `.tmp-${name}-${process.pid}`);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  const files: [string, Buffer][] = [
+    [path.join(tmp, 'image.json'), fs.readFileSync(path.join(imageDir, 'image.json'))],
+    [path.join(tmp, 'synthesis.lock.json'), lockBytes],
+    ...[...generation.files].map(([rel, bytes]): [string, Buffer] => [path.join(tmp, 'generation', rel), bytes]),
+  ];
+  for (const dir of new Set(files.map(([f]) => path.dirname(f)))) fs.mkdirSync(dir, { recursive: true });
+  await writeFilesSynced(files);
+  for (const dir of new Set(files.map(([f]) => path.dirname(f)))) fsyncDir(dir);
+  fs.renameSync(tmp, final);
+  fsyncDir(path.join(gate, 'bodies'));
+  return name;
+}
+
+export function readBody(gate: string, name: string): Body {
+  const dir = path.join(gate, 'bodies', name);
+  const generationDir = path.join(dir, 'generation');
+  return {
+    name,
+    dir,
+    summary: readImageSummaryFile(dir),
+    lock: JSON.parse(fs.readFileSync(path.join(dir, 'synthesis.lock.json'), 'utf8')),
+    generation: readGeneration(generationDir),
+    generationDir,
+  };
+}
+
+// A stored body keeps image.json but not the layout: only the summary's fields are read back.
+function readImageSummaryFile(dir: string): ImageSummary {
+  const o = JSON.parse(fs.readFileSync(path.join(dir, 'image.json'), 'utf8')) as ImageSummary;
+  return {
+    imageId: o.imageId,
+    manifestDigest: o.manifestDigest,
+    refName: o.refName,
+    strategy: o.strategy,
+    synthesis: o.synthesis,
+    systemPackages: o.systemPackages ?? {},
+  };
+}
+
+export function pointer(gate: string, which: Pointer): string | undefined {
+  try {
+    const target = fs.readlinkSync(path.join(gate, which));
+    const name = path.basename(target);
+    return fs.existsSync(path.join(gate, 'bodies', name)) ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Points `which` at a body (or removes it) with one rename(2). */
+export function setPointer(gate: string, which: Pointer, name: string | undefined): void {
+  const link = path.join(gate, which);
+  if (name === undefined) {
+    if (lstatOrUndefined(link)) fs.rmSync(link);
+  } else {
+    const tmp = path.join(gate, `.next-${which}-${process.pid}`);
+    fs.rmSync(tmp, { force: true });
+    fs.symlinkSync(path.join('bodies', name), tmp);
+    fs.renameSync(tmp, link);
+  }
+  fsyncDir(gate);
+}
+
+/** What an interrupted switch left: enough to say where the host is and to undo it. */
+export interface Journal {
+  action: 'confirm' | 'rollback';
+  /** Image id that was localhost/lychd:custom before (undefined: none). */
+  fromImage?: string;
+  /** Installed generation id before (undefined: nothing was bound). */
+  fromGeneration?: string;
+  /** Bodies the pointers named before. */
+  fromCurrent?: string;
+  fromPrevious?: string;
+  to: string;
+  toImage: string;
+  toGeneration: string;
+  /** Services to restart once switched. */
+  restart: string[];
+}
+
+export const readJournal = (gate: string): Journal | undefined => {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(gate, 'journal.json'), 'utf8')) as Journal;
+  } catch {
+    return undefined;
+  }
+};
+
+export function writeJournal(gate: string, journal: Journal): void {
+  replaceFileAtomic(path.join(gate, 'journal.json'), `${JSON.stringify(journal, null, 2)}\n`, `.journal-${process.pid}`);
+}
+
+export function removeJournal(gate: string): void {
+  fs.rmSync(path.join(gate, 'journal.json'), { force: true });
+  fsyncDir(gate);
+}
