@@ -132,6 +132,6 @@ describe('lychd-forge rebirth refusals', () => {
   it('has no flag that confirms without an id', async () => {
     const r = await capture(['rebirth', '--confirm']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--confirm needs a value/);
+    expect(r.err).toMatch(/option '--confirm <id>' argument missing/);
   });
 });
