@@ -106,6 +106,7 @@
               User = "10001:10001";
               WorkingDir = "/app";
               Entrypoint = [ "/app/.venv/bin/lychd" ];
+              Cmd = [ "--serve" ];
               Env = [
                 "PYTHONDONTWRITEBYTECODE=1"
                 "PATH=/app/.venv/bin:/bin"

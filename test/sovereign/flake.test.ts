@@ -188,6 +188,7 @@ describe.skipIf(skipWithout('nix'))('flake.nix under the real Nix evaluator, aga
       User: '10001:10001',
       WorkingDir: '/app',
       Entrypoint: ['/app/.venv/bin/lychd'],
+      Cmd: ['--serve'],
       Env: ['PYTHONDONTWRITEBYTECODE=1', 'PATH=/app/.venv/bin:/bin', 'LYCHD_PORT=8000'],
       ExposedPorts: { '8000/tcp': {} },
       Labels: { 'org.lychd.synthesis': digest },
