@@ -24,9 +24,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * with spawnSync, which blocks this process, so a server living here could never answer nx.
  * Its output goes to a file rather than a pipe, which could fill up while this process is blocked.
  */
-export async function launchCacheScript(opts: { storeDir: string; tokens: CacheTokens; logFile: string }): Promise<RunningCache> {
+export async function launchCacheScript(opts: { storeDir: string; tokens: CacheTokens; logFile: string; maxUploadMb?: number }): Promise<RunningCache> {
   const log = fs.openSync(opts.logFile, 'w');
-  const child = spawn(process.execPath, [path.join(WORKSPACE, 'scripts', 'remote-cache.mjs'), '--store', opts.storeDir, '--port', '0'], {
+  const child = spawn(process.execPath, [path.join(WORKSPACE, 'scripts', 'remote-cache.mjs'), '--store', opts.storeDir, '--port', '0', ...(opts.maxUploadMb ? ['--max-upload-mb', String(opts.maxUploadMb)] : [])], {
     cwd: WORKSPACE,
     stdio: ['ignore', log, log],
     env: { ...process.env, LYCHD_CACHE_READ_WRITE_TOKEN: opts.tokens.readWrite, LYCHD_CACHE_READ_ONLY_TOKEN: opts.tokens.readOnly },

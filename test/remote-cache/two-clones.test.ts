@@ -102,7 +102,8 @@ function truncatedPut(hash: string, token: string): Promise<void> {
 
 beforeAll(async () => {
   storeDir = tempDir('lychd-remote-store-');
-  cache = await launchCacheScript({ storeDir, tokens, logFile: path.join(tempDir('lychd-remote-log-'), 'cache.log') });
+  // forge:image's output, the image's OCI layout, is one record of about 250 MB.
+  cache = await launchCacheScript({ storeDir, tokens, logFile: path.join(tempDir('lychd-remote-log-'), 'cache.log'), maxUploadMb: 1024 });
   expect(new URL(cache.url).hostname).toBe('127.0.0.1');
 
   first = clone(tokens.readWrite);
