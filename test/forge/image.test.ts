@@ -170,7 +170,7 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
       const line = b.read(pyproject).split('\n').findIndex((l) => l.includes('lychd-no-such-package')) + 1;
       const r = await forge(['image'], { cwd: b.root });
       expect(r.status).toBe(1);
-      expect(r.stderr).toContain(`${pyproject}:${line}: tool.lychd.system-dependencies: Debian bookworm has no package "lychd-no-such-package" (asked for by extension oracle)`);
+      expect(r.stderr).toContain(`${pyproject}:${line}: error: Debian bookworm has no package "lychd-no-such-package" (asked for by extension oracle) [tool.lychd.system-dependencies]`);
       unchanged(b, before);
     }, LONG);
 
