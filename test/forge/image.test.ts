@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Buildah } from '../../tools/src/forge/buildah';
 import type { ImageSummary } from '../../tools/src/forge';
 import { requireTool } from '../../tools/src/toolchain';
-import { spawn } from 'node:child_process';
+import { runAsync, type Ran } from '../support/run';
 import { WORKSPACE } from '../support/codex-fixture';
 import { copyWorkspace, type WorkspaceCopy } from '../support/workspace';
 import { REQUIRE_TOOLS, skipWithout } from '../toolchain/tool-gate';
@@ -36,16 +36,8 @@ async function image(ws: WorkspaceCopy, env?: NodeJS.ProcessEnv) {
 }
 
 /** `lychd-forge` in a clone, asynchronously: a build takes minutes and the test worker must keep answering. */
-function forge(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(WORKSPACE, 'tools/bin/lychd-forge.js'), ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+function forge(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Ran> {
+  return runAsync(process.execPath, [path.join(WORKSPACE, 'tools/bin/lychd-forge.js'), ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env } });
 }
 
 /** Runs a shell line inside the image as its own user (or another), through buildah's chroot isolation. */

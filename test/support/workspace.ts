@@ -1,14 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WORKSPACE } from './codex-fixture';
+import { runAsync, type Ran } from './run';
 
-export interface Ran {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type { Ran } from './run';
 
 export interface WorkspaceCopy {
   root: string;
@@ -75,16 +72,7 @@ export function copyWorkspace(opts: { cacheDir?: string; env?: NodeJS.ProcessEnv
   const nxBin = path.join(modules, 'nx', 'dist', 'bin', 'nx.js');
   return {
     root,
-    nx: (args, env) =>
-      new Promise<Ran>((resolve, reject) => {
-        const child = spawn(process.execPath, [nxBin, ...args], { cwd: root, env: { ...baseEnv, ...env } });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-        child.on('error', reject);
-        child.on('close', (status) => resolve({ status, stdout, stderr }));
-      }),
+    nx: (args, env) => runAsync(process.execPath, [nxBin, ...args], { cwd: root, env: { ...baseEnv, ...env } }),
     nxSync: (args, env) => {
       const r = spawnSync(process.execPath, [nxBin, ...args], { cwd: root, encoding: 'utf8', env: { ...baseEnv, ...env } });
       return { status: r.status, stdout: r.stdout, stderr: r.stderr };
