@@ -1,12 +1,14 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCodex, soulstones } from '../../tools/src/codex';
+import { federationInput } from '../../tools/src/federation/registry';
 import { judge, planStarts, together, type Stone } from './covens';
 
 const ROOT = path.resolve(__dirname, '../..');
 
 describe('the coven plan of the VM test', () => {
-  const stones: Stone[] = soulstones(loadCodex({ codexDir: path.join(ROOT, 'codex'), extensionsDir: path.join(ROOT, 'extensions') }).codex!).map(
+  const extensionsDir = path.join(ROOT, 'extensions');
+  const stones: Stone[] = soulstones(loadCodex({ codexDir: path.join(ROOT, 'codex'), extensionsDir, federation: federationInput(ROOT, extensionsDir) }).codex!).map(
     (s) => ({ name: s.config.name, groups: s.config.groups }),
   );
 
