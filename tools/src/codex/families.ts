@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { genericSoulstone, llamacppSoulstone, sglangSoulstone, vllmSoulstone } from './schemas/soulstone';
 import { portal } from './schemas/portal';
 import { FAMILY_ANCHORS } from './anchors';
+import type { Rune, RuneOrigin } from './model';
 
 export { BRANCH_ANCHORS } from './anchors';
 
@@ -29,4 +30,13 @@ export function familyForAnchor(anchor: string): RuneFamily | undefined {
 /** The family a soulstone's `runtime` value belongs to, to suggest the right folder. */
 export function familyForRuntime(runtime: unknown): RuneFamily | undefined {
   return FAMILIES.find((f) => f.kind === 'soulstone' && f.id === `soulstone-${String(runtime)}`);
+}
+
+/** A rune of `family` from its validated fields; a soulstone's `base_url` defaults to its own port. */
+export function runeOf(family: RuneFamily, origin: RuneOrigin, config: Record<string, unknown>): Rune {
+  return (
+    family.kind === 'portal'
+      ? { kind: 'portal', family: family.id, origin, config }
+      : { kind: 'soulstone', family: family.id, origin, config: { ...config, base_url: config['base_url'] ?? `http://localhost:${String(config['port'])}/v1` } }
+  ) as Rune;
 }

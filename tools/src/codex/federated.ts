@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Registry } from '../federation/registry';
 import { error, START, type Diagnostic, type Position } from './diagnostics';
-import { BRANCH_ANCHORS, familyForAnchor } from './families';
+import { BRANCH_ANCHORS, familyForAnchor, runeOf } from './families';
 import type { Rune, RuneOrigin } from './model';
 import { runeRules } from './rune-rules';
 import { NAME_PATTERN } from './schemas/common';
@@ -144,12 +144,7 @@ export function registeredRunes(
         diagnostics.push(...diagnosticsFromIssues(source, family.schema, parsed.error.issues).map((d) => ({ ...d, message: `registered rune: ${d.message}` })));
         continue;
       }
-      const config = parsed.data as Record<string, unknown>;
-      const rune = (
-        family.kind === 'portal'
-          ? { kind: 'portal', family: family.id, origin, config }
-          : { kind: 'soulstone', family: family.id, origin, config: { ...config, base_url: config['base_url'] ?? `http://localhost:${String(config['port'])}/v1` } }
-      ) as Rune;
+      const rune = runeOf(family, origin, parsed.data as Record<string, unknown>);
       diagnostics.push(...runeRules(rune, source));
       runes.push({ rune, source });
     }

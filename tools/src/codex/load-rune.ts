@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { error, START, type Diagnostic } from './diagnostics';
-import { BRANCH_ANCHORS, FAMILIES, familyForAnchor, familyForRuntime } from './families';
+import { BRANCH_ANCHORS, FAMILIES, familyForAnchor, familyForRuntime, runeOf } from './families';
 import type { Rune } from './model';
 import { runeRules } from './rune-rules';
 import { NAME_PATTERN } from './schemas/common';
@@ -90,11 +90,6 @@ export function checkRuneText(ref: RuneFileRef, text: string): { rune?: Rune; so
     return { diagnostics };
   }
   const origin = { file, relativePath: ref.relativePath, provider: ref.provider };
-  const config = result.data as Record<string, unknown>;
-  const rune = (
-    family.kind === 'portal'
-      ? { kind: 'portal', family: family.id, origin, config }
-      : { kind: 'soulstone', family: family.id, origin, config: { ...config, base_url: config['base_url'] ?? `http://localhost:${String(config['port'])}/v1` } }
-  ) as Rune;
+  const rune = runeOf(family, origin, result.data as Record<string, unknown>);
   return { rune, source, diagnostics: runeRules(rune, source) };
 }
