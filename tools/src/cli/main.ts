@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { escapeForTerminal } from '../codex/diagnostics';
 import { runBind } from './bind';
 import { runFlake } from './flake';
 import { commonPaths } from './paths';
@@ -11,7 +10,6 @@ import { runFederate } from './federate';
 import { runContainerfile, runImage } from './image';
 import { runRebirth } from './rebirth';
 import { reportFailure } from '../diagnostics';
-import { UsageError } from './usage-error';
 import { runValidate } from './validate';
 
 interface CodexOptions {
@@ -141,10 +139,6 @@ export async function main(argv: string[]): Promise<number> {
     return await status;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError) {
-      process.stderr.write(`lychd-forge: ${escapeForTerminal(e.message, { multiline: true })}\n(see lychd-forge --help)\n`);
-      return 2;
-    }
     reportFailure(e, (text) => process.stderr.write(`${text}\n`));
     return 1;
   }
