@@ -2,15 +2,17 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createNodes } from '../../tools/src/nx/plugin';
-import type { CreateNodesResult } from '@nx/devkit';
+import type { CreateNodesResult, TargetConfiguration } from '@nx/devkit';
 import { writeTree } from '../support/codex-fixture';
 
 const HOSTILE = `co'dex $(touch /tmp/lychd-pwned) \`id\` "x"`;
 
-async function inferred(codexDir: string) {
-  const root = writeTree({ [`${codexDir}/lychd.toml`]: '', [`${codexDir}/runes/animator/soulstones/vllm/a.toml`]: '' });
-  const files = [`${codexDir}/lychd.toml`, `${codexDir}/runes/animator/soulstones/vllm/a.toml`];
-  const results = (await createNodes[1](files, { codexDir }, { workspaceRoot: root, nxJsonConfiguration: {}, configFiles: files } as never)) as [string, CreateNodesResult][];
+async function inferred(codexDir: string, layout: { extensionsDir?: string; scroll?: string; extensions?: string[] } = {}) {
+  const extensionFiles = (layout.extensions ?? []).map((e) => `${layout.extensionsDir ?? 'extensions'}/${e}/pyproject.toml`);
+  const files = [`${codexDir}/lychd.toml`, `${codexDir}/runes/animator/soulstones/vllm/a.toml`, ...extensionFiles];
+  const root = writeTree({ ...Object.fromEntries(files.map((f) => [f, ''])), [`${codexDir}/lychd.toml`]: layout.scroll ?? '' });
+  const options = { codexDir, ...(layout.extensionsDir ? { extensionsDir: layout.extensionsDir } : {}) };
+  const results = (await createNodes[1](files, options, { workspaceRoot: root, nxJsonConfiguration: {}, configFiles: files } as never)) as [string, CreateNodesResult][];
   return results.flatMap(([, r]) => Object.values(r.projects ?? {}));
 }
 
@@ -29,8 +31,8 @@ describe('the commands the plugin infers', () => {
       const options = JSON.parse(words[2]!) as Record<string, unknown>;
       if (Object.values(options).some((v) => typeof v === 'string' && v.startsWith(HOSTILE))) carried++;
     }
-    // validate, context, the rune folder's scribe, flake, flake-check and the four image targets name the Codex folder, verbatim.
-    expect(carried).toBe(9);
+    // validate, context, the rune folder's scribe, the five synthesis stages, federate, flake, flake-check and the four image targets name the Codex folder, verbatim.
+    expect(carried).toBe(15);
     expect(fs.existsSync('/tmp/lychd-pwned')).toBe(false);
   });
 });
@@ -83,7 +85,7 @@ describe('the inferred configuration', () => {
           },
           "federate": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js federate '{}'",
+            "command": "node <plugin>/bin/forge-task.js federate '{"codexDir":"codex","extensionsDir":"extensions"}'",
             "description": "Run the active extensions' register(context) hooks in the locked environment and write forge/federation.json.",
           },
           "flake": {
@@ -103,27 +105,27 @@ describe('the inferred configuration', () => {
           },
           "lock-node": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"node","quadletsDir":"quadlets/generation"}'",
+            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"node","codexDir":"codex","extensionsDir":"extensions","quadletsDir":"quadlets/generation"}'",
             "description": "Merge the components' package.json files, check their ranges agree, and lock them with npm.",
           },
           "lock-python": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"python","quadletsDir":"quadlets/generation"}'",
+            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"python","codexDir":"codex","extensionsDir":"extensions","quadletsDir":"quadlets/generation"}'",
             "description": "Merge the core and extension pyproject files into a uv workspace and lock it with uv.",
           },
           "synthesize": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"manifest","quadletsDir":"quadlets/generation"}'",
+            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"manifest","codexDir":"codex","extensionsDir":"extensions","quadletsDir":"quadlets/generation"}'",
             "description": "Write the Synthesis Manifest, forge/synthesis.lock.json: every input, lock and dependency hash.",
           },
           "synthesize-check": {
             "cache": false,
-            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"check","quadletsDir":"quadlets/generation"}'",
+            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"check","codexDir":"codex","extensionsDir":"extensions","quadletsDir":"quadlets/generation"}'",
             "description": "Fail with a diff when the committed Synthesis Manifest or a lock is not current.",
           },
           "tailwind": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"tailwind","quadletsDir":"quadlets/generation"}'",
+            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"tailwind","codexDir":"codex","extensionsDir":"extensions","quadletsDir":"quadlets/generation"}'",
             "description": "Merge the components' Tailwind configs into one config with their presets and content paths.",
           },
         },
@@ -203,6 +205,63 @@ describe('the inferred configuration', () => {
       ]
     `);
     expect(projects.find((p) => p.name === 'codex')?.targets?.['validate']?.options?.command).toContain('"codexDir":"deploy/my-codex"');
+  });
+
+  it('follows a custom layout and the Prime Scroll\'s core into the synthesis and image targets', async () => {
+    const projects = await inferred('config/codex', { extensionsDir: 'plugins', scroll: '[forge]\ncore = "app"\n', extensions: ['oracle'] });
+    const forge = projects.find((p) => p.name === 'forge')!;
+    expect(forge.implicitDependencies).toContain('extension-oracle');
+    const layoutOf = (t: TargetConfiguration) => ({
+      command: (t.options?.command as string | undefined)?.replace(/^node \S+\/bin\//, 'node <plugin>/bin/'),
+      inputs: (t.inputs ?? []).filter((i): i is string => typeof i === 'string' && /config\/codex|plugins|app/.test(i)),
+    });
+    const targets = ['lock-python', 'federate', 'synthesize', 'synthesize-check', 'image'];
+    expect(Object.fromEntries(targets.map((name) => [name, layoutOf(forge.targets![name]!)]))).toMatchInlineSnapshot(`
+      {
+        "federate": {
+          "command": "node <plugin>/bin/forge-task.js federate '{"codexDir":"config/codex","extensionsDir":"plugins"}'",
+          "inputs": [
+            "{workspaceRoot}/app/src/**/*",
+            "{workspaceRoot}/plugins/*/src/**/*",
+            "{workspaceRoot}/plugins/*/pyproject.toml",
+          ],
+        },
+        "image": {
+          "command": "node <plugin>/bin/forge-task.js forge '{"stage":"image","codexDir":"config/codex"}'",
+          "inputs": [
+            "{workspaceRoot}/app/**/*",
+            "{workspaceRoot}/plugins/**/*",
+            "!{workspaceRoot}/plugins/*/runes/**/*",
+          ],
+        },
+        "lock-python": {
+          "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"python","codexDir":"config/codex","extensionsDir":"plugins","quadletsDir":"quadlets/generation"}'",
+          "inputs": [
+            "{workspaceRoot}/app/pyproject.toml",
+            "{workspaceRoot}/plugins/*/pyproject.toml",
+          ],
+        },
+        "synthesize": {
+          "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"manifest","codexDir":"config/codex","extensionsDir":"plugins","quadletsDir":"quadlets/generation"}'",
+          "inputs": [
+            "{workspaceRoot}/config/codex/lychd.toml",
+            "{workspaceRoot}/app/**/*",
+            "{workspaceRoot}/plugins/**/*",
+          ],
+        },
+        "synthesize-check": {
+          "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"check","codexDir":"config/codex","extensionsDir":"plugins","quadletsDir":"quadlets/generation"}'",
+          "inputs": [
+            "{workspaceRoot}/config/codex/**/*.toml",
+            "{workspaceRoot}/plugins/*/pyproject.toml",
+            "{workspaceRoot}/plugins/*/runes/**/*.toml",
+            "{workspaceRoot}/plugins/*/**/*.schema.json",
+            "{workspaceRoot}/app/**/*",
+            "{workspaceRoot}/plugins/**/*",
+          ],
+        },
+      }
+    `);
   });
 });
 

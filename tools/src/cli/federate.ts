@@ -1,6 +1,6 @@
 import { federate, REGISTRY_FILE, type Registry } from '../federation';
 import { escapeForTerminal } from '../diagnostics';
-import type { CommonPaths } from './paths';
+import { layoutOfPaths, type CommonPaths } from './paths';
 
 /** One line per registered item, as the Forge reads it: extension, kind, value, and where. */
 export function describeRegistry(registry: Registry): string[] {
@@ -16,7 +16,7 @@ export function describeRegistry(registry: Registry): string[] {
 
 /** `lychd-forge federate`: runs the active extensions' register hooks and writes forge/federation.json. */
 export function runFederate(paths: CommonPaths, out = process.stdout): number {
-  const { registry } = federate({ workspaceRoot: paths.workspaceRoot });
+  const { registry } = federate({ workspaceRoot: paths.workspaceRoot, layout: layoutOfPaths(paths) });
   // What a hook registered is the extension's text: shown, never let drive the terminal.
   for (const line of describeRegistry(registry)) out.write(`${escapeForTerminal(line)}\n`);
   out.write(`wrote ${REGISTRY_FILE}\n`);

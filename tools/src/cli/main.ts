@@ -19,8 +19,8 @@ interface CodexOptions {
 
 const codexOptions = (command: Command) =>
   command
-    .option('--codex <dir>', 'the Codex folder (lychd.toml + runes/); default: <workspace>/codex')
-    .option('--extensions <dir>', 'the extensions folder; default: <workspace>/extensions');
+    .option('--codex <dir>', "the Codex folder (lychd.toml + runes/); default: the plugin's codexDir in nx.json, else <workspace>/codex")
+    .option('--extensions <dir>', "the extensions folder; default: the plugin's extensionsDir in nx.json, else <workspace>/extensions");
 
 function keepCount(value: string): number {
   const n = Number(value);
@@ -59,34 +59,31 @@ function program(setStatus: (status: number | Promise<number>) => void): Command
       ),
     );
 
-  cli
-    .command('synthesize')
-    .description("merge and lock the workspace's core and extension manifests (uv, npm) and write forge/synthesis.lock.json")
+  codexOptions(cli.command('synthesize').description("merge and lock the workspace's core and extension manifests (uv, npm) and write forge/synthesis.lock.json"))
     .option('--check', 'exit 1 with a diff when the manifest or a lock is not current')
-    .action((o: { check?: boolean }) => setStatus(runSynthesize(commonPaths({}), o.check === true)));
+    .action((o: CodexOptions & { check?: boolean }) => setStatus(runSynthesize(commonPaths(o), o.check === true)));
 
-  cli
-    .command('federate')
-    .description("run the active extensions' register(context) hooks in the locked Python environment and write forge/federation.json")
-    .action(() => setStatus(runFederate(commonPaths({}))));
+  codexOptions(cli.command('federate').description("run the active extensions' register(context) hooks in the locked Python environment and write forge/federation.json")).action(
+    (o: CodexOptions) => setStatus(runFederate(commonPaths(o))),
+  );
 
   cli
     .command('containerfile')
     .description('render forge/Containerfile from forge/templates/Containerfile.njk, the Synthesis Manifest and the base ([forge.base])')
-    .option('--codex <dir>', 'the Codex folder (lychd.toml + runes/); default: <workspace>/codex')
+    .option('--codex <dir>', "the Codex folder (lychd.toml + runes/); default: the plugin's codexDir in nx.json, else <workspace>/codex")
     .option('--check', 'exit 1 when forge/Containerfile is not current')
     .action((o: CodexOptions & { check?: boolean }) => setStatus(runContainerfile(commonPaths(o), o.check === true)));
 
   cli
     .command('image')
     .description('build the image reproducibly and offline into dist/forge/image/ (an OCI layout and image.json); the previous image stays on failure')
-    .option('--codex <dir>', 'the Codex folder (lychd.toml + runes/); default: <workspace>/codex')
+    .option('--codex <dir>', "the Codex folder (lychd.toml + runes/); default: the plugin's codexDir in nx.json, else <workspace>/codex")
     .action((o: CodexOptions) => setStatus(runImage(commonPaths(o))));
 
   cli
     .command('flake')
     .description('render flake.nix (the Sovereign path: Nix builds the image) from the Synthesis Manifest')
-    .option('--codex <dir>', 'the Codex folder (lychd.toml + runes/); default: <workspace>/codex')
+    .option('--codex <dir>', "the Codex folder (lychd.toml + runes/); default: the plugin's codexDir in nx.json, else <workspace>/codex")
     .option('--check', 'exit 1 when flake.nix is stale or flake.lock is not the recorded one')
     .action((o: CodexOptions & { check?: boolean }) => setStatus(runFlake(commonPaths(o), o.check === true)));
 

@@ -4,13 +4,14 @@ import * as path from 'node:path';
 import { loadAndReport, type Codex } from '../codex';
 import { renderGeneration, writeGeneration } from '../scribe';
 import { federationInput } from '../federation/registry';
+import { workspaceLayout } from '../nx/layout';
 import { writeOutputDir } from '../tasks/output';
 import type { CommonPaths } from './paths';
 
 /** Loads and validates the Codex, printing every problem; undefined when it is invalid. */
 export const loadOrReport = (paths: CommonPaths, err = process.stderr): Codex | undefined =>
   loadAndReport(
-    { codexDir: paths.codexDir, extensionsDir: paths.extensionsDir, federation: federationInput(paths.workspaceRoot, paths.extensionsDir) },
+    { codexDir: paths.codexDir, extensionsDir: paths.extensionsDir, federation: federationInput(paths.workspaceRoot, paths.extensionsDir, workspaceLayout(paths.workspaceRoot)) },
     (line) => err.write(`${line}\n`),
   );
 

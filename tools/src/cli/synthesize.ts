@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { checkSynthesis, synthesize } from '../synthesis';
-import type { CommonPaths } from './paths';
+import { layoutOfPaths, type CommonPaths } from './paths';
 import { loadOrReport, renderInto } from './render';
 import { escapeForTerminal } from '../codex/diagnostics';
 
@@ -11,16 +11,16 @@ import { escapeForTerminal } from '../codex/diagnostics';
 export async function runSynthesize(paths: CommonPaths, check: boolean, out = process.stdout, err = process.stderr): Promise<number> {
   const codex = loadOrReport(paths, err);
   if (!codex) return 1;
-  const quadletsDir = 'quadlets/generation';
-  renderInto(codex, path.join(paths.workspaceRoot, quadletsDir));
+  const source = { workspaceRoot: paths.workspaceRoot, layout: layoutOfPaths(paths), quadletsDir: 'quadlets/generation' };
+  renderInto(codex, path.join(paths.workspaceRoot, source.quadletsDir));
   if (check) {
-    const result = await checkSynthesis({ workspaceRoot: paths.workspaceRoot, quadletsDir });
+    const result = await checkSynthesis(source);
     if (result.ok) out.write(`${result.report || 'forge/synthesis.lock.json and the locks are current.'}\n`);
     else err.write(`${result.report}\n`);
     return result.ok ? 0 : 1;
   }
   out.write('Merging and locking the core and the active extensions (uv, npm)...\n');
-  const result = await synthesize({ workspaceRoot: paths.workspaceRoot, quadletsDir });
+  const result = await synthesize(source);
   for (const w of result.warnings) err.write(`warning: ${escapeForTerminal(w, { multiline: true })}\n`);
   for (const f of result.files) out.write(`wrote ${f.path}\n`);
   const m = result.manifest;

@@ -1,15 +1,16 @@
-import * as path from 'node:path';
 import { hasErrors, loadCodex, renderDiagnostic, sortDiagnostics } from '../codex';
 import { synthesisInputDiagnostics } from '../synthesis/inputs';
 import { federationInput } from '../federation/registry';
-import type { CommonPaths } from './paths';
+import { workspaceLayout } from '../nx/layout';
+import { isWorkspaceLayout, type CommonPaths } from './paths';
 
 /** `lychd-forge validate`: every problem in every file, one per line; exit 1 on any error. */
 export function runValidate(paths: CommonPaths, out = process.stdout, err = process.stderr): number {
-  const loaded = loadCodex({ codexDir: paths.codexDir, extensionsDir: paths.extensionsDir, federation: federationInput(paths.workspaceRoot, paths.extensionsDir) });
+  const own = workspaceLayout(paths.workspaceRoot);
+  const loaded = loadCodex({ codexDir: paths.codexDir, extensionsDir: paths.extensionsDir, federation: federationInput(paths.workspaceRoot, paths.extensionsDir, own) });
   // The workspace's own Codex is also the synthesis's: its manifests' rules are validation's too.
-  const own = path.resolve(paths.codexDir) === path.join(paths.workspaceRoot, 'codex') && path.resolve(paths.extensionsDir) === path.join(paths.workspaceRoot, 'extensions');
-  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...(own ? synthesisInputDiagnostics(paths.workspaceRoot) : [])]);
+  const synthesis = isWorkspaceLayout(paths) ? synthesisInputDiagnostics(paths.workspaceRoot, own) : [];
+  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...synthesis]);
   const result = { codex: hasErrors(diagnostics) ? undefined : loaded.codex, diagnostics };
   for (const d of result.diagnostics) (d.severity === 'error' ? err : out).write(`${renderDiagnostic(d)}\n`);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;

@@ -1,7 +1,9 @@
 export * from './diagnostics';
 export * from './families';
 export * from './model';
-export { installedExtensions, loadCodex, loadPrimeScroll, runeFiles, PRIME_SCROLL, type LoadOptions, type LoadResult } from './load';
+export { installedExtensions, loadCodex, runeFiles, type LoadOptions, type LoadResult } from './load';
+export { loadPrimeScroll, readScrollSettings, scrollSettings, type ScrollSettings } from './prime-scroll';
+export { DEFAULT_LAYOUT, PRIME_SCROLL, layoutOf, primeScrollPath, type CodexLayout } from './layout';
 export { loadAndReport } from './report';
 export { checkRuneText, loadRuneFile, placementProblems, type RuneFileRef } from './load-rune';
 export { coreServicePorts, isFullyQualified } from './rules';

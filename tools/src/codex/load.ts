@@ -4,12 +4,12 @@ import { error, sortDiagnostics, START, hasErrors, type Diagnostic } from './dia
 import { listRuneFiles } from './files';
 import { extensionFolders, extensionLinks, extensionNameProblem, EXTENSION_MANIFEST, isExtensionName } from './extensions';
 import { loadRuneFile, readRuneText } from './load-rune';
-import { linkProblem, readCodexFile } from './read-file';
+import { linkProblem } from './read-file';
 import type { Codex, Rune } from './model';
 import { checkAnchoredRune, extensionAnchors, registeredRunes, type AnchoredRune, type FederationInput } from './federated';
 import { crossRuneRules, type LocatedRune } from './rules';
-import { primeScroll, type PrimeScroll } from './schemas/prime';
-import { diagnosticsFromIssues } from './schema-issues';
+import type { PrimeScroll } from './schemas/prime';
+import { loadPrimeScroll } from './prime-scroll';
 import { parseTomlSource, type TomlSource } from './toml-source';
 
 export interface LoadOptions {
@@ -25,28 +25,6 @@ export interface LoadResult {
   /** Present only when there is no error (warnings allowed). */
   codex?: Codex;
   diagnostics: Diagnostic[];
-}
-
-export const PRIME_SCROLL = 'lychd.toml';
-
-export function loadPrimeScroll(codexDir: string): { prime?: PrimeScroll; source?: TomlSource; diagnostics: Diagnostic[] } {
-  const file = path.join(codexDir, PRIME_SCROLL);
-  if (!fs.existsSync(file)) {
-    return {
-      diagnostics: [
-        error(file, START, `no Prime Scroll: ${PRIME_SCROLL} is missing`, {
-          hint: `point --codex at a Codex folder, or create ${PRIME_SCROLL} there (an empty file takes every default)`,
-        }),
-      ],
-    };
-  }
-  const read = readCodexFile(file);
-  if ('diagnostic' in read) return { diagnostics: [read.diagnostic] };
-  const parsed = parseTomlSource(file, read.text);
-  if ('diagnostic' in parsed) return { diagnostics: [parsed.diagnostic] };
-  const result = primeScroll.safeParse(parsed.source.value);
-  if (!result.success) return { source: parsed.source, diagnostics: diagnosticsFromIssues(parsed.source, primeScroll, result.error.issues) };
-  return { prime: result.data, source: parsed.source, diagnostics: [] };
 }
 
 /** Installed extensions with a valid name (see extensions.ts); the invalid ones are reported by loadCodex. */

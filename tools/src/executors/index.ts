@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { runBind } from '../cli/bind';
 import type { CommonPaths } from '../cli/paths';
+import { workspaceLayout } from '../nx/layout';
 import { runScribe } from '../cli/render';
 import { runSynthesize } from '../cli/synthesize';
 import { runValidate } from '../cli/validate';
@@ -19,10 +20,11 @@ interface CodexOptions {
 type Result = Promise<{ success: boolean }>;
 
 function paths(options: CodexOptions, context: ExecutorContext): CommonPaths {
+  const own = workspaceLayout(context.root);
   return {
     workspaceRoot: context.root,
-    codexDir: path.resolve(context.root, options.codexDir ?? 'codex'),
-    extensionsDir: path.resolve(context.root, options.extensionsDir ?? 'extensions'),
+    codexDir: path.resolve(context.root, options.codexDir ?? own.codexDir),
+    extensionsDir: path.resolve(context.root, options.extensionsDir ?? own.extensionsDir),
   };
 }
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { failure, ForgeError, type Diagnostic } from '../diagnostics';
+import type { CodexLayout } from '../codex/layout';
 import { discoverComponents, type Component } from '../synthesis/discovery';
 import { abs, PYTHON_DIR, PYTHON_FILES } from '../synthesis/layout';
 import { parseDebianSpec } from '../synthesis/system';
@@ -21,6 +22,8 @@ const ANCHOR = /^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\/[a-z0-9](?:[a-z0-9_-]*[a-z
 
 export interface HookOptions {
   workspaceRoot: string;
+  /** The workspace's Codex and extensions folders; the default layout when omitted. */
+  layout?: CodexLayout;
   /** Environment for `uv sync` (index, cache, offline); the hooks themselves get a scrubbed one. */
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
@@ -129,48 +132,54 @@ export function readRecords(ext: Component, raw: Raw, problems: Diagnostic[]): E
  */
 export function runHooks(opts: HookOptions): Registry {
   const { workspaceRoot } = opts;
-  const components = discoverComponents(workspaceRoot);
+  const components = discoverComponents(workspaceRoot, opts.layout);
   const problems: Diagnostic[] = [];
   const hooks = components.extensions.map((ext) => ({ ext, hook: hookOf(workspaceRoot, ext, problems) }));
   const registry: Registry = { formatVersion: 1, extensions: {} };
   const python = hooks.some((h) => h.hook) ? lockedPython(opts) : undefined;
   for (const { ext, hook } of hooks) {
     if (!hook || !python) continue;
-    const pythonPath = [sourceDir(workspaceRoot, components.core), sourceDir(workspaceRoot, ext)].join(path.delimiter);
-    const timeoutMs = opts.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS;
-    let out;
-    try {
-      out = runProgram(python, ['-m', 'lychd_core.federation', ext.name, hook, abs(workspaceRoot, ext.dir)], {
-        cwd: abs(workspaceRoot, ext.dir),
-        env: scrubbedEnv({ PYTHONPATH: pythonPath, PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: '0' }),
-        timeoutMs,
-      });
-    } catch (e) {
-      // runProgram throws when the process had to be killed: the hook hung (or crashed the interpreter).
-      problems.push({
-        severity: 'error', file: `${ext.dir}/pyproject.toml`,
-        message: /ETIMEDOUT|SIGTERM/.test((e as Error).message)
-          ? `extension ${ext.name}: register() did not return within ${timeoutMs / 1000} s and was stopped`
-          : `extension ${ext.name}: register() could not be run: ${(e as Error).message}`,
-        hint: 'a hook only declares what the extension needs: it must not wait, loop or reach the network',
-      });
-      continue;
-    }
-    let raw: Raw;
-    try {
-      raw = JSON.parse(out.stdout) as Raw;
-    } catch {
-      problems.push({
-        severity: 'error', file: `${ext.dir}/pyproject.toml`,
-        message: `extension ${ext.name}: its hook did not run to the end (exit ${out.status})${out.stderr.trim() ? `:\n${out.stderr.trim().split('\n').slice(-3).join('\n')}` : ''}`,
-        hint: 'a hook must return; printing to stdout is not allowed either',
-      });
-      continue;
-    }
-    registry.extensions[ext.name] = readRecords(ext, raw, problems);
+    const raw = runHook(opts, { python, core: components.core, ext, hook }, problems);
+    if (raw) registry.extensions[ext.name] = readRecords(ext, raw, problems);
   }
   if (problems.length) throw new ForgeError(problems, `The extensions' register hooks failed; ${REGISTRY_FILE} was not changed:`);
   return registry;
+}
+
+/** One extension's hook in its own process: what it printed, or undefined with the problem reported. */
+function runHook(opts: HookOptions, run: { python: string; core: Component; ext: Component; hook: string }, problems: Diagnostic[]): Raw | undefined {
+  const { workspaceRoot } = opts;
+  const { ext } = run;
+  const pythonPath = [sourceDir(workspaceRoot, run.core), sourceDir(workspaceRoot, ext)].join(path.delimiter);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS;
+  let out;
+  try {
+    out = runProgram(run.python, ['-m', 'lychd_core.federation', ext.name, run.hook, abs(workspaceRoot, ext.dir)], {
+      cwd: abs(workspaceRoot, ext.dir),
+      env: scrubbedEnv({ PYTHONPATH: pythonPath, PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: '0' }),
+      timeoutMs,
+    });
+  } catch (e) {
+    // runProgram throws when the process had to be killed: the hook hung (or crashed the interpreter).
+    problems.push({
+      severity: 'error', file: `${ext.dir}/pyproject.toml`,
+      message: /ETIMEDOUT|SIGTERM/.test((e as Error).message)
+        ? `extension ${ext.name}: register() did not return within ${timeoutMs / 1000} s and was stopped`
+        : `extension ${ext.name}: register() could not be run: ${(e as Error).message}`,
+      hint: 'a hook only declares what the extension needs: it must not wait, loop or reach the network',
+    });
+    return undefined;
+  }
+  try {
+    return JSON.parse(out.stdout) as Raw;
+  } catch {
+    problems.push({
+      severity: 'error', file: `${ext.dir}/pyproject.toml`,
+      message: `extension ${ext.name}: its hook did not run to the end (exit ${out.status})${out.stderr.trim() ? `:\n${out.stderr.trim().split('\n').slice(-3).join('\n')}` : ''}`,
+      hint: 'a hook must return; printing to stdout is not allowed either',
+    });
+    return undefined;
+  }
 }
 
 /** Runs the hooks and writes the registry file; returns its text. */

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DEFAULT_LAYOUT, type CodexLayout } from '../codex/layout';
 import { canonicalJson } from '../shared/digest';
 
 /** Where the Forge keeps what the extensions' hooks registered, relative to the workspace root. */
@@ -53,11 +54,12 @@ export function registryText(registry: Registry): string {
 }
 
 /**
- * The registry to validate a Codex with: the workspace's, when the extensions are the workspace's
- * own (the registry's paths are relative to it) and a hook ever ran.
+ * The registry to validate a Codex with: the workspace's, when the extensions are the ones of the
+ * workspace's layout, whose hooks wrote it (its paths are relative to the workspace), and a hook
+ * ever ran.
  */
-export function federationInput(workspaceRoot: string, extensionsDir: string | undefined): { workspaceRoot: string; registry: Registry } | undefined {
-  if (!extensionsDir || path.resolve(extensionsDir) !== path.join(path.resolve(workspaceRoot), 'extensions')) return undefined;
+export function federationInput(workspaceRoot: string, extensionsDir: string | undefined, layout: CodexLayout = DEFAULT_LAYOUT): { workspaceRoot: string; registry: Registry } | undefined {
+  if (!extensionsDir || path.resolve(extensionsDir) !== path.join(path.resolve(workspaceRoot), layout.extensionsDir)) return undefined;
   if (!fs.existsSync(path.join(workspaceRoot, REGISTRY_FILE))) return undefined;
   return { workspaceRoot: path.resolve(workspaceRoot), registry: readRegistry(workspaceRoot) };
 }

@@ -1,19 +1,28 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { isFamilyAnchor } from '../codex/anchors';
+import { layoutOf, type CodexLayout } from '../codex/layout';
 
-/** The plugin's options in nx.json. */
-export interface ForgePluginOptions {
-  /** The Codex folder, relative to the workspace root. Default `codex`. */
-  codexDir?: string;
-  /** The extensions folder, relative to the workspace root. Default `extensions`. */
-  extensionsDir?: string;
+/** The plugin's options in nx.json: the workspace's CodexLayout, either folder defaulted. */
+export type ForgePluginOptions = Partial<CodexLayout>;
+
+/** This package's name: its entry in nx.json's `plugins`. */
+const PLUGIN_NAME = '@lychd/forge';
+
+/** The workspace's layout, from its nx.json entry for this plugin; the default layout without one. */
+export function workspaceLayout(workspaceRoot: string): CodexLayout {
+  let nxJson: { plugins?: unknown[] } = {};
+  try {
+    nxJson = JSON.parse(fs.readFileSync(path.join(workspaceRoot, 'nx.json'), 'utf8')) as typeof nxJson;
+  } catch {
+    // No nx.json (or an unreadable one, which Nx itself reports): the default layout.
+  }
+  const entry = (nxJson.plugins ?? []).find((p) => typeof p === 'object' && p !== null && (p as { plugin?: unknown }).plugin === PLUGIN_NAME) as { options?: ForgePluginOptions } | undefined;
+  return layoutOf(entry?.options);
 }
 
 /** Where the plugin reads and writes, relative to the workspace root. */
-export interface ForgeLayout {
-  codexDir: string;
-  extensionsDir: string;
+export interface ForgeLayout extends CodexLayout {
   /** Intermediate task outputs (gitignored). */
   distDir: string;
   /** Facts the `codex:context` task extracts for the tasks after it. */
@@ -30,14 +39,11 @@ export interface ForgeLayout {
 /** The folder of the @lychd/forge package, wherever it is installed. */
 export const PLUGIN_DIR = path.resolve(__dirname, '../..');
 
-const trim = (p: string) => p.replace(/^\.\/+/, '').replace(/\/+$/, '');
-
 export function layoutFrom(options: ForgePluginOptions | undefined, workspaceRoot: string): ForgeLayout {
   const distDir = 'dist/forge';
   return {
     pluginDir: path.relative(workspaceRoot, PLUGIN_DIR).split(path.sep).join('/'),
-    codexDir: trim(options?.codexDir ?? 'codex'),
-    extensionsDir: trim(options?.extensionsDir ?? 'extensions'),
+    ...layoutOf(options),
     distDir,
     contextDir: `${distDir}/context`,
     generationDir: 'quadlets/generation',

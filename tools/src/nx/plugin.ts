@@ -1,8 +1,7 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 import type { CreateNodes, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { EXTENSION_MANIFEST, isExtensionName } from '../codex/extensions';
+import { readScrollSettings } from '../codex/prime-scroll';
 import { withMetadata } from './metadata';
 export type { ForgePluginOptions } from './layout';
 import { AGGREGATES, factsFile, layoutFrom, pluginInputs, pluginPackages, pluginProject, pluginScript, runeFolderOf, runeOutputFile, type RuneFolder, type ForgeLayout, type ForgePluginOptions } from './layout';
@@ -51,13 +50,14 @@ export const createNodes: CreateNodes<ForgePluginOptions> = [
         { projects: { [`${layout.extensionsDir}/${ext}`]: { name: `extension-${ext}`, tags: ['type:extension'], implicitDependencies: pluginProject(layout) } } },
       ]);
     }
+    const core = coreDir(context.workspaceRoot, layout);
     results.push([
       `${layout.codexDir}/lychd.toml`,
       {
         projects: {
-          [layout.codexDir]: codexProject(layout, coreDir(context.workspaceRoot, `${layout.codexDir}/lychd.toml`)),
+          [layout.codexDir]: codexProject(layout, core),
           quadlets: quadletsProject(layout, [...runeFolders.values()].map(([, r]) => r.project).sort()),
-          forge: forgeProject(layout, extensions, coreDir(context.workspaceRoot, `${layout.codexDir}/lychd.toml`)),
+          forge: forgeProject(layout, extensions, core),
         },
       },
     ]);
@@ -84,8 +84,11 @@ const codexInputs = (layout: ForgeLayout) => [
   ...pluginInputs(layout),
 ];
 
+/** The options every task that reads the Codex or the extensions is given. */
+const codexLayout = (layout: ForgeLayout) => ({ codexDir: layout.codexDir, extensionsDir: layout.extensionsDir });
+
 function codexProject(layout: ForgeLayout, core: string): ProjectConfiguration {
-  const options = { codexDir: layout.codexDir, extensionsDir: layout.extensionsDir };
+  const options = codexLayout(layout);
   return {
     root: layout.codexDir,
     name: 'codex',
@@ -111,7 +114,7 @@ function codexProject(layout: ForgeLayout, core: string): ProjectConfiguration {
 
 function runeFolderProject(layout: ForgeLayout, { folder, project: name }: RuneFolder): ProjectConfiguration {
   const scribe: TargetConfiguration = {
-    ...task(layout, 'scribe-runes', { folder, codexDir: layout.codexDir, extensionsDir: layout.extensionsDir, context: factsFile(layout, 'scribe-context'), outputFile: runeOutputFile(layout, name) }),
+    ...task(layout, 'scribe-runes', { folder, ...codexLayout(layout), context: factsFile(layout, 'scribe-context'), outputFile: runeOutputFile(layout, name) }),
     cache: true,
     dependsOn: [{ projects: ['codex'], target: 'context' }],
     // Its own files, the covens of the others and the plugin's digest (both in the context, which
@@ -175,7 +178,7 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
   const settings = { dependentTasksOutputFiles: '**/context/forge.json' };
   const afterContext = [{ projects: ['codex'], target: 'context' }];
   const stage = (stageName: string, inputs: TargetConfiguration['inputs'], outputs: string[], dependsOn: TargetConfiguration['dependsOn'] = afterContext): TargetConfiguration => ({
-    ...task(layout, 'synthesis', { stage: stageName, quadletsDir: layout.generationDir }),
+    ...task(layout, 'synthesis', { stage: stageName, ...codexLayout(layout), quadletsDir: layout.generationDir }),
     cache: true,
     dependsOn,
     inputs: [...(inputs ?? []), ...pluginInputs(layout)],
@@ -190,7 +193,7 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
       'lock-python': stage('python', [`{workspaceRoot}/${core}/pyproject.toml`, ext('pyproject.toml'), settings, toolVersion(layout, 'uv')], ['{workspaceRoot}/forge/synthesis/python']),
       // The extensions' register hooks, run in the locked environment: their sources, the core's and the lock.
       federate: {
-        ...task(layout, 'federate', {}),
+        ...task(layout, 'federate', codexLayout(layout)),
         cache: true,
         dependsOn: ['lock-python'],
         inputs: [`{workspaceRoot}/${core}/src/**/*`, `{workspaceRoot}/${layout.extensionsDir}/*/src/**/*`, ext('pyproject.toml'), { dependentTasksOutputFiles: '**/uv.lock' }, toolVersion(layout, 'uv'), ...pluginInputs(layout)],
@@ -230,7 +233,7 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
       },
       ...imageTargets(layout, core, settings, afterContext),
       'synthesize-check': {
-        ...task(layout, 'synthesis', { stage: 'check', quadletsDir: layout.generationDir }),
+        ...task(layout, 'synthesis', { stage: 'check', ...codexLayout(layout), quadletsDir: layout.generationDir }),
         cache: false,
         dependsOn: [{ projects: ['quadlets'], target: 'scribe' }],
         // Uncached; its inputs decide when `nx affected` selects it.
@@ -278,14 +281,11 @@ function imageTargets(layout: ForgeLayout, core: string, settings: { dependentTa
   };
 }
 
-/** The core's folder from the Prime Scroll's `[forge] core`, read cheaply; `core` by default. */
-function coreDir(workspaceRoot: string, primeScroll: string): string {
-  try {
-    const text = fs.readFileSync(path.join(workspaceRoot, primeScroll), 'utf8');
-    const forge = (parseToml(text) as { forge?: { core?: unknown } }).forge;
-    return typeof forge?.core === 'string' ? forge.core.replace(/\/+$/, '') : 'core';
-  } catch {
-    return 'core'; // An unreadable scroll is codex:validate's to report.
-  }
+/**
+ * The core's folder, `[forge] core`: the Prime Scroll alone, read by the Codex loader's reader,
+ * not the whole Codex. An invalid scroll gives the default: codex:validate reports it, and every
+ * target depends on that.
+ */
+function coreDir(workspaceRoot: string, layout: ForgeLayout): string {
+  return readScrollSettings(path.join(workspaceRoot, layout.codexDir)).settings?.core ?? 'core';
 }
-

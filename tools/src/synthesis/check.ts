@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MANIFEST_FILE, NODE_FILES, PYTHON_FILES, abs } from './layout';
-import { discoverComponents, type Component } from './discovery';
+import { componentsOf, type ComponentSource } from './discovery';
 import { mergePython, cleanToolOutput } from './python';
 import { mergeNode, NPM_LOCK_ARGS } from './node';
 import { mergeTailwind } from './tailwind';
@@ -28,11 +28,9 @@ export interface CheckResult {
   report: string;
 }
 
-export interface CheckOptions {
-  workspaceRoot: string;
+export interface CheckOptions extends ComponentSource {
   quadletsDir?: string;
   env?: NodeJS.ProcessEnv;
-  components?: Component[];
 }
 
 /**
@@ -42,71 +40,78 @@ export interface CheckOptions {
  */
 export async function checkSynthesis(options: CheckOptions): Promise<CheckResult> {
   const { workspaceRoot } = options;
-  const components = options.components ?? discoverComponents(workspaceRoot).all;
+  const components = componentsOf(options);
   const drift: Drift[] = [];
-  const compare = (file: GeneratedFile, stage: string) => {
-    const committed = readIfExists(abs(workspaceRoot, file.path));
-    if (committed === undefined) drift.push({ file: file.path, reason: `is missing; run the ${stage} stage` });
-    else if (committed !== file.content)
-      drift.push({
-        file: file.path,
-        reason: `differs from what the inputs produce; run the ${stage} stage`,
-        diff: unifiedDiff({ label: `${file.path} (committed)`, text: committed }, { label: `${file.path} (expected)`, text: file.content }),
-      });
-  };
-
-  const python = mergePython(workspaceRoot, components);
-  compare(python.pyproject, 'Python lock');
-  const uvLock = readIfExists(abs(workspaceRoot, PYTHON_FILES.lock));
-  if (uvLock === undefined) drift.push({ file: PYTHON_FILES.lock, reason: 'is missing; run the Python lock stage' });
-  else {
-    const uv = await resolveUv(workspaceRoot);
-    const result = withStaging(workspaceRoot, 'check-python', (dir) => {
-      fs.writeFileSync(path.join(dir, 'pyproject.toml'), python.pyproject.content);
-      fs.writeFileSync(path.join(dir, 'uv.lock'), uvLock);
-      return run(uv, ['lock', '--locked', '--offline', '--no-progress'], { cwd: dir, env: options.env });
-    });
-    if (result.status !== 0)
-      drift.push({ file: PYTHON_FILES.lock, reason: `is not current for the merged pyproject; run the Python lock stage\n${cleanToolOutput(result.stderr)}` });
-  }
-
-  const node = mergeNode(workspaceRoot, components);
-  compare(node.packageJson, 'Node lock');
-  const npmLock = readIfExists(abs(workspaceRoot, NODE_FILES.lock));
-  if (npmLock === undefined) drift.push({ file: NODE_FILES.lock, reason: 'is missing; run the Node lock stage' });
-  else {
-    const npm = await resolveNpm(workspaceRoot);
-    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-npm-check-'));
-    try {
-      const relocked = withStaging(workspaceRoot, 'check-node', (dir) => {
-        fs.writeFileSync(path.join(dir, 'package.json'), node.packageJson.content);
-        fs.writeFileSync(path.join(dir, 'package-lock.json'), npmLock);
-        const result = run(npm, [...NPM_LOCK_ARGS, '--offline', '--cache', cache], { cwd: dir, env: options.env });
-        return result.status === 0 ? fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8') : cleanToolOutput(result.stderr);
-      });
-      if (relocked !== npmLock && !relocked.startsWith('{'))
-        drift.push({ file: NODE_FILES.lock, reason: `is not current for the merged package.json (npm would need the network); run the Node lock stage\n${relocked}` });
-      else if (relocked !== npmLock)
-        drift.push({
-          file: NODE_FILES.lock,
-          reason: 'is not current for the merged package.json; run the Node lock stage',
-          diff: unifiedDiff({ label: `${NODE_FILES.lock} (committed)`, text: npmLock }, { label: `${NODE_FILES.lock} (expected)`, text: relocked }),
-        });
-    } finally {
-      fs.rmSync(cache, { recursive: true, force: true });
-    }
-  }
-
-  compare(mergeTailwind(workspaceRoot, components).config, 'Tailwind');
-
+  const python = mergePython(workspaceRoot, components.all);
+  drift.push(...compare(workspaceRoot, python.pyproject, 'Python lock'), ...(await pythonLockDrift(python.pyproject, options)));
+  const node = mergeNode(workspaceRoot, components.all);
+  drift.push(...compare(workspaceRoot, node.packageJson, 'Node lock'), ...(await nodeLockDrift(node.packageJson, options)));
+  drift.push(...compare(workspaceRoot, mergeTailwind(workspaceRoot, components.all).config, 'Tailwind'));
   // The manifest digests the synthesized files, so it is only judged once they are current.
   if (drift.length === 0) {
     const { file } = await buildManifest({ workspaceRoot, quadletsDir: options.quadletsDir, components });
-    compare(file, 'manifest assembly');
-  } else if (!fs.existsSync(abs(workspaceRoot, MANIFEST_FILE)))
-    drift.push({ file: MANIFEST_FILE, reason: 'is missing; run the manifest assembly stage' });
-
+    drift.push(...compare(workspaceRoot, file, 'manifest assembly'));
+  } else if (!fs.existsSync(abs(workspaceRoot, MANIFEST_FILE))) drift.push(missing(MANIFEST_FILE, 'manifest assembly'));
   return { ok: drift.length === 0, drift, report: formatDrift(drift) };
+}
+
+const missing = (file: string, stage: string): Drift => ({ file, reason: `is missing; run the ${stage} stage` });
+
+/** A committed file against what the inputs produce: missing, different (with the diff) or current. */
+function compare(workspaceRoot: string, file: GeneratedFile, stage: string): Drift[] {
+  const committed = readIfExists(abs(workspaceRoot, file.path));
+  if (committed === undefined) return [missing(file.path, stage)];
+  if (committed === file.content) return [];
+  return [{
+    file: file.path,
+    reason: `differs from what the inputs produce; run the ${stage} stage`,
+    diff: unifiedDiff({ label: `${file.path} (committed)`, text: committed }, { label: `${file.path} (expected)`, text: file.content }),
+  }];
+}
+
+/** Whether uv accepts the committed lock for the merged pyproject as it is (`--locked`). */
+async function pythonLockDrift(pyproject: GeneratedFile, options: CheckOptions): Promise<Drift[]> {
+  const uvLock = readIfExists(abs(options.workspaceRoot, PYTHON_FILES.lock));
+  if (uvLock === undefined) return [missing(PYTHON_FILES.lock, 'Python lock')];
+  const uv = await resolveUv(options.workspaceRoot);
+  const result = withStaging(options.workspaceRoot, 'check-python', (dir) => {
+    fs.writeFileSync(path.join(dir, 'pyproject.toml'), pyproject.content);
+    fs.writeFileSync(path.join(dir, 'uv.lock'), uvLock);
+    return run(uv, ['lock', '--locked', '--offline', '--no-progress'], { cwd: dir, env: options.env });
+  });
+  if (result.status === 0) return [];
+  return [{ file: PYTHON_FILES.lock, reason: `is not current for the merged pyproject; run the Python lock stage\n${cleanToolOutput(result.stderr)}` }];
+}
+
+/** npm has no `--locked`: the committed lock is relocked offline, and any change to it is drift. */
+async function nodeLockDrift(packageJson: GeneratedFile, options: CheckOptions): Promise<Drift[]> {
+  const npmLock = readIfExists(abs(options.workspaceRoot, NODE_FILES.lock));
+  if (npmLock === undefined) return [missing(NODE_FILES.lock, 'Node lock')];
+  const relocked = await relockNode(packageJson, npmLock, options);
+  if (relocked === npmLock) return [];
+  if (!relocked.startsWith('{'))
+    return [{ file: NODE_FILES.lock, reason: `is not current for the merged package.json (npm would need the network); run the Node lock stage\n${relocked}` }];
+  return [{
+    file: NODE_FILES.lock,
+    reason: 'is not current for the merged package.json; run the Node lock stage',
+    diff: unifiedDiff({ label: `${NODE_FILES.lock} (committed)`, text: npmLock }, { label: `${NODE_FILES.lock} (expected)`, text: relocked }),
+  }];
+}
+
+/** The lock npm writes offline, with an empty cache, from the committed one; or npm's error. */
+async function relockNode(packageJson: GeneratedFile, npmLock: string, options: CheckOptions): Promise<string> {
+  const npm = await resolveNpm(options.workspaceRoot);
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-npm-check-'));
+  try {
+    return withStaging(options.workspaceRoot, 'check-node', (dir) => {
+      fs.writeFileSync(path.join(dir, 'package.json'), packageJson.content);
+      fs.writeFileSync(path.join(dir, 'package-lock.json'), npmLock);
+      const result = run(npm, [...NPM_LOCK_ARGS, '--offline', '--cache', cache], { cwd: dir, env: options.env });
+      return result.status === 0 ? fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8') : cleanToolOutput(result.stderr);
+    });
+  } finally {
+    fs.rmSync(cache, { recursive: true, force: true });
+  }
 }
 
 export function formatDrift(drift: Drift[]): string {

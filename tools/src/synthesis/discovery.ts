@@ -1,9 +1,12 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { extensionFolders, extensionLinks, extensionNameProblem } from '../codex/extensions';
+import { DEFAULT_LAYOUT, primeScrollPath, type CodexLayout } from '../codex/layout';
+import { readScrollSettings, type ScrollSettings } from '../codex/prime-scroll';
+import type { Diagnostic } from '../diagnostics';
 import type { SynthesisProblem } from './problems';
 import { SynthesisError, throwIfAny } from './problems';
-import { abs, EXTENSIONS_DIR, PRIME_SCROLL } from './layout';
-import { readScrollSettings, type ScrollSettings } from './scroll';
+import { abs, toPosix } from './layout';
 
 /** The core or one extension: a folder that may carry a pyproject, a package.json and a tailwind config. */
 export interface Component {
@@ -19,77 +22,109 @@ export interface Extension extends Component {
 }
 
 /**
- * Lists the extensions under `extensions/`, sorted by name, as the Codex loader and the Nx
- * plugin define them (codex/extensions.ts); an invalid folder name is an error, never skipped.
- * `active` narrows the list, and an active name without a folder is an error.
+ * Lists the extensions of the layout's extensions folder, sorted by name, as the Codex loader
+ * and the Nx plugin define them (codex/extensions.ts); an invalid folder name is an error, never
+ * skipped. `active` narrows the list, and an active name without a folder is an error.
  */
-export function discoverExtensions(workspaceRoot: string, active?: string[]): Extension[] {
+export function discoverExtensions(workspaceRoot: string, active?: string[], layout: CodexLayout = DEFAULT_LAYOUT): Extension[] {
+  const dir = layout.extensionsDir;
   const problems: SynthesisProblem[] = [];
-  for (const name of extensionLinks(abs(workspaceRoot, EXTENSIONS_DIR))) {
-    problems.push({ file: `${EXTENSIONS_DIR}/${name}`, field: '(folder)', message: 'is a symbolic link; an extension is a plain folder', fix: 'replace the link with a copy of the folder it points to' });
+  for (const name of extensionLinks(abs(workspaceRoot, dir))) {
+    problems.push({ file: `${dir}/${name}`, field: '(folder)', message: 'is a symbolic link; an extension is a plain folder', fix: 'replace the link with a copy of the folder it points to' });
   }
-  const all = extensionFolders(abs(workspaceRoot, EXTENSIONS_DIR));
+  const all = extensionFolders(abs(workspaceRoot, dir));
   for (const name of all) {
     const problem = extensionNameProblem(name);
-    if (problem) problems.push({ file: `${EXTENSIONS_DIR}/${name}/pyproject.toml`, field: '(folder)', message: problem, fix: 'rename the folder to a valid extension name' });
+    if (problem) problems.push({ file: `${dir}/${name}/pyproject.toml`, field: '(folder)', message: problem, fix: 'rename the folder to a valid extension name' });
   }
   const found = all.filter((n) => !extensionNameProblem(n));
-  let names = found;
-  if (active !== undefined) {
-    const seen = new Set<string>();
-    for (const name of active) {
-      if (seen.has(name))
-        problems.push({
-          file: PRIME_SCROLL,
-          field: 'extensions.active',
-          message: `names "${name}" twice`,
-          fix: 'list each extension once',
-        });
-      seen.add(name);
-      if (!found.includes(name))
-        problems.push({
-          file: PRIME_SCROLL,
-          field: 'extensions.active',
-          message: `names "${name}", but there is no extension folder ${EXTENSIONS_DIR}/${name}/ with a pyproject.toml` +
-            (found.length ? ` (found: ${found.join(', ')})` : ' (no extensions found)'),
-          fix: `create ${EXTENSIONS_DIR}/${name}/ or remove "${name}" from extensions.active`,
-        });
-    }
-    names = [...seen].filter((n) => found.includes(n));
-  }
+  const names = active === undefined ? found : activeNames(active, found, layout, problems);
   throwIfAny(problems);
-  return names.sort().map((name) => ({ kind: 'extension', name, dir: `${EXTENSIONS_DIR}/${name}` }));
+  return names.sort().map((name) => ({ kind: 'extension', name, dir: `${dir}/${name}` }));
+}
+
+/** The Prime Scroll's `extensions.active` against the folders found: each name once, each with a folder. */
+function activeNames(active: string[], found: string[], layout: CodexLayout, problems: SynthesisProblem[]): string[] {
+  const file = primeScrollPath(layout);
+  const seen = new Set<string>();
+  for (const name of active) {
+    if (seen.has(name)) problems.push({ file, field: 'extensions.active', message: `names "${name}" twice`, fix: 'list each extension once' });
+    seen.add(name);
+    if (!found.includes(name))
+      problems.push({
+        file,
+        field: 'extensions.active',
+        message: `names "${name}", but there is no extension folder ${layout.extensionsDir}/${name}/ with a pyproject.toml` +
+          (found.length ? ` (found: ${found.join(', ')})` : ' (no extensions found)'),
+        fix: `create ${layout.extensionsDir}/${name}/ or remove "${name}" from extensions.active`,
+      });
+  }
+  return [...seen].filter((n) => found.includes(n));
 }
 
 /** The core followed by the active extensions: every component that takes part in a synthesis. */
 export interface Components {
+  layout: CodexLayout;
   settings: ScrollSettings;
   core: Component;
   extensions: Extension[];
   all: Component[];
 }
 
-export function discoverComponents(workspaceRoot: string): Components {
+/**
+ * The components of the workspace's layout, from the Prime Scroll's settings (read by the Codex
+ * loader's reader when not given).
+ */
+export function discoverComponents(workspaceRoot: string, layout: CodexLayout = DEFAULT_LAYOUT, settings?: ScrollSettings): Components {
+  settings ??= settingsOf(workspaceRoot, layout);
   const problems: SynthesisProblem[] = [];
-  const settings = readScrollSettings(workspaceRoot, problems);
   let extensions: Extension[] = [];
   try {
-    extensions = discoverExtensions(workspaceRoot, settings.active);
+    extensions = discoverExtensions(workspaceRoot, settings.active, layout);
   } catch (e) {
     if (!(e instanceof SynthesisError)) throw e;
     problems.push(...e.problems);
   }
   if (!fs.existsSync(abs(workspaceRoot, settings.core)))
     problems.push({
-      file: PRIME_SCROLL,
+      file: primeScrollPath(layout),
       field: 'forge.core',
       message: `points at ${settings.core}/, which does not exist`,
       fix: 'create the core Python project there or set forge.core to its folder',
     });
   throwIfAny(problems);
   const core: Component = { kind: 'core', name: 'core', dir: settings.core };
-  return { settings, core, extensions, all: [core, ...extensions] };
+  return { layout, settings, core, extensions, all: [core, ...extensions] };
 }
+
+/** The Prime Scroll's settings; its problems, in the synthesis's terms, when it is invalid. */
+function settingsOf(workspaceRoot: string, layout: CodexLayout): ScrollSettings {
+  const read = readScrollSettings(abs(workspaceRoot, layout.codexDir));
+  if (!read.settings) throw new SynthesisError(read.diagnostics.map((d) => scrollProblem(workspaceRoot, layout, d)));
+  return read.settings;
+}
+
+const scrollProblem = (workspaceRoot: string, layout: CodexLayout, d: Diagnostic): SynthesisProblem => ({
+  file: d.file ? toPosix(path.relative(workspaceRoot, d.file)) : primeScrollPath(layout),
+  line: d.line,
+  field: d.field ?? '(file)',
+  message: d.message,
+  fix: d.hint ?? 'correct the Prime Scroll',
+});
+
+/** Where a stage takes its components from: given, or discovered in the workspace's layout. */
+export interface ComponentSource {
+  workspaceRoot: string;
+  /** The workspace's Codex and extensions folders; the default layout when omitted. */
+  layout?: CodexLayout;
+  /** The Prime Scroll's settings, when the caller has read them already. */
+  settings?: ScrollSettings;
+  /** Already discovered (by an earlier stage of the same run), so the Prime Scroll is read once. */
+  components?: Components;
+}
+
+export const componentsOf = (source: ComponentSource): Components =>
+  source.components ?? discoverComponents(source.workspaceRoot, source.layout, source.settings);
 
 export function describe(c: Component): string {
   return c.kind === 'core' ? 'the core' : `extension ${c.name}`;

@@ -1,9 +1,6 @@
 export { SynthesisError, problemDiagnostic, type SynthesisProblem } from './problems';
-export {
-  PRIME_SCROLL, SYNTHESIS_DIR, PYTHON_FILES, NODE_FILES, TAILWIND_FILE, MANIFEST_FILE, TEMPLATES_DIR,
-} from './layout';
-export { readScrollSettings, type ScrollSettings } from './scroll';
-export { discoverExtensions, discoverComponents, type Component, type Extension, type Components } from './discovery';
+export { SYNTHESIS_DIR, PYTHON_FILES, NODE_FILES, TAILWIND_FILE, MANIFEST_FILE, TEMPLATES_DIR } from './layout';
+export { discoverExtensions, discoverComponents, componentsOf, type Component, type ComponentSource, type Extension, type Components } from './discovery';
 export { collectSystemPackages, parseDebianSpec, type SystemPackage } from './system';
 export { mergePython, lockPython, type MergedPython, type LockOptions, type PythonLockResult } from './python';
 export { mergeNode, lockNode, resolveRanges, intersectRanges, type MergedNode, type NodeLockResult } from './node';

@@ -1,15 +1,23 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { CodexLayout } from '../codex/layout';
+import { readScrollSettings } from '../codex/prime-scroll';
 import type { Diagnostic } from '../diagnostics';
+import { abs } from './layout';
 import { problemDiagnostic } from './problems';
 import { checkInputs } from './synthesize';
 
 /**
  * The synthesis rules `validate` reports with the Codex's own: every problem of the core's and
  * the extensions' manifests that synthesis would stop on, found without running a tool. The
- * Prime Scroll's `extensions.active` is left to the Codex loader, which reports it already.
+ * Prime Scroll's own problems and its `extensions.active` are left to the Codex loader, which
+ * reports them already.
  */
-export function synthesisInputDiagnostics(workspaceRoot: string): Diagnostic[] {
-  return checkInputs(workspaceRoot)
+export function synthesisInputDiagnostics(workspaceRoot: string, layout: CodexLayout): Diagnostic[] {
+  const { settings } = readScrollSettings(abs(workspaceRoot, layout.codexDir));
+  // A workspace without the core renders Quadlets only: the forge targets report the missing core.
+  if (!settings || !fs.existsSync(abs(workspaceRoot, settings.core))) return [];
+  return checkInputs({ workspaceRoot, layout, settings })
     .problems.filter((p) => p.field !== 'extensions.active')
     .map((p) => ({ ...problemDiagnostic(p), file: path.join(workspaceRoot, p.file) }));
 }

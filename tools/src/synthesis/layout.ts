@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 
-/** Where the synthesis stages read and write, relative to the workspace root. */
-export const PRIME_SCROLL = 'codex/lychd.toml';
-export const EXTENSIONS_DIR = 'extensions';
+/**
+ * Where the synthesis stages write, relative to the workspace root. Where they read (the Codex,
+ * the extensions) is the workspace's CodexLayout (codex/layout.ts).
+ */
 export const TEMPLATES_DIR = 'forge/templates';
 export const SYNTHESIS_DIR = 'forge/synthesis';
 export const PYTHON_DIR = `${SYNTHESIS_DIR}/python`;
@@ -29,3 +30,8 @@ export function abs(workspaceRoot: string, rel: string): string {
   return path.join(workspaceRoot, ...rel.split('/'));
 }
 
+
+/** A folder path that stays inside the workspace: relative, with forward slashes, never `..`. */
+export function isSafeRelative(p: string): boolean {
+  return p.length > 0 && !p.startsWith('/') && !p.includes('\\') && !p.split('/').some((s) => s === '..');
+}

@@ -4,16 +4,13 @@ import { parse } from 'smol-toml';
 import type { SynthesisProblem } from './problems';
 import { throwIfAny } from './problems';
 import { REGISTRY_FILE } from '../federation/registry';
-import {
-  FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PRIME_SCROLL, PYTHON_DIR, PYTHON_FILES, TAILWIND_FILE, TEMPLATES_DIR,
-  abs, toPosix,
-} from './layout';
-import { discoverComponents, type Component } from './discovery';
-import { readPythonComponents } from './pyproject';
-import { readScrollSettings } from './scroll';
+import { primeScrollPath } from '../codex/layout';
+import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_DIR, PYTHON_FILES, TAILWIND_FILE, TEMPLATES_DIR, abs, toPosix } from './layout';
+import { componentsOf, type Component, type Components, type ComponentSource } from './discovery';
+import { readPythonComponents, type PythonComponent } from './pyproject';
 import { collectSystemPackages, type SystemPackage } from './system';
 import { packageJsonPath } from './node';
-import { findTailwindConfigs } from './tailwind';
+import { findTailwindConfigs, type TailwindSource } from './tailwind';
 import { byCodePoint } from '../shared/order';
 import { canonicalJson, fileSha256, listTree, sha256, treeSha256 } from '../shared/digest';
 import { writeFiles, type GeneratedFile } from './fsio';
@@ -64,26 +61,49 @@ export interface SynthesisManifest {
   nix?: { flakeLock: string; sha256: string };
 }
 
-export interface AssembleOptions {
-  workspaceRoot: string;
+export interface AssembleOptions extends ComponentSource {
   /** Workspace-relative folder of the Scribe's quadlet generation; digested when it exists. */
   quadletsDir?: string;
   /** Tool versions to record; queried from the resolved tools when omitted. */
   tools?: { uv: string; npm: string };
-  components?: Component[];
 }
+
+const SYNTHESIZED_FILES = [PYTHON_FILES.pyproject, PYTHON_FILES.lock, NODE_FILES.packageJson, NODE_FILES.lock, TAILWIND_FILE];
 
 /** Builds the Synthesis Manifest from the inputs and the synthesized files, without writing. */
 export async function buildManifest(options: AssembleOptions): Promise<{ manifest: SynthesisManifest; file: GeneratedFile }> {
   const { workspaceRoot } = options;
+  const components = componentsOf(options);
+  const { python, system, tailwind } = readSources(workspaceRoot, components.all);
+  const uvLock = parse(fs.readFileSync(abs(workspaceRoot, PYTHON_FILES.lock), 'utf8')) as Record<string, unknown>;
+  const inputs = inputDigests(workspaceRoot, components, tailwind);
+  const manifest: SynthesisManifest = {
+    formatVersion: FORMAT_VERSION,
+    inputs: { digest: `sha256:${sha256(canonicalJson(inputs))}`, files: inputs },
+    components: componentEntries(python, system),
+    python: {
+      lockfile: PYTHON_FILES.lock,
+      requiresPython: typeof uvLock['requires-python'] === 'string' ? uvLock['requires-python'] : undefined,
+      packages: pythonPackages(workspaceRoot, uvLock),
+    },
+    node: { lockfile: NODE_FILES.lock, packages: nodePackages(fs.readFileSync(abs(workspaceRoot, NODE_FILES.lock), 'utf8')) },
+    tailwind: { config: TAILWIND_FILE, sources: tailwind.map((t) => t.file) },
+    system,
+    synthesized: Object.fromEntries(SYNTHESIZED_FILES.map((file) => [file, `sha256:${fileSha256(abs(workspaceRoot, file))}`])),
+    quadlets: quadletDigests(workspaceRoot, options.quadletsDir),
+    tools: options.tools ?? (await queryToolVersions(workspaceRoot)),
+    nix: fs.existsSync(abs(workspaceRoot, FLAKE_LOCK)) ? { flakeLock: FLAKE_LOCK, sha256: `sha256:${fileSha256(abs(workspaceRoot, FLAKE_LOCK))}` } : undefined,
+  };
+  return { manifest, file: { path: MANIFEST_FILE, content: canonicalJson(manifest) } };
+}
+
+/** The components' manifests as the earlier stages read them, once every stage has written its files; every problem at once. */
+function readSources(workspaceRoot: string, components: Component[]) {
   const problems: SynthesisProblem[] = [];
-  const discovered = options.components ? undefined : discoverComponents(workspaceRoot);
-  const components = options.components ?? discovered!.all;
   const python = readPythonComponents(workspaceRoot, components, problems);
   const system = collectSystemPackages(python, problems);
   const tailwind = findTailwindConfigs(workspaceRoot, components, problems);
-  const synthesizedFiles = [PYTHON_FILES.pyproject, PYTHON_FILES.lock, NODE_FILES.packageJson, NODE_FILES.lock, TAILWIND_FILE];
-  for (const file of synthesizedFiles)
+  for (const file of SYNTHESIZED_FILES)
     if (!fs.existsSync(abs(workspaceRoot, file)))
       problems.push({
         file,
@@ -92,53 +112,36 @@ export async function buildManifest(options: AssembleOptions): Promise<{ manifes
         fix: 'run the Python lock, Node lock and Tailwind stages before assembling the manifest',
       });
   throwIfAny(problems);
+  return { python, system, tailwind };
+}
 
+/**
+ * A digest of every input: the Prime Scroll's `[forge]` and `[extensions]` as written, every
+ * component's manifests, what the extensions' hooks registered (it counts like their static
+ * lists) and the templates.
+ */
+function inputDigests(workspaceRoot: string, components: Components, tailwind: TailwindSource[]): Record<string, string> {
   const inputs: Record<string, string> = {};
-  const settings = discovered?.settings ?? readScrollSettings(workspaceRoot, problems);
-  throwIfAny(problems);
-  for (const [name, value] of Object.entries(settings.tables))
-    if (value !== undefined) inputs[`${PRIME_SCROLL}#${name}`] = `sha256:${sha256(canonicalJson(value))}`;
-  // What the extensions' hooks registered counts like their static lists.
-  const manifestFiles = components.flatMap((c) => [`${c.dir}/pyproject.toml`, packageJsonPath(c)]).concat(tailwind.map((t) => t.file), [REGISTRY_FILE]);
+  for (const [name, value] of Object.entries(components.settings.written))
+    if (value !== undefined) inputs[`${primeScrollPath(components.layout)}#${name}`] = `sha256:${sha256(canonicalJson(value))}`;
+  const manifestFiles = components.all.flatMap((c) => [`${c.dir}/pyproject.toml`, packageJsonPath(c)]).concat(tailwind.map((t) => t.file), [REGISTRY_FILE]);
   for (const file of manifestFiles)
     if (fs.existsSync(abs(workspaceRoot, file))) inputs[file] = `sha256:${fileSha256(abs(workspaceRoot, file))}`;
   const templates = abs(workspaceRoot, TEMPLATES_DIR);
   if (fs.existsSync(templates))
     for (const [rel, hash] of listTree(templates)) inputs[`${TEMPLATES_DIR}/${rel}`] = `sha256:${hash}`;
+  return inputs;
+}
 
-  const synthesized: Record<string, string> = {};
-  for (const file of synthesizedFiles) synthesized[file] = `sha256:${fileSha256(abs(workspaceRoot, file))}`;
-
-  const tools = options.tools ?? (await queryToolVersions(workspaceRoot));
-  const uvLock = fs.readFileSync(abs(workspaceRoot, PYTHON_FILES.lock), 'utf8');
-  const npmLock = fs.readFileSync(abs(workspaceRoot, NODE_FILES.lock), 'utf8');
-  const lock = parse(uvLock) as Record<string, unknown>;
-
-  const manifest: SynthesisManifest = {
-    formatVersion: FORMAT_VERSION,
-    inputs: { digest: `sha256:${sha256(canonicalJson(inputs))}`, files: inputs },
-    components: python.map((p) => ({
-      kind: p.component.kind,
-      name: p.component.name,
-      path: p.component.dir,
-      pythonProject: p.projectName,
-      capabilities: p.capabilities,
-      systemDependencies: system.filter((s) => s.requestedBy.includes(p.component.name)).map((s) => s.spec),
-    })),
-    python: {
-      lockfile: PYTHON_FILES.lock,
-      requiresPython: typeof lock['requires-python'] === 'string' ? lock['requires-python'] : undefined,
-      packages: pythonPackages(workspaceRoot, lock),
-    },
-    node: { lockfile: NODE_FILES.lock, packages: nodePackages(npmLock) },
-    tailwind: { config: TAILWIND_FILE, sources: tailwind.map((t) => t.file) },
-    system,
-    synthesized,
-    quadlets: quadletDigests(workspaceRoot, options.quadletsDir),
-    tools,
-    nix: fs.existsSync(abs(workspaceRoot, FLAKE_LOCK)) ? { flakeLock: FLAKE_LOCK, sha256: `sha256:${fileSha256(abs(workspaceRoot, FLAKE_LOCK))}` } : undefined,
-  };
-  return { manifest, file: { path: MANIFEST_FILE, content: canonicalJson(manifest) } };
+function componentEntries(python: PythonComponent[], system: SystemPackage[]): SynthesisManifest['components'] {
+  return python.map((p) => ({
+    kind: p.component.kind,
+    name: p.component.name,
+    path: p.component.dir,
+    pythonProject: p.projectName,
+    capabilities: p.capabilities,
+    systemDependencies: system.filter((s) => s.requestedBy.includes(p.component.name)).map((s) => s.spec),
+  }));
 }
 
 /** Writes `forge/synthesis.lock.json`. */

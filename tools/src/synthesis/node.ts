@@ -4,7 +4,7 @@ import * as semver from 'semver';
 import type { SynthesisProblem } from './problems';
 import { SynthesisError, throwIfAny } from './problems';
 import { NODE_DIR, NODE_FILES, abs, relFrom } from './layout';
-import { discoverComponents, describe, type Component } from './discovery';
+import { componentsOf, discoverComponents, describe, type Component } from './discovery';
 import { withStaging, writeFiles, type GeneratedFile } from './fsio';
 import { run } from './process';
 import { resolveNpm, toolVersion } from './tools';
@@ -172,7 +172,7 @@ export const NPM_LOCK_ARGS = ['install', '--package-lock-only', '--ignore-script
  */
 export async function lockNode(options: LockOptions & { npmCache?: string }): Promise<NodeLockResult> {
   const { workspaceRoot } = options;
-  const merged = mergeNode(workspaceRoot, options.components);
+  const merged = mergeNode(workspaceRoot, componentsOf(options).all);
   const npm = await resolveNpm(workspaceRoot);
   const lock = withStaging(workspaceRoot, 'node', (dir) => {
     fs.writeFileSync(path.join(dir, 'package.json'), merged.packageJson.content);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { SynthesisProblem } from './problems';
 import { SynthesisError, throwIfAny } from './problems';
 import { PYTHON_DIR, PYTHON_FILES, relFrom, abs } from './layout';
-import { discoverComponents, describe, type Component } from './discovery';
+import { componentsOf, discoverComponents, describe, type Component, type ComponentSource } from './discovery';
 import { normalizeName, readPythonComponents, type PythonComponent } from './pyproject';
 import { collectSystemPackages, type SystemPackage } from './system';
 import { withStaging, writeFiles, type GeneratedFile } from './fsio';
@@ -47,14 +47,11 @@ export function renderRootPyproject(members: PythonComponent[]): string {
   return lines.join('\n');
 }
 
-export interface LockOptions {
-  workspaceRoot: string;
+export interface LockOptions extends ComponentSource {
   /** Extra environment for the tool (e.g. `UV_DEFAULT_INDEX`, `UV_CACHE_DIR`, `npm_config_registry`). */
   env?: NodeJS.ProcessEnv;
   /** Resolve from caches and local indexes only. */
   offline?: boolean;
-  /** Restrict to these components instead of reading the Prime Scroll. */
-  components?: Component[];
 }
 
 export interface PythonLockResult {
@@ -70,7 +67,7 @@ export interface PythonLockResult {
  */
 export async function lockPython(options: LockOptions): Promise<PythonLockResult> {
   const { workspaceRoot } = options;
-  const merged = mergePython(workspaceRoot, options.components);
+  const merged = mergePython(workspaceRoot, componentsOf(options).all);
   const uv = await resolveUv(workspaceRoot);
   const lock = resolvePython(uv, merged, options);
   const files = [merged.pyproject, { path: PYTHON_FILES.lock, content: lock }];

@@ -1,4 +1,4 @@
-import { discoverComponents, type Component } from './discovery';
+import { componentsOf, type ComponentSource, type Components } from './discovery';
 import { SynthesisError, type SynthesisProblem } from './problems';
 import { lockPython, mergePython, pythonConflicts, type LockOptions, type MergedPython } from './python';
 import { lockNode, mergeNode } from './node';
@@ -16,7 +16,8 @@ export interface SynthesizeOptions extends LockOptions {
  * ranges, Tailwind configs), every problem at once: what `validate` checks and what stops a
  * synthesis before any tool runs.
  */
-export function checkInputs(workspaceRoot: string, components?: Component[]): { problems: SynthesisProblem[]; python?: MergedPython } {
+export function checkInputs(source: ComponentSource): { problems: SynthesisProblem[]; python?: MergedPython } {
+  const { workspaceRoot } = source;
   const problems: SynthesisProblem[] = [];
   const attempt = <T>(merge: () => T): T | undefined => {
     try {
@@ -27,7 +28,7 @@ export function checkInputs(workspaceRoot: string, components?: Component[]): { 
       return undefined;
     }
   };
-  const all = components ?? attempt(() => discoverComponents(workspaceRoot).all);
+  const all = attempt(() => componentsOf(source).all);
   if (!all) return { problems };
   const python = attempt(() => mergePython(workspaceRoot, all));
   attempt(() => mergeNode(workspaceRoot, all));
@@ -40,22 +41,18 @@ export function checkInputs(workspaceRoot: string, components?: Component[]): { 
  * every manifest before any tool runs or any file is written.
  */
 export async function synthesize(options: SynthesizeOptions): Promise<{ manifest: SynthesisManifest; files: GeneratedFile[]; warnings: string[] }> {
-  const components = options.components ?? discoverComponents(options.workspaceRoot).all;
-  const { problems, python } = checkInputs(options.workspaceRoot, components);
+  const components: Components = componentsOf(options);
+  const stages = { ...options, components };
+  const { problems, python } = checkInputs(stages);
   if (problems.length) {
     // uv's verdict is part of "every problem at once": resolve (writing nothing) when the Python merge itself is sound.
-    if (python) problems.push(...(await pythonConflicts(python, { ...options, components })));
+    if (python) problems.push(...(await pythonConflicts(python, stages)));
     throw new SynthesisError(problems);
   }
-  const pythonLock = await lockPython({ ...options, components });
-  const node = await lockNode({ ...options, components });
-  const tailwind = synthesizeTailwind({ workspaceRoot: options.workspaceRoot, components });
-  const assembled = await assembleManifest({
-    workspaceRoot: options.workspaceRoot,
-    quadletsDir: options.quadletsDir,
-    components,
-    tools: { uv: pythonLock.uvVersion, npm: node.npmVersion },
-  });
+  const pythonLock = await lockPython(stages);
+  const node = await lockNode(stages);
+  const tailwind = synthesizeTailwind(stages);
+  const assembled = await assembleManifest({ ...stages, tools: { uv: pythonLock.uvVersion, npm: node.npmVersion } });
   return {
     manifest: assembled.manifest,
     files: [...pythonLock.files, ...node.files, ...tailwind.files, ...assembled.files],

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import type { SynthesisProblem } from './problems';
 import { throwIfAny } from './problems';
 import { TAILWIND_DIR, TAILWIND_FILE, abs, relFrom } from './layout';
-import { discoverComponents, type Component } from './discovery';
+import { componentsOf, discoverComponents, type Component, type ComponentSource } from './discovery';
 import { writeFiles, type GeneratedFile } from './fsio';
 
 const CONFIG_NAMES = ['tailwind.config.js', 'tailwind.config.cjs'];
@@ -78,8 +78,8 @@ export function mergeTailwind(workspaceRoot: string, components?: Component[]): 
 }
 
 /** Writes `forge/synthesis/tailwind/tailwind.config.js`. */
-export function synthesizeTailwind(options: { workspaceRoot: string; components?: Component[] }): { files: GeneratedFile[] } {
-  const { config } = mergeTailwind(options.workspaceRoot, options.components);
+export function synthesizeTailwind(options: ComponentSource): { files: GeneratedFile[] } {
+  const { config } = mergeTailwind(options.workspaceRoot, componentsOf(options).all);
   writeFiles(options.workspaceRoot, [config]);
   return { files: [config] };
 }
