@@ -87,41 +87,45 @@ export function readRecords(ext: Component, raw: Raw, problems: Diagnostic[]): E
     problems.push({ severity: 'error', file: `${ext.dir}/pyproject.toml`, message: `extension ${ext.name}: its hook printed no registrations the Forge can read` });
     return regs;
   }
-  for (const r of raw.records as { kind?: unknown; value?: unknown; file?: unknown; line?: unknown }[]) {
-    const where = at(r.file, r.line);
-    const bad = (message: string, hint: string) => problems.push({ severity: 'error', ...where, message: `extension ${ext.name}: ${message}`, hint });
-    const item = <T>(value: T) => ({ value, file: where.file, line: where.line ?? 1 });
-    switch (r.kind) {
-      case 'system-dependency':
-        if (typeof r.value === 'string' && parseDebianSpec(r.value)) regs.systemDependencies.push(item(r.value));
-        else bad(`${JSON.stringify(r.value)} is not a Debian package name`, 'pass a Debian package name, optionally "=version", e.g. "sox"');
-        break;
-      case 'capability':
-        if (typeof r.value === 'string' && CAPABILITY.test(r.value)) regs.capabilities.push(item(r.value));
-        else bad(`${JSON.stringify(r.value)} is not a capability name`, 'use dotted lowercase words, e.g. "speech.transcribe"');
-        break;
-      case 'rune': {
-        const v = r.value as { anchor?: unknown; fields?: unknown } | undefined;
-        if (v && typeof v.anchor === 'string' && ANCHOR.test(v.anchor) && v.fields && typeof v.fields === 'object' && !Array.isArray(v.fields)) {
-          regs.runes.push(item({ anchor: v.anchor, fields: v.fields as Record<string, unknown> }));
-        } else bad('add_rune needs RuneDefinition(anchor="<family folder>", fields={...})', 'give the anchor of a rune family, e.g. "animator/soulstones/generic", and the rune\'s fields as a dict');
-        break;
-      }
-      case 'anchor': {
-        const v = r.value as { anchor?: unknown; schema?: unknown } | undefined;
-        const schema = typeof v?.schema === 'string' ? `${ext.dir}/${v.schema}` : undefined;
-        if (!v || typeof v.anchor !== 'string' || !ANCHOR.test(v.anchor)) bad(`${JSON.stringify(v?.anchor)} is not an anchor folder`, 'use lowercase path parts separated by "/", e.g. "scriptorium/codices"');
-        else if (!schema || schema.split('/').includes('..') || !schema.endsWith('.schema.json')) {
-          bad('add_anchor needs the path of a JSON Schema file inside the extension, named *.schema.json', 'ship the schema in the extension and pass its path relative to the extension folder');
-        }
-        else regs.anchors.push(item({ anchor: v.anchor, schema }));
-        break;
-      }
-      default:
-        bad(`unknown registration ${JSON.stringify(r.kind)}`, 'use add_system_dependency, add_capability, add_rune or add_anchor');
-    }
-  }
+  for (const r of raw.records as HookRecord[]) readRecord(ext, r, at(r.file, r.line), regs, problems);
   return regs;
+}
+
+type HookRecord = { kind?: unknown; value?: unknown; file?: unknown; line?: unknown };
+
+/** One registration, by its kind: added to the extension's registrations, or reported. */
+function readRecord(ext: Component, r: HookRecord, where: { file: string; line?: number }, regs: ExtensionRegistrations, problems: Diagnostic[]): void {
+  const bad = (message: string, hint: string) => problems.push({ severity: 'error', ...where, message: `extension ${ext.name}: ${message}`, hint });
+  const item = <T>(value: T) => ({ value, file: where.file, line: where.line ?? 1 });
+  switch (r.kind) {
+    case 'system-dependency':
+      if (typeof r.value === 'string' && parseDebianSpec(r.value)) regs.systemDependencies.push(item(r.value));
+      else bad(`${JSON.stringify(r.value)} is not a Debian package name`, 'pass a Debian package name, optionally "=version", e.g. "sox"');
+      break;
+    case 'capability':
+      if (typeof r.value === 'string' && CAPABILITY.test(r.value)) regs.capabilities.push(item(r.value));
+      else bad(`${JSON.stringify(r.value)} is not a capability name`, 'use dotted lowercase words, e.g. "speech.transcribe"');
+      break;
+    case 'rune': {
+      const v = r.value as { anchor?: unknown; fields?: unknown } | undefined;
+      if (v && typeof v.anchor === 'string' && ANCHOR.test(v.anchor) && v.fields && typeof v.fields === 'object' && !Array.isArray(v.fields)) {
+        regs.runes.push(item({ anchor: v.anchor, fields: v.fields as Record<string, unknown> }));
+      } else bad('add_rune needs RuneDefinition(anchor="<family folder>", fields={...})', 'give the anchor of a rune family, e.g. "animator/soulstones/generic", and the rune\'s fields as a dict');
+      break;
+    }
+    case 'anchor': {
+      const v = r.value as { anchor?: unknown; schema?: unknown } | undefined;
+      const schema = typeof v?.schema === 'string' ? `${ext.dir}/${v.schema}` : undefined;
+      if (!v || typeof v.anchor !== 'string' || !ANCHOR.test(v.anchor)) bad(`${JSON.stringify(v?.anchor)} is not an anchor folder`, 'use lowercase path parts separated by "/", e.g. "scriptorium/codices"');
+      else if (!schema || schema.split('/').includes('..') || !schema.endsWith('.schema.json')) {
+        bad('add_anchor needs the path of a JSON Schema file inside the extension, named *.schema.json', 'ship the schema in the extension and pass its path relative to the extension folder');
+      }
+      else regs.anchors.push(item({ anchor: v.anchor, schema }));
+      break;
+    }
+    default:
+      bad(`unknown registration ${JSON.stringify(r.kind)}`, 'use add_system_dependency, add_capability, add_rune or add_anchor');
+  }
 }
 
 /**

@@ -1,50 +1,23 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parse } from 'smol-toml';
 import type { SynthesisProblem } from './problems';
 import { throwIfAny } from './problems';
 import { REGISTRY_FILE } from '../federation/registry';
 import { primeScrollPath } from '../codex/layout';
-import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_DIR, PYTHON_FILES, TAILWIND_FILE, TEMPLATES_DIR, abs, toPosix } from './layout';
+import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, TAILWIND_FILE, TEMPLATES_DIR, abs, toPosix } from './layout';
 import { componentsOf, type Component, type Components, type ComponentSource } from './discovery';
 import { readPythonComponents, type PythonComponent } from './pyproject';
 import { collectSystemPackages, type SystemPackage } from './system';
 import { packageJsonPath } from './node';
 import { findTailwindConfigs, type TailwindSource } from './tailwind';
-import { byCodePoint } from '../shared/order';
-import { canonicalJson, fileSha256, listTree, sha256, treeSha256 } from '../shared/digest';
+import { canonicalJson, fileSha256, listTree, sha256 } from '../shared/digest';
 import { writeFiles, type GeneratedFile } from './fsio';
+import { nodePackages, pythonPackages, type NodePackage, type PythonPackage } from './locked-packages';
 import { toolVersion } from './tools';
 
+export type { NodePackage, PythonArtifact, PythonPackage } from './locked-packages';
+
 export const FORMAT_VERSION = 1;
-
-export interface PythonArtifact {
-  kind: 'sdist' | 'wheel';
-  /** Remote URL, or path relative to the workspace for local files. */
-  url?: string;
-  path?: string;
-  sha256?: string;
-  size?: number;
-}
-
-export interface PythonPackage {
-  name: string;
-  version?: string;
-  /** uv's source table; local paths made workspace-relative. */
-  source: Record<string, string>;
-  artifacts: PythonArtifact[];
-  /** For local folders, which uv does not hash: see `treeSha256`. */
-  treeSha256?: string;
-}
-
-export interface NodePackage {
-  /** Location in the lock, e.g. `node_modules/ms`. */
-  path: string;
-  name: string;
-  version?: string;
-  resolved?: string;
-  integrity?: string;
-}
 
 export interface SynthesisManifest {
   formatVersion: number;
@@ -153,66 +126,6 @@ export async function assembleManifest(options: AssembleOptions): Promise<{ mani
 
 export async function queryToolVersions(workspaceRoot: string): Promise<{ uv: string; npm: string }> {
   return { uv: toolVersion('uv', workspaceRoot), npm: toolVersion('npm', workspaceRoot) };
-}
-
-const LOCAL_SOURCES = ['editable', 'directory', 'virtual', 'path'];
-
-function pythonPackages(workspaceRoot: string, lock: Record<string, unknown>): PythonPackage[] {
-  const packages = Array.isArray(lock['package']) ? (lock['package'] as Array<Record<string, unknown>>) : [];
-  const fromLock = (p: string) => toPosix(path.posix.normalize(`${PYTHON_DIR}/${p}`));
-  return packages
-    .map((pkg) => {
-      const rawSource = (pkg['source'] ?? {}) as Record<string, string>;
-      const source: Record<string, string> = {};
-      let treeHash: string | undefined;
-      for (const [kind, value] of Object.entries(rawSource)) {
-        if (!LOCAL_SOURCES.includes(kind)) {
-          source[kind] = value;
-          continue;
-        }
-        source[kind] = fromLock(value);
-        const local = abs(workspaceRoot, source[kind]);
-        if (fs.existsSync(local)) treeHash = fs.statSync(local).isDirectory() ? treeSha256(local) : fileSha256(local);
-      }
-      const artifacts: PythonArtifact[] = [];
-      const sdist = pkg['sdist'] as Record<string, unknown> | undefined;
-      if (sdist) artifacts.push(artifact('sdist', sdist, fromLock));
-      for (const wheel of (pkg['wheels'] as Array<Record<string, unknown>> | undefined) ?? []) artifacts.push(artifact('wheel', wheel, fromLock));
-      artifacts.sort((a, b) => byCodePoint(a.url ?? a.path ?? '', b.url ?? b.path ?? ''));
-      return {
-        name: String(pkg['name']),
-        version: typeof pkg['version'] === 'string' ? pkg['version'] : undefined,
-        source,
-        artifacts,
-        treeSha256: treeHash,
-      };
-    })
-    .sort((a, b) => byCodePoint(a.name, b.name) || byCodePoint(a.version ?? '', b.version ?? ''));
-}
-
-function artifact(kind: 'sdist' | 'wheel', raw: Record<string, unknown>, fromLock: (p: string) => string): PythonArtifact {
-  const hash = typeof raw['hash'] === 'string' ? raw['hash'] : undefined;
-  return {
-    kind,
-    url: typeof raw['url'] === 'string' ? raw['url'] : undefined,
-    path: typeof raw['path'] === 'string' ? fromLock(raw['path']) : undefined,
-    sha256: hash?.startsWith('sha256:') ? hash.slice('sha256:'.length) : undefined,
-    size: typeof raw['size'] === 'number' ? raw['size'] : typeof raw['size'] === 'bigint' ? Number(raw['size']) : undefined,
-  };
-}
-
-function nodePackages(lockText: string): NodePackage[] {
-  const lock = JSON.parse(lockText) as { packages?: Record<string, Record<string, unknown>> };
-  return Object.entries(lock.packages ?? {})
-    .filter(([loc, entry]) => loc !== '' && entry['link'] !== true)
-    .map(([loc, entry]) => ({
-      path: loc,
-      name: typeof entry['name'] === 'string' ? entry['name'] : loc.slice(loc.lastIndexOf('node_modules/') + 'node_modules/'.length),
-      version: typeof entry['version'] === 'string' ? entry['version'] : undefined,
-      resolved: typeof entry['resolved'] === 'string' ? entry['resolved'] : undefined,
-      integrity: typeof entry['integrity'] === 'string' ? entry['integrity'] : undefined,
-    }))
-    .sort((a, b) => byCodePoint(a.path, b.path));
 }
 
 function quadletDigests(workspaceRoot: string, dir?: string): SynthesisManifest['quadlets'] {

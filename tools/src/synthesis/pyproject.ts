@@ -70,7 +70,17 @@ export function readPythonComponents(
 }
 
 function parseComponent(component: Component, toml: TomlFile, problems: SynthesisProblem[]): PythonComponent | undefined {
-  const { file, text, data } = toml;
+  const projectName = projectNameOf(toml, problems);
+  if (projectName === undefined) return undefined;
+  runsNoOwnCode(component, toml, problems);
+  const lychd = table(getPath(toml.data, ['tool', 'lychd'])) ?? {};
+  const systemDependencies = systemDependenciesOf(component, toml, lychd['system-dependencies'] ?? [], problems);
+  const capabilities = capabilitiesOf(component, toml, lychd['capabilities'] ?? [], problems);
+  return { component, file: toml.file, toml, projectName, systemDependencies, capabilities };
+}
+
+/** `[project] name`: present and a valid Python project name. */
+function projectNameOf({ file, text, data }: TomlFile, problems: SynthesisProblem[]): string | undefined {
   const project = table(data['project']);
   if (!project) {
     problems.push({
@@ -82,19 +92,23 @@ function parseComponent(component: Component, toml: TomlFile, problems: Synthesi
     return undefined;
   }
   const name = project['name'];
-  if (typeof name !== 'string' || !PROJECT_NAME.test(name)) {
-    problems.push({
-      file,
-      line: locate(text, 'project', 'name'),
-      field: 'project.name',
-      message: `must be a valid Python project name, got ${JSON.stringify(name)}`,
-      fix: 'use letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
-    });
-    return undefined;
-  }
-  // uv reads static metadata from the file; anything else makes it import the project's build
-  // backend, i.e. run the extension's own code, while locking.
-  const dynamic = project['dynamic'];
+  if (typeof name === 'string' && PROJECT_NAME.test(name)) return name;
+  problems.push({
+    file,
+    line: locate(text, 'project', 'name'),
+    field: 'project.name',
+    message: `must be a valid Python project name, got ${JSON.stringify(name)}`,
+    fix: 'use letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+  });
+  return undefined;
+}
+
+/**
+ * uv reads static metadata from the file; anything else makes it import the project's build
+ * backend, i.e. run the extension's own code, while locking.
+ */
+function runsNoOwnCode(component: Component, { file, text, data }: TomlFile, problems: SynthesisProblem[]): void {
+  const dynamic = getPath(data, ['project', 'dynamic']);
   if (dynamic !== undefined && !(Array.isArray(dynamic) && dynamic.length === 0))
     problems.push({
       file,
@@ -103,8 +117,7 @@ function parseComponent(component: Component, toml: TomlFile, problems: Synthesi
       message: `declares dynamic metadata (${JSON.stringify(dynamic)}): locking would run the build backend of ${describe(component)}`,
       fix: 'write every [project] field (version, dependencies, …) statically and remove "dynamic"',
     });
-  const backendPath = getPath(data, ['build-system', 'backend-path']);
-  if (backendPath !== undefined)
+  if (getPath(data, ['build-system', 'backend-path']) !== undefined)
     problems.push({
       file,
       line: locate(text, 'build-system', 'backend-path'),
@@ -112,21 +125,24 @@ function parseComponent(component: Component, toml: TomlFile, problems: Synthesi
       message: `points at an in-tree build backend: ${describe(component)} would run its own code when it is built`,
       fix: 'use a published build backend (e.g. build-backend = "hatchling.build" with requires = ["hatchling"]) and remove backend-path',
     });
-  const lychd = table(getPath(data, ['tool', 'lychd'])) ?? {};
-  const sys = lychd['system-dependencies'] ?? [];
-  let systemDependencies: unknown[] = [];
-  if (Array.isArray(sys)) systemDependencies = sys;
-  else
-    problems.push({
-      file,
-      line: locate(text, 'tool.lychd', 'system-dependencies'),
-      field: 'tool.lychd.system-dependencies',
-      message: `must be an array of Debian package names (${describe(component)})`,
-      fix: 'write e.g. system-dependencies = ["ffmpeg"]',
-    });
-  const caps = lychd['capabilities'] ?? [];
-  const capabilities: string[] = [];
-  if (!Array.isArray(caps))
+}
+
+/** `[tool.lychd] system-dependencies`: an array; its items are checked when the lists are merged (system.ts). */
+function systemDependenciesOf(component: Component, { file, text }: TomlFile, value: unknown, problems: SynthesisProblem[]): unknown[] {
+  if (Array.isArray(value)) return value;
+  problems.push({
+    file,
+    line: locate(text, 'tool.lychd', 'system-dependencies'),
+    field: 'tool.lychd.system-dependencies',
+    message: `must be an array of Debian package names (${describe(component)})`,
+    fix: 'write e.g. system-dependencies = ["ffmpeg"]',
+  });
+  return [];
+}
+
+/** `[tool.lychd] capabilities`: an array of dotted lowercase names, sorted, each once. */
+function capabilitiesOf(component: Component, { file, text }: TomlFile, value: unknown, problems: SynthesisProblem[]): string[] {
+  if (!Array.isArray(value)) {
     problems.push({
       file,
       line: locate(text, 'tool.lychd', 'capabilities'),
@@ -134,17 +150,19 @@ function parseComponent(component: Component, toml: TomlFile, problems: Synthesi
       message: `must be an array of capability names (${describe(component)})`,
       fix: 'write e.g. capabilities = ["speech.transcribe"]',
     });
-  else
-    caps.forEach((cap, i) => {
-      if (typeof cap === 'string' && CAPABILITY.test(cap)) capabilities.push(cap);
-      else
-        problems.push({
-          file,
-          line: locate(text, 'tool.lychd', 'capabilities', typeof cap === 'string' ? cap : undefined),
-          field: `tool.lychd.capabilities[${i}]`,
-          message: `${JSON.stringify(cap)} is not a capability name (${describe(component)})`,
-          fix: 'use lowercase dotted words, e.g. "speech.transcribe"',
-        });
-    });
-  return { component, file, toml, projectName: name, systemDependencies, capabilities: [...new Set(capabilities)].sort() };
+    return [];
+  }
+  const capabilities: string[] = [];
+  value.forEach((cap: unknown, i) => {
+    if (typeof cap === 'string' && CAPABILITY.test(cap)) capabilities.push(cap);
+    else
+      problems.push({
+        file,
+        line: locate(text, 'tool.lychd', 'capabilities', typeof cap === 'string' ? cap : undefined),
+        field: `tool.lychd.capabilities[${i}]`,
+        message: `${JSON.stringify(cap)} is not a capability name (${describe(component)})`,
+        fix: 'use lowercase dotted words, e.g. "speech.transcribe"',
+      });
+  });
+  return [...new Set(capabilities)].sort();
 }
