@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { renderDiagnostic, loadPrimeScroll, type PrimeScroll } from '../codex';
+import { renderDiagnostic, loadPrimeScroll, PRIME_SCROLL, type PrimeScroll } from '../codex';
 import type { SynthesisManifest } from '../synthesis/manifest';
 import { sha256 } from '../shared/digest';
 import { imageFailure } from './errors';
-import { MANIFEST_FILE, PRIME_SCROLL } from './containerfile';
+import { MANIFEST_FILE } from './containerfile';
 
 /** What the image is built from, read once: the Prime Scroll's settings and the Synthesis Manifest. */
 export interface ForgeSources {
@@ -29,5 +29,5 @@ export function readForgeSources(workspaceRoot: string, codexDir = path.join(wor
   } catch (e) {
     throw imageFailure(`${MANIFEST_FILE} is not valid JSON (${(e as Error).message}): run \`lychd-forge synthesize\` to rewrite it`);
   }
-  return { workspaceRoot, prime: loaded.prime, scrollText: fs.readFileSync(path.join(codexDir, PRIME_SCROLL.split('/').pop()!), 'utf8'), manifest, synthesis: `sha256:${sha256(bytes)}` };
+  return { workspaceRoot, prime: loaded.prime, scrollText: fs.readFileSync(path.join(codexDir, PRIME_SCROLL), 'utf8'), manifest, synthesis: `sha256:${sha256(bytes)}` };
 }
