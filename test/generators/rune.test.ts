@@ -32,6 +32,13 @@ describe('nx g @lychd/forge:rune writes only runes that validate', () => {
     }
   });
 
+  it("writes into the Codex folder nx.json's plugin options name", async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    tree.write('nx.json', JSON.stringify({ plugins: [{ plugin: '@lychd/forge', options: { codexDir: 'config/codex', extensionsDir: 'plugins' } }] }));
+    await runeGenerator(tree, { name: 'titan', family: 'llamacpp', image: 'ghcr.io/ggml-org/llama.cpp:server', port: 8790 });
+    expect(tree.exists('config/codex/runes/animator/soulstones/llamacpp/titan.toml')).toBe(true);
+  });
+
   it('a llama.cpp rune without a model is a router, and validates', async () => {
     const tree = createTreeWithEmptyWorkspace();
     await runeGenerator(tree, { name: 'titan', family: 'llamacpp', image: 'ghcr.io/ggml-org/llama.cpp:server', port: 8790 });

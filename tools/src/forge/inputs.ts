@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { renderDiagnostic, loadPrimeScroll, PRIME_SCROLL, type PrimeScroll } from '../codex';
+import { DEFAULT_LAYOUT, renderDiagnostic, loadPrimeScroll, PRIME_SCROLL, type PrimeScroll } from '../codex';
 import type { SynthesisManifest } from '../synthesis/manifest';
 import { sha256 } from '../shared/digest';
 import { imageFailure } from './errors';
@@ -16,7 +16,7 @@ export interface ForgeSources {
   synthesis: string;
 }
 
-export function readForgeSources(workspaceRoot: string, codexDir = path.join(workspaceRoot, 'codex')): ForgeSources {
+export function readForgeSources(workspaceRoot: string, codexDir = path.join(workspaceRoot, DEFAULT_LAYOUT.codexDir)): ForgeSources {
   const loaded = loadPrimeScroll(codexDir);
   if (!loaded.prime)
     throw imageFailure(`the Prime Scroll is invalid: fix it and run again; nothing was built.\n${loaded.diagnostics.map((d) => renderDiagnostic(d, workspaceRoot)).join('\n')}`);

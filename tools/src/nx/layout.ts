@@ -11,13 +11,19 @@ const PLUGIN_NAME = '@lychd/forge';
 
 /** The workspace's layout, from its nx.json entry for this plugin; the default layout without one. */
 export function workspaceLayout(workspaceRoot: string): CodexLayout {
-  let nxJson: { plugins?: unknown[] } = {};
+  let nxJson: unknown;
   try {
-    nxJson = JSON.parse(fs.readFileSync(path.join(workspaceRoot, 'nx.json'), 'utf8')) as typeof nxJson;
+    nxJson = JSON.parse(fs.readFileSync(path.join(workspaceRoot, 'nx.json'), 'utf8'));
   } catch {
     // No nx.json (or an unreadable one, which Nx itself reports): the default layout.
   }
-  const entry = (nxJson.plugins ?? []).find((p) => typeof p === 'object' && p !== null && (p as { plugin?: unknown }).plugin === PLUGIN_NAME) as { options?: ForgePluginOptions } | undefined;
+  return layoutOfNxJson(nxJson);
+}
+
+/** The layout nx.json's entry for this plugin sets. */
+export function layoutOfNxJson(nxJson: unknown): CodexLayout {
+  const plugins = (nxJson as { plugins?: unknown } | undefined)?.plugins;
+  const entry = (Array.isArray(plugins) ? plugins : []).find((p) => typeof p === 'object' && p !== null && (p as { plugin?: unknown }).plugin === PLUGIN_NAME) as { options?: ForgePluginOptions } | undefined;
   return layoutOf(entry?.options);
 }
 

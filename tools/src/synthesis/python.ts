@@ -116,7 +116,7 @@ export function uvProblem(stderr: string, members: PythonComponent[]): Synthesis
     field: 'project.dependencies',
     message: `uv could not lock the merged Python dependencies:\n${text}${where.length ? `\n${where.join('\n')}` : ''}`,
     fix: named.length > 1
-      ? `make the requirements of ${named.map((m) => m.component.name).join(' and ')} compatible, or deactivate one of them in codex/lychd.toml [extensions] active`
+      ? `make the requirements of ${named.map((m) => m.component.name).join(' and ')} compatible, or deactivate one of them in the Prime Scroll's [extensions] active`
       : 'correct the requirement uv names above',
   };
 }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import nunjucks from 'nunjucks';
 import { error, START, type Diagnostic } from '../../codex/diagnostics';
+import { DEFAULT_LAYOUT } from '../../codex/layout';
 import { loadPrimeScroll } from '../../codex/prime-scroll';
 import { parseTomlSource } from '../../codex/toml-source';
 import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, TEMPLATES_DIR, isSafeRelative } from '../../synthesis/layout';
@@ -60,7 +61,7 @@ function environment(): nunjucks.Environment {
 
 export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { diagnostics: Diagnostic[] } {
   const root = options.workspaceRoot;
-  const codexDir = options.codexDir ?? path.join(root, 'codex');
+  const codexDir = options.codexDir ?? path.join(root, DEFAULT_LAYOUT.codexDir);
   const manifestPath = path.join(root, MANIFEST_FILE);
   if (!fs.existsSync(manifestPath))
     return { diagnostics: [error(manifestPath, START, 'the Synthesis Manifest does not exist yet', { hint: 'run `npx lychd-forge synthesize` first' })] };

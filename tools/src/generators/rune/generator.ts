@@ -1,8 +1,9 @@
 import * as path from 'node:path';
-import { formatFiles, type Tree } from '@nx/devkit';
+import { formatFiles, readJson, type Tree } from '@nx/devkit';
 import { stringify } from 'smol-toml';
 import { checkRuneText, FAMILIES, hasErrors, NAME_PATTERN } from '../../codex';
 import { ForgeError } from '../../diagnostics';
+import { layoutOfNxJson } from '../../nx/layout';
 
 export interface RuneGeneratorOptions {
   /** Family folder: vllm, sglang, llamacpp, generic or portal. */
@@ -34,7 +35,7 @@ export default async function runeGenerator(tree: Tree, options: RuneGeneratorOp
   const family = FAMILIES.find((f) => f.id === FAMILY_IDS[options.family]);
   if (!family) throw new Error(`unknown family "${options.family}": use one of ${Object.keys(FAMILY_IDS).join(', ')}`);
   if (!NAME_PATTERN.test(options.name)) throw new Error(`"${options.name}" is not a valid rune name (${NAME_PATTERN.source})`);
-  const codexDir = options.codexDir ?? 'codex';
+  const codexDir = options.codexDir ?? layoutOfNxJson(tree.exists('nx.json') ? readJson(tree, 'nx.json') : undefined).codexDir;
   const relativePath = `${family.anchor}/${options.name}.toml`;
   const file = `${codexDir}/runes/${relativePath}`;
   if (tree.exists(file)) throw new Error(`${file} already exists`);
