@@ -218,19 +218,7 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
         ['{workspaceRoot}/forge/synthesis.lock.json'],
         ['lock-python', 'lock-node', 'tailwind', { projects: ['quadlets'], target: 'scribe' }],
       ),
-      // The Sovereign path's flake.nix: rendered from the manifest and the Prime Scroll only.
-      flake: {
-        ...task(layout, 'flake', { codexDir: layout.codexDir }),
-        cache: true,
-        dependsOn: ['synthesize'],
-        inputs: [`{workspaceRoot}/${layout.codexDir}/lychd.toml`, '{workspaceRoot}/forge/synthesis.lock.json', '{workspaceRoot}/forge/templates/flake.nix.njk', ...pluginInputs(layout)],
-        outputs: ['{workspaceRoot}/flake.nix'],
-      },
-      'flake-check': {
-        ...task(layout, 'flake', { codexDir: layout.codexDir, check: true }),
-        cache: false,
-        inputs: [`{workspaceRoot}/${layout.codexDir}/lychd.toml`, '{workspaceRoot}/forge/**/*', '{workspaceRoot}/flake.nix', '{workspaceRoot}/flake.lock'],
-      },
+      ...flakeTargets(layout),
       ...imageTargets(layout, core, settings, afterContext),
       'synthesize-check': {
         ...task(layout, 'synthesis', { stage: 'check', ...codexLayout(layout), quadletsDir: layout.generationDir }),
@@ -243,6 +231,23 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
   };
 }
 
+/** The Sovereign path's flake.nix: rendered from the manifest and the Prime Scroll only. */
+function flakeTargets(layout: ForgeLayout): Record<string, TargetConfiguration> {
+  return {
+    flake: {
+      ...task(layout, 'flake', { codexDir: layout.codexDir }),
+      cache: true,
+      dependsOn: ['synthesize'],
+      inputs: [`{workspaceRoot}/${layout.codexDir}/lychd.toml`, '{workspaceRoot}/forge/synthesis.lock.json', '{workspaceRoot}/forge/templates/flake.nix.njk', ...pluginInputs(layout)],
+      outputs: ['{workspaceRoot}/flake.nix'],
+    },
+    'flake-check': {
+      ...task(layout, 'flake', { codexDir: layout.codexDir, check: true }),
+      cache: false,
+      inputs: [`{workspaceRoot}/${layout.codexDir}/lychd.toml`, '{workspaceRoot}/forge/**/*', '{workspaceRoot}/flake.nix', '{workspaceRoot}/flake.lock'],
+    },
+  };
+}
 
 /**
  * The image: `base` (built from Debian or pinned), `containerfile` (rendered, committed) and
