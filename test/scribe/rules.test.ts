@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { soulstones, type Codex } from '../../tools/src/codex';
+import { soulstones, VESSEL_USER, type Codex } from '../../tools/src/codex';
 import {
   checkStartSet,
   FORBIDDEN_ON_MEMBERS,
@@ -110,7 +110,7 @@ describe.each(CASES)('rules on case %s', (name) => {
       expect(values(u, 'Container', 'Pod'), f).toEqual(['lychd.pod']);
     }
     const pod = parseUnitText(files.get('lychd.pod')!);
-    expect(values(pod, 'Pod', 'UserNS')).toEqual(['keep-id']);
+    expect(values(pod, 'Pod', 'UserNS')).toEqual([`keep-id:uid=${VESSEL_USER.uid},gid=${VESSEL_USER.uid}`]);
     expect(values(pod, 'Pod', 'PodName')).toEqual(['lychd']);
   });
 
