@@ -110,8 +110,13 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
       id,
       `LYCHD_PORT=${port} lychd --serve & for i in 1 2 3 4 5 6 7 8 9 10; do python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:${port}/health').read().decode())" 2>/dev/null && break; sleep 1; done; kill $!`,
     );
+    const sources = expect.stringMatching(/^sha256:[0-9a-f]{64}$/);
     expect(JSON.parse(health.stdout.trim().split('\n').pop()!)).toEqual({
-      extensions: { atelier: ['ui.theme'], oracle: ['speech.synthesize', 'speech.transcribe'], scriptorium: ['document.ocr', 'document.pdf'] },
+      extensions: {
+        atelier: { capabilities: ['ui.theme'], sources },
+        oracle: { capabilities: ['speech.synthesize', 'speech.transcribe'], sources },
+        scriptorium: { capabilities: ['document.ocr', 'document.pdf'], sources },
+      },
       status: 'ok',
       version: '0.1.0',
     });

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { soulstones, type Codex, type SoulstoneRune } from '../../tools/src/codex';
-import { renderGeneration, renderSoulstone, scribeContext, ScribeError, serializeUnit, podmanVersion } from '../../tools/src/scribe';
+import { renderGeneration, renderSoulstone, scribeContext, ScribeError, serializeUnit, podmanVersion, type UnitFile } from '../../tools/src/scribe';
 import { dryRunQuadlets } from '../../tools/src/toolchain';
 import { skipWithout } from '../toolchain/tool-gate';
 import { cleanup, execStartArgv, installed, loadCase, optionValues, parseUnitText, values } from './helpers';
@@ -138,7 +138,8 @@ describe('text that cannot be made safe is refused, naming the rune file and fie
 describe('the serializer', () => {
   const v = podmanVersion('5.3');
   it('refuses a value of the wrong kind for a key, a repeated single-value key and globbed unit names', () => {
-    const unitWith = (section: 'Unit' | 'Container', entries: { key: string; value: never }[]) => ({ comments: [], sections: [{ name: section, entries }] });
+    // Untyped entries, as a caller the compiler does not check: the serializer still refuses them.
+    const unitWith = (section: 'Unit' | 'Container', entries: { key: string; value: never }[]) => ({ comments: [], sections: [{ name: section, entries }] }) as UnitFile;
     expect(() => serializeUnit(unitWith('Container', [{ key: 'Exec', value: { kind: 'word', word: 'x' } as never }]), v)).toThrow(/podman reads this key as args/);
     expect(() =>
       serializeUnit(unitWith('Container', [

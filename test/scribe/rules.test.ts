@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { soulstones, type Codex } from '../../tools/src/codex';
+import { soulstones, VESSEL_USER, type Codex } from '../../tools/src/codex';
 import {
   checkStartSet,
   FORBIDDEN_ON_MEMBERS,
@@ -11,6 +11,7 @@ import {
   scribeContext,
   soulstoneUnit,
   type ScribeContext,
+  type UnitFile,
 } from '../../tools/src/scribe';
 import { dryRunQuadlets } from '../../tools/src/toolchain';
 import { skipWithout } from '../toolchain/tool-gate';
@@ -109,7 +110,7 @@ describe.each(CASES)('rules on case %s', (name) => {
       expect(values(u, 'Container', 'Pod'), f).toEqual(['lychd.pod']);
     }
     const pod = parseUnitText(files.get('lychd.pod')!);
-    expect(values(pod, 'Pod', 'UserNS')).toEqual(['keep-id']);
+    expect(values(pod, 'Pod', 'UserNS')).toEqual([`keep-id:uid=${VESSEL_USER.uid},gid=${VESSEL_USER.uid}`]);
     expect(values(pod, 'Pod', 'PodName')).toEqual(['lychd']);
   });
 
@@ -193,8 +194,9 @@ describe('the start set guard', () => {
 });
 
 describe('podman version targeting', () => {
-  const pod = (key: string) => ({ comments: [], sections: [{ name: 'Pod' as const, entries: [{ key, value: { kind: 'word' as const, word: '1g' } }] }] });
-  const container = (key: string) => ({ comments: [], sections: [{ name: 'Container' as const, entries: [{ key, value: { kind: 'word' as const, word: '1g' } }] }] });
+  // Keys as plain strings, as a caller the compiler does not check: the serializer still refuses them.
+  const pod = (key: string) => ({ comments: [], sections: [{ name: 'Pod', entries: [{ key, value: { kind: 'word', word: '1g' } }] }] }) as UnitFile;
+  const container = (key: string) => ({ comments: [], sections: [{ name: 'Container', entries: [{ key, value: { kind: 'word', word: '1g' } }] }] }) as UnitFile;
 
   it('rejects podman older than 5.3 with a clear error', () => {
     expect(() => podmanVersion('5.2')).toThrow(/podman 5\.2 is not supported.*5\.3.*UserNS=keep-id/);

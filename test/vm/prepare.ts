@@ -1,34 +1,43 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Buildah, buildStandIn, buildStandInVessel, importBase } from './images';
+import { IMAGE_DIR } from '../../tools/src/forge';
+import { copyWorkspace } from '../support/workspace';
+import { Buildah, buildStandIn, importBase } from './images';
 import { vmDisk } from './qemu';
 
-const ROOT = path.resolve(__dirname, '../..');
+/** The edit that makes candidate B: one extension's source, nothing the Codex or the lock sees. */
+export const EDITED_SOURCE = 'extensions/oracle/src/oracle/__init__.py';
 
 /**
  * The slow, blocking preparation of the VM test (the cached disk, the stand-in images and both
  * Vessel candidates), run in a child process so the test worker stays responsive. Prints the
  * disk folder as its last line.
+ *
+ * The candidates are the real image of `lychd-forge image`, built in one copy of the workspace:
+ * A as it is, B after editing an extension's source (the second build reuses A's layers).
  */
 export function prepare(tmp: string, results: string): string {
   const disk = vmDisk();
-  const base = path.join(disk, 'base.tar');
   const b = new Buildah(path.join(tmp, 'buildah'));
+  const ws = copyWorkspace();
   try {
-    importBase(b, base);
+    importBase(b, path.join(disk, 'base.tar'));
     buildStandIn(b, path.join(results, 'images', 'standins'));
-    // Candidate A: the workspace's extensions. Candidate B: the same with one source file edited.
-    // To use the real image, replace these two calls with forge:image's dist/forge/image output
-    // of each workspace (see docs/rebirth.md).
-    const synthesis = path.join(ROOT, 'forge', 'synthesis.lock.json');
-    buildStandInVessel(b, path.join(results, 'images', 'candidate-a'), path.join(ROOT, 'extensions'), synthesis, base);
-    const edited = path.join(tmp, 'extensions-b');
-    fs.cpSync(path.join(ROOT, 'extensions'), edited, { recursive: true });
-    fs.appendFileSync(path.join(edited, 'oracle', 'src', 'oracle', '__init__.py'), '\n# edited for the Rebirth Gate test\n');
-    buildStandInVessel(b, path.join(results, 'images', 'candidate-b'), edited, synthesis, base);
+    buildVessel(ws.root, path.join(results, 'images', 'candidate-a'));
+    ws.write(EDITED_SOURCE, `${ws.read(EDITED_SOURCE)}\n# edited for the Rebirth Gate test\n`);
+    buildVessel(ws.root, path.join(results, 'images', 'candidate-b'));
   } finally {
     fs.rmSync(path.join(tmp, 'buildah'), { recursive: true, force: true });
+    fs.rmSync(ws.root, { recursive: true, force: true });
   }
   return disk;
 }
 
+/** `lychd-forge image` in the workspace copy, its output (OCI layout + image.json) copied to `out`. */
+function buildVessel(root: string, out: string): void {
+  process.stderr.write(`building the Vessel image into ${path.basename(out)}\n`);
+  const r = spawnSync(process.execPath, [path.join(root, 'tools/bin/lychd-forge.js'), 'image'], { cwd: root, stdio: ['ignore', 2, 2], timeout: 1_800_000 });
+  if (r.status !== 0) throw new Error(`lychd-forge image failed (exit ${r.status ?? r.signal}) in ${root}`);
+  fs.cpSync(path.join(root, IMAGE_DIR), out, { recursive: true });
+}

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { federationInput } from '../../tools/src/federation/registry';
-import { loadCodex, soulstones } from '../../tools/src/codex';
+import { loadCodex, soulstones, VESSEL_USER } from '../../tools/src/codex';
 import { renderGeneration } from '../../tools/src/scribe';
 import { skipWithout, REQUIRE_TOOLS } from '../toolchain/tool-gate';
 import { execFile } from 'node:child_process';
@@ -109,13 +109,15 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
       if (inDefault) expect(states.get(`soulstone-${s.config.name}.service`), s.config.name).toBe('active/running');
     }
     expect(out('vessel-image-a.txt').trim()).toBe(candidate('a'));
-    // keep-id: the host user (uid 1000, lychd) is the container's user.
+    // keep-id:uid=10001: the host user (uid 1000, lychd) is the image's own user (10001, lychd).
     const [huser, user] = out('vessel-user.txt').trim().split('\n')[1]?.trim().split(/\s+/) ?? [];
     expect(huser).toMatch(/^(lychd|1000)$/);
-    expect(user).toMatch(/^(lychd|1000)$/);
+    expect(user).toMatch(new RegExp(`^(${VESSEL_USER.name}|${VESSEL_USER.uid})$`));
+    // The secrets the Vessel's unit mounts are readable by it.
+    expect(out('vessel-secret.txt')).toBe('vm-test-secret');
     const health = JSON.parse(out('health-a.json'));
-    expect(health.uid).toBe(1000);
-    expect(health.extensions.map((e: { name: string }) => e.name)).toEqual(codex.extensions);
+    expect(health.status).toBe('ok');
+    expect(Object.keys(health.extensions)).toEqual(codex.extensions);
     for (const addr of out('listeners.txt').trim().split('\n')) expect(addr, 'a port open beyond loopback').toMatch(/^(127\.0\.0\.1|\[::1\]):\d+$/);
   });
 
@@ -142,7 +144,8 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
     expect(out('vessel-image-after-wrong.txt').trim()).toBe(a);
     expect(out('confirm-b.rc').trim()).toBe('0');
     expect(out('vessel-image-b.txt').trim()).toBe(b);
-    const oracle = (f: string) => JSON.parse(out(f)).extensions.find((e: { name: string }) => e.name === 'oracle').sources;
+    const oracle = (f: string) => JSON.parse(out(f)).extensions.oracle.sources as string;
+    expect(oracle('health-a.json')).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(oracle('health-b.json')).not.toBe(oracle('health-a.json'));
     expect(out('rollback.rc').trim()).toBe('0');
     expect(out('vessel-image-rollback.txt').trim()).toBe(a);

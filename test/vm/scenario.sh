@@ -42,6 +42,7 @@ health health-a.json
 systemctl --user list-units --all --type=service --no-legend --plain 'lychd-pod.service' 'vessel.service' 'phylactery.service' 'oculus.service' 'harvester.service' 'scribe.service' 'soulstone-*.service' | awk '{print $1, $3, $4}' | tee "$O/units-after-start.txt"
 vessel_image | tee "$O/vessel-image-a.txt"
 podman top lychd-vessel huser user | tee "$O/vessel-user.txt"
+podman exec lychd-vessel cat /run/secrets/lychd-phylactery-password >"$O/vessel-secret.txt" 2>&1
 ss -Htln | awk '{print $4}' | sort -u | tee "$O/listeners.txt"
 
 step "3. every pair of soulstones: start them in the planned order, noting every state each time"

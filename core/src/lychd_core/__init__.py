@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
+from importlib.util import find_spec
+from pathlib import Path
 
 from .federation import RuneDefinition
 
@@ -11,7 +14,7 @@ __version__ = "0.1.0"
 
 EXTENSION_GROUP = "lychd.extensions"
 
-__all__ = ["Context", "EXTENSION_GROUP", "RuneDefinition", "load_extensions"]
+__all__ = ["Context", "EXTENSION_GROUP", "RuneDefinition", "extension_sources", "load_extensions"]
 
 
 @dataclass
@@ -44,3 +47,22 @@ def load_extensions() -> dict[str, Context]:
         ep.load()(context)
         loaded[ep.name] = context
     return loaded
+
+
+def extension_sources() -> dict[str, str]:
+    """Per installed extension, the sha256 of its package's files (relative path and content):
+    which code this daemon runs, so a new body can be told from the old one."""
+    digests: dict[str, str] = {}
+    for ep in sorted(entry_points(group=EXTENSION_GROUP), key=lambda e: e.name):
+        spec = find_spec(ep.module.partition(".")[0])
+        origin = Path(spec.origin) if spec is not None and spec.origin else None
+        if origin is None:
+            continue
+        root = origin.parent if spec.submodule_search_locations else origin
+        files = sorted(p for p in ([root] if root.is_file() else root.rglob("*")) if p.is_file() and "__pycache__" not in p.parts)
+        h = hashlib.sha256()
+        for f in files:
+            h.update(f.relative_to(root.parent).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(f.read_bytes()).digest())
+        digests[ep.name] = f"sha256:{h.hexdigest()}"
+    return digests

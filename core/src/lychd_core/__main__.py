@@ -11,15 +11,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import platformdirs
 
-from . import __version__, load_extensions
+from . import __version__, extension_sources, load_extensions
 
 
 def health() -> dict[str, object]:
-    """The health answer: the version and, per loaded extension, its capabilities."""
+    """The health answer: the version and, per loaded extension, its capabilities and the digest
+    of its sources (which code runs: the Rebirth Gate's check that a new body took over)."""
+    sources = extension_sources()
     return {
         "status": "ok",
         "version": __version__,
-        "extensions": {name: sorted(ctx.capabilities) for name, ctx in load_extensions().items()},
+        "extensions": {
+            name: {"capabilities": sorted(ctx.capabilities), "sources": sources.get(name, "")}
+            for name, ctx in load_extensions().items()
+        },
     }
 
 

@@ -8,6 +8,7 @@ export { loadAndReport } from './report';
 export { checkRuneText, loadRuneFile, placementProblems, type RuneFileRef } from './load-rune';
 export { coreServicePorts, isFullyQualified } from './rules';
 export { llamacppMode, runeRules, type LlamacppMode } from './rune-rules';
+export { VESSEL_USER } from './vessel-user';
 export { primeScroll, DEFAULT_VESSEL_IMAGE, MIN_PODMAN_VERSION, type PrimeScroll } from './schemas/prime';
 export type { SoulstoneConfig, GenericSoulstone, VllmSoulstone, SglangSoulstone, LlamacppSoulstone } from './schemas/soulstone';
 export type { PortalConfig } from './schemas/portal';

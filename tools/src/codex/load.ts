@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import { error, sortDiagnostics, START, hasErrors, type Diagnostic } from './diagnostics';
 import { listRuneFiles } from './files';
 import { extensionFolders, extensionLinks, extensionNameProblem, EXTENSION_MANIFEST, isExtensionName } from './extensions';
-import { loadRuneFile, readRuneText } from './load-rune';
+import { loadRuneFile, readRuneText, type RuneFileRef } from './load-rune';
 import { linkProblem } from './read-file';
 import type { Codex, Rune } from './model';
-import { checkAnchoredRune, extensionAnchors, registeredRunes, type AnchoredRune, type FederationInput } from './federated';
+import { checkAnchoredRune, extensionAnchors, registeredRunes, type AnchoredRune, type ExtensionAnchor, type FederationInput } from './federated';
 import { crossRuneRules, type LocatedRune } from './rules';
 import type { PrimeScroll } from './schemas/prime';
 import { loadPrimeScroll } from './prime-scroll';
@@ -79,6 +79,34 @@ export function runeFiles(codexDir: string, extensionsDir: string | undefined, e
   return { refs, diagnostics };
 }
 
+function readAnchoredRune(ref: RuneFileRef, family: ExtensionAnchor): { rune?: AnchoredRune; diagnostics: Diagnostic[] } {
+  const file = path.join(ref.runeRoot, ref.relativePath);
+  const read = readRuneText(file);
+  const parsed = 'diagnostic' in read ? read : parseTomlSource(file, read.text);
+  if ('diagnostic' in parsed) return { diagnostics: [parsed.diagnostic] };
+  return checkAnchoredRune(parsed.source, family, { file, relativePath: ref.relativePath, provider: ref.provider });
+}
+
+/** An extension family's rune is checked against that family's schema, every other one against the Forge's families. */
+function readRunes(refs: RuneFileRef[], anchors: ExtensionAnchor[]): { located: LocatedRune[]; anchored: AnchoredRune[]; diagnostics: Diagnostic[] } {
+  const located: LocatedRune[] = [];
+  const anchored: AnchoredRune[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const ref of refs) {
+    const extensionFamily = anchors.find((a) => a.anchor === path.posix.dirname(ref.relativePath));
+    if (extensionFamily) {
+      const checked = readAnchoredRune(ref, extensionFamily);
+      diagnostics.push(...checked.diagnostics);
+      if (checked.rune) anchored.push(checked.rune);
+      continue;
+    }
+    const loaded = loadRuneFile(ref);
+    diagnostics.push(...loaded.diagnostics);
+    if (loaded.rune && loaded.source) located.push({ rune: loaded.rune, source: loaded.source });
+  }
+  return { located, anchored, diagnostics };
+}
+
 /** Reads the whole Codex, validates every file and every cross-rune rule, and reports every problem at once. */
 export function loadCodex(options: LoadOptions): LoadResult {
   const codexDir = path.resolve(options.codexDir);
@@ -95,28 +123,10 @@ export function loadCodex(options: LoadOptions): LoadResult {
 
   const federation = options.federation ? extensionAnchors(options.federation, extensions.names) : { anchors: [], diagnostics: [] };
   diagnostics.push(...federation.diagnostics);
-  const located: LocatedRune[] = [];
-  const anchored: AnchoredRune[] = [];
   const listed = runeFiles(codexDir, extensionsDir, extensions.names);
   diagnostics.push(...listed.diagnostics);
-  for (const ref of listed.refs) {
-    const extensionFamily = federation.anchors.find((a) => a.anchor === path.posix.dirname(ref.relativePath));
-    if (extensionFamily) {
-      const file = path.join(ref.runeRoot, ref.relativePath);
-      const read = readRuneText(file);
-      const parsed = 'diagnostic' in read ? read : parseTomlSource(file, read.text);
-      if ('diagnostic' in parsed) diagnostics.push(parsed.diagnostic);
-      else {
-        const checked = checkAnchoredRune(parsed.source, extensionFamily, { file, relativePath: ref.relativePath, provider: ref.provider });
-        diagnostics.push(...checked.diagnostics);
-        if (checked.rune) anchored.push(checked.rune);
-      }
-      continue;
-    }
-    const loaded = loadRuneFile(ref);
-    diagnostics.push(...loaded.diagnostics);
-    if (loaded.rune && loaded.source) located.push({ rune: loaded.rune, source: loaded.source });
-  }
+  const { located, anchored, diagnostics: read } = readRunes(listed.refs, federation.anchors);
+  diagnostics.push(...read);
   if (options.federation) {
     const registered = registeredRunes(options.federation, extensions.names, federation.anchors);
     diagnostics.push(...registered.diagnostics);

@@ -1,5 +1,5 @@
 import { error, warning, type Diagnostic } from './diagnostics';
-import type { Rune } from './model';
+import type { Rune, SoulstoneRune } from './model';
 import type { PrimeScroll } from './schemas/prime';
 import type { TomlSource } from './toml-source';
 
@@ -29,26 +29,31 @@ export function isFullyQualified(image: string): boolean {
   return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
 }
 
-/** Rules that need the whole Codex: unique names, the Port Singularity, covens, image names. */
-export function crossRuneRules(prime: PrimeSource, runes: LocatedRune[]): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const rel = (r: LocatedRune) => r.rune.origin.relativePath;
+type CrossRuneRule = (prime: PrimeSource, runes: LocatedRune[]) => Diagnostic[];
+type LocatedSoulstone = LocatedRune & { rune: SoulstoneRune };
 
+const rel = (r: LocatedRune) => r.rune.origin.relativePath;
+const soulstonesOf = (runes: LocatedRune[]): LocatedSoulstone[] => runes.filter((r): r is LocatedSoulstone => r.rune.kind === 'soulstone');
+
+/** Rune names become unit names, so two runes may not share one. */
+const uniqueNames: CrossRuneRule = (_prime, runes) => {
   const byName = new Map<string, LocatedRune[]>();
   for (const r of runes) byName.set(r.rune.config.name, [...(byName.get(r.rune.config.name) ?? []), r]);
-  for (const [name, same] of byName) {
-    if (same.length < 2) continue;
-    for (const r of same) {
-      const others = same.filter((o) => o !== r).map(rel).join(', ');
-      out.push(
-        error(r.source.file, r.source.locate(['name']), `rune name "${name}" is also used by ${others}`, {
-          field: 'name',
-          hint: 'names become unit names and must be unique across the Codex and its extensions: rename one',
-        }),
-      );
-    }
-  }
+  return [...byName].flatMap(([name, same]) =>
+    same.length < 2
+      ? []
+      : same.map((r) =>
+          error(r.source.file, r.source.locate(['name']), `rune name "${name}" is also used by ${same.filter((o) => o !== r).map(rel).join(', ')}`, {
+            field: 'name',
+            hint: 'names become unit names and must be unique across the Codex and its extensions: rename one',
+          }),
+        ),
+  );
+};
 
+/** The Port Singularity: the core services and every soulstone share one network namespace. */
+const portSingularity: CrossRuneRule = (prime, runes) => {
+  const out: Diagnostic[] = [];
   const portOwners = new Map<number, string[]>();
   for (const { service, port } of coreServicePorts(prime.prime)) {
     const others = portOwners.get(port) ?? [];
@@ -63,61 +68,59 @@ export function crossRuneRules(prime: PrimeSource, runes: LocatedRune[]): Diagno
     }
     portOwners.set(port, [...others, `core service ${service} (lychd.toml)`]);
   }
-  for (const r of runes) {
-    if (r.rune.kind !== 'soulstone') continue;
-    const p = r.rune.config.port;
-    portOwners.set(p, [...(portOwners.get(p) ?? []), `soulstone ${r.rune.config.name} (${rel(r)})`]);
-  }
-  for (const r of runes) {
-    if (r.rune.kind !== 'soulstone') continue;
+  const stones = soulstonesOf(runes);
+  const owner = (r: LocatedSoulstone) => `soulstone ${r.rune.config.name} (${rel(r)})`;
+  for (const r of stones) portOwners.set(r.rune.config.port, [...(portOwners.get(r.rune.config.port) ?? []), owner(r)]);
+  for (const r of stones) {
     const owners = portOwners.get(r.rune.config.port)!;
     if (owners.length < 2) continue;
-    const me = `soulstone ${r.rune.config.name} (${rel(r)})`;
     out.push(
-      error(r.source.file, r.source.locate(['port']), `port ${r.rune.config.port} is also used by ${owners.filter((o) => o !== me).join(', ')}`, {
+      error(r.source.file, r.source.locate(['port']), `port ${r.rune.config.port} is also used by ${owners.filter((o) => o !== owner(r)).join(', ')}`, {
         field: 'port',
         hint: 'every soulstone needs its own port, distinct from the core services\' (the Port Singularity): pick a free one',
       }),
     );
   }
-
-  const covens = new Set(runes.flatMap((r) => (r.rune.kind === 'soulstone' ? r.rune.config.groups : [])));
-  const defaultCoven = prime.prime.sepulcher.default_coven;
-  if (defaultCoven !== undefined && !covens.has(defaultCoven)) {
-    out.push(
-      error(prime.source.file, prime.source.locate(['sepulcher', 'default_coven']), `default coven "${defaultCoven}" has no soulstone`, {
-        field: 'sepulcher.default_coven',
-        hint: covens.size ? `use one of ${[...covens].sort().join(', ')}, or add it to a soulstone's groups` : 'add it to a soulstone\'s groups',
-      }),
-    );
-  }
-
-  for (const r of runes) {
-    if (r.rune.kind !== 'soulstone') continue;
-    const { config } = r.rune;
-    const seen = new Set<string>();
-    config.groups.forEach((g, i) => {
-      if (seen.has(g)) out.push(warning(r.source.file, r.source.locate(['groups', i]), `coven "${g}" is listed twice`, { field: `groups[${i}]` }));
-      seen.add(g);
-    });
-    if (!isFullyQualified(config.image)) {
-      out.push(
-        warning(r.source.file, r.source.locate(['image']), `image "${config.image}" is not fully qualified; podman would pick a registry from its search list`, {
-          field: 'image',
-          hint: `write the registry too, e.g. docker.io/${config.image.includes('/') ? config.image : `library/${config.image}`}`,
-        }),
-      );
-    }
-  }
-  out.push(...dangerousConfiguration(prime, runes));
-  for (const service of CORE_SERVICES) {
-    const image = prime.prime[service].image;
-    if (!isFullyQualified(image)) {
-      out.push(warning(prime.source.file, prime.source.locate([service, 'image']), `image "${image}" is not fully qualified`, { field: `${service}.image` }));
-    }
-  }
   return out;
-}
+};
+
+/** The coven started at boot must have a soulstone in it. */
+const defaultCovenExists: CrossRuneRule = (prime, runes) => {
+  const covens = new Set(soulstonesOf(runes).flatMap((r) => r.rune.config.groups));
+  const defaultCoven = prime.prime.sepulcher.default_coven;
+  if (defaultCoven === undefined || covens.has(defaultCoven)) return [];
+  return [
+    error(prime.source.file, prime.source.locate(['sepulcher', 'default_coven']), `default coven "${defaultCoven}" has no soulstone`, {
+      field: 'sepulcher.default_coven',
+      hint: covens.size ? `use one of ${[...covens].sort().join(', ')}, or add it to a soulstone's groups` : 'add it to a soulstone\'s groups',
+    }),
+  ];
+};
+
+const covensListedOnce: CrossRuneRule = (_prime, runes) =>
+  soulstonesOf(runes).flatMap((r) => {
+    const seen = new Set<string>();
+    return r.rune.config.groups.flatMap((g, i) => {
+      const twice = seen.has(g);
+      seen.add(g);
+      return twice ? [warning(r.source.file, r.source.locate(['groups', i]), `coven "${g}" is listed twice`, { field: `groups[${i}]` })] : [];
+    });
+  });
+
+/** An image without its registry is looked up in podman's search list, i.e. anywhere. */
+const qualifiedImages: CrossRuneRule = (prime, runes) => [
+  ...soulstonesOf(runes)
+    .filter((r) => !isFullyQualified(r.rune.config.image))
+    .map(({ rune: { config }, source }) =>
+      warning(source.file, source.locate(['image']), `image "${config.image}" is not fully qualified; podman would pick a registry from its search list`, {
+        field: 'image',
+        hint: `write the registry too, e.g. docker.io/${config.image.includes('/') ? config.image : `library/${config.image}`}`,
+      }),
+    ),
+  ...CORE_SERVICES.filter((service) => !isFullyQualified(prime.prime[service].image)).map((service) =>
+    warning(prime.source.file, prime.source.locate([service, 'image']), `image "${prime.prime[service].image}" is not fully qualified`, { field: `${service}.image` }),
+  ),
+];
 
 const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|::1|\[::1\]|localhost)$/;
 /** Folders of the host system: relabelling (`:Z`/`:z`) or chowning (`:U`) them breaks the host. */
@@ -142,55 +145,77 @@ function mountDanger(source: string, options: string[]): string | undefined {
   return undefined;
 }
 
-/**
- * Configurations that are valid but dangerous: warnings, each at its file:line:col with the
- * safer alternative. A value that may be secret is never echoed.
- */
-function dangerousConfiguration(prime: PrimeSource, runes: LocatedRune[]): Diagnostic[] {
-  const out: Diagnostic[] = [];
+const publishedBeyondLoopback: CrossRuneRule = (prime) => {
   const address = prime.prime.sepulcher.publish_address;
-  if (!LOOPBACK.test(address)) {
-    out.push(
-      warning(prime.source.file, prime.source.locate(['sepulcher', 'publish_address']), `publish_address "${address}" exposes every published port beyond this machine`, {
-        field: 'sepulcher.publish_address',
-        hint: 'keep 127.0.0.1 and put a reverse proxy with authentication in front of what must be reachable',
+  if (LOOPBACK.test(address)) return [];
+  return [
+    warning(prime.source.file, prime.source.locate(['sepulcher', 'publish_address']), `publish_address "${address}" exposes every published port beyond this machine`, {
+      field: 'sepulcher.publish_address',
+      hint: 'keep 127.0.0.1 and put a reverse proxy with authentication in front of what must be reachable',
+    }),
+  ];
+};
+
+/** `env_vars` whose names say they carry a credential; the value may be secret, so it is never echoed. */
+function credentialVars(file: string, source: TomlSource, prefix: (string | number)[], env: Record<string, string>): Diagnostic[] {
+  return Object.keys(env)
+    .sort()
+    .filter((name) => CREDENTIAL_NAME.test(name))
+    .map((name) =>
+      warning(file, source.locate([...prefix, 'env_vars', name]), `env_vars.${name} looks like a credential, written in the Codex in plain text (value not shown)`, {
+        field: [...prefix, 'env_vars', name].join('.'),
+        hint: `store it with \`podman secret create <name> -\` and set secret_env_files.${name.endsWith('_FILE') ? name : `${name}_FILE`} = "<name>"`,
       }),
     );
-  }
-  const credentialVars = (file: string, source: TomlSource, prefix: (string | number)[], env: Record<string, string>) => {
-    for (const name of Object.keys(env).sort()) {
-      if (!CREDENTIAL_NAME.test(name)) continue;
-      out.push(
-        warning(file, source.locate([...prefix, 'env_vars', name]), `env_vars.${name} looks like a credential, written in the Codex in plain text (value not shown)`, {
-          field: [...prefix, 'env_vars', name].join('.'),
-          hint: `store it with \`podman secret create <name> -\` and set secret_env_files.${name.endsWith('_FILE') ? name : `${name}_FILE`} = "<name>"`,
-        }),
-      );
-    }
-  };
-  for (const service of CORE_SERVICES) {
+}
+
+const credentialsInPlainText: CrossRuneRule = (prime, runes) => [
+  ...CORE_SERVICES.flatMap((service) => {
     const env = (prime.prime[service] as { env_vars?: Record<string, string> }).env_vars;
-    if (env) credentialVars(prime.source.file, prime.source, [service], env);
-  }
-  for (const r of runes) {
-    if (r.rune.kind !== 'soulstone') continue;
-    const { config } = r.rune;
-    credentialVars(r.source.file, r.source, [], config.env_vars);
-    config.volumes.forEach((v, i) => {
+    return env ? credentialVars(prime.source.file, prime.source, [service], env) : [];
+  }),
+  ...soulstonesOf(runes).flatMap((r) => credentialVars(r.source.file, r.source, [], r.rune.config.env_vars)),
+];
+
+const dangerousMounts: CrossRuneRule = (_prime, runes) =>
+  soulstonesOf(runes).flatMap((r) =>
+    r.rune.config.volumes.flatMap((v, i) => {
       const [source = '', , opts = ''] = v.split(':');
       const danger = mountDanger(source, opts ? opts.split(',') : []);
-      if (danger) out.push(warning(r.source.file, r.source.locate(['volumes', i]), `volume "${v}" ${danger}`, { field: `volumes[${i}]` }));
-    });
+      return danger ? [warning(r.source.file, r.source.locate(['volumes', i]), `volume "${v}" ${danger}`, { field: `volumes[${i}]` })] : [];
+    }),
+  );
+
+/** A GPU soulstone in no coven conflicts with none, so nothing keeps it off a busy GPU. */
+const covenlessGpuSoulstones: CrossRuneRule = (_prime, runes) =>
+  soulstonesOf(runes).flatMap(({ rune, source }) => {
     // The runtimes' default (scribe/runtimes: gpuByDefault): every engine but the generic one.
-    const gpu = config.gpu ?? r.rune.family !== 'soulstone-generic';
-    if (gpu && config.groups.length === 0) {
-      out.push(
-        warning(r.source.file, r.source.locate(['name']), `GPU soulstone "${config.name}" belongs to no coven, so it conflicts with none and runs beside every coven on the GPU`, {
-          field: 'groups',
-          hint: 'add it to a coven: groups = ["<coven>"]',
-        }),
-      );
-    }
-  }
-  return out;
+    const gpu = rune.config.gpu ?? rune.family !== 'soulstone-generic';
+    if (!gpu || rune.config.groups.length > 0) return [];
+    return [
+      warning(source.file, source.locate(['name']), `GPU soulstone "${rune.config.name}" belongs to no coven, so it conflicts with none and runs beside every coven on the GPU`, {
+        field: 'groups',
+        hint: 'add it to a coven: groups = ["<coven>"]',
+      }),
+    ];
+  });
+
+/**
+ * Rules that need the whole Codex: unique names, the Port Singularity, covens, image names, and
+ * configurations that are valid but dangerous (warnings, each with the safer alternative).
+ */
+const CROSS_RUNE_RULES: CrossRuneRule[] = [
+  uniqueNames,
+  portSingularity,
+  defaultCovenExists,
+  covensListedOnce,
+  qualifiedImages,
+  publishedBeyondLoopback,
+  credentialsInPlainText,
+  dangerousMounts,
+  covenlessGpuSoulstones,
+];
+
+export function crossRuneRules(prime: PrimeSource, runes: LocatedRune[]): Diagnostic[] {
+  return CROSS_RUNE_RULES.flatMap((rule) => rule(prime, runes));
 }

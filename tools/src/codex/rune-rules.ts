@@ -23,6 +23,62 @@ export const RUNE_RULE_TEXT = [
   'Across the Codex: rune names are unique; every soulstone and every running core service has its own port; `sepulcher.default_coven` is some soulstone\'s coven (errors).',
 ];
 
+type RuneRule = (c: SoulstoneConfig, source: TomlSource) => Diagnostic[];
+
+const at = (source: TomlSource, field: string) => source.locate(field.split('.'));
+
+const secretOrPlain: RuneRule = (c, source) =>
+  Object.keys(c.secret_env_files)
+    .filter((variable) => variable in c.env_vars)
+    .map((variable) =>
+      error(source.file, at(source, `secret_env_files.${variable}`), `${variable} is set both in env_vars and in secret_env_files`, {
+        field: `secret_env_files.${variable}`,
+        why: 'the container would get two values for one variable, and which one wins is not defined',
+        hint: `keep one: remove ${variable} from env_vars to read it from the secret, or from secret_env_files`,
+      }),
+    );
+
+/** Without `exec` the Scribe writes the command line, around the model flag. */
+const modelNamed: RuneRule = (c, source) => {
+  if (c.exec !== undefined || (c.runtime !== 'vllm' && c.runtime !== 'sglang') || c.model_path !== undefined || c.models.length > 0) return [];
+  const engine = c.runtime === 'vllm' ? 'vLLM' : 'SGLang';
+  return [
+    error(source.file, at(source, 'model_path'), `${engine} needs a model, and this rune names none`, {
+      field: 'model_path',
+      why: `the Scribe builds the ${engine} command line around its model flag`,
+      hint: 'set model_path = "/models/<file or folder>" (or models = ["<model id>"]), or give the whole command in exec',
+    }),
+  ];
+};
+
+const llamacppSingleHasModel: RuneRule = (c, source) => {
+  if (c.exec !== undefined || c.runtime !== 'llamacpp') return [];
+  const l = c as LlamacppSoulstone;
+  if (llamacppMode(l) !== 'single' || l.model_path !== undefined) return [];
+  return [
+    error(source.file, at(source, 'startup_mode'), 'startup_mode = "single" loads one model file, and model_path is not set', {
+      field: 'startup_mode',
+      why: 'llama-server in single mode is started with -m <model_path>',
+      hint: 'set model_path = "/models/<file>.gguf", or use startup_mode = "router" with models_dir',
+    }),
+  ];
+};
+
+const marlinNeedsQuantization: RuneRule = (c, source) => {
+  if (c.runtime !== 'sglang') return [];
+  const s = c as SglangSoulstone;
+  if (!s.enable_marlin || (MARLIN_QUANTIZATIONS as readonly string[]).includes(s.quantization ?? '')) return [];
+  return [
+    warning(source.file, at(source, 'enable_marlin'), 'enable_marlin has no effect here', {
+      field: 'enable_marlin',
+      why: `Marlin kernels exist only for quantization = ${MARLIN_QUANTIZATIONS.map((q) => `"${q}"`).join(' or ')}, which this rune does not set`,
+      hint: 'set quantization = "awq" or "gptq" for an AWQ or GPTQ model, or remove enable_marlin',
+    }),
+  ];
+};
+
+const RUNE_RULES: RuneRule[] = [secretOrPlain, modelNamed, llamacppSingleHasModel, marlinNeedsQuantization];
+
 /**
  * Rules over one rune's fields taken together, which a schema of single fields cannot say: every
  * one of them is something the Scribe would otherwise refuse (or silently drop) later.
@@ -30,55 +86,5 @@ export const RUNE_RULE_TEXT = [
 export function runeRules(rune: Rune, source: TomlSource): Diagnostic[] {
   if (rune.kind !== 'soulstone') return [];
   const c = rune.config as SoulstoneConfig;
-  const out: Diagnostic[] = [];
-  const at = (field: string, path: (string | number)[] = field.split('.')) => source.locate(path);
-
-  for (const variable of Object.keys(c.secret_env_files)) {
-    if (variable in c.env_vars) {
-      out.push(
-        error(source.file, at(`secret_env_files.${variable}`), `${variable} is set both in env_vars and in secret_env_files`, {
-          field: `secret_env_files.${variable}`,
-          why: 'the container would get two values for one variable, and which one wins is not defined',
-          hint: `keep one: remove ${variable} from env_vars to read it from the secret, or from secret_env_files`,
-        }),
-      );
-    }
-  }
-
-  const synthesizes = c.exec === undefined;
-  if (synthesizes && (c.runtime === 'vllm' || c.runtime === 'sglang') && c.model_path === undefined && c.models.length === 0) {
-    const engine = c.runtime === 'vllm' ? 'vLLM' : 'SGLang';
-    out.push(
-      error(source.file, at('model_path'), `${engine} needs a model, and this rune names none`, {
-        field: 'model_path',
-        why: `the Scribe builds the ${engine} command line around its model flag`,
-        hint: 'set model_path = "/models/<file or folder>" (or models = ["<model id>"]), or give the whole command in exec',
-      }),
-    );
-  }
-  if (synthesizes && c.runtime === 'llamacpp') {
-    const l = c as LlamacppSoulstone;
-    if (llamacppMode(l) === 'single' && l.model_path === undefined) {
-      out.push(
-        error(source.file, at('startup_mode'), 'startup_mode = "single" loads one model file, and model_path is not set', {
-          field: 'startup_mode',
-          why: 'llama-server in single mode is started with -m <model_path>',
-          hint: 'set model_path = "/models/<file>.gguf", or use startup_mode = "router" with models_dir',
-        }),
-      );
-    }
-  }
-  if (c.runtime === 'sglang') {
-    const s = c as SglangSoulstone;
-    if (s.enable_marlin && !(MARLIN_QUANTIZATIONS as readonly string[]).includes(s.quantization ?? '')) {
-      out.push(
-        warning(source.file, at('enable_marlin'), 'enable_marlin has no effect here', {
-          field: 'enable_marlin',
-          why: `Marlin kernels exist only for quantization = ${MARLIN_QUANTIZATIONS.map((q) => `"${q}"`).join(' or ')}, which this rune does not set`,
-          hint: 'set quantization = "awq" or "gptq" for an AWQ or GPTQ model, or remove enable_marlin',
-        }),
-      );
-    }
-  }
-  return out;
+  return RUNE_RULES.flatMap((rule) => rule(c, source));
 }

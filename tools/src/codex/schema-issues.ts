@@ -50,55 +50,53 @@ function unwrap(node: unknown): unknown {
   return n;
 }
 
+/** Each unknown key, with the field it was probably meant to be or the fields allowed there. */
+function unknownFields(source: TomlSource, schema: z.ZodType, path: FieldPath, keys: string[]): Diagnostic[] {
+  const allowed = allowedKeys(schema, path);
+  return keys.map((key) => {
+    const keyPath = [...path, key];
+    const near = allowed.filter((a) => distance(a, key) <= 2);
+    const hint = FORBIDDEN_HINTS[key] ?? (near.length ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : `allowed fields: ${allowed.join(', ')}`);
+    return error(source.file, source.locateKey(keyPath), `unknown field "${key}"`, { field: fieldName(keyPath), hint });
+  });
+}
+
+/** A missing field is reported at its table; a present one of the wrong type at its value. */
+function wrongType(source: TomlSource, path: FieldPath, expected: string): Diagnostic {
+  const field = fieldName(path);
+  const got = readAt(source.value, path);
+  if (got === undefined) {
+    return error(source.file, source.locate(path.slice(0, -1)), `missing required field "${field}"`, {
+      field,
+      hint: `add ${String(path[path.length - 1])} = <${expected}>`,
+    });
+  }
+  return error(source.file, source.locate(path), `"${field}" must be ${expected === 'object' ? 'a table' : `a ${expected}`}, not ${typeName(got)}`, { field });
+}
+
+/** One zod issue as diagnostics at the offending key or value. */
+function issueDiagnostics(source: TomlSource, schema: z.ZodType, issue: z.core.$ZodIssue): Diagnostic[] {
+  const path = issue.path as FieldPath;
+  const field = fieldName(path);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return unknownFields(source, schema, path, issue.keys);
+    case 'invalid_type':
+      return [wrongType(source, path, issue.expected)];
+    case 'invalid_key': {
+      const inner = issue.issues[0]?.message ?? 'is not a valid key';
+      return [error(source.file, source.locateKey(path), `key "${String(path[path.length - 1])}" in "${fieldName(path.slice(0, -1))}" ${inner}`, { field })];
+    }
+    case 'invalid_value': {
+      const message = issue.message.startsWith('Invalid') ? `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` : issue.message;
+      return [error(source.file, source.locate(path), `"${field}" ${message}, not ${JSON.stringify(readAt(source.value, path))}`, { field })];
+    }
+    default:
+      return [error(source.file, source.locate(path), `"${field}" ${issue.message}`, { field })];
+  }
+}
+
 /** Turns zod issues into diagnostics that point at the offending key or value in the TOML source. */
 export function diagnosticsFromIssues(source: TomlSource, schema: z.ZodType, issues: z.core.$ZodIssue[]): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const issue of issues) {
-    const path = issue.path as FieldPath;
-    const field = fieldName(path);
-    switch (issue.code) {
-      case 'unrecognized_keys': {
-        const allowed = allowedKeys(schema, path);
-        for (const key of issue.keys) {
-          const keyPath = [...path, key];
-          const near = allowed.filter((a) => distance(a, key) <= 2);
-          const hint =
-            FORBIDDEN_HINTS[key] ??
-            (near.length ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : `allowed fields: ${allowed.join(', ')}`);
-          out.push(error(source.file, source.locateKey(keyPath), `unknown field "${key}"`, { field: fieldName(keyPath), hint }));
-        }
-        break;
-      }
-      case 'invalid_type': {
-        const got = readAt(source.value, path);
-        if (got === undefined) {
-          const parent = path.slice(0, -1);
-          out.push(
-            error(source.file, source.locate(parent), `missing required field "${field}"`, {
-              field,
-              hint: `add ${String(path[path.length - 1])} = <${issue.expected}>`,
-            }),
-          );
-        } else {
-          out.push(error(source.file, source.locate(path), `"${field}" must be ${issue.expected === 'object' ? 'a table' : `a ${issue.expected}`}, not ${typeName(got)}`, { field }));
-        }
-        break;
-      }
-      case 'invalid_key': {
-        const inner = issue.issues[0]?.message ?? 'is not a valid key';
-        out.push(error(source.file, source.locateKey(path), `key "${String(path[path.length - 1])}" in "${fieldName(path.slice(0, -1))}" ${inner}`, { field }));
-        break;
-      }
-      case 'invalid_value': {
-        const message = issue.message.startsWith('Invalid')
-          ? `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
-          : issue.message;
-        out.push(error(source.file, source.locate(path), `"${field}" ${message}, not ${JSON.stringify(readAt(source.value, path))}`, { field }));
-        break;
-      }
-      default:
-        out.push(error(source.file, source.locate(path), `"${field}" ${issue.message}`, { field }));
-    }
-  }
-  return out;
+  return issues.flatMap((issue) => issueDiagnostics(source, schema, issue));
 }

@@ -56,11 +56,8 @@ export function nestingTooDeep(text: string): Position | undefined {
   return undefined;
 }
 
-/**
- * Parses TOML with toml-eslint-parser, which keeps source positions, so that a schema error can
- * point at the key that fails rather than at the file.
- */
-export function parseTomlSource(file: string, text: string): { source: TomlSource } | { diagnostic: Diagnostic } {
+/** The parser's syntax tree, or why the text is not TOML the Codex can read. */
+function parseProgram(file: string, text: string): { program: AST.TOMLProgram } | { diagnostic: Diagnostic } {
   const deep = nestingTooDeep(text);
   if (deep) {
     return {
@@ -69,9 +66,8 @@ export function parseTomlSource(file: string, text: string): { source: TomlSourc
       }),
     };
   }
-  let program: AST.TOMLProgram;
   try {
-    program = parseTOML(text, { filePath: file });
+    return { program: parseTOML(text, { filePath: file }) };
   } catch (e) {
     if (e instanceof ParseError) {
       return {
@@ -82,54 +78,80 @@ export function parseTomlSource(file: string, text: string): { source: TomlSourc
     }
     throw e;
   }
-  const values = new Map<string, Position>();
-  const keys = new Map<string, Position>();
-  const record = (path: FieldPath, key: AST.SourceLocation, value: AST.SourceLocation) => {
-    const k = keyOf(path);
-    if (!keys.has(k)) keys.set(k, pos(key));
-    if (!values.has(k)) values.set(k, pos(value));
-  };
-  const visitValue = (path: FieldPath, node: AST.TOMLContentNode) => {
-    if (node.type === 'TOMLArray') {
-      node.elements.forEach((el, i) => {
-        record([...path, i], el.loc, el.loc);
-        visitValue([...path, i], el);
-      });
-    } else if (node.type === 'TOMLInlineTable') {
-      for (const kv of node.body) visitKeyValue(path, kv);
-    }
-  };
-  const visitKeyValue = (prefix: FieldPath, kv: AST.TOMLKeyValue) => {
-    const parts = kv.key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : String(k.value)));
-    for (let i = 1; i < parts.length; i++) record([...prefix, ...parts.slice(0, i)], kv.key.loc, kv.key.loc);
-    const full = [...prefix, ...parts];
-    record(full, kv.key.loc, kv.value.loc);
-    visitValue(full, kv.value);
-  };
-  const top = program.body[0];
-  for (const node of top.body) {
-    if (node.type === 'TOMLTable') {
-      const tablePath = node.resolvedKey;
-      for (let i = 1; i <= tablePath.length; i++) record(tablePath.slice(0, i), node.key.loc, node.loc);
-      for (const kv of node.body) visitKeyValue(tablePath, kv);
-    } else {
-      visitKeyValue([], node);
-    }
+}
+
+/** Where the key and the value of each field path start; the first occurrence wins. */
+interface Positions {
+  keys: Map<string, Position>;
+  values: Map<string, Position>;
+}
+
+function record(at: Positions, path: FieldPath, key: AST.SourceLocation, value: AST.SourceLocation): void {
+  const k = keyOf(path);
+  if (!at.keys.has(k)) at.keys.set(k, pos(key));
+  if (!at.values.has(k)) at.values.set(k, pos(value));
+}
+
+/** Array items and inline-table keys are fields too (`volumes[2]`, `a.b`). */
+function visitValue(at: Positions, path: FieldPath, node: AST.TOMLContentNode): void {
+  if (node.type === 'TOMLArray') {
+    node.elements.forEach((el, i) => {
+      record(at, [...path, i], el.loc, el.loc);
+      visitValue(at, [...path, i], el);
+    });
+  } else if (node.type === 'TOMLInlineTable') {
+    for (const kv of node.body) visitKeyValue(at, path, kv);
   }
-  const fallback = (map: Map<string, Position>, path: FieldPath): Position => {
-    for (let n = path.length; n > 0; n--) {
-      const found = map.get(keyOf(path.slice(0, n)));
-      if (found) return found;
-    }
-    return START;
-  };
-  const value = getStaticTOMLValue(program) as Record<string, unknown>;
+}
+
+/** A dotted key (`a.b.c = 1`) also places the tables it implies (`a`, `a.b`) at that key. */
+function visitKeyValue(at: Positions, prefix: FieldPath, kv: AST.TOMLKeyValue): void {
+  const parts = kv.key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : String(k.value)));
+  for (let i = 1; i < parts.length; i++) record(at, [...prefix, ...parts.slice(0, i)], kv.key.loc, kv.key.loc);
+  const full = [...prefix, ...parts];
+  record(at, full, kv.key.loc, kv.value.loc);
+  visitValue(at, full, kv.value);
+}
+
+/** A table header (`[a.b]`) places the tables it names, then its own keys under them. */
+function visitTable(at: Positions, table: AST.TOMLTable): void {
+  const tablePath = table.resolvedKey;
+  for (let i = 1; i <= tablePath.length; i++) record(at, tablePath.slice(0, i), table.key.loc, table.loc);
+  for (const kv of table.body) visitKeyValue(at, tablePath, kv);
+}
+
+function fieldPositions(program: AST.TOMLProgram): Positions {
+  const at: Positions = { keys: new Map(), values: new Map() };
+  for (const node of program.body[0].body) {
+    if (node.type === 'TOMLTable') visitTable(at, node);
+    else visitKeyValue(at, [], node);
+  }
+  return at;
+}
+
+/** The position of the longest prefix of `path` that exists, so a missing field points at its table. */
+function nearest(map: Map<string, Position>, path: FieldPath): Position {
+  for (let n = path.length; n > 0; n--) {
+    const found = map.get(keyOf(path.slice(0, n)));
+    if (found) return found;
+  }
+  return START;
+}
+
+/**
+ * Parses TOML with toml-eslint-parser, which keeps source positions, so that a schema error can
+ * point at the key that fails rather than at the file.
+ */
+export function parseTomlSource(file: string, text: string): { source: TomlSource } | { diagnostic: Diagnostic } {
+  const parsed = parseProgram(file, text);
+  if ('diagnostic' in parsed) return parsed;
+  const { keys, values } = fieldPositions(parsed.program);
   return {
     source: {
       file,
-      value,
-      locate: (path) => fallback(values, path),
-      locateKey: (path) => fallback(keys, path),
+      value: getStaticTOMLValue(parsed.program) as Record<string, unknown>,
+      locate: (path) => nearest(values, path),
+      locateKey: (path) => nearest(keys, path),
     },
   };
 }

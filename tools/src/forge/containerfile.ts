@@ -4,6 +4,7 @@ import nunjucks from 'nunjucks';
 import type { SynthesisManifest } from '../synthesis/manifest';
 import { parseDebianSpec } from '../synthesis/system';
 import { IMAGE_PATTERN } from '../codex/schemas/common';
+import { VESSEL_USER } from '../codex/vessel-user';
 import { locate } from '../synthesis/toml';
 import { imageFailure, type ForgeProblem } from './errors';
 import type { BaseRecord } from './base';
@@ -84,7 +85,7 @@ export function containerfileData({ manifest, base, python, port, scrollText }: 
     systemPackages: manifest.system.map((p) => p.spec).sort(),
     workspace,
     components: manifest.components.map((c) => ({ name: c.name, path: c.path })),
-    user: { name: 'lychd', uid: 10001 },
+    user: VESSEL_USER,
     port,
     sealDirs: sealDirs(['.venv', workspace, ...manifest.components.map((c) => c.path)]),
   };

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Generation, readGeneration, sameFiles } from './generation';
 import { preflight, runBind } from './inscribe';
 import { lockHolder, lockIsStale } from './lock';
-import { lstatOrUndefined } from './fsutil';
+import { lstatOrUndefined } from '../shared/fsutil';
 import { defaultStoreDir, shadowingUnits } from './site';
 import {
   historyEquals,

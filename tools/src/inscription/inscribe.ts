@@ -30,7 +30,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fsyncDir, lstatOrUndefined, mkdirDurable, writeFilesSynced } from './fsutil';
+import { fsyncDir, lstatOrUndefined, mkdirDurable, writeFilesSynced } from '../shared/fsutil';
 import { Generation, generationId, readTree } from './generation';
 import { acquireLock, LockHandle, releaseLock } from './lock';
 import {

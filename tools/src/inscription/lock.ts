@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { errnoCode } from './fsutil';
+import { errnoCode } from '../shared/fsutil';
 import { failure } from '../diagnostics';
 
 /*

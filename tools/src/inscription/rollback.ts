@@ -1,5 +1,5 @@
 import { BindResult, DEFAULT_LOCK_TIMEOUT_MS, pathsFor } from './bind';
-import { lstatOrUndefined } from './fsutil';
+import { lstatOrUndefined } from '../shared/fsutil';
 import { preflight, runRollback } from './inscribe';
 import { idOfDir } from './store';
 import { SystemctlRunner, systemctlUser } from './systemctl';

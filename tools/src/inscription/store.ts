@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { errnoCode, lstatOrUndefined, replaceFileAtomic } from './fsutil';
+import { errnoCode, lstatOrUndefined, replaceFileAtomic } from '../shared/fsutil';
 import { GenerationFiles, readTree, sameFiles } from './generation';
 import { staleLockTemps } from './lock';
 import { LINK_NAME } from './site';

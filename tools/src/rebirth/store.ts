@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readGeneration, type Generation } from '../inscription/generation';
-import { fsyncDir, mkdirDurable, replaceFileAtomic, writeFilesSynced, lstatOrUndefined } from '../inscription/fsutil';
+import { fsyncDir, mkdirDurable, replaceFileAtomic, writeFilesSynced, lstatOrUndefined } from '../shared/fsutil';
 import { readImageSummary, shortId, type ImageSummary } from './summary';
 
 /**

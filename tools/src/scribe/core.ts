@@ -11,7 +11,7 @@ export const CAPABILITIES_IN_VESSEL = '/etc/lychd/capabilities.json';
 const PG_DATA = '/var/lib/postgresql/data';
 
 /** Synthesized variables first, the Prime Scroll's `env_vars` override them; sorted by name. */
-export function environment(synthesized: Record<string, string>, fromScroll: Record<string, string>, service: string): Entry[] {
+export function environment(synthesized: Record<string, string>, fromScroll: Record<string, string>, service: string): Entry<'Container'>[] {
   const merged = new Map<string, { value: string; field?: string }>();
   for (const [k, v] of Object.entries(synthesized)) merged.set(k, { value: v });
   for (const [k, v] of Object.entries(fromScroll)) merged.set(k, { value: v, field: `${service}.env_vars.${k}` });
@@ -24,7 +24,7 @@ export function environment(synthesized: Record<string, string>, fromScroll: Rec
 }
 
 /** The podman side of every core container: its name, image and pod. */
-export function memberOfPod(unit: string, service: string, image: string): Entry[] {
+export function memberOfPod(unit: string, service: string, image: string): Entry<'Container'>[] {
   return [
     entry('ContainerName', word(containerName(unit))),
     entry('Image', word(image), primeField(`${service}.image`)),

@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { replaceFileAtomic } from '../shared/fsutil';
 import { soulstones, type Codex } from '../codex/model';
 import { renderCapabilities } from './capabilities';
 import { scribeContext } from './context';
@@ -66,13 +67,9 @@ const unsafeName = (name: string): boolean => name.startsWith('/') || name.split
 
 function writeAtomically(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
-  // The temporary name ends in no quadlet extension, so a generator run mid-write never loads it.
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  const fd = openSync(tmp, 'r');
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(tmp, file);
+  // Each file's own rename is what a generator run mid-write must not see half done; the folder
+  // itself is an output, not the Binding Site, so its entries are not fsynced one by one.
+  replaceFileAtomic(file, text, `${basename(file)}.tmp-${process.pid}`, false);
 }
 
 const lstat = (p: string) => lstatSync(p, { throwIfNoEntry: false });

@@ -1,4 +1,5 @@
 import { soulstones, type Codex } from '../codex/model';
+import { VESSEL_USER } from '../codex/vessel-user';
 import { POD_FILE, POD_NAME } from './names';
 import { publishedPorts } from './ports';
 import { primeField } from './source';
@@ -24,7 +25,8 @@ export function podUnitFile(codex: Codex, version: PodmanVersion): UnitFile {
       section('Pod', [
         entry('PodName', word(POD_NAME)),
         // Only the pod may set the user namespace: on a member it is ignored (<5.6) or fatal (>=5.6).
-        entry('UserNS', word('keep-id')),
+        // The host user becomes the Vessel image's user (see VESSEL_USER) and every member's default.
+        entry('UserNS', word(`keep-id:uid=${VESSEL_USER.uid},gid=${VESSEL_USER.uid}`)),
         // Members cannot publish ports; every exposed port is bound here.
         ...publishedPorts(codex).map(({ port }) =>
           entry('PublishPort', word(`${address}:${port}:${port}`), primeField('sepulcher.publish_address')),

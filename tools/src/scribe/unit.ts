@@ -1,30 +1,34 @@
 import { continuesLine, trimUnitSpace } from '../codex/unit-line';
 import { argProblem, CONTROL, MOUNT_PATTERN } from '../codex/schemas/common';
 import { ScribeError, type ValueSource } from './errors';
-import { keySpec, type KeySpec, type SectionName, type ValueKind } from './keys';
+import { keySpec, type QuadletKey, type KeyOf, type KeySpec, type KindOf, type KindsOfKey, type SectionName, type ValueKind } from './keys';
 import { atLeast, formatVersion, type PodmanVersion } from './version';
 
+export type TextValue = { kind: 'text'; text: string };
+export type UnitsValue = { kind: 'units'; units: string[] };
+export type WordValue = { kind: 'word'; word: string };
+export type MountValue = { kind: 'mount'; mount: string };
+export type ArgsValue = { kind: 'args'; args: string[] };
+export type KeyvalValue = { kind: 'keyval'; name: string; value: string };
+export type CommandValue = { kind: 'command'; command: string };
+
 /** A typed value; its kind must be the kind podman reads for the key it is written under. */
-export type Value =
-  | { kind: 'text'; text: string }
-  | { kind: 'units'; units: string[] }
-  | { kind: 'word'; word: string }
-  | { kind: 'mount'; mount: string }
-  | { kind: 'args'; args: string[] }
-  | { kind: 'keyval'; name: string; value: string }
-  | { kind: 'command'; command: string };
+export type Value = TextValue | UnitsValue | WordValue | MountValue | ArgsValue | KeyvalValue | CommandValue;
+export type ValueOf<K extends ValueKind> = Extract<Value, { kind: K }>;
 
-export interface Entry {
-  key: string;
-  value: Value;
-  /** The rune field the value came from, for errors. */
-  source?: ValueSource;
-}
+/** One line of section `S`: a union over the section's keys, each with the value kind the key table gives it. */
+export type Entry<S extends SectionName = SectionName> = S extends SectionName
+  ? {
+      [K in KeyOf<S>]: {
+        key: K;
+        value: ValueOf<KindOf<S, K>>;
+        /** The rune field the value came from, for errors. */
+        source?: ValueSource;
+      };
+    }[KeyOf<S>]
+  : never;
 
-export interface Section {
-  name: SectionName;
-  entries: Entry[];
-}
+export type Section<S extends SectionName = SectionName> = S extends SectionName ? { name: S; entries: Entry<S>[] } : never;
 
 /** One Quadlet file: leading comment lines, then sections in the order given. */
 export interface UnitFile {
@@ -32,20 +36,28 @@ export interface UnitFile {
   sections: Section[];
 }
 
-export const text = (t: string): Value => ({ kind: 'text', text: t });
-export const units = (u: string[]): Value => ({ kind: 'units', units: u });
-export const word = (w: string | number | boolean): Value => ({ kind: 'word', word: String(w) });
-export const mount = (m: string): Value => ({ kind: 'mount', mount: m });
-export const args = (a: string[]): Value => ({ kind: 'args', args: a });
-export const keyval = (name: string, value: string): Value => ({ kind: 'keyval', name, value });
-export const command = (c: string): Value => ({ kind: 'command', command: c });
+export const text = (t: string): TextValue => ({ kind: 'text', text: t });
+export const units = (u: string[]): UnitsValue => ({ kind: 'units', units: u });
+export const word = (w: string | number | boolean): WordValue => ({ kind: 'word', word: String(w) });
+export const mount = (m: string): MountValue => ({ kind: 'mount', mount: m });
+export const args = (a: string[]): ArgsValue => ({ kind: 'args', args: a });
+export const keyval = (name: string, value: string): KeyvalValue => ({ kind: 'keyval', name, value });
+export const command = (c: string): CommandValue => ({ kind: 'command', command: c });
 
-/** Builds a section from entries, dropping the ones a condition turned into `false`. */
-export function section(name: SectionName, entries: (Entry | false | undefined)[]): Section {
-  return { name, entries: entries.filter((e): e is Entry => !!e) };
+/**
+ * Builds a section from entries, dropping the ones a condition turned into `false`. The section
+ * name alone fixes `S` (`NoInfer`), so an entry whose key the section lacks does not compile.
+ */
+export function section<S extends SectionName>(name: S, entries: (NoInfer<Entry<S>> | false | undefined)[]): Section<S> {
+  // `Section<S>` stays an unresolved conditional while `S` is generic, hence the cast.
+  return { name, entries: entries.filter((e): e is Entry<S> => !!e) } as Section<S>;
 }
 
-export const entry = (key: string, value: Value, source?: ValueSource): Entry => ({ key, value, source });
+/**
+ * One `Key=value` line. A key no section accepts, or a value of a kind podman does not read the key
+ * as, does not compile here; the section the entry lands in checks the rest.
+ */
+export const entry = <K extends QuadletKey, V extends ValueOf<KindsOfKey<K>>>(key: K, value: V, source?: ValueSource) => ({ key, value, source });
 
 const UNIT_NAME = /^[A-Za-z0-9_.:@-]+\.(?:service|target|socket)$/;
 const WORD = /^[A-Za-z0-9_.:/@+=,[\]-]+$/;
@@ -135,6 +147,7 @@ function checkKind(spec: KeySpec, kind: ValueKind, e: Entry, section: SectionNam
  * The one place unit text is produced. Every key is checked against the key
  * table for the target podman, every value is escaped for the way podman and
  * systemd read that key, and anything that cannot be made safe is an error.
+ * Key and kind are checked again here, for units the compiler did not see.
  */
 export function serializeUnit(unit: UnitFile, version: PodmanVersion): string {
   const out: string[] = [];
@@ -169,7 +182,7 @@ export function serializeUnit(unit: UnitFile, version: PodmanVersion): string {
 }
 
 /** Whether the target podman accepts a key: builders ask before emitting optional keys. */
-export function supports(version: PodmanVersion, sectionName: SectionName, key: string): boolean {
+export function supports<S extends SectionName>(version: PodmanVersion, sectionName: S, key: KeyOf<S>): boolean {
   const spec = keySpec(sectionName, key);
   return spec !== undefined && atLeast(version, spec.since);
 }

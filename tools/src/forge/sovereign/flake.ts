@@ -4,6 +4,7 @@ import nunjucks from 'nunjucks';
 import { error, START, type Diagnostic } from '../../codex/diagnostics';
 import { DEFAULT_LAYOUT } from '../../codex/layout';
 import { loadPrimeScroll } from '../../codex/prime-scroll';
+import { VESSEL_USER } from '../../codex/vessel-user';
 import { parseTomlSource } from '../../codex/toml-source';
 import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, TEMPLATES_DIR, isSafeRelative } from '../../synthesis/layout';
 import type { SynthesisManifest } from '../../synthesis/manifest';
@@ -15,8 +16,6 @@ import { FLAKE_INPUTS } from './pins';
 export const FLAKE_FILE = 'flake.nix';
 export { FLAKE_LOCK };
 export const FLAKE_TEMPLATE = `${TEMPLATES_DIR}/flake.nix.njk`;
-/** The image's user and group: not root, and the same id as the Mundane image's. */
-export const IMAGE_UID = 10001;
 export const FLAKE_SYSTEMS = ['aarch64-linux', 'x86_64-linux'] as const;
 
 /** What the template is given: every value a plain string or list, escaped by the template's filters. */
@@ -90,7 +89,7 @@ export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { dia
       node: manifest.node.packages.length > 0,
       sources: manifest.components.map((c) => ({ dest: c.path, path: c.path })),
       systemPackages: mapped.packages,
-      uid: IMAGE_UID,
+      uid: VESSEL_USER.uid,
       port: scroll.prime.vessel.port,
     },
   };

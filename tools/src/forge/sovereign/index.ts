@@ -1,4 +1,4 @@
-export { renderFlake, flakeModel, mapSystemPackages, FLAKE_FILE, FLAKE_LOCK, FLAKE_TEMPLATE, IMAGE_UID, type FlakeModel, type FlakeOptions } from './flake';
+export { renderFlake, flakeModel, mapSystemPackages, FLAKE_FILE, FLAKE_LOCK, FLAKE_TEMPLATE, type FlakeModel, type FlakeOptions } from './flake';
 export { writeFlake, checkFlake } from './flake-files';
 export { DEBIAN_TO_NIXPKGS } from './nixpkgs-table';
 export { FLAKE_INPUTS } from './pins';

@@ -42,14 +42,18 @@ export async function writeFilesSynced(files: [string, Buffer | string][], mode 
   await Promise.all(Array.from({ length: Math.min(16, files.length) }, flush));
 }
 
-/** Replace `file` atomically: write a sibling temp file, fsync, rename, fsync the directory. */
-export function replaceFileAtomic(file: string, data: string, tmpName: string): void {
+/**
+ * Replace `file` atomically: write a sibling temp file, fsync, rename, then fsync the directory
+ * unless the caller makes a whole batch durable itself. A reader sees the old or the new file,
+ * never a part; the temp name must be one no reader loads (no quadlet extension).
+ */
+export function replaceFileAtomic(file: string, data: string, tmpName: string, syncDir = true): void {
   const dir = path.dirname(file);
   const tmp = path.join(dir, tmpName);
   fs.rmSync(tmp, { force: true });
   writeFileSynced(tmp, data);
   fs.renameSync(tmp, file);
-  fsyncDir(dir);
+  if (syncDir) fsyncDir(dir);
 }
 
 /** mkdir -p that also makes each new directory's entry durable in its parent. */

@@ -1,0 +1,163 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { canonicalJson, sha256 } from '../../tools/src/shared/digest';
+import { runAsync, type Ran } from '../support/run';
+import { WORKSPACE } from '../support/codex-fixture';
+
+/**
+ * The Rebirth Gate interrupted at each step of a confirmation: the real command line, killed
+ * (SIGKILL) or failed by podman or a unit at that step, then asked to finish or to go back.
+ * podman and `systemctl --user` are STAND-INS (standin/host.py) keeping image names and unit
+ * states in a file; the VM test (test/vm) runs the same Gate against the real programs.
+ */
+const HOST = path.join(__dirname, 'standin', 'host.py');
+const SYNTHESIS = path.join(WORKSPACE, 'forge', 'synthesis.lock.json');
+
+let tmp: string;
+let env: NodeJS.ProcessEnv;
+const site = () => path.join(tmp, 'site');
+const state = () => JSON.parse(fs.readFileSync(path.join(tmp, 'state', 'state.json'), 'utf8')) as { tags: Record<string, string>; running: string[] };
+const custom = () => state().tags['localhost/lychd:custom'];
+const generation = () => fs.readlinkSync(path.join(site(), 'lychd'));
+
+/** A minimal OCI layout (one config, no layers) with an image.json as forge:image writes it. */
+function image(name: string): { dir: string; id: string } {
+  const dir = path.join(tmp, name);
+  const put = (text: string) => {
+    const digest = sha256(text);
+    fs.mkdirSync(path.join(dir, 'oci', 'blobs', 'sha256'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'oci', 'blobs', 'sha256', digest), text);
+    return { digest: `sha256:${digest}`, size: Buffer.byteLength(text) };
+  };
+  const config = put(canonicalJson({ architecture: 'amd64', os: 'linux', config: { Labels: { name } }, rootfs: { type: 'layers', diff_ids: [] } }));
+  const manifest = put(canonicalJson({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config }, layers: [] }));
+  const ref = { 'org.opencontainers.image.ref.name': 'lychd' };
+  fs.writeFileSync(path.join(dir, 'oci', 'index.json'), canonicalJson({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: ref }] }));
+  fs.writeFileSync(path.join(dir, 'oci', 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+  const summary = {
+    formatVersion: 1,
+    strategy: 'mundane',
+    imageId: config.digest,
+    manifestDigest: manifest.digest,
+    diffIds: [],
+    layout: 'oci',
+    refName: 'lychd',
+    systemPackages: {},
+    synthesis: `sha256:${sha256(fs.readFileSync(SYNTHESIS))}`,
+  };
+  fs.writeFileSync(path.join(dir, 'image.json'), canonicalJson(summary));
+  return { dir, id: config.digest.slice('sha256:'.length) };
+}
+
+/** The real command line, run without blocking the test worker. */
+function gate(args: string[], more: NodeJS.ProcessEnv = {}): Promise<Ran> {
+  const cli = path.join(WORKSPACE, 'tools/bin/lychd-forge.js');
+  return runAsync(process.execPath, [cli, 'rebirth', '--binding-site', site(), ...args], { cwd: WORKSPACE, env: { ...process.env, ...env, ...more } });
+}
+
+/** Stages `img` from `codex` and returns the id the review asks to confirm. */
+async function stage(img: { dir: string }, codex = path.join(WORKSPACE, 'codex')): Promise<string> {
+  const r = await gate(['--codex', codex, '--image', img.dir, '--synthesis', SYNTHESIS]);
+  expect(r.status, r.stderr).toBe(1);
+  const id = /To apply it: lychd-forge rebirth --confirm ([0-9a-f]{12})/.exec(r.stdout)?.[1];
+  expect(id, r.stdout).toBeDefined();
+  return id!;
+}
+
+let a: { dir: string; id: string };
+let b: { dir: string; id: string };
+let genA: string;
+
+beforeEach(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-rebirth-'));
+  const bin = path.join(tmp, 'bin');
+  fs.mkdirSync(bin);
+  fs.mkdirSync(path.join(tmp, 'state'));
+  for (const prog of ['podman', 'systemctl']) fs.writeFileSync(path.join(bin, prog), `#!/bin/sh\nexec python3 ${HOST} ${prog} "$@"\n`, { mode: 0o755 });
+  env = { LYCHD_PODMAN: path.join(bin, 'podman'), LYCHD_SYSTEMCTL: path.join(bin, 'systemctl'), STANDIN_STATE: path.join(tmp, 'state') };
+  a = image('candidate-a');
+  b = image('candidate-b');
+  // Body A is confirmed and its Vessel runs; candidate B comes with a changed generation.
+  expect((await gate(['--confirm', await stage(a)])).status).toBe(0);
+  genA = generation();
+  const codexB = path.join(tmp, 'codex-b');
+  fs.cpSync(path.join(WORKSPACE, 'codex'), codexB, { recursive: true });
+  fs.writeFileSync(path.join(codexB, 'lychd.toml'), fs.readFileSync(path.join(codexB, 'lychd.toml'), 'utf8').replace('log_level = "info"', 'log_level = "debug"'));
+  expect(await stage(b, codexB)).toBe(b.id.slice(0, 12));
+}, 120_000);
+
+afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('a confirmation killed at each step', () => {
+  const steps = [
+    { step: 'keeping the old body', at: () => 'localhost/lychd:previous', where: /the OLD body .* still in place/ },
+    { step: 'naming the new body', at: () => `tag ${b.id} localhost/lychd:custom`, where: /stopped half way/ },
+    { step: 'reloading systemd', at: () => 'daemon-reload', where: /the NEW body .* in place/ },
+    { step: 'restarting the Vessel', at: () => 'systemctl --user restart', where: /the NEW body .* in place/ },
+  ];
+  for (const { step, at, where } of steps) {
+    it(`while ${step}: the next command says where the host is; --rollback returns, --confirm finishes`, async () => {
+      const killed = await gate(['--confirm', b.id.slice(0, 12)], { STANDIN_KILL_AT: at() });
+      expect(killed.status, 'the confirmation was not killed').toBeNull();
+      expect([a.id, b.id]).toContain(custom());
+
+      // Re-staging the same candidate shows the interruption, where the host is, and what to do.
+      const review = await gate(['--image', b.dir, '--synthesis', SYNTHESIS, '--codex', path.join(tmp, 'codex-b')]);
+      expect(review.stdout).toMatch(where);
+      expect(review.stdout).toContain('Run `lychd-forge rebirth --rollback` to return to the old body and generation');
+
+      const back = await gate(['--rollback']);
+      expect(back.status, back.stderr).toBe(0);
+      expect(custom()).toBe(a.id);
+      expect(generation()).toBe(genA);
+
+      const again = await gate(['--confirm', await stage(b, path.join(tmp, 'codex-b'))]);
+      expect(again.status, again.stderr).toBe(0);
+      expect(custom()).toBe(b.id);
+      expect(generation()).not.toBe(genA);
+    }, 120_000);
+  }
+
+  it('killed, then the same --confirm run again finishes the switch', async () => {
+    expect((await gate(['--confirm', b.id.slice(0, 12)], { STANDIN_KILL_AT: `tag ${b.id} localhost/lychd:custom` })).status).toBeNull();
+    const r = await gate(['--confirm', b.id.slice(0, 12)]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(custom()).toBe(b.id);
+    expect(generation()).not.toBe(genA);
+    expect(state().running).toContain('vessel.service');
+  }, 120_000);
+});
+
+describe('a confirmation that fails at a step puts the old body back', () => {
+  const steps = [
+    { step: 'podman cannot name the new body', at: () => `tag ${b.id} localhost/lychd:custom` },
+    { step: 'systemd cannot reload', at: () => 'daemon-reload' },
+    { step: 'the Vessel fails to start', at: () => 'systemctl --user restart' },
+  ];
+  for (const { step, at } of steps) {
+    it(`when ${step}: exit 1, the old image and generation, saying so`, async () => {
+      const r = await gate(['--confirm', b.id.slice(0, 12)], { STANDIN_FAIL_AT: at() });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`The host is back on the old body ${a.id.slice(0, 12)}`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(custom()).toBe(a.id);
+      expect(generation()).toBe(genA);
+    }, 120_000);
+  }
+});
+
+it('refuses a stale candidate: the loaded candidate is no longer the reviewed one', async () => {
+  const calls = path.join(tmp, 'state', 'calls.log');
+  const s = state();
+  s.tags['localhost/lychd:candidate'] = a.id;
+  fs.writeFileSync(path.join(tmp, 'state', 'state.json'), JSON.stringify(s));
+  const before = fs.readFileSync(calls, 'utf8').length;
+  const r = await gate(['--confirm', b.id.slice(0, 12)]);
+  expect(r.status).toBe(1);
+  expect(r.stderr).toContain(`Refused: localhost/lychd:candidate is ${a.id.slice(0, 12)}, not the reviewed candidate ${b.id.slice(0, 12)} (stale)`);
+  expect(fs.readFileSync(calls, 'utf8').slice(before)).not.toMatch(/tag|restart|daemon-reload/);
+  expect(custom()).toBe(a.id);
+  expect(generation()).toBe(genA);
+}, 120_000);
