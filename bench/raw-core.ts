@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { loadCodex } from '../tools/src/codex';
 import { renderGeneration, writeGeneration } from '../tools/src/scribe';
-import { federationInput } from '../tools/src/federation/registry';
+import { federationInput } from '../tools/src/codex/registry';
 
 const [codexDir, outDir] = process.argv.slice(2);
 if (!codexDir || !outDir) throw new Error('usage: raw-core.ts <codexDir> <outDir>');

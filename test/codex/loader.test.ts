@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderDiagnostic, loadCodex, type Diagnostic } from '../../tools/src/codex';
-import { federationInput } from '../../tools/src/federation/registry';
+import { federationInput } from '../../tools/src/codex/registry';
 import { copyExampleCodex, toml, writeTree, WORKSPACE } from '../support/codex-fixture';
 
 const VLLM = 'runes/animator/soulstones/vllm';

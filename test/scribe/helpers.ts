@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { loadCodex, type Codex, type FederationInput } from '../../tools/src/codex';
-import { federationInput } from '../../tools/src/federation/registry';
+import { federationInput } from '../../tools/src/codex/registry';
 import { writeGeneration } from '../../tools/src/scribe';
 
 export const WORKSPACE = resolve(__dirname, '../..');

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCodex, soulstones } from '../../tools/src/codex';
-import { federationInput } from '../../tools/src/federation/registry';
+import { federationInput } from '../../tools/src/codex/registry';
 import { judge, planStarts, together, type Stone } from './covens';
 
 const ROOT = path.resolve(__dirname, '../..');

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { federationInput } from '../../tools/src/federation/registry';
+import { federationInput } from '../../tools/src/codex/registry';
 import { loadCodex, soulstones, VESSEL_USER } from '../../tools/src/codex';
 import { renderGeneration } from '../../tools/src/scribe';
 import { skipWithout, REQUIRE_TOOLS } from '../toolchain/tool-gate';

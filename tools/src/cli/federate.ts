@@ -1,4 +1,5 @@
-import { federate, REGISTRY_FILE, type Registry } from '../federation';
+import { REGISTRY_FILE, type Registry } from '../codex/registry';
+import { federate } from '../federation';
 import { escapeForTerminal } from '../diagnostics';
 import { layoutOfPaths, type CommonPaths } from './paths';
 

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadAndReport, type Codex } from '../codex';
 import { renderGeneration, writeGeneration } from '../scribe';
-import { federationInput } from '../federation/registry';
+import { federationInput } from '../codex/registry';
 import { workspaceLayout } from '../nx/layout';
 import { writeOutputDir } from '../tasks/output';
 import type { CommonPaths } from './paths';

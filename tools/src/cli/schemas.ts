@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fieldReference, jsonSchemas, taploConfig, type ExtensionFamilyDoc } from '../codex/reference';
-import { readRegistry } from '../federation/registry';
+import { readRegistry } from '../codex/registry';
 
 const SCHEMA_DIR = 'tools/schemas';
 

@@ -1,6 +1,6 @@
 import { hasErrors, loadCodex, renderDiagnostic, sortDiagnostics } from '../codex';
 import { synthesisInputDiagnostics } from '../synthesis/inputs';
-import { federationInput } from '../federation/registry';
+import { federationInput } from '../codex/registry';
 import { workspaceLayout } from '../nx/layout';
 import { isWorkspaceLayout, type CommonPaths } from './paths';
 

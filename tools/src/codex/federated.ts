@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import type { Registry } from '../federation/registry';
+import type { Registry } from './registry';
 import { error, START, type Diagnostic, type Position } from './diagnostics';
 import { BRANCH_ANCHORS, familyForAnchor, runeOf } from './families';
 import type { Rune, RuneOrigin } from './model';

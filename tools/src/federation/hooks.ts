@@ -8,7 +8,7 @@ import { parseDebianSpec } from '../synthesis/system';
 import { readToml, getPath } from '../synthesis/toml';
 import { requireTool, scrubbedEnv } from '../toolchain';
 import { runProgram } from '../toolchain/run';
-import { emptyRegistrations, REGISTRY_FILE, registryText, type ExtensionRegistrations, type Registry } from './registry';
+import { emptyRegistrations, REGISTRY_FILE, registryText, type ExtensionRegistrations, type Registry } from '../codex/registry';
 
 /** The entry point group extensions declare their hook in (`[project.entry-points."lychd.extensions"]`). */
 export const HOOK_GROUP = 'lychd.extensions';

@@ -1,2 +1,1 @@
 export { federate, runHooks, readRecords, DEFAULT_HOOK_TIMEOUT_MS, HOOK_GROUP, HOOK_VENV, type HookOptions } from './hooks';
-export * from './registry';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { parse } from 'smol-toml';
 import type { SynthesisProblem } from './problems';
 import { throwIfAny } from './problems';
-import { REGISTRY_FILE } from '../federation/registry';
+import { REGISTRY_FILE } from '../codex/registry';
 import { primeScrollPath } from '../codex/layout';
 import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, TAILWIND_FILE, TEMPLATES_DIR, abs, toPosix } from './layout';
 import { componentsOf, type Component, type Components, type ComponentSource } from './discovery';

@@ -1,4 +1,4 @@
-import { readRegistry } from '../federation/registry';
+import { readRegistry } from '../codex/registry';
 import type { SynthesisProblem } from './problems';
 import type { PythonComponent } from './pyproject';
 import { parseDebianSpec } from './system';

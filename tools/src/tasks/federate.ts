@@ -1,5 +1,6 @@
 import { layoutOf, type CodexLayout } from '../codex/layout';
-import { federate as runFederation, REGISTRY_FILE } from '../federation';
+import { REGISTRY_FILE } from '../codex/registry';
+import { federate as runFederation } from '../federation';
 import type { Task } from './task';
 
 /** `forge:federate`: runs the extensions' register hooks and writes what they registered. */

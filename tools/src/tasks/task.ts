@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { loadAndReport, type Codex, type CodexLayout } from '../codex';
-import { federationInput } from '../federation/registry';
+import { federationInput } from '../codex/registry';
 
 /** One Forge task of the Nx graph: its options (from the plugin), the workspace root; true on success. */
 export type Task<O> = (options: O, root: string) => boolean | Promise<boolean>;

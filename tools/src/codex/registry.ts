@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_LAYOUT, type CodexLayout } from '../codex/layout';
+import { DEFAULT_LAYOUT, type CodexLayout } from './layout';
 import { canonicalJson } from '../shared/digest';
 
 /** Where the Forge keeps what the extensions' hooks registered, relative to the workspace root. */
