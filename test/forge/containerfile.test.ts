@@ -11,7 +11,7 @@ import { WORKSPACE } from '../support/codex-fixture';
 const manifest = JSON.parse(fs.readFileSync(path.join(WORKSPACE, 'forge/synthesis.lock.json'), 'utf8')) as SynthesisManifest;
 const scrollText = fs.readFileSync(path.join(WORKSPACE, 'codex/lychd.toml'), 'utf8');
 const base: BaseRecord = { kind: 'debian', ref: 'bookworm', digest: `sha256:${'a'.repeat(64)}`, python: '3.11' };
-const inputs = { manifest, base, python: '3.11', port: 8000, scrollText };
+const inputs = { manifest, base, python: '3.11', port: 8000, scrollText, scrollFile: 'codex/lychd.toml' };
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-containerfile-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 

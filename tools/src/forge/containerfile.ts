@@ -13,7 +13,6 @@ import { satisfiesRequiresPython } from './python';
 export const TEMPLATE_FILE = 'forge/templates/Containerfile.njk';
 export const CONTAINERFILE = 'forge/Containerfile';
 export const MANIFEST_FILE = 'forge/synthesis.lock.json';
-export const PRIME_SCROLL = 'codex/lychd.toml';
 
 /** Everything the template sees: validated data, never raw text from an extension. */
 export interface ContainerfileData {
@@ -42,13 +41,15 @@ export interface ForgeInputs {
   python: string;
   port: number;
   scrollText: string;
+  /** The Prime Scroll's path as the diagnostics name it (workspace-relative). */
+  scrollFile: string;
 }
 
 /**
  * The template's data from the Synthesis Manifest and the Prime Scroll, after checking every
  * value that reaches a RUN, COPY or FROM line and that the Pythons agree; every problem at once.
  */
-export function containerfileData({ manifest, base, python, port, scrollText }: ForgeInputs): ContainerfileData {
+export function containerfileData({ manifest, base, python, port, scrollText, scrollFile }: ForgeInputs): ContainerfileData {
   const problems: ForgeProblem[] = [];
   const bad = (file: string, field: string, message: string, fix: string, line?: number) => problems.push({ file, field, message, fix, line });
   for (const [i, pkg] of manifest.system.entries())
@@ -59,8 +60,8 @@ export function containerfileData({ manifest, base, python, port, scrollText }: 
   const workspace = path.posix.dirname(manifest.python.lockfile);
   if (!SAFE_PATH.test(workspace)) bad(MANIFEST_FILE, 'python.lockfile', `${JSON.stringify(manifest.python.lockfile)} is not a plain relative path`, 're-run `lychd-forge synthesize`');
   if (base.kind === 'debian' ? !SUITE.test(base.ref) : !IMAGE_PATTERN.test(base.ref) || !base.ref.includes('@sha256:'))
-    bad(PRIME_SCROLL, 'forge.base', `${JSON.stringify(base.ref)} is not a valid ${base.kind === 'debian' ? 'Debian suite' : 'image reference pinned by digest'}`, 'fix [forge.base] in the Prime Scroll');
-  if (!DIGEST.test(base.digest)) bad(PRIME_SCROLL, 'forge.base', `the base digest ${JSON.stringify(base.digest)} is not a sha256 digest`, 'rebuild the base: `nx run forge:base`');
+    bad(scrollFile, 'forge.base', `${JSON.stringify(base.ref)} is not a valid ${base.kind === 'debian' ? 'Debian suite' : 'image reference pinned by digest'}`, 'fix [forge.base] in the Prime Scroll');
+  if (!DIGEST.test(base.digest)) bad(scrollFile, 'forge.base', `the base digest ${JSON.stringify(base.digest)} is not a sha256 digest`, 'rebuild the base: `nx run forge:base`');
 
   const line = locate(scrollText, 'forge', 'python');
   const disagree: string[] = [];
@@ -70,7 +71,7 @@ export function containerfileData({ manifest, base, python, port, scrollText }: 
     disagree.push(`the lock (${manifest.python.lockfile}) has requires-python "${requires}"`);
   if (disagree.length)
     bad(
-      PRIME_SCROLL,
+      scrollFile,
       'forge.python',
       `"${python}" disagrees: ${disagree.join('; ')}`,
       base.python !== undefined && (requires === undefined || satisfiesRequiresPython(base.python, requires))

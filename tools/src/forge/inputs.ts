@@ -11,6 +11,8 @@ export interface ForgeSources {
   workspaceRoot: string;
   prime: PrimeScroll;
   scrollText: string;
+  /** The Prime Scroll's path, relative to the workspace. */
+  scrollFile: string;
   manifest: SynthesisManifest;
   /** `sha256:` of the manifest file's bytes: the image's `org.lychd.synthesis` label. */
   synthesis: string;
@@ -29,5 +31,13 @@ export function readForgeSources(workspaceRoot: string, codexDir = path.join(wor
   } catch (e) {
     throw imageFailure(`${MANIFEST_FILE} is not valid JSON (${(e as Error).message}): run \`lychd-forge synthesize\` to rewrite it`);
   }
-  return { workspaceRoot, prime: loaded.prime, scrollText: fs.readFileSync(path.join(codexDir, PRIME_SCROLL), 'utf8'), manifest, synthesis: `sha256:${sha256(bytes)}` };
+  const scroll = path.join(codexDir, PRIME_SCROLL);
+  return {
+    workspaceRoot,
+    prime: loaded.prime,
+    scrollText: fs.readFileSync(scroll, 'utf8'),
+    scrollFile: path.relative(workspaceRoot, scroll).split(path.sep).join('/'),
+    manifest,
+    synthesis: `sha256:${sha256(bytes)}`,
+  };
 }

@@ -12,7 +12,7 @@ export async function currentContainerfile(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ text: string; data: ContainerfileData; base: BuiltBase }> {
   const base = await ensureBase(baseSpecOf(sources.prime.forge), progress, env);
-  const data = containerfileData({ manifest: sources.manifest, base: base.record, python: sources.prime.forge.python, port: sources.prime.vessel.port, scrollText: sources.scrollText });
+  const data = containerfileData({ manifest: sources.manifest, base: base.record, python: sources.prime.forge.python, port: sources.prime.vessel.port, scrollText: sources.scrollText, scrollFile: sources.scrollFile });
   return { text: renderContainerfile(workspaceRoot, data), data, base };
 }
 
