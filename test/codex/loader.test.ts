@@ -209,6 +209,11 @@ describe('extensions', () => {
     expect(lines(codexDir, diagnostics)).toEqual(['lychd.toml:2:22: error: extension "scriptorium" is not installed [extensions.active[1]]\n  fix: use an installed one (atelier, oracle), or install scriptorium first']);
   });
 
+  it('refuses an extension listed twice, where it is listed', () => {
+    const { codexDir, diagnostics } = load({ 'lychd.toml': toml(['[extensions]', 'active = ["oracle", "atelier", "oracle"]']) }, ext);
+    expect(lines(codexDir, diagnostics)).toEqual(['lychd.toml:2:32: error: "extensions.active[2]" names "oracle" a second time: list each extension once [extensions.active[2]]']);
+  });
+
   it('applies the cross-rune rules across the Codex and its extensions', () => {
     const { diagnostics } = load({ [`${VLLM}/a.toml`]: vllm('whisper', 9100) }, ext);
     expect(diagnostics.map((d) => d.message).sort()).toEqual([

@@ -61,7 +61,7 @@ function activeExtensions(prime: PrimeScroll, source: TomlSource, extensionsDir:
           }),
         ],
   );
-  return { names: [...new Set(wanted)].filter((n) => found.includes(n)).sort(), diagnostics };
+  return { names: wanted.filter((n) => found.includes(n)).sort(), diagnostics };
 }
 
 /** Every rune file of the Codex and of the active extensions, as (rune root, relative path, provider), and what stops a folder being read. */

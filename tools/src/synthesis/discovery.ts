@@ -43,13 +43,10 @@ export function discoverExtensions(workspaceRoot: string, active?: string[], lay
   return names.sort().map((name) => ({ kind: 'extension', name, dir: `${dir}/${name}` }));
 }
 
-/** The Prime Scroll's `extensions.active` against the folders found: each name once, each with a folder. */
+/** The Prime Scroll's `extensions.active` against the folders found: each with a folder (the schema refuses a repeated name). */
 function activeNames(active: string[], found: string[], layout: CodexLayout, problems: SynthesisProblem[]): string[] {
   const file = primeScrollPath(layout);
-  const seen = new Set<string>();
   for (const name of active) {
-    if (seen.has(name)) problems.push({ file, field: 'extensions.active', message: `names "${name}" twice`, fix: 'list each extension once' });
-    seen.add(name);
     if (!found.includes(name))
       problems.push({
         file,
@@ -59,7 +56,7 @@ function activeNames(active: string[], found: string[], layout: CodexLayout, pro
         fix: `create ${layout.extensionsDir}/${name}/ or remove "${name}" from extensions.active`,
       });
   }
-  return [...seen].filter((n) => found.includes(n));
+  return active.filter((n) => found.includes(n));
 }
 
 /** The core followed by the active extensions: every component that takes part in a synthesis. */

@@ -127,6 +127,11 @@ export const primeScroll = z
       .object({
         active: z
           .array(c.name)
+          .superRefine((names, ctx) =>
+            names.forEach((name, i) => {
+              if (names.indexOf(name) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `names "${name}" a second time: list each extension once` });
+            }),
+          )
           .optional()
           .describe('Extension folder names to activate; all extensions found are active when omitted.'),
       })
