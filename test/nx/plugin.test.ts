@@ -274,3 +274,27 @@ describe('the extensions the plugin infers', () => {
     expect(names).toEqual(['extension-oracle']);
   });
 });
+
+describe('the inferred projects, kept between runs', () => {
+  const files = ['codex/lychd.toml', 'codex/runes/animator/soulstones/vllm/a.toml'];
+  const infer = (root: string) => createNodes[1](files, {}, { workspaceRoot: root, nxJsonConfiguration: {}, configFiles: files } as never) as Promise<[string, CreateNodesResult][]>;
+  const coreInputs = (results: [string, CreateNodesResult][]) =>
+    results.flatMap(([, r]) => Object.values(r.projects ?? {})).find((p) => p.name === 'forge')?.targets?.['synthesize-check']?.inputs;
+
+  it('are read back while nothing that decides them changed, and inferred again when something did', async () => {
+    const root = writeTree({ 'codex/lychd.toml': '', 'codex/runes/animator/soulstones/vllm/a.toml': '' });
+    const cacheFile = `${root}/.nx/workspace-data/lychd-forge-nodes.json`;
+    const first = await infer(root);
+    expect(fs.existsSync(cacheFile)).toBe(true);
+    expect(await infer(root)).toEqual(first);
+    expect(coreInputs(first)).toContain('{workspaceRoot}/core/**/*');
+
+    // The Prime Scroll moves the core: the key changes, so the projects are inferred again.
+    fs.writeFileSync(`${root}/codex/lychd.toml`, '[forge]\ncore = "app"\n');
+    expect(coreInputs(await infer(root))).toContain('{workspaceRoot}/app/**/*');
+
+    // A torn or foreign cache file is no answer: the plugin infers again.
+    fs.writeFileSync(cacheFile, '{"key": ');
+    expect(coreInputs(await infer(root))).toContain('{workspaceRoot}/app/**/*');
+  });
+});

@@ -1,11 +1,11 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CreateNodes, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { EXTENSION_MANIFEST, isExtensionName } from '../codex/extensions';
-import { readScrollSettings } from '../codex/prime-scroll';
 import { withMetadata } from './metadata';
 export type { ForgePluginOptions } from './layout';
 import { AGGREGATES, factsFile, layoutFrom, pluginInputs, pluginPackages, pluginProject, pluginScript, runeFolderOf, runeOutputFile, type RuneFolder, type ForgeLayout, type ForgePluginOptions } from './layout';
-
 
 /**
  * A target that runs one Forge task (tools/src/tasks) as a command: Nx starts it directly, where
@@ -28,43 +28,96 @@ function task(layout: ForgeLayout, name: string, options: Record<string, unknown
  */
 export const createNodes: CreateNodes<ForgePluginOptions> = [
   '**/*.toml',
-  (files, options, context) => {
+  async (files, options, context) => {
     const layout = layoutFrom(options, context.workspaceRoot);
-    const results: [string, CreateNodesResult][] = [];
-    // Nx merges what several files say about one root: each rune folder is named once, by its first file.
-    const runeFolders = new Map<string, [string, RuneFolder]>();
-    const extensions: string[] = [];
-    for (const file of [...files].sort()) {
-      const ext = extensionOf(layout, file);
-      const runes = runeFolderOf(layout, file);
-      if (ext && file === `${layout.extensionsDir}/${ext}/${EXTENSION_MANIFEST}`) {
-        // An invalid name gets no project: codex:validate reports it, and every target depends on that.
-        if (isExtensionName(ext)) extensions.push(ext);
-      } else if (runes && !runeFolders.has(runes.folder)) runeFolders.set(runes.folder, [file, runes]);
-    }
-    if (!files.includes(`${layout.codexDir}/lychd.toml`)) return results;
-    for (const [file, runes] of runeFolders.values()) results.push([file, { projects: { [runes.folder]: runeFolderProject(layout, runes) } }]);
-    for (const ext of extensions) {
-      results.push([
-        `${layout.extensionsDir}/${ext}/pyproject.toml`,
-        { projects: { [`${layout.extensionsDir}/${ext}`]: { name: `extension-${ext}`, tags: ['type:extension'], implicitDependencies: pluginProject(layout) } } },
-      ]);
-    }
-    const core = coreDir(context.workspaceRoot, layout);
-    results.push([
-      `${layout.codexDir}/lychd.toml`,
-      {
-        projects: {
-          [layout.codexDir]: codexProject(layout, core),
-          quadlets: quadletsProject(layout, [...runeFolders.values()].map(([, r]) => r.project).sort()),
-          forge: forgeProject(layout, extensions, core),
-        },
-      },
-    ]);
-    for (const [, result] of results) for (const project of Object.values(result.projects ?? {})) withMetadata(project);
+    const scroll = `${layout.codexDir}/lychd.toml`;
+    if (!files.includes(scroll)) return [];
+    // As Nx's own plugins do: the projects are kept by a hash of everything that decides them
+    // (the layout, which files exist, the Prime Scroll, this plugin's code), so a run that
+    // changed none of it reads them back without loading the Codex's schemas at all.
+    const key = digest([PLUGIN_CODE, JSON.stringify(layout), readOr(path.join(context.workspaceRoot, scroll)), ...[...files].sort()]);
+    const cacheFile = path.join(process.env['NX_WORKSPACE_DATA_DIRECTORY'] ?? path.join(context.workspaceRoot, '.nx', 'workspace-data'), 'lychd-forge-nodes.json');
+    const cached = readCache(cacheFile);
+    if (cached?.key === key) return cached.results;
+    const results = await inferProjects(layout, files, context.workspaceRoot);
+    writeCache(cacheFile, { key, results });
     return results;
   },
 ];
+
+type Inferred = [string, CreateNodesResult][];
+
+const digest = (parts: string[]): string => parts.reduce((h, p) => h.update(p).update('\0'), createHash('sha256')).digest('hex');
+
+/** The code that decides the inferred projects: a change to it is a change of every hash. */
+const PLUGIN_CODE = digest(
+  ['plugin.ts', 'layout.ts', 'metadata.ts', '../codex/extensions.ts', '../codex/patterns.ts', '../codex/layout.ts', '../codex/anchors.ts', '../../package.json'].map(
+    (f) => readOr(path.join(__dirname, f)),
+  ),
+);
+
+function readOr(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+// The last inference only (Nx's own plugins keep many): a cache of what one workspace's files
+// decide, where a lost or torn file only means inferring again.
+function readCache(file: string): { key: string; results: Inferred } | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as { key: string; results: Inferred };
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(file: string, entry: { key: string; results: Inferred }): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify(entry));
+    fs.renameSync(`${file}.${process.pid}`, file);
+  } catch {
+    // A read-only workspace infers every time.
+  }
+}
+
+async function inferProjects(layout: ForgeLayout, files: readonly string[], workspaceRoot: string): Promise<Inferred> {
+  const results: Inferred = [];
+  // Nx merges what several files say about one root: each rune folder is named once, by its first file.
+  const runeFolders = new Map<string, [string, RuneFolder]>();
+  const extensions: string[] = [];
+  for (const file of [...files].sort()) {
+    const ext = extensionOf(layout, file);
+    const runes = runeFolderOf(layout, file);
+    if (ext && file === `${layout.extensionsDir}/${ext}/${EXTENSION_MANIFEST}`) {
+      // An invalid name gets no project: codex:validate reports it, and every target depends on that.
+      if (isExtensionName(ext)) extensions.push(ext);
+    } else if (runes && !runeFolders.has(runes.folder)) runeFolders.set(runes.folder, [file, runes]);
+  }
+  for (const [file, runes] of runeFolders.values()) results.push([file, { projects: { [runes.folder]: runeFolderProject(layout, runes) } }]);
+  for (const ext of extensions) {
+    results.push([
+      `${layout.extensionsDir}/${ext}/pyproject.toml`,
+      { projects: { [`${layout.extensionsDir}/${ext}`]: { name: `extension-${ext}`, tags: ['type:extension'], implicitDependencies: pluginProject(layout) } } },
+    ]);
+  }
+  const core = await coreDir(workspaceRoot, layout);
+  results.push([
+    `${layout.codexDir}/lychd.toml`,
+    {
+      projects: {
+        [layout.codexDir]: codexProject(layout, core),
+        quadlets: quadletsProject(layout, [...runeFolders.values()].map(([, r]) => r.project).sort()),
+        forge: forgeProject(layout, extensions, core),
+      },
+    },
+  ]);
+  for (const [, result] of results) for (const project of Object.values(result.projects ?? {})) withMetadata(project);
+  return results;
+}
 export const createNodesV2 = createNodes;
 
 
@@ -291,6 +344,8 @@ function imageTargets(layout: ForgeLayout, core: string, settings: { dependentTa
  * not the whole Codex. An invalid scroll gives the default: codex:validate reports it, and every
  * target depends on that.
  */
-function coreDir(workspaceRoot: string, layout: ForgeLayout): string {
+async function coreDir(workspaceRoot: string, layout: ForgeLayout): Promise<string> {
+  // Loaded on a cache miss only: the schemas are most of the plugin's start-up.
+  const { readScrollSettings } = await import('../codex/prime-scroll');
   return readScrollSettings(path.join(workspaceRoot, layout.codexDir)).settings?.core ?? 'core';
 }

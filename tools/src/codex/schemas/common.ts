@@ -1,15 +1,8 @@
 import { z } from 'zod';
 import { continuesLine, UNIT_CONTROL } from '../unit-line';
 
-/** The seeds' RuneConfig rule for anchor parts; also keeps names safe as systemd unit and podman names. */
-export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9_-]{0,48}[a-z0-9])?$/;
-
-/** Podman accepts more, but these characters are safe on every line of a unit file. */
-export const SECRET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/;
-export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** An image reference: registry/path:tag or @digest, no spaces or quotes. */
-export const IMAGE_PATTERN = /^[a-z0-9][a-z0-9._\-/]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
-export const CAPABILITY_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+export { NAME_PATTERN, SECRET_PATTERN, ENV_NAME_PATTERN, IMAGE_PATTERN, CAPABILITY_PATTERN } from '../patterns';
+import { CAPABILITY_PATTERN, ENV_NAME_PATTERN, IMAGE_PATTERN, NAME_PATTERN, SECRET_PATTERN } from '../patterns';
 
 /** Control characters (C0, C1) and the Unicode line separators: each could end or hide a unit file's line. */
 export const CONTROL = UNIT_CONTROL;
