@@ -34,7 +34,12 @@ function soulstone(i: number): { folder: string; text: string } {
   if (i % 7 === 0) lines.push('expose_port = true');
   switch (runtime) {
     case 'vllm':
-      lines.push('image = "docker.io/vllm/vllm-openai:v0.10.1"', `model_path = "/models/m${i}"`, 'quantization = "awq"', 'max_num_seqs = 8');
+      lines.push(
+        'image = "docker.io/vllm/vllm-openai:v0.10.1"',
+        `model_path = "/models/m${i}"`,
+        'quantization = "awq"',
+        'max_num_seqs = 8',
+      );
       lines.push('volumes = ["/srv/models:/models:ro"]');
       if (i % 20 === 0) lines.push('', '[secret_env_files]', 'HF_TOKEN_FILE = "hf_token"');
       break;
@@ -42,17 +47,36 @@ function soulstone(i: number): { folder: string; text: string } {
       lines.push('image = "docker.io/lmsysorg/sglang:v0.5.2-cu126"', `model_path = "/models/m${i}"`, 'tensor_parallel_size = 2');
       break;
     case 'llamacpp':
-      lines.push('image = "ghcr.io/ggml-org/llama.cpp:server-cuda"', `model_path = "/models/m${i}.gguf"`, 'startup_mode = "single"', 'n_gpu_layers = 99');
+      lines.push(
+        'image = "ghcr.io/ggml-org/llama.cpp:server-cuda"',
+        `model_path = "/models/m${i}.gguf"`,
+        'startup_mode = "single"',
+        'n_gpu_layers = 99',
+      );
       break;
     case 'generic':
-      lines.push('image = "docker.io/library/busybox:1.37"', `exec = ["httpd", "-f", "-p", "${BASE_PORT + i}"]`, '', '[env_vars]', `BENCH_INDEX = "${i}"`);
+      lines.push(
+        'image = "docker.io/library/busybox:1.37"',
+        `exec = ["httpd", "-f", "-p", "${BASE_PORT + i}"]`,
+        '',
+        '[env_vars]',
+        `BENCH_INDEX = "${i}"`,
+      );
       break;
   }
   return { folder: `soulstones/${runtime}`, text: `${lines.join('\n')}\n` };
 }
 
 function portal(i: number): string {
-  return [`name = ${q(`portal-${i}`)}`, 'provider = "openai-compatible"', `base_url = "https://portal-${i}.example.com/v1"`, 'models = ["model-a"]', 'capabilities = ["text-generation"]', `api_key_secret = "portal_${i}_key"`, ''].join('\n');
+  return [
+    `name = ${q(`portal-${i}`)}`,
+    'provider = "openai-compatible"',
+    `base_url = "https://portal-${i}.example.com/v1"`,
+    'models = ["model-a"]',
+    'capabilities = ["text-generation"]',
+    `api_key_secret = "portal_${i}_key"`,
+    '',
+  ].join('\n');
 }
 
 /** A valid Prime Scroll: the example's, with the first generated coven as default and no extension runes. */

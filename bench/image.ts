@@ -32,11 +32,17 @@ function timed(what: string, fn: () => { status: number | null; stdout: string; 
   return seconds;
 }
 
-const nx = (ws: WorkspaceCopy, target: string, extra: string[] = []) => () => ws.nxSync(['run', target, '--output-style=static', ...extra]);
+const nx =
+  (ws: WorkspaceCopy, target: string, extra: string[] = []) =>
+  () =>
+    ws.nxSync(['run', target, '--output-style=static', ...extra]);
 
 progress('copying the workspace');
 const ws = copyWorkspace();
-ws.write('bench-floor/project.json', `${JSON.stringify({ name: 'bench-floor', targets: { noop: { command: 'echo floor', cache: true, inputs: ['{projectRoot}/project.json'], outputs: [] } } }, null, 2)}\n`);
+ws.write(
+  'bench-floor/project.json',
+  `${JSON.stringify({ name: 'bench-floor', targets: { noop: { command: 'echo floor', cache: true, inputs: ['{projectRoot}/project.json'], outputs: [] } } }, null, 2)}\n`,
+);
 ws.git(['add', '-A']);
 ws.git(['commit', '-q', '-m', 'bench floor']);
 const store = path.join(ws.root, 'tmp/forge/buildah');
@@ -56,8 +62,22 @@ try {
     fs.rmSync(handStore, { recursive: true, force: true });
     const b = new Buildah(buildahBin, handStore);
     const context = path.join(ws.root, 'tmp/forge/context');
-    const bud = ['bud', '--isolation', 'chroot', '--timestamp', '0', '--identity-label=false', '--layers', '--pull-never', '-f', path.join(context, 'Containerfile'), context];
-    hand.push(timed('buildah bud by hand', () => spawnSync(buildahBin, [...b.storeArgs, ...bud], { encoding: 'utf8', maxBuffer: 1 << 28 })));
+    const bud = [
+      'bud',
+      '--isolation',
+      'chroot',
+      '--timestamp',
+      '0',
+      '--identity-label=false',
+      '--layers',
+      '--pull-never',
+      '-f',
+      path.join(context, 'Containerfile'),
+      context,
+    ];
+    hand.push(
+      timed('buildah bud by hand', () => spawnSync(buildahBin, [...b.storeArgs, ...bud], { encoding: 'utf8', maxBuffer: 1 << 28 })),
+    );
     progress(`buildah bud by hand ${hand.at(-1)!.toFixed(1)} s`);
     b.run(['rmi', '--all', '--force']);
     fs.rmSync(handStore, { recursive: true, force: true });
@@ -82,7 +102,9 @@ try {
   const summary = JSON.parse(ws.read('dist/forge/image/image.json')) as { imageId: string };
   const layout = path.join(ws.root, 'dist/forge/image/oci');
   const index = JSON.parse(fs.readFileSync(path.join(layout, 'index.json'), 'utf8'));
-  const manifest = JSON.parse(fs.readFileSync(path.join(layout, 'blobs', ...index.manifests[0].digest.split(':')), 'utf8')) as { layers: { size: number }[] };
+  const manifest = JSON.parse(fs.readFileSync(path.join(layout, 'blobs', ...index.manifests[0].digest.split(':')), 'utf8')) as {
+    layers: { size: number }[];
+  };
   const imageBytes = manifest.layers.reduce((n, l) => n + l.size, 0);
   const baseBytes = manifest.layers[0]!.size;
 
@@ -95,10 +117,25 @@ try {
       `image ${summary.imageId}`,
       '',
       `${'scenario'.padEnd(38)} ${'median s'.padStart(8)} ${'min-max s'.padStart(12)} runs  ${'ratio'.padEnd(22)} target`,
-      row('cold nx run forge:image (base cached)', cold, `${(m.cold / m.hand).toFixed(2)}x buildah by hand`, `<= 1.1x: ${m.cold <= 1.1 * m.hand ? 'met' : 'NOT met'}`),
+      row(
+        'cold nx run forge:image (base cached)',
+        cold,
+        `${(m.cold / m.hand).toFixed(2)}x buildah by hand`,
+        `<= 1.1x: ${m.cold <= 1.1 * m.hand ? 'met' : 'NOT met'}`,
+      ),
       row('buildah bud by hand (same flags)', hand, '1.00x', ''),
-      row('one-line extension edit', edit, `${(m.edit / m.cold).toFixed(2)}x cold`, `<= 0.3x: ${m.edit <= 0.3 * m.cold ? 'met' : 'NOT met'}`),
-      row('no-op nx run forge:image', noop, `${(m.noop / m.floor).toFixed(2)}x floor`, `<= 1.5x: ${m.noop <= 1.5 * m.floor ? 'met' : 'NOT met'}`),
+      row(
+        'one-line extension edit',
+        edit,
+        `${(m.edit / m.cold).toFixed(2)}x cold`,
+        `<= 0.3x: ${m.edit <= 0.3 * m.cold ? 'met' : 'NOT met'}`,
+      ),
+      row(
+        'no-op nx run forge:image',
+        noop,
+        `${(m.noop / m.floor).toFixed(2)}x floor`,
+        `<= 1.5x: ${m.noop <= 1.5 * m.floor ? 'met' : 'NOT met'}`,
+      ),
       row('floor: one trivial cached Nx task', floor, '1.00x', ''),
       '',
       `image size ${mb(imageBytes)} (gzip layers in the OCI layout) against the base's ${mb(baseBytes)}: ${(imageBytes / baseBytes).toFixed(2)}x`,

@@ -26,5 +26,7 @@ for (let i = 0; i < runs; i++) {
 const base = median(times['tools/bin/register.js']);
 console.log(`runs: ${runs}, node ${process.version}`);
 for (const [name, xs] of Object.entries(times)) {
-  console.log(`${name.padEnd(24)} median ${median(xs).toFixed(3)} s  min ${Math.min(...xs).toFixed(3)}  max ${Math.max(...xs).toFixed(3)}  ratio ${(median(xs) / base).toFixed(2)}x`);
+  console.log(
+    `${name.padEnd(24)} median ${median(xs).toFixed(3)} s  min ${Math.min(...xs).toFixed(3)}  max ${Math.max(...xs).toFixed(3)}  ratio ${(median(xs) / base).toFixed(2)}x`,
+  );
 }

@@ -19,7 +19,13 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { sizes: [10, 100, 1000], runs: 5, scenarios: new Set(['raw', 'cold', 'noop', 'floor', 'edit']), env: {}, keep: false };
+  const o: Options = {
+    sizes: [10, 100, 1000],
+    runs: 5,
+    scenarios: new Set(['raw', 'cold', 'noop', 'floor', 'edit']),
+    env: {},
+    keep: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -37,7 +43,8 @@ function parseOptions(argv: string[]): Options {
     } else if (a === '--keep') o.keep = true;
     else throw new Error(`unknown argument ${a}`);
   }
-  if (o.sizes.some((n) => !Number.isInteger(n) || n < 2) || !Number.isInteger(o.runs) || o.runs < 1) throw new Error('--sizes and --runs take whole numbers');
+  if (o.sizes.some((n) => !Number.isInteger(n) || n < 2) || !Number.isInteger(o.runs) || o.runs < 1)
+    throw new Error('--sizes and --runs take whole numbers');
   return o;
 }
 
@@ -80,11 +87,20 @@ function nxSample(ws: WorkspaceCopy, target: string, env: Record<string, string>
   const { seconds, stdout } = timed(() => ws.nxSync(['run', target], { ...env, NX_PROFILE: profile }), `nx run ${target}`);
   const cache = /Cache:\s+(\d+)\/(\d+) hit/.exec(stdout);
   const run = /Run duration:\s+([^\n]+)/.exec(stdout);
-  const sample: Sample = { seconds, tasks: cache ? Number(cache[2]) : undefined, cached: cache ? Number(cache[1]) : undefined, nxRunSeconds: run ? parseDuration(run[1]!) : undefined };
+  const sample: Sample = {
+    seconds,
+    tasks: cache ? Number(cache[2]) : undefined,
+    cached: cache ? Number(cache[1]) : undefined,
+    nxRunSeconds: run ? parseDuration(run[1]!) : undefined,
+  };
   const profileFile = path.join(ws.root, profile);
   if (fs.existsSync(profileFile)) {
     sample.byTarget = {};
-    for (const e of JSON.parse(fs.readFileSync(profileFile, 'utf8')) as { ph: string; dur: number; args?: { target?: { target: string }; status?: string } }[]) {
+    for (const e of JSON.parse(fs.readFileSync(profileFile, 'utf8')) as {
+      ph: string;
+      dur: number;
+      args?: { target?: { target: string }; status?: string };
+    }[]) {
       // A cache hit's profile span covers its whole scheduling group, not work: count executed tasks only.
       if (e.ph !== 'X' || !e.args?.target || e.args.status?.includes('cache')) continue;
       const t = (sample.byTarget[e.args.target.target] ??= { count: 0, seconds: 0 });
@@ -132,7 +148,12 @@ function benchSize(n: number, o: Options): Scenario[] {
       const inproc: Sample[] = [];
       for (let r = 0; r < o.runs; r++) {
         fs.rmSync(scratch('raw'), { recursive: true, force: true });
-        proc.push({ seconds: timed(() => node(['tools/bin/lychd-forge.js', 'scribe', '--codex', 'codex', '--out', scratch('raw')]), 'lychd-forge scribe').seconds });
+        proc.push({
+          seconds: timed(
+            () => node(['tools/bin/lychd-forge.js', 'scribe', '--codex', 'codex', '--out', scratch('raw')]),
+            'lychd-forge scribe',
+          ).seconds,
+        });
         fs.rmSync(scratch('raw'), { recursive: true, force: true });
         const { stdout } = timed(() => node(['-r', '@swc-node/register', 'bench/raw-core.ts', 'codex', scratch('raw')]), 'raw core');
         const core = JSON.parse(stdout.trim().split('\n').pop()!) as Sample['core'] & { files: number };
@@ -144,11 +165,21 @@ function benchSize(n: number, o: Options): Scenario[] {
 
     // Every cold run gets an empty cache, empty workspace data (as on a fresh CI runner) and a new Binding Site.
     const coldRuns = o.coldRuns ?? (n >= 100 ? 1 : Math.min(o.runs, 3));
-    let warm: Record<string, string> = { ...o.env, NX_CACHE_DIRECTORY: scratch('cache-warm'), NX_WORKSPACE_DATA_DIRECTORY: scratch('data-warm'), LYCHD_BINDING_SITE: scratch('site-warm') };
+    let warm: Record<string, string> = {
+      ...o.env,
+      NX_CACHE_DIRECTORY: scratch('cache-warm'),
+      NX_WORKSPACE_DATA_DIRECTORY: scratch('data-warm'),
+      LYCHD_BINDING_SITE: scratch('site-warm'),
+    };
     const cold: Sample[] = [];
     for (let r = 0; r < (want('cold') ? coldRuns : 1); r++) {
       for (const out of ['dist/forge', 'quadlets/generation']) fs.rmSync(path.join(ws.root, out), { recursive: true, force: true });
-      warm = { ...o.env, NX_CACHE_DIRECTORY: scratch(`cache-${r}`), NX_WORKSPACE_DATA_DIRECTORY: scratch(`data-${r}`), LYCHD_BINDING_SITE: scratch(`site-${r}`) };
+      warm = {
+        ...o.env,
+        NX_CACHE_DIRECTORY: scratch(`cache-${r}`),
+        NX_WORKSPACE_DATA_DIRECTORY: scratch(`data-${r}`),
+        LYCHD_BINDING_SITE: scratch(`site-${r}`),
+      };
       progress(`${n} runes: cold bind ${r + 1}/${coldRuns}`);
       cold.push(nxSample(ws, 'quadlets:bind', warm));
     }
@@ -201,7 +232,10 @@ function report(n: number, scenarios: Scenario[]): string[] {
   const atScale = (text: string, ok: boolean) => (n >= 1000 ? `${text}: ${ok ? 'met' : 'MISSED'}` : `(${text} is set for 1,000 runes)`);
   const targets: Record<string, () => string> = {
     'no-op bind': () => (floor === undefined || noop === undefined ? '-' : atScale('<= 1.5x floor', noop <= 1.5 * floor)),
-    'one-rune edit': () => (noop === undefined ? '-' : `<= 2x no-op (${fmt(med('one-rune edit')! / noop)}x): ${med('one-rune edit')! <= 2 * noop ? 'met' : 'MISSED'}`),
+    'one-rune edit': () =>
+      noop === undefined
+        ? '-'
+        : `<= 2x no-op (${fmt(med('one-rune edit')! / noop)}x): ${med('one-rune edit')! <= 2 * noop ? 'met' : 'MISSED'}`,
     'cold bind': () => (raw === undefined ? '-' : atScale('<= 10x raw core', med('cold bind')! <= 10 * raw)),
   };
   const lines: string[] = [];
@@ -212,8 +246,18 @@ function report(n: number, scenarios: Scenario[]): string[] {
     const tasks = last.tasks === undefined ? '-' : `${last.tasks - last.cached!} run / ${last.cached} cached`;
     const nxRun = last.nxRunSeconds === undefined ? '-' : fmt(last.nxRunSeconds);
     lines.push(
-      [String(n).padStart(5), s.name.padEnd(21), fmt(m).padStart(8), `${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))}`.padStart(13), String(xs.length).padStart(4),
-        (floor ? fmt(m / floor) : '-').padStart(7), (raw ? fmt(m / raw) : '-').padStart(7), nxRun.padStart(7), tasks.padEnd(24), targets[s.name]?.() ?? ''].join('  '),
+      [
+        String(n).padStart(5),
+        s.name.padEnd(21),
+        fmt(m).padStart(8),
+        `${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))}`.padStart(13),
+        String(xs.length).padStart(4),
+        (floor ? fmt(m / floor) : '-').padStart(7),
+        (raw ? fmt(m / raw) : '-').padStart(7),
+        nxRun.padStart(7),
+        tasks.padEnd(24),
+        targets[s.name]?.() ?? '',
+      ].join('  '),
     );
   }
   return lines;
@@ -225,11 +269,18 @@ function details(n: number, scenarios: Scenario[]): string[] {
     const last = s.samples[s.samples.length - 1]!;
     if (last.core) {
       const c = (k: keyof NonNullable<Sample['core']>) => fmt(median(s.samples.map((x) => x.core![k])), 0);
-      lines.push(`${n} runes, raw core in-process (median ms): load+validate ${c('loadMs')}, render ${c('renderMs')}, write ${c('writeMs')}`);
+      lines.push(
+        `${n} runes, raw core in-process (median ms): load+validate ${c('loadMs')}, render ${c('renderMs')}, write ${c('writeMs')}`,
+      );
     }
     if (last.byTarget && Object.keys(last.byTarget).length) {
-      const parts = Object.entries(last.byTarget).sort((a, b) => b[1].seconds - a[1].seconds).map(([t, v]) => `${t} ${v.count}x ${fmt(v.seconds)}s`);
-      const startup = last.nxRunSeconds === undefined ? '' : `; outside the task phase (start-up, plugin, graph): ${fmt(last.seconds - last.nxRunSeconds)}s`;
+      const parts = Object.entries(last.byTarget)
+        .sort((a, b) => b[1].seconds - a[1].seconds)
+        .map(([t, v]) => `${t} ${v.count}x ${fmt(v.seconds)}s`);
+      const startup =
+        last.nxRunSeconds === undefined
+          ? ''
+          : `; outside the task phase (start-up, plugin, graph): ${fmt(last.seconds - last.nxRunSeconds)}s`;
       lines.push(`${n} runes, ${s.name}, last run: summed executed-task time ${parts.join(', ')}${startup}`);
     }
   }
@@ -238,7 +289,18 @@ function details(n: number, scenarios: Scenario[]): string[] {
 
 function main(): void {
   const o = parseOptions(process.argv.slice(2));
-  const header = ['  size', 'scenario'.padEnd(21), 'median s', '    min-max s', 'runs', ' xfloor', '   xraw', ' nx run', 'tasks (last run)'.padEnd(24), 'target'].join('  ');
+  const header = [
+    '  size',
+    'scenario'.padEnd(21),
+    'median s',
+    '    min-max s',
+    'runs',
+    ' xfloor',
+    '   xraw',
+    ' nx run',
+    'tasks (last run)'.padEnd(24),
+    'target',
+  ].join('  ');
   const table: string[] = [];
   const notes: string[] = [];
   progress(`sizes ${o.sizes.join(', ')}; ${o.runs} runs; ${os.cpus().length} CPUs; env ${JSON.stringify(o.env)}`);
@@ -248,7 +310,16 @@ function main(): void {
     table.push(...report(n, scenarios));
     notes.push(...details(n, scenarios), `${n} runes: 1-minute load average ${fmt(load)} before, ${fmt(os.loadavg()[0])} after`);
   }
-  console.log(['', header, ...table, '', 'xfloor / xraw: median over the floor\'s median / the raw core (process) median. nx run: Nx\'s own "Run duration" (task phase).', ...notes].join('\n'));
+  console.log(
+    [
+      '',
+      header,
+      ...table,
+      '',
+      'xfloor / xraw: median over the floor\'s median / the raw core (process) median. nx run: Nx\'s own "Run duration" (task phase).',
+      ...notes,
+    ].join('\n'),
+  );
 }
 
 main();

@@ -30,7 +30,14 @@ const { values } = parseArgs({
 });
 const readWrite = process.env.LYCHD_CACHE_READ_WRITE_TOKEN;
 const readOnly = process.env.LYCHD_CACHE_READ_ONLY_TOKEN;
-if (values.help || !values.store || !readWrite || !readOnly || !/^\d+$/.test(values.port) || !/^[1-9]\d{0,5}$/.test(values['max-upload-mb'])) {
+if (
+  values.help ||
+  !values.store ||
+  !readWrite ||
+  !readOnly ||
+  !/^\d+$/.test(values.port) ||
+  !/^[1-9]\d{0,5}$/.test(values['max-upload-mb'])
+) {
   console.error(usage);
   process.exit(values.help ? 0 : 2);
 }

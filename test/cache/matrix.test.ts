@@ -31,7 +31,13 @@ const runes = ['runes-generic', 'runes-llamacpp', 'runes-oracle-generic', 'runes
 const runeScribes = () => runes.map((r) => `${r}:scribe`);
 const AGGREGATES = ['pod', 'core', 'observability', 'capabilities'].map((p) => `quadlets:scribe-${p}`);
 const LOCKS = ['forge:lock-python', 'forge:lock-node', 'forge:tailwind'];
-const allTasks = () => ['codex:context', ...runeScribes(), ...AGGREGATES, 'quadlets:scribe', ...(synthesis ? [...LOCKS, 'forge:synthesize'] : [])];
+const allTasks = () => [
+  'codex:context',
+  ...runeScribes(),
+  ...AGGREGATES,
+  'quadlets:scribe',
+  ...(synthesis ? [...LOCKS, 'forge:synthesize'] : []),
+];
 
 let hot: WorkspaceCopy;
 let cold: WorkspaceCopy;
@@ -91,7 +97,9 @@ async function expectSameAsCold() {
   const got = outputs(hot);
   // The units of a rune folder emptied since stay behind under dist/forge/runes; nothing reads them.
   for (const rel of got.keys()) if (rel.startsWith('dist/forge/runes/') && !want.has(rel)) got.delete(rel);
-  const differing = [...new Set([...want.keys(), ...got.keys()])].filter((rel) => !want.get(rel)?.equals(got.get(rel) ?? Buffer.alloc(0)) || !got.has(rel)).sort();
+  const differing = [...new Set([...want.keys(), ...got.keys()])]
+    .filter((rel) => !want.get(rel)?.equals(got.get(rel) ?? Buffer.alloc(0)) || !got.has(rel))
+    .sort();
   expect(differing, 'outputs that differ from a cold build').toEqual([]);
 }
 
@@ -150,14 +158,19 @@ const commit = (ws: WorkspaceCopy) => {
 /** A tool that reports another version but otherwise is the real one: a tool upgrade, as Nx sees it. */
 function versionShim(name: 'uv' | 'npm'): string {
   const real = resolveTool(name, { workspaceRoot: hot.root })!;
-  const version = spawnSync(real, ['--version'], { encoding: 'utf8' }).stdout.trim().replace(/(\d+\.\d+\.\d+)/, '$1+cachetest');
+  const version = spawnSync(real, ['--version'], { encoding: 'utf8' })
+    .stdout.trim()
+    .replace(/(\d+\.\d+\.\d+)/, '$1+cachetest');
   const shim = path.join(scratch, `${name}-shim`);
-  fs.writeFileSync(shim, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo '${version}'; exit 0; fi\nexec '${real}' "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(shim, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo '${version}'; exit 0; fi\nexec '${real}' "$@"\n`, {
+    mode: 0o755,
+  });
   return shim;
 }
 
 function registriesReachable(): boolean {
-  const probe = "Promise.all(['https://pypi.org/simple/httpx/','https://registry.npmjs.org/ms'].map((u)=>fetch(u,{method:'HEAD',signal:AbortSignal.timeout(8000)}).then((r)=>{if(!r.ok)throw r.status}))).then(()=>process.exit(0),()=>process.exit(1))";
+  const probe =
+    "Promise.all(['https://pypi.org/simple/httpx/','https://registry.npmjs.org/ms'].map((u)=>fetch(u,{method:'HEAD',signal:AbortSignal.timeout(8000)}).then((r)=>{if(!r.ok)throw r.status}))).then(()=>process.exit(0),()=>process.exit(1))";
   return spawnSync(process.execPath, ['-e', probe], { timeout: 20_000 }).status === 0;
 }
 
@@ -171,64 +184,102 @@ describe.sequential('cache matrix', () => {
   let affected: NxRun | undefined;
   let installedTitan = '';
 
-  it('reruns nothing when nothing changed', async () => {
-    expectRan(await build(hot), []);
-  }, T);
+  it(
+    'reruns nothing when nothing changed',
+    async () => {
+      expectRan(await build(hot), []);
+    },
+    T,
+  );
 
-  it("a soulstone port reruns its rune folder, the context and the aggregates that read ports, nothing else", async () => {
-    unexposedPort = await step(replace(TITAN, 'port = 8783', 'port = 8793'), [
-      'codex:context',
-      'runes-llamacpp:scribe',
-      'quadlets:scribe-observability',
-      'quadlets:scribe-capabilities',
-      'quadlets:scribe',
-      'forge:synthesize',
-    ]);
-  }, T);
+  it(
+    'a soulstone port reruns its rune folder, the context and the aggregates that read ports, nothing else',
+    async () => {
+      unexposedPort = await step(replace(TITAN, 'port = 8783', 'port = 8793'), [
+        'codex:context',
+        'runes-llamacpp:scribe',
+        'quadlets:scribe-observability',
+        'quadlets:scribe-capabilities',
+        'quadlets:scribe',
+        'forge:synthesize',
+      ]);
+    },
+    T,
+  );
 
   // pod.json must carry the ports of exposed soulstones only: lychd.pod publishes nothing else.
   it('the port of an unexposed soulstone leaves quadlets:scribe-pod cached', () => {
     expect(unexposedPort?.cached).toContain('quadlets:scribe-pod');
   });
 
-  it('an exposed soulstone port also reruns the pod', async () => {
-    await step(replace(EYE, 'port = 8780', 'port = 8784'), [
-      'codex:context',
-      'runes-sglang:scribe',
-      'quadlets:scribe-pod',
-      'quadlets:scribe-observability',
-      'quadlets:scribe-capabilities',
-      'quadlets:scribe',
-      'forge:synthesize',
-    ]);
-    expect(hot.read('quadlets/generation/lychd.pod')).toContain(':8784:8784');
-  }, T);
+  it(
+    'an exposed soulstone port also reruns the pod',
+    async () => {
+      await step(replace(EYE, 'port = 8780', 'port = 8784'), [
+        'codex:context',
+        'runes-sglang:scribe',
+        'quadlets:scribe-pod',
+        'quadlets:scribe-observability',
+        'quadlets:scribe-capabilities',
+        'quadlets:scribe',
+        'forge:synthesize',
+      ]);
+      expect(hot.read('quadlets/generation/lychd.pod')).toContain(':8784:8784');
+    },
+    T,
+  );
 
-  it("a rune's groups rerun every rune folder (they share the covens) and the capabilities", async () => {
-    await step(replace(TITAN, 'groups = ["deep-think"]', 'groups = ["deep-think", "voice"]'), [
-      'codex:context',
-      ...runeScribes(),
-      'quadlets:scribe-capabilities',
-      'quadlets:scribe',
-      'forge:synthesize',
-    ]);
-  }, T);
+  it(
+    "a rune's groups rerun every rune folder (they share the covens) and the capabilities",
+    async () => {
+      await step(replace(TITAN, 'groups = ["deep-think"]', 'groups = ["deep-think", "voice"]'), [
+        'codex:context',
+        ...runeScribes(),
+        'quadlets:scribe-capabilities',
+        'quadlets:scribe',
+        'forge:synthesize',
+      ]);
+    },
+    T,
+  );
 
-  it('a rune added joins its folder and reruns what lists the soulstones', async () => {
-    runeAdded = await step(
-      (ws) => ws.write(ECHO, ws.read(BROWSER).replace('name = "browser"', 'name = "echo"').replaceAll('8790', '8795')),
-      ['codex:context', ...runeScribes(), 'quadlets:scribe-observability', 'quadlets:scribe-capabilities', 'quadlets:scribe', 'forge:synthesize'],
-    );
-    expect(fs.existsSync(path.join(hot.root, 'quadlets/generation/soulstone-echo.container'))).toBe(true);
-  }, T);
+  it(
+    'a rune added joins its folder and reruns what lists the soulstones',
+    async () => {
+      runeAdded = await step(
+        (ws) => ws.write(ECHO, ws.read(BROWSER).replace('name = "browser"', 'name = "echo"').replaceAll('8790', '8795')),
+        [
+          'codex:context',
+          ...runeScribes(),
+          'quadlets:scribe-observability',
+          'quadlets:scribe-capabilities',
+          'quadlets:scribe',
+          'forge:synthesize',
+        ],
+      );
+      expect(fs.existsSync(path.join(hot.root, 'quadlets/generation/soulstone-echo.container'))).toBe(true);
+    },
+    T,
+  );
 
-  it('a rune removed leaves no unit behind', async () => {
-    runeRemoved = await step(
-      (ws) => fs.rmSync(path.join(ws.root, BROWSER)),
-      ['codex:context', ...runeScribes(), 'quadlets:scribe-observability', 'quadlets:scribe-capabilities', 'quadlets:scribe', 'forge:synthesize'],
-    );
-    expect(fs.existsSync(path.join(hot.root, 'quadlets/generation/soulstone-browser.container'))).toBe(false);
-  }, T);
+  it(
+    'a rune removed leaves no unit behind',
+    async () => {
+      runeRemoved = await step(
+        (ws) => fs.rmSync(path.join(ws.root, BROWSER)),
+        [
+          'codex:context',
+          ...runeScribes(),
+          'quadlets:scribe-observability',
+          'quadlets:scribe-capabilities',
+          'quadlets:scribe',
+          'forge:synthesize',
+        ],
+      );
+      expect(fs.existsSync(path.join(hot.root, 'quadlets/generation/soulstone-browser.container'))).toBe(false);
+    },
+    T,
+  );
 
   // Nx hashes each task's project configuration (`quadlets:ProjectConfiguration` in the hash
   // plan): if the quadlets project named the rune folders, a rune added or removed would rerun
@@ -244,67 +295,91 @@ describe.sequential('cache matrix', () => {
     for (const run of [runeAdded, runeRemoved]) expect(run?.cached).toContain('quadlets:scribe-pod');
   });
 
-  it('a rune edit that renders the same leaves the Binding Site untouched', async () => {
-    const first = await nx(hot, ['run', 'quadlets:bind', '--output-style=static']);
-    ok(first);
-    expect(first.ran).toEqual(['quadlets:bind']);
-    expect(installed('soulstone-titan.container')).toBe(hot.read('quadlets/generation/soulstone-titan.container'));
-    const before = siteSnapshot();
+  it(
+    'a rune edit that renders the same leaves the Binding Site untouched',
+    async () => {
+      const first = await nx(hot, ['run', 'quadlets:bind', '--output-style=static']);
+      ok(first);
+      expect(first.ran).toEqual(['quadlets:bind']);
+      expect(installed('soulstone-titan.container')).toBe(hot.read('quadlets/generation/soulstone-titan.container'));
+      const before = siteSnapshot();
 
-    // Same fields, reordered, with a comment: the file (an input) changes, the facts do not.
-    const reorder = (ws: WorkspaceCopy) => {
-      const text = ws.read(TITAN);
-      const image = text.split('\n').find((l) => l.startsWith('image = '))!;
-      ws.write(TITAN, `# reordered on purpose\n${text.replace(`${image}\n`, '')}${image}\n`);
-    };
-    reorder(hot);
-    reorder(cold);
-    const again = await nx(hot, ['run', 'quadlets:bind', '--output-style=static']);
-    ok(again);
-    expect(again.ran.sort()).toEqual(['codex:context', 'quadlets:bind', 'runes-llamacpp:scribe']);
-    expect(again.stdout).toContain('nothing changed');
-    expect(siteSnapshot()).toEqual(before);
+      // Same fields, reordered, with a comment: the file (an input) changes, the facts do not.
+      const reorder = (ws: WorkspaceCopy) => {
+        const text = ws.read(TITAN);
+        const image = text.split('\n').find((l) => l.startsWith('image = '))!;
+        ws.write(TITAN, `# reordered on purpose\n${text.replace(`${image}\n`, '')}${image}\n`);
+      };
+      reorder(hot);
+      reorder(cold);
+      const again = await nx(hot, ['run', 'quadlets:bind', '--output-style=static']);
+      ok(again);
+      expect(again.ran.sort()).toEqual(['codex:context', 'quadlets:bind', 'runes-llamacpp:scribe']);
+      expect(again.stdout).toContain('nothing changed');
+      expect(siteSnapshot()).toEqual(before);
 
-    // The site holds this generation intact: bind, too, is a cache hit now.
-    const third = ok(await nx(hot, ['run', 'quadlets:bind', '--output-style=static']));
-    expect(third.ran).toEqual([]);
-    expect(third.cached).toContain('quadlets:bind');
-    expect(siteSnapshot()).toEqual(before);
+      // The site holds this generation intact: bind, too, is a cache hit now.
+      const third = ok(await nx(hot, ['run', 'quadlets:bind', '--output-style=static']));
+      expect(third.ran).toEqual([]);
+      expect(third.cached).toContain('quadlets:bind');
+      expect(siteSnapshot()).toEqual(before);
 
-    expectRan(await build(hot), []);
-    await expectSameAsCold();
-  }, T);
+      expectRan(await build(hot), []);
+      await expectSameAsCold();
+    },
+    T,
+  );
 
-  it('the Prime Scroll (targeted podman version) reruns every rendering task, not the locks', async () => {
-    await step(replace(PRIME, 'podman_version = "5.3"', 'podman_version = "5.4"'), [
-      'codex:context',
-      ...runeScribes(),
-      ...AGGREGATES,
-      'quadlets:scribe',
-      'forge:synthesize',
-    ]);
-  }, T);
+  it(
+    'the Prime Scroll (targeted podman version) reruns every rendering task, not the locks',
+    async () => {
+      await step(replace(PRIME, 'podman_version = "5.3"', 'podman_version = "5.4"'), [
+        'codex:context',
+        ...runeScribes(),
+        ...AGGREGATES,
+        'quadlets:scribe',
+        'forge:synthesize',
+      ]);
+    },
+    T,
+  );
 
-  it("nx affected -t bind schedules only the edited rune's folder among the rune folders", async () => {
-    const base = commit(hot);
-    const edit = replace(TITAN, 'port = 8793', 'port = 8794');
-    edit(hot);
-    edit(cold);
-    affected = ok(await nx(hot, ['affected', '-t', 'bind', `--base=${base}`, '--output-style=static']));
-    installedTitan = installed('soulstone-titan.container') ?? '';
-    expect(affected.ran).toContain('runes-llamacpp:scribe');
-    expect([...affected.ran, ...affected.cached].filter((t) => t.startsWith('runes-') && t.endsWith(':bind'))).toEqual(['runes-llamacpp:bind']);
+  it(
+    "nx affected -t bind schedules only the edited rune's folder among the rune folders",
+    async () => {
+      const base = commit(hot);
+      const edit = replace(TITAN, 'port = 8793', 'port = 8794');
+      edit(hot);
+      edit(cold);
+      affected = ok(await nx(hot, ['affected', '-t', 'bind', `--base=${base}`, '--output-style=static']));
+      installedTitan = installed('soulstone-titan.container') ?? '';
+      expect(affected.ran).toContain('runes-llamacpp:scribe');
+      expect([...affected.ran, ...affected.cached].filter((t) => t.startsWith('runes-') && t.endsWith(':bind'))).toEqual([
+        'runes-llamacpp:bind',
+      ]);
 
-    // A full build completes what affected left out; together they ran what a port edit reruns.
-    const rest = await build(hot);
-    ok(rest);
-    expect(rest.ran.filter((t) => affected!.ran.includes(t)), 'reran after affected').toEqual([]);
-    const together = [...new Set([...affected.ran, ...rest.ran])].filter((t) => !t.endsWith(':bind'));
-    expect(together.sort()).toEqual(
-      available(['codex:context', 'runes-llamacpp:scribe', 'quadlets:scribe-observability', 'quadlets:scribe-capabilities', 'quadlets:scribe', 'forge:synthesize']).sort(),
-    );
-    await expectSameAsCold();
-  }, T);
+      // A full build completes what affected left out; together they ran what a port edit reruns.
+      const rest = await build(hot);
+      ok(rest);
+      expect(
+        rest.ran.filter((t) => affected!.ran.includes(t)),
+        'reran after affected',
+      ).toEqual([]);
+      const together = [...new Set([...affected.ran, ...rest.ran])].filter((t) => !t.endsWith(':bind'));
+      expect(together.sort()).toEqual(
+        available([
+          'codex:context',
+          'runes-llamacpp:scribe',
+          'quadlets:scribe-observability',
+          'quadlets:scribe-capabilities',
+          'quadlets:scribe',
+          'forge:synthesize',
+        ]).sort(),
+      );
+      await expectSameAsCold();
+    },
+    T,
+  );
 
   // Nx 24 selects affected *tasks* by their inputs (NX_LEGACY_AFFECTED unset) and `dependsOn`
   // alone does not make a task affected: quadlets:bind must take what it installs as inputs, or
@@ -316,80 +391,130 @@ describe.sequential('cache matrix', () => {
 
   // bind is a cache hit only while the site holds the rendered generation intact
   // (tools/src/binding/state.ts): after a hand edit or a rollback it must run and put it back.
-  it('a Binding Site edited by hand or rolled back makes bind run again', async () => {
-    const unit = path.join(site, 'lychd', 'soulstone-titan.container');
-    const want = hot.read('quadlets/generation/soulstone-titan.container');
-    expect(fs.readFileSync(unit, 'utf8')).toBe(want);
-    const bindAgain = async () => {
-      const run = ok(await nx(hot, ['run', 'quadlets:bind', '--output-style=static']));
-      expect(run.ran).toEqual(['quadlets:bind']);
+  it(
+    'a Binding Site edited by hand or rolled back makes bind run again',
+    async () => {
+      const unit = path.join(site, 'lychd', 'soulstone-titan.container');
+      const want = hot.read('quadlets/generation/soulstone-titan.container');
       expect(fs.readFileSync(unit, 'utf8')).toBe(want);
-    };
+      const bindAgain = async () => {
+        const run = ok(await nx(hot, ['run', 'quadlets:bind', '--output-style=static']));
+        expect(run.ran).toEqual(['quadlets:bind']);
+        expect(fs.readFileSync(unit, 'utf8')).toBe(want);
+      };
 
-    const rollback = spawnSync(process.execPath, ['tools/bin/lychd-forge.js', 'bind', '--rollback'], { cwd: hot.root, env: { ...process.env, ...env }, encoding: 'utf8' });
-    expect(rollback.status, rollback.stderr).toBe(0);
-    expect(fs.readFileSync(unit, 'utf8')).not.toBe(want);
-    await bindAgain();
+      const rollback = spawnSync(process.execPath, ['tools/bin/lychd-forge.js', 'bind', '--rollback'], {
+        cwd: hot.root,
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      });
+      expect(rollback.status, rollback.stderr).toBe(0);
+      expect(fs.readFileSync(unit, 'utf8')).not.toBe(want);
+      await bindAgain();
 
-    fs.writeFileSync(unit, `${want}# edited by hand\n`);
-    await bindAgain();
+      fs.writeFileSync(unit, `${want}# edited by hand\n`);
+      await bindAgain();
 
-    // Its hash was taken before it installed, so the next bind runs once more and finds nothing to
-    // do; from then on the site's state repeats and bind is a hit.
-    const settle = ok(await nx(hot, ['run', 'quadlets:bind', '--output-style=static']));
-    expect(settle.stdout).toContain('nothing changed');
-    const idle = ok(await nx(hot, ['run', 'quadlets:bind', '--output-style=static']));
-    expect(idle.ran).toEqual([]);
-  }, T);
+      // Its hash was taken before it installed, so the next bind runs once more and finds nothing to
+      // do; from then on the site's state repeats and bind is a hit.
+      const settle = ok(await nx(hot, ['run', 'quadlets:bind', '--output-style=static']));
+      expect(settle.stdout).toContain('nothing changed');
+      const idle = ok(await nx(hot, ['run', 'quadlets:bind', '--output-style=static']));
+      expect(idle.ran).toEqual([]);
+    },
+    T,
+  );
 
-  it.skipIf(!synthesis)('a tailwind config reruns only the tailwind stage and the assembly; affected binds nothing', async () => {
-    const base = commit(hot);
-    const before = siteSnapshot();
-    const edit = replace('extensions/atelier/tailwind.config.js', "950: '#0b0a10'", "950: '#0c0a11'");
-    edit(hot);
-    edit(cold);
-    const affected = await nx(hot, ['affected', '-t', 'bind', `--base=${base}`, '--output-style=static']);
-    ok(affected);
-    expect([...affected.ran, ...affected.cached]).toEqual([]);
-    expect(siteSnapshot()).toEqual(before);
+  it.skipIf(!synthesis)(
+    'a tailwind config reruns only the tailwind stage and the assembly; affected binds nothing',
+    async () => {
+      const base = commit(hot);
+      const before = siteSnapshot();
+      const edit = replace('extensions/atelier/tailwind.config.js', "950: '#0b0a10'", "950: '#0c0a11'");
+      edit(hot);
+      edit(cold);
+      const affected = await nx(hot, ['affected', '-t', 'bind', `--base=${base}`, '--output-style=static']);
+      ok(affected);
+      expect([...affected.ran, ...affected.cached]).toEqual([]);
+      expect(siteSnapshot()).toEqual(before);
 
-    expectRan(await build(hot), ['forge:tailwind', 'forge:synthesize']);
-    await expectSameAsCold();
-  }, T);
+      expectRan(await build(hot), ['forge:tailwind', 'forge:synthesize']);
+      await expectSameAsCold();
+    },
+    T,
+  );
 
-  it.skipIf(!synthesis)('an extension template reruns only the assembly', async () => {
-    await step((ws) => ws.write('extensions/atelier/templates/panel.html', `${ws.read('extensions/atelier/templates/panel.html')}<!-- cache matrix -->\n`), ['forge:synthesize']);
-  }, T);
+  it.skipIf(!synthesis)(
+    'an extension template reruns only the assembly',
+    async () => {
+      await step(
+        (ws) =>
+          ws.write(
+            'extensions/atelier/templates/panel.html',
+            `${ws.read('extensions/atelier/templates/panel.html')}<!-- cache matrix -->\n`,
+          ),
+        ['forge:synthesize'],
+      );
+    },
+    T,
+  );
 
-  it.skipIf(!synthesis)("an extension's package.json re-locks Node, not Python", async () => {
-    await step(replace('extensions/atelier/package.json', '"ms": "^2.1.0"', '"ms": "^2.1.3"'), ['forge:lock-node', 'forge:synthesize']);
-  }, T);
+  it.skipIf(!synthesis)(
+    "an extension's package.json re-locks Node, not Python",
+    async () => {
+      await step(replace('extensions/atelier/package.json', '"ms": "^2.1.0"', '"ms": "^2.1.3"'), ['forge:lock-node', 'forge:synthesize']);
+    },
+    T,
+  );
 
-  it.skipIf(!synthesis)("an extension's pyproject re-locks Python, not Node", async () => {
-    await step(replace('extensions/oracle/pyproject.toml', '"httpx>=0.27,<1"', '"httpx>=0.27.2,<1"'), ['codex:context', 'forge:lock-python', 'forge:synthesize']);
-  }, T);
+  it.skipIf(!synthesis)(
+    "an extension's pyproject re-locks Python, not Node",
+    async () => {
+      await step(replace('extensions/oracle/pyproject.toml', '"httpx>=0.27,<1"', '"httpx>=0.27.2,<1"'), [
+        'codex:context',
+        'forge:lock-python',
+        'forge:synthesize',
+      ]);
+    },
+    T,
+  );
 
-  it.skipIf(!synthesis)("an extension's system dependencies rerun the Python stage and the assembly", async () => {
-    await step(replace('extensions/oracle/pyproject.toml', 'system-dependencies = ["ffmpeg"]', 'system-dependencies = ["ffmpeg", "sox"]'), [
-      'codex:context',
-      'forge:lock-python',
-      'forge:synthesize',
-    ]);
-    expect(hot.read('forge/synthesis.lock.json')).toContain('"sox"');
-  }, T);
+  it.skipIf(!synthesis)(
+    "an extension's system dependencies rerun the Python stage and the assembly",
+    async () => {
+      await step(
+        replace('extensions/oracle/pyproject.toml', 'system-dependencies = ["ffmpeg"]', 'system-dependencies = ["ffmpeg", "sox"]'),
+        ['codex:context', 'forge:lock-python', 'forge:synthesize'],
+      );
+      expect(hot.read('forge/synthesis.lock.json')).toContain('"sox"');
+    },
+    T,
+  );
 
-  it.skipIf(!synthesis)('another uv version re-locks Python, not Node', async () => {
-    env.LYCHD_UV = versionShim('uv');
-    await step(() => {}, ['forge:lock-python', 'forge:synthesize']);
-    expect(hot.read('forge/synthesis.lock.json')).toContain('+cachetest');
-  }, T);
+  it.skipIf(!synthesis)(
+    'another uv version re-locks Python, not Node',
+    async () => {
+      env.LYCHD_UV = versionShim('uv');
+      await step(() => {}, ['forge:lock-python', 'forge:synthesize']);
+      expect(hot.read('forge/synthesis.lock.json')).toContain('+cachetest');
+    },
+    T,
+  );
 
-  it.skipIf(!synthesis)('another npm version re-locks Node, not Python', async () => {
-    env.LYCHD_NPM = versionShim('npm');
-    await step(() => {}, ['forge:lock-node', 'forge:synthesize']);
-  }, T);
+  it.skipIf(!synthesis)(
+    'another npm version re-locks Node, not Python',
+    async () => {
+      env.LYCHD_NPM = versionShim('npm');
+      await step(() => {}, ['forge:lock-node', 'forge:synthesize']);
+    },
+    T,
+  );
 
-  it("the plugin's own source reruns every task", async () => {
-    await step((ws) => ws.write('tools/src/scribe/pod.ts', `${ws.read('tools/src/scribe/pod.ts')}// cache matrix\n`), allTasks());
-  }, T);
+  it(
+    "the plugin's own source reruns every task",
+    async () => {
+      await step((ws) => ws.write('tools/src/scribe/pod.ts', `${ws.read('tools/src/scribe/pod.ts')}// cache matrix\n`), allTasks());
+    },
+    T,
+  );
 });

@@ -41,7 +41,16 @@ describe('one rendering for every stage: what, where, why, how to fix', () => {
   it('a located problem with a field, a reason and a fix', () => {
     expect(
       renderDiagnostic(
-        { severity: 'error', file: '/w/codex/runes/a.toml', line: 3, column: 8, field: 'port', message: 'port 9001 is also used by soulstone b', why: 'the pod has one network namespace', hint: 'pick a free port' },
+        {
+          severity: 'error',
+          file: '/w/codex/runes/a.toml',
+          line: 3,
+          column: 8,
+          field: 'port',
+          message: 'port 9001 is also used by soulstone b',
+          why: 'the pod has one network namespace',
+          hint: 'pick a free port',
+        },
         '/w',
       ),
     ).toMatchInlineSnapshot(`
@@ -55,7 +64,9 @@ describe('one rendering for every stage: what, where, why, how to fix', () => {
     const codex = structuredClone(loadCase('nasty'));
     soulstones(codex)[0]!.config.volumes = ['/srv/100%n:/m'];
     const root = path.resolve(__dirname, '../..');
-    expect(reported(() => renderGeneration(codex), root)).toMatchInlineSnapshot(`"test/scribe/fixtures/nasty/codex/runes/animator/soulstones/generic/nasty.toml: error: "/srv/100%n:/m" may only hold letters, digits and _.:/@+=,- (and start with %h/ or ./) (in Volume= of [Container]) [volumes[0]]"`);
+    expect(reported(() => renderGeneration(codex), root)).toMatchInlineSnapshot(
+      `"test/scribe/fixtures/nasty/codex/runes/animator/soulstones/generic/nasty.toml: error: "/srv/100%n:/m" may only hold letters, digits and _.:/@+=,- (and start with %h/ or ./) (in Volume= of [Container]) [volumes[0]]"`,
+    );
   });
 
   it('a synthesis conflict: a heading, then each problem with its fix', () => {
@@ -70,7 +81,12 @@ describe('one rendering for every stage: what, where, why, how to fix', () => {
 
   it('a Binding Site problem', async () => {
     const root = temp();
-    expect(await reportedAsync(() => bind({ generationDir: path.join(root, 'missing'), bindingSite: path.join(root, 'site'), reload: false }), root)).toMatchInlineSnapshot(`
+    expect(
+      await reportedAsync(
+        () => bind({ generationDir: path.join(root, 'missing'), bindingSite: path.join(root, 'site'), reload: false }),
+        root,
+      ),
+    ).toMatchInlineSnapshot(`
       "missing: error: the generation folder does not exist
         fix: render the Quadlets first (the Scribe's output), then pass that folder"
     `);
@@ -80,7 +96,11 @@ describe('one rendering for every stage: what, where, why, how to fix', () => {
     const prior = process.env['LYCHD_DEBUG'];
     delete process.env['LYCHD_DEBUG'];
     try {
-      expect(reported(() => { throw new Error('EACCES: permission denied, open \'/x\''); })).toMatchInlineSnapshot(`
+      expect(
+        reported(() => {
+          throw new Error("EACCES: permission denied, open '/x'");
+        }),
+      ).toMatchInlineSnapshot(`
         "error: EACCES: permission denied, open '/x'
           fix: run again with LYCHD_DEBUG=1 to see where it happened"
       `);
@@ -90,7 +110,11 @@ describe('one rendering for every stage: what, where, why, how to fix', () => {
   });
 
   it('failure() builds the same model for problems that are not a Codex value', () => {
-    expect(reported(() => { throw failure('cannot locate the Binding Site', { why: 'HOME is not set', hint: 'set LYCHD_BINDING_SITE' }); })).toMatchInlineSnapshot(`
+    expect(
+      reported(() => {
+        throw failure('cannot locate the Binding Site', { why: 'HOME is not set', hint: 'set LYCHD_BINDING_SITE' });
+      }),
+    ).toMatchInlineSnapshot(`
       "error: cannot locate the Binding Site
         why: HOME is not set
         fix: set LYCHD_BINDING_SITE"

@@ -44,12 +44,18 @@ function workspace(extensions: Record<string, { hook: string; pyprojectExtra?: s
   });
   fs.cpSync(path.join(REPO, 'core/src/lychd_core'), path.join(root, 'core/src/lychd_core'), { recursive: true });
   for (const [name, ext] of Object.entries(extensions)) {
-    write(root, { [`extensions/${name}/pyproject.toml`]: pyproject(name, ext.pyprojectExtra), [`extensions/${name}/src/${name}/__init__.py`]: ext.hook });
+    write(root, {
+      [`extensions/${name}/pyproject.toml`]: pyproject(name, ext.pyprojectExtra),
+      [`extensions/${name}/src/${name}/__init__.py`]: ext.hook,
+    });
     write(root, Object.fromEntries(Object.entries(ext.files ?? {}).map(([f, t]) => [`extensions/${name}/${f}`, t])));
   }
   const members = ['core', ...Object.keys(extensions).map((n) => `extensions/${n}`)].map((m) => `"../../../${m}"`).join(', ');
   write(root, { 'forge/synthesis/python/pyproject.toml': `[tool.uv.workspace]\nmembers = [${members}]\n` });
-  const r = runProgram(process.env['LYCHD_UV']!, ['lock', '--offline', '--no-progress'], { cwd: path.join(root, 'forge/synthesis/python'), env: { ...process.env, UV_PYTHON_DOWNLOADS: 'never' } });
+  const r = runProgram(process.env['LYCHD_UV']!, ['lock', '--offline', '--no-progress'], {
+    cwd: path.join(root, 'forge/synthesis/python'),
+    env: { ...process.env, UV_PYTHON_DOWNLOADS: 'never' },
+  });
   if (r.status !== 0) throw new Error(r.stderr);
   return root;
 }
@@ -73,11 +79,22 @@ def register(context):
     context.add_rune(RuneDefinition(anchor="animator/portals", fields={"name": "tts", "provider": "elevenlabs"}))
     context.add_anchor("good/shelves", schema="schemas/shelves.schema.json")
 `;
-const SHELF_SCHEMA = JSON.stringify({ type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string' }, size: { type: 'integer', minimum: 1 } } });
+const SHELF_SCHEMA = JSON.stringify({
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: { name: { type: 'string' }, size: { type: 'integer', minimum: 1 } },
+});
 
 describe.skipIf(noUv)('the register hooks, run in the locked environment', () => {
   it('records what each hook registered, with the file and line of the call', () => {
-    const root = workspace({ good: { hook: GOOD, pyprojectExtra: '\n[tool.lychd]\nsystem-dependencies = ["ffmpeg"]\n', files: { 'schemas/shelves.schema.json': SHELF_SCHEMA } } });
+    const root = workspace({
+      good: {
+        hook: GOOD,
+        pyprojectExtra: '\n[tool.lychd]\nsystem-dependencies = ["ffmpeg"]\n',
+        files: { 'schemas/shelves.schema.json': SHELF_SCHEMA },
+      },
+    });
     const { registry, text } = federate({ workspaceRoot: root });
     expect(describeRegistry(registry)).toEqual([
       'good: system dependency sox (extensions/good/src/good/__init__.py:5)',
@@ -95,20 +112,34 @@ describe.skipIf(noUv)('the register hooks, run in the locked environment', () =>
 
     // Validation: the registered portal is a rune; a rune file under the new anchor is checked by its schema.
     write(root, { 'codex/runes/good/shelves/attic.toml': 'name = "attic"\nsize = 0\ncolour = "red"\n' });
-    const bad = loadCodex({ codexDir: path.join(root, 'codex'), extensionsDir: path.join(root, 'extensions'), federation: federationInput(root, path.join(root, 'extensions')) });
+    const bad = loadCodex({
+      codexDir: path.join(root, 'codex'),
+      extensionsDir: path.join(root, 'extensions'),
+      federation: federationInput(root, path.join(root, 'extensions')),
+    });
     expect(bad.diagnostics.map((d) => renderDiagnostic(d, root))).toEqual([
       'codex/runes/good/shelves/attic.toml:2:8: error: "size" must be >= 1 [size]',
       'codex/runes/good/shelves/attic.toml:3:1: error: unknown field "colour" [colour]\n  fix: remove it, or check the family\'s schema for the right name',
     ]);
     write(root, { 'codex/runes/good/shelves/attic.toml': 'name = "attic"\nsize = 3\n' });
-    const ok = loadCodex({ codexDir: path.join(root, 'codex'), extensionsDir: path.join(root, 'extensions'), federation: federationInput(root, path.join(root, 'extensions')) });
+    const ok = loadCodex({
+      codexDir: path.join(root, 'codex'),
+      extensionsDir: path.join(root, 'extensions'),
+      federation: federationInput(root, path.join(root, 'extensions')),
+    });
     expect(ok.diagnostics).toEqual([]);
     expect(ok.codex!.runes.map((r) => `${r.kind} ${r.config.name} from ${r.origin.provider}`)).toEqual(['portal tts from good']);
     expect(ok.codex!.anchored!.map((r) => `${r.anchor}/${String(r.value['name'])} (${r.family})`)).toEqual(['good/shelves/attic (good)']);
   });
 
-  it('reports a conflict between the static list and the hook at the hook\'s line', () => {
-    const root = workspace({ good: { hook: GOOD, pyprojectExtra: '\n[tool.lychd]\nsystem-dependencies = ["sox=14.4.2"]\n', files: { 'schemas/shelves.schema.json': SHELF_SCHEMA } } });
+  it("reports a conflict between the static list and the hook at the hook's line", () => {
+    const root = workspace({
+      good: {
+        hook: GOOD,
+        pyprojectExtra: '\n[tool.lychd]\nsystem-dependencies = ["sox=14.4.2"]\n',
+        files: { 'schemas/shelves.schema.json': SHELF_SCHEMA },
+      },
+    });
     fs.writeFileSync(path.join(root, 'extensions/good/src/good/__init__.py'), GOOD.replace('"sox"', '"sox=14.4.3"'));
     federate({ workspaceRoot: root });
     expect(failureOf(() => mergePython(root), root)).toBe(
@@ -118,9 +149,21 @@ describe.skipIf(noUv)('the register hooks, run in the locked environment', () =>
   });
 
   it('validates registered runes like rune files, at the line that registered them', () => {
-    const root = workspace({ good: { hook: GOOD.replace('"name": "tts"', '"name": "Bad Name"').replace('"provider": "elevenlabs"', '"provider": "elevenlabs", "api_key": "sk-x"'), files: { 'schemas/shelves.schema.json': SHELF_SCHEMA } } });
+    const root = workspace({
+      good: {
+        hook: GOOD.replace('"name": "tts"', '"name": "Bad Name"').replace(
+          '"provider": "elevenlabs"',
+          '"provider": "elevenlabs", "api_key": "sk-x"',
+        ),
+        files: { 'schemas/shelves.schema.json': SHELF_SCHEMA },
+      },
+    });
     federate({ workspaceRoot: root });
-    const r = loadCodex({ codexDir: path.join(root, 'codex'), extensionsDir: path.join(root, 'extensions'), federation: federationInput(root, path.join(root, 'extensions')) });
+    const r = loadCodex({
+      codexDir: path.join(root, 'codex'),
+      extensionsDir: path.join(root, 'extensions'),
+      federation: federationInput(root, path.join(root, 'extensions')),
+    });
     expect(r.codex).toBeUndefined();
     expect(r.diagnostics.map((d) => renderDiagnostic(d, root).split('\n')[0])).toEqual([
       'extensions/good/src/good/__init__.py:7:1: error: registered rune: unknown field "api_key" [api_key]',
@@ -129,7 +172,8 @@ describe.skipIf(noUv)('the register hooks, run in the locked environment', () =>
   });
 
   it('reports a hook that raises, with the extension and the last frame of the traceback in it', () => {
-    const hook = 'def helper(context):\n    raise ValueError("no model folder configured")\n\n\ndef register(context):\n    context.add_capability("x.y")\n    helper(context)\n';
+    const hook =
+      'def helper(context):\n    raise ValueError("no model folder configured")\n\n\ndef register(context):\n    context.add_capability("x.y")\n    helper(context)\n';
     const root = workspace({ raiser: { hook } });
     expect(failureOf(() => runHooks({ workspaceRoot: root }), root)).toBe(
       'extensions/raiser/src/raiser/__init__.py:2: error: extension raiser: register() raised ValueError: no model folder configured\n' +
@@ -142,7 +186,9 @@ describe.skipIf(noUv)('the register hooks, run in the locked environment', () =>
   it('stops a hook that hangs, and reports invalid registrations of the others, all at once', () => {
     const root = workspace({
       hanger: { hook: 'import time\n\n\ndef register(context):\n    time.sleep(60)\n' },
-      invalid: { hook: 'def register(context):\n    context.add_system_dependency("curl; rm -rf /")\n    context.add_capability("Not A Capability")\n' },
+      invalid: {
+        hook: 'def register(context):\n    context.add_system_dependency("curl; rm -rf /")\n    context.add_capability("Not A Capability")\n',
+      },
     });
     expect(failureOf(() => runHooks({ workspaceRoot: root, timeoutMs: 2000 }), root)).toBe(
       'extensions/hanger/pyproject.toml: error: extension hanger: register() did not return within 2 s and was stopped\n' +
@@ -155,11 +201,17 @@ describe.skipIf(noUv)('the register hooks, run in the locked environment', () =>
   });
 
   it('runs the hooks with a scrubbed environment: no token of the caller reaches them', () => {
-    const hook = 'import os\n\n\ndef register(context):\n    for name in sorted(os.environ):\n        if name.startswith("LYCHD_TEST_"):\n            context.add_capability("leaked." + name.lower().replace("_", "-"))\n';
+    const hook =
+      'import os\n\n\ndef register(context):\n    for name in sorted(os.environ):\n        if name.startswith("LYCHD_TEST_"):\n            context.add_capability("leaked." + name.lower().replace("_", "-"))\n';
     const root = workspace({ snoop: { hook } });
     process.env['LYCHD_TEST_TOKEN'] = 'secret';
     try {
-      expect(runHooks({ workspaceRoot: root }).extensions['snoop']).toEqual({ systemDependencies: [], capabilities: [], runes: [], anchors: [] });
+      expect(runHooks({ workspaceRoot: root }).extensions['snoop']).toEqual({
+        systemDependencies: [],
+        capabilities: [],
+        runes: [],
+        anchors: [],
+      });
     } finally {
       delete process.env['LYCHD_TEST_TOKEN'];
     }

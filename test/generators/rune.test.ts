@@ -14,9 +14,18 @@ function validateGenerated(tree: ReturnType<typeof createTreeWithEmptyWorkspace>
 describe('nx g @lychd/forge:rune writes only runes that validate', () => {
   it('the README example (a vLLM rune with its model) validates and renders', async () => {
     const tree = createTreeWithEmptyWorkspace();
-    await runeGenerator(tree, { name: 'coder', family: 'vllm', image: 'docker.io/vllm/vllm-openai:v0.10.1', port: 8799, groups: 'deep-think', model: '/models/qwen-coder' });
+    await runeGenerator(tree, {
+      name: 'coder',
+      family: 'vllm',
+      image: 'docker.io/vllm/vllm-openai:v0.10.1',
+      port: 8799,
+      groups: 'deep-think',
+      model: '/models/qwen-coder',
+    });
     const file = 'codex/runes/animator/soulstones/vllm/coder.toml';
-    expect(tree.read(file, 'utf8')).toBe('name = "coder"\nimage = "docker.io/vllm/vllm-openai:v0.10.1"\nport = 8799\nmodel_path = "/models/qwen-coder"\ngroups = [ "deep-think" ]\n');
+    expect(tree.read(file, 'utf8')).toBe(
+      'name = "coder"\nimage = "docker.io/vllm/vllm-openai:v0.10.1"\nport = 8799\nmodel_path = "/models/qwen-coder"\ngroups = [ "deep-think" ]\n',
+    );
     const result = validateGenerated(tree, file);
     expect(result.diagnostics).toEqual([]);
     expect(result.codex?.runes.map((r) => r.config.name)).toEqual(['coder']);
@@ -34,7 +43,10 @@ describe('nx g @lychd/forge:rune writes only runes that validate', () => {
 
   it("writes into the Codex folder nx.json's plugin options name", async () => {
     const tree = createTreeWithEmptyWorkspace();
-    tree.write('nx.json', JSON.stringify({ plugins: [{ plugin: '@lychd/forge', options: { codexDir: 'config/codex', extensionsDir: 'plugins' } }] }));
+    tree.write(
+      'nx.json',
+      JSON.stringify({ plugins: [{ plugin: '@lychd/forge', options: { codexDir: 'config/codex', extensionsDir: 'plugins' } }] }),
+    );
     await runeGenerator(tree, { name: 'titan', family: 'llamacpp', image: 'ghcr.io/ggml-org/llama.cpp:server', port: 8790 });
     expect(tree.exists('config/codex/runes/animator/soulstones/llamacpp/titan.toml')).toBe(true);
   });
@@ -47,8 +59,8 @@ describe('nx g @lychd/forge:rune writes only runes that validate', () => {
 
   it('refuses a value validation refuses (a relative model path), naming the field', async () => {
     const tree = createTreeWithEmptyWorkspace();
-    await expect(runeGenerator(tree, { name: 'coder', family: 'vllm', image: 'docker.io/vllm/vllm-openai:v0.10.1', port: 8799, model: 'models' })).rejects.toThrow(
-      /\[model_path\]/,
-    );
+    await expect(
+      runeGenerator(tree, { name: 'coder', family: 'vllm', image: 'docker.io/vllm/vllm-openai:v0.10.1', port: 8799, model: 'models' }),
+    ).rejects.toThrow(/\[model_path\]/);
   });
 });

@@ -38,9 +38,7 @@ describe('resolveBindingSite', () => {
     expect(resolveBindingSite({ option: '/opt/s', env })).toBe('/opt/s');
     expect(resolveBindingSite({ env })).toBe('/srv/site');
     expect(resolveBindingSite({ env: { XDG_CONFIG_HOME: '/x/cfg', HOME: '/home/m' } })).toBe('/x/cfg/containers/systemd');
-    expect(resolveBindingSite({ env: { XDG_CONFIG_HOME: 'relative', HOME: '/home/m' } })).toBe(
-      '/home/m/.config/containers/systemd',
-    );
+    expect(resolveBindingSite({ env: { XDG_CONFIG_HOME: 'relative', HOME: '/home/m' } })).toBe('/home/m/.config/containers/systemd');
     expect(() => resolveBindingSite({ env: {} })).toThrow(/LYCHD_BINDING_SITE/);
   });
 
@@ -66,10 +64,23 @@ describe('bind', () => {
   });
 
   it('gives equal content the same id regardless of file order or location', () => {
-    const a = new Map([['x', Buffer.from('1')], ['y', Buffer.from('2')]]);
-    const b = new Map([['y', Buffer.from('2')], ['x', Buffer.from('1')]]);
+    const a = new Map([
+      ['x', Buffer.from('1')],
+      ['y', Buffer.from('2')],
+    ]);
+    const b = new Map([
+      ['y', Buffer.from('2')],
+      ['x', Buffer.from('1')],
+    ]);
     expect(generationId(a)).toBe(generationId(b));
-    expect(generationId(a)).not.toBe(generationId(new Map([['x', Buffer.from('12')], ['y', Buffer.from('')]])));
+    expect(generationId(a)).not.toBe(
+      generationId(
+        new Map([
+          ['x', Buffer.from('12')],
+          ['y', Buffer.from('')],
+        ]),
+      ),
+    );
     expect(generationId(a)).toMatch(/^[0-9a-f]{16}$/);
   });
 
@@ -134,10 +145,22 @@ describe('bind', () => {
     const dirB = render('B');
     const before = snapshot(root);
     await expect(
-      bind({ generationDir: dirB, bindingSite: site, reload: false, validate: () => { throw new Error('bad rune'); } }),
+      bind({
+        generationDir: dirB,
+        bindingSite: site,
+        reload: false,
+        validate: () => {
+          throw new Error('bad rune');
+        },
+      }),
     ).rejects.toThrow(/error: the generation .*render-B could not be validated: bad rune\n {2}why: nothing in .* was changed/);
     await expect(
-      bind({ generationDir: dirB, bindingSite: site, reload: false, validate: async () => ['Q05 Conflicts= asymmetric', 'Q14 short image'] }),
+      bind({
+        generationDir: dirB,
+        bindingSite: site,
+        reload: false,
+        validate: async () => ['Q05 Conflicts= asymmetric', 'Q14 short image'],
+      }),
     ).rejects.toThrow(/found 2 problem\(s\)[\s\S]*Q05[\s\S]*Q14/);
     expect(snapshot(root)).toEqual(before);
     // A passing validator sees the generation and lets it through.
@@ -187,9 +210,13 @@ describe('bind', () => {
 
   it('names the path when the generation directory is missing or empty', async () => {
     const { root, site } = setup();
-    await expect(bind({ generationDir: path.join(root, 'nope'), bindingSite: site })).rejects.toThrow(/nope: error: the generation folder does not exist\n {2}fix: render the Quadlets first/);
+    await expect(bind({ generationDir: path.join(root, 'nope'), bindingSite: site })).rejects.toThrow(
+      /nope: error: the generation folder does not exist\n {2}fix: render the Quadlets first/,
+    );
     fs.mkdirSync(path.join(root, 'empty'));
-    await expect(bind({ generationDir: path.join(root, 'empty'), bindingSite: site })).rejects.toThrow(/empty: error: the generation folder is empty; refusing to install it/);
+    await expect(bind({ generationDir: path.join(root, 'empty'), bindingSite: site })).rejects.toThrow(
+      /empty: error: the generation folder is empty; refusing to install it/,
+    );
   });
 
   it('repairs a hand-edited installed generation instead of calling it unchanged', async () => {

@@ -43,7 +43,9 @@ describe('check', () => {
     const res = check({ generationDir: dir, bindingSite: site });
     expect(res.inSync).toBe(false);
     expect(res.diff).toContain(`# ${path.join(site, 'lychd-data.volume')} has the name of a LychD unit and shadows it`);
-    expect(res.diff).toContain('--- installed/lychd.pod\n+++ rendered/lychd.pod\n@@ -1,6 +1,6 @@\n [Pod]\n PodName=lychd\n-UserNS=auto\n+UserNS=keep-id\n');
+    expect(res.diff).toContain(
+      '--- installed/lychd.pod\n+++ rendered/lychd.pod\n@@ -1,6 +1,6 @@\n [Pod]\n PodName=lychd\n-UserNS=auto\n+UserNS=keep-id\n',
+    );
   });
 
   it('reports a dangling or replaced lychd entry', async () => {

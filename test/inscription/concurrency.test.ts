@@ -116,7 +116,12 @@ describe('two binds at once', () => {
 
     const held = await acquireLock(store, 1_000);
     await expect(
-      bind({ generationDir: writeGeneration(path.join(root, 'render-B'), generationFiles('B')), bindingSite: site, reload: false, lockTimeoutMs: 300 }),
+      bind({
+        generationDir: writeGeneration(path.join(root, 'render-B'), generationFiles('B')),
+        bindingSite: site,
+        reload: false,
+        lockTimeoutMs: 300,
+      }),
     ).rejects.toThrow(/\.lock-9: error: timed out after 300 ms waiting for the bind lock, held by pid \d+/);
     releaseLock(held);
     expect(listGenerations({ bindingSite: site })).toHaveLength(1);

@@ -31,7 +31,15 @@ const member = (name: string, extra: string[] = []) => podMember(name, [`Descrip
 export function generationFiles(variant: string, padding = 0): Record<string, string> {
   const stones = variant === 'A' ? ['vllm', 'sglang'] : variant === 'B' ? ['vllm', 'embed'] : [`stone-${variant}`];
   const files: Record<string, string> = {
-    'lychd.pod': unit('[Pod]', 'PodName=lychd', 'UserNS=keep-id', `PublishPort=127.0.0.1:8000:8000`, '', '[Install]', 'WantedBy=default.target'),
+    'lychd.pod': unit(
+      '[Pod]',
+      'PodName=lychd',
+      'UserNS=keep-id',
+      `PublishPort=127.0.0.1:8000:8000`,
+      '',
+      '[Install]',
+      'WantedBy=default.target',
+    ),
     'lychd-app.container': member('app', [`Environment=LYCHD_VARIANT=${variant}`, 'Volume=lychd-data.volume:/data']),
     'lychd-data.volume': unit('[Volume]', 'VolumeName=lychd-data'),
     'capabilities.json': `${JSON.stringify({ variant, capabilities: stones }, null, 2)}\n`,
@@ -117,10 +125,7 @@ export function expectedView(files: Record<string, string> | undefined): Record<
 }
 
 /** Name the view: 'old', 'new', 'none' or 'MIXED'. */
-export function classify(
-  view: Record<string, string>,
-  states: Record<string, Record<string, string> | undefined>,
-): string {
+export function classify(view: Record<string, string>, states: Record<string, Record<string, string> | undefined>): string {
   const json = JSON.stringify(view);
   for (const [name, files] of Object.entries(states)) if (JSON.stringify(expectedView(files)) === json) return name;
   return 'MIXED';

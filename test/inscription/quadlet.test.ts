@@ -11,7 +11,9 @@ const QUADLET = path.join(REPO, '.tools', 'bin', 'quadlet');
 const REQUIRE = process.env['LYCHD_REQUIRE_TOOLS'] === '1';
 const missing = !fs.existsSync(QUADLET) && !REQUIRE;
 if (missing) {
-  console.warn(`[inscription quadlet] SKIPPING the real-generator tests: ${QUADLET} is not installed (set LYCHD_REQUIRE_TOOLS=1 to fail instead).`);
+  console.warn(
+    `[inscription quadlet] SKIPPING the real-generator tests: ${QUADLET} is not installed (set LYCHD_REQUIRE_TOOLS=1 to fail instead).`,
+  );
 }
 
 const UNIT_EXT = /\.(container|volume|kube|network|image|pod|build)$/;

@@ -17,7 +17,9 @@ const temp = (base = os.tmpdir()) => {
 const codexDir = copyExampleCodex();
 made.push(path.dirname(codexDir));
 const bind = (site: string, env: NodeJS.ProcessEnv = {}) =>
-  forge(['bind', '--codex', codexDir, '--extensions', path.join(WORKSPACE, 'extensions'), '--binding-site', site], { env: { LYCHD_PODMAN: '', ...env } });
+  forge(['bind', '--codex', codexDir, '--extensions', path.join(WORKSPACE, 'extensions'), '--binding-site', site], {
+    env: { LYCHD_PODMAN: '', ...env },
+  });
 const noTrace = (stderr: string) => expect(stderr).not.toMatch(/\n\s+at /);
 
 describe('Binding Site checks before anything is written', () => {

@@ -35,7 +35,12 @@ describe('the facts each aggregate task hashes', () => {
   });
 
   it('gives the plugin one digest that changes with any of its source files', () => {
-    const root = writeTree({ 'tools/src/scribe/pod.ts': 'a', 'tools/src/nx/plugin.ts': 'b', 'tools/bin/forge-task.js': 'c', 'tools/package.json': '{}' });
+    const root = writeTree({
+      'tools/src/scribe/pod.ts': 'a',
+      'tools/src/nx/plugin.ts': 'b',
+      'tools/bin/forge-task.js': 'c',
+      'tools/package.json': '{}',
+    });
     const before = pluginDigest(path.join(root, 'tools'));
     expect(pluginDigest(path.join(root, 'tools'))).toBe(before);
     fs.writeFileSync(path.join(root, 'tools/src/scribe/pod.ts'), 'a // edited');

@@ -14,23 +14,47 @@ describe('the inferred project graph', () => {
   it('has one project per rune folder and the whole-Codex projects, with no project.json', async () => {
     const ws = copyWorkspace();
     const names = await projects(ws);
-    expect(names.filter((p) => p.startsWith('runes-'))).toEqual(['runes-generic', 'runes-llamacpp', 'runes-oracle-generic', 'runes-portals', 'runes-sglang', 'runes-vllm']);
+    expect(names.filter((p) => p.startsWith('runes-'))).toEqual([
+      'runes-generic',
+      'runes-llamacpp',
+      'runes-oracle-generic',
+      'runes-portals',
+      'runes-sglang',
+      'runes-vllm',
+    ]);
     expect(names).toEqual(expect.arrayContaining(['codex', 'quadlets', 'forge']));
   });
 
   it('a new rune file joins its folder, a rune in a new family folder is a new project, a misplaced file none', async () => {
     const ws = copyWorkspace();
-    ws.write('codex/runes/animator/soulstones/vllm/coder.toml', 'name = "coder"\nimage = "docker.io/vllm/vllm-openai:v0.10.1"\nport = 8799\n');
-    ws.write('extensions/oracle/runes/animator/soulstones/vllm/reader.toml', 'name = "reader"\nimage = "docker.io/vllm/vllm-openai:v0.10.1"\nport = 8798\n');
+    ws.write(
+      'codex/runes/animator/soulstones/vllm/coder.toml',
+      'name = "coder"\nimage = "docker.io/vllm/vllm-openai:v0.10.1"\nport = 8799\n',
+    );
+    ws.write(
+      'extensions/oracle/runes/animator/soulstones/vllm/reader.toml',
+      'name = "reader"\nimage = "docker.io/vllm/vllm-openai:v0.10.1"\nport = 8798\n',
+    );
     ws.write('codex/runes/animator/stray.toml', 'name = "stray"\n');
     const names = await projects(ws);
     // The misplaced file is the Codex validation's to report (codex:validate, and codex:context before any scribe).
-    expect(names.filter((p) => p.startsWith('runes-'))).toEqual(['runes-generic', 'runes-llamacpp', 'runes-oracle-generic', 'runes-oracle-vllm', 'runes-portals', 'runes-sglang', 'runes-vllm']);
+    expect(names.filter((p) => p.startsWith('runes-'))).toEqual([
+      'runes-generic',
+      'runes-llamacpp',
+      'runes-oracle-generic',
+      'runes-oracle-vllm',
+      'runes-portals',
+      'runes-sglang',
+      'runes-vllm',
+    ]);
     const shown = JSON.parse((await ws.nx(['show', 'project', 'runes-oracle-vllm', '--json'])).stdout);
     expect(shown.root).toBe('extensions/oracle/runes/animator/soulstones/vllm');
     expect(Object.keys(shown.targets).sort()).toEqual(['bind', 'scribe']);
     const inputs = JSON.parse((await ws.nx(['show', 'target', 'inputs', 'runes-vllm:scribe', '--json'])).stdout);
-    expect(inputs.files.filter((f: string) => f.endsWith('.toml'))).toEqual(['codex/runes/animator/soulstones/vllm/coder.toml', 'codex/runes/animator/soulstones/vllm/private_runtime.toml']);
+    expect(inputs.files.filter((f: string) => f.endsWith('.toml'))).toEqual([
+      'codex/runes/animator/soulstones/vllm/coder.toml',
+      'codex/runes/animator/soulstones/vllm/private_runtime.toml',
+    ]);
   });
 
   it("maps an edit of one rune file to its folder's project alone", async () => {
@@ -51,31 +75,63 @@ describe('the inferred project graph', () => {
     expect(context.files).toContain('tools/src/scribe/pod.ts');
   });
 
-  it('forge:federate is cached on the hooks\' sources and the lock, and codex:validate reads what it wrote', async () => {
+  it("forge:federate is cached on the hooks' sources and the lock, and codex:validate reads what it wrote", async () => {
     const ws = copyWorkspace();
     const shown = JSON.parse((await ws.nx(['show', 'project', 'forge', '--json'])).stdout);
-    expect(shown.targets.federate).toMatchObject({ cache: true, dependsOn: ['lock-python'], outputs: ['{workspaceRoot}/forge/federation.json'] });
+    expect(shown.targets.federate).toMatchObject({
+      cache: true,
+      dependsOn: ['lock-python'],
+      outputs: ['{workspaceRoot}/forge/federation.json'],
+    });
     const inputs = JSON.parse((await ws.nx(['show', 'target', 'inputs', 'forge:federate', '--json'])).stdout);
-    expect(inputs.files).toEqual(expect.arrayContaining(['extensions/oracle/src/oracle/__init__.py', 'core/src/lychd_core/federation.py', 'extensions/scriptorium/pyproject.toml']));
+    expect(inputs.files).toEqual(
+      expect.arrayContaining([
+        'extensions/oracle/src/oracle/__init__.py',
+        'core/src/lychd_core/federation.py',
+        'extensions/scriptorium/pyproject.toml',
+      ]),
+    );
     const validate = JSON.parse((await ws.nx(['show', 'target', 'inputs', 'codex:validate', '--json'])).stdout);
-    expect(validate.files).toEqual(expect.arrayContaining(['forge/federation.json', 'extensions/scriptorium/schemas/codices.schema.json', 'extensions/oracle/package.json']));
+    expect(validate.files).toEqual(
+      expect.arrayContaining([
+        'forge/federation.json',
+        'extensions/scriptorium/schemas/codices.schema.json',
+        'extensions/oracle/package.json',
+      ]),
+    );
   });
 
   it('codex:validate accepts the example and rejects a bad rune with its file, line and column', async () => {
     const ws = copyWorkspace();
     const ok = await ws.nx(['run', 'codex:validate', '--output-style=static']);
     expect(ok.status, ok.stdout + ok.stderr).toBe(0);
-    ws.write('codex/runes/animator/soulstones/vllm/broken.toml', 'name = "broken"\nimage = "docker.io/vllm/vllm-openai:v1"\nport = 99999\n');
+    ws.write(
+      'codex/runes/animator/soulstones/vllm/broken.toml',
+      'name = "broken"\nimage = "docker.io/vllm/vllm-openai:v1"\nport = 99999\n',
+    );
     const bad = await ws.nx(['run', 'codex:validate', '--output-style=static']);
     expect(bad.status).not.toBe(0);
-    expect(bad.stdout + bad.stderr).toContain('codex/runes/animator/soulstones/vllm/broken.toml:3:8: error: "port" must be between 1 and 65535 [port]');
+    expect(bad.stdout + bad.stderr).toContain(
+      'codex/runes/animator/soulstones/vllm/broken.toml:3:8: error: "port" must be between 1 and 65535 [port]',
+    );
   });
 
   it("nx g @lychd/forge:rune writes a valid rune that joins its folder's project", async () => {
     const ws = copyWorkspace();
-    const g = await ws.nx(['g', '@lychd/forge:rune', 'coder', '--family=vllm', '--image=docker.io/vllm/vllm-openai:v0.10.1', '--port=8799', '--model=/models/qwen-coder', '--groups=deep-think']);
+    const g = await ws.nx([
+      'g',
+      '@lychd/forge:rune',
+      'coder',
+      '--family=vllm',
+      '--image=docker.io/vllm/vllm-openai:v0.10.1',
+      '--port=8799',
+      '--model=/models/qwen-coder',
+      '--groups=deep-think',
+    ]);
     expect(g.status, g.stdout + g.stderr).toBe(0);
-    expect(ws.read('codex/runes/animator/soulstones/vllm/coder.toml')).toBe('name = "coder"\nimage = "docker.io/vllm/vllm-openai:v0.10.1"\nport = 8799\nmodel_path = "/models/qwen-coder"\ngroups = [ "deep-think" ]\n');
+    expect(ws.read('codex/runes/animator/soulstones/vllm/coder.toml')).toBe(
+      'name = "coder"\nimage = "docker.io/vllm/vllm-openai:v0.10.1"\nport = 8799\nmodel_path = "/models/qwen-coder"\ngroups = [ "deep-think" ]\n',
+    );
     const inputs = JSON.parse((await ws.nx(['show', 'target', 'inputs', 'runes-vllm:scribe', '--json'])).stdout);
     expect(inputs.files).toContain('codex/runes/animator/soulstones/vllm/coder.toml');
     expect((await ws.nx(['run', 'codex:validate'])).status).toBe(0);

@@ -7,11 +7,16 @@ import { runAsync } from '../support/run';
 
 /** A command in the new workspace, as its user would run it: no daemon, no cloud, no colours. */
 const sh = async (cmd: string, args: string[], cwd: string) => {
-  const r = await runAsync(cmd, args, { cwd, env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1' } });
+  const r = await runAsync(cmd, args, {
+    cwd,
+    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
   return { status: r.status, out: r.stdout + r.stderr };
 };
 
-const devkit = (name: string) => (JSON.parse(fs.readFileSync(path.join(WORKSPACE, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies[name]!;
+const devkit = (name: string) =>
+  (JSON.parse(fs.readFileSync(path.join(WORKSPACE, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> })
+    .devDependencies[name]!;
 
 // The plugin as a user gets it: packed, installed from the tarball into a new Nx workspace whose
 // Codex lives in a folder of its own choosing, with none of this repository around it.
@@ -25,11 +30,18 @@ describe('@lychd/forge installed into a fresh Nx workspace', () => {
     const tarball = (JSON.parse(pack.out.slice(pack.out.indexOf('['))) as { filename: string }[])[0]!.filename;
     fs.writeFileSync(
       path.join(ws, 'package.json'),
-      JSON.stringify({ name: 'my-host', private: true, devDependencies: { nx: devkit('nx'), '@nx/devkit': devkit('@nx/devkit'), '@lychd/forge': `file:./${tarball}` } }),
+      JSON.stringify({
+        name: 'my-host',
+        private: true,
+        devDependencies: { nx: devkit('nx'), '@nx/devkit': devkit('@nx/devkit'), '@lychd/forge': `file:./${tarball}` },
+      }),
     );
     fs.writeFileSync(
       path.join(ws, 'nx.json'),
-      JSON.stringify({ neverConnectToCloud: true, plugins: [{ plugin: '@lychd/forge', options: { codexDir: 'deploy/codex', extensionsDir: 'deploy/extensions' } }] }),
+      JSON.stringify({
+        neverConnectToCloud: true,
+        plugins: [{ plugin: '@lychd/forge', options: { codexDir: 'deploy/codex', extensionsDir: 'deploy/extensions' } }],
+      }),
     );
     fs.cpSync(path.join(WORKSPACE, 'codex'), path.join(ws, 'deploy/codex'), { recursive: true });
     // The scriptorium's rune family is declared by its register hook, recorded in this workspace's
@@ -49,13 +61,16 @@ describe('@lychd/forge installed into a fresh Nx workspace', () => {
       expect.arrayContaining(['codex', 'quadlets', 'forge', 'runes-vllm', 'runes-sglang', 'runes-oracle-generic']),
     );
     const target = await sh('npx', ['nx', 'show', 'project', 'quadlets', '--json'], ws);
-    const scribe = (JSON.parse(target.out.slice(target.out.indexOf('{'))) as { targets: Record<string, { options: { command: string } }> }).targets['scribe']!;
+    const scribe = (JSON.parse(target.out.slice(target.out.indexOf('{'))) as { targets: Record<string, { options: { command: string } }> })
+      .targets['scribe']!;
     expect(scribe.options.command).toMatch(/^node node_modules\/@lychd\/forge\/bin\/forge-task\.js assemble /);
 
     const run = await sh('npx', ['nx', 'run', 'quadlets:scribe', '--output-style=static'], ws);
     expect(run.status, run.out).toBe(0);
     const generation = fs.readdirSync(path.join(ws, 'quadlets/generation')).sort();
-    expect(generation).toEqual(expect.arrayContaining(['lychd.pod', 'vessel.container', 'soulstone-eye.container', 'soulstone-whisper.container']));
+    expect(generation).toEqual(
+      expect.arrayContaining(['lychd.pod', 'vessel.container', 'soulstone-eye.container', 'soulstone-whisper.container']),
+    );
   }, 600_000);
 
   it('offers the generator and the executors', async () => {
@@ -66,7 +81,12 @@ describe('@lychd/forge installed into a fresh Nx workspace', () => {
     fs.mkdirSync(path.join(ws, 'ops'), { recursive: true });
     fs.writeFileSync(
       path.join(ws, 'ops/project.json'),
-      JSON.stringify({ name: 'ops', targets: { check: { executor: '@lychd/forge:validate', options: { codexDir: 'deploy/codex', extensionsDir: 'deploy/extensions' } } } }),
+      JSON.stringify({
+        name: 'ops',
+        targets: {
+          check: { executor: '@lychd/forge:validate', options: { codexDir: 'deploy/codex', extensionsDir: 'deploy/extensions' } },
+        },
+      }),
     );
     const check = await sh('npx', ['nx', 'run', 'ops:check', '--output-style=static'], ws);
     expect(check.status, check.out).toBe(0);

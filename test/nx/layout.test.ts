@@ -35,13 +35,16 @@ describe('the forge targets in a custom layout', () => {
     // What the hooks registered and the lock uv starts from, as they were made in this layout:
     // uv cannot start from a lock whose members have moved.
     ws.write('forge/federation.json', ws.read('forge/federation.json').replaceAll('"extensions/', '"plugins/'));
-    ws.write('forge/synthesis/python/uv.lock', ws.read('forge/synthesis/python/uv.lock').replaceAll('../../../extensions/', '../../../plugins/'));
+    ws.write(
+      'forge/synthesis/python/uv.lock',
+      ws.read('forge/synthesis/python/uv.lock').replaceAll('../../../extensions/', '../../../plugins/'),
+    );
     ws.git(['add', '-A']);
     ws.git(['commit', '-q', '-m', 'custom layout']);
   });
   afterAll(() => fs.rmSync(ws.root, { recursive: true, force: true }));
 
-  it('validate the Codex and its extensions\' manifests there', async () => {
+  it("validate the Codex and its extensions' manifests there", async () => {
     const run = await ws.nx(['run', 'codex:validate', '--output-style=static']);
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/Codex config\/codex\/ is valid: \d+ rune\(s\), 3 extension\(s\)/);
@@ -50,7 +53,11 @@ describe('the forge targets in a custom layout', () => {
   it('render the Quadlets and synthesize from there', async () => {
     const run = await ws.nx(['run', 'forge:synthesize', '--output-style=static']);
     expect(run.status, run.stdout + run.stderr).toBe(0);
-    const manifest = JSON.parse(ws.read(MANIFEST)) as { components: { path: string }[]; inputs: { files: Record<string, string> }; quadlets: { files: object } };
+    const manifest = JSON.parse(ws.read(MANIFEST)) as {
+      components: { path: string }[];
+      inputs: { files: Record<string, string> };
+      quadlets: { files: object };
+    };
     expect(manifest.components.map((c) => c.path)).toEqual(['core', 'plugins/atelier', 'plugins/oracle', 'plugins/scriptorium']);
     expect(Object.keys(manifest.inputs.files).filter((f) => f.includes('lychd.toml'))).toEqual(['config/codex/lychd.toml#forge']);
     expect(Object.keys(manifest.inputs.files).some((f) => f.startsWith('extensions/') || f.startsWith('codex/'))).toBe(false);

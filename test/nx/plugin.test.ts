@@ -12,7 +12,10 @@ async function inferred(codexDir: string, layout: { extensionsDir?: string; scro
   const files = [`${codexDir}/lychd.toml`, `${codexDir}/runes/animator/soulstones/vllm/a.toml`, ...extensionFiles];
   const root = writeTree({ ...Object.fromEntries(files.map((f) => [f, ''])), [`${codexDir}/lychd.toml`]: layout.scroll ?? '' });
   const options = { codexDir, ...(layout.extensionsDir ? { extensionsDir: layout.extensionsDir } : {}) };
-  const results = (await createNodes[1](files, options, { workspaceRoot: root, nxJsonConfiguration: {}, configFiles: files } as never)) as [string, CreateNodesResult][];
+  const results = (await createNodes[1](files, options, { workspaceRoot: root, nxJsonConfiguration: {}, configFiles: files } as never)) as [
+    string,
+    CreateNodesResult,
+  ][];
   return results.flatMap(([, r]) => Object.values(r.projects ?? {}));
 }
 
@@ -20,13 +23,17 @@ describe('the commands the plugin infers', () => {
   // Paths from nx.json and from the workspace's folders end up in shell lines that Nx runs.
   it('pass every option as one shell word, whatever the paths hold', async () => {
     const projects = await inferred(HOSTILE);
-    const commands = projects.flatMap((p) => Object.values(p.targets ?? {})).flatMap((t) => (t.options?.command ? [t.options.command as string] : []));
+    const commands = projects
+      .flatMap((p) => Object.values(p.targets ?? {}))
+      .flatMap((t) => (t.options?.command ? [t.options.command as string] : []));
     expect(commands.length).toBeGreaterThan(10);
     let carried = 0;
     for (const command of commands) {
       expect(command).toMatch(/^node \S+\/bin\/forge-task\.js [a-z-]+ '/);
       // The shell reads the line; the task receives exactly the JSON the plugin meant.
-      const words = spawnSync('bash', ['-c', `printf '%s\\n' ${command.slice('node '.length)}`], { encoding: 'utf8' }).stdout.trimEnd().split('\n');
+      const words = spawnSync('bash', ['-c', `printf '%s\\n' ${command.slice('node '.length)}`], { encoding: 'utf8' })
+        .stdout.trimEnd()
+        .split('\n');
       expect(words).toHaveLength(3);
       const options = JSON.parse(words[2]!) as Record<string, unknown>;
       if (Object.values(options).some((v) => typeof v === 'string' && v.startsWith(HOSTILE))) carried++;
@@ -46,7 +53,11 @@ describe('the inferred configuration', () => {
           Object.entries(p.targets ?? {}).map(([name, t]) => [
             name,
             // The fixture workspace lies outside this one: the package is reached by a relative path.
-            { command: (t.options?.command ?? t.executor).replace(/^node \S+\/bin\//, 'node <plugin>/bin/'), cache: t.cache ?? false, description: t.metadata?.description },
+            {
+              command: (t.options?.command ?? t.executor).replace(/^node \S+\/bin\//, 'node <plugin>/bin/'),
+              cache: t.cache ?? false,
+              description: t.metadata?.description,
+            },
           ]),
         ),
       ]),
@@ -207,8 +218,12 @@ describe('the inferred configuration', () => {
     expect(projects.find((p) => p.name === 'codex')?.targets?.['validate']?.options?.command).toContain('"codexDir":"deploy/my-codex"');
   });
 
-  it('follows a custom layout and the Prime Scroll\'s core into the synthesis and image targets', async () => {
-    const projects = await inferred('config/codex', { extensionsDir: 'plugins', scroll: '[forge]\ncore = "app"\n', extensions: ['oracle'] });
+  it("follows a custom layout and the Prime Scroll's core into the synthesis and image targets", async () => {
+    const projects = await inferred('config/codex', {
+      extensionsDir: 'plugins',
+      scroll: '[forge]\ncore = "app"\n',
+      extensions: ['oracle'],
+    });
     const forge = projects.find((p) => p.name === 'forge')!;
     expect(forge.implicitDependencies).toContain('extension-oracle');
     const layoutOf = (t: TargetConfiguration) => ({
@@ -267,17 +282,31 @@ describe('the inferred configuration', () => {
 
 describe('the extensions the plugin infers', () => {
   it('are the folders the Codex loader accepts: one with an invalid name gets no project', async () => {
-    const files = ['codex/lychd.toml', 'extensions/oracle/pyproject.toml', 'extensions/My_Ext/pyproject.toml', 'extensions/.hidden/pyproject.toml'];
+    const files = [
+      'codex/lychd.toml',
+      'extensions/oracle/pyproject.toml',
+      'extensions/My_Ext/pyproject.toml',
+      'extensions/.hidden/pyproject.toml',
+    ];
     const root = writeTree(Object.fromEntries(files.map((f) => [f, ''])));
-    const results = (await createNodes[1](files, {}, { workspaceRoot: root, nxJsonConfiguration: {}, configFiles: files } as never)) as [string, CreateNodesResult][];
-    const names = results.flatMap(([, r]) => Object.values(r.projects ?? {})).map((p) => p.name).filter((n) => n?.startsWith('extension-'));
+    const results = (await createNodes[1](files, {}, { workspaceRoot: root, nxJsonConfiguration: {}, configFiles: files } as never)) as [
+      string,
+      CreateNodesResult,
+    ][];
+    const names = results
+      .flatMap(([, r]) => Object.values(r.projects ?? {}))
+      .map((p) => p.name)
+      .filter((n) => n?.startsWith('extension-'));
     expect(names).toEqual(['extension-oracle']);
   });
 });
 
 describe('the inferred projects, kept between runs', () => {
   const files = ['codex/lychd.toml', 'codex/runes/animator/soulstones/vllm/a.toml'];
-  const infer = (root: string) => createNodes[1](files, {}, { workspaceRoot: root, nxJsonConfiguration: {}, configFiles: files } as never) as Promise<[string, CreateNodesResult][]>;
+  const infer = (root: string) =>
+    createNodes[1](files, {}, { workspaceRoot: root, nxJsonConfiguration: {}, configFiles: files } as never) as Promise<
+      [string, CreateNodesResult][]
+    >;
   const coreInputs = (results: [string, CreateNodesResult][]) =>
     results.flatMap(([, r]) => Object.values(r.projects ?? {})).find((p) => p.name === 'forge')?.targets?.['synthesize-check']?.inputs;
 

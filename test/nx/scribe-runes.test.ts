@@ -7,7 +7,13 @@ import { renderSoulstones, scribeContext } from '../../tools/src/scribe';
 import { CASES, codexDirs, loadCase } from '../scribe/helpers';
 import { copyExampleCodex } from '../support/codex-fixture';
 
-const FAMILY_FOLDERS = ['animator/soulstones/generic', 'animator/soulstones/llamacpp', 'animator/soulstones/sglang', 'animator/soulstones/vllm', 'animator/portals'];
+const FAMILY_FOLDERS = [
+  'animator/soulstones/generic',
+  'animator/soulstones/llamacpp',
+  'animator/soulstones/sglang',
+  'animator/soulstones/vllm',
+  'animator/portals',
+];
 
 /** Every rune folder of a case, relative to `root`: the folders the plugin makes projects of. */
 function runeFolders(root: string, codexDir: string, extensionsDir: string): string[] {
@@ -47,7 +53,10 @@ describe('the rune folder task (scribe-runes)', () => {
     const root = path.dirname(codexDir);
     const folder = 'codex/runes/animator/soulstones/llamacpp';
     fs.writeFileSync(path.join(root, folder, 'bad_one.toml'), 'name = "bad-one"\nimage = "ghcr.io/ggml-org/llama.cpp:server"\nport = 0\n');
-    fs.writeFileSync(path.join(root, folder, 'bad_two.toml'), 'name = "bad-two"\nimage = "ghcr.io/ggml-org/llama.cpp:server"\nport = 8797\nflavour = 1\n');
+    fs.writeFileSync(
+      path.join(root, folder, 'bad_two.toml'),
+      'name = "bad-two"\nimage = "ghcr.io/ggml-org/llama.cpp:server"\nport = 8797\nflavour = 1\n',
+    );
     const lines: string[] = [];
     const codex = loadCase('example');
     const options = { folder, codexDir: 'codex', extensionsDir: 'extensions', context: 'unused', outputFile: 'out/units.json' };

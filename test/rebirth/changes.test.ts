@@ -14,7 +14,10 @@ const lock = (python: Record<string, string>, node: Record<string, string> = {})
 describe('what a confirmation would change', () => {
   it('lists packages added, removed and changed, per ecosystem', () => {
     const from = { lock: lock({ httpx: '0.27.0', rich: '13.0.0' }, { clsx: '2.1.1' }), systemPackages: { ffmpeg: '7.1.1-1' } };
-    const to = { lock: lock({ httpx: '0.28.1', typer: '0.12.0' }, { clsx: '2.1.1' }), systemPackages: { ffmpeg: '7.1.1-1', 'tesseract-ocr': '5.5.0-1' } };
+    const to = {
+      lock: lock({ httpx: '0.28.1', typer: '0.12.0' }, { clsx: '2.1.1' }),
+      systemPackages: { ffmpeg: '7.1.1-1', 'tesseract-ocr': '5.5.0-1' },
+    };
     expect(packageChanges(from, to)).toEqual([
       { ecosystem: 'python', name: 'httpx', from: '0.27.0', to: '0.28.1' },
       { ecosystem: 'python', name: 'rich', from: '13.0.0' },
@@ -27,13 +30,9 @@ describe('what a confirmation would change', () => {
   });
 
   it('maps quadlet files to services and changed side files to the units that use them', () => {
-    expect(['lychd.pod', 'vessel.container', 'lychd-phylactery.volume', 'capabilities.json', 'harvester/prometheus.yml'].map(serviceOf)).toEqual([
-      'lychd-pod.service',
-      'vessel.service',
-      'lychd-phylactery-volume.service',
-      undefined,
-      undefined,
-    ]);
+    expect(
+      ['lychd.pod', 'vessel.container', 'lychd-phylactery.volume', 'capabilities.json', 'harvester/prometheus.yml'].map(serviceOf),
+    ).toEqual(['lychd-pod.service', 'vessel.service', 'lychd-phylactery-volume.service', undefined, undefined]);
     const b = (s: string) => Buffer.from(s);
     const before = new Map([
       ['vessel.container', b('Volume=./capabilities.json:/etc/lychd/capabilities.json:ro\n')],
@@ -82,7 +81,10 @@ afterEach(() => {
 describe('the image summary', () => {
   it('reports every unusable field at once, naming the file', () => {
     const dir = tempDir();
-    fs.writeFileSync(path.join(dir, 'image.json'), JSON.stringify({ formatVersion: 1, imageId: 'abc', layout: 'oci', refName: 'lychd', strategy: 'x', systemPackages: {} }));
+    fs.writeFileSync(
+      path.join(dir, 'image.json'),
+      JSON.stringify({ formatVersion: 1, imageId: 'abc', layout: 'oci', refName: 'lychd', strategy: 'x', systemPackages: {} }),
+    );
     expect(() => readImageSummary(dir)).toThrowError(
       new RegExp(
         [

@@ -18,7 +18,8 @@ const SYNTHESIS = path.join(WORKSPACE, 'forge', 'synthesis.lock.json');
 let tmp: string;
 let env: NodeJS.ProcessEnv;
 const site = () => path.join(tmp, 'site');
-const state = () => JSON.parse(fs.readFileSync(path.join(tmp, 'state', 'state.json'), 'utf8')) as { tags: Record<string, string>; running: string[] };
+const state = () =>
+  JSON.parse(fs.readFileSync(path.join(tmp, 'state', 'state.json'), 'utf8')) as { tags: Record<string, string>; running: string[] };
 const custom = () => state().tags['localhost/lychd:custom'];
 const generation = () => fs.readlinkSync(path.join(site(), 'lychd'));
 
@@ -31,10 +32,25 @@ function image(name: string): { dir: string; id: string } {
     fs.writeFileSync(path.join(dir, 'oci', 'blobs', 'sha256', digest), text);
     return { digest: `sha256:${digest}`, size: Buffer.byteLength(text) };
   };
-  const config = put(canonicalJson({ architecture: 'amd64', os: 'linux', config: { Labels: { name } }, rootfs: { type: 'layers', diff_ids: [] } }));
-  const manifest = put(canonicalJson({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config }, layers: [] }));
+  const config = put(
+    canonicalJson({ architecture: 'amd64', os: 'linux', config: { Labels: { name } }, rootfs: { type: 'layers', diff_ids: [] } }),
+  );
+  const manifest = put(
+    canonicalJson({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+      layers: [],
+    }),
+  );
   const ref = { 'org.opencontainers.image.ref.name': 'lychd' };
-  fs.writeFileSync(path.join(dir, 'oci', 'index.json'), canonicalJson({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: ref }] }));
+  fs.writeFileSync(
+    path.join(dir, 'oci', 'index.json'),
+    canonicalJson({
+      schemaVersion: 2,
+      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: ref }],
+    }),
+  );
   fs.writeFileSync(path.join(dir, 'oci', 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
   const summary = {
     formatVersion: 1,
@@ -54,7 +70,10 @@ function image(name: string): { dir: string; id: string } {
 /** The real command line, run without blocking the test worker. */
 function gate(args: string[], more: NodeJS.ProcessEnv = {}): Promise<Ran> {
   const cli = path.join(WORKSPACE, 'tools/bin/lychd-forge.js');
-  return runAsync(process.execPath, [cli, 'rebirth', '--binding-site', site(), ...args], { cwd: WORKSPACE, env: { ...process.env, ...env, ...more } });
+  return runAsync(process.execPath, [cli, 'rebirth', '--binding-site', site(), ...args], {
+    cwd: WORKSPACE,
+    env: { ...process.env, ...env, ...more },
+  });
 }
 
 /** Stages `img` from `codex` and returns the id the review asks to confirm. */
@@ -75,7 +94,8 @@ beforeEach(async () => {
   const bin = path.join(tmp, 'bin');
   fs.mkdirSync(bin);
   fs.mkdirSync(path.join(tmp, 'state'));
-  for (const prog of ['podman', 'systemctl']) fs.writeFileSync(path.join(bin, prog), `#!/bin/sh\nexec python3 ${HOST} ${prog} "$@"\n`, { mode: 0o755 });
+  for (const prog of ['podman', 'systemctl'])
+    fs.writeFileSync(path.join(bin, prog), `#!/bin/sh\nexec python3 ${HOST} ${prog} "$@"\n`, { mode: 0o755 });
   env = { LYCHD_PODMAN: path.join(bin, 'podman'), LYCHD_SYSTEMCTL: path.join(bin, 'systemctl'), STANDIN_STATE: path.join(tmp, 'state') };
   a = image('candidate-a');
   b = image('candidate-b');
@@ -84,7 +104,10 @@ beforeEach(async () => {
   genA = generation();
   const codexB = path.join(tmp, 'codex-b');
   fs.cpSync(path.join(WORKSPACE, 'codex'), codexB, { recursive: true });
-  fs.writeFileSync(path.join(codexB, 'lychd.toml'), fs.readFileSync(path.join(codexB, 'lychd.toml'), 'utf8').replace('log_level = "info"', 'log_level = "debug"'));
+  fs.writeFileSync(
+    path.join(codexB, 'lychd.toml'),
+    fs.readFileSync(path.join(codexB, 'lychd.toml'), 'utf8').replace('log_level = "info"', 'log_level = "debug"'),
+  );
   expect(await stage(b, codexB)).toBe(b.id.slice(0, 12));
 }, 120_000);
 
@@ -156,7 +179,9 @@ it('refuses a stale candidate: the loaded candidate is no longer the reviewed on
   const before = fs.readFileSync(calls, 'utf8').length;
   const r = await gate(['--confirm', b.id.slice(0, 12)]);
   expect(r.status).toBe(1);
-  expect(r.stderr).toContain(`Refused: localhost/lychd:candidate is ${a.id.slice(0, 12)}, not the reviewed candidate ${b.id.slice(0, 12)} (stale)`);
+  expect(r.stderr).toContain(
+    `Refused: localhost/lychd:candidate is ${a.id.slice(0, 12)}, not the reviewed candidate ${b.id.slice(0, 12)} (stale)`,
+  );
   expect(fs.readFileSync(calls, 'utf8').slice(before)).not.toMatch(/tag|restart|daemon-reload/);
   expect(custom()).toBe(a.id);
   expect(generation()).toBe(genA);

@@ -11,9 +11,14 @@ let cache: RemoteCache;
 let store: string;
 
 const put = (hash: string, body: Buffer | string) =>
-  fetch(`${cache.url}/v1/cache/${hash}`, { method: 'PUT', body, headers: { authorization: `Bearer ${tokens.readWrite}` } }).then(async (r) => ({ status: r.status, text: await r.text() }));
+  fetch(`${cache.url}/v1/cache/${hash}`, { method: 'PUT', body, headers: { authorization: `Bearer ${tokens.readWrite}` } }).then(
+    async (r) => ({ status: r.status, text: await r.text() }),
+  );
 const get = (hash: string) =>
-  fetch(`${cache.url}/v1/cache/${hash}`, { headers: { authorization: `Bearer ${tokens.readOnly}` } }).then(async (r) => ({ status: r.status, text: await r.text() }));
+  fetch(`${cache.url}/v1/cache/${hash}`, { headers: { authorization: `Bearer ${tokens.readOnly}` } }).then(async (r) => ({
+    status: r.status,
+    text: await r.text(),
+  }));
 
 beforeAll(async () => {
   store = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-cache-records-'));

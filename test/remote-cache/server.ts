@@ -24,13 +24,29 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * with spawnSync, which blocks this process, so a server living here could never answer nx.
  * Its output goes to a file rather than a pipe, which could fill up while this process is blocked.
  */
-export async function launchCacheScript(opts: { storeDir: string; tokens: CacheTokens; logFile: string; maxUploadMb?: number }): Promise<RunningCache> {
+export async function launchCacheScript(opts: {
+  storeDir: string;
+  tokens: CacheTokens;
+  logFile: string;
+  maxUploadMb?: number;
+}): Promise<RunningCache> {
   const log = fs.openSync(opts.logFile, 'w');
-  const child = spawn(process.execPath, [path.join(WORKSPACE, 'scripts', 'remote-cache.mjs'), '--store', opts.storeDir, '--port', '0', ...(opts.maxUploadMb ? ['--max-upload-mb', String(opts.maxUploadMb)] : [])], {
-    cwd: WORKSPACE,
-    stdio: ['ignore', log, log],
-    env: { ...process.env, LYCHD_CACHE_READ_WRITE_TOKEN: opts.tokens.readWrite, LYCHD_CACHE_READ_ONLY_TOKEN: opts.tokens.readOnly },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(WORKSPACE, 'scripts', 'remote-cache.mjs'),
+      '--store',
+      opts.storeDir,
+      '--port',
+      '0',
+      ...(opts.maxUploadMb ? ['--max-upload-mb', String(opts.maxUploadMb)] : []),
+    ],
+    {
+      cwd: WORKSPACE,
+      stdio: ['ignore', log, log],
+      env: { ...process.env, LYCHD_CACHE_READ_WRITE_TOKEN: opts.tokens.readWrite, LYCHD_CACHE_READ_ONLY_TOKEN: opts.tokens.readOnly },
+    },
+  );
   fs.closeSync(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const text = () => fs.readFileSync(opts.logFile, 'utf8');

@@ -72,7 +72,8 @@ async function build(ws: WorkspaceCopy, run: string[] = targets, extra: string[]
 
 /** Tasks nx took from a cache, by its own task lines. */
 const fromCache = (statuses: Map<string, string>, status: string) => tasks.filter((t) => statuses.get(t.id) === status).map((t) => t.id);
-const noneCached = (statuses: Map<string, string>) => tasks.filter((t) => (statuses.get(t.id) ?? 'ran') !== 'ran').map((t) => `${t.id}: ${statuses.get(t.id)}`);
+const noneCached = (statuses: Map<string, string>) =>
+  tasks.filter((t) => (statuses.get(t.id) ?? 'ran') !== 'ran').map((t) => `${t.id}: ${statuses.get(t.id)}`);
 
 /** The cache's answers while `run` ran. */
 async function during<T>(run: () => Promise<T>): Promise<{ result: T; seen: CacheRequest[] }> {
@@ -83,14 +84,18 @@ async function during<T>(run: () => Promise<T>): Promise<{ result: T; seen: Cach
 
 const records = () => fs.readdirSync(path.join(storeDir, 'nx')).length;
 const request = (method: string, hash: string, token: string | null, body?: string) =>
-  fetch(`${cache.url}/v1/cache/${hash}`, { method, body, headers: token === null ? {} : { authorization: `Bearer ${token}` } }).then(async (r) => ({ status: r.status, body: await r.text() }));
+  fetch(`${cache.url}/v1/cache/${hash}`, { method, body, headers: token === null ? {} : { authorization: `Bearer ${token}` } }).then(
+    async (r) => ({ status: r.status, body: await r.text() }),
+  );
 
 /** An upload cut short: Content-Length promises more bytes than are sent before the socket closes. */
 function truncatedPut(hash: string, token: string): Promise<void> {
   const { hostname, port } = new URL(cache.url);
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(port), hostname, () => {
-      socket.write(`PUT /v1/cache/${hash} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n0123456789`);
+      socket.write(
+        `PUT /v1/cache/${hash} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n0123456789`,
+      );
       setTimeout(() => socket.end(), 200);
     });
     socket.setTimeout(10_000, () => socket.destroy(new Error('no answer to a truncated upload')));
@@ -137,10 +142,17 @@ describe('two clones sharing the self-hosted remote cache', () => {
     removeOutputs(second.root, rebuiltOutputs(second));
     const { result, seen } = await during(() => build(second));
 
-    const notRemote = tasks.filter((t) => result.statuses.get(t.id) !== 'remote cache').map((t) => `${t.id}: ${result.statuses.get(t.id) ?? 'no cache line'}`);
+    const notRemote = tasks
+      .filter((t) => result.statuses.get(t.id) !== 'remote cache')
+      .map((t) => `${t.id}: ${result.statuses.get(t.id) ?? 'no cache line'}`);
     expect(notRemote, result.stdout).toEqual([]);
     expect(result.summary, result.stdout).toEqual({ hits: tasks.length, tasks: tasks.length });
-    expect(seen.filter((r) => r.method === 'GET' && r.status === 200).map((r) => r.hash).sort()).toEqual(stored.map((r) => r.hash).sort());
+    expect(
+      seen
+        .filter((r) => r.method === 'GET' && r.status === 200)
+        .map((r) => r.hash)
+        .sort(),
+    ).toEqual(stored.map((r) => r.hash).sort());
     expect(seen.filter((r) => r.method === 'PUT')).toEqual([]);
     console.log(`remote hits in the second clone: ${tasks.length}/${tasks.length}`);
 
@@ -164,14 +176,20 @@ describe('two clones sharing the self-hosted remote cache', () => {
     const rune = tasks.find((t) => t.id.startsWith('runes-') && t.target === 'scribe');
     expect(rune, 'a rune folder to edit').toBeDefined();
     const folder = path.join(reader.root, rune!.projectRoot);
-    const file = fs.readdirSync(folder).filter((f) => f.endsWith('.toml')).sort()[0]!;
+    const file = fs
+      .readdirSync(folder)
+      .filter((f) => f.endsWith('.toml'))
+      .sort()[0]!;
     fs.appendFileSync(path.join(folder, file), '\n# edited on a pull request\n');
     const before = records();
     const { result, seen } = await during(() => build(reader));
 
     const hits = fromCache(result.statuses, 'remote cache');
     const ran = tasks.filter((t) => !hits.includes(t.id)).map((t) => t.id);
-    expect(noneCached(result.statuses).filter((line) => !line.endsWith('remote cache')), result.stdout).toEqual([]);
+    expect(
+      noneCached(result.statuses).filter((line) => !line.endsWith('remote cache')),
+      result.stdout,
+    ).toEqual([]);
     expect(result.summary, result.stdout).toEqual({ hits: hits.length, tasks: tasks.length });
     expect(hits.length).toBeGreaterThan(0);
     expect(ran).toContain(rune!.id);

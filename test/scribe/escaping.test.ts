@@ -1,6 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { soulstones, type Codex, type SoulstoneRune } from '../../tools/src/codex';
-import { renderGeneration, renderSoulstone, scribeContext, ScribeError, serializeUnit, podmanVersion, type UnitFile } from '../../tools/src/scribe';
+import {
+  renderGeneration,
+  renderSoulstone,
+  scribeContext,
+  ScribeError,
+  serializeUnit,
+  podmanVersion,
+  type UnitFile,
+} from '../../tools/src/scribe';
 import { dryRunQuadlets } from '../../tools/src/toolchain';
 import { skipWithout } from '../toolchain/tool-gate';
 import { cleanup, execStartArgv, installed, loadCase, optionValues, parseUnitText, values } from './helpers';
@@ -10,9 +18,39 @@ afterAll(cleanup);
 
 /** Every kind of text that could end a line, start a section, split an argument or be expanded. */
 const NASTY = [
-  'a b', "'single'", '"double"', '100%', '%n', '%%', '$HOME', '${HOME}', '$$', '$', 'back\\slash', 'trailing\\', '\\',
-  '--flag=x y', 'é ü', 'semi;colon', '#comment', ';x', '[Install]', 'x=y', '-', '--', ' lead', 'trail ', '`id`', '$(id)',
-  'a\\nb', '\\x41', 'tab\\t', "it's \"both\"", '{{soulstone}}', '=', '%h/not-home',
+  'a b',
+  "'single'",
+  '"double"',
+  '100%',
+  '%n',
+  '%%',
+  '$HOME',
+  '${HOME}',
+  '$$',
+  '$',
+  'back\\slash',
+  'trailing\\',
+  '\\',
+  '--flag=x y',
+  'é ü',
+  'semi;colon',
+  '#comment',
+  ';x',
+  '[Install]',
+  'x=y',
+  '-',
+  '--',
+  ' lead',
+  'trail ',
+  '`id`',
+  '$(id)',
+  'a\\nb',
+  '\\x41',
+  'tab\\t',
+  'it\'s "both"',
+  '{{soulstone}}',
+  '=',
+  '%h/not-home',
 ];
 
 function withStone(name: string, edit: (r: SoulstoneRune) => void): Codex {
@@ -43,7 +81,9 @@ describe('values round-trip through the real generator and systemd exactly', () 
   it.skipIf(noQuadlet)('passes every Environment= value unchanged, one --env each', () => {
     const dry = dryRunQuadlets(installed(files));
     const argv = execStartArgv(dry.services.get('soulstone-nasty.service')!);
-    const expected = Object.entries(rune.config.env_vars).map(([k, v]) => `${k}=${v}`).sort();
+    const expected = Object.entries(rune.config.env_vars)
+      .map(([k, v]) => `${k}=${v}`)
+      .sort();
     expect(optionValues(argv, '--env').sort()).toEqual(expected);
   });
 
@@ -53,7 +93,10 @@ describe('values round-trip through the real generator and systemd exactly', () 
     expect(dry.ok).toBe(true);
     const stone = soulstones(fixture)[0]!;
     const argv = execStartArgv(dry.services.get('soulstone-nasty.service')!);
-    expect(argv.slice(argv.indexOf(stone.config.image, argv.indexOf('--pod-id-file')) + 1)).toEqual([...stone.config.exec!, ...stone.config.extra_args]);
+    expect(argv.slice(argv.indexOf(stone.config.image, argv.indexOf('--pod-id-file')) + 1)).toEqual([
+      ...stone.config.exec!,
+      ...stone.config.extra_args,
+    ]);
     const vessel = execStartArgv(dry.services.get('vessel.service')!);
     expect(optionValues(vessel, '--env')).toContain(`GREETING=${fixture.prime.vessel.env_vars.GREETING}`);
     // systemd resolves specifiers in Description= and nothing else.
@@ -90,32 +133,76 @@ describe('text that cannot be made safe is refused, naming the rune file and fie
   };
 
   it('a newline in a description, an environment value or an argument', () => {
-    refuse(withStone('nasty', (r) => (r.config.description = 'ok\n[Service]\nExecStartPre=/bin/evil')), 'description', /newline/);
-    refuse(withStone('nasty', (r) => (r.config.env_vars = { A: 'x\nExecStartPre=/bin/evil' })), 'env_vars.A', /newline/);
+    refuse(
+      withStone('nasty', (r) => (r.config.description = 'ok\n[Service]\nExecStartPre=/bin/evil')),
+      'description',
+      /newline/,
+    );
+    refuse(
+      withStone('nasty', (r) => (r.config.env_vars = { A: 'x\nExecStartPre=/bin/evil' })),
+      'env_vars.A',
+      /newline/,
+    );
     // An environment value may be a secret: the message never shows it.
-    refuse(withStone('nasty', (r) => (r.config.env_vars = { API_TOKEN: 'tok-s3cr3t\u0085' })), 'env_vars.API_TOKEN', /^(?!.*s3cr3t).*value of API_TOKEN contains a newline or another control character \(value not shown\)/);
-    refuse(withStone('nasty', (r) => (r.config.exec = ['sh', 'x\r\n[Install]'])), 'exec[1]', /newline/);
-    refuse(withStone('nasty', (r) => (r.config.extra_args = ['ok', 'bad\u0000'])), 'extra_args[1]', /control character/);
+    refuse(
+      withStone('nasty', (r) => (r.config.env_vars = { API_TOKEN: 'tok-s3cr3t\u0085' })),
+      'env_vars.API_TOKEN',
+      /^(?!.*s3cr3t).*value of API_TOKEN contains a newline or another control character \(value not shown\)/,
+    );
+    refuse(
+      withStone('nasty', (r) => (r.config.exec = ['sh', 'x\r\n[Install]'])),
+      'exec[1]',
+      /newline/,
+    );
+    refuse(
+      withStone('nasty', (r) => (r.config.extra_args = ['ok', 'bad\u0000'])),
+      'extra_args[1]',
+      /control character/,
+    );
   });
 
   it('a description ending in a backslash, which would swallow the next line', () => {
-    refuse(withStone('nasty', (r) => (r.config.description = 'continues\\')), 'description', /ends with a backslash/);
+    refuse(
+      withStone('nasty', (r) => (r.config.description = 'continues\\')),
+      'description',
+      /ends with a backslash/,
+    );
   });
 
   it('a lone ";" (a second command) and an empty argument (drops the rest)', () => {
-    refuse(withStone('nasty', (r) => (r.config.extra_args = [';', '/bin/evil'])), 'extra_args[0]', /second command/);
-    refuse(withStone('nasty', (r) => (r.config.exec = ['echo', '', 'rest'])), 'exec[1]', /empty argument/);
+    refuse(
+      withStone('nasty', (r) => (r.config.extra_args = [';', '/bin/evil'])),
+      'extra_args[0]',
+      /second command/,
+    );
+    refuse(
+      withStone('nasty', (r) => (r.config.exec = ['echo', '', 'rest'])),
+      'exec[1]',
+      /empty argument/,
+    );
   });
 
   it('volume paths with quotes, spaces, "$" or "%" in them', () => {
     for (const bad of ['/srv/a"b:/m', '/srv/a b:/m', '/srv/$HOME:/m', '/srv/100%n:/m', '/srv/x\\:/m']) {
-      refuse(withStone('nasty', (r) => (r.config.volumes = ['ok:/ok', bad])), 'volumes[1]', /may only hold/);
+      refuse(
+        withStone('nasty', (r) => (r.config.volumes = ['ok:/ok', bad])),
+        'volumes[1]',
+        /may only hold/,
+      );
     }
   });
 
   it('an image or device that is not a single safe word', () => {
-    refuse(withStone('nasty', (r) => (r.config.image = 'docker.io/x:1\nExec=evil')), 'image', /may only hold/);
-    refuse(withStone('nasty', (r) => ((r.config.gpu = true), (r.config.devices = ['-nvidia.com/gpu=all evil']))), 'devices[0]', /may only hold/);
+    refuse(
+      withStone('nasty', (r) => (r.config.image = 'docker.io/x:1\nExec=evil')),
+      'image',
+      /may only hold/,
+    );
+    refuse(
+      withStone('nasty', (r) => ((r.config.gpu = true), (r.config.devices = ['-nvidia.com/gpu=all evil']))),
+      'devices[0]',
+      /may only hold/,
+    );
   });
 
   it('a variable set both plainly and from a secret', () => {
@@ -130,8 +217,12 @@ describe('text that cannot be made safe is refused, naming the rune file and fie
     const codex = loadCase('covens');
     const ctx = scribeContext(codex);
     const alpha = soulstones(codex).find((r) => r.config.name === 'alpha')!;
-    expect(() => renderSoulstone(alpha, { ...ctx, soulstones: ctx.soulstones.filter((s) => s.unit !== 'soulstone-alpha') })).toThrow(ScribeError);
-    expect(() => renderSoulstone({ ...alpha, config: { ...alpha.config, groups: ['other'] } }, ctx)).toThrow(/does not describe soulstone-alpha/);
+    expect(() => renderSoulstone(alpha, { ...ctx, soulstones: ctx.soulstones.filter((s) => s.unit !== 'soulstone-alpha') })).toThrow(
+      ScribeError,
+    );
+    expect(() => renderSoulstone({ ...alpha, config: { ...alpha.config, groups: ['other'] } }, ctx)).toThrow(
+      /does not describe soulstone-alpha/,
+    );
   });
 });
 
@@ -139,16 +230,26 @@ describe('the serializer', () => {
   const v = podmanVersion('5.3');
   it('refuses a value of the wrong kind for a key, a repeated single-value key and globbed unit names', () => {
     // Untyped entries, as a caller the compiler does not check: the serializer still refuses them.
-    const unitWith = (section: 'Unit' | 'Container', entries: { key: string; value: never }[]) => ({ comments: [], sections: [{ name: section, entries }] }) as UnitFile;
-    expect(() => serializeUnit(unitWith('Container', [{ key: 'Exec', value: { kind: 'word', word: 'x' } as never }]), v)).toThrow(/podman reads this key as args/);
+    const unitWith = (section: 'Unit' | 'Container', entries: { key: string; value: never }[]) =>
+      ({ comments: [], sections: [{ name: section, entries }] }) as UnitFile;
+    expect(() => serializeUnit(unitWith('Container', [{ key: 'Exec', value: { kind: 'word', word: 'x' } as never }]), v)).toThrow(
+      /podman reads this key as args/,
+    );
     expect(() =>
-      serializeUnit(unitWith('Container', [
-        { key: 'Exec', value: { kind: 'args', args: ['a'] } as never },
-        { key: 'Exec', value: { kind: 'args', args: ['b'] } as never },
-      ]), v),
+      serializeUnit(
+        unitWith('Container', [
+          { key: 'Exec', value: { kind: 'args', args: ['a'] } as never },
+          { key: 'Exec', value: { kind: 'args', args: ['b'] } as never },
+        ]),
+        v,
+      ),
     ).toThrow(/Exec may appear only once/);
-    expect(() => serializeUnit(unitWith('Unit', [{ key: 'Conflicts', value: { kind: 'units', units: ['soulstone-*.service'] } as never }]), v)).toThrow(/no globs/);
-    expect(() => serializeUnit(unitWith('Unit', [{ key: 'Conflicts', value: { kind: 'units', units: ['soulstone-a.container'] } as never }]), v)).toThrow(/not a unit name/);
+    expect(() =>
+      serializeUnit(unitWith('Unit', [{ key: 'Conflicts', value: { kind: 'units', units: ['soulstone-*.service'] } as never }]), v),
+    ).toThrow(/no globs/);
+    expect(() =>
+      serializeUnit(unitWith('Unit', [{ key: 'Conflicts', value: { kind: 'units', units: ['soulstone-a.container'] } as never }]), v),
+    ).toThrow(/not a unit name/);
   });
 });
 
@@ -191,8 +292,24 @@ describe('no value continues its line, whatever whitespace follows a backslash',
   it('the serializer refuses a continued line for every kind of value', () => {
     const v = podmanVersion('5.4');
     for (const c of ['\u0085', '\u00a0', '\u3000', ' ']) {
-      expect(() => serializeUnit({ comments: [], sections: [{ name: 'Container', entries: [{ key: 'HealthCmd', value: { kind: 'command', command: `x\\${c}` } }] }] } as never, v)).toThrow(/backslash|control/);
-      expect(() => serializeUnit({ comments: [], sections: [{ name: 'Unit', entries: [{ key: 'Description', value: { kind: 'text', text: `x\\${c}` } }] }] } as never, v)).toThrow(/backslash/);
+      expect(() =>
+        serializeUnit(
+          {
+            comments: [],
+            sections: [{ name: 'Container', entries: [{ key: 'HealthCmd', value: { kind: 'command', command: `x\\${c}` } }] }],
+          } as never,
+          v,
+        ),
+      ).toThrow(/backslash|control/);
+      expect(() =>
+        serializeUnit(
+          {
+            comments: [],
+            sections: [{ name: 'Unit', entries: [{ key: 'Description', value: { kind: 'text', text: `x\\${c}` } }] }],
+          } as never,
+          v,
+        ),
+      ).toThrow(/backslash/);
     }
   });
 });

@@ -13,7 +13,12 @@ export const CASES = ['example', 'covens', 'extensions', 'runtimes', 'nasty'] as
 
 /** The example is read as the Forge reads it: with what its extensions' hooks registered. */
 export function codexDirs(name: string): { codexDir: string; extensionsDir: string; federation?: FederationInput } {
-  if (name === 'example') return { codexDir: join(WORKSPACE, 'codex'), extensionsDir: join(WORKSPACE, 'extensions'), federation: federationInput(WORKSPACE, join(WORKSPACE, 'extensions')) };
+  if (name === 'example')
+    return {
+      codexDir: join(WORKSPACE, 'codex'),
+      extensionsDir: join(WORKSPACE, 'extensions'),
+      federation: federationInput(WORKSPACE, join(WORKSPACE, 'extensions')),
+    };
   return { codexDir: join(FIXTURES, name, 'codex'), extensionsDir: join(FIXTURES, name, 'extensions') };
 }
 
@@ -89,7 +94,19 @@ function specifiers(line: string): string {
   return line.replace(/%(.)/g, (_, c: string) => (c === '%' ? '%' : `«%${c}»`));
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', s: ' ', '\\': '\\', '"': '"', "'": "'" };
+const SIMPLE_ESCAPES: Record<string, string> = {
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  s: ' ',
+  '\\': '\\',
+  '"': '"',
+  "'": "'",
+};
 
 function unescapeAt(s: string, i: number): [string, number] {
   const c = s[i + 1]!;

@@ -121,7 +121,9 @@ describe.each(CASES)('rules on case %s', (name) => {
         const svc = p[s as 'vessel'] as { expose_port: boolean; enabled?: boolean; port: number };
         return svc.expose_port && svc.enabled !== false;
       }).map((s) => (p[s as 'vessel'] as { port: number }).port),
-      ...soulstones(codex).filter((r) => r.config.expose_port).map((r) => r.config.port),
+      ...soulstones(codex)
+        .filter((r) => r.config.expose_port)
+        .map((r) => r.config.port),
     ].sort((a, b) => a - b);
     const addr = p.sepulcher.publish_address;
     expect(values(parseUnitText(files.get('lychd.pod')!), 'Pod', 'PublishPort')).toEqual(exposed.map((n) => `${addr}:${n}:${n}`));
@@ -133,7 +135,7 @@ describe.each(CASES)('rules on case %s', (name) => {
       const c = s.rune.config;
       const wants = c.gpu ?? s.rune.family !== 'soulstone-generic';
       const devices = values(s.parsed, 'Container', 'AddDevice');
-      expect(devices, s.unit).toEqual(wants ? c.devices ?? ['nvidia.com/gpu=all'] : []);
+      expect(devices, s.unit).toEqual(wants ? (c.devices ?? ['nvidia.com/gpu=all']) : []);
       for (const d of devices) expect(d.startsWith('-'), d).toBe(false);
     }
     for (const f of containers.filter((c) => !c.startsWith('soulstone-'))) expect(files.get(f)!, f).not.toMatch(/^AddDevice=/m);
@@ -142,8 +144,17 @@ describe.each(CASES)('rules on case %s', (name) => {
   it('writes single-value keys at most once (podman keeps only the last Exec=)', () => {
     for (const f of [...files.keys()].filter((f) => /\.(container|pod|volume)$/.test(f))) {
       const u = parseUnitText(files.get(f)!);
-      for (const [section, key] of [['Container', 'Exec'], ['Container', 'Image'], ['Container', 'ContainerName'], ['Container', 'Pod'],
-        ['Container', 'Notify'], ['Container', 'HealthCmd'], ['Pod', 'UserNS'], ['Pod', 'PodName'], ['Unit', 'Description']] as const) {
+      for (const [section, key] of [
+        ['Container', 'Exec'],
+        ['Container', 'Image'],
+        ['Container', 'ContainerName'],
+        ['Container', 'Pod'],
+        ['Container', 'Notify'],
+        ['Container', 'HealthCmd'],
+        ['Pod', 'UserNS'],
+        ['Pod', 'PodName'],
+        ['Unit', 'Description'],
+      ] as const) {
         expect(values(u, section, key).length, `${key} in ${f}`).toBeLessThanOrEqual(1);
       }
     }
@@ -189,14 +200,18 @@ describe('the start set guard', () => {
     expect(() => checkStartSet(ctx)).not.toThrow();
     const two = { ...ctx, soulstones: [...ctx.soulstones, { unit: 'soulstone-c', groups: ['y'] }] };
     expect(() => checkStartSet(two)).not.toThrow();
-    expect(() => checkStartSet(two, () => true)).toThrow(/soulstone-b \(covens x\) and soulstone-c \(covens y\) share no coven.*both would start with the pod/);
+    expect(() => checkStartSet(two, () => true)).toThrow(
+      /soulstone-b \(covens x\) and soulstone-c \(covens y\) share no coven.*both would start with the pod/,
+    );
   });
 });
 
 describe('podman version targeting', () => {
   // Keys as plain strings, as a caller the compiler does not check: the serializer still refuses them.
-  const pod = (key: string) => ({ comments: [], sections: [{ name: 'Pod', entries: [{ key, value: { kind: 'word', word: '1g' } }] }] }) as UnitFile;
-  const container = (key: string) => ({ comments: [], sections: [{ name: 'Container', entries: [{ key, value: { kind: 'word', word: '1g' } }] }] }) as UnitFile;
+  const pod = (key: string) =>
+    ({ comments: [], sections: [{ name: 'Pod', entries: [{ key, value: { kind: 'word', word: '1g' } }] }] }) as UnitFile;
+  const container = (key: string) =>
+    ({ comments: [], sections: [{ name: 'Container', entries: [{ key, value: { kind: 'word', word: '1g' } }] }] }) as UnitFile;
 
   it('rejects podman older than 5.3 with a clear error', () => {
     expect(() => podmanVersion('5.2')).toThrow(/podman 5\.2 is not supported.*5\.3.*UserNS=keep-id/);
@@ -208,7 +223,9 @@ describe('podman version targeting', () => {
   });
 
   it('never writes a key the target podman lacks', () => {
-    expect(() => serializeUnit(pod('ShmSize'), podmanVersion('5.3'))).toThrow(/ShmSize in \[Pod\] needs podman 5\.4 or later; the target is 5\.3/);
+    expect(() => serializeUnit(pod('ShmSize'), podmanVersion('5.3'))).toThrow(
+      /ShmSize in \[Pod\] needs podman 5\.4 or later; the target is 5\.3/,
+    );
     expect(serializeUnit(pod('ShmSize'), podmanVersion('5.4'))).toBe('[Pod]\nShmSize=1g\n');
     expect(() => serializeUnit(container('Memory'), podmanVersion('5.4'))).toThrow(/Memory in \[Container\] needs podman 5\.5/);
     expect(serializeUnit(container('Memory'), podmanVersion('5.5'))).toBe('[Container]\nMemory=1g\n');

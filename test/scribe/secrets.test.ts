@@ -25,7 +25,12 @@ describe('required secrets', () => {
     expect(found).toEqual([
       // Registered by the oracle extension's hook: its line of code is where the secret is named.
       { owner: 'oracle-voice', file: 'extensions/oracle/src/oracle/__init__.py', field: 'api_key_secret', secret: 'elevenlabs_api_key' },
-      { owner: 'private-runtime', file: 'codex/runes/animator/soulstones/vllm/private_runtime.toml', field: 'secret_env_files.HF_TOKEN_FILE', secret: 'hf_runtime_token' },
+      {
+        owner: 'private-runtime',
+        file: 'codex/runes/animator/soulstones/vllm/private_runtime.toml',
+        field: 'secret_env_files.HF_TOKEN_FILE',
+        secret: 'hf_runtime_token',
+      },
       { owner: 'phylactery', file: 'lychd.toml', field: 'phylactery.password_secret', secret: 'lychd-phylactery-password' },
       { owner: 'openai', file: 'codex/runes/animator/portals/openai.toml', field: 'api_key_secret', secret: 'openai_api_key' },
     ]);
@@ -44,10 +49,16 @@ describe('checkSecretsExist', () => {
     const r = checkSecretsExist(loadCase('example'), path);
     expect(r.checked).toBe(true);
     expect(r.errors).toHaveLength(3);
-    expect(r.errors[0]).toMatch(/^rune "oracle-voice" \(.*oracle\/__init__\.py \[api_key_secret\]\) needs podman secret "elevenlabs_api_key"/);
-    expect(r.errors[1]).toMatch(/^rune "private-runtime" \(.*private_runtime\.toml \[secret_env_files\.HF_TOKEN_FILE\]\) needs podman secret "hf_runtime_token"/);
+    expect(r.errors[0]).toMatch(
+      /^rune "oracle-voice" \(.*oracle\/__init__\.py \[api_key_secret\]\) needs podman secret "elevenlabs_api_key"/,
+    );
+    expect(r.errors[1]).toMatch(
+      /^rune "private-runtime" \(.*private_runtime\.toml \[secret_env_files\.HF_TOKEN_FILE\]\) needs podman secret "hf_runtime_token"/,
+    );
     expect(r.errors[1]).toContain("printf '%s' '<value>' | podman secret create hf_runtime_token -");
-    expect(r.errors[2]).toMatch(/^rune "openai" .*openai\.toml \[api_key_secret\]\) needs podman secret "openai_api_key".*podman secret create openai_api_key -$/);
+    expect(r.errors[2]).toMatch(
+      /^rune "openai" .*openai\.toml \[api_key_secret\]\) needs podman secret "openai_api_key".*podman secret create openai_api_key -$/,
+    );
   });
 
   it('is clean when every secret exists', () => {

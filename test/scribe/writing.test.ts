@@ -42,7 +42,12 @@ describe('writeGeneration', () => {
     const files = renderGeneration(loadCase('example'));
     const dir = tempDir();
     // What a clone or the user's own unit folder holds: names the generation also uses, and others.
-    const theirs: Record<string, string> = { 'package.json': '{}', 'mine.container': '[Container]\n', '.hidden/x.yaml': 'a: 1\n', 'lychd.pod': '[Pod]\n' };
+    const theirs: Record<string, string> = {
+      'package.json': '{}',
+      'mine.container': '[Container]\n',
+      '.hidden/x.yaml': 'a: 1\n',
+      'lychd.pod': '[Pod]\n',
+    };
     for (const [rel, text] of Object.entries(theirs)) {
       mkdirSync(join(dir, rel, '..'), { recursive: true });
       writeFileSync(join(dir, rel), text);
@@ -79,7 +84,9 @@ describe('writeGeneration', () => {
     writeFileSync(join(elsewhere, 'prometheus.yml'), 'theirs');
     rmSync(join(dir, 'harvester'), { recursive: true });
     symlinkSync(elsewhere, join(dir, 'harvester'));
-    expect(() => writeGeneration(renderGeneration(codex), dir)).toThrow(/already holds harvester\/prometheus\.yml, not written by the Forge \(or reached through a link\)/);
+    expect(() => writeGeneration(renderGeneration(codex), dir)).toThrow(
+      /already holds harvester\/prometheus\.yml, not written by the Forge \(or reached through a link\)/,
+    );
     expect(readFileSync(join(elsewhere, 'prometheus.yml'), 'utf8')).toBe('theirs');
   });
 
@@ -87,7 +94,15 @@ describe('writeGeneration', () => {
     const dir = tempDir();
     writeGeneration(new Map([['a.container', 'x']]), dir);
     writeFileSync(join(dir, 'b.container'), 'mine');
-    expect(() => writeGeneration(new Map([['a.container', 'y'], ['b.container', 'z']]), dir)).toThrow(/already holds b\.container, not written by the Forge/);
+    expect(() =>
+      writeGeneration(
+        new Map([
+          ['a.container', 'y'],
+          ['b.container', 'z'],
+        ]),
+        dir,
+      ),
+    ).toThrow(/already holds b\.container, not written by the Forge/);
     expect(readFileSync(join(dir, 'b.container'), 'utf8')).toBe('mine');
     expect(readFileSync(join(dir, 'a.container'), 'utf8')).toBe('x');
   });
@@ -99,8 +114,20 @@ describe('writeGeneration', () => {
 
 describe('assembleGeneration', () => {
   it('refuses a file from two pieces and two files that become one service', () => {
-    expect(() => assembleGeneration([new Map([['a.container', 'x']]), new Map([['a.container', 'y']])])).toThrow(/a\.container is generated twice/);
-    expect(() => assembleGeneration([new Map([['lychd.pod', 'x'], ['lychd-pod.container', 'y']])])).toThrow(/would both become lychd-pod\.service/);
-    expect([...assembleGeneration([new Map([['b.container', '']]), new Map([['a.container', '']])]).keys()]).toEqual(['a.container', 'b.container']);
+    expect(() => assembleGeneration([new Map([['a.container', 'x']]), new Map([['a.container', 'y']])])).toThrow(
+      /a\.container is generated twice/,
+    );
+    expect(() =>
+      assembleGeneration([
+        new Map([
+          ['lychd.pod', 'x'],
+          ['lychd-pod.container', 'y'],
+        ]),
+      ]),
+    ).toThrow(/would both become lychd-pod\.service/);
+    expect([...assembleGeneration([new Map([['b.container', '']]), new Map([['a.container', '']])]).keys()]).toEqual([
+      'a.container',
+      'b.container',
+    ]);
   });
 });

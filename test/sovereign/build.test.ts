@@ -2,7 +2,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildSovereignImage, loadDockerArchive, nixVersionProblem, readOciImage, SovereignBuildError, writeImageSummary } from '../../tools/src/forge/sovereign';
+import {
+  buildSovereignImage,
+  loadDockerArchive,
+  nixVersionProblem,
+  readOciImage,
+  SovereignBuildError,
+  writeImageSummary,
+} from '../../tools/src/forge/sovereign';
 import { requireTool } from '../../tools/src/toolchain';
 import { runProgram } from '../../tools/src/toolchain/run';
 import { skipWithout } from '../toolchain/tool-gate';
@@ -36,7 +43,9 @@ describe('the Nix the Sovereign path needs', () => {
     expect(() => buildSovereignImage({ workspaceRoot: root, env })).toThrow(SovereignBuildError);
     expect(() => buildSovereignImage({ workspaceRoot: root, env })).toThrow(/needs Nix >= 2\.18.*none was found/);
     // An override naming no file is a mistake to fix, not a missing Nix.
-    expect(() => buildSovereignImage({ workspaceRoot: root, env: { ...env, LYCHD_NIX: path.join(root, 'no-such-nix') } })).toThrow(/LYCHD_NIX is not an executable file.*install Nix >= 2\.18/);
+    expect(() => buildSovereignImage({ workspaceRoot: root, env: { ...env, LYCHD_NIX: path.join(root, 'no-such-nix') } })).toThrow(
+      /LYCHD_NIX is not an executable file.*install Nix >= 2\.18/,
+    );
     expect(fs.existsSync(path.join(root, 'dist'))).toBe(false);
   });
 });
@@ -47,7 +56,15 @@ describe.skipIf(skipWithout('buildah', 'skopeo'))('from a Docker archive to the 
     const store = temp('lychd-buildah-');
     const buildah = requireTool('buildah');
     const b = (...args: string[]) => {
-      const r = runProgram(buildah, ['--root', path.join(store, 'root'), '--runroot', path.join(store, 'run'), '--storage-driver', 'vfs', ...args]);
+      const r = runProgram(buildah, [
+        '--root',
+        path.join(store, 'root'),
+        '--runroot',
+        path.join(store, 'run'),
+        '--storage-driver',
+        'vfs',
+        ...args,
+      ]);
       if (r.status !== 0) throw new Error(`buildah ${args[0]}: ${r.stderr}`);
       return r.stdout.trim();
     };
@@ -89,7 +106,19 @@ describe.skipIf(skipWithout('buildah', 'skopeo'))('from a Docker archive to the 
       synthesis: 'sha256:0123',
     });
     const text = fs.readFileSync(file, 'utf8');
-    expect(Object.keys(JSON.parse(text) as object)).toEqual(['base', 'builder', 'diffIds', 'formatVersion', 'imageId', 'layout', 'manifestDigest', 'refName', 'strategy', 'synthesis', 'systemPackages']);
+    expect(Object.keys(JSON.parse(text) as object)).toEqual([
+      'base',
+      'builder',
+      'diffIds',
+      'formatVersion',
+      'imageId',
+      'layout',
+      'manifestDigest',
+      'refName',
+      'strategy',
+      'synthesis',
+      'systemPackages',
+    ]);
     expect(text.endsWith('}\n')).toBe(true);
   });
 });

@@ -17,7 +17,8 @@ const example = () => {
   made.push(root);
   return root;
 };
-const readManifest = (root: string) => JSON.parse(fs.readFileSync(path.join(root, 'forge/synthesis.lock.json'), 'utf8')) as SynthesisManifest;
+const readManifest = (root: string) =>
+  JSON.parse(fs.readFileSync(path.join(root, 'forge/synthesis.lock.json'), 'utf8')) as SynthesisManifest;
 
 describe('flake.nix rendering', () => {
   it('renders the committed flake.nix of the example exactly (golden file; reviewed by reading)', () => {
@@ -57,7 +58,9 @@ describe('flake.nix rendering', () => {
     fs.writeFileSync(manifestFile, JSON.stringify(manifest));
     fs.writeFileSync(
       path.join(root, 'extensions/oracle/pyproject.toml'),
-      fs.readFileSync(path.join(root, 'extensions/oracle/pyproject.toml'), 'utf8').replace('system-dependencies = [', 'system-dependencies = [\n    "libfrobnicate1",'),
+      fs
+        .readFileSync(path.join(root, 'extensions/oracle/pyproject.toml'), 'utf8')
+        .replace('system-dependencies = [', 'system-dependencies = [\n    "libfrobnicate1",'),
     );
     fs.rmSync(path.join(root, 'flake.nix'));
     const r = writeFlake({ workspaceRoot: root });
@@ -65,7 +68,11 @@ describe('flake.nix rendering', () => {
     if (r.ok) return;
     expect(r.diagnostics).toHaveLength(2);
     const [oracle, scriptorium] = r.diagnostics;
-    expect(oracle).toMatchObject({ severity: 'error', file: path.join(root, 'extensions/oracle/pyproject.toml'), field: 'tool.lychd.system-dependencies' });
+    expect(oracle).toMatchObject({
+      severity: 'error',
+      file: path.join(root, 'extensions/oracle/pyproject.toml'),
+      field: 'tool.lychd.system-dependencies',
+    });
     expect(oracle!.message).toContain('extension oracle needs the Debian package "libfrobnicate1"');
     expect(oracle!.hint).toContain('[forge.nix.packages] "libfrobnicate1" = "<nixpkgs attribute>"');
     const lines = fs.readFileSync(oracle!.file, 'utf8').split('\n');
@@ -142,7 +149,10 @@ describe('flake.nix rendering', () => {
   it('--check: a stale flake.nix is reported with a diff', () => {
     const root = example();
     expect(checkFlake({ workspaceRoot: root })).toEqual({ ok: true, problems: [] });
-    fs.writeFileSync(path.join(root, 'flake.nix'), fs.readFileSync(path.join(root, 'flake.nix'), 'utf8').replace('maxLayers = 100', 'maxLayers = 7'));
+    fs.writeFileSync(
+      path.join(root, 'flake.nix'),
+      fs.readFileSync(path.join(root, 'flake.nix'), 'utf8').replace('maxLayers = 100', 'maxLayers = 7'),
+    );
     const r = checkFlake({ workspaceRoot: root });
     expect(r.ok).toBe(false);
     const report = 'problems' in r ? r.problems.join('\n') : '';
@@ -177,10 +187,23 @@ describe.skipIf(skipWithout('nix'))('flake.nix under the real Nix evaluator, aga
       app: string;
       user: { extraPasswdLines: string[]; extraGroupLines: string[] };
       default: string;
-      venv: { name: string; path: string; python: string; buildSystems: string; requested: Record<string, string[]>; packages: Array<{ name: string; version: string; sourcePreference: string; wheels: number }> };
-      nodeModules: { path: string; nodejs: string; packages: Array<{ path: string; version: string; resolved: string; integrity: string }> };
+      venv: {
+        name: string;
+        path: string;
+        python: string;
+        buildSystems: string;
+        requested: Record<string, string[]>;
+        packages: Array<{ name: string; version: string; sourcePreference: string; wheels: number }>;
+      };
+      nodeModules: {
+        path: string;
+        nodejs: string;
+        packages: Array<{ path: string; version: string; resolved: string; integrity: string }>;
+      };
     };
-    const digest = `sha256:${createHash('sha256').update(fs.readFileSync(path.join(root, 'forge/synthesis.lock.json'))).digest('hex')}`;
+    const digest = `sha256:${createHash('sha256')
+      .update(fs.readFileSync(path.join(root, 'forge/synthesis.lock.json')))
+      .digest('hex')}`;
 
     // The Seal, as the Mundane image has it.
     expect(d.image).toMatchObject({ name: 'lychd', created: '1970-01-01T00:00:00Z', mtime: '1970-01-01T00:00:00Z', maxLayers: 100 });
@@ -244,13 +267,26 @@ describe.skipIf(skipWithout('nix'))('flake.nix under the real Nix evaluator, aga
     expect(r.problems.filter((p) => p.includes('locks input'))).toHaveLength(FLAKE_INPUTS.length);
 
     // A lock at the pinned revisions (what `nix flake lock` writes against GitHub), then recorded.
-    const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8')) as { nodes: Record<string, { locked?: Record<string, unknown> }>; root: string };
+    const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8')) as {
+      nodes: Record<string, { locked?: Record<string, unknown> }>;
+      root: string;
+    };
     const rootInputs = (lock.nodes[lock.root] as unknown as { inputs: Record<string, string> }).inputs;
-    for (const input of FLAKE_INPUTS) lock.nodes[rootInputs[input.name]!]!.locked = { type: 'github', owner: input.owner, repo: input.repo, rev: input.rev, narHash: 'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' };
+    for (const input of FLAKE_INPUTS)
+      lock.nodes[rootInputs[input.name]!]!.locked = {
+        type: 'github',
+        owner: input.owner,
+        repo: input.repo,
+        rev: input.rev,
+        narHash: 'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+      };
     fs.writeFileSync(lockFile, `${JSON.stringify(lock, null, 2)}\n`);
     const tools = readManifest(root).tools;
     await assembleManifest({ workspaceRoot: root, quadletsDir: 'quadlets/generation', tools });
-    expect(readManifest(root).nix).toEqual({ flakeLock: 'flake.lock', sha256: `sha256:${createHash('sha256').update(fs.readFileSync(lockFile)).digest('hex')}` });
+    expect(readManifest(root).nix).toEqual({
+      flakeLock: 'flake.lock',
+      sha256: `sha256:${createHash('sha256').update(fs.readFileSync(lockFile)).digest('hex')}`,
+    });
     // The manifest changed, so the label changes, but flake.nix does not: it hashes the manifest when evaluated.
     r = checkFlake({ workspaceRoot: root });
     expect(r).toEqual({ ok: true, problems: [] });

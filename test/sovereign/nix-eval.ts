@@ -17,7 +17,16 @@ const OVERRIDES: Record<string, string> = {
 /** What the flake reads, copied from the example workspace into a fresh folder under the temp dir. */
 export function copyExample(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-sovereign-'));
-  for (const rel of ['codex/lychd.toml', 'core', 'extensions', 'forge/templates', 'forge/synthesis', 'forge/federation.json', 'forge/synthesis.lock.json', 'flake.nix'])
+  for (const rel of [
+    'codex/lychd.toml',
+    'core',
+    'extensions',
+    'forge/templates',
+    'forge/synthesis',
+    'forge/federation.json',
+    'forge/synthesis.lock.json',
+    'flake.nix',
+  ])
     fs.cpSync(path.join(WORKSPACE, rel), path.join(root, rel), {
       recursive: true,
       filter: (src) => !/(^|\/)(__pycache__|\.venv|node_modules|\.stage-[^/]*)$/.test(src),
@@ -28,7 +37,11 @@ export function copyExample(): string {
 
 /** The real Nix evaluator on the generated flake, every input replaced by its stand-in, offline. */
 export function nixEval(root: string, attr: string, apply: string): unknown {
-  const overrides = Object.entries(OVERRIDES).flatMap(([input, dir]) => ['--override-input', input, `path:${path.join(root, '.standins', dir)}`]);
+  const overrides = Object.entries(OVERRIDES).flatMap(([input, dir]) => [
+    '--override-input',
+    input,
+    `path:${path.join(root, '.standins', dir)}`,
+  ]);
   const r = runProgram(
     requireTool('nix'),
     ['eval', '--json', '--offline', '--no-write-lock-file', ...overrides, `.#${attr}`, '--apply', apply],
@@ -40,7 +53,11 @@ export function nixEval(root: string, attr: string, apply: string): unknown {
 
 /** `nix flake lock` with the stand-ins: the flake.lock a user's Nix writes, with path inputs. */
 export function nixLock(root: string): void {
-  const overrides = Object.entries(OVERRIDES).flatMap(([input, dir]) => ['--override-input', input, `path:${path.join(root, '.standins', dir)}`]);
+  const overrides = Object.entries(OVERRIDES).flatMap(([input, dir]) => [
+    '--override-input',
+    input,
+    `path:${path.join(root, '.standins', dir)}`,
+  ]);
   const r = runProgram(requireTool('nix'), ['flake', 'lock', '--offline', ...overrides], { cwd: root, timeoutMs: 120_000 });
   if (r.status !== 0) throw new Error(`nix flake lock failed (${r.status}):\n${r.stderr}`);
 }

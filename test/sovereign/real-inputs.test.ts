@@ -27,12 +27,19 @@ describe.skipIf(!REAL)('the real uv2nix loads the synthesized workspace (opt-in:
       ['pyproject-nix', 'pyproject-nix'],
       ['uv2nix', 'uv2nix'],
     ].flatMap(([input, dir]) => ['--override-input', input!, `path:${path.join(REAL!, dir!)}`]);
-    const r = runProgram(requireTool('nix'), ['eval', '--json', '--offline', '--no-write-lock-file', ...overrides, '.#check'], { cwd: root });
+    const r = runProgram(requireTool('nix'), ['eval', '--json', '--offline', '--no-write-lock-file', ...overrides, '.#check'], {
+      cwd: root,
+    });
     expect(r.stderr).not.toMatch(/^error/m);
-    const check = JSON.parse(r.stdout) as { depsDefault: Record<string, string[]>; localProjects: Record<string, { root: string; scripts: Record<string, string> }>; overlayIsFunction: boolean };
+    const check = JSON.parse(r.stdout) as {
+      depsDefault: Record<string, string[]>;
+      localProjects: Record<string, { root: string; scripts: Record<string, string> }>;
+      overlayIsFunction: boolean;
+    };
     const manifest = JSON.parse(fs.readFileSync(path.join(root, 'forge/synthesis.lock.json'), 'utf8')) as SynthesisManifest;
     expect(Object.keys(check.depsDefault).sort()).toEqual(manifest.components.map((c) => c.pythonProject).sort());
-    for (const c of manifest.components) expect(check.localProjects[c.pythonProject]!.root).toMatch(new RegExp(`^/nix/store/[^/]+-source/${c.path}$`));
+    for (const c of manifest.components)
+      expect(check.localProjects[c.pythonProject]!.root).toMatch(new RegExp(`^/nix/store/[^/]+-source/${c.path}$`));
     expect(check.localProjects['lychd-core']!.scripts).toEqual({ lychd: 'lychd_core.__main__:main' });
     expect(check.overlayIsFunction).toBe(true);
   });

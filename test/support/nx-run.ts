@@ -23,11 +23,20 @@ interface RunJson {
  * the terminal output style. A run that started no task (e.g. `affected` with nothing affected)
  * writes no file, hence the removal first.
  */
-export async function runNx(ws: WorkspaceCopy, args: string[], env: NodeJS.ProcessEnv = {}, cacheDir = path.join(ws.root, '.nx-cache')): Promise<NxRun> {
+export async function runNx(
+  ws: WorkspaceCopy,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cacheDir = path.join(ws.root, '.nx-cache'),
+): Promise<NxRun> {
   const summary = path.join(cacheDir, 'run.json');
   fs.rmSync(summary, { force: true });
   const r = await ws.nx(args, env);
   const tasks = fs.existsSync(summary) ? (JSON.parse(fs.readFileSync(summary, 'utf8')) as RunJson).tasks : [];
-  const ids = (hit: boolean) => tasks.filter((t) => (t.cacheStatus !== 'cache-miss') === hit).map((t) => t.taskId).sort();
+  const ids = (hit: boolean) =>
+    tasks
+      .filter((t) => (t.cacheStatus !== 'cache-miss') === hit)
+      .map((t) => t.taskId)
+      .sort();
   return { ...r, ran: ids(false), cached: ids(true) };
 }

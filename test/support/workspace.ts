@@ -29,7 +29,9 @@ export interface WorkspaceCopy {
  */
 export function copyWorkspace(opts: { cacheDir?: string; env?: NodeJS.ProcessEnv } = {}): WorkspaceCopy {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-ws-'));
-  const tracked = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: WORKSPACE, encoding: 'utf8' }).stdout.split('\0').filter(Boolean);
+  const tracked = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: WORKSPACE, encoding: 'utf8' })
+    .stdout.split('\0')
+    .filter(Boolean);
   for (const rel of tracked) {
     const from = path.join(WORKSPACE, rel);
     if (!fs.existsSync(from) || !fs.statSync(from).isFile()) continue;
@@ -45,7 +47,8 @@ export function copyWorkspace(opts: { cacheDir?: string; env?: NodeJS.ProcessEnv
   fs.mkdirSync(path.join(modules, '@lychd'));
   fs.symlinkSync('../../tools', path.join(modules, '@lychd', 'forge'));
   // The plugin's own dependencies where npm did not hoist them (another version sits at the root).
-  if (fs.existsSync(path.join(WORKSPACE, 'tools/node_modules'))) fs.symlinkSync(path.join(WORKSPACE, 'tools/node_modules'), path.join(root, 'tools/node_modules'));
+  if (fs.existsSync(path.join(WORKSPACE, 'tools/node_modules')))
+    fs.symlinkSync(path.join(WORKSPACE, 'tools/node_modules'), path.join(root, 'tools/node_modules'));
   if (fs.existsSync(path.join(WORKSPACE, '.tools'))) fs.symlinkSync(path.join(WORKSPACE, '.tools'), path.join(root, '.tools'));
 
   const cacheDir = opts.cacheDir ?? path.join(root, '.nx-cache');
@@ -61,7 +64,11 @@ export function copyWorkspace(opts: { cacheDir?: string; env?: NodeJS.ProcessEnv
     ...opts.env,
   };
   const git = (args: string[]) => {
-    const r = spawnSync('git', args, { cwd: root, encoding: 'utf8', env: { ...baseEnv, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    const r = spawnSync('git', args, {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...baseEnv, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
+    });
     if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
     return r.stdout;
   };

@@ -95,7 +95,13 @@ export function buildPythonIndex(root: string, wheels: WheelSpec[]): { url: stri
     ].join('\n');
     const wheelInfo = 'Wheel-Version: 1.0\nGenerator: lychd-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n';
     const init = `__version__ = "${w.version}"\n`;
-    const record = [`${mod}/__init__.py,,`, `${dist}.dist-info/METADATA,,`, `${dist}.dist-info/WHEEL,,`, `${dist}.dist-info/RECORD,,`, ''].join('\n');
+    const record = [
+      `${mod}/__init__.py,,`,
+      `${dist}.dist-info/METADATA,,`,
+      `${dist}.dist-info/WHEEL,,`,
+      `${dist}.dist-info/RECORD,,`,
+      '',
+    ].join('\n');
     const data = zip([
       [`${mod}/__init__.py`, init],
       [`${dist}.dist-info/METADATA`, metadata],
@@ -146,7 +152,9 @@ export async function startNpmRegistry(root: string, packages: NpmSpec[], worksp
     if (packed.status !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
     const file = packed.stdout.trim().split('\n').pop()!;
     fs.writeFileSync(path.join(out, `${file}.json`), JSON.stringify(manifest));
-    integrity[`${p.name}@${p.version}`] = `sha512-${createHash('sha512').update(fs.readFileSync(path.join(out, file))).digest('base64')}`;
+    integrity[`${p.name}@${p.version}`] = `sha512-${createHash('sha512')
+      .update(fs.readFileSync(path.join(out, file)))
+      .digest('base64')}`;
   }
   const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'registry-server.js'), path.join(root, 'registry')], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -193,7 +201,10 @@ export function writeExtension(root: string, name: string, spec: ExtensionSpec):
   write(path.join(dir, 'pyproject.toml'), pyproject(name, spec.python ?? [], { system: spec.system, capabilities: spec.capabilities }));
   write(path.join(dir, 'src', name.replace(/-/g, '_'), '__init__.py'), `"""${name}"""\n`);
   if (spec.node)
-    write(path.join(dir, 'package.json'), `${JSON.stringify({ name: `@ext/${name}`, version: '0.1.0', private: true, dependencies: spec.node }, null, 2)}\n`);
+    write(
+      path.join(dir, 'package.json'),
+      `${JSON.stringify({ name: `@ext/${name}`, version: '0.1.0', private: true, dependencies: spec.node }, null, 2)}\n`,
+    );
   if (spec.tailwind)
     write(
       path.join(dir, 'tailwind.config.js'),

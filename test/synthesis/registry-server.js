@@ -21,7 +21,10 @@ const server = http.createServer((req, res) => {
   if (!name || name.includes('/') || !fs.existsSync(dir)) return notFound(res);
   const base = `http://${req.headers.host}`;
   const versions = {};
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.tgz')).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.tgz'))
+    .sort()) {
     const data = fs.readFileSync(path.join(dir, file));
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, `${file}.json`), 'utf8'));
     versions[manifest.version] = {

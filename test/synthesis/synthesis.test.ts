@@ -3,12 +3,26 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  assembleManifest, checkSynthesis, discoverComponents, lockNode, lockPython, synthesize, synthesizeTailwind,
-  SynthesisError, type SynthesisManifest,
+  assembleManifest,
+  checkSynthesis,
+  discoverComponents,
+  lockNode,
+  lockPython,
+  synthesize,
+  synthesizeTailwind,
+  SynthesisError,
+  type SynthesisManifest,
 } from '../../tools/src/synthesis';
 import { requireTool } from '../../tools/src/toolchain/tools';
 import {
-  buildPythonIndex, snapshotTree, startNpmRegistry, tempDir, write, writeExtension, writeScroll, writeWorkspace,
+  buildPythonIndex,
+  snapshotTree,
+  startNpmRegistry,
+  tempDir,
+  write,
+  writeExtension,
+  writeScroll,
+  writeWorkspace,
   type LocalRegistry,
 } from './fixtures';
 
@@ -29,12 +43,16 @@ beforeAll(async () => {
     { name: 'tinyx', version: '2.0.0', requires: ['tinybase>=1.1'] },
     { name: 'tinyocr', version: '0.3.0' },
   ]);
-  registry = await startNpmRegistry(path.join(work, 'npm'), [
-    { name: 'tiny-ms', version: '1.0.0' },
-    { name: 'tiny-ms', version: '1.2.0' },
-    { name: 'tiny-ms', version: '2.0.0' },
-    { name: 'tiny-clsx', version: '3.1.0', dependencies: { 'tiny-ms': '^1.0.0' } },
-  ], REPO);
+  registry = await startNpmRegistry(
+    path.join(work, 'npm'),
+    [
+      { name: 'tiny-ms', version: '1.0.0' },
+      { name: 'tiny-ms', version: '1.2.0' },
+      { name: 'tiny-ms', version: '2.0.0' },
+      { name: 'tiny-clsx', version: '3.1.0', dependencies: { 'tiny-ms': '^1.0.0' } },
+    ],
+    REPO,
+  );
   env = {
     UV_DEFAULT_INDEX: index.url,
     UV_OFFLINE: '1',
@@ -67,7 +85,10 @@ function readManifest(root: string): SynthesisManifest {
 }
 
 async function failure(p: Promise<unknown>): Promise<SynthesisError> {
-  const error = await p.then(() => undefined, (e: unknown) => e);
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(SynthesisError);
   return error as SynthesisError;
 }
@@ -107,13 +128,10 @@ describe('synthesis with the real uv and npm', () => {
     write(path.join(root, 'extensions/oracle/templates/a.html'), '<p class="text-oracle"></p>\n');
     const config = createRequire(__filename)(path.join(root, 'forge/synthesis/tailwind/tailwind.config.js'));
     expect(config.presets).toHaveLength(2);
-    expect(config.content).toEqual([
-      `${root}/extensions/atelier/templates/**/*.html`,
-      `${root}/extensions/oracle/templates/**/*.html`,
-    ]);
+    expect(config.content).toEqual([`${root}/extensions/atelier/templates/**/*.html`, `${root}/extensions/oracle/templates/**/*.html`]);
   });
 
-  it('reports a Python conflict with uv\'s explanation naming both extensions, and writes nothing', async () => {
+  it("reports a Python conflict with uv's explanation naming both extensions, and writes nothing", async () => {
     const root = workspace('pyconflict', {
       alpha: { python: ['tinyx==1.0.0'] },
       beta: { python: ['tinyx==2.0.0'] },
@@ -146,10 +164,9 @@ describe('synthesis with the real uv and npm', () => {
       beta: { python: ['tinyx==2.0.0'], node: { 'tiny-ms': '^2.0.0' } },
     });
     const error = await failure(synthesize({ workspaceRoot: root, env }));
-    expect(error.problems.map((p) => `${p.file} ${p.field}`).sort()).toEqual([
-      'forge/synthesis/python/pyproject.toml project.dependencies',
-      'extensions/beta/package.json dependencies.tiny-ms',
-    ].sort());
+    expect(error.problems.map((p) => `${p.file} ${p.field}`).sort()).toEqual(
+      ['forge/synthesis/python/pyproject.toml project.dependencies', 'extensions/beta/package.json dependencies.tiny-ms'].sort(),
+    );
     expect(error.message).toContain('extension beta needs tiny-ms@"^2.0.0" but extension alpha needs tiny-ms@"^1.0.0"');
     expect(error.message).toMatch(/alpha and beta are incompatible/);
     expect(fs.existsSync(path.join(root, 'forge'))).toBe(false);
@@ -178,7 +195,9 @@ describe('synthesis with the real uv and npm', () => {
     expect(Object.keys(manifest.inputs.files).some((f) => f.includes('alpha'))).toBe(false);
 
     writeScroll(root, ['beta', 'gamma']);
-    expect(() => discoverComponents(root)).toThrow(/names "gamma", but there is no extension folder extensions\/gamma\/ with a pyproject.toml/);
+    expect(() => discoverComponents(root)).toThrow(
+      /names "gamma", but there is no extension folder extensions\/gamma\/ with a pyproject.toml/,
+    );
   });
 
   it('gives identical bytes from two folders and two working directories', async () => {

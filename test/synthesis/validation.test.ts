@@ -3,7 +3,13 @@ import * as path from 'node:path';
 import * as semver from 'semver';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  discoverExtensions, intersectRanges, mergeNode, mergePython, parseDebianSpec, synthesize, SynthesisError,
+  discoverExtensions,
+  intersectRanges,
+  mergeNode,
+  mergePython,
+  parseDebianSpec,
+  synthesize,
+  SynthesisError,
 } from '../../tools/src/synthesis';
 import { run } from '../../tools/src/synthesis/process';
 import { LOCKER_SETTINGS, scrubbedEnv } from '../../tools/src/toolchain/env';
@@ -44,7 +50,9 @@ describe('system dependencies', () => {
     ]);
     const text = fs.readFileSync(path.join(root, 'extensions/alpha/pyproject.toml'), 'utf8').split('\n');
     expect(text[9]).toContain('curl; rm -rf /');
-    expect(error.message).toContain('extensions/alpha/pyproject.toml:10: error: "curl; rm -rf /" is not a Debian package name (extension alpha) [tool.lychd.system-dependencies[1]]');
+    expect(error.message).toContain(
+      'extensions/alpha/pyproject.toml:10: error: "curl; rm -rf /" is not a Debian package name (extension alpha) [tool.lychd.system-dependencies[1]]',
+    );
     expect(error.message).toContain('extensions/beta/pyproject.toml:9');
     expect(error.message).toContain('fix: ');
   });
@@ -52,7 +60,9 @@ describe('system dependencies', () => {
   it('rejects two different pins of one package, naming both extensions', () => {
     const root = path.join(work, 'pins');
     writeWorkspace(root, { alpha: { system: ['ffmpeg=7:5.1.6-0+deb12u1'] }, beta: { system: ['ffmpeg=7:5.1.7-0+deb12u1'] } });
-    expect(() => mergePython(root)).toThrow(/extension beta pins "ffmpeg=7:5.1.7-0\+deb12u1" but extension alpha pins "ffmpeg=7:5.1.6-0\+deb12u1"/);
+    expect(() => mergePython(root)).toThrow(
+      /extension beta pins "ffmpeg=7:5.1.7-0\+deb12u1" but extension alpha pins "ffmpeg=7:5.1.6-0\+deb12u1"/,
+    );
   });
 
   it('reports problems of every manifest before running any tool, and writes nothing', async () => {
@@ -62,7 +72,10 @@ describe('system dependencies', () => {
       beta: { node: { 'tiny-ms': '^2.0.0' } },
     });
     write(path.join(root, 'extensions/gamma/pyproject.toml'), '[project\nname = "gamma"\n');
-    const error = await synthesize({ workspaceRoot: root }).then(() => undefined, (e: unknown) => e as SynthesisError);
+    const error = await synthesize({ workspaceRoot: root }).then(
+      () => undefined,
+      (e: unknown) => e as SynthesisError,
+    );
     expect(error?.problems.map((p) => `${p.file}:${p.line ?? ''}`)).toEqual([
       'extensions/alpha/pyproject.toml:9',
       'extensions/beta/package.json:',
@@ -81,7 +94,9 @@ describe('discovery', () => {
       { kind: 'extension', name: 'alpha', dir: 'extensions/alpha' },
       { kind: 'extension', name: 'zeta', dir: 'extensions/zeta' },
     ]);
-    expect(() => discoverExtensions(root, ['alpha', 'ghost'])).toThrow(/names "ghost", but there is no extension folder extensions\/ghost\/ with a pyproject.toml/);
+    expect(() => discoverExtensions(root, ['alpha', 'ghost'])).toThrow(
+      /names "ghost", but there is no extension folder extensions\/ghost\/ with a pyproject.toml/,
+    );
   });
 });
 
@@ -108,12 +123,16 @@ describe('extension code never runs during synthesis', () => {
     const root = path.join(work, 'in-tree-backend');
     writeWorkspace(root, { alpha: {} });
     const file = path.join(root, 'extensions/alpha/pyproject.toml');
-    const text = fs.readFileSync(file, 'utf8')
+    const text = fs
+      .readFileSync(file, 'utf8')
       .replace('[project]\n', '[project]\ndynamic = ["version", "dependencies"]\n')
       .replace(/\[build-system\][^]*$/, '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n');
     write(file, text);
     write(path.join(root, 'extensions/alpha/backend.py'), 'raise SystemExit("extension code ran")\n');
-    const error = await synthesize({ workspaceRoot: root }).then(() => undefined, (e: unknown) => e as SynthesisError);
+    const error = await synthesize({ workspaceRoot: root }).then(
+      () => undefined,
+      (e: unknown) => e as SynthesisError,
+    );
     expect(error).toBeInstanceOf(SynthesisError);
     const lines = fs.readFileSync(file, 'utf8').split('\n');
     const lineOf = (start: string) => lines.findIndex((l) => l.startsWith(start)) + 1;
@@ -126,16 +145,34 @@ describe('extension code never runs during synthesis', () => {
 });
 
 describe('the lockers run with a scrubbed environment', () => {
-  it('passes the system basics and the lockers\' own settings, never a token or anything else', () => {
+  it("passes the system basics and the lockers' own settings, never a token or anything else", () => {
     const from = {
-      PATH: '/usr/bin', HOME: '/home/op', LANG: 'C.UTF-8', LC_ALL: 'C', https_proxy: 'http://proxy:3128', SSL_CERT_FILE: '/etc/ssl/c.pem',
-      UV_INDEX_URL: 'http://index', npm_config_registry: 'http://registry',
-      NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: 'secret-1', LYCHD_CACHE_READ_WRITE_TOKEN: 'secret-2', AWS_SECRET_ACCESS_KEY: 'secret-3',
-      GITHUB_TOKEN: 'secret-4', NODE_OPTIONS: '--require /tmp/evil.js', PYTHONPATH: '/tmp/evil', LD_PRELOAD: '/tmp/evil.so',
+      PATH: '/usr/bin',
+      HOME: '/home/op',
+      LANG: 'C.UTF-8',
+      LC_ALL: 'C',
+      https_proxy: 'http://proxy:3128',
+      SSL_CERT_FILE: '/etc/ssl/c.pem',
+      UV_INDEX_URL: 'http://index',
+      npm_config_registry: 'http://registry',
+      NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: 'secret-1',
+      LYCHD_CACHE_READ_WRITE_TOKEN: 'secret-2',
+      AWS_SECRET_ACCESS_KEY: 'secret-3',
+      GITHUB_TOKEN: 'secret-4',
+      NODE_OPTIONS: '--require /tmp/evil.js',
+      PYTHONPATH: '/tmp/evil',
+      LD_PRELOAD: '/tmp/evil.so',
     };
     expect(scrubbedEnv({ UV_OFFLINE: '1' }, from, LOCKER_SETTINGS)).toEqual({
-      PATH: '/usr/bin', HOME: '/home/op', LANG: 'C.UTF-8', LC_ALL: 'C', https_proxy: 'http://proxy:3128', SSL_CERT_FILE: '/etc/ssl/c.pem',
-      UV_INDEX_URL: 'http://index', npm_config_registry: 'http://registry', UV_OFFLINE: '1',
+      PATH: '/usr/bin',
+      HOME: '/home/op',
+      LANG: 'C.UTF-8',
+      LC_ALL: 'C',
+      https_proxy: 'http://proxy:3128',
+      SSL_CERT_FILE: '/etc/ssl/c.pem',
+      UV_INDEX_URL: 'http://index',
+      npm_config_registry: 'http://registry',
+      UV_OFFLINE: '1',
     });
     expect(scrubbedEnv({}, from)).not.toHaveProperty('UV_INDEX_URL');
   });
@@ -143,7 +180,10 @@ describe('the lockers run with a scrubbed environment', () => {
   it('is what a program started by synthesis sees', () => {
     process.env['LYCHD_TEST_SECRET_TOKEN'] = 'must-not-leak';
     try {
-      const seen = run(process.execPath, ['-e', 'process.stdout.write(JSON.stringify(process.env))'], { cwd: work, env: { UV_OFFLINE: '1' } });
+      const seen = run(process.execPath, ['-e', 'process.stdout.write(JSON.stringify(process.env))'], {
+        cwd: work,
+        env: { UV_OFFLINE: '1' },
+      });
       const env = JSON.parse(seen.stdout) as Record<string, string>;
       expect(env).not.toHaveProperty('LYCHD_TEST_SECRET_TOKEN');
       expect(env['UV_OFFLINE']).toBe('1');

@@ -12,10 +12,14 @@ afterEach(cleanupDirs);
 
 // Three soulstones that may never run together.
 function soulstone(name: string, others: string[], after: string[]): string {
-  return member(name, [
-    `Conflicts=${others.map((o) => `${o}.service`).join(' ')}`,
-    ...(after.length > 0 ? [`After=${after.map((o) => `${o}.service`).join(' ')}`] : []),
-  ], ['StartWithPod=false']);
+  return member(
+    name,
+    [
+      `Conflicts=${others.map((o) => `${o}.service`).join(' ')}`,
+      ...(after.length > 0 ? [`After=${after.map((o) => `${o}.service`).join(' ')}`] : []),
+    ],
+    ['StartWithPod=false'],
+  );
 }
 
 function lychdTemps(): string[] {
@@ -101,7 +105,11 @@ describe('generator and systemd findings', () => {
     const names = ['a', 'b', 'c'];
     const files: Record<string, string> = { 'lychd.pod': POD };
     for (const n of names) {
-      files[`${n}.container`] = soulstone(n, names.filter((o) => o !== n), names.filter((o) => o < n));
+      files[`${n}.container`] = soulstone(
+        n,
+        names.filter((o) => o !== n),
+        names.filter((o) => o < n),
+      );
     }
     const r = verifyUnits(unitDir(files));
     expect(r.stderr).toEqual([]);

@@ -8,9 +8,9 @@ const ROOT = path.resolve(__dirname, '../..');
 
 describe('the coven plan of the VM test', () => {
   const extensionsDir = path.join(ROOT, 'extensions');
-  const stones: Stone[] = soulstones(loadCodex({ codexDir: path.join(ROOT, 'codex'), extensionsDir, federation: federationInput(ROOT, extensionsDir) }).codex!).map(
-    (s) => ({ name: s.config.name, groups: s.config.groups }),
-  );
+  const stones: Stone[] = soulstones(
+    loadCodex({ codexDir: path.join(ROOT, 'codex'), extensionsDir, federation: federationInput(ROOT, extensionsDir) }).codex!,
+  ).map((s) => ({ name: s.config.name, groups: s.config.groups }));
 
   it('observes every pair of the example soulstones with one start each at most twice', () => {
     const initial = stones.filter((s) => s.groups.length === 0 || s.groups.includes('vision-ritual')).map((s) => s.name);
@@ -22,7 +22,16 @@ describe('the coven plan of the VM test', () => {
     const lines = [`initial: ${snap()}`];
     for (const x of plan) {
       const sx = stones.find((s) => s.name === x)!;
-      active = new Set([...active].filter((y) => together(sx, stones.find((s) => s.name === y)!)).concat(x));
+      active = new Set(
+        [...active]
+          .filter((y) =>
+            together(
+              sx,
+              stones.find((s) => s.name === y)!,
+            ),
+          )
+          .concat(x),
+      );
       lines.push(`start ${x}: ${snap()}`);
     }
     const { problems, observed } = judge(stones, lines);

@@ -60,7 +60,14 @@ export interface Observation {
  */
 export function judge(stones: readonly Stone[], lines: readonly string[]): { observed: Observation[]; problems: string[] } {
   const byName = new Map(stones.map((s) => [s.name, s]));
-  const parse = (l: string) => new Map(l.split(':')[1]!.trim().split(/\s+/).map((kv) => kv.split('=') as [string, string]));
+  const parse = (l: string) =>
+    new Map(
+      l
+        .split(':')[1]!
+        .trim()
+        .split(/\s+/)
+        .map((kv) => kv.split('=') as [string, string]),
+    );
   const observed: Observation[] = [];
   const problems: string[] = [];
   let prev = parse(lines[0] ?? 'initial:');
@@ -74,7 +81,8 @@ export function judge(stones: readonly Stone[], lines: readonly string[]): { obs
       if (prev.get(s.name) === 'active') {
         const kept = cur.get(s.name) === 'active';
         observed.push({ started: x, other: s.name, shareCoven: share, kept });
-        if (kept !== share) problems.push(`starting ${x} ${kept ? 'kept' : 'stopped'} ${s.name}, but they ${share ? 'share' : 'share no'} coven`);
+        if (kept !== share)
+          problems.push(`starting ${x} ${kept ? 'kept' : 'stopped'} ${s.name}, but they ${share ? 'share' : 'share no'} coven`);
       } else if (cur.get(s.name) === 'active') problems.push(`starting ${x} started ${s.name} too`);
     }
     prev = cur;
@@ -82,6 +90,7 @@ export function judge(stones: readonly Stone[], lines: readonly string[]): { obs
   const seen = new Set(observed.map((o) => pairKey(o.started, o.other)));
   for (let i = 0; i < stones.length; i++)
     for (let j = i + 1; j < stones.length; j++)
-      if (!seen.has(pairKey(stones[i]!.name, stones[j]!.name))) problems.push(`pair ${stones[i]!.name} ${stones[j]!.name} was never observed`);
+      if (!seen.has(pairKey(stones[i]!.name, stones[j]!.name)))
+        problems.push(`pair ${stones[i]!.name} ${stones[j]!.name} was never observed`);
   return { observed, problems };
 }

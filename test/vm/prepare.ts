@@ -37,7 +37,11 @@ export function prepare(tmp: string, results: string): string {
 /** `lychd-forge image` in the workspace copy, its output (OCI layout + image.json) copied to `out`. */
 function buildVessel(root: string, out: string): void {
   process.stderr.write(`building the Vessel image into ${path.basename(out)}\n`);
-  const r = spawnSync(process.execPath, [path.join(root, 'tools/bin/lychd-forge.js'), 'image'], { cwd: root, stdio: ['ignore', 2, 2], timeout: 1_800_000 });
+  const r = spawnSync(process.execPath, [path.join(root, 'tools/bin/lychd-forge.js'), 'image'], {
+    cwd: root,
+    stdio: ['ignore', 2, 2],
+    timeout: 1_800_000,
+  });
   if (r.status !== 0) throw new Error(`lychd-forge image failed (exit ${r.status ?? r.signal}) in ${root}`);
   fs.cpSync(path.join(root, IMAGE_DIR), out, { recursive: true });
 }

@@ -42,20 +42,45 @@ export interface BootResult {
 export async function boot(o: BootOptions): Promise<BootResult> {
   const qemu = requireTool('qemu-system-x86_64');
   const overlay = path.join(o.scratch, 'overlay.qcow2');
-  const img = runProgram(requireTool('qemu-img'), ['create', '-q', '-f', 'qcow2', '-b', path.join(o.disk, 'disk.raw'), '-F', 'raw', overlay]);
+  const img = runProgram(requireTool('qemu-img'), [
+    'create',
+    '-q',
+    '-f',
+    'qcow2',
+    '-b',
+    path.join(o.disk, 'disk.raw'),
+    '-F',
+    'raw',
+    overlay,
+  ]);
   if (img.status !== 0) throw new Error(`qemu-img create failed: ${img.stderr}`);
   fs.chmodSync(o.results, 0o777);
   const accel = process.env.LYCHD_VM_ACCEL === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg,thread=multi', '-cpu', 'max'];
   const args = [
     ...accel,
-    '-machine', 'q35', '-smp', '2', '-m', '3072', '-nographic', '-no-reboot',
-    '-kernel', path.join(o.disk, 'vmlinuz'), '-initrd', path.join(o.disk, 'initrd.img'),
-    '-append', 'console=ttyS0 root=/dev/vda rw panic=-1 quiet systemd.show_status=error',
-    '-drive', `file=${overlay},format=qcow2,if=virtio`,
-    '-virtfs', `local,path=${o.workspace},mount_tag=workspace,security_model=none,readonly=on`,
-    '-virtfs', `local,path=${o.results},mount_tag=results,security_model=none`,
+    '-machine',
+    'q35',
+    '-smp',
+    '2',
+    '-m',
+    '3072',
+    '-nographic',
+    '-no-reboot',
+    '-kernel',
+    path.join(o.disk, 'vmlinuz'),
+    '-initrd',
+    path.join(o.disk, 'initrd.img'),
+    '-append',
+    'console=ttyS0 root=/dev/vda rw panic=-1 quiet systemd.show_status=error',
+    '-drive',
+    `file=${overlay},format=qcow2,if=virtio`,
+    '-virtfs',
+    `local,path=${o.workspace},mount_tag=workspace,security_model=none,readonly=on`,
+    '-virtfs',
+    `local,path=${o.results},mount_tag=results,security_model=none`,
     // A NIC so rootless podman's pasta has an interface; restrict=on: no way out of the VM.
-    '-nic', 'user,model=virtio-net-pci,restrict=on',
+    '-nic',
+    'user,model=virtio-net-pci,restrict=on',
   ];
   const started = Date.now();
   const child = spawn(qemu, args, { stdio: ['ignore', 'pipe', 'pipe'] });

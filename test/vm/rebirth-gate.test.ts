@@ -18,7 +18,8 @@ import { judge, planStarts, type Stone } from './covens';
 const ROOT = path.resolve(__dirname, '../..');
 const isRoot = process.getuid?.() === 0;
 const skip = skipWithout('qemu-system-x86_64', 'qemu-img', 'mmdebstrap', 'buildah') || (!isRoot && !REQUIRE_TOOLS);
-if (!isRoot && !REQUIRE_TOOLS) console.warn('[vm test] SKIPPING: building the VM disk and the images needs root (mmdebstrap --mode=root, buildah).');
+if (!isRoot && !REQUIRE_TOOLS)
+  console.warn('[vm test] SKIPPING: building the VM disk and the images needs root (mmdebstrap --mode=root, buildah).');
 
 /** prepare.ts in a child process: its buildah and mmdebstrap runs block for minutes. */
 function prepareInChild(tmp: string, results: string): Promise<string> {
@@ -30,7 +31,8 @@ function prepareInChild(tmp: string, results: string): Promise<string> {
       process.execPath,
       ['-e', script, tmp, results],
       { maxBuffer: 16 * 1024 * 1024, timeout: 3_600_000 },
-      (err, stdout, stderr) => (err ? reject(new Error(`preparing the VM failed: ${err.message}\n${stderr}`)) : resolve(stdout.trim().split('\n').pop() as string)),
+      (err, stdout, stderr) =>
+        err ? reject(new Error(`preparing the VM failed: ${err.message}\n${stderr}`)) : resolve(stdout.trim().split('\n').pop() as string),
     );
     child.stderr?.on('data', (d) => process.stdout.write(`[vm prepare] ${String(d)}`));
   });
@@ -58,7 +60,9 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
     codex = loaded.codex;
     const files = renderGeneration(codex);
     const units = [...files.values()].join('\n');
-    const images = [...new Set([...units.matchAll(/^Image=(.+)$/gm)].map((m) => m[1] as string))].filter((i) => i !== 'localhost/lychd:custom');
+    const images = [...new Set([...units.matchAll(/^Image=(.+)$/gm)].map((m) => m[1] as string))].filter(
+      (i) => i !== 'localhost/lychd:custom',
+    );
     const secrets = [...new Set([...units.matchAll(/^Secret=([^,\n]+)/gm)].map((m) => m[1] as string))];
     stones = soulstones(codex).map((s) => ({ name: s.config.name, groups: s.config.groups }));
     const coven = codex.prime.sepulcher.default_coven ?? '';
@@ -101,8 +105,15 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
   });
 
   it('2. the pod runs the core services and the default coven; the Vessel runs the new image as the host user', () => {
-    const states = new Map(out('units-after-start.txt').trim().split('\n').map((l) => l.split(' ') as [string, string, string]).map(([u, a, s]) => [u, `${a}/${s}`]));
-    for (const u of ['lychd-pod', 'vessel', 'phylactery', 'oculus', 'harvester', 'scribe']) expect(states.get(`${u}.service`), u).toBe('active/running');
+    const states = new Map(
+      out('units-after-start.txt')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ') as [string, string, string])
+        .map(([u, a, s]) => [u, `${a}/${s}`]),
+    );
+    for (const u of ['lychd-pod', 'vessel', 'phylactery', 'oculus', 'harvester', 'scribe'])
+      expect(states.get(`${u}.service`), u).toBe('active/running');
     const coven = codex.prime.sepulcher.default_coven ?? '';
     for (const s of soulstones(codex)) {
       const inDefault = s.config.groups.includes(coven) || s.config.groups.length === 0;
@@ -118,14 +129,18 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
     const health = JSON.parse(out('health-a.json'));
     expect(health.status).toBe('ok');
     expect(Object.keys(health.extensions)).toEqual(codex.extensions);
-    for (const addr of out('listeners.txt').trim().split('\n')) expect(addr, 'a port open beyond loopback').toMatch(/^(127\.0\.0\.1|\[::1\]):\d+$/);
+    for (const addr of out('listeners.txt').trim().split('\n'))
+      expect(addr, 'a port open beyond loopback').toMatch(/^(127\.0\.0\.1|\[::1\]):\d+$/);
   });
 
   it('3. starting a soulstone stops exactly those it shares no coven with; no ordering cycle', () => {
     const { observed, problems } = judge(stones, out('starts.txt').trim().split('\n'));
     process.stdout.write(
       `[vm] pair matrix (started -> other: covens shared?, observed):\n${observed
-        .map((o) => `[vm]   ${o.started} -> ${o.other}: ${o.shareCoven ? 'share a coven' : 'no shared coven'}, ${o.kept ? 'kept running' : 'stopped'}`)
+        .map(
+          (o) =>
+            `[vm]   ${o.started} -> ${o.other}: ${o.shareCoven ? 'share a coven' : 'no shared coven'}, ${o.kept ? 'kept running' : 'stopped'}`,
+        )
         .join('\n')}\n`,
     );
     expect(problems).toEqual([]);

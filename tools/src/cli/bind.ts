@@ -29,7 +29,9 @@ export async function runBind(paths: CommonPaths, flags: BindFlags, out = proces
         log(`The Binding Site ${result.bindingSite} holds exactly what the Codex produces.`);
         return 0;
       }
-      err.write(`The Binding Site ${result.bindingSite} differs from what the Codex produces:\n${escapeForTerminal(result.diff, { multiline: true })}\n`);
+      err.write(
+        `The Binding Site ${result.bindingSite} differs from what the Codex produces:\n${escapeForTerminal(result.diff, { multiline: true })}\n`,
+      );
       return 1;
     }
     log((await performBind(codex, rite)).message);

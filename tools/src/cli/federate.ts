@@ -9,7 +9,8 @@ export function describeRegistry(registry: Registry): string[] {
   for (const [name, r] of Object.entries(registry.extensions)) {
     for (const d of r.systemDependencies) out.push(`${name}: system dependency ${d.value} (${d.file}:${d.line})`);
     for (const c of r.capabilities) out.push(`${name}: capability ${c.value} (${c.file}:${c.line})`);
-    for (const x of r.runes) out.push(`${name}: rune ${String(x.value.fields['name'] ?? '?')} in runes/${x.value.anchor}/ (${x.file}:${x.line})`);
+    for (const x of r.runes)
+      out.push(`${name}: rune ${String(x.value.fields['name'] ?? '?')} in runes/${x.value.anchor}/ (${x.file}:${x.line})`);
     for (const a of r.anchors) out.push(`${name}: anchor runes/${a.value.anchor}/ with schema ${a.value.schema} (${a.file}:${a.line})`);
   }
   return out;

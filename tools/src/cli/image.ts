@@ -4,7 +4,12 @@ import type { CommonPaths } from './paths';
 type Out = { write(s: string): unknown };
 
 /** `lychd-forge containerfile [--check]`: render forge/Containerfile, or check it is current. */
-export async function runContainerfile(paths: CommonPaths, check: boolean, out: Out = process.stdout, err: Out = process.stderr): Promise<number> {
+export async function runContainerfile(
+  paths: CommonPaths,
+  check: boolean,
+  out: Out = process.stdout,
+  err: Out = process.stderr,
+): Promise<number> {
   const sources = readForgeSources(paths.workspaceRoot, paths.codexDir);
   const r = await writeContainerfile(paths.workspaceRoot, sources, check, (l) => out.write(`${l}\n`));
   if (!r.ok) {

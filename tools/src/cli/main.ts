@@ -24,7 +24,8 @@ const codexOptions = (command: Command) =>
 
 function keepCount(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 2) throw new InvalidArgumentError('a whole number of at least 2 (the current and the previous generation)');
+  if (!Number.isInteger(n) || n < 2)
+    throw new InvalidArgumentError('a whole number of at least 2 (the current and the previous generation)');
   return n;
 }
 
@@ -49,23 +50,37 @@ function program(setStatus: (status: number | Promise<number>) => void): Command
     .action((o: CodexOptions & { out?: string }) => setStatus(runScribe(commonPaths(o), absolute(o.out))));
 
   codexOptions(cli.command('bind').description('render and install the generation atomically into the Binding Site'))
-    .option('--binding-site <dir>', 'where Quadlets are installed; default: $LYCHD_BINDING_SITE, else ${XDG_CONFIG_HOME:-~/.config}/containers/systemd')
+    .option(
+      '--binding-site <dir>',
+      'where Quadlets are installed; default: $LYCHD_BINDING_SITE, else ${XDG_CONFIG_HOME:-~/.config}/containers/systemd',
+    )
     .option('--keep <n>', 'generations kept for rollback (default 3)', keepCount)
     .addOption(new Option('--check', 'exit 1 and show the diff when the site differs (drift, hand edits)').conflicts('rollback'))
     .option('--rollback', 'restore the previous generation')
     .action((o: CodexOptions & { bindingSite?: string; keep?: number; check?: boolean; rollback?: boolean }) =>
       setStatus(
-        runBind(commonPaths(o), { bindingSite: absolute(o.bindingSite), keep: o.keep, check: o.check === true, rollback: o.rollback === true }),
+        runBind(commonPaths(o), {
+          bindingSite: absolute(o.bindingSite),
+          keep: o.keep,
+          check: o.check === true,
+          rollback: o.rollback === true,
+        }),
       ),
     );
 
-  codexOptions(cli.command('synthesize').description("merge and lock the workspace's core and extension manifests (uv, npm) and write forge/synthesis.lock.json"))
+  codexOptions(
+    cli
+      .command('synthesize')
+      .description("merge and lock the workspace's core and extension manifests (uv, npm) and write forge/synthesis.lock.json"),
+  )
     .option('--check', 'exit 1 with a diff when the manifest or a lock is not current')
     .action((o: CodexOptions & { check?: boolean }) => setStatus(runSynthesize(commonPaths(o), o.check === true)));
 
-  codexOptions(cli.command('federate').description("run the active extensions' register(context) hooks in the locked Python environment and write forge/federation.json")).action(
-    (o: CodexOptions) => setStatus(runFederate(commonPaths(o))),
-  );
+  codexOptions(
+    cli
+      .command('federate')
+      .description("run the active extensions' register(context) hooks in the locked Python environment and write forge/federation.json"),
+  ).action((o: CodexOptions) => setStatus(runFederate(commonPaths(o))));
 
   cli
     .command('containerfile')
@@ -76,7 +91,9 @@ function program(setStatus: (status: number | Promise<number>) => void): Command
 
   cli
     .command('image')
-    .description('build the image reproducibly and offline into dist/forge/image/ (an OCI layout and image.json); the previous image stays on failure')
+    .description(
+      'build the image reproducibly and offline into dist/forge/image/ (an OCI layout and image.json); the previous image stays on failure',
+    )
     .option('--codex <dir>', "the Codex folder (lychd.toml + runes/); default: the plugin's codexDir in nx.json, else <workspace>/codex")
     .action((o: CodexOptions) => setStatus(runImage(commonPaths(o))));
 
@@ -95,7 +112,10 @@ function program(setStatus: (status: number | Promise<number>) => void): Command
           'only --confirm with the shown id applies it',
       ),
   )
-    .option('--binding-site <dir>', 'where Quadlets are installed; default: $LYCHD_BINDING_SITE, else ${XDG_CONFIG_HOME:-~/.config}/containers/systemd')
+    .option(
+      '--binding-site <dir>',
+      'where Quadlets are installed; default: $LYCHD_BINDING_SITE, else ${XDG_CONFIG_HOME:-~/.config}/containers/systemd',
+    )
     .option('--image <dir>', "forge:image's output (image.json + oci/); default: <workspace>/dist/forge/image")
     .option('--synthesis <file>', 'the Synthesis Manifest; default: <workspace>/forge/synthesis.lock.json')
     .addOption(new Option('--confirm <id>', 'apply exactly the reviewed candidate: its image id as shown').conflicts('rollback'))

@@ -26,7 +26,10 @@ export function commonPaths(options: { codex?: string; extensions?: string }, cw
 /** Whether the folders are the workspace's own (nx.json's), whose manifests the synthesis reads. */
 export function isWorkspaceLayout(paths: CommonPaths): boolean {
   const own = workspaceLayout(paths.workspaceRoot);
-  return path.resolve(paths.codexDir) === path.join(paths.workspaceRoot, own.codexDir) && path.resolve(paths.extensionsDir) === path.join(paths.workspaceRoot, own.extensionsDir);
+  return (
+    path.resolve(paths.codexDir) === path.join(paths.workspaceRoot, own.codexDir) &&
+    path.resolve(paths.extensionsDir) === path.join(paths.workspaceRoot, own.extensionsDir)
+  );
 }
 
 /**
@@ -37,7 +40,9 @@ export function layoutOfPaths(paths: CommonPaths): CodexLayout {
   const inside = (dir: string, flag: string) => {
     const rel = toPosix(path.relative(paths.workspaceRoot, dir));
     if (!isSafeRelative(rel))
-      throw failure(`${flag} ${dir} is not a folder inside the workspace ${paths.workspaceRoot}`, { hint: 'the synthesis records workspace-relative paths: keep the Codex and the extensions inside the workspace' });
+      throw failure(`${flag} ${dir} is not a folder inside the workspace ${paths.workspaceRoot}`, {
+        hint: 'the synthesis records workspace-relative paths: keep the Codex and the extensions inside the workspace',
+      });
     return rel;
   };
   return { codexDir: inside(paths.codexDir, '--codex'), extensionsDir: inside(paths.extensionsDir, '--extensions') };

@@ -11,7 +11,11 @@ import type { CommonPaths } from './paths';
 /** Loads and validates the Codex, printing every problem; undefined when it is invalid. */
 export const loadOrReport = (paths: CommonPaths, err = process.stderr): Codex | undefined =>
   loadAndReport(
-    { codexDir: paths.codexDir, extensionsDir: paths.extensionsDir, federation: federationInput(paths.workspaceRoot, paths.extensionsDir, workspaceLayout(paths.workspaceRoot)) },
+    {
+      codexDir: paths.codexDir,
+      extensionsDir: paths.extensionsDir,
+      federation: federationInput(paths.workspaceRoot, paths.extensionsDir, workspaceLayout(paths.workspaceRoot)),
+    },
     (line) => err.write(`${line}\n`),
   );
 

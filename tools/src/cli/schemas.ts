@@ -11,7 +11,10 @@ function extensionFamilies(workspaceRoot: string): ExtensionFamilyDoc[] {
   return Object.entries(registry.extensions)
     .flatMap(([extension, r]) => r.anchors.map((a) => ({ anchor: a.value.anchor, extension, schemaPath: a.value.schema })))
     .filter((f) => fs.existsSync(path.join(workspaceRoot, f.schemaPath)))
-    .map((f) => ({ ...f, schema: JSON.parse(fs.readFileSync(path.join(workspaceRoot, f.schemaPath), 'utf8')) as ExtensionFamilyDoc['schema'] }))
+    .map((f) => ({
+      ...f,
+      schema: JSON.parse(fs.readFileSync(path.join(workspaceRoot, f.schemaPath), 'utf8')) as ExtensionFamilyDoc['schema'],
+    }))
     .sort((a, b) => (a.anchor < b.anchor ? -1 : a.anchor > b.anchor ? 1 : 0));
 }
 

@@ -7,7 +7,11 @@ import { isWorkspaceLayout, type CommonPaths } from './paths';
 /** `lychd-forge validate`: every problem in every file, one per line; exit 1 on any error. */
 export function runValidate(paths: CommonPaths, out = process.stdout, err = process.stderr): number {
   const own = workspaceLayout(paths.workspaceRoot);
-  const loaded = loadCodex({ codexDir: paths.codexDir, extensionsDir: paths.extensionsDir, federation: federationInput(paths.workspaceRoot, paths.extensionsDir, own) });
+  const loaded = loadCodex({
+    codexDir: paths.codexDir,
+    extensionsDir: paths.extensionsDir,
+    federation: federationInput(paths.workspaceRoot, paths.extensionsDir, own),
+  });
   // The workspace's own Codex is also the synthesis's: its manifests' rules are validation's too.
   const synthesis = isWorkspaceLayout(paths) ? synthesisInputDiagnostics(paths.workspaceRoot, own) : [];
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...synthesis]);

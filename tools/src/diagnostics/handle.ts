@@ -13,6 +13,11 @@ export function reportFailure(e: unknown, write: (text: string) => void, cwd = p
   }
   const err = e instanceof Error ? e : new Error(String(e));
   const debug = Boolean(process.env['LYCHD_DEBUG']);
-  write(renderDiagnostic({ severity: 'error', message: err.message, hint: debug ? undefined : 'run again with LYCHD_DEBUG=1 to see where it happened' }, cwd));
+  write(
+    renderDiagnostic(
+      { severity: 'error', message: err.message, hint: debug ? undefined : 'run again with LYCHD_DEBUG=1 to see where it happened' },
+      cwd,
+    ),
+  );
   if (debug && err.stack) write(err.stack);
 }

@@ -21,7 +21,10 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-
  */
 export const escapeForTerminal = (text: string, { multiline = false } = {}): string =>
   multiline
-    ? text.split('\n').map((line) => escapeForTerminal(line)).join('\n')
+    ? text
+        .split('\n')
+        .map((line) => escapeForTerminal(line))
+        .join('\n')
     : text.replace(UNPRINTABLE, (c) => `\\u{${c.charCodeAt(0).toString(16).padStart(4, '0')}}`);
 
 /**

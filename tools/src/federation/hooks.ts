@@ -38,7 +38,9 @@ function hookOf(workspaceRoot: string, ext: Component, problems: Diagnostic[]): 
   const target = (group as Record<string, unknown>)[ext.name];
   if (typeof target !== 'string' || !/^[A-Za-z_][\w.]*(:[A-Za-z_]\w*)?$/.test(target)) {
     problems.push({
-      severity: 'error', file, field: `project.entry-points."${HOOK_GROUP}".${ext.name}`,
+      severity: 'error',
+      file,
+      field: `project.entry-points."${HOOK_GROUP}".${ext.name}`,
       message: `extension ${ext.name} declares no usable register hook under its own name`,
       hint: `write ${ext.name} = "<module>:register" in [project.entry-points."${HOOK_GROUP}"]`,
     });
@@ -51,18 +53,26 @@ function hookOf(workspaceRoot: string, ext: Component, problems: Diagnostic[]): 
 function lockedPython(opts: HookOptions): string {
   const { workspaceRoot } = opts;
   if (!fs.existsSync(abs(workspaceRoot, PYTHON_FILES.lock))) {
-    throw failure('the synthesis has no Python lock yet', { file: PYTHON_FILES.lock, hint: 'run `npx lychd-forge synthesize` (or nx run forge:lock-python) first' });
+    throw failure('the synthesis has no Python lock yet', {
+      file: PYTHON_FILES.lock,
+      hint: 'run `npx lychd-forge synthesize` (or nx run forge:lock-python) first',
+    });
   }
   const uv = requireTool('uv', { workspaceRoot });
   const venv = abs(workspaceRoot, HOOK_VENV);
   const env = { ...(opts.env ?? process.env), UV_PROJECT_ENVIRONMENT: venv, UV_PYTHON_DOWNLOADS: 'never' };
   // --no-install-workspace: the members are put on the path from their folders, so nothing is built.
-  const r = runProgram(uv, ['sync', '--frozen', '--no-install-workspace', '--no-progress', '--project', abs(workspaceRoot, PYTHON_DIR)], { env, cwd: workspaceRoot });
-  if (r.status !== 0) throw failure(`uv could not set up the locked environment for the hooks:\n${r.stderr.trim()}`, { file: PYTHON_FILES.lock });
+  const r = runProgram(uv, ['sync', '--frozen', '--no-install-workspace', '--no-progress', '--project', abs(workspaceRoot, PYTHON_DIR)], {
+    env,
+    cwd: workspaceRoot,
+  });
+  if (r.status !== 0)
+    throw failure(`uv could not set up the locked environment for the hooks:\n${r.stderr.trim()}`, { file: PYTHON_FILES.lock });
   return path.join(venv, 'bin', 'python');
 }
 
-const sourceDir = (workspaceRoot: string, c: Component) => (fs.existsSync(abs(workspaceRoot, `${c.dir}/src`)) ? abs(workspaceRoot, `${c.dir}/src`) : abs(workspaceRoot, c.dir));
+const sourceDir = (workspaceRoot: string, c: Component) =>
+  fs.existsSync(abs(workspaceRoot, `${c.dir}/src`)) ? abs(workspaceRoot, `${c.dir}/src`) : abs(workspaceRoot, c.dir);
 
 type Raw = { records?: unknown; error?: { type?: unknown; message?: unknown; file?: unknown; line?: unknown; function?: unknown } };
 
@@ -76,15 +86,23 @@ export function readRecords(ext: Component, raw: Raw, problems: Diagnostic[]): E
   if (raw.error) {
     const e = raw.error;
     problems.push({
-      severity: 'error', ...at(e.file, e.line),
+      severity: 'error',
+      ...at(e.file, e.line),
       message: `extension ${ext.name}: register() raised ${String(e.type)}: ${String(e.message)}`,
-      why: typeof e.function === 'string' && e.function ? `the last frame of the traceback in the extension is ${String(e.function)}()` : undefined,
+      why:
+        typeof e.function === 'string' && e.function
+          ? `the last frame of the traceback in the extension is ${String(e.function)}()`
+          : undefined,
       hint: 'fix the hook; nothing was registered for any extension',
     });
     return regs;
   }
   if (!Array.isArray(raw.records)) {
-    problems.push({ severity: 'error', file: `${ext.dir}/pyproject.toml`, message: `extension ${ext.name}: its hook printed no registrations the Forge can read` });
+    problems.push({
+      severity: 'error',
+      file: `${ext.dir}/pyproject.toml`,
+      message: `extension ${ext.name}: its hook printed no registrations the Forge can read`,
+    });
     return regs;
   }
   for (const r of raw.records as HookRecord[]) readRecord(ext, r, at(r.file, r.line), regs, problems);
@@ -94,8 +112,15 @@ export function readRecords(ext: Component, raw: Raw, problems: Diagnostic[]): E
 type HookRecord = { kind?: unknown; value?: unknown; file?: unknown; line?: unknown };
 
 /** One registration, by its kind: added to the extension's registrations, or reported. */
-function readRecord(ext: Component, r: HookRecord, where: { file: string; line?: number }, regs: ExtensionRegistrations, problems: Diagnostic[]): void {
-  const bad = (message: string, hint: string) => problems.push({ severity: 'error', ...where, message: `extension ${ext.name}: ${message}`, hint });
+function readRecord(
+  ext: Component,
+  r: HookRecord,
+  where: { file: string; line?: number },
+  regs: ExtensionRegistrations,
+  problems: Diagnostic[],
+): void {
+  const bad = (message: string, hint: string) =>
+    problems.push({ severity: 'error', ...where, message: `extension ${ext.name}: ${message}`, hint });
   const item = <T>(value: T) => ({ value, file: where.file, line: where.line ?? 1 });
   switch (r.kind) {
     case 'system-dependency':
@@ -108,19 +133,36 @@ function readRecord(ext: Component, r: HookRecord, where: { file: string; line?:
       break;
     case 'rune': {
       const v = r.value as { anchor?: unknown; fields?: unknown } | undefined;
-      if (v && typeof v.anchor === 'string' && ANCHOR.test(v.anchor) && v.fields && typeof v.fields === 'object' && !Array.isArray(v.fields)) {
+      if (
+        v &&
+        typeof v.anchor === 'string' &&
+        ANCHOR.test(v.anchor) &&
+        v.fields &&
+        typeof v.fields === 'object' &&
+        !Array.isArray(v.fields)
+      ) {
         regs.runes.push(item({ anchor: v.anchor, fields: v.fields as Record<string, unknown> }));
-      } else bad('add_rune needs RuneDefinition(anchor="<family folder>", fields={...})', 'give the anchor of a rune family, e.g. "animator/soulstones/generic", and the rune\'s fields as a dict');
+      } else
+        bad(
+          'add_rune needs RuneDefinition(anchor="<family folder>", fields={...})',
+          'give the anchor of a rune family, e.g. "animator/soulstones/generic", and the rune\'s fields as a dict',
+        );
       break;
     }
     case 'anchor': {
       const v = r.value as { anchor?: unknown; schema?: unknown } | undefined;
       const schema = typeof v?.schema === 'string' ? `${ext.dir}/${v.schema}` : undefined;
-      if (!v || typeof v.anchor !== 'string' || !ANCHOR.test(v.anchor)) bad(`${JSON.stringify(v?.anchor)} is not an anchor folder`, 'use lowercase path parts separated by "/", e.g. "scriptorium/codices"');
+      if (!v || typeof v.anchor !== 'string' || !ANCHOR.test(v.anchor))
+        bad(
+          `${JSON.stringify(v?.anchor)} is not an anchor folder`,
+          'use lowercase path parts separated by "/", e.g. "scriptorium/codices"',
+        );
       else if (!schema || schema.split('/').includes('..') || !schema.endsWith('.schema.json')) {
-        bad('add_anchor needs the path of a JSON Schema file inside the extension, named *.schema.json', 'ship the schema in the extension and pass its path relative to the extension folder');
-      }
-      else regs.anchors.push(item({ anchor: v.anchor, schema }));
+        bad(
+          'add_anchor needs the path of a JSON Schema file inside the extension, named *.schema.json',
+          'ship the schema in the extension and pass its path relative to the extension folder',
+        );
+      } else regs.anchors.push(item({ anchor: v.anchor, schema }));
       break;
     }
     default:
@@ -151,7 +193,11 @@ export function runHooks(opts: HookOptions): Registry {
 }
 
 /** One extension's hook in its own process: what it printed, or undefined with the problem reported. */
-function runHook(opts: HookOptions, run: { python: string; core: Component; ext: Component; hook: string }, problems: Diagnostic[]): Raw | undefined {
+function runHook(
+  opts: HookOptions,
+  run: { python: string; core: Component; ext: Component; hook: string },
+  problems: Diagnostic[],
+): Raw | undefined {
   const { workspaceRoot } = opts;
   const { ext } = run;
   const pythonPath = [sourceDir(workspaceRoot, run.core), sourceDir(workspaceRoot, ext)].join(path.delimiter);
@@ -166,7 +212,8 @@ function runHook(opts: HookOptions, run: { python: string; core: Component; ext:
   } catch (e) {
     // runProgram throws when the process had to be killed: the hook hung (or crashed the interpreter).
     problems.push({
-      severity: 'error', file: `${ext.dir}/pyproject.toml`,
+      severity: 'error',
+      file: `${ext.dir}/pyproject.toml`,
       message: /ETIMEDOUT|SIGTERM/.test((e as Error).message)
         ? `extension ${ext.name}: register() did not return within ${timeoutMs / 1000} s and was stopped`
         : `extension ${ext.name}: register() could not be run: ${(e as Error).message}`,
@@ -178,7 +225,8 @@ function runHook(opts: HookOptions, run: { python: string; core: Component; ext:
     return JSON.parse(out.stdout) as Raw;
   } catch {
     problems.push({
-      severity: 'error', file: `${ext.dir}/pyproject.toml`,
+      severity: 'error',
+      file: `${ext.dir}/pyproject.toml`,
       message: `extension ${ext.name}: its hook did not run to the end (exit ${out.status})${out.stderr.trim() ? `:\n${out.stderr.trim().split('\n').slice(-3).join('\n')}` : ''}`,
       hint: 'a hook must return; printing to stdout is not allowed either',
     });

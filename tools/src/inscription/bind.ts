@@ -92,7 +92,9 @@ function alreadyInstalled(paths: StorePaths, gen: Generation): { previous?: stri
 function validKeep(keep: number | undefined): number {
   const k = keep ?? DEFAULT_KEEP;
   if (!Number.isInteger(k) || k < 1) {
-    throw failure(`keep must be a whole number of generations ≥ 1, not ${String(keep)}`, { hint: 'keep at least 1 generation (3 by default)' });
+    throw failure(`keep must be a whole number of generations ≥ 1, not ${String(keep)}`, {
+      hint: 'keep at least 1 generation (3 by default)',
+    });
   }
   return k;
 }
@@ -156,4 +158,3 @@ export async function bind(options: BindOptions): Promise<BindResult> {
     message: notes.join('; '),
   };
 }
-

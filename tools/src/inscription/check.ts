@@ -22,7 +22,6 @@ export interface CheckResult {
   installed?: string;
 }
 
-
 /** Compare what is installed (read through `lychd`, so edits in the store count) with a rendered generation. */
 export function check(options: CheckOptions): CheckResult {
   const paths = pathsFor(options.bindingSite, options.storeDir);

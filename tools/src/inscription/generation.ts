@@ -57,7 +57,10 @@ export function readGeneration(generationDir: string): Generation {
   try {
     stat = fs.statSync(generationDir);
   } catch {
-    throw failure('the generation folder does not exist', { file: generationDir, hint: "render the Quadlets first (the Scribe's output), then pass that folder" });
+    throw failure('the generation folder does not exist', {
+      file: generationDir,
+      hint: "render the Quadlets first (the Scribe's output), then pass that folder",
+    });
   }
   if (!stat.isDirectory()) {
     throw failure('the generation path is not a folder', { file: generationDir, hint: "pass the Scribe's output folder" });

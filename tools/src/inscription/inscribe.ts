@@ -243,9 +243,7 @@ export async function runBind(plan: BindPlan): Promise<TransactionOutcome> {
     const recovered = await steps.run('recover', () => recover(paths));
     const current = currentDir(paths);
     const history = reconcileHistory(readHistory(paths.store), listGenerationDirs(paths.store), current);
-    const target =
-      findIntactCopy(paths.store, generation.id, generation.files, current) ??
-      (await publish(paths, generation, steps));
+    const target = findIntactCopy(paths.store, generation.id, generation.files, current) ?? (await publish(paths, generation, steps));
     const changed = target !== current;
     if (changed) await switchTo(paths, target, steps);
     const next = reconcileHistory(history, listGenerationDirs(paths.store), target);

@@ -19,7 +19,12 @@ export interface RiteOptions {
  * (when podman is here to ask), and the real quadlet generator accepts the set without a warning
  * (when it is installed).
  */
-export async function generationProblems(codex: Pick<Codex, 'prime' | 'runes'>, generationDir: string, workspaceRoot: string, log: (l: string) => void): Promise<string[]> {
+export async function generationProblems(
+  codex: Pick<Codex, 'prime' | 'runes'>,
+  generationDir: string,
+  workspaceRoot: string,
+  log: (l: string) => void,
+): Promise<string[]> {
   const problems: string[] = [];
   const secrets = checkSecretsExist(codex as Codex);
   if (secrets.checked) problems.push(...secrets.errors);
@@ -56,4 +61,3 @@ export async function performRollback(options: Pick<RiteOptions, 'bindingSite' |
   const bindingSite = resolveBindingSite({ option: options.bindingSite, env: options.env ?? process.env });
   return rollback({ bindingSite });
 }
-

@@ -50,7 +50,12 @@ export function generatorUnitDirs(env: NodeJS.ProcessEnv | Record<string, string
   const dirs = ['/etc/containers/systemd', '/usr/share/containers/systemd', '/run/containers/systemd'];
   const runtime = env['XDG_RUNTIME_DIR'];
   if (runtime && path.isAbsolute(runtime)) dirs.push(path.join(runtime, 'containers', 'systemd'));
-  const config = env['XDG_CONFIG_HOME'] && path.isAbsolute(env['XDG_CONFIG_HOME']) ? env['XDG_CONFIG_HOME'] : env['HOME'] && path.isAbsolute(env['HOME']) ? path.join(env['HOME'], '.config') : undefined;
+  const config =
+    env['XDG_CONFIG_HOME'] && path.isAbsolute(env['XDG_CONFIG_HOME'])
+      ? env['XDG_CONFIG_HOME']
+      : env['HOME'] && path.isAbsolute(env['HOME'])
+        ? path.join(env['HOME'], '.config')
+        : undefined;
   if (config) dirs.push(path.join(config, 'containers', 'systemd'));
   return dirs;
 }
@@ -81,7 +86,11 @@ const inside = (child: string, parent: string) => {
  * beside it would be `/` itself), or a site whose store would land inside a folder the
  * generator reads (it would load old generations as units after a rollback).
  */
-export function siteLocationProblem(site: string, store: string, env: NodeJS.ProcessEnv | Record<string, string | undefined>): string | undefined {
+export function siteLocationProblem(
+  site: string,
+  store: string,
+  env: NodeJS.ProcessEnv | Record<string, string | undefined>,
+): string | undefined {
   const real = realPathNearest(site);
   if (path.dirname(real) === real) {
     return `The Binding Site ${site} is the filesystem root: the Forge keeps its generations beside the site, which needs a parent folder. Use a containers/systemd folder, e.g. ~/.config/containers/systemd.`;

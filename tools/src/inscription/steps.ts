@@ -21,10 +21,7 @@ function trace(file: string | undefined, phase: string, n: number, name: string)
   if (file) fs.appendFileSync(file, `${process.pid} ${phase} ${n} ${name} ${Date.now()}\n`);
 }
 
-export function stepRunner<Name extends string>(
-  steps: readonly Name[],
-  env: NodeJS.ProcessEnv = process.env,
-): StepRunner<Name> {
+export function stepRunner<Name extends string>(steps: readonly Name[], env: NodeJS.ProcessEnv = process.env): StepRunner<Name> {
   let last = 0;
   return {
     async run<T>(name: Name, fn: () => T | Promise<T>): Promise<T> {

@@ -118,12 +118,7 @@ export function leftovers(store: string): string[] {
 }
 
 /** A dir whose content is exactly `files`, preferring the current one; undefined if none. */
-export function findIntactCopy(
-  store: string,
-  id: string,
-  files: GenerationFiles,
-  current: string | undefined,
-): string | undefined {
+export function findIntactCopy(store: string, id: string, files: GenerationFiles, current: string | undefined): string | undefined {
   const candidates = listGenerationDirs(store).filter((d) => idOfDir(d) === id);
   candidates.sort((a, b) => Number(b === current) - Number(a === current));
   return candidates.find((d) => sameFiles(readGenerationDir(store, d), files));
@@ -135,4 +130,3 @@ export function freeDirName(store: string, id: string): string {
   if (!taken.has(`gen-${id}`)) return `gen-${id}`;
   for (let k = 1; ; k++) if (!taken.has(`gen-${id}.${k}`)) return `gen-${id}.${k}`;
 }
-

@@ -23,7 +23,9 @@ export function workspaceLayout(workspaceRoot: string): CodexLayout {
 /** The layout nx.json's entry for this plugin sets. */
 export function layoutOfNxJson(nxJson: unknown): CodexLayout {
   const plugins = (nxJson as { plugins?: unknown } | undefined)?.plugins;
-  const entry = (Array.isArray(plugins) ? plugins : []).find((p) => typeof p === 'object' && p !== null && (p as { plugin?: unknown }).plugin === PLUGIN_NAME) as { options?: ForgePluginOptions } | undefined;
+  const entry = (Array.isArray(plugins) ? plugins : []).find(
+    (p) => typeof p === 'object' && p !== null && (p as { plugin?: unknown }).plugin === PLUGIN_NAME,
+  ) as { options?: ForgePluginOptions } | undefined;
   return layoutOf(entry?.options);
 }
 
@@ -110,7 +112,9 @@ export const pluginScript = (layout: ForgeLayout, script: string) => `node ${lay
 
 /** The npm packages the plugin's code runs on: its package's dependencies, read once. */
 export function pluginPackages() {
-  pluginDependencies ??= Object.keys((JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { dependencies?: object }).dependencies ?? {}).sort();
+  pluginDependencies ??= Object.keys(
+    (JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { dependencies?: object }).dependencies ?? {},
+  ).sort();
   return { externalDependencies: pluginDependencies };
 }
 let pluginDependencies: string[] | undefined;

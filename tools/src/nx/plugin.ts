@@ -5,7 +5,20 @@ import type { CreateNodes, CreateNodesResult, ProjectConfiguration, TargetConfig
 import { EXTENSION_MANIFEST, isExtensionName } from '../codex/extensions';
 import { withMetadata } from './metadata';
 export type { ForgePluginOptions } from './layout';
-import { AGGREGATES, factsFile, layoutFrom, pluginInputs, pluginPackages, pluginProject, pluginScript, runeFolderOf, runeOutputFile, type RuneFolder, type ForgeLayout, type ForgePluginOptions } from './layout';
+import {
+  AGGREGATES,
+  factsFile,
+  layoutFrom,
+  pluginInputs,
+  pluginPackages,
+  pluginProject,
+  pluginScript,
+  runeFolderOf,
+  runeOutputFile,
+  type RuneFolder,
+  type ForgeLayout,
+  type ForgePluginOptions,
+} from './layout';
 
 /**
  * A target that runs one Forge task (tools/src/tasks) as a command: Nx starts it directly, where
@@ -14,7 +27,10 @@ import { AGGREGATES, factsFile, layoutFrom, pluginInputs, pluginPackages, plugin
  */
 function task(layout: ForgeLayout, name: string, options: Record<string, unknown>): Pick<TargetConfiguration, 'executor' | 'options'> {
   const json = JSON.stringify(options);
-  return { executor: 'nx:run-commands', options: { command: `${pluginScript(layout, 'forge-task.js')} ${name} '${json.replaceAll("'", `'\\''`)}'` } };
+  return {
+    executor: 'nx:run-commands',
+    options: { command: `${pluginScript(layout, 'forge-task.js')} ${name} '${json.replaceAll("'", `'\\''`)}'` },
+  };
 }
 
 /**
@@ -36,7 +52,10 @@ export const createNodes: CreateNodes<ForgePluginOptions> = [
     // (the layout, which files exist, the Prime Scroll, this plugin's code), so a run that
     // changed none of it reads them back without loading the Codex's schemas at all.
     const key = digest([PLUGIN_CODE, JSON.stringify(layout), readOr(path.join(context.workspaceRoot, scroll)), ...[...files].sort()]);
-    const cacheFile = path.join(process.env['NX_WORKSPACE_DATA_DIRECTORY'] ?? path.join(context.workspaceRoot, '.nx', 'workspace-data'), 'lychd-forge-nodes.json');
+    const cacheFile = path.join(
+      process.env['NX_WORKSPACE_DATA_DIRECTORY'] ?? path.join(context.workspaceRoot, '.nx', 'workspace-data'),
+      'lychd-forge-nodes.json',
+    );
     const cached = readCache(cacheFile);
     if (cached?.key === key) return cached.results;
     const results = await inferProjects(layout, files, context.workspaceRoot);
@@ -51,9 +70,16 @@ const digest = (parts: string[]): string => parts.reduce((h, p) => h.update(p).u
 
 /** The code that decides the inferred projects: a change to it is a change of every hash. */
 const PLUGIN_CODE = digest(
-  ['plugin.ts', 'layout.ts', 'metadata.ts', '../codex/extensions.ts', '../codex/patterns.ts', '../codex/layout.ts', '../codex/anchors.ts', '../../package.json'].map(
-    (f) => readOr(path.join(__dirname, f)),
-  ),
+  [
+    'plugin.ts',
+    'layout.ts',
+    'metadata.ts',
+    '../codex/extensions.ts',
+    '../codex/patterns.ts',
+    '../codex/layout.ts',
+    '../codex/anchors.ts',
+    '../../package.json',
+  ].map((f) => readOr(path.join(__dirname, f))),
 );
 
 function readOr(file: string): string {
@@ -97,11 +123,20 @@ async function inferProjects(layout: ForgeLayout, files: readonly string[], work
       if (isExtensionName(ext)) extensions.push(ext);
     } else if (runes && !runeFolders.has(runes.folder)) runeFolders.set(runes.folder, [file, runes]);
   }
-  for (const [file, runes] of runeFolders.values()) results.push([file, { projects: { [runes.folder]: runeFolderProject(layout, runes) } }]);
+  for (const [file, runes] of runeFolders.values())
+    results.push([file, { projects: { [runes.folder]: runeFolderProject(layout, runes) } }]);
   for (const ext of extensions) {
     results.push([
       `${layout.extensionsDir}/${ext}/pyproject.toml`,
-      { projects: { [`${layout.extensionsDir}/${ext}`]: { name: `extension-${ext}`, tags: ['type:extension'], implicitDependencies: pluginProject(layout) } } },
+      {
+        projects: {
+          [`${layout.extensionsDir}/${ext}`]: {
+            name: `extension-${ext}`,
+            tags: ['type:extension'],
+            implicitDependencies: pluginProject(layout),
+          },
+        },
+      },
     ]);
   }
   const core = await coreDir(workspaceRoot, layout);
@@ -119,7 +154,6 @@ async function inferProjects(layout: ForgeLayout, files: readonly string[], work
   return results;
 }
 export const createNodesV2 = createNodes;
-
 
 function extensionOf(layout: ForgeLayout, file: string): string | undefined {
   const prefix = `${layout.extensionsDir}/`;
@@ -152,7 +186,14 @@ function codexProject(layout: ForgeLayout, core: string): ProjectConfiguration {
         ...task(layout, 'validate', options),
         cache: true,
         // The synthesis rules it also checks read every component's manifests.
-        inputs: [...codexInputs(layout), `{workspaceRoot}/${core}/pyproject.toml`, `{workspaceRoot}/${core}/package.json`, `{workspaceRoot}/${core}/tailwind.config.*`, `{workspaceRoot}/${layout.extensionsDir}/*/package.json`, `{workspaceRoot}/${layout.extensionsDir}/*/tailwind.config.*`],
+        inputs: [
+          ...codexInputs(layout),
+          `{workspaceRoot}/${core}/pyproject.toml`,
+          `{workspaceRoot}/${core}/package.json`,
+          `{workspaceRoot}/${core}/tailwind.config.*`,
+          `{workspaceRoot}/${layout.extensionsDir}/*/package.json`,
+          `{workspaceRoot}/${layout.extensionsDir}/*/tailwind.config.*`,
+        ],
         outputs: [],
       },
       context: {
@@ -167,7 +208,12 @@ function codexProject(layout: ForgeLayout, core: string): ProjectConfiguration {
 
 function runeFolderProject(layout: ForgeLayout, { folder, project: name }: RuneFolder): ProjectConfiguration {
   const scribe: TargetConfiguration = {
-    ...task(layout, 'scribe-runes', { folder, ...codexLayout(layout), context: factsFile(layout, 'scribe-context'), outputFile: runeOutputFile(layout, name) }),
+    ...task(layout, 'scribe-runes', {
+      folder,
+      ...codexLayout(layout),
+      context: factsFile(layout, 'scribe-context'),
+      outputFile: runeOutputFile(layout, name),
+    }),
     cache: true,
     dependsOn: [{ projects: ['codex'], target: 'context' }],
     // Its own files, the covens of the others and the plugin's digest (both in the context, which
@@ -200,7 +246,13 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
     };
   }
   targets['scribe'] = {
-    ...task(layout, 'assemble', { runesDir: `${layout.distDir}/runes`, runes, aggregates: AGGREGATES, aggregatesDir: `${layout.distDir}/aggregates`, outputDir: layout.generationDir }),
+    ...task(layout, 'assemble', {
+      runesDir: `${layout.distDir}/runes`,
+      runes,
+      aggregates: AGGREGATES,
+      aggregatesDir: `${layout.distDir}/aggregates`,
+      outputDir: layout.generationDir,
+    }),
     cache: true,
     dependsOn: [...AGGREGATES.map((p) => `scribe-${p}`), ...(runes.length ? [{ projects: runes, target: 'scribe' }] : [])],
     inputs: [{ dependentTasksOutputFiles: '**/*' }, ...pluginInputs(layout)],
@@ -215,11 +267,26 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
     ...task(layout, 'bind', bindOptions),
     cache: true,
     dependsOn: ['scribe'],
-    inputs: [...codexInputs(layout), { dependentTasksOutputFiles: '**/*' }, { runtime: `${pluginScript(layout, 'binding-state.js')} ${layout.generationDir}` }],
+    inputs: [
+      ...codexInputs(layout),
+      { dependentTasksOutputFiles: '**/*' },
+      { runtime: `${pluginScript(layout, 'binding-state.js')} ${layout.generationDir}` },
+    ],
     outputs: [],
   };
-  targets['bind-check'] = { ...task(layout, 'bind', { ...bindOptions, check: true }), cache: false, dependsOn: ['scribe'], inputs: codexInputs(layout) };
-  return { root: 'quadlets', name: 'quadlets', tags: ['type:quadlets'], implicitDependencies: [...pluginProject(layout), 'codex'], targets };
+  targets['bind-check'] = {
+    ...task(layout, 'bind', { ...bindOptions, check: true }),
+    cache: false,
+    dependsOn: ['scribe'],
+    inputs: codexInputs(layout),
+  };
+  return {
+    root: 'quadlets',
+    name: 'quadlets',
+    tags: ['type:quadlets'],
+    implicitDependencies: [...pluginProject(layout), 'codex'],
+    targets,
+  };
 }
 
 /** The tool versions a synthesis stage records: a new uv or npm must re-lock. */
@@ -230,7 +297,12 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
   // Which extensions are active and where the core lives: the facts `codex:context` extracts.
   const settings = { dependentTasksOutputFiles: '**/context/forge.json' };
   const afterContext = [{ projects: ['codex'], target: 'context' }];
-  const stage = (stageName: string, inputs: TargetConfiguration['inputs'], outputs: string[], dependsOn: TargetConfiguration['dependsOn'] = afterContext): TargetConfiguration => ({
+  const stage = (
+    stageName: string,
+    inputs: TargetConfiguration['inputs'],
+    outputs: string[],
+    dependsOn: TargetConfiguration['dependsOn'] = afterContext,
+  ): TargetConfiguration => ({
     ...task(layout, 'synthesis', { stage: stageName, ...codexLayout(layout), quadletsDir: layout.generationDir }),
     cache: true,
     dependsOn,
@@ -243,17 +315,36 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
     tags: ['type:forge'],
     implicitDependencies: [...pluginProject(layout), 'codex', 'quadlets', ...extensions.map((e) => `extension-${e}`)],
     targets: {
-      'lock-python': stage('python', [`{workspaceRoot}/${core}/pyproject.toml`, ext('pyproject.toml'), settings, toolVersion(layout, 'uv')], ['{workspaceRoot}/forge/synthesis/python']),
+      'lock-python': stage(
+        'python',
+        [`{workspaceRoot}/${core}/pyproject.toml`, ext('pyproject.toml'), settings, toolVersion(layout, 'uv')],
+        ['{workspaceRoot}/forge/synthesis/python'],
+      ),
       // The extensions' register hooks, run in the locked environment: their sources, the core's and the lock.
       federate: {
         ...task(layout, 'federate', codexLayout(layout)),
         cache: true,
         dependsOn: ['lock-python'],
-        inputs: [`{workspaceRoot}/${core}/src/**/*`, `{workspaceRoot}/${layout.extensionsDir}/*/src/**/*`, ext('pyproject.toml'), { dependentTasksOutputFiles: '**/uv.lock' }, toolVersion(layout, 'uv'), ...pluginInputs(layout)],
+        inputs: [
+          `{workspaceRoot}/${core}/src/**/*`,
+          `{workspaceRoot}/${layout.extensionsDir}/*/src/**/*`,
+          ext('pyproject.toml'),
+          { dependentTasksOutputFiles: '**/uv.lock' },
+          toolVersion(layout, 'uv'),
+          ...pluginInputs(layout),
+        ],
         outputs: ['{workspaceRoot}/forge/federation.json'],
       },
-      'lock-node': stage('node', [`{workspaceRoot}/${core}/package.json`, ext('package.json'), settings, toolVersion(layout, 'npm')], ['{workspaceRoot}/forge/synthesis/node']),
-      tailwind: stage('tailwind', [`{workspaceRoot}/${core}/tailwind.config.*`, ext('tailwind.config.*'), settings], ['{workspaceRoot}/forge/synthesis/tailwind']),
+      'lock-node': stage(
+        'node',
+        [`{workspaceRoot}/${core}/package.json`, ext('package.json'), settings, toolVersion(layout, 'npm')],
+        ['{workspaceRoot}/forge/synthesis/node'],
+      ),
+      tailwind: stage(
+        'tailwind',
+        [`{workspaceRoot}/${core}/tailwind.config.*`, ext('tailwind.config.*'), settings],
+        ['{workspaceRoot}/forge/synthesis/tailwind'],
+      ),
       // The cheap assembly: digests of every input and of the locks and quadlets; never re-locks.
       synthesize: stage(
         'manifest',
@@ -278,7 +369,13 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
         cache: false,
         dependsOn: [{ projects: ['quadlets'], target: 'scribe' }],
         // Uncached; its inputs decide when `nx affected` selects it.
-        inputs: [...codexInputs(layout), `{workspaceRoot}/${core}/**/*`, `{workspaceRoot}/${layout.extensionsDir}/**/*`, '{workspaceRoot}/forge/**/*', '{workspaceRoot}/flake.lock'],
+        inputs: [
+          ...codexInputs(layout),
+          `{workspaceRoot}/${core}/**/*`,
+          `{workspaceRoot}/${layout.extensionsDir}/**/*`,
+          '{workspaceRoot}/forge/**/*',
+          '{workspaceRoot}/flake.lock',
+        ],
       },
     },
   };
@@ -291,13 +388,23 @@ function flakeTargets(layout: ForgeLayout): Record<string, TargetConfiguration> 
       ...task(layout, 'flake', { codexDir: layout.codexDir }),
       cache: true,
       dependsOn: ['synthesize'],
-      inputs: [`{workspaceRoot}/${layout.codexDir}/lychd.toml`, '{workspaceRoot}/forge/synthesis.lock.json', '{workspaceRoot}/forge/templates/flake.nix.njk', ...pluginInputs(layout)],
+      inputs: [
+        `{workspaceRoot}/${layout.codexDir}/lychd.toml`,
+        '{workspaceRoot}/forge/synthesis.lock.json',
+        '{workspaceRoot}/forge/templates/flake.nix.njk',
+        ...pluginInputs(layout),
+      ],
       outputs: ['{workspaceRoot}/flake.nix'],
     },
     'flake-check': {
       ...task(layout, 'flake', { codexDir: layout.codexDir, check: true }),
       cache: false,
-      inputs: [`{workspaceRoot}/${layout.codexDir}/lychd.toml`, '{workspaceRoot}/forge/**/*', '{workspaceRoot}/flake.nix', '{workspaceRoot}/flake.lock'],
+      inputs: [
+        `{workspaceRoot}/${layout.codexDir}/lychd.toml`,
+        '{workspaceRoot}/forge/**/*',
+        '{workspaceRoot}/flake.nix',
+        '{workspaceRoot}/flake.lock',
+      ],
     },
   };
 }
@@ -308,16 +415,44 @@ function flakeTargets(layout: ForgeLayout): Record<string, TargetConfiguration> 
  * uv workspace, the core's and extensions' sources (not their runes), the base and buildah's
  * version: a rune edit is a cache hit. `[forge]` reaches them through codex:context's forge.json.
  */
-function imageTargets(layout: ForgeLayout, core: string, settings: { dependentTasksOutputFiles: string }, afterContext: TargetConfiguration['dependsOn']): Record<string, TargetConfiguration> {
+function imageTargets(
+  layout: ForgeLayout,
+  core: string,
+  settings: { dependentTasksOutputFiles: string },
+  afterContext: TargetConfiguration['dependsOn'],
+): Record<string, TargetConfiguration> {
   const forgeTask = (stage: string) => task(layout, 'forge', { stage, codexDir: layout.codexDir });
   // Through the chain image → containerfile → base → codex:context: transitive.
   const base = { dependentTasksOutputFiles: '**/forge/base/base.json', transitive: true };
   const forgeSettings = { ...settings, transitive: true };
-  const rendered = ['{workspaceRoot}/forge/synthesis.lock.json', '{workspaceRoot}/forge/templates/**/*', forgeSettings, base, ...pluginInputs(layout)];
+  const rendered = [
+    '{workspaceRoot}/forge/synthesis.lock.json',
+    '{workspaceRoot}/forge/templates/**/*',
+    forgeSettings,
+    base,
+    ...pluginInputs(layout),
+  ];
   return {
-    base: { ...forgeTask('base'), cache: true, dependsOn: afterContext, inputs: [settings, toolVersion(layout, 'mmdebstrap'), ...pluginInputs(layout)], outputs: [`{workspaceRoot}/${layout.distDir}/base`] },
-    containerfile: { ...forgeTask('containerfile'), cache: true, dependsOn: ['base'], inputs: rendered, outputs: ['{workspaceRoot}/forge/Containerfile'] },
-    'containerfile-check': { ...forgeTask('containerfile-check'), cache: false, dependsOn: ['base'], inputs: [...rendered, '{workspaceRoot}/forge/Containerfile'] },
+    base: {
+      ...forgeTask('base'),
+      cache: true,
+      dependsOn: afterContext,
+      inputs: [settings, toolVersion(layout, 'mmdebstrap'), ...pluginInputs(layout)],
+      outputs: [`{workspaceRoot}/${layout.distDir}/base`],
+    },
+    containerfile: {
+      ...forgeTask('containerfile'),
+      cache: true,
+      dependsOn: ['base'],
+      inputs: rendered,
+      outputs: ['{workspaceRoot}/forge/Containerfile'],
+    },
+    'containerfile-check': {
+      ...forgeTask('containerfile-check'),
+      cache: false,
+      dependsOn: ['base'],
+      inputs: [...rendered, '{workspaceRoot}/forge/Containerfile'],
+    },
     image: {
       ...forgeTask('image'),
       cache: true,

@@ -12,7 +12,9 @@ type Versions = Map<string, string>;
 
 function pythonVersions(lock: unknown): Versions {
   const pkgs = ((lock as { python?: { packages?: unknown } })?.python?.packages ?? []) as Array<Record<string, unknown>>;
-  return new Map(pkgs.filter((p) => typeof p['name'] === 'string').map((p) => [p['name'] as string, String(p['version'] ?? p['source'] ?? '')]));
+  return new Map(
+    pkgs.filter((p) => typeof p['name'] === 'string').map((p) => [p['name'] as string, String(p['version'] ?? p['source'] ?? '')]),
+  );
 }
 
 function nodeVersions(lock: unknown): Versions {

@@ -20,7 +20,18 @@ import {
   VESSEL_SERVICE,
   type Host,
 } from './host';
-import { defaultGateDir, pointer, readBody, readJournal, removeJournal, setPointer, writeBody, writeJournal, type Body, type Journal } from './store';
+import {
+  defaultGateDir,
+  pointer,
+  readBody,
+  readJournal,
+  removeJournal,
+  setPointer,
+  writeBody,
+  writeJournal,
+  type Body,
+  type Journal,
+} from './store';
 import { readImageSummary, shortId } from './summary';
 
 export interface GateOptions {
@@ -76,7 +87,9 @@ export async function stage(o: GateOptions, input: StageInput): Promise<Body> {
   }
   const loaded = loadLayout(o.host, path.resolve(input.imageDir, 'oci'), summary.refName);
   if (loaded !== summary.imageId) {
-    throw new GateError(`podman loaded image ${loaded} from ${input.imageDir}/oci, but image.json says ${summary.imageId}: the layout and its summary disagree; rebuild the image.`);
+    throw new GateError(
+      `podman loaded image ${loaded} from ${input.imageDir}/oci, but image.json says ${summary.imageId}: the layout and its summary disagree; rebuild the image.`,
+    );
   }
   tag(o.host, loaded, CANDIDATE_TAG);
   const gate = gateOf(o);
@@ -105,7 +118,9 @@ function planSwitch(o: GateOptions, to: Body, from: Body | undefined): Omit<Revi
   const changed = servicesChanged(units, to.generation.files, before);
   const all = [...new Set([...before.keys(), ...to.generation.files.keys()].map(serviceOf).filter((s): s is string => !!s))];
   const running = runningServices(o.host, all);
-  const restartList = [...new Set([VESSEL_SERVICE, ...changed.filter((s) => running.includes(s) && to.generation.files.has(fileOfService(s, to)))])];
+  const restartList = [
+    ...new Set([VESSEL_SERVICE, ...changed.filter((s) => running.includes(s) && to.generation.files.has(fileOfService(s, to)))]),
+  ];
   return {
     currentImage: imageIdOf(o.host, CURRENT_TAG),
     packages: packageChanges(from ? { lock: from.lock, systemPackages: from.summary.systemPackages } : undefined, {
@@ -126,7 +141,10 @@ function fileOfService(service: string, body: Body): string {
 export function review(o: GateOptions): Review {
   const gate = gateOf(o);
   const name = pointer(gate, 'candidate');
-  if (!name) throw new GateError('No candidate is staged. Build the image (`npx nx run forge:image`) and run `lychd-forge rebirth` to stage and review it.');
+  if (!name)
+    throw new GateError(
+      'No candidate is staged. Build the image (`npx nx run forge:image`) and run `lychd-forge rebirth` to stage and review it.',
+    );
   const candidate = readBody(gate, name);
   const currentName = pointer(gate, 'current');
   const plan = planSwitch(o, candidate, currentName ? readBody(gate, currentName) : undefined);
@@ -211,7 +229,8 @@ async function switchTo(o: GateOptions, journal: Journal, target: Body, newPrevi
   } catch (e) {
     const reason = (e as Error).message;
     const back = await undo(o, journal).then(
-      () => `The host is back on the old body ${journal.fromImage ? shortId(journal.fromImage) : '(none)'} and generation ${journal.fromGeneration ?? '(none)'}.`,
+      () =>
+        `The host is back on the old body ${journal.fromImage ? shortId(journal.fromImage) : '(none)'} and generation ${journal.fromGeneration ?? '(none)'}.`,
       (u: Error) => `Returning to the old body failed too (${u.message}). ${describeInterrupted(o, journal)}`,
     );
     throw new GateError(`${reason}\n${back}`);
@@ -244,7 +263,10 @@ async function undo(o: GateOptions, j: Journal): Promise<void> {
   setPointer(gate, 'current', j.fromCurrent);
   setPointer(gate, 'previous', j.fromPrevious);
   daemonReload(o.host);
-  restart(o.host, j.restart.filter((s) => s === VESSEL_SERVICE || runningServices(o.host, [s]).length > 0));
+  restart(
+    o.host,
+    j.restart.filter((s) => s === VESSEL_SERVICE || runningServices(o.host, [s]).length > 0),
+  );
   removeJournal(gate);
 }
 
@@ -289,8 +311,14 @@ export async function confirm(o: GateOptions, id: string): Promise<SwitchResult>
     );
   }
   const currentName = pointer(gate, 'current');
-  const journal = pending ?? journalFor(o, 'confirm', candidate, planSwitch(o, candidate, currentName ? readBody(gate, currentName) : undefined).restart);
-  const result = await switchTo(o, journal, candidate, journal.fromCurrent && journal.fromCurrent !== candidate.name ? journal.fromCurrent : journal.fromPrevious);
+  const journal =
+    pending ?? journalFor(o, 'confirm', candidate, planSwitch(o, candidate, currentName ? readBody(gate, currentName) : undefined).restart);
+  const result = await switchTo(
+    o,
+    journal,
+    candidate,
+    journal.fromCurrent && journal.fromCurrent !== candidate.name ? journal.fromCurrent : journal.fromPrevious,
+  );
   setPointer(gate, 'candidate', undefined);
   untag(o.host, CANDIDATE_TAG);
   return result;
@@ -310,7 +338,8 @@ export async function rollbackBody(o: GateOptions): Promise<SwitchResult> {
     };
   }
   const prev = pointer(gate, 'previous');
-  if (!prev) throw new GateError('No previous body to return to: only one body was ever confirmed through the Rebirth Gate. Nothing changed.');
+  if (!prev)
+    throw new GateError('No previous body to return to: only one body was ever confirmed through the Rebirth Gate. Nothing changed.');
   const target = readBody(gate, prev);
   const current = pointer(gate, 'current');
   const plan = planSwitch(o, target, current ? readBody(gate, current) : undefined);

@@ -14,7 +14,13 @@ function reply(res: http.ServerResponse, status: number, message: string, header
 }
 
 /** Answers a request early; the unread upload is drained so the client sees the status, not a reset. */
-function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: number, message: string, headers?: http.OutgoingHttpHeaders): void {
+function refuse(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  status: number,
+  message: string,
+  headers?: http.OutgoingHttpHeaders,
+): void {
   req.resume();
   reply(res, status, message, headers);
 }
@@ -34,7 +40,12 @@ export interface CacheEvents {
  * store. The access rules live here: a read-only token may read but not write, and a record once
  * written is never replaced, so a later upload cannot swap the outputs other runners restore.
  */
-export function nxCacheHandler(store: Store, tokens: CacheTokens, events: CacheEvents = {}, maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES): http.RequestListener {
+export function nxCacheHandler(
+  store: Store,
+  tokens: CacheTokens,
+  events: CacheEvents = {},
+  maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES,
+): http.RequestListener {
   // The hashes being uploaded or checked: a hash is claimed before the first await, so of two
   // uploads at once only one can see "absent" and store; the other is told the record exists.
   const claimed = new Set<string>();
@@ -50,7 +61,12 @@ export function nxCacheHandler(store: Store, tokens: CacheTokens, events: CacheE
     const length = Number(req.headers['content-length']);
     if (!Number.isSafeInteger(length) || length < 0) return refuse(req, res, 411, 'Content-Length is required');
     if (length > maxUploadBytes) {
-      return refuse(req, res, 413, `The upload is ${length} bytes; this cache accepts at most ${maxUploadBytes} bytes per record (--max-upload-mb)`);
+      return refuse(
+        req,
+        res,
+        413,
+        `The upload is ${length} bytes; this cache accepts at most ${maxUploadBytes} bytes per record (--max-upload-mb)`,
+      );
     }
     if (claimed.has(hash)) return refuse(req, res, 409, 'Cannot override an existing record');
     claimed.add(hash);

@@ -33,7 +33,8 @@ export interface RemoteCache {
 export async function startRemoteCache(opts: RemoteCacheOptions): Promise<RemoteCache> {
   checkTokens(opts.tokens);
   const maxUploadBytes = opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
-  if (!Number.isSafeInteger(maxUploadBytes) || maxUploadBytes < 1) throw new Error(`remote cache: the upload limit must be a positive whole number of bytes, not ${maxUploadBytes}`);
+  if (!Number.isSafeInteger(maxUploadBytes) || maxUploadBytes < 1)
+    throw new Error(`remote cache: the upload limit must be a positive whole number of bytes, not ${maxUploadBytes}`);
   const backend = await startBackend({ storeDir: opts.storeDir, bodyLimit: maxUploadBytes });
   const events = { onError: opts.onError, onResponse: opts.onResponse };
   const server = http.createServer(nxCacheHandler(turboStore(backend), opts.tokens, events, maxUploadBytes));

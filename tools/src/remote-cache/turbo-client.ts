@@ -35,7 +35,9 @@ export function turboStore(backend: { url: string; token: string }): Store {
   const unexpected = async (what: string, res: http.IncomingMessage) => {
     const chunks: Buffer[] = [];
     for await (const chunk of res) chunks.push(chunk as Buffer);
-    return new Error(`remote cache: the store answered ${res.statusCode} to ${what}: ${Buffer.concat(chunks).toString('utf8').slice(0, 500)}`);
+    return new Error(
+      `remote cache: the store answered ${res.statusCode} to ${what}: ${Buffer.concat(chunks).toString('utf8').slice(0, 500)}`,
+    );
   };
 
   return {

@@ -11,16 +11,18 @@ export const CAPABILITIES_IN_VESSEL = '/etc/lychd/capabilities.json';
 const PG_DATA = '/var/lib/postgresql/data';
 
 /** Synthesized variables first, the Prime Scroll's `env_vars` override them; sorted by name. */
-export function environment(synthesized: Record<string, string>, fromScroll: Record<string, string>, service: string): Entry<'Container'>[] {
+export function environment(
+  synthesized: Record<string, string>,
+  fromScroll: Record<string, string>,
+  service: string,
+): Entry<'Container'>[] {
   const merged = new Map<string, { value: string; field?: string }>();
   for (const [k, v] of Object.entries(synthesized)) merged.set(k, { value: v });
   for (const [k, v] of Object.entries(fromScroll)) merged.set(k, { value: v, field: `${service}.env_vars.${k}` });
-  return [...merged.keys()]
-    .sort(byCodePoint)
-    .map((k) => {
-      const { value, field } = merged.get(k)!;
-      return entry('Environment', keyval(k, value), field ? primeField(field) : undefined);
-    });
+  return [...merged.keys()].sort(byCodePoint).map((k) => {
+    const { value, field } = merged.get(k)!;
+    return entry('Environment', keyval(k, value), field ? primeField(field) : undefined);
+  });
 }
 
 /** The podman side of every core container: its name, image and pod. */
@@ -110,7 +112,10 @@ function oculus(codex: Codex): UnitFile {
     comments: [GENERATED],
     sections: [
       section('Unit', [entry('Description', text('LychD Oculus: Arize Phoenix tracing'))]),
-      section('Container', [...memberOfPod('oculus', 'oculus', o.image), ...environment({ PHOENIX_PORT: String(o.port) }, o.env_vars, 'oculus')]),
+      section('Container', [
+        ...memberOfPod('oculus', 'oculus', o.image),
+        ...environment({ PHOENIX_PORT: String(o.port) }, o.env_vars, 'oculus'),
+      ]),
       restartOnFailure(900),
       atBoot(),
     ],
@@ -128,4 +133,3 @@ export function renderCoreServices(codex: Codex): Map<string, string> {
   ];
   return new Map(files.map(([f, u]) => [f, serializeUnit(u, version)]));
 }
-

@@ -20,7 +20,10 @@ function find(ctx: ScribeContext, unit: string): ContextSoulstone {
 /** Unit names (sorted) a soulstone must stop when it starts. */
 export function conflictsOf(ctx: ScribeContext, unit: string): string[] {
   const me = find(ctx, unit);
-  return ctx.soulstones.filter((o) => conflicts(me, o)).map((o) => o.unit).sort(byCodePoint);
+  return ctx.soulstones
+    .filter((o) => conflicts(me, o))
+    .map((o) => o.unit)
+    .sort(byCodePoint);
 }
 
 /**

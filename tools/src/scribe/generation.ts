@@ -17,10 +17,12 @@ import { renderSoulstone } from './soulstone';
 export function renderSoulstones(codex: Codex): Map<string, string> {
   const ctx = scribeContext(codex);
   checkStartSet(ctx);
-  return new Map(soulstones(codex).map((r) => {
-    const { file, text } = renderSoulstone(r, ctx);
-    return [file, text] as const;
-  }));
+  return new Map(
+    soulstones(codex).map((r) => {
+      const { file, text } = renderSoulstone(r, ctx);
+      return [file, text] as const;
+    }),
+  );
 }
 
 /** Two files that quadlet turns into the same service overwrite each other without a word (docs/scribe.md). */
@@ -54,7 +56,13 @@ export function assembleGeneration(parts: Iterable<Map<string, string>>): Map<st
 
 /** The whole generation: exactly the union of the piecewise renderers. */
 export function renderGeneration(codex: Codex): Map<string, string> {
-  return assembleGeneration([renderPod(codex), renderCoreServices(codex), renderObservability(codex), renderCapabilities(codex), renderSoulstones(codex)]);
+  return assembleGeneration([
+    renderPod(codex),
+    renderCoreServices(codex),
+    renderObservability(codex),
+    renderCapabilities(codex),
+    renderSoulstones(codex),
+  ]);
 }
 
 /**
@@ -118,7 +126,8 @@ const isPlainFile = (dir: string, rel: string): boolean => throughRealFolders(di
  */
 export function writeGeneration(files: Map<string, string>, dir: string): void {
   for (const name of files.keys()) {
-    if (unsafeName(name) || name === OWNERSHIP_RECORD) throw new ScribeError(`refusing to write ${JSON.stringify(name)} outside the generation folder`);
+    if (unsafeName(name) || name === OWNERSHIP_RECORD)
+      throw new ScribeError(`refusing to write ${JSON.stringify(name)} outside the generation folder`);
   }
   const owned = ownedFiles(dir);
   if (owned === undefined) {
@@ -129,7 +138,10 @@ export function writeGeneration(files: Map<string, string>, dir: string): void {
   }
   const ours = new Set(owned);
   const taken = [...files.keys()].filter((f) => (!ours.has(f) && lstat(join(dir, f)) !== undefined) || !throughRealFolders(dir, f));
-  if (taken.length > 0) throw new ScribeError(`${dir} already holds ${taken.join(', ')}, not written by the Forge (or reached through a link). Move them away or choose another folder.`);
+  if (taken.length > 0)
+    throw new ScribeError(
+      `${dir} already holds ${taken.join(', ')}, not written by the Forge (or reached through a link). Move them away or choose another folder.`,
+    );
   mkdirSync(dir, { recursive: true });
   // The record lists the new files before they exist, so an interrupted write leaves nothing unowned.
   const record = [...new Set([...owned, ...files.keys()])].sort(byCodePoint);

@@ -21,4 +21,3 @@ export function serviceForFile(file: string): string | undefined {
   if (!m) return undefined;
   return m[2] === 'container' ? `${m[1]}.service` : `${m[1]}-${m[2]}.service`;
 }
-

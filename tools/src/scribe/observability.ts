@@ -78,7 +78,10 @@ function harvesterUnit(codex: Codex): UnitFile {
         // U: under keep-id the image's own user does not own its data folder.
         entry('Volume', mount('lychd-harvester-data:/prometheus:U')),
         ...environment({}, h.env_vars, 'harvester'),
-        entry('Exec', args(['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus', `--web.listen-address=:${h.port}`])),
+        entry(
+          'Exec',
+          args(['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus', `--web.listen-address=:${h.port}`]),
+        ),
       ]),
       restartOnFailure(300),
       atBoot(),

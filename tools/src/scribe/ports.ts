@@ -20,7 +20,9 @@ export function publishedPorts(codex: Codex): PublishedPort[] {
   const all = [...core, ...stones].sort((a, b) => a.port - b.port);
   for (let i = 1; i < all.length; i++) {
     if (all[i]!.port === all[i - 1]!.port) {
-      throw new ScribeError(`port ${all[i]!.port} is published by both ${all[i - 1]!.owner} and ${all[i]!.owner}; a host port can be bound once`);
+      throw new ScribeError(
+        `port ${all[i]!.port} is published by both ${all[i - 1]!.owner} and ${all[i]!.owner}; a host port can be bound once`,
+      );
     }
   }
   return all;

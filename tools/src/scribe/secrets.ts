@@ -25,7 +25,8 @@ export function podmanTooOld(podman: string, target: string): string | undefined
   const r = spawnSync(podman, ['--version'], { encoding: 'utf8', timeout: 30_000 });
   if (r.error) throw new Error(`cannot run ${podman}: ${r.error.message}`);
   const found = /(\d+)\.(\d+)(?:\.\d+)?/.exec(r.stdout ?? '');
-  if (r.status !== 0 || !found) return `${podman} --version did not print a version (exit ${r.status ?? r.signal}), so it cannot be the podman the generation needs (${target} or later)`;
+  if (r.status !== 0 || !found)
+    return `${podman} --version did not print a version (exit ${r.status ?? r.signal}), so it cannot be the podman the generation needs (${target} or later)`;
   const version = { major: Number(found[1]), minor: Number(found[2]) };
   if (atLeast(version, target)) return undefined;
   return (
@@ -48,14 +49,17 @@ export interface RequiredSecret {
 /** Every secret the generation mounts, with who asks for it; sorted by secret, then owner. */
 export function requiredSecrets(codex: Codex): RequiredSecret[] {
   const p = codex.prime.phylactery;
-  const out: RequiredSecret[] = [{ owner: 'phylactery', file: 'lychd.toml', field: 'phylactery.password_secret', secret: p.password_secret }];
+  const out: RequiredSecret[] = [
+    { owner: 'phylactery', file: 'lychd.toml', field: 'phylactery.password_secret', secret: p.password_secret },
+  ];
   for (const r of soulstones(codex)) {
     for (const [variable, secret] of Object.entries(r.config.secret_env_files)) {
       out.push({ owner: r.config.name, file: r.origin.file, field: `secret_env_files.${variable}`, secret });
     }
   }
   for (const r of portals(codex)) {
-    if (r.config.api_key_secret) out.push({ owner: r.config.name, file: r.origin.file, field: 'api_key_secret', secret: r.config.api_key_secret });
+    if (r.config.api_key_secret)
+      out.push({ owner: r.config.name, file: r.origin.file, field: 'api_key_secret', secret: r.config.api_key_secret });
   }
   return out.sort((a, b) => byCodePoint(a.secret, b.secret) || byCodePoint(a.owner, b.owner) || byCodePoint(a.field, b.field));
 }

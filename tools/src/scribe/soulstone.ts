@@ -21,7 +21,10 @@ function environment(rune: SoulstoneRune): Entry<'Container'>[] {
       throw new ScribeError(`${variable} is set both here and in env_vars`, runeField(rune, `secret_env_files.${variable}`));
     }
   }
-  const plain = Object.keys(c.env_vars).map((name) => ({ name, entry: entry('Environment', keyval(name, c.env_vars[name]!), runeField(rune, `env_vars.${name}`)) }));
+  const plain = Object.keys(c.env_vars).map((name) => ({
+    name,
+    entry: entry('Environment', keyval(name, c.env_vars[name]!), runeField(rune, `env_vars.${name}`)),
+  }));
   const secret = Object.keys(c.secret_env_files).map((name) => ({
     name,
     entry: secretFileVar(name, c.secret_env_files[name]!, runeField(rune, `secret_env_files.${name}`)),
@@ -39,7 +42,10 @@ function secrets(rune: SoulstoneRune): Entry<'Container'>[] {
 
 /** Names the exact list item when a command argument cannot be written safely. */
 function checkArguments(rune: SoulstoneRune): void {
-  const lists: [string, string[] | undefined][] = [['exec', rune.config.exec], ['extra_args', rune.config.extra_args]];
+  const lists: [string, string[] | undefined][] = [
+    ['exec', rune.config.exec],
+    ['extra_args', rune.config.extra_args],
+  ];
   for (const [field, list] of lists) {
     list?.forEach((a, i) => {
       const problem = argProblem(a);
@@ -54,7 +60,10 @@ export function soulstoneUnitFile(rune: SoulstoneRune, ctx: ScribeContext): Unit
   const unit = soulstoneUnit(c.name);
   const me = ctx.soulstones.find((s) => s.unit === unit);
   if (!me || me.groups.join('\0') !== covensOf(c.groups).join('\0')) {
-    throw new ScribeError(`the scribe context does not describe ${unit} as the rune does; rebuild the context from this Codex`, runeField(rune, 'groups'));
+    throw new ScribeError(
+      `the scribe context does not describe ${unit} as the rune does; rebuild the context from this Codex`,
+      runeField(rune, 'groups'),
+    );
   }
   const conflicting = conflictsOf(ctx, unit);
   const after = orderedAfter(ctx, unit);

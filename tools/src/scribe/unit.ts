@@ -57,7 +57,11 @@ export function section<S extends SectionName>(name: S, entries: (NoInfer<Entry<
  * One `Key=value` line. A key no section accepts, or a value of a kind podman does not read the key
  * as, does not compile here; the section the entry lands in checks the rest.
  */
-export const entry = <K extends QuadletKey, V extends ValueOf<KindsOfKey<K>>>(key: K, value: V, source?: ValueSource) => ({ key, value, source });
+export const entry = <K extends QuadletKey, V extends ValueOf<KindsOfKey<K>>>(key: K, value: V, source?: ValueSource) => ({
+  key,
+  value,
+  source,
+});
 
 const UNIT_NAME = /^[A-Za-z0-9_.:@-]+\.(?:service|target|socket)$/;
 const WORD = /^[A-Za-z0-9_.:/@+=,[\]-]+$/;
@@ -109,7 +113,8 @@ function formatValue(spec: KeySpec, e: Entry, section: SectionName): string {
     }
     case 'units':
       if (v.units.length === 0) fail('no unit names given', e, section);
-      for (const u of v.units) if (!UNIT_NAME.test(u)) fail(`${JSON.stringify(u)} is not a unit name (no globs, no .container names)`, e, section);
+      for (const u of v.units)
+        if (!UNIT_NAME.test(u)) fail(`${JSON.stringify(u)} is not a unit name (no globs, no .container names)`, e, section);
       return v.units.join(' ');
     case 'word':
       if (!WORD.test(v.word)) fail(`${JSON.stringify(v.word)} may only hold letters, digits and _.:/@+=,[]-`, e, section);
@@ -126,14 +131,16 @@ function formatValue(spec: KeySpec, e: Entry, section: SectionName): string {
       const nameOk = (e.key === 'Label' ? LABEL_NAME : ENV_NAME).test(v.name);
       if (!nameOk) fail(`${JSON.stringify(v.name)} is not a valid ${e.key === 'Label' ? 'label' : 'variable'} name`, e, section);
       // A value may be a secret: say what is wrong with it without printing it.
-      if (CONTROL.test(v.value)) fail(`the value of ${v.name} contains a newline or another control character (value not shown)`, e, section);
+      if (CONTROL.test(v.value))
+        fail(`the value of ${v.name} contains a newline or another control character (value not shown)`, e, section);
       // `NAME=` alone is one word the splitter keeps; quoteArg rejects only the truly empty word.
       return quoteArg(`${v.name}=${v.value}`, spec, e, section);
     }
     case 'command': {
       singleLine(v.command, e, section);
       noTrailingBackslash(v.command, e, section);
-      if (v.command !== trimUnitSpace(v.command) || v.command === '') fail('a command must not be empty or start or end with spaces', e, section);
+      if (v.command !== trimUnitSpace(v.command) || v.command === '')
+        fail('a command must not be empty or start or end with spaces', e, section);
       return escapeExpansions(v.command, spec);
     }
   }

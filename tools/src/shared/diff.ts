@@ -5,7 +5,10 @@ import { createTwoFilesPatch } from 'diff';
  * `+++ to`; empty when they are equal. `undefined` stands for a file that does not exist on that side
  * (`/dev/null`), and a side holding a NUL byte is reported as binary rather than printed.
  */
-export function unifiedDiff(from: { label: string; text: string | Buffer | undefined }, to: { label: string; text: string | Buffer | undefined }): string {
+export function unifiedDiff(
+  from: { label: string; text: string | Buffer | undefined },
+  to: { label: string; text: string | Buffer | undefined },
+): string {
   const fromLabel = from.text === undefined ? '/dev/null' : from.label;
   const toLabel = to.text === undefined ? '/dev/null' : to.label;
   if (isBinary(from.text) || isBinary(to.text)) return `--- ${fromLabel}\n+++ ${toLabel}\nBinary file ${to.label} differs\n`;

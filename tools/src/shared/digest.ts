@@ -60,5 +60,9 @@ export function listTree(root: string): Array<[string, string]> {
  * `<file sha256>  <relative path>` (sha256sum's format), sorted by path.
  */
 export function treeSha256(root: string): string {
-  return sha256(listTree(root).map(([rel, hash]) => `${hash}  ${rel}\n`).join(''));
+  return sha256(
+    listTree(root)
+      .map(([rel, hash]) => `${hash}  ${rel}\n`)
+      .join(''),
+  );
 }

@@ -62,11 +62,13 @@ function compare(workspaceRoot: string, file: GeneratedFile, stage: string): Dri
   const committed = readIfExists(abs(workspaceRoot, file.path));
   if (committed === undefined) return [missing(file.path, stage)];
   if (committed === file.content) return [];
-  return [{
-    file: file.path,
-    reason: `differs from what the inputs produce; run the ${stage} stage`,
-    diff: unifiedDiff({ label: `${file.path} (committed)`, text: committed }, { label: `${file.path} (expected)`, text: file.content }),
-  }];
+  return [
+    {
+      file: file.path,
+      reason: `differs from what the inputs produce; run the ${stage} stage`,
+      diff: unifiedDiff({ label: `${file.path} (committed)`, text: committed }, { label: `${file.path} (expected)`, text: file.content }),
+    },
+  ];
 }
 
 /** Whether uv accepts the committed lock for the merged pyproject as it is (`--locked`). */
@@ -80,7 +82,12 @@ async function pythonLockDrift(pyproject: GeneratedFile, options: CheckOptions):
     return run(uv, ['lock', '--locked', '--offline', '--no-progress'], { cwd: dir, env: options.env });
   });
   if (result.status === 0) return [];
-  return [{ file: PYTHON_FILES.lock, reason: `is not current for the merged pyproject; run the Python lock stage\n${cleanToolOutput(result.stderr)}` }];
+  return [
+    {
+      file: PYTHON_FILES.lock,
+      reason: `is not current for the merged pyproject; run the Python lock stage\n${cleanToolOutput(result.stderr)}`,
+    },
+  ];
 }
 
 /** npm has no `--locked`: the committed lock is relocked offline, and any change to it is drift. */
@@ -90,12 +97,22 @@ async function nodeLockDrift(packageJson: GeneratedFile, options: CheckOptions):
   const relocked = await relockNode(packageJson, npmLock, options);
   if (relocked === npmLock) return [];
   if (!relocked.startsWith('{'))
-    return [{ file: NODE_FILES.lock, reason: `is not current for the merged package.json (npm would need the network); run the Node lock stage\n${relocked}` }];
-  return [{
-    file: NODE_FILES.lock,
-    reason: 'is not current for the merged package.json; run the Node lock stage',
-    diff: unifiedDiff({ label: `${NODE_FILES.lock} (committed)`, text: npmLock }, { label: `${NODE_FILES.lock} (expected)`, text: relocked }),
-  }];
+    return [
+      {
+        file: NODE_FILES.lock,
+        reason: `is not current for the merged package.json (npm would need the network); run the Node lock stage\n${relocked}`,
+      },
+    ];
+  return [
+    {
+      file: NODE_FILES.lock,
+      reason: 'is not current for the merged package.json; run the Node lock stage',
+      diff: unifiedDiff(
+        { label: `${NODE_FILES.lock} (committed)`, text: npmLock },
+        { label: `${NODE_FILES.lock} (expected)`, text: relocked },
+      ),
+    },
+  ];
 }
 
 /** The lock npm writes offline, with an empty cache, from the committed one; or npm's error. */

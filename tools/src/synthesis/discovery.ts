@@ -30,12 +30,23 @@ export function discoverExtensions(workspaceRoot: string, active?: string[], lay
   const dir = layout.extensionsDir;
   const problems: SynthesisProblem[] = [];
   for (const name of extensionLinks(abs(workspaceRoot, dir))) {
-    problems.push({ file: `${dir}/${name}`, field: '(folder)', message: 'is a symbolic link; an extension is a plain folder', fix: 'replace the link with a copy of the folder it points to' });
+    problems.push({
+      file: `${dir}/${name}`,
+      field: '(folder)',
+      message: 'is a symbolic link; an extension is a plain folder',
+      fix: 'replace the link with a copy of the folder it points to',
+    });
   }
   const all = extensionFolders(abs(workspaceRoot, dir));
   for (const name of all) {
     const problem = extensionNameProblem(name);
-    if (problem) problems.push({ file: `${dir}/${name}/pyproject.toml`, field: '(folder)', message: problem, fix: 'rename the folder to a valid extension name' });
+    if (problem)
+      problems.push({
+        file: `${dir}/${name}/pyproject.toml`,
+        field: '(folder)',
+        message: problem,
+        fix: 'rename the folder to a valid extension name',
+      });
   }
   const found = all.filter((n) => !extensionNameProblem(n));
   const names = active === undefined ? found : activeNames(active, found, layout, problems);
@@ -51,7 +62,8 @@ function activeNames(active: string[], found: string[], layout: CodexLayout, pro
       problems.push({
         file,
         field: 'extensions.active',
-        message: `names "${name}", but there is no extension folder ${layout.extensionsDir}/${name}/ with a pyproject.toml` +
+        message:
+          `names "${name}", but there is no extension folder ${layout.extensionsDir}/${name}/ with a pyproject.toml` +
           (found.length ? ` (found: ${found.join(', ')})` : ' (no extensions found)'),
         fix: `create ${layout.extensionsDir}/${name}/ or remove "${name}" from extensions.active`,
       });

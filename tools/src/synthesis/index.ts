@@ -1,13 +1,26 @@
 export { SynthesisError, problemDiagnostic, type SynthesisProblem } from './problems';
 export { SYNTHESIS_DIR, PYTHON_FILES, NODE_FILES, TAILWIND_FILE, MANIFEST_FILE, TEMPLATES_DIR } from './layout';
-export { discoverExtensions, discoverComponents, componentsOf, type Component, type ComponentSource, type Extension, type Components } from './discovery';
+export {
+  discoverExtensions,
+  discoverComponents,
+  componentsOf,
+  type Component,
+  type ComponentSource,
+  type Extension,
+  type Components,
+} from './discovery';
 export { collectSystemPackages, parseDebianSpec, type SystemPackage } from './system';
 export { mergePython, lockPython, type MergedPython, type LockOptions, type PythonLockResult } from './python';
 export { mergeNode, lockNode, resolveRanges, intersectRanges, type MergedNode, type NodeLockResult } from './node';
 export { mergeTailwind, synthesizeTailwind, renderTailwindConfig } from './tailwind';
 export {
-  buildManifest, assembleManifest, FORMAT_VERSION,
-  type AssembleOptions, type SynthesisManifest, type PythonPackage, type NodePackage,
+  buildManifest,
+  assembleManifest,
+  FORMAT_VERSION,
+  type AssembleOptions,
+  type SynthesisManifest,
+  type PythonPackage,
+  type NodePackage,
 } from './manifest';
 export { checkSynthesis, formatDrift, type CheckOptions, type CheckResult, type Drift } from './check';
 export { checkInputs, synthesize, type SynthesizeOptions } from './synthesize';

@@ -30,7 +30,6 @@ export function abs(workspaceRoot: string, rel: string): string {
   return path.join(workspaceRoot, ...rel.split('/'));
 }
 
-
 /** A folder path that stays inside the workspace: relative, with forward slashes, never `..`. */
 export function isSafeRelative(p: string): boolean {
   return p.length > 0 && !p.startsWith('/') && !p.includes('\\') && !p.split('/').some((s) => s === '..');

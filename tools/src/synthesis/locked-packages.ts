@@ -58,7 +58,8 @@ function pythonPackage(workspaceRoot: string, pkg: Record<string, unknown>, from
   const artifacts: PythonArtifact[] = [];
   const sdist = pkg['sdist'] as Record<string, unknown> | undefined;
   if (sdist) artifacts.push(artifact('sdist', sdist, fromLock));
-  for (const wheel of (pkg['wheels'] as Array<Record<string, unknown>> | undefined) ?? []) artifacts.push(artifact('wheel', wheel, fromLock));
+  for (const wheel of (pkg['wheels'] as Array<Record<string, unknown>> | undefined) ?? [])
+    artifacts.push(artifact('wheel', wheel, fromLock));
   artifacts.sort((a, b) => byCodePoint(a.url ?? a.path ?? '', b.url ?? b.path ?? ''));
   return {
     name: String(pkg['name']),

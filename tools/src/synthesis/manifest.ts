@@ -22,7 +22,14 @@ export const FORMAT_VERSION = 1;
 export interface SynthesisManifest {
   formatVersion: number;
   inputs: { digest: string; files: Record<string, string> };
-  components: Array<{ kind: string; name: string; path: string; pythonProject: string; capabilities: string[]; systemDependencies: string[] }>;
+  components: Array<{
+    kind: string;
+    name: string;
+    path: string;
+    pythonProject: string;
+    capabilities: string[];
+    systemDependencies: string[];
+  }>;
   python: { lockfile: string; requiresPython?: string; packages: PythonPackage[] };
   node: { lockfile: string; packages: NodePackage[] };
   tailwind: { config: string; sources: string[] };
@@ -65,7 +72,9 @@ export async function buildManifest(options: AssembleOptions): Promise<{ manifes
     synthesized: Object.fromEntries(SYNTHESIZED_FILES.map((file) => [file, `sha256:${fileSha256(abs(workspaceRoot, file))}`])),
     quadlets: quadletDigests(workspaceRoot, options.quadletsDir),
     tools: options.tools ?? (await queryToolVersions(workspaceRoot)),
-    nix: fs.existsSync(abs(workspaceRoot, FLAKE_LOCK)) ? { flakeLock: FLAKE_LOCK, sha256: `sha256:${fileSha256(abs(workspaceRoot, FLAKE_LOCK))}` } : undefined,
+    nix: fs.existsSync(abs(workspaceRoot, FLAKE_LOCK))
+      ? { flakeLock: FLAKE_LOCK, sha256: `sha256:${fileSha256(abs(workspaceRoot, FLAKE_LOCK))}` }
+      : undefined,
   };
   return { manifest, file: { path: MANIFEST_FILE, content: canonicalJson(manifest) } };
 }
@@ -97,12 +106,16 @@ function inputDigests(workspaceRoot: string, components: Components, tailwind: T
   const inputs: Record<string, string> = {};
   for (const [name, value] of Object.entries(components.settings.written))
     if (value !== undefined) inputs[`${primeScrollPath(components.layout)}#${name}`] = `sha256:${sha256(canonicalJson(value))}`;
-  const manifestFiles = components.all.flatMap((c) => [`${c.dir}/pyproject.toml`, packageJsonPath(c)]).concat(tailwind.map((t) => t.file), [REGISTRY_FILE]);
+  const manifestFiles = components.all
+    .flatMap((c) => [`${c.dir}/pyproject.toml`, packageJsonPath(c)])
+    .concat(
+      tailwind.map((t) => t.file),
+      [REGISTRY_FILE],
+    );
   for (const file of manifestFiles)
     if (fs.existsSync(abs(workspaceRoot, file))) inputs[file] = `sha256:${fileSha256(abs(workspaceRoot, file))}`;
   const templates = abs(workspaceRoot, TEMPLATES_DIR);
-  if (fs.existsSync(templates))
-    for (const [rel, hash] of listTree(templates)) inputs[`${TEMPLATES_DIR}/${rel}`] = `sha256:${hash}`;
+  if (fs.existsSync(templates)) for (const [rel, hash] of listTree(templates)) inputs[`${TEMPLATES_DIR}/${rel}`] = `sha256:${hash}`;
   return inputs;
 }
 

@@ -34,7 +34,11 @@ export function packageJsonPath(c: Component): string {
 }
 
 /** Reads every component's package.json (where there is one) into per-name requests. */
-export function readNodeRequests(workspaceRoot: string, components: Component[], problems: SynthesisProblem[]): Record<string, NodeRequest[]> {
+export function readNodeRequests(
+  workspaceRoot: string,
+  components: Component[],
+  problems: SynthesisProblem[],
+): Record<string, NodeRequest[]> {
   const requests: Record<string, NodeRequest[]> = {};
   for (const component of components) {
     const file = packageJsonPath(component);
@@ -51,12 +55,22 @@ export function readNodeRequests(workspaceRoot: string, components: Component[],
       const deps = json[field];
       if (deps === undefined) continue;
       if (deps === null || typeof deps !== 'object' || Array.isArray(deps)) {
-        problems.push({ file, field, message: 'must be an object of package name → version range', fix: `write e.g. "${field}": { "ms": "^2.1.3" }` });
+        problems.push({
+          file,
+          field,
+          message: 'must be an object of package name → version range',
+          fix: `write e.g. "${field}": { "ms": "^2.1.3" }`,
+        });
         continue;
       }
       for (const [name, spec] of Object.entries(deps as Record<string, unknown>)) {
         if (typeof spec !== 'string') {
-          problems.push({ file, field: `${field}.${name}`, message: `must be a version range string, got ${JSON.stringify(spec)}`, fix: `write e.g. "${name}": "^1.0.0"` });
+          problems.push({
+            file,
+            field: `${field}.${name}`,
+            message: `must be a version range string, got ${JSON.stringify(spec)}`,
+            fix: `write e.g. "${name}": "^1.0.0"`,
+          });
           continue;
         }
         (requests[name] ??= []).push({ component, file, field: `${field}.${name}`, spec, rootSpec: rebase(spec, component) });
@@ -163,7 +177,14 @@ export interface NodeLockResult {
 }
 
 /** npm flags that keep the lock complete and make npm touch nothing but the lock. */
-export const NPM_LOCK_ARGS = ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund', '--omit-lockfile-registry-resolved=false'];
+export const NPM_LOCK_ARGS = [
+  'install',
+  '--package-lock-only',
+  '--ignore-scripts',
+  '--no-audit',
+  '--no-fund',
+  '--omit-lockfile-registry-resolved=false',
+];
 
 /**
  * Merges, then runs `npm install --package-lock-only` in a scratch folder; only on success are
@@ -181,12 +202,14 @@ export async function lockNode(options: LockOptions & { npmCache?: string }): Pr
     const args = [...NPM_LOCK_ARGS, ...(options.offline ? ['--offline'] : []), ...(options.npmCache ? ['--cache', options.npmCache] : [])];
     const result = run(npm, args, { cwd: dir, env: options.env });
     if (result.status !== 0)
-      throw new SynthesisError([{
-        file: NODE_FILES.packageJson,
-        field: 'dependencies',
-        message: `npm could not lock the merged Node dependencies:\n${cleanToolOutput(result.stderr)}`,
-        fix: 'correct the dependency npm names above in the extension that declares it',
-      }]);
+      throw new SynthesisError([
+        {
+          file: NODE_FILES.packageJson,
+          field: 'dependencies',
+          message: `npm could not lock the merged Node dependencies:\n${cleanToolOutput(result.stderr)}`,
+          fix: 'correct the dependency npm names above in the extension that declares it',
+        },
+      ]);
     return fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8');
   });
   const files = [merged.packageJson, { path: NODE_FILES.lock, content: lock }];

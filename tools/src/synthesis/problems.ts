@@ -16,7 +16,14 @@ export interface SynthesisProblem {
 /** A synthesis problem in the Forge's one error model. */
 export function problemDiagnostic(p: SynthesisProblem): Diagnostic {
   // `(file)` marks a problem with the whole file: it has no field to name.
-  return { severity: 'error', file: p.file, line: p.line, field: p.field === '(file)' ? undefined : p.field, message: p.message, hint: p.fix };
+  return {
+    severity: 'error',
+    file: p.file,
+    line: p.line,
+    field: p.field === '(file)' ? undefined : p.field,
+    message: p.message,
+    hint: p.fix,
+  };
 }
 
 /** Carries every problem found, so one run reports all of them at once. */

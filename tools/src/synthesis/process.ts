@@ -11,5 +11,9 @@ const LOCK_TIMEOUT_MS = 30 * 60_000;
  * environment: a dependency uv builds to read its metadata never sees the caller's tokens.
  */
 export function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): RunResult {
-  return runProgram(command, args, { cwd: options.cwd, env: scrubbedEnv(options.env, process.env, LOCKER_SETTINGS), timeoutMs: LOCK_TIMEOUT_MS });
+  return runProgram(command, args, {
+    cwd: options.cwd,
+    env: scrubbedEnv(options.env, process.env, LOCKER_SETTINGS),
+    timeoutMs: LOCK_TIMEOUT_MS,
+  });
 }

@@ -30,11 +30,7 @@ export function pyprojectPath(c: Component): string {
   return `${c.dir}/pyproject.toml`;
 }
 
-export function readPythonComponents(
-  workspaceRoot: string,
-  components: Component[],
-  problems: SynthesisProblem[],
-): PythonComponent[] {
+export function readPythonComponents(workspaceRoot: string, components: Component[], problems: SynthesisProblem[]): PythonComponent[] {
   const out: PythonComponent[] = [];
   const byName = new Map<string, PythonComponent>();
   for (const component of components) {

@@ -115,9 +115,10 @@ export function uvProblem(stderr: string, members: PythonComponent[]): Synthesis
     file: named.length === 1 && named[0] ? named[0].file : PYTHON_FILES.pyproject,
     field: 'project.dependencies',
     message: `uv could not lock the merged Python dependencies:\n${text}${where.length ? `\n${where.join('\n')}` : ''}`,
-    fix: named.length > 1
-      ? `make the requirements of ${named.map((m) => m.component.name).join(' and ')} compatible, or deactivate one of them in the Prime Scroll's [extensions] active`
-      : 'correct the requirement uv names above',
+    fix:
+      named.length > 1
+        ? `make the requirements of ${named.map((m) => m.component.name).join(' and ')} compatible, or deactivate one of them in the Prime Scroll's [extensions] active`
+        : 'correct the requirement uv names above',
   };
 }
 

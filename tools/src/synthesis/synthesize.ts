@@ -40,7 +40,9 @@ export function checkInputs(source: ComponentSource): { problems: SynthesisProbl
  * Every stage in order. All merges are validated first, so one run reports every problem in
  * every manifest before any tool runs or any file is written.
  */
-export async function synthesize(options: SynthesizeOptions): Promise<{ manifest: SynthesisManifest; files: GeneratedFile[]; warnings: string[] }> {
+export async function synthesize(
+  options: SynthesizeOptions,
+): Promise<{ manifest: SynthesisManifest; files: GeneratedFile[]; warnings: string[] }> {
   const components: Components = componentsOf(options);
   const stages = { ...options, components };
   const { problems, python } = checkInputs(stages);

@@ -37,10 +37,11 @@ export function findTailwindConfigs(workspaceRoot: string, components: Component
  */
 export function renderTailwindConfig(sources: TailwindSource[]): string {
   const entries = sources.map(
-    (s) => `  { dir: ${JSON.stringify(relFrom(TAILWIND_DIR, s.component.dir))}, config: require(${JSON.stringify(`./${relFrom(TAILWIND_DIR, s.file)}`)}) },`,
+    (s) =>
+      `  { dir: ${JSON.stringify(relFrom(TAILWIND_DIR, s.component.dir))}, config: require(${JSON.stringify(`./${relFrom(TAILWIND_DIR, s.file)}`)}) },`,
   );
   return [
-    '// Synthesized by the LychD Forge from the active extensions\' tailwind configs: do not edit.',
+    "// Synthesized by the LychD Forge from the active extensions' tailwind configs: do not edit.",
     "'use strict';",
     "const path = require('node:path');",
     '',

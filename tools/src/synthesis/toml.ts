@@ -57,7 +57,10 @@ const HEADER = /^\s*\[\s*([^\]]+?)\s*\]\s*(#.*)?$/;
  */
 export function locate(text: string, section: string, key: string, item?: string): number | undefined {
   const lines = text.split(/\r?\n/);
-  const wanted = section.split('.').map((s) => s.replace(/^"|"$/g, '')).join('.');
+  const wanted = section
+    .split('.')
+    .map((s) => s.replace(/^"|"$/g, ''))
+    .join('.');
   let inSection = section === '';
   let keyLine: number | undefined;
   for (let i = 0; i < lines.length; i++) {
@@ -65,7 +68,11 @@ export function locate(text: string, section: string, key: string, item?: string
     const header = HEADER.exec(line);
     if (header?.[1]) {
       if (keyLine !== undefined) break;
-      inSection = header[1].split('.').map((s) => s.trim().replace(/^"|"$/g, '')).join('.') === wanted;
+      inSection =
+        header[1]
+          .split('.')
+          .map((s) => s.trim().replace(/^"|"$/g, ''))
+          .join('.') === wanted;
       continue;
     }
     if (!inSection) continue;

@@ -21,7 +21,12 @@ const readAggregate = (dir: string) => new Map(listFiles(dir).map((rel) => [rel,
 export const assemble: Task<AssembleOptions> = (options, root) => {
   const parts = [
     ...options.aggregates.map((a) => readAggregate(path.join(root, options.aggregatesDir, a))),
-    ...options.runes.map((p) => new Map(Object.entries(JSON.parse(fs.readFileSync(path.join(root, options.runesDir, `${p}.json`), 'utf8')) as Record<string, string>))),
+    ...options.runes.map(
+      (p) =>
+        new Map(
+          Object.entries(JSON.parse(fs.readFileSync(path.join(root, options.runesDir, `${p}.json`), 'utf8')) as Record<string, string>),
+        ),
+    ),
   ];
   const generation = assembleGeneration(parts);
   writeOutputDir(path.join(root, options.outputDir), generation);

@@ -20,7 +20,10 @@ export function codexFacts(codex: Codex, workspaceRoot: string): CodexFacts {
     codexDir: path.relative(workspaceRoot, codex.root).split(path.sep).join('/'),
     prime: codex.prime,
     extensions: codex.extensions,
-    runes: codex.runes.map((r) => ({ ...r, origin: { relativePath: r.origin.relativePath, provider: r.origin.provider } })) as CodexFacts['runes'],
+    runes: codex.runes.map((r) => ({
+      ...r,
+      origin: { relativePath: r.origin.relativePath, provider: r.origin.provider },
+    })) as CodexFacts['runes'],
   };
 }
 
@@ -77,10 +80,19 @@ export function podFacts(facts: CodexFacts): CodexFacts {
   const config = (r: Row) => r.config as Record<string, unknown>;
   const exposed = stones
     .filter((r) => config(r)['expose_port'] === true)
-    .map((r) => ({ ...r, origin: NOWHERE, config: { name: config(r)['name'], port: config(r)['port'], expose_port: true, runtime: config(r)['runtime'] } }) as Row);
+    .map(
+      (r) =>
+        ({
+          ...r,
+          origin: NOWHERE,
+          config: { name: config(r)['name'], port: config(r)['port'], expose_port: true, runtime: config(r)['runtime'] },
+        }) as Row,
+    );
   const hidden = new Set(stones.filter((r) => config(r)['expose_port'] !== true).map((r) => config(r)['runtime']));
   const shm = SHM_RUNTIMES.find((runtime) => hidden.has(runtime));
-  const standIn = shm ? [{ kind: 'soulstone', family: `soulstone-${shm}`, origin: NOWHERE, config: { name: '', expose_port: false, runtime: shm } } as Row] : [];
+  const standIn = shm
+    ? [{ kind: 'soulstone', family: `soulstone-${shm}`, origin: NOWHERE, config: { name: '', expose_port: false, runtime: shm } } as Row]
+    : [];
   return { ...facts, runes: [...exposed, ...standIn] };
 }
 
@@ -94,7 +106,9 @@ export const SECRET_FIELDS: RuneFields = { soulstone: ['name', 'secret_env_files
 
 /** The plugin's own code, as one digest: the same files `pluginInputs()` names. */
 export function pluginDigest(tools = PLUGIN_DIR): string {
-  return sha256([treeSha256(path.join(tools, 'src')), treeSha256(path.join(tools, 'bin')), fileSha256(path.join(tools, 'package.json'))].join('\n'));
+  return sha256(
+    [treeSha256(path.join(tools, 'src')), treeSha256(path.join(tools, 'bin')), fileSha256(path.join(tools, 'package.json'))].join('\n'),
+  );
 }
 
 /** Every fact file `codex:context` writes, by name: each is the whole input of the tasks that read it. */

@@ -1,7 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { canonicalJson } from '../shared/digest';
-import { BASE_RECORD_FILE, baseSpecOf, buildImage, CONTAINERFILE, ensureBase, IMAGE_DIR, readForgeSources, writeContainerfile } from '../forge';
+import {
+  BASE_RECORD_FILE,
+  baseSpecOf,
+  buildImage,
+  CONTAINERFILE,
+  ensureBase,
+  IMAGE_DIR,
+  readForgeSources,
+  writeContainerfile,
+} from '../forge';
 import type { Task } from './task';
 
 export interface ForgeTaskOptions {
@@ -25,7 +34,8 @@ export const forge: Task<ForgeTaskOptions> = async (options, root) => {
     case 'containerfile-check': {
       const check = options.stage === 'containerfile-check';
       const r = await writeContainerfile(root, sources, check, progress);
-      if (!r.ok) console.error(`${CONTAINERFILE} is not current: run \`lychd-forge containerfile\` (nx run forge:containerfile) and commit it.`);
+      if (!r.ok)
+        console.error(`${CONTAINERFILE} is not current: run \`lychd-forge containerfile\` (nx run forge:containerfile) and commit it.`);
       else console.log(check ? `${CONTAINERFILE} is current.` : `${r.changed ? 'Wrote' : 'Unchanged:'} ${CONTAINERFILE}`);
       return r.ok;
     }

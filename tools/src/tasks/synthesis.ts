@@ -26,7 +26,11 @@ export const synthesis: Task<SynthesisOptions> = async (options, workspaceRoot) 
       break;
     }
     case 'tailwind':
-      console.log(`Synthesized ${synthesizeTailwind(source).files.map((f) => f.path).join(', ')}`);
+      console.log(
+        `Synthesized ${synthesizeTailwind(source)
+          .files.map((f) => f.path)
+          .join(', ')}`,
+      );
       break;
     case 'manifest': {
       const r = await assembleManifest({ ...source, quadletsDir: options.quadletsDir });

@@ -33,7 +33,10 @@ export function runProgram(file: string, args: readonly string[], opts: RunOptio
 
 /** Non-empty lines of a process stream. */
 export function lines(text: string): string[] {
-  return text.split('\n').map((l) => l.trimEnd()).filter((l) => l.length > 0);
+  return text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.length > 0);
 }
 
 export interface StreamOptions extends Omit<RunOptions, 'timeoutMs'> {
@@ -45,7 +48,11 @@ export interface StreamOptions extends Omit<RunOptions, 'timeoutMs'> {
  * Like runProgram, for the long steps (mmdebstrap, buildah): asynchronous, so progress can be
  * shown while it runs; stdout and stderr are interleaved into one transcript.
  */
-export function runProgramStreamed(file: string, args: readonly string[], opts: StreamOptions = {}): Promise<RunResult & { output: string }> {
+export function runProgramStreamed(
+  file: string,
+  args: readonly string[],
+  opts: StreamOptions = {},
+): Promise<RunResult & { output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

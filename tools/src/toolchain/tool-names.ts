@@ -1,5 +1,18 @@
 /** The external programs the Forge runs. */
-export const TOOL_NAMES = ['uv', 'quadlet', 'systemd-analyze', 'buildah', 'podman', 'npm', 'nix', 'skopeo', 'mmdebstrap', 'systemctl', 'qemu-system-x86_64', 'qemu-img'] as const;
+export const TOOL_NAMES = [
+  'uv',
+  'quadlet',
+  'systemd-analyze',
+  'buildah',
+  'podman',
+  'npm',
+  'nix',
+  'skopeo',
+  'mmdebstrap',
+  'systemctl',
+  'qemu-system-x86_64',
+  'qemu-img',
+] as const;
 
 export type ToolName = (typeof TOOL_NAMES)[number];
 

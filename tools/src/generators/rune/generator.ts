@@ -47,14 +47,20 @@ export default async function runeGenerator(tree: Tree, options: RuneGeneratorOp
     rune['image'] = options.image;
     rune['port'] = options.port;
     if (options.model !== undefined) rune['model_path'] = options.model;
-    const groups = (options.groups ?? '').split(',').map((g) => g.trim()).filter(Boolean);
+    const groups = (options.groups ?? '')
+      .split(',')
+      .map((g) => g.trim())
+      .filter(Boolean);
     if (groups.length) rune['groups'] = groups;
   }
   const text = `${stringify(rune).trimEnd()}\n`;
   const runeRoot = path.join(tree.root, codexDir, 'runes');
   const checked = checkRuneText({ runeRoot, relativePath, provider: 'codex' }, text);
   if (hasErrors(checked.diagnostics)) {
-    throw new ForgeError(checked.diagnostics.filter((d) => d.severity === 'error'), 'the new rune would not validate, so nothing was written:');
+    throw new ForgeError(
+      checked.diagnostics.filter((d) => d.severity === 'error'),
+      'the new rune would not validate, so nothing was written:',
+    );
   }
   tree.write(file, text);
   await formatFiles(tree);

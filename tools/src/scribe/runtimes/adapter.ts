@@ -10,5 +10,4 @@ export interface RuntimeAdapter {
 }
 
 /** `[flag, value]` when the value is set, nothing otherwise. */
-export const opt = (flag: string, value: string | number | undefined): string[] =>
-  value === undefined ? [] : [flag, String(value)];
+export const opt = (flag: string, value: string | number | undefined): string[] => (value === undefined ? [] : [flag, String(value)]);

@@ -12,7 +12,7 @@ const ADAPTERS: Record<string, RuntimeAdapter> = { vllm, sglang, llamacpp };
 
 /** Free-form runtimes of the generic family share the generic adapter. */
 export function adapterFor(rune: SoulstoneRune): RuntimeAdapter {
-  return rune.family === 'soulstone-generic' ? generic : ADAPTERS[rune.config.runtime] ?? generic;
+  return rune.family === 'soulstone-generic' ? generic : (ADAPTERS[rune.config.runtime] ?? generic);
 }
 
 /**

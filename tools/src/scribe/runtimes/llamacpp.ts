@@ -14,15 +14,18 @@ export const llamacpp: RuntimeAdapter = {
     const c = rune.config as LlamacppSoulstone;
     const mode = llamacppMode(c);
     if (mode === 'single' && c.model_path === undefined) {
-      throw new ScribeError('single mode loads one model file: set model_path, or use startup_mode = "router"', runeField(rune, 'startup_mode'));
+      throw new ScribeError(
+        'single mode loads one model file: set model_path, or use startup_mode = "router"',
+        runeField(rune, 'startup_mode'),
+      );
     }
     const modelFlags =
-      mode === 'single'
-        ? ['-m', c.model_path!]
-        : [...opt('--models-dir', c.models_dir), ...opt('--models-preset', c.models_preset)];
+      mode === 'single' ? ['-m', c.model_path!] : [...opt('--models-dir', c.models_dir), ...opt('--models-preset', c.models_preset)];
     return [
-      '--port', String(c.port),
-      '--host', '0.0.0.0',
+      '--port',
+      String(c.port),
+      '--host',
+      '0.0.0.0',
       ...modelFlags,
       ...opt('--n-gpu-layers', c.n_gpu_layers),
       ...opt('--n-cpu-moe', c.n_cpu_moe),

@@ -17,12 +17,18 @@ export const sglang: RuntimeAdapter = {
   synthesize(rune: SoulstoneRune): string[] {
     const c = rune.config as SglangSoulstone;
     const model = c.model_path ?? c.models[0];
-    if (model === undefined) throw new ScribeError('SGLang needs a model: set model_path (or models, or exec)', runeField(rune, 'model_path'));
+    if (model === undefined)
+      throw new ScribeError('SGLang needs a model: set model_path (or models, or exec)', runeField(rune, 'model_path'));
     return [
-      'python3', '-m', 'sglang.launch_server',
-      '--model-path', model,
-      '--port', String(c.port),
-      '--host', '0.0.0.0',
+      'python3',
+      '-m',
+      'sglang.launch_server',
+      '--model-path',
+      model,
+      '--port',
+      String(c.port),
+      '--host',
+      '0.0.0.0',
       ...opt('--tp-size', c.tensor_parallel_size),
       ...opt('--mem-fraction-static', c.gpu_memory_utilization),
       ...opt('--quantization', quantization(c)),

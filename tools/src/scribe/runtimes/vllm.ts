@@ -10,11 +10,15 @@ export const vllm: RuntimeAdapter = {
   synthesize(rune: SoulstoneRune): string[] {
     const c = rune.config as VllmSoulstone;
     const model = c.model_path ?? c.models[0];
-    if (model === undefined) throw new ScribeError('vLLM needs a model: set model_path (or models, or exec)', runeField(rune, 'model_path'));
+    if (model === undefined)
+      throw new ScribeError('vLLM needs a model: set model_path (or models, or exec)', runeField(rune, 'model_path'));
     return [
-      '--model', model,
-      '--port', String(c.port),
-      '--host', '0.0.0.0',
+      '--model',
+      model,
+      '--port',
+      String(c.port),
+      '--host',
+      '0.0.0.0',
       ...opt('--tensor-parallel-size', c.tensor_parallel_size),
       ...opt('--gpu-memory-utilization', c.gpu_memory_utilization),
       ...opt('--quantization', c.quantization),
