@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { parse, TomlError } from 'smol-toml';
+import { parseTomlSource } from '../codex/toml-source';
 import type { SynthesisProblem } from './problems';
 import { abs } from './layout';
 
@@ -49,44 +50,16 @@ export function getPath(data: TomlTable, dotted: string[]): unknown {
   return cur;
 }
 
-const HEADER = /^\s*\[\s*([^\]]+?)\s*\]\s*(#.*)?$/;
-
 /**
- * Finds the line of `key` inside `[section]` (or of `item`, a string value inside that key's
- * array), by scanning the text: smol-toml gives values but no positions.
+ * The line of `key` in `[section]` (or of `item`, a value in that key's array), read by the
+ * Codex's position-keeping TOML parser: the one way the Forge finds where a key stands.
  */
 export function locate(text: string, section: string, key: string, item?: string): number | undefined {
-  const lines = text.split(/\r?\n/);
-  const wanted = section
-    .split('.')
-    .map((s) => s.replace(/^"|"$/g, ''))
-    .join('.');
-  let inSection = section === '';
-  let keyLine: number | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    const header = HEADER.exec(line);
-    if (header?.[1]) {
-      if (keyLine !== undefined) break;
-      inSection =
-        header[1]
-          .split('.')
-          .map((s) => s.trim().replace(/^"|"$/g, ''))
-          .join('.') === wanted;
-      continue;
-    }
-    if (!inSection) continue;
-    if (keyLine === undefined) {
-      if (new RegExp(`^\\s*"?${escapeRe(key)}"?\\s*=`).test(line)) {
-        keyLine = i + 1;
-        if (item === undefined) return keyLine;
-      } else continue;
-    }
-    if (item !== undefined && (line.includes(JSON.stringify(item)) || line.includes(`'${item}'`))) return i + 1;
-  }
-  return keyLine;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const parsed = parseTomlSource('', text);
+  if ('diagnostic' in parsed) return undefined;
+  const path = [...(section ? section.split('.') : []), key];
+  const value = getPath(parsed.source.value, path);
+  if (value === undefined) return undefined;
+  const index = item !== undefined && Array.isArray(value) ? value.indexOf(item) : -1;
+  return (index >= 0 ? parsed.source.locate([...path, index]) : parsed.source.locateKey(path)).line;
 }
