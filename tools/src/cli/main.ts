@@ -17,10 +17,25 @@ interface CodexOptions {
   extensions?: string;
 }
 
+type SetStatus = (status: number | Promise<number>) => void;
+
+const codexOption = (command: Command) =>
+  command.option(
+    '--codex <dir>',
+    "the Codex folder (lychd.toml + runes/); default: the plugin's codexDir in nx.json, else <workspace>/codex",
+  );
+
 const codexOptions = (command: Command) =>
-  command
-    .option('--codex <dir>', "the Codex folder (lychd.toml + runes/); default: the plugin's codexDir in nx.json, else <workspace>/codex")
-    .option('--extensions <dir>', "the extensions folder; default: the plugin's extensionsDir in nx.json, else <workspace>/extensions");
+  codexOption(command).option(
+    '--extensions <dir>',
+    "the extensions folder; default: the plugin's extensionsDir in nx.json, else <workspace>/extensions",
+  );
+
+const bindingSiteOption = (command: Command) =>
+  command.option(
+    '--binding-site <dir>',
+    'where Quadlets are installed; default: $LYCHD_BINDING_SITE, else ${XDG_CONFIG_HOME:-~/.config}/containers/systemd',
+  );
 
 function keepCount(value: string): number {
   const n = Number(value);
@@ -32,7 +47,7 @@ function keepCount(value: string): number {
 const absolute = (dir: string | undefined) => (dir === undefined ? undefined : path.resolve(dir));
 
 /** The command definitions: their options and descriptions are the help text. */
-function program(setStatus: (status: number | Promise<number>) => void): Command {
+function program(setStatus: SetStatus): Command {
   const cli = new Command('lychd-forge')
     .description('Turn a LychD Codex and its extensions into the artifacts the host needs.')
     .helpCommand(false)
@@ -41,6 +56,14 @@ function program(setStatus: (status: number | Promise<number>) => void): Command
     .exitOverride()
     .configureOutput({ outputError: (message, write) => write(`lychd-forge: ${message.replace(/^error: /, '')}`) });
 
+  codexCommands(cli, setStatus);
+  synthesisCommands(cli, setStatus);
+  bodyCommands(cli, setStatus);
+  return cli;
+}
+
+/** The Codex and its Quadlets: validate, scribe, bind. */
+function codexCommands(cli: Command, setStatus: SetStatus): void {
   codexOptions(cli.command('validate').description('check every file of the Codex and every rule across it; print every problem')).action(
     (o: CodexOptions) => setStatus(runValidate(commonPaths(o))),
   );
@@ -49,11 +72,7 @@ function program(setStatus: (status: number | Promise<number>) => void): Command
     .option('--out <dir>', 'where to write the generation; a folder the Forge did not create must be empty')
     .action((o: CodexOptions & { out?: string }) => setStatus(runScribe(commonPaths(o), absolute(o.out))));
 
-  codexOptions(cli.command('bind').description('render and install the generation atomically into the Binding Site'))
-    .option(
-      '--binding-site <dir>',
-      'where Quadlets are installed; default: $LYCHD_BINDING_SITE, else ${XDG_CONFIG_HOME:-~/.config}/containers/systemd',
-    )
+  bindingSiteOption(codexOptions(cli.command('bind').description('render and install the generation atomically into the Binding Site')))
     .option('--keep <n>', 'generations kept for rollback (default 3)', keepCount)
     .addOption(new Option('--check', 'exit 1 and show the diff when the site differs (drift, hand edits)').conflicts('rollback'))
     .option('--rollback', 'restore the previous generation')
@@ -67,7 +86,10 @@ function program(setStatus: (status: number | Promise<number>) => void): Command
         }),
       ),
     );
+}
 
+/** The Synthesis Manifest, the hooks' registrations and the files generated from the schemas. */
+function synthesisCommands(cli: Command, setStatus: SetStatus): void {
   codexOptions(
     cli
       .command('synthesize')
@@ -83,39 +105,40 @@ function program(setStatus: (status: number | Promise<number>) => void): Command
   ).action((o: CodexOptions) => setStatus(runFederate(commonPaths(o))));
 
   cli
-    .command('containerfile')
+    .command('schemas')
+    .description('write the JSON Schemas, .taplo.toml and docs/codex-reference.md')
+    .option('--check', 'compare instead of writing; exit 1 when any differs')
+    .action((o: { check?: boolean }) => setStatus(runSchemas(commonPaths({}).workspaceRoot, o.check === true)));
+}
+
+/** The daemon's body: the Containerfile, the image, the flake and the Rebirth Gate. */
+function bodyCommands(cli: Command, setStatus: SetStatus): void {
+  codexOption(cli.command('containerfile'))
     .description('render forge/Containerfile from forge/templates/Containerfile.njk, the Synthesis Manifest and the base ([forge.base])')
-    .option('--codex <dir>', "the Codex folder (lychd.toml + runes/); default: the plugin's codexDir in nx.json, else <workspace>/codex")
     .option('--check', 'exit 1 when forge/Containerfile is not current')
     .action((o: CodexOptions & { check?: boolean }) => setStatus(runContainerfile(commonPaths(o), o.check === true)));
 
-  cli
-    .command('image')
+  codexOption(cli.command('image'))
     .description(
       'build the image reproducibly and offline into dist/forge/image/ (an OCI layout and image.json); the previous image stays on failure',
     )
-    .option('--codex <dir>', "the Codex folder (lychd.toml + runes/); default: the plugin's codexDir in nx.json, else <workspace>/codex")
     .action((o: CodexOptions) => setStatus(runImage(commonPaths(o))));
 
-  cli
-    .command('flake')
+  codexOption(cli.command('flake'))
     .description('render flake.nix (the Sovereign path: Nix builds the image) from the Synthesis Manifest')
-    .option('--codex <dir>', "the Codex folder (lychd.toml + runes/); default: the plugin's codexDir in nx.json, else <workspace>/codex")
     .option('--check', 'exit 1 when flake.nix is stale or flake.lock is not the recorded one')
     .action((o: CodexOptions & { check?: boolean }) => setStatus(runFlake(commonPaths(o), o.check === true)));
 
-  codexOptions(
-    cli
-      .command('rebirth')
-      .description(
-        'the Rebirth Gate: stage the built image and the generation, show what a confirmation would change and exit 1; ' +
-          'only --confirm with the shown id applies it',
-      ),
+  bindingSiteOption(
+    codexOptions(
+      cli
+        .command('rebirth')
+        .description(
+          'the Rebirth Gate: stage the built image and the generation, show what a confirmation would change and exit 1; ' +
+            'only --confirm with the shown id applies it',
+        ),
+    ),
   )
-    .option(
-      '--binding-site <dir>',
-      'where Quadlets are installed; default: $LYCHD_BINDING_SITE, else ${XDG_CONFIG_HOME:-~/.config}/containers/systemd',
-    )
     .option('--image <dir>', "forge:image's output (image.json + oci/); default: <workspace>/dist/forge/image")
     .option('--synthesis <file>', 'the Synthesis Manifest; default: <workspace>/forge/synthesis.lock.json')
     .addOption(new Option('--confirm <id>', 'apply exactly the reviewed candidate: its image id as shown').conflicts('rollback'))
@@ -131,14 +154,6 @@ function program(setStatus: (status: number | Promise<number>) => void): Command
         }),
       ),
     );
-
-  cli
-    .command('schemas')
-    .description('write the JSON Schemas, .taplo.toml and docs/codex-reference.md')
-    .option('--check', 'compare instead of writing; exit 1 when any differs')
-    .action((o: { check?: boolean }) => setStatus(runSchemas(commonPaths({}).workspaceRoot, o.check === true)));
-
-  return cli;
 }
 
 /** Entry point of the command line; returns the exit status (2 for a command line that means nothing). */

@@ -10,7 +10,7 @@ import { CONTAINERFILE } from './containerfile';
 import { stageContext } from './context';
 import { imageFailure, type ForgeProblem } from './errors';
 import type { ForgeSources } from './inputs';
-import { readLayout } from './layout';
+import { readLayout, type LayoutImage } from './layout';
 import { currentContainerfile } from './render';
 
 /** Where `forge:image` writes: the contract the Rebirth Gate reads (docs/image.md). */
@@ -67,26 +67,57 @@ export async function buildMundaneImage({ workspaceRoot, sources, progress = () 
   stageContext({ workspaceRoot, dir: context, data, containerfile: CONTAINERFILE, baseTar: base.tar, uv });
 
   progress(`[3/5] buildah bud (buildah ${builderVersion}, ${data.systemPackages.length} system package(s), ${data.components.length} component(s))`);
-  const iidFile = path.join(work, 'iid');
+  const imageId = await bud(buildah, context, path.join(work, 'iid'), sources, base.record, progress);
+
+  progress('[4/5] system package versions');
+  const systemPackages = installedVersions(buildah, imageId, manifest.system.map((p) => p.name));
+
+  progress(`[5/5] OCI layout ${IMAGE_DIR}/oci (ref ${REF_NAME})`);
+  return publish(buildah, path.join(workspaceRoot, IMAGE_DIR), imageId, (layout) => ({
+    formatVersion: 1,
+    strategy: 'mundane',
+    imageId,
+    manifestDigest: layout.manifestDigest,
+    diffIds: layout.diffIds,
+    layout: 'oci',
+    refName: REF_NAME,
+    base: { kind: base.record.kind, ref: base.record.ref, digest: base.record.digest },
+    systemPackages,
+    builder: { name: 'buildah', version: builderVersion },
+    synthesis: sources.synthesis,
+  }));
+}
+
+/** `buildah bud` of the staged context, reproducibly, with a line of progress per step; the built image's id. */
+async function bud(
+  buildah: Buildah,
+  context: string,
+  iidFile: string,
+  sources: ForgeSources,
+  base: BaseRecord,
+  progress: (line: string) => void,
+): Promise<string> {
   fs.rmSync(iidFile, { force: true });
-  const bud = await buildah.stream(
+  const r = await buildah.stream(
+    // prettier-ignore
     ['bud', '--isolation', 'chroot', '--timestamp', '0', '--identity-label=false', '--layers',
       // A Debian base comes from the context; a pinned image may be pulled, once, by its digest.
-      base.record.kind === 'debian' ? '--pull-never' : '--pull',
+      base.kind === 'debian' ? '--pull-never' : '--pull',
       '--label', `${SYNTHESIS_LABEL}=${sources.synthesis}`, '--iidfile', iidFile, '-f', path.join(context, 'Containerfile'), context],
     (line) => {
       if (/^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(line)) progress(`  ${line.length > 120 ? `${line.slice(0, 117)}...` : line}`);
       else if (line.startsWith('--> Using cache')) progress('    (cached layer)');
     },
   );
-  if (bud.status !== 0) throw buildFailure(bud.output, sources, base.record);
-  const imageId = `sha256:${fs.readFileSync(iidFile, 'utf8').trim().replace(/^sha256:/, '')}`;
+  if (r.status !== 0) throw buildFailure(r.output, sources, base);
+  return `sha256:${fs.readFileSync(iidFile, 'utf8').trim().replace(/^sha256:/, '')}`;
+}
 
-  progress('[4/5] system package versions');
-  const systemPackages = installedVersions(buildah, imageId, manifest.system.map((p) => p.name));
-
-  progress(`[5/5] OCI layout ${IMAGE_DIR}/oci (ref ${REF_NAME})`);
-  const out = path.join(workspaceRoot, IMAGE_DIR);
+/**
+ * Pushes the image to an OCI layout in a staging folder beside `out`, writes its summary there
+ * and only then replaces `out`: on any failure the previous image and summary stay.
+ */
+function publish(buildah: Buildah, out: string, imageId: string, summarize: (layout: LayoutImage) => ImageSummary): ImageSummary {
   const staging = `${out}.staging`;
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging, { recursive: true });
@@ -95,19 +126,7 @@ export async function buildMundaneImage({ workspaceRoot, sources, progress = () 
     if (push.status !== 0) throw imageFailure(`buildah push to an OCI layout failed (exit ${push.status}):\n    ${tail(push.stdout + push.stderr)}`);
     const layout = readLayout(path.join(staging, 'oci'), REF_NAME);
     if (layout.imageId !== imageId) throw imageFailure(`the OCI layout holds ${layout.imageId}, but buildah built ${imageId}`);
-    const summary: ImageSummary = {
-      formatVersion: 1,
-      strategy: 'mundane',
-      imageId,
-      manifestDigest: layout.manifestDigest,
-      diffIds: layout.diffIds,
-      layout: 'oci',
-      refName: REF_NAME,
-      base: { kind: base.record.kind, ref: base.record.ref, digest: base.record.digest },
-      systemPackages,
-      builder: { name: 'buildah', version: builderVersion },
-      synthesis: sources.synthesis,
-    };
+    const summary = summarize(layout);
     fs.writeFileSync(path.join(staging, 'image.json'), canonicalJson(summary));
     replaceDir(staging, out);
     return summary;

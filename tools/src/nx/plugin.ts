@@ -293,10 +293,31 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
 const toolVersion = (layout: ForgeLayout, tool: string) => ({ runtime: `${pluginScript(layout, 'tool-version.js')} ${tool}` });
 
 function forgeProject(layout: ForgeLayout, extensions: string[], core: string): ProjectConfiguration {
-  const ext = (glob: string) => `{workspaceRoot}/${layout.extensionsDir}/*/${glob}`;
   // Which extensions are active and where the core lives: the facts `codex:context` extracts.
   const settings = { dependentTasksOutputFiles: '**/context/forge.json' };
   const afterContext = [{ projects: ['codex'], target: 'context' }];
+  return {
+    root: 'forge',
+    name: 'forge',
+    tags: ['type:forge'],
+    implicitDependencies: [...pluginProject(layout), 'codex', 'quadlets', ...extensions.map((e) => `extension-${e}`)],
+    targets: {
+      ...synthesisTargets(layout, core, settings, afterContext),
+      federate: federateTarget(layout, core),
+      ...flakeTargets(layout),
+      ...imageTargets(layout, core, settings, afterContext),
+    },
+  };
+}
+
+/** The synthesis, one cached stage per lock, the cheap assembly and the uncached check. */
+function synthesisTargets(
+  layout: ForgeLayout,
+  core: string,
+  settings: { dependentTasksOutputFiles: string },
+  afterContext: TargetConfiguration['dependsOn'],
+): Record<string, TargetConfiguration> {
+  const ext = (glob: string) => `{workspaceRoot}/${layout.extensionsDir}/*/${glob}`;
   const stage = (
     stageName: string,
     inputs: TargetConfiguration['inputs'],
@@ -310,74 +331,69 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
     outputs,
   });
   return {
-    root: 'forge',
-    name: 'forge',
-    tags: ['type:forge'],
-    implicitDependencies: [...pluginProject(layout), 'codex', 'quadlets', ...extensions.map((e) => `extension-${e}`)],
-    targets: {
-      'lock-python': stage(
-        'python',
-        [`{workspaceRoot}/${core}/pyproject.toml`, ext('pyproject.toml'), settings, toolVersion(layout, 'uv')],
-        ['{workspaceRoot}/forge/synthesis/python'],
-      ),
-      // The extensions' register hooks, run in the locked environment: their sources, the core's and the lock.
-      federate: {
-        ...task(layout, 'federate', codexLayout(layout)),
-        cache: true,
-        dependsOn: ['lock-python'],
-        inputs: [
-          `{workspaceRoot}/${core}/src/**/*`,
-          `{workspaceRoot}/${layout.extensionsDir}/*/src/**/*`,
-          ext('pyproject.toml'),
-          { dependentTasksOutputFiles: '**/uv.lock' },
-          toolVersion(layout, 'uv'),
-          ...pluginInputs(layout),
-        ],
-        outputs: ['{workspaceRoot}/forge/federation.json'],
-      },
-      'lock-node': stage(
-        'node',
-        [`{workspaceRoot}/${core}/package.json`, ext('package.json'), settings, toolVersion(layout, 'npm')],
-        ['{workspaceRoot}/forge/synthesis/node'],
-      ),
-      tailwind: stage(
-        'tailwind',
-        [`{workspaceRoot}/${core}/tailwind.config.*`, ext('tailwind.config.*'), settings],
-        ['{workspaceRoot}/forge/synthesis/tailwind'],
-      ),
-      // The cheap assembly: digests of every input and of the locks and quadlets; never re-locks.
-      synthesize: stage(
-        'manifest',
-        [
-          `{workspaceRoot}/${layout.codexDir}/lychd.toml`,
-          `{workspaceRoot}/${core}/**/*`,
-          `{workspaceRoot}/${layout.extensionsDir}/**/*`,
-          '{workspaceRoot}/forge/templates/**/*',
-          '{workspaceRoot}/flake.lock',
-          '{workspaceRoot}/forge/federation.json',
-          { dependentTasksOutputFiles: '**/*' },
-          toolVersion(layout, 'uv'),
-          toolVersion(layout, 'npm'),
-        ],
-        ['{workspaceRoot}/forge/synthesis.lock.json'],
-        ['lock-python', 'lock-node', 'tailwind', { projects: ['quadlets'], target: 'scribe' }],
-      ),
-      ...flakeTargets(layout),
-      ...imageTargets(layout, core, settings, afterContext),
-      'synthesize-check': {
-        ...task(layout, 'synthesis', { stage: 'check', ...codexLayout(layout), quadletsDir: layout.generationDir }),
-        cache: false,
-        dependsOn: [{ projects: ['quadlets'], target: 'scribe' }],
-        // Uncached; its inputs decide when `nx affected` selects it.
-        inputs: [
-          ...codexInputs(layout),
-          `{workspaceRoot}/${core}/**/*`,
-          `{workspaceRoot}/${layout.extensionsDir}/**/*`,
-          '{workspaceRoot}/forge/**/*',
-          '{workspaceRoot}/flake.lock',
-        ],
-      },
+    'lock-python': stage(
+      'python',
+      [`{workspaceRoot}/${core}/pyproject.toml`, ext('pyproject.toml'), settings, toolVersion(layout, 'uv')],
+      ['{workspaceRoot}/forge/synthesis/python'],
+    ),
+    'lock-node': stage(
+      'node',
+      [`{workspaceRoot}/${core}/package.json`, ext('package.json'), settings, toolVersion(layout, 'npm')],
+      ['{workspaceRoot}/forge/synthesis/node'],
+    ),
+    tailwind: stage(
+      'tailwind',
+      [`{workspaceRoot}/${core}/tailwind.config.*`, ext('tailwind.config.*'), settings],
+      ['{workspaceRoot}/forge/synthesis/tailwind'],
+    ),
+    // The cheap assembly: digests of every input and of the locks and quadlets; never re-locks.
+    synthesize: stage(
+      'manifest',
+      [
+        `{workspaceRoot}/${layout.codexDir}/lychd.toml`,
+        `{workspaceRoot}/${core}/**/*`,
+        `{workspaceRoot}/${layout.extensionsDir}/**/*`,
+        '{workspaceRoot}/forge/templates/**/*',
+        '{workspaceRoot}/flake.lock',
+        '{workspaceRoot}/forge/federation.json',
+        { dependentTasksOutputFiles: '**/*' },
+        toolVersion(layout, 'uv'),
+        toolVersion(layout, 'npm'),
+      ],
+      ['{workspaceRoot}/forge/synthesis.lock.json'],
+      ['lock-python', 'lock-node', 'tailwind', { projects: ['quadlets'], target: 'scribe' }],
+    ),
+    'synthesize-check': {
+      ...task(layout, 'synthesis', { stage: 'check', ...codexLayout(layout), quadletsDir: layout.generationDir }),
+      cache: false,
+      dependsOn: [{ projects: ['quadlets'], target: 'scribe' }],
+      // Uncached; its inputs decide when `nx affected` selects it.
+      inputs: [
+        ...codexInputs(layout),
+        `{workspaceRoot}/${core}/**/*`,
+        `{workspaceRoot}/${layout.extensionsDir}/**/*`,
+        '{workspaceRoot}/forge/**/*',
+        '{workspaceRoot}/flake.lock',
+      ],
     },
+  };
+}
+
+/** The extensions' register hooks, run in the locked environment: their sources, the core's and the lock. */
+function federateTarget(layout: ForgeLayout, core: string): TargetConfiguration {
+  return {
+    ...task(layout, 'federate', codexLayout(layout)),
+    cache: true,
+    dependsOn: ['lock-python'],
+    inputs: [
+      `{workspaceRoot}/${core}/src/**/*`,
+      `{workspaceRoot}/${layout.extensionsDir}/*/src/**/*`,
+      `{workspaceRoot}/${layout.extensionsDir}/*/pyproject.toml`,
+      { dependentTasksOutputFiles: '**/uv.lock' },
+      toolVersion(layout, 'uv'),
+      ...pluginInputs(layout),
+    ],
+    outputs: ['{workspaceRoot}/forge/federation.json'],
   };
 }
 
