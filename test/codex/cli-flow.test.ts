@@ -20,7 +20,9 @@ describe('lychd-forge scribe and bind on a Codex outside the workspace', () => {
     const first = forge(['bind', '--codex', codexDir, ...ext, '--binding-site', bindingSite]);
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/installed generation [0-9a-f]{16}/);
-    expect(fs.readFileSync(path.join(bindingSite, 'lychd', 'soulstone-eye.container'), 'utf8')).toBe(fs.readFileSync(path.join(out, 'soulstone-eye.container'), 'utf8'));
+    expect(fs.readFileSync(path.join(bindingSite, 'lychd', 'soulstone-eye.container'), 'utf8')).toBe(
+      fs.readFileSync(path.join(out, 'soulstone-eye.container'), 'utf8'),
+    );
 
     const again = forge(['bind', '--codex', codexDir, ...ext, '--binding-site', bindingSite]);
     expect(again.stdout).toMatch(/is already installed .*nothing changed/);
@@ -57,11 +59,17 @@ describe('lychd-forge scribe and bind on a Codex outside the workspace', () => {
   });
 });
 
-describe('lychd-forge scribe --out on a folder that is not the Forge\'s', () => {
-  it('refuses a clone of the workspace and the user\'s own unit folder, deleting nothing', () => {
+describe("lychd-forge scribe --out on a folder that is not the Forge's", () => {
+  it("refuses a clone of the workspace and the user's own unit folder, deleting nothing", () => {
     const codexDir = copyExampleCodex();
     const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-cli-clone-'));
-    const theirs = { 'package.json': '{}', 'nx.json': '{}', 'forge/synthesis.lock.json': '{}', '.hidden/x.yml': 'a: 1', 'mine.container': '[Container]' };
+    const theirs = {
+      'package.json': '{}',
+      'nx.json': '{}',
+      'forge/synthesis.lock.json': '{}',
+      '.hidden/x.yml': 'a: 1',
+      'mine.container': '[Container]',
+    };
     for (const [rel, text] of Object.entries(theirs)) {
       fs.mkdirSync(path.dirname(path.join(clone, rel)), { recursive: true });
       fs.writeFileSync(path.join(clone, rel), text);

@@ -8,7 +8,9 @@ describe('lychd-forge validate', () => {
   it('accepts the shipped example and exits 0', () => {
     const r = forge(['validate']);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/^Codex .*codex: valid: 6 soulstone\(s\), 2 portal\(s\), 1 rune\(s\) of extension families, 3 extension\(s\)/m);
+    expect(r.stdout).toMatch(
+      /^Codex .*codex: valid: 6 soulstone\(s\), 2 portal\(s\), 1 rune\(s\) of extension families, 3 extension\(s\)/m,
+    );
     expect(r.status).toBe(0);
   });
 
@@ -46,7 +48,9 @@ describe('lychd-forge validate', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^Usage: lychd-forge bind \[options\]/);
     expect(help.stdout).toMatch(/--keep <n> +generations kept for rollback/);
-    expect(forge(['bind', '--keep', '1']).stderr).toMatch(/^lychd-forge: option '--keep <n>' argument '1' is invalid\. a whole number of at least 2/);
+    expect(forge(['bind', '--keep', '1']).stderr).toMatch(
+      /^lychd-forge: option '--keep <n>' argument '1' is invalid\. a whole number of at least 2/,
+    );
   });
 });
 

@@ -30,7 +30,8 @@ const prepend = (codexDir: string, text: string | Buffer) => {
   const file = path.join(codexDir, RUNE);
   fs.writeFileSync(file, Buffer.concat([Buffer.from(text), fs.readFileSync(file)]));
 };
-const validate = (codexDir: string) => forge(['validate', '--codex', codexDir, '--extensions', path.join(WORKSPACE, 'extensions')], { cwd: path.dirname(codexDir) });
+const validate = (codexDir: string) =>
+  forge(['validate', '--codex', codexDir, '--extensions', path.join(WORKSPACE, 'extensions')], { cwd: path.dirname(codexDir) });
 
 /** Exit 1, every problem as `file:line:col: error:`, no stack trace, nothing that drives a terminal. */
 function expectDiagnostic(r: { status: number | null; stdout: string; stderr: string }, where: RegExp, what: RegExp): void {
@@ -68,7 +69,11 @@ describe('hostile Codex input gets a diagnostic, never a crash', () => {
       fs.symlinkSync('../../../../kept.toml', path.join(c, RUNE));
     });
     const r = validate(links);
-    expectDiagnostic(r, new RegExp(`${VLLM}/loop:1:1: error: is a symbolic link`), new RegExp(`${VLLM}/dangling.toml:1:1: error: is a symbolic link \\(to "/nonexistent/x.toml"\\)`));
+    expectDiagnostic(
+      r,
+      new RegExp(`${VLLM}/loop:1:1: error: is a symbolic link`),
+      new RegExp(`${VLLM}/dangling.toml:1:1: error: is a symbolic link \\(to "/nonexistent/x.toml"\\)`),
+    );
     expect(r.stderr).toMatch(new RegExp(`${RUNE}:1:1: error: is a symbolic link`));
   });
 
@@ -101,12 +106,31 @@ describe('hostile Codex input gets a diagnostic, never a crash', () => {
     const home = path.join(path.dirname(codexDir), 'home');
     fs.mkdirSync(home, { mode: 0o700 });
     fs.chownSync(home, 65534, 65534);
-    const r = spawnSync(setpriv, ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, path.join(WORKSPACE, 'tools/bin/lychd-forge.js'), 'validate', '--codex', codexDir, '--extensions', path.join(WORKSPACE, 'extensions')], {
-      encoding: 'utf8',
-      cwd: path.dirname(codexDir),
-      env: { PATH: process.env['PATH'], HOME: home },
-    });
-    expectDiagnostic({ status: r.status, stdout: r.stdout, stderr: r.stderr }, new RegExp(`${RUNE}:1:1: error: cannot be read: permission denied`), /generic\/locked:1:1: error: cannot be read: permission denied/);
+    const r = spawnSync(
+      setpriv,
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        process.execPath,
+        path.join(WORKSPACE, 'tools/bin/lychd-forge.js'),
+        'validate',
+        '--codex',
+        codexDir,
+        '--extensions',
+        path.join(WORKSPACE, 'extensions'),
+      ],
+      {
+        encoding: 'utf8',
+        cwd: path.dirname(codexDir),
+        env: { PATH: process.env['PATH'], HOME: home },
+      },
+    );
+    expectDiagnostic(
+      { status: r.status, stdout: r.stdout, stderr: r.stderr },
+      new RegExp(`${RUNE}:1:1: error: cannot be read: permission denied`),
+      /generic\/locked:1:1: error: cannot be read: permission denied/,
+    );
   });
 
   it('a missing tool is a message saying how to install it, not a stack trace', () => {
@@ -127,10 +151,18 @@ describe('one Codex, whatever reads it', () => {
     const cli = loadCodex({ codexDir, extensionsDir: path.join(WORKSPACE, 'extensions') });
     const cliProblems = cli.diagnostics.filter((d) => d.severity === 'error').map((d) => `${path.relative(root, d.file)}: ${d.message}`);
     const logged: string[] = [];
-    const options = { folder: `codex/${VLLM}`, codexDir: 'codex', extensionsDir: 'extensions', context: 'unused', outputFile: 'out/vllm.json' };
+    const options = {
+      folder: `codex/${VLLM}`,
+      codexDir: 'codex',
+      extensionsDir: 'extensions',
+      context: 'unused',
+      outputFile: 'out/vllm.json',
+    };
     expect(scribeRunes(options, root, ctx, (l) => logged.push(l))).toBe(false);
     expect(cli.codex).toBeUndefined();
-    expect(cliProblems).toEqual([`codex/${RUNE}: is a symbolic link (to ${JSON.stringify(path.join(root, 'elsewhere.toml'))}); the Codex holds plain files and folders only`]);
+    expect(cliProblems).toEqual([
+      `codex/${RUNE}: is a symbolic link (to ${JSON.stringify(path.join(root, 'elsewhere.toml'))}); the Codex holds plain files and folders only`,
+    ]);
     expect(logged.map((l) => l.replace(/:1:1: error: /, ': ').replace(/\n {2}fix: [\s\S]*$/, ''))).toEqual(cliProblems);
     expect(fs.existsSync(path.join(root, 'out'))).toBe(false);
   });
@@ -143,7 +175,9 @@ describe('one definition of an extension and its name', () => {
     fs.renameSync(path.join(root, 'extensions/oracle'), path.join(root, 'extensions/My_Ext'));
     const loaded = loadCodex({ codexDir: path.join(root, 'codex'), extensionsDir: path.join(root, 'extensions') });
     expect(loaded.codex).toBeUndefined();
-    expect(loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => `${path.relative(root, d.file)}:${d.line}: ${d.message}`)).toEqual([
+    expect(
+      loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => `${path.relative(root, d.file)}:${d.line}: ${d.message}`),
+    ).toEqual([
       'extensions/My_Ext/pyproject.toml:1: extension folder "My_Ext" is not a valid extension name: 1-50 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit',
     ]);
     let problems: string[] = [];
@@ -152,7 +186,9 @@ describe('one definition of an extension and its name', () => {
     } catch (e) {
       problems = (e as SynthesisError).problems.map((p) => `${p.file}: ${p.message}`);
     }
-    expect(problems).toEqual(['extensions/My_Ext/pyproject.toml: extension folder "My_Ext" is not a valid extension name: 1-50 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit']);
+    expect(problems).toEqual([
+      'extensions/My_Ext/pyproject.toml: extension folder "My_Ext" is not a valid extension name: 1-50 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit',
+    ]);
   });
 });
 

@@ -13,7 +13,14 @@ const PORTALS = 'runes/animator/portals';
 
 /** A vLLM rune; in a coven unless `extra` sets one (a GPU soulstone in none gets a warning of its own). */
 const vllm = (name: string, port: number, extra: string[] = []) =>
-  toml([`name = "${name}"`, 'image = "docker.io/vllm/vllm-openai:v0.10.1"', `port = ${port}`, 'model_path = "/models/m"', ...(extra.some((l) => l.startsWith('groups')) ? [] : ['groups = ["g"]']), ...extra]);
+  toml([
+    `name = "${name}"`,
+    'image = "docker.io/vllm/vllm-openai:v0.10.1"',
+    `port = ${port}`,
+    'model_path = "/models/m"',
+    ...(extra.some((l) => l.startsWith('groups')) ? [] : ['groups = ["g"]']),
+    ...extra,
+  ]);
 
 function load(files: Record<string, string>, extensions?: Record<string, string>) {
   const codexDir = writeTree({ 'lychd.toml': '', ...files });
@@ -26,7 +33,11 @@ const lines = (codexDir: string, diagnostics: Diagnostic[]) => diagnostics.map((
 
 describe('the shipped example Codex', () => {
   it('is valid and exercises every family', () => {
-    const result = loadCodex({ codexDir: path.join(WORKSPACE, 'codex'), extensionsDir: path.join(WORKSPACE, 'extensions'), federation: federationInput(WORKSPACE, path.join(WORKSPACE, 'extensions')) });
+    const result = loadCodex({
+      codexDir: path.join(WORKSPACE, 'codex'),
+      extensionsDir: path.join(WORKSPACE, 'extensions'),
+      federation: federationInput(WORKSPACE, path.join(WORKSPACE, 'extensions')),
+    });
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const families = new Set(result.codex!.runes.map((r) => r.family));
     expect([...families].sort()).toEqual(['portal', 'soulstone-generic', 'soulstone-llamacpp', 'soulstone-sglang', 'soulstone-vllm']);
@@ -38,15 +49,49 @@ describe('the shipped example Codex', () => {
 describe('valid runes of each family', () => {
   it('applies defaults and keeps every field typed', () => {
     const { codex, diagnostics } = load({
-      [`${VLLM}/a.toml`]: vllm('a', 9001, ['groups = ["x"]', 'gpu_memory_utilization = 0.5', 'tensor_parallel_size = 2', '[secret_env_files]', 'HF_TOKEN_FILE = "hf_token"']),
-      [`${SGLANG}/b.toml`]: toml(['name = "b"', 'image = "docker.io/lmsysorg/sglang:v0.5.2"', 'port = 9002', 'model_path = "/models/m"', 'enable_marlin = true', 'quantization = "awq"', 'groups = ["x"]']),
-      [`${LLAMA}/c.toml`]: toml(['name = "c"', 'image = "ghcr.io/ggml-org/llama.cpp:server"', 'port = 9003', 'startup_mode = "router"', 'models_dir = "/models"', 'n_cpu_moe = 4', 'groups = ["x"]']),
-      [`${GENERIC}/d.toml`]: toml(['name = "d"', 'image = "docker.io/library/nginx:1.27"', 'port = 9004', 'runtime = "nginx"', 'exec = ["nginx", "-g", "daemon off;"]']),
+      [`${VLLM}/a.toml`]: vllm('a', 9001, [
+        'groups = ["x"]',
+        'gpu_memory_utilization = 0.5',
+        'tensor_parallel_size = 2',
+        '[secret_env_files]',
+        'HF_TOKEN_FILE = "hf_token"',
+      ]),
+      [`${SGLANG}/b.toml`]: toml([
+        'name = "b"',
+        'image = "docker.io/lmsysorg/sglang:v0.5.2"',
+        'port = 9002',
+        'model_path = "/models/m"',
+        'enable_marlin = true',
+        'quantization = "awq"',
+        'groups = ["x"]',
+      ]),
+      [`${LLAMA}/c.toml`]: toml([
+        'name = "c"',
+        'image = "ghcr.io/ggml-org/llama.cpp:server"',
+        'port = 9003',
+        'startup_mode = "router"',
+        'models_dir = "/models"',
+        'n_cpu_moe = 4',
+        'groups = ["x"]',
+      ]),
+      [`${GENERIC}/d.toml`]: toml([
+        'name = "d"',
+        'image = "docker.io/library/nginx:1.27"',
+        'port = 9004',
+        'runtime = "nginx"',
+        'exec = ["nginx", "-g", "daemon off;"]',
+      ]),
       [`${PORTALS}/e.toml`]: toml(['name = "e"', 'provider = "anthropic"', 'api_key_secret = "anthropic_key"', 'models = ["claude"]']),
     });
     expect(diagnostics).toEqual([]);
     const byName = Object.fromEntries(codex!.runes.map((r) => [r.config.name, r]));
-    expect(byName['a']!.config).toMatchObject({ runtime: 'vllm', groups: ['x'], expose_port: false, base_url: 'http://localhost:9001/v1', secret_env_files: { HF_TOKEN_FILE: 'hf_token' } });
+    expect(byName['a']!.config).toMatchObject({
+      runtime: 'vllm',
+      groups: ['x'],
+      expose_port: false,
+      base_url: 'http://localhost:9001/v1',
+      secret_env_files: { HF_TOKEN_FILE: 'hf_token' },
+    });
     expect(byName['b']!.config).toMatchObject({ runtime: 'sglang', enable_marlin: true });
     expect(byName['c']!.config).toMatchObject({ runtime: 'llamacpp', startup_mode: 'router', n_cpu_moe: 4 });
     expect(byName['d']!.config).toMatchObject({ runtime: 'nginx', exec: ['nginx', '-g', 'daemon off;'] });
@@ -69,12 +114,23 @@ describe('bad values, with the file, line and column of the offending value', ()
     ['newline in a description', 'description = "two\\nlines"', /error: "description" must be a single line/],
     ['relative model path', 'model_path = "models/x"', /error: "model_path" must be an absolute path/],
     ['bad base_url', 'base_url = "ftp://x"', /error: "base_url" must be an http/],
-    ['runtime of another family', 'runtime = "sglang"', /error: "runtime" must be "vllm" in the vllm folder, not "sglang" \[runtime\]\n {2}fix: a sglang rune belongs in runes\/animator\/soulstones\/sglang\/: move the file there/],
+    [
+      'runtime of another family',
+      'runtime = "sglang"',
+      /error: "runtime" must be "vllm" in the vllm folder, not "sglang" \[runtime\]\n {2}fix: a sglang rune belongs in runes\/animator\/soulstones\/sglang\/: move the file there/,
+    ],
   ];
   it.each(cases)('%s', (_label, line, expected) => {
     const key = line.split(' ')[0]!;
     const base = ['name = "a"', 'image = "docker.io/vllm/vllm-openai:v0.10.1"', 'port = 9001'].filter((l) => !l.startsWith(`${key} `));
-    const ordered = key === 'name' ? [line, ...base] : key === 'image' ? [base[0]!, line, base[1]!] : key === 'port' ? [base[0]!, base[1]!, line] : [...base, line];
+    const ordered =
+      key === 'name'
+        ? [line, ...base]
+        : key === 'image'
+          ? [base[0]!, line, base[1]!]
+          : key === 'port'
+            ? [base[0]!, base[1]!, line]
+            : [...base, line];
     const { codexDir, codex, diagnostics } = load({ [`${VLLM}/a.toml`]: toml(ordered) });
     expect(codex).toBeUndefined();
     expect(lines(codexDir, diagnostics).join('\n')).toMatch(expected);
@@ -106,13 +162,17 @@ describe('unknown keys', () => {
     const { codexDir, diagnostics } = load({ [`${VLLM}/a.toml`]: vllm('a', 9001, ['quantisation = "awq"', '[extra]', 'x = 1']) });
     expect(lines(codexDir, diagnostics)).toEqual([
       `${VLLM}/a.toml:6:1: error: unknown field "quantisation" [quantisation]\n  fix: did you mean "quantization"?`,
-      expect.stringMatching(new RegExp(`^${VLLM}/a\\.toml:7:2: error: unknown field "extra" \\[extra\\]\\n  fix: allowed fields: base_url, `)),
+      expect.stringMatching(
+        new RegExp(`^${VLLM}/a\\.toml:7:2: error: unknown field "extra" \\[extra\\]\\n  fix: allowed fields: base_url, `),
+      ),
     ]);
   });
 
   it('refuses an API key in a portal and says where the key belongs', () => {
     const { codexDir, diagnostics } = load({ [`${PORTALS}/p.toml`]: toml(['name = "p"', 'provider = "openai"', 'api_key = "sk-secret"']) });
-    expect(lines(codexDir, diagnostics)[0]).toMatch(/p\.toml:3:1: error: unknown field "api_key" \[api_key\]\n {2}fix: keep the key out of the Codex: store it with `podman secret create/);
+    expect(lines(codexDir, diagnostics)[0]).toMatch(
+      /p\.toml:3:1: error: unknown field "api_key" \[api_key\]\n {2}fix: keep the key out of the Codex: store it with `podman secret create/,
+    );
   });
 
   it('rejects unknown sections of the Prime Scroll', () => {
@@ -134,8 +194,12 @@ describe('misplaced files', () => {
     });
     expect(lines(codexDir, diagnostics)).toEqual([
       expect.stringMatching(/^runes\/animator\/soulstones\/b\.toml:1:1: error: runes\/animator\/soulstones\/ only groups other anchors/),
-      expect.stringMatching(/^runes\/animator\/soulstones\/tgi\/a\.toml:1:1: error: no rune family owns runes\/animator\/soulstones\/tgi\//),
-      expect.stringMatching(/^runes\/animator\/soulstones\/vllm\/Bad Name\.toml:1:1: error: path part "Bad Name" is not a valid rune path part/),
+      expect.stringMatching(
+        /^runes\/animator\/soulstones\/tgi\/a\.toml:1:1: error: no rune family owns runes\/animator\/soulstones\/tgi\//,
+      ),
+      expect.stringMatching(
+        /^runes\/animator\/soulstones\/vllm\/Bad Name\.toml:1:1: error: path part "Bad Name" is not a valid rune path part/,
+      ),
       expect.stringMatching(/^runes\/c\.toml:1:1: error: runes\/ only groups other anchors/),
     ]);
   });
@@ -144,7 +208,9 @@ describe('misplaced files', () => {
 describe('TOML syntax errors', () => {
   it('points where the parser stopped', () => {
     const { codexDir, diagnostics } = load({ [`${VLLM}/a.toml`]: toml(['name = "a"', 'port = = 1']) });
-    expect(lines(codexDir, diagnostics)).toEqual([`${VLLM}/a.toml:2:8: error: TOML syntax error: Unexpected token\n  fix: correct the TOML syntax at this position (see https://toml.io)`]);
+    expect(lines(codexDir, diagnostics)).toEqual([
+      `${VLLM}/a.toml:2:8: error: TOML syntax error: Unexpected token\n  fix: correct the TOML syntax at this position (see https://toml.io)`,
+    ]);
   });
   it('reports a key defined twice', () => {
     const { codexDir, diagnostics } = load({ [`${VLLM}/a.toml`]: toml(['name = "a"', 'name = "b"']) });
@@ -158,7 +224,16 @@ describe('TOML syntax errors', () => {
 
 describe('rules across the whole Codex', () => {
   it('rejects duplicate names in every file that uses them', () => {
-    const { codexDir, diagnostics } = load({ [`${VLLM}/a.toml`]: vllm('same', 9001), [`${SGLANG}/b.toml`]: toml(['name = "same"', 'image = "docker.io/lmsysorg/sglang:v1"', 'port = 9002', 'models = ["m"]', 'groups = ["g"]']) });
+    const { codexDir, diagnostics } = load({
+      [`${VLLM}/a.toml`]: vllm('same', 9001),
+      [`${SGLANG}/b.toml`]: toml([
+        'name = "same"',
+        'image = "docker.io/lmsysorg/sglang:v1"',
+        'port = 9002',
+        'models = ["m"]',
+        'groups = ["g"]',
+      ]),
+    });
     expect(lines(codexDir, diagnostics)).toEqual([
       `${SGLANG}/b.toml:1:8: error: rune name "same" is also used by animator/soulstones/vllm/a.toml [name]\n  fix: names become unit names and must be unique across the Codex and its extensions: rename one`,
       `${VLLM}/a.toml:1:8: error: rune name "same" is also used by animator/soulstones/sglang/b.toml [name]\n  fix: names become unit names and must be unique across the Codex and its extensions: rename one`,
@@ -166,7 +241,11 @@ describe('rules across the whole Codex', () => {
   });
 
   it('enforces the Port Singularity across soulstones and core services', () => {
-    const { codexDir, diagnostics } = load({ [`${VLLM}/a.toml`]: vllm('a', 9001), [`${VLLM}/b.toml`]: vllm('b', 9001), [`${VLLM}/c.toml`]: vllm('c', 5432) });
+    const { codexDir, diagnostics } = load({
+      [`${VLLM}/a.toml`]: vllm('a', 9001),
+      [`${VLLM}/b.toml`]: vllm('b', 9001),
+      [`${VLLM}/c.toml`]: vllm('c', 5432),
+    });
     expect(lines(codexDir, diagnostics).map((l) => l.split('\n')[0])).toEqual([
       `${VLLM}/a.toml:3:8: error: port 9001 is also used by soulstone b (animator/soulstones/vllm/b.toml) [port]`,
       `${VLLM}/b.toml:3:8: error: port 9001 is also used by soulstone a (animator/soulstones/vllm/a.toml) [port]`,
@@ -181,12 +260,25 @@ describe('rules across the whole Codex', () => {
   });
 
   it('requires the default coven to exist', () => {
-    const { codexDir, diagnostics } = load({ 'lychd.toml': toml(['[sepulcher]', 'default_coven = "dreams"']), [`${VLLM}/a.toml`]: vllm('a', 9001, ['groups = ["vision"]']) });
-    expect(lines(codexDir, diagnostics)).toEqual(['lychd.toml:2:17: error: default coven "dreams" has no soulstone [sepulcher.default_coven]\n  fix: use one of vision, or add it to a soulstone\'s groups']);
+    const { codexDir, diagnostics } = load({
+      'lychd.toml': toml(['[sepulcher]', 'default_coven = "dreams"']),
+      [`${VLLM}/a.toml`]: vllm('a', 9001, ['groups = ["vision"]']),
+    });
+    expect(lines(codexDir, diagnostics)).toEqual([
+      'lychd.toml:2:17: error: default coven "dreams" has no soulstone [sepulcher.default_coven]\n  fix: use one of vision, or add it to a soulstone\'s groups',
+    ]);
   });
 
   it('warns, without failing, about an image that is not fully qualified', () => {
-    const { codex, codexDir, diagnostics } = load({ [`${VLLM}/a.toml`]: toml(['name = "a"', 'image = "vllm/vllm-openai:latest"', 'port = 9001', 'model_path = "/models/m"', 'groups = ["g"]']) });
+    const { codex, codexDir, diagnostics } = load({
+      [`${VLLM}/a.toml`]: toml([
+        'name = "a"',
+        'image = "vllm/vllm-openai:latest"',
+        'port = 9001',
+        'model_path = "/models/m"',
+        'groups = ["g"]',
+      ]),
+    });
     expect(codex).toBeDefined();
     expect(lines(codexDir, diagnostics)).toEqual([
       `${VLLM}/a.toml:2:9: warning: image "vllm/vllm-openai:latest" is not fully qualified; podman would pick a registry from its search list [image]\n  fix: write the registry too, e.g. docker.io/vllm/vllm-openai:latest`,
@@ -195,23 +287,37 @@ describe('rules across the whole Codex', () => {
 });
 
 describe('extensions', () => {
-  const ext = { 'oracle/pyproject.toml': '', 'oracle/runes/animator/soulstones/generic/whisper.toml': toml(['name = "whisper"', 'image = "docker.io/onerahmet/openai-whisper-asr-webservice:v1"', 'port = 9100']), 'atelier/pyproject.toml': '' };
+  const ext = {
+    'oracle/pyproject.toml': '',
+    'oracle/runes/animator/soulstones/generic/whisper.toml': toml([
+      'name = "whisper"',
+      'image = "docker.io/onerahmet/openai-whisper-asr-webservice:v1"',
+      'port = 9100',
+    ]),
+    'atelier/pyproject.toml': '',
+  };
 
   it('loads the runes of every extension found, with their provider', () => {
     const { codex } = load({}, ext);
     expect(codex!.extensions).toEqual(['atelier', 'oracle']);
-    expect(codex!.runes.map((r) => [r.config.name, r.origin.provider, r.origin.relativePath])).toEqual([['whisper', 'oracle', 'animator/soulstones/generic/whisper.toml']]);
+    expect(codex!.runes.map((r) => [r.config.name, r.origin.provider, r.origin.relativePath])).toEqual([
+      ['whisper', 'oracle', 'animator/soulstones/generic/whisper.toml'],
+    ]);
   });
 
   it('loads only the active extensions and names an active one that is missing', () => {
     expect(load({ 'lychd.toml': toml(['[extensions]', 'active = ["atelier"]']) }, ext).codex!.runes).toEqual([]);
     const { codexDir, diagnostics } = load({ 'lychd.toml': toml(['[extensions]', 'active = ["atelier", "scriptorium"]']) }, ext);
-    expect(lines(codexDir, diagnostics)).toEqual(['lychd.toml:2:22: error: extension "scriptorium" is not installed [extensions.active[1]]\n  fix: use an installed one (atelier, oracle), or install scriptorium first']);
+    expect(lines(codexDir, diagnostics)).toEqual([
+      'lychd.toml:2:22: error: extension "scriptorium" is not installed [extensions.active[1]]\n  fix: use an installed one (atelier, oracle), or install scriptorium first',
+    ]);
   });
 
   it('refuses an extension listed twice, where it is listed', () => {
     const { codexDir, diagnostics } = load({ 'lychd.toml': toml(['[extensions]', 'active = ["oracle", "atelier", "oracle"]']) }, ext);
-    expect(lines(codexDir, diagnostics)).toEqual(['lychd.toml:2:32: error: "extensions.active[2]" names "oracle" a second time: list each extension once [extensions.active[2]]']);
+    expect(lines(codexDir, diagnostics)).toEqual([
+      'lychd.toml:2:32: error: "extensions.active[2]" names "oracle" a second time: list each extension once [extensions.active[2]]',
+    ]);
   });
 
   it('applies the cross-rune rules across the Codex and its extensions', () => {

@@ -19,11 +19,18 @@ function load(edit: (codexDir: string) => void): { warnings: string[]; all: Diag
   edit(codexDir);
   const extensionsDir = path.join(WORKSPACE, 'extensions');
   const r = loadCodex({ codexDir, extensionsDir, federation: federationInput(WORKSPACE, extensionsDir) });
-  const warnings = r.diagnostics.filter((d) => d.severity === 'warning').map((d) => `${path.relative(codexDir, d.file)}:${d.line}:${d.column} [${d.field}] ${d.message} (hint: ${d.hint ?? ''})`);
+  const warnings = r.diagnostics
+    .filter((d) => d.severity === 'warning')
+    .map((d) => `${path.relative(codexDir, d.file)}:${d.line}:${d.column} [${d.field}] ${d.message} (hint: ${d.hint ?? ''})`);
   return { warnings, all: r.diagnostics, valid: r.codex !== undefined };
 }
-const edit = (codexDir: string, file: string, f: (text: string) => string) => fs.writeFileSync(path.join(codexDir, file), f(fs.readFileSync(path.join(codexDir, file), 'utf8')));
-const lineOf = (codexDir: string, file: string, start: string) => fs.readFileSync(path.join(codexDir, file), 'utf8').split('\n').findIndex((l) => l.startsWith(start)) + 1;
+const edit = (codexDir: string, file: string, f: (text: string) => string) =>
+  fs.writeFileSync(path.join(codexDir, file), f(fs.readFileSync(path.join(codexDir, file), 'utf8')));
+const lineOf = (codexDir: string, file: string, start: string) =>
+  fs
+    .readFileSync(path.join(codexDir, file), 'utf8')
+    .split('\n')
+    .findIndex((l) => l.startsWith(start)) + 1;
 
 describe('dangerous configurations are valid, with a warning at file:line:col and the safer alternative', () => {
   it('the shipped example has none', () => {
@@ -34,26 +41,47 @@ describe('dangerous configurations are valid, with a warning at file:line:col an
     let codex = '';
     const r = load((c) => {
       codex = c;
-      edit(c, BROWSER, (t) => t.replace('capabilities = ["browsing"]', [
-        'capabilities = ["browsing"]',
-        'volumes = ["/:/host", "/etc:/host-etc:ro", "/run/user/1000/podman/podman.sock:/run/podman.sock", "%h/.ssh:/root/.ssh:ro",',
-        '  "/usr/share:/share:Z", "/srv/data:/data:Z", "/etc/localtime:/etc/localtime:ro", "models:/models"]',
-      ].join('\n')));
+      edit(c, BROWSER, (t) =>
+        t.replace(
+          'capabilities = ["browsing"]',
+          [
+            'capabilities = ["browsing"]',
+            'volumes = ["/:/host", "/etc:/host-etc:ro", "/run/user/1000/podman/podman.sock:/run/podman.sock", "%h/.ssh:/root/.ssh:ro",',
+            '  "/usr/share:/share:Z", "/srv/data:/data:Z", "/etc/localtime:/etc/localtime:ro", "models:/models"]',
+          ].join('\n'),
+        ),
+      );
     });
     expect(r.valid).toBe(true);
     const at = lineOf(codex, BROWSER, 'volumes');
     expect(r.warnings.filter((w) => w.includes('[volumes['))).toEqual([
-      expect.stringMatching(new RegExp(`^${BROWSER}:${at}:12 \\[volumes\\[0\\]\\] volume "/:/host" mounts the host's root folder.*mount only the folder it needs`)),
-      expect.stringMatching(new RegExp(`^${BROWSER}:${at}:\\d+ \\[volumes\\[1\\]\\] volume "/etc:/host-etc:ro" mounts the host's /etc.*/etc/localtime:ro`)),
-      expect.stringMatching(/\[volumes\[2\]\] volume "\/run\/user\/1000\/podman\/podman.sock:\/run\/podman.sock" mounts the podman \(or docker\) socket/),
-      expect.stringMatching(/\[volumes\[3\]\] volume "%h\/.ssh:\/root\/.ssh:ro" mounts a folder of home-directory secrets.*secret_env_files/),
-      expect.stringMatching(new RegExp(`^${BROWSER}:${at + 1}:\\d+ \\[volumes\\[4\\]\\] volume "/usr/share:/share:Z" uses :Z on a system folder`)),
+      expect.stringMatching(
+        new RegExp(
+          `^${BROWSER}:${at}:12 \\[volumes\\[0\\]\\] volume "/:/host" mounts the host's root folder.*mount only the folder it needs`,
+        ),
+      ),
+      expect.stringMatching(
+        new RegExp(`^${BROWSER}:${at}:\\d+ \\[volumes\\[1\\]\\] volume "/etc:/host-etc:ro" mounts the host's /etc.*/etc/localtime:ro`),
+      ),
+      expect.stringMatching(
+        /\[volumes\[2\]\] volume "\/run\/user\/1000\/podman\/podman.sock:\/run\/podman.sock" mounts the podman \(or docker\) socket/,
+      ),
+      expect.stringMatching(
+        /\[volumes\[3\]\] volume "%h\/.ssh:\/root\/.ssh:ro" mounts a folder of home-directory secrets.*secret_env_files/,
+      ),
+      expect.stringMatching(
+        new RegExp(`^${BROWSER}:${at + 1}:\\d+ \\[volumes\\[4\\]\\] volume "/usr/share:/share:Z" uses :Z on a system folder`),
+      ),
     ]);
   });
 
   it('publish_address beyond loopback', () => {
     const r = load((c) => edit(c, 'lychd.toml', (t) => t.replace('publish_address = "127.0.0.1"', 'publish_address = "0.0.0.0"')));
-    expect(r.warnings).toEqual([expect.stringMatching(/^lychd.toml:9:19 \[sepulcher.publish_address\] publish_address "0.0.0.0" exposes every published port beyond this machine \(hint: keep 127.0.0.1/)]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(
+        /^lychd.toml:9:19 \[sepulcher.publish_address\] publish_address "0.0.0.0" exposes every published port beyond this machine \(hint: keep 127.0.0.1/,
+      ),
+    ]);
   });
 
   it('an env_vars value that looks like a credential, without echoing it', () => {
@@ -73,6 +101,12 @@ describe('dangerous configurations are valid, with a warning at file:line:col an
 
   it('a GPU soulstone in no coven', () => {
     const r = load((c) => edit(c, EYE, (t) => t.replace(/^groups = .*$/m, 'groups = []')));
-    expect(r.warnings).toEqual([expect.stringMatching(new RegExp(`^${EYE}:1:8 \\[groups\\] GPU soulstone "eye" belongs to no coven, so it conflicts with none and runs beside every coven.*hint: add it to a coven`))]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^${EYE}:1:8 \\[groups\\] GPU soulstone "eye" belongs to no coven, so it conflicts with none and runs beside every coven.*hint: add it to a coven`,
+        ),
+      ),
+    ]);
   });
 });

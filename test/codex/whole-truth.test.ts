@@ -51,111 +51,168 @@ const cfg = (codex: Codex, name: string) => stone(codex, name) as Record<string,
 const CASES: Case[] = [
   {
     name: 'a vLLM rune with no model',
-    file: VLLM, lines: vllmLines,
+    file: VLLM,
+    lines: vllmLines,
     edit: (c) => delete cfg(c, 'a')['model_path'],
-    at: '1:1', field: 'model_path', message: /vLLM needs a model/,
+    at: '1:1',
+    field: 'model_path',
+    message: /vLLM needs a model/,
   },
   {
     name: 'an SGLang rune with no model',
-    file: SGLANG, lines: sglangLines,
+    file: SGLANG,
+    lines: sglangLines,
     edit: (c) => delete cfg(c, 'b')['model_path'],
-    at: '1:1', field: 'model_path', message: /SGLang needs a model/,
+    at: '1:1',
+    field: 'model_path',
+    message: /SGLang needs a model/,
   },
   {
     name: 'a llama.cpp rune in single mode with no model_path',
-    file: LLAMA, lines: [...llamaLines, 'startup_mode = "single"'],
+    file: LLAMA,
+    lines: [...llamaLines, 'startup_mode = "single"'],
     edit: (c) => ((cfg(c, 'c')['startup_mode'] = 'single'), delete cfg(c, 'c')['model_path']),
-    at: '4:16', field: 'startup_mode', message: /model_path is not set/,
+    at: '4:16',
+    field: 'startup_mode',
+    message: /model_path is not set/,
   },
   {
     name: 'the same variable in env_vars and secret_env_files',
-    file: VLLM, lines: [...BASE[VLLM]!, 'env_vars = { TOKEN_FILE = "x" }', 'secret_env_files = { TOKEN_FILE = "tok" }'],
+    file: VLLM,
+    lines: [...BASE[VLLM]!, 'env_vars = { TOKEN_FILE = "x" }', 'secret_env_files = { TOKEN_FILE = "tok" }'],
     edit: (c) => ((cfg(c, 'a')['env_vars'] = { TOKEN_FILE: 'x' }), (cfg(c, 'a')['secret_env_files'] = { TOKEN_FILE: 'tok' })),
-    at: '6:35', field: 'secret_env_files.TOKEN_FILE', message: /set both in env_vars and in secret_env_files/,
+    at: '6:35',
+    field: 'secret_env_files.TOKEN_FILE',
+    message: /set both in env_vars and in secret_env_files/,
   },
   {
     name: 'a podman_version below the supported one',
-    file: 'lychd.toml', lines: ['[sepulcher]', 'podman_version = "5.2"'],
+    file: 'lychd.toml',
+    lines: ['[sepulcher]', 'podman_version = "5.2"'],
     edit: (c) => (c.prime.sepulcher.podman_version = '5.2'),
-    at: '2:18', field: 'sepulcher.podman_version', message: /older than podman 5\.3/,
+    at: '2:18',
+    field: 'sepulcher.podman_version',
+    message: /older than podman 5\.3/,
   },
   {
     name: 'a podman_version that is not a version',
-    file: 'lychd.toml', lines: ['[sepulcher]', 'podman_version = "five"'],
+    file: 'lychd.toml',
+    lines: ['[sepulcher]', 'podman_version = "five"'],
     edit: (c) => (c.prime.sepulcher.podman_version = 'five'),
-    at: '2:18', field: 'sepulcher.podman_version', message: /must be a podman version/,
+    at: '2:18',
+    field: 'sepulcher.podman_version',
+    message: /must be a podman version/,
   },
   {
     name: 'a "%" in a volume',
-    file: VLLM, lines: [...BASE[VLLM]!, 'volumes = ["/srv/100%n:/m"]'],
+    file: VLLM,
+    lines: [...BASE[VLLM]!, 'volumes = ["/srv/100%n:/m"]'],
     edit: (c) => (cfg(c, 'a')['volumes'] = ['/srv/100%n:/m']),
-    at: '5:12', field: 'volumes[0]', message: /specifier/,
+    at: '5:12',
+    field: 'volumes[0]',
+    message: /specifier/,
   },
   {
     name: 'a description ending in a backslash',
-    file: VLLM, lines: [...BASE[VLLM]!, "description = 'continues\\'"],
+    file: VLLM,
+    lines: [...BASE[VLLM]!, "description = 'continues\\'"],
     edit: (c) => (cfg(c, 'a')['description'] = 'continues\\'),
-    at: '5:15', field: 'description', message: /must not end in a backslash/,
+    at: '5:15',
+    field: 'description',
+    message: /must not end in a backslash/,
   },
   {
     name: 'a description with a line break',
-    file: VLLM, lines: [...BASE[VLLM]!, 'description = "ok\\n[Service]"'],
+    file: VLLM,
+    lines: [...BASE[VLLM]!, 'description = "ok\\n[Service]"'],
     edit: (c) => (cfg(c, 'a')['description'] = 'ok\n[Service]'),
-    at: '5:15', field: 'description', message: /single line/,
+    at: '5:15',
+    field: 'description',
+    message: /single line/,
   },
   {
     name: 'an empty exec argument',
-    file: VLLM, lines: [...BASE[VLLM]!, 'exec = ["echo", "", "rest"]'],
+    file: VLLM,
+    lines: [...BASE[VLLM]!, 'exec = ["echo", "", "rest"]'],
     edit: (c) => (cfg(c, 'a')['exec'] = ['echo', '', 'rest']),
-    at: '5:17', field: 'exec[1]', message: /empty argument/,
+    at: '5:17',
+    field: 'exec[1]',
+    message: /empty argument/,
   },
   {
     name: 'a lone ";" in extra_args',
-    file: VLLM, lines: [...BASE[VLLM]!, 'extra_args = [";", "/bin/evil"]'],
+    file: VLLM,
+    lines: [...BASE[VLLM]!, 'extra_args = [";", "/bin/evil"]'],
     edit: (c) => (cfg(c, 'a')['extra_args'] = [';', '/bin/evil']),
-    at: '5:15', field: 'extra_args[0]', message: /second command/,
+    at: '5:15',
+    field: 'extra_args[0]',
+    message: /second command/,
   },
   {
     name: 'a control character in an environment value',
-    file: VLLM, lines: [...BASE[VLLM]!, 'env_vars = { A = "x\\u0007y" }'],
+    file: VLLM,
+    lines: [...BASE[VLLM]!, 'env_vars = { A = "x\\u0007y" }'],
     edit: (c) => (cfg(c, 'a')['env_vars'] = { A: 'x\u0007y' }),
-    at: '5:18', field: 'env_vars.A', message: /control characters/,
+    at: '5:18',
+    field: 'env_vars.A',
+    message: /control characters/,
   },
   {
     name: 'an empty served_model_name',
-    file: VLLM, lines: [...BASE[VLLM]!, 'served_model_name = ""'],
+    file: VLLM,
+    lines: [...BASE[VLLM]!, 'served_model_name = ""'],
     edit: (c) => (cfg(c, 'a')['served_model_name'] = ''),
-    at: '5:21', field: 'served_model_name', message: /empty argument/, scribeField: 'extra_args',
+    at: '5:21',
+    field: 'served_model_name',
+    message: /empty argument/,
+    scribeField: 'extra_args',
   },
   {
     name: 'an empty model id where the model comes from models',
-    file: VLLM, lines: [...vllmLines, 'models = [""]'],
+    file: VLLM,
+    lines: [...vllmLines, 'models = [""]'],
     edit: (c) => (delete cfg(c, 'a')['model_path'], (cfg(c, 'a')['models'] = [''])),
-    at: '4:11', field: 'models[0]', message: /empty argument/, scribeField: 'extra_args',
+    at: '4:11',
+    field: 'models[0]',
+    message: /empty argument/,
+    scribeField: 'extra_args',
   },
   {
     name: 'an image that is not one safe word',
-    file: VLLM, lines: ['name = "a"', 'image = "docker.io/x:1 y"', 'port = 9001', 'model_path = "/m"'],
+    file: VLLM,
+    lines: ['name = "a"', 'image = "docker.io/x:1 y"', 'port = 9001', 'model_path = "/m"'],
     edit: (c) => (cfg(c, 'a')['image'] = 'docker.io/x:1 y'),
-    at: '2:9', field: 'image', message: /not a valid image reference/,
+    at: '2:9',
+    field: 'image',
+    message: /not a valid image reference/,
   },
   {
     name: 'a device that is not a CDI name',
-    file: VLLM, lines: [...BASE[VLLM]!, 'devices = ["-nvidia.com/gpu=all evil"]'],
+    file: VLLM,
+    lines: [...BASE[VLLM]!, 'devices = ["-nvidia.com/gpu=all evil"]'],
     edit: (c) => (cfg(c, 'a')['devices'] = ['-nvidia.com/gpu=all evil']),
-    at: '5:12', field: 'devices[0]', message: /CDI device name/,
+    at: '5:12',
+    field: 'devices[0]',
+    message: /CDI device name/,
   },
   {
     name: 'two exposed core services on one port',
-    file: 'lychd.toml', lines: ['[oculus]', 'port = 8000'],
+    file: 'lychd.toml',
+    lines: ['[oculus]', 'port = 8000'],
     edit: (c) => (c.prime.oculus.port = 8000),
-    at: '2:8', field: 'oculus.port', message: /port 8000 is also used by core service vessel/, scribeField: null,
+    at: '2:8',
+    field: 'oculus.port',
+    message: /port 8000 is also used by core service vessel/,
+    scribeField: null,
   },
   {
     name: 'a core service environment value with a line break',
-    file: 'lychd.toml', lines: ['[vessel]', 'env_vars = { A = "x\\ny" }'],
+    file: 'lychd.toml',
+    lines: ['[vessel]', 'env_vars = { A = "x\\ny" }'],
     edit: (c) => (c.prime.vessel.env_vars = { A: 'x\ny' }),
-    at: '2:18', field: 'vessel.env_vars.A', message: /single line/,
+    at: '2:18',
+    field: 'vessel.env_vars.A',
+    message: /single line/,
   },
 ];
 
@@ -217,7 +274,8 @@ const REFUSALS: Record<string, string> = {
   'soulstone.ts: problem': 'cases: an empty exec argument, a lone ";" in extra_args',
   'soulstone.ts: the scribe context does not describe': 'internal: the context is built from the same Codex as the rune',
   'unit.ts: ${message} (in ${e.key}= of [${section}])': 'the one throw behind every fail() below',
-  'unit.ts: contains a newline or another control character': 'cases: a description with a line break, a control character in an environment value',
+  'unit.ts: contains a newline or another control character':
+    'cases: a description with a line break, a control character in an environment value',
   'unit.ts: ends with a backslash': 'case: a description ending in a backslash',
   'unit.ts: problem': 'cases: an empty exec argument, an empty served_model_name',
   'unit.ts: no unit names given': 'internal: unit lists are written only when not empty',
@@ -227,10 +285,12 @@ const REFUSALS: Record<string, string> = {
   'unit.ts: no arguments given': 'internal: Exec= is written only with a command',
   'unit.ts: is not a valid': 'internal: variable names are checked by ENV_NAME_PATTERN in the schemas',
   'unit.ts: a command must not be empty': 'internal: HealthCmd is a constant',
-  'unit.ts: value was given, but podman reads this key as': 'internal: the compiler holds the builders to the key table\'s kinds (test/scribe/keys.test.ts)',
+  'unit.ts: value was given, but podman reads this key as':
+    "internal: the compiler holds the builders to the key table's kinds (test/scribe/keys.test.ts)",
   'unit.ts: contains a control character': 'internal: comments are generated from validated rune paths',
   'unit.ts: appears twice': 'internal: each builder lists each section once',
-  'unit.ts: is not a key podman accepts': 'internal: the compiler holds the builders to the keys of each section (test/scribe/keys.test.ts)',
+  'unit.ts: is not a key podman accepts':
+    'internal: the compiler holds the builders to the keys of each section (test/scribe/keys.test.ts)',
   'unit.ts: or later; the target is': 'internal: builders ask supports() before optional keys; podman_version >= 5.3 is validated',
   'unit.ts: may appear only once': 'internal: the builders write single keys once',
   'version.ts: is not a podman version such as': 'case: a podman_version that is not a version',
@@ -240,14 +300,18 @@ const REFUSALS: Record<string, string> = {
   'vllm.ts: vLLM needs a model': 'case: a vLLM rune with no model',
   'generation.ts: is not a folder: choose a new or empty folder': 'internal: the output folder of `scribe --out`, not a Codex value',
   'generation.ts: is not a record the Forge wrote': 'internal: the output folder of `scribe --out`, not a Codex value',
-  'generation.ts: is not empty and holds no generation written by the Forge': 'internal: the output folder of `scribe --out`, not a Codex value',
+  'generation.ts: is not empty and holds no generation written by the Forge':
+    'internal: the output folder of `scribe --out`, not a Codex value',
   'generation.ts: not written by the Forge (or reached through a link)': 'internal: the output folder of `scribe --out`, not a Codex value',
 };
 
 /** `<file>: <message text>` of every `throw new ScribeError(...)` and `fail(...)` in the Scribe. */
 function refusalSites(): string[] {
   const dir = path.join(WORKSPACE, 'tools/src/scribe');
-  const files = [...fs.readdirSync(dir).map((f) => path.join(dir, f)), ...fs.readdirSync(path.join(dir, 'runtimes')).map((f) => path.join(dir, 'runtimes', f))];
+  const files = [
+    ...fs.readdirSync(dir).map((f) => path.join(dir, f)),
+    ...fs.readdirSync(path.join(dir, 'runtimes')).map((f) => path.join(dir, 'runtimes', f)),
+  ];
   const sites: string[] = [];
   for (const file of files.filter((f) => f.endsWith('.ts'))) {
     const text = fs.readFileSync(file, 'utf8');
@@ -261,11 +325,17 @@ function refusalSites(): string[] {
 
 describe('every refusal of the Scribe is accounted for', () => {
   it('each one is covered by a case or is an invariant no Codex can reach', () => {
-    const unclassified = refusalSites().filter((site) => !Object.keys(REFUSALS).some((k) => site.startsWith(k.split(': ')[0]!) && site.includes(k.split(': ').slice(1).join(': '))));
+    const unclassified = refusalSites().filter(
+      (site) => !Object.keys(REFUSALS).some((k) => site.startsWith(k.split(': ')[0]!) && site.includes(k.split(': ').slice(1).join(': '))),
+    );
     expect(unclassified).toEqual([]);
     const cases = new Set(CASES.map((c) => c.name));
     for (const why of Object.values(REFUSALS).filter((w) => w.startsWith('case'))) {
-      for (const name of why.replace(/^cases?: /, '').replace(/ \(.*\)$/, '').split(', ')) expect(cases, why).toContain(name);
+      for (const name of why
+        .replace(/^cases?: /, '')
+        .replace(/ \(.*\)$/, '')
+        .split(', '))
+        expect(cases, why).toContain(name);
     }
   });
 });
@@ -283,14 +353,21 @@ describe('warnings for flags that do nothing alone', () => {
 });
 
 describe('validate reports what synthesis would stop on, in the same run', () => {
-  it('a Node range conflict and a bad system dependency of the workspace\'s extensions', () => {
+  it("a Node range conflict and a bad system dependency of the workspace's extensions", () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-truth-'));
     try {
-      writeWorkspace(root, { alpha: { node: { 'tiny-ms': '^1.0.0' }, system: ['ffmpeg'] }, beta: { node: { 'tiny-ms': '^2.0.0' }, system: ['curl; rm -rf /'] } });
+      writeWorkspace(root, {
+        alpha: { node: { 'tiny-ms': '^1.0.0' }, system: ['ffmpeg'] },
+        beta: { node: { 'tiny-ms': '^2.0.0' }, system: ['curl; rm -rf /'] },
+      });
       const out: string[] = [];
       const err: string[] = [];
       const sink = <S>(into: string[]) => ({ write: (t: string) => into.push(t) }) as unknown as S;
-      const status = runValidate({ workspaceRoot: root, codexDir: path.join(root, 'codex'), extensionsDir: path.join(root, 'extensions') }, sink<typeof process.stdout>(out), sink<typeof process.stderr>(err));
+      const status = runValidate(
+        { workspaceRoot: root, codexDir: path.join(root, 'codex'), extensionsDir: path.join(root, 'extensions') },
+        sink<typeof process.stdout>(out),
+        sink<typeof process.stderr>(err),
+      );
       expect(status).toBe(1);
       expect(err.join('').replaceAll(root, '<ws>')).toMatchInlineSnapshot(`
         "<ws>/extensions/beta/package.json: error: extension beta needs tiny-ms@"^2.0.0" but extension alpha needs tiny-ms@"^1.0.0" (extensions/alpha/package.json); no version satisfies both ranges [dependencies.tiny-ms]

@@ -29,7 +29,9 @@ describe('the Containerfile of the example', () => {
   const text = renderContainerfile(WORKSPACE, containerfileData(inputs));
 
   it('installs the sorted system packages with the cleanup, in one RUN', () => {
-    expect(text).toMatch(/apt-get install -y --no-install-recommends \\\n {6}ffmpeg \\\n {6}sox \\\n {6}tesseract-ocr \\\n {6}tesseract-ocr-eng \\\n && apt-get clean/);
+    expect(text).toMatch(
+      /apt-get install -y --no-install-recommends \\\n {6}ffmpeg \\\n {6}sox \\\n {6}tesseract-ocr \\\n {6}tesseract-ocr-eng \\\n && apt-get clean/,
+    );
     expect(text).toContain('rm -rf /var/lib/apt/lists/* /var/log/apt/*');
   });
 
@@ -63,7 +65,10 @@ describe('the Containerfile of the example', () => {
 
   it('builds FROM a pinned image when [forge.base] names one', () => {
     const ref = `docker.io/library/python:3.11-slim@sha256:${'b'.repeat(64)}`;
-    const pinned = renderContainerfile(WORKSPACE, containerfileData({ ...inputs, base: { kind: 'image', ref, digest: `sha256:${'b'.repeat(64)}` } }));
+    const pinned = renderContainerfile(
+      WORKSPACE,
+      containerfileData({ ...inputs, base: { kind: 'image', ref, digest: `sha256:${'b'.repeat(64)}` } }),
+    );
     expect(pinned).toContain(`FROM ${ref} AS base`);
     expect(pinned).not.toContain('base.tar');
   });
@@ -116,7 +121,10 @@ describe("the machine's Debian archive", () => {
   it('is the main archive of the one-line or deb822 sources, never security or a third party', () => {
     const etc = path.join(work, 'apt');
     fs.mkdirSync(path.join(etc, 'sources.list.d'), { recursive: true });
-    fs.writeFileSync(path.join(etc, 'sources.list'), '# deb http://old.example/debian bookworm main\ndeb https://repo.example/node bookworm main\n');
+    fs.writeFileSync(
+      path.join(etc, 'sources.list'),
+      '# deb http://old.example/debian bookworm main\ndeb https://repo.example/node bookworm main\n',
+    );
     fs.writeFileSync(
       path.join(etc, 'sources.list.d/debian.sources'),
       'Types: deb\nURIs: http://security.example/debian-security\nSuites: bookworm-security\n\nTypes: deb\nURIs: http://mirror.example/debian/\nSuites: bookworm\n',

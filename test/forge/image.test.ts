@@ -17,7 +17,8 @@ import { REQUIRE_TOOLS, skipWithout } from '../toolchain/tool-gate';
  * LYCHD_FORGE_CACHE), so the base's reproducibility is proved too. Minutes, on purpose.
  */
 const notRoot = process.getuid?.() !== 0;
-if (notRoot && !REQUIRE_TOOLS) console.warn('[image tests] SKIPPING: building the Debian base (mmdebstrap --mode=root) and the image needs root.');
+if (notRoot && !REQUIRE_TOOLS)
+  console.warn('[image tests] SKIPPING: building the Debian base (mmdebstrap --mode=root) and the image needs root.');
 const skip = skipWithout('buildah', 'mmdebstrap', 'uv') || (notRoot && !REQUIRE_TOOLS);
 const LONG = 3_600_000;
 
@@ -37,7 +38,10 @@ async function image(ws: WorkspaceCopy, env?: NodeJS.ProcessEnv) {
 
 /** `lychd-forge` in a clone, asynchronously: a build takes minutes and the test worker must keep answering. */
 function forge(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Ran> {
-  return runAsync(process.execPath, [path.join(WORKSPACE, 'tools/bin/lychd-forge.js'), ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env } });
+  return runAsync(process.execPath, [path.join(WORKSPACE, 'tools/bin/lychd-forge.js'), ...args], {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+  });
 }
 
 /** Runs a shell line inside the image as its own user (or another), through buildah's chroot isolation. */
@@ -76,14 +80,25 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
   });
 
   it('follows the summary contract and carries the synthesis label', () => {
-    const synthesis = `sha256:${createHash('sha256').update(fs.readFileSync(path.join(a.root, 'forge/synthesis.lock.json'))).digest('hex')}`;
-    expect(first).toMatchObject({ formatVersion: 1, strategy: 'mundane', layout: 'oci', refName: 'lychd', synthesis, builder: { name: 'buildah' } });
+    const synthesis = `sha256:${createHash('sha256')
+      .update(fs.readFileSync(path.join(a.root, 'forge/synthesis.lock.json')))
+      .digest('hex')}`;
+    expect(first).toMatchObject({
+      formatVersion: 1,
+      strategy: 'mundane',
+      layout: 'oci',
+      refName: 'lychd',
+      synthesis,
+      builder: { name: 'buildah' },
+    });
     expect(first.base).toMatchObject({ kind: 'debian', ref: 'bookworm' });
     expect(Object.keys(first.systemPackages).sort()).toEqual(['ffmpeg', 'sox', 'tesseract-ocr', 'tesseract-ocr-eng']);
     const inspect = buildahOf(a).run(['inspect', '--type', 'image', first.imageId]);
     expect(JSON.parse(inspect.stdout).OCIv1.config.Labels['org.lychd.synthesis']).toBe(synthesis);
     const index = JSON.parse(a.read('dist/forge/image/oci/index.json'));
-    expect(index.manifests.map((m: { annotations: Record<string, string> }) => m.annotations['org.opencontainers.image.ref.name'])).toEqual(['lychd']);
+    expect(index.manifests.map((m: { annotations: Record<string, string> }) => m.annotations['org.opencontainers.image.ref.name'])).toEqual(
+      ['lychd'],
+    );
   });
 
   it('runs as a non-root user, with /app sealed, no .pyc, every extension importable', () => {
@@ -102,7 +117,11 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
 
   it('holds the system packages and PYTHONDONTWRITEBYTECODE=1, and answers /health listing the extensions', () => {
     const id = first.imageId;
-    expect(inside(a, id, 'for c in ffmpeg sox tesseract; do command -v $c; done').stdout.trim().split('\n')).toEqual(['/usr/bin/ffmpeg', '/usr/bin/sox', '/usr/bin/tesseract']);
+    expect(inside(a, id, 'for c in ffmpeg sox tesseract; do command -v $c; done').stdout.trim().split('\n')).toEqual([
+      '/usr/bin/ffmpeg',
+      '/usr/bin/sox',
+      '/usr/bin/tesseract',
+    ]);
     expect(inside(a, id, 'echo "$PYTHONDONTWRITEBYTECODE"').stdout.trim()).toBe('1');
     const port = 20000 + (process.pid % 20000);
     const health = inside(
@@ -122,22 +141,26 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
     });
   });
 
-  it('is a cache hit after a rune edit; an extension source edit keeps the base, system and dependency layers', async () => {
-    const rune = 'extensions/oracle/runes/animator/soulstones/generic/whisper.toml';
-    a.write(rune, `${a.read(rune)}\n# edited\n`);
-    expect(await image(a)).toMatch(/nx run forge:image\s+\[(local cache|existing outputs match the cache, left as is)\]/);
-    expect(summaryOf(a).imageId).toBe(first.imageId);
+  it(
+    'is a cache hit after a rune edit; an extension source edit keeps the base, system and dependency layers',
+    async () => {
+      const rune = 'extensions/oracle/runes/animator/soulstones/generic/whisper.toml';
+      a.write(rune, `${a.read(rune)}\n# edited\n`);
+      expect(await image(a)).toMatch(/nx run forge:image\s+\[(local cache|existing outputs match the cache, left as is)\]/);
+      expect(summaryOf(a).imageId).toBe(first.imageId);
 
-    const source = 'extensions/oracle/src/oracle/__init__.py';
-    a.write(source, `${a.read(source)}\n\nEDITED = True\n`);
-    await image(a);
-    const edited = summaryOf(a);
-    expect(edited.imageId).not.toBe(first.imageId);
-    // Layers: base, system packages, user, the venv, the uv workspace, core, atelier, oracle, scriptorium, the Seal.
-    expect(edited.diffIds).toHaveLength(10);
-    const changed = edited.diffIds.flatMap((d, i) => (d === first.diffIds[i] ? [] : [i]));
-    expect(changed).toEqual([7]);
-  }, LONG);
+      const source = 'extensions/oracle/src/oracle/__init__.py';
+      a.write(source, `${a.read(source)}\n\nEDITED = True\n`);
+      await image(a);
+      const edited = summaryOf(a);
+      expect(edited.imageId).not.toBe(first.imageId);
+      // Layers: base, system packages, user, the venv, the uv workspace, core, atelier, oracle, scriptorium, the Seal.
+      expect(edited.diffIds).toHaveLength(10);
+      const changed = edited.diffIds.flatMap((d, i) => (d === first.diffIds[i] ? [] : [i]));
+      expect(changed).toEqual([7]);
+    },
+    LONG,
+  );
 
   describe('errors leave the previous image and summary as they were, and tag nothing', () => {
     const unchanged = (ws: WorkspaceCopy, before: string) => {
@@ -156,34 +179,51 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
       unchanged(b, before);
     });
 
-    it('a system package Debian does not have, named with the extension and file:line', async () => {
-      const before = b.read('dist/forge/image/image.json');
-      const pyproject = 'extensions/oracle/pyproject.toml';
-      b.write(pyproject, b.read(pyproject).replace('system-dependencies = ["ffmpeg"]', 'system-dependencies = ["ffmpeg", "lychd-no-such-package"]'));
-      const manifest = JSON.parse(b.read('forge/synthesis.lock.json'));
-      manifest.system.push({ name: 'lychd-no-such-package', requestedBy: ['oracle'], spec: 'lychd-no-such-package' });
-      b.write('forge/synthesis.lock.json', `${JSON.stringify(manifest, null, 2)}\n`);
-      expect((await forge(['containerfile'], { cwd: b.root })).status).toBe(0);
-      const line = b.read(pyproject).split('\n').findIndex((l) => l.includes('lychd-no-such-package')) + 1;
-      const r = await forge(['image'], { cwd: b.root });
-      expect(r.status).toBe(1);
-      expect(r.stderr).toContain(`${pyproject}:${line}: error: Debian bookworm has no package "lychd-no-such-package" (asked for by extension oracle) [tool.lychd.system-dependencies]`);
-      unchanged(b, before);
-    }, LONG);
+    it(
+      'a system package Debian does not have, named with the extension and file:line',
+      async () => {
+        const before = b.read('dist/forge/image/image.json');
+        const pyproject = 'extensions/oracle/pyproject.toml';
+        b.write(
+          pyproject,
+          b.read(pyproject).replace('system-dependencies = ["ffmpeg"]', 'system-dependencies = ["ffmpeg", "lychd-no-such-package"]'),
+        );
+        const manifest = JSON.parse(b.read('forge/synthesis.lock.json'));
+        manifest.system.push({ name: 'lychd-no-such-package', requestedBy: ['oracle'], spec: 'lychd-no-such-package' });
+        b.write('forge/synthesis.lock.json', `${JSON.stringify(manifest, null, 2)}\n`);
+        expect((await forge(['containerfile'], { cwd: b.root })).status).toBe(0);
+        const line =
+          b
+            .read(pyproject)
+            .split('\n')
+            .findIndex((l) => l.includes('lychd-no-such-package')) + 1;
+        const r = await forge(['image'], { cwd: b.root });
+        expect(r.status).toBe(1);
+        expect(r.stderr).toContain(
+          `${pyproject}:${line}: error: Debian bookworm has no package "lychd-no-such-package" (asked for by extension oracle) [tool.lychd.system-dependencies]`,
+        );
+        unchanged(b, before);
+      },
+      LONG,
+    );
 
-    it('a failing step, with its command and last lines', async () => {
-      const before = b.read('dist/forge/image/image.json');
-      b.git(['checkout', '--', '.']);
-      const template = 'forge/templates/Containerfile.njk';
-      const broken = b.read(template).replace('USER {{ user.uid }}', 'RUN echo "the forge is cold" && exit 3\nUSER {{ user.uid }}');
-      expect(broken).toContain('the forge is cold');
-      b.write(template, broken);
-      expect((await forge(['containerfile'], { cwd: b.root })).status).toBe(0);
-      const r = await forge(['image'], { cwd: b.root });
-      expect(r.status).toBe(1);
-      expect(r.stderr).toMatch(/the image build failed at \[\d\/\d\] STEP \d+\/\d+: RUN echo "the forge is cold" && exit 3/);
-      expect(r.stderr).toContain('the forge is cold');
-      unchanged(b, before);
-    }, LONG);
+    it(
+      'a failing step, with its command and last lines',
+      async () => {
+        const before = b.read('dist/forge/image/image.json');
+        b.git(['checkout', '--', '.']);
+        const template = 'forge/templates/Containerfile.njk';
+        const broken = b.read(template).replace('USER {{ user.uid }}', 'RUN echo "the forge is cold" && exit 3\nUSER {{ user.uid }}');
+        expect(broken).toContain('the forge is cold');
+        b.write(template, broken);
+        expect((await forge(['containerfile'], { cwd: b.root })).status).toBe(0);
+        const r = await forge(['image'], { cwd: b.root });
+        expect(r.status).toBe(1);
+        expect(r.stderr).toMatch(/the image build failed at \[\d\/\d\] STEP \d+\/\d+: RUN echo "the forge is cold" && exit 3/);
+        expect(r.stderr).toContain('the forge is cold');
+        unchanged(b, before);
+      },
+      LONG,
+    );
   });
 });

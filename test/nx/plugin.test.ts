@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createNodes } from '../../tools/src/nx/plugin';
+import { createNodes, inferenceCacheFile } from '../../tools/src/nx/plugin';
 import type { CreateNodesResult, TargetConfiguration } from '@nx/devkit';
 import { writeTree } from '../support/codex-fixture';
 
@@ -312,17 +312,22 @@ describe('the inferred projects, kept between runs', () => {
 
   it('are read back while nothing that decides them changed, and inferred again when something did', async () => {
     const root = writeTree({ 'codex/lychd.toml': '', 'codex/runes/animator/soulstones/vllm/a.toml': '' });
-    const cacheFile = `${root}/.nx/workspace-data/lychd-forge-nodes.json`;
+    const cacheFile = inferenceCacheFile(root);
     const first = await infer(root);
-    expect(fs.existsSync(cacheFile)).toBe(true);
-    expect(await infer(root)).toEqual(first);
     expect(coreInputs(first)).toContain('{workspaceRoot}/core/**/*');
+
+    // What is kept is what is served: a marked copy comes back while nothing changed.
+    const kept = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { key: string; results: [string, CreateNodesResult][] };
+    fs.writeFileSync(cacheFile, JSON.stringify(kept).replaceAll('"forge"', '"forge-from-the-cache"'));
+    expect(JSON.stringify(await infer(root))).toContain('forge-from-the-cache');
 
     // The Prime Scroll moves the core: the key changes, so the projects are inferred again.
     fs.writeFileSync(`${root}/codex/lychd.toml`, '[forge]\ncore = "app"\n');
-    expect(coreInputs(await infer(root))).toContain('{workspaceRoot}/app/**/*');
+    const moved = await infer(root);
+    expect(JSON.stringify(moved)).not.toContain('forge-from-the-cache');
+    expect(coreInputs(moved)).toContain('{workspaceRoot}/app/**/*');
 
-    // A torn or foreign cache file is no answer: the plugin infers again.
+    // A torn cache file is no answer: the plugin infers again.
     fs.writeFileSync(cacheFile, '{"key": ');
     expect(coreInputs(await infer(root))).toContain('{workspaceRoot}/app/**/*');
   });

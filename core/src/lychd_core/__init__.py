@@ -54,15 +54,17 @@ def extension_sources() -> dict[str, str]:
     which code this daemon runs, so a new body can be told from the old one."""
     digests: dict[str, str] = {}
     for ep in sorted(entry_points(group=EXTENSION_GROUP), key=lambda e: e.name):
-        spec = find_spec(ep.module.partition(".")[0])
-        origin = Path(spec.origin) if spec is not None and spec.origin else None
-        if origin is None:
-            continue
-        root = origin.parent if spec.submodule_search_locations else origin
-        files = sorted(p for p in ([root] if root.is_file() else root.rglob("*")) if p.is_file() and "__pycache__" not in p.parts)
+        package = ep.module.partition(".")[0]
+        spec = find_spec(package)
+        if spec is None:
+            raise LookupError(f"extension {ep.name}: its package {package} is not installed")
+        # A package (namespace packages included) is its folders; a plain module is its file.
+        roots = [Path(p) for p in spec.submodule_search_locations or []] or ([Path(spec.origin)] if spec.origin else [])
         h = hashlib.sha256()
-        for f in files:
-            h.update(f.relative_to(root.parent).as_posix().encode() + b"\0")
-            h.update(hashlib.sha256(f.read_bytes()).digest())
+        for root in roots:
+            files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            for f in files:
+                h.update(f.relative_to(root.parent).as_posix().encode() + b"\0")
+                h.update(hashlib.sha256(f.read_bytes()).digest())
         digests[ep.name] = f"sha256:{h.hexdigest()}"
     return digests

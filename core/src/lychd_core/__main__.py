@@ -29,13 +29,15 @@ def health() -> dict[str, object]:
 
 
 class HealthHandler(BaseHTTPRequestHandler):
-    """Answers ``GET /health`` with :func:`health` as JSON; anything else is 404."""
+    """Answers ``GET /health`` with the :func:`health` taken at start-up, as JSON; anything else is 404."""
+
+    body = b""
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         if self.path != "/health":
             self.send_error(404)
             return
-        body = json.dumps(health(), sort_keys=True).encode()
+        body = self.body
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -47,7 +49,9 @@ class HealthHandler(BaseHTTPRequestHandler):
 
 
 def serve(port: int) -> None:
-    """Serves the health answer on ``port`` (all addresses) until stopped."""
+    """Serves the health answer on ``port`` (all addresses) until stopped. The extensions are
+    loaded and their sources digested once, here: the answer describes the code this process runs."""
+    HealthHandler.body = json.dumps(health(), sort_keys=True).encode()
     with ThreadingHTTPServer(("", port), HealthHandler) as server:
         print(f"lychd {__version__} serving /health on port {port}", flush=True)
         server.serve_forever()

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import type { CodexLayout } from '../codex/layout';
+import { isSafeRelative, type CodexLayout } from '../codex/layout';
 import { failure } from '../diagnostics';
 import { workspaceLayout } from '../nx/layout';
-import { isSafeRelative, toPosix } from '../synthesis/layout';
+import { toPosix } from '../synthesis/layout';
 import { findWorkspaceRoot } from '../toolchain';
 
 /** The folders every command works on. */

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fieldReference, jsonSchemas, taploConfig, type ExtensionFamilyDoc } from '../codex/reference';
+import { workspaceLayout } from '../codex/layout';
 import { readRegistry } from '../codex/registry';
 
 const SCHEMA_DIR = 'tools/schemas';
@@ -24,7 +25,7 @@ export function schemaArtifacts(workspaceRoot: string): Map<string, string> {
   for (const [name, text] of jsonSchemas()) files.set(`${SCHEMA_DIR}/${name}`, text);
   const families = extensionFamilies(workspaceRoot);
   files.set('docs/codex-reference.md', fieldReference(families));
-  files.set('.taplo.toml', taploConfig(SCHEMA_DIR, families));
+  files.set('.taplo.toml', taploConfig(SCHEMA_DIR, families, workspaceLayout(workspaceRoot)));
   return files;
 }
 

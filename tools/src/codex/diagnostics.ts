@@ -1,5 +1,13 @@
 /** The Codex speaks the Forge's one error model; its diagnostics always have a place. */
 export {
-  displayPath, error, escapeForTerminal, hasErrors, renderDiagnostic, sortDiagnostics, START, warning,
-  type LocatedDiagnostic as Diagnostic, type Position,
+  displayPath,
+  error,
+  escapeForTerminal,
+  hasErrors,
+  renderDiagnostic,
+  sortDiagnostics,
+  START,
+  warning,
+  type LocatedDiagnostic as Diagnostic,
+  type Position,
 } from '../diagnostics';

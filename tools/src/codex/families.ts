@@ -37,6 +37,11 @@ export function runeOf(family: RuneFamily, origin: RuneOrigin, config: Record<st
   return (
     family.kind === 'portal'
       ? { kind: 'portal', family: family.id, origin, config }
-      : { kind: 'soulstone', family: family.id, origin, config: { ...config, base_url: config['base_url'] ?? `http://localhost:${String(config['port'])}/v1` } }
+      : {
+          kind: 'soulstone',
+          family: family.id,
+          origin,
+          config: { ...config, base_url: config['base_url'] ?? `http://localhost:${String(config['port'])}/v1` },
+        }
   ) as Rune;
 }

@@ -39,14 +39,23 @@ const fieldName = (p: FieldPath) => p.map((k, i) => (typeof k === 'number' ? `[$
 /** ajv's errors as diagnostics at the key or value they are about. */
 export function schemaDiagnostics(source: TomlSource, errors: readonly ErrorObject[]): Diagnostic[] {
   return errors.map((e) => {
-    const at: FieldPath = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
+    const at: FieldPath = e.instancePath
+      .split('/')
+      .slice(1)
+      .map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
     if (e.keyword === 'additionalProperties') {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
-      return error(source.file, source.locateKey([...at, key]), `unknown field "${key}"`, { field: fieldName([...at, key]), hint: 'remove it, or check the family\'s schema for the right name' });
+      return error(source.file, source.locateKey([...at, key]), `unknown field "${key}"`, {
+        field: fieldName([...at, key]),
+        hint: "remove it, or check the family's schema for the right name",
+      });
     }
     if (e.keyword === 'required') {
       const key = String((e.params as { missingProperty: string }).missingProperty);
-      return error(source.file, source.locate(at), `missing required field "${fieldName([...at, key])}"`, { field: fieldName([...at, key]), hint: `add ${key} = <value>` });
+      return error(source.file, source.locate(at), `missing required field "${fieldName([...at, key])}"`, {
+        field: fieldName([...at, key]),
+        hint: `add ${key} = <value>`,
+      });
     }
     return error(source.file, source.locate(at), `"${fieldName(at)}" ${e.message ?? 'is not valid'}`, { field: fieldName(at) });
   });
@@ -67,9 +76,16 @@ export function extensionAnchors(input: FederationInput, active: string[]): { an
     for (const a of input.registry.extensions[extension]?.anchors ?? []) {
       const where = path.join(input.workspaceRoot, a.file);
       const at = { line: a.line, column: 1 };
-      const taken = familyForAnchor(a.value.anchor) || (BRANCH_ANCHORS as readonly string[]).includes(a.value.anchor) ? 'the Forge' : anchors.find((o) => o.anchor === a.value.anchor)?.extension;
+      const taken =
+        familyForAnchor(a.value.anchor) || (BRANCH_ANCHORS as readonly string[]).includes(a.value.anchor)
+          ? 'the Forge'
+          : anchors.find((o) => o.anchor === a.value.anchor)?.extension;
       if (taken) {
-        diagnostics.push(error(where, at, `extension ${extension} declares anchor runes/${a.value.anchor}/, which ${taken} already owns`, { hint: 'pick an anchor of its own, e.g. one under the extension\'s name' }));
+        diagnostics.push(
+          error(where, at, `extension ${extension} declares anchor runes/${a.value.anchor}/, which ${taken} already owns`, {
+            hint: "pick an anchor of its own, e.g. one under the extension's name",
+          }),
+        );
         continue;
       }
       const schemaFile = path.join(input.workspaceRoot, a.value.schema);
@@ -77,13 +93,27 @@ export function extensionAnchors(input: FederationInput, active: string[]): { an
       try {
         schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8'));
       } catch (e) {
-        diagnostics.push(error(where, at, `extension ${extension}: the schema of runes/${a.value.anchor}/ cannot be read: ${(e as Error).message.split('\n')[0]}`, { hint: `ship a JSON Schema at ${a.value.schema}` }));
+        diagnostics.push(
+          error(
+            where,
+            at,
+            `extension ${extension}: the schema of runes/${a.value.anchor}/ cannot be read: ${(e as Error).message.split('\n')[0]}`,
+            { hint: `ship a JSON Schema at ${a.value.schema}` },
+          ),
+        );
         continue;
       }
       try {
         anchors.push({ anchor: a.value.anchor, extension, schema: a.value.schema, validate: ajv.compile(schema as object) });
       } catch (e) {
-        diagnostics.push(error(schemaFile, START, `extension ${extension}: the schema of runes/${a.value.anchor}/ is not a valid JSON Schema: ${(e as Error).message}`, { hint: 'fix the schema (draft 7 or 2019-09)' }));
+        diagnostics.push(
+          error(
+            schemaFile,
+            START,
+            `extension ${extension}: the schema of runes/${a.value.anchor}/ is not a valid JSON Schema: ${(e as Error).message}`,
+            { hint: 'fix the schema (draft 7 or 2019-09)' },
+          ),
+        );
       }
     }
   }
@@ -91,12 +121,21 @@ export function extensionAnchors(input: FederationInput, active: string[]): { an
 }
 
 /** A rune file under an extension's anchor, validated against that family's schema. */
-export function checkAnchoredRune(source: TomlSource, anchor: ExtensionAnchor, origin: RuneOrigin): { rune?: AnchoredRune; diagnostics: Diagnostic[] } {
+export function checkAnchoredRune(
+  source: TomlSource,
+  anchor: ExtensionAnchor,
+  origin: RuneOrigin,
+): { rune?: AnchoredRune; diagnostics: Diagnostic[] } {
   const stem = path.basename(origin.relativePath, '.toml');
   if (!NAME_PATTERN.test(stem)) {
-    return { diagnostics: [error(source.file, START, `"${stem}" is not a valid rune file name`, { hint: `rename it to match ${NAME_PATTERN.source}` })] };
+    return {
+      diagnostics: [
+        error(source.file, START, `"${stem}" is not a valid rune file name`, { hint: `rename it to match ${NAME_PATTERN.source}` }),
+      ],
+    };
   }
-  if (anchor.validate(source.value)) return { rune: { anchor: anchor.anchor, family: anchor.extension, origin, value: source.value }, diagnostics: [] };
+  if (anchor.validate(source.value))
+    return { rune: { anchor: anchor.anchor, family: anchor.extension, origin, value: source.value }, diagnostics: [] };
   return { diagnostics: schemaDiagnostics(source, anchor.validate.errors ?? []) };
 }
 
@@ -128,20 +167,39 @@ export function registeredRunes(
         continue;
       }
       if (!family) {
-        diagnostics.push(error(file, { line: r.line, column: 1 }, `extension ${provider} registers a rune under runes/${r.value.anchor}/, which no rune family owns`, { hint: 'use the anchor of a rune family, e.g. "animator/soulstones/generic"' }));
+        diagnostics.push(
+          error(
+            file,
+            { line: r.line, column: 1 },
+            `extension ${provider} registers a rune under runes/${r.value.anchor}/, which no rune family owns`,
+            { hint: 'use the anchor of a rune family, e.g. "animator/soulstones/generic"' },
+          ),
+        );
         continue;
       }
       if (family.kind === 'soulstone') {
         // The Nx flow renders soulstones per rune folder, from files: a soulstone comes as a file.
-        diagnostics.push(error(file, { line: r.line, column: 1 }, `extension ${provider} registers soulstone "${name}" from its hook; soulstones are rune files`, {
-          why: 'each soulstone becomes a unit rendered from its own rune file, cached per rune folder',
-          hint: `ship it as extensions/${provider}/runes/${r.value.anchor}/${name}.toml instead`,
-        }));
+        diagnostics.push(
+          error(
+            file,
+            { line: r.line, column: 1 },
+            `extension ${provider} registers soulstone "${name}" from its hook; soulstones are rune files`,
+            {
+              why: 'each soulstone becomes a unit rendered from its own rune file, cached per rune folder',
+              hint: `ship it as extensions/${provider}/runes/${r.value.anchor}/${name}.toml instead`,
+            },
+          ),
+        );
         continue;
       }
       const parsed = family.schema.safeParse(r.value.fields);
       if (!parsed.success) {
-        diagnostics.push(...diagnosticsFromIssues(source, family.schema, parsed.error.issues).map((d) => ({ ...d, message: `registered rune: ${d.message}` })));
+        diagnostics.push(
+          ...diagnosticsFromIssues(source, family.schema, parsed.error.issues).map((d) => ({
+            ...d,
+            message: `registered rune: ${d.message}`,
+          })),
+        );
         continue;
       }
       const rune = runeOf(family, origin, parsed.data as Record<string, unknown>);

@@ -13,4 +13,11 @@ export { primeScroll, DEFAULT_VESSEL_IMAGE, MIN_PODMAN_VERSION, type PrimeScroll
 export type { SoulstoneConfig, GenericSoulstone, VllmSoulstone, SglangSoulstone, LlamacppSoulstone } from './schemas/soulstone';
 export type { PortalConfig } from './schemas/portal';
 export { NAME_PATTERN, SECRET_PATTERN, ENV_NAME_PATTERN } from './schemas/common';
-export { extensionAnchors, registeredRunes, schemaDiagnostics, type AnchoredRune, type ExtensionAnchor, type FederationInput } from './federated';
+export {
+  extensionAnchors,
+  registeredRunes,
+  schemaDiagnostics,
+  type AnchoredRune,
+  type ExtensionAnchor,
+  type FederationInput,
+} from './federated';

@@ -1,3 +1,7 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { failure } from '../diagnostics';
+
 /**
  * Where a workspace keeps its Codex and its extensions: relative to the workspace root, with
  * forward slashes. The Nx plugin's options set it, and every reader of the workspace (the tasks,
@@ -17,9 +21,49 @@ export const PRIME_SCROLL = 'lychd.toml';
 
 const trim = (p: string) => p.replace(/^\.\/+/, '').replace(/\/+$/, '');
 
-/** A layout from options that may leave either folder out, or write `./codex/`. */
+/** A folder path that stays inside the workspace: relative, with forward slashes, never `..`. */
+export function isSafeRelative(p: string): boolean {
+  return p.length > 0 && !p.startsWith('/') && !p.includes('\\') && !p.split('/').some((s) => s === '..');
+}
+
+/**
+ * A layout from options that may leave either folder out, or write `./codex/`. A folder outside
+ * the workspace is refused: every path the Forge records and hashes is workspace-relative.
+ */
 export function layoutOf(options: Partial<CodexLayout> | undefined): CodexLayout {
-  return { codexDir: trim(options?.codexDir ?? DEFAULT_LAYOUT.codexDir), extensionsDir: trim(options?.extensionsDir ?? DEFAULT_LAYOUT.extensionsDir) };
+  const folder = (key: keyof CodexLayout) => {
+    const given = options?.[key] ?? DEFAULT_LAYOUT[key];
+    const rel = typeof given === 'string' ? trim(given) : '';
+    if (!isSafeRelative(rel))
+      throw failure(`the @lychd/forge plugin's option ${key} is ${JSON.stringify(given)}, not a folder inside the workspace`, {
+        hint: `set ${key} in nx.json to a path relative to the workspace root, such as "${DEFAULT_LAYOUT[key]}"`,
+      });
+    return rel;
+  };
+  return { codexDir: folder('codexDir'), extensionsDir: folder('extensionsDir') };
+}
+
+/** This package's name: its entry in nx.json's `plugins`. */
+const PLUGIN_NAME = '@lychd/forge';
+
+/** The workspace's layout, from its nx.json entry for this plugin; the default layout without one. */
+export function workspaceLayout(workspaceRoot: string): CodexLayout {
+  let nxJson: unknown;
+  try {
+    nxJson = JSON.parse(fs.readFileSync(path.join(workspaceRoot, 'nx.json'), 'utf8'));
+  } catch {
+    // No nx.json (or an unreadable one, which Nx itself reports): the default layout.
+  }
+  return layoutOfNxJson(nxJson);
+}
+
+/** The layout nx.json's entry for this plugin sets. */
+export function layoutOfNxJson(nxJson: unknown): CodexLayout {
+  const plugins = (nxJson as { plugins?: unknown } | undefined)?.plugins;
+  const entry = (Array.isArray(plugins) ? plugins : []).find(
+    (p) => typeof p === 'object' && p !== null && (p as { plugin?: unknown }).plugin === PLUGIN_NAME,
+  ) as { options?: Partial<CodexLayout> } | undefined;
+  return layoutOf(entry?.options);
 }
 
 /** The Prime Scroll, relative to the workspace root. */

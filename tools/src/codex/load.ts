@@ -6,7 +6,14 @@ import { extensionFolders, extensionLinks, extensionNameProblem, EXTENSION_MANIF
 import { loadRuneFile, readRuneText, type RuneFileRef } from './load-rune';
 import { linkProblem } from './read-file';
 import type { Codex, Rune } from './model';
-import { checkAnchoredRune, extensionAnchors, registeredRunes, type AnchoredRune, type ExtensionAnchor, type FederationInput } from './federated';
+import {
+  checkAnchoredRune,
+  extensionAnchors,
+  registeredRunes,
+  type AnchoredRune,
+  type ExtensionAnchor,
+  type FederationInput,
+} from './federated';
 import { crossRuneRules, type LocatedRune } from './rules';
 import type { PrimeScroll } from './schemas/prime';
 import { loadPrimeScroll } from './prime-scroll';
@@ -38,14 +45,31 @@ export function installedExtensions(extensionsDir: string | undefined): string[]
  */
 function invalidExtensions(extensionsDir: string | undefined): Diagnostic[] {
   const links = extensionLinks(extensionsDir).map((name) => linkProblem(path.join(extensionsDir!, name))!);
-  return links.concat(extensionFolders(extensionsDir).flatMap((name) => {
-    const problem = extensionNameProblem(name);
-    return problem ? [error(path.join(extensionsDir!, name, EXTENSION_MANIFEST), START, problem, { hint: `rename the folder, e.g. to "${name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[-_]+|[-_]+$/g, '') || 'ext'}"` })] : [];
-  }));
+  return links.concat(
+    extensionFolders(extensionsDir).flatMap((name) => {
+      const problem = extensionNameProblem(name);
+      return problem
+        ? [
+            error(path.join(extensionsDir!, name, EXTENSION_MANIFEST), START, problem, {
+              hint: `rename the folder, e.g. to "${
+                name
+                  .toLowerCase()
+                  .replace(/[^a-z0-9_-]+/g, '-')
+                  .replace(/^[-_]+|[-_]+$/g, '') || 'ext'
+              }"`,
+            }),
+          ]
+        : [];
+    }),
+  );
 }
 
 /** Active extensions: the Prime Scroll's list, or every installed one. */
-function activeExtensions(prime: PrimeScroll, source: TomlSource, extensionsDir: string | undefined): { names: string[]; diagnostics: Diagnostic[] } {
+function activeExtensions(
+  prime: PrimeScroll,
+  source: TomlSource,
+  extensionsDir: string | undefined,
+): { names: string[]; diagnostics: Diagnostic[] } {
   const found = installedExtensions(extensionsDir);
   const wanted = prime.extensions.active;
   if (!wanted) return { names: found, diagnostics: [] };
@@ -88,7 +112,10 @@ function readAnchoredRune(ref: RuneFileRef, family: ExtensionAnchor): { rune?: A
 }
 
 /** An extension family's rune is checked against that family's schema, every other one against the Forge's families. */
-function readRunes(refs: RuneFileRef[], anchors: ExtensionAnchor[]): { located: LocatedRune[]; anchored: AnchoredRune[]; diagnostics: Diagnostic[] } {
+function readRunes(
+  refs: RuneFileRef[],
+  anchors: ExtensionAnchor[],
+): { located: LocatedRune[]; anchored: AnchoredRune[]; diagnostics: Diagnostic[] } {
   const located: LocatedRune[] = [];
   const anchored: AnchoredRune[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -113,12 +140,19 @@ export function loadCodex(options: LoadOptions): LoadResult {
   const extensionsDir = options.extensionsDir ? path.resolve(options.extensionsDir) : undefined;
   const diagnostics: Diagnostic[] = [];
   if (!fs.existsSync(codexDir) || !fs.statSync(codexDir).isDirectory()) {
-    return { diagnostics: [error(codexDir, START, 'the Codex folder does not exist', { hint: 'pass --codex DIR with the folder holding lychd.toml' })] };
+    return {
+      diagnostics: [
+        error(codexDir, START, 'the Codex folder does not exist', { hint: 'pass --codex DIR with the folder holding lychd.toml' }),
+      ],
+    };
   }
   const primeLoad = loadPrimeScroll(codexDir);
   diagnostics.push(...primeLoad.diagnostics, ...invalidExtensions(extensionsDir));
 
-  const extensions = primeLoad.prime && primeLoad.source ? activeExtensions(primeLoad.prime, primeLoad.source, extensionsDir) : { names: installedExtensions(extensionsDir), diagnostics: [] };
+  const extensions =
+    primeLoad.prime && primeLoad.source
+      ? activeExtensions(primeLoad.prime, primeLoad.source, extensionsDir)
+      : { names: installedExtensions(extensionsDir), diagnostics: [] };
   diagnostics.push(...extensions.diagnostics);
 
   const federation = options.federation ? extensionAnchors(options.federation, extensions.names) : { anchors: [], diagnostics: [] };
@@ -138,7 +172,9 @@ export function loadCodex(options: LoadOptions): LoadResult {
   }
   const sorted = sortDiagnostics(diagnostics);
   if (hasErrors(sorted) || !primeLoad.prime) return { diagnostics: sorted };
-  const runes: Rune[] = located.map((l) => l.rune).sort((a, b) => (a.config.name < b.config.name ? -1 : a.config.name > b.config.name ? 1 : 0));
+  const runes: Rune[] = located
+    .map((l) => l.rune)
+    .sort((a, b) => (a.config.name < b.config.name ? -1 : a.config.name > b.config.name ? 1 : 0));
   anchored.sort((a, b) => (a.origin.relativePath < b.origin.relativePath ? -1 : a.origin.relativePath > b.origin.relativePath ? 1 : 0));
   return { codex: { root: codexDir, prime: primeLoad.prime, runes, extensions: extensions.names, anchored }, diagnostics: sorted };
 }

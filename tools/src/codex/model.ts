@@ -43,7 +43,6 @@ export interface Codex {
   anchored?: AnchoredRune[];
 }
 
-export const soulstones = (codex: Codex): SoulstoneRune[] =>
-  codex.runes.filter((r): r is SoulstoneRune => r.kind === 'soulstone');
+export const soulstones = (codex: Codex): SoulstoneRune[] => codex.runes.filter((r): r is SoulstoneRune => r.kind === 'soulstone');
 
 export const portals = (codex: Codex): PortalRune[] => codex.runes.filter((r): r is PortalRune => r.kind === 'portal');

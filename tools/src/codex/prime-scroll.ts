@@ -5,7 +5,7 @@ import { PRIME_SCROLL } from './layout';
 import { readCodexFile } from './read-file';
 import { primeScroll, type PrimeScroll } from './schemas/prime';
 import { diagnosticsFromIssues } from './schema-issues';
-import { parseTomlSource, type TomlSource } from './toml-source';
+import { parseTomlSource, table, type TomlSource } from './toml-source';
 
 /**
  * The one reader of the Prime Scroll: the Codex loader, the synthesis, the image stages and the
@@ -27,7 +27,8 @@ export function loadPrimeScroll(codexDir: string): { prime?: PrimeScroll; source
   const parsed = parseTomlSource(file, read.text);
   if ('diagnostic' in parsed) return { diagnostics: [parsed.diagnostic] };
   const result = primeScroll.safeParse(parsed.source.value);
-  if (!result.success) return { source: parsed.source, diagnostics: diagnosticsFromIssues(parsed.source, primeScroll, result.error.issues) };
+  if (!result.success)
+    return { source: parsed.source, diagnostics: diagnosticsFromIssues(parsed.source, primeScroll, result.error.issues) };
   return { prime: result.data, source: parsed.source, diagnostics: [] };
 }
 
@@ -47,8 +48,6 @@ export interface ScrollSettings {
   written: { forge?: Table; extensions?: Table };
 }
 
-const table = (value: unknown): Table | undefined => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Table) : undefined);
-
 export function scrollSettings(prime: PrimeScroll, source: TomlSource): ScrollSettings {
   return {
     core: prime.forge.core,
@@ -59,7 +58,9 @@ export function scrollSettings(prime: PrimeScroll, source: TomlSource): ScrollSe
 }
 
 /** The settings of the Codex in `codexDir`, or the Prime Scroll's problems. */
-export function readScrollSettings(codexDir: string): { settings: ScrollSettings; diagnostics: [] } | { settings?: undefined; diagnostics: Diagnostic[] } {
+export function readScrollSettings(
+  codexDir: string,
+): { settings: ScrollSettings; diagnostics: [] } | { settings?: undefined; diagnostics: Diagnostic[] } {
   const loaded = loadPrimeScroll(codexDir);
   if (!loaded.prime || !loaded.source) return { diagnostics: loaded.diagnostics };
   return { settings: scrollSettings(loaded.prime, loaded.source), diagnostics: [] };

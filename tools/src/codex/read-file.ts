@@ -31,12 +31,18 @@ export function linkProblem(file: string): Diagnostic | undefined {
 export function unreadable(file: string, e: unknown): Diagnostic {
   const code = (e as NodeJS.ErrnoException).code;
   const why =
-    code === 'EACCES' || code === 'EPERM' ? 'cannot be read: permission denied'
-    : code === 'ENOENT' ? 'does not exist'
-    : code === 'EISDIR' ? 'is a folder, not a file'
-    : code === 'ELOOP' ? 'is a loop of symbolic links'
-    : `cannot be read (${code ?? 'unknown error'})`;
-  return error(file, START, why, { hint: code === 'EACCES' || code === 'EPERM' ? 'give the user running the Forge read access to it' : undefined });
+    code === 'EACCES' || code === 'EPERM'
+      ? 'cannot be read: permission denied'
+      : code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EISDIR'
+          ? 'is a folder, not a file'
+          : code === 'ELOOP'
+            ? 'is a loop of symbolic links'
+            : `cannot be read (${code ?? 'unknown error'})`;
+  return error(file, START, why, {
+    hint: code === 'EACCES' || code === 'EPERM' ? 'give the user running the Forge read access to it' : undefined,
+  });
 }
 
 /** Byte offset of the first byte that is not valid UTF-8, or -1. */
@@ -50,7 +56,16 @@ export function invalidUtf8Offset(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
     const b = bytes[i]!;
-    const [n, min] = b < 0x80 ? [0, 0] : b >= 0xc2 && b <= 0xdf ? [1, 0x80] : b >= 0xe0 && b <= 0xef ? [2, 0x800] : b >= 0xf0 && b <= 0xf4 ? [3, 0x10000] : [-1, 0];
+    const [n, min] =
+      b < 0x80
+        ? [0, 0]
+        : b >= 0xc2 && b <= 0xdf
+          ? [1, 0x80]
+          : b >= 0xe0 && b <= 0xef
+            ? [2, 0x800]
+            : b >= 0xf0 && b <= 0xf4
+              ? [3, 0x10000]
+              : [-1, 0];
     if (n < 0 || i + n >= bytes.length) return i;
     let cp = n === 0 ? b : b & (0x3f >> n);
     for (let k = 1; k <= n; k++) {
@@ -70,7 +85,11 @@ export function readCodexFile(file: string): { text: string } | { diagnostic: Di
   try {
     const size = fs.statSync(file).size;
     if (size > MAX_CODEX_FILE_BYTES) {
-      return { diagnostic: error(file, START, `is ${size} bytes; a Codex file may hold at most ${MAX_CODEX_FILE_BYTES} bytes`, { hint: 'keep long values short: a rune describes one service' }) };
+      return {
+        diagnostic: error(file, START, `is ${size} bytes; a Codex file may hold at most ${MAX_CODEX_FILE_BYTES} bytes`, {
+          hint: 'keep long values short: a rune describes one service',
+        }),
+      };
     }
     bytes = fs.readFileSync(file);
   } catch (e) {
@@ -80,9 +99,14 @@ export function readCodexFile(file: string): { text: string } | { diagnostic: Di
   if (bad >= 0) {
     const before = bytes.subarray(0, bad).toString('utf8').split('\n');
     return {
-      diagnostic: error(file, { line: before.length, column: before[before.length - 1]!.length + 1 }, `is not valid UTF-8: byte ${bad} (0x${bytes[bad]!.toString(16).padStart(2, '0')}) starts no valid character`, {
-        hint: 'save the file as UTF-8',
-      }),
+      diagnostic: error(
+        file,
+        { line: before.length, column: before[before.length - 1]!.length + 1 },
+        `is not valid UTF-8: byte ${bad} (0x${bytes[bad]!.toString(16).padStart(2, '0')}) starts no valid character`,
+        {
+          hint: 'save the file as UTF-8',
+        },
+      ),
     };
   }
   return { text: bytes.toString('utf8') };

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_LAYOUT, type CodexLayout } from './layout';
+import { workspaceLayout, type CodexLayout } from './layout';
 import { canonicalJson } from '../shared/digest';
 
 /** Where the Forge keeps what the extensions' hooks registered, relative to the workspace root. */
@@ -58,7 +58,11 @@ export function registryText(registry: Registry): string {
  * workspace's layout, whose hooks wrote it (its paths are relative to the workspace), and a hook
  * ever ran.
  */
-export function federationInput(workspaceRoot: string, extensionsDir: string | undefined, layout: CodexLayout = DEFAULT_LAYOUT): { workspaceRoot: string; registry: Registry } | undefined {
+export function federationInput(
+  workspaceRoot: string,
+  extensionsDir: string | undefined,
+  layout: CodexLayout = workspaceLayout(workspaceRoot),
+): { workspaceRoot: string; registry: Registry } | undefined {
   if (!extensionsDir || path.resolve(extensionsDir) !== path.join(path.resolve(workspaceRoot), layout.extensionsDir)) return undefined;
   if (!fs.existsSync(path.join(workspaceRoot, REGISTRY_FILE))) return undefined;
   return { workspaceRoot: path.resolve(workspaceRoot), registry: readRegistry(workspaceRoot) };

@@ -43,10 +43,18 @@ const uniqueNames: CrossRuneRule = (_prime, runes) => {
     same.length < 2
       ? []
       : same.map((r) =>
-          error(r.source.file, r.source.locate(['name']), `rune name "${name}" is also used by ${same.filter((o) => o !== r).map(rel).join(', ')}`, {
-            field: 'name',
-            hint: 'names become unit names and must be unique across the Codex and its extensions: rename one',
-          }),
+          error(
+            r.source.file,
+            r.source.locate(['name']),
+            `rune name "${name}" is also used by ${same
+              .filter((o) => o !== r)
+              .map(rel)
+              .join(', ')}`,
+            {
+              field: 'name',
+              hint: 'names become unit names and must be unique across the Codex and its extensions: rename one',
+            },
+          ),
         ),
   );
 };
@@ -75,10 +83,15 @@ const portSingularity: CrossRuneRule = (prime, runes) => {
     const owners = portOwners.get(r.rune.config.port)!;
     if (owners.length < 2) continue;
     out.push(
-      error(r.source.file, r.source.locate(['port']), `port ${r.rune.config.port} is also used by ${owners.filter((o) => o !== owner(r)).join(', ')}`, {
-        field: 'port',
-        hint: 'every soulstone needs its own port, distinct from the core services\' (the Port Singularity): pick a free one',
-      }),
+      error(
+        r.source.file,
+        r.source.locate(['port']),
+        `port ${r.rune.config.port} is also used by ${owners.filter((o) => o !== owner(r)).join(', ')}`,
+        {
+          field: 'port',
+          hint: "every soulstone needs its own port, distinct from the core services' (the Port Singularity): pick a free one",
+        },
+      ),
     );
   }
   return out;
@@ -92,7 +105,9 @@ const defaultCovenExists: CrossRuneRule = (prime, runes) => {
   return [
     error(prime.source.file, prime.source.locate(['sepulcher', 'default_coven']), `default coven "${defaultCoven}" has no soulstone`, {
       field: 'sepulcher.default_coven',
-      hint: covens.size ? `use one of ${[...covens].sort().join(', ')}, or add it to a soulstone's groups` : 'add it to a soulstone\'s groups',
+      hint: covens.size
+        ? `use one of ${[...covens].sort().join(', ')}, or add it to a soulstone's groups`
+        : "add it to a soulstone's groups",
     }),
   ];
 };
@@ -103,7 +118,9 @@ const covensListedOnce: CrossRuneRule = (_prime, runes) =>
     return r.rune.config.groups.flatMap((g, i) => {
       const twice = seen.has(g);
       seen.add(g);
-      return twice ? [warning(r.source.file, r.source.locate(['groups', i]), `coven "${g}" is listed twice`, { field: `groups[${i}]` })] : [];
+      return twice
+        ? [warning(r.source.file, r.source.locate(['groups', i]), `coven "${g}" is listed twice`, { field: `groups[${i}]` })]
+        : [];
     });
   });
 
@@ -112,19 +129,44 @@ const qualifiedImages: CrossRuneRule = (prime, runes) => [
   ...soulstonesOf(runes)
     .filter((r) => !isFullyQualified(r.rune.config.image))
     .map(({ rune: { config }, source }) =>
-      warning(source.file, source.locate(['image']), `image "${config.image}" is not fully qualified; podman would pick a registry from its search list`, {
-        field: 'image',
-        hint: `write the registry too, e.g. docker.io/${config.image.includes('/') ? config.image : `library/${config.image}`}`,
-      }),
+      warning(
+        source.file,
+        source.locate(['image']),
+        `image "${config.image}" is not fully qualified; podman would pick a registry from its search list`,
+        {
+          field: 'image',
+          hint: `write the registry too, e.g. docker.io/${config.image.includes('/') ? config.image : `library/${config.image}`}`,
+        },
+      ),
     ),
   ...CORE_SERVICES.filter((service) => !isFullyQualified(prime.prime[service].image)).map((service) =>
-    warning(prime.source.file, prime.source.locate([service, 'image']), `image "${prime.prime[service].image}" is not fully qualified`, { field: `${service}.image` }),
+    warning(prime.source.file, prime.source.locate([service, 'image']), `image "${prime.prime[service].image}" is not fully qualified`, {
+      field: `${service}.image`,
+    }),
   ),
 ];
 
 const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|::1|\[::1\]|localhost)$/;
 /** Folders of the host system: relabelling (`:Z`/`:z`) or chowning (`:U`) them breaks the host. */
-const SYSTEM_FOLDERS = ['/', '/etc', '/usr', '/var', '/bin', '/sbin', '/lib', '/lib64', '/boot', '/home', '/root', '/opt', '/run', '/proc', '/sys', '/dev', '%h'];
+const SYSTEM_FOLDERS = [
+  '/',
+  '/etc',
+  '/usr',
+  '/var',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib64',
+  '/boot',
+  '/home',
+  '/root',
+  '/opt',
+  '/run',
+  '/proc',
+  '/sys',
+  '/dev',
+  '%h',
+];
 const SYSTEM_TREES = ['/etc/', '/usr/', '/boot/', '/bin/', '/sbin/', '/lib/', '/lib64/', '/proc/', '/sys/', '/dev/'];
 const SOCKET = /(?:^|\/)(?:podman|docker)\.sock$|^(?:\/var)?\/run\/(?:user\/\d+\/)?podman(?:\/|$)|^%t\/podman(?:\/|$)/;
 const HOME_SECRETS = /^(?:%h|\/root|\/home\/[^/]+)\/\.(?:ssh|gnupg|aws|kube|docker|config\/containers)(?:\/|$)/;
@@ -134,10 +176,12 @@ export const CREDENTIAL_NAME = /(?:_TOKEN|_KEY|_SECRET)$|PASSWORD|PASSWD|SECRET|
 /** Why mounting `source` with `options` is dangerous, if it is; the safer alternative is in the text. */
 function mountDanger(source: string, options: string[]): string | undefined {
   const src = source.length > 1 ? source.replace(/\/+$/, '') : source;
-  if (src === '/') return 'mounts the host\'s root folder: the container can read (or write) everything; mount only the folder it needs';
-  if (src === '/etc') return 'mounts the host\'s /etc: mount only the file it needs, read-only (e.g. /etc/localtime:/etc/localtime:ro)';
-  if (SOCKET.test(src)) return 'mounts the podman (or docker) socket: the container can then start any container as you, i.e. control the host; use a dedicated API instead';
-  if (HOME_SECRETS.test(src)) return 'mounts a folder of home-directory secrets (SSH, GPG, cloud or registry keys) into the container; pass the one credential it needs as a podman secret (secret_env_files)';
+  if (src === '/') return "mounts the host's root folder: the container can read (or write) everything; mount only the folder it needs";
+  if (src === '/etc') return "mounts the host's /etc: mount only the file it needs, read-only (e.g. /etc/localtime:/etc/localtime:ro)";
+  if (SOCKET.test(src))
+    return 'mounts the podman (or docker) socket: the container can then start any container as you, i.e. control the host; use a dedicated API instead';
+  if (HOME_SECRETS.test(src))
+    return 'mounts a folder of home-directory secrets (SSH, GPG, cloud or registry keys) into the container; pass the one credential it needs as a podman secret (secret_env_files)';
   const relabel = options.filter((o) => o === 'Z' || o === 'z' || o === 'U');
   if (relabel.length && (SYSTEM_FOLDERS.includes(src) || SYSTEM_TREES.some((t) => `${src}/`.startsWith(t)))) {
     return `uses :${relabel.join(',:')} on a system folder: podman relabels (Z/z) or chowns (U) everything under it on the host; mount a folder of its own instead, or drop the option`;
@@ -149,10 +193,15 @@ const publishedBeyondLoopback: CrossRuneRule = (prime) => {
   const address = prime.prime.sepulcher.publish_address;
   if (LOOPBACK.test(address)) return [];
   return [
-    warning(prime.source.file, prime.source.locate(['sepulcher', 'publish_address']), `publish_address "${address}" exposes every published port beyond this machine`, {
-      field: 'sepulcher.publish_address',
-      hint: 'keep 127.0.0.1 and put a reverse proxy with authentication in front of what must be reachable',
-    }),
+    warning(
+      prime.source.file,
+      prime.source.locate(['sepulcher', 'publish_address']),
+      `publish_address "${address}" exposes every published port beyond this machine`,
+      {
+        field: 'sepulcher.publish_address',
+        hint: 'keep 127.0.0.1 and put a reverse proxy with authentication in front of what must be reachable',
+      },
+    ),
   ];
 };
 
@@ -162,10 +211,15 @@ function credentialVars(file: string, source: TomlSource, prefix: (string | numb
     .sort()
     .filter((name) => CREDENTIAL_NAME.test(name))
     .map((name) =>
-      warning(file, source.locate([...prefix, 'env_vars', name]), `env_vars.${name} looks like a credential, written in the Codex in plain text (value not shown)`, {
-        field: [...prefix, 'env_vars', name].join('.'),
-        hint: `store it with \`podman secret create <name> -\` and set secret_env_files.${name.endsWith('_FILE') ? name : `${name}_FILE`} = "<name>"`,
-      }),
+      warning(
+        file,
+        source.locate([...prefix, 'env_vars', name]),
+        `env_vars.${name} looks like a credential, written in the Codex in plain text (value not shown)`,
+        {
+          field: [...prefix, 'env_vars', name].join('.'),
+          hint: `store it with \`podman secret create <name> -\` and set secret_env_files.${name.endsWith('_FILE') ? name : `${name}_FILE`} = "<name>"`,
+        },
+      ),
     );
 }
 
@@ -193,10 +247,15 @@ const covenlessGpuSoulstones: CrossRuneRule = (_prime, runes) =>
     const gpu = rune.config.gpu ?? rune.family !== 'soulstone-generic';
     if (!gpu || rune.config.groups.length > 0) return [];
     return [
-      warning(source.file, source.locate(['name']), `GPU soulstone "${rune.config.name}" belongs to no coven, so it conflicts with none and runs beside every coven on the GPU`, {
-        field: 'groups',
-        hint: 'add it to a coven: groups = ["<coven>"]',
-      }),
+      warning(
+        source.file,
+        source.locate(['name']),
+        `GPU soulstone "${rune.config.name}" belongs to no coven, so it conflicts with none and runs beside every coven on the GPU`,
+        {
+          field: 'groups',
+          hint: 'add it to a coven: groups = ["<coven>"]',
+        },
+      ),
     ];
   });
 

@@ -20,7 +20,7 @@ export const RUNE_RULE_TEXT = [
   'A vLLM or SGLang soulstone without `exec` names its model: `model_path` or `models` (error).',
   'A llama.cpp soulstone in single mode (`startup_mode = "single"`, or `auto` with `model_path`) without `exec` has `model_path` (error).',
   'SGLang `enable_marlin` takes effect only with `quantization = "awq"` or `"gptq"` (warning otherwise).',
-  'Across the Codex: rune names are unique; every soulstone and every running core service has its own port; `sepulcher.default_coven` is some soulstone\'s coven (errors).',
+  "Across the Codex: rune names are unique; every soulstone and every running core service has its own port; `sepulcher.default_coven` is some soulstone's coven (errors).",
 ];
 
 type RuneRule = (c: SoulstoneConfig, source: TomlSource) => Diagnostic[];
@@ -40,7 +40,8 @@ const secretOrPlain: RuneRule = (c, source) =>
 
 /** Without `exec` the Scribe writes the command line, around the model flag. */
 const modelNamed: RuneRule = (c, source) => {
-  if (c.exec !== undefined || (c.runtime !== 'vllm' && c.runtime !== 'sglang') || c.model_path !== undefined || c.models.length > 0) return [];
+  if (c.exec !== undefined || (c.runtime !== 'vllm' && c.runtime !== 'sglang') || c.model_path !== undefined || c.models.length > 0)
+    return [];
   const engine = c.runtime === 'vllm' ? 'vLLM' : 'SGLang';
   return [
     error(source.file, at(source, 'model_path'), `${engine} needs a model, and this rune names none`, {

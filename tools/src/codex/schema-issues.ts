@@ -8,8 +8,7 @@ const FORBIDDEN_HINTS: Record<string, string> = {
   password: 'store it as a podman secret and reference the secret by name',
 };
 
-const fieldName = (path: FieldPath) =>
-  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(file)';
+const fieldName = (path: FieldPath) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(file)';
 
 const typeName = (v: unknown): string =>
   v === undefined ? 'nothing' : Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v === 'object' ? 'a table' : `a ${typeof v}`;
@@ -56,7 +55,9 @@ function unknownFields(source: TomlSource, schema: z.ZodType, path: FieldPath, k
   return keys.map((key) => {
     const keyPath = [...path, key];
     const near = allowed.filter((a) => distance(a, key) <= 2);
-    const hint = FORBIDDEN_HINTS[key] ?? (near.length ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : `allowed fields: ${allowed.join(', ')}`);
+    const hint =
+      FORBIDDEN_HINTS[key] ??
+      (near.length ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : `allowed fields: ${allowed.join(', ')}`);
     return error(source.file, source.locateKey(keyPath), `unknown field "${key}"`, { field: fieldName(keyPath), hint });
   });
 }
@@ -71,7 +72,12 @@ function wrongType(source: TomlSource, path: FieldPath, expected: string): Diagn
       hint: `add ${String(path[path.length - 1])} = <${expected}>`,
     });
   }
-  return error(source.file, source.locate(path), `"${field}" must be ${expected === 'object' ? 'a table' : `a ${expected}`}, not ${typeName(got)}`, { field });
+  return error(
+    source.file,
+    source.locate(path),
+    `"${field}" must be ${expected === 'object' ? 'a table' : `a ${expected}`}, not ${typeName(got)}`,
+    { field },
+  );
 }
 
 /** One zod issue as diagnostics at the offending key or value. */
@@ -85,11 +91,19 @@ function issueDiagnostics(source: TomlSource, schema: z.ZodType, issue: z.core.$
       return [wrongType(source, path, issue.expected)];
     case 'invalid_key': {
       const inner = issue.issues[0]?.message ?? 'is not a valid key';
-      return [error(source.file, source.locateKey(path), `key "${String(path[path.length - 1])}" in "${fieldName(path.slice(0, -1))}" ${inner}`, { field })];
+      return [
+        error(source.file, source.locateKey(path), `key "${String(path[path.length - 1])}" in "${fieldName(path.slice(0, -1))}" ${inner}`, {
+          field,
+        }),
+      ];
     }
     case 'invalid_value': {
-      const message = issue.message.startsWith('Invalid') ? `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` : issue.message;
-      return [error(source.file, source.locate(path), `"${field}" ${message}, not ${JSON.stringify(readAt(source.value, path))}`, { field })];
+      const message = issue.message.startsWith('Invalid')
+        ? `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
+        : issue.message;
+      return [
+        error(source.file, source.locate(path), `"${field}" ${message}, not ${JSON.stringify(readAt(source.value, path))}`, { field }),
+      ];
     }
     default:
       return [error(source.file, source.locate(path), `"${field}" ${issue.message}`, { field })];

@@ -3,6 +3,10 @@ import { error, START, type Diagnostic, type Position } from './diagnostics';
 
 export type FieldPath = readonly (string | number)[];
 
+/** A TOML table's value, or undefined for anything else. */
+export const table = (value: unknown): Record<string, unknown> | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+
 /** A parsed TOML document that remembers where each key and value stands in the source. */
 export interface TomlSource {
   file: string;

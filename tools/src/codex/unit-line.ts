@@ -7,7 +7,8 @@
  */
 
 /** Go's `unicode.IsSpace`: the characters the quadlet parser trims from both ends of a line. */
-export const UNIT_SPACE = '\t\n\v\f\r \u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
+export const UNIT_SPACE =
+  '\t\n\v\f\r \u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
 
 /** Characters that end a line for systemd or podman, or drive a terminal: C0, DEL, C1, line and paragraph separators. */
 // eslint-disable-next-line no-control-regex

@@ -26,7 +26,9 @@ export interface BaseRecord {
 export const BASE_RECORD_FILE = 'dist/forge/base/base.json';
 
 export function baseSpecOf(forge: PrimeScroll['forge']): BaseSpec {
-  return forge.base.image !== undefined ? { kind: 'image', ref: forge.base.image } : { kind: 'debian', ref: forge.base.suite ?? 'bookworm' };
+  return forge.base.image !== undefined
+    ? { kind: 'image', ref: forge.base.image }
+    : { kind: 'debian', ref: forge.base.suite ?? 'bookworm' };
 }
 
 /**
@@ -38,7 +40,12 @@ export const DEBIAN_RECIPE = {
   variant: 'minbase',
   include: ['ca-certificates', 'python3'],
   sourceDateEpoch: 0,
-  dpkgopt: ['path-exclude=/usr/share/man/*', 'path-exclude=/usr/share/locale/*', 'path-exclude=/usr/share/doc/*', 'path-include=/usr/share/doc/*/copyright'],
+  dpkgopt: [
+    'path-exclude=/usr/share/man/*',
+    'path-exclude=/usr/share/locale/*',
+    'path-exclude=/usr/share/doc/*',
+    'path-include=/usr/share/doc/*/copyright',
+  ],
   customizeHook: 'rm -f "$1"/etc/resolv.conf "$1"/etc/hostname',
 } as const;
 
@@ -58,7 +65,11 @@ export interface BuiltBase {
 }
 
 /** The base for a spec: a pinned image as it is, a Debian suite from the cache or built now. */
-export async function ensureBase(spec: BaseSpec, progress: (line: string) => void = () => {}, env: NodeJS.ProcessEnv = process.env): Promise<BuiltBase> {
+export async function ensureBase(
+  spec: BaseSpec,
+  progress: (line: string) => void = () => {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<BuiltBase> {
   if (spec.kind === 'image') return { record: { kind: 'image', ref: spec.ref, digest: spec.ref.slice(spec.ref.lastIndexOf('@') + 1) } };
   return ensureDebianBase(spec.ref, progress, env);
 }
@@ -105,7 +116,9 @@ async function ensureDebianBase(suite: string, progress: (line: string) => void,
     });
     if (r.status !== 0) {
       const tail = r.output.trimEnd().split('\n').slice(-15).join('\n    ');
-      throw imageFailure(`mmdebstrap could not build the Debian base "${suite}" (exit ${r.status}); its last lines:\n    ${tail}\n  fix: check the suite name and that ${mirror} is reachable`);
+      throw imageFailure(
+        `mmdebstrap could not build the Debian base "${suite}" (exit ${r.status}); its last lines:\n    ${tail}\n  fix: check the suite name and that ${mirror} is reachable`,
+      );
     }
     const record: BaseRecord = { kind: 'debian', ref: suite, digest: `sha256:${await fileDigest(out)}`, python: pythonInTar(out) };
     fs.writeFileSync(path.join(partial, 'base.json'), canonicalJson(record));

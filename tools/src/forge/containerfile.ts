@@ -51,17 +51,46 @@ export interface ForgeInputs {
  */
 export function containerfileData({ manifest, base, python, port, scrollText, scrollFile }: ForgeInputs): ContainerfileData {
   const problems: ForgeProblem[] = [];
-  const bad = (file: string, field: string, message: string, fix: string, line?: number) => problems.push({ file, field, message, fix, line });
+  const bad = (file: string, field: string, message: string, fix: string, line?: number) =>
+    problems.push({ file, field, message, fix, line });
   for (const [i, pkg] of manifest.system.entries())
-    if (!parseDebianSpec(pkg.spec)) bad(MANIFEST_FILE, `system[${i}].spec`, `${JSON.stringify(pkg.spec)} is not a Debian package name`, 're-run `lychd-forge synthesize`, which validates it');
+    if (!parseDebianSpec(pkg.spec))
+      bad(
+        MANIFEST_FILE,
+        `system[${i}].spec`,
+        `${JSON.stringify(pkg.spec)} is not a Debian package name`,
+        're-run `lychd-forge synthesize`, which validates it',
+      );
   for (const [i, c] of manifest.components.entries())
     if (!SAFE_PATH.test(c.path) || c.path.split('/').includes('..'))
-      bad(MANIFEST_FILE, `components[${i}].path`, `${JSON.stringify(c.path)} is not a plain relative path`, 're-run `lychd-forge synthesize`');
+      bad(
+        MANIFEST_FILE,
+        `components[${i}].path`,
+        `${JSON.stringify(c.path)} is not a plain relative path`,
+        're-run `lychd-forge synthesize`',
+      );
   const workspace = path.posix.dirname(manifest.python.lockfile);
-  if (!SAFE_PATH.test(workspace)) bad(MANIFEST_FILE, 'python.lockfile', `${JSON.stringify(manifest.python.lockfile)} is not a plain relative path`, 're-run `lychd-forge synthesize`');
+  if (!SAFE_PATH.test(workspace))
+    bad(
+      MANIFEST_FILE,
+      'python.lockfile',
+      `${JSON.stringify(manifest.python.lockfile)} is not a plain relative path`,
+      're-run `lychd-forge synthesize`',
+    );
   if (base.kind === 'debian' ? !SUITE.test(base.ref) : !IMAGE_PATTERN.test(base.ref) || !base.ref.includes('@sha256:'))
-    bad(scrollFile, 'forge.base', `${JSON.stringify(base.ref)} is not a valid ${base.kind === 'debian' ? 'Debian suite' : 'image reference pinned by digest'}`, 'fix [forge.base] in the Prime Scroll');
-  if (!DIGEST.test(base.digest)) bad(scrollFile, 'forge.base', `the base digest ${JSON.stringify(base.digest)} is not a sha256 digest`, 'rebuild the base: `nx run forge:base`');
+    bad(
+      scrollFile,
+      'forge.base',
+      `${JSON.stringify(base.ref)} is not a valid ${base.kind === 'debian' ? 'Debian suite' : 'image reference pinned by digest'}`,
+      'fix [forge.base] in the Prime Scroll',
+    );
+  if (!DIGEST.test(base.digest))
+    bad(
+      scrollFile,
+      'forge.base',
+      `the base digest ${JSON.stringify(base.digest)} is not a sha256 digest`,
+      'rebuild the base: `nx run forge:base`',
+    );
 
   const line = locate(scrollText, 'forge', 'python');
   const disagree: string[] = [];
@@ -79,7 +108,8 @@ export function containerfileData({ manifest, base, python, port, scrollText, sc
         : "choose a base whose Python satisfies the extensions' requires-python, and set forge.python to it",
       line,
     );
-  if (problems.length) throw imageFailure(`cannot render ${CONTAINERFILE}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
+  if (problems.length)
+    throw imageFailure(`cannot render ${CONTAINERFILE}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
   return {
     base,
     python,
@@ -105,14 +135,26 @@ function sealDirs(trees: string[]): string[] {
 export function renderContainerfile(workspaceRoot: string, data: ContainerfileData): string {
   const templates = path.join(workspaceRoot, path.dirname(TEMPLATE_FILE));
   if (!fs.existsSync(path.join(workspaceRoot, TEMPLATE_FILE)))
-    throw imageFailure(`${TEMPLATE_FILE} is missing: the Forge renders the Containerfile from it (restore it from the LychD Forge's sources)`);
-  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(templates, { noCache: true }), { autoescape: false, throwOnUndefined: true, trimBlocks: true, lstripBlocks: true });
+    throw imageFailure(
+      `${TEMPLATE_FILE} is missing: the Forge renders the Containerfile from it (restore it from the LychD Forge's sources)`,
+    );
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(templates, { noCache: true }), {
+    autoescape: false,
+    throwOnUndefined: true,
+    trimBlocks: true,
+    lstripBlocks: true,
+  });
   let text: string;
   try {
     text = env.render(path.basename(TEMPLATE_FILE), data);
   } catch (e) {
-    throw imageFailure(`${TEMPLATE_FILE}: ${(e as Error).message.replace(/\s+/g, ' ').trim()}\n  fix: correct the template (variables: ${Object.keys(data).join(', ')})`);
+    throw imageFailure(
+      `${TEMPLATE_FILE}: ${(e as Error).message.replace(/\s+/g, ' ').trim()}\n  fix: correct the template (variables: ${Object.keys(data).join(', ')})`,
+    );
   }
   // One blank line at most between blocks and a final LF: the same bytes whatever the template's spacing.
-  return `${text.replace(/\r\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+  return `${text
+    .replace(/\r\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
 }

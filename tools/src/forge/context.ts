@@ -8,7 +8,14 @@ import type { ContainerfileData } from './containerfile';
  * the workspace (node_modules, .venv, caches) can reach the image or its layer cache keys.
  * The uv cache stays between builds; everything else is laid out anew.
  */
-export function stageContext(opts: { workspaceRoot: string; dir: string; data: ContainerfileData; containerfile: string; baseTar?: string; uv: string }): void {
+export function stageContext(opts: {
+  workspaceRoot: string;
+  dir: string;
+  data: ContainerfileData;
+  containerfile: string;
+  baseTar?: string;
+  uv: string;
+}): void {
   const { workspaceRoot, dir, data } = opts;
   fs.mkdirSync(path.join(dir, '.forge', 'uv-cache'), { recursive: true });
   for (const entry of fs.readdirSync(dir)) if (entry !== '.forge') fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
@@ -21,7 +28,8 @@ export function stageContext(opts: { workspaceRoot: string; dir: string; data: C
   for (const file of ['pyproject.toml', 'uv.lock']) copyInto(workspaceRoot, path.join(dir, 'deps'), `${data.workspace}/${file}`);
   for (const c of data.components) copyInto(workspaceRoot, path.join(dir, 'deps'), `${c.path}/pyproject.toml`);
   for (const file of ['pyproject.toml', 'uv.lock']) copyInto(workspaceRoot, path.join(dir, 'app'), `${data.workspace}/${file}`);
-  for (const c of data.components) for (const [rel] of listTree(path.join(workspaceRoot, c.path))) copyInto(workspaceRoot, path.join(dir, 'app'), `${c.path}/${rel}`);
+  for (const c of data.components)
+    for (const [rel] of listTree(path.join(workspaceRoot, c.path))) copyInto(workspaceRoot, path.join(dir, 'app'), `${c.path}/${rel}`);
 }
 
 function copyInto(from: string, to: string, rel: string): void {

@@ -46,7 +46,12 @@ export interface BuildOptions {
  * pushed to an OCI layout, summarized. The result replaces dist/forge/image only when every step
  * succeeded; on any failure the previous image and summary stay, and nothing is tagged.
  */
-export async function buildMundaneImage({ workspaceRoot, sources, progress = () => {}, env = process.env }: BuildOptions): Promise<ImageSummary> {
+export async function buildMundaneImage({
+  workspaceRoot,
+  sources,
+  progress = () => {},
+  env = process.env,
+}: BuildOptions): Promise<ImageSummary> {
   const buildah = new Buildah(requireTool('buildah', { env }), path.join(workspaceRoot, WORK_DIR, 'buildah'), env);
   const builderVersion = toolVersion('buildah', { env });
   const uv = requireTool('uv', { env, workspaceRoot });
@@ -56,7 +61,9 @@ export async function buildMundaneImage({ workspaceRoot, sources, progress = () 
   const { text: rendered, data, base } = await currentContainerfile(workspaceRoot, sources, progress, env);
   const committed = path.join(workspaceRoot, CONTAINERFILE);
   if (!fs.existsSync(committed) || fs.readFileSync(committed, 'utf8') !== rendered)
-    throw imageFailure(`${CONTAINERFILE} is not the render of the current template, manifest and base: run \`lychd-forge containerfile\` (nx run forge:containerfile), review it, and build again`);
+    throw imageFailure(
+      `${CONTAINERFILE} is not the render of the current template, manifest and base: run \`lychd-forge containerfile\` (nx run forge:containerfile), review it, and build again`,
+    );
 
   progress('[2/5] build context and uv cache (filled on the host from the lock)');
   const work = path.join(workspaceRoot, WORK_DIR);
@@ -66,11 +73,17 @@ export async function buildMundaneImage({ workspaceRoot, sources, progress = () 
   // The host sync may leave build files beside the sources: lay them out again, as committed.
   stageContext({ workspaceRoot, dir: context, data, containerfile: CONTAINERFILE, baseTar: base.tar, uv });
 
-  progress(`[3/5] buildah bud (buildah ${builderVersion}, ${data.systemPackages.length} system package(s), ${data.components.length} component(s))`);
+  progress(
+    `[3/5] buildah bud (buildah ${builderVersion}, ${data.systemPackages.length} system package(s), ${data.components.length} component(s))`,
+  );
   const imageId = await bud(buildah, context, path.join(work, 'iid'), sources, base.record, progress);
 
   progress('[4/5] system package versions');
-  const systemPackages = installedVersions(buildah, imageId, manifest.system.map((p) => p.name));
+  const systemPackages = installedVersions(
+    buildah,
+    imageId,
+    manifest.system.map((p) => p.name),
+  );
 
   progress(`[5/5] OCI layout ${IMAGE_DIR}/oci (ref ${REF_NAME})`);
   return publish(buildah, path.join(workspaceRoot, IMAGE_DIR), imageId, (layout) => ({
@@ -110,7 +123,10 @@ async function bud(
     },
   );
   if (r.status !== 0) throw buildFailure(r.output, sources, base);
-  return `sha256:${fs.readFileSync(iidFile, 'utf8').trim().replace(/^sha256:/, '')}`;
+  return `sha256:${fs
+    .readFileSync(iidFile, 'utf8')
+    .trim()
+    .replace(/^sha256:/, '')}`;
 }
 
 /**
@@ -123,7 +139,8 @@ function publish(buildah: Buildah, out: string, imageId: string, summarize: (lay
   fs.mkdirSync(staging, { recursive: true });
   try {
     const push = buildah.run(['push', '--quiet', imageId, `oci:${path.join(staging, 'oci')}:${REF_NAME}`], 1_800_000);
-    if (push.status !== 0) throw imageFailure(`buildah push to an OCI layout failed (exit ${push.status}):\n    ${tail(push.stdout + push.stderr)}`);
+    if (push.status !== 0)
+      throw imageFailure(`buildah push to an OCI layout failed (exit ${push.status}):\n    ${tail(push.stdout + push.stderr)}`);
     const layout = readLayout(path.join(staging, 'oci'), REF_NAME);
     if (layout.imageId !== imageId) throw imageFailure(`the OCI layout holds ${layout.imageId}, but buildah built ${imageId}`);
     const summary = summarize(layout);
@@ -139,7 +156,14 @@ function publish(buildah: Buildah, out: string, imageId: string, summarize: (lay
 function fillUvCache(uv: string, context: string, workspace: string, python: string, venv: string, env: NodeJS.ProcessEnv): void {
   const r = runProgram(uv, ['sync', '--frozen', '--no-dev', '--python', `python${python}`], {
     cwd: path.join(context, workspace),
-    env: { ...env, UV_CACHE_DIR: path.join(context, '..', '.forge', 'uv-cache'), UV_PROJECT_ENVIRONMENT: venv, UV_PYTHON_DOWNLOADS: 'never', UV_NO_INSTALLER_METADATA: '1', UV_LINK_MODE: 'copy' },
+    env: {
+      ...env,
+      UV_CACHE_DIR: path.join(context, '..', '.forge', 'uv-cache'),
+      UV_PROJECT_ENVIRONMENT: venv,
+      UV_PYTHON_DOWNLOADS: 'never',
+      UV_NO_INSTALLER_METADATA: '1',
+      UV_LINK_MODE: 'copy',
+    },
     timeoutMs: 1_200_000,
   });
   if (r.status !== 0)
@@ -184,7 +208,9 @@ function buildFailure(output: string, sources: ForgeSources, base: BaseRecord): 
     return imageFailure(`the system packages cannot be installed: nothing was built or tagged`, problems);
   }
   const step = [...lines].reverse().find((l) => /^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(l)) ?? '(before the first step)';
-  return imageFailure(`the image build failed at ${step}\n  its last lines:\n    ${lines.slice(-20).join('\n    ')}\n  the previous image and summary are unchanged; nothing was tagged`);
+  return imageFailure(
+    `the image build failed at ${step}\n  its last lines:\n    ${lines.slice(-20).join('\n    ')}\n  the previous image and summary are unchanged; nothing was tagged`,
+  );
 }
 
 function lineOf(workspaceRoot: string | undefined, file: string, spec: string): number | undefined {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_LAYOUT, renderDiagnostic, loadPrimeScroll, PRIME_SCROLL, type PrimeScroll } from '../codex';
+import { renderDiagnostic, loadPrimeScroll, PRIME_SCROLL, type PrimeScroll } from '../codex';
+import { workspaceLayout } from '../codex/layout';
 import type { SynthesisManifest } from '../synthesis/manifest';
 import { sha256 } from '../shared/digest';
 import { imageFailure } from './errors';
@@ -18,12 +19,18 @@ export interface ForgeSources {
   synthesis: string;
 }
 
-export function readForgeSources(workspaceRoot: string, codexDir = path.join(workspaceRoot, DEFAULT_LAYOUT.codexDir)): ForgeSources {
+export function readForgeSources(
+  workspaceRoot: string,
+  codexDir = path.join(workspaceRoot, workspaceLayout(workspaceRoot).codexDir),
+): ForgeSources {
   const loaded = loadPrimeScroll(codexDir);
   if (!loaded.prime)
-    throw imageFailure(`the Prime Scroll is invalid: fix it and run again; nothing was built.\n${loaded.diagnostics.map((d) => renderDiagnostic(d, workspaceRoot)).join('\n')}`);
+    throw imageFailure(
+      `the Prime Scroll is invalid: fix it and run again; nothing was built.\n${loaded.diagnostics.map((d) => renderDiagnostic(d, workspaceRoot)).join('\n')}`,
+    );
   const manifestPath = path.join(workspaceRoot, MANIFEST_FILE);
-  if (!fs.existsSync(manifestPath)) throw imageFailure(`${MANIFEST_FILE} is missing: run \`lychd-forge synthesize\` (or nx run forge:synthesize) first`);
+  if (!fs.existsSync(manifestPath))
+    throw imageFailure(`${MANIFEST_FILE} is missing: run \`lychd-forge synthesize\` (or nx run forge:synthesize) first`);
   const bytes = fs.readFileSync(manifestPath);
   let manifest: SynthesisManifest;
   try {

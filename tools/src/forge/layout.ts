@@ -10,13 +10,25 @@ export interface LayoutImage {
   user?: string;
 }
 
-const blob = (dir: string, digest: string) => JSON.parse(fs.readFileSync(path.join(dir, 'blobs', ...digest.split(':')), 'utf8')) as Record<string, unknown>;
+const blob = (dir: string, digest: string) =>
+  JSON.parse(fs.readFileSync(path.join(dir, 'blobs', ...digest.split(':')), 'utf8')) as Record<string, unknown>;
 
 export function readLayout(dir: string, refName: string): LayoutImage {
-  const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string; annotations?: Record<string, string> }> };
+  const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as {
+    manifests: Array<{ digest: string; annotations?: Record<string, string> }>;
+  };
   const entry = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === refName);
   if (!entry) throw new Error(`${dir}: no image named ${refName} in index.json`);
   const manifest = blob(dir, entry.digest) as { config: { digest: string } };
-  const config = blob(dir, manifest.config.digest) as { rootfs?: { diff_ids?: string[] }; config?: { Labels?: Record<string, string>; User?: string } };
-  return { manifestDigest: entry.digest, imageId: manifest.config.digest, diffIds: config.rootfs?.diff_ids ?? [], labels: config.config?.Labels ?? {}, user: config.config?.User };
+  const config = blob(dir, manifest.config.digest) as {
+    rootfs?: { diff_ids?: string[] };
+    config?: { Labels?: Record<string, string>; User?: string };
+  };
+  return {
+    manifestDigest: entry.digest,
+    imageId: manifest.config.digest,
+    diffIds: config.rootfs?.diff_ids ?? [],
+    labels: config.config?.Labels ?? {},
+    user: config.config?.User,
+  };
 }

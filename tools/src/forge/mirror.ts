@@ -10,7 +10,8 @@ export function debianArchiveUri(env: NodeJS.ProcessEnv = process.env, etcApt = 
   if (env.LYCHD_DEBIAN_MIRROR) return env.LYCHD_DEBIAN_MIRROR.replace(/\/+$/, '');
   const files = [path.join(etcApt, 'sources.list')];
   const partsDir = path.join(etcApt, 'sources.list.d');
-  if (fs.existsSync(partsDir)) for (const f of fs.readdirSync(partsDir).sort()) if (/\.(list|sources)$/.test(f)) files.push(path.join(partsDir, f));
+  if (fs.existsSync(partsDir))
+    for (const f of fs.readdirSync(partsDir).sort()) if (/\.(list|sources)$/.test(f)) files.push(path.join(partsDir, f));
   for (const file of files) {
     if (!fs.existsSync(file)) continue;
     const found = archiveIn(fs.readFileSync(file, 'utf8'));

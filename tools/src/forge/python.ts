@@ -19,12 +19,19 @@ export function satisfiesRequiresPython(python: string, requires: string): boole
       }
       const c = compare(version, want);
       switch (op) {
-        case '>=': return c >= 0;
-        case '>': return c > 0;
-        case '<=': return c <= 0;
-        case '<': return c < 0;
-        case '==': case '===': return c === 0;
-        case '!=': return c !== 0;
+        case '>=':
+          return c >= 0;
+        case '>':
+          return c > 0;
+        case '<=':
+          return c <= 0;
+        case '<':
+          return c < 0;
+        case '==':
+        case '===':
+          return c === 0;
+        case '!=':
+          return c !== 0;
         default: // ~=X.Y[.Z]: >= X.Y[.Z] and the same release apart from the last part
           return c >= 0 && want.slice(0, -1).every((n, i) => (version[i] ?? 0) === n);
       }

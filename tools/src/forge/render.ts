@@ -12,12 +12,24 @@ export async function currentContainerfile(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ text: string; data: ContainerfileData; base: BuiltBase }> {
   const base = await ensureBase(baseSpecOf(sources.prime.forge), progress, env);
-  const data = containerfileData({ manifest: sources.manifest, base: base.record, python: sources.prime.forge.python, port: sources.prime.vessel.port, scrollText: sources.scrollText, scrollFile: sources.scrollFile });
+  const data = containerfileData({
+    manifest: sources.manifest,
+    base: base.record,
+    python: sources.prime.forge.python,
+    port: sources.prime.vessel.port,
+    scrollText: sources.scrollText,
+    scrollFile: sources.scrollFile,
+  });
   return { text: renderContainerfile(workspaceRoot, data), data, base };
 }
 
 /** Writes forge/Containerfile, or with `check` compares: true when it is (now) current. */
-export async function writeContainerfile(workspaceRoot: string, sources: ForgeSources, check: boolean, progress?: (l: string) => void): Promise<{ ok: boolean; changed: boolean; text: string }> {
+export async function writeContainerfile(
+  workspaceRoot: string,
+  sources: ForgeSources,
+  check: boolean,
+  progress?: (l: string) => void,
+): Promise<{ ok: boolean; changed: boolean; text: string }> {
   const { text } = await currentContainerfile(workspaceRoot, sources, progress);
   const file = path.join(workspaceRoot, CONTAINERFILE);
   const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;

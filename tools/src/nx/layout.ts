@@ -2,32 +2,10 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { isFamilyAnchor } from '../codex/anchors';
 import { layoutOf, type CodexLayout } from '../codex/layout';
+export { layoutOfNxJson, workspaceLayout } from '../codex/layout';
 
 /** The plugin's options in nx.json: the workspace's CodexLayout, either folder defaulted. */
 export type ForgePluginOptions = Partial<CodexLayout>;
-
-/** This package's name: its entry in nx.json's `plugins`. */
-const PLUGIN_NAME = '@lychd/forge';
-
-/** The workspace's layout, from its nx.json entry for this plugin; the default layout without one. */
-export function workspaceLayout(workspaceRoot: string): CodexLayout {
-  let nxJson: unknown;
-  try {
-    nxJson = JSON.parse(fs.readFileSync(path.join(workspaceRoot, 'nx.json'), 'utf8'));
-  } catch {
-    // No nx.json (or an unreadable one, which Nx itself reports): the default layout.
-  }
-  return layoutOfNxJson(nxJson);
-}
-
-/** The layout nx.json's entry for this plugin sets. */
-export function layoutOfNxJson(nxJson: unknown): CodexLayout {
-  const plugins = (nxJson as { plugins?: unknown } | undefined)?.plugins;
-  const entry = (Array.isArray(plugins) ? plugins : []).find(
-    (p) => typeof p === 'object' && p !== null && (p as { plugin?: unknown }).plugin === PLUGIN_NAME,
-  ) as { options?: ForgePluginOptions } | undefined;
-  return layoutOf(entry?.options);
-}
 
 /** Where the plugin reads and writes, relative to the workspace root. */
 export interface ForgeLayout extends CodexLayout {

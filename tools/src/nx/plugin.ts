@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CreateNodes, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
+import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
 import { EXTENSION_MANIFEST, isExtensionName } from '../codex/extensions';
+import { primeScrollPath } from '../codex/layout';
+import { replaceFileAtomic } from '../shared/fsutil';
 import { withMetadata } from './metadata';
 export type { ForgePluginOptions } from './layout';
 import {
@@ -46,16 +49,13 @@ export const createNodes: CreateNodes<ForgePluginOptions> = [
   '**/*.toml',
   async (files, options, context) => {
     const layout = layoutFrom(options, context.workspaceRoot);
-    const scroll = `${layout.codexDir}/lychd.toml`;
+    const scroll = primeScrollPath(layout);
     if (!files.includes(scroll)) return [];
     // As Nx's own plugins do: the projects are kept by a hash of everything that decides them
     // (the layout, which files exist, the Prime Scroll, this plugin's code), so a run that
     // changed none of it reads them back without loading the Codex's schemas at all.
     const key = digest([PLUGIN_CODE, JSON.stringify(layout), readOr(path.join(context.workspaceRoot, scroll)), ...[...files].sort()]);
-    const cacheFile = path.join(
-      process.env['NX_WORKSPACE_DATA_DIRECTORY'] ?? path.join(context.workspaceRoot, '.nx', 'workspace-data'),
-      'lychd-forge-nodes.json',
-    );
+    const cacheFile = inferenceCacheFile(context.workspaceRoot);
     const cached = readCache(cacheFile);
     if (cached?.key === key) return cached.results;
     const results = await inferProjects(layout, files, context.workspaceRoot);
@@ -66,21 +66,29 @@ export const createNodes: CreateNodes<ForgePluginOptions> = [
 
 type Inferred = [string, CreateNodesResult][];
 
+/** Where the last inference is kept: Nx's workspace data folder, which `nx reset` clears. */
+export const inferenceCacheFile = (workspaceRoot: string): string =>
+  path.join(workspaceDataDirectoryForWorkspace(workspaceRoot), 'lychd-forge-nodes.json');
+
 const digest = (parts: string[]): string => parts.reduce((h, p) => h.update(p).update('\0'), createHash('sha256')).digest('hex');
 
-/** The code that decides the inferred projects: a change to it is a change of every hash. */
+/**
+ * The code that decides the inferred projects (the plugin and the Codex modules it reads the
+ * Prime Scroll with) and the package's manifest: a change to any is a change of every hash.
+ */
 const PLUGIN_CODE = digest(
-  [
-    'plugin.ts',
-    'layout.ts',
-    'metadata.ts',
-    '../codex/extensions.ts',
-    '../codex/patterns.ts',
-    '../codex/layout.ts',
-    '../codex/anchors.ts',
-    '../../package.json',
-  ].map((f) => readOr(path.join(__dirname, f))),
+  [...sourcesUnder(__dirname), ...sourcesUnder(path.join(__dirname, '../codex')), path.join(__dirname, '../../package.json')].map(
+    (f) => `${path.basename(f)}\0${readOr(f)}`,
+  ),
 );
+
+function sourcesUnder(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
 
 function readOr(file: string): string {
   try {
@@ -103,8 +111,7 @@ function readCache(file: string): { key: string; results: Inferred } | undefined
 function writeCache(file: string, entry: { key: string; results: Inferred }): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify(entry));
-    fs.renameSync(`${file}.${process.pid}`, file);
+    replaceFileAtomic(file, JSON.stringify(entry), `${path.basename(file)}.${process.pid}`, false);
   } catch {
     // A read-only workspace infers every time.
   }
@@ -141,7 +148,7 @@ async function inferProjects(layout: ForgeLayout, files: readonly string[], work
   }
   const core = await coreDir(workspaceRoot, layout);
   results.push([
-    `${layout.codexDir}/lychd.toml`,
+    primeScrollPath(layout),
     {
       projects: {
         [layout.codexDir]: codexProject(layout, core),

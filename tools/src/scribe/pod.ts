@@ -25,7 +25,7 @@ export function podUnitFile(codex: Codex, version: PodmanVersion): UnitFile {
       section('Pod', [
         entry('PodName', word(POD_NAME)),
         // Only the pod may set the user namespace: on a member it is ignored (<5.6) or fatal (>=5.6).
-        // The host user becomes the Vessel image's user (see VESSEL_USER) and every member's default.
+        // The host user becomes the Vessel image's user (see VESSEL_USER), and the user of every member whose image names none.
         entry('UserNS', word(`keep-id:uid=${VESSEL_USER.uid},gid=${VESSEL_USER.uid}`)),
         // Members cannot publish ports; every exposed port is bound here.
         ...publishedPorts(codex).map(({ port }) =>

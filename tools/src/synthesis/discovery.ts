@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { extensionFolders, extensionLinks, extensionNameProblem } from '../codex/extensions';
-import { DEFAULT_LAYOUT, primeScrollPath, type CodexLayout } from '../codex/layout';
+import { primeScrollPath, workspaceLayout, type CodexLayout } from '../codex/layout';
 import { readScrollSettings, type ScrollSettings } from '../codex/prime-scroll';
 import type { Diagnostic } from '../diagnostics';
 import type { SynthesisProblem } from './problems';
@@ -26,7 +26,11 @@ export interface Extension extends Component {
  * and the Nx plugin define them (codex/extensions.ts); an invalid folder name is an error, never
  * skipped. `active` narrows the list, and an active name without a folder is an error.
  */
-export function discoverExtensions(workspaceRoot: string, active?: string[], layout: CodexLayout = DEFAULT_LAYOUT): Extension[] {
+export function discoverExtensions(
+  workspaceRoot: string,
+  active?: string[],
+  layout: CodexLayout = workspaceLayout(workspaceRoot),
+): Extension[] {
   const dir = layout.extensionsDir;
   const problems: SynthesisProblem[] = [];
   for (const name of extensionLinks(abs(workspaceRoot, dir))) {
@@ -84,7 +88,11 @@ export interface Components {
  * The components of the workspace's layout, from the Prime Scroll's settings (read by the Codex
  * loader's reader when not given).
  */
-export function discoverComponents(workspaceRoot: string, layout: CodexLayout = DEFAULT_LAYOUT, settings?: ScrollSettings): Components {
+export function discoverComponents(
+  workspaceRoot: string,
+  layout: CodexLayout = workspaceLayout(workspaceRoot),
+  settings?: ScrollSettings,
+): Components {
   settings ??= settingsOf(workspaceRoot, layout);
   const problems: SynthesisProblem[] = [];
   let extensions: Extension[] = [];

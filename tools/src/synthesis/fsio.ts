@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { replaceFileAtomic } from '../shared/fsutil';
 import { randomBytes } from 'node:crypto';
 import { abs, SYNTHESIS_DIR } from './layout';
 
@@ -42,9 +43,7 @@ export function writeFiles(workspaceRoot: string, files: GeneratedFile[]): void 
   for (const file of files) {
     const target = abs(workspaceRoot, file.path);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    const tmp = `${target}.tmp-${randomBytes(4).toString('hex')}`;
-    fs.writeFileSync(tmp, file.content);
-    fs.renameSync(tmp, target);
+    replaceFileAtomic(target, file.content, `${path.basename(target)}.tmp-${randomBytes(4).toString('hex')}`, false);
   }
 }
 

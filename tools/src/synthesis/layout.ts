@@ -29,8 +29,3 @@ export function relFrom(fromDir: string, to: string): string {
 export function abs(workspaceRoot: string, rel: string): string {
   return path.join(workspaceRoot, ...rel.split('/'));
 }
-
-/** A folder path that stays inside the workspace: relative, with forward slashes, never `..`. */
-export function isSafeRelative(p: string): boolean {
-  return p.length > 0 && !p.startsWith('/') && !p.includes('\\') && !p.split('/').some((s) => s === '..');
-}

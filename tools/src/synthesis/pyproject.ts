@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import type { SynthesisProblem } from './problems';
 import { abs } from './layout';
 import { describe, type Component } from './discovery';
-import { getPath, readToml, table, locate, type TomlFile } from './toml';
+import { table } from '../codex/toml-source';
+import { getPath, readToml, locate, type TomlFile } from './toml';
 import { mergeRegistrations } from './registered';
 
 /** A component's pyproject with what synthesis needs from it. */

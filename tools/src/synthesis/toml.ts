@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { parse, TomlError } from 'smol-toml';
-import { parseTomlSource } from '../codex/toml-source';
+import { parseTomlSource, table, type TomlSource } from '../codex/toml-source';
 import type { SynthesisProblem } from './problems';
 import { abs } from './layout';
 
@@ -36,10 +36,6 @@ export function readToml(workspaceRoot: string, file: string, problems: Synthesi
   }
 }
 
-export function table(value: unknown): TomlTable | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as TomlTable) : undefined;
-}
-
 export function getPath(data: TomlTable, dotted: string[]): unknown {
   let cur: unknown = data;
   for (const key of dotted) {
@@ -55,11 +51,21 @@ export function getPath(data: TomlTable, dotted: string[]): unknown {
  * Codex's position-keeping TOML parser: the one way the Forge finds where a key stands.
  */
 export function locate(text: string, section: string, key: string, item?: string): number | undefined {
-  const parsed = parseTomlSource('', text);
-  if ('diagnostic' in parsed) return undefined;
+  const source = parsedOnce(text);
+  if (!source) return undefined;
   const path = [...(section ? section.split('.') : []), key];
-  const value = getPath(parsed.source.value, path);
+  const value = getPath(source.value, path);
   if (value === undefined) return undefined;
   const index = item !== undefined && Array.isArray(value) ? value.indexOf(item) : -1;
-  return (index >= 0 ? parsed.source.locate([...path, index]) : parsed.source.locateKey(path)).line;
+  return (index >= 0 ? source.locate([...path, index]) : source.locateKey(path)).line;
+}
+
+// One file is usually asked about several keys in a row: parse it once for them.
+let last: { text: string; source: TomlSource | undefined } | undefined;
+function parsedOnce(text: string): TomlSource | undefined {
+  if (last?.text !== text) {
+    const parsed = parseTomlSource('', text);
+    last = { text, source: 'diagnostic' in parsed ? undefined : parsed.source };
+  }
+  return last.source;
 }

@@ -15,9 +15,12 @@ export const name = z
   .describe('Instance name: unique in the Codex; becomes the unit name (`soulstone-<name>`).');
 
 /** Text that ends up in a unit file: a single line with no control characters, of a sensible length. */
-export const unitText = z.string().max(4096, { error: 'must be at most 4096 characters' }).refine((s) => !CONTROL.test(s), {
-  error: 'must be a single line without control characters (newline, tab, escape, U+0085)',
-});
+export const unitText = z
+  .string()
+  .max(4096, { error: 'must be at most 4096 characters' })
+  .refine((s) => !CONTROL.test(s), {
+    error: 'must be a single line without control characters (newline, tab, escape, U+0085)',
+  });
 
 export const description = unitText
   .max(512, { error: 'must be at most 512 characters (one line for systemctl status)' })
@@ -57,9 +60,8 @@ export const envName = z
   .string()
   .regex(ENV_NAME_PATTERN, { error: 'environment variable names are letters, digits and "_", not starting with a digit' });
 
-export const httpUrl = z
-  .string()
-  .refine((s) => {
+export const httpUrl = z.string().refine(
+  (s) => {
     if (CONTROL.test(s) || /\s/.test(s)) return false;
     try {
       const u = new URL(s);
@@ -67,7 +69,9 @@ export const httpUrl = z
     } catch {
       return false;
     }
-  }, { error: 'must be an http:// or https:// URL' });
+  },
+  { error: 'must be an http:// or https:// URL' },
+);
 
 /**
  * Why a text cannot be passed as one argument through a Quadlet `Exec=` line, if it cannot. The

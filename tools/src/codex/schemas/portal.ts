@@ -9,7 +9,7 @@ export const portal = z
       .string()
       .regex(c.NAME_PATTERN, { error: 'must be a lowercase provider name such as "openai" or "anthropic"' })
       .describe('Provider family: openai, anthropic, openai-compatible, ...'),
-    base_url: c.httpUrl.optional().describe('API endpoint; the provider\'s default when omitted.'),
+    base_url: c.httpUrl.optional().describe("API endpoint; the provider's default when omitted."),
     models: z.array(c.unitText).default([]).describe('Models offered through this portal.'),
     capabilities: c.capabilities.default([]),
     api_key_secret: c.secretName

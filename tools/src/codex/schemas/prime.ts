@@ -67,9 +67,7 @@ export const primeScroll = z
           .regex(/^(?:\d{1,3}\.){3}\d{1,3}$|^\[[0-9a-fA-F:]+\]$/, { error: 'must be an IPv4 address or a bracketed IPv6 address' })
           .default('127.0.0.1')
           .describe('Host address exposed ports are bound to.'),
-        default_coven: c.groupName
-          .optional()
-          .describe('The coven that starts with the pod and at boot; the others start on demand.'),
+        default_coven: c.groupName.optional().describe('The coven that starts with the pod and at boot; the others start on demand.'),
         podman_version: z
           .string()
           .regex(/^\d+\.\d+$/, { error: 'must be a podman version such as "5.3"' })
@@ -103,20 +101,28 @@ export const primeScroll = z
         password_secret: 'lychd-phylactery-password',
         volume: 'lychd-phylactery',
       }),
-    oculus: service({ image: 'docker.io/arizephoenix/phoenix:version-11.0.0', port: 6006, expose: true }, 'Arize Phoenix tracing.').default({
-      image: 'docker.io/arizephoenix/phoenix:version-11.0.0',
-      port: 6006,
-      expose_port: true,
-      env_vars: {},
-    }),
-    harvester: optionalService({ image: 'docker.io/prom/prometheus:v3.5.0', port: 9090, expose: false }, 'Prometheus scraping every soulstone.').default({
+    oculus: service({ image: 'docker.io/arizephoenix/phoenix:version-11.0.0', port: 6006, expose: true }, 'Arize Phoenix tracing.').default(
+      {
+        image: 'docker.io/arizephoenix/phoenix:version-11.0.0',
+        port: 6006,
+        expose_port: true,
+        env_vars: {},
+      },
+    ),
+    harvester: optionalService(
+      { image: 'docker.io/prom/prometheus:v3.5.0', port: 9090, expose: false },
+      'Prometheus scraping every soulstone.',
+    ).default({
       image: 'docker.io/prom/prometheus:v3.5.0',
       port: 9090,
       expose_port: false,
       env_vars: {},
       enabled: false,
     }),
-    scribe: optionalService({ image: 'docker.io/grafana/grafana:12.1.0', port: 3000, expose: true }, 'Grafana with a dashboard per runtime in use.').default({
+    scribe: optionalService(
+      { image: 'docker.io/grafana/grafana:12.1.0', port: 3000, expose: true },
+      'Grafana with a dashboard per runtime in use.',
+    ).default({
       image: 'docker.io/grafana/grafana:12.1.0',
       port: 3000,
       expose_port: true,
@@ -129,7 +135,8 @@ export const primeScroll = z
           .array(c.name)
           .superRefine((names, ctx) =>
             names.forEach((name, i) => {
-              if (names.indexOf(name) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `names "${name}" a second time: list each extension once` });
+              if (names.indexOf(name) !== i)
+                ctx.addIssue({ code: 'custom', path: [i], message: `names "${name}" a second time: list each extension once` });
             }),
           )
           .optional()
@@ -158,7 +165,9 @@ export const primeScroll = z
             packages: z
               .record(
                 z.string().regex(DEBIAN_NAME, { error: 'must be a Debian package name such as "tesseract-ocr-eng"' }),
-                z.string().regex(NIX_ATTR_PATH, { error: 'must be a nixpkgs attribute path such as "ffmpeg" or "python312Packages.numpy"' }),
+                z
+                  .string()
+                  .regex(NIX_ATTR_PATH, { error: 'must be a nixpkgs attribute path such as "ffmpeg" or "python312Packages.numpy"' }),
               )
               .default({})
               .describe("Debian package name → nixpkgs attribute, for extensions' system dependencies the Forge's own table does not map."),
@@ -169,7 +178,14 @@ export const primeScroll = z
         base: forgeBase,
       })
       .strict()
-      .default({ core: 'core', strategy: 'mundane', python: '3.11', image: DEFAULT_VESSEL_IMAGE, base: { suite: 'bookworm' }, nix: { packages: {} } })
+      .default({
+        core: 'core',
+        strategy: 'mundane',
+        python: '3.11',
+        image: DEFAULT_VESSEL_IMAGE,
+        base: { suite: 'bookworm' },
+        nix: { packages: {} },
+      })
       .describe('How the image is forged.'),
   })
   .strict()

@@ -11,14 +11,14 @@ const soulstoneFields = {
   expose_port: z
     .boolean()
     .default(false)
-    .describe('Publish the port on the pod (bound to the Prime Scroll\'s publish address) so the host can reach it.'),
+    .describe("Publish the port on the pod (bound to the Prime Scroll's publish address) so the host can reach it."),
   base_url: c.httpUrl.optional().describe('Connector endpoint; defaults to `http://localhost:{port}/v1`.'),
   exec: z
     .array(c.arg)
     .min(1, { error: 'must list at least the program or its first argument' })
     .optional()
     .describe('Explicit command line; when set, no runtime flags are synthesized.'),
-  extra_args: z.array(c.arg).default([]).describe('Appended after the runtime\'s synthesized flags, so they can override them.'),
+  extra_args: z.array(c.arg).default([]).describe("Appended after the runtime's synthesized flags, so they can override them."),
   volumes: z.array(c.volume).default([]).describe('Extra mounts, `source:/target[:options]`.'),
   env_vars: z.record(c.envName, c.unitText).default({}).describe('Extra environment variables.'),
   secret_env_files: z
@@ -30,7 +30,9 @@ const soulstoneFields = {
   capabilities: c.capabilities.default([]),
   gpu: z.boolean().optional().describe('Request the GPU through CDI. Default: true for vllm, sglang and llamacpp; false for generic.'),
   devices: z
-    .array(z.string().regex(/^[a-z0-9.-]+\/[a-z0-9.-]+=[A-Za-z0-9_.:-]+$/, { error: 'must be a CDI device name such as nvidia.com/gpu=all' }))
+    .array(
+      z.string().regex(/^[a-z0-9.-]+\/[a-z0-9.-]+=[A-Za-z0-9_.:-]+$/, { error: 'must be a CDI device name such as nvidia.com/gpu=all' }),
+    )
     .optional()
     .describe('CDI devices to request when `gpu` is on; default ["nvidia.com/gpu=all"].'),
 };
@@ -69,7 +71,12 @@ export const vllmSoulstone = z
   .object({
     ...soulstoneFields,
     runtime: z.literal('vllm', { error: 'must be "vllm" in the vllm folder' }).default('vllm'),
-    ...servingFields({ tp: '--tensor-parallel-size', memory: '--gpu-memory-utilization', seqs: '--max-num-seqs', context: '--max-model-len' }),
+    ...servingFields({
+      tp: '--tensor-parallel-size',
+      memory: '--gpu-memory-utilization',
+      seqs: '--max-num-seqs',
+      context: '--max-model-len',
+    }),
   })
   .strict()
   .describe('The Kinetic: a vLLM OpenAI-compatible server.');
@@ -95,8 +102,18 @@ export const llamacppSoulstone = z
       .enum(['auto', 'single', 'router'])
       .default('auto')
       .describe('single: `-m <model_path>`; router: `--models-dir`/`--models-preset`; auto: single when model_path is set.'),
-    n_gpu_layers: z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' }).optional().describe('`--n-gpu-layers`: layers offloaded to the GPU.'),
-    n_cpu_moe: z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' }).optional().describe('`--n-cpu-moe`: MoE expert layers kept in system RAM.'),
+    n_gpu_layers: z
+      .number()
+      .int({ error: 'must be a whole number' })
+      .min(0, { error: 'must be 0 or more' })
+      .optional()
+      .describe('`--n-gpu-layers`: layers offloaded to the GPU.'),
+    n_cpu_moe: z
+      .number()
+      .int({ error: 'must be a whole number' })
+      .min(0, { error: 'must be 0 or more' })
+      .optional()
+      .describe('`--n-cpu-moe`: MoE expert layers kept in system RAM.'),
     models_dir: c.containerPath.optional().describe('`--models-dir` for router mode.'),
     models_preset: c.containerPath.optional().describe('`--models-preset` for router mode.'),
     ctx_size: positiveInt.optional().describe('`--ctx-size`.'),

@@ -98,7 +98,9 @@ export function buildSovereignImage(options: SovereignBuildOptions): ImageSummar
   const synthesis = `sha256:${fileSha256(path.join(root, MANIFEST_FILE))}`;
   const image = readOciImage(path.join(imageDir, 'oci'));
   if (image.labels[SYNTHESIS_LABEL] !== synthesis)
-    throw new SovereignBuildError(`the built image carries ${SYNTHESIS_LABEL}=${image.labels[SYNTHESIS_LABEL] ?? '(none)'}, the manifest is ${synthesis}`);
+    throw new SovereignBuildError(
+      `the built image carries ${SYNTHESIS_LABEL}=${image.labels[SYNTHESIS_LABEL] ?? '(none)'}, the manifest is ${synthesis}`,
+    );
   const summary: ImageSummary = {
     formatVersion: 1,
     strategy: 'sovereign',
@@ -124,7 +126,10 @@ export function loadDockerArchive(archive: string, imageDir: string, opts: { sko
   const staging = path.join(imageDir, '.oci-new');
   fs.rmSync(staging, { recursive: true, force: true });
   try {
-    const copy = runProgram(opts.skopeo, ['copy', '--quiet', `docker-archive:${archive}`, `oci:${staging}:${REF_NAME}`], { env: opts.env, timeoutMs: HOUR });
+    const copy = runProgram(opts.skopeo, ['copy', '--quiet', `docker-archive:${archive}`, `oci:${staging}:${REF_NAME}`], {
+      env: opts.env,
+      timeoutMs: HOUR,
+    });
     if (copy.status !== 0) throw new SovereignBuildError(`skopeo could not load the image archive:\n${copy.stderr.trim()}`);
     fs.rmSync(path.join(imageDir, 'oci'), { recursive: true, force: true });
     fs.renameSync(staging, path.join(imageDir, 'oci'));

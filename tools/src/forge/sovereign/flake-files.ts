@@ -47,7 +47,10 @@ export function checkFlake(options: FlakeOptions): CheckFlakeResult {
   const lockPath = path.join(root, FLAKE_LOCK);
   const recorded = manifest.nix?.sha256;
   if (!fs.existsSync(lockPath)) {
-    if (recorded) problems.push(`${MANIFEST_FILE} records ${FLAKE_LOCK} (${recorded}) but the file is missing; restore it, or run \`npx lychd-forge synthesize\` to drop the record`);
+    if (recorded)
+      problems.push(
+        `${MANIFEST_FILE} records ${FLAKE_LOCK} (${recorded}) but the file is missing; restore it, or run \`npx lychd-forge synthesize\` to drop the record`,
+      );
   } else {
     const bytes = fs.readFileSync(lockPath);
     const actual = `sha256:${sha256(bytes)}`;
@@ -75,7 +78,9 @@ function lockedRevisionProblems(text: string): string[] {
     const nodeName = rootInputs[input.name];
     const rev = typeof nodeName === 'string' ? nodes[nodeName]?.locked?.rev : undefined;
     if (rev !== input.rev)
-      problems.push(`${FLAKE_LOCK} locks input ${input.name} at ${rev ?? '(nothing)'}, ${FLAKE_FILE} pins ${input.rev}; run \`nix flake lock\`, then \`npx lychd-forge synthesize\``);
+      problems.push(
+        `${FLAKE_LOCK} locks input ${input.name} at ${rev ?? '(nothing)'}, ${FLAKE_FILE} pins ${input.rev}; run \`nix flake lock\`, then \`npx lychd-forge synthesize\``,
+      );
   }
   return problems;
 }

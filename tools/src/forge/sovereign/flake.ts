@@ -2,11 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import nunjucks from 'nunjucks';
 import { error, START, type Diagnostic } from '../../codex/diagnostics';
-import { DEFAULT_LAYOUT } from '../../codex/layout';
+import { isSafeRelative, workspaceLayout } from '../../codex/layout';
 import { loadPrimeScroll } from '../../codex/prime-scroll';
 import { VESSEL_USER } from '../../codex/vessel-user';
 import { parseTomlSource } from '../../codex/toml-source';
-import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, TEMPLATES_DIR, isSafeRelative } from '../../synthesis/layout';
+import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, TEMPLATES_DIR } from '../../synthesis/layout';
 import type { SynthesisManifest } from '../../synthesis/manifest';
 import { parseDebianSpec } from '../../synthesis/system';
 import { DEBIAN_TO_NIXPKGS } from './nixpkgs-table';
@@ -60,10 +60,14 @@ function environment(): nunjucks.Environment {
 
 export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { diagnostics: Diagnostic[] } {
   const root = options.workspaceRoot;
-  const codexDir = options.codexDir ?? path.join(root, DEFAULT_LAYOUT.codexDir);
+  const codexDir = options.codexDir ?? path.join(root, workspaceLayout(root).codexDir);
   const manifestPath = path.join(root, MANIFEST_FILE);
   if (!fs.existsSync(manifestPath))
-    return { diagnostics: [error(manifestPath, START, 'the Synthesis Manifest does not exist yet', { hint: 'run `npx lychd-forge synthesize` first' })] };
+    return {
+      diagnostics: [
+        error(manifestPath, START, 'the Synthesis Manifest does not exist yet', { hint: 'run `npx lychd-forge synthesize` first' }),
+      ],
+    };
   const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as SynthesisManifest;
   const scroll = loadPrimeScroll(codexDir);
   if (!scroll.prime) return { diagnostics: scroll.diagnostics };
@@ -71,11 +75,17 @@ export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { dia
 
   // The manifest is generated, but it is a committed file: what is written into flake.nix is checked again.
   const unsafe = [
-    ...manifest.components.filter((c) => !isSafeRelative(c.path)).map((c) => `components: path ${JSON.stringify(c.path)} is not a folder inside the workspace`),
+    ...manifest.components
+      .filter((c) => !isSafeRelative(c.path))
+      .map((c) => `components: path ${JSON.stringify(c.path)} is not a folder inside the workspace`),
     ...manifest.system.filter((p) => !parseDebianSpec(p.name)).map((p) => `system: ${JSON.stringify(p.name)} is not a Debian package name`),
   ];
   if (unsafe.length)
-    return { diagnostics: unsafe.map((m) => error(manifestPath, START, m, { hint: 'the manifest was edited by hand: run `npx lychd-forge synthesize` to regenerate it' })) };
+    return {
+      diagnostics: unsafe.map((m) =>
+        error(manifestPath, START, m, { hint: 'the manifest was edited by hand: run `npx lychd-forge synthesize` to regenerate it' }),
+      ),
+    };
   const mapped = mapSystemPackages(root, manifest, forge.nix.packages);
   if ('diagnostics' in mapped) return mapped;
   return {
@@ -117,15 +127,22 @@ export function mapSystemPackages(
       const component = manifest.components.find((c) => c.name === ext);
       const file = path.join(workspaceRoot, component?.path ?? '', 'pyproject.toml');
       diagnostics.push(
-        error(file, locateDependency(file, pkg.name), `extension ${ext} needs the Debian package "${pkg.name}", which has no nixpkgs equivalent in the Forge's table`, {
-          field: 'tool.lychd.system-dependencies',
-          hint: `map it in the Prime Scroll: [forge.nix.packages] "${pkg.name}" = "<nixpkgs attribute>" (search.nixos.org/packages finds it)`,
-        }),
+        error(
+          file,
+          locateDependency(file, pkg.name),
+          `extension ${ext} needs the Debian package "${pkg.name}", which has no nixpkgs equivalent in the Forge's table`,
+          {
+            field: 'tool.lychd.system-dependencies',
+            hint: `map it in the Prime Scroll: [forge.nix.packages] "${pkg.name}" = "<nixpkgs attribute>" (search.nixos.org/packages finds it)`,
+          },
+        ),
       );
     }
   }
   if (diagnostics.length) return { diagnostics };
-  const packages = [...byAttr.entries()].map(([attr, debian]) => ({ attr, debian: debian.sort() })).sort((a, b) => (a.attr < b.attr ? -1 : a.attr > b.attr ? 1 : 0));
+  const packages = [...byAttr.entries()]
+    .map(([attr, debian]) => ({ attr, debian: debian.sort() }))
+    .sort((a, b) => (a.attr < b.attr ? -1 : a.attr > b.attr ? 1 : 0));
   return { packages };
 }
 

@@ -15,8 +15,20 @@ export interface FlakeInput {
 
 export const FLAKE_INPUTS: readonly FlakeInput[] = [
   { name: 'nixpkgs', owner: 'NixOS', repo: 'nixpkgs', rev: 'd407951447dcd00442e97087bf374aad70c04cea', follows: [] },
-  { name: 'pyproject-nix', owner: 'pyproject-nix', repo: 'pyproject.nix', rev: '7af23cfe91064865ecf2e835da28b45b3c6f49fd', follows: ['nixpkgs'] },
-  { name: 'uv2nix', owner: 'pyproject-nix', repo: 'uv2nix', rev: '49dac8d206c42175b069b7c6050ba27060a21106', follows: ['nixpkgs', 'pyproject-nix'] },
+  {
+    name: 'pyproject-nix',
+    owner: 'pyproject-nix',
+    repo: 'pyproject.nix',
+    rev: '7af23cfe91064865ecf2e835da28b45b3c6f49fd',
+    follows: ['nixpkgs'],
+  },
+  {
+    name: 'uv2nix',
+    owner: 'pyproject-nix',
+    repo: 'uv2nix',
+    rev: '49dac8d206c42175b069b7c6050ba27060a21106',
+    follows: ['nixpkgs', 'pyproject-nix'],
+  },
   {
     name: 'pyproject-build-systems',
     owner: 'pyproject-nix',
