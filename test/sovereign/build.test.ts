@@ -6,10 +6,10 @@ import {
   buildSovereignImage,
   loadDockerArchive,
   nixVersionProblem,
-  readOciImage,
   SovereignBuildError,
   writeImageSummary,
 } from '../../tools/src/forge/sovereign';
+import { readLayout } from '../../tools/src/forge/layout';
 import { requireTool } from '../../tools/src/toolchain';
 import { runProgram } from '../../tools/src/toolchain/run';
 import { skipWithout } from '../toolchain/tool-gate';
@@ -83,7 +83,7 @@ describe.skipIf(skipWithout('buildah', 'skopeo'))('from a Docker archive to the 
     loadDockerArchive(archive, imageDir, { skopeo: requireTool('skopeo') });
     expect(fs.existsSync(path.join(imageDir, 'oci', 'stale'))).toBe(false);
     expect(fs.readdirSync(imageDir).sort()).toEqual(['oci']);
-    const image = readOciImage(path.join(imageDir, 'oci'));
+    const image = readLayout(path.join(imageDir, 'oci'), 'lychd');
     expect(image.imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(image.manifestDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(image.diffIds).toHaveLength(1);

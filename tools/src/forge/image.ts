@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { canonicalJson } from '../shared/digest';
 import { locate } from '../synthesis/toml';
 import { requireTool, toolVersion } from '../toolchain';
 import { runProgram } from '../toolchain/run';
@@ -10,29 +9,16 @@ import { CONTAINERFILE } from './containerfile';
 import { stageContext } from './context';
 import { imageFailure, type ForgeProblem } from './errors';
 import type { ForgeSources } from './inputs';
-import { readLayout, type LayoutImage } from './layout';
+import { readLayout } from './layout';
 import { currentContainerfile } from './render';
+import { REF_NAME, summarizeLayout, SYNTHESIS_LABEL, writeImageSummary, type BuiltImage, type ImageSummary } from './summary';
+
+export { REF_NAME, SYNTHESIS_LABEL, type ImageSummary } from './summary';
 
 /** Where `forge:image` writes: the contract the Rebirth Gate reads (docs/image.md). */
 export const IMAGE_DIR = 'dist/forge/image';
-export const REF_NAME = 'lychd';
-export const SYNTHESIS_LABEL = 'org.lychd.synthesis';
 /** The Forge's own buildah store and staged build context (gitignored, kept for the layer cache). */
 export const WORK_DIR = 'tmp/forge';
-
-export interface ImageSummary {
-  formatVersion: 1;
-  strategy: 'mundane' | 'sovereign';
-  imageId: string;
-  manifestDigest: string;
-  diffIds: string[];
-  layout: 'oci';
-  refName: string;
-  base: { kind: BaseRecord['kind']; ref: string; digest: string };
-  systemPackages: Record<string, string>;
-  builder: { name: 'buildah' | 'nix'; version: string };
-  synthesis: string;
-}
 
 export interface BuildOptions {
   workspaceRoot: string;
@@ -86,19 +72,13 @@ export async function buildMundaneImage({
   );
 
   progress(`[5/5] OCI layout ${IMAGE_DIR}/oci (ref ${REF_NAME})`);
-  return publish(buildah, path.join(workspaceRoot, IMAGE_DIR), imageId, (layout) => ({
-    formatVersion: 1,
+  return publish(buildah, path.join(workspaceRoot, IMAGE_DIR), imageId, {
     strategy: 'mundane',
-    imageId,
-    manifestDigest: layout.manifestDigest,
-    diffIds: layout.diffIds,
-    layout: 'oci',
-    refName: REF_NAME,
     base: { kind: base.record.kind, ref: base.record.ref, digest: base.record.digest },
     systemPackages,
     builder: { name: 'buildah', version: builderVersion },
     synthesis: sources.synthesis,
-  }));
+  });
 }
 
 /** `buildah bud` of the staged context, reproducibly, with a line of progress per step; the built image's id. */
@@ -133,7 +113,7 @@ async function bud(
  * Pushes the image to an OCI layout in a staging folder beside `out`, writes its summary there
  * and only then replaces `out`: on any failure the previous image and summary stay.
  */
-function publish(buildah: Buildah, out: string, imageId: string, summarize: (layout: LayoutImage) => ImageSummary): ImageSummary {
+function publish(buildah: Buildah, out: string, imageId: string, built: BuiltImage): ImageSummary {
   const staging = `${out}.staging`;
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging, { recursive: true });
@@ -143,8 +123,8 @@ function publish(buildah: Buildah, out: string, imageId: string, summarize: (lay
       throw imageFailure(`buildah push to an OCI layout failed (exit ${push.status}):\n    ${tail(push.stdout + push.stderr)}`);
     const layout = readLayout(path.join(staging, 'oci'), REF_NAME);
     if (layout.imageId !== imageId) throw imageFailure(`the OCI layout holds ${layout.imageId}, but buildah built ${imageId}`);
-    const summary = summarize(layout);
-    fs.writeFileSync(path.join(staging, 'image.json'), canonicalJson(summary));
+    const summary = summarizeLayout(layout, built);
+    writeImageSummary(staging, summary);
     replaceDir(staging, out);
     return summary;
   } finally {

@@ -8,7 +8,8 @@ import { requireTool, resolveTool, toolVersion } from '../../toolchain';
 import { runProgram } from '../../toolchain/run';
 import { checkFlake } from './flake-files';
 import { FLAKE_LOCK } from './flake';
-import { readOciImage, REF_NAME, SYNTHESIS_LABEL, writeImageSummary, type ImageSummary } from './oci';
+import { readLayout } from '../layout';
+import { REF_NAME, summarizeLayout, SYNTHESIS_LABEL, writeImageSummary, type ImageSummary } from '../summary';
 import { FLAKE_INPUTS } from './pins';
 
 /** Current nixpkgs needs this Nix; bookworm's nix-bin (2.8) cannot evaluate it. */
@@ -96,24 +97,18 @@ export function buildSovereignImage(options: SovereignBuildOptions): ImageSummar
   }
 
   const synthesis = `sha256:${fileSha256(path.join(root, MANIFEST_FILE))}`;
-  const image = readOciImage(path.join(imageDir, 'oci'));
+  const image = readLayout(path.join(imageDir, 'oci'), REF_NAME);
   if (image.labels[SYNTHESIS_LABEL] !== synthesis)
     throw new SovereignBuildError(
       `the built image carries ${SYNTHESIS_LABEL}=${image.labels[SYNTHESIS_LABEL] ?? '(none)'}, the manifest is ${synthesis}`,
     );
-  const summary: ImageSummary = {
-    formatVersion: 1,
+  const summary = summarizeLayout(image, {
     strategy: 'sovereign',
-    imageId: image.imageId,
-    manifestDigest: image.manifestDigest,
-    diffIds: image.diffIds,
-    layout: 'oci',
-    refName: REF_NAME,
     base: nixpkgsBase(root),
     systemPackages,
     builder: { name: 'nix', version: nixVersion! },
     synthesis,
-  };
+  });
   writeImageSummary(imageDir, summary);
   return summary;
 }

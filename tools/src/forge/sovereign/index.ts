@@ -19,4 +19,4 @@ export {
   MIN_NIX,
   type SovereignBuildOptions,
 } from './build';
-export { readOciImage, writeImageSummary, REF_NAME, SYNTHESIS_LABEL, type ImageSummary } from './oci';
+export { writeImageSummary, REF_NAME, SYNTHESIS_LABEL, type ImageSummary } from '../summary';

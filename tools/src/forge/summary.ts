@@ -1,0 +1,46 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { canonicalJson } from '../shared/digest';
+import type { BaseRecord } from './base';
+import type { LayoutImage } from './layout';
+
+/** The name of the image in every OCI layout the Forge writes, and the label carrying its synthesis. */
+export const REF_NAME = 'lychd';
+export const SYNTHESIS_LABEL = 'org.lychd.synthesis';
+
+/** `image.json`: the contract between both image paths and the Rebirth Gate (docs/image.md). */
+export interface ImageSummary {
+  formatVersion: 1;
+  strategy: 'mundane' | 'sovereign';
+  imageId: string;
+  manifestDigest: string;
+  diffIds: string[];
+  layout: 'oci';
+  refName: string;
+  base: { kind: BaseRecord['kind']; ref: string; digest: string };
+  systemPackages: Record<string, string>;
+  builder: { name: 'buildah' | 'nix'; version: string };
+  synthesis: string;
+}
+
+/** What only the builder knows; the rest of the summary is read from the layout. */
+export type BuiltImage = Pick<ImageSummary, 'strategy' | 'base' | 'systemPackages' | 'builder' | 'synthesis'>;
+
+export function summarizeLayout(layout: LayoutImage, built: BuiltImage): ImageSummary {
+  return {
+    formatVersion: 1,
+    imageId: layout.imageId,
+    manifestDigest: layout.manifestDigest,
+    diffIds: layout.diffIds,
+    layout: 'oci',
+    refName: REF_NAME,
+    ...built,
+  };
+}
+
+/** Writes `image.json` (canonical JSON) into the image folder; returns its path. */
+export function writeImageSummary(imageDir: string, summary: ImageSummary): string {
+  const file = path.join(imageDir, 'image.json');
+  fs.writeFileSync(file, canonicalJson(summary));
+  return file;
+}
