@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The whole test suite, in tiers so that the cheap checks fail first:
+#   static (ESLint, Prettier, tsc) -> unit -> tools -> nx -> image, in this order, stopping at the
+#   first tier that fails; the vm tier (one qemu boot, the longest) starts in the background as
+#   soon as the static checks pass and runs beside the others, which then use one worker so the
+#   machine carries two jobs at a time, as one vitest run with two workers did.
+# Prints each tier's time and counts, and ends with one line "tests: N passed, N failed, N skipped".
+# TEST_TIERS="unit tools" runs only those tiers (static checks included; the vm tier only when named).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+LOGS=tmp/test-logs
+rm -rf "$LOGS" && mkdir -p "$LOGS"
+TIERS=${TEST_TIERS:-"unit tools nx image vm"}
+SUMMARY=()
+now() { date +%s; }
+has_tier() { [[ " $TIERS " == *" $1 "* ]]; }
+say() { printf '\n== %s\n' "$*"; }
+
+vm_pid=""
+stop_vm() { [ -n "$vm_pid" ] && kill -- -"$vm_pid" 2>/dev/null; }
+trap stop_vm EXIT
+
+fail() {
+  say "FAILED: $1"
+  printf '%s\n' "${SUMMARY[@]}"
+  exit 1
+}
+
+start=$(now)
+say "static checks: ESLint, Prettier, tsc"
+npx eslint . || fail "ESLint"
+npx prettier --check . || fail "Prettier (npx prettier --write . fixes it)"
+npx tsc -p tsconfig.json --noEmit || fail "the type check"
+SUMMARY+=("static   $(($(now) - start)) s")
+
+tier_cmd() { echo npx vitest run --project "$1" --reporter=default --reporter=json --outputFile.json="$LOGS/$1.json" "${@:2}"; }
+
+if has_tier vm; then
+  say "vm tier: started in the background (its log: $LOGS/vm.log, printed when it ends)"
+  vm_start=$(now)
+  set -m
+  $(tier_cmd vm) >"$LOGS/vm.log" 2>&1 &
+  vm_pid=$!
+  set +m
+fi
+
+for tier in unit tools nx image; do
+  has_tier "$tier" || continue
+  say "$tier tier"
+  t=$(now)
+  workers=()
+  [ -n "$vm_pid" ] && workers=(--maxWorkers=1 --minWorkers=1)
+  $(tier_cmd "$tier" "${workers[@]}") || fail "the $tier tier"
+  SUMMARY+=("$(printf '%-8s %s s' "$tier" $(($(now) - t)))")
+done
+
+if [ -n "$vm_pid" ]; then
+  say "vm tier: waiting for it"
+  wait "$vm_pid"
+  vm_status=$?
+  vm_pid=""
+  cat "$LOGS/vm.log"
+  SUMMARY+=("$(printf '%-8s %s s (in the background)' vm $(($(now) - vm_start)))")
+  [ "$vm_status" -eq 0 ] || fail "the vm tier"
+fi
+
+say "tier times"
+printf '%s\n' "${SUMMARY[@]}"
+printf 'total    %s s\n' $(($(now) - start))
+node -e '
+  const fs = require("node:fs");
+  let passed = 0, failed = 0, skipped = 0;
+  for (const f of fs.readdirSync(process.argv[1]).filter((f) => f.endsWith(".json"))) {
+    const r = JSON.parse(fs.readFileSync(`${process.argv[1]}/${f}`, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
+  }
+  console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  process.exit(failed ? 1 : 0);
+' "$LOGS"
