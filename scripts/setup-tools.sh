@@ -201,6 +201,8 @@ ensure_system_tool mmdebstrap mmdebstrap
 ensure_system_tool mkfs.ext4 e2fsprogs
 ensure_system_tool qemu-system-x86_64 qemu-system-x86
 ensure_system_tool qemu-img qemu-utils
+# The Harvester's generated configuration is checked by Prometheus's own promtool.
+ensure_system_tool promtool prometheus
 
 say "versions: uv $("$BIN/uv" --version | awk '{print $2}'), quadlet $("$BIN/quadlet" -version | head -n1)$(
   command -v systemd-analyze >/dev/null && printf ', systemd %s' "$(systemd-analyze --version | head -n1 | awk '{print $2}')")$(

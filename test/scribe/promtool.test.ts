@@ -1,0 +1,42 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderGeneration } from '../../tools/src/scribe';
+import { PROMETHEUS_CONFIG, prometheusConfig } from '../../tools/src/scribe/observability';
+import { REQUIRE_TOOLS } from '../toolchain/tool-gate';
+import { CASES, cleanup, loadCase, tempDir } from './helpers';
+
+/** Prometheus's own checker (Debian's prometheus package, installed by scripts/setup-tools.sh). */
+const promtool = spawnSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' }).stdout.trim();
+if (!promtool && !REQUIRE_TOOLS) console.warn('[promtool tests] SKIPPING: promtool is not installed (apt-get install prometheus).');
+
+function check(text: string): { status: number | null; output: string } {
+  const file = join(tempDir(), 'prometheus.yml');
+  writeFileSync(file, text);
+  const r = spawnSync(promtool || 'promtool', ['check', 'config', file], { encoding: 'utf8' });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+afterAll(cleanup);
+
+describe.skipIf(!promtool && !REQUIRE_TOOLS)('the Harvester configuration as Prometheus reads it', () => {
+  it('is a promtool that judges: a broken configuration is refused', () => {
+    expect(execFileSync(promtool, ['--version'], { encoding: 'utf8' })).toMatch(/^promtool, version 2\./);
+    const r = check('global:\n  scrape_interval: soon\nscrape_configs:\n  - job_name: "a"\n  - job_name: "a"\n');
+    expect(r.status).not.toBe(0);
+    expect(r.output).toContain('FAILED');
+  });
+
+  it('checks what the Scribe writes: the example generation carries this configuration', () => {
+    const codex = loadCase('example');
+    expect(renderGeneration(codex).get(PROMETHEUS_CONFIG)).toBe(prometheusConfig(codex));
+  });
+
+  // Every golden Codex, with its harvester on or not: the nasty one's names and the runtimes' many soulstones.
+  it.each(CASES)('the %s Codex: promtool check config passes', (name) => {
+    const r = check(prometheusConfig(loadCase(name)));
+    expect(r.output).toContain('SUCCESS');
+    expect(r.status, r.output).toBe(0);
+  });
+});
