@@ -10,8 +10,9 @@ import { byCodePoint } from './order';
  *
  * A tree holds plain files and folders only. Every symbolic link is refused (inside the tree or
  * not: a link is never followed and never copied), and so are fifos, sockets, devices, files
- * over MAX_TREE_FILE_BYTES and names holding a control character. Each refusal names the file
- * (and a link's target) and says what to do. A file's mode is reduced to 0644 or 0755 (git's
+ * over MAX_TREE_FILE_BYTES. Validation also refuses names holding a control character (the
+ * digest length-prefixes names, so even such a name cannot pass for another tree). Each refusal
+ * names the file (and a link's target) and says what to do. A file's mode is reduced to 0644 or 0755 (git's
  * two modes): that is the mode hashed and the mode given to the copy.
  */
 
@@ -36,6 +37,11 @@ export interface TreeProblem {
   rel: string;
   message: string;
   fix: string;
+  /**
+   * Only the name is refused (validation's rule for components); the file is still hashed and
+   * copied alike, its name length-prefixed in the digest, so a tree outside validation never breaks.
+   */
+  nameOnly?: boolean;
 }
 
 // eslint-disable-next-line no-control-regex
@@ -59,14 +65,13 @@ export function walkTree(tree: string): { files: TreeFile[]; problems: TreeProbl
     }
     for (const name of names) {
       const child = rel ? `${rel}/${name}` : name;
-      if (CONTROL.test(name)) {
+      if (CONTROL.test(name))
         problems.push({
           rel: shown(child).slice(1, -1),
           message: `has a control character in its name (${shown(name)})`,
           fix: 'rename it: a file name in a component holds no newline, tab or other control character',
+          nameOnly: true,
         });
-        continue;
-      }
       let stat: fs.Stats;
       try {
         stat = fs.lstatSync(path.join(root, child));
@@ -159,9 +164,10 @@ export class TreeRuleError extends ForgeError {
 }
 
 function plainTree(root: string): TreeFile[] {
-  const { files, problems } = walkTree(root);
+  const walked = walkTree(root);
+  const problems = walked.problems.filter((p) => !p.nameOnly);
   if (problems.length) throw new TreeRuleError(root, problems);
-  return files;
+  return walked.files;
 }
 
 /**
