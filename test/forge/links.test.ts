@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -69,7 +70,11 @@ describe('what an extension may hold, checked by validate, synthesize and image 
     fs.symlinkSync('__init__.py', at(`${SRC}/alias.py`));
     fs.symlinkSync('..', at(`${SRC}/up`));
     const r = run('validate');
-    expectRefused(r, `${SRC}/alias.py`, /is a symbolic link to "__init__.py", which is a file; a component holds plain files and folders only, never links/);
+    expectRefused(
+      r,
+      `${SRC}/alias.py`,
+      /is a symbolic link to "__init__.py", which is a file; a component holds plain files and folders only, never links/,
+    );
     expect(r.stderr).toMatch(/src\/atelier\/up:.*is a symbolic link to "\.\.", which is a folder/);
     expect(r.stderr).toContain('replace the link with a copy of what it points to, or delete it');
   });
@@ -117,8 +122,11 @@ describe("an extension's rune family schema", () => {
   });
 
   it('that is not JSON is reported without its content', () => {
-    fs.writeFileSync(path.join(ws.root, SCHEMA), `${SECRET}: not json\n`);
-    expectRefused(run('validate'), SCHEMA, /is not valid JSON/);
+    // V8's own message quotes the first ten characters: none of them may reach the terminal.
+    fs.writeFileSync(path.join(ws.root, SCHEMA), 'QZX7: not json\n');
+    const r = run('validate');
+    expectRefused(r, SCHEMA, /is not valid JSON/);
+    expect(r.stderr).not.toContain('QZX7');
   });
 });
 
@@ -134,7 +142,7 @@ describe('treeSha256', () => {
     }
     return root;
   };
-  const sha = (text: string) => require('node:crypto').createHash('sha256').update(text).digest('hex') as string;
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
   it('tells apart two trees whose names would spell the same lines', () => {
     // Two files a and b, and one file whose name holds a newline and the second line.
