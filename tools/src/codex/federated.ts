@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { readPlainFile, shown } from '../shared/tree';
 import type { Registry } from './registry';
 import { error, START, type Diagnostic, type Position } from './diagnostics';
 import { BRANCH_ANCHORS, familyForAnchor, runeOf } from './families';
@@ -23,6 +24,37 @@ export interface ExtensionAnchor {
   /** Workspace-relative path of the schema. */
   schema: string;
   validate: ValidateFunction;
+}
+
+/**
+ * An extension's schema file, by the tree walker's rule: a plain file, never a link (its target
+ * is named, never read). Its content is never echoed: a parse error says where, not what.
+ */
+function readSchema(file: string): { schema: unknown } | { problem: string; hint?: string } {
+  const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+  if (!stat) return { problem: 'does not exist' };
+  if (stat.isSymbolicLink())
+    return {
+      problem: `is a symbolic link to ${shown(fs.readlinkSync(file))}; a schema is a plain file, never a link`,
+      hint: 'replace the link with the schema itself',
+    };
+  if (!stat.isFile()) return { problem: 'is not a plain file', hint: 'ship the schema as a plain JSON file' };
+  let text: string;
+  try {
+    text = readPlainFile(file).toString('utf8');
+  } catch (e) {
+    return { problem: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'unknown error'})` };
+  }
+  try {
+    return { schema: JSON.parse(text) };
+  } catch (e) {
+    // V8's message quotes the first bytes of the text: only the position is kept.
+    const at = /position (\d+)/.exec((e as Error).message)?.[1];
+    return {
+      problem: `is not valid JSON${at === undefined ? '' : ` (at character ${at})`}`,
+      hint: 'fix the schema: it must be one JSON object',
+    };
+  }
 }
 
 /** A rune of an extension's family: validated against its schema, used by the extension itself. */
@@ -89,20 +121,16 @@ export function extensionAnchors(input: FederationInput, active: string[]): { an
         continue;
       }
       const schemaFile = path.join(input.workspaceRoot, a.value.schema);
-      let schema: unknown;
-      try {
-        schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8'));
-      } catch (e) {
+      const read = readSchema(schemaFile);
+      if ('problem' in read) {
         diagnostics.push(
-          error(
-            where,
-            at,
-            `extension ${extension}: the schema of runes/${a.value.anchor}/ cannot be read: ${(e as Error).message.split('\n')[0]}`,
-            { hint: `ship a JSON Schema at ${a.value.schema}` },
-          ),
+          error(where, at, `extension ${extension}: the schema of runes/${a.value.anchor}/ (${a.value.schema}) ${read.problem}`, {
+            hint: read.hint ?? `ship a JSON Schema at ${a.value.schema}`,
+          }),
         );
         continue;
       }
+      const schema = read.schema;
       try {
         anchors.push({ anchor: a.value.anchor, extension, schema: a.value.schema, validate: ajv.compile(schema as object) });
       } catch (e) {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { listTree } from '../shared/digest';
+import { copyTree, readPlainFile } from '../shared/tree';
 import type { ContainerfileData } from './containerfile';
 
 /**
@@ -28,14 +28,14 @@ export function stageContext(opts: {
   for (const file of ['pyproject.toml', 'uv.lock']) copyInto(workspaceRoot, path.join(dir, 'deps'), `${data.workspace}/${file}`);
   for (const c of data.components) copyInto(workspaceRoot, path.join(dir, 'deps'), `${c.path}/pyproject.toml`);
   for (const file of ['pyproject.toml', 'uv.lock']) copyInto(workspaceRoot, path.join(dir, 'app'), `${data.workspace}/${file}`);
-  for (const c of data.components)
-    for (const [rel] of listTree(path.join(workspaceRoot, c.path))) copyInto(workspaceRoot, path.join(dir, 'app'), `${c.path}/${rel}`);
+  // The tree walker's rule: plain files only, each with the mode the manifest's treeSha256 hashed.
+  for (const c of data.components) copyTree(path.join(workspaceRoot, c.path), path.join(dir, 'app', c.path));
 }
 
 function copyInto(from: string, to: string, rel: string): void {
   const target = path.join(to, rel);
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.copyFileSync(path.join(from, rel), target);
+  fs.writeFileSync(target, readPlainFile(path.join(from, rel)));
 }
 
 function linkOrCopy(from: string, to: string): void {

@@ -6,6 +6,7 @@ import { readScrollSettings, type ScrollSettings } from '../codex/prime-scroll';
 import type { Diagnostic } from '../diagnostics';
 import type { SynthesisProblem } from './problems';
 import { SynthesisError, throwIfAny } from './problems';
+import { walkTree } from '../shared/tree';
 import { abs, toPosix } from './layout';
 
 /** The core or one extension: a folder that may carry a pyproject, a package.json and a tailwind config. */
@@ -145,4 +146,22 @@ export const componentsOf = (source: ComponentSource): Components =>
 
 export function describe(c: Component): string {
   return c.kind === 'core' ? 'the core' : `extension ${c.name}`;
+}
+
+/**
+ * What the tree walker refuses in each component (links, special files, huge files, control
+ * characters in names), as problems at the file itself: every copier and hasher follows the
+ * same rule, so validation, synthesis and the image builds refuse the same trees up front.
+ */
+export function componentTreeProblems(workspaceRoot: string, dirs: string[]): SynthesisProblem[] {
+  return dirs.flatMap((dir) =>
+    fs.existsSync(abs(workspaceRoot, dir))
+      ? walkTree(abs(workspaceRoot, dir)).problems.map((p) => ({
+          file: `${dir}/${p.rel}`,
+          field: '(file)',
+          message: p.message,
+          fix: p.fix,
+        }))
+      : [],
+  );
 }

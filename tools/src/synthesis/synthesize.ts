@@ -1,4 +1,4 @@
-import { componentsOf, type ComponentSource, type Components } from './discovery';
+import { componentTreeProblems, componentsOf, type ComponentSource, type Components } from './discovery';
 import { SynthesisError, type SynthesisProblem } from './problems';
 import { lockPython, mergePython, pythonConflicts, type LockOptions, type MergedPython } from './python';
 import { lockNode, mergeNode } from './node';
@@ -30,6 +30,14 @@ export function checkInputs(source: ComponentSource): { problems: SynthesisProbl
   };
   const all = attempt(() => componentsOf(source).all);
   if (!all) return { problems };
+  // A refused file is never read: a manifest that is a link to a host file must not be parsed and echoed.
+  problems.push(
+    ...componentTreeProblems(
+      workspaceRoot,
+      all.map((c) => c.dir),
+    ),
+  );
+  if (problems.length) return { problems };
   const python = attempt(() => mergePython(workspaceRoot, all));
   attempt(() => mergeNode(workspaceRoot, all));
   attempt(() => mergeTailwind(workspaceRoot, all));
