@@ -207,6 +207,23 @@ describe.skipIf(noUv || noBwrap)('the register hooks, run in the locked environm
     );
   });
 
+  it("validates a rune against an extension schema's catastrophic pattern at once", () => {
+    const schema = JSON.stringify({ type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+$' } } });
+    const root = workspace({ good: { hook: GOOD, files: { 'schemas/shelves.schema.json': schema } } });
+    federate({ workspaceRoot: root });
+    write(root, { 'codex/runes/good/shelves/attic.toml': `name = "${'a'.repeat(40)}!"\n` });
+    const started = Date.now();
+    const r = loadCodex({
+      codexDir: path.join(root, 'codex'),
+      extensionsDir: path.join(root, 'extensions'),
+      federation: federationInput(root, path.join(root, 'extensions')),
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(r.diagnostics.map((d) => renderDiagnostic(d, root))).toEqual([
+      'codex/runes/good/shelves/attic.toml:1:8: error: "name" must match pattern "^(a+)+$" [name]',
+    ]);
+  });
+
   it('runs the hooks with a scrubbed environment: no token of the caller reaches them', () => {
     const hook =
       'import os\n\n\ndef register(context):\n    for name in sorted(os.environ):\n        if name.startswith("LYCHD_TEST_"):\n            context.add_capability("leaked." + name.lower().replace("_", "-"))\n';
