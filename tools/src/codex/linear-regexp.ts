@@ -15,6 +15,7 @@ export const linearRegExp = Object.assign(
     } catch (e) {
       throw new Error(
         `pattern ${JSON.stringify(pattern)} is not supported: ${(e as Error).message} (patterns run in linear time, with RE2: no lookaround, no backreferences)`,
+        { cause: e },
       );
     }
   },
