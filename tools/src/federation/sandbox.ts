@@ -46,8 +46,10 @@ export function sandboxArgs(workspaceRoot: string, python: string, cwd: string):
   }
   for (const file of SYSTEM_FILES) args.push('--ro-bind-try', file, file);
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
+  // The workspace at its real path and, when reached through a link, at the path the Forge uses too.
   const root = fs.realpathSync(workspaceRoot);
   args.push('--ro-bind', root, root);
+  if (path.resolve(workspaceRoot) !== root) args.push('--ro-bind', root, path.resolve(workspaceRoot));
   // A uv-managed interpreter lives outside /usr; the venv's python links to it.
   const prefix = interpreterPrefix(python);
   if (!SYSTEM_DIRS.some((d) => inside(d, prefix)) && !inside(root, prefix)) args.push('--ro-bind', prefix, prefix);
