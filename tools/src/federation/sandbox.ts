@@ -38,7 +38,9 @@ const inside = (dir: string, p: string) => p === dir || p.startsWith(dir + path.
  * processes all die with the hook), the system and the workspace read-only, a private /tmp.
  */
 export function sandboxArgs(workspaceRoot: string, python: string, cwd: string): string[] {
-  const args = ['--unshare-all', '--die-with-parent', '--new-session'];
+  // --as-pid-1: the hook's interpreter is the namespace's init, so bwrap returns only after the
+  // kernel has killed and reaped every process left in it (bwrap's own init reports earlier).
+  const args = ['--unshare-all', '--die-with-parent', '--new-session', '--as-pid-1'];
   for (const dir of SYSTEM_DIRS) {
     const st = fs.lstatSync(dir, { throwIfNoEntry: false });
     if (st?.isSymbolicLink()) args.push('--symlink', fs.readlinkSync(dir), dir);
