@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,10 +13,14 @@ import { federationInput } from '../../tools/src/codex/registry';
 import { mergePython } from '../../tools/src/synthesis';
 import { runProgram } from '../../tools/src/toolchain/run';
 import { resolveTool } from '../../tools/src/toolchain/tools';
-import { skipWithout } from '../toolchain/tool-gate';
+import { hookLauncher, UNSANDBOXED_VARIABLE } from '../../tools/src/federation/sandbox';
+import { REQUIRE_TOOLS, skipWithout } from '../toolchain/tool-gate';
 
 const REPO = path.resolve(__dirname, '../..');
 const noUv = skipWithout('uv');
+// The hooks run in bubblewrap; setup installs it, and CI never skips for lack of it.
+const noBwrap = !REQUIRE_TOOLS && spawnSync('bwrap', ['--version']).status !== 0;
+if (noBwrap) console.warn('[hook tests] SKIPPING: bubblewrap (bwrap) is not installed; run `bash scripts/setup-tools.sh`');
 const made: string[] = [];
 afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 beforeAll(() => {
@@ -86,7 +93,7 @@ const SHELF_SCHEMA = JSON.stringify({
   properties: { name: { type: 'string' }, size: { type: 'integer', minimum: 1 } },
 });
 
-describe.skipIf(noUv)('the register hooks, run in the locked environment', () => {
+describe.skipIf(noUv || noBwrap)('the register hooks, run in the locked environment', () => {
   it('records what each hook registered, with the file and line of the call', () => {
     const root = workspace({
       good: {
@@ -200,6 +207,23 @@ describe.skipIf(noUv)('the register hooks, run in the locked environment', () =>
     );
   });
 
+  it("validates a rune against an extension schema's catastrophic pattern at once", () => {
+    const schema = JSON.stringify({ type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+$' } } });
+    const root = workspace({ good: { hook: GOOD, files: { 'schemas/shelves.schema.json': schema } } });
+    federate({ workspaceRoot: root });
+    write(root, { 'codex/runes/good/shelves/attic.toml': `name = "${'a'.repeat(40)}!"\n` });
+    const started = Date.now();
+    const r = loadCodex({
+      codexDir: path.join(root, 'codex'),
+      extensionsDir: path.join(root, 'extensions'),
+      federation: federationInput(root, path.join(root, 'extensions')),
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(r.diagnostics.map((d) => renderDiagnostic(d, root))).toEqual([
+      'codex/runes/good/shelves/attic.toml:1:8: error: "name" must match pattern "^(a+)+$" [name]',
+    ]);
+  });
+
   it('runs the hooks with a scrubbed environment: no token of the caller reaches them', () => {
     const hook =
       'import os\n\n\ndef register(context):\n    for name in sorted(os.environ):\n        if name.startswith("LYCHD_TEST_"):\n            context.add_capability("leaked." + name.lower().replace("_", "-"))\n';
@@ -215,5 +239,151 @@ describe.skipIf(noUv)('the register hooks, run in the locked environment', () =>
     } finally {
       delete process.env['LYCHD_TEST_TOKEN'];
     }
+  });
+});
+
+/** Whether any process on the host has `marker` in its command line. */
+function running(marker: string): boolean {
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker)) return true;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return false;
+}
+
+describe.skipIf(noUv || noBwrap)('the register hooks, in their sandbox', () => {
+  const token = () => randomBytes(6).toString('hex');
+
+  it('tears down every process a hook started, even one in a new session', async () => {
+    const marker = `lychd-detached-${token()}`;
+    const late = path.join(os.tmpdir(), marker);
+    const hook = `import subprocess
+import sys
+
+
+def register(context):
+    code = "import time; time.sleep(2); open('${late}', 'w').write('late')  # ${marker}"
+    subprocess.Popen([sys.executable, "-c", code], start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    context.add_capability("detach.started")
+`;
+    const root = workspace({ detacher: { hook } });
+    expect(runHooks({ workspaceRoot: root }).extensions['detacher']?.capabilities.map((c) => c.value)).toEqual(['detach.started']);
+    expect(running(marker)).toBe(false);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(fs.existsSync(late)).toBe(false);
+  });
+
+  it('gives a hook a private /tmp and a read-only workspace: nothing it writes reaches the host', () => {
+    const outside = path.join(os.tmpdir(), `lychd-hook-outside-${token()}`);
+    const hook = `from pathlib import Path
+
+
+def register(context):
+    Path(${JSON.stringify(outside)}).write_text("scratch is private")
+    Path(__file__).with_name("written.txt").write_text("into the workspace")
+`;
+    const root = workspace({ writer: { hook } });
+    const inside = path.join(fs.realpathSync(root), 'extensions/writer/src/writer/written.txt');
+    expect(failureOf(() => runHooks({ workspaceRoot: root }), root)).toBe(
+      `extensions/writer/src/writer/__init__.py:6: error: extension writer: register() raised OSError: [Errno 30] Read-only file system: '${inside}'\n` +
+        '  why: the last frame of the traceback in the extension is register()\n' +
+        '  fix: fix the hook; nothing was registered for any extension',
+    );
+    expect(fs.existsSync(outside)).toBe(false);
+    expect(fs.existsSync(inside)).toBe(false);
+  });
+
+  it('gives a hook no network, not even the host loopback', async () => {
+    const server = net.createServer();
+    let connections = 0;
+    server.on('connection', (c) => (connections++, c.destroy()));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    const hook = `import socket
+
+
+def register(context):
+    socket.create_connection(("127.0.0.1", ${port}), timeout=5).close()
+`;
+    try {
+      const root = workspace({ caller: { hook } });
+      expect(failureOf(() => runHooks({ workspaceRoot: root }), root)).toBe(
+        'extensions/caller/src/caller/__init__.py:5: error: extension caller: register() raised ConnectionRefusedError: [Errno 111] Connection refused\n' +
+          '  why: the last frame of the traceback in the extension is register()\n' +
+          '  fix: fix the hook; nothing was registered for any extension',
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      expect(connections).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('stops a hook that prints more than the limit, naming the limit and the extension', () => {
+    const hook = 'import sys\n\n\ndef register(context):\n    sys.stdout.write("x" * 100_000_000)\n';
+    const root = workspace({ loud: { hook } });
+    expect(failureOf(() => runHooks({ workspaceRoot: root }), root)).toBe(
+      'extensions/loud/pyproject.toml: error: extension loud: register() printed more than 4 MiB and was stopped\n' +
+        '  fix: a hook reports through its context; it must not print (the limit is per stream)',
+    );
+  });
+
+  it("keeps a proxy's credentials and made-up LC_ variables from the hooks", () => {
+    const hook = `import os
+
+
+def register(context):
+    for name, value in sorted(os.environ.items()):
+        if "PROXY" in name.upper() or name.startswith("LC_"):
+            context.add_capability("seen." + name.lower().replace("_", "-"))
+        if "secret" in value:
+            context.add_capability("leaked." + name.lower().replace("_", "-"))
+`;
+    const root = workspace({ snoop: { hook } });
+    const saved = { ...process.env };
+    Object.assign(process.env, { HTTPS_PROXY: 'http://user:secret@proxy.invalid:3128', LC_TIME: 'C.UTF-8', LC_SMUGGLED: 'secret' });
+    try {
+      expect(runHooks({ workspaceRoot: root }).extensions['snoop']?.capabilities.map((c) => c.value)).toEqual([
+        'seen.https-proxy',
+        'seen.lc-time',
+      ]);
+    } finally {
+      for (const name of ['HTTPS_PROXY', 'LC_TIME', 'LC_SMUGGLED']) {
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+      }
+    }
+  });
+});
+
+describe('where the hooks cannot be sandboxed', () => {
+  const python = process.execPath; // any program: the launcher is refused before it runs one
+
+  it('refuses, saying what is missing and how to install it or opt out', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-nobwrap-'));
+    made.push(empty);
+    try {
+      hookLauncher({ workspaceRoot: empty, python, env: { PATH: empty } }, () => undefined);
+      throw new Error('expected a refusal');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ForgeError);
+      expect((e as ForgeError).diagnostics.map((d) => renderDiagnostic(d, empty))).toEqual([
+        "error: the extensions' register hooks run in a sandbox, and bubblewrap (bwrap) is not installed\n" +
+          `  fix: install it (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap), or, only for extensions you trust, set ${UNSANDBOXED_VARIABLE}=1 to run the hooks unconfined`,
+      ]);
+    }
+  });
+
+  it('runs them unconfined only when asked, with a warning', () => {
+    const warnings: string[] = [];
+    const launcher = hookLauncher({ workspaceRoot: REPO, python, env: { PATH: '', [UNSANDBOXED_VARIABLE]: '1' } }, (m) => warnings.push(m));
+    expect(launcher.sandboxed).toBe(false);
+    expect(launcher.command(python, ['-v'], REPO)).toEqual({ file: python, args: ['-v'] });
+    expect(warnings).toEqual([
+      `${UNSANDBOXED_VARIABLE}=1: the extensions' register hooks run WITHOUT a sandbox: they can read and write what you can, reach the network and leave processes running`,
+    ]);
   });
 });

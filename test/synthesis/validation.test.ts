@@ -177,6 +177,27 @@ describe('the lockers run with a scrubbed environment', () => {
     expect(scrubbedEnv({}, from)).not.toHaveProperty('UV_INDEX_URL');
   });
 
+  it("keeps a proxy's credentials for the lockers only, and passes only the real locale categories", () => {
+    const from = {
+      HTTPS_PROXY: 'http://user:p@ss@proxy:3128',
+      all_proxy: 'socks5://u:secret@proxy:1080',
+      http_proxy: 'proxy:3128',
+      LC_TIME: 'C.UTF-8',
+      LC_TERMINAL: 'iTerm2',
+      LC_SECRET: 'secret',
+    };
+    expect(scrubbedEnv({}, from)).toEqual({
+      HTTPS_PROXY: 'http://proxy:3128',
+      all_proxy: 'socks5://proxy:1080',
+      http_proxy: 'proxy:3128',
+      LC_TIME: 'C.UTF-8',
+    });
+    expect(scrubbedEnv({}, from, LOCKER_SETTINGS, { proxyCredentials: true })).toMatchObject({
+      HTTPS_PROXY: 'http://user:p@ss@proxy:3128',
+      all_proxy: 'socks5://u:secret@proxy:1080',
+    });
+  });
+
   it('is what a program started by synthesis sees', () => {
     process.env['LYCHD_TEST_SECRET_TOKEN'] = 'must-not-leak';
     try {

@@ -7,6 +7,7 @@ import { error, START, type Diagnostic, type Position } from './diagnostics';
 import { BRANCH_ANCHORS, familyForAnchor, runeOf } from './families';
 import type { Rune, RuneOrigin } from './model';
 import { runeRules } from './rune-rules';
+import { linearRegExp } from './linear-regexp';
 import { NAME_PATTERN } from './schemas/common';
 import { diagnosticsFromIssues } from './schema-issues';
 import type { FieldPath, TomlSource } from './toml-source';
@@ -101,7 +102,8 @@ function registeredSource(file: string, line: number, value: Record<string, unkn
 
 /** The anchors the active extensions declared, each with its schema compiled; every problem at once. */
 export function extensionAnchors(input: FederationInput, active: string[]): { anchors: ExtensionAnchor[]; diagnostics: Diagnostic[] } {
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  // An extension's patterns run in linear time: a catastrophic one cannot stall validation.
+  const ajv = new Ajv({ allErrors: true, strict: false, code: { regExp: linearRegExp } });
   const anchors: ExtensionAnchor[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const extension of active) {

@@ -7,7 +7,8 @@ import { abs, PYTHON_DIR, PYTHON_FILES } from '../synthesis/layout';
 import { parseDebianSpec } from '../synthesis/system';
 import { readToml, getPath } from '../synthesis/toml';
 import { requireTool, scrubbedEnv } from '../toolchain';
-import { runProgram } from '../toolchain/run';
+import { OutputLimitError, formatBytes, runProgram } from '../toolchain/run';
+import { hookLauncher, type HookLauncher } from './sandbox';
 import { emptyRegistrations, REGISTRY_FILE, registryText, type ExtensionRegistrations, type Registry } from '../codex/registry';
 
 /** The entry point group extensions declare their hook in (`[project.entry-points."lychd.extensions"]`). */
@@ -16,6 +17,8 @@ export const HOOK_GROUP = 'lychd.extensions';
 export const DEFAULT_HOOK_TIMEOUT_MS = 20_000;
 /** The interpreter environment hooks run in: the synthesis lock, synced here (gitignored). */
 export const HOOK_VENV = 'tmp/forge-hooks-venv';
+/** What one hook may print (its registrations as JSON, its warnings); more stops it. */
+export const HOOK_OUTPUT_LIMIT = 4 * 1024 * 1024;
 
 const CAPABILITY = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
 const ANCHOR = /^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\/[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*$/;
@@ -27,6 +30,8 @@ export interface HookOptions {
   /** Environment for `uv sync` (index, cache, offline); the hooks themselves get a scrubbed one. */
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** Where a warning goes (running the hooks unsandboxed); stderr when omitted. */
+  warn?: (message: string) => void;
 }
 
 /** `name = "module:attr"` of an extension's hook, from its pyproject; undefined when it declares none. */
@@ -171,8 +176,8 @@ function readRecord(
 }
 
 /**
- * Runs every active extension's `register(context)` hook, each in its own process of the locked
- * Python environment with a scrubbed environment and a time limit, and returns what they
+ * Runs every active extension's `register(context)` hook, each in its own sandbox (sandbox.ts)
+ * with the locked Python environment, a scrubbed environment, a time and an output limit, and returns what they
  * registered. Any problem of any hook stops it all: a ForgeError naming the extension and the
  * line of its code.
  */
@@ -183,9 +188,11 @@ export function runHooks(opts: HookOptions): Registry {
   const hooks = components.extensions.map((ext) => ({ ext, hook: hookOf(workspaceRoot, ext, problems) }));
   const registry: Registry = { formatVersion: 1, extensions: {} };
   const python = hooks.some((h) => h.hook) ? lockedPython(opts) : undefined;
+  const warn = opts.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
+  const launcher = python ? hookLauncher({ workspaceRoot, python, env: opts.env }, warn) : undefined;
   for (const { ext, hook } of hooks) {
-    if (!hook || !python) continue;
-    const raw = runHook(opts, { python, core: components.core, ext, hook }, problems);
+    if (!hook || !python || !launcher) continue;
+    const raw = runHook(opts, { python, launcher, core: components.core, ext, hook }, problems);
     if (raw) registry.extensions[ext.name] = readRecords(ext, raw, problems);
   }
   if (problems.length) throw new ForgeError(problems, `The extensions' register hooks failed; ${REGISTRY_FILE} was not changed:`);
@@ -195,21 +202,35 @@ export function runHooks(opts: HookOptions): Registry {
 /** One extension's hook in its own process: what it printed, or undefined with the problem reported. */
 function runHook(
   opts: HookOptions,
-  run: { python: string; core: Component; ext: Component; hook: string },
+  run: { python: string; launcher: HookLauncher; core: Component; ext: Component; hook: string },
   problems: Diagnostic[],
 ): Raw | undefined {
   const { workspaceRoot } = opts;
   const { ext } = run;
   const pythonPath = [sourceDir(workspaceRoot, run.core), sourceDir(workspaceRoot, ext)].join(path.delimiter);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS;
+  const cwd = abs(workspaceRoot, ext.dir);
+  const command = run.launcher.command(run.python, ['-m', 'lychd_core.federation', ext.name, run.hook, cwd], cwd);
+  // In the sandbox, home and the temporary folder are its private /tmp.
+  const scratch = run.launcher.sandboxed ? { HOME: '/tmp', TMPDIR: '/tmp' } : {};
   let out;
   try {
-    out = runProgram(run.python, ['-m', 'lychd_core.federation', ext.name, run.hook, abs(workspaceRoot, ext.dir)], {
-      cwd: abs(workspaceRoot, ext.dir),
-      env: scrubbedEnv({ PYTHONPATH: pythonPath, PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: '0' }),
+    out = runProgram(command.file, command.args, {
+      cwd,
+      env: scrubbedEnv({ PYTHONPATH: pythonPath, PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: '0', ...scratch }),
       timeoutMs,
+      maxOutputBytes: HOOK_OUTPUT_LIMIT,
     });
   } catch (e) {
+    if (e instanceof OutputLimitError) {
+      problems.push({
+        severity: 'error',
+        file: `${ext.dir}/pyproject.toml`,
+        message: `extension ${ext.name}: register() printed more than ${formatBytes(e.limitBytes)} and was stopped`,
+        hint: 'a hook reports through its context; it must not print (the limit is per stream)',
+      });
+      return undefined;
+    }
     // runProgram throws when the process had to be killed: the hook hung (or crashed the interpreter).
     problems.push({
       severity: 'error',

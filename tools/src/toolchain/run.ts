@@ -10,7 +10,28 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   timeoutMs?: number;
+  /** Stdout (and, separately, stderr) beyond this many bytes stops the program; 64 MiB unless given. */
+  maxOutputBytes?: number;
 }
+
+/** What runProgram throws when a program printed more than its limit (it was stopped). */
+export class OutputLimitError extends Error {
+  constructor(
+    readonly file: string,
+    readonly limitBytes: number,
+  ) {
+    super(`${file} printed more than ${formatBytes(limitBytes)} and was stopped`);
+  }
+}
+
+/** A byte count in words: "4 MiB", "512 KiB". */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
+}
+
+const DEFAULT_MAX_OUTPUT = 64 * 1024 * 1024;
 
 /**
  * Runs a program with an argument array (never through a shell, so paths and
@@ -22,10 +43,12 @@ export function runProgram(file: string, args: readonly string[], opts: RunOptio
     env: opts.env ?? process.env,
     cwd: opts.cwd,
     encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
+    maxBuffer: opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,
     timeout: opts.timeoutMs ?? 120_000,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOBUFS')
+    throw new OutputLimitError(file, opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
   if (r.error) throw new Error(`cannot run ${file}: ${r.error.message}`);
   if (r.status === null) throw new Error(`${file} was killed by ${r.signal ?? 'a signal'}`);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
