@@ -1,4 +1,5 @@
 import { buildImage, CONTAINERFILE, IMAGE_DIR, readForgeSources, writeContainerfile } from '../forge';
+import { DEBIAN_LOCK_FILE, lockDebianPackages } from '../forge/debian-lock';
 import type { CommonPaths } from './paths';
 
 type Out = { write(s: string): unknown };
@@ -28,6 +29,21 @@ export async function runImage(paths: CommonPaths, out: Out = process.stdout): P
   out.write(
     `image ${s.imageId}\n  manifest ${s.manifestDigest}, ${s.diffIds.length} layers, built by ${s.builder.name} ${s.builder.version} ` +
       `in ${((Date.now() - started) / 1000).toFixed(0)} s\n  ${IMAGE_DIR}/oci (ref ${s.refName}) and ${IMAGE_DIR}/image.json\n`,
+  );
+  return 0;
+}
+
+/** `lychd-forge debian-lock [--check]`: lock the system packages' .deb files, or check the lock is what the archive resolves to. */
+export async function runDebianLock(paths: CommonPaths, check: boolean, out: Out = process.stdout, err: Out = process.stderr): Promise<number> {
+  const sources = readForgeSources(paths.workspaceRoot, paths.codexDir);
+  const { lock, changed } = await lockDebianPackages({ sources, check, progress: (l) => out.write(`${l}\n`) });
+  const list = lock.packages.map((p) => `  ${p.name} ${p.version} ${p.architecture} sha256:${p.sha256.slice(0, 12)}…`).join('\n');
+  if (check && changed) {
+    err.write(`${DEBIAN_LOCK_FILE} is not what ${lock.archive.uri} resolves to now: run \`lychd-forge debian-lock\`, review it and commit it.\n${list}\n`);
+    return 1;
+  }
+  out.write(
+    `${check ? 'current:' : changed ? 'wrote' : 'unchanged:'} ${DEBIAN_LOCK_FILE} (${lock.packages.length} package(s) on the base's ${lock.base.packages.length})\n${list}\n`,
   );
   return 0;
 }

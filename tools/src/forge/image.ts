@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { locate } from '../synthesis/toml';
 import { requireTool, toolVersion } from '../toolchain';
 import { runProgram } from '../toolchain/run';
-import type { BaseRecord } from './base';
+import type { IndexedDeb } from './apt';
+import { forgeCacheDir, type BaseRecord } from './base';
+import { debFileName, fetchLockedDebs } from './debian-lock';
 import { Buildah } from './buildah';
 import { CONTAINERFILE } from './containerfile';
 import { stageContext } from './context';
@@ -44,20 +46,23 @@ export async function buildMundaneImage({
   const { manifest } = sources;
 
   progress('[1/5] base');
-  const { text: rendered, data, base } = await currentContainerfile(workspaceRoot, sources, progress, env);
+  const { text: rendered, data, base, lock } = await currentContainerfile(workspaceRoot, sources, progress, env);
   const committed = path.join(workspaceRoot, CONTAINERFILE);
   if (!fs.existsSync(committed) || fs.readFileSync(committed, 'utf8') !== rendered)
     throw imageFailure(
       `${CONTAINERFILE} is not the render of the current template, manifest and base: run \`lychd-forge containerfile\` (nx run forge:containerfile), review it, and build again`,
     );
 
-  progress('[2/5] build context and uv cache (filled on the host from the lock)');
+  progress('[2/5] build context, Debian packages and uv cache (filled on the host from the locks)');
   const work = path.join(workspaceRoot, WORK_DIR);
+  // Before anything is built: a locked .deb the archive no longer serves stops here.
+  const debs = lock ? await fetchLockedDebs(lock, forgeCacheDir(env), work, progress, env) : new Map<IndexedDeb, string>();
   const context = path.join(work, 'context');
   stageContext({ workspaceRoot, dir: context, data, containerfile: CONTAINERFILE, baseTar: base.tar, uv });
   fillUvCache(uv, path.join(context, 'app'), data.workspace, data.python, path.join(work, 'host-venv'), env);
   // The host sync may leave build files beside the sources: lay them out again, as committed.
   stageContext({ workspaceRoot, dir: context, data, containerfile: CONTAINERFILE, baseTar: base.tar, uv });
+  stageDebs(debs, path.join(context, '.forge', 'debs'));
 
   progress(
     `[3/5] buildah bud (buildah ${builderVersion}, ${data.systemPackages.length} system package(s), ${data.components.length} component(s))`,
@@ -129,6 +134,20 @@ function publish(buildah: Buildah, out: string, imageId: string, built: BuiltIma
     return summary;
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** The locked .deb files under their archive names, linked from the cache: the folder the system step mounts. */
+function stageDebs(debs: Map<IndexedDeb, string>, dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [pkg, file] of debs) {
+    const to = path.join(dir, debFileName(pkg));
+    try {
+      fs.linkSync(file, to);
+    } catch {
+      fs.copyFileSync(file, to);
+    }
   }
 }
 

@@ -176,6 +176,21 @@ export const primeScroll = z
           .default({ packages: {} })
           .describe('The Sovereign path (flake.nix).'),
         base: forgeBase,
+        debian: z
+          .object({
+            archive: z
+              .string()
+              .regex(/^(?:https?:\/\/[A-Za-z0-9.-]+(?::\d+)?|file:)(?:\/[A-Za-z0-9_.~+-]+)*\/?$/, {
+                error: 'must be an http(s):// or file: address of a Debian archive, e.g. "http://deb.debian.org/debian"',
+              })
+              .optional()
+              .describe(
+                "The Debian archive the system packages are locked against and fetched from (a dated snapshot archive works); default: the machine's own Debian sources.",
+              ),
+          })
+          .strict()
+          .default({})
+          .describe('The Debian lock (forge/synthesis/debian.lock.json).'),
       })
       .strict()
       .default({
@@ -185,6 +200,7 @@ export const primeScroll = z
         image: DEFAULT_VESSEL_IMAGE,
         base: { suite: 'bookworm' },
         nix: { packages: {} },
+        debian: {},
       })
       .describe('How the image is forged.'),
   })
