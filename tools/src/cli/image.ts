@@ -34,12 +34,19 @@ export async function runImage(paths: CommonPaths, out: Out = process.stdout): P
 }
 
 /** `lychd-forge debian-lock [--check]`: lock the system packages' .deb files, or check the lock is what the archive resolves to. */
-export async function runDebianLock(paths: CommonPaths, check: boolean, out: Out = process.stdout, err: Out = process.stderr): Promise<number> {
+export async function runDebianLock(
+  paths: CommonPaths,
+  check: boolean,
+  out: Out = process.stdout,
+  err: Out = process.stderr,
+): Promise<number> {
   const sources = readForgeSources(paths.workspaceRoot, paths.codexDir);
   const { lock, changed } = await lockDebianPackages({ sources, check, progress: (l) => out.write(`${l}\n`) });
   const list = lock.packages.map((p) => `  ${p.name} ${p.version} ${p.architecture} sha256:${p.sha256.slice(0, 12)}…`).join('\n');
   if (check && changed) {
-    err.write(`${DEBIAN_LOCK_FILE} is not what ${lock.archive.uri} resolves to now: run \`lychd-forge debian-lock\`, review it and commit it.\n${list}\n`);
+    err.write(
+      `${DEBIAN_LOCK_FILE} is not what ${lock.archive.uri} resolves to now: run \`lychd-forge debian-lock\`, review it and commit it.\n${list}\n`,
+    );
     return 1;
   }
   out.write(

@@ -2,12 +2,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runProgram } from '../toolchain/run';
 import { imageFailure } from './errors';
+import { missingPackages } from './missing-package';
 
 /** A Debian archive as one `deb` line names it. */
 export interface DebianArchive {
   uri: string;
   suite: string;
   components: string[];
+}
+
+/** Requested packages the archive does not have: the caller says who asked for them. */
+export class UnknownDebianPackages extends Error {
+  override readonly name = 'UnknownDebianPackages';
+  constructor(readonly packages: string[]) {
+    super(`the Debian archive has no package ${packages.join(', ')}`);
+  }
 }
 
 /** One package version as an archive's index describes it. */
@@ -38,7 +47,10 @@ export class PrivateApt {
     for (const sub of ['lists/partial', 'cache/archives/partial', 'etc']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
     // A local (file:) archive is the user's own folder: it need not be signed. Any other is checked against the machine's keys.
     const trust = archive.uri.startsWith('file:') ? '[trusted=yes] ' : '';
-    fs.writeFileSync(path.join(dir, 'etc', 'sources.list'), `deb ${trust}${archive.uri} ${archive.suite} ${archive.components.join(' ')}\n`);
+    fs.writeFileSync(
+      path.join(dir, 'etc', 'sources.list'),
+      `deb ${trust}${archive.uri} ${archive.suite} ${archive.components.join(' ')}\n`,
+    );
     this.options = [
       `Dir::State::status=${statusFile}`,
       `Dir::State::Lists=${path.join(dir, 'lists')}`,
@@ -65,6 +77,8 @@ export class PrivateApt {
   /** The packages apt would install for `specs` on the base, with their dependencies, in apt's order. */
   resolve(specs: string[]): Array<{ name: string; version: string; architecture: string }> {
     const r = this.run('apt-get', ['install', '--simulate', '-y', '--no-install-recommends', ...specs]);
+    const missing = missingPackages(r.output);
+    if (r.status !== 0 && missing.length) throw new UnknownDebianPackages(missing);
     if (r.status !== 0)
       throw imageFailure(
         `apt cannot resolve ${specs.join(' ')} against ${this.archive.uri} ${this.archive.suite} on the base:\n    ${tail(r.output)}\n` +

@@ -76,7 +76,12 @@ export function containerfileData({ manifest, base, debs = [], python, port, scr
       );
   for (const [i, deb] of debs.entries())
     if (!DEB_FILE.test(deb))
-      bad(DEBIAN_LOCK_FILE, `packages[${i}].filename`, `${JSON.stringify(deb)} is not a plain .deb file name`, `re-lock: \`${RELOCK_COMMAND}\``);
+      bad(
+        DEBIAN_LOCK_FILE,
+        `packages[${i}].filename`,
+        `${JSON.stringify(deb)} is not a plain .deb file name`,
+        `re-lock: \`${RELOCK_COMMAND}\``,
+      );
   const workspace = path.posix.dirname(manifest.python.lockfile);
   if (!SAFE_PATH.test(workspace))
     bad(

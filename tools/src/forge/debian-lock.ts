@@ -8,11 +8,12 @@ import { debianLockDigest, type SynthesisManifest } from '../synthesis/manifest'
 import { canonicalJson } from '../shared/digest';
 import { replaceFileAtomic } from '../shared/fsutil';
 import { runProgram } from '../toolchain/run';
-import { PrivateApt, parseStanzas, type DebianArchive, type IndexedDeb } from './apt';
+import { PrivateApt, UnknownDebianPackages, parseStanzas, type DebianArchive, type IndexedDeb } from './apt';
 import { baseSpecOf, ensureBase, type BaseRecord } from './base';
 import type { ForgeSources } from './inputs';
 import { imageFailure, type ForgeProblem } from './errors';
 import { debianArchiveUri } from './mirror';
+import { missingPackageProblems } from './missing-package';
 
 /** The committed Debian lock: what the system layer installs, to the byte. */
 export const DEBIAN_LOCK_FILE = DEBIAN_LOCK;
@@ -118,12 +119,27 @@ export function readDebianLock(workspaceRoot: string): DebianLock | undefined {
  * Why the lock cannot be built on as it is: it asks for other packages than the manifest, was
  * resolved on another base, or holds a value that must not reach the Containerfile. Every problem at once.
  */
-export function lockProblems(lock: DebianLock | undefined, manifest: SynthesisManifest, base: BaseRecord, archive: DebianArchive): ForgeProblem[] {
+export function lockProblems(
+  workspaceRoot: string,
+  lock: DebianLock | undefined,
+  manifest: SynthesisManifest,
+  base: BaseRecord,
+  archive: DebianArchive,
+): ForgeProblem[] {
   const relock = `run \`${RELOCK_COMMAND}\` (nx run forge:debian-lock), review ${DEBIAN_LOCK_FILE} and commit it`;
   const requested = manifest.system.map((p) => p.spec);
   if (!lock) return requested.length ? [{ file: DEBIAN_LOCK_FILE, field: '(file)', message: 'is missing', fix: relock }] : [];
   const problems: ForgeProblem[] = [];
   const bad = (field: string, message: string) => problems.push({ file: DEBIAN_LOCK_FILE, field, message, fix: relock });
+  const recorded = manifest.debian?.sha256;
+  const actual = debianLockDigest(workspaceRoot)?.sha256;
+  if (recorded !== actual)
+    problems.push({
+      file: MANIFEST_FILE,
+      field: 'debian.sha256',
+      message: `records ${recorded ?? 'no Debian lock'}, but ${DEBIAN_LOCK_FILE} is ${actual}`,
+      fix: 'run `lychd-forge synthesize` (or `lychd-forge debian-lock`) and commit both',
+    });
   if (canonicalJson(lock.requested) !== canonicalJson(requested))
     bad('requested', `locks ${JSON.stringify(lock.requested)} but the Synthesis Manifest asks for ${JSON.stringify(requested)}`);
   if (lock.base?.digest !== base.digest || lock.base?.suite !== base.ref)
@@ -131,7 +147,12 @@ export function lockProblems(lock: DebianLock | undefined, manifest: SynthesisMa
   if (canonicalJson(lock.archive) !== canonicalJson(archive))
     bad('archive', `was resolved against ${JSON.stringify(lock.archive)}, but the archive is now ${JSON.stringify(archive)}`);
   for (const [i, p] of (lock.packages ?? []).entries())
-    if (!SHA256.test(p.sha256) || !DEB_FILE.test(debFileName(p)) || !/^pool\/[A-Za-z0-9_.+~/-]+$/.test(p.filename) || p.filename.includes('..'))
+    if (
+      !SHA256.test(p.sha256) ||
+      !DEB_FILE.test(debFileName(p)) ||
+      !/^pool\/[A-Za-z0-9_.+~/-]+$/.test(p.filename) ||
+      p.filename.includes('..')
+    )
       bad(`packages[${i}]`, `${JSON.stringify(p.name)}: not a plain archive file with a sha256 digest`);
   return problems;
 }
@@ -258,14 +279,25 @@ export async function lockDebianPackages(opts: {
   const base = await ensureBase(spec, progress, env);
   const archive = debianArchiveOf(sources.prime.forge, env);
   const requested = sources.manifest.system.map((p) => p.spec);
-  progress(`debian-lock: ${requested.length} requested package(s) on the base ${base.record.digest}, against ${archive.uri} ${archive.suite}`);
-  const lock = resolveDebianLock({
-    archive,
-    base: { record: base.record, tar: base.tar! },
-    requested,
-    workDir: path.join(sources.workspaceRoot, WORK_DIR_DEBIAN),
-    env,
-  });
+  progress(
+    `debian-lock: ${requested.length} requested package(s) on the base ${base.record.digest}, against ${archive.uri} ${archive.suite}`,
+  );
+  let lock: DebianLock;
+  try {
+    lock = resolveDebianLock({
+      archive,
+      base: { record: base.record, tar: base.tar! },
+      requested,
+      workDir: path.join(sources.workspaceRoot, WORK_DIR_DEBIAN),
+      env,
+    });
+  } catch (e) {
+    if (!(e instanceof UnknownDebianPackages)) throw e;
+    throw imageFailure(
+      `${e.packages.length} system package(s) are not in ${archive.uri} ${archive.suite}: nothing was locked`,
+      missingPackageProblems(e.packages, sources, base.record),
+    );
+  }
   const file = path.join(sources.workspaceRoot, DEBIAN_LOCK_FILE);
   const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
   const changed = current !== canonicalJson(lock);

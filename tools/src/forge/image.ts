@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { locate } from '../synthesis/toml';
 import { requireTool, toolVersion } from '../toolchain';
 import { runProgram } from '../toolchain/run';
 import type { IndexedDeb } from './apt';
@@ -9,7 +8,8 @@ import { debFileName, fetchLockedDebs } from './debian-lock';
 import { Buildah } from './buildah';
 import { CONTAINERFILE } from './containerfile';
 import { stageContext } from './context';
-import { imageFailure, type ForgeProblem } from './errors';
+import { imageFailure } from './errors';
+import { missingPackageProblems, missingPackages } from './missing-package';
 import type { ForgeSources } from './inputs';
 import { readLayout } from './layout';
 import { currentContainerfile } from './render';
@@ -188,33 +188,16 @@ function installedVersions(buildah: Buildah, imageId: string, names: string[]): 
 /** A failed build, said as what failed and why: a missing Debian package names who asked for it. */
 function buildFailure(output: string, sources: ForgeSources, base: BaseRecord): ReturnType<typeof imageFailure> {
   const lines = output.trimEnd().split('\n');
-  const missing = [...new Set([...output.matchAll(/Unable to locate package (\S+)/g)].map((m) => m[1]!))];
-  if (missing.length) {
-    const problems: ForgeProblem[] = missing.flatMap((name) => {
-      const pkg = sources.manifest.system.find((p) => p.name === name || p.spec === name);
-      return (pkg?.requestedBy ?? ['(unknown)']).map((who) => {
-        const component = sources.manifest.components.find((c) => c.name === who);
-        const file = component ? `${component.path}/pyproject.toml` : '(unknown)';
-        return {
-          file,
-          line: component ? lineOf(sources.workspaceRoot, file, pkg?.spec ?? name) : undefined,
-          field: 'tool.lychd.system-dependencies',
-          message: `Debian ${base.kind === 'debian' ? base.ref : `(base ${base.ref})`} has no package "${name}" (asked for by ${component?.kind ?? 'component'} ${who})`,
-          fix: `correct the name (apt-cache search ${name.replace(/[^a-z0-9+.-]/g, '')}) or remove it, then run \`lychd-forge synthesize\``,
-        };
-      });
-    });
-    return imageFailure(`the system packages cannot be installed: nothing was built or tagged`, problems);
-  }
+  const missing = missingPackages(output);
+  if (missing.length)
+    return imageFailure(
+      `the system packages cannot be installed: nothing was built or tagged`,
+      missingPackageProblems(missing, sources, base),
+    );
   const step = [...lines].reverse().find((l) => /^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(l)) ?? '(before the first step)';
   return imageFailure(
     `the image build failed at ${step}\n  its last lines:\n    ${lines.slice(-20).join('\n    ')}\n  the previous image and summary are unchanged; nothing was tagged`,
   );
-}
-
-function lineOf(workspaceRoot: string | undefined, file: string, spec: string): number | undefined {
-  if (!workspaceRoot || !fs.existsSync(path.join(workspaceRoot, file))) return undefined;
-  return locate(fs.readFileSync(path.join(workspaceRoot, file), 'utf8'), 'tool.lychd', 'system-dependencies', spec);
 }
 
 const tail = (text: string) => text.trimEnd().split('\n').slice(-15).join('\n    ');

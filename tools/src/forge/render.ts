@@ -31,9 +31,12 @@ export async function currentContainerfile(
 function currentDebianLock(sources: ForgeSources, base: BaseRecord, env: NodeJS.ProcessEnv): DebianLock | undefined {
   const lock = readDebianLock(sources.workspaceRoot);
   if (!lock && !sources.manifest.system.length) return undefined;
-  const problems = lockProblems(lock, sources.manifest, base, debianArchiveOf(sources.prime.forge, env));
+  const problems = lockProblems(sources.workspaceRoot, lock, sources.manifest, base, debianArchiveOf(sources.prime.forge, env));
   if (problems.length)
-    throw imageFailure(`the Debian lock does not match: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was built`, problems);
+    throw imageFailure(
+      `the Debian lock does not match: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was built`,
+      problems,
+    );
   return lock;
 }
 
