@@ -42,7 +42,7 @@ export async function checkSynthesis(options: CheckOptions): Promise<CheckResult
   const { workspaceRoot } = options;
   const components = componentsOf(options);
   const drift: Drift[] = [];
-  const python = mergePython(workspaceRoot, components.all);
+  const python = mergePython(workspaceRoot, components.all, components.settings.forge.resolve_before);
   drift.push(...compare(workspaceRoot, python.pyproject, 'Python lock'), ...(await pythonLockDrift(python.pyproject, options)));
   const node = mergeNode(workspaceRoot, components.all);
   drift.push(...compare(workspaceRoot, node.packageJson, 'Node lock'), ...(await nodeLockDrift(node.packageJson, options)));

@@ -39,6 +39,8 @@ export interface SynthesisManifest {
   tools: { uv: string; npm: string };
   /** The Sovereign path's `flake.lock`, once a user's Nix has written it; absent before. */
   nix?: { flakeLock: string; sha256: string };
+  /** `[forge] resolve_before`: the time the Python and Node locks were resolved as of; absent when unpinned. */
+  resolveBefore?: string;
   /** The Debian lock (every `.deb` of the system layer, the base it was resolved on), once written; absent before. */
   debian?: { lockfile: string; sha256: string };
 }
@@ -78,6 +80,7 @@ export async function buildManifest(options: AssembleOptions): Promise<{ manifes
       ? { flakeLock: FLAKE_LOCK, sha256: `sha256:${fileSha256(abs(workspaceRoot, FLAKE_LOCK))}` }
       : undefined,
     debian: debianLockDigest(workspaceRoot),
+    resolveBefore: components.settings.forge.resolve_before,
   };
   return { manifest, file: { path: MANIFEST_FILE, content: canonicalJson(manifest) } };
 }

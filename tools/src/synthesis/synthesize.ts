@@ -28,9 +28,10 @@ export function checkInputs(source: ComponentSource): { problems: SynthesisProbl
       return undefined;
     }
   };
-  const all = attempt(() => componentsOf(source).all);
-  if (!all) return { problems };
-  const python = attempt(() => mergePython(workspaceRoot, all));
+  const components = attempt(() => componentsOf(source));
+  if (!components) return { problems };
+  const all = components.all;
+  const python = attempt(() => mergePython(workspaceRoot, all, components.settings.forge.resolve_before));
   attempt(() => mergeNode(workspaceRoot, all));
   attempt(() => mergeTailwind(workspaceRoot, all));
   return { problems, python };

@@ -160,6 +160,14 @@ export const primeScroll = z
           .default('3.11')
           .describe("Python version of the image: must be the base's Python and satisfy the lock's requires-python."),
         image: c.image.default(DEFAULT_VESSEL_IMAGE).describe('Tag the Rebirth Gate gives the activated image.'),
+        resolve_before: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, { error: 'must be a UTC time such as "2026-12-01T00:00:00Z"' })
+          .refine((t) => !Number.isNaN(Date.parse(t)), { error: 'must be a real date and time' })
+          .optional()
+          .describe(
+            "Resolve the Python and Node locks as the indexes were at this time (uv's exclude-newer, npm's --before): a re-lock reproduces the committed locks; move it to upgrade.",
+          ),
         nix: z
           .object({
             packages: z
