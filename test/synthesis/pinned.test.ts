@@ -66,7 +66,7 @@ afterAll(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
-describe('time-pinned resolution ([forge] resolve_before)', () => {
+describe('what the locks hold to: the resolution time ([forge] resolve_before) and the Debian lock', () => {
   it('reproduces the committed locks from scratch after newer releases; moving the time picks them; check notices the pin', async () => {
     const root = workspaceAt('pinned', PIN);
     await synthesize({ workspaceRoot: root, env: env() });
@@ -104,5 +104,36 @@ describe('time-pinned resolution ([forge] resolve_before)', () => {
       node: ['tiny-ms=1.9.0'],
     });
     expect((await checkSynthesis({ workspaceRoot: root, env: env() })).ok).toBe(true);
+  }, 300_000);
+
+  it('check fails when the Debian lock asks for other packages than the extensions, or was resolved on another base', async () => {
+    const root = workspaceAt('debian', PIN);
+    const lockFile = path.join(root, 'forge/synthesis/debian.lock.json');
+    const lock = { formatVersion: 1, requested: ['ffmpeg'], base: { digest: `sha256:${'a'.repeat(64)}` }, packages: [] };
+    fs.mkdirSync(path.dirname(lockFile), { recursive: true });
+    fs.writeFileSync(lockFile, `${JSON.stringify(lock)}\n`);
+    await synthesize({ workspaceRoot: root, env: env() });
+    const requested = await checkSynthesis({ workspaceRoot: root, env: env() });
+    expect(requested.ok).toBe(false);
+    expect(requested.report).toContain(
+      'forge/synthesis/debian.lock.json locks ["ffmpeg"] but the extensions ask for []; run `lychd-forge debian-lock`',
+    );
+
+    fs.writeFileSync(lockFile, `${JSON.stringify({ ...lock, requested: [] })}\n`);
+    await synthesize({ workspaceRoot: root, env: env() });
+    expect((await checkSynthesis({ workspaceRoot: root, env: env() })).ok).toBe(true);
+    const baseFile = path.join(root, 'dist/forge/base/base.json');
+    fs.mkdirSync(path.dirname(baseFile), { recursive: true });
+    fs.writeFileSync(baseFile, JSON.stringify({ kind: 'debian', ref: 'bookworm', digest: `sha256:${'b'.repeat(64)}` }));
+    const moved = await checkSynthesis({ workspaceRoot: root, env: env() });
+    expect(moved.ok).toBe(false);
+    expect(moved.report).toContain(`was resolved on the base sha256:${'a'.repeat(64)}, but the base is now sha256:${'b'.repeat(64)}`);
+
+    // Edited by hand: the manifest's digest of the lock no longer matches.
+    fs.rmSync(baseFile);
+    fs.writeFileSync(lockFile, `${JSON.stringify({ ...lock, requested: [] }, null, 1)}\n`);
+    const edited = await checkSynthesis({ workspaceRoot: root, env: env() });
+    expect(edited.ok).toBe(false);
+    expect(edited.report).toContain('forge/synthesis.lock.json differs from what the inputs produce');
   }, 300_000);
 });
