@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSynthesis, synthesize, type SynthesisManifest } from '../../tools/src/synthesis';
+import { outdatedNode, outdatedPython } from '../../tools/src/synthesis/outdated';
 import { requireTool } from '../../tools/src/toolchain/tools';
 import { buildPythonIndex, publishNpm, startNpmRegistry, tempDir, writeWorkspace, type LocalRegistry, type WheelSpec } from './fixtures';
 
@@ -67,13 +68,15 @@ afterAll(() => {
 });
 
 describe('what the locks hold to: the resolution time ([forge] resolve_before) and the Debian lock', () => {
-  it('reproduces the committed locks from scratch after newer releases; moving the time picks them; check notices the pin', async () => {
+  it('reproduces the committed locks from scratch after newer releases; outdated lists them only unpinned; moving the time picks them; check notices the pin', async () => {
     const root = workspaceAt('pinned', PIN);
     await synthesize({ workspaceRoot: root, env: env() });
     const committed = locks(root);
     expect(locked(root)).toMatchObject({ resolveBefore: PIN, python: expect.arrayContaining(['tinyx=1.0.0']), node: ['tiny-ms=1.0.0'] });
     expect(committed['forge/synthesis/python/pyproject.toml']).toContain(`[tool.uv]\nexclude-newer = "${PIN}"`);
     expect(committed['forge/synthesis/python/uv.lock']).toContain(`exclude-newer = "${PIN}"`);
+    const unpinned = workspaceAt('unpinned');
+    await synthesize({ workspaceRoot: unpinned, env: env() });
 
     // Newer releases, after the pinned time.
     buildPythonIndex(path.join(work, 'pyindex'), [
@@ -82,13 +85,22 @@ describe('what the locks hold to: the resolution time ([forge] resolve_before) a
     ]);
     await publishNpm(path.join(work, 'npm'), [{ name: 'tiny-ms', version: '1.9.0', published: NEW }], REPO);
 
+    // outdated: nothing newer as of the pinned time; without a pin, the newer releases.
+    expect([...(await outdatedPython(root, env())), ...(await outdatedNode(root, PIN, env()))]).toEqual([]);
+    expect([...(await outdatedPython(unpinned, env())), ...(await outdatedNode(unpinned, undefined, env()))]).toEqual([
+      { ecosystem: 'python', name: 'tinyx', locked: '1.0.0', newest: '2.0.0' },
+      { ecosystem: 'node', name: 'tiny-ms', locked: '1.0.0', newest: '1.9.0' },
+    ]);
+    const untouched = locks(unpinned);
+
     // A re-lock from scratch (the locks deleted) gives the committed bytes.
     for (const f of LOCKS) fs.rmSync(path.join(root, f));
     await synthesize({ workspaceRoot: root, env: env() });
     expect(locks(root)).toEqual(committed);
 
-    // Without the pin the same workspace takes the newer releases.
-    const unpinned = workspaceAt('unpinned');
+    // Without the pin, a re-lock from scratch takes the newer releases (outdated changed nothing before).
+    expect(locks(unpinned)).toEqual(untouched);
+    for (const f of LOCKS) fs.rmSync(path.join(unpinned, f));
     await synthesize({ workspaceRoot: unpinned, env: env() });
     expect(locked(unpinned)).toMatchObject({ python: expect.arrayContaining(['tinyx=2.0.0']), node: ['tiny-ms=1.9.0'] });
 

@@ -1,5 +1,8 @@
 import { buildImage, CONTAINERFILE, IMAGE_DIR, readForgeSources, writeContainerfile } from '../forge';
-import { DEBIAN_LOCK_FILE, lockDebianPackages } from '../forge/debian-lock';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEBIAN_LOCK_FILE, lockDebianPackages, outdatedDebian } from '../forge/debian-lock';
+import { outdatedNode, outdatedPython, type Outdated } from '../synthesis/outdated';
 import type { CommonPaths } from './paths';
 
 type Out = { write(s: string): unknown };
@@ -52,5 +55,24 @@ export async function runDebianLock(
   out.write(
     `${check ? 'current:' : changed ? 'wrote' : 'unchanged:'} ${DEBIAN_LOCK_FILE} (${lock.packages.length} package(s) on the base's ${lock.base.packages.length})\n${list}\n`,
   );
+  return 0;
+}
+
+/**
+ * `lychd-forge outdated`: for Python, Node and Debian, each locked version the indexes would now
+ * replace within the constraints (and `[forge] resolve_before`); writes nothing.
+ */
+export async function runOutdated(paths: CommonPaths, out: Out = process.stdout): Promise<number> {
+  const sources = readForgeSources(paths.workspaceRoot, paths.codexDir);
+  const root = paths.workspaceRoot;
+  const rows: Outdated[] = [...(await outdatedPython(root)), ...(await outdatedNode(root, sources.prime.forge.resolve_before))];
+  const debian = sources.prime.forge.base.image === undefined && fs.existsSync(path.join(root, DEBIAN_LOCK_FILE));
+  if (debian) rows.push(...(await outdatedDebian({ sources })).map((r) => ({ ecosystem: 'debian' as const, ...r })));
+  const pin = sources.prime.forge.resolve_before;
+  out.write(`locked versions and the newest the indexes offer within the constraints${pin ? ` (as of ${pin})` : ''}:\n`);
+  if (!rows.length) out.write('  everything is at the newest version\n');
+  const width = Math.max(0, ...rows.map((r) => r.name.length));
+  for (const r of rows) out.write(`  ${r.ecosystem.padEnd(6)}  ${r.name.padEnd(width)}  ${r.locked} -> ${r.newest}\n`);
+  if (!debian) out.write(`  (Debian: no ${DEBIAN_LOCK_FILE}, or a base image brings its own packages)\n`);
   return 0;
 }

@@ -7,7 +7,7 @@ import { runScribe } from './render';
 import { runSchemas } from './schemas';
 import { runSynthesize } from './synthesize';
 import { runFederate } from './federate';
-import { runContainerfile, runDebianLock, runImage } from './image';
+import { runContainerfile, runDebianLock, runImage, runOutdated } from './image';
 import { runRebirth } from './rebirth';
 import { reportFailure } from '../diagnostics';
 import { runValidate } from './validate';
@@ -125,6 +125,12 @@ function bodyCommands(cli: Command, setStatus: SetStatus): void {
     )
     .option('--check', 'write nothing; exit 1 when the archive now resolves to another lock')
     .action((o: CodexOptions & { check?: boolean }) => setStatus(runDebianLock(commonPaths(o), o.check === true)));
+
+  codexOption(cli.command('outdated'))
+    .description(
+      'list, for Python, Node and Debian, each locked version and the newest the indexes offer within the constraints ([forge] resolve_before too); changes nothing',
+    )
+    .action((o: CodexOptions) => setStatus(runOutdated(commonPaths(o))));
 
   codexOption(cli.command('image'))
     .description(

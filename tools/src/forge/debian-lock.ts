@@ -317,3 +317,20 @@ function recordInManifest(workspaceRoot: string): void {
   manifest.debian = debianLockDigest(workspaceRoot);
   replaceFileAtomic(file, canonicalJson(manifest), `${path.basename(file)}.${process.pid}`);
 }
+
+/** The committed lock against what the archive resolves to now, package by package; changes nothing. */
+export async function outdatedDebian(opts: {
+  sources: ForgeSources;
+  progress?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}): Promise<Array<{ name: string; locked: string; newest: string }>> {
+  const committed = readDebianLock(opts.sources.workspaceRoot);
+  const { lock: now } = await lockDebianPackages({ ...opts, check: true });
+  const before = new Map((committed?.packages ?? []).map((p) => [p.name, p.version]));
+  const after = new Map(now.packages.map((p) => [p.name, p.version]));
+  return [...new Set([...before.keys(), ...after.keys()])].sort().flatMap((name) => {
+    const locked = before.get(name) ?? '(not locked)';
+    const newest = after.get(name) ?? '(no longer needed)';
+    return locked === newest ? [] : [{ name, locked, newest }];
+  });
+}
