@@ -45,7 +45,7 @@ const lockNow = (requested: string[]): DebianLock =>
 
 async function refusal(lock: DebianLock, cache: string): Promise<string> {
   try {
-    await fetchLockedDebs(lock, cache, path.join(dir, 'work'));
+    await fetchLockedDebs(lock, { cacheDir: cache, workDir: path.join(dir, 'work') });
   } catch (e) {
     expect(e).toBeInstanceOf(ForgeError);
     const err = e as ForgeError;
@@ -87,8 +87,18 @@ describe.skipIf(missing.length > 0 && !REQUIRE_TOOLS)('the Debian lock, against 
   it('fetches the locked files by digest into the cache, and refuses once the archive has moved, naming what it has now', async () => {
     const lock = lockNow(['lychd-hello']);
     const cache = path.join(dir, 'cache-a');
-    const files = await fetchLockedDebs(lock, cache, path.join(dir, 'work'));
+    const files = await fetchLockedDebs(lock, { cacheDir: cache, workDir: path.join(dir, 'work') });
     expect([...files.values()].map((f) => path.basename(f)).sort()).toEqual(lock.packages.map((p) => `${p.sha256}.deb`).sort());
+
+    // A mirror at another address serves the same files: fetched from there, checked by digest.
+    const mirror = path.join(dir, 'mirror');
+    fs.cpSync(archive.root, mirror, { recursive: true });
+    const fromMirror = await fetchLockedDebs(lock, {
+      cacheDir: path.join(dir, 'cache-mirror'),
+      workDir: path.join(dir, 'work'),
+      archive: { ...lock.archive, uri: `file:${mirror}` },
+    });
+    expect(fromMirror.size).toBe(2);
 
     // The archive moves: a newer lychd-hello, the old one removed; lychd-hello-data rebuilt with other bytes.
     archive.publish('lychd-hello', '1.1-1', { depends: 'lychd-hello-data (>= 1.0), base-marker' });
@@ -96,7 +106,7 @@ describe.skipIf(missing.length > 0 && !REQUIRE_TOOLS)('the Debian lock, against 
     archive.publish('lychd-hello-data', '1.0-1', { payload: 'rebuilt\n' });
 
     // A cache that holds the locked files needs no archive: the same bytes, by digest.
-    expect((await fetchLockedDebs(lock, cache, path.join(dir, 'work'))).size).toBe(2);
+    expect((await fetchLockedDebs(lock, { cacheDir: cache, workDir: path.join(dir, 'work') })).size).toBe(2);
 
     // Another machine, with an empty cache, is refused, with every moved package at once.
     const message = await refusal(lock, path.join(dir, 'cache-b'));
@@ -113,7 +123,7 @@ describe.skipIf(missing.length > 0 && !REQUIRE_TOOLS)('the Debian lock, against 
     const relocked = lockNow(['lychd-hello']);
     expect(relocked.packages.map((p) => `${p.name}=${p.version}`)).toEqual(['lychd-hello=1.1-1', 'lychd-hello-data=1.0-1']);
     expect(relocked.packages[1]!.sha256).not.toBe(lock.packages[1]!.sha256);
-    expect((await fetchLockedDebs(relocked, path.join(dir, 'cache-b'), path.join(dir, 'work'))).size).toBe(2);
+    expect((await fetchLockedDebs(relocked, { cacheDir: path.join(dir, 'cache-b'), workDir: path.join(dir, 'work') })).size).toBe(2);
   });
 
   it('names every requested package the archive does not have', () => {

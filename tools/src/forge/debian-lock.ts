@@ -144,8 +144,9 @@ export function lockProblems(
     bad('requested', `locks ${JSON.stringify(lock.requested)} but the Synthesis Manifest asks for ${JSON.stringify(requested)}`);
   if (lock.base?.digest !== base.digest || lock.base?.suite !== base.ref)
     bad('base', `was resolved on the base ${lock.base?.suite} ${lock.base?.digest}, but the base is now ${base.ref} ${base.digest}`);
-  if (canonicalJson(lock.archive) !== canonicalJson(archive))
-    bad('archive', `was resolved against ${JSON.stringify(lock.archive)}, but the archive is now ${JSON.stringify(archive)}`);
+  // Another archive address (a mirror, a snapshot) is fine: every file is fetched and checked by its digest.
+  if (lock.archive?.suite !== archive.suite)
+    bad('archive.suite', `was resolved against Debian ${lock.archive?.suite}, but the base is ${archive.suite}`);
   for (const [i, p] of (lock.packages ?? []).entries())
     if (
       !SHA256.test(p.sha256) ||
@@ -165,11 +166,16 @@ export function lockProblems(
  */
 export async function fetchLockedDebs(
   lock: DebianLock,
-  cacheDir: string,
-  workDir: string,
-  progress: (line: string) => void = () => {},
-  env: NodeJS.ProcessEnv = process.env,
+  opts: {
+    cacheDir: string;
+    workDir: string;
+    /** Where to fetch from now: `[forge.debian] archive` or the machine's; default the lock's own. */
+    archive?: DebianArchive;
+    progress?: (line: string) => void;
+    env?: NodeJS.ProcessEnv;
+  },
 ): Promise<Map<IndexedDeb, string>> {
+  const { cacheDir, workDir, archive = lock.archive, progress = () => {}, env = process.env } = opts;
   const dir = path.join(cacheDir, 'debs');
   fs.mkdirSync(dir, { recursive: true });
   const files = new Map<IndexedDeb, string>();
@@ -181,14 +187,14 @@ export async function fetchLockedDebs(
       files.set(pkg, cached);
       continue;
     }
-    const got = await download(`${lock.archive.uri}/${pkg.filename}`, cached, pkg.sha256);
+    const got = await download(`${archive.uri}/${pkg.filename}`, cached, pkg.sha256);
     if (got) failed.push({ pkg, why: got });
     else {
       files.set(pkg, cached);
       fetched++;
     }
   }
-  if (failed.length) throw archiveMoved(lock, failed, path.join(workDir, 'apt-now'), env);
+  if (failed.length) throw archiveMoved(archive, failed, path.join(workDir, 'apt-now'), env);
   progress(`  ${lock.packages.length} locked .deb file(s): ${fetched} fetched, ${lock.packages.length - fetched} from the cache (${dir})`);
   return files;
 }
@@ -216,13 +222,13 @@ async function download(uri: string, to: string, sha256: string): Promise<string
 }
 
 /** The refusal when the archive moved: per package, the locked version and what the archive's index has now. */
-function archiveMoved(lock: DebianLock, failed: Array<{ pkg: IndexedDeb; why: string }>, aptDir: string, env: NodeJS.ProcessEnv) {
+function archiveMoved(archive: DebianArchive, failed: Array<{ pkg: IndexedDeb; why: string }>, aptDir: string, env: NodeJS.ProcessEnv) {
   let now: IndexedDeb[] | undefined;
   try {
     const status = path.join(aptDir, 'status');
     fs.mkdirSync(aptDir, { recursive: true });
     fs.writeFileSync(status, '');
-    const apt = new PrivateApt(path.join(aptDir, 'apt'), lock.archive, status, env);
+    const apt = new PrivateApt(path.join(aptDir, 'apt'), archive, status, env);
     apt.update();
     now = apt.show([...new Set(failed.map((f) => f.pkg.name))]);
   } catch {
@@ -244,7 +250,7 @@ function archiveMoved(lock: DebianLock, failed: Array<{ pkg: IndexedDeb; why: st
     };
   });
   return imageFailure(
-    `the Debian archive ${lock.archive.uri} no longer serves ${failed.length} locked package file(s): nothing was built or tagged; the previous image and summary are unchanged`,
+    `the Debian archive ${archive.uri} no longer serves ${failed.length} locked package file(s): nothing was built or tagged; the previous image and summary are unchanged`,
     problems,
   );
 }

@@ -4,7 +4,7 @@ import { requireTool, toolVersion } from '../toolchain';
 import { runProgram } from '../toolchain/run';
 import type { IndexedDeb } from './apt';
 import { forgeCacheDir, type BaseRecord } from './base';
-import { debFileName, fetchLockedDebs } from './debian-lock';
+import { debFileName, debianArchiveOf, fetchLockedDebs } from './debian-lock';
 import { Buildah } from './buildah';
 import { CONTAINERFILE } from './containerfile';
 import { stageContext } from './context';
@@ -56,7 +56,15 @@ export async function buildMundaneImage({
   progress('[2/5] build context, Debian packages and uv cache (filled on the host from the locks)');
   const work = path.join(workspaceRoot, WORK_DIR);
   // Before anything is built: a locked .deb the archive no longer serves stops here.
-  const debs = lock ? await fetchLockedDebs(lock, forgeCacheDir(env), work, progress, env) : new Map<IndexedDeb, string>();
+  const debs = lock
+    ? await fetchLockedDebs(lock, {
+        cacheDir: forgeCacheDir(env),
+        workDir: work,
+        archive: debianArchiveOf(sources.prime.forge, env),
+        progress,
+        env,
+      })
+    : new Map<IndexedDeb, string>();
   const context = path.join(work, 'context');
   stageContext({ workspaceRoot, dir: context, data, containerfile: CONTAINERFILE, baseTar: base.tar, uv });
   fillUvCache(uv, path.join(context, 'app'), data.workspace, data.python, path.join(work, 'host-venv'), env);
