@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../tools/src/diagnostics';
-import { fetchLockedDebs, resolveDebianLock, type DebianLock } from '../../tools/src/forge/debian-lock';
+import { fetchLockedDebs, lockProblems, resolveDebianLock, type DebianLock } from '../../tools/src/forge/debian-lock';
+import type { SynthesisManifest } from '../../tools/src/synthesis/manifest';
 import type { BaseRecord } from '../../tools/src/forge/base';
 import { REQUIRE_TOOLS } from '../toolchain/tool-gate';
 import { LocalArchive, missingArchiveTools } from './debian-archive';
@@ -130,5 +131,39 @@ describe.skipIf(missing.length > 0 && !REQUIRE_TOOLS)('the Debian lock, against 
     expect(() => lockNow(['lychd-hello', 'lychd-absent', 'lychd-gone'])).toThrow(
       expect.objectContaining({ name: 'UnknownDebianPackages', packages: ['lychd-absent', 'lychd-gone'] }),
     );
+  });
+
+  it('says every way a committed lock does not fit the manifest and the base, at once', () => {
+    const lock = lockNow(['lychd-hello']);
+    const root = path.join(dir, 'workspace');
+    fs.mkdirSync(path.join(root, 'forge/synthesis'), { recursive: true });
+    const broken = { ...lock, packages: [{ ...lock.packages[0]!, filename: 'pool/main/$(curl evil).deb' }] };
+    fs.writeFileSync(path.join(root, 'forge/synthesis/debian.lock.json'), JSON.stringify(broken));
+    const manifest = {
+      system: [{ name: 'lychd-other', spec: 'lychd-other', requestedBy: ['oracle'] }],
+      debian: undefined,
+    } as unknown as SynthesisManifest;
+    const otherBase = { ...base.record, digest: `sha256:${'1'.repeat(64)}` };
+    const problems = lockProblems(root, broken as DebianLock, manifest, otherBase, lock.archive);
+    expect(problems.map((p) => `${p.file} ${p.field}`)).toEqual([
+      'forge/synthesis.lock.json debian.sha256',
+      'forge/synthesis/debian.lock.json requested',
+      'forge/synthesis/debian.lock.json base',
+      'forge/synthesis/debian.lock.json packages[0]',
+    ]);
+    expect(problems[1]!.message).toBe('locks ["lychd-hello"] but the Synthesis Manifest asks for ["lychd-other"]');
+    expect(problems[1]!.fix).toContain('`lychd-forge debian-lock`');
+    // Another address for the same suite is not a problem: files are checked by digest.
+    const fine = lockProblems(
+      root,
+      lock,
+      {
+        system: [{ name: 'lychd-hello', spec: 'lychd-hello', requestedBy: [] }],
+        debian: { lockfile: '', sha256: '' },
+      } as unknown as SynthesisManifest,
+      base.record,
+      { ...lock.archive, uri: 'file:/elsewhere' },
+    );
+    expect(fine.map((p) => p.field)).toEqual(['debian.sha256']);
   });
 });

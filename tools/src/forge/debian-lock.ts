@@ -147,14 +147,17 @@ export function lockProblems(
   // Another archive address (a mirror, a snapshot) is fine: every file is fetched and checked by its digest.
   if (lock.archive?.suite !== archive.suite)
     bad('archive.suite', `was resolved against Debian ${lock.archive?.suite}, but the base is ${archive.suite}`);
-  for (const [i, p] of (lock.packages ?? []).entries())
+  if (!Array.isArray(lock.packages)) bad('packages', 'is not a list of packages');
+  for (const [i, p] of (Array.isArray(lock.packages) ? lock.packages : []).entries())
     if (
+      typeof p?.filename !== 'string' ||
+      typeof p.sha256 !== 'string' ||
       !SHA256.test(p.sha256) ||
       !DEB_FILE.test(debFileName(p)) ||
       !/^pool\/[A-Za-z0-9_.+~/-]+$/.test(p.filename) ||
       p.filename.includes('..')
     )
-      bad(`packages[${i}]`, `${JSON.stringify(p.name)}: not a plain archive file with a sha256 digest`);
+      bad(`packages[${i}]`, `${JSON.stringify(p?.name)}: not a plain archive file with a sha256 digest`);
   return problems;
 }
 
