@@ -2,7 +2,7 @@
 # Installs the tools the Forge runs beyond npm packages into <workspace>/.tools:
 #   uv (pinned, from PyPI, in a private venv), the podman quadlet generator
 #   (from Debian trixie, extracted without installing podman), and checks that
-#   systemd-analyze, buildah, skopeo, mmdebstrap and bwrap are present (installed via apt when root),
+#   systemd-analyze, buildah, skopeo, mmdebstrap, bwrap and apt-ftparchive are present (installed via apt when root),
 #   and the Nix evaluator: Debian trixie's nix-bin in a trixie root (mmdebstrap),
 #   run through the wrapper .tools/bin/nix (root only; bookworm's nix is too old).
 # Idempotent: steps whose tool already has the wanted version are skipped.
@@ -199,6 +199,8 @@ ensure_system_tool skopeo skopeo
 ensure_system_tool bwrap bubblewrap
 # The Debian base of the image (forge:base) and the VM test's disk (test/vm) are built with mmdebstrap.
 ensure_system_tool mmdebstrap mmdebstrap
+# The Debian lock's tests publish a Debian archive of their own (apt-ftparchive).
+ensure_system_tool apt-ftparchive apt-utils
 # The VM test: the disk image is made with mkfs.ext4 -d and booted by qemu.
 ensure_system_tool mkfs.ext4 e2fsprogs
 ensure_system_tool qemu-system-x86_64 qemu-system-x86

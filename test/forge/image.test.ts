@@ -10,6 +10,7 @@ import { runAsync, type Ran } from '../support/run';
 import { WORKSPACE } from '../support/codex-fixture';
 import { copyWorkspace, type WorkspaceCopy } from '../support/workspace';
 import { REQUIRE_TOOLS, skipWithout } from '../toolchain/tool-gate';
+import { LocalArchive } from './debian-archive';
 
 /**
  * The example's image, built by real buildah in two clean copies of the workspace, each with its
@@ -26,6 +27,8 @@ const temp: string[] = [];
 let a: WorkspaceCopy;
 let b: WorkspaceCopy;
 let first: ImageSummary;
+/** Clone B's own Forge cache: its own base, its own .deb files. */
+let ownCache: string;
 
 const summaryOf = (ws: WorkspaceCopy) => JSON.parse(ws.read('dist/forge/image/image.json')) as ImageSummary;
 const buildahOf = (ws: WorkspaceCopy) => new Buildah(requireTool('buildah'), path.join(ws.root, 'tmp/forge/buildah'));
@@ -52,9 +55,9 @@ function inside(ws: WorkspaceCopy, id: string, line: string, user?: string) {
 describe.skipIf(skip)('the image, built by real buildah', () => {
   beforeAll(async () => {
     a = copyWorkspace();
-    const ownBase = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-forge-cache-'));
-    temp.push(ownBase);
-    b = copyWorkspace({ env: { LYCHD_FORGE_CACHE: ownBase } });
+    ownCache = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-forge-cache-'));
+    temp.push(ownCache);
+    b = copyWorkspace({ env: { LYCHD_FORGE_CACHE: ownCache } });
     temp.push(a.root, b.root);
     await image(a);
     await image(b);
@@ -99,6 +102,20 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
     expect(index.manifests.map((m: { annotations: Record<string, string> }) => m.annotations['org.opencontainers.image.ref.name'])).toEqual(
       ['lychd'],
     );
+  });
+
+  it("installs the Debian lock's packages on the base's, and nothing else (dpkg-query inside)", () => {
+    const lock = JSON.parse(a.read('forge/synthesis/debian.lock.json')) as {
+      base: { digest: string; packages: Array<{ name: string; version: string; architecture: string }> };
+      packages: Array<{ name: string; version: string; architecture: string }>;
+    };
+    expect(lock.base.digest).toBe(first.base.digest);
+    const listed = [...lock.base.packages, ...lock.packages].map((p) => `${p.name}\t${p.version}\t${p.architecture}`).sort();
+    const installed = inside(a, first.imageId, "dpkg-query -W -f '${Package}\\t${Version}\\t${Architecture}\\n'", '0:0');
+    expect(installed.status, installed.stderr).toBe(0);
+    expect(installed.stdout.trim().split('\n').sort()).toEqual(listed);
+    for (const [name, version] of Object.entries(first.systemPackages))
+      expect(lock.packages.find((p) => p.name === name)?.version).toBe(version);
   });
 
   it('runs as a non-root user, with /app sealed, no .pyc, every extension importable', () => {
@@ -180,7 +197,7 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
     });
 
     it(
-      'a system package Debian does not have, named with the extension and file:line',
+      'a system package Debian does not have, named with the extension and file:line when it is locked',
       async () => {
         const before = b.read('dist/forge/image/image.json');
         const pyproject = 'extensions/oracle/pyproject.toml';
@@ -191,17 +208,23 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
         const manifest = JSON.parse(b.read('forge/synthesis.lock.json'));
         manifest.system.push({ name: 'lychd-no-such-package', requestedBy: ['oracle'], spec: 'lychd-no-such-package' });
         b.write('forge/synthesis.lock.json', `${JSON.stringify(manifest, null, 2)}\n`);
-        expect((await forge(['containerfile'], { cwd: b.root })).status).toBe(0);
         const line =
           b
             .read(pyproject)
             .split('\n')
             .findIndex((l) => l.includes('lychd-no-such-package')) + 1;
-        const r = await forge(['image'], { cwd: b.root });
+        // The lock no longer matches the manifest: the build says so, and re-locking names the package where it was asked for.
+        const stale = await forge(['containerfile'], { cwd: b.root });
+        expect(stale.status).toBe(1);
+        expect(stale.stderr).toContain('forge/synthesis/debian.lock.json: error: locks ["ffmpeg"');
+        expect(stale.stderr).toContain('lychd-forge debian-lock');
+        const r = await forge(['debian-lock'], { cwd: b.root });
         expect(r.status).toBe(1);
         expect(r.stderr).toContain(
           `${pyproject}:${line}: error: Debian bookworm has no package "lychd-no-such-package" (asked for by extension oracle) [tool.lychd.system-dependencies]`,
         );
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+        expect(b.git(['status', '--porcelain', 'forge/synthesis/debian.lock.json'])).toBe('');
         unchanged(b, before);
       },
       LONG,
@@ -222,6 +245,65 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
         expect(r.stderr).toMatch(/the image build failed at \[\d\/\d\] STEP \d+\/\d+: RUN echo "the forge is cold" && exit 3/);
         expect(r.stderr).toContain('the forge is cold');
         unchanged(b, before);
+      },
+      LONG,
+    );
+
+    it(
+      'the Debian archive moves: the build refuses before anything is tagged; a re-lock picks the new version, and only the system layer changes',
+      async () => {
+        b.git(['checkout', '--', '.']);
+        const archive = new LocalArchive(fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-archive-')));
+        temp.push(archive.root);
+        archive.publish('lychd-hello-data', '1.0-1');
+        archive.publish('lychd-hello', '1.0-1', { depends: 'lychd-hello-data' });
+        b.write('codex/lychd.toml', `${b.read('codex/lychd.toml')}\n[forge.debian]\narchive = "${archive.uri}"\n`);
+        const manifest = JSON.parse(b.read('forge/synthesis.lock.json'));
+        manifest.system = [{ name: 'lychd-hello', requestedBy: ['oracle'], spec: 'lychd-hello' }];
+        b.write('forge/synthesis.lock.json', `${JSON.stringify(manifest, null, 2)}\n`);
+        /** A Forge cache with clone B's base and no .deb files yet: another machine. */
+        const freshCache = () => {
+          const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-forge-cache-'));
+          temp.push(dir);
+          fs.symlinkSync(path.join(ownCache, 'base'), path.join(dir, 'base'));
+          return { LYCHD_FORGE_CACHE: dir };
+        };
+        const env = freshCache();
+        const step = async (args: string[]) => {
+          const r = await forge(args, { cwd: b.root, env });
+          expect(r.status, `lychd-forge ${args.join(' ')}:\n${r.stdout}\n${r.stderr}`).toBe(0);
+          return r;
+        };
+        await step(['debian-lock']);
+        await step(['containerfile']);
+        await step(['image']);
+        const locked = summaryOf(b);
+        expect(locked.systemPackages).toEqual({ 'lychd-hello': '1.0-1' });
+        expect(inside(b, locked.imageId, 'cat /usr/share/lychd-hello/version /usr/share/lychd-hello-data/version').stdout).toBe(
+          'lychd-hello 1.0-1\nlychd-hello-data 1.0-1\n',
+        );
+
+        archive.publish('lychd-hello', '1.1-1', { depends: 'lychd-hello-data' });
+        archive.remove('lychd-hello', '1.0-1');
+        const before = b.read('dist/forge/image/image.json');
+        const refused = await forge(['image'], { cwd: b.root, env: freshCache() });
+        console.log(`[image tests] the archive moved:\n${refused.stderr}`);
+        expect(refused.status).toBe(1);
+        expect(refused.stderr).toContain(
+          `the Debian archive ${archive.uri} no longer serves 1 locked package file(s): nothing was built or tagged`,
+        );
+        expect(refused.stderr).toMatch(/lychd-hello 1\.0-1 \(all\) is locked, but the archive has no file .*; the archive now has 1\.1-1/);
+        expect(refused.stderr).toContain('`lychd-forge debian-lock`');
+        expect(refused.stdout).not.toContain('[3/5] buildah bud');
+        unchanged(b, before);
+
+        const relocked = await step(['debian-lock']);
+        expect(relocked.stdout).toContain('lychd-hello 1.1-1 all');
+        await step(['containerfile']);
+        await step(['image']);
+        const moved = summaryOf(b);
+        expect(moved.systemPackages).toEqual({ 'lychd-hello': '1.1-1' });
+        expect(moved.diffIds.flatMap((d, i) => (d === locked.diffIds[i] ? [] : [i]))).toEqual([1]);
       },
       LONG,
     );

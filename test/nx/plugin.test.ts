@@ -38,8 +38,8 @@ describe('the commands the plugin infers', () => {
       const options = JSON.parse(words[2]!) as Record<string, unknown>;
       if (Object.values(options).some((v) => typeof v === 'string' && v.startsWith(HOSTILE))) carried++;
     }
-    // validate, context, the rune folder's scribe, the five synthesis stages, federate, flake, flake-check and the four image targets name the Codex folder, verbatim.
-    expect(carried).toBe(15);
+    // validate, context, the rune folder's scribe, the five synthesis stages, federate, flake, flake-check and the five image targets (with debian-lock) name the Codex folder, verbatim.
+    expect(carried).toBe(16);
     expect(fs.existsSync('/tmp/lychd-pwned')).toBe(false);
   });
 });
@@ -93,6 +93,11 @@ describe('the inferred configuration', () => {
             "cache": false,
             "command": "node <plugin>/bin/forge-task.js forge '{"stage":"containerfile-check","codexDir":"codex"}'",
             "description": "Fail when the committed forge/Containerfile is not what the template, manifest and base render.",
+          },
+          "debian-lock": {
+            "cache": false,
+            "command": "node <plugin>/bin/forge-task.js forge '{"stage":"debian-lock","codexDir":"codex"}'",
+            "description": "Lock the extensions' system packages on the base: every .deb with its version and sha256 into forge/synthesis/debian.lock.json.",
           },
           "federate": {
             "cache": true,

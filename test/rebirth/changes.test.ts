@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fileChanges, packageChanges, readImageSummary, serviceOf, servicesChanged } from '../../tools/src/rebirth';
+import { baseChange, fileChanges, packageChanges, readImageSummary, serviceOf, servicesChanged } from '../../tools/src/rebirth';
 import { escapeForTerminal } from '../../tools/src/diagnostics';
 import { main } from '../../tools/src/cli/main';
 
@@ -27,6 +27,14 @@ describe('what a confirmation would change', () => {
     expect(packageChanges(undefined, { lock: lock({ httpx: '0.28.1' }), systemPackages: {} })).toEqual([
       { ecosystem: 'python', name: 'httpx', to: '0.28.1' },
     ]);
+  });
+
+  it('shows the base when it changed (a re-lock on a new Debian point release), not otherwise', () => {
+    const a = { ref: 'debian bookworm', digest: `sha256:${'a'.repeat(64)}` };
+    const b = { ref: 'debian bookworm', digest: `sha256:${'b'.repeat(64)}` };
+    expect(baseChange(a, b)).toEqual({ from: `debian bookworm sha256:${'a'.repeat(64)}`, to: `debian bookworm sha256:${'b'.repeat(64)}` });
+    expect(baseChange(a, { ...a })).toBeUndefined();
+    expect(baseChange(undefined, b)).toBeUndefined();
   });
 
   it('maps quadlet files to services and changed side files to the units that use them', () => {
@@ -97,6 +105,24 @@ describe('the image summary', () => {
           .join('[\\s\\S]*'),
       ),
     );
+  });
+
+  it('carries the base the image was built on', () => {
+    const dir = tempDir();
+    const digest = (c: string) => `sha256:${c.repeat(64)}`;
+    const summary = {
+      formatVersion: 1,
+      imageId: digest('1'),
+      manifestDigest: digest('2'),
+      synthesis: digest('3'),
+      layout: 'oci',
+      refName: 'lychd',
+    };
+    fs.mkdirSync(path.join(dir, 'oci'));
+    fs.writeFileSync(path.join(dir, 'oci', 'index.json'), '{}');
+    const base = { kind: 'debian', ref: 'bookworm', digest: digest('4') };
+    fs.writeFileSync(path.join(dir, 'image.json'), JSON.stringify({ ...summary, strategy: 'mundane', systemPackages: {}, base }));
+    expect(readImageSummary(dir).base).toEqual({ ref: 'debian bookworm', digest: digest('4') });
   });
 });
 

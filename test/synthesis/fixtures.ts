@@ -73,6 +73,8 @@ export interface WheelSpec {
   name: string;
   version: string;
   requires?: string[];
+  /** When the wheel was uploaded (an RFC 3339 time), served as uv reads it from an HTML index (`data-upload-time`). */
+  uploaded?: string;
 }
 
 /**
@@ -113,7 +115,8 @@ export function buildPythonIndex(root: string, wheels: WheelSpec[]): { url: stri
     fs.writeFileSync(path.join(dir, file), data);
     sha256[file] = createHash('sha256').update(data).digest('hex');
     const links = byProject.get(w.name) ?? [];
-    links.push(`<a href="${pathToFileURL(path.join(dir, file)).href}#sha256=${sha256[file]}">${file}</a><br/>`);
+    const uploaded = w.uploaded ? ` data-upload-time="${w.uploaded}"` : '';
+    links.push(`<a href="${pathToFileURL(path.join(dir, file)).href}#sha256=${sha256[file]}"${uploaded}>${file}</a><br/>`);
     byProject.set(w.name, links);
   }
   const names = [...byProject.keys()].sort();
@@ -129,6 +132,8 @@ export interface NpmSpec {
   name: string;
   version: string;
   dependencies?: Record<string, string>;
+  /** When the version was published (an ISO time): the packument's `time`, which npm's --before reads. */
+  published?: string;
 }
 
 export interface LocalRegistry {
@@ -139,6 +144,19 @@ export interface LocalRegistry {
 }
 
 export async function startNpmRegistry(root: string, packages: NpmSpec[], workspaceRoot: string): Promise<LocalRegistry> {
+  const integrity = await publishNpm(root, packages, workspaceRoot);
+  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'registry-server.js'), path.join(root, 'registry')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
+    child.once('exit', (code) => reject(new Error(`registry exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}/`, integrity, stop: () => child.kill() };
+}
+
+/** Packs each package into the registry's folder, which the running registry reads on every request; their integrity. */
+export async function publishNpm(root: string, packages: NpmSpec[], workspaceRoot: string): Promise<Record<string, string>> {
   const npm = await resolveNpm(workspaceRoot);
   const integrity: Record<string, string> = {};
   for (const p of packages) {
@@ -151,19 +169,12 @@ export async function startNpmRegistry(root: string, packages: NpmSpec[], worksp
     const packed = spawnSync(npm, ['pack', '--pack-destination', out, '--silent'], { cwd: src, encoding: 'utf8' });
     if (packed.status !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
     const file = packed.stdout.trim().split('\n').pop()!;
-    fs.writeFileSync(path.join(out, `${file}.json`), JSON.stringify(manifest));
+    fs.writeFileSync(path.join(out, `${file}.json`), JSON.stringify({ ...manifest, _published: p.published }));
     integrity[`${p.name}@${p.version}`] = `sha512-${createHash('sha512')
       .update(fs.readFileSync(path.join(out, file)))
       .digest('base64')}`;
   }
-  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'registry-server.js'), path.join(root, 'registry')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<string>((resolve, reject) => {
-    child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
-    child.once('exit', (code) => reject(new Error(`registry exited with ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}/`, integrity, stop: () => child.kill() };
+  return integrity;
 }
 
 // ---- workspaces ----

@@ -21,12 +21,14 @@ const server = http.createServer((req, res) => {
   if (!name || name.includes('/') || !fs.existsSync(dir)) return notFound(res);
   const base = `http://${req.headers.host}`;
   const versions = {};
+  const time = {};
   for (const file of fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.tgz'))
     .sort()) {
     const data = fs.readFileSync(path.join(dir, file));
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, `${file}.json`), 'utf8'));
+    const { _published, ...manifest } = JSON.parse(fs.readFileSync(path.join(dir, `${file}.json`), 'utf8'));
+    if (_published) time[manifest.version] = _published;
     versions[manifest.version] = {
       ...manifest,
       dist: {
@@ -38,7 +40,7 @@ const server = http.createServer((req, res) => {
   }
   const latest = Object.keys(versions).sort().pop();
   res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ name, 'dist-tags': { latest }, versions }));
+  res.end(JSON.stringify({ name, 'dist-tags': { latest }, versions, ...(Object.keys(time).length ? { time } : {}) }));
 });
 
 function notFound(res) {

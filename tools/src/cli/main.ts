@@ -7,7 +7,7 @@ import { runScribe } from './render';
 import { runSchemas } from './schemas';
 import { runSynthesize } from './synthesize';
 import { runFederate } from './federate';
-import { runContainerfile, runImage } from './image';
+import { runContainerfile, runDebianLock, runImage, runOutdated } from './image';
 import { runRebirth } from './rebirth';
 import { reportFailure } from '../diagnostics';
 import { runValidate } from './validate';
@@ -117,6 +117,20 @@ function bodyCommands(cli: Command, setStatus: SetStatus): void {
     .description('render forge/Containerfile from forge/templates/Containerfile.njk, the Synthesis Manifest and the base ([forge.base])')
     .option('--check', 'exit 1 when forge/Containerfile is not current')
     .action((o: CodexOptions & { check?: boolean }) => setStatus(runContainerfile(commonPaths(o), o.check === true)));
+
+  codexOption(cli.command('debian-lock'))
+    .description(
+      "lock the extensions' system packages, with their dependencies, on the base: versions and sha256 digests from the Debian archive " +
+        '([forge.debian] archive) into forge/synthesis/debian.lock.json, its digest into the Synthesis Manifest',
+    )
+    .option('--check', 'write nothing; exit 1 when the archive now resolves to another lock')
+    .action((o: CodexOptions & { check?: boolean }) => setStatus(runDebianLock(commonPaths(o), o.check === true)));
+
+  codexOption(cli.command('outdated'))
+    .description(
+      'list, for Python, Node and Debian, each locked version and the newest the indexes offer within the constraints ([forge] resolve_before too); changes nothing',
+    )
+    .action((o: CodexOptions) => setStatus(runOutdated(commonPaths(o))));
 
   codexOption(cli.command('image'))
     .description(

@@ -9,6 +9,7 @@ import { locate } from '../synthesis/toml';
 import { imageFailure, type ForgeProblem } from './errors';
 import type { BaseRecord } from './base';
 import { satisfiesRequiresPython } from './python';
+import { DEB_FILE, DEBIAN_LOCK_FILE, RELOCK_COMMAND } from './debian-lock';
 
 export const TEMPLATE_FILE = 'forge/templates/Containerfile.njk';
 export const CONTAINERFILE = 'forge/Containerfile';
@@ -20,6 +21,8 @@ export interface ContainerfileData {
   python: string;
   /** `name` or `name=version`, sorted. */
   systemPackages: string[];
+  /** The Debian lock's `.deb` files (plain file names, checked), installed from the context without network; empty without a lock. */
+  debs: string[];
   /** The synthesized uv workspace (pyproject.toml + uv.lock), relative to the workspace. */
   workspace: string;
   /** The core and the extensions, each copied to /app/<path>. */
@@ -37,6 +40,8 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 export interface ForgeInputs {
   manifest: SynthesisManifest;
   base: BaseRecord;
+  /** The Debian lock's file names, already checked against the manifest and the base (debian-lock.ts). */
+  debs?: string[];
   /** `[forge] python` and `[vessel] port` of the Prime Scroll, with its text for locating them. */
   python: string;
   port: number;
@@ -49,7 +54,7 @@ export interface ForgeInputs {
  * The template's data from the Synthesis Manifest and the Prime Scroll, after checking every
  * value that reaches a RUN, COPY or FROM line and that the Pythons agree; every problem at once.
  */
-export function containerfileData({ manifest, base, python, port, scrollText, scrollFile }: ForgeInputs): ContainerfileData {
+export function containerfileData({ manifest, base, debs = [], python, port, scrollText, scrollFile }: ForgeInputs): ContainerfileData {
   const problems: ForgeProblem[] = [];
   const bad = (file: string, field: string, message: string, fix: string, line?: number) =>
     problems.push({ file, field, message, fix, line });
@@ -68,6 +73,14 @@ export function containerfileData({ manifest, base, python, port, scrollText, sc
         `components[${i}].path`,
         `${JSON.stringify(c.path)} is not a plain relative path`,
         're-run `lychd-forge synthesize`',
+      );
+  for (const [i, deb] of debs.entries())
+    if (!DEB_FILE.test(deb))
+      bad(
+        DEBIAN_LOCK_FILE,
+        `packages[${i}].filename`,
+        `${JSON.stringify(deb)} is not a plain .deb file name`,
+        `re-lock: \`${RELOCK_COMMAND}\``,
       );
   const workspace = path.posix.dirname(manifest.python.lockfile);
   if (!SAFE_PATH.test(workspace))
@@ -114,6 +127,7 @@ export function containerfileData({ manifest, base, python, port, scrollText, sc
     base,
     python,
     systemPackages: manifest.system.map((p) => p.spec).sort(),
+    debs,
     workspace,
     components: manifest.components.map((c) => ({ name: c.name, path: c.path })),
     user: VESSEL_USER,

@@ -1,13 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { locate } from '../synthesis/toml';
 import { requireTool, toolVersion } from '../toolchain';
 import { runProgram } from '../toolchain/run';
-import type { BaseRecord } from './base';
+import type { IndexedDeb } from './apt';
+import { forgeCacheDir, type BaseRecord } from './base';
+import { debFileName, debianArchiveOf, fetchLockedDebs } from './debian-lock';
 import { Buildah } from './buildah';
 import { CONTAINERFILE } from './containerfile';
 import { stageContext } from './context';
-import { imageFailure, type ForgeProblem } from './errors';
+import { imageFailure } from './errors';
+import { missingPackageProblems, missingPackages } from './missing-package';
 import type { ForgeSources } from './inputs';
 import { readLayout } from './layout';
 import { currentContainerfile } from './render';
@@ -44,20 +46,31 @@ export async function buildMundaneImage({
   const { manifest } = sources;
 
   progress('[1/5] base');
-  const { text: rendered, data, base } = await currentContainerfile(workspaceRoot, sources, progress, env);
+  const { text: rendered, data, base, lock } = await currentContainerfile(workspaceRoot, sources, progress, env);
   const committed = path.join(workspaceRoot, CONTAINERFILE);
   if (!fs.existsSync(committed) || fs.readFileSync(committed, 'utf8') !== rendered)
     throw imageFailure(
       `${CONTAINERFILE} is not the render of the current template, manifest and base: run \`lychd-forge containerfile\` (nx run forge:containerfile), review it, and build again`,
     );
 
-  progress('[2/5] build context and uv cache (filled on the host from the lock)');
+  progress('[2/5] build context, Debian packages and uv cache (filled on the host from the locks)');
   const work = path.join(workspaceRoot, WORK_DIR);
+  // Before anything is built: a locked .deb the archive no longer serves stops here.
+  const debs = lock
+    ? await fetchLockedDebs(lock, {
+        cacheDir: forgeCacheDir(env),
+        workDir: work,
+        archive: debianArchiveOf(sources.prime.forge, env),
+        progress,
+        env,
+      })
+    : new Map<IndexedDeb, string>();
   const context = path.join(work, 'context');
   stageContext({ workspaceRoot, dir: context, data, containerfile: CONTAINERFILE, baseTar: base.tar, uv });
   fillUvCache(uv, path.join(context, 'app'), data.workspace, data.python, path.join(work, 'host-venv'), env);
   // The host sync may leave build files beside the sources: lay them out again, as committed.
   stageContext({ workspaceRoot, dir: context, data, containerfile: CONTAINERFILE, baseTar: base.tar, uv });
+  stageDebs(debs, path.join(context, '.forge', 'debs'));
 
   progress(
     `[3/5] buildah bud (buildah ${builderVersion}, ${data.systemPackages.length} system package(s), ${data.components.length} component(s))`,
@@ -132,6 +145,20 @@ function publish(buildah: Buildah, out: string, imageId: string, built: BuiltIma
   }
 }
 
+/** The locked .deb files under their archive names, linked from the cache: the folder the system step mounts. */
+function stageDebs(debs: Map<IndexedDeb, string>, dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [pkg, file] of debs) {
+    const to = path.join(dir, debFileName(pkg));
+    try {
+      fs.linkSync(file, to);
+    } catch {
+      fs.copyFileSync(file, to);
+    }
+  }
+}
+
 /** `uv sync --frozen` on the host into a throwaway venv: fills the cache the build mounts. */
 function fillUvCache(uv: string, context: string, workspace: string, python: string, venv: string, env: NodeJS.ProcessEnv): void {
   const r = runProgram(uv, ['sync', '--frozen', '--no-dev', '--python', `python${python}`], {
@@ -169,33 +196,16 @@ function installedVersions(buildah: Buildah, imageId: string, names: string[]): 
 /** A failed build, said as what failed and why: a missing Debian package names who asked for it. */
 function buildFailure(output: string, sources: ForgeSources, base: BaseRecord): ReturnType<typeof imageFailure> {
   const lines = output.trimEnd().split('\n');
-  const missing = [...new Set([...output.matchAll(/Unable to locate package (\S+)/g)].map((m) => m[1]!))];
-  if (missing.length) {
-    const problems: ForgeProblem[] = missing.flatMap((name) => {
-      const pkg = sources.manifest.system.find((p) => p.name === name || p.spec === name);
-      return (pkg?.requestedBy ?? ['(unknown)']).map((who) => {
-        const component = sources.manifest.components.find((c) => c.name === who);
-        const file = component ? `${component.path}/pyproject.toml` : '(unknown)';
-        return {
-          file,
-          line: component ? lineOf(sources.workspaceRoot, file, pkg?.spec ?? name) : undefined,
-          field: 'tool.lychd.system-dependencies',
-          message: `Debian ${base.kind === 'debian' ? base.ref : `(base ${base.ref})`} has no package "${name}" (asked for by ${component?.kind ?? 'component'} ${who})`,
-          fix: `correct the name (apt-cache search ${name.replace(/[^a-z0-9+.-]/g, '')}) or remove it, then run \`lychd-forge synthesize\``,
-        };
-      });
-    });
-    return imageFailure(`the system packages cannot be installed: nothing was built or tagged`, problems);
-  }
+  const missing = missingPackages(output);
+  if (missing.length)
+    return imageFailure(
+      `the system packages cannot be installed: nothing was built or tagged`,
+      missingPackageProblems(missing, sources, base),
+    );
   const step = [...lines].reverse().find((l) => /^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(l)) ?? '(before the first step)';
   return imageFailure(
     `the image build failed at ${step}\n  its last lines:\n    ${lines.slice(-20).join('\n    ')}\n  the previous image and summary are unchanged; nothing was tagged`,
   );
-}
-
-function lineOf(workspaceRoot: string | undefined, file: string, spec: string): number | undefined {
-  if (!workspaceRoot || !fs.existsSync(path.join(workspaceRoot, file))) return undefined;
-  return locate(fs.readFileSync(path.join(workspaceRoot, file), 'utf8'), 'tool.lychd', 'system-dependencies', spec);
 }
 
 const tail = (text: string) => text.trimEnd().split('\n').slice(-15).join('\n    ');

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { baseSpecOf, ensureBase, type BuiltBase } from './base';
+import { baseSpecOf, ensureBase, type BaseRecord, type BuiltBase } from './base';
+import { debFileName, debianArchiveOf, lockProblems, readDebianLock, type DebianLock } from './debian-lock';
+import { imageFailure } from './errors';
 import { CONTAINERFILE, containerfileData, renderContainerfile, type ContainerfileData } from './containerfile';
 import type { ForgeSources } from './inputs';
 
@@ -10,17 +12,32 @@ export async function currentContainerfile(
   sources: ForgeSources,
   progress: (l: string) => void = () => {},
   env: NodeJS.ProcessEnv = process.env,
-): Promise<{ text: string; data: ContainerfileData; base: BuiltBase }> {
+): Promise<{ text: string; data: ContainerfileData; base: BuiltBase; lock?: DebianLock }> {
   const base = await ensureBase(baseSpecOf(sources.prime.forge), progress, env);
+  const lock = base.record.kind === 'debian' ? currentDebianLock(sources, base.record, env) : undefined;
   const data = containerfileData({
     manifest: sources.manifest,
     base: base.record,
+    debs: lock?.packages.map(debFileName),
     python: sources.prime.forge.python,
     port: sources.prime.vessel.port,
     scrollText: sources.scrollText,
     scrollFile: sources.scrollFile,
   });
-  return { text: renderContainerfile(workspaceRoot, data), data, base };
+  return { text: renderContainerfile(workspaceRoot, data), data, base, lock };
+}
+
+/** The committed Debian lock, when it was resolved for this manifest, base and archive; else every reason it was not. */
+function currentDebianLock(sources: ForgeSources, base: BaseRecord, env: NodeJS.ProcessEnv): DebianLock | undefined {
+  const lock = readDebianLock(sources.workspaceRoot);
+  if (!lock && !sources.manifest.system.length) return undefined;
+  const problems = lockProblems(sources.workspaceRoot, lock, sources.manifest, base, debianArchiveOf(sources.prime.forge, env));
+  if (problems.length)
+    throw imageFailure(
+      `the Debian lock does not match: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was built`,
+      problems,
+    );
+  return lock;
 }
 
 /** Writes forge/Containerfile, or with `check` compares: true when it is (now) current. */

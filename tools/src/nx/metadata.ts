@@ -46,6 +46,11 @@ const TARGETS: Record<string, { description: string; cli?: string }> = {
     description: 'Build the Debian base of the image with mmdebstrap (cached per machine), or record the pinned base image.',
     cli: 'image',
   },
+  'debian-lock': {
+    description:
+      "Lock the extensions' system packages on the base: every .deb with its version and sha256 into forge/synthesis/debian.lock.json.",
+    cli: 'debian-lock',
+  },
   containerfile: {
     description: 'Render forge/Containerfile from its template, the Synthesis Manifest and the base.',
     cli: 'containerfile',

@@ -463,6 +463,8 @@ function imageTargets(
       inputs: [settings, toolVersion(layout, 'mmdebstrap'), ...pluginInputs(layout)],
       outputs: [`{workspaceRoot}/${layout.distDir}/base`],
     },
+    // Asks the archive what it serves now: never cached, run on purpose to (re-)lock.
+    'debian-lock': { ...forgeTask('debian-lock'), cache: false, dependsOn: ['base'] },
     containerfile: {
       ...forgeTask('containerfile'),
       cache: true,

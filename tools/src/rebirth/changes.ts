@@ -54,6 +54,15 @@ export function packageChanges(
   ];
 }
 
+/** The base, when both bodies name one and it changed (a Debian point release, a re-lock, another image). */
+export function baseChange(
+  from: { ref: string; digest: string } | undefined,
+  to: { ref: string; digest: string } | undefined,
+): { from: string; to: string } | undefined {
+  if (!from || !to || (from.digest === to.digest && from.ref === to.ref)) return undefined;
+  return { from: `${from.ref} ${from.digest}`, to: `${to.ref} ${to.digest}` };
+}
+
 const UNIT_SUFFIX: Record<string, string> = { '.container': '', '.pod': '-pod', '.volume': '-volume', '.network': '-network' };
 
 /** `vessel.container` → `vessel.service`, `lychd.pod` → `lychd-pod.service`; undefined for other files. */

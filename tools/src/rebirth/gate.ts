@@ -5,7 +5,7 @@ import { bind } from '../inscription';
 import { readGenerationDir, readLink, idOfDir } from '../inscription/store';
 import { sha256 } from '../shared/digest';
 import { escapeForTerminal as printable } from '../diagnostics';
-import { fileChanges, packageChanges, serviceOf, servicesChanged, type PackageChange, type UnitChange } from './changes';
+import { baseChange, fileChanges, packageChanges, serviceOf, servicesChanged, type PackageChange, type UnitChange } from './changes';
 import {
   CANDIDATE_TAG,
   CURRENT_TAG,
@@ -104,6 +104,8 @@ export interface Review {
   currentImage?: string;
   candidate: Body;
   packages: PackageChange[];
+  /** The base image, when it changed. */
+  base?: { from: string; to: string };
   units: UnitChange[];
   /** Running services a confirmation would restart (the Vessel always restarts). */
   restart: string[];
@@ -121,12 +123,14 @@ function planSwitch(o: GateOptions, to: Body, from: Body | undefined): Omit<Revi
   const restartList = [
     ...new Set([VESSEL_SERVICE, ...changed.filter((s) => running.includes(s) && to.generation.files.has(fileOfService(s, to)))]),
   ];
+  const base = baseChange(from?.summary.base, to.summary.base);
   return {
     currentImage: imageIdOf(o.host, CURRENT_TAG),
     packages: packageChanges(from ? { lock: from.lock, systemPackages: from.summary.systemPackages } : undefined, {
       lock: to.lock,
       systemPackages: to.summary.systemPackages,
     }),
+    ...(base ? { base } : {}),
     units,
     restart: restartList.sort(),
   };
@@ -168,6 +172,7 @@ export function formatReview(r: Review): string {
       out.push(`    ${mark} ${p.ecosystem} ${printable(p.name)} ${printable(v ?? '')}`);
     }
   }
+  if (r.base) out.push(`  base:      ${printable(r.base.from)} -> ${printable(r.base.to)}`);
   if (r.units.length === 0) out.push('  units:     no change');
   else {
     out.push(`  units:     ${r.units.length} differ`);

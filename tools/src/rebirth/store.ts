@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readGeneration, type Generation } from '../inscription/generation';
 import { fsyncDir, mkdirDurable, replaceFileAtomic, writeFilesSynced, lstatOrUndefined } from '../shared/fsutil';
-import { readImageSummary, shortId, type ImageSummary } from './summary';
+import { baseOf, readImageSummary, shortId, type ImageSummary } from './summary';
 
 /**
  * The Gate's store, beside the Binding Site like the generation store (and for the same reason:
@@ -73,6 +73,7 @@ function readImageSummaryFile(dir: string): ImageSummary {
     strategy: o.strategy,
     synthesis: o.synthesis,
     systemPackages: o.systemPackages ?? {},
+    ...baseOf((o as { base?: unknown }).base),
   };
 }
 

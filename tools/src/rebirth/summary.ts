@@ -9,6 +9,8 @@ export interface ImageSummary {
   strategy: string;
   synthesis: string;
   systemPackages: Record<string, string>;
+  /** The base the image was built on (`kind ref`, digest), when the summary names one. */
+  base?: { ref: string; digest: string };
 }
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -65,5 +67,13 @@ export function readImageSummary(imageDir: string): ImageSummary {
     strategy: o['strategy'] as string,
     synthesis: o['synthesis'] as string,
     systemPackages: o['systemPackages'] as Record<string, string>,
+    ...baseOf(o['base']),
   };
+}
+
+/** The summary's `base`, when it is a well-formed one; the Gate shows its change, so a malformed one is left out. */
+export function baseOf(v: unknown): { base?: { ref: string; digest: string } } {
+  const b = (v ?? {}) as Record<string, unknown>;
+  if (typeof b['ref'] !== 'string' || typeof b['digest'] !== 'string' || !DIGEST.test(b['digest'])) return {};
+  return { base: { ref: `${String(b['kind'] ?? '')} ${b['ref']}`.trim(), digest: b['digest'] } };
 }

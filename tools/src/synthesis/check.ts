@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MANIFEST_FILE, NODE_FILES, PYTHON_FILES, abs } from './layout';
+import { DEBIAN_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, abs } from './layout';
 import { componentsOf, type ComponentSource } from './discovery';
 import { mergePython, cleanToolOutput } from './python';
 import { mergeNode, NPM_LOCK_ARGS } from './node';
 import { mergeTailwind } from './tailwind';
-import { buildManifest } from './manifest';
+import { buildManifest, type SynthesisManifest } from './manifest';
+import { BASE_RECORD_FILE } from '../forge/base';
 import { readIfExists, withStaging, type GeneratedFile } from './fsio';
 import { unifiedDiff } from '../shared/diff';
 import { run } from './process';
@@ -42,20 +43,51 @@ export async function checkSynthesis(options: CheckOptions): Promise<CheckResult
   const { workspaceRoot } = options;
   const components = componentsOf(options);
   const drift: Drift[] = [];
-  const python = mergePython(workspaceRoot, components.all);
+  const python = mergePython(workspaceRoot, components.all, components.settings.forge.resolve_before);
   drift.push(...compare(workspaceRoot, python.pyproject, 'Python lock'), ...(await pythonLockDrift(python.pyproject, options)));
   const node = mergeNode(workspaceRoot, components.all);
   drift.push(...compare(workspaceRoot, node.packageJson, 'Node lock'), ...(await nodeLockDrift(node.packageJson, options)));
   drift.push(...compare(workspaceRoot, mergeTailwind(workspaceRoot, components.all).config, 'Tailwind'));
   // The manifest digests the synthesized files, so it is only judged once they are current.
   if (drift.length === 0) {
-    const { file } = await buildManifest({ workspaceRoot, quadletsDir: options.quadletsDir, components });
-    drift.push(...compare(workspaceRoot, file, 'manifest assembly'));
+    const { file, manifest } = await buildManifest({ workspaceRoot, quadletsDir: options.quadletsDir, components });
+    drift.push(...compare(workspaceRoot, file, 'manifest assembly'), ...debianLockDrift(workspaceRoot, manifest));
   } else if (!fs.existsSync(abs(workspaceRoot, MANIFEST_FILE))) drift.push(missing(MANIFEST_FILE, 'manifest assembly'));
   return { ok: drift.length === 0, drift, report: formatDrift(drift) };
 }
 
 const missing = (file: string, stage: string): Drift => ({ file, reason: `is missing; run the ${stage} stage` });
+
+/**
+ * The committed Debian lock against the system packages the inputs ask for and the base built
+ * last (dist/forge/base/base.json, when there is one): the lock is checked, not redone (that needs the archive).
+ */
+function debianLockDrift(workspaceRoot: string, manifest: SynthesisManifest): Drift[] {
+  const text = readIfExists(abs(workspaceRoot, DEBIAN_LOCK));
+  if (text === undefined) return [];
+  const relock = 'run `lychd-forge debian-lock` (nx run forge:debian-lock)';
+  let lock: { requested?: string[]; base?: { digest?: string } };
+  try {
+    lock = JSON.parse(text) as typeof lock;
+  } catch {
+    return [{ file: DEBIAN_LOCK, reason: `is not valid JSON; ${relock}` }];
+  }
+  const drift: Drift[] = [];
+  const requested = manifest.system.map((p) => p.spec);
+  if (JSON.stringify(lock.requested) !== JSON.stringify(requested))
+    drift.push({
+      file: DEBIAN_LOCK,
+      reason: `locks ${JSON.stringify(lock.requested)} but the extensions ask for ${JSON.stringify(requested)}; ${relock}`,
+    });
+  const baseRecord = readIfExists(abs(workspaceRoot, BASE_RECORD_FILE));
+  const base = baseRecord === undefined ? undefined : (JSON.parse(baseRecord) as { kind?: string; digest?: string });
+  if (base?.kind === 'debian' && base.digest !== lock.base?.digest)
+    drift.push({
+      file: DEBIAN_LOCK,
+      reason: `was resolved on the base ${lock.base?.digest}, but the base is now ${base.digest} (${BASE_RECORD_FILE}); ${relock}`,
+    });
+  return drift;
+}
 
 /** A committed file against what the inputs produce: missing, different (with the diff) or current. */
 function compare(workspaceRoot: string, file: GeneratedFile, stage: string): Drift[] {

@@ -12,6 +12,8 @@ export const TAILWIND_DIR = `${SYNTHESIS_DIR}/tailwind`;
 export const MANIFEST_FILE = 'forge/synthesis.lock.json';
 /** Written by the user's Nix for the Sovereign path's flake.nix; recorded in the manifest. */
 export const FLAKE_LOCK = 'flake.lock';
+/** The Debian lock, written by `lychd-forge debian-lock` (it needs the built base); the manifest digests it. */
+export const DEBIAN_LOCK = 'forge/synthesis/debian.lock.json';
 
 export const PYTHON_FILES = { pyproject: `${PYTHON_DIR}/pyproject.toml`, lock: `${PYTHON_DIR}/uv.lock` } as const;
 export const NODE_FILES = { packageJson: `${NODE_DIR}/package.json`, lock: `${NODE_DIR}/package-lock.json` } as const;

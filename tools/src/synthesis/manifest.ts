@@ -4,7 +4,7 @@ import type { SynthesisProblem } from './problems';
 import { throwIfAny } from './problems';
 import { REGISTRY_FILE } from '../codex/registry';
 import { primeScrollPath } from '../codex/layout';
-import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, TAILWIND_FILE, TEMPLATES_DIR, abs, toPosix } from './layout';
+import { DEBIAN_LOCK, FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, TAILWIND_FILE, TEMPLATES_DIR, abs, toPosix } from './layout';
 import { componentsOf, type Component, type Components, type ComponentSource } from './discovery';
 import { readPythonComponents, type PythonComponent } from './pyproject';
 import { collectSystemPackages, type SystemPackage } from './system';
@@ -39,6 +39,10 @@ export interface SynthesisManifest {
   tools: { uv: string; npm: string };
   /** The Sovereign path's `flake.lock`, once a user's Nix has written it; absent before. */
   nix?: { flakeLock: string; sha256: string };
+  /** `[forge] resolve_before`: the time the Python and Node locks were resolved as of; absent when unpinned. */
+  resolveBefore?: string;
+  /** The Debian lock (every `.deb` of the system layer, the base it was resolved on), once written; absent before. */
+  debian?: { lockfile: string; sha256: string };
 }
 
 export interface AssembleOptions extends ComponentSource {
@@ -75,6 +79,8 @@ export async function buildManifest(options: AssembleOptions): Promise<{ manifes
     nix: fs.existsSync(abs(workspaceRoot, FLAKE_LOCK))
       ? { flakeLock: FLAKE_LOCK, sha256: `sha256:${fileSha256(abs(workspaceRoot, FLAKE_LOCK))}` }
       : undefined,
+    debian: debianLockDigest(workspaceRoot),
+    resolveBefore: components.settings.forge.resolve_before,
   };
   return { manifest, file: { path: MANIFEST_FILE, content: canonicalJson(manifest) } };
 }
@@ -148,4 +154,10 @@ function quadletDigests(workspaceRoot: string, dir?: string): SynthesisManifest[
   const files: Record<string, string> = {};
   for (const [rel, hash] of listTree(full)) files[rel] = `sha256:${hash}`;
   return { dir: toPosix(dir), files };
+}
+
+/** The Debian lock's entry in the manifest: its digest, so the manifest's digest (the image's label) covers it. */
+export function debianLockDigest(workspaceRoot: string): SynthesisManifest['debian'] {
+  const file = abs(workspaceRoot, DEBIAN_LOCK);
+  return fs.existsSync(file) ? { lockfile: DEBIAN_LOCK, sha256: `sha256:${fileSha256(file)}` } : undefined;
 }

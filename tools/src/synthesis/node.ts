@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as semver from 'semver';
 import type { SynthesisProblem } from './problems';
+import { seedsCommittedLock } from './pin';
 import { SynthesisError, throwIfAny } from './problems';
 import { NODE_DIR, NODE_FILES, abs, relFrom } from './layout';
 import { componentsOf, discoverComponents, describe, type Component } from './discovery';
@@ -193,13 +194,22 @@ export const NPM_LOCK_ARGS = [
  */
 export async function lockNode(options: LockOptions & { npmCache?: string }): Promise<NodeLockResult> {
   const { workspaceRoot } = options;
-  const merged = mergeNode(workspaceRoot, componentsOf(options).all);
+  const components = componentsOf(options);
+  const merged = mergeNode(workspaceRoot, components.all);
+  const before = components.settings.forge.resolve_before;
   const npm = await resolveNpm(workspaceRoot);
   const lock = withStaging(workspaceRoot, 'node', (dir) => {
     fs.writeFileSync(path.join(dir, 'package.json'), merged.packageJson.content);
     const committed = abs(workspaceRoot, NODE_FILES.lock);
-    if (fs.existsSync(committed)) fs.copyFileSync(committed, path.join(dir, 'package-lock.json'));
-    const args = [...NPM_LOCK_ARGS, ...(options.offline ? ['--offline'] : []), ...(options.npmCache ? ['--cache', options.npmCache] : [])];
+    if (fs.existsSync(committed) && seedsCommittedLock(workspaceRoot, before))
+      fs.copyFileSync(committed, path.join(dir, 'package-lock.json'));
+    const args = [
+      ...NPM_LOCK_ARGS,
+      // `[forge] resolve_before`: npm considers only versions published before it.
+      ...(before ? [`--before=${before}`] : []),
+      ...(options.offline ? ['--offline'] : []),
+      ...(options.npmCache ? ['--cache', options.npmCache] : []),
+    ];
     const result = run(npm, args, { cwd: dir, env: options.env });
     if (result.status !== 0)
       throw new SynthesisError([

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SynthesisProblem } from './problems';
+import { seedsCommittedLock } from './pin';
 import { SynthesisError, throwIfAny } from './problems';
 import { PYTHON_DIR, PYTHON_FILES, relFrom, abs } from './layout';
 import { componentsOf, discoverComponents, describe, type Component, type ComponentSource } from './discovery';
@@ -15,6 +16,8 @@ export interface MergedPython {
   pyproject: GeneratedFile;
   members: PythonComponent[];
   systemPackages: SystemPackage[];
+  /** `[forge] resolve_before`, written into the root pyproject as uv's exclude-newer. */
+  resolveBefore?: string;
 }
 
 /**
@@ -23,15 +26,20 @@ export interface MergedPython {
  * a conflict then comes out of uv naming both members. No `conflicts` are ever declared, since
  * they would let uv fork the resolution instead of failing.
  */
-export function mergePython(workspaceRoot: string, components?: Component[]): MergedPython {
+export function mergePython(workspaceRoot: string, components?: Component[], resolveBefore?: string): MergedPython {
   const problems: SynthesisProblem[] = [];
   const members = readPythonComponents(workspaceRoot, components ?? discoverComponents(workspaceRoot).all, problems);
   const systemPackages = collectSystemPackages(members, problems);
   throwIfAny(problems);
-  return { pyproject: { path: PYTHON_FILES.pyproject, content: renderRootPyproject(members) }, members, systemPackages };
+  return {
+    pyproject: { path: PYTHON_FILES.pyproject, content: renderRootPyproject(members, resolveBefore) },
+    members,
+    systemPackages,
+    resolveBefore,
+  };
 }
 
-export function renderRootPyproject(members: PythonComponent[]): string {
+export function renderRootPyproject(members: PythonComponent[], resolveBefore?: string): string {
   const lines = [
     '# Synthesized by the LychD Forge from the core and the active extensions: do not edit.',
     '# Each member is resolved together with the others into uv.lock beside this file.',
@@ -43,6 +51,8 @@ export function renderRootPyproject(members: PythonComponent[]): string {
     ...members.map((m) => `    ${JSON.stringify(relFrom(PYTHON_DIR, m.component.dir))},`),
     ']',
     '',
+    // `[forge] resolve_before`: uv resolves as the index was then, and records the cutoff in uv.lock.
+    ...(resolveBefore ? ['[tool.uv]', `exclude-newer = ${JSON.stringify(resolveBefore)}`, ''] : []),
   ];
   return lines.join('\n');
 }
@@ -67,7 +77,8 @@ export interface PythonLockResult {
  */
 export async function lockPython(options: LockOptions): Promise<PythonLockResult> {
   const { workspaceRoot } = options;
-  const merged = mergePython(workspaceRoot, componentsOf(options).all);
+  const components = componentsOf(options);
+  const merged = mergePython(workspaceRoot, components.all, components.settings.forge.resolve_before);
   const uv = await resolveUv(workspaceRoot);
   const lock = resolvePython(uv, merged, options);
   const files = [merged.pyproject, { path: PYTHON_FILES.lock, content: lock }];
@@ -80,7 +91,8 @@ function resolvePython(uv: string, merged: MergedPython, options: LockOptions): 
   return withStaging(options.workspaceRoot, 'python', (dir) => {
     fs.writeFileSync(path.join(dir, 'pyproject.toml'), merged.pyproject.content);
     const committed = abs(options.workspaceRoot, PYTHON_FILES.lock);
-    if (fs.existsSync(committed)) fs.copyFileSync(committed, path.join(dir, 'uv.lock'));
+    if (fs.existsSync(committed) && seedsCommittedLock(options.workspaceRoot, merged.resolveBefore))
+      fs.copyFileSync(committed, path.join(dir, 'uv.lock'));
     const args = ['lock', '--no-progress', ...(options.offline ? ['--offline'] : [])];
     const result = run(uv, args, { cwd: dir, env: options.env });
     if (result.status !== 0) throw new SynthesisError([uvProblem(result.stderr, merged.members)]);

@@ -28,8 +28,9 @@ export function checkInputs(source: ComponentSource): { problems: SynthesisProbl
       return undefined;
     }
   };
-  const all = attempt(() => componentsOf(source).all);
-  if (!all) return { problems };
+  const components = attempt(() => componentsOf(source));
+  if (!components) return { problems };
+  const all = components.all;
   // A refused file is never read: a manifest that is a link to a host file must not be parsed and echoed.
   problems.push(
     ...componentTreeProblems(
@@ -38,7 +39,7 @@ export function checkInputs(source: ComponentSource): { problems: SynthesisProbl
     ),
   );
   if (problems.length) return { problems };
-  const python = attempt(() => mergePython(workspaceRoot, all));
+  const python = attempt(() => mergePython(workspaceRoot, all, components.settings.forge.resolve_before));
   attempt(() => mergeNode(workspaceRoot, all));
   attempt(() => mergeTailwind(workspaceRoot, all));
   return { problems, python };

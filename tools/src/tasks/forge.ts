@@ -11,14 +11,15 @@ import {
   readForgeSources,
   writeContainerfile,
 } from '../forge';
+import { DEBIAN_LOCK_FILE, lockDebianPackages } from '../forge/debian-lock';
 import type { Task } from './task';
 
 export interface ForgeTaskOptions {
-  stage: 'base' | 'containerfile' | 'containerfile-check' | 'image';
+  stage: 'base' | 'debian-lock' | 'containerfile' | 'containerfile-check' | 'image';
   codexDir?: string;
 }
 
-/** `forge:base`, `forge:containerfile` (and its check) and `forge:image`: one stage per cached target. */
+/** `forge:base`, `forge:debian-lock`, `forge:containerfile` (and its check) and `forge:image`: one stage per target. */
 export const forge: Task<ForgeTaskOptions> = async (options, root) => {
   const progress = (line: string) => console.log(line);
   const sources = readForgeSources(root, options.codexDir ? path.join(root, options.codexDir) : undefined);
@@ -28,6 +29,11 @@ export const forge: Task<ForgeTaskOptions> = async (options, root) => {
       fs.mkdirSync(path.dirname(path.join(root, BASE_RECORD_FILE)), { recursive: true });
       fs.writeFileSync(path.join(root, BASE_RECORD_FILE), canonicalJson(base.record));
       console.log(`Base ${base.record.kind} ${base.record.ref}: ${base.record.digest}`);
+      return true;
+    }
+    case 'debian-lock': {
+      const { lock, changed } = await lockDebianPackages({ sources, check: false, progress });
+      console.log(`${changed ? 'Wrote' : 'Unchanged:'} ${DEBIAN_LOCK_FILE} (${lock.packages.length} package(s))`);
       return true;
     }
     case 'containerfile':

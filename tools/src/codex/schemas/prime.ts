@@ -160,6 +160,14 @@ export const primeScroll = z
           .default('3.11')
           .describe("Python version of the image: must be the base's Python and satisfy the lock's requires-python."),
         image: c.image.default(DEFAULT_VESSEL_IMAGE).describe('Tag the Rebirth Gate gives the activated image.'),
+        resolve_before: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, { error: 'must be a UTC time such as "2026-12-01T00:00:00Z"' })
+          .refine((t) => !Number.isNaN(Date.parse(t)), { error: 'must be a real date and time' })
+          .optional()
+          .describe(
+            "Resolve the Python and Node locks as the indexes were at this time (uv's exclude-newer, npm's --before): a re-lock reproduces the committed locks; move it to upgrade.",
+          ),
         nix: z
           .object({
             packages: z
@@ -176,6 +184,21 @@ export const primeScroll = z
           .default({ packages: {} })
           .describe('The Sovereign path (flake.nix).'),
         base: forgeBase,
+        debian: z
+          .object({
+            archive: z
+              .string()
+              .regex(/^(?:https?:\/\/[A-Za-z0-9.-]+(?::\d+)?|file:)(?:\/[A-Za-z0-9_.~+-]+)*\/?$/, {
+                error: 'must be an http(s):// or file: address of a Debian archive, e.g. "http://deb.debian.org/debian"',
+              })
+              .optional()
+              .describe(
+                "The Debian archive the system packages are locked against and fetched from (a dated snapshot archive works); default: the machine's own Debian sources.",
+              ),
+          })
+          .strict()
+          .default({})
+          .describe('The Debian lock (forge/synthesis/debian.lock.json).'),
       })
       .strict()
       .default({
@@ -185,6 +208,7 @@ export const primeScroll = z
         image: DEFAULT_VESSEL_IMAGE,
         base: { suite: 'bookworm' },
         nix: { packages: {} },
+        debian: {},
       })
       .describe('How the image is forged.'),
   })

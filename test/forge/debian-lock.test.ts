@@ -1,0 +1,169 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ForgeError } from '../../tools/src/diagnostics';
+import { fetchLockedDebs, lockProblems, resolveDebianLock, type DebianLock } from '../../tools/src/forge/debian-lock';
+import type { SynthesisManifest } from '../../tools/src/synthesis/manifest';
+import type { BaseRecord } from '../../tools/src/forge/base';
+import { REQUIRE_TOOLS } from '../toolchain/tool-gate';
+import { LocalArchive, missingArchiveTools } from './debian-archive';
+
+/**
+ * The Debian lock against a Debian archive the test publishes (dpkg-deb, apt-ftparchive): real
+ * apt resolves on a base's dpkg status, the host fetches by digest, and a moved archive is refused.
+ */
+const missing = missingArchiveTools();
+if (missing.length && !REQUIRE_TOOLS)
+  console.warn(`[debian-lock tests] SKIPPING: ${missing.join(', ')} not installed (apt-get install apt-utils)`);
+
+let dir: string;
+let archive: LocalArchive;
+let base: { record: BaseRecord; tar: string };
+
+/** A base with one package installed (dpkg's status in a root filesystem tar), as the lock reads a real one. */
+function fakeBase(root: string): { record: BaseRecord; tar: string } {
+  const fsRoot = path.join(root, 'rootfs');
+  fs.mkdirSync(path.join(fsRoot, 'var', 'lib', 'dpkg'), { recursive: true });
+  fs.writeFileSync(
+    path.join(fsRoot, 'var', 'lib', 'dpkg', 'status'),
+    'Package: base-marker\nStatus: install ok installed\nVersion: 1\nArchitecture: all\nDescription: the base\n\n',
+  );
+  const tar = path.join(root, 'base.tar');
+  expect(spawnSync('tar', ['-C', fsRoot, '-cf', tar, '.']).status).toBe(0);
+  return { record: { kind: 'debian', ref: 'bookworm', digest: `sha256:${'0'.repeat(64)}` }, tar };
+}
+
+const lockNow = (requested: string[]): DebianLock =>
+  resolveDebianLock({
+    archive: { uri: archive.uri, suite: 'bookworm', components: ['main'] },
+    base,
+    requested,
+    workDir: path.join(dir, 'work'),
+  });
+
+async function refusal(lock: DebianLock, cache: string): Promise<string> {
+  try {
+    await fetchLockedDebs(lock, { cacheDir: cache, workDir: path.join(dir, 'work') });
+  } catch (e) {
+    expect(e).toBeInstanceOf(ForgeError);
+    const err = e as ForgeError;
+    return err.message;
+  }
+  throw new Error('the fetch did not refuse');
+}
+
+describe.skipIf(missing.length > 0 && !REQUIRE_TOOLS)('the Debian lock, against a local archive', () => {
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-debian-lock-'));
+    archive = new LocalArchive(path.join(dir, 'archive'));
+    archive.publish('lychd-hello-data', '1.0-1');
+    archive.publish('lychd-hello', '1.0-1', { depends: 'lychd-hello-data (>= 1.0), base-marker' });
+    archive.publish('lychd-unrelated', '2.0-1');
+    base = fakeBase(dir);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('resolves the requested package with what it depends on, not what the base has, to versions and sha256 digests', () => {
+    const lock = lockNow(['lychd-hello']);
+    expect(lock.requested).toEqual(['lychd-hello']);
+    expect(lock.base).toEqual({
+      suite: 'bookworm',
+      digest: base.record.digest,
+      packages: [{ name: 'base-marker', version: '1', architecture: 'all' }],
+    });
+    expect(lock.packages.map((p) => [p.name, p.version, p.architecture, p.filename])).toEqual([
+      ['lychd-hello', '1.0-1', 'all', 'pool/main/lychd-hello_1.0-1_all.deb'],
+      ['lychd-hello-data', '1.0-1', 'all', 'pool/main/lychd-hello-data_1.0-1_all.deb'],
+    ]);
+    const onDisk = fs.readFileSync(path.join(archive.root, 'pool/main/lychd-hello_1.0-1_all.deb'));
+    expect(lock.packages[0]!.sha256).toBe(createHash('sha256').update(onDisk).digest('hex'));
+    expect(lock.packages[0]!.size).toBe(onDisk.length);
+    // The same archive, the same lock.
+    expect(lockNow(['lychd-hello'])).toEqual(lock);
+  });
+
+  it('fetches the locked files by digest into the cache, and refuses once the archive has moved, naming what it has now', async () => {
+    const lock = lockNow(['lychd-hello']);
+    const cache = path.join(dir, 'cache-a');
+    const files = await fetchLockedDebs(lock, { cacheDir: cache, workDir: path.join(dir, 'work') });
+    expect([...files.values()].map((f) => path.basename(f)).sort()).toEqual(lock.packages.map((p) => `${p.sha256}.deb`).sort());
+
+    // A mirror at another address serves the same files: fetched from there, checked by digest.
+    const mirror = path.join(dir, 'mirror');
+    fs.cpSync(archive.root, mirror, { recursive: true });
+    const fromMirror = await fetchLockedDebs(lock, {
+      cacheDir: path.join(dir, 'cache-mirror'),
+      workDir: path.join(dir, 'work'),
+      archive: { ...lock.archive, uri: `file:${mirror}` },
+    });
+    expect(fromMirror.size).toBe(2);
+
+    // The archive moves: a newer lychd-hello, the old one removed; lychd-hello-data rebuilt with other bytes.
+    archive.publish('lychd-hello', '1.1-1', { depends: 'lychd-hello-data (>= 1.0), base-marker' });
+    archive.remove('lychd-hello', '1.0-1');
+    archive.publish('lychd-hello-data', '1.0-1', { payload: 'rebuilt\n' });
+
+    // A cache that holds the locked files needs no archive: the same bytes, by digest.
+    expect((await fetchLockedDebs(lock, { cacheDir: cache, workDir: path.join(dir, 'work') })).size).toBe(2);
+
+    // Another machine, with an empty cache, is refused, with every moved package at once.
+    const message = await refusal(lock, path.join(dir, 'cache-b'));
+    console.log(`[debian-lock tests] the refusal:\n${message}`);
+    expect(message).toContain(`the Debian archive ${archive.uri} no longer serves 2 locked package file(s): nothing was built or tagged`);
+    expect(message).toMatch(
+      /lychd-hello 1\.0-1 \(all\) is locked, but the archive has no file .*lychd-hello_1\.0-1_all\.deb; the archive now has 1\.1-1/,
+    );
+    expect(message).toMatch(/lychd-hello-data 1\.0-1 \(all\) is locked, but the archive's file .* has sha256 [0-9a-f]{64}, not the locked/);
+    expect(message).toContain('`lychd-forge debian-lock`');
+    expect(fs.readdirSync(path.join(dir, 'cache-b', 'debs'))).toEqual([]);
+
+    // Re-locking picks what the archive has now.
+    const relocked = lockNow(['lychd-hello']);
+    expect(relocked.packages.map((p) => `${p.name}=${p.version}`)).toEqual(['lychd-hello=1.1-1', 'lychd-hello-data=1.0-1']);
+    expect(relocked.packages[1]!.sha256).not.toBe(lock.packages[1]!.sha256);
+    expect((await fetchLockedDebs(relocked, { cacheDir: path.join(dir, 'cache-b'), workDir: path.join(dir, 'work') })).size).toBe(2);
+  });
+
+  it('names every requested package the archive does not have', () => {
+    expect(() => lockNow(['lychd-hello', 'lychd-absent', 'lychd-gone'])).toThrow(
+      expect.objectContaining({ name: 'UnknownDebianPackages', packages: ['lychd-absent', 'lychd-gone'] }),
+    );
+  });
+
+  it('says every way a committed lock does not fit the manifest and the base, at once', () => {
+    const lock = lockNow(['lychd-hello']);
+    const root = path.join(dir, 'workspace');
+    fs.mkdirSync(path.join(root, 'forge/synthesis'), { recursive: true });
+    const broken = { ...lock, packages: [{ ...lock.packages[0]!, filename: 'pool/main/$(curl evil).deb' }] };
+    fs.writeFileSync(path.join(root, 'forge/synthesis/debian.lock.json'), JSON.stringify(broken));
+    const manifest = {
+      system: [{ name: 'lychd-other', spec: 'lychd-other', requestedBy: ['oracle'] }],
+      debian: undefined,
+    } as unknown as SynthesisManifest;
+    const otherBase = { ...base.record, digest: `sha256:${'1'.repeat(64)}` };
+    const problems = lockProblems(root, broken as DebianLock, manifest, otherBase, lock.archive);
+    expect(problems.map((p) => `${p.file} ${p.field}`)).toEqual([
+      'forge/synthesis.lock.json debian.sha256',
+      'forge/synthesis/debian.lock.json requested',
+      'forge/synthesis/debian.lock.json base',
+      'forge/synthesis/debian.lock.json packages[0]',
+    ]);
+    expect(problems[1]!.message).toBe('locks ["lychd-hello"] but the Synthesis Manifest asks for ["lychd-other"]');
+    expect(problems[1]!.fix).toContain('`lychd-forge debian-lock`');
+    // Another address for the same suite is not a problem: files are checked by digest.
+    const fine = lockProblems(
+      root,
+      lock,
+      {
+        system: [{ name: 'lychd-hello', spec: 'lychd-hello', requestedBy: [] }],
+        debian: { lockfile: '', sha256: '' },
+      } as unknown as SynthesisManifest,
+      base.record,
+      { ...lock.archive, uri: 'file:/elsewhere' },
+    );
+    expect(fine.map((p) => p.field)).toEqual(['debian.sha256']);
+  });
+});

@@ -1,0 +1,345 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PrimeScroll } from '../codex/schemas/prime';
+import { DEBIAN_LOCK, MANIFEST_FILE } from '../synthesis/layout';
+import { debianLockDigest, type SynthesisManifest } from '../synthesis/manifest';
+import { canonicalJson } from '../shared/digest';
+import { replaceFileAtomic } from '../shared/fsutil';
+import { runProgram } from '../toolchain/run';
+import { PrivateApt, UnknownDebianPackages, parseStanzas, type DebianArchive, type IndexedDeb } from './apt';
+import { baseSpecOf, ensureBase, type BaseRecord } from './base';
+import type { ForgeSources } from './inputs';
+import { imageFailure, type ForgeProblem } from './errors';
+import { debianArchiveUri } from './mirror';
+import { missingPackageProblems } from './missing-package';
+
+/** The committed Debian lock: what the system layer installs, to the byte. */
+export const DEBIAN_LOCK_FILE = DEBIAN_LOCK;
+export const RELOCK_COMMAND = 'lychd-forge debian-lock';
+
+export interface DebianLock {
+  formatVersion: 1;
+  archive: DebianArchive;
+  /** The base the packages were resolved against: its digest and every package dpkg has installed in it. */
+  base: { suite: string; digest: string; packages: Array<{ name: string; version: string; architecture: string }> };
+  /** The extensions' system dependencies as the Synthesis Manifest lists them (`name` or `name=version`). */
+  requested: string[];
+  /** Every `.deb` the system layer installs: the requested packages and what they depend on that the base lacks. */
+  packages: IndexedDeb[];
+}
+
+/** The archive the lock resolves against: `[forge.debian] archive`, else the machine's own; the base's suite, main. */
+export function debianArchiveOf(forge: PrimeScroll['forge'], env: NodeJS.ProcessEnv = process.env): DebianArchive {
+  const uri = forge.debian.archive?.replace(/\/+$/, '') ?? debianArchiveUri(env);
+  if (!uri)
+    throw imageFailure(
+      'no Debian archive to lock the system packages against: none in /etc/apt/sources.list{,.d}. Set [forge.debian] archive in the Prime Scroll',
+    );
+  return { uri, suite: forge.base.suite ?? 'bookworm', components: ['main'] };
+}
+
+/** A plain `.deb` file name: what reaches the Containerfile and the build context. */
+export const DEB_FILE = /^[a-z0-9][a-z0-9+.-]*_[A-Za-z0-9.+~-]+_[a-z0-9-]+\.deb$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** The file name a locked package has in the build context (the archive's own, without its folder). */
+export const debFileName = (p: IndexedDeb) => path.posix.basename(p.filename);
+
+/** The packages dpkg has installed in a base's root filesystem tar, sorted. */
+export function basePackages(tar: string): DebianLock['base']['packages'] {
+  const status = runProgram('tar', ['-xOf', tar, './var/lib/dpkg/status'], { timeoutMs: 120_000 });
+  if (status.status !== 0) throw imageFailure(`cannot read var/lib/dpkg/status in the base ${tar}: ${status.stderr.trim()}`);
+  return parseStanzas(status.stdout)
+    .filter((s) => /\binstalled$/.test(s.Status ?? ''))
+    .map((s) => ({ name: s.Package ?? '', version: s.Version ?? '', architecture: s.Architecture ?? '' }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Resolves the requested packages on the base (its dpkg status) against the archive's current
+ * indexes: every package apt would install, with its version, architecture, file and sha256.
+ */
+export function resolveDebianLock(opts: {
+  archive: DebianArchive;
+  base: { record: BaseRecord; tar: string };
+  requested: string[];
+  workDir: string;
+  env?: NodeJS.ProcessEnv;
+}): DebianLock {
+  const { archive, base, requested, workDir } = opts;
+  fs.rmSync(workDir, { recursive: true, force: true });
+  fs.mkdirSync(workDir, { recursive: true });
+  const status = path.join(workDir, 'status');
+  fs.writeFileSync(status, runProgram('tar', ['-xOf', base.tar, './var/lib/dpkg/status'], { timeoutMs: 120_000 }).stdout);
+  const apt = new PrivateApt(path.join(workDir, 'apt'), archive, status, opts.env);
+  let packages: IndexedDeb[] = [];
+  if (requested.length) {
+    apt.update();
+    const chosen = apt.resolve(requested);
+    const shown = apt.show(chosen.map((c) => `${c.name}:${c.architecture}=${c.version}`));
+    packages = chosen.map((c) => {
+      const found = shown.find((s) => s.name === c.name && s.version === c.version && s.architecture === c.architecture);
+      if (!found || !SHA256.test(found.sha256) || !DEB_FILE.test(path.posix.basename(found.filename)))
+        throw imageFailure(`the archive's index has no usable entry (file, SHA256) for ${c.name} ${c.version} (${c.architecture})`);
+      return found;
+    });
+    packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+  return {
+    formatVersion: 1,
+    archive,
+    base: { suite: base.record.ref, digest: base.record.digest, packages: basePackages(base.tar) },
+    requested,
+    packages,
+  };
+}
+
+export function writeDebianLock(workspaceRoot: string, lock: DebianLock): boolean {
+  const file = path.join(workspaceRoot, DEBIAN_LOCK_FILE);
+  const text = canonicalJson(lock);
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text) return false;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  replaceFileAtomic(file, text, `${path.basename(file)}.${process.pid}`);
+  return true;
+}
+
+export function readDebianLock(workspaceRoot: string): DebianLock | undefined {
+  const file = path.join(workspaceRoot, DEBIAN_LOCK_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as DebianLock;
+  } catch (e) {
+    throw imageFailure(`${DEBIAN_LOCK_FILE} is not valid JSON (${(e as Error).message}): run \`${RELOCK_COMMAND}\` to rewrite it`);
+  }
+}
+
+/**
+ * Why the lock cannot be built on as it is: it asks for other packages than the manifest, was
+ * resolved on another base, or holds a value that must not reach the Containerfile. Every problem at once.
+ */
+export function lockProblems(
+  workspaceRoot: string,
+  lock: DebianLock | undefined,
+  manifest: SynthesisManifest,
+  base: BaseRecord,
+  archive: DebianArchive,
+): ForgeProblem[] {
+  const relock = `run \`${RELOCK_COMMAND}\` (nx run forge:debian-lock), review ${DEBIAN_LOCK_FILE} and commit it`;
+  const requested = manifest.system.map((p) => p.spec);
+  if (!lock) return requested.length ? [{ file: DEBIAN_LOCK_FILE, field: '(file)', message: 'is missing', fix: relock }] : [];
+  const problems: ForgeProblem[] = [];
+  const bad = (field: string, message: string) => problems.push({ file: DEBIAN_LOCK_FILE, field, message, fix: relock });
+  const recorded = manifest.debian?.sha256;
+  const actual = debianLockDigest(workspaceRoot)?.sha256;
+  if (recorded !== actual)
+    problems.push({
+      file: MANIFEST_FILE,
+      field: 'debian.sha256',
+      message: `records ${recorded ?? 'no Debian lock'}, but ${DEBIAN_LOCK_FILE} is ${actual}`,
+      fix: 'run `lychd-forge synthesize` (or `lychd-forge debian-lock`) and commit both',
+    });
+  if (canonicalJson(lock.requested) !== canonicalJson(requested))
+    bad('requested', `locks ${JSON.stringify(lock.requested)} but the Synthesis Manifest asks for ${JSON.stringify(requested)}`);
+  if (lock.base?.digest !== base.digest || lock.base?.suite !== base.ref)
+    bad('base', `was resolved on the base ${lock.base?.suite} ${lock.base?.digest}, but the base is now ${base.ref} ${base.digest}`);
+  // Another archive address (a mirror, a snapshot) is fine: every file is fetched and checked by its digest.
+  if (lock.archive?.suite !== archive.suite)
+    bad('archive.suite', `was resolved against Debian ${lock.archive?.suite}, but the base is ${archive.suite}`);
+  if (!Array.isArray(lock.packages)) bad('packages', 'is not a list of packages');
+  for (const [i, p] of (Array.isArray(lock.packages) ? lock.packages : []).entries())
+    if (
+      typeof p?.filename !== 'string' ||
+      typeof p.sha256 !== 'string' ||
+      !SHA256.test(p.sha256) ||
+      !DEB_FILE.test(debFileName(p)) ||
+      !/^pool\/[A-Za-z0-9_.+~/-]+$/.test(p.filename) ||
+      p.filename.includes('..')
+    )
+      bad(`packages[${i}]`, `${JSON.stringify(p?.name)}: not a plain archive file with a sha256 digest`);
+  return problems;
+}
+
+/**
+ * Every locked `.deb` in the cache (`<cache>/debs/<sha256>.deb`), fetched from the archive when
+ * absent and checked against its digest. A file the archive no longer serves, or serves with
+ * other bytes, stops here (before any build step), naming the package, its locked version, what
+ * the archive has now and the command that re-locks. Returns the cached files, by package.
+ */
+export async function fetchLockedDebs(
+  lock: DebianLock,
+  opts: {
+    cacheDir: string;
+    workDir: string;
+    /** Where to fetch from now: `[forge.debian] archive` or the machine's; default the lock's own. */
+    archive?: DebianArchive;
+    progress?: (line: string) => void;
+    env?: NodeJS.ProcessEnv;
+  },
+): Promise<Map<IndexedDeb, string>> {
+  const { cacheDir, workDir, archive = lock.archive, progress = () => {}, env = process.env } = opts;
+  const dir = path.join(cacheDir, 'debs');
+  fs.mkdirSync(dir, { recursive: true });
+  const files = new Map<IndexedDeb, string>();
+  const failed: Array<{ pkg: IndexedDeb; why: string }> = [];
+  let fetched = 0;
+  for (const pkg of lock.packages) {
+    const cached = path.join(dir, `${pkg.sha256}.deb`);
+    if (fs.existsSync(cached) && (await fileSha256(cached)) === pkg.sha256) {
+      files.set(pkg, cached);
+      continue;
+    }
+    const got = await download(`${archive.uri}/${pkg.filename}`, cached, pkg.sha256);
+    if (got) failed.push({ pkg, why: got });
+    else {
+      files.set(pkg, cached);
+      fetched++;
+    }
+  }
+  if (failed.length) throw archiveMoved(archive, failed, path.join(workDir, 'apt-now'), env);
+  progress(`  ${lock.packages.length} locked .deb file(s): ${fetched} fetched, ${lock.packages.length - fetched} from the cache (${dir})`);
+  return files;
+}
+
+/** Fetches one file into `to` when its sha256 is `sha256`; else says what went wrong. */
+async function download(uri: string, to: string, sha256: string): Promise<string | undefined> {
+  let bytes: Buffer;
+  try {
+    if (uri.startsWith('file:')) bytes = fs.readFileSync(fileURLToPath(uri.replace(/^file:(?!\/\/)/, 'file://')));
+    else {
+      const res = await fetch(uri);
+      if (!res.ok) return `the archive answers ${res.status} ${res.statusText} for ${uri}`;
+      bytes = Buffer.from(await res.arrayBuffer());
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? `the archive has no file ${uri}` : `cannot fetch ${uri}: ${(e as Error).message}`;
+  }
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== sha256) return `the archive's file ${uri} has sha256 ${actual}, not the locked ${sha256}`;
+  const partial = `${to}.${process.pid}.partial`;
+  fs.writeFileSync(partial, bytes);
+  fs.renameSync(partial, to);
+  return undefined;
+}
+
+/** The refusal when the archive moved: per package, the locked version and what the archive's index has now. */
+function archiveMoved(archive: DebianArchive, failed: Array<{ pkg: IndexedDeb; why: string }>, aptDir: string, env: NodeJS.ProcessEnv) {
+  let now: IndexedDeb[] | undefined;
+  try {
+    const status = path.join(aptDir, 'status');
+    fs.mkdirSync(aptDir, { recursive: true });
+    fs.writeFileSync(status, '');
+    const apt = new PrivateApt(path.join(aptDir, 'apt'), archive, status, env);
+    apt.update();
+    now = apt.show([...new Set(failed.map((f) => f.pkg.name))]);
+  } catch {
+    now = undefined; // the archive's index is unreadable too: say so below
+  }
+  const problems: ForgeProblem[] = failed.map(({ pkg, why }) => {
+    const versions = now?.filter((n) => n.name === pkg.name && n.architecture === pkg.architecture).map((n) => n.version);
+    const has =
+      now === undefined
+        ? "the archive's index cannot be read"
+        : versions?.length
+          ? `the archive now has ${versions.join(', ')}`
+          : 'the archive no longer has this package';
+    return {
+      file: DEBIAN_LOCK_FILE,
+      field: `packages.${pkg.name}`,
+      message: `${pkg.name} ${pkg.version} (${pkg.architecture}) is locked, but ${why}; ${has}`,
+      fix: `re-lock against the archive as it is now: \`${RELOCK_COMMAND}\` (nx run forge:debian-lock), review the change and commit it`,
+    };
+  });
+  return imageFailure(
+    `the Debian archive ${archive.uri} no longer serves ${failed.length} locked package file(s): nothing was built or tagged; the previous image and summary are unchanged`,
+    problems,
+  );
+}
+
+function fileSha256(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    fs.createReadStream(file)
+      .on('data', (d) => hash.update(d))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+/**
+ * `lychd-forge debian-lock`: resolves the manifest's system packages on the base against the
+ * archive, writes the lock and records its digest in the Synthesis Manifest. With `check`,
+ * writes nothing and says whether the committed lock is what the archive resolves to now.
+ */
+export async function lockDebianPackages(opts: {
+  sources: ForgeSources;
+  check: boolean;
+  progress?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}): Promise<{ lock: DebianLock; changed: boolean }> {
+  const { sources, check, progress = () => {}, env = process.env } = opts;
+  const spec = baseSpecOf(sources.prime.forge);
+  if (spec.kind !== 'debian')
+    throw imageFailure(
+      `the Debian lock needs a Debian base the Forge builds ([forge.base] suite); the base image ${spec.ref} brings its own apt sources`,
+    );
+  const base = await ensureBase(spec, progress, env);
+  const archive = debianArchiveOf(sources.prime.forge, env);
+  const requested = sources.manifest.system.map((p) => p.spec);
+  progress(
+    `debian-lock: ${requested.length} requested package(s) on the base ${base.record.digest}, against ${archive.uri} ${archive.suite}`,
+  );
+  let lock: DebianLock;
+  try {
+    lock = resolveDebianLock({
+      archive,
+      base: { record: base.record, tar: base.tar! },
+      requested,
+      workDir: path.join(sources.workspaceRoot, WORK_DIR_DEBIAN),
+      env,
+    });
+  } catch (e) {
+    if (!(e instanceof UnknownDebianPackages)) throw e;
+    throw imageFailure(
+      `${e.packages.length} system package(s) are not in ${archive.uri} ${archive.suite}: nothing was locked`,
+      missingPackageProblems(e.packages, sources, base.record),
+    );
+  }
+  const file = path.join(sources.workspaceRoot, DEBIAN_LOCK_FILE);
+  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+  const changed = current !== canonicalJson(lock);
+  if (check) return { lock, changed };
+  writeDebianLock(sources.workspaceRoot, lock);
+  recordInManifest(sources.workspaceRoot);
+  return { lock, changed };
+}
+
+/** The apt state the lock's resolution uses: the Forge's own work folder, gitignored. */
+const WORK_DIR_DEBIAN = 'tmp/forge/debian-lock';
+
+/** Writes the lock's digest into the committed Synthesis Manifest, as `synthesize` computes it. */
+function recordInManifest(workspaceRoot: string): void {
+  const file = path.join(workspaceRoot, MANIFEST_FILE);
+  const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as SynthesisManifest;
+  manifest.debian = debianLockDigest(workspaceRoot);
+  replaceFileAtomic(file, canonicalJson(manifest), `${path.basename(file)}.${process.pid}`);
+}
+
+/** The committed lock against what the archive resolves to now, package by package; changes nothing. */
+export async function outdatedDebian(opts: {
+  sources: ForgeSources;
+  progress?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}): Promise<Array<{ name: string; locked: string; newest: string }>> {
+  const committed = readDebianLock(opts.sources.workspaceRoot);
+  const { lock: now } = await lockDebianPackages({ ...opts, check: true });
+  const before = new Map((committed?.packages ?? []).map((p) => [p.name, p.version]));
+  const after = new Map(now.packages.map((p) => [p.name, p.version]));
+  return [...new Set([...before.keys(), ...after.keys()])].sort().flatMap((name) => {
+    const locked = before.get(name) ?? '(not locked)';
+    const newest = after.get(name) ?? '(no longer needed)';
+    return locked === newest ? [] : [{ name, locked, newest }];
+  });
+}
