@@ -4,11 +4,11 @@ import { conflictsOf, orderedAfter, startsWithPod } from './covens';
 import { ScribeError } from './errors';
 import { containerName, POD_FILE, serviceOf, soulstoneFile, soulstoneUnit } from './names';
 import { byCodePoint } from '../shared/order';
-import { containerCommand, gpuDevices } from './runtimes';
+import { containerCommand, gpuDevices, healthCommand } from './runtimes';
 import { secretFileVar, secretMount } from './secrets-env';
 import { runeField } from './source';
 import { argProblem } from '../codex/schemas/common';
-import { args, entry, keyval, mount, section, serializeUnit, text, units, word, type Entry, type UnitFile } from './unit';
+import { args, command, entry, keyval, mount, section, serializeUnit, text, units, word, type Entry, type UnitFile } from './unit';
 import { podmanVersion } from './version';
 
 export const provenance = (rune: SoulstoneRune): string =>
@@ -54,6 +54,27 @@ function checkArguments(rune: SoulstoneRune): void {
   }
 }
 
+/**
+ * Readiness: with `Notify=healthy` the unit counts as started only once the check passes (after
+ * the model has loaded), and `HealthOnFailure=kill` turns an engine that stops answering into a
+ * failed unit that `Restart=on-failure` starts again.
+ */
+function health(rune: SoulstoneRune): Entry<'Container'>[] {
+  const c = rune.config;
+  const check = healthCommand(rune);
+  if (check === undefined) return [];
+  const field = runeField(rune, c.health_cmd !== undefined ? 'health_cmd' : c.health_path !== undefined ? 'health_path' : 'port');
+  return [
+    entry('HealthCmd', command(check), field),
+    entry('HealthInterval', word(`${c.health_interval}s`), runeField(rune, 'health_interval')),
+    entry('HealthTimeout', word(`${c.health_timeout}s`), runeField(rune, 'health_timeout')),
+    entry('HealthRetries', word(c.health_retries), runeField(rune, 'health_retries')),
+    entry('HealthStartPeriod', word(`${c.start_timeout}s`), runeField(rune, 'start_timeout')),
+    entry('HealthOnFailure', word('kill')),
+    entry('Notify', word('healthy')),
+  ];
+}
+
 /** The unit model of one soulstone; its text depends only on the rune and the scribe context. */
 export function soulstoneUnitFile(rune: SoulstoneRune, ctx: ScribeContext): UnitFile {
   const c = rune.config;
@@ -69,7 +90,7 @@ export function soulstoneUnitFile(rune: SoulstoneRune, ctx: ScribeContext): Unit
   const after = orderedAfter(ctx, unit);
   const atBoot = startsWithPod(ctx, unit);
   checkArguments(rune);
-  const command = containerCommand(rune);
+  const exec = containerCommand(rune);
   const description = c.description ? `LychD Soulstone ${c.name}: ${c.description}` : `LychD Soulstone ${c.name} (${c.runtime})`;
   return {
     comments: [provenance(rune)],
@@ -88,12 +109,14 @@ export function soulstoneUnitFile(rune: SoulstoneRune, ctx: ScribeContext): Unit
         ...c.volumes.map((v, i) => entry('Volume', mount(v), runeField(rune, `volumes[${i}]`))),
         ...secrets(rune),
         ...environment(rune),
-        command !== undefined && entry('Exec', args(command), runeField(rune, c.exec ? 'exec' : 'extra_args')),
+        ...health(rune),
+        exec !== undefined && entry('Exec', args(exec), runeField(rune, c.exec ? 'exec' : 'extra_args')),
       ]),
       section('Service', [
         entry('Restart', word('on-failure')),
-        // Pulling an image and loading a large model both take minutes.
-        entry('TimeoutStartSec', word(900)),
+        // Pulling an image and loading a large model both take minutes; with Notify=healthy the
+        // start lasts until the model answers.
+        entry('TimeoutStartSec', word(c.start_timeout), runeField(rune, 'start_timeout')),
       ]),
       section('Install', [atBoot && entry('WantedBy', units(['default.target']))]),
     ],
