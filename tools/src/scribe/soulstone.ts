@@ -8,7 +8,8 @@ import { containerCommand, gpuDevices, healthCommand } from './runtimes';
 import { secretFileVar, secretMount } from './secrets-env';
 import { runeField } from './source';
 import { argProblem } from '../codex/schemas/common';
-import { args, command, entry, keyval, mount, section, serializeUnit, text, units, word, type Entry, type UnitFile } from './unit';
+import { healthEntries } from './health';
+import { args, entry, keyval, mount, section, serializeUnit, text, units, word, type Entry, type UnitFile } from './unit';
 import { podmanVersion } from './version';
 
 export const provenance = (rune: SoulstoneRune): string =>
@@ -54,25 +55,22 @@ function checkArguments(rune: SoulstoneRune): void {
   }
 }
 
-/**
- * Readiness: with `Notify=healthy` the unit counts as started only once the check passes (after
- * the model has loaded), and `HealthOnFailure=kill` turns an engine that stops answering into a
- * failed unit that `Restart=on-failure` starts again.
- */
+/** Readiness (health.ts): none when the rune has no check. */
 function health(rune: SoulstoneRune): Entry<'Container'>[] {
   const c = rune.config;
   const check = healthCommand(rune);
   if (check === undefined) return [];
-  const field = runeField(rune, c.health_cmd !== undefined ? 'health_cmd' : c.health_path !== undefined ? 'health_path' : 'port');
-  return [
-    entry('HealthCmd', command(check), field),
-    entry('HealthInterval', word(`${c.health_interval}s`), runeField(rune, 'health_interval')),
-    entry('HealthTimeout', word(`${c.health_timeout}s`), runeField(rune, 'health_timeout')),
-    entry('HealthRetries', word(c.health_retries), runeField(rune, 'health_retries')),
-    entry('HealthStartPeriod', word(`${c.start_timeout}s`), runeField(rune, 'start_timeout')),
-    entry('HealthOnFailure', word('kill')),
-    entry('Notify', word('healthy')),
-  ];
+  const field = c.health_cmd !== undefined ? 'health_cmd' : c.health_path !== undefined ? 'health_path' : 'port';
+  return healthEntries(
+    check,
+    { interval: c.health_interval, timeout: c.health_timeout, retries: c.health_retries },
+    {
+      check: runeField(rune, field),
+      interval: runeField(rune, 'health_interval'),
+      timeout: runeField(rune, 'health_timeout'),
+      retries: runeField(rune, 'health_retries'),
+    },
+  );
 }
 
 /** The unit model of one soulstone; its text depends only on the rune and the scribe context. */

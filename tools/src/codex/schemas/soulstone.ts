@@ -38,14 +38,14 @@ const healthFields = {
     ),
   start_timeout: seconds(
     1800,
-    'Seconds to pull the image and load the model before the start fails (`TimeoutStartSec`, `HealthStartPeriod`).',
+    'Seconds to pull the image and load the model until the first passing health check, else the start fails (`TimeoutStartSec`).',
   ),
   health_interval: seconds(10, 'Seconds between health checks (`HealthInterval`).'),
   health_timeout: seconds(10, 'Seconds one health check may take (`HealthTimeout`).'),
   health_retries: positiveInt
     .max(100, { error: 'must be at most 100' })
     .default(3)
-    .describe('Failed checks in a row, after the start period, before the engine is killed and restarted (`HealthRetries`).'),
+    .describe('Failed checks in a row, once started, before the engine is killed and restarted (`HealthRetries`).'),
 };
 
 /** Fields every soulstone has, whatever its runtime (seed 004, "The Infrastructure Mapping"). */
