@@ -264,6 +264,26 @@ const covenlessGpuSoulstones: CrossRuneRule = (_prime, runes) =>
   });
 
 /**
+ * One image name: the Rebirth Gate gives the reviewed image the name `forge.image`, so a Vessel
+ * that runs any other `vessel.image` runs an image the Gate never reviewed.
+ */
+const oneImageName: CrossRuneRule = (prime) => {
+  const { vessel, forge } = prime.prime;
+  if (vessel.image === forge.image) return [];
+  return [
+    error(
+      prime.source.file,
+      prime.source.locate(['vessel', 'image']),
+      `vessel.image "${vessel.image}" is not forge.image "${forge.image}", the name the Rebirth Gate gives the image it reviewed`,
+      {
+        field: 'vessel.image',
+        hint: `set vessel.image and forge.image to the same name (e.g. both "${forge.image}"); the Vessel must run the image the Gate confirmed`,
+      },
+    ),
+  ];
+};
+
+/**
  * Rules that need the whole Codex: unique names, the Port Singularity, covens, image names, and
  * configurations that are valid but dangerous (warnings, each with the safer alternative).
  */
@@ -277,6 +297,7 @@ const CROSS_RUNE_RULES: CrossRuneRule[] = [
   credentialsInPlainText,
   dangerousMounts,
   covenlessGpuSoulstones,
+  oneImageName,
 ];
 
 export function crossRuneRules(prime: PrimeSource, runes: LocatedRune[]): Diagnostic[] {
