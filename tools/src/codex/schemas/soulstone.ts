@@ -83,6 +83,14 @@ const soulstoneFields = {
     .optional()
     .describe('CDI devices to request when `gpu` is on; default ["nvidia.com/gpu=all"].'),
   ...healthFields,
+  metrics_port: c.port
+    .optional()
+    .describe("Port the Harvester scrapes for metrics; default: the soulstone's `port` (vLLM, SGLang and llama.cpp serve /metrics there)."),
+  metrics_path: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~/-]*$/, { error: 'must be a URL path such as /metrics (letters, digits, . _ ~ / -)' })
+    .optional()
+    .describe("Path the Harvester scrapes; default Prometheus's `/metrics`."),
 };
 
 const fraction = z.number().gt(0, { error: 'must be above 0' }).lte(1, { error: 'must be at most 1' });
