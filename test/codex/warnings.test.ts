@@ -99,14 +99,19 @@ describe('dangerous configurations are valid, with a warning at file:line:col an
     expect(JSON.stringify(r.all)).not.toMatch(/secretvalue|hunter2|k-secret/);
   });
 
-  it('a GPU soulstone in no coven', () => {
+  it('a GPU soulstone in no coven is refused; one without a GPU may stay out of every coven', () => {
     const r = load((c) => edit(c, EYE, (t) => t.replace(/^groups = .*$/m, 'groups = []')));
-    expect(r.warnings).toEqual([
+    expect(r.valid).toBe(false);
+    expect(
+      r.all
+        .filter((d) => d.severity === 'error')
+        .map((d) => `${d.file.split('/runes/')[1]}:${d.line}:${d.column} [${d.field}] ${d.message} (hint: ${d.hint})`),
+    ).toEqual([
       expect.stringMatching(
-        new RegExp(
-          `^${EYE}:1:8 \\[groups\\] GPU soulstone "eye" belongs to no coven, so it conflicts with none and runs beside every coven.*hint: add it to a coven`,
-        ),
+        /^animator\/soulstones\/sglang\/vision_eye.toml:1:8 \[groups\] GPU soulstone "eye" belongs to no coven, so nothing keeps it off a GPU that another coven holds.*hint: add it to a coven.*gpu = false/,
       ),
     ]);
+    const cpu = load((c) => edit(c, EYE, (t) => t.replace(/^groups = .*$/m, 'groups = []\ngpu = false')));
+    expect(cpu.valid).toBe(true);
   });
 });

@@ -214,10 +214,31 @@ const CASES: Case[] = [
     field: 'vessel.env_vars.A',
     message: /single line/,
   },
+  {
+    name: 'a health_cmd that starts with a space',
+    file: VLLM,
+    lines: [...vllmLines, 'model_path = "/models/a"', 'health_cmd = " curl -f http://127.0.0.1:9001/health"'],
+    edit: (c) => (stone(c, 'a').health_cmd = ' curl -f http://127.0.0.1:9001/health'),
+    at: '5:14',
+    field: 'health_cmd',
+    message: /must not start or end with spaces/,
+  },
+  {
+    name: 'a health_cmd that starts or ends with a double quote',
+    file: VLLM,
+    lines: [...vllmLines, 'model_path = "/models/a"', `health_cmd = 'sh -c "exit 0"'`],
+    edit: (c) => (stone(c, 'a').health_cmd = 'sh -c "exit 0"'),
+    at: '5:14',
+    field: 'health_cmd',
+    message: /must not start or end with a double quote/,
+  },
 ];
 
+/** Every soulstone joins one coven last (a GPU soulstone in none is refused), so no case's positions move. */
+const inCoven = (file: string, lines: string[]) => (file.includes('/soulstones/') ? [...lines, 'groups = ["all"]'] : lines);
+
 function writeCodex(replace: { file: string; lines: string[] }): string {
-  const files = Object.fromEntries(Object.entries(BASE).map(([f, l]) => [f, toml(f === replace.file ? replace.lines : l)]));
+  const files = Object.fromEntries(Object.entries(BASE).map(([f, l]) => [f, toml(inCoven(f, f === replace.file ? replace.lines : l))]));
   return writeTree(files);
 }
 
@@ -284,7 +305,8 @@ const REFUSALS: Record<string, string> = {
   'unit.ts: may only hold letters, digits and _.:/@+=,- (and start with %h/ or ./)': 'case: a "%" in a volume',
   'unit.ts: no arguments given': 'internal: Exec= is written only with a command',
   'unit.ts: is not a valid': 'internal: variable names are checked by ENV_NAME_PATTERN in the schemas',
-  'unit.ts: a command must not be empty': 'internal: HealthCmd is a constant',
+  'unit.ts: a command must not be empty': 'case: a health_cmd that starts with a space',
+  'unit.ts: a command must not start or end with a double quote': 'case: a health_cmd that starts or ends with a double quote',
   'unit.ts: value was given, but podman reads this key as':
     "internal: the compiler holds the builders to the key table's kinds (test/scribe/keys.test.ts)",
   'unit.ts: contains a control character': 'internal: comments are generated from validated rune paths',
@@ -345,7 +367,6 @@ describe('warnings for flags that do nothing alone', () => {
     const codexDir = writeCodex({ file: SGLANG, lines: [...BASE[SGLANG]!, 'enable_marlin = true'] });
     const result = loadCodex({ codexDir });
     expect(result.codex).toBeDefined();
-    // (The fixture's soulstones are in no coven, which is a warning of its own.)
     expect(result.diagnostics.filter((d) => d.field !== 'groups').map((d) => renderDiagnostic(d, codexDir))).toEqual([
       `${SGLANG}:5:17: warning: enable_marlin has no effect here [enable_marlin]\n  why: Marlin kernels exist only for quantization = "awq" or "gptq", which this rune does not set\n  fix: set quantization = "awq" or "gptq" for an AWQ or GPTQ model, or remove enable_marlin`,
     ]);

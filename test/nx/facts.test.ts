@@ -6,6 +6,7 @@ import { writeTree } from '../support/codex-fixture';
 import { renderCapabilities, renderCoreServices, renderObservability, renderPod } from '../../tools/src/scribe';
 import { WORKSPACE } from '../support/codex-fixture';
 import { CASES, loadCase } from '../scribe/helpers';
+import { soulstones } from '../../tools/src/codex';
 
 const RENDER = { pod: renderPod, core: renderCoreServices, observability: renderObservability, capabilities: renderCapabilities };
 
@@ -19,6 +20,18 @@ describe('the facts each aggregate task hashes', () => {
       const projected = codexFromFacts(aggregateFacts(facts, part), WORKSPACE);
       expect(RENDER[part](projected)).toEqual(RENDER[part](codex));
     });
+  });
+
+  it('projects every field the observability and capabilities renderers read (metrics port and path, model names)', () => {
+    const codex = structuredClone(loadCase('example'));
+    for (const r of soulstones(codex)) {
+      r.config.metrics_port = r.config.port + 1000;
+      r.config.metrics_path = '/custom/metrics';
+      r.config.model_path ??= '/models/x.gguf';
+    }
+    const facts = JSON.parse(JSON.stringify(codexFacts(codex, WORKSPACE)));
+    for (const part of ['observability', 'capabilities'] as const)
+      expect(RENDER[part](codexFromFacts(aggregateFacts(facts, part), WORKSPACE)), part).toEqual(RENDER[part](codex));
   });
 
   it('gives the pod the exposed soulstones and one stand-in for the others that need a large /dev/shm', () => {

@@ -113,6 +113,48 @@ beforeEach(async () => {
 
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+/** A copy of the example Codex naming the image: `forge.image` and `vessel.image` as given. */
+function codexNaming(dir: string, forge: string, vessel: string): string {
+  const codex = path.join(tmp, dir);
+  fs.cpSync(path.join(WORKSPACE, 'codex'), codex, { recursive: true });
+  const scroll = fs
+    .readFileSync(path.join(codex, 'lychd.toml'), 'utf8')
+    .replace('image = "localhost/lychd:custom"', `image = "${vessel}"`)
+    .replace('python = "3.11"\n', `python = "3.11"\nimage = "${forge}"\n`);
+  fs.writeFileSync(path.join(codex, 'lychd.toml'), scroll);
+  return codex;
+}
+
+describe('one image name: the Gate names the image forge.image, and a vessel.image that differs is refused', () => {
+  it("reviews and confirms under the Prime Scroll's name", async () => {
+    const v2 = codexNaming('codex-v2', 'localhost/lychd:v2', 'localhost/lychd:v2');
+    const r = await gate(['--codex', v2, '--image', b.dir, '--synthesis', SYNTHESIS]);
+    expect(r.stdout).toContain(`  body:      localhost/lychd:v2 (none) -> candidate ${b.id.slice(0, 12)}`);
+    const done = await gate(['--codex', v2, '--confirm', b.id.slice(0, 12)]);
+    expect(done.status, done.stderr).toBe(0);
+    expect(done.stdout).toContain(`localhost/lychd:v2 is now ${b.id.slice(0, 12)}`);
+    expect(state().tags['localhost/lychd:v2']).toBe(b.id);
+    expect(custom()).toBe(a.id);
+  });
+
+  it('refuses a vessel.image that is not forge.image, at its file:line:col, staging and confirming nothing', async () => {
+    const split = codexNaming('codex-split', 'localhost/lychd:v2', 'localhost/lychd:custom');
+    const before = fs.readFileSync(path.join(tmp, 'state', 'state.json'), 'utf8');
+    for (const args of [
+      ['--image', b.dir, '--synthesis', SYNTHESIS],
+      ['--confirm', b.id.slice(0, 12)],
+    ]) {
+      const r = await gate(['--codex', split, ...args]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(
+        `${path.join(split, 'lychd.toml')}:15:9: error: vessel.image "localhost/lychd:custom" is not forge.image "localhost/lychd:v2", the name the Rebirth Gate gives the image it reviewed [vessel.image]`,
+      );
+    }
+    expect(fs.readFileSync(path.join(tmp, 'state', 'state.json'), 'utf8')).toBe(before);
+    expect(generation()).toBe(genA);
+  });
+});
+
 describe('a confirmation killed at each step', () => {
   const steps = [
     { step: 'keeping the old body', at: () => 'localhost/lychd:previous', where: /the OLD body .* still in place/ },

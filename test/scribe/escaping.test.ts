@@ -105,6 +105,16 @@ describe('values round-trip through the real generator and systemd exactly', () 
     expect(description.replace(/%%/g, '')).not.toContain('%');
   });
 
+  it.skipIf(noQuadlet)('passes a health command to --health-cmd as one value, unchanged', () => {
+    const cmd = `test "$(cat /x)" = '100%' && echo \${HOME} %h $$ 'it"s' || exit 1`;
+    const c = withStone('nasty', (r) => {
+      r.config.health_cmd = cmd;
+    });
+    const dry = dryRunQuadlets(installed(renderGeneration(c)));
+    expect(dry.errors).toEqual([]);
+    expect(optionValues(execStartArgv(dry.services.get('soulstone-nasty.service')!), '--health-cmd')).toEqual([cmd]);
+  });
+
   it('adds no line, key or section whatever the values hold', () => {
     const text = files.get('soulstone-nasty.container')!;
     const parsed = parseUnitText(text);
@@ -159,6 +169,19 @@ describe('text that cannot be made safe is refused, naming the rune file and fie
       'extra_args[1]',
       /control character/,
     );
+  });
+
+  it('a health command that starts or ends with a double quote, which quadlet strips', () => {
+    for (const cmd of ['"/bin/true" x', 'sh -c "exit 0"']) {
+      const c = withStone('nasty', (r) => {
+        r.config.health_cmd = cmd;
+      });
+      refuse(c, 'health_cmd', /must not start or end with a double quote/);
+    }
+    const spaced = withStone('nasty', (r) => {
+      r.config.health_cmd = ' /bin/true';
+    });
+    refuse(spaced, 'health_cmd', /must not be empty or start or end with spaces/);
   });
 
   it('a description ending in a backslash, which would swallow the next line', () => {

@@ -40,13 +40,15 @@ export function importBase(b: Buildah, baseTar: string): void {
 
 /**
  * STAND-IN for every image no registry can serve here: one image (service.py answers HTTP on
- * the port its arguments or environment name; pg_isready checks a TCP port), pushed to an OCI
+ * the port its arguments or environment name; pg_isready checks a TCP port; curl fetches a URL), pushed to an OCI
  * layout under the ref `standin`. The VM tags it with each name the units use.
  */
 export function buildStandIn(b: Buildah, layout: string): void {
   b.image('localhost/vm-base', 'localhost/lychd-standin', (c) => {
     b.run('copy', '--chmod', '0755', c, path.join(STANDIN, 'service.py'), '/usr/local/bin/lychd-standin');
     b.run('copy', '--chmod', '0755', c, path.join(STANDIN, 'pg_isready'), '/usr/bin/pg_isready');
+    // The engines' health checks call curl, which the engine images ship and the base lacks.
+    b.run('copy', '--chmod', '0755', c, path.join(STANDIN, 'curl'), '/usr/bin/curl');
     b.run('config', '--entrypoint', '["python3", "/usr/local/bin/lychd-standin"]', '--cmd', '', '--label', 'org.lychd.standin=true', c);
   });
   b.run('push', 'localhost/lychd-standin', `oci:${layout}:standin`);

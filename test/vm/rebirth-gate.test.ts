@@ -71,6 +71,13 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
     fs.writeFileSync(path.join(results, 'starts.txt'), `${planStarts(stones, withPod).join('\n')}\n`);
     fs.writeFileSync(path.join(results, 'standin-names.txt'), `${images.sort().join('\n')}\n`);
     fs.writeFileSync(path.join(results, 'secret-names.txt'), `${secrets.sort().join('\n')}\n`);
+    // Readiness: an engine of the default coven whose stand-in reads control files from /srv/models.
+    const ready = soulstones(codex).find(
+      (s) =>
+        s.family !== 'soulstone-generic' && s.config.groups.includes(coven) && s.config.volumes.some((v) => v.startsWith('/srv/models:')),
+    );
+    if (!ready) throw new Error('the example has no engine soulstone of the default coven that mounts /srv/models');
+    fs.writeFileSync(path.join(results, 'readiness.txt'), `${ready.config.name} ${ready.config.port}\n`);
 
     const disk = await prepareInChild(tmp, results);
     fs.writeFileSync(path.join(results, 'entry.sh'), `exec sh /mnt/work/test/vm/scenario.sh\n`);
@@ -145,6 +152,21 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
     );
     expect(problems).toEqual([]);
     expect(out('user-journal.txt')).not.toMatch(/ordering cycle|order is cyclic/i);
+  });
+
+  it('3b. a soulstone counts as started only once healthy, and one that stops answering is killed and restarted', () => {
+    const start = Object.fromEntries(
+      out('readiness-start.txt')
+        .trim()
+        .split(' ')
+        .map((kv) => kv.split('=') as [string, string]),
+    );
+    // The stand-in answers /health only 20 s after it started: `systemctl start` waited for it.
+    expect(start).toMatchObject({ rc: '0', health: 'healthy' });
+    expect(Number(start.seconds)).toBeGreaterThanOrEqual(20);
+    const [, before, after] = /restarts=(\d+)->(\d+) state=(\S+) health=(\S+)/.exec(out('readiness-restart.txt')) ?? [];
+    expect(Number(after), out('readiness-restart.txt')).toBeGreaterThan(Number(before));
+    expect(out('readiness-restart.txt')).toMatch(/state=active health=healthy/);
   });
 
   it('4. an edited extension: review changes nothing, a wrong id is refused, the right id restarts the Vessel, rollback returns', () => {

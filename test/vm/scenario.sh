@@ -54,6 +54,28 @@ while read -r s; do
 done <"$R/starts.txt"
 journalctl --user --no-pager -b >"$O/user-journal.txt" 2>&1
 
+step "3b. readiness: a soulstone counts as started once healthy; one that stops answering is restarted"
+read -r RS RP <"$R/readiness.txt"
+C=/srv/models/.standin
+mkdir -p "$C"
+restarts() { systemctl --user show -p NRestarts --value "soulstone-$RS.service"; }
+systemctl --user stop "soulstone-$RS.service"
+echo 20 >"$C/$RP.slow"
+t0=$(date +%s)
+systemctl --user start "soulstone-$RS.service"
+rc=$?
+t1=$(date +%s)
+echo "rc=$rc seconds=$((t1 - t0)) health=$(podman inspect "lychd-soulstone-$RS" --format '{{.State.Health.Status}}' 2>&1)" | tee "$O/readiness-start.txt"
+rm -f "$C/$RP.slow"
+n0=$(restarts)
+touch "$C/$RP.sick"
+i=0
+while [ $i -lt 150 ] && [ "$(restarts)" = "$n0" ]; do i=$((i + 1)); sleep 2; done
+rm -f "$C/$RP.sick"
+i=0
+while [ $i -lt 150 ] && [ "$(systemctl --user is-active "soulstone-$RS.service")" != active ]; do i=$((i + 1)); sleep 2; done
+echo "restarts=$n0->$(restarts) state=$(systemctl --user is-active "soulstone-$RS.service") health=$(podman inspect "lychd-soulstone-$RS" --format '{{.State.Health.Status}}' 2>&1)" | tee "$O/readiness-restart.txt"
+
 step "4. edit an extension: a new candidate, reviewed, refused, confirmed, rolled back"
 readlink "$HOME/.config/containers/systemd/lychd" >"$O/generation-a.txt"
 rec stage-b forge rebirth $CODEX --image "$R/images/candidate-b"

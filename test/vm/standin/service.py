@@ -2,12 +2,16 @@
 # STAND-IN for images no registry can serve here (PostgreSQL, Phoenix, Prometheus, Grafana,
 # the inference engines). It ignores what it is asked to run except the port, and answers
 # HTTP 200 on every path of that port, on all addresses of the pod's network namespace.
+# Its /health obeys control files the VM scenario writes into /models/.standin/ (the example
+# soulstones mount /srv/models there read-only): `<port>.slow` holding N answers 503 for the
+# first N seconds of the process, `<port>.sick` answers 503 while it exists.
 import http.server
 import json
 import os
 import signal
 import re
 import sys
+import time
 
 def port_from(args, env):
     text = " ".join(args)
@@ -20,10 +24,22 @@ def port_from(args, env):
             return int(env[var])
     return 9000
 
+STARTED = time.monotonic()
+CONTROL = "/models/.standin"
+
+def healthy(port):
+    if os.path.exists(f"{CONTROL}/{port}.sick"):
+        return False
+    try:
+        with open(f"{CONTROL}/{port}.slow") as f:
+            return time.monotonic() - STARTED >= float(f.read().strip() or 0)
+    except (OSError, ValueError):
+        return True
+
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         body = json.dumps({"standin": True, "argv": sys.argv[1:]}).encode()
-        self.send_response(200)
+        self.send_response(200 if self.path != "/health" or healthy(port) else 503)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

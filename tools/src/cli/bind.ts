@@ -2,6 +2,10 @@ import { performBind, performCheck, performRollback } from '../inscription/rite'
 import type { CommonPaths } from './paths';
 import { loadOrReport, renderInto, withTempGeneration } from './render';
 import { escapeForTerminal } from '../codex/diagnostics';
+import { resolveBindingSite } from '../inscription';
+import { readTree } from '../inscription/generation';
+import { formatPending, installedFiles, pendingRestarts } from '../inscription/pending';
+import { realHost, runningServices } from '../rebirth/host';
 
 export interface BindFlags {
   bindingSite?: string;
@@ -34,7 +38,23 @@ export async function runBind(paths: CommonPaths, flags: BindFlags, out = proces
       );
       return 1;
     }
-    log((await performBind(codex, rite)).message);
+    const site = resolveBindingSite({ option: flags.bindingSite, env: process.env });
+    const before = installedFiles(site);
+    const result = await performBind(codex, rite);
+    log(result.message);
+    // Which changed units run: asked of `systemctl --user`; on a host without it nothing runs.
+    const host = realHost(paths.workspaceRoot);
+    let asked = true;
+    const running = (services: string[]) => {
+      try {
+        return runningServices(host, services);
+      } catch {
+        asked = false;
+        return [];
+      }
+    };
+    const pending = pendingRestarts(before, readTree(dir), running);
+    if (asked) for (const line of formatPending(pending)) log(line);
     return 0;
   });
 }

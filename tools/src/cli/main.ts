@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runBind } from './bind';
+import { runCovens, type CovenFormat } from './covens';
 import { runFlake } from './flake';
 import { commonPaths } from './paths';
 import { runScribe } from './render';
@@ -71,6 +72,14 @@ function codexCommands(cli: Command, setStatus: SetStatus): void {
   codexOptions(cli.command('scribe').description('render the Quadlet generation (default: <workspace>/quadlets/generation)'))
     .option('--out <dir>', 'where to write the generation; a folder the Forge did not create must be empty')
     .action((o: CodexOptions & { out?: string }) => setStatus(runScribe(commonPaths(o), absolute(o.out))));
+
+  codexOptions(cli.command('covens').description('show which soulstones exclude which (the Conflicts= the covens write)'))
+    .addOption(
+      new Option('--format <format>', 'table, or mermaid for a picture in docs or a pull request')
+        .choices(['table', 'mermaid'])
+        .default('table'),
+    )
+    .action((o: CodexOptions & { format: CovenFormat }) => setStatus(runCovens(commonPaths(o), o.format)));
 
   bindingSiteOption(codexOptions(cli.command('bind').description('render and install the generation atomically into the Binding Site')))
     .option('--keep <n>', 'generations kept for rollback (default 3)', keepCount)

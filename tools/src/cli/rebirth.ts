@@ -22,10 +22,14 @@ export interface RebirthFlags {
 export async function runRebirth(paths: CommonPaths, flags: RebirthFlags, out = process.stdout, err = process.stderr): Promise<number> {
   const log = (l: string) => out.write(`${l}\n`);
   try {
+    // The Codex names the image (forge.image) for every action, confirm and rollback too.
+    const codex = loadOrReport(paths, err);
+    if (!codex) return 1;
     const gate: GateOptions = {
       bindingSite: resolveBindingSite({ option: flags.bindingSite, env: process.env }),
       host: realHost(paths.workspaceRoot),
       log,
+      imageName: codex.prime.forge.image,
     };
     if (flags.rollback) {
       log((await rollbackBody(gate)).message);
@@ -35,8 +39,6 @@ export async function runRebirth(paths: CommonPaths, flags: RebirthFlags, out = 
       log((await confirm(gate, flags.confirm)).message);
       return 0;
     }
-    const codex = loadOrReport(paths, err);
-    if (!codex) return 1;
     const staged = await withTempGeneration(async (dir) => {
       renderInto(codex, dir);
       const problems = await generationProblems(codex, dir, paths.workspaceRoot, log);

@@ -240,24 +240,48 @@ const dangerousMounts: CrossRuneRule = (_prime, runes) =>
     }),
   );
 
-/** A GPU soulstone in no coven conflicts with none, so nothing keeps it off a busy GPU. */
+/**
+ * A GPU soulstone in no coven is refused (docs/scribe.md, "Covens"): it shares no coven, yet a
+ * coven-less soulstone conflicts with none, so nothing would keep it off a GPU another coven holds.
+ * A soulstone without a GPU may stay out of every coven and run beside all of them.
+ */
 const covenlessGpuSoulstones: CrossRuneRule = (_prime, runes) =>
   soulstonesOf(runes).flatMap(({ rune, source }) => {
     // The runtimes' default (scribe/runtimes: gpuByDefault): every engine but the generic one.
     const gpu = rune.config.gpu ?? rune.family !== 'soulstone-generic';
     if (!gpu || rune.config.groups.length > 0) return [];
     return [
-      warning(
+      error(
         source.file,
         source.locate(['name']),
-        `GPU soulstone "${rune.config.name}" belongs to no coven, so it conflicts with none and runs beside every coven on the GPU`,
+        `GPU soulstone "${rune.config.name}" belongs to no coven, so nothing keeps it off a GPU that another coven holds`,
         {
           field: 'groups',
-          hint: 'add it to a coven: groups = ["<coven>"]',
+          hint: 'add it to a coven: groups = ["<coven>"], or set gpu = false if it needs no GPU',
         },
       ),
     ];
   });
+
+/**
+ * One image name: the Rebirth Gate gives the reviewed image the name `forge.image`, so a Vessel
+ * that runs any other `vessel.image` runs an image the Gate never reviewed.
+ */
+const oneImageName: CrossRuneRule = (prime) => {
+  const { vessel, forge } = prime.prime;
+  if (vessel.image === forge.image) return [];
+  return [
+    error(
+      prime.source.file,
+      prime.source.locate(['vessel', 'image']),
+      `vessel.image "${vessel.image}" is not forge.image "${forge.image}", the name the Rebirth Gate gives the image it reviewed`,
+      {
+        field: 'vessel.image',
+        hint: `set vessel.image and forge.image to the same name (e.g. both "${forge.image}"); the Vessel must run the image the Gate confirmed`,
+      },
+    ),
+  ];
+};
 
 /**
  * Rules that need the whole Codex: unique names, the Port Singularity, covens, image names, and
@@ -273,6 +297,7 @@ const CROSS_RUNE_RULES: CrossRuneRule[] = [
   credentialsInPlainText,
   dangerousMounts,
   covenlessGpuSoulstones,
+  oneImageName,
 ];
 
 export function crossRuneRules(prime: PrimeSource, runes: LocatedRune[]): Diagnostic[] {

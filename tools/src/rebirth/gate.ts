@@ -40,7 +40,11 @@ export interface GateOptions {
   gateDir?: string;
   host: Host;
   log?: (line: string) => void;
+  /** The name the activated image gets: the Prime Scroll's `forge.image` (default localhost/lychd:custom). */
+  imageName?: string;
 }
+
+const currentTag = (o: GateOptions): string => o.imageName ?? CURRENT_TAG;
 
 /** A refusal or failure the command reports as its message (never a stack trace). */
 export class GateError extends Error {
@@ -72,7 +76,7 @@ export interface StageInput {
 /**
  * Loads the image into the user's podman as localhost/lychd:candidate and stores the body (image
  * summary, Synthesis Manifest, generation) in the Gate's store. Nothing that runs changes:
- * localhost/lychd:custom and the Binding Site stay as they are.
+ * the image name (forge.image) and the Binding Site stay as they are.
  */
 export async function stage(o: GateOptions, input: StageInput): Promise<Body> {
   const summary = readImageSummary(input.imageDir);
@@ -101,6 +105,8 @@ export async function stage(o: GateOptions, input: StageInput): Promise<Body> {
 // ------------------------------------------------------------------------------------ review
 
 export interface Review {
+  /** The name the Vessel runs the image by (`forge.image`). */
+  imageName: string;
   currentImage?: string;
   candidate: Body;
   packages: PackageChange[];
@@ -125,7 +131,8 @@ function planSwitch(o: GateOptions, to: Body, from: Body | undefined): Omit<Revi
   ];
   const base = baseChange(from?.summary.base, to.summary.base);
   return {
-    currentImage: imageIdOf(o.host, CURRENT_TAG),
+    imageName: currentTag(o),
+    currentImage: imageIdOf(o.host, currentTag(o)),
     packages: packageChanges(from ? { lock: from.lock, systemPackages: from.summary.systemPackages } : undefined, {
       lock: to.lock,
       systemPackages: to.summary.systemPackages,
@@ -161,7 +168,7 @@ export function formatReview(r: Review): string {
   if (r.interrupted) out.push(r.interrupted, '');
   const cand = shortId(r.candidate.summary.imageId);
   out.push(`Rebirth Gate: a candidate is staged; nothing has changed yet.`);
-  out.push(`  body:      ${CURRENT_TAG} ${r.currentImage ? shortId(r.currentImage) : '(none)'} -> candidate ${cand} (${CANDIDATE_TAG})`);
+  out.push(`  body:      ${r.imageName} ${r.currentImage ? shortId(r.currentImage) : '(none)'} -> candidate ${cand} (${CANDIDATE_TAG})`);
   out.push(`  synthesis: ${r.candidate.summary.synthesis}`);
   if (r.packages.length === 0) out.push('  packages:  no change');
   else {
@@ -187,7 +194,7 @@ export function formatReview(r: Review): string {
 
 /** Where the host is after an interrupted switch, and what to do. */
 export function describeInterrupted(o: GateOptions, j: Journal): string {
-  const image = imageIdOf(o.host, CURRENT_TAG);
+  const image = imageIdOf(o.host, currentTag(o));
   const gen = installedGeneration(o.bindingSite)?.id;
   const newBody = image === j.toImage;
   const newGen = gen === j.toGeneration;
@@ -214,7 +221,7 @@ export interface SwitchResult {
 /**
  * The one ritual behind --confirm and --rollback: keep the old body as localhost/lychd:previous,
  * install the target generation with bind's atomic switch, make the target image
- * localhost/lychd:custom, daemon-reload, restart the Vessel and the running units whose
+ * the image name (forge.image), daemon-reload, restart the Vessel and the running units whose
  * definition changed. A failure at any step returns the host to the old body and generation.
  */
 async function switchTo(o: GateOptions, journal: Journal, target: Body, newPrevious: string | undefined): Promise<SwitchResult> {
@@ -225,7 +232,7 @@ async function switchTo(o: GateOptions, journal: Journal, target: Body, newPrevi
     if (journal.fromImage && journal.fromImage !== journal.toImage) tag(o.host, journal.fromImage, PREVIOUS_TAG);
     log(`installing generation ${target.generation.id}`);
     await bind({ generationDir: target.generationDir, bindingSite: o.bindingSite, reload: false });
-    tag(o.host, journal.toImage, CURRENT_TAG);
+    tag(o.host, journal.toImage, currentTag(o));
     setPointer(gate, 'previous', newPrevious);
     setPointer(gate, 'current', target.name);
     daemonReload(o.host);
@@ -245,15 +252,15 @@ async function switchTo(o: GateOptions, journal: Journal, target: Body, newPrevi
     image: journal.toImage,
     generation: journal.toGeneration,
     restarted: journal.restart,
-    message: `localhost/lychd:custom is now ${shortId(journal.toImage)}, generation ${journal.toGeneration} is installed; restarted ${journal.restart.join(' ')}.`,
+    message: `${currentTag(o)} is now ${shortId(journal.toImage)}, generation ${journal.toGeneration} is installed; restarted ${journal.restart.join(' ')}.`,
   };
 }
 
 /** Puts back what the journal says was there before, then forgets the journal. */
 async function undo(o: GateOptions, j: Journal): Promise<void> {
   const gate = gateOf(o);
-  if (j.fromImage) tag(o.host, j.fromImage, CURRENT_TAG);
-  else untag(o.host, CURRENT_TAG);
+  if (j.fromImage) tag(o.host, j.fromImage, currentTag(o));
+  else untag(o.host, currentTag(o));
   if (j.fromGeneration && installedGeneration(o.bindingSite)?.id !== j.fromGeneration) {
     const dir = [j.fromCurrent, j.fromPrevious]
       .filter((n): n is string => !!n)
@@ -277,7 +284,7 @@ async function undo(o: GateOptions, j: Journal): Promise<void> {
 
 function journalFor(o: GateOptions, action: Journal['action'], target: Body, restartList: string[]): Journal {
   const gate = gateOf(o);
-  const fromImage = imageIdOf(o.host, CURRENT_TAG);
+  const fromImage = imageIdOf(o.host, currentTag(o));
   const fromGeneration = installedGeneration(o.bindingSite)?.id;
   const fromCurrent = pointer(gate, 'current');
   const fromPrevious = pointer(gate, 'previous');
@@ -339,7 +346,7 @@ export async function rollbackBody(o: GateOptions): Promise<SwitchResult> {
       image: pending.fromImage ?? '',
       generation: pending.fromGeneration ?? '',
       restarted: [VESSEL_SERVICE],
-      message: `Undid the interrupted switch: localhost/lychd:custom is ${pending.fromImage ? shortId(pending.fromImage) : '(none)'} again, generation ${pending.fromGeneration ?? '(none)'}.`,
+      message: `Undid the interrupted switch: ${currentTag(o)} is ${pending.fromImage ? shortId(pending.fromImage) : '(none)'} again, generation ${pending.fromGeneration ?? '(none)'}.`,
     };
   }
   const prev = pointer(gate, 'previous');

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { Codex, Rune } from '../codex';
 import { CAPABILITIES_FILE, serviceOf, soulstoneUnit } from './names';
 import { byCodePoint } from '../shared/order';
@@ -14,10 +15,26 @@ export interface CapabilityEntry {
   capabilities: string[];
   covens: string[];
   models: string[];
+  /** The model name a client must send to this soulstone (see `servedModelName`). */
+  served_model_name: string | null;
+  /** The model artifact's path inside the soulstone's container. */
+  model_path: string | null;
   port: number | null;
   base_url: string | null;
   unit: string | null;
   api_key_file: string | null;
+}
+
+/**
+ * The name a client asks a soulstone for: `served_model_name` when the rune sets it; else what
+ * the engine names its model by default: vLLM and SGLang the model they load (`--model` /
+ * `--model-path`), others the model file's name, or the first of `models`; null when nothing says.
+ */
+export function servedModelName(rune: Extract<Rune, { kind: 'soulstone' }>): string | null {
+  const c = rune.config;
+  if ('served_model_name' in c && c.served_model_name !== undefined) return c.served_model_name;
+  if (c.runtime === 'vllm' || c.runtime === 'sglang') return c.model_path ?? c.models[0] ?? null;
+  return (c.model_path ? posix.basename(c.model_path) : c.models[0]) ?? null;
 }
 
 const sorted = (xs: readonly string[]): string[] => [...new Set(xs)].sort(byCodePoint);
@@ -34,6 +51,8 @@ export function capabilityEntry(rune: Rune): CapabilityEntry {
       capabilities: sorted(c.capabilities),
       covens: sorted(c.groups),
       models: sorted(c.models),
+      served_model_name: servedModelName(rune),
+      model_path: c.model_path ?? null,
       port: c.port,
       base_url: c.base_url,
       unit: serviceOf(soulstoneUnit(c.name)),
@@ -49,6 +68,8 @@ export function capabilityEntry(rune: Rune): CapabilityEntry {
     capabilities: sorted(c.capabilities),
     covens: [],
     models: sorted(c.models),
+    served_model_name: null,
+    model_path: null,
     port: null,
     base_url: c.base_url ?? null,
     unit: null,

@@ -1,5 +1,6 @@
 /** The Rune Scribe: validated runes in, the Sepulcher's Quadlet files out. */
 export { scribeContext, type ScribeContext, type ContextSoulstone } from './context';
+export { covenMap, covenTable, covenMermaid, type CovenRow } from './coven-map';
 export { conflicts, conflictsOf, orderedAfter, startsWithPod, checkStartSet } from './covens';
 export { ScribeError, type ValueSource } from './errors';
 export { renderSoulstone, soulstoneUnitFile } from './soulstone';

@@ -15,14 +15,16 @@ const DATASOURCE_UID = 'lychd-harvester';
 // JSON strings are valid YAML scalars, so every value is quoted the same way.
 const q = (s: string): string => JSON.stringify(s);
 
-/** One static target per soulstone, each on its own port (the Port Singularity). */
+/** One static target per soulstone, on its metrics port (default: its own port) and path (default /metrics). */
 export function prometheusConfig(codex: Codex): string {
   const stones = [...soulstones(codex)].sort((a, b) => byCodePoint(a.config.name, b.config.name));
   const targets = stones.flatMap((r) => [
-    `      - targets: [${q(`localhost:${r.config.port}`)}]`,
+    `      - targets: [${q(`localhost:${r.config.metrics_port ?? r.config.port}`)}]`,
     '        labels:',
     `          soulstone: ${q(r.config.name)}`,
     `          runtime: ${q(r.config.runtime)}`,
+    // Prometheus reads a target's `__metrics_path__` label as the path it scrapes.
+    ...(r.config.metrics_path ? [`          __metrics_path__: ${q(r.config.metrics_path)}`] : []),
   ]);
   return [
     `# ${GENERATED}`,

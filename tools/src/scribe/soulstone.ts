@@ -4,10 +4,11 @@ import { conflictsOf, orderedAfter, startsWithPod } from './covens';
 import { ScribeError } from './errors';
 import { containerName, POD_FILE, serviceOf, soulstoneFile, soulstoneUnit } from './names';
 import { byCodePoint } from '../shared/order';
-import { containerCommand, gpuDevices } from './runtimes';
+import { containerCommand, gpuDevices, healthCommand } from './runtimes';
 import { secretFileVar, secretMount } from './secrets-env';
 import { runeField } from './source';
 import { argProblem } from '../codex/schemas/common';
+import { healthEntries } from './health';
 import { args, entry, keyval, mount, section, serializeUnit, text, units, word, type Entry, type UnitFile } from './unit';
 import { podmanVersion } from './version';
 
@@ -54,6 +55,24 @@ function checkArguments(rune: SoulstoneRune): void {
   }
 }
 
+/** Readiness (health.ts): none when the rune has no check. */
+function health(rune: SoulstoneRune): Entry<'Container'>[] {
+  const c = rune.config;
+  const check = healthCommand(rune);
+  if (check === undefined) return [];
+  const field = c.health_cmd !== undefined ? 'health_cmd' : c.health_path !== undefined ? 'health_path' : 'port';
+  return healthEntries(
+    check,
+    { interval: c.health_interval, timeout: c.health_timeout, retries: c.health_retries },
+    {
+      check: runeField(rune, field),
+      interval: runeField(rune, 'health_interval'),
+      timeout: runeField(rune, 'health_timeout'),
+      retries: runeField(rune, 'health_retries'),
+    },
+  );
+}
+
 /** The unit model of one soulstone; its text depends only on the rune and the scribe context. */
 export function soulstoneUnitFile(rune: SoulstoneRune, ctx: ScribeContext): UnitFile {
   const c = rune.config;
@@ -69,7 +88,7 @@ export function soulstoneUnitFile(rune: SoulstoneRune, ctx: ScribeContext): Unit
   const after = orderedAfter(ctx, unit);
   const atBoot = startsWithPod(ctx, unit);
   checkArguments(rune);
-  const command = containerCommand(rune);
+  const exec = containerCommand(rune);
   const description = c.description ? `LychD Soulstone ${c.name}: ${c.description}` : `LychD Soulstone ${c.name} (${c.runtime})`;
   return {
     comments: [provenance(rune)],
@@ -88,12 +107,14 @@ export function soulstoneUnitFile(rune: SoulstoneRune, ctx: ScribeContext): Unit
         ...c.volumes.map((v, i) => entry('Volume', mount(v), runeField(rune, `volumes[${i}]`))),
         ...secrets(rune),
         ...environment(rune),
-        command !== undefined && entry('Exec', args(command), runeField(rune, c.exec ? 'exec' : 'extra_args')),
+        ...health(rune),
+        exec !== undefined && entry('Exec', args(exec), runeField(rune, c.exec ? 'exec' : 'extra_args')),
       ]),
       section('Service', [
         entry('Restart', word('on-failure')),
-        // Pulling an image and loading a large model both take minutes.
-        entry('TimeoutStartSec', word(900)),
+        // Pulling an image and loading a large model both take minutes; with Notify=healthy the
+        // start lasts until the model answers.
+        entry('TimeoutStartSec', word(c.start_timeout), runeField(rune, 'start_timeout')),
       ]),
       section('Install', [atBoot && entry('WantedBy', units(['default.target']))]),
     ],

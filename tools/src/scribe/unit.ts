@@ -141,6 +141,9 @@ function formatValue(spec: KeySpec, e: Entry, section: SectionName): string {
       noTrailingBackslash(v.command, e, section);
       if (v.command !== trimUnitSpace(v.command) || v.command === '')
         fail('a command must not be empty or start or end with spaces', e, section);
+      // Quadlet's unit parser strips a double quote at either end, leaving the other half unpaired.
+      if (v.command.startsWith('"') || v.command.endsWith('"'))
+        fail(`a command must not start or end with a double quote (podman's unit parser strips it); end it with ' or a word`, e, section);
       return escapeExpansions(v.command, spec);
     }
   }

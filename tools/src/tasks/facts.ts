@@ -47,9 +47,9 @@ type RuneFields = { soulstone: readonly string[]; portal: readonly string[] };
  */
 export const AGGREGATE_FIELDS: Record<Exclude<Aggregate, 'pod'>, RuneFields> = {
   core: { soulstone: [], portal: ['name', 'api_key_secret'] },
-  observability: { soulstone: ['name', 'port', 'runtime'], portal: [] },
+  observability: { soulstone: ['name', 'port', 'runtime', 'metrics_port', 'metrics_path'], portal: [] },
   capabilities: {
-    soulstone: ['name', 'runtime', 'capabilities', 'groups', 'models', 'port', 'base_url'],
+    soulstone: ['name', 'runtime', 'capabilities', 'groups', 'models', 'served_model_name', 'model_path', 'port', 'base_url'],
     portal: ['name', 'provider', 'capabilities', 'models', 'base_url', 'api_key_secret'],
   },
 };

@@ -159,7 +159,9 @@ export const primeScroll = z
           .regex(/^3\.\d+$/, { error: 'must be a Python version such as "3.11"' })
           .default('3.11')
           .describe("Python version of the image: must be the base's Python and satisfy the lock's requires-python."),
-        image: c.image.default(DEFAULT_VESSEL_IMAGE).describe('Tag the Rebirth Gate gives the activated image.'),
+        image: c.image
+          .default(DEFAULT_VESSEL_IMAGE)
+          .describe('Name the Rebirth Gate gives the image it confirmed; `vessel.image` must be the same (one image name).'),
         resolve_before: z
           .string()
           .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, { error: 'must be a UTC time such as "2026-12-01T00:00:00Z"' })

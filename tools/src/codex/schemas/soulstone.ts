@@ -1,5 +1,52 @@
 import { z } from 'zod';
 import * as c from './common';
+import { continuesLine, trimUnitSpace } from '../unit-line';
+
+const positiveInt = z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' });
+const seconds = (fallback: number, what: string) =>
+  positiveInt.max(86_400, { error: 'must be at most 86400 (one day)' }).default(fallback).describe(what);
+
+/**
+ * Readiness (docs/scribe.md, "Readiness"): the unit counts as started once the check passes, and an
+ * engine that stops answering is killed and restarted. The check runs inside the soulstone's image.
+ */
+const healthFields = {
+  health_cmd: c.unitText
+    .min(1, { error: 'must not be empty; set health_check = false for no check' })
+    .refine((v) => v === trimUnitSpace(v), { error: 'must not start or end with spaces' })
+    .refine((v) => !continuesLine(v), { error: 'must not end in a backslash: the unit line would swallow the next one' })
+    // Quadlet's unit parser strips a double quote at either end, leaving the other half unpaired.
+    .refine((v) => !v.startsWith('"') && !v.endsWith('"'), {
+      error: "must not start or end with a double quote (podman's unit parser strips it); quote with ' instead",
+    })
+    .optional()
+    .describe(
+      'Health check run inside the container (through `/bin/sh -c`); exit 0 means healthy. Default for vLLM, SGLang and llama.cpp: `curl -fsS http://127.0.0.1:{port}/health` (their images ship curl); a generic soulstone has none unless it sets this or `health_path`.',
+    ),
+  health_path: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~/-]*$/, { error: 'must be a URL path such as /health (letters, digits, . _ ~ / -)' })
+    .optional()
+    .describe(
+      "Path on the soulstone's port that answers 2xx when it is ready, checked with `curl -fsS`; default `/health` for the engines.",
+    ),
+  health_check: z
+    .boolean()
+    .default(true)
+    .describe(
+      'false: no health check at all; the unit counts as started as soon as its container runs, and a hung engine is not restarted.',
+    ),
+  start_timeout: seconds(
+    1800,
+    'Seconds to pull the image and load the model until the first passing health check, else the start fails (`TimeoutStartSec`).',
+  ),
+  health_interval: seconds(10, 'Seconds between health checks (`HealthInterval`).'),
+  health_timeout: seconds(10, 'Seconds one health check may take (`HealthTimeout`).'),
+  health_retries: positiveInt
+    .max(100, { error: 'must be at most 100' })
+    .default(3)
+    .describe('Failed checks in a row, once started, before the engine is killed and restarted (`HealthRetries`).'),
+};
 
 /** Fields every soulstone has, whatever its runtime (seed 004, "The Infrastructure Mapping"). */
 const soulstoneFields = {
@@ -35,9 +82,17 @@ const soulstoneFields = {
     )
     .optional()
     .describe('CDI devices to request when `gpu` is on; default ["nvidia.com/gpu=all"].'),
+  ...healthFields,
+  metrics_port: c.port
+    .optional()
+    .describe("Port the Harvester scrapes for metrics; default: the soulstone's `port` (vLLM, SGLang and llama.cpp serve /metrics there)."),
+  metrics_path: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~/-]*$/, { error: 'must be a URL path such as /metrics (letters, digits, . _ ~ / -)' })
+    .optional()
+    .describe("Path the Harvester scrapes; default Prometheus's `/metrics`."),
 };
 
-const positiveInt = z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' });
 const fraction = z.number().gt(0, { error: 'must be above 0' }).lte(1, { error: 'must be at most 1' });
 
 export const genericSoulstone = z

@@ -5,6 +5,8 @@ export interface RuntimeAdapter {
   runtime: string;
   /** Whether the runtime wants the GPU when the rune does not say. */
   gpuByDefault: boolean;
+  /** Path on the runtime's port that answers 2xx once the model is loaded; none for the generic runtime. */
+  healthPath: string | undefined;
   /** The synthesized command (without `extra_args`); empty means the image's default command. */
   synthesize(rune: SoulstoneRune): string[];
 }

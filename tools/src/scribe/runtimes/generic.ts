@@ -4,5 +4,6 @@ import type { RuntimeAdapter } from './adapter';
 export const generic: RuntimeAdapter = {
   runtime: 'generic',
   gpuByDefault: false,
+  healthPath: undefined,
   synthesize: () => [],
 };

@@ -33,3 +33,17 @@ export function gpuDevices(rune: SoulstoneRune): string[] {
   const wantsGpu = rune.config.gpu ?? adapterFor(rune).gpuByDefault;
   return wantsGpu ? [...(rune.config.devices ?? ['nvidia.com/gpu=all'])] : [];
 }
+
+/**
+ * The health check run inside the soulstone's image: the rune's own command, else `curl` on its
+ * health path (the rune's, else the engine's `/health`). The vLLM, SGLang and llama.cpp server
+ * images ship curl but not always python3 (llama.cpp's has none), so curl is the one tool assumed.
+ * `undefined`: no check (`health_check = false`, or a generic soulstone that names none).
+ */
+export function healthCommand(rune: SoulstoneRune): string | undefined {
+  const c = rune.config;
+  if (!c.health_check) return undefined;
+  if (c.health_cmd !== undefined) return c.health_cmd;
+  const path = c.health_path ?? adapterFor(rune).healthPath;
+  return path === undefined ? undefined : `curl -fsS -o /dev/null http://127.0.0.1:${c.port}${path}`;
+}

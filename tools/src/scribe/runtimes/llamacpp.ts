@@ -10,6 +10,7 @@ export { llamacppMode, type LlamacppMode } from '../../codex/rune-rules';
 export const llamacpp: RuntimeAdapter = {
   runtime: 'llamacpp',
   gpuByDefault: true,
+  healthPath: '/health',
   synthesize(rune: SoulstoneRune): string[] {
     const c = rune.config as LlamacppSoulstone;
     const mode = llamacppMode(c);

@@ -14,6 +14,7 @@ function quantization(c: SglangSoulstone): string | undefined {
 export const sglang: RuntimeAdapter = {
   runtime: 'sglang',
   gpuByDefault: true,
+  healthPath: '/health',
   synthesize(rune: SoulstoneRune): string[] {
     const c = rune.config as SglangSoulstone;
     const model = c.model_path ?? c.models[0];

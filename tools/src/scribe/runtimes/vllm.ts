@@ -7,6 +7,7 @@ import { opt, type RuntimeAdapter } from './adapter';
 export const vllm: RuntimeAdapter = {
   runtime: 'vllm',
   gpuByDefault: true,
+  healthPath: '/health',
   synthesize(rune: SoulstoneRune): string[] {
     const c = rune.config as VllmSoulstone;
     const model = c.model_path ?? c.models[0];

@@ -1,0 +1,76 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCovens } from '../../tools/src/cli/covens';
+import { covenMap, covenMermaid, covenTable, renderGeneration, scribeContext } from '../../tools/src/scribe';
+import { dryRunQuadlets } from '../../tools/src/toolchain';
+import { skipWithout } from '../toolchain/tool-gate';
+import { CASES, cleanup, installed, loadCase, parseUnitText, values, WORKSPACE } from './helpers';
+import { join } from 'node:path';
+
+const noQuadlet = skipWithout('quadlet');
+afterAll(cleanup);
+
+describe('lychd-forge covens: which soulstones exclude which', () => {
+  it.skipIf(noQuadlet).each(CASES)('%s: every row is exactly the Conflicts= systemd sees, both ways', (name) => {
+    const codex = loadCase(name);
+    const dry = dryRunQuadlets(installed(renderGeneration(codex)));
+    expect(dry.ok).toBe(true);
+    for (const row of covenMap(scribeContext(codex))) {
+      const service = parseUnitText(dry.services.get(`${row.unit}.service`)!);
+      const conflicts = values(service, 'Unit', 'Conflicts').flatMap((v) => v.split(' '));
+      expect(conflicts.sort(), row.unit).toEqual(row.excludes.map((u) => `${u}.service`).sort());
+      expect(values(service, 'Install', 'WantedBy').length > 0, row.unit).toBe(row.startsWithPod);
+    }
+  });
+
+  it('prints the example as a table and as a Mermaid picture', () => {
+    const out: string[] = [];
+    const sink = { write: (t: string) => out.push(t) } as unknown as typeof process.stdout;
+    const paths = { workspaceRoot: WORKSPACE, codexDir: join(WORKSPACE, 'codex'), extensionsDir: join(WORKSPACE, 'extensions') };
+    expect(runCovens(paths, 'table', sink)).toBe(0);
+    expect(out.join('')).toMatchInlineSnapshot(`
+      "soulstone                  covens                starts with pod  excludes (Conflicts=)
+      soulstone-browser          (none)                yes              -
+      soulstone-eye              vision-ritual         yes              soulstone-private-runtime, soulstone-titan
+      soulstone-private-runtime  deep-think            no               soulstone-eye, soulstone-scribe, soulstone-whisper
+      soulstone-scribe           vision-ritual         yes              soulstone-private-runtime, soulstone-titan
+      soulstone-titan            deep-think            no               soulstone-eye, soulstone-scribe, soulstone-whisper
+      soulstone-whisper          vision-ritual, voice  yes              soulstone-private-runtime, soulstone-titan
+      "
+    `);
+    out.length = 0;
+    expect(runCovens(paths, 'mermaid', sink)).toBe(0);
+    expect(out.join('')).toMatchInlineSnapshot(`
+      "flowchart LR
+        s0["soulstone-browser<br/>no coven"]
+        s1["soulstone-eye<br/>covens: vision-ritual"]
+        s2["soulstone-private-runtime<br/>covens: deep-think"]
+        s3["soulstone-scribe<br/>covens: vision-ritual"]
+        s4["soulstone-titan<br/>covens: deep-think"]
+        s5["soulstone-whisper<br/>covens: vision-ritual, voice"]
+        s1 x--x s2
+        s1 x--x s4
+        s2 x--x s3
+        s2 x--x s5
+        s3 x--x s4
+        s4 x--x s5
+        classDef boot stroke-width:3px
+        class s0,s1,s3,s5 boot
+      "
+    `);
+  });
+
+  it('draws each excluding pair once, and nothing for soulstones that may run together', () => {
+    const rows = covenMap({
+      podmanVersion: '5.4',
+      defaultCoven: 'a',
+      soulstones: [
+        { unit: 'soulstone-x', groups: ['a'] },
+        { unit: 'soulstone-y', groups: ['a', 'b'] },
+        { unit: 'soulstone-z', groups: ['b'] },
+      ],
+    });
+    expect(covenMermaid(rows).match(/x--x/g)).toHaveLength(1);
+    expect(covenMermaid(rows)).toContain('s0 x--x s2');
+    expect(covenTable(rows).split('\n')[1]).toMatch(/^soulstone-x\s+a\s+yes\s+soulstone-z$/);
+  });
+});
