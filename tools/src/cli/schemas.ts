@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { fieldReference, jsonSchemas, taploConfig, type ExtensionFamilyDoc } from '../codex/reference';
 import { workspaceLayout } from '../codex/layout';
 import { readRegistry } from '../codex/registry';
+import { writeOutputFile } from '../shared/fsutil';
 
 const SCHEMA_DIR = 'tools/schemas';
 
@@ -39,8 +40,7 @@ export function runSchemas(workspaceRoot: string, check: boolean, out = process.
     if (check) {
       stale.push(rel);
     } else {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, text);
+      writeOutputFile(file, text);
       out.write(`wrote ${rel}\n`);
     }
   }

@@ -10,6 +10,7 @@ import { requireTool, scrubbedEnv } from '../toolchain';
 import { OutputLimitError, formatBytes, runProgram } from '../toolchain/run';
 import { hookLauncher, type HookLauncher } from './sandbox';
 import { emptyRegistrations, REGISTRY_FILE, registryText, type ExtensionRegistrations, type Registry } from '../codex/registry';
+import { writeOutputFile } from '../shared/fsutil';
 
 /** The entry point group extensions declare their hook in (`[project.entry-points."lychd.extensions"]`). */
 export const HOOK_GROUP = 'lychd.extensions';
@@ -260,7 +261,6 @@ export function federate(opts: HookOptions): { registry: Registry; text: string 
   const registry = runHooks(opts);
   const text = registryText(registry);
   const file = abs(opts.workspaceRoot, REGISTRY_FILE);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
+  writeOutputFile(file, text);
   return { registry, text };
 }

@@ -5,6 +5,7 @@ import { debFileName, debianArchiveOf, lockProblems, readDebianLock, type Debian
 import { imageFailure } from './errors';
 import { CONTAINERFILE, containerfileData, renderContainerfile, type ContainerfileData } from './containerfile';
 import type { ForgeSources } from './inputs';
+import { writeOutputFile } from '../shared/fsutil';
 
 /** The Containerfile as the current template, manifest and base render it, with its data and base. */
 export async function currentContainerfile(
@@ -51,6 +52,6 @@ export async function writeContainerfile(
   const file = path.join(workspaceRoot, CONTAINERFILE);
   const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
   if (check) return { ok: current === text, changed: false, text };
-  if (current !== text) fs.writeFileSync(file, text);
+  if (current !== text) writeOutputFile(file, text);
   return { ok: true, changed: current !== text, text };
 }

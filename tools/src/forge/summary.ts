@@ -1,8 +1,8 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { canonicalJson } from '../shared/digest';
 import type { BaseRecord } from './base';
 import type { LayoutImage } from './layout';
+import { writeOutputFile } from '../shared/fsutil';
 
 /** The name of the image in every OCI layout the Forge writes, and the label carrying its synthesis. */
 export const REF_NAME = 'lychd';
@@ -41,6 +41,6 @@ export function summarizeLayout(layout: LayoutImage, built: BuiltImage): ImageSu
 /** Writes `image.json` (canonical JSON) into the image folder; returns its path. */
 export function writeImageSummary(imageDir: string, summary: ImageSummary): string {
   const file = path.join(imageDir, 'image.json');
-  fs.writeFileSync(file, canonicalJson(summary));
+  writeOutputFile(file, canonicalJson(summary));
   return file;
 }

@@ -56,6 +56,16 @@ export function replaceFileAtomic(file: string, data: string, tmpName: string, s
   if (syncDir) fsyncDir(dir);
 }
 
+/**
+ * Write one of the Forge's output files (the Containerfile, the schemas, the federation record,
+ * image.json …). The file is replaced, never written into: a symbolic link placed where the
+ * output goes is replaced by the new file, and whatever it points at is left untouched.
+ */
+export function writeOutputFile(file: string, data: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  replaceFileAtomic(file, data, `.${path.basename(file)}.tmp-${process.pid}`);
+}
+
 /** mkdir -p that also makes each new directory's entry durable in its parent. */
 export function mkdirDurable(dir: string): void {
   const missing: string[] = [];

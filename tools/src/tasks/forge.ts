@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { canonicalJson } from '../shared/digest';
 import {
@@ -13,6 +12,7 @@ import {
 } from '../forge';
 import { DEBIAN_LOCK_FILE, lockDebianPackages } from '../forge/debian-lock';
 import type { Task } from './task';
+import { writeOutputFile } from '../shared/fsutil';
 
 export interface ForgeTaskOptions {
   stage: 'base' | 'debian-lock' | 'containerfile' | 'containerfile-check' | 'image';
@@ -26,8 +26,7 @@ export const forge: Task<ForgeTaskOptions> = async (options, root) => {
   switch (options.stage) {
     case 'base': {
       const base = await ensureBase(baseSpecOf(sources.prime.forge), progress);
-      fs.mkdirSync(path.dirname(path.join(root, BASE_RECORD_FILE)), { recursive: true });
-      fs.writeFileSync(path.join(root, BASE_RECORD_FILE), canonicalJson(base.record));
+      writeOutputFile(path.join(root, BASE_RECORD_FILE), canonicalJson(base.record));
       console.log(`Base ${base.record.kind} ${base.record.ref}: ${base.record.digest}`);
       return true;
     }

@@ -7,6 +7,7 @@ import { renderSoulstone, type ScribeContext } from '../scribe';
 import { canonicalJson } from '../shared/digest';
 import type { Task } from './task';
 import { runeRef } from './rune-ref';
+import { writeOutputFile } from '../shared/fsutil';
 
 export interface ScribeRunesOptions {
   /** The rune folder, relative to the workspace root: every `*.toml` directly in it is a rune. */
@@ -71,9 +72,7 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: Rune
     }
   }
   if (ok) {
-    const file = path.join(root, options.outputFile);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, canonicalJson(Object.fromEntries(units)));
+    writeOutputFile(path.join(root, options.outputFile), canonicalJson(Object.fromEntries(units)));
   }
   return ok;
 }
