@@ -49,7 +49,7 @@ describe('outputs are replaced, never written through a link', () => {
     const victims = outputs.map(plantLink);
     const r = forge(['schemas'], { cwd: ws.root });
     expect(r.status, r.stderr).toBe(0);
-    outputs.forEach((rel, i) => expectReplaced(rel, victims[i]));
+    outputs.forEach((rel, i) => expectReplaced(rel, victims[i] as string));
     expect(forge(['schemas', '--check'], { cwd: ws.root }).status).toBe(0);
   });
 

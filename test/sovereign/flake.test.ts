@@ -55,6 +55,8 @@ describe('flake.nix rendering', () => {
     const manifest = readManifest(root);
     manifest.system.push({ name: 'libfrobnicate1', spec: 'libfrobnicate1', requestedBy: ['oracle'] });
     manifest.system.push({ name: 'zzz-tool', spec: 'zzz-tool', requestedBy: ['scriptorium'] });
+    // A name that an object-keyed table would find on Object.prototype.
+    manifest.system.push({ name: 'constructor', spec: 'constructor', requestedBy: ['scriptorium'] });
     fs.writeFileSync(manifestFile, JSON.stringify(manifest));
     fs.writeFileSync(
       path.join(root, 'extensions/oracle/pyproject.toml'),
@@ -66,7 +68,11 @@ describe('flake.nix rendering', () => {
     const r = writeFlake({ workspaceRoot: root });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.diagnostics).toHaveLength(2);
+    expect(r.diagnostics.map((d) => d.message.match(/Debian package "([^"]+)"/)?.[1])).toEqual([
+      'libfrobnicate1',
+      'zzz-tool',
+      'constructor',
+    ]);
     const [oracle, scriptorium] = r.diagnostics;
     expect(oracle).toMatchObject({
       severity: 'error',

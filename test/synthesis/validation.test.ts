@@ -116,6 +116,16 @@ describe('node ranges', () => {
     for (const v of ['1.4.9', '2.0.0', '3.0.9', '4.0.0']) expect(semver.satisfies(v, both), v).toBe(false);
     expect(intersectRanges(['^1.0.0', '^2.0.0'])).toBeUndefined();
   });
+
+  it('treats a package named like an object property as any other package', () => {
+    const root = path.join(work, 'proto-names');
+    writeWorkspace(root, {
+      alpha: { node: { constructor: '^1.0.0', tostring: '^2.0.0' } },
+      beta: { node: { constructor: '^1.2.0' } },
+    });
+    const merged = JSON.parse(mergeNode(root).packageJson.content);
+    expect(merged.dependencies).toEqual({ constructor: '^1.2.0', tostring: '^2.0.0' });
+  });
 });
 
 describe('extension code never runs during synthesis', () => {

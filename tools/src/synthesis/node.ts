@@ -40,7 +40,8 @@ export function readNodeRequests(
   components: Component[],
   problems: SynthesisProblem[],
 ): Record<string, NodeRequest[]> {
-  const requests: Record<string, NodeRequest[]> = {};
+  // No prototype: a package named "constructor" is a key like any other.
+  const requests: Record<string, NodeRequest[]> = Object.create(null);
   for (const component of components) {
     const file = packageJsonPath(component);
     const full = abs(workspaceRoot, file);
@@ -94,7 +95,7 @@ function rebase(spec: string, component: Component): string {
  * both ranges are named.
  */
 export function resolveRanges(requests: Record<string, NodeRequest[]>, problems: SynthesisProblem[]): Record<string, string> {
-  const chosen: Record<string, string> = {};
+  const chosen: Record<string, string> = Object.create(null);
   for (const name of Object.keys(requests).sort()) {
     const reqs = requests[name] ?? [];
     const specs = [...new Set(reqs.map((r) => r.rootSpec))];

@@ -118,7 +118,7 @@ export function mapSystemPackages(
   const byAttr = new Map<string, string[]>();
   const diagnostics: Diagnostic[] = [];
   for (const pkg of manifest.system) {
-    const attr = overrides[pkg.name] ?? DEBIAN_TO_NIXPKGS[pkg.name];
+    const attr = (Object.hasOwn(overrides, pkg.name) ? overrides[pkg.name] : undefined) ?? DEBIAN_TO_NIXPKGS.get(pkg.name);
     if (attr) {
       byAttr.set(attr, [...(byAttr.get(attr) ?? []), pkg.name]);
       continue;
