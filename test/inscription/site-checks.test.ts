@@ -79,4 +79,49 @@ describe('Binding Site checks before anything is written', () => {
     noTrace(r.stderr);
     expect(fs.existsSync(site)).toBe(false);
   });
+
+  it('refuses to replace a link named lychd that it did not make, and changes nothing', () => {
+    const site = path.join(temp(), 'containers', 'systemd');
+    fs.mkdirSync(site, { recursive: true });
+    const mine = temp();
+    fs.symlinkSync(mine, path.join(site, 'lychd'));
+    const r = bind(site);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${path.join(site, 'lychd')} is a symbolic link to ${mine}, which the Forge did not make`);
+    expect(r.stderr).toContain(`mv ${path.join(site, 'lychd')}`);
+    noTrace(r.stderr);
+    expect(fs.readlinkSync(path.join(site, 'lychd'))).toBe(mine);
+    expect(fs.readdirSync(path.dirname(site)).filter((e) => e.startsWith('.lychd'))).toEqual([]);
+  });
+
+  it('asks the systemctl that LYCHD_SYSTEMCTL names, for bind and bind --rollback alike', () => {
+    const site = path.join(temp(), 'containers', 'systemd');
+    const bin = temp();
+    const log = path.join(bin, 'calls');
+    fs.writeFileSync(path.join(bin, 'systemctl'), `#!/bin/sh\necho "$*" >> ${log}\n`, { mode: 0o755 });
+    const env = { LYCHD_SYSTEMCTL: path.join(bin, 'systemctl') };
+    expect(bind(site, env).status).toBe(0);
+    fs.writeFileSync(
+      path.join(codexDir, 'runes/animator/portals/zz-extra.toml'),
+      fs
+        .readFileSync(
+          path.join(codexDir, 'runes/animator/portals', fs.readdirSync(path.join(codexDir, 'runes/animator/portals'))[0]!),
+          'utf8',
+        )
+        .replace(/name = "[^"]*"/, 'name = "zz-extra"'),
+    );
+    try {
+      expect(bind(site, env).status).toBe(0);
+      const rollback = forge(['bind', '--rollback', '--binding-site', site], { env: { LYCHD_PODMAN: '', ...env } });
+      expect(rollback.status, rollback.stderr).toBe(0);
+    } finally {
+      fs.rmSync(path.join(codexDir, 'runes/animator/portals/zz-extra.toml'));
+    }
+    const calls = fs
+      .readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('daemon-reload'));
+    expect(calls).toHaveLength(3);
+    expect(calls.every((l) => l.startsWith('--user '))).toBe(true);
+  });
 });

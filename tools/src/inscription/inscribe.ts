@@ -40,6 +40,8 @@ import {
   idOfDir,
   leftovers,
   listGenerationDirs,
+  foreignLinkError,
+  isForeignLink,
   notALinkError,
   readHistory,
   readLink,
@@ -98,6 +100,8 @@ export function preflight(paths: StorePaths, env: NodeJS.ProcessEnv = process.en
   const location = siteLocationProblem(paths.site, paths.store, env);
   if (location) throw new Error(location);
   if (readLinkKindSafe(paths) === 'not-a-link') throw notALinkError(paths);
+  const foreign = isForeignLink(paths);
+  if (foreign !== undefined) throw foreignLinkError(paths, foreign);
   const storeStat = lstatOrUndefined(paths.store);
   if (storeStat !== undefined && !storeStat.isDirectory()) {
     throw failure('the generation store exists but is not a folder', { file: paths.store, hint: 'move it away, or pass another storeDir' });

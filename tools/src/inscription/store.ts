@@ -4,6 +4,7 @@ import { errnoCode, lstatOrUndefined, replaceFileAtomic } from '../shared/fsutil
 import { GenerationFiles, readTree, sameFiles } from './generation';
 import { staleLockTemps } from './lock';
 import { LINK_NAME } from './site';
+import { failure } from '../diagnostics';
 
 /*
  * Store layout (beside the Binding Site, see site.ts):
@@ -67,6 +68,33 @@ export function readLink(paths: StorePaths): LinkState {
     return { kind: 'generation', dir, target };
   }
   return { kind: 'foreign-link', target };
+}
+
+/**
+ * A symbolic link at `<site>/lychd` that the Forge did not make: one that points outside the
+ * generation store. (A link into the store whose generation is gone is the Forge's own, and
+ * bind or rollback repairs it.)
+ */
+export function isForeignLink(paths: StorePaths): string | undefined {
+  const st = lstatOrUndefined(paths.link);
+  if (!st?.isSymbolicLink()) return undefined;
+  const target = fs.readlinkSync(paths.link);
+  const resolved = path.resolve(path.dirname(paths.link), target);
+  const inStore = (store: string) => path.dirname(resolved) === store && GEN_DIR_RE.test(path.basename(resolved));
+  let realStore: string | undefined;
+  try {
+    realStore = fs.realpathSync(paths.store);
+  } catch {
+    realStore = undefined;
+  }
+  return inStore(paths.store) || (realStore !== undefined && inStore(realStore)) ? undefined : target;
+}
+
+export function foreignLinkError(paths: StorePaths, target: string): Error {
+  return failure(`${paths.link} is a symbolic link to ${target}, which the Forge did not make`, {
+    why: 'the Forge owns that name and installs it as a link into its generation store; it will not replace a link of yours',
+    hint: `move it away (for example: mv ${paths.link} ${paths.link}.bak) and bind again`,
+  });
 }
 
 export function notALinkError(paths: StorePaths): Error {

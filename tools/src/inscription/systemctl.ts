@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { resolveTool } from '../toolchain';
 
 export interface CommandResult {
   code: number;
@@ -9,9 +10,10 @@ export interface CommandResult {
 /** Runs `systemctl --user <args>`; injectable so tests need no user manager. */
 export type SystemctlRunner = (args: string[]) => Promise<CommandResult>;
 
+/** The same systemctl the Rebirth Gate runs: LYCHD_SYSTEMCTL when set, else the one found. */
 export const systemctlUser: SystemctlRunner = (args) =>
   new Promise((resolve) => {
-    execFile('systemctl', ['--user', ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(resolveTool('systemctl') ?? 'systemctl', ['--user', ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 127) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr || (err && !stdout ? err.message : '')) });
     });
