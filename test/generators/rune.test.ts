@@ -47,14 +47,34 @@ describe('nx g @lychd/forge:rune writes only runes that validate', () => {
       'nx.json',
       JSON.stringify({ plugins: [{ plugin: '@lychd/forge', options: { codexDir: 'config/codex', extensionsDir: 'plugins' } }] }),
     );
-    await runeGenerator(tree, { name: 'titan', family: 'llamacpp', image: 'ghcr.io/ggml-org/llama.cpp:server', port: 8790 });
+    await runeGenerator(tree, {
+      name: 'titan',
+      family: 'llamacpp',
+      image: 'ghcr.io/ggml-org/llama.cpp:server',
+      port: 8790,
+      groups: 'deep-think',
+    });
     expect(tree.exists('config/codex/runes/animator/soulstones/llamacpp/titan.toml')).toBe(true);
   });
 
   it('a llama.cpp rune without a model is a router, and validates', async () => {
     const tree = createTreeWithEmptyWorkspace();
-    await runeGenerator(tree, { name: 'titan', family: 'llamacpp', image: 'ghcr.io/ggml-org/llama.cpp:server', port: 8790 });
+    await runeGenerator(tree, {
+      name: 'titan',
+      family: 'llamacpp',
+      image: 'ghcr.io/ggml-org/llama.cpp:server',
+      port: 8790,
+      groups: 'deep-think',
+    });
     expect(validateGenerated(tree, 'codex/runes/animator/soulstones/llamacpp/titan.toml').codex).toBeDefined();
+  });
+
+  it('refuses a GPU soulstone in no coven, as validate does, writing nothing', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    await expect(
+      runeGenerator(tree, { name: 'titan', family: 'llamacpp', image: 'ghcr.io/ggml-org/llama.cpp:server', port: 8790 }),
+    ).rejects.toThrow(/titan\.toml:1:\d+: error: GPU soulstone "titan" belongs to no coven/);
+    expect(tree.exists('codex/runes/animator/soulstones/llamacpp/titan.toml')).toBe(false);
   });
 
   it('refuses a value validation refuses (a relative model path), naming the field', async () => {

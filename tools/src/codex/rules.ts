@@ -241,29 +241,6 @@ const dangerousMounts: CrossRuneRule = (_prime, runes) =>
   );
 
 /**
- * A GPU soulstone in no coven is refused (docs/scribe.md, "Covens"): it shares no coven, yet a
- * coven-less soulstone conflicts with none, so nothing would keep it off a GPU another coven holds.
- * A soulstone without a GPU may stay out of every coven and run beside all of them.
- */
-const covenlessGpuSoulstones: CrossRuneRule = (_prime, runes) =>
-  soulstonesOf(runes).flatMap(({ rune, source }) => {
-    // The runtimes' default (scribe/runtimes: gpuByDefault): every engine but the generic one.
-    const gpu = rune.config.gpu ?? rune.family !== 'soulstone-generic';
-    if (!gpu || rune.config.groups.length > 0) return [];
-    return [
-      error(
-        source.file,
-        source.locate(['name']),
-        `GPU soulstone "${rune.config.name}" belongs to no coven, so nothing keeps it off a GPU that another coven holds`,
-        {
-          field: 'groups',
-          hint: 'add it to a coven: groups = ["<coven>"], or set gpu = false if it needs no GPU',
-        },
-      ),
-    ];
-  });
-
-/**
  * One image name: the Rebirth Gate gives the reviewed image the name `forge.image`, so a Vessel
  * that runs any other `vessel.image` runs an image the Gate never reviewed.
  */
@@ -296,7 +273,6 @@ const CROSS_RUNE_RULES: CrossRuneRule[] = [
   publishedBeyondLoopback,
   credentialsInPlainText,
   dangerousMounts,
-  covenlessGpuSoulstones,
   oneImageName,
 ];
 

@@ -19,6 +19,7 @@ export const RUNE_RULE_TEXT = [
   'A variable is set in `env_vars` or in `secret_env_files`, never in both (error).',
   'A vLLM or SGLang soulstone without `exec` names its model: `model_path` or `models` (error).',
   'A llama.cpp soulstone in single mode (`startup_mode = "single"`, or `auto` with `model_path`) without `exec` has `model_path` (error).',
+  'A soulstone with a GPU (`gpu`, on by default for vLLM, SGLang and llama.cpp) belongs to a coven: `groups` names one (error).',
   'SGLang `enable_marlin` takes effect only with `quantization = "awq"` or `"gptq"` (warning otherwise).',
   "Across the Codex: rune names are unique; every soulstone and every running core service has its own port; `sepulcher.default_coven` is some soulstone's coven (errors).",
 ];
@@ -81,11 +82,33 @@ const marlinNeedsQuantization: RuneRule = (c, source) => {
 const RUNE_RULES: RuneRule[] = [secretOrPlain, modelNamed, llamacppSingleHasModel, marlinNeedsQuantization];
 
 /**
+ * A GPU soulstone in no coven is refused (docs/scribe.md, "Covens"): it shares no coven, yet a
+ * coven-less soulstone conflicts with none, so nothing would keep it off a GPU another coven holds.
+ * A soulstone without a GPU may stay out of every coven and run beside all of them.
+ */
+function covenlessGpu(rune: Rune, c: SoulstoneConfig, source: TomlSource): Diagnostic[] {
+  // The runtimes' default (scribe/runtimes: gpuByDefault): every engine but the generic one.
+  const gpu = c.gpu ?? rune.family !== 'soulstone-generic';
+  if (!gpu || c.groups.length > 0) return [];
+  return [
+    error(
+      source.file,
+      at(source, 'name'),
+      `GPU soulstone "${c.name}" belongs to no coven, so nothing keeps it off a GPU that another coven holds`,
+      {
+        field: 'groups',
+        hint: 'add it to a coven: groups = ["<coven>"], or set gpu = false if it needs no GPU',
+      },
+    ),
+  ];
+}
+
+/**
  * Rules over one rune's fields taken together, which a schema of single fields cannot say: every
  * one of them is something the Scribe would otherwise refuse (or silently drop) later.
  */
 export function runeRules(rune: Rune, source: TomlSource): Diagnostic[] {
   if (rune.kind !== 'soulstone') return [];
   const c = rune.config as SoulstoneConfig;
-  return RUNE_RULES.flatMap((rule) => rule(c, source));
+  return [...RUNE_RULES.flatMap((rule) => rule(c, source)), ...covenlessGpu(rune, c, source)];
 }
