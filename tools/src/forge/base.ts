@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { PrimeScroll } from '../codex/schemas/prime';
-import { canonicalJson, sha256 } from '../shared/digest';
+import { canonicalJson, fileSha256Streamed, sha256 } from '../shared/digest';
 import { requireTool, toolVersion } from '../toolchain';
 import { runProgram, runProgramStreamed } from '../toolchain/run';
 import { imageFailure } from './errors';
@@ -120,7 +119,7 @@ async function ensureDebianBase(suite: string, progress: (line: string) => void,
         `mmdebstrap could not build the Debian base "${suite}" (exit ${r.status}); its last lines:\n    ${tail}\n  fix: check the suite name and that ${mirror} is reachable`,
       );
     }
-    const record: BaseRecord = { kind: 'debian', ref: suite, digest: `sha256:${await fileDigest(out)}`, python: pythonInTar(out) };
+    const record: BaseRecord = { kind: 'debian', ref: suite, digest: `sha256:${await fileSha256Streamed(out)}`, python: pythonInTar(out) };
     fs.writeFileSync(path.join(partial, 'base.json'), canonicalJson(record));
     fs.rmSync(tar, { force: true });
     fs.rmSync(recordFile, { force: true });
@@ -131,16 +130,6 @@ async function ensureDebianBase(suite: string, progress: (line: string) => void,
   } finally {
     fs.rmSync(partial, { recursive: true, force: true });
   }
-}
-
-function fileDigest(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    fs.createReadStream(file)
-      .on('data', (d) => hash.update(d))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
 }
 
 /** The Python of a root filesystem tar: where /usr/bin/python3 points (`python3.11` → `3.11`). */

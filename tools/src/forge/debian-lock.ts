@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PrimeScroll } from '../codex/schemas/prime';
 import { DEBIAN_LOCK, MANIFEST_FILE } from '../synthesis/layout';
 import { debianLockDigest, type SynthesisManifest } from '../synthesis/manifest';
-import { canonicalJson } from '../shared/digest';
+import { canonicalJson, fileSha256Streamed, sha256 } from '../shared/digest';
 import { replaceFileAtomic } from '../shared/fsutil';
 import { runProgram } from '../toolchain/run';
 import { PrivateApt, UnknownDebianPackages, parseStanzas, type DebianArchive, type IndexedDeb } from './apt';
@@ -186,7 +185,7 @@ export async function fetchLockedDebs(
   let fetched = 0;
   for (const pkg of lock.packages) {
     const cached = path.join(dir, `${pkg.sha256}.deb`);
-    if (fs.existsSync(cached) && (await fileSha256(cached)) === pkg.sha256) {
+    if (fs.existsSync(cached) && (await fileSha256Streamed(cached)) === pkg.sha256) {
       files.set(pkg, cached);
       continue;
     }
@@ -203,7 +202,7 @@ export async function fetchLockedDebs(
 }
 
 /** Fetches one file into `to` when its sha256 is `sha256`; else says what went wrong. */
-async function download(uri: string, to: string, sha256: string): Promise<string | undefined> {
+async function download(uri: string, to: string, locked: string): Promise<string | undefined> {
   let bytes: Buffer;
   try {
     if (uri.startsWith('file:')) bytes = fs.readFileSync(fileURLToPath(uri.replace(/^file:(?!\/\/)/, 'file://')));
@@ -216,8 +215,8 @@ async function download(uri: string, to: string, sha256: string): Promise<string
     const code = (e as NodeJS.ErrnoException).code;
     return code === 'ENOENT' ? `the archive has no file ${uri}` : `cannot fetch ${uri}: ${(e as Error).message}`;
   }
-  const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== sha256) return `the archive's file ${uri} has sha256 ${actual}, not the locked ${sha256}`;
+  const actual = sha256(bytes);
+  if (actual !== locked) return `the archive's file ${uri} has sha256 ${actual}, not the locked ${locked}`;
   const partial = `${to}.${process.pid}.partial`;
   fs.writeFileSync(partial, bytes);
   fs.renameSync(partial, to);
@@ -256,16 +255,6 @@ function archiveMoved(archive: DebianArchive, failed: Array<{ pkg: IndexedDeb; w
     `the Debian archive ${archive.uri} no longer serves ${failed.length} locked package file(s): nothing was built or tagged; the previous image and summary are unchanged`,
     problems,
   );
-}
-
-function fileSha256(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    fs.createReadStream(file)
-      .on('data', (d) => hash.update(d))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
 }
 
 /**

@@ -11,6 +11,17 @@ export function fileSha256(file: string): string {
   return sha256(fs.readFileSync(file));
 }
 
+/** The same, streamed: for the large files (a base tar, .deb files) that need not sit in memory. */
+export function fileSha256Streamed(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    fs.createReadStream(file)
+      .on('data', (d) => hash.update(d))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
 /** JSON with keys sorted at every level, two-space indent and a final LF: hashable and diffable. */
 export function canonicalJson(value: unknown): string {
   return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
