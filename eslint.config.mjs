@@ -5,7 +5,18 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'dist/**', 'tmp/**', '.tools/**', 'forge/synthesis/**', 'extensions/**', 'core/**', 'test/**/fixtures/**'],
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'tools/dist/**',
+      'tools/example/**',
+      'tmp/**',
+      '.tools/**',
+      'forge/synthesis/**',
+      'extensions/**',
+      'core/**',
+      'test/**/fixtures/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

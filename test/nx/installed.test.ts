@@ -11,7 +11,7 @@ const sh = async (cmd: string, args: string[], cwd: string) => {
     cwd,
     env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1' },
   });
-  return { status: r.status, out: r.stdout + r.stderr };
+  return { status: r.status, out: r.stdout + r.stderr, stdout: r.stdout };
 };
 
 const devkit = (name: string) =>
@@ -27,7 +27,7 @@ describe('@lychd/forge installed into a fresh Nx workspace', () => {
     ws = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-installed-'));
     const pack = await sh('npm', ['pack', '--pack-destination', ws, '--json'], path.join(WORKSPACE, 'tools'));
     expect(pack.status, pack.out).toBe(0);
-    const tarball = (JSON.parse(pack.out.slice(pack.out.indexOf('['))) as { filename: string }[])[0]!.filename;
+    const tarball = (JSON.parse(pack.stdout) as { filename: string }[])[0]!.filename;
     fs.writeFileSync(
       path.join(ws, 'package.json'),
       JSON.stringify({

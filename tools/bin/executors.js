@@ -1,3 +1,2 @@
-// The executors of executors.json, through the same require hook as the plugin entry.
-require('./register');
-module.exports = require('../src/executors/index.ts');
+// The executors of executors.json, loaded as the plugin entry is.
+module.exports = require('./load')('executors/index');

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // Runs one Forge task of the Nx graph (see src/tasks/index.ts), from the workspace root.
-require('./register');
-require('../src/tasks/index.ts')
+require('./load')('tasks/index')
   .main(process.argv.slice(2))
   .then((code) => {
     process.exitCode = code;

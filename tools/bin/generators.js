@@ -1,3 +1,3 @@
-// The generators of generators.json, through the same require hook as the plugin entry.
-require('./register');
-exports.rune = require('../src/generators/rune/generator.ts').default;
+// The generators of generators.json, loaded as the plugin entry is.
+const load = require('./load');
+exports.rune = load('generators/rune/generator').default;

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// The command line runs the TypeScript core directly, as the Nx plugin does.
-require('./register');
-require('../src/cli/main.ts')
+// The command line: the same core the Nx plugin runs.
+require('./load')('cli/main')
   .main(process.argv.slice(2))
   .then((code) => {
     process.exitCode = code;

@@ -25,6 +25,12 @@ export interface ForgeLayout extends CodexLayout {
 /** The folder of the @lychd/forge package, wherever it is installed. */
 export const PLUGIN_DIR = path.resolve(__dirname, '../..');
 
+/**
+ * The folder of the code that runs (bin/load.js decides the same way): `src`, the TypeScript
+ * sources, in the Forge's own checkout; `dist`, the compiled JavaScript, where the package is installed.
+ */
+export const CODE_DIR = fs.existsSync(path.join(PLUGIN_DIR, 'src', 'index.ts')) ? 'src' : 'dist';
+
 export function layoutFrom(options: ForgePluginOptions | undefined, workspaceRoot: string): ForgeLayout {
   const distDir = 'dist/forge';
   return {

@@ -74,7 +74,8 @@ const digest = (parts: string[]): string => parts.reduce((h, p) => h.update(p).u
 
 /**
  * The code that decides the inferred projects (the plugin and the Codex modules it reads the
- * Prime Scroll with) and the package's manifest: a change to any is a change of every hash.
+ * Prime Scroll with, as sources or compiled) and the package's manifest: a change to any is a
+ * change of every hash.
  */
 const PLUGIN_CODE = digest(
   [...sourcesUnder(__dirname), ...sourcesUnder(path.join(__dirname, '../codex')), path.join(__dirname, '../../package.json')].map(
@@ -85,7 +86,7 @@ const PLUGIN_CODE = digest(
 function sourcesUnder(dir: string): string[] {
   return fs
     .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts'))
+    .filter((f) => f.endsWith('.ts') || f.endsWith('.js'))
     .sort()
     .map((f) => path.join(dir, f));
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Codex, Rune } from '../codex';
 import { SHM_RUNTIMES } from '../scribe/pod';
-import { AGGREGATES, PLUGIN_DIR, type Aggregate } from '../nx/layout';
+import { AGGREGATES, CODE_DIR, PLUGIN_DIR, type Aggregate } from '../nx/layout';
 import { canonicalJson, fileSha256, sha256, treeSha256 } from '../shared/digest';
 
 /**
@@ -104,11 +104,13 @@ export function aggregateFacts(facts: CodexFacts, part: Aggregate): CodexFacts {
 /** What `bind` needs to check that every mounted secret exists. */
 export const SECRET_FIELDS: RuneFields = { soulstone: ['name', 'secret_env_files'], portal: ['name', 'api_key_secret'] };
 
-/** The plugin's own code, as one digest: the same files `pluginInputs()` names. */
-export function pluginDigest(tools = PLUGIN_DIR): string {
-  return sha256(
-    [treeSha256(path.join(tools, 'src')), treeSha256(path.join(tools, 'bin')), fileSha256(path.join(tools, 'package.json'))].join('\n'),
-  );
+/**
+ * The plugin's own code, as one digest: the same files `pluginInputs()` names, and where the
+ * package is installed its compiled code too (its `src` holds the JSON schemas only).
+ */
+export function pluginDigest(tools = PLUGIN_DIR, code = CODE_DIR): string {
+  const trees = [...new Set(['src', code, 'bin'])].map((dir) => treeSha256(path.join(tools, dir)));
+  return sha256([...trees, fileSha256(path.join(tools, 'package.json'))].join('\n'));
 }
 
 /** Every fact file `codex:context` writes, by name: each is the whole input of the tasks that read it. */
