@@ -337,3 +337,57 @@ describe('the inferred projects, kept between runs', () => {
     expect(coreInputs(await infer(root))).toContain('{workspaceRoot}/app/**/*');
   });
 });
+
+describe('the project names, with a projectPrefix', () => {
+  const files = ['codex/lychd.toml', 'codex/runes/animator/soulstones/vllm/a.toml', 'extensions/oracle/pyproject.toml'];
+  const infer = (root: string, options: object) =>
+    createNodes[1](files, options, { workspaceRoot: root, nxJsonConfiguration: {}, configFiles: files } as never) as Promise<
+      [string, CreateNodesResult][]
+    >;
+  const projectsOf = (results: [string, CreateNodesResult][]) => results.flatMap(([, r]) => Object.values(r.projects ?? {}));
+  // The workspace's own project named like one of the Forge's: as `nx g` or a hand would write it.
+  const tree = (extra: Record<string, string> = {}) =>
+    writeTree({ ...Object.fromEntries(files.map((f) => [f, ''])), 'apps/forge/project.json': '{ "name": "forge" }', ...extra });
+
+  it('prefix every project the plugin infers and every reference between them', async () => {
+    const projects = projectsOf(await infer(tree(), { projectPrefix: 'ops-' }));
+    expect(projects.map((p) => p.name).sort()).toEqual([
+      'ops-codex',
+      'ops-extension-oracle',
+      'ops-forge',
+      'ops-quadlets',
+      'ops-runes-vllm',
+    ]);
+    // Every project another target or project names is one of these: no unprefixed name is left.
+    const named = JSON.stringify(projects.map((p) => [p.implicitDependencies, Object.values(p.targets ?? {}).map((t) => t.dependsOn)]));
+    const references = [...named.matchAll(/"((?:ops-)?(?:codex|quadlets|forge|runes-vllm|extension-oracle))"/g)].map((m) => m[1]);
+    expect(references.length).toBeGreaterThan(10);
+    expect(references.every((r) => r!.startsWith('ops-'))).toBe(true);
+    const bind = projects.find((p) => p.name === 'ops-runes-vllm')!.targets!['bind']!;
+    expect(bind.metadata?.description).toContain('ops-quadlets:bind');
+  });
+
+  it("are checked against the workspace's other projects: a clash names the option that resolves it", async () => {
+    const root = tree({ 'ops/quadlets/project.json': '{ "name": "ops-quadlets" }' });
+    await expect(infer(root, {})).rejects.toThrow(
+      /apps\/forge\/project\.json: error: project "forge" \(apps\/forge\/\) has the name the @lychd\/forge plugin gives its project for forge\/[\s\S]*set the projectPrefix option of the @lychd\/forge plugin in nx\.json, e\.g\. "projectPrefix": "lychd-"/,
+    );
+    // A prefix that still clashes says so, with the same way out.
+    await expect(infer(root, { projectPrefix: 'ops-' })).rejects.toThrow(
+      /project "ops-quadlets" \(ops\/quadlets\/\)[\s\S]*choose another projectPrefix/,
+    );
+    expect(projectsOf(await infer(root, { projectPrefix: 'lychd-' })).map((p) => p.name)).toContain('lychd-forge');
+  });
+
+  it("report a project configured at one of the Forge's own roots, which Nx would merge into it", async () => {
+    await expect(infer(tree({ 'forge/project.json': '{ "name": "tools" }' }), { projectPrefix: 'x-' })).rejects.toThrow(
+      /forge\/project\.json: error: project "tools" has its root at forge\/, where the @lychd\/forge plugin infers its project "x-forge"/,
+    );
+  });
+
+  it('refuses a prefix that cannot start a project name, naming the option', async () => {
+    await expect(infer(tree(), { projectPrefix: 'Ops $(id)' })).rejects.toThrow(
+      /option projectPrefix is "Ops \$\(id\)", not a project name prefix/,
+    );
+  });
+});

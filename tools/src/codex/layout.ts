@@ -44,26 +44,34 @@ export function layoutOf(options: Partial<CodexLayout> | undefined): CodexLayout
 }
 
 /** This package's name: its entry in nx.json's `plugins`. */
-const PLUGIN_NAME = '@lychd/forge';
+export const PLUGIN_NAME = '@lychd/forge';
 
 /** The workspace's layout, from its nx.json entry for this plugin; the default layout without one. */
 export function workspaceLayout(workspaceRoot: string): CodexLayout {
-  let nxJson: unknown;
-  try {
-    nxJson = JSON.parse(fs.readFileSync(path.join(workspaceRoot, 'nx.json'), 'utf8'));
-  } catch {
-    // No nx.json (or an unreadable one, which Nx itself reports): the default layout.
-  }
-  return layoutOfNxJson(nxJson);
+  return layoutOfNxJson(readNxJson(workspaceRoot));
 }
 
 /** The layout nx.json's entry for this plugin sets. */
 export function layoutOfNxJson(nxJson: unknown): CodexLayout {
+  return layoutOf(pluginOptionsOfNxJson(nxJson));
+}
+
+/** The options of nx.json's entry for this plugin, unchecked; undefined without one. */
+export function pluginOptionsOfNxJson(nxJson: unknown): Record<string, unknown> | undefined {
   const plugins = (nxJson as { plugins?: unknown } | undefined)?.plugins;
   const entry = (Array.isArray(plugins) ? plugins : []).find(
     (p) => typeof p === 'object' && p !== null && (p as { plugin?: unknown }).plugin === PLUGIN_NAME,
-  ) as { options?: Partial<CodexLayout> } | undefined;
-  return layoutOf(entry?.options);
+  ) as { options?: Record<string, unknown> } | undefined;
+  return entry?.options;
+}
+
+/** The workspace's nx.json, parsed; undefined when there is none or it cannot be read (Nx itself reports that). */
+export function readNxJson(workspaceRoot: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(workspaceRoot, 'nx.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The Prime Scroll, relative to the workspace root. */

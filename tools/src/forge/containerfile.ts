@@ -10,6 +10,7 @@ import { imageFailure, type ForgeProblem } from './errors';
 import type { BaseRecord } from './base';
 import { satisfiesRequiresPython } from './python';
 import { DEB_FILE, DEBIAN_LOCK_FILE, RELOCK_COMMAND } from './debian-lock';
+import { nxRun } from '../nx/names';
 
 export const TEMPLATE_FILE = 'forge/templates/Containerfile.njk';
 export const CONTAINERFILE = 'forge/Containerfile';
@@ -102,7 +103,7 @@ export function containerfileData({ manifest, base, debs = [], python, port, scr
       scrollFile,
       'forge.base',
       `the base digest ${JSON.stringify(base.digest)} is not a sha256 digest`,
-      'rebuild the base: `nx run forge:base`',
+      `rebuild the base: \`${nxRun('forge', 'base')}\``,
     );
 
   const line = locate(scrollText, 'forge', 'python');

@@ -13,6 +13,7 @@ import type { ForgeSources } from './inputs';
 import { imageFailure, type ForgeProblem } from './errors';
 import { debianArchiveUri } from './mirror';
 import { missingPackageProblems } from './missing-package';
+import { nxRun } from '../nx/names';
 
 /** The committed Debian lock: what the system layer installs, to the byte. */
 export const DEBIAN_LOCK_FILE = DEBIAN_LOCK;
@@ -125,7 +126,7 @@ export function lockProblems(
   base: BaseRecord,
   archive: DebianArchive,
 ): ForgeProblem[] {
-  const relock = `run \`${RELOCK_COMMAND}\` (nx run forge:debian-lock), review ${DEBIAN_LOCK_FILE} and commit it`;
+  const relock = `run \`${RELOCK_COMMAND}\` (${nxRun('forge', 'debian-lock', workspaceRoot)}), review ${DEBIAN_LOCK_FILE} and commit it`;
   const requested = manifest.system.map((p) => p.spec);
   if (!lock) return requested.length ? [{ file: DEBIAN_LOCK_FILE, field: '(file)', message: 'is missing', fix: relock }] : [];
   const problems: ForgeProblem[] = [];
@@ -248,7 +249,7 @@ function archiveMoved(archive: DebianArchive, failed: Array<{ pkg: IndexedDeb; w
       file: DEBIAN_LOCK_FILE,
       field: `packages.${pkg.name}`,
       message: `${pkg.name} ${pkg.version} (${pkg.architecture}) is locked, but ${why}; ${has}`,
-      fix: `re-lock against the archive as it is now: \`${RELOCK_COMMAND}\` (nx run forge:debian-lock), review the change and commit it`,
+      fix: `re-lock against the archive as it is now: \`${RELOCK_COMMAND}\` (${nxRun('forge', 'debian-lock')}), review the change and commit it`,
     };
   });
   return imageFailure(

@@ -14,6 +14,7 @@ import type { ForgeSources } from './inputs';
 import { readLayout } from './layout';
 import { currentContainerfile } from './render';
 import { REF_NAME, summarizeLayout, SYNTHESIS_LABEL, writeImageSummary, type BuiltImage, type ImageSummary } from './summary';
+import { nxRun } from '../nx/names';
 
 export { REF_NAME, SYNTHESIS_LABEL, type ImageSummary } from './summary';
 
@@ -50,7 +51,7 @@ export async function buildMundaneImage({
   const committed = path.join(workspaceRoot, CONTAINERFILE);
   if (!fs.existsSync(committed) || fs.readFileSync(committed, 'utf8') !== rendered)
     throw imageFailure(
-      `${CONTAINERFILE} is not the render of the current template, manifest and base: run \`lychd-forge containerfile\` (nx run forge:containerfile), review it, and build again`,
+      `${CONTAINERFILE} is not the render of the current template, manifest and base: run \`lychd-forge containerfile\` (${nxRun('forge', 'containerfile', workspaceRoot)}), review it, and build again`,
     );
 
   progress('[2/5] build context, Debian packages and uv cache (filled on the host from the locks)');

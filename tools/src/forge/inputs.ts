@@ -6,6 +6,7 @@ import type { SynthesisManifest } from '../synthesis/manifest';
 import { sha256 } from '../shared/digest';
 import { imageFailure } from './errors';
 import { MANIFEST_FILE } from './containerfile';
+import { nxRun } from '../nx/names';
 
 /** What the image is built from, read once: the Prime Scroll's settings and the Synthesis Manifest. */
 export interface ForgeSources {
@@ -30,7 +31,9 @@ export function readForgeSources(
     );
   const manifestPath = path.join(workspaceRoot, MANIFEST_FILE);
   if (!fs.existsSync(manifestPath))
-    throw imageFailure(`${MANIFEST_FILE} is missing: run \`lychd-forge synthesize\` (or nx run forge:synthesize) first`);
+    throw imageFailure(
+      `${MANIFEST_FILE} is missing: run \`lychd-forge synthesize\` (or ${nxRun('forge', 'synthesize', workspaceRoot)}) first`,
+    );
   const bytes = fs.readFileSync(manifestPath);
   let manifest: SynthesisManifest;
   try {

@@ -2,10 +2,15 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { isFamilyAnchor } from '../codex/anchors';
 import { layoutOf, type CodexLayout } from '../codex/layout';
+import { projectName, projectPrefixOf } from './names';
 export { layoutOfNxJson, workspaceLayout } from '../codex/layout';
+export { projectName };
 
-/** The plugin's options in nx.json: the workspace's CodexLayout, either folder defaulted. */
-export type ForgePluginOptions = Partial<CodexLayout>;
+/**
+ * The plugin's options in nx.json: the workspace's CodexLayout, either folder defaulted, and the
+ * prefix of every project name the plugin infers (none by default).
+ */
+export type ForgePluginOptions = Partial<CodexLayout> & { projectPrefix?: string };
 
 /** Where the plugin reads and writes, relative to the workspace root. */
 export interface ForgeLayout extends CodexLayout {
@@ -20,6 +25,8 @@ export interface ForgeLayout extends CodexLayout {
    * it is installed. Targets run its scripts and hash its code from there.
    */
   pluginDir: string;
+  /** Put before the name of every project the plugin infers: `codex` is `<prefix>codex`. */
+  projectPrefix: string;
 }
 
 /** The folder of the @lychd/forge package, wherever it is installed. */
@@ -39,6 +46,7 @@ export function layoutFrom(options: ForgePluginOptions | undefined, workspaceRoo
     distDir,
     contextDir: `${distDir}/context`,
     generationDir: 'quadlets/generation',
+    projectPrefix: projectPrefixOf(options),
   };
 }
 
@@ -54,7 +62,10 @@ export const runeOutputFile = (layout: ForgeLayout, project: string) => `${layou
 export interface RuneFolder {
   /** Relative to the workspace root. */
   folder: string;
-  /** `runes-<family folder>` (`runes-vllm`, `runes-portals`), `runes-<extension>-<family folder>` for an extension's. */
+  /**
+   * `runes-<family folder>` (`runes-vllm`, `runes-portals`), `runes-<extension>-<family folder>` for an
+   * extension's; after the project prefix.
+   */
   project: string;
 }
 
@@ -70,7 +81,7 @@ export function runeFolderOf(layout: ForgeLayout, file: string): RuneFolder | un
   const ext = extMatch && extMatch[1] === 'runes' ? extMatch[0] : undefined;
   const runeRoot = ext ? `${layout.extensionsDir}/${ext}/runes/` : codexRunes;
   if (!folder.startsWith(runeRoot) || !isFamilyAnchor(folder.slice(runeRoot.length))) return undefined;
-  return { folder, project: `runes-${ext ? `${ext}-` : ''}${folder.slice(folder.lastIndexOf('/') + 1)}` };
+  return { folder, project: projectName(layout, `runes-${ext ? `${ext}-` : ''}${folder.slice(folder.lastIndexOf('/') + 1)}`) };
 }
 
 /**

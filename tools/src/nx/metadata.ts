@@ -71,13 +71,20 @@ const TARGETS: Record<string, { description: string; cli?: string }> = {
   },
 };
 
-/** Adds `metadata` to every target of an inferred project; a target not described is a plugin bug. */
-export function withMetadata<P extends { tags?: string[]; targets?: Record<string, TargetConfiguration> }>(project: P): P {
+/**
+ * Adds `metadata` to every target of an inferred project; a target not described is a plugin bug.
+ * A description that names a project (`quadlets:bind`) names it with the workspace's prefix.
+ */
+export function withMetadata<P extends { tags?: string[]; targets?: Record<string, TargetConfiguration> }>(
+  project: P,
+  projectPrefix = '',
+): P {
   const type = project.tags?.find((t) => t.startsWith('type:'))?.slice('type:'.length);
   for (const [name, target] of Object.entries(project.targets ?? {})) {
     const known = TARGETS[`${type}:${name}`] ?? TARGETS[name];
     if (!known) throw new Error(`@lychd/forge: target "${name}" has no description in tools/src/nx/metadata.ts`);
-    const metadata: TargetMetadata = { description: known.description, technologies: ['lychd-forge'] };
+    const description = known.description.replace(/\b(codex|quadlets|forge):/g, `${projectPrefix}$1:`);
+    const metadata: TargetMetadata = { description, technologies: ['lychd-forge'] };
     if (known.cli) metadata.help = { command: `npx lychd-forge ${known.cli} --help`, example: {} };
     target.metadata = metadata;
   }

@@ -6,6 +6,7 @@ import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory
 import { EXTENSION_MANIFEST, isExtensionName } from '../codex/extensions';
 import { primeScrollPath } from '../codex/layout';
 import { replaceFileAtomic } from '../shared/fsutil';
+import { projectClashes, projectFileGlobs, projectFilesDigest } from './clashes';
 import { withMetadata } from './metadata';
 export type { ForgePluginOptions } from './layout';
 import {
@@ -16,6 +17,7 @@ import {
   pluginPackages,
   pluginProject,
   pluginScript,
+  projectName,
   runeFolderOf,
   runeOutputFile,
   type RuneFolder,
@@ -54,17 +56,30 @@ export const createNodes: CreateNodes<ForgePluginOptions> = [
     // As Nx's own plugins do: the projects are kept by a hash of everything that decides them
     // (the layout, which files exist, the Prime Scroll, this plugin's code), so a run that
     // changed none of it reads them back without loading the Codex's schemas at all.
-    const key = digest([PLUGIN_CODE, JSON.stringify(layout), readOr(path.join(context.workspaceRoot, scroll)), ...[...files].sort()]);
+    // The other projects' names are among them: a clash is reported by the Forge, not by Nx.
+    const projectFiles = projectFileGlobs(context.workspaceRoot);
+    const key = digest([
+      PLUGIN_CODE,
+      JSON.stringify(layout),
+      readOr(path.join(context.workspaceRoot, scroll)),
+      await projectFilesDigest(context.workspaceRoot, projectFiles),
+      ...[...files].sort(),
+    ]);
     const cacheFile = inferenceCacheFile(context.workspaceRoot);
     const cached = readCache(cacheFile);
     if (cached?.key === key) return cached.results;
     const results = await inferProjects(layout, files, context.workspaceRoot);
+    const clash = await projectClashes(context.workspaceRoot, projectFiles, ownProjects(results), layout.projectPrefix);
+    if (clash) throw clash;
     writeCache(cacheFile, { key, results });
     return results;
   },
 ];
 
 type Inferred = [string, CreateNodesResult][];
+
+const ownProjects = (results: Inferred) =>
+  results.flatMap(([, r]) => Object.entries(r.projects ?? {}).map(([root, p]) => ({ root, name: p.name ?? root })));
 
 /** Where the last inference is kept: Nx's workspace data folder, which `nx reset` clears. */
 export const inferenceCacheFile = (workspaceRoot: string): string =>
@@ -139,7 +154,7 @@ async function inferProjects(layout: ForgeLayout, files: readonly string[], work
       {
         projects: {
           [`${layout.extensionsDir}/${ext}`]: {
-            name: `extension-${ext}`,
+            name: projectName(layout, `extension-${ext}`),
             tags: ['type:extension'],
             implicitDependencies: pluginProject(layout),
           },
@@ -158,7 +173,7 @@ async function inferProjects(layout: ForgeLayout, files: readonly string[], work
       },
     },
   ]);
-  for (const [, result] of results) for (const project of Object.values(result.projects ?? {})) withMetadata(project);
+  for (const [, result] of results) for (const project of Object.values(result.projects ?? {})) withMetadata(project, layout.projectPrefix);
   return results;
 }
 export const createNodesV2 = createNodes;
@@ -186,7 +201,7 @@ function codexProject(layout: ForgeLayout, core: string): ProjectConfiguration {
   const options = codexLayout(layout);
   return {
     root: layout.codexDir,
-    name: 'codex',
+    name: projectName(layout, 'codex'),
     tags: ['type:codex'],
     implicitDependencies: pluginProject(layout),
     targets: {
@@ -223,7 +238,7 @@ function runeFolderProject(layout: ForgeLayout, { folder, project: name }: RuneF
       outputFile: runeOutputFile(layout, name),
     }),
     cache: true,
-    dependsOn: [{ projects: ['codex'], target: 'context' }],
+    dependsOn: [{ projects: [projectName(layout, 'codex')], target: 'context' }],
     // Its own files, the covens of the others and the plugin's digest (both in the context, which
     // hashes the plugin's files once): nothing else changes its units.
     inputs: [`{workspaceRoot}/${folder}/*.toml`, { dependentTasksOutputFiles: '**/context/scribe-context.json' }, pluginPackages()],
@@ -248,7 +263,7 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
     targets[`scribe-${part}`] = {
       ...task(layout, 'scribe-aggregate', { part, facts: factsFile(layout, part), outputDir: `${layout.distDir}/aggregates/${part}` }),
       cache: true,
-      dependsOn: [{ projects: ['codex'], target: 'context' }],
+      dependsOn: [{ projects: [projectName(layout, 'codex')], target: 'context' }],
       inputs: [{ dependentTasksOutputFiles: `**/context/${part}.json` }, ...pluginInputs(layout)],
       outputs: [`{workspaceRoot}/${layout.distDir}/aggregates/${part}`],
     };
@@ -290,9 +305,9 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
   };
   return {
     root: 'quadlets',
-    name: 'quadlets',
+    name: projectName(layout, 'quadlets'),
     tags: ['type:quadlets'],
-    implicitDependencies: [...pluginProject(layout), 'codex'],
+    implicitDependencies: [...pluginProject(layout), projectName(layout, 'codex')],
     targets,
   };
 }
@@ -303,12 +318,15 @@ const toolVersion = (layout: ForgeLayout, tool: string) => ({ runtime: `${plugin
 function forgeProject(layout: ForgeLayout, extensions: string[], core: string): ProjectConfiguration {
   // Which extensions are active and where the core lives: the facts `codex:context` extracts.
   const settings = { dependentTasksOutputFiles: '**/context/forge.json' };
-  const afterContext = [{ projects: ['codex'], target: 'context' }];
+  const afterContext = [{ projects: [projectName(layout, 'codex')], target: 'context' }];
   return {
     root: 'forge',
-    name: 'forge',
+    name: projectName(layout, 'forge'),
     tags: ['type:forge'],
-    implicitDependencies: [...pluginProject(layout), 'codex', 'quadlets', ...extensions.map((e) => `extension-${e}`)],
+    implicitDependencies: [
+      ...pluginProject(layout),
+      ...['codex', 'quadlets', ...extensions.map((e) => `extension-${e}`)].map((p) => projectName(layout, p)),
+    ],
     targets: {
       ...synthesisTargets(layout, core, settings, afterContext),
       federate: federateTarget(layout, core),
@@ -369,12 +387,12 @@ function synthesisTargets(
         toolVersion(layout, 'npm'),
       ],
       ['{workspaceRoot}/forge/synthesis.lock.json'],
-      ['lock-python', 'lock-node', 'tailwind', { projects: ['quadlets'], target: 'scribe' }],
+      ['lock-python', 'lock-node', 'tailwind', { projects: [projectName(layout, 'quadlets')], target: 'scribe' }],
     ),
     'synthesize-check': {
       ...task(layout, 'synthesis', { stage: 'check', ...codexLayout(layout), quadletsDir: layout.generationDir }),
       cache: false,
-      dependsOn: [{ projects: ['quadlets'], target: 'scribe' }],
+      dependsOn: [{ projects: [projectName(layout, 'quadlets')], target: 'scribe' }],
       // Uncached; its inputs decide when `nx affected` selects it.
       inputs: [
         ...codexInputs(layout),

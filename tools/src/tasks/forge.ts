@@ -13,6 +13,7 @@ import {
 import { DEBIAN_LOCK_FILE, lockDebianPackages } from '../forge/debian-lock';
 import type { Task } from './task';
 import { writeOutputFile } from '../shared/fsutil';
+import { nxRun } from '../nx/names';
 
 export interface ForgeTaskOptions {
   stage: 'base' | 'debian-lock' | 'containerfile' | 'containerfile-check' | 'image';
@@ -40,7 +41,9 @@ export const forge: Task<ForgeTaskOptions> = async (options, root) => {
       const check = options.stage === 'containerfile-check';
       const r = await writeContainerfile(root, sources, check, progress);
       if (!r.ok)
-        console.error(`${CONTAINERFILE} is not current: run \`lychd-forge containerfile\` (nx run forge:containerfile) and commit it.`);
+        console.error(
+          `${CONTAINERFILE} is not current: run \`lychd-forge containerfile\` (${nxRun('forge', 'containerfile', root)}) and commit it.`,
+        );
       else console.log(check ? `${CONTAINERFILE} is current.` : `${r.changed ? 'Wrote' : 'Unchanged:'} ${CONTAINERFILE}`);
       return r.ok;
     }
