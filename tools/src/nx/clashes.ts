@@ -39,10 +39,12 @@ export async function projectClashes(
   globs: string[],
   own: OwnProject[],
   prefix: string,
+  /** Where the prefix is set: the plugin's entry in nx.json, or the init generator's option. */
+  setIn: 'nx.json' | 'init' = 'nx.json',
 ): Promise<ForgeError | undefined> {
   const byName = new Map(own.map((p) => [p.name, p]));
   const byRoot = new Map(own.map((p) => [p.root, p]));
-  const fix = prefixHint(prefix);
+  const fix = prefixHint(prefix, setIn);
   const problems: Diagnostic[] = [];
   for (const file of (await globWithWorkspaceContext(workspaceRoot, globs)).sort()) {
     const name = configuredName(path.join(workspaceRoot, file));
@@ -76,12 +78,13 @@ export async function projectClashes(
 }
 
 /** How to rename the plugin's projects: the option, with an example prefix. */
-function prefixHint(prefix: string): string {
+function prefixHint(prefix: string, setIn: 'nx.json' | 'init'): string {
   const example = prefix ? `${prefix}lychd-` : 'lychd-';
-  return (
-    `${prefix ? 'choose another' : 'set the'} projectPrefix option of the @lychd/forge plugin in nx.json, e.g. "projectPrefix": "${example}", ` +
-    `which names the Forge's projects ${example}codex, ${example}quadlets, ${example}forge, ${example}runes-…, ${example}extension-…`
-  );
+  const option =
+    setIn === 'init'
+      ? `run init again with ${prefix ? 'another' : 'a'} --projectPrefix, e.g. --projectPrefix=${example}`
+      : `${prefix ? 'choose another' : 'set the'} projectPrefix option of the @lychd/forge plugin in nx.json, e.g. "projectPrefix": "${example}"`;
+  return `${option}, which names the Forge's projects ${example}codex, ${example}quadlets, ${example}forge, ${example}runes-…, ${example}extension-…`;
 }
 
 /** The name a project.json or a package.json gives its project; undefined when it names none or cannot be read. */
