@@ -126,6 +126,26 @@ describe('node ranges', () => {
     const merged = JSON.parse(mergeNode(root).packageJson.content);
     expect(merged.dependencies).toEqual({ constructor: '^1.2.0', tostring: '^2.0.0' });
   });
+
+  it('refuses file:, link:, git and URL specs with file:line, before npm runs', () => {
+    const root = path.join(work, 'non-registry');
+    writeWorkspace(root, {
+      alpha: { node: { ok: '^1.0.0', local: 'file:/etc', linked: 'link:../beta' } },
+      beta: { node: { remote: 'git+https://example.invalid/x.git', tarball: 'https://example.invalid/x.tgz', gh: 'user/repo' } },
+    });
+    const error = catchError(() => mergeNode(root));
+    expect(error.problems.map((p) => [p.file, p.line, p.field])).toEqual([
+      ['extensions/alpha/package.json', 7, 'dependencies.local'],
+      ['extensions/alpha/package.json', 8, 'dependencies.linked'],
+      ['extensions/beta/package.json', 6, 'dependencies.remote'],
+      ['extensions/beta/package.json', 7, 'dependencies.tarball'],
+      ['extensions/beta/package.json', 8, 'dependencies.gh'],
+    ]);
+    const alpha = fs.readFileSync(path.join(root, 'extensions/alpha/package.json'), 'utf8').split('\n');
+    expect(alpha[6]).toContain('file:/etc');
+    expect(error.message).toContain('extensions/alpha/package.json:7: error: "file:/etc" is not a version range');
+    expect(fs.existsSync(path.join(root, 'forge/synthesis'))).toBe(false);
+  });
 });
 
 describe('extension code never runs during synthesis', () => {

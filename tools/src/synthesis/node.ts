@@ -4,7 +4,8 @@ import * as semver from 'semver';
 import type { SynthesisProblem } from './problems';
 import { seedsCommittedLock } from './pin';
 import { SynthesisError, throwIfAny } from './problems';
-import { NODE_DIR, NODE_FILES, abs, relFrom } from './layout';
+import { NODE_DIR, NODE_FILES, abs } from './layout';
+import { locateJson } from '../artifacts/json-locate';
 import { componentsOf, discoverComponents, describe, type Component } from './discovery';
 import { withStaging, writeFiles, type GeneratedFile } from './fsio';
 import { run } from './process';
@@ -18,10 +19,8 @@ export interface NodeRequest {
   component: Component;
   file: string;
   field: string;
-  /** The spec as written in the component's package.json. */
+  /** The version range as written in the component's package.json. */
   spec: string;
-  /** The spec as seen from the synthesized root (`file:` paths rebased). */
-  rootSpec: string;
 }
 
 export interface MergedNode {
@@ -46,9 +45,10 @@ export function readNodeRequests(
     const file = packageJsonPath(component);
     const full = abs(workspaceRoot, file);
     if (!fs.existsSync(full)) continue;
+    const text = fs.readFileSync(full, 'utf8');
     let json: Record<string, unknown>;
     try {
-      json = JSON.parse(fs.readFileSync(full, 'utf8')) as Record<string, unknown>;
+      json = JSON.parse(text) as Record<string, unknown>;
     } catch (e) {
       problems.push({ file, field: '(syntax)', message: `is not valid JSON: ${(e as Error).message}`, fix: 'correct the JSON syntax' });
       continue;
@@ -75,18 +75,21 @@ export function readNodeRequests(
           });
           continue;
         }
-        (requests[name] ??= []).push({ component, file, field: `${field}.${name}`, spec, rootSpec: rebase(spec, component) });
+        if (semver.validRange(spec) === null) {
+          problems.push({
+            file,
+            line: locateJson(text, [field, name]).line,
+            field: `${field}.${name}`,
+            message: `"${spec}" is not a version range; only registry packages can be locked (file:, link:, git and URL specs reach outside the lock)`,
+            fix: `depend on a published version, e.g. "${name}": "^1.0.0", or ship the code inside the extension`,
+          });
+          continue;
+        }
+        (requests[name] ??= []).push({ component, file, field: `${field}.${name}`, spec });
       }
     }
   }
   return requests;
-}
-
-/** `file:` specs are relative to the component; the synthesized root lives elsewhere. */
-function rebase(spec: string, component: Component): string {
-  if (!spec.startsWith('file:')) return spec;
-  const target = path.posix.normalize(`${component.dir}/${spec.slice(5)}`);
-  return `file:${relFrom(NODE_DIR, target)}`;
 }
 
 /**
@@ -98,7 +101,7 @@ export function resolveRanges(requests: Record<string, NodeRequest[]>, problems:
   const chosen: Record<string, string> = Object.create(null);
   for (const name of Object.keys(requests).sort()) {
     const reqs = requests[name] ?? [];
-    const specs = [...new Set(reqs.map((r) => r.rootSpec))];
+    const specs = [...new Set(reqs.map((r) => r.spec))];
     if (specs.length === 1 && specs[0] !== undefined) {
       chosen[name] = specs[0];
       continue;
@@ -108,7 +111,7 @@ export function resolveRanges(requests: Record<string, NodeRequest[]>, problems:
       for (let j = i + 1; j < reqs.length; j++) {
         const a = reqs[i]!;
         const b = reqs[j]!;
-        if (a.rootSpec === b.rootSpec) continue;
+        if (a.spec === b.spec) continue;
         const comparable = semver.validRange(a.spec) !== null && semver.validRange(b.spec) !== null;
         if (comparable && semver.intersects(a.spec, b.spec)) continue;
         ok = false;
