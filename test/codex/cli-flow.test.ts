@@ -83,3 +83,17 @@ describe("lychd-forge scribe --out on a folder that is not the Forge's", () => {
     fs.rmSync(clone, { recursive: true, force: true });
   });
 });
+
+describe('a folder outside the workspace for the synthesis', () => {
+  it('is refused first, before anything in it is read', () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-cli-outside-'));
+    fs.mkdirSync(path.join(outside, 'broken'));
+    fs.writeFileSync(path.join(outside, 'broken', 'pyproject.toml'), 'not = [toml\n');
+    for (const command of ['synthesize', 'federate']) {
+      const r = forge([command, '--extensions', outside]);
+      expect(r.status, command).toBe(1);
+      expect(r.stderr, command).toContain(`--extensions ${outside} is not a folder inside the workspace`);
+      expect(r.stderr, command).not.toContain('broken');
+    }
+  });
+});

@@ -9,9 +9,11 @@ import { escapeForTerminal } from '../codex/diagnostics';
  * then merges, locks and writes the Synthesis Manifest, or checks that the committed one is current.
  */
 export async function runSynthesize(paths: CommonPaths, check: boolean, out = process.stdout, err = process.stderr): Promise<number> {
+  // The folders first: one outside the workspace is refused before anything in it is read.
+  const layout = layoutOfPaths(paths);
   const codex = loadOrReport(paths, err);
   if (!codex) return 1;
-  const source = { workspaceRoot: paths.workspaceRoot, layout: layoutOfPaths(paths), quadletsDir: 'quadlets/generation' };
+  const source = { workspaceRoot: paths.workspaceRoot, layout, quadletsDir: 'quadlets/generation' };
   renderInto(codex, path.join(paths.workspaceRoot, source.quadletsDir));
   if (check) {
     const result = await checkSynthesis(source);
