@@ -52,6 +52,10 @@ const cache = await startRemoteCache({
   onResponse: ({ method, hash, status }) => console.log(`${method} ${hash ?? '-'} ${status}`),
 });
 console.log(`Nx remote cache listening: NX_SELF_HOSTED_REMOTE_CACHE_SERVER=${cache.url}`);
+cache.died.then((why) => {
+  console.error(`remote cache: ${why}\nremote cache: stopping, so the service manager can restart it`);
+  process.exit(1);
+});
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {

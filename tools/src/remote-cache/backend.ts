@@ -8,6 +8,8 @@ export interface Backend {
   url: string;
   /** A token made for this run; only the adapter knows it, so clients cannot bypass the adapter's rules. */
   token: string;
+  /** Settles with the reason when the server exits without being asked to stop. */
+  died: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -47,7 +49,21 @@ export async function startBackend(opts: { storeDir: string; bodyLimit: number; 
   });
   const log: string[] = [];
   const url = await waitForReady(child, log, opts.readyTimeoutMs ?? 30_000);
-  return { url, token, stop: () => stopChild(child) };
+  let stopping = false;
+  const died = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (!stopping) resolve(`the store (turborepo-remote-cache) exited (code ${code}, signal ${signal})\n${log.join('\n')}`);
+    }),
+  );
+  return {
+    url,
+    token,
+    died,
+    stop: () => {
+      stopping = true;
+      return stopChild(child);
+    },
+  };
 }
 
 /** Reads the server's log until it names its port; keeps reading afterwards so the pipe never fills. */

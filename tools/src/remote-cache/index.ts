@@ -23,6 +23,12 @@ export interface RemoteCacheOptions extends CacheEvents {
 export interface RemoteCache {
   /** The value for NX_SELF_HOSTED_REMOTE_CACHE_SERVER. */
   url: string;
+  /**
+   * Settles when the store behind the front died: the front has closed by then, and the caller
+   * should exit non-zero so a service manager restarts the whole cache (a front left answering
+   * 502 forever would look alive to every health check).
+   */
+  died: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -49,13 +55,21 @@ export async function startRemoteCache(opts: RemoteCacheOptions): Promise<Remote
   }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const closeFront = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Keep-alive sockets from Nx clients would otherwise hold close() open.
+    server.closeAllConnections();
+    await closed;
+  };
+  const died = backend.died.then(async (why) => {
+    await closeFront();
+    return why;
+  });
   return {
     url: `http://${host}:${address.port}`,
+    died,
     stop: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Keep-alive sockets from Nx clients would otherwise hold close() open.
-      server.closeAllConnections();
-      await closed;
+      await closeFront();
       await backend.stop();
     },
   };
