@@ -131,6 +131,28 @@ describe('synthesis with the real uv and npm', () => {
     expect(config.content).toEqual([`${root}/extensions/atelier/templates/**/*.html`, `${root}/extensions/oracle/templates/**/*.html`]);
   });
 
+  it('refuses to record an input that changed while uv ran, and writes no manifest', async () => {
+    const root = workspace('edited-mid-run');
+    const pyproject = path.join(root, 'extensions/oracle/pyproject.toml');
+    // uv as the editor's save lands: the file changes between the synthesis reading it and recording it.
+    const uv = path.join(root, 'uv-that-races');
+    fs.writeFileSync(
+      uv,
+      `#!/bin/sh\n[ "$1" = lock ] && echo '# saved mid-run' >> ${JSON.stringify(pyproject)}\nexec ${JSON.stringify(process.env['LYCHD_UV'])} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const real = process.env['LYCHD_UV'];
+    process.env['LYCHD_UV'] = uv;
+    try {
+      const error = await failure(synthesize({ workspaceRoot: root, env }));
+      expect(error.problems).toEqual([expect.objectContaining({ file: 'extensions/oracle/pyproject.toml' })]);
+      expect(error.message).toContain('extensions/oracle/pyproject.toml: error: changed while the synthesis ran');
+    } finally {
+      process.env['LYCHD_UV'] = real;
+    }
+    expect(fs.existsSync(path.join(root, 'forge/synthesis.lock.json'))).toBe(false);
+  });
+
   it("reports a Python conflict with uv's explanation naming both extensions, and writes nothing", async () => {
     const root = workspace('pyconflict', {
       alpha: { python: ['tinyx==1.0.0'] },

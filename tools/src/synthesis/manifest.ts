@@ -50,6 +50,8 @@ export interface AssembleOptions extends ComponentSource {
   quadletsDir?: string;
   /** Tool versions to record; queried from the resolved tools when omitted. */
   tools?: { uv: string; npm: string };
+  /** The input digests the locks were made from: an input that changed since is refused, not recorded. */
+  lockedFrom?: Record<string, string>;
 }
 
 const SYNTHESIZED_FILES = [PYTHON_FILES.pyproject, PYTHON_FILES.lock, NODE_FILES.packageJson, NODE_FILES.lock, TAILWIND_FILE];
@@ -61,6 +63,7 @@ export async function buildManifest(options: AssembleOptions): Promise<{ manifes
   const { python, system, tailwind } = readSources(workspaceRoot, components.all);
   const uvLock = parse(fs.readFileSync(abs(workspaceRoot, PYTHON_FILES.lock), 'utf8')) as Record<string, unknown>;
   const inputs = inputDigests(workspaceRoot, components, tailwind);
+  if (options.lockedFrom) refuseChangedInputs(options.lockedFrom, inputs);
   const manifest: SynthesisManifest = {
     formatVersion: FORMAT_VERSION,
     inputs: { digest: `sha256:${sha256(canonicalJson(inputs))}`, files: inputs },
@@ -83,6 +86,28 @@ export async function buildManifest(options: AssembleOptions): Promise<{ manifes
     resolveBefore: components.settings.forge.resolve_before,
   };
   return { manifest, file: { path: MANIFEST_FILE, content: canonicalJson(manifest) } };
+}
+
+/** The digests of every input as they are now, for a later comparison (see `lockedFrom`). */
+export function currentInputDigests(source: ComponentSource): Record<string, string> {
+  const components = componentsOf(source);
+  const problems: SynthesisProblem[] = [];
+  const tailwind = findTailwindConfigs(source.workspaceRoot, components.all, problems);
+  throwIfAny(problems);
+  return inputDigests(source.workspaceRoot, components, tailwind);
+}
+
+/** A file edited while uv and npm ran would be recorded with locks made from its old text. */
+function refuseChangedInputs(before: Record<string, string>, now: Record<string, string>): void {
+  const changed = [...new Set([...Object.keys(before), ...Object.keys(now)])].filter((f) => before[f] !== now[f]).sort();
+  throwIfAny(
+    changed.map((entry) => ({
+      file: entry.split('#')[0]!,
+      field: entry.includes('#') ? entry.split('#')[1]! : '(file)',
+      message: 'changed while the synthesis ran, so the locks may not match it; the manifest was not written',
+      fix: 'run the synthesis again once the file is saved',
+    })),
+  );
 }
 
 /** The components' manifests as the earlier stages read them, once every stage has written its files; every problem at once. */

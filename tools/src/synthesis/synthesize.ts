@@ -3,7 +3,7 @@ import { SynthesisError, type SynthesisProblem } from './problems';
 import { lockPython, mergePython, pythonConflicts, type LockOptions, type MergedPython } from './python';
 import { lockNode, mergeNode } from './node';
 import { mergeTailwind, synthesizeTailwind } from './tailwind';
-import { assembleManifest, type SynthesisManifest } from './manifest';
+import { assembleManifest, currentInputDigests, type SynthesisManifest } from './manifest';
 import type { GeneratedFile } from './fsio';
 
 export interface SynthesizeOptions extends LockOptions {
@@ -60,10 +60,11 @@ export async function synthesize(
     if (python) problems.push(...(await pythonConflicts(python, stages)));
     throw new SynthesisError(problems);
   }
+  const lockedFrom = currentInputDigests(stages);
   const pythonLock = await lockPython(stages);
   const node = await lockNode(stages);
   const tailwind = synthesizeTailwind(stages);
-  const assembled = await assembleManifest({ ...stages, tools: { uv: pythonLock.uvVersion, npm: node.npmVersion } });
+  const assembled = await assembleManifest({ ...stages, lockedFrom, tools: { uv: pythonLock.uvVersion, npm: node.npmVersion } });
   return {
     manifest: assembled.manifest,
     files: [...pythonLock.files, ...node.files, ...tailwind.files, ...assembled.files],
