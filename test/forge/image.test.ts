@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -308,4 +309,36 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
       LONG,
     );
   });
+
+  it(
+    'one build at a time per workspace, and the next build clears what a killed one left in the store',
+    async () => {
+      const store = buildahOf(a);
+      // What a build killed mid-step leaves: a working container with its overlay mounted.
+      const from = store.run(['from', '--pull-never', first.imageId]);
+      expect(from.status, from.stderr).toBe(0);
+      const container = from.stdout.trim().split('\n').pop()!;
+      expect(store.run(['mount', container]).status).toBe(0);
+
+      // Another build holds the workspace's lock: this one refuses at once and touches nothing.
+      const holder = spawn('sleep', ['120']);
+      const lockDir = path.join(a.root, 'tmp/forge/lock');
+      fs.mkdirSync(lockDir, { recursive: true });
+      fs.writeFileSync(path.join(lockDir, '.lock-1000'), `${holder.pid}\n`);
+      try {
+        const busy = await forge(['image'], { cwd: a.root });
+        expect(busy.status).toBe(1);
+        expect(busy.stderr).toContain(`waiting for this workspace's image build lock, held by pid ${holder.pid}`);
+        expect(store.run(['containers', '--format', '{{.ContainerName}}']).stdout.trim()).toBe(container);
+      } finally {
+        holder.kill('SIGKILL');
+      }
+
+      const again = await forge(['image'], { cwd: a.root });
+      expect(again.status, again.stderr).toBe(0);
+      expect(store.run(['containers', '--all', '--quiet']).stdout.trim()).toBe('');
+      expect(summaryOf(a).imageId).toBe(first.imageId);
+    },
+    LONG,
+  );
 });

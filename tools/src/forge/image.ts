@@ -15,6 +15,7 @@ import { readLayout } from './layout';
 import { currentContainerfile } from './render';
 import { REF_NAME, summarizeLayout, SYNTHESIS_LABEL, writeImageSummary, type BuiltImage, type ImageSummary } from './summary';
 import { nxRun } from '../nx/names';
+import { acquireLock, releaseLock } from '../inscription/lock';
 
 export { REF_NAME, SYNTHESIS_LABEL, type ImageSummary } from './summary';
 
@@ -44,10 +45,37 @@ export async function buildMundaneImage({
   const buildah = new Buildah(requireTool('buildah', { env }), path.join(workspaceRoot, WORK_DIR, 'buildah'), env);
   const builderVersion = toolVersion('buildah', { env });
   const uv = requireTool('uv', { env, workspaceRoot });
+  const lock = await lockWorkDir(workspaceRoot);
+  try {
+    // Only this build uses the Forge's own store now: what a killed or failed build left there
+    // (working containers, their overlay mounts) is the Forge's and goes.
+    buildah.run(['rm', '--all']);
+    return await buildLocked(workspaceRoot, sources, buildah, builderVersion, uv, progress, env);
+  } finally {
+    releaseLock(lock);
+  }
+}
+
+/** One build at a time per workspace: they share the staged context and the store. */
+async function lockWorkDir(workspaceRoot: string) {
+  const dir = path.join(workspaceRoot, WORK_DIR, 'lock');
+  fs.mkdirSync(dir, { recursive: true });
+  return acquireLock(dir, 0, { lock: "this workspace's image build lock", holder: 'image build' });
+}
+
+async function buildLocked(
+  workspaceRoot: string,
+  sources: ForgeSources,
+  buildah: Buildah,
+  builderVersion: string,
+  uv: string,
+  progress: (line: string) => void,
+  env: NodeJS.ProcessEnv,
+): Promise<ImageSummary> {
   const { manifest } = sources;
 
   progress('[1/5] base');
-  const { text: rendered, data, base, lock } = await currentContainerfile(workspaceRoot, sources, progress, env);
+  const { text: rendered, data, base, lock: debianLock } = await currentContainerfile(workspaceRoot, sources, progress, env);
   const committed = path.join(workspaceRoot, CONTAINERFILE);
   if (!fs.existsSync(committed) || fs.readFileSync(committed, 'utf8') !== rendered)
     throw imageFailure(
@@ -57,8 +85,8 @@ export async function buildMundaneImage({
   progress('[2/5] build context, Debian packages and uv cache (filled on the host from the locks)');
   const work = path.join(workspaceRoot, WORK_DIR);
   // Before anything is built: a locked .deb the archive no longer serves stops here.
-  const debs = lock
-    ? await fetchLockedDebs(lock, {
+  const debs = debianLock
+    ? await fetchLockedDebs(debianLock, {
         cacheDir: forgeCacheDir(env),
         workDir: work,
         archive: debianArchiveOf(sources.prime.forge, env),

@@ -81,7 +81,11 @@ export function lockIsStale(dir: string): boolean {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function acquireLock(dir: string, timeoutMs: number): Promise<LockHandle> {
+export async function acquireLock(
+  dir: string,
+  timeoutMs: number,
+  purpose = { lock: 'the bind lock', holder: 'lychd bind' },
+): Promise<LockHandle> {
   const deadline = Date.now() + timeoutMs;
   let attempt = 0;
   for (;;) {
@@ -90,9 +94,9 @@ export async function acquireLock(dir: string, timeoutMs: number): Promise<LockH
     const holder = lockHolder(dir);
     if (holder !== undefined) {
       if (Date.now() > deadline) {
-        throw failure(`timed out after ${timeoutMs} ms waiting for the bind lock, held by pid ${holder.pid}`, {
+        throw failure(`timed out after ${timeoutMs} ms waiting for ${purpose.lock}, held by pid ${holder.pid}`, {
           file: holder.file,
-          hint: `wait for that bind to finish; if pid ${holder.pid} is not a lychd bind (a reused pid), rename ${holder.file} to ${holder.file}.free and retry`,
+          hint: `wait for that ${purpose.holder} to finish; if pid ${holder.pid} is not a ${purpose.holder} (a reused pid), rename ${holder.file} to ${holder.file}.free and retry`,
         });
       }
       await sleep(10 + Math.floor(Math.random() * 30));
