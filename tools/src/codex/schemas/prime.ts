@@ -191,7 +191,8 @@ export const primeScroll = z
             archive: z
               .string()
               .regex(/^(?:https?:\/\/[A-Za-z0-9.-]+(?::\d+)?|file:)(?:\/[A-Za-z0-9_.~+-]+)*\/?$/, {
-                error: 'must be an http(s):// or file: address of a Debian archive, e.g. "http://deb.debian.org/debian"',
+                error:
+                  'must be an http(s):// or file: address of a Debian archive, e.g. "file:///srv/debian" or the address your apt sources name',
               })
               .optional()
               .describe(
