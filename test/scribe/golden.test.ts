@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { soulstones } from '../../tools/src/codex';
@@ -28,11 +28,15 @@ describe.each(CASES)('golden case %s', (name) => {
   it('matches the reviewed files in expected/ (UPDATE_GOLDEN=1 re-records)', () => {
     const dir = expectedDir(name);
     if (UPDATE) {
+      // Re-recording never passes by itself: what changed is listed, to be reviewed and run again.
+      const before = existsSync(dir) ? readTree(dir) : new Map<string, string>();
       rmSync(dir, { recursive: true, force: true });
       for (const [f, text] of files) {
         mkdirSync(dirname(join(dir, f)), { recursive: true });
         writeFileSync(join(dir, f), text);
       }
+      const changed = [...new Set([...before.keys(), ...files.keys()])].filter((f) => before.get(f) !== files.get(f)).sort();
+      expect(changed, 're-recorded these files: review `git diff`, then run again without UPDATE_GOLDEN').toEqual([]);
     }
     const expected = readTree(dir);
     expect([...files.keys()]).toEqual([...expected.keys()].sort());
