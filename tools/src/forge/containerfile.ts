@@ -4,6 +4,7 @@ import nunjucks from 'nunjucks';
 import type { SynthesisManifest } from '../synthesis/manifest';
 import { parseDebianSpec } from '../synthesis/system';
 import { IMAGE_PATTERN } from '../codex/schemas/common';
+import { NAME_PATTERN } from '../codex/patterns';
 import { VESSEL_USER } from '../codex/vessel-user';
 import { locate } from '../synthesis/toml';
 import { imageFailure, type ForgeProblem } from './errors';
@@ -37,6 +38,7 @@ export interface ContainerfileData {
 const SAFE_PATH = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/;
 const SUITE = /^[a-z][a-z0-9-]{1,31}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const PYTHON_VERSION = /^3\.\d{1,3}$/;
 
 export interface ForgeInputs {
   manifest: SynthesisManifest;
@@ -67,7 +69,15 @@ export function containerfileData({ manifest, base, debs = [], python, port, scr
         `${JSON.stringify(pkg.spec)} is not a Debian package name`,
         're-run `lychd-forge synthesize`, which validates it',
       );
-  for (const [i, c] of manifest.components.entries())
+  // The manifest is committed: a pull request can put any text in it, and each value below lands in a line of the Containerfile.
+  for (const [i, c] of manifest.components.entries()) {
+    if (!NAME_PATTERN.test(c.name))
+      bad(
+        MANIFEST_FILE,
+        `components[${i}].name`,
+        `${JSON.stringify(c.name)} is not a component name (lowercase letters, digits, - and _)`,
+        're-run `lychd-forge synthesize`',
+      );
     if (!SAFE_PATH.test(c.path) || c.path.split('/').includes('..'))
       bad(
         MANIFEST_FILE,
@@ -75,6 +85,7 @@ export function containerfileData({ manifest, base, debs = [], python, port, scr
         `${JSON.stringify(c.path)} is not a plain relative path`,
         're-run `lychd-forge synthesize`',
       );
+  }
   for (const [i, deb] of debs.entries())
     if (!DEB_FILE.test(deb))
       bad(
@@ -106,6 +117,15 @@ export function containerfileData({ manifest, base, debs = [], python, port, scr
       `rebuild the base: \`${nxRun('forge', 'base')}\``,
     );
 
+  if (!PYTHON_VERSION.test(python))
+    bad(scrollFile, 'forge.python', `${JSON.stringify(python)} is not a Python version such as "3.11"`, 'fix [forge] python');
+  if (base.python !== undefined && !PYTHON_VERSION.test(base.python))
+    bad(
+      scrollFile,
+      'forge.base',
+      `the base's Python ${JSON.stringify(base.python)} is not a Python version`,
+      `rebuild the base: \`${nxRun('forge', 'base')}\``,
+    );
   const line = locate(scrollText, 'forge', 'python');
   const disagree: string[] = [];
   if (base.python !== undefined && base.python !== python) disagree.push(`the base (${base.kind} ${base.ref}) has Python ${base.python}`);
