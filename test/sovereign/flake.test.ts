@@ -96,9 +96,13 @@ describe('flake.nix rendering', () => {
     const r = renderFlake({ workspaceRoot: root });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.diagnostics.map((d) => d.message)).toEqual([
-      'components: path "../../etc" is not a folder inside the workspace',
-      'system: "ffmpeg\\n}; evil = 1; #" is not a Debian package name',
+    expect(r.diagnostics.map((d) => [d.file, d.field, d.message])).toEqual([
+      [
+        path.join(root, 'forge/synthesis.lock.json'),
+        'components[1].path',
+        expect.stringContaining('must be a plain path inside the workspace'),
+      ],
+      [path.join(root, 'forge/synthesis.lock.json'), 'system[0].name', 'must be a Debian package name'],
     ]);
     expect(r.diagnostics[0]!.hint).toContain('lychd-forge synthesize');
   });

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { workspaceLayout, type CodexLayout } from './layout';
 import { canonicalJson } from '../shared/digest';
+import { readFederationRecord } from '../artifacts/federation-record';
 
 /** Where the Forge keeps what the extensions' hooks registered, relative to the workspace root. */
 export const REGISTRY_FILE = 'forge/federation.json';
@@ -43,9 +44,7 @@ export const emptyRegistrations = (): ExtensionRegistrations => ({ systemDepende
 
 /** The registry of a workspace, or an empty one when no hook ever ran. */
 export function readRegistry(workspaceRoot: string): Registry {
-  const file = path.join(workspaceRoot, REGISTRY_FILE);
-  if (!fs.existsSync(file)) return { formatVersion: 1, extensions: {} };
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as Registry;
+  return readFederationRecord(path.join(workspaceRoot, REGISTRY_FILE)) ?? { formatVersion: 1, extensions: {} };
 }
 
 /** Canonical JSON: the same registrations give the same bytes on any machine. */

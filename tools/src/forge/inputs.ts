@@ -3,10 +3,8 @@ import * as path from 'node:path';
 import { renderDiagnostic, loadPrimeScroll, PRIME_SCROLL, type PrimeScroll } from '../codex';
 import { workspaceLayout } from '../codex/layout';
 import type { SynthesisManifest } from '../synthesis/manifest';
-import { sha256 } from '../shared/digest';
+import { readSynthesisManifest } from '../artifacts/synthesis-manifest';
 import { imageFailure } from './errors';
-import { MANIFEST_FILE } from './containerfile';
-import { nxRun } from '../nx/names';
 
 /** What the image is built from, read once: the Prime Scroll's settings and the Synthesis Manifest. */
 export interface ForgeSources {
@@ -29,18 +27,7 @@ export function readForgeSources(
     throw imageFailure(
       `the Prime Scroll is invalid: fix it and run again; nothing was built.\n${loaded.diagnostics.map((d) => renderDiagnostic(d, workspaceRoot)).join('\n')}`,
     );
-  const manifestPath = path.join(workspaceRoot, MANIFEST_FILE);
-  if (!fs.existsSync(manifestPath))
-    throw imageFailure(
-      `${MANIFEST_FILE} is missing: run \`lychd-forge synthesize\` (or ${nxRun('forge', 'synthesize', workspaceRoot)}) first`,
-    );
-  const bytes = fs.readFileSync(manifestPath);
-  let manifest: SynthesisManifest;
-  try {
-    manifest = JSON.parse(bytes.toString('utf8')) as SynthesisManifest;
-  } catch (e) {
-    throw imageFailure(`${MANIFEST_FILE} is not valid JSON (${(e as Error).message}): run \`lychd-forge synthesize\` to rewrite it`);
-  }
+  const { manifest, digest } = readSynthesisManifest(workspaceRoot);
   const scroll = path.join(codexDir, PRIME_SCROLL);
   return {
     workspaceRoot,
@@ -48,6 +35,6 @@ export function readForgeSources(
     scrollText: fs.readFileSync(scroll, 'utf8'),
     scrollFile: path.relative(workspaceRoot, scroll).split(path.sep).join('/'),
     manifest,
-    synthesis: `sha256:${sha256(bytes)}`,
+    synthesis: digest,
   };
 }

@@ -17,7 +17,9 @@ import { toolVersion } from './tools';
 
 export type { NodePackage, PythonArtifact, PythonPackage } from './locked-packages';
 
-export const FORMAT_VERSION = 1;
+import { MANIFEST_FORMAT } from '../artifacts/formats';
+
+export const FORMAT_VERSION = MANIFEST_FORMAT;
 
 export interface SynthesisManifest {
   formatVersion: number;

@@ -5,7 +5,7 @@ import { sha256 } from '../../shared/digest';
 import { unifiedDiff } from '../../shared/diff';
 import { writeFiles } from '../../synthesis/fsio';
 import { MANIFEST_FILE } from '../../synthesis/layout';
-import type { SynthesisManifest } from '../../synthesis/manifest';
+import { readSynthesisManifest } from '../../artifacts/synthesis-manifest';
 import { FLAKE_FILE, FLAKE_LOCK, renderFlake, type FlakeOptions } from './flake';
 import { FLAKE_INPUTS } from './pins';
 
@@ -43,7 +43,7 @@ export function checkFlake(options: FlakeOptions): CheckFlakeResult {
           unifiedDiff({ label: `${FLAKE_FILE} (committed)`, text: committed }, { label: `${FLAKE_FILE} (expected)`, text: r.content }),
       );
   }
-  const manifest = JSON.parse(fs.readFileSync(path.join(root, MANIFEST_FILE), 'utf8')) as SynthesisManifest;
+  const { manifest } = readSynthesisManifest(root);
   const lockPath = path.join(root, FLAKE_LOCK);
   const recorded = manifest.nix?.sha256;
   if (!fs.existsSync(lockPath)) {

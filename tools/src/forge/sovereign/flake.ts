@@ -2,10 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import nunjucks from 'nunjucks';
 import { error, START, type Diagnostic } from '../../codex/diagnostics';
-import { isSafeRelative, workspaceLayout } from '../../codex/layout';
+import { workspaceLayout } from '../../codex/layout';
 import { loadPrimeScroll } from '../../codex/prime-scroll';
 import { VESSEL_USER } from '../../codex/vessel-user';
 import { parseTomlSource } from '../../codex/toml-source';
+import { ForgeError } from '../../diagnostics';
+import { readSynthesisManifest } from '../../artifacts/synthesis-manifest';
 import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, TEMPLATES_DIR } from '../../synthesis/layout';
 import type { SynthesisManifest } from '../../synthesis/manifest';
 import { parseDebianSpec } from '../../synthesis/system';
@@ -61,31 +63,19 @@ function environment(): nunjucks.Environment {
 export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { diagnostics: Diagnostic[] } {
   const root = options.workspaceRoot;
   const codexDir = options.codexDir ?? path.join(root, workspaceLayout(root).codexDir);
-  const manifestPath = path.join(root, MANIFEST_FILE);
-  if (!fs.existsSync(manifestPath))
-    return {
-      diagnostics: [
-        error(manifestPath, START, 'the Synthesis Manifest does not exist yet', { hint: 'run `npx lychd-forge synthesize` first' }),
-      ],
-    };
-  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as SynthesisManifest;
+  let manifest: SynthesisManifest;
+  try {
+    manifest = readSynthesisManifest(root).manifest;
+  } catch (e) {
+    if (e instanceof ForgeError)
+      return { diagnostics: e.diagnostics.map((d) => ({ ...START, ...d, file: d.file ?? path.join(root, MANIFEST_FILE) })) };
+    throw e;
+  }
   const scroll = loadPrimeScroll(codexDir);
   if (!scroll.prime) return { diagnostics: scroll.diagnostics };
   const forge = scroll.prime.forge;
 
-  // The manifest is generated, but it is a committed file: what is written into flake.nix is checked again.
-  const unsafe = [
-    ...manifest.components
-      .filter((c) => !isSafeRelative(c.path))
-      .map((c) => `components: path ${JSON.stringify(c.path)} is not a folder inside the workspace`),
-    ...manifest.system.filter((p) => !parseDebianSpec(p.name)).map((p) => `system: ${JSON.stringify(p.name)} is not a Debian package name`),
-  ];
-  if (unsafe.length)
-    return {
-      diagnostics: unsafe.map((m) =>
-        error(manifestPath, START, m, { hint: 'the manifest was edited by hand: run `npx lychd-forge synthesize` to regenerate it' }),
-      ),
-    };
+  // The manifest is committed: its reader checked every value that is written into flake.nix.
   const mapped = mapSystemPackages(root, manifest, forge.nix.packages);
   if ('diagnostics' in mapped) return mapped;
   return {
