@@ -228,3 +228,72 @@ it('refuses a stale candidate: the loaded candidate is no longer the reviewed on
   expect(custom()).toBe(a.id);
   expect(generation()).toBe(genA);
 }, 120_000);
+
+describe('a damaged journal stops the Gate, saying what the host holds and how to recover', () => {
+  const journal = () => path.join(path.dirname(site()), `.lychd-rebirth-${path.basename(site())}`, 'journal.json');
+  /** A confirmation killed half way leaves a true journal; the cases below damage it. */
+  async function interrupted(): Promise<string> {
+    expect((await gate(['--confirm', b.id.slice(0, 12)], { STANDIN_KILL_AT: `tag ${b.id} localhost/lychd:custom` })).status).toBeNull();
+    return fs.readFileSync(journal(), 'utf8');
+  }
+  const damage: Record<string, (good: string) => string> = {
+    'cut short': (good) => good.slice(0, good.length / 2),
+    'an empty object': () => '{}\n',
+    'one naming a path outside the store, with its checksum recomputed': (good) => {
+      const { sha256: _, ...body } = JSON.parse(good);
+      const evil = { ...body, to: '../../../../etc', toImage: 'sha256:x' };
+      return JSON.stringify({ ...evil, sha256: sha256(canonicalJson(evil)) });
+    },
+    'one edited by hand (the checksum no longer matches)': (good) => good.replace(/"restart": \[/, '"restart": [\n    "evil.service",'),
+  };
+  for (const [kind, spoil] of Object.entries(damage))
+    it(`${kind}: review, --rollback and --confirm refuse and change nothing; moved aside, the way the message names works`, async () => {
+      fs.writeFileSync(journal(), spoil(await interrupted()));
+      const calls = path.join(tmp, 'state', 'calls.log');
+      const before = { tags: state().tags, generation: generation(), calls: fs.readFileSync(calls, 'utf8').length };
+      const review = ['--image', b.dir, '--synthesis', SYNTHESIS, '--codex', path.join(tmp, 'codex-b')];
+      for (const args of [review, ['--rollback'], ['--confirm', b.id.slice(0, 12)]]) {
+        const r = await gate(args);
+        expect(r.status, `rebirth ${args.join(' ')}: ${r.stdout}`).toBe(1);
+        expect(r.stderr).toContain(`The Rebirth Gate's journal ${journal()} is damaged`);
+        expect(r.stderr).toMatch(/image: +localhost\/lychd:custom [0-9a-f]{12}/);
+        expect(r.stderr).toContain(`generation:   ${path.basename(generation()).replace(/^gen-/, '')}`);
+        expect(r.stderr).toContain(`mv ${journal()} ${journal()}.damaged`);
+        expect(r.stderr).not.toMatch(/Cannot read properties|\n\s+at /);
+      }
+      expect(state().tags).toEqual(before.tags);
+      expect(generation()).toBe(before.generation);
+      expect(fs.readFileSync(calls, 'utf8').slice(before.calls)).not.toMatch(/^podman (tag|untag)|restart|daemon-reload/m);
+
+      // Killed before the pointers moved: the staged candidate is the way forward the message names.
+      const id = b.id.slice(0, 12);
+      expect((await gate(['--rollback'])).stderr).toContain(`\`lychd-forge rebirth --confirm ${id}\` switches to the staged candidate`);
+      fs.renameSync(journal(), `${journal()}.damaged`);
+      const done = await gate(['--confirm', id]);
+      expect(done.status, done.stderr).toBe(0);
+      expect(custom()).toBe(b.id);
+      expect(generation()).not.toBe(genA);
+    }, 120_000);
+});
+
+it('two confirmations at once: one switches, the other is refused naming it, and the Vessel restarts once', async () => {
+  const calls = path.join(tmp, 'state', 'calls.log');
+  const start = fs.readFileSync(calls, 'utf8').length;
+  const first = gate(['--confirm', b.id.slice(0, 12)], { STANDIN_SLOW_AT: 'daemon-reload' });
+  const gateDir = path.join(path.dirname(site()), `.lychd-rebirth-${path.basename(site())}`);
+  for (let i = 0; i < 200 && !fs.existsSync(path.join(gateDir, 'journal.json')); i++) await new Promise((r) => setTimeout(r, 50));
+  const second = await gate(['--confirm', b.id.slice(0, 12)]);
+  expect(second.status).toBe(1);
+  expect(second.stderr).toMatch(/^Refused: another `lychd-forge rebirth` \(pid \d+\) is changing this host\. Nothing changed\./);
+  const done = await first;
+  expect(done.status, done.stderr).toBe(0);
+  expect(custom()).toBe(b.id);
+  expect(
+    fs
+      .readFileSync(calls, 'utf8')
+      .slice(start)
+      .match(/restart -- vessel\.service/g),
+  ).toHaveLength(1);
+  // The lock is free again: the next run is not refused.
+  expect((await gate(['--rollback'])).status).toBe(0);
+}, 120_000);

@@ -4,7 +4,8 @@ test/vm, runs the Rebirth Gate against the real ones). It keeps image names and 
 $STANDIN_STATE/state.json and logs every call, so a test can interrupt the Gate at any step:
 
   STANDIN_KILL_AT=<text>  the first call whose command line contains <text> SIGKILLs its caller;
-  STANDIN_FAIL_AT=<text>  the first such call fails (exit 125), as a failing podman or unit would.
+  STANDIN_FAIL_AT=<text>  the first such call fails (exit 125), as a failing podman or unit would;
+  STANDIN_SLOW_AT=<text>  the first such call takes 5 s (a second Gate run can start meanwhile).
 """
 import json
 import os
@@ -44,6 +45,10 @@ if once("STANDIN_KILL_AT"):
     sys.exit(137)
 if once("STANDIN_FAIL_AT"):
     sys.exit(f"Error: {line}: injected failure")
+if once("STANDIN_SLOW_AT"):
+    import time
+
+    time.sleep(5)
 
 
 def resolve(ref):

@@ -4,7 +4,7 @@ import { pathsFor } from '../inscription/bind';
 import { bind } from '../inscription';
 import { readGenerationDir, readLink, idOfDir } from '../inscription/store';
 import { sha256 } from '../shared/digest';
-import { escapeForTerminal as printable } from '../diagnostics';
+import { escapeForTerminal as printable, ForgeError } from '../diagnostics';
 import { baseChange, fileChanges, packageChanges, serviceOf, servicesChanged, type PackageChange, type UnitChange } from './changes';
 import {
   CANDIDATE_TAG,
@@ -20,18 +20,9 @@ import {
   VESSEL_SERVICE,
   type Host,
 } from './host';
-import {
-  defaultGateDir,
-  pointer,
-  readBody,
-  readJournal,
-  removeJournal,
-  setPointer,
-  writeBody,
-  writeJournal,
-  type Body,
-  type Journal,
-} from './store';
+import { defaultGateDir, pointer, readBody, setPointer, writeBody, type Body } from './store';
+import { DamagedJournal, readJournal as readJournalFile, removeJournal, writeJournal, type Journal } from './journal';
+import { acquireLock, lockHolder, releaseLock } from '../inscription/lock';
 import { readImageSummary, shortId } from './summary';
 
 export interface GateOptions {
@@ -52,6 +43,78 @@ export class GateError extends Error {
 }
 
 const gateOf = (o: GateOptions) => path.resolve(o.gateDir ?? defaultGateDir(o.bindingSite));
+
+/**
+ * One Gate run at a time may change the host: a second `rebirth`, `--confirm` or `--rollback`
+ * is refused at once, naming the holder. A holder that died (SIGKILL) leaves a lock that the
+ * next run takes over; its journal then says what to finish or undo.
+ */
+async function withGateLock<T>(o: GateOptions, fn: () => Promise<T>, { creates = false } = {}): Promise<T> {
+  // With no store there is nothing to switch, and the refusal must leave no folder behind.
+  if (!creates && !fs.existsSync(gateOf(o))) return fn();
+  const dir = path.join(gateOf(o), 'lock');
+  fs.mkdirSync(dir, { recursive: true });
+  const busy = (holder: { pid: number; file: string } | undefined) =>
+    new GateError(
+      `Refused: another \`lychd-forge rebirth\` (pid ${holder?.pid ?? '?'}) is changing this host. Nothing changed. ` +
+        `Wait for it to finish, then run again${holder ? `; if pid ${holder.pid} is not a lychd-forge rebirth (a reused pid), rename ${printable(holder.file)} to ${printable(holder.file)}.free` : ''}.`,
+    );
+  const holder = lockHolder(dir);
+  if (holder) throw busy(holder);
+  let lock;
+  try {
+    lock = await acquireLock(dir, 0, { lock: 'the Rebirth Gate', holder: 'lychd-forge rebirth' });
+  } catch (e) {
+    if (e instanceof ForgeError) throw busy(lockHolder(dir));
+    throw e;
+  }
+  try {
+    return await fn();
+  } finally {
+    releaseLock(lock);
+  }
+}
+
+/** The ways back to a consistent host that the store offers, body names being `<short image id>-<generation id>`. */
+function recoveries(gate: string): string[] {
+  const candidate = pointer(gate, 'candidate');
+  const previous = pointer(gate, 'previous');
+  const current = pointer(gate, 'current');
+  return [
+    ...(candidate ? [`\`lychd-forge rebirth --confirm ${candidate.slice(0, 12)}\` switches to the staged candidate ${candidate};`] : []),
+    ...(previous ? [`\`lychd-forge rebirth --rollback\` returns to the previous body ${previous};`] : []),
+    ...(!candidate && !previous && current
+      ? [`stage the current body's image again (\`lychd-forge rebirth --image <its image folder>\`) and confirm it (${current});`]
+      : []),
+  ];
+}
+
+/** The journal of an interrupted switch; a damaged one stops the Gate with what the host holds and how to recover. */
+function readJournal(o: GateOptions): Journal | undefined {
+  const gate = gateOf(o);
+  try {
+    return readJournalFile(gate);
+  } catch (e) {
+    if (!(e instanceof DamagedJournal)) throw e;
+    const image = (ref: string) => {
+      const id = imageIdOf(o.host, ref);
+      return id ? shortId(id) : '(none)';
+    };
+    const body = (which: 'current' | 'previous' | 'candidate') => pointer(gate, which) ?? '(none)';
+    throw new GateError(
+      [
+        `The Rebirth Gate's journal ${printable(e.file)} is damaged: ${printable(e.why)}.`,
+        'It cannot be trusted to finish or undo a switch, so nothing was changed. What the host holds now:',
+        `  image:        ${currentTag(o)} ${image(currentTag(o))}, ${PREVIOUS_TAG} ${image(PREVIOUS_TAG)}, ${CANDIDATE_TAG} ${image(CANDIDATE_TAG)}`,
+        `  generation:   ${installedGeneration(o.bindingSite)?.id ?? '(none)'} installed in ${printable(o.bindingSite)}`,
+        `  Gate bodies:  current ${body('current')}, previous ${body('previous')}, candidate ${body('candidate')} (<image>-<generation>)`,
+        `To recover: move the journal aside (\`mv ${printable(e.file)} ${printable(e.file)}.damaged\`), then`,
+        ...recoveries(gate).map((r) => `  ${r}`),
+        'Each sets the image and the generation together again.',
+      ].join('\n'),
+    );
+  }
+}
 
 /** The generation the Binding Site shows now: its id and files, or undefined when nothing is bound. */
 function installedGeneration(bindingSite: string): { id: string; files: Map<string, Buffer> } | undefined {
@@ -78,7 +141,12 @@ export interface StageInput {
  * summary, Synthesis Manifest, generation) in the Gate's store. Nothing that runs changes:
  * the image name (forge.image) and the Binding Site stay as they are.
  */
-export async function stage(o: GateOptions, input: StageInput): Promise<Body> {
+export function stage(o: GateOptions, input: StageInput): Promise<Body> {
+  return withGateLock(o, () => stageLocked(o, input), { creates: true });
+}
+
+async function stageLocked(o: GateOptions, input: StageInput): Promise<Body> {
+  readJournal(o); // a damaged journal stops the Gate before anything is loaded or tagged
   const summary = readImageSummary(input.imageDir);
   const lockBytes = fs.readFileSync(input.synthesisFile);
   const lockDigest = `sha256:${sha256(lockBytes)}`;
@@ -159,7 +227,7 @@ export function review(o: GateOptions): Review {
   const candidate = readBody(gate, name);
   const currentName = pointer(gate, 'current');
   const plan = planSwitch(o, candidate, currentName ? readBody(gate, currentName) : undefined);
-  const journal = readJournal(gate);
+  const journal = readJournal(o);
   return { candidate, ...plan, ...(journal ? { interrupted: describeInterrupted(o, journal) } : {}) };
 }
 
@@ -302,9 +370,13 @@ function journalFor(o: GateOptions, action: Journal['action'], target: Body, res
 }
 
 /** `--confirm <id>`: applies the staged candidate, only when <id> is the one that was shown. */
-export async function confirm(o: GateOptions, id: string): Promise<SwitchResult> {
+export function confirm(o: GateOptions, id: string): Promise<SwitchResult> {
+  return withGateLock(o, () => confirmLocked(o, id));
+}
+
+async function confirmLocked(o: GateOptions, id: string): Promise<SwitchResult> {
   const gate = gateOf(o);
-  const pending = readJournal(gate);
+  const pending = readJournal(o);
   const name = pointer(gate, 'candidate') ?? (pending?.action === 'confirm' ? pending.to : undefined);
   if (!name) throw new GateError('No candidate is staged: run `lychd-forge rebirth` to stage and review one first.');
   const candidate = readBody(gate, name);
@@ -337,9 +409,13 @@ export async function confirm(o: GateOptions, id: string): Promise<SwitchResult>
 }
 
 /** `--rollback`: back to the previous body and its generation (or undoes an interrupted switch). */
-export async function rollbackBody(o: GateOptions): Promise<SwitchResult> {
+export function rollbackBody(o: GateOptions): Promise<SwitchResult> {
+  return withGateLock(o, () => rollbackLocked(o));
+}
+
+async function rollbackLocked(o: GateOptions): Promise<SwitchResult> {
   const gate = gateOf(o);
-  const pending = readJournal(gate);
+  const pending = readJournal(o);
   if (pending) {
     await undo(o, pending);
     return {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readGeneration, type Generation } from '../inscription/generation';
-import { fsyncDir, mkdirDurable, replaceFileAtomic, writeFilesSynced, lstatOrUndefined } from '../shared/fsutil';
+import { fsyncDir, mkdirDurable, writeFilesSynced, lstatOrUndefined } from '../shared/fsutil';
 import { baseOf, readImageSummary, shortId, type ImageSummary } from './summary';
 
 /**
@@ -10,7 +10,8 @@ import { baseOf, readImageSummary, shortId, type ImageSummary } from './summary'
  *
  *   <gate>/bodies/<short image id>-<generation id>/   image.json, synthesis.lock.json, generation/
  *   <gate>/candidate | current | previous              symlinks to bodies/<name>, switched by rename(2)
- *   <gate>/journal.json                                 present only while a switch runs
+ *   <gate>/journal.json                                 present only while a switch runs (journal.ts)
+ *   <gate>/lock/                                        held by the one Gate run that may change the host
  */
 export function defaultGateDir(bindingSite: string): string {
   return path.join(path.dirname(bindingSite), `.lychd-rebirth-${path.basename(bindingSite)}`);
@@ -98,39 +99,5 @@ export function setPointer(gate: string, which: Pointer, name: string | undefine
     fs.symlinkSync(path.join('bodies', name), tmp);
     fs.renameSync(tmp, link);
   }
-  fsyncDir(gate);
-}
-
-/** What an interrupted switch left: enough to say where the host is and to undo it. */
-export interface Journal {
-  action: 'confirm' | 'rollback';
-  /** Image id that was localhost/lychd:custom before (undefined: none). */
-  fromImage?: string;
-  /** Installed generation id before (undefined: nothing was bound). */
-  fromGeneration?: string;
-  /** Bodies the pointers named before. */
-  fromCurrent?: string;
-  fromPrevious?: string;
-  to: string;
-  toImage: string;
-  toGeneration: string;
-  /** Services to restart once switched. */
-  restart: string[];
-}
-
-export const readJournal = (gate: string): Journal | undefined => {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(gate, 'journal.json'), 'utf8')) as Journal;
-  } catch {
-    return undefined;
-  }
-};
-
-export function writeJournal(gate: string, journal: Journal): void {
-  replaceFileAtomic(path.join(gate, 'journal.json'), `${JSON.stringify(journal, null, 2)}\n`, `.journal-${process.pid}`);
-}
-
-export function removeJournal(gate: string): void {
-  fs.rmSync(path.join(gate, 'journal.json'), { force: true });
   fsyncDir(gate);
 }
