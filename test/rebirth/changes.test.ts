@@ -2,7 +2,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { baseChange, fileChanges, packageChanges, readImageSummary, serviceOf, servicesChanged } from '../../tools/src/rebirth';
+import {
+  baseChange,
+  fileChanges,
+  formatReview,
+  packageChanges,
+  readImageSummary,
+  serviceOf,
+  servicesChanged,
+  type Review,
+} from '../../tools/src/rebirth';
 import { escapeForTerminal } from '../../tools/src/diagnostics';
 import { main } from '../../tools/src/cli/main';
 
@@ -71,7 +80,23 @@ describe('what a confirmation would change', () => {
     ]);
   });
 
-  it('never prints control characters from a lock or summary', () => {
+  it('never prints control characters from a lock, a summary, a unit file name or the image name', () => {
+    const evil = (s: string) => `${s}\u001b[2J\u0007\r`;
+    const review = {
+      imageName: evil('localhost/lychd:custom'),
+      currentImage: `sha256:${'a'.repeat(64)}`,
+      candidate: { summary: { imageId: `sha256:${'b'.repeat(64)}`, synthesis: evil('sha256:') } },
+      packages: [{ ecosystem: 'python', name: evil('httpx'), from: evil('0.27'), to: '0.28' }],
+      base: { from: evil('debian bookworm'), to: 'debian trixie' },
+      units: [{ file: evil('vessel.container'), change: 'changed' }],
+      restart: [evil('vessel.service')],
+      interrupted: `${evil('An earlier switch was interrupted')}\nRun this.`,
+    } as unknown as Review;
+    const text = formatReview(review);
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    expect(text).toContain('localhost/lychd:custom\\u{001b}[2J\\u{0007}\\u{000d}');
+    expect(text).toContain('An earlier switch was interrupted\\u{001b}[2J\\u{0007}\\u{000d}\nRun this.');
     expect(escapeForTerminal('evil\u001b[2Jname\n')).toBe('evil\\u{001b}[2Jname\\u{000a}');
   });
 });

@@ -233,11 +233,13 @@ export function review(o: GateOptions): Review {
 
 export function formatReview(r: Review): string {
   const out: string[] = [];
-  if (r.interrupted) out.push(r.interrupted, '');
+  if (r.interrupted) out.push(printable(r.interrupted, { multiline: true }), '');
   const cand = shortId(r.candidate.summary.imageId);
   out.push(`Rebirth Gate: a candidate is staged; nothing has changed yet.`);
-  out.push(`  body:      ${r.imageName} ${r.currentImage ? shortId(r.currentImage) : '(none)'} -> candidate ${cand} (${CANDIDATE_TAG})`);
-  out.push(`  synthesis: ${r.candidate.summary.synthesis}`);
+  out.push(
+    `  body:      ${printable(r.imageName)} ${r.currentImage ? shortId(r.currentImage) : '(none)'} -> candidate ${cand} (${CANDIDATE_TAG})`,
+  );
+  out.push(`  synthesis: ${printable(r.candidate.summary.synthesis)}`);
   if (r.packages.length === 0) out.push('  packages:  no change');
   else {
     out.push(`  packages:  ${r.packages.length} differ`);
@@ -253,7 +255,7 @@ export function formatReview(r: Review): string {
     out.push(`  units:     ${r.units.length} differ`);
     for (const u of r.units) out.push(`    ${u.change === 'added' ? '+' : u.change === 'removed' ? '-' : '~'} ${printable(u.file)}`);
   }
-  out.push(`  restarts:  ${r.restart.join(' ')}`);
+  out.push(`  restarts:  ${r.restart.map((s) => printable(s)).join(' ')}`);
   out.push('', `To apply it: lychd-forge rebirth --confirm ${cand}`);
   return out.join('\n');
 }
