@@ -1,5 +1,7 @@
 import { REGISTRY_FILE, type Registry } from '../codex/registry';
 import { federate } from '../federation';
+import { FEDERATION_SOURCES_FILE, writeFederationSources } from '../federation/sources';
+import { readScrollSettings } from '../codex/prime-scroll';
 import { escapeForTerminal } from '../diagnostics';
 import { layoutOfPaths, type CommonPaths } from './paths';
 
@@ -18,9 +20,11 @@ export function describeRegistry(registry: Registry): string[] {
 
 /** `lychd-forge federate`: runs the active extensions' register hooks and writes forge/federation.json. */
 export function runFederate(paths: CommonPaths, out = process.stdout): number {
-  const { registry } = federate({ workspaceRoot: paths.workspaceRoot, layout: layoutOfPaths(paths) });
+  const layout = layoutOfPaths(paths);
+  const { registry } = federate({ workspaceRoot: paths.workspaceRoot, layout });
+  writeFederationSources(paths.workspaceRoot, layout, readScrollSettings(paths.codexDir).settings?.core ?? 'core');
   // What a hook registered is the extension's text: shown, never let drive the terminal.
   for (const line of describeRegistry(registry)) out.write(`${escapeForTerminal(line)}\n`);
-  out.write(`wrote ${REGISTRY_FILE}\n`);
+  out.write(`wrote ${REGISTRY_FILE} and ${FEDERATION_SOURCES_FILE}\n`);
   return 0;
 }

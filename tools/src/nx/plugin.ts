@@ -5,6 +5,7 @@ import type { CreateNodes, CreateNodesResult, ProjectConfiguration, TargetConfig
 import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
 import { EXTENSION_MANIFEST, isExtensionName } from '../codex/extensions';
 import { primeScrollPath } from '../codex/layout';
+import { FEDERATION_SOURCES_FILE, federationState } from '../federation/sources';
 import { replaceFileAtomic } from '../shared/fsutil';
 import { projectClashes, projectFileGlobs, projectFilesDigest } from './clashes';
 import { withMetadata } from './metadata';
@@ -57,21 +58,27 @@ export const createNodes: CreateNodes<ForgePluginOptions> = [
     // (the layout, which files exist, the Prime Scroll, this plugin's code), so a run that
     // changed none of it reads them back without loading the Codex's schemas at all.
     // The other projects' names are among them: a clash is reported by the Forge, not by Nx.
-    const projectFiles = projectFileGlobs(context.workspaceRoot);
-    const key = digest([
-      PLUGIN_CODE,
-      JSON.stringify(layout),
-      readOr(path.join(context.workspaceRoot, scroll)),
-      await projectFilesDigest(context.workspaceRoot, projectFiles),
-      ...[...files].sort(),
-    ]);
-    const cacheFile = inferenceCacheFile(context.workspaceRoot);
+    // So is whether forge/federation.json is current, with the core the last inference found
+    // (the Prime Scroll, which names it, is in the key too).
+    const root = context.workspaceRoot;
+    const projectFiles = projectFileGlobs(root);
+    const keyOf = async (core: string) =>
+      digest([
+        PLUGIN_CODE,
+        JSON.stringify(layout),
+        readOr(path.join(root, scroll)),
+        await projectFilesDigest(root, projectFiles),
+        JSON.stringify(federationState(root, layout, core)),
+        ...[...files].sort(),
+      ]);
+    const cacheFile = inferenceCacheFile(root);
     const cached = readCache(cacheFile);
-    if (cached?.key === key) return cached.results;
-    const results = await inferProjects(layout, files, context.workspaceRoot);
-    const clash = await projectClashes(context.workspaceRoot, projectFiles, ownProjects(results), layout.projectPrefix);
+    if (cached && cached.key === (await keyOf(cached.core))) return cached.results;
+    const core = await coreDir(root, layout);
+    const results = await inferProjects(layout, files, root, core);
+    const clash = await projectClashes(root, projectFiles, ownProjects(results), layout.projectPrefix);
     if (clash) throw clash;
-    writeCache(cacheFile, { key, results });
+    writeCache(cacheFile, { key: await keyOf(core), core, results });
     return results;
   },
 ];
@@ -88,14 +95,17 @@ export const inferenceCacheFile = (workspaceRoot: string): string =>
 const digest = (parts: string[]): string => parts.reduce((h, p) => h.update(p).update('\0'), createHash('sha256')).digest('hex');
 
 /**
- * The code that decides the inferred projects (the plugin and the Codex modules it reads the
- * Prime Scroll with, as sources or compiled) and the package's manifest: a change to any is a
- * change of every hash.
+ * The code that decides the inferred projects (the plugin, the Codex modules it reads the Prime
+ * Scroll with and the federation's record of its sources, as sources or compiled) and the
+ * package's manifest: a change to any is a change of every hash.
  */
 const PLUGIN_CODE = digest(
-  [...sourcesUnder(__dirname), ...sourcesUnder(path.join(__dirname, '../codex')), path.join(__dirname, '../../package.json')].map(
-    (f) => `${path.basename(f)}\0${readOr(f)}`,
-  ),
+  [
+    ...sourcesUnder(__dirname),
+    ...sourcesUnder(path.join(__dirname, '../codex')),
+    ...sourcesUnder(path.join(__dirname, '../federation')),
+    path.join(__dirname, '../../package.json'),
+  ].map((f) => `${path.basename(f)}\0${readOr(f)}`),
 );
 
 function sourcesUnder(dir: string): string[] {
@@ -116,15 +126,18 @@ function readOr(file: string): string {
 
 // The last inference only (Nx's own plugins keep many): a cache of what one workspace's files
 // decide, where a lost or torn file only means inferring again.
-function readCache(file: string): { key: string; results: Inferred } | undefined {
+type CacheEntry = { key: string; core: string; results: Inferred };
+
+function readCache(file: string): CacheEntry | undefined {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as { key: string; results: Inferred };
+    const entry = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<CacheEntry>;
+    return typeof entry.core === 'string' ? (entry as CacheEntry) : undefined;
   } catch {
     return undefined;
   }
 }
 
-function writeCache(file: string, entry: { key: string; results: Inferred }): void {
+function writeCache(file: string, entry: CacheEntry): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     replaceFileAtomic(file, JSON.stringify(entry), `${path.basename(file)}.${process.pid}`, false);
@@ -133,7 +146,7 @@ function writeCache(file: string, entry: { key: string; results: Inferred }): vo
   }
 }
 
-async function inferProjects(layout: ForgeLayout, files: readonly string[], workspaceRoot: string): Promise<Inferred> {
+async function inferProjects(layout: ForgeLayout, files: readonly string[], workspaceRoot: string, core: string): Promise<Inferred> {
   const results: Inferred = [];
   // Nx merges what several files say about one root: each rune folder is named once, by its first file.
   const runeFolders = new Map<string, [string, RuneFolder]>();
@@ -162,14 +175,19 @@ async function inferProjects(layout: ForgeLayout, files: readonly string[], work
       },
     ]);
   }
-  const core = await coreDir(workspaceRoot, layout);
+  // No forge/federation.json yet, or one written from other hook sources: the validation waits for
+  // `federate`, which must then not wait for the validation (see federationFirst).
+  const first =
+    extensions.length > 0 &&
+    fs.existsSync(path.join(workspaceRoot, core, 'pyproject.toml')) &&
+    federationState(workspaceRoot, layout, core).state !== 'current';
   results.push([
     primeScrollPath(layout),
     {
       projects: {
-        [layout.codexDir]: codexProject(layout, core),
+        [layout.codexDir]: codexProject(layout, core, first),
         quadlets: quadletsProject(layout, [...runeFolders.values()].map(([, r]) => r.project).sort()),
-        forge: forgeProject(layout, extensions, core),
+        forge: forgeProject(layout, extensions, core, first),
       },
     },
   ]);
@@ -197,7 +215,16 @@ const codexInputs = (layout: ForgeLayout) => [
 /** The options every task that reads the Codex or the extensions is given. */
 const codexLayout = (layout: ForgeLayout) => ({ codexDir: layout.codexDir, extensionsDir: layout.extensionsDir });
 
-function codexProject(layout: ForgeLayout, core: string): ProjectConfiguration {
+/**
+ * Before forge/federation.json exists (a fresh clone of a workspace that does not commit it) or
+ * while it is stale, the Codex cannot be validated without it: a rune in a folder an extension
+ * registers has no family yet. Then `validate` and `context` wait for `federate`, and `federate`'s
+ * lock (`lock-python`) reads the Prime Scroll itself instead of waiting for `context`.
+ */
+const federationFirst = (layout: ForgeLayout, first: boolean): Pick<TargetConfiguration, 'dependsOn'> =>
+  first ? { dependsOn: [{ projects: [projectName(layout, 'forge')], target: 'federate' }] } : {};
+
+function codexProject(layout: ForgeLayout, core: string, first: boolean): ProjectConfiguration {
   const options = codexLayout(layout);
   return {
     root: layout.codexDir,
@@ -208,6 +235,7 @@ function codexProject(layout: ForgeLayout, core: string): ProjectConfiguration {
       validate: {
         ...task(layout, 'validate', options),
         cache: true,
+        ...federationFirst(layout, first),
         // The synthesis rules it also checks read every component's manifests.
         inputs: [
           ...codexInputs(layout),
@@ -222,6 +250,7 @@ function codexProject(layout: ForgeLayout, core: string): ProjectConfiguration {
       context: {
         ...task(layout, 'context', { ...options, outputDir: layout.contextDir }),
         cache: true,
+        ...federationFirst(layout, first),
         inputs: codexInputs(layout),
         outputs: [`{workspaceRoot}/${layout.contextDir}`],
       },
@@ -315,10 +344,12 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
 /** The tool versions a synthesis stage records: a new uv or npm must re-lock. */
 const toolVersion = (layout: ForgeLayout, tool: string) => ({ runtime: `${pluginScript(layout, 'tool-version.js')} ${tool}` });
 
-function forgeProject(layout: ForgeLayout, extensions: string[], core: string): ProjectConfiguration {
+function forgeProject(layout: ForgeLayout, extensions: string[], core: string, first: boolean): ProjectConfiguration {
   // Which extensions are active and where the core lives: the facts `codex:context` extracts.
   const settings = { dependentTasksOutputFiles: '**/context/forge.json' };
   const afterContext = [{ projects: [projectName(layout, 'codex')], target: 'context' }];
+  const synthesis = synthesisTargets(layout, core, settings, afterContext);
+  if (first) synthesis['lock-python'] = lockBeforeContext(layout, synthesis['lock-python']!, settings);
   return {
     root: 'forge',
     name: projectName(layout, 'forge'),
@@ -328,12 +359,18 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string): 
       ...['codex', 'quadlets', ...extensions.map((e) => `extension-${e}`)].map((p) => projectName(layout, p)),
     ],
     targets: {
-      ...synthesisTargets(layout, core, settings, afterContext),
+      ...synthesis,
       federate: federateTarget(layout, core),
       ...flakeTargets(layout),
       ...imageTargets(layout, core, settings, afterContext),
     },
   };
+}
+
+/** `lock-python` while federation comes first (see federationFirst): it reads the Prime Scroll, not `context`'s facts. */
+function lockBeforeContext(layout: ForgeLayout, lock: TargetConfiguration, settings: object): TargetConfiguration {
+  const scroll = `{workspaceRoot}/${primeScrollPath(layout)}`;
+  return { ...lock, dependsOn: [], inputs: lock.inputs?.map((input) => (input === settings ? scroll : input)) };
 }
 
 /** The synthesis, one cached stage per lock, the cheap assembly and the uncached check. */
@@ -419,7 +456,7 @@ function federateTarget(layout: ForgeLayout, core: string): TargetConfiguration 
       toolVersion(layout, 'uv'),
       ...pluginInputs(layout),
     ],
-    outputs: ['{workspaceRoot}/forge/federation.json'],
+    outputs: ['{workspaceRoot}/forge/federation.json', `{workspaceRoot}/${FEDERATION_SOURCES_FILE}`],
   };
 }
 
