@@ -41,8 +41,8 @@ fi
 
 [ "$(id -u)" -eq 0 ] || die "building the VM disk needs root (mmdebstrap --mode=root)"
 for t in mmdebstrap mkfs.ext4; do command -v "$t" >/dev/null || die "$t missing: bash scripts/setup-tools.sh"; done
-# shellcheck source=lib/debian-archive.sh
-. "$ROOT/scripts/lib/debian-archive.sh"
+# shellcheck source=../tools/setup/debian-archive.sh
+. "$ROOT/tools/setup/debian-archive.sh"
 MIRROR=$(debian_archive_uri) || die "no Debian archive in the apt sources; set LYCHD_DEBIAN_MIRROR"
 
 mkdir -p "$CACHE"

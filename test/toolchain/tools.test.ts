@@ -80,8 +80,8 @@ describe('a missing tool', () => {
     expect(error).toBeInstanceOf(MissingToolError);
     const e = error as MissingToolError;
     expect(e.tool).toBe('uv');
-    expect(e.message).toMatch(/^uv not found; looked in: LYCHD_UV \(unset\), .*\.tools\/bin\/uv, PATH\./);
-    expect(e.message).toContain('bash scripts/setup-tools.sh');
+    expect(e.message).toMatch(/^error: uv not found; looked in: LYCHD_UV \(unset\), .*\.tools\/bin\/uv, PATH\./);
+    expect(e.message).toContain('npx lychd-forge setup');
     expect(e.message).toContain('uv 0.13.9');
     expect(e.message).toContain('or set LYCHD_UV to its path');
   });
@@ -90,7 +90,7 @@ describe('a missing tool', () => {
     const env = { PATH: '', LYCHD_SYSTEMD_ANALYZE: '/nonexistent/systemd-analyze' };
     expect(() => requireTool('systemd-analyze', { env })).toThrow(/apt-get install systemd/);
     expect(() => requireTool('buildah', { workspaceRoot: tempDir(), env: { PATH: '' } })).toThrow(
-      /buildah not found.*apt-get install buildah/,
+      /buildah not found[^]*apt-get install buildah/,
     );
   });
 
@@ -98,7 +98,7 @@ describe('a missing tool', () => {
     const env = { ...process.env, LYCHD_QUADLET: '/nonexistent/quadlet' };
     expect(() => dryRunQuadlets(tempDir(), { env })).toThrow(MissingToolError);
     expect(() => dryRunQuadlets(tempDir(), { env })).toThrow(
-      /^quadlet not found \(LYCHD_QUADLET is not an executable file\).*bash scripts\/setup-tools\.sh/,
+      /^error: quadlet not found \(LYCHD_QUADLET is not an executable file\)[^]*npx lychd-forge setup/,
     );
   });
 });

@@ -8,6 +8,7 @@ import { runScribe } from './render';
 import { runSchemas } from './schemas';
 import { runSynthesize } from './synthesize';
 import { runFederate } from './federate';
+import { runSetup } from './setup';
 import { runContainerfile, runDebianLock, runImage, runOutdated } from './image';
 import { runRebirth } from './rebirth';
 import { reportFailure } from '../diagnostics';
@@ -112,6 +113,13 @@ function synthesisCommands(cli: Command, setStatus: SetStatus): void {
       .command('federate')
       .description("run the active extensions' register(context) hooks in the locked Python environment and write forge/federation.json"),
   ).action((o: CodexOptions) => setStatus(runFederate(commonPaths(o))));
+
+  cli
+    .command('setup')
+    .description(
+      "install the tools beyond npm packages (uv, the quadlet generator, buildah, mmdebstrap, Nix...) into the workspace's .tools",
+    )
+    .action(() => setStatus(runSetup()));
 
   cli
     .command('schemas')

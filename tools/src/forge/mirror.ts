@@ -4,7 +4,7 @@ import * as path from 'node:path';
 /**
  * The machine's main Debian archive (not security, not a third-party repository), read from its
  * apt sources in the one-line and the deb822 format; `LYCHD_DEBIAN_MIRROR` overrides it. The
- * same rule as `debian_archive_uri` in scripts/setup-tools.sh.
+ * same rule as `debian_archive_uri` in tools/setup/debian-archive.sh.
  */
 export function debianArchiveUri(env: NodeJS.ProcessEnv = process.env, etcApt = '/etc/apt'): string | undefined {
   if (env.LYCHD_DEBIAN_MIRROR) return env.LYCHD_DEBIAN_MIRROR.replace(/\/+$/, '');

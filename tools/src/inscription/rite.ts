@@ -34,7 +34,7 @@ export async function generationProblems(
     problems.push(...dry.errors.map((e) => `quadlet generator: ${e}`), ...dry.warnings.map((w) => `quadlet generator: ${w}`));
     if (!dry.ok && !dry.errors.length) problems.push(`quadlet generator rejected the generation (exit ${dry.status})`);
   } else {
-    log('note: the podman quadlet generator is not installed, so the generation was not dry-run (bash scripts/setup-tools.sh installs it)');
+    log('note: the podman quadlet generator is not installed, so the generation was not dry-run (`npx lychd-forge setup` installs it)');
   }
   return problems;
 }

@@ -361,6 +361,8 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string, f
     targets: {
       ...synthesis,
       federate: federateTarget(layout, core),
+      // The tools beyond npm packages, into the workspace's .tools (uncached: it installs).
+      setup: { executor: 'nx:run-commands', options: { command: `${pluginScript(layout, 'lychd-forge.js')} setup` }, cache: false },
       ...flakeTargets(layout),
       ...imageTargets(layout, core, settings, afterContext),
     },

@@ -1,6 +1,8 @@
+import { ForgeError } from '../diagnostics/error';
 import type { ToolName } from './tool-names';
 
-const SETUP = 'bash scripts/setup-tools.sh';
+// The command that exists wherever the Forge is installed (the package ships the script it runs).
+const SETUP = 'npx lychd-forge setup';
 
 /** How to get each tool, phrased as the command to run. */
 export const INSTALL_HINTS: Readonly<Record<ToolName, string>> = {
@@ -22,19 +24,21 @@ export const INSTALL_HINTS: Readonly<Record<ToolName, string>> = {
   'qemu-img': `install the Debian package qemu-utils (\`${SETUP}\` as root)`,
 };
 
-/** A tool the Forge needs is not available; the message says how to install it. */
-export class MissingToolError extends Error {
-  override readonly name = 'MissingToolError';
-
+/** A tool the Forge needs is not available: where it was looked for, and how to install it. */
+export class MissingToolError extends ForgeError {
   constructor(
     readonly tool: ToolName,
     readonly envVar: string,
     readonly searched: readonly string[],
     detail?: string,
   ) {
-    super(
-      `${tool} not found${detail ? ` (${detail})` : ''}; looked in: ${searched.join(', ')}. ` +
-        `To install it, ${INSTALL_HINTS[tool]}; or set ${envVar} to its path.`,
-    );
+    super([
+      {
+        severity: 'error',
+        message: `${tool} not found${detail ? ` (${detail})` : ''}; looked in: ${searched.join(', ')}.`,
+        hint: `${INSTALL_HINTS[tool]}; or set ${envVar} to its path`,
+      },
+    ]);
+    this.name = 'MissingToolError';
   }
 }
