@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -5,91 +6,164 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKSPACE } from '../support/codex-fixture';
 import { runAsync } from '../support/run';
 
-/** A command in the new workspace, as its user would run it: no daemon, no cloud, no colours. */
-const sh = async (cmd: string, args: string[], cwd: string) => {
+/**
+ * The plugin as a user gets it: packed, installed from the tarball into a new Nx workspace that
+ * already has a project named `forge`, set up with `nx g @lychd/forge:init` (a prefix, the Codex
+ * and the extensions in folders of its own), its tools from `lychd-forge setup`, and taken from
+ * nothing (no forge/federation.json, no locks) to a bound generation and a Synthesis Manifest by
+ * one `nx run-many`; then the same tarball against the oldest Nx it claims. Real npm, real Nx, the
+ * npm registry and PyPI (the locks are resolved afresh).
+ */
+const sh = async (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) => {
   const r = await runAsync(cmd, args, {
     cwd,
-    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1' },
+    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', ...env },
   });
   return { status: r.status, out: r.stdout + r.stderr, stdout: r.stdout };
 };
 
-const devkit = (name: string) =>
-  (JSON.parse(fs.readFileSync(path.join(WORKSPACE, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> })
-    .devDependencies[name]!;
+const made: string[] = [];
+let tarball: string;
 
-// The plugin as a user gets it: packed, installed from the tarball into a new Nx workspace whose
-// Codex lives in a folder of its own choosing, with none of this repository around it.
-describe('@lychd/forge installed into a fresh Nx workspace', () => {
+beforeAll(async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-pack-'));
+  made.push(dir);
+  const pack = await sh('npm', ['pack', '--pack-destination', dir, '--json'], path.join(WORKSPACE, 'tools'));
+  expect(pack.status, pack.out).toBe(0);
+  tarball = path.join(dir, (JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as { filename: string }[])[0]!.filename);
+}, 600_000);
+
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new Nx workspace with an unrelated project called `forge`, the tarball installed beside `nx` and `@nx/devkit` at `version`. */
+async function workspace(version: string): Promise<string> {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-adopt-'));
+  made.push(ws);
+  fs.writeFileSync(path.join(ws, 'package.json'), JSON.stringify({ name: 'acme-host', private: true }));
+  fs.writeFileSync(path.join(ws, 'nx.json'), JSON.stringify({ neverConnectToCloud: true }, null, 2));
+  fs.mkdirSync(path.join(ws, 'packages/forge'), { recursive: true });
+  fs.writeFileSync(
+    path.join(ws, 'packages/forge/project.json'),
+    JSON.stringify({ name: 'forge', root: 'packages/forge', targets: { hello: { command: 'echo hello' } } }),
+  );
+  const install = await sh(
+    'npm',
+    ['install', '-D', `nx@${version}`, `@nx/devkit@${version}`, tarball, '--no-audit', '--no-fund', '--prefer-offline'],
+    ws,
+  );
+  expect(install.status, install.out).toBe(0);
+  // The tools from the Forge's own set-up: `lychd-forge setup` finds them installed and checks each.
+  fs.symlinkSync(path.join(WORKSPACE, '.tools'), path.join(ws, '.tools'));
+  return ws;
+}
+
+const INIT = ['nx', 'g', '@lychd/forge:init', '--codexDir=deploy/codex', '--extensionsDir=deploy/extensions', '--projectPrefix=lychd-'];
+
+/** Every file of the workspace but its dependencies and caches, with a digest: "nothing changed" is this map unchanged. */
+function snapshot(ws: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(ws, rel), { withFileTypes: true })) {
+      const r = path.join(rel, e.name);
+      if (['node_modules', '.nx', '.tools'].includes(e.name)) continue;
+      if (e.isDirectory()) walk(r);
+      else
+        out.set(
+          r,
+          createHash('sha256')
+            .update(fs.readFileSync(path.join(ws, r)))
+            .digest('hex'),
+        );
+    }
+  };
+  walk('');
+  return out;
+}
+
+describe('@lychd/forge in a fresh Nx workspace, with the newest Nx 24', () => {
   let ws: string;
-
   beforeAll(async () => {
-    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-installed-'));
-    const pack = await sh('npm', ['pack', '--pack-destination', ws, '--json'], path.join(WORKSPACE, 'tools'));
-    expect(pack.status, pack.out).toBe(0);
-    const tarball = (JSON.parse(pack.stdout) as { filename: string }[])[0]!.filename;
-    fs.writeFileSync(
-      path.join(ws, 'package.json'),
-      JSON.stringify({
-        name: 'my-host',
-        private: true,
-        devDependencies: { nx: devkit('nx'), '@nx/devkit': devkit('@nx/devkit'), '@lychd/forge': `file:./${tarball}` },
-      }),
-    );
-    fs.writeFileSync(
-      path.join(ws, 'nx.json'),
-      JSON.stringify({
-        neverConnectToCloud: true,
-        plugins: [{ plugin: '@lychd/forge', options: { codexDir: 'deploy/codex', extensionsDir: 'deploy/extensions' } }],
-      }),
-    );
-    fs.cpSync(path.join(WORKSPACE, 'codex'), path.join(ws, 'deploy/codex'), { recursive: true });
-    // The scriptorium's rune family is declared by its register hook, recorded in this workspace's
-    // forge/federation.json, which the new workspace does not have.
-    fs.rmSync(path.join(ws, 'deploy/codex/runes/scriptorium'), { recursive: true });
-    fs.cpSync(path.join(WORKSPACE, 'extensions/oracle'), path.join(ws, 'deploy/extensions/oracle'), { recursive: true });
-    const install = await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], ws);
-    expect(install.status, install.out).toBe(0);
+    ws = await workspace('^24');
   }, 600_000);
 
-  afterAll(() => fs.rmSync(ws, { recursive: true, force: true }));
+  it('init with a prefix that still clashes is refused, naming the option, and writes nothing', async () => {
+    const before = snapshot(ws);
+    const r = await sh(
+      'npx',
+      ['nx', 'g', '@lychd/forge:init', '--codexDir=deploy/codex', '--extensionsDir=deploy/extensions', '--example'],
+      ws,
+    );
+    expect(r.status).not.toBe(0);
+    expect(r.out).toMatch(/forge/);
+    expect(r.out).toMatch(/projectPrefix/);
+    expect(snapshot(ws)).toEqual(before);
+  }, 600_000);
 
-  it('infers the projects from the Codex and runs its tasks from the package', async () => {
+  it('init, setup and one run-many take it from nothing to a bound generation and a Synthesis Manifest', async () => {
+    const init = await sh('npx', [...INIT, '--example'], ws);
+    expect(init.status, init.out).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(ws, 'nx.json'), 'utf8')).plugins).toEqual([
+      { plugin: '@lychd/forge', options: { codexDir: 'deploy/codex', extensionsDir: 'deploy/extensions', projectPrefix: 'lychd-' } },
+    ]);
+    expect(fs.existsSync(path.join(ws, 'deploy/codex/runes/scriptorium/codices/ledger.toml'))).toBe(true);
+    expect(fs.existsSync(path.join(ws, 'forge/federation.json'))).toBe(false);
+
+    // Twice: idempotent, nothing changes.
+    const before = snapshot(ws);
+    const again = await sh('npx', [...INIT, '--example'], ws);
+    expect(again.status, again.out).toBe(0);
+    expect(snapshot(ws)).toEqual(before);
+    // Other options for a plugin already registered: refused, nothing changes.
+    const other = await sh(
+      'npx',
+      ['nx', 'g', '@lychd/forge:init', '--codexDir=ops/codex', '--extensionsDir=deploy/extensions', '--projectPrefix=lychd-'],
+      ws,
+    );
+    expect(other.status).not.toBe(0);
+    expect(other.out).toMatch(/codexDir/);
+    expect(snapshot(ws)).toEqual(before);
+
+    const setup = await sh('npx', ['lychd-forge', 'setup'], ws);
+    expect(setup.status, setup.out).toBe(0);
+    expect(setup.out).toMatch(/lychd-forge setup: uv [\d.]+ already installed/);
+
     const projects = await sh('npx', ['nx', 'show', 'projects', '--json'], ws);
-    expect(projects.status, projects.out).toBe(0);
-    expect(JSON.parse(projects.out.slice(projects.out.indexOf('[')))).toEqual(
-      expect.arrayContaining(['codex', 'quadlets', 'forge', 'runes-vllm', 'runes-sglang', 'runes-oracle-generic']),
+    expect(JSON.parse(projects.stdout.slice(projects.stdout.indexOf('[')))).toEqual(
+      expect.arrayContaining(['forge', 'lychd-forge', 'lychd-codex', 'lychd-quadlets', 'lychd-runes-vllm', 'lychd-extension-scriptorium']),
     );
-    const target = await sh('npx', ['nx', 'show', 'project', 'quadlets', '--json'], ws);
-    const scribe = (JSON.parse(target.out.slice(target.out.indexOf('{'))) as { targets: Record<string, { options: { command: string } }> })
-      .targets['scribe']!;
-    expect(scribe.options.command).toMatch(/^node node_modules\/@lychd\/forge\/bin\/forge-task\.js assemble /);
 
-    const run = await sh('npx', ['nx', 'run', 'quadlets:scribe', '--output-style=static'], ws);
+    const site = path.join(ws, 'site', 'containers', 'systemd');
+    const run = await sh('npx', ['nx', 'run-many', '-t', 'validate', 'bind', 'synthesize', '--output-style=static'], ws, {
+      LYCHD_BINDING_SITE: site,
+    });
     expect(run.status, run.out).toBe(0);
-    const generation = fs.readdirSync(path.join(ws, 'quadlets/generation')).sort();
-    expect(generation).toEqual(
-      expect.arrayContaining(['lychd.pod', 'vessel.container', 'soulstone-eye.container', 'soulstone-whisper.container']),
-    );
+    expect(run.out).toContain('nx run lychd-forge:federate');
+    expect(fs.readdirSync(path.join(site, 'lychd'))).toEqual(expect.arrayContaining(['lychd.pod', 'vessel.container']));
+    const manifest = JSON.parse(fs.readFileSync(path.join(ws, 'forge/synthesis.lock.json'), 'utf8'));
+    expect(manifest.components.map((c: { name: string }) => c.name)).toEqual(['core', 'atelier', 'oracle', 'scriptorium']);
+    expect(fs.readFileSync(path.join(ws, 'forge/federation.json'), 'utf8')).toContain('scriptorium/codices');
   }, 600_000);
 
-  it('offers the generator and the executors', async () => {
+  it('offers the generators and the executors', async () => {
     const list = await sh('npx', ['nx', 'list', '@lychd/forge'], ws);
     expect(list.status, list.out).toBe(0);
+    expect(list.out).toMatch(/init : /);
     expect(list.out).toMatch(/rune : Add a rune file/);
     expect(list.out).toMatch(/validate : Validate the Codex/);
-    fs.mkdirSync(path.join(ws, 'ops'), { recursive: true });
-    fs.writeFileSync(
-      path.join(ws, 'ops/project.json'),
-      JSON.stringify({
-        name: 'ops',
-        targets: {
-          check: { executor: '@lychd/forge:validate', options: { codexDir: 'deploy/codex', extensionsDir: 'deploy/extensions' } },
-        },
-      }),
-    );
-    const check = await sh('npx', ['nx', 'run', 'ops:check', '--output-style=static'], ws);
-    expect(check.status, check.out).toBe(0);
-    expect(check.out).toMatch(/valid: 6 soulstone\(s\), 1 portal\(s\), 0 rune\(s\) of extension families, 1 extension\(s\)/);
+  }, 600_000);
+});
+
+describe('@lychd/forge with the oldest Nx it claims (24.0.0)', () => {
+  it('installs, sets up the example and validates it', async () => {
+    const ws = await workspace('24.0.0');
+    const version = JSON.parse(fs.readFileSync(path.join(ws, 'node_modules/nx/package.json'), 'utf8')).version;
+    expect(version).toBe('24.0.0');
+    expect((await sh('npx', [...INIT, '--example'], ws)).status).toBe(0);
+    const run = await sh('npx', ['nx', 'run', 'lychd-codex:validate', '--output-style=static'], ws);
+    expect(run.status, run.out).toBe(0);
+    expect(run.out).toContain('nx run lychd-forge:federate');
+    expect(run.out).toMatch(/Codex deploy\/codex\/ is valid: \d+ rune\(s\), 3 extension\(s\)/);
   }, 600_000);
 });

@@ -42,6 +42,11 @@ const TARGETS: Record<string, { description: string; cli?: string }> = {
     description: "Run the active extensions' register(context) hooks in the locked environment and write forge/federation.json.",
     cli: 'federate',
   },
+  setup: {
+    description:
+      "Install the tools beyond npm packages (uv, the quadlet generator, buildah, mmdebstrap, Nix...) into the workspace's .tools.",
+    cli: 'setup',
+  },
   base: {
     description: 'Build the Debian base of the image with mmdebstrap (cached per machine), or record the pinned base image.',
     cli: 'image',
