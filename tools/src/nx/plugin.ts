@@ -187,7 +187,7 @@ async function inferProjects(layout: ForgeLayout, files: readonly string[], work
       projects: {
         [layout.codexDir]: codexProject(layout, core, first),
         quadlets: quadletsProject(layout, [...runeFolders.values()].map(([, r]) => r.project).sort()),
-        forge: forgeProject(layout, extensions, core, first),
+        forge: forgeProject(layout, extensions, core, first, await imageStrategy(workspaceRoot, layout)),
       },
     },
   ]);
@@ -344,7 +344,7 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
 /** The tool versions a synthesis stage records: a new uv or npm must re-lock. */
 const toolVersion = (layout: ForgeLayout, tool: string) => ({ runtime: `${pluginScript(layout, 'tool-version.js')} ${tool}` });
 
-function forgeProject(layout: ForgeLayout, extensions: string[], core: string, first: boolean): ProjectConfiguration {
+function forgeProject(layout: ForgeLayout, extensions: string[], core: string, first: boolean, strategy: Strategy): ProjectConfiguration {
   // Which extensions are active and where the core lives: the facts `codex:context` extracts.
   const settings = { dependentTasksOutputFiles: '**/context/forge.json' };
   const afterContext = [{ projects: [projectName(layout, 'codex')], target: 'context' }];
@@ -364,7 +364,7 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string, f
       // The tools beyond npm packages, into the workspace's .tools (uncached: it installs).
       setup: { executor: 'nx:run-commands', options: { command: `${pluginScript(layout, 'lychd-forge.js')} setup` }, cache: false },
       ...flakeTargets(layout),
-      ...imageTargets(layout, core, settings, afterContext),
+      ...imageTargets(layout, core, settings, afterContext, strategy),
     },
   };
 }
@@ -501,6 +501,7 @@ function imageTargets(
   core: string,
   settings: { dependentTasksOutputFiles: string },
   afterContext: TargetConfiguration['dependsOn'],
+  strategy: Strategy,
 ): Record<string, TargetConfiguration> {
   const forgeTask = (stage: string) => task(layout, 'forge', { stage, codexDir: layout.codexDir });
   // Through the chain image → containerfile → base → codex:context: transitive.
@@ -536,20 +537,22 @@ function imageTargets(
       dependsOn: ['base'],
       inputs: [...rendered, '{workspaceRoot}/forge/Containerfile'],
     },
+    // `[forge] strategy` decides the image's graph: the Containerfile on its Debian base
+    // (Mundane), or flake.nix and its lock built by Nix (Sovereign), never both.
     image: {
       ...forgeTask('image'),
       cache: true,
-      dependsOn: ['containerfile'],
+      dependsOn: strategy === 'sovereign' ? ['flake'] : ['containerfile'],
       inputs: [
         '{workspaceRoot}/forge/synthesis.lock.json',
-        '{workspaceRoot}/forge/Containerfile',
+        ...(strategy === 'sovereign'
+          ? ['{workspaceRoot}/flake.nix', '{workspaceRoot}/flake.lock', toolVersion(layout, 'nix')]
+          : ['{workspaceRoot}/forge/Containerfile', base, toolVersion(layout, 'buildah')]),
         '{workspaceRoot}/forge/synthesis/python/*',
         `{workspaceRoot}/${core}/**/*`,
         `{workspaceRoot}/${layout.extensionsDir}/**/*`,
         `!{workspaceRoot}/${layout.extensionsDir}/*/runes/**/*`,
         forgeSettings,
-        base,
-        toolVersion(layout, 'buildah'),
         ...pluginInputs(layout),
       ],
       outputs: [`{workspaceRoot}/${layout.distDir}/image`],
@@ -562,6 +565,14 @@ function imageTargets(
  * not the whole Codex. An invalid scroll gives the default: codex:validate reports it, and every
  * target depends on that.
  */
+type Strategy = 'mundane' | 'sovereign';
+
+/** `[forge] strategy`, read as coreDir reads the core (an invalid scroll gives the default). */
+async function imageStrategy(workspaceRoot: string, layout: ForgeLayout): Promise<Strategy> {
+  const { readScrollSettings } = await import('../codex/prime-scroll');
+  return readScrollSettings(path.join(workspaceRoot, layout.codexDir)).settings?.forge.strategy ?? 'mundane';
+}
+
 async function coreDir(workspaceRoot: string, layout: ForgeLayout): Promise<string> {
   // Loaded on a cache miss only: the schemas are most of the plugin's start-up.
   const { readScrollSettings } = await import('../codex/prime-scroll');
