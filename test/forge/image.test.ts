@@ -145,10 +145,15 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
     const health = inside(
       a,
       id,
-      `LYCHD_PORT=${port} lychd --serve & for i in 1 2 3 4 5 6 7 8 9 10; do python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:${port}/health').read().decode())" 2>/dev/null && break; sleep 1; done; kill $!`,
+      `LYCHD_PORT=${port} lychd --serve & for i in 1 2 3 4 5 6 7 8 9 10; do python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:${port}/health').read().decode())" 2>/dev/null && break; sleep 1; done; ` +
+        `echo @@metrics; python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:${port}/metrics').read().decode())"; kill $!`,
     );
+    const [answer, metrics] = health.stdout.split('@@metrics\n');
+    // What the Harvester scrapes and the Scribe's Vessel dashboard draws.
+    expect(metrics).toContain('lychd_vessel_extensions 3\n');
+    expect(metrics).toContain('lychd_http_requests_total{path="/health"} 1\n');
     const sources = expect.stringMatching(/^sha256:[0-9a-f]{64}$/);
-    expect(JSON.parse(health.stdout.trim().split('\n').pop()!)).toEqual({
+    expect(JSON.parse(answer!.trim().split('\n').pop()!)).toEqual({
       extensions: {
         atelier: { capabilities: ['ui.theme'], sources },
         oracle: { capabilities: ['speech.synthesize', 'speech.transcribe'], sources },

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
@@ -28,18 +29,45 @@ def health() -> dict[str, object]:
     }
 
 
+def metrics(extensions: int, answered: dict[str, int]) -> str:
+    """The Prometheus text the Harvester scrapes: the version, the extensions loaded and the
+    requests answered per path (the Scribe's Vessel dashboard draws these)."""
+    lines = [
+        "# HELP lychd_vessel_info The Vessel's version.",
+        "# TYPE lychd_vessel_info gauge",
+        f'lychd_vessel_info{{version="{__version__}"}} 1',
+        "# HELP lychd_vessel_extensions Extensions loaded at start-up.",
+        "# TYPE lychd_vessel_extensions gauge",
+        f"lychd_vessel_extensions {extensions}",
+        "# HELP lychd_http_requests_total Requests answered, by path.",
+        "# TYPE lychd_http_requests_total counter",
+        *(f'lychd_http_requests_total{{path="{path}"}} {n}' for path, n in sorted(answered.items())),
+    ]
+    return "\n".join(lines) + "\n"
+
+
 class HealthHandler(BaseHTTPRequestHandler):
-    """Answers ``GET /health`` with the :func:`health` taken at start-up, as JSON; anything else is 404."""
+    """Answers ``GET /health`` with the :func:`health` taken at start-up, as JSON, and ``GET
+    /metrics`` for the Harvester; anything else is 404."""
 
     body = b""
+    extensions = 0
+    answered = {"/health": 0, "/metrics": 0}
+    lock = threading.Lock()
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        if self.path != "/health":
+        if self.path not in self.answered:
             self.send_error(404)
             return
-        body = self.body
+        with self.lock:
+            self.answered[self.path] += 1
+            counts = dict(self.answered)
+        if self.path == "/health":
+            body, kind = self.body, "application/json"
+        else:
+            body, kind = metrics(self.extensions, counts).encode(), "text/plain; version=0.0.4"
         self.send_response(200)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -51,16 +79,18 @@ class HealthHandler(BaseHTTPRequestHandler):
 def serve(port: int) -> None:
     """Serves the health answer on ``port`` (all addresses) until stopped. The extensions are
     loaded and their sources digested once, here: the answer describes the code this process runs."""
-    HealthHandler.body = json.dumps(health(), sort_keys=True).encode()
+    answer = health()
+    HealthHandler.body = json.dumps(answer, sort_keys=True).encode()
+    HealthHandler.extensions = len(answer["extensions"])
     with ThreadingHTTPServer(("", port), HealthHandler) as server:
-        print(f"lychd {__version__} serving /health on port {port}", flush=True)
+        print(f"lychd {__version__} serving /health and /metrics on port {port}", flush=True)
         server.serve_forever()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="lychd")
     parser.add_argument("--probe", metavar="URL", help="check that URL answers (e.g. a soulstone's /health)")
-    parser.add_argument("--serve", action="store_true", help="serve GET /health on $LYCHD_PORT (default 8000)")
+    parser.add_argument("--serve", action="store_true", help="serve GET /health and /metrics on $LYCHD_PORT (default 8000)")
     args = parser.parse_args(argv)
 
     if args.serve:

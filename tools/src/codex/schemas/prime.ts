@@ -111,7 +111,7 @@ export const primeScroll = z
     ),
     harvester: optionalService(
       { image: 'docker.io/prom/prometheus:v3.5.0', port: 9090, expose: false },
-      'Prometheus scraping every soulstone.',
+      'Prometheus scraping the Vessel and every soulstone.',
     ).default({
       image: 'docker.io/prom/prometheus:v3.5.0',
       port: 9090,
