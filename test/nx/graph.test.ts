@@ -81,7 +81,7 @@ describe('the inferred project graph', () => {
     expect(shown.targets.federate).toMatchObject({
       cache: true,
       dependsOn: ['lock-python'],
-      outputs: ['{workspaceRoot}/forge/federation.json'],
+      outputs: ['{workspaceRoot}/forge/federation.json', '{workspaceRoot}/forge/federation.sources.json'],
     });
     const inputs = JSON.parse((await ws.nx(['show', 'target', 'inputs', 'forge:federate', '--json'])).stdout);
     expect(inputs.files).toEqual(
