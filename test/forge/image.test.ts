@@ -170,7 +170,8 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
       const rune = 'extensions/oracle/runes/animator/soulstones/generic/whisper.toml';
       a.write(rune, `${a.read(rune)}\n# edited\n`);
       expect(await image(a)).toMatch(/nx run forge:image\s+\[(local cache|existing outputs match the cache, left as is)\]/);
-      expect(summaryOf(a).imageId).toBe(first.imageId);
+      // Nothing changed in between: the same image again, and what the killed build left is gone.
+      expect(summaryOf(a).imageId).toBe(built);
 
       const source = 'extensions/oracle/src/oracle/__init__.py';
       a.write(source, `${a.read(source)}\n\nEDITED = True\n`);
@@ -319,8 +320,9 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
     'one build at a time per workspace, and the next build clears what a killed one left in the store',
     async () => {
       const store = buildahOf(a);
+      const built = summaryOf(a).imageId;
       // What a build killed mid-step leaves: a working container with its overlay mounted.
-      const from = store.run(['from', '--pull-never', first.imageId]);
+      const from = store.run(['from', '--pull-never', built]);
       expect(from.status, from.stderr).toBe(0);
       const container = from.stdout.trim().split('\n').pop()!;
       expect(store.run(['mount', container]).status).toBe(0);
@@ -342,7 +344,8 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
       const again = await forge(['image'], { cwd: a.root });
       expect(again.status, again.stderr).toBe(0);
       expect(store.run(['containers', '--all', '--quiet']).stdout.trim()).toBe('');
-      expect(summaryOf(a).imageId).toBe(first.imageId);
+      // Nothing changed in between: the same image again, and what the killed build left is gone.
+      expect(summaryOf(a).imageId).toBe(built);
     },
     LONG,
   );
