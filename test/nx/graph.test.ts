@@ -101,6 +101,13 @@ describe('the inferred project graph', () => {
     );
   });
 
+  it('runs the uncached targets too: forge:setup checks the tools it finds installed', async () => {
+    const ws = copyWorkspace();
+    const r = await ws.nx(['run', 'forge:setup', '--output-style=static']);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/lychd-forge setup: uv [\d.]+ already installed/);
+  });
+
   it('codex:validate accepts the example and rejects a bad rune with its file, line and column', async () => {
     const ws = copyWorkspace();
     const ok = await ws.nx(['run', 'codex:validate', '--output-style=static']);

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKSPACE } from '../support/codex-fixture';
 import { runAsync } from '../support/run';
+import { REQUIRE_TOOLS, skipWithout } from '../toolchain/tool-gate';
 
 /**
  * The plugin as a user gets it: packed, installed from the tarball into a new Nx workspace that
@@ -21,6 +22,9 @@ const sh = async (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessE
   });
   return { status: r.status, out: r.stdout + r.stderr, stdout: r.stdout };
 };
+
+// The image needs root (mmdebstrap's base) and buildah, as the image tier does.
+const noImage = skipWithout('buildah', 'mmdebstrap') || (process.getuid?.() !== 0 && !REQUIRE_TOOLS);
 
 const made: string[] = [];
 let tarball: string;
@@ -145,6 +149,24 @@ describe('@lychd/forge in a fresh Nx workspace, with the newest Nx 24', () => {
     expect(manifest.components.map((c: { name: string }) => c.name)).toEqual(['core', 'atelier', 'oracle', 'scriptorium']);
     expect(fs.readFileSync(path.join(ws, 'forge/federation.json'), 'utf8')).toContain('scriptorium/codices');
   }, 600_000);
+
+  it.skipIf(noImage)(
+    'locks the Debian packages and builds the image',
+    async () => {
+      const lock = await sh('npx', ['nx', 'run', 'lychd-forge:debian-lock', '--output-style=static'], ws);
+      expect(lock.status, lock.out).toBe(0);
+      const image = await sh('npx', ['nx', 'run', 'lychd-forge:image', '--output-style=static'], ws);
+      expect(image.status, image.out).toBe(0);
+      const summary = JSON.parse(fs.readFileSync(path.join(ws, 'dist/forge/image/image.json'), 'utf8'));
+      expect(summary.imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(summary.synthesis).toBe(
+        `sha256:${createHash('sha256')
+          .update(fs.readFileSync(path.join(ws, 'forge/synthesis.lock.json')))
+          .digest('hex')}`,
+      );
+    },
+    1_800_000,
+  );
 
   it('offers the generators and the executors', async () => {
     const list = await sh('npx', ['nx', 'list', '@lychd/forge'], ws);

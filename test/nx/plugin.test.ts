@@ -290,6 +290,19 @@ describe('the inferred configuration', () => {
   });
 });
 
+describe('every inferred target', () => {
+  // Nx hashes every task it runs, cached or not; without inputs it falls back to its defaults, which
+  // read the files of every project depended on, and `quadlets` (only an output folder) has none.
+  it('names its inputs', async () => {
+    const missing = (await inferred('codex', { extensions: ['oracle'] })).flatMap((p) =>
+      Object.entries(p.targets ?? {})
+        .filter(([, t]) => t.inputs === undefined)
+        .map(([name]) => `${p.name}:${name}`),
+    );
+    expect(missing).toEqual([]);
+  });
+});
+
 describe("the image's graph follows [forge] strategy", () => {
   const imageOf = async (scroll: string) => {
     const forge = (await inferred('codex', { scroll })).find((p) => p.name === 'forge')!;

@@ -362,7 +362,12 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string, f
       ...synthesis,
       federate: federateTarget(layout, core),
       // The tools beyond npm packages, into the workspace's .tools (uncached: it installs).
-      setup: { executor: 'nx:run-commands', options: { command: `${pluginScript(layout, 'lychd-forge.js')} setup` }, cache: false },
+      setup: {
+        executor: 'nx:run-commands',
+        options: { command: `${pluginScript(layout, 'lychd-forge.js')} setup` },
+        cache: false,
+        inputs: [],
+      },
       ...flakeTargets(layout),
       ...imageTargets(layout, core, settings, afterContext, strategy),
     },
@@ -523,7 +528,13 @@ function imageTargets(
       outputs: [`{workspaceRoot}/${layout.distDir}/base`],
     },
     // Asks the archive what it serves now: never cached, run on purpose to (re-)lock.
-    'debian-lock': { ...forgeTask('debian-lock'), cache: false, dependsOn: ['base'] },
+    // Its inputs only decide when `nx affected` selects it (Nx hashes every task it runs).
+    'debian-lock': {
+      ...forgeTask('debian-lock'),
+      cache: false,
+      dependsOn: ['base'],
+      inputs: ['{workspaceRoot}/forge/synthesis.lock.json', forgeSettings, ...pluginInputs(layout)],
+    },
     containerfile: {
       ...forgeTask('containerfile'),
       cache: true,
