@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKSPACE } from '../support/codex-fixture';
 import { runAsync } from '../support/run';
 import { REQUIRE_TOOLS, skipWithout } from '../toolchain/tool-gate';
+import { launchCacheScript } from '../remote-cache/server';
+import { taskStatuses } from '../remote-cache/tasks';
 
 /**
  * The plugin as a user gets it: packed, installed from the tarball into a new Nx workspace that
@@ -148,6 +150,47 @@ describe('@lychd/forge in a fresh Nx workspace, with the newest Nx 24', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(ws, 'forge/synthesis.lock.json'), 'utf8'));
     expect(manifest.components.map((c: { name: string }) => c.name)).toEqual(['core', 'atelier', 'oracle', 'scriptorium']);
     expect(fs.readFileSync(path.join(ws, 'forge/federation.json'), 'utf8')).toContain('scriptorium/codices');
+  }, 600_000);
+
+  it('a second clean clone gets every cacheable task of the run from a shared remote cache, byte for byte', async () => {
+    const site = path.join(ws, 'site', 'containers', 'systemd');
+    const tokens = { readWrite: `rw-${randomBytes(12).toString('hex')}`, readOnly: `ro-${randomBytes(12).toString('hex')}` };
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-adopt-cache-'));
+    made.push(scratch);
+    const cache = await launchCacheScript({ storeDir: path.join(scratch, 'store'), tokens, logFile: path.join(scratch, 'cache.log') });
+    try {
+      const remote = (localCache: string) => ({
+        NX_SELF_HOSTED_REMOTE_CACHE_SERVER: cache.url,
+        NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: tokens.readWrite,
+        NX_CACHE_DIRECTORY: path.join(scratch, localCache),
+        LYCHD_BINDING_SITE: site,
+      });
+      const run = ['nx', 'run-many', '-t', 'validate', 'bind', 'synthesize', '--output-style=static'];
+      // The workspace as its owner commits it; a run with an empty local cache fills the remote one.
+      fs.appendFileSync(path.join(ws, '.gitignore'), 'node_modules/\n/.nx/\n/site/\n');
+      for (const args of [
+        ['init', '-q'],
+        ['add', '-A'],
+        ['-c', 'user.name=ci', '-c', 'user.email=ci@localhost', 'commit', '-qm', 'the host'],
+      ])
+        expect((await sh('git', args, ws)).status).toBe(0);
+      const filled = await sh('npx', run, ws, remote('first'));
+      expect(filled.status, filled.out).toBe(0);
+
+      const clone = path.join(scratch, 'clone');
+      expect((await sh('git', ['clone', '-q', ws, clone], scratch)).status).toBe(0);
+      expect((await sh('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], clone)).status).toBe(0);
+      fs.symlinkSync(path.join(WORKSPACE, '.tools'), path.join(clone, '.tools'));
+      const second = await sh('npx', run, clone, remote('second'));
+      expect(second.status, second.out).toBe(0);
+      const statuses = [...taskStatuses(second.stdout)].filter(([task]) => !task.endsWith(':bind'));
+      expect(statuses.length).toBeGreaterThan(10);
+      expect(statuses.filter(([, status]) => status !== 'remote cache')).toEqual([]);
+      for (const file of ['forge/synthesis.lock.json', 'forge/federation.json', 'quadlets/generation/vessel.container'])
+        expect(fs.readFileSync(path.join(clone, file), 'utf8'), file).toBe(fs.readFileSync(path.join(ws, file), 'utf8'));
+    } finally {
+      await cache.stop();
+    }
   }, 600_000);
 
   it.skipIf(noImage)(

@@ -21,7 +21,8 @@ export interface InitGeneratorOptions {
  * the rendered generation and the synthesis's staging folders.
  */
 export const GITIGNORE_LINES = [
-  '/.tools/',
+  // No trailing slash: a .tools that is a link to a shared install is ignored as well.
+  '/.tools',
   '/dist/forge/',
   '/tmp/forge/',
   '/tmp/forge-hooks-venv/',
