@@ -44,7 +44,7 @@ describe('the Nix the Sovereign path needs', () => {
     expect(() => buildSovereignImage({ workspaceRoot: root, env })).toThrow(/needs Nix >= 2\.18.*none was found/);
     // An override naming no file is a mistake to fix, not a missing Nix.
     expect(() => buildSovereignImage({ workspaceRoot: root, env: { ...env, LYCHD_NIX: path.join(root, 'no-such-nix') } })).toThrow(
-      /LYCHD_NIX is not an executable file.*install Nix >= 2\.18/,
+      /LYCHD_NIX is not an executable file[^]*install Nix >= 2\.18/,
     );
     expect(fs.existsSync(path.join(root, 'dist'))).toBe(false);
   });
