@@ -19,7 +19,8 @@ describe('lychd-forge validate', () => {
     const vllm = path.join(codexDir, 'runes/animator/soulstones/vllm/private_runtime.toml');
     fs.writeFileSync(vllm, fs.readFileSync(vllm, 'utf8').replace('port = 8782', 'port = 8780'));
     fs.appendFileSync(path.join(codexDir, 'runes/animator/portals/openai.toml'), 'api_key = "sk-x"\n');
-    const r = forge(['validate', '--codex', codexDir], { cwd: path.dirname(codexDir) });
+    // Outside a workspace nothing of the Forge's checkout is implied: the extensions are named too.
+    const r = forge(['validate', '--codex', codexDir, '--extensions', path.join(WORKSPACE, 'extensions')], { cwd: path.dirname(codexDir) });
     expect(r.status).toBe(1);
     // The whole output: what, where, why and how to fix each problem, then the count.
     expect(r.stderr.replaceAll(path.dirname(codexDir), '<tmp>')).toMatchInlineSnapshot(`

@@ -169,7 +169,7 @@ describe('the inferred configuration', () => {
           "scribe-capabilities": {
             "cache": true,
             "command": "node <plugin>/bin/forge-task.js scribe-aggregate '{"part":"capabilities","facts":"dist/forge/context/capabilities.json","outputDir":"dist/forge/aggregates/capabilities"}'",
-            "description": "Write capabilities.json: every soulstone and portal with its capabilities and covens.",
+            "description": "Write capabilities.json (every soulstone and portal with its capabilities and covens) and one coven-<name>.target per coven.",
           },
           "scribe-core": {
             "cache": true,

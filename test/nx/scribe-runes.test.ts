@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runeFilesIn, scribeRunes } from '../../tools/src/tasks/scribe-runes';
+import { contextFiles } from '../../tools/src/tasks/facts';
 import { renderSoulstones, scribeContext } from '../../tools/src/scribe';
 import { CASES, codexDirs, loadCase } from '../scribe/helpers';
 import { copyExampleCodex } from '../support/codex-fixture';
@@ -31,7 +32,8 @@ describe('the rune folder task (scribe-runes)', () => {
     const dirs = codexDirs(name);
     const root = path.dirname(dirs.codexDir);
     const rel = (p: string) => path.relative(root, p).split(path.sep).join('/');
-    const ctx = { ...scribeContext(codex), extensions: codex.extensions };
+    // The context exactly as codex:context writes it (the Prime Scroll's rune defaults included).
+    const ctx = JSON.parse(contextFiles(codex, root, scribeContext(codex)).get('scribe-context.json')!);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-runes-'));
     const union = new Map<string, string>();
     for (const folder of runeFolders(root, dirs.codexDir, dirs.extensionsDir)) {

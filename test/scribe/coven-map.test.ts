@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCovens } from '../../tools/src/cli/covens';
-import { covenMap, covenMermaid, covenTable, renderGeneration, scribeContext } from '../../tools/src/scribe';
+import { covenMap, covenMermaid, covenTable, covenTargets, renderGeneration, scribeContext } from '../../tools/src/scribe';
 import { dryRunQuadlets } from '../../tools/src/toolchain';
 import { skipWithout } from '../toolchain/tool-gate';
 import { CASES, cleanup, installed, loadCase, parseUnitText, values, WORKSPACE } from './helpers';
@@ -14,11 +14,26 @@ describe('lychd-forge covens: which soulstones exclude which', () => {
     const codex = loadCase(name);
     const dry = dryRunQuadlets(installed(renderGeneration(codex)));
     expect(dry.ok).toBe(true);
+    const files = renderGeneration(codex);
+    const pod = parseUnitText(dry.services.get('lychd-pod.service')!);
+    // What the pod starts: the members it wants itself, and those of the coven target it wants.
+    const viaTarget = values(pod, 'Unit', 'Wants')
+      .flatMap((v) => v.split(' '))
+      .filter((u) => u.endsWith('.target'))
+      .flatMap((t) => values(parseUnitText(files.get(t)!), 'Unit', 'Requires').flatMap((v) => v.split(' ')));
+    const podWants = values(pod, 'Unit', 'Wants').flatMap((v) => v.split(' '));
     for (const row of covenMap(scribeContext(codex))) {
       const service = parseUnitText(dry.services.get(`${row.unit}.service`)!);
       const conflicts = values(service, 'Unit', 'Conflicts').flatMap((v) => v.split(' '));
       expect(conflicts.sort(), row.unit).toEqual(row.excludes.map((u) => `${u}.service`).sort());
-      expect(values(service, 'Install', 'WantedBy').length > 0, row.unit).toBe(row.startsWithPod);
+      const started = podWants.includes(`${row.unit}.service`) || viaTarget.includes(`${row.unit}.service`);
+      expect(started, row.unit).toBe(row.startsWithPod);
+    }
+    for (const t of covenTargets(scribeContext(codex))) {
+      const unit = parseUnitText(files.get(t.target)!);
+      expect(values(unit, 'Unit', 'Requires'), t.target).toEqual([t.starts.map((u) => `${u}.service`).join(' ')]);
+      expect(values(unit, 'Unit', 'Conflicts'), t.target).toEqual(t.stops.length ? [t.stops.map((u) => `${u}.service`).join(' ')] : []);
+      expect(podWants.includes(t.target), t.target).toBe(t.wantedByPod);
     }
   });
 
@@ -35,6 +50,11 @@ describe('lychd-forge covens: which soulstones exclude which', () => {
       soulstone-scribe           vision-ritual         yes              soulstone-private-runtime, soulstone-titan
       soulstone-titan            deep-think            no               soulstone-eye, soulstone-scribe, soulstone-whisper
       soulstone-whisper          vision-ritual, voice  yes              soulstone-private-runtime, soulstone-titan
+
+      coven target                with the pod  starts (Requires=)                                  stops (Conflicts=)
+      coven-deep-think.target     no            soulstone-private-runtime, soulstone-titan          soulstone-eye, soulstone-scribe, soulstone-whisper
+      coven-vision-ritual.target  yes           soulstone-eye, soulstone-scribe, soulstone-whisper  soulstone-private-runtime, soulstone-titan
+      coven-voice.target          no            soulstone-whisper                                   soulstone-eye, soulstone-private-runtime, soulstone-scribe, soulstone-titan
       "
     `);
     out.length = 0;

@@ -5,6 +5,7 @@ import { soulstones } from '../../tools/src/codex';
 import {
   renderCapabilities,
   renderCoreServices,
+  renderCovenTargets,
   renderGeneration,
   renderObservability,
   renderPod,
@@ -46,7 +47,13 @@ describe.each(CASES)('golden case %s', (name) => {
   it('is exactly the union of the piecewise renderers, soulstones rendered from the context alone', () => {
     const ctx = JSON.parse(JSON.stringify(scribeContext(codex)));
     const pieces = new Map<string, string>();
-    for (const part of [renderPod(codex), renderCoreServices(codex), renderObservability(codex), renderCapabilities(codex)]) {
+    for (const part of [
+      renderPod(codex),
+      renderCoreServices(codex),
+      renderObservability(codex),
+      renderCapabilities(codex),
+      renderCovenTargets(codex),
+    ]) {
       for (const [f, t] of part) pieces.set(f, t);
     }
     for (const rune of soulstones(codex)) {

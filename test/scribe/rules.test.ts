@@ -82,14 +82,15 @@ describe.each(CASES)('rules on case %s', (name) => {
     for (const n of edges.keys()) visit(n);
   });
 
-  it('starts the default coven and coven-less soulstones with the pod and at boot, the others on demand', () => {
+  it('starts coven-less soulstones with the pod and at boot, the default coven through its target, the others on demand', () => {
     const dflt = codex.prime.sepulcher.default_coven;
     for (const s of stones) {
-      const groups = s.rune.config.groups;
-      const atBoot = groups.length === 0 || (dflt !== undefined && groups.includes(dflt));
-      expect(values(s.parsed, 'Container', 'StartWithPod'), s.unit).toEqual(atBoot ? [] : ['false']);
-      expect(values(s.parsed, 'Install', 'WantedBy'), s.unit).toEqual(atBoot ? ['default.target'] : []);
+      const own = s.rune.config.groups.length === 0;
+      expect(values(s.parsed, 'Container', 'StartWithPod'), s.unit).toEqual(own ? [] : ['false']);
+      expect(values(s.parsed, 'Install', 'WantedBy'), s.unit).toEqual(own ? ['default.target'] : []);
     }
+    const pod = parseUnitText(files.get('lychd.pod')!);
+    expect(values(pod, 'Unit', 'Wants')).toEqual(dflt !== undefined ? [`coven-${dflt}.target`] : []);
     for (const f of ['lychd.pod', ...containers.filter((c) => CORE.includes(c.replace('.container', '')))]) {
       expect(values(parseUnitText(files.get(f)!), 'Install', 'WantedBy'), f).toEqual(['default.target']);
     }

@@ -9,6 +9,7 @@ import { skipWithout, REQUIRE_TOOLS } from '../toolchain/tool-gate';
 import { execFile } from 'node:child_process';
 import { boot, type BootResult } from './qemu';
 import { judge, planStarts, type Stone } from './covens';
+import { covenToSwitchTo, judgeSwitch } from './coven-switch';
 
 /**
  * The Rebirth Gate on a real host: one boot of a Debian trixie VM (systemd, rootless podman,
@@ -69,6 +70,7 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
     const withPod = stones.filter((s) => s.groups.length === 0 || s.groups.includes(coven)).map((s) => s.name);
     fs.writeFileSync(path.join(results, 'soulstones.txt'), `${stones.map((s) => s.name).join('\n')}\n`);
     fs.writeFileSync(path.join(results, 'starts.txt'), `${planStarts(stones, withPod).join('\n')}\n`);
+    fs.writeFileSync(path.join(results, 'switch-coven.txt'), `${covenToSwitchTo(stones, coven) ?? ''}\n`);
     fs.writeFileSync(path.join(results, 'standin-names.txt'), `${images.sort().join('\n')}\n`);
     fs.writeFileSync(path.join(results, 'secret-names.txt'), `${secrets.sort().join('\n')}\n`);
     // Readiness: an engine of the default coven whose stand-in reads control files from /srv/models.
@@ -167,6 +169,17 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
     const [, before, after] = /restarts=(\d+)->(\d+) state=(\S+) health=(\S+)/.exec(out('readiness-restart.txt')) ?? [];
     expect(Number(after), out('readiness-restart.txt')).toBeGreaterThan(Number(before));
     expect(out('readiness-restart.txt')).toMatch(/state=active health=healthy/);
+  });
+
+  it('3c. starting coven-<name>.target stops the running coven and starts that one', () => {
+    const { switch: done, problems } = judgeSwitch(stones, out('coven-switch.txt').trim().split('\n'));
+    process.stdout.write(`[vm] coven switch:\n[vm]   ${out('coven-switch.txt').trim().split('\n').join('\n[vm]   ')}\n`);
+    expect(done?.coven).toBe(covenToSwitchTo(stones, codex.prime.sepulcher.default_coven));
+    expect(problems).toEqual([]);
+    // The target reached systemd as bind's link through the site's lychd link.
+    expect(out('coven-links.txt')).toMatch(
+      new RegExp(`coven-${done?.coven}\\.target -> .*/containers/systemd/lychd/coven-${done?.coven}\\.target`),
+    );
   });
 
   it('4. an edited extension: review changes nothing, a wrong id is refused, the right id restarts the Vessel, rollback returns', () => {

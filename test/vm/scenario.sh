@@ -76,6 +76,9 @@ i=0
 while [ $i -lt 150 ] && [ "$(systemctl --user is-active "soulstone-$RS.service")" != active ]; do i=$((i + 1)); sleep 2; done
 echo "restarts=$n0->$(restarts) state=$(systemctl --user is-active "soulstone-$RS.service") health=$(podman inspect "lychd-soulstone-$RS" --format '{{.State.Health.Status}}' 2>&1)" | tee "$O/readiness-restart.txt"
 
+step "3c. covens as units: each coven-<name>.target in turn (coven-switch.sh)"
+sh "$W/test/vm/coven-switch.sh" "$R" "$O"
+
 step "4. edit an extension: a new candidate, reviewed, refused, confirmed, rolled back"
 readlink "$HOME/.config/containers/systemd/lychd" >"$O/generation-a.txt"
 rec stage-b forge rebirth $CODEX --image "$R/images/candidate-b"

@@ -9,6 +9,7 @@ import { realHost, runningServices } from '../rebirth/host';
 
 export interface BindFlags {
   bindingSite?: string;
+  unitDir?: string;
   keep?: number;
   check: boolean;
   rollback: boolean;
@@ -18,7 +19,7 @@ export interface BindFlags {
 export async function runBind(paths: CommonPaths, flags: BindFlags, out = process.stdout, err = process.stderr): Promise<number> {
   const log = (l: string) => out.write(`${l}\n`);
   if (flags.rollback) {
-    const result = await performRollback({ bindingSite: flags.bindingSite });
+    const result = await performRollback({ bindingSite: flags.bindingSite, unitDir: flags.unitDir, log });
     log(result.message);
     return 0;
   }
@@ -26,7 +27,14 @@ export async function runBind(paths: CommonPaths, flags: BindFlags, out = proces
   if (!codex) return 1;
   return await withTempGeneration(async (dir) => {
     renderInto(codex, dir);
-    const rite = { generationDir: dir, bindingSite: flags.bindingSite, keep: flags.keep, workspaceRoot: paths.workspaceRoot, log };
+    const rite = {
+      generationDir: dir,
+      bindingSite: flags.bindingSite,
+      unitDir: flags.unitDir,
+      keep: flags.keep,
+      workspaceRoot: paths.workspaceRoot,
+      log,
+    };
     if (flags.check) {
       const result = performCheck(rite);
       if (result.inSync) {

@@ -34,10 +34,15 @@ const codexOptions = (command: Command) =>
   );
 
 const bindingSiteOption = (command: Command) =>
-  command.option(
-    '--binding-site <dir>',
-    'where Quadlets are installed; default: $LYCHD_BINDING_SITE, else ${XDG_CONFIG_HOME:-~/.config}/containers/systemd',
-  );
+  command
+    .option(
+      '--binding-site <dir>',
+      'where Quadlets are installed; default: $LYCHD_BINDING_SITE, else ${XDG_CONFIG_HOME:-~/.config}/containers/systemd',
+    )
+    .option(
+      '--unit-dir <dir>',
+      "the user's systemd unit folder, where the coven targets are linked; default: $LYCHD_UNIT_DIR, else <config>/systemd/user beside a <config>/containers/systemd Binding Site",
+    );
 
 function keepCount(value: string): number {
   const n = Number(value);
@@ -86,10 +91,11 @@ function codexCommands(cli: Command, setStatus: SetStatus): void {
     .option('--keep <n>', 'generations kept for rollback (default 3)', keepCount)
     .addOption(new Option('--check', 'exit 1 and show the diff when the site differs (drift, hand edits)').conflicts('rollback'))
     .option('--rollback', 'restore the previous generation')
-    .action((o: CodexOptions & { bindingSite?: string; keep?: number; check?: boolean; rollback?: boolean }) =>
+    .action((o: CodexOptions & { bindingSite?: string; unitDir?: string; keep?: number; check?: boolean; rollback?: boolean }) =>
       setStatus(
         runBind(commonPaths(o), {
           bindingSite: absolute(o.bindingSite),
+          unitDir: absolute(o.unitDir),
           keep: o.keep,
           check: o.check === true,
           rollback: o.rollback === true,
@@ -174,16 +180,27 @@ function bodyCommands(cli: Command, setStatus: SetStatus): void {
     .option('--synthesis <file>', 'the Synthesis Manifest; default: <workspace>/forge/synthesis.lock.json')
     .addOption(new Option('--confirm <id>', 'apply exactly the reviewed candidate: its image id as shown').conflicts('rollback'))
     .option('--rollback', 'return to the previous body and generation')
-    .action((o: CodexOptions & { bindingSite?: string; image?: string; synthesis?: string; confirm?: string; rollback?: boolean }) =>
-      setStatus(
-        runRebirth(commonPaths(o), {
-          bindingSite: absolute(o.bindingSite),
-          image: absolute(o.image),
-          synthesis: absolute(o.synthesis),
-          confirm: o.confirm,
-          rollback: o.rollback === true,
-        }),
-      ),
+    .action(
+      (
+        o: CodexOptions & {
+          bindingSite?: string;
+          unitDir?: string;
+          image?: string;
+          synthesis?: string;
+          confirm?: string;
+          rollback?: boolean;
+        },
+      ) =>
+        setStatus(
+          runRebirth(commonPaths(o), {
+            bindingSite: absolute(o.bindingSite),
+            unitDir: absolute(o.unitDir),
+            image: absolute(o.image),
+            synthesis: absolute(o.synthesis),
+            confirm: o.confirm,
+            rollback: o.rollback === true,
+          }),
+        ),
     );
 }
 

@@ -3,7 +3,8 @@ import { isSafeRelative, type CodexLayout } from '../codex/layout';
 import { failure } from '../diagnostics';
 import { workspaceLayout } from '../nx/layout';
 import { toPosix } from '../synthesis/layout';
-import { findWorkspaceRoot } from '../toolchain';
+import { enclosingWorkspace, findWorkspaceRoot } from '../toolchain';
+import { codexHome } from '../codex/home';
 
 /** The folders every command works on. */
 export interface CommonPaths {
@@ -14,13 +15,30 @@ export interface CommonPaths {
 
 /**
  * `--codex` and `--extensions` resolved from the current directory; by default the workspace's
- * own folders, as nx.json's options for the plugin set them.
+ * own folders, as nx.json's options for the plugin set them, and outside any workspace the
+ * Codex's home (`$XDG_CONFIG_HOME/lychd`, else `~/.config/lychd`; codex/home.ts).
  */
-export function commonPaths(options: { codex?: string; extensions?: string }, cwd = process.cwd()): CommonPaths {
+export function commonPaths(
+  options: { codex?: string; extensions?: string },
+  cwd = process.cwd(),
+  env: NodeJS.ProcessEnv = process.env,
+): CommonPaths {
   const workspaceRoot = findWorkspaceRoot(cwd);
+  const given = (dir: string | undefined) => (dir ? path.resolve(cwd, dir) : undefined);
+  if (enclosingWorkspace(cwd) === undefined) {
+    const home = options.codex && options.extensions ? undefined : codexHome(env);
+    return {
+      workspaceRoot,
+      codexDir: given(options.codex) ?? home!.codexDir,
+      extensionsDir: given(options.extensions) ?? home!.extensionsDir,
+    };
+  }
   const own = workspaceLayout(workspaceRoot);
-  const dir = (given: string | undefined, fallback: string) => (given ? path.resolve(cwd, given) : path.join(workspaceRoot, fallback));
-  return { workspaceRoot, codexDir: dir(options.codex, own.codexDir), extensionsDir: dir(options.extensions, own.extensionsDir) };
+  return {
+    workspaceRoot,
+    codexDir: given(options.codex) ?? path.join(workspaceRoot, own.codexDir),
+    extensionsDir: given(options.extensions) ?? path.join(workspaceRoot, own.extensionsDir),
+  };
 }
 
 /** Whether the folders are the workspace's own (nx.json's), whose manifests the synthesis reads. */

@@ -2,12 +2,14 @@ import * as path from 'node:path';
 import { escapeForTerminal } from '../diagnostics';
 import { resolveBindingSite } from '../inscription';
 import { generationProblems } from '../inscription/rite';
+import { resolveUnitDir } from '../inscription/unit-links';
 import { confirm, formatReview, GateError, realHost, review, rollbackBody, stage, type GateOptions } from '../rebirth';
 import type { CommonPaths } from './paths';
 import { loadOrReport, renderInto, withTempGeneration } from './render';
 
 export interface RebirthFlags {
   bindingSite?: string;
+  unitDir?: string;
   image?: string;
   synthesis?: string;
   confirm?: string;
@@ -25,8 +27,10 @@ export async function runRebirth(paths: CommonPaths, flags: RebirthFlags, out = 
     // The Codex names the image (forge.image) for every action, confirm and rollback too.
     const codex = loadOrReport(paths, err);
     if (!codex) return 1;
+    const bindingSite = resolveBindingSite({ option: flags.bindingSite, env: process.env });
     const gate: GateOptions = {
-      bindingSite: resolveBindingSite({ option: flags.bindingSite, env: process.env }),
+      bindingSite,
+      unitDir: resolveUnitDir({ option: flags.unitDir, env: process.env, bindingSite }),
       host: realHost(paths.workspaceRoot),
       log,
       imageName: codex.prime.forge.image,

@@ -1,3 +1,4 @@
+import { inheritedDefaults, type RuneDefaults } from './schemas/daemon';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
@@ -178,6 +179,7 @@ export function registeredRunes(
   input: FederationInput,
   active: string[],
   anchors: ExtensionAnchor[],
+  defaults?: RuneDefaults,
 ): { runes: { rune: Rune; source: TomlSource }[]; anchored: AnchoredRune[]; diagnostics: Diagnostic[] } {
   const runes: { rune: Rune; source: TomlSource }[] = [];
   const anchored: AnchoredRune[] = [];
@@ -222,7 +224,7 @@ export function registeredRunes(
         );
         continue;
       }
-      const parsed = family.schema.safeParse(r.value.fields);
+      const parsed = family.schema.safeParse({ ...inheritedDefaults(defaults, family), ...(r.value.fields as object) });
       if (!parsed.success) {
         diagnostics.push(
           ...diagnosticsFromIssues(source, family.schema, parsed.error.issues).map((d) => ({

@@ -7,6 +7,7 @@ import { NAME_PATTERN } from './schemas/common';
 import { diagnosticsFromIssues } from './schema-issues';
 import { linkProblem, readCodexFile } from './read-file';
 import { parseTomlSource, type TomlSource } from './toml-source';
+import { inheritedDefaults, type RuneDefaults } from './schemas/daemon';
 
 export interface RuneFileRef {
   /** Absolute path of the `runes/` folder the file is under. */
@@ -55,11 +56,11 @@ export function placementProblems(ref: RuneFileRef): Diagnostic[] {
  * rules over its fields together. The rune is returned whenever the schema accepts it, so that rules
  * across runes still see it; it renders only when no diagnostic is an error.
  */
-export function loadRuneFile(ref: RuneFileRef): { rune?: Rune; source?: TomlSource; diagnostics: Diagnostic[] } {
+export function loadRuneFile(ref: RuneFileRef, defaults?: RuneDefaults): { rune?: Rune; source?: TomlSource; diagnostics: Diagnostic[] } {
   const placement = placementProblems(ref);
   if (placement.length) return { diagnostics: placement };
   const read = readRuneText(path.join(ref.runeRoot, ref.relativePath));
-  return 'diagnostic' in read ? { diagnostics: [read.diagnostic] } : checkRuneText(ref, read.text);
+  return 'diagnostic' in read ? { diagnostics: [read.diagnostic] } : checkRuneText(ref, read.text, defaults);
 }
 
 /** A rune file's text, read as every reader of the Codex reads it: no link, a size limit, UTF-8. */
@@ -68,8 +69,15 @@ export function readRuneText(file: string): { text: string } | { diagnostic: Dia
   return link ? { diagnostic: link } : readCodexFile(file);
 }
 
-/** Validates a rune's text as if it were the file `ref` (for a rune about to be written). */
-export function checkRuneText(ref: RuneFileRef, text: string): { rune?: Rune; source?: TomlSource; diagnostics: Diagnostic[] } {
+/**
+ * Validates a rune's text as if it were the file `ref` (for a rune about to be written), on top of
+ * the defaults its family inherits from the Prime Scroll (already checked there, at their own lines).
+ */
+export function checkRuneText(
+  ref: RuneFileRef,
+  text: string,
+  defaults?: RuneDefaults,
+): { rune?: Rune; source?: TomlSource; diagnostics: Diagnostic[] } {
   const placement = placementProblems(ref);
   if (placement.length) return { diagnostics: placement };
   const file = path.join(ref.runeRoot, ref.relativePath);
@@ -77,7 +85,7 @@ export function checkRuneText(ref: RuneFileRef, text: string): { rune?: Rune; so
   const parsed = parseTomlSource(file, text);
   if ('diagnostic' in parsed) return { diagnostics: [parsed.diagnostic] };
   const { source } = parsed;
-  const result = family.schema.safeParse(source.value);
+  const result = family.schema.safeParse({ ...inheritedDefaults(defaults, family), ...source.value });
   if (!result.success) {
     const diagnostics = diagnosticsFromIssues(source, family.schema, result.error.issues);
     const runtime = source.value['runtime'];

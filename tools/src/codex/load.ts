@@ -16,6 +16,7 @@ import {
 } from './federated';
 import { crossRuneRules, type LocatedRune } from './rules';
 import type { PrimeScroll } from './schemas/prime';
+import type { RuneDefaults } from './schemas/daemon';
 import { loadPrimeScroll } from './prime-scroll';
 import { parseTomlSource, type TomlSource } from './toml-source';
 
@@ -115,6 +116,7 @@ function readAnchoredRune(ref: RuneFileRef, family: ExtensionAnchor): { rune?: A
 function readRunes(
   refs: RuneFileRef[],
   anchors: ExtensionAnchor[],
+  defaults: RuneDefaults | undefined,
 ): { located: LocatedRune[]; anchored: AnchoredRune[]; diagnostics: Diagnostic[] } {
   const located: LocatedRune[] = [];
   const anchored: AnchoredRune[] = [];
@@ -127,7 +129,7 @@ function readRunes(
       if (checked.rune) anchored.push(checked.rune);
       continue;
     }
-    const loaded = loadRuneFile(ref);
+    const loaded = loadRuneFile(ref, defaults);
     diagnostics.push(...loaded.diagnostics);
     if (loaded.rune && loaded.source) located.push({ rune: loaded.rune, source: loaded.source });
   }
@@ -159,10 +161,10 @@ export function loadCodex(options: LoadOptions): LoadResult {
   diagnostics.push(...federation.diagnostics);
   const listed = runeFiles(codexDir, extensionsDir, extensions.names);
   diagnostics.push(...listed.diagnostics);
-  const { located, anchored, diagnostics: read } = readRunes(listed.refs, federation.anchors);
+  const { located, anchored, diagnostics: read } = readRunes(listed.refs, federation.anchors, primeLoad.prime?.defaults);
   diagnostics.push(...read);
   if (options.federation) {
-    const registered = registeredRunes(options.federation, extensions.names, federation.anchors);
+    const registered = registeredRunes(options.federation, extensions.names, federation.anchors, primeLoad.prime?.defaults);
     diagnostics.push(...registered.diagnostics);
     located.push(...registered.runes);
     anchored.push(...registered.anchored);

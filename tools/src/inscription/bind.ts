@@ -17,6 +17,7 @@ import {
   storePaths,
 } from './store';
 import { SystemctlRunner, systemctlUser } from './systemctl';
+import { describeLinks, planUnitLinks } from './unit-links';
 import { failure, ForgeError } from '../diagnostics';
 
 export interface BindResult {
@@ -47,6 +48,8 @@ export interface BindOptions {
   /** systemctl runner for the daemon-reload, or false to only report what to run. */
   reload?: SystemctlRunner | false;
   lockTimeoutMs?: number;
+  /** The user's systemd unit folder: each coven target of the generation is linked there (unit-links.ts). */
+  unitDir?: string;
 }
 
 export const DEFAULT_KEEP = 3;
@@ -77,7 +80,7 @@ async function runValidator(validate: GenerationValidator, dir: string, gen: Gen
  * True when the wanted generation is installed, intact, recorded, and no interrupted run or
  * running bind needs attention. Reads only: an unchanged bind must not touch the disk.
  */
-function alreadyInstalled(paths: StorePaths, gen: Generation): { previous?: string } | undefined {
+function alreadyInstalled(paths: StorePaths, gen: Generation, unitDir?: string): { previous?: string } | undefined {
   if (lstatOrUndefined(paths.store) === undefined) return undefined;
   const link = readLink(paths);
   if (link.kind !== 'generation' || idOfDir(link.dir) !== gen.id) return undefined;
@@ -85,6 +88,10 @@ function alreadyInstalled(paths: StorePaths, gen: Generation): { previous?: stri
   const history = readHistory(paths.store);
   if (!historyEquals(history, reconcileHistory(history, listGenerationDirs(paths.store), link.dir))) return undefined;
   if (!sameFiles(readGenerationDir(paths.store, link.dir), gen.files)) return undefined;
+  if (unitDir !== undefined) {
+    const links = planUnitLinks(paths, unitDir, gen.files.keys());
+    if (links.linked.length + links.unlinked.length > 0) return undefined;
+  }
   const previous = history.at(-2);
   return previous ? { previous } : {};
 }
@@ -103,8 +110,11 @@ function validKeep(keep: number | undefined): number {
  * Whether the Binding Site already holds this rendered generation, intact, with nothing for a bind
  * to repair: exactly when `bind` would change nothing. Reads only.
  */
-export function isInstalled(options: Pick<BindOptions, 'bindingSite' | 'storeDir'>, generation: Generation): boolean {
-  return alreadyInstalled(pathsFor(options.bindingSite, options.storeDir), generation) !== undefined;
+export function isInstalled(options: Pick<BindOptions, 'bindingSite' | 'storeDir' | 'unitDir'>, generation: Generation): boolean {
+  return (
+    alreadyInstalled(pathsFor(options.bindingSite, options.storeDir), generation, options.unitDir && path.resolve(options.unitDir)) !==
+    undefined
+  );
 }
 
 /** Install one rendered generation into the Binding Site, atomically (see inscribe.ts). */
@@ -115,7 +125,8 @@ export async function bind(options: BindOptions): Promise<BindResult> {
   const gen = readGeneration(generationDir);
   // An unchanged bind changes nothing, so it needs no validation: it stays cheap for `nx` runs
   // where everything else was a cache hit.
-  const installed = alreadyInstalled(paths, gen);
+  const unitDir = options.unitDir === undefined ? undefined : path.resolve(options.unitDir);
+  const installed = alreadyInstalled(paths, gen, unitDir);
   if (!installed) {
     if (options.validate) await runValidator(options.validate, generationDir, gen, paths.site);
     preflight(paths);
@@ -137,6 +148,7 @@ export async function bind(options: BindOptions): Promise<BindResult> {
     keep,
     reload: options.reload ?? systemctlUser,
     lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+    unitDir,
   });
   const previous = out.previous ? idOfDir(out.previous) : undefined;
   const notes = [
@@ -146,6 +158,7 @@ export async function bind(options: BindOptions): Promise<BindResult> {
   ];
   if (out.recovered.length > 0) notes.push(`cleaned up after an interrupted run: ${out.recovered.join(', ')}`);
   if (out.pruned.length > 0) notes.push(`pruned old generations: ${out.pruned.join(', ')}`);
+  if (unitDir !== undefined && out.links) notes.push(...describeLinks(unitDir, out.links));
   if (out.reload) notes.push(out.reload.message);
   for (const s of shadowingUnits(paths.site, gen.files)) {
     notes.push(`warning: ${s} has the name of a LychD unit; the quadlet generator loads only one of the two, so move or rename it`);

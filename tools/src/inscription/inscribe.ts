@@ -52,6 +52,7 @@ import {
 import { daemonReload, ReloadOutcome, SystemctlRunner } from './systemctl';
 import { StepRunner, stepRunner } from './steps';
 import { realPathNearest, siteLocationProblem } from './site';
+import { syncUnitLinks, type LinkOutcome } from './unit-links';
 import { failure } from '../diagnostics';
 
 export const BIND_STEPS = [
@@ -67,6 +68,7 @@ export const BIND_STEPS = [
   'sync-site',
   'record-history',
   'prune',
+  'link-units',
   'reload',
   'release-lock',
 ] as const;
@@ -79,6 +81,7 @@ export const ROLLBACK_STEPS = [
   'switch-link',
   'sync-site',
   'record-history',
+  'link-units',
   'reload',
   'release-lock',
 ] as const;
@@ -93,6 +96,8 @@ export interface TransactionOutcome {
   recovered: string[];
   pruned: string[];
   reload?: ReloadOutcome;
+  /** What changed in the unit folder; undefined when none was given. */
+  links?: LinkOutcome;
 }
 
 /** Read-only checks that must pass before anything is created or changed. */
@@ -235,7 +240,17 @@ export interface BindPlan {
   keep: number;
   reload: SystemctlRunner | false;
   lockTimeoutMs: number;
+  /** The user's systemd unit folder, where the generation's coven targets are linked (unit-links.ts). */
+  unitDir?: string;
 }
+
+/** Links the current generation's systemd units into the unit folder; true when a link changed. */
+function linkUnits(paths: StorePaths, unitDir: string | undefined, current: string): LinkOutcome | undefined {
+  if (unitDir === undefined) return undefined;
+  return syncUnitLinks(paths, unitDir, fs.readdirSync(path.join(paths.store, current)));
+}
+
+const linksChanged = (l: LinkOutcome | undefined) => l !== undefined && l.linked.length + l.unlinked.length > 0;
 
 export async function runBind(plan: BindPlan): Promise<TransactionOutcome> {
   const { paths, generation } = plan;
@@ -255,11 +270,12 @@ export async function runBind(plan: BindPlan): Promise<TransactionOutcome> {
       if (!historyEquals(next, readHistory(paths.store))) writeHistory(paths.store, next);
     });
     const pruned = await steps.run('prune', () => prune(paths, next, plan.keep));
-    const reload = changed ? await steps.run('reload', () => daemonReload(plan.reload)) : undefined;
+    const links = await steps.run('link-units', () => linkUnits(paths, plan.unitDir, target));
+    const reload = changed || linksChanged(links) ? await steps.run('reload', () => daemonReload(plan.reload)) : undefined;
     await steps.run('release-lock', () => releaseLock(lock));
     released = true;
     const previous = pruned.history.at(-2);
-    return { changed, current: target, recovered, pruned: pruned.removed, reload, ...(previous ? { previous } : {}) };
+    return { changed, current: target, recovered, pruned: pruned.removed, reload, links, ...(previous ? { previous } : {}) };
   } finally {
     if (!released) releaseLock(lock);
   }
@@ -269,6 +285,7 @@ export interface RollbackPlan {
   paths: StorePaths;
   reload: SystemctlRunner | false;
   lockTimeoutMs: number;
+  unitDir?: string;
 }
 
 export async function runRollback(plan: RollbackPlan): Promise<TransactionOutcome> {
@@ -300,10 +317,11 @@ export async function runRollback(plan: RollbackPlan): Promise<TransactionOutcom
     await switchTo(paths, previous, steps);
     const next = [...history.filter((d) => d !== previous), previous];
     await steps.run('record-history', () => writeHistory(paths.store, next));
+    const links = await steps.run('link-units', () => linkUnits(paths, plan.unitDir, previous));
     const reload = await steps.run('reload', () => daemonReload(plan.reload));
     await steps.run('release-lock', () => releaseLock(lock));
     released = true;
-    return { changed: true, current: previous, previous: current, recovered, pruned: [], reload };
+    return { changed: true, current: previous, previous: current, recovered, pruned: [], reload, links };
   } finally {
     if (!released) releaseLock(lock);
   }

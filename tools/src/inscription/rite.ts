@@ -2,12 +2,15 @@ import { checkSecretsExist } from '../scribe/secrets';
 import { bind, check, resolveBindingSite, rollback, type BindResult } from './index';
 import { dryRunQuadlets, resolveTool } from '../toolchain';
 import type { Codex } from '../codex';
+import { resolveUnitDir } from './unit-links';
 
 export interface RiteOptions {
   /** The rendered generation to install. */
   generationDir: string;
   /** `--binding-site`; else LYCHD_BINDING_SITE, else the XDG default. */
   bindingSite?: string;
+  /** `--unit-dir`; else LYCHD_UNIT_DIR, else `<config>/systemd/user` beside the default site (unit-links.ts). */
+  unitDir?: string;
   keep?: number;
   workspaceRoot: string;
   env?: NodeJS.ProcessEnv;
@@ -39,13 +42,27 @@ export async function generationProblems(
   return problems;
 }
 
+/** The unit folder the coven targets are linked into, or a note that they are not linked. */
+function unitDirOrNote(bindingSite: string, options: Pick<RiteOptions, 'unitDir' | 'env'>, log: (l: string) => void): string | undefined {
+  const unitDir = resolveUnitDir({ option: options.unitDir, env: options.env ?? process.env, bindingSite });
+  if (unitDir === undefined) {
+    log(
+      `note: the coven targets are not linked into a systemd unit folder, since ${bindingSite} is not a <config>/containers/systemd folder; pass --unit-dir (or set LYCHD_UNIT_DIR) to link them`,
+    );
+  }
+  return unitDir;
+}
+
 export async function performBind(codex: Pick<Codex, 'prime' | 'runes'>, options: RiteOptions): Promise<BindResult> {
   const log = options.log ?? ((l) => console.log(l));
-  const bindingSite = resolveBindingSite({ option: options.bindingSite, env: options.env ?? process.env });
+  const env = options.env ?? process.env;
+  const bindingSite = resolveBindingSite({ option: options.bindingSite, env });
   log(`Binding Site: ${bindingSite}`);
+  const unitDir = unitDirOrNote(bindingSite, options, log);
   return bind({
     generationDir: options.generationDir,
     bindingSite,
+    unitDir,
     keep: options.keep,
     validate: ({ dir }) => generationProblems(codex, dir, options.workspaceRoot, log),
   });
@@ -57,7 +74,8 @@ export function performCheck(options: RiteOptions) {
   return { bindingSite, ...check({ generationDir: options.generationDir, bindingSite }) };
 }
 
-export async function performRollback(options: Pick<RiteOptions, 'bindingSite' | 'env'>): Promise<BindResult> {
+export async function performRollback(options: Pick<RiteOptions, 'bindingSite' | 'unitDir' | 'env' | 'log'>): Promise<BindResult> {
   const bindingSite = resolveBindingSite({ option: options.bindingSite, env: options.env ?? process.env });
-  return rollback({ bindingSite });
+  const unitDir = unitDirOrNote(bindingSite, options, options.log ?? ((l) => console.log(l)));
+  return rollback({ bindingSite, unitDir });
 }

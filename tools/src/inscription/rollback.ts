@@ -1,8 +1,10 @@
+import * as path from 'node:path';
 import { BindResult, DEFAULT_LOCK_TIMEOUT_MS, pathsFor } from './bind';
 import { lstatOrUndefined } from '../shared/fsutil';
 import { preflight, runRollback } from './inscribe';
 import { idOfDir } from './store';
 import { SystemctlRunner, systemctlUser } from './systemctl';
+import { describeLinks } from './unit-links';
 import { failure } from '../diagnostics';
 
 export interface RollbackOptions {
@@ -10,6 +12,8 @@ export interface RollbackOptions {
   storeDir?: string;
   reload?: SystemctlRunner | false;
   lockTimeoutMs?: number;
+  /** The user's systemd unit folder, where the coven targets are linked (unit-links.ts). */
+  unitDir?: string;
 }
 
 /**
@@ -29,11 +33,13 @@ export async function rollback(options: RollbackOptions): Promise<BindResult> {
     paths,
     reload: options.reload ?? systemctlUser,
     lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+    unitDir: options.unitDir === undefined ? undefined : path.resolve(options.unitDir),
   });
   const generation = idOfDir(out.current) as string;
   const previous = out.previous ? idOfDir(out.previous) : undefined;
   const notes = [`rolled ${paths.link} back to generation ${generation}${previous ? ` (was ${previous})` : ''}`];
   if (out.recovered.length > 0) notes.push(`cleaned up after an interrupted run: ${out.recovered.join(', ')}`);
+  if (options.unitDir !== undefined && out.links) notes.push(...describeLinks(path.resolve(options.unitDir), out.links));
   if (out.reload) notes.push(out.reload.message);
   return {
     status: 'bound',

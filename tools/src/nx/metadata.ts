@@ -19,7 +19,10 @@ const TARGETS: Record<string, { description: string; cli?: string }> = {
   'scribe-pod': { description: 'Render lychd.pod: the ports the pod publishes and its user namespace.' },
   'scribe-core': { description: 'Render the core services: the Vessel, the Phylactery and the Oculus.' },
   'scribe-observability': { description: 'Render the Harvester (Prometheus) and the Scribe (Grafana) and their configuration.' },
-  'scribe-capabilities': { description: 'Write capabilities.json: every soulstone and portal with its capabilities and covens.' },
+  'scribe-capabilities': {
+    description:
+      'Write capabilities.json (every soulstone and portal with its capabilities and covens) and one coven-<name>.target per coven.',
+  },
   bind: { description: 'Install the rendered generation into the Binding Site with one atomic switch.', cli: 'bind' },
   'bind-check': { description: 'Compare the Binding Site with the rendered generation; fail with a diff on drift.', cli: 'bind' },
   'lock-python': {

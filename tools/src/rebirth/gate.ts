@@ -27,6 +27,8 @@ import { readImageSummary, shortId } from './summary';
 
 export interface GateOptions {
   bindingSite: string;
+  /** The user's systemd unit folder, where the coven targets are linked (inscription/unit-links.ts). */
+  unitDir?: string;
   /** Default: beside the Binding Site (store.ts). */
   gateDir?: string;
   host: Host;
@@ -301,7 +303,7 @@ async function switchTo(o: GateOptions, journal: Journal, target: Body, newPrevi
   try {
     if (journal.fromImage && journal.fromImage !== journal.toImage) tag(o.host, journal.fromImage, PREVIOUS_TAG);
     log(`installing generation ${target.generation.id}`);
-    await bind({ generationDir: target.generationDir, bindingSite: o.bindingSite, reload: false });
+    await bind({ generationDir: target.generationDir, bindingSite: o.bindingSite, unitDir: o.unitDir, reload: false });
     tag(o.host, journal.toImage, currentTag(o));
     setPointer(gate, 'previous', newPrevious);
     setPointer(gate, 'current', target.name);
@@ -336,10 +338,10 @@ async function undo(o: GateOptions, j: Journal): Promise<void> {
       .filter((n): n is string => !!n)
       .map((n) => readBody(gate, n))
       .find((b) => b.generation.id === j.fromGeneration)?.generationDir;
-    if (dir) await bind({ generationDir: dir, bindingSite: o.bindingSite, reload: false });
+    if (dir) await bind({ generationDir: dir, bindingSite: o.bindingSite, unitDir: o.unitDir, reload: false });
     else {
       const { rollback } = await import('../inscription');
-      await rollback({ bindingSite: o.bindingSite, reload: false });
+      await rollback({ bindingSite: o.bindingSite, unitDir: o.unitDir, reload: false });
     }
   }
   setPointer(gate, 'current', j.fromCurrent);

@@ -1,5 +1,6 @@
 import type { ScribeContext } from './context';
-import { conflicts, startsWithPod } from './covens';
+import { conflicts, covenMembers, covenNames, startsWithPod } from './covens';
+import { covenTarget } from './names';
 
 /** One soulstone as `lychd-forge covens` shows it: its covens and the soulstones it stops. */
 export interface CovenRow {
@@ -19,9 +20,15 @@ export function covenMap(ctx: ScribeContext): CovenRow[] {
   }));
 }
 
-/** A plain-text table, columns padded; names are validated unit names, safe for a terminal. */
+/** Columns padded, the last one not; names are validated unit names, safe for a terminal. */
+function padded(cells: string[][]): string {
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  return cells.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
+}
+
+/** A plain-text table, one row per soulstone. */
 export function covenTable(rows: CovenRow[]): string {
-  const cells = [
+  return padded([
     ['soulstone', 'covens', 'starts with pod', 'excludes (Conflicts=)'],
     ...rows.map((r) => [
       r.unit,
@@ -29,9 +36,31 @@ export function covenTable(rows: CovenRow[]): string {
       r.startsWithPod ? 'yes' : 'no',
       r.excludes.length > 0 ? r.excludes.join(', ') : '-',
     ]),
-  ];
-  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-  return cells.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
+  ]);
+}
+
+/** One coven target as `lychd-forge covens` shows it: what starting it starts and stops. */
+export interface CovenTargetRow {
+  target: string;
+  wantedByPod: boolean;
+  starts: string[];
+  stops: string[];
+}
+
+/** The coven targets, from the same rule that writes them (coven-targets.ts). */
+export function covenTargets(ctx: ScribeContext): CovenTargetRow[] {
+  return covenNames(ctx).map((coven) => {
+    const { members, outsiders } = covenMembers(ctx, coven);
+    return { target: covenTarget(coven), wantedByPod: ctx.defaultCoven === coven, starts: members, stops: outsiders };
+  });
+}
+
+/** A plain-text table, one row per coven target. */
+export function covenTargetTable(rows: CovenTargetRow[]): string {
+  return padded([
+    ['coven target', 'with the pod', 'starts (Requires=)', 'stops (Conflicts=)'],
+    ...rows.map((r) => [r.target, r.wantedByPod ? 'yes' : 'no', r.starts.join(', '), r.stops.length > 0 ? r.stops.join(', ') : '-']),
+  ]);
 }
 
 /**

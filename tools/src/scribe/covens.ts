@@ -35,10 +35,33 @@ export function orderedAfter(ctx: ScribeContext, unit: string): string[] {
   return conflictsOf(ctx, unit).filter((o) => byCodePoint(o, unit) < 0);
 }
 
-/** Default-coven members and coven-less soulstones start with the pod and at boot; other covens on demand. */
+/**
+ * Default-coven members and coven-less soulstones start with the pod and at boot; other covens on
+ * demand. The pod starts a coven-less soulstone itself, the default coven through its target.
+ */
 export function startsWithPod(ctx: ScribeContext, unit: string): boolean {
   const me = find(ctx, unit);
   return me.groups.length === 0 || (ctx.defaultCoven !== null && me.groups.includes(ctx.defaultCoven));
+}
+
+/** A soulstone in no coven runs beside every coven: the pod starts it itself, no target does. */
+export const startsOnItsOwn = (ctx: ScribeContext, unit: string): boolean => find(ctx, unit).groups.length === 0;
+
+/** Every coven some soulstone belongs to, sorted: one `coven-<name>.target` each. */
+export function covenNames(ctx: ScribeContext): string[] {
+  return [...new Set(ctx.soulstones.flatMap((s) => s.groups))].sort(byCodePoint);
+}
+
+/**
+ * What a coven's target starts (its members) and stops (every soulstone with a coven that is not
+ * this one). Coven-less soulstones are in neither list: they run beside every coven.
+ */
+export function covenMembers(ctx: ScribeContext, coven: string): { members: string[]; outsiders: string[] } {
+  const withCovens = ctx.soulstones.filter((s) => s.groups.length > 0);
+  return {
+    members: withCovens.filter((s) => s.groups.includes(coven)).map((s) => s.unit),
+    outsiders: withCovens.filter((s) => !s.groups.includes(coven)).map((s) => s.unit),
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import { renderCapabilities } from './capabilities';
 import { scribeContext } from './context';
 import { checkStartSet } from './covens';
 import { renderCoreServices } from './core';
+import { renderCovenTargets } from './coven-targets';
 import { ScribeError } from './errors';
 import { serviceForFile } from './names';
 import { byCodePoint } from '../shared/order';
@@ -61,6 +62,7 @@ export function renderGeneration(codex: Codex): Map<string, string> {
     renderCoreServices(codex),
     renderObservability(codex),
     renderCapabilities(codex),
+    renderCovenTargets(codex),
     renderSoulstones(codex),
   ]);
 }

@@ -1,7 +1,8 @@
 /** The Rune Scribe: validated runes in, the Sepulcher's Quadlet files out. */
 export { scribeContext, type ScribeContext, type ContextSoulstone } from './context';
-export { covenMap, covenTable, covenMermaid, type CovenRow } from './coven-map';
-export { conflicts, conflictsOf, orderedAfter, startsWithPod, checkStartSet } from './covens';
+export { covenMap, covenTable, covenMermaid, covenTargets, covenTargetTable, type CovenRow, type CovenTargetRow } from './coven-map';
+export { conflicts, conflictsOf, orderedAfter, startsWithPod, startsOnItsOwn, covenNames, covenMembers, checkStartSet } from './covens';
+export { renderCovenTargets, covenTargetUnitFile } from './coven-targets';
 export { ScribeError, type ValueSource } from './errors';
 export { renderSoulstone, soulstoneUnitFile } from './soulstone';
 export { renderPod } from './pod';
@@ -14,4 +15,4 @@ export { containerCommand, gpuDevices, adapterFor, llamacppMode } from './runtim
 export { serializeUnit, supports, type UnitFile, type Section, type Entry, type Value } from './unit';
 export { KEY_TABLE, FORBIDDEN_ON_MEMBERS, keySpec, type SectionName } from './keys';
 export { podmanVersion, MIN_PODMAN_VERSION, type PodmanVersion } from './version';
-export { POD_FILE, CAPABILITIES_FILE, soulstoneFile, soulstoneUnit, serviceForFile } from './names';
+export { POD_FILE, CAPABILITIES_FILE, soulstoneFile, soulstoneUnit, serviceForFile, covenTarget, isSystemdUnitFile } from './names';

@@ -14,6 +14,15 @@ export const containerName = (unit: string): string => `lychd-${unit}`;
 
 export const serviceOf = (unit: string): string => `${unit}.service`;
 
+/** The target that starts a coven's soulstones together: `coven-<name>.target`. */
+export const covenTarget = (coven: string): string => `coven-${coven}.target`;
+
+/**
+ * Plain systemd units of the generation (the coven targets): the quadlet generator ignores them,
+ * so `bind` links each into the user's systemd unit folder (inscription/unit-links.ts).
+ */
+export const isSystemdUnitFile = (file: string): boolean => /^[A-Za-z0-9_.:@-]+\.target$/.test(file);
+
 /** The service quadlet generates for a file name. */
 export function serviceForFile(file: string): string | undefined {
   const base = file.split('/').pop()!;

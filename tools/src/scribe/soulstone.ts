@@ -1,6 +1,6 @@
 import type { SoulstoneRune } from '../codex';
 import { covensOf, type ScribeContext } from './context';
-import { conflictsOf, orderedAfter, startsWithPod } from './covens';
+import { conflictsOf, orderedAfter, startsOnItsOwn } from './covens';
 import { ScribeError } from './errors';
 import { containerName, POD_FILE, serviceOf, soulstoneFile, soulstoneUnit } from './names';
 import { byCodePoint } from '../shared/order';
@@ -86,7 +86,9 @@ export function soulstoneUnitFile(rune: SoulstoneRune, ctx: ScribeContext): Unit
   }
   const conflicting = conflictsOf(ctx, unit);
   const after = orderedAfter(ctx, unit);
-  const atBoot = startsWithPod(ctx, unit);
+  // A coven's soulstones start through its target (the default coven's is wanted by the pod);
+  // the pod starts only the coven-less ones itself.
+  const atBoot = startsOnItsOwn(ctx, unit);
   checkArguments(rune);
   const exec = containerCommand(rune);
   const description = c.description ? `LychD Soulstone ${c.name}: ${c.description}` : `LychD Soulstone ${c.name} (${c.runtime})`;

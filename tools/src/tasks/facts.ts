@@ -119,7 +119,11 @@ export function contextFiles(codex: Codex, workspaceRoot: string, scribeContext:
   const files = new Map<string, string>();
   // Runes of inactive extensions render nothing, so the active list is part of every rune's context;
   // the plugin's digest stands in for the plugin's files in each rune's hash (see runeProject).
-  files.set('scribe-context.json', canonicalJson({ ...(scribeContext as object), extensions: codex.extensions, plugin: pluginDigest() }));
+  // The defaults rune families inherit from the Prime Scroll are part of every rune file's reading.
+  files.set(
+    'scribe-context.json',
+    canonicalJson({ ...(scribeContext as object), extensions: codex.extensions, defaults: codex.prime.defaults, plugin: pluginDigest() }),
+  );
   files.set('secrets.json', canonicalJson(projectFacts(facts, SECRET_FIELDS)));
   for (const part of AGGREGATES) files.set(`${part}.json`, canonicalJson(aggregateFacts(facts, part)));
   files.set('forge.json', canonicalJson({ extensions: codex.extensions, forge: codex.prime.forge }));

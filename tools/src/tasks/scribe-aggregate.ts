@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { codexFromFacts, type CodexFacts } from './facts';
 import type { Aggregate } from '../nx/layout';
-import { renderCapabilities, renderCoreServices, renderObservability, renderPod } from '../scribe';
+import { renderCapabilities, renderCoreServices, renderCovenTargets, renderObservability, renderPod } from '../scribe';
 import type { Codex } from '../codex';
 import { writeOutputDir } from './output';
 import type { Task } from './task';
@@ -11,10 +11,11 @@ const RENDER: Record<Aggregate, (codex: Codex) => Map<string, string>> = {
   pod: renderPod,
   core: renderCoreServices,
   observability: renderObservability,
-  capabilities: renderCapabilities,
+  // The coven targets read what capabilities.json reads of the soulstones: their names and covens.
+  capabilities: (codex) => new Map([...renderCapabilities(codex), ...renderCovenTargets(codex)]),
 };
 
-/** The pod, the core services, the observability pair or the capability manifest, each from its own facts. */
+/** The pod, the core services, the observability pair or the capability manifest and coven targets, each from its own facts. */
 export const scribeAggregate: Task<{ part: Aggregate; facts: string; outputDir: string }> = (options, root) => {
   const facts = JSON.parse(fs.readFileSync(path.join(root, options.facts), 'utf8')) as CodexFacts;
   writeOutputDir(path.join(root, options.outputDir), RENDER[options.part](codexFromFacts(facts, root)));

@@ -6,6 +6,7 @@ import { unreadable } from '../codex/read-file';
 import { renderSoulstone, type ScribeContext } from '../scribe';
 import { canonicalJson } from '../shared/digest';
 import type { Task } from './task';
+import type { RuneDefaults } from '../codex/schemas/daemon';
 import { runeRef } from './rune-ref';
 import { writeOutputFile } from '../shared/fsutil';
 
@@ -20,7 +21,7 @@ export interface ScribeRunesOptions {
   outputFile: string;
 }
 
-type RuneContext = ScribeContext & { extensions?: string[] };
+type RuneContext = ScribeContext & { extensions?: string[]; defaults?: RuneDefaults };
 
 /**
  * The rune files of a folder, sorted: exactly the files the task's `{folder}/*.toml` input hashes.
@@ -55,7 +56,7 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: Rune
   for (const file of files) {
     const ref = runeRef({ ...options, file });
     if (ref.provider !== 'codex' && !ctx.extensions?.includes(ref.provider)) continue;
-    const loaded = loadRuneFile({ ...ref, runeRoot: path.join(root, ref.runeRoot) });
+    const loaded = loadRuneFile({ ...ref, runeRoot: path.join(root, ref.runeRoot) }, ctx.defaults);
     for (const d of loaded.diagnostics) log(renderDiagnostic(d, root));
     if (!loaded.rune || hasErrors(loaded.diagnostics)) {
       ok = false;

@@ -2,7 +2,7 @@ export { LOCKER_SETTINGS, scrubbedEnv } from './env';
 export { MissingToolError, INSTALL_HINTS } from './missing-tool';
 export { TOOL_NAMES, type ToolName, toolEnvVar } from './tool-names';
 export { parseVersion, requireTool, resolveTool, toolVersion, type ToolOptions } from './tools';
-export { findWorkspaceRoot } from './workspace-root';
+export { enclosingWorkspace, findWorkspaceRoot } from './workspace-root';
 export {
   countCheck,
   dryRunQuadlets,

@@ -1,5 +1,6 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { isSystemdUnitFile } from '../scribe/names';
 
 /** File extensions the podman 5.4 generator converts. */
 export const QUADLET_EXTENSIONS = ['.container', '.volume', '.network', '.kube', '.image', '.build', '.pod'] as const;
@@ -14,6 +15,15 @@ function isQuadletFile(name: string): boolean {
  * `x.pod.tmp` or `x.pod~` are not sources. Paths are relative to dir, sorted.
  */
 export function listQuadletSources(dir: string): string[] {
+  return listFilesWhere(dir, isQuadletFile);
+}
+
+/** Plain systemd units (the coven targets) under dir, found the same way: `bind` links them into the user's unit folder. */
+export function listSystemdUnits(dir: string): string[] {
+  return listFilesWhere(dir, isSystemdUnitFile);
+}
+
+function listFilesWhere(dir: string, wanted: (name: string) => boolean): string[] {
   const found: string[] = [];
   const visited = new Set<string>(); // symlinked directories may form a loop
   const walk = (current: string): void => {
@@ -29,7 +39,7 @@ export function listQuadletSources(dir: string): string[] {
         continue; // dangling symlink: the generator cannot read it either
       }
       if (stat.isDirectory()) walk(path);
-      else if (stat.isFile() && isQuadletFile(entry)) found.push(relative(dir, path));
+      else if (stat.isFile() && wanted(entry)) found.push(relative(dir, path));
     }
   };
   walk(dir);

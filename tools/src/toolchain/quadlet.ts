@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { classifyGeneratorStderr, parseDryRunServices } from './quadlet-output';
-import { listQuadletSources } from './quadlet-sources';
+import { listQuadletSources, listSystemdUnits } from './quadlet-sources';
 import { lines, runProgram } from './run';
 import { withTempDir } from './temp-dir';
 import { requireTool, type ToolOptions } from './tools';
@@ -92,7 +92,7 @@ function stubPodman(unitText: string): string {
 
 /**
  * Generates the units into a temp dir and runs `systemd-analyze --user verify`
- * on them with podman stubbed out; stderr output of any kind fails (systemd
+ * on them, and on the plain systemd units (coven targets) found under unitDir, with podman stubbed out; stderr output of any kind fails (systemd
  * only warns, exit 0, about globs and unknown names in dependencies).
  */
 export function verifyUnits(unitDir: string, opts: ToolOptions = {}): VerifyResult {
@@ -112,6 +112,12 @@ export function verifyUnits(unitDir: string, opts: ToolOptions = {}): VerifyResu
       writeFileSync(join(checkDir, name), stubPodman(readFileSync(join(genDir, name), 'utf8')));
       return join(checkDir, name);
     });
+    // The coven targets are verified beside the services they start and stop, as bind links them.
+    for (const rel of listSystemdUnits(unitDir)) {
+      const name = basename(rel);
+      writeFileSync(join(checkDir, name), readFileSync(join(unitDir, rel), 'utf8'));
+      files.push(join(checkDir, name));
+    }
     const r = runProgram(analyze, ['--user', 'verify', '--man=no', ...files], {
       env: { ...(opts.env ?? process.env), XDG_RUNTIME_DIR: runtimeDir, SYSTEMD_COLORS: '0' },
       cwd: checkDir,

@@ -19,6 +19,11 @@ function walkUp(start: string): string | undefined {
   }
 }
 
+/** The workspace around `cwd`, or undefined when the directory is in none. */
+export function enclosingWorkspace(cwd: string = process.cwd()): string | undefined {
+  return walkUp(cwd);
+}
+
 /**
  * The workspace whose `.tools/` holds the provisioned tools: the one around the
  * current directory (where nx runs targets), else the one containing this module.

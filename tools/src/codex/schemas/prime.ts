@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import * as c from './common';
+import { daemonSections, defaultsSection } from './daemon';
 
 const service = (defaults: { image: string; port: number; expose: boolean }, what: string) =>
   z
@@ -59,7 +60,9 @@ export const primeScroll = z
       })
       .strict()
       .default({ log_level: 'info', queue_concurrency: 4 })
-      .describe('Daemon-wide behaviour.'),
+      .describe('Daemon-wide behaviour the Forge passes to the Vessel (LYCHD_LOG_LEVEL, LYCHD_QUEUE_CONCURRENCY).'),
+    ...daemonSections,
+    defaults: defaultsSection,
     sepulcher: z
       .object({
         publish_address: z
