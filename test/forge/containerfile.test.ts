@@ -89,6 +89,65 @@ describe('the Containerfile of the example', () => {
   });
 });
 
+describe('the Node and Tailwind of the example', () => {
+  const text = renderContainerfile(WORKSPACE, containerfileData(inputs));
+  const node = text.slice(text.indexOf('AS node'), text.indexOf('AS runner'));
+  const runner = text.slice(text.indexOf('AS runner'));
+
+  it('installs the npm lock offline, without scripts, with the mounted pinned Node and npm, from the base', () => {
+    expect(text).toContain('FROM base AS node');
+    expect(node).toContain('COPY node/ /app/');
+    expect(node).toContain('--mount=type=bind,source=.forge/node,target=/opt/lychd-node');
+    expect(node).toContain('--mount=type=bind,source=.forge/npm-cache,target=/npm-cache,rw');
+    expect(node).toMatch(/\/opt\/lychd-node\/node\/bin\/node \/opt\/lychd-node\/npm\/bin\/npm-cli\.js ci --offline --ignore-scripts /);
+    expect(node).toContain('--cache /npm-cache');
+    // The lock's layer comes before any source: a source edit never re-installs node_modules.
+    expect(node.indexOf('npm-cli.js ci')).toBeLessThan(node.indexOf('COPY app/'));
+  });
+
+  it("builds the merged Tailwind config with the lock's tailwindcss and ships the CSS beside each extension that has a config", () => {
+    expect(node).toContain('COPY tailwind/ /app/forge/synthesis/tailwind/');
+    expect(node).toContain(
+      '/app/node_modules/tailwindcss/lib/cli.js \\\n      --config /app/forge/synthesis/tailwind/tailwind.config.js --output /app/forge/synthesis/tailwind/tailwind.css',
+    );
+    expect(runner).toContain('COPY --from=node /app/node_modules /app/node_modules\n');
+    const shipped = [...runner.matchAll(/^COPY --from=node \/app\/forge\/synthesis\/tailwind\/tailwind\.css (\S+)$/gm)].map((m) => m[1]);
+    expect(shipped).toEqual(manifest.tailwind.sources.map((s) => `/app/${path.posix.dirname(s)}/static/tailwind.css`));
+    expect(shipped).toEqual(['/app/extensions/atelier/static/tailwind.css', '/app/extensions/oracle/static/tailwind.css']);
+    // The folders those copies create are sealed too; the Seal comes after every copy.
+    expect(runner).toMatch(/RUN chmod a-w .* \/app\/extensions\/oracle\/static .* \/app\/node_modules\n/);
+    expect(runner.lastIndexOf('COPY ')).toBeLessThan(runner.indexOf('RUN chmod a-w'));
+  });
+
+  it('has no node stage when the manifest locks no Node package and merges no Tailwind config', () => {
+    const bare = structuredClone(manifest);
+    bare.node.packages = [];
+    bare.tailwind.sources = [];
+    const none = renderContainerfile(WORKSPACE, containerfileData({ ...inputs, manifest: bare }))
+      .split('\n')
+      .filter((l) => !l.startsWith('#'))
+      .join('\n');
+    expect(none).toContain('AS runner');
+    expect(none).not.toContain('AS node');
+    expect(none).not.toContain('node_modules');
+    expect(none).not.toContain('tailwind');
+  });
+
+  it('refuses Tailwind configs with no tailwindcss 3 in the npm lock, saying where to add it', () => {
+    const without = structuredClone(manifest);
+    without.node.packages = without.node.packages.filter((p) => p.name !== 'tailwindcss');
+    const e = forgeError(() => containerfileData({ ...inputs, manifest: without }));
+    expect(e.diagnostics).toEqual([expect.objectContaining({ file: 'forge/synthesis.lock.json', field: 'node.packages' })]);
+    expect(e.message).toContain('the npm lock has no tailwindcss: the CSS cannot be built');
+    expect(e.message).toContain(
+      'add "tailwindcss": "^3.4.17" to the devDependencies of extensions/atelier/package.json or extensions/oracle/package.json',
+    );
+    const four = structuredClone(manifest);
+    four.node.packages.find((p) => p.name === 'tailwindcss')!.version = '4.1.0';
+    expect(forgeError(() => containerfileData({ ...inputs, manifest: four })).message).toContain('has tailwindcss 4.1.0, not 3.x');
+  });
+});
+
 describe('what never reaches the Containerfile', () => {
   it('rejects a system package or a path that is not plain data, naming each', () => {
     const bad = structuredClone(manifest);
@@ -108,6 +167,15 @@ describe('what never reaches the Containerfile', () => {
     expect(e.diagnostics.map((d) => d.field).sort()).toEqual(['components[1].name', 'forge.base', 'forge.python', 'forge.python']);
     expect(e.message).toContain('forge/synthesis.lock.json: error: "atelier\\nRUN echo INJECTED > /etc/motd\\n#" is not a component name');
     expect(e.message).not.toContain('\nRUN echo INJECTED');
+  });
+
+  it('rejects a Node lock or Tailwind path that is not plain data', () => {
+    const bad = structuredClone(manifest);
+    bad.node.lockfile = 'forge/$(id)/package-lock.json';
+    bad.tailwind.config = 'forge/synthesis/tailwind/x.js; rm -rf /';
+    bad.tailwind.sources[0] = '../../etc/tailwind.config.js';
+    const e = forgeError(() => containerfileData({ ...inputs, manifest: bad }));
+    expect(e.diagnostics.map((d) => d.field).sort()).toEqual(['node.lockfile', 'tailwind.config', 'tailwind.sources[0]']);
   });
 
   it('rejects a locked file name that is not a plain .deb name', () => {

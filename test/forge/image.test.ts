@@ -133,6 +133,45 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
     expect(pyc.stdout).toBe('');
   });
 
+  it("ships the npm lock's packages and the CSS built from the merged Tailwind config, with the class only oracle's template uses", () => {
+    const id = first.imageId;
+    // The class is oracle's own: no other file of the components names it.
+    const users = ['core', 'extensions/atelier', 'extensions/oracle', 'extensions/scriptorium'].flatMap((dir) =>
+      a.git(['grep', '-l', 'bg-oracle-live', '--', dir]).split('\n').filter(Boolean),
+    );
+    expect(users).toEqual(['extensions/oracle/templates/recorder.html']);
+    const css = inside(a, id, 'cat /app/extensions/oracle/static/tailwind.css');
+    expect(css.status, css.stderr).toBe(0);
+    expect(css.stdout).toMatch(
+      /\.bg-oracle-live \{\n {2}--tw-bg-opacity: 1;\n {2}background-color: rgb\(192 57 43 \/ var\(--tw-bg-opacity, 1\)\);\n\}/,
+    );
+    // atelier's classes and theme too: one CSS from the merged config, beside each extension with a config.
+    expect(css.stdout).toContain('.bg-crypt-950 {');
+    expect(inside(a, id, 'cat /app/extensions/atelier/static/tailwind.css').stdout).toBe(css.stdout);
+    expect(inside(a, id, 'ls /app/extensions/scriptorium/static 2>&1').status).not.toBe(0);
+
+    const lock = JSON.parse(a.read('forge/synthesis/node/package-lock.json')) as {
+      packages: Record<string, { version?: string; os?: string[] }>;
+    };
+    const installed = inside(
+      a,
+      id,
+      'cd /app/node_modules && for p in */package.json @*/*/package.json; do python3 -c "import json,sys; print(sys.argv[1][:-13], json.load(open(sys.argv[1]))[\'version\'])" $p; done',
+    );
+    expect(installed.status, installed.stderr).toBe(0);
+    const topLevel = Object.entries(lock.packages)
+      // Every package at the top of node_modules, but those for other systems (fsevents).
+      .filter(([loc, p]) => /^node_modules\/(@[^/]+\/)?[^/@]+$/.test(loc) && (!p.os || p.os.includes('linux')))
+      .map(([loc, p]) => `${loc.slice('node_modules/'.length)} ${p.version}`)
+      .sort();
+    expect(installed.stdout.trim().split('\n').sort()).toEqual(topLevel);
+    expect(topLevel).toEqual(expect.arrayContaining(['ms 2.1.3', expect.stringMatching(/^tailwindcss 3\./)]));
+    // Node and npm built it and stayed out: the image runs no Node.
+    expect(inside(a, id, 'command -v node || command -v npm || ls -d /opt/lychd-node /npm-cache 2>/dev/null || echo none').stdout).toBe(
+      'none\n',
+    );
+  });
+
   it('holds the system packages and PYTHONDONTWRITEBYTECODE=1, and answers /health listing the extensions', () => {
     const id = first.imageId;
     expect(inside(a, id, 'for c in ffmpeg sox tesseract; do command -v $c; done').stdout.trim().split('\n')).toEqual([
@@ -177,10 +216,19 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
       await image(a);
       const edited = summaryOf(a);
       expect(edited.imageId).not.toBe(first.imageId);
-      // Layers: base, system packages, user, the venv, the uv workspace, core, atelier, oracle, scriptorium, the Seal.
-      expect(edited.diffIds).toHaveLength(10);
+      // Layers: base, system packages, user, the venv, the uv workspace, core, atelier, oracle, scriptorium,
+      // node_modules, the CSS beside atelier and beside oracle, the Seal.
+      expect(edited.diffIds).toHaveLength(13);
       const changed = edited.diffIds.flatMap((d, i) => (d === first.diffIds[i] ? [] : [i]));
       expect(changed).toEqual([7]);
+
+      // A template edit rebuilds the CSS from the components' files: oracle's tree and both copies of the CSS change.
+      const template = 'extensions/oracle/templates/recorder.html';
+      a.write(template, a.read(template).replace('rounded-full', 'rounded-full ring-4'));
+      await image(a);
+      const styled = summaryOf(a);
+      expect(styled.diffIds.flatMap((d, i) => (d === edited.diffIds[i] ? [] : [i]))).toEqual([7, 10, 11]);
+      expect(inside(a, styled.imageId, 'cat /app/extensions/oracle/static/tailwind.css').stdout).toContain('.ring-4 {');
     },
     LONG,
   );

@@ -12,6 +12,8 @@ import type { BaseRecord } from './base';
 import { satisfiesRequiresPython } from './python';
 import { DEB_FILE, DEBIAN_LOCK_FILE, RELOCK_COMMAND } from './debian-lock';
 import { nxRun } from '../nx/names';
+import { shippedCss, TAILWIND_CLI, tailwindcssProblem } from './tailwind-build';
+import { NODE_TOOLCHAIN, TOOLCHAIN_MOUNT, TOOLCHAIN_NODE, TOOLCHAIN_NPM } from './node-toolchain';
 
 export const TEMPLATE_FILE = 'forge/templates/Containerfile.njk';
 export const CONTAINERFILE = 'forge/Containerfile';
@@ -31,6 +33,15 @@ export interface ContainerfileData {
   components: Array<{ name: string; path: string }>;
   user: { name: string; uid: number };
   port: number;
+  /** The synthesized npm lock, installed in the `node` stage into /app/node_modules; absent when it locks nothing. */
+  node?: {
+    /** The folder of package.json and package-lock.json, relative to the workspace. */
+    dir: string;
+    /** The pinned Node and npm (node-toolchain.ts), mounted at `mount`. */
+    toolchain: { node: string; npm: string; mount: string; nodeBin: string; npmCli: string };
+  };
+  /** The merged Tailwind config, built into one CSS file, shipped to `<component>/static/tailwind.css` of each component with a config. */
+  tailwind?: { config: string; configDir: string; cli: string; css: string; shipTo: string[] };
   /** /app, every folder on the way to a copied tree, and the copied trees' own roots. */
   sealDirs: string[];
 }
@@ -95,6 +106,8 @@ export function containerfileData({ manifest, base, debs = [], python, port, scr
         `re-lock: \`${RELOCK_COMMAND}\``,
       );
   const workspace = path.posix.dirname(manifest.python.lockfile);
+  const node = nodeData(manifest, bad);
+  const tailwind = tailwindData(manifest, bad);
   if (!SAFE_PATH.test(workspace))
     bad(
       MANIFEST_FILE,
@@ -153,8 +166,68 @@ export function containerfileData({ manifest, base, debs = [], python, port, scr
     components: manifest.components.map((c) => ({ name: c.name, path: c.path })),
     user: VESSEL_USER,
     port,
-    sealDirs: sealDirs(['.venv', workspace, ...manifest.components.map((c) => c.path)]),
+    ...(node ? { node } : {}),
+    ...(tailwind ? { tailwind } : {}),
+    sealDirs: sealDirs([
+      '.venv',
+      workspace,
+      ...manifest.components.map((c) => c.path),
+      ...(node ? ['node_modules'] : []),
+      ...(tailwind?.shipTo.map((f) => path.posix.dirname(f)) ?? []),
+    ]),
   };
+}
+
+type Bad = (file: string, field: string, message: string, fix: string, line?: number) => void;
+
+/** The node stage's data when the manifest locks Node packages. */
+function nodeData(manifest: SynthesisManifest, bad: Bad): ContainerfileData['node'] {
+  if (!manifest.node.packages.length) return undefined;
+  const dir = path.posix.dirname(manifest.node.lockfile);
+  if (!SAFE_PATH.test(dir) || path.posix.basename(manifest.node.lockfile) !== 'package-lock.json')
+    bad(
+      MANIFEST_FILE,
+      'node.lockfile',
+      `${JSON.stringify(manifest.node.lockfile)} is not a plain relative path to a package-lock.json`,
+      're-run `lychd-forge synthesize`',
+    );
+  return {
+    dir,
+    toolchain: {
+      node: NODE_TOOLCHAIN.node.version,
+      npm: NODE_TOOLCHAIN.npm.version,
+      mount: TOOLCHAIN_MOUNT,
+      nodeBin: TOOLCHAIN_NODE,
+      npmCli: TOOLCHAIN_NPM,
+    },
+  };
+}
+
+/** The Tailwind build's data when the manifest merges Tailwind configs: it needs tailwindcss 3 in the npm lock. */
+function tailwindData(manifest: SynthesisManifest, bad: Bad): ContainerfileData['tailwind'] {
+  const sources = manifest.tailwind.sources;
+  if (!sources.length) return undefined;
+  const config = manifest.tailwind.config;
+  if (!SAFE_PATH.test(config))
+    bad(MANIFEST_FILE, 'tailwind.config', `${JSON.stringify(config)} is not a plain relative path`, 're-run `lychd-forge synthesize`');
+  const shipTo: string[] = [];
+  const components = manifest.components.map((c) => c.path);
+  for (const [i, source] of sources.entries()) {
+    const dir = path.posix.dirname(source);
+    const plain = SAFE_PATH.test(source) && !source.split('/').includes('..');
+    if (plain && components.includes(dir)) shipTo.push(shippedCss(source));
+    // A component whose own path is not plain is reported once, as that.
+    else if (!plain || components.every((p) => SAFE_PATH.test(p)))
+      bad(
+        MANIFEST_FILE,
+        `tailwind.sources[${i}]`,
+        `${JSON.stringify(source)} is not the Tailwind config of a component`,
+        're-run `lychd-forge synthesize`',
+      );
+  }
+  const missing = tailwindcssProblem(manifest);
+  if (missing) bad(MANIFEST_FILE, 'node.packages', missing.message, missing.fix);
+  return { config, configDir: path.posix.dirname(config), cli: TAILWIND_CLI, css: `${path.posix.dirname(config)}/tailwind.css`, shipTo };
 }
 
 function sealDirs(trees: string[]): string[] {

@@ -2,11 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { copyTree, readPlainFile } from '../shared/tree';
 import type { ContainerfileData } from './containerfile';
+import { imageFailure } from './errors';
 
 /**
  * The build context, staged: exactly the files forge/Containerfile names, so nothing else of
  * the workspace (node_modules, .venv, caches) can reach the image or its layer cache keys.
- * The uv cache stays between builds; everything else is laid out anew.
+ * The uv and npm caches and the unpacked Node toolchain stay between builds; everything else is
+ * laid out anew.
  */
 export function stageContext(opts: {
   workspaceRoot: string;
@@ -17,6 +19,18 @@ export function stageContext(opts: {
   uv: string;
 }): void {
   const { workspaceRoot, dir, data } = opts;
+  // The runner writes the built CSS into the components: a file of theirs there would be overwritten.
+  const taken = (data.tailwind?.shipTo ?? []).filter((f) => fs.existsSync(path.join(workspaceRoot, f)));
+  if (taken.length)
+    throw imageFailure(
+      'the image ships the built Tailwind CSS where a component already has a file; nothing was built:',
+      taken.map((file) => ({
+        file,
+        field: '(file)',
+        message: 'is where the Forge puts the CSS built from the merged Tailwind config',
+        fix: 'rename or move this file: the built CSS replaces it in the image',
+      })),
+    );
   fs.mkdirSync(path.join(dir, '.forge', 'uv-cache'), { recursive: true });
   for (const entry of fs.readdirSync(dir)) if (entry !== '.forge') fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
   fs.rmSync(path.join(dir, '.forge', 'uv'), { force: true });
@@ -30,6 +44,12 @@ export function stageContext(opts: {
   for (const file of ['pyproject.toml', 'uv.lock']) copyInto(workspaceRoot, path.join(dir, 'app'), `${data.workspace}/${file}`);
   // The tree walker's rule: plain files only, each with the mode the manifest's treeSha256 hashed.
   for (const c of data.components) copyTree(path.join(workspaceRoot, c.path), path.join(dir, 'app', c.path));
+  // node/: the npm lock alone, so its layer changes only with the lock; tailwind/: the merged config.
+  if (data.node)
+    for (const file of ['package.json', 'package-lock.json'])
+      copyInto(path.join(workspaceRoot, data.node.dir), path.join(dir, 'node'), file);
+  if (data.tailwind)
+    copyInto(path.join(workspaceRoot, data.tailwind.configDir), path.join(dir, 'tailwind'), path.posix.basename(data.tailwind.config));
 }
 
 function copyInto(from: string, to: string, rel: string): void {

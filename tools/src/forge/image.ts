@@ -8,6 +8,7 @@ import { debFileName, debianArchiveOf, fetchLockedDebs } from './debian-lock';
 import { Buildah } from './buildah';
 import { CONTAINERFILE } from './containerfile';
 import { stageContext } from './context';
+import { ensureNodeToolchain, fillNpmCache } from './node-toolchain';
 import { imageFailure } from './errors';
 import { missingPackageProblems, missingPackages } from './missing-package';
 import type { ForgeSources } from './inputs';
@@ -100,9 +101,21 @@ async function buildLocked(
   // The host sync may leave build files beside the sources: lay them out again, as committed.
   stageContext({ workspaceRoot, dir: context, data, containerfile: CONTAINERFILE, baseTar: base.tar, uv });
   stageDebs(debs, path.join(context, '.forge', 'debs'));
+  if (data.node) {
+    // The node stage's Node and npm, and the npm cache they install from offline: both on the host, once.
+    const toolchain = path.join(context, '.forge', 'node');
+    ensureNodeToolchain({ cacheDir: forgeCacheDir(env), dir: toolchain, npm: requireTool('npm', { env, workspaceRoot }), env, progress });
+    fillNpmCache({
+      toolchainDir: toolchain,
+      lockDir: path.join(context, 'node'),
+      cacheDir: path.join(context, '.forge', 'npm-cache'),
+      scratch: path.join(work, 'host-node'),
+      env,
+    });
+  }
 
   progress(
-    `[3/5] buildah bud (buildah ${builderVersion}, ${data.systemPackages.length} system package(s), ${data.components.length} component(s))`,
+    `[3/5] buildah bud (buildah ${builderVersion}, ${data.systemPackages.length} system package(s), ${data.components.length} component(s), ${manifest.node.packages.length} Node package(s)${data.tailwind ? ', Tailwind CSS' : ''})`,
   );
   const imageId = await bud(buildah, context, path.join(work, 'iid'), sources, base.record, progress);
 

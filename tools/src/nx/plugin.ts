@@ -560,6 +560,8 @@ function imageTargets(
           ? ['{workspaceRoot}/flake.nix', '{workspaceRoot}/flake.lock', toolVersion(layout, 'nix')]
           : ['{workspaceRoot}/forge/Containerfile', base, toolVersion(layout, 'buildah')]),
         '{workspaceRoot}/forge/synthesis/python/*',
+        '{workspaceRoot}/forge/synthesis/node/*',
+        '{workspaceRoot}/forge/synthesis/tailwind/*',
         `{workspaceRoot}/${core}/**/*`,
         `{workspaceRoot}/${layout.extensionsDir}/**/*`,
         `!{workspaceRoot}/${layout.extensionsDir}/*/runes/**/*`,
