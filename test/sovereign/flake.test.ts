@@ -105,6 +105,39 @@ describe('flake.nix rendering', () => {
       [path.join(root, 'forge/synthesis.lock.json'), 'system[0].name', 'must be a Debian package name'],
     ]);
     expect(r.diagnostics[0]!.hint).toContain('lychd-forge synthesize');
+
+    const tailwind = readManifest(example());
+    tailwind.tailwind.sources[1] = 'extensions/oracle/../../../tailwind.config.js';
+    tailwind.tailwind.config = '/etc/tailwind.config.js';
+    tailwind.tailwind.sources.push('forge/tailwind.config.js');
+    const root2 = example();
+    fs.writeFileSync(path.join(root2, 'forge/synthesis.lock.json'), JSON.stringify(tailwind));
+    const t = renderFlake({ workspaceRoot: root2 });
+    expect(t.ok ? [] : t.diagnostics.map((d) => d.message)).toEqual([
+      'tailwind: "/etc/tailwind.config.js" is not a file inside the workspace',
+      'tailwind: "extensions/oracle/../../../tailwind.config.js" is not a file inside the workspace',
+      'tailwind: "forge/tailwind.config.js" is not the Tailwind config of a component',
+    ]);
+  });
+
+  it('refuses Tailwind configs whose npm lock has no tailwindcss 3, saying where to add it', () => {
+    const root = example();
+    const manifest = readManifest(root);
+    manifest.node.packages = manifest.node.packages.filter((p) => p.name !== 'tailwindcss');
+    fs.writeFileSync(path.join(root, 'forge/synthesis.lock.json'), JSON.stringify(manifest));
+    const r = renderFlake({ workspaceRoot: root });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({
+        file: path.join(root, 'forge/synthesis.lock.json'),
+        field: 'node.packages',
+        message: expect.stringContaining('but the npm lock has no tailwindcss: the CSS cannot be built'),
+        hint: expect.stringContaining(
+          'add "tailwindcss": "^3.4.17" to the devDependencies of extensions/atelier/package.json or extensions/oracle/package.json',
+        ),
+      }),
+    ]);
   });
 
   it('takes a mapping from [forge.nix.packages], which also overrides the Forge table', () => {
@@ -191,6 +224,7 @@ describe.skipIf(skipWithout('nix'))('flake.nix under the real Nix evaluator, aga
         default = p.default.name;
         venv = { inherit (p.venv) name python buildSystems requested packages; path = p.venv.outPath; };
         nodeModules = { inherit (p.node-modules) nodejs packages; path = p.node-modules.outPath; };
+        tailwindCss = { inherit (p.tailwind-css) name script; tools = p.tailwind-css.env.nativeBuildInputs; path = p.tailwind-css.outPath; };
       }`,
     ) as {
       image: Record<string, unknown> & { config: Record<string, unknown>; contents: string[] };
@@ -210,6 +244,7 @@ describe.skipIf(skipWithout('nix'))('flake.nix under the real Nix evaluator, aga
         nodejs: string;
         packages: Array<{ path: string; version: string; resolved: string; integrity: string }>;
       };
+      tailwindCss: { name: string; script: string; tools: string[]; path: string };
     };
     const digest = `sha256:${createHash('sha256')
       .update(fs.readFileSync(path.join(root, 'forge/synthesis.lock.json')))
@@ -243,6 +278,23 @@ describe.skipIf(skipWithout('nix'))('flake.nix under the real Nix evaluator, aga
     expect(new Set(d.venv.packages.map((p) => p.sourcePreference))).toEqual(new Set(['wheel']));
     for (const p of manifest.python.packages.filter((p) => p.source['registry']))
       expect(d.venv.packages.find((v) => v.name === p.name)!.wheels).toBe(p.artifacts.filter((a) => a.kind === 'wheel').length);
+
+    // Tailwind: the merged config, built with the lock's tailwindcss and Node against the components laid
+    // out as in the workspace, and the CSS beside each extension whose config asked for it.
+    const css = d.tailwindCss;
+    expect(css.name).toBe('lychd-tailwind.css');
+    expect(css.tools).toEqual([expect.stringMatching(/-nodejs-22$/)]);
+    expect(css.script).toContain(`ln -s ${d.nodeModules.path}/node_modules node_modules\n`);
+    expect(css.script).toMatch(/\ncp \/nix\/store\/[^ ]+-tailwind\.config\.js 'forge\/synthesis\/tailwind\/tailwind\.config\.js'\n/);
+    for (const c of manifest.components) expect(css.script).toMatch(new RegExp(`cp -r --no-preserve=mode /nix/store/[^ ]+ '${c.path}'\n`));
+    expect(css.script.trimEnd().split('\n').pop()).toBe(
+      "node 'node_modules/tailwindcss/lib/cli.js' --config 'forge/synthesis/tailwind/tailwind.config.js' --output $out",
+    );
+    expect(manifest.node.packages.find((p) => p.name === 'tailwindcss')?.version).toMatch(/^3\./);
+    const shipped = [...d.app.matchAll(/install -D -m 444 (\S+) "\$out\/app\/"'([^']+)'/g)].map((m) => [m[1], m[2]]);
+    expect(shipped).toEqual(manifest.tailwind.sources.map((s) => [css.path, `${path.posix.dirname(s)}/static/tailwind.css`]));
+    // After the sources are copied, into the tree copied from the store.
+    expect(d.app.indexOf('install -D')).toBeGreaterThan(d.app.lastIndexOf('cp -r '));
 
     // Node: the npm lock reached the builder with every integrity hash the manifest records.
     expect(d.nodeModules.nodejs).toBe('nodejs-22');

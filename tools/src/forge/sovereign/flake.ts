@@ -14,6 +14,7 @@ import { parseDebianSpec } from '../../synthesis/system';
 import { DEBIAN_TO_NIXPKGS } from './nixpkgs-table';
 import { nixAttrName, nixAttrPath, nixString } from './nix-syntax';
 import { FLAKE_INPUTS } from './pins';
+import { shippedCss, TAILWIND_CLI, tailwindcssProblem } from '../tailwind-build';
 
 export const FLAKE_FILE = 'flake.nix';
 export { FLAKE_LOCK };
@@ -29,6 +30,8 @@ export interface FlakeModel {
   manifestFile: string;
   nodeDir: string;
   node: boolean;
+  /** The merged Tailwind config, built into CSS that ships in each component whose config asked for it; false without one. */
+  tailwind: false | { config: string; configDir: string; cli: string; css: Array<{ dir: string; file: string }> };
   sources: Array<{ dest: string; path: string }>;
   systemPackages: Array<{ attr: string; debian: string[] }>;
   uid: number;
@@ -76,6 +79,17 @@ export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { dia
   const forge = scroll.prime.forge;
 
   // The manifest is committed: its reader checked every value that is written into flake.nix.
+  const strays = manifest.tailwind.sources.filter((f) => !manifest.components.some((c) => c.path === path.posix.dirname(f)));
+  if (strays.length)
+    return {
+      diagnostics: strays.map((f) =>
+        error(manifestPath, START, `tailwind: ${JSON.stringify(f)} is not the Tailwind config of a component`, {
+          hint: 'the manifest was edited by hand: run `npx lychd-forge synthesize` to regenerate it',
+        }),
+      ),
+    };
+  const missing = tailwindcssProblem(manifest);
+  if (missing) return { diagnostics: [error(manifestPath, START, missing.message, { field: 'node.packages', hint: missing.fix })] };
   const mapped = mapSystemPackages(root, manifest, forge.nix.packages);
   if ('diagnostics' in mapped) return mapped;
   return {
@@ -87,6 +101,14 @@ export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { dia
       manifestFile: MANIFEST_FILE,
       nodeDir: path.posix.dirname(NODE_FILES.lock),
       node: manifest.node.packages.length > 0,
+      tailwind: manifest.tailwind.sources.length
+        ? {
+            config: manifest.tailwind.config,
+            configDir: path.posix.dirname(manifest.tailwind.config),
+            cli: TAILWIND_CLI,
+            css: manifest.tailwind.sources.map((s) => ({ dir: path.posix.dirname(s), file: shippedCss(s) })),
+          }
+        : false,
       sources: manifest.components.map((c) => ({ dest: c.path, path: c.path })),
       systemPackages: mapped.packages,
       uid: VESSEL_USER.uid,
