@@ -83,7 +83,7 @@ async function buildLocked(
       `${CONTAINERFILE} is not the render of the current template, manifest and base: run \`lychd-forge containerfile\` (${nxRun('forge', 'containerfile', workspaceRoot)}), review it, and build again`,
     );
 
-  progress('[2/5] build context, Debian packages and uv cache (filled on the host from the locks)');
+  progress('[2/5] build context, Debian packages, uv and npm caches (filled on the host from the locks)');
   const work = path.join(workspaceRoot, WORK_DIR);
   // Before anything is built: a locked .deb the archive no longer serves stops here.
   const debs = debianLock

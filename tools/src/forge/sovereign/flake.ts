@@ -83,13 +83,13 @@ export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { dia
   if (strays.length)
     return {
       diagnostics: strays.map((f) =>
-        error(manifestPath, START, `tailwind: ${JSON.stringify(f)} is not the Tailwind config of a component`, {
+        error(path.join(root, MANIFEST_FILE), START, `tailwind: ${JSON.stringify(f)} is not the Tailwind config of a component`, {
           hint: 'the manifest was edited by hand: run `npx lychd-forge synthesize` to regenerate it',
         }),
       ),
     };
   const missing = tailwindcssProblem(manifest);
-  if (missing) return { diagnostics: [error(manifestPath, START, missing.message, { field: 'node.packages', hint: missing.fix })] };
+  if (missing) return { diagnostics: [error(path.join(root, MANIFEST_FILE), START, missing.message, { field: 'node.packages', hint: missing.fix })] };
   const mapped = mapSystemPackages(root, manifest, forge.nix.packages);
   if ('diagnostics' in mapped) return mapped;
   return {
