@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../tools/src/diagnostics';
 import { containerfileData, renderContainerfile, satisfiesRequiresPython, type BaseRecord } from '../../tools/src/forge';
 import { debFileName, type DebianLock } from '../../tools/src/forge/debian-lock';
+import { stageContext } from '../../tools/src/forge/context';
 import { debianArchiveUri } from '../../tools/src/forge/mirror';
 import type { SynthesisManifest } from '../../tools/src/synthesis/manifest';
 import { WORKSPACE } from '../support/codex-fixture';
@@ -117,6 +118,21 @@ describe('the Node and Tailwind of the example', () => {
     // The folders those copies create are sealed too; the Seal comes after every copy.
     expect(runner).toMatch(/RUN chmod a-w .* \/app\/extensions\/oracle\/static .* \/app\/node_modules\n/);
     expect(runner.lastIndexOf('COPY ')).toBeLessThan(runner.indexOf('RUN chmod a-w'));
+  });
+
+  it("refuses to replace a component's own file with the built CSS, before staging anything", () => {
+    const root = fs.mkdtempSync(path.join(work, 'ws-'));
+    fs.mkdirSync(path.join(root, 'extensions/atelier/static'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'extensions/atelier/static/tailwind.css'), '.mine {}\n');
+    const dir = path.join(root, 'tmp/forge/context');
+    const e = forgeError(() =>
+      stageContext({ workspaceRoot: root, dir, data: containerfileData(inputs), containerfile: 'forge/Containerfile', uv: '/bin/true' }),
+    );
+    expect(e.message).toContain(
+      'extensions/atelier/static/tailwind.css: error: is where the Forge puts the CSS built from the merged Tailwind config',
+    );
+    expect(e.message).not.toContain('extensions/oracle');
+    expect(fs.existsSync(dir)).toBe(false);
   });
 
   it('has no node stage when the manifest locks no Node package and merges no Tailwind config', () => {

@@ -120,6 +120,16 @@ describe('flake.nix rendering', () => {
     ]);
   });
 
+  it("refuses to replace a component's own file with the built CSS", () => {
+    const root = example();
+    fs.mkdirSync(path.join(root, 'extensions/oracle/static'));
+    fs.writeFileSync(path.join(root, 'extensions/oracle/static/tailwind.css'), '.mine {}\n');
+    const r = renderFlake({ workspaceRoot: root });
+    expect(r.ok ? [] : r.diagnostics.map((d) => [d.file, d.message])).toEqual([
+      [path.join(root, 'extensions/oracle/static/tailwind.css'), 'is where the Forge puts the CSS built from the merged Tailwind config'],
+    ]);
+  });
+
   it('refuses Tailwind configs whose npm lock has no tailwindcss 3, saying where to add it', () => {
     const root = example();
     const manifest = readManifest(root);

@@ -89,7 +89,18 @@ export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { dia
       ),
     };
   const missing = tailwindcssProblem(manifest);
-  if (missing) return { diagnostics: [error(path.join(root, MANIFEST_FILE), START, missing.message, { field: 'node.packages', hint: missing.fix })] };
+  if (missing)
+    return { diagnostics: [error(path.join(root, MANIFEST_FILE), START, missing.message, { field: 'node.packages', hint: missing.fix })] };
+  // The app installs the built CSS into the components: a file of theirs there would be replaced.
+  const taken = manifest.tailwind.sources.map(shippedCss).filter((f) => fs.existsSync(path.join(root, f)));
+  if (taken.length)
+    return {
+      diagnostics: taken.map((f) =>
+        error(path.join(root, f), START, 'is where the Forge puts the CSS built from the merged Tailwind config', {
+          hint: 'rename or move this file: the built CSS replaces it in the image',
+        }),
+      ),
+    };
   const mapped = mapSystemPackages(root, manifest, forge.nix.packages);
   if ('diagnostics' in mapped) return mapped;
   return {
