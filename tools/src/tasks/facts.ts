@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { Codex, Rune } from '../codex';
+import { noVesselNeeds, type VesselNeeds } from '../codex/vessel-needs';
 import { SHM_RUNTIMES } from '../scribe/pod';
 import { AGGREGATES, CODE_DIR, PLUGIN_DIR, type Aggregate } from '../nx/layout';
 import { canonicalJson, fileSha256, sha256, treeSha256 } from '../shared/digest';
@@ -13,6 +14,8 @@ export interface CodexFacts {
   prime: Codex['prime'];
   extensions: string[];
   runes: (Omit<Rune, 'origin'> & { origin: { relativePath: string; provider: string } })[];
+  /** What the extensions ask of the Vessel (its files are workspace-relative already). */
+  vessel?: VesselNeeds;
 }
 
 export function codexFacts(codex: Codex, workspaceRoot: string): CodexFacts {
@@ -24,6 +27,7 @@ export function codexFacts(codex: Codex, workspaceRoot: string): CodexFacts {
       ...r,
       origin: { relativePath: r.origin.relativePath, provider: r.origin.provider },
     })) as CodexFacts['runes'],
+    ...(codex.vessel ? { vessel: codex.vessel } : {}),
   };
 }
 
@@ -35,6 +39,7 @@ export function codexFromFacts(facts: CodexFacts, workspaceRoot: string): Codex 
     prime: facts.prime,
     extensions: facts.extensions,
     runes: facts.runes.map((r) => ({ ...r, origin: { ...r.origin, file: r.origin.relativePath } })) as Rune[],
+    ...(facts.vessel ? { vessel: facts.vessel } : {}),
   };
 }
 
@@ -98,7 +103,10 @@ export function podFacts(facts: CodexFacts): CodexFacts {
 
 /** The facts file of one aggregate: exactly what its renderer reads of the Codex. */
 export function aggregateFacts(facts: CodexFacts, part: Aggregate): CodexFacts {
-  return part === 'pod' ? podFacts(facts) : projectFacts(facts, AGGREGATE_FIELDS[part]);
+  const { vessel, ...rest } = facts;
+  if (part === 'pod') return podFacts(vessel ? { ...rest, vessel: { ...noVesselNeeds(), ports: vessel.ports } } : rest);
+  // The Vessel's needs are read by its own unit only (and its ports by the pod's).
+  return projectFacts(part === 'core' ? facts : rest, AGGREGATE_FIELDS[part]);
 }
 
 /** What `bind` needs to check that every mounted secret exists. */
