@@ -29,7 +29,7 @@ const TARGETS = synthesis ? ['scribe', 'synthesize'] : ['scribe'];
 // The rune folders of the example: one project each.
 const runes = ['runes-generic', 'runes-llamacpp', 'runes-oracle-generic', 'runes-portals', 'runes-sglang', 'runes-vllm'];
 const runeScribes = () => runes.map((r) => `${r}:scribe`);
-const AGGREGATES = ['pod', 'core', 'observability', 'capabilities'].map((p) => `quadlets:scribe-${p}`);
+const AGGREGATES = ['pod', 'core', 'observability', 'capabilities', 'federated'].map((p) => `quadlets:scribe-${p}`);
 const LOCKS = ['forge:lock-python', 'forge:lock-node', 'forge:tailwind'];
 const allTasks = () => [
   'codex:context',

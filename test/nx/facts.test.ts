@@ -3,12 +3,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { aggregateFacts, AGGREGATES, codexFacts, codexFromFacts, pluginDigest } from '../../tools/src/tasks/facts';
 import { writeTree } from '../support/codex-fixture';
-import { renderCapabilities, renderCoreServices, renderObservability, renderPod } from '../../tools/src/scribe';
+import { renderCapabilities, renderCoreServices, renderFederatedSoulstones, renderObservability, renderPod } from '../../tools/src/scribe';
 import { WORKSPACE } from '../support/codex-fixture';
 import { CASES, loadCase } from '../scribe/helpers';
 import { soulstones } from '../../tools/src/codex';
 
-const RENDER = { pod: renderPod, core: renderCoreServices, observability: renderObservability, capabilities: renderCapabilities };
+const RENDER = {
+  pod: renderPod,
+  core: renderCoreServices,
+  observability: renderObservability,
+  capabilities: renderCapabilities,
+  federated: renderFederatedSoulstones,
+};
 
 describe('the facts each aggregate task hashes', () => {
   // An aggregate task hashes only its projection of the Codex: if the renderer read a field the

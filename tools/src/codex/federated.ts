@@ -69,8 +69,8 @@ export interface AnchoredRune {
   family: string;
   origin: RuneOrigin;
   value: Record<string, unknown>;
-  /** Where its fields were written, for the diagnostics of the unit it renders as. */
-  source?: TomlSource;
+  /** Where its name is written, for the diagnostics of the unit it renders as. */
+  at?: Position;
 }
 
 const fieldName = (p: FieldPath) => p.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('') || '(file)';
@@ -178,7 +178,10 @@ export function checkAnchoredRune(
     };
   }
   if (anchor.validate(source.value))
-    return { rune: { anchor: anchor.anchor, family: anchor.extension, origin, value: source.value, source }, diagnostics: [] };
+    return {
+      rune: { anchor: anchor.anchor, family: anchor.extension, origin, value: source.value, at: source.locate(['name']) },
+      diagnostics: [],
+    };
   return { diagnostics: schemaDiagnostics(source, anchor.validate.errors ?? []) };
 }
 
@@ -266,7 +269,7 @@ export function renderedRune(
 ): { rune?: Rune; source: TomlSource; diagnostics: Diagnostic[] } {
   const family = familyForAnchor(anchor.rendersAs.family)!;
   const fields = renderedFields(rune, anchor.rendersAs);
-  const at = rune.source?.locate(['name']) ?? START;
+  const at = rune.at ?? START;
   const source: TomlSource = { file: rune.origin.file, value: fields, locate: () => at, locateKey: () => at };
   const declared = `${anchor.declaredAt.file}:${anchor.declaredAt.line}`;
   const parsed = family.schema.safeParse(fields);

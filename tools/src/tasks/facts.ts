@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { Codex, Rune } from '../codex';
 import { noVesselNeeds, type VesselNeeds } from '../codex/vessel-needs';
+import { fromRuneFolder } from '../scribe/federated';
 import { SHM_RUNTIMES } from '../scribe/pod';
 import { AGGREGATES, CODE_DIR, PLUGIN_DIR, type Aggregate } from '../nx/layout';
 import { canonicalJson, fileSha256, sha256, treeSha256 } from '../shared/digest';
@@ -50,7 +51,7 @@ type RuneFields = { soulstone: readonly string[]; portal: readonly string[] };
  * only this projection, so an edit elsewhere in a rune is a cache hit for it. A test renders every
  * fixture from the projection and from the full Codex and requires the same bytes.
  */
-export const AGGREGATE_FIELDS: Record<Exclude<Aggregate, 'pod'>, RuneFields> = {
+export const AGGREGATE_FIELDS: Record<Exclude<Aggregate, 'pod' | 'federated'>, RuneFields> = {
   core: { soulstone: [], portal: ['name', 'api_key_secret'] },
   observability: { soulstone: ['name', 'port', 'runtime', 'metrics_port', 'metrics_path'], portal: [] },
   capabilities: {
@@ -101,9 +102,24 @@ export function podFacts(facts: CodexFacts): CodexFacts {
   return { ...facts, runes: [...exposed, ...standIn] };
 }
 
+/**
+ * The federated soulstones whole, and of every other soulstone its name and covens only (their
+ * units' `Conflicts=` and `After=` name it): the scribe context their units are rendered with.
+ */
+export function federatedFacts(facts: CodexFacts): CodexFacts {
+  const runes = facts.runes.flatMap((r) => {
+    if (r.kind !== 'soulstone') return [];
+    if (!fromRuneFolder(r.origin)) return [r];
+    const c = r.config as Record<string, unknown>;
+    return [{ ...r, config: { name: c['name'], groups: c['groups'] } } as Row];
+  });
+  return { ...facts, runes };
+}
+
 /** The facts file of one aggregate: exactly what its renderer reads of the Codex. */
 export function aggregateFacts(facts: CodexFacts, part: Aggregate): CodexFacts {
   const { vessel, ...rest } = facts;
+  if (part === 'federated') return federatedFacts(rest);
   if (part === 'pod') return podFacts(vessel ? { ...rest, vessel: { ...noVesselNeeds(), ports: vessel.ports } } : rest);
   // The Vessel's needs are read by its own unit only (and its ports by the pod's).
   return projectFacts(part === 'core' ? facts : rest, AGGREGATE_FIELDS[part]);
