@@ -9,7 +9,7 @@ import { describeRegistry } from '../../tools/src/cli/federate';
 import { loadCodex, renderDiagnostic } from '../../tools/src/codex';
 import { ForgeError } from '../../tools/src/diagnostics';
 import { federate, runHooks } from '../../tools/src/federation';
-import { federationInput } from '../../tools/src/codex/registry';
+import { emptyRegistrations, federationInput } from '../../tools/src/codex/registry';
 import { mergePython } from '../../tools/src/synthesis';
 import { renderFederatedSoulstones, renderGeneration } from '../../tools/src/scribe';
 import { dryRunQuadlets } from '../../tools/src/toolchain';
@@ -234,12 +234,7 @@ describe.skipIf(noUv || noBwrap)('the register hooks, run in the locked environm
     const root = workspace({ snoop: { hook } });
     process.env['LYCHD_TEST_TOKEN'] = 'secret';
     try {
-      expect(runHooks({ workspaceRoot: root }).extensions['snoop']).toEqual({
-        systemDependencies: [],
-        capabilities: [],
-        runes: [],
-        anchors: [],
-      });
+      expect(runHooks({ workspaceRoot: root }).extensions['snoop']).toEqual(emptyRegistrations());
     } finally {
       delete process.env['LYCHD_TEST_TOKEN'];
     }
