@@ -40,6 +40,13 @@ describe('the facts each aggregate task hashes', () => {
       expect(RENDER[part](codexFromFacts(aggregateFacts(facts, part), WORKSPACE)), part).toEqual(RENDER[part](codex));
   });
 
+  it('gives the federated aggregate nothing to hash when no soulstone is federated, and the covens of the others when one is', () => {
+    expect(aggregateFacts(codexFacts(loadCase('covens'), WORKSPACE), 'federated').runes).toEqual([]);
+    const example = aggregateFacts(codexFacts(loadCase('example'), WORKSPACE), 'federated').runes;
+    expect(example.find((r) => r.config.name === 'ledger')?.config).toMatchObject({ port: 8470, groups: ['scriptorium'] });
+    expect(example.find((r) => r.config.name === 'eye')?.config).toEqual({ name: 'eye', groups: ['vision-ritual'] });
+  });
+
   it('gives the pod the exposed soulstones and one stand-in for the others that need a large /dev/shm', () => {
     const pod = aggregateFacts(codexFacts(loadCase('example'), WORKSPACE), 'pod');
     expect(pod.runes.map((r) => r.config)).toEqual([

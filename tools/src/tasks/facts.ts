@@ -107,6 +107,8 @@ export function podFacts(facts: CodexFacts): CodexFacts {
  * units' `Conflicts=` and `After=` name it): the scribe context their units are rendered with.
  */
 export function federatedFacts(facts: CodexFacts): CodexFacts {
+  // With none to render, nothing the task reads changes with the other soulstones.
+  if (!facts.runes.some((r) => r.kind === 'soulstone' && !fromRuneFolder(r.origin))) return { ...facts, runes: [] };
   const runes = facts.runes.flatMap((r) => {
     if (r.kind !== 'soulstone') return [];
     if (!fromRuneFolder(r.origin)) return [r];
