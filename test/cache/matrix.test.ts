@@ -236,6 +236,8 @@ describe.sequential('cache matrix', () => {
         'codex:context',
         ...runeScribes(),
         'quadlets:scribe-capabilities',
+        // The example's scriptorium ledger is a federated soulstone: its unit names the covens too.
+        'quadlets:scribe-federated',
         'quadlets:scribe',
         'forge:synthesize',
       ]);
@@ -253,6 +255,7 @@ describe.sequential('cache matrix', () => {
           ...runeScribes(),
           'quadlets:scribe-observability',
           'quadlets:scribe-capabilities',
+          'quadlets:scribe-federated',
           'quadlets:scribe',
           'forge:synthesize',
         ],
@@ -272,6 +275,7 @@ describe.sequential('cache matrix', () => {
           ...runeScribes(),
           'quadlets:scribe-observability',
           'quadlets:scribe-capabilities',
+          'quadlets:scribe-federated',
           'quadlets:scribe',
           'forge:synthesize',
         ],
