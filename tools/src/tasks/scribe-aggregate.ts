@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { codexFromFacts, type CodexFacts } from './facts';
 import type { Aggregate } from '../nx/layout';
-import { renderCapabilities, renderCoreServices, renderObservability, renderPod } from '../scribe';
+import { renderCapabilities, renderCoreServices, renderFederatedSoulstones, renderObservability, renderPod } from '../scribe';
 import type { Codex } from '../codex';
 import { writeOutputDir } from './output';
 import type { Task } from './task';
@@ -12,6 +12,7 @@ const RENDER: Record<Aggregate, (codex: Codex) => Map<string, string>> = {
   core: renderCoreServices,
   observability: renderObservability,
   capabilities: renderCapabilities,
+  federated: renderFederatedSoulstones,
 };
 
 /** The pod, the core services, the observability pair or the capability manifest, each from its own facts. */
