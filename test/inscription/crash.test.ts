@@ -125,8 +125,8 @@ describe('bind survives SIGKILL at every step', () => {
     }
     const span = Math.max(...durations) * 1.2;
     // Runs until enough kills landed mid-way (a loaded machine makes binds slower, and kills later).
-    const WANTED = 20;
-    const MAX_RUNS = 120;
+    const WANTED = 15;
+    const MAX_RUNS = 60;
     let runs = 0;
     const tally: Record<string, number> = { old: 0, new: 0, MIXED: 0 };
     let killed = 0;
@@ -157,5 +157,5 @@ describe('bind survives SIGKILL at every step', () => {
     expect(tally.MIXED).toBe(0);
     // Kills that all came after the bind had finished would prove nothing.
     expect(killed, 'runs killed mid-way').toBe(WANTED);
-  });
+  }, 300_000);
 });
