@@ -32,7 +32,7 @@ const TARGETS = synthesis ? ['scribe', 'synthesize'] : ['scribe'];
 // The rune folders of the example: one project each.
 const runes = ['runes-generic', 'runes-llamacpp', 'runes-oracle-generic', 'runes-portals', 'runes-sglang', 'runes-vllm'];
 const runeScribes = () => runes.map((r) => `${r}:scribe`);
-const AGGREGATES = ['pod', 'core', 'observability', 'capabilities'].map((p) => `quadlets:scribe-${p}`);
+const AGGREGATES = ['pod', 'core', 'observability', 'capabilities', 'federated'].map((p) => `quadlets:scribe-${p}`);
 const LOCKS = ['forge:lock-python', 'forge:lock-node', 'forge:tailwind'];
 const allTasks = () => [
   'codex:context',
@@ -245,6 +245,8 @@ describe.sequential('cache matrix', () => {
         'codex:context',
         ...runeScribes(),
         'quadlets:scribe-capabilities',
+        // The example's scriptorium ledger is a federated soulstone: its unit names the covens too.
+        'quadlets:scribe-federated',
         'quadlets:scribe',
         'forge:synthesize',
       ]);
@@ -262,6 +264,7 @@ describe.sequential('cache matrix', () => {
           ...runeScribes(),
           'quadlets:scribe-observability',
           'quadlets:scribe-capabilities',
+          'quadlets:scribe-federated',
           'quadlets:scribe',
           'forge:synthesize',
         ],
@@ -281,6 +284,7 @@ describe.sequential('cache matrix', () => {
           ...runeScribes(),
           'quadlets:scribe-observability',
           'quadlets:scribe-capabilities',
+          'quadlets:scribe-federated',
           'quadlets:scribe',
           'forge:synthesize',
         ],

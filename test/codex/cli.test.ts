@@ -9,7 +9,7 @@ describe('lychd-forge validate', () => {
     const r = forge(['validate']);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(
-      /^Codex .*codex: valid: 6 soulstone\(s\), 2 portal\(s\), 1 rune\(s\) of extension families, 3 extension\(s\)/m,
+      /^Codex .*codex: valid: 7 soulstone\(s\), 2 portal\(s\), 1 rune\(s\) of extension families, 3 extension\(s\)/m,
     );
     expect(r.status).toBe(0);
   });

@@ -287,6 +287,7 @@ describe('validate reports, at file:line:col, every value the Scribe would refus
 const REFUSALS: Record<string, string> = {
   'covens.ts: is not in the scribe context': 'internal: the context is built from the same Codex as the rune',
   'covens.ts: share no coven': 'internal: members of the default coven share it, coven-less soulstones conflict with none',
+  'core.ts: which the Forge sets on the Vessel': 'internal: codex/vessel-needs.ts refuses each of VESSEL_VARIABLES first',
   'generation.ts: would both become': 'internal: file names come from unique rune names with distinct prefixes and suffixes',
   'generation.ts: is generated twice': 'internal: each renderer writes its own file names',
   'generation.ts: refusing to write': 'internal: file names are generated, never read from the Codex',

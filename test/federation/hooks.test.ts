@@ -9,8 +9,11 @@ import { describeRegistry } from '../../tools/src/cli/federate';
 import { loadCodex, renderDiagnostic } from '../../tools/src/codex';
 import { ForgeError } from '../../tools/src/diagnostics';
 import { federate, runHooks } from '../../tools/src/federation';
-import { federationInput } from '../../tools/src/codex/registry';
+import { emptyRegistrations, federationInput } from '../../tools/src/codex/registry';
 import { mergePython } from '../../tools/src/synthesis';
+import { renderFederatedSoulstones, renderGeneration } from '../../tools/src/scribe';
+import { dryRunQuadlets } from '../../tools/src/toolchain';
+import { installed } from '../scribe/helpers';
 import { runProgram } from '../../tools/src/toolchain/run';
 import { resolveTool } from '../../tools/src/toolchain/tools';
 import { hookLauncher, UNSANDBOXED_VARIABLE } from '../../tools/src/federation/sandbox';
@@ -18,6 +21,7 @@ import { REQUIRE_TOOLS, skipWithout } from '../toolchain/tool-gate';
 
 const REPO = path.resolve(__dirname, '../..');
 const noUv = skipWithout('uv');
+const noQuadlet = !!skipWithout('quadlet');
 // The hooks run in bubblewrap; setup installs it, and CI never skips for lack of it.
 const noBwrap = !REQUIRE_TOOLS && spawnSync('bwrap', ['--version']).status !== 0;
 if (noBwrap) console.warn('[hook tests] SKIPPING: bubblewrap (bwrap) is not installed; run `bash scripts/setup-tools.sh`');
@@ -230,12 +234,7 @@ describe.skipIf(noUv || noBwrap)('the register hooks, run in the locked environm
     const root = workspace({ snoop: { hook } });
     process.env['LYCHD_TEST_TOKEN'] = 'secret';
     try {
-      expect(runHooks({ workspaceRoot: root }).extensions['snoop']).toEqual({
-        systemDependencies: [],
-        capabilities: [],
-        runes: [],
-        anchors: [],
-      });
+      expect(runHooks({ workspaceRoot: root }).extensions['snoop']).toEqual(emptyRegistrations());
     } finally {
       delete process.env['LYCHD_TEST_TOKEN'];
     }
@@ -384,6 +383,115 @@ describe('where the hooks cannot be sandboxed', () => {
     expect(launcher.command(python, ['-v'], REPO)).toEqual({ file: python, args: ['-v'] });
     expect(warnings).toEqual([
       `${UNSANDBOXED_VARIABLE}=1: the extensions' register hooks run WITHOUT a sandbox: they can read and write what you can, reach the network and leave processes running`,
+    ]);
+  });
+});
+
+const NEEDS = `from lychd_core import RendersAs, RuneDefinition
+
+
+def register(context):
+    context.add_environment("ALPHA_MODE", "fast 100%")
+    context.add_volume("/srv/alpha", "/var/lib/alpha", read_only=True)
+    context.add_volume("alpha-cache", "/var/cache/alpha", read_only=False)
+    context.add_device("/dev/snd")
+    context.add_port(8450)
+    context.add_secret("alpha_token", variable="ALPHA_TOKEN_FILE")
+    context.add_rune(RuneDefinition(anchor="animator/soulstones/generic", fields={
+        "name": "alpha-gpu", "image": "docker.io/library/alpha:1", "port": 8460, "gpu": True, "groups": ["alpha"],
+    }))
+    context.add_anchor("alpha/shelves", schema="schemas/shelves.schema.json", renders_as=RendersAs(
+        family="animator/soulstones/generic",
+        defaults={"image": "docker.io/library/shelf:1", "port": 8470, "gpu": False, "groups": ["alpha"]},
+        env={"SHELF_SIZE": "size"},
+    ))
+`;
+
+function loadWithHooks(root: string) {
+  return loadCodex({
+    codexDir: path.join(root, 'codex'),
+    extensionsDir: path.join(root, 'extensions'),
+    federation: federationInput(root, path.join(root, 'extensions')),
+  });
+}
+
+describe.skipIf(noUv || noBwrap)('what hooks register for the Vessel and as soulstones, through the locked environment', () => {
+  it('records each need with its line, and renders it into the Vessel, the pod and the soulstones the generator accepts', () => {
+    const root = workspace({ alpha: { hook: NEEDS, files: { 'schemas/shelves.schema.json': SHELF_SCHEMA } } });
+    const { registry } = federate({ workspaceRoot: root });
+    expect(describeRegistry(registry).filter((l) => / Vessel |anchor/.test(l))).toEqual([
+      'alpha: anchor runes/alpha/shelves/ with schema extensions/alpha/schemas/shelves.schema.json, rendered as runes/animator/soulstones/generic/ (extensions/alpha/src/alpha/__init__.py:14)',
+      'alpha: Vessel variable ALPHA_MODE (extensions/alpha/src/alpha/__init__.py:5)',
+      'alpha: Vessel volume /srv/alpha at /var/lib/alpha (read-only) (extensions/alpha/src/alpha/__init__.py:6)',
+      'alpha: Vessel volume alpha-cache at /var/cache/alpha (read-write) (extensions/alpha/src/alpha/__init__.py:7)',
+      'alpha: Vessel device /dev/snd (extensions/alpha/src/alpha/__init__.py:8)',
+      'alpha: Vessel port 8450 (extensions/alpha/src/alpha/__init__.py:9)',
+      'alpha: Vessel secret alpha_token in ALPHA_TOKEN_FILE (extensions/alpha/src/alpha/__init__.py:10)',
+    ]);
+    write(root, { 'codex/runes/alpha/shelves/attic.toml': 'name = "attic"\nsize = 3\n' });
+    const r = loadWithHooks(root);
+    expect(r.diagnostics.map((d) => renderDiagnostic(d, root))).toEqual([]);
+    const files = renderGeneration(r.codex!);
+    const vessel = files.get('vessel.container')!;
+    for (const line of [
+      'AddDevice=/dev/snd',
+      'Volume=/srv/alpha:/var/lib/alpha:ro',
+      'Volume=alpha-cache:/var/cache/alpha',
+      'Secret=alpha_token,type=mount,target=/run/secrets/alpha_token',
+      // systemd would read "%" as a specifier: doubled, and the value quoted for its space.
+      'Environment="ALPHA_MODE=fast 100%%"',
+      'Environment=ALPHA_TOKEN_FILE=/run/secrets/alpha_token',
+    ])
+      expect(vessel.split('\n')).toContain(line);
+    expect(files.get('lychd.pod')!.split('\n')).toContain('PublishPort=127.0.0.1:8450:8450');
+    // The registered soulstone and the extension family's rune are units, rendered by the federated aggregate.
+    expect(files.get('soulstone-alpha-gpu.container')).toContain('Image=docker.io/library/alpha:1');
+    expect(files.get('soulstone-attic.container')!.split('\n')).toContain('Environment=SHELF_SIZE=3');
+    expect([...renderFederatedSoulstones(r.codex!).keys()]).toEqual(['soulstone-alpha-gpu.container', 'soulstone-attic.container']);
+    if (!noQuadlet) {
+      const dry = dryRunQuadlets(installed(files));
+      expect(dry.errors).toEqual([]);
+      expect(dry.status).toBe(0);
+    }
+  });
+
+  it('refuses a device path with "..", a port out of range and a variable name that is not one, at their lines', () => {
+    const hook =
+      'def register(context):\n    context.add_device("/dev/../etc/shadow")\n    context.add_port(70000)\n    context.add_environment("BAD NAME", "x")\n    context.add_volume("/srv/a", "relative/b")\n    context.add_device("/etc/passwd")\n';
+    const root = workspace({ hostile: { hook } });
+    expect(failureOf(() => runHooks({ workspaceRoot: root }), root)).toBe(
+      'extensions/hostile/src/hostile/__init__.py:2: error: extension hostile: device "/dev/../etc/shadow" has a "." or ".." part\n' +
+        '  fix: pass the host device\'s absolute path under /dev, e.g. "/dev/snd"\n' +
+        'extensions/hostile/src/hostile/__init__.py:3: error: extension hostile: port 70000 is not a whole number between 1 and 65535\n' +
+        '  fix: pass the port as an int, e.g. 8450\n' +
+        'extensions/hostile/src/hostile/__init__.py:4: error: extension hostile: "BAD NAME" is not a variable name\n' +
+        '  fix: use letters, digits and "_", not starting with a digit, e.g. "ORACLE_VOICE"\n' +
+        'extensions/hostile/src/hostile/__init__.py:5: error: extension hostile: volume target "relative/b" is not an absolute path\n' +
+        '  fix: add_volume("<volume name or /host/folder>", "/folder/in/vessel", read_only=True)\n' +
+        'extensions/hostile/src/hostile/__init__.py:6: error: extension hostile: device "/etc/passwd" is not under /dev\n' +
+        '  fix: pass the host device\'s absolute path under /dev, e.g. "/dev/snd"',
+    );
+  });
+
+  it('names both extensions of a clash, a port another rune holds, and a GPU soulstone in no coven', () => {
+    const root = workspace({
+      alpha: { hook: 'def register(context):\n    context.add_environment("SHARED_MODE", "a")\n    context.add_port(8450)\n' },
+      beta: {
+        hook:
+          'from lychd_core import RuneDefinition\n\n\ndef register(context):\n    context.add_environment("SHARED_MODE", "b")\n    context.add_port(8450)\n    context.add_port(8460)\n' +
+          '    context.add_rune(RuneDefinition(anchor="animator/soulstones/generic", fields={"name": "lonely", "image": "docker.io/library/x:1", "port": 8460, "gpu": True}))\n' +
+          '    context.add_secret("tok", variable="LYCHD_PORT")\n',
+      },
+    });
+    federate({ workspaceRoot: root });
+    const r = loadWithHooks(root);
+    expect(r.codex).toBeUndefined();
+    expect(r.diagnostics.map((d) => renderDiagnostic(d, root).split('\n')[0])).toEqual([
+      'extensions/beta/src/beta/__init__.py:5:1: error: extension beta: variable SHARED_MODE is also set by extension alpha (extensions/alpha/src/alpha/__init__.py:2)',
+      'extensions/beta/src/beta/__init__.py:6:1: error: extension beta: port 8450 is also used by extension alpha (extensions/alpha/src/alpha/__init__.py:3)',
+      'extensions/beta/src/beta/__init__.py:7:1: error: extension beta: port 8460 is also used by soulstone lonely (animator/soulstones/generic/lonely)',
+      'extensions/beta/src/beta/__init__.py:8:1: error: GPU soulstone "lonely" belongs to no coven, so nothing keeps it off a GPU that another coven holds [groups]',
+      'extensions/beta/src/beta/__init__.py:9:1: error: extension beta: variable LYCHD_PORT is also set by the Forge (scribe/core.ts)',
     ]);
   });
 });

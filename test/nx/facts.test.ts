@@ -3,12 +3,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { aggregateFacts, AGGREGATES, codexFacts, codexFromFacts, pluginDigest } from '../../tools/src/tasks/facts';
 import { writeTree } from '../support/codex-fixture';
-import { renderCapabilities, renderCoreServices, renderObservability, renderPod } from '../../tools/src/scribe';
+import { renderCapabilities, renderCoreServices, renderFederatedSoulstones, renderObservability, renderPod } from '../../tools/src/scribe';
 import { WORKSPACE } from '../support/codex-fixture';
 import { CASES, loadCase } from '../scribe/helpers';
 import { soulstones } from '../../tools/src/codex';
 
-const RENDER = { pod: renderPod, core: renderCoreServices, observability: renderObservability, capabilities: renderCapabilities };
+const RENDER = {
+  pod: renderPod,
+  core: renderCoreServices,
+  observability: renderObservability,
+  capabilities: renderCapabilities,
+  federated: renderFederatedSoulstones,
+};
 
 describe('the facts each aggregate task hashes', () => {
   // An aggregate task hashes only its projection of the Codex: if the renderer read a field the
@@ -32,6 +38,13 @@ describe('the facts each aggregate task hashes', () => {
     const facts = JSON.parse(JSON.stringify(codexFacts(codex, WORKSPACE)));
     for (const part of ['observability', 'capabilities'] as const)
       expect(RENDER[part](codexFromFacts(aggregateFacts(facts, part), WORKSPACE)), part).toEqual(RENDER[part](codex));
+  });
+
+  it('gives the federated aggregate nothing to hash when no soulstone is federated, and the covens of the others when one is', () => {
+    expect(aggregateFacts(codexFacts(loadCase('covens'), WORKSPACE), 'federated').runes).toEqual([]);
+    const example = aggregateFacts(codexFacts(loadCase('example'), WORKSPACE), 'federated').runes;
+    expect(example.find((r) => r.config.name === 'ledger')?.config).toMatchObject({ port: 8470, groups: ['scriptorium'] });
+    expect(example.find((r) => r.config.name === 'eye')?.config).toEqual({ name: 'eye', groups: ['vision-ritual'] });
   });
 
   it('gives the pod the exposed soulstones and one stand-in for the others that need a large /dev/shm', () => {

@@ -163,7 +163,7 @@ describe('the inferred configuration', () => {
           },
           "scribe": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js assemble '{"runesDir":"dist/forge/runes","runes":["runes-vllm"],"aggregates":["pod","core","observability","capabilities"],"aggregatesDir":"dist/forge/aggregates","outputDir":"quadlets/generation"}'",
+            "command": "node <plugin>/bin/forge-task.js assemble '{"runesDir":"dist/forge/runes","runes":["runes-vllm"],"aggregates":["pod","core","observability","capabilities","federated"],"aggregatesDir":"dist/forge/aggregates","outputDir":"quadlets/generation"}'",
             "description": "Assemble the Quadlet generation from the rendered rune folders and the aggregates.",
           },
           "scribe-capabilities": {
@@ -175,6 +175,11 @@ describe('the inferred configuration', () => {
             "cache": true,
             "command": "node <plugin>/bin/forge-task.js scribe-aggregate '{"part":"core","facts":"dist/forge/context/core.json","outputDir":"dist/forge/aggregates/core"}'",
             "description": "Render the core services: the Vessel, the Phylactery and the Oculus.",
+          },
+          "scribe-federated": {
+            "cache": true,
+            "command": "node <plugin>/bin/forge-task.js scribe-aggregate '{"part":"federated","facts":"dist/forge/context/federated.json","outputDir":"dist/forge/aggregates/federated"}'",
+            "description": "Render the soulstones no rune folder holds: registered by a hook, or runes of an extension family that renders as a built-in one.",
           },
           "scribe-observability": {
             "cache": true,

@@ -45,16 +45,18 @@ describe('lychd-forge covens: which soulstones exclude which', () => {
     expect(out.join('')).toMatchInlineSnapshot(`
       "soulstone                  covens                starts with pod  excludes (Conflicts=)
       soulstone-browser          (none)                yes              -
-      soulstone-eye              vision-ritual         yes              soulstone-private-runtime, soulstone-titan
-      soulstone-private-runtime  deep-think            no               soulstone-eye, soulstone-scribe, soulstone-whisper
-      soulstone-scribe           vision-ritual         yes              soulstone-private-runtime, soulstone-titan
-      soulstone-titan            deep-think            no               soulstone-eye, soulstone-scribe, soulstone-whisper
-      soulstone-whisper          vision-ritual, voice  yes              soulstone-private-runtime, soulstone-titan
+      soulstone-eye              vision-ritual         yes              soulstone-ledger, soulstone-private-runtime, soulstone-titan
+      soulstone-ledger           scriptorium           no               soulstone-eye, soulstone-private-runtime, soulstone-scribe, soulstone-titan, soulstone-whisper
+      soulstone-private-runtime  deep-think            no               soulstone-eye, soulstone-ledger, soulstone-scribe, soulstone-whisper
+      soulstone-scribe           vision-ritual         yes              soulstone-ledger, soulstone-private-runtime, soulstone-titan
+      soulstone-titan            deep-think            no               soulstone-eye, soulstone-ledger, soulstone-scribe, soulstone-whisper
+      soulstone-whisper          vision-ritual, voice  yes              soulstone-ledger, soulstone-private-runtime, soulstone-titan
 
       coven target                with the pod  starts (Requires=)                                  stops (Conflicts=)
-      coven-deep-think.target     no            soulstone-private-runtime, soulstone-titan          soulstone-eye, soulstone-scribe, soulstone-whisper
-      coven-vision-ritual.target  yes           soulstone-eye, soulstone-scribe, soulstone-whisper  soulstone-private-runtime, soulstone-titan
-      coven-voice.target          no            soulstone-whisper                                   soulstone-eye, soulstone-private-runtime, soulstone-scribe, soulstone-titan
+      coven-deep-think.target     no            soulstone-private-runtime, soulstone-titan          soulstone-eye, soulstone-ledger, soulstone-scribe, soulstone-whisper
+      coven-scriptorium.target    no            soulstone-ledger                                    soulstone-eye, soulstone-private-runtime, soulstone-scribe, soulstone-titan, soulstone-whisper
+      coven-vision-ritual.target  yes           soulstone-eye, soulstone-scribe, soulstone-whisper  soulstone-ledger, soulstone-private-runtime, soulstone-titan
+      coven-voice.target          no            soulstone-whisper                                   soulstone-eye, soulstone-ledger, soulstone-private-runtime, soulstone-scribe, soulstone-titan
       "
     `);
     out.length = 0;
@@ -63,18 +65,24 @@ describe('lychd-forge covens: which soulstones exclude which', () => {
       "flowchart LR
         s0["soulstone-browser<br/>no coven"]
         s1["soulstone-eye<br/>covens: vision-ritual"]
-        s2["soulstone-private-runtime<br/>covens: deep-think"]
-        s3["soulstone-scribe<br/>covens: vision-ritual"]
-        s4["soulstone-titan<br/>covens: deep-think"]
-        s5["soulstone-whisper<br/>covens: vision-ritual, voice"]
+        s2["soulstone-ledger<br/>covens: scriptorium"]
+        s3["soulstone-private-runtime<br/>covens: deep-think"]
+        s4["soulstone-scribe<br/>covens: vision-ritual"]
+        s5["soulstone-titan<br/>covens: deep-think"]
+        s6["soulstone-whisper<br/>covens: vision-ritual, voice"]
         s1 x--x s2
-        s1 x--x s4
+        s1 x--x s3
+        s1 x--x s5
         s2 x--x s3
+        s2 x--x s4
         s2 x--x s5
+        s2 x--x s6
         s3 x--x s4
+        s3 x--x s6
         s4 x--x s5
+        s5 x--x s6
         classDef boot stroke-width:3px
-        class s0,s1,s3,s5 boot
+        class s0,s1,s4,s6 boot
       "
     `);
   });

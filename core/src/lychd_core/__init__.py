@@ -8,13 +8,13 @@ from importlib.metadata import entry_points
 from importlib.util import find_spec
 from pathlib import Path
 
-from .federation import RuneDefinition
+from .federation import RendersAs, RuneDefinition
 
 __version__ = "0.1.0"
 
 EXTENSION_GROUP = "lychd.extensions"
 
-__all__ = ["Context", "EXTENSION_GROUP", "RuneDefinition", "extension_sources", "load_extensions"]
+__all__ = ["Context", "EXTENSION_GROUP", "RendersAs", "RuneDefinition", "extension_sources", "load_extensions"]
 
 
 @dataclass
@@ -35,8 +35,26 @@ class Context:
     def add_rune(self, rune: RuneDefinition) -> None:
         self.runes.append(rune)
 
-    def add_anchor(self, anchor: str, schema: str) -> None:
+    vessel: list[tuple[str, object]] = field(default_factory=list)
+
+    def add_anchor(self, anchor: str, schema: str, renders_as: RendersAs | None = None) -> None:
         self.anchors[anchor] = schema
+
+    # The Vessel's container needs are the Forge's to render; at run time they are only kept.
+    def add_environment(self, name: str, value: str) -> None:
+        self.vessel.append(("environment", (name, value)))
+
+    def add_volume(self, source: str, target: str, read_only: bool = True) -> None:
+        self.vessel.append(("volume", (source, target, read_only)))
+
+    def add_device(self, path: str) -> None:
+        self.vessel.append(("device", path))
+
+    def add_port(self, port: int) -> None:
+        self.vessel.append(("port", port))
+
+    def add_secret(self, name: str, variable: str | None = None) -> None:
+        self.vessel.append(("secret", (name, variable)))
 
 
 def load_extensions() -> dict[str, Context]:

@@ -26,6 +26,17 @@ class RuneDefinition:
     fields: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RendersAs:
+    """How the runes of an extension's family become units: each is a rune of the built-in family
+    at ``family`` (e.g. ``"animator/soulstones/generic"``) made of ``defaults``, named as the rune is,
+    with ``env`` setting variables of the unit from the rune's own fields (variable -> field name)."""
+
+    family: str
+    defaults: dict[str, Any] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class RecordingContext:
     """The context handed to ``register``: records every call with where it was made."""
@@ -44,10 +55,37 @@ class RecordingContext:
             raise TypeError(f"add_rune takes a RuneDefinition, not {type(rune).__name__}")
         self._record("rune", {"anchor": rune.anchor, "fields": rune.fields})
 
-    def add_anchor(self, anchor: str, schema: str) -> None:
+    def add_anchor(self, anchor: str, schema: str, renders_as: RendersAs | None = None) -> None:
         """A new rune family: ``runes/<anchor>/*.toml`` validated by the JSON Schema file ``schema``
-        (a path relative to the extension's folder)."""
-        self._record("anchor", {"anchor": anchor, "schema": schema})
+        (a path relative to the extension's folder); with ``renders_as``, each of its runes becomes a unit."""
+        value: dict[str, Any] = {"anchor": anchor, "schema": schema}
+        if renders_as is not None:
+            if not isinstance(renders_as, RendersAs):
+                raise TypeError(f"renders_as takes a RendersAs, not {type(renders_as).__name__}")
+            value["rendersAs"] = {"family": renders_as.family, "defaults": renders_as.defaults, "env": renders_as.env}
+        self._record("anchor", value)
+
+    # What the Vessel's container needs; the Forge validates each and renders it into vessel.container.
+
+    def add_environment(self, name: str, value: str) -> None:
+        """A variable of the Vessel's environment; two extensions may not set the same one."""
+        self._record("environment", {"name": name, "value": value})
+
+    def add_volume(self, source: str, target: str, read_only: bool = True) -> None:
+        """A named volume or an absolute host folder mounted at ``target`` in the Vessel."""
+        self._record("volume", {"source": source, "target": target, "readOnly": read_only})
+
+    def add_device(self, path: str) -> None:
+        """A host device (``/dev/...``) given to the Vessel."""
+        self._record("device", path)
+
+    def add_port(self, port: int) -> None:
+        """A port the Vessel listens on, published on the pod; no other service may hold it."""
+        self._record("port", port)
+
+    def add_secret(self, name: str, variable: str | None = None) -> None:
+        """A podman secret mounted at ``/run/secrets/<name>``; ``variable`` names that file for the code."""
+        self._record("secret", {"name": name, "variable": variable})
 
     def _record(self, kind: str, value: Any) -> None:
         file, line = self._caller()

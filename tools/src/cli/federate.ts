@@ -13,7 +13,18 @@ export function describeRegistry(registry: Registry): string[] {
     for (const c of r.capabilities) out.push(`${name}: capability ${c.value} (${c.file}:${c.line})`);
     for (const x of r.runes)
       out.push(`${name}: rune ${String(x.value.fields['name'] ?? '?')} in runes/${x.value.anchor}/ (${x.file}:${x.line})`);
-    for (const a of r.anchors) out.push(`${name}: anchor runes/${a.value.anchor}/ with schema ${a.value.schema} (${a.file}:${a.line})`);
+    for (const a of r.anchors)
+      out.push(
+        `${name}: anchor runes/${a.value.anchor}/ with schema ${a.value.schema}${a.value.rendersAs ? `, rendered as runes/${a.value.rendersAs.family}/` : ''} (${a.file}:${a.line})`,
+      );
+    const at = (i: { file: string; line: number }) => `(${i.file}:${i.line})`;
+    for (const e of r.environment ?? []) out.push(`${name}: Vessel variable ${e.value.name} ${at(e)}`);
+    for (const v of r.volumes ?? [])
+      out.push(`${name}: Vessel volume ${v.value.source} at ${v.value.target} (${v.value.readOnly ? 'read-only' : 'read-write'}) ${at(v)}`);
+    for (const d of r.devices ?? []) out.push(`${name}: Vessel device ${d.value} ${at(d)}`);
+    for (const p of r.ports ?? []) out.push(`${name}: Vessel port ${p.value} ${at(p)}`);
+    for (const s of r.secrets ?? [])
+      out.push(`${name}: Vessel secret ${s.value.name}${s.value.variable ? ` in ${s.value.variable}` : ''} ${at(s)}`);
   }
   return out;
 }

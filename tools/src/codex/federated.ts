@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { readPlainFile, shown } from '../shared/tree';
-import type { Registry } from './registry';
+import type { Registry, RendersAs } from './registry';
 import { error, START, type Diagnostic, type Position } from './diagnostics';
 import { BRANCH_ANCHORS, familyForAnchor, runeOf } from './families';
 import type { Rune, RuneOrigin } from './model';
@@ -26,6 +26,10 @@ export interface ExtensionAnchor {
   /** Workspace-relative path of the schema. */
   schema: string;
   validate: ValidateFunction;
+  /** How its runes become units, when the extension said so. */
+  rendersAs?: RendersAs;
+  /** Where the extension declared it: workspace-relative file and line. */
+  declaredAt: { file: string; line: number };
 }
 
 /**
@@ -66,6 +70,8 @@ export interface AnchoredRune {
   family: string;
   origin: RuneOrigin;
   value: Record<string, unknown>;
+  /** Where its name is written, for the diagnostics of the unit it renders as. */
+  at?: Position;
 }
 
 const fieldName = (p: FieldPath) => p.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('') || '(file)';
@@ -135,7 +141,14 @@ export function extensionAnchors(input: FederationInput, active: string[]): { an
       }
       const schema = read.schema;
       try {
-        anchors.push({ anchor: a.value.anchor, extension, schema: a.value.schema, validate: ajv.compile(schema as object) });
+        anchors.push({
+          anchor: a.value.anchor,
+          extension,
+          schema: a.value.schema,
+          validate: ajv.compile(schema as object),
+          ...(a.value.rendersAs ? { rendersAs: a.value.rendersAs } : {}),
+          declaredAt: { file: a.file, line: a.line },
+        });
       } catch (e) {
         diagnostics.push(
           error(
@@ -166,7 +179,10 @@ export function checkAnchoredRune(
     };
   }
   if (anchor.validate(source.value))
-    return { rune: { anchor: anchor.anchor, family: anchor.extension, origin, value: source.value }, diagnostics: [] };
+    return {
+      rune: { anchor: anchor.anchor, family: anchor.extension, origin, value: source.value, at: source.locate(['name']) },
+      diagnostics: [],
+    };
   return { diagnostics: schemaDiagnostics(source, anchor.validate.errors ?? []) };
 }
 
@@ -209,21 +225,6 @@ export function registeredRunes(
         );
         continue;
       }
-      if (family.kind === 'soulstone') {
-        // The Nx flow renders soulstones per rune folder, from files: a soulstone comes as a file.
-        diagnostics.push(
-          error(
-            file,
-            { line: r.line, column: 1 },
-            `extension ${provider} registers soulstone "${name}" from its hook; soulstones are rune files`,
-            {
-              why: 'each soulstone becomes a unit rendered from its own rune file, cached per rune folder',
-              hint: `ship it as extensions/${provider}/runes/${r.value.anchor}/${name}.toml instead`,
-            },
-          ),
-        );
-        continue;
-      }
       const parsed = family.schema.safeParse({ ...inheritedDefaults(defaults, family), ...(r.value.fields as object) });
       if (!parsed.success) {
         diagnostics.push(
@@ -240,4 +241,66 @@ export function registeredRunes(
     }
   }
   return { runes, anchored, diagnostics };
+}
+
+/** A field of an extension's rune as the value of a variable: text as is, a list joined by ",". */
+function variableValue(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(',');
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/**
+ * The fields of the built-in rune an extension's rune renders as (its anchor's `renders_as`): the
+ * defaults, the rune's name (its `name`, or its file's name) and the variables taken from its fields.
+ */
+export function renderedFields(rune: Pick<AnchoredRune, 'origin' | 'value'>, rendersAs: RendersAs): Record<string, unknown> {
+  const name = typeof rune.value['name'] === 'string' ? rune.value['name'] : path.posix.basename(rune.origin.relativePath, '.toml');
+  const env: Record<string, string> = { ...((rendersAs.defaults['env_vars'] as Record<string, string> | undefined) ?? {}) };
+  for (const [variable, field] of Object.entries(rendersAs.env)) {
+    const value = variableValue(rune.value[field]);
+    if (value !== undefined) env[variable] = value;
+  }
+  return { ...rendersAs.defaults, name, env_vars: env };
+}
+
+/** The built-in rune one rune of an extension family renders as; its problems at the rune's file. */
+export function renderedRune(
+  rune: AnchoredRune,
+  anchor: ExtensionAnchor & { rendersAs: RendersAs },
+): { rune?: Rune; source: TomlSource; diagnostics: Diagnostic[] } {
+  const family = familyForAnchor(anchor.rendersAs.family)!;
+  const fields = renderedFields(rune, anchor.rendersAs);
+  const at = rune.at ?? START;
+  const source: TomlSource = { file: rune.origin.file, value: fields, locate: () => at, locateKey: () => at };
+  const declared = `${anchor.declaredAt.file}:${anchor.declaredAt.line}`;
+  const parsed = family.schema.safeParse(fields);
+  if (!parsed.success)
+    return {
+      source,
+      diagnostics: diagnosticsFromIssues(source, family.schema, parsed.error.issues).map((d) => ({
+        ...d,
+        message: `as a rune of runes/${family.anchor}/ (renders_as of extension ${anchor.extension}, ${declared}): ${d.message}`,
+        hint: d.hint ?? `fix the rune, or the defaults of renders_as at ${declared}`,
+      })),
+    };
+  const built = runeOf(family, rune.origin, parsed.data as Record<string, unknown>);
+  return { rune: built, source, diagnostics: runeRules(built, source) };
+}
+
+/** Every rune of the extension families that render as built-in ones, validated as those families' runes. */
+export function renderedRunes(
+  anchored: AnchoredRune[],
+  anchors: ExtensionAnchor[],
+): { runes: { rune: Rune; source: TomlSource }[]; diagnostics: Diagnostic[] } {
+  const runes: { rune: Rune; source: TomlSource }[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const a of anchored) {
+    const anchor = anchors.find((x) => x.anchor === a.anchor);
+    if (!anchor?.rendersAs) continue;
+    const r = renderedRune(a, anchor as ExtensionAnchor & { rendersAs: RendersAs });
+    diagnostics.push(...r.diagnostics);
+    if (r.rune) runes.push({ rune: r.rune, source: r.source });
+  }
+  return { runes, diagnostics };
 }

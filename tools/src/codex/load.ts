@@ -10,11 +10,13 @@ import {
   checkAnchoredRune,
   extensionAnchors,
   registeredRunes,
+  renderedRunes,
   type AnchoredRune,
   type ExtensionAnchor,
   type FederationInput,
 } from './federated';
 import { crossRuneRules, type LocatedRune } from './rules';
+import { vesselNeeds } from './vessel-needs';
 import type { PrimeScroll } from './schemas/prime';
 import type { RuneDefaults } from './schemas/daemon';
 import { loadPrimeScroll } from './prime-scroll';
@@ -169,14 +171,24 @@ export function loadCodex(options: LoadOptions): LoadResult {
     located.push(...registered.runes);
     anchored.push(...registered.anchored);
   }
+  // An extension family that renders as a built-in one: each of its runes is also that family's rune.
+  const rendered = renderedRunes(anchored, federation.anchors);
+  diagnostics.push(...rendered.diagnostics);
+  located.push(...rendered.runes);
   if (primeLoad.prime && primeLoad.source) {
     diagnostics.push(...crossRuneRules({ prime: primeLoad.prime, source: primeLoad.source }, located));
   }
+  const vessel = options.federation
+    ? vesselNeeds(options.federation.workspaceRoot, options.federation.registry, extensions.names, primeLoad.prime, located)
+    : undefined;
+  diagnostics.push(...(vessel?.diagnostics ?? []));
   const sorted = sortDiagnostics(diagnostics);
   if (hasErrors(sorted) || !primeLoad.prime) return { diagnostics: sorted };
   const runes: Rune[] = located
     .map((l) => l.rune)
     .sort((a, b) => (a.config.name < b.config.name ? -1 : a.config.name > b.config.name ? 1 : 0));
   anchored.sort((a, b) => (a.origin.relativePath < b.origin.relativePath ? -1 : a.origin.relativePath > b.origin.relativePath ? 1 : 0));
-  return { codex: { root: codexDir, prime: primeLoad.prime, runes, extensions: extensions.names, anchored }, diagnostics: sorted };
+  const codex: Codex = { root: codexDir, prime: primeLoad.prime, runes, extensions: extensions.names, anchored };
+  if (vessel) codex.vessel = vessel.needs;
+  return { codex, diagnostics: sorted };
 }

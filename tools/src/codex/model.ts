@@ -3,6 +3,7 @@ import type { PrimeScroll } from './schemas/prime';
 import type { PortalConfig } from './schemas/portal';
 import type { SoulstoneConfig } from './schemas/soulstone';
 import type { RuneFamily } from './families';
+import type { VesselNeeds } from './vessel-needs';
 
 /** Where a rune came from: the Codex itself or an extension's `runes/` folder. */
 export interface RuneOrigin {
@@ -41,6 +42,8 @@ export interface Codex {
   extensions: string[];
   /** Runes of rune families that extensions declared (their anchors), for those extensions. */
   anchored?: AnchoredRune[];
+  /** What the active extensions' hooks ask of the Vessel's container (none without a federation record). */
+  vessel?: VesselNeeds;
 }
 
 export const soulstones = (codex: Codex): SoulstoneRune[] => codex.runes.filter((r): r is SoulstoneRune => r.kind === 'soulstone');

@@ -20,11 +20,35 @@ export interface RegisteredRune {
   fields: Record<string, unknown>;
 }
 
+/** How the runes of an extension's family become units: as runes of a built-in family. */
+export interface RendersAs {
+  /** The anchor of the built-in family, e.g. `animator/soulstones/generic`. */
+  family: string;
+  /** The built-in family's fields every rune starts from. */
+  defaults: Record<string, unknown>;
+  /** Variables of the unit, each from a field of the extension's rune: variable → field. */
+  env: Record<string, string>;
+}
+
 export interface RegisteredAnchor {
   /** A new anchor folder under `runes/`. */
   anchor: string;
   /** Workspace-relative path of the family's JSON Schema, shipped by the extension. */
   schema: string;
+  rendersAs?: RendersAs;
+}
+
+/** A volume of the Vessel: a named volume or an absolute host folder, at an absolute path inside. */
+export interface RegisteredVolume {
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
+/** A podman secret mounted into the Vessel; `variable` names its file for the code. */
+export interface RegisteredSecret {
+  name: string;
+  variable?: string;
 }
 
 export interface ExtensionRegistrations {
@@ -32,6 +56,12 @@ export interface ExtensionRegistrations {
   capabilities: Registered<string>[];
   runes: Registered<RegisteredRune>[];
   anchors: Registered<RegisteredAnchor>[];
+  /** What the Vessel's container needs (codex/vessel-needs.ts); absent in a record older than them. */
+  environment?: Registered<{ name: string; value: string }>[];
+  volumes?: Registered<RegisteredVolume>[];
+  devices?: Registered<string>[];
+  ports?: Registered<number>[];
+  secrets?: Registered<RegisteredSecret>[];
 }
 
 /** Everything the active extensions registered, by extension name (sorted). */
@@ -40,7 +70,17 @@ export interface Registry {
   extensions: Record<string, ExtensionRegistrations>;
 }
 
-export const emptyRegistrations = (): ExtensionRegistrations => ({ systemDependencies: [], capabilities: [], runes: [], anchors: [] });
+export const emptyRegistrations = (): ExtensionRegistrations => ({
+  systemDependencies: [],
+  capabilities: [],
+  runes: [],
+  anchors: [],
+  environment: [],
+  volumes: [],
+  devices: [],
+  ports: [],
+  secrets: [],
+});
 
 /** The registry of a workspace, or an empty one when no hook ever ran. */
 export function readRegistry(workspaceRoot: string): Registry {

@@ -9,7 +9,18 @@ import { readToml, getPath } from '../synthesis/toml';
 import { requireTool, scrubbedEnv } from '../toolchain';
 import { OutputLimitError, formatBytes, runProgram } from '../toolchain/run';
 import { hookLauncher, type HookLauncher } from './sandbox';
-import { emptyRegistrations, REGISTRY_FILE, registryText, type ExtensionRegistrations, type Registry } from '../codex/registry';
+import {
+  emptyRegistrations,
+  REGISTRY_FILE,
+  registryText,
+  type ExtensionRegistrations,
+  type RegisteredVolume,
+  type RendersAs,
+  type Registry,
+} from '../codex/registry';
+import { FAMILY_ANCHORS, isFamilyAnchor } from '../codex/anchors';
+import { ENV_NAME_PATTERN } from '../codex/patterns';
+import { deviceProblem, environmentProblem, portProblem, secretProblem, volumeProblem, type ShapeProblem } from '../codex/vessel-needs';
 import { writeOutputFile } from '../shared/fsutil';
 
 /** The entry point group extensions declare their hook in (`[project.entry-points."lychd.extensions"]`). */
@@ -115,6 +126,70 @@ export function readRecords(ext: Component, raw: Raw, problems: Diagnostic[]): E
   return regs;
 }
 
+/** An anchor's `renders_as` (codex/federated.ts renders with it): undefined when absent, null when reported. */
+function readRendersAs(raw: unknown, bad: (message: string, hint: string) => void): RendersAs | undefined | null {
+  if (raw === undefined) return undefined;
+  const r = raw as { family?: unknown; defaults?: unknown; env?: unknown } | null;
+  const plain = (o: unknown): o is Record<string, unknown> => !!o && typeof o === 'object' && !Array.isArray(o);
+  if (!r || typeof r.family !== 'string' || !isFamilyAnchor(r.family)) {
+    bad(
+      `renders_as names ${JSON.stringify(r?.family)}, which is not a built-in rune family`,
+      `use one of ${Object.values(FAMILY_ANCHORS).join(', ')}`,
+    );
+    return null;
+  }
+  if (!plain(r.defaults) || !plain(r.env)) {
+    bad(
+      'renders_as needs defaults and env as dicts',
+      'RendersAs(family=..., defaults={<field>: <value>}, env={"<VARIABLE>": "<field of the rune>"})',
+    );
+    return null;
+  }
+  const badEnv = Object.entries(r.env).find(
+    ([k, f]) => !ENV_NAME_PATTERN.test(k) || typeof f !== 'string' || !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(f),
+  );
+  if (badEnv) {
+    bad(
+      `renders_as env ${JSON.stringify(badEnv[0])}: ${JSON.stringify(badEnv[1])} does not map a variable name onto a field name`,
+      'map each variable (letters, digits, "_") onto the name of a field of the family\'s runes',
+    );
+    return null;
+  }
+  return { family: r.family, defaults: r.defaults, env: r.env as Record<string, string> };
+}
+
+type Item = { value: unknown; file: string; line: number };
+
+/** The Vessel's needs, by record kind: the shape check (codex/vessel-needs.ts) and where a valid one goes. */
+const VESSEL_KINDS: Record<
+  string,
+  { problem: (v: unknown) => ShapeProblem | undefined; add: (regs: ExtensionRegistrations, i: Item, v: unknown) => void }
+> = {
+  environment: {
+    problem: environmentProblem,
+    add: (regs, i, v) => {
+      const e = v as { name: string; value: string };
+      (regs.environment ??= []).push({ ...i, value: { name: e.name, value: e.value } });
+    },
+  },
+  volume: {
+    problem: volumeProblem,
+    add: (regs, i, v) => {
+      const m = v as RegisteredVolume;
+      (regs.volumes ??= []).push({ ...i, value: { source: m.source, target: m.target, readOnly: m.readOnly } });
+    },
+  },
+  device: { problem: deviceProblem, add: (regs, i, v) => (regs.devices ??= []).push({ ...i, value: v as string }) },
+  port: { problem: portProblem, add: (regs, i, v) => (regs.ports ??= []).push({ ...i, value: v as number }) },
+  secret: {
+    problem: secretProblem,
+    add: (regs, i, v) => {
+      const s = v as { name: string; variable?: string | null };
+      (regs.secrets ??= []).push({ ...i, value: s.variable ? { name: s.name, variable: s.variable } : { name: s.name } });
+    },
+  },
+};
+
 type HookRecord = { kind?: unknown; value?: unknown; file?: unknown; line?: unknown };
 
 /** One registration, by its kind: added to the extension's registrations, or reported. */
@@ -168,11 +243,28 @@ function readRecord(
           'add_anchor needs the path of a JSON Schema file inside the extension, named *.schema.json',
           'ship the schema in the extension and pass its path relative to the extension folder',
         );
-      } else regs.anchors.push(item({ anchor: v.anchor, schema }));
+      } else {
+        const rendersAs = readRendersAs((v as { rendersAs?: unknown }).rendersAs, bad);
+        if (rendersAs !== null) regs.anchors.push(item({ anchor: v.anchor, schema, ...(rendersAs ? { rendersAs } : {}) }));
+      }
+      break;
+    }
+    case 'environment':
+    case 'volume':
+    case 'device':
+    case 'port':
+    case 'secret': {
+      const need = VESSEL_KINDS[r.kind]!;
+      const problem = need.problem(r.value);
+      if (problem) bad(problem.message, problem.hint);
+      else need.add(regs, item(r.value), r.value);
       break;
     }
     default:
-      bad(`unknown registration ${JSON.stringify(r.kind)}`, 'use add_system_dependency, add_capability, add_rune or add_anchor');
+      bad(
+        `unknown registration ${JSON.stringify(r.kind)}`,
+        'use add_system_dependency, add_capability, add_rune, add_anchor, add_environment, add_volume, add_device, add_port or add_secret',
+      );
   }
 }
 

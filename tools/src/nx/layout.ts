@@ -50,8 +50,12 @@ export function layoutFrom(options: ForgePluginOptions | undefined, workspaceRoo
   };
 }
 
-/** The whole-Codex files of a generation, each its own cached task (`quadlets:scribe-<part>`). */
-export const AGGREGATES = ['pod', 'core', 'observability', 'capabilities'] as const;
+/**
+ * The whole-Codex files of a generation, each its own cached task (`quadlets:scribe-<part>`).
+ * `federated` is the units of the soulstones no rune folder holds: registered by a hook, or runes
+ * of an extension family that renders as a built-in one (scribe/federated.ts).
+ */
+export const AGGREGATES = ['pod', 'core', 'observability', 'capabilities', 'federated'] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
 
 export const factsFile = (layout: ForgeLayout, name: string) => `${layout.contextDir}/${name}.json`;

@@ -23,6 +23,10 @@ const TARGETS: Record<string, { description: string; cli?: string }> = {
     description:
       'Write capabilities.json (every soulstone and portal with its capabilities and covens) and one coven-<name>.target per coven.',
   },
+  'scribe-federated': {
+    description:
+      'Render the soulstones no rune folder holds: registered by a hook, or runes of an extension family that renders as a built-in one.',
+  },
   bind: { description: 'Install the rendered generation into the Binding Site with one atomic switch.', cli: 'bind' },
   'bind-check': { description: 'Compare the Binding Site with the rendered generation; fail with a diff on drift.', cli: 'bind' },
   'lock-python': {

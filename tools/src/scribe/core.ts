@@ -3,6 +3,8 @@ import { CAPABILITIES_FILE, containerName, POD_FILE, serviceOf } from './names';
 import { byCodePoint } from '../shared/order';
 import { secretMount, secretPath } from './secrets-env';
 import { primeField } from './source';
+import { ScribeError, type ValueSource } from './errors';
+import { noVesselNeeds, type VesselNeed, type VesselNeeds } from '../codex/vessel-needs';
 import { entry, keyval, command, mount, section, serializeUnit, text, units, word, type Entry, type UnitFile } from './unit';
 import { healthEntries } from './health';
 import { podmanVersion } from './version';
@@ -72,9 +74,50 @@ function phylacteryVolume(codex: Codex): UnitFile {
   };
 }
 
+/** Points an error at the extension's line that registered a need of the Vessel. */
+const needSource = (n: VesselNeed<unknown>): ValueSource => ({ file: n.file, field: `line ${n.line} (extension ${n.provider})` });
+
+/**
+ * What the extensions' hooks asked of the Vessel (codex/vessel-needs.ts): devices, volumes and
+ * secrets, in the order the extensions registered them. Variables join the environment.
+ */
+function extensionNeeds(needs: VesselNeeds): Entry<'Container'>[] {
+  const devices = [...new Map(needs.devices.map((d) => [d.value, d])).values()];
+  const secrets = [...new Map(needs.secrets.map((s) => [s.value.name, s])).values()];
+  return [
+    ...devices.map((d) => entry('AddDevice', word(d.value), needSource(d))),
+    ...needs.volumes.map((v) =>
+      entry('Volume', mount(`${v.value.source}:${v.value.target}${v.value.readOnly ? ':ro' : ''}`), needSource(v)),
+    ),
+    ...secrets.map((s) => secretMount(s.value.name, needSource(s))),
+  ];
+}
+
+/** The extensions' variables: plain ones and the file of each secret that names one. */
+function extensionVariables(needs: VesselNeeds): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of needs.environment) out[e.value.name] = e.value.value;
+  for (const s of needs.secrets) if (s.value.variable) out[s.value.variable] = secretPath(s.value.name);
+  return out;
+}
+
 function vessel(codex: Codex): UnitFile {
   const { vessel: v, phylactery: db, oculus, daemon } = codex.prime;
   const apiKeys = [...new Set(portals(codex).flatMap((r) => (r.config.api_key_secret ? [r.config.api_key_secret] : [])))].sort(byCodePoint);
+  const needs = codex.vessel ?? noVesselNeeds();
+  const forge: Record<string, string> = {
+    LYCHD_CAPABILITIES: CAPABILITIES_IN_VESSEL,
+    LYCHD_DATABASE_PASSWORD_FILE: secretPath(db.password_secret),
+    LYCHD_DATABASE_URL: `postgresql://postgres@localhost:${db.port}/postgres`,
+    LYCHD_LOG_LEVEL: daemon.log_level,
+    LYCHD_PORT: String(v.port),
+    LYCHD_QUEUE_CONCURRENCY: String(daemon.queue_concurrency),
+    PHOENIX_COLLECTOR_ENDPOINT: `http://localhost:${oculus.port}`,
+  };
+  const fromExtensions = extensionVariables(needs);
+  // Validation refuses these first (vessel-needs.ts); this is the last line of defence.
+  for (const name of Object.keys(fromExtensions))
+    if (name in forge) throw new ScribeError(`an extension sets ${name}, which the Forge sets on the Vessel`);
   return {
     comments: [GENERATED],
     sections: [
@@ -88,20 +131,9 @@ function vessel(codex: Codex): UnitFile {
         // The dispatcher's map of every rune, from the same generation as these units.
         entry('Volume', mount(`./${CAPABILITIES_FILE}:${CAPABILITIES_IN_VESSEL}:ro,Z`)),
         secretMount(db.password_secret, primeField('phylactery.password_secret')),
-        ...apiKeys.map((s) => secretMount(s)),
-        ...environment(
-          {
-            LYCHD_CAPABILITIES: CAPABILITIES_IN_VESSEL,
-            LYCHD_DATABASE_PASSWORD_FILE: secretPath(db.password_secret),
-            LYCHD_DATABASE_URL: `postgresql://postgres@localhost:${db.port}/postgres`,
-            LYCHD_LOG_LEVEL: daemon.log_level,
-            LYCHD_PORT: String(v.port),
-            LYCHD_QUEUE_CONCURRENCY: String(daemon.queue_concurrency),
-            PHOENIX_COLLECTOR_ENDPOINT: `http://localhost:${oculus.port}`,
-          },
-          v.env_vars,
-          'vessel',
-        ),
+        ...apiKeys.filter((s) => !needs.secrets.some((n) => n.value.name === s)).map((s) => secretMount(s)),
+        ...extensionNeeds(needs),
+        ...environment({ ...fromExtensions, ...forge }, v.env_vars, 'vessel'),
         // Ready once the application answers; killed and restarted when it stops answering (health.ts).
         ...healthEntries(
           `${VESSEL_PYTHON} -c 'import urllib.request; urllib.request.urlopen("http://127.0.0.1:${v.port}/health", timeout=5)'`,

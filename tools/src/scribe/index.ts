@@ -9,6 +9,7 @@ export { renderPod } from './pod';
 export { renderCoreServices } from './core';
 export { renderObservability } from './observability';
 export { renderCapabilities, type CapabilityEntry } from './capabilities';
+export { renderFederatedSoulstones, fromRuneFolder } from './federated';
 export { assembleGeneration, renderGeneration, renderSoulstones, writeGeneration } from './generation';
 export { requiredSecrets, checkSecretsExist, createCommand, type RequiredSecret, type SecretCheck } from './secrets';
 export { containerCommand, gpuDevices, adapterFor, llamacppMode } from './runtimes';

@@ -72,6 +72,7 @@ export const KEY_TABLE = {
     Image: k('word', '5.0', false, true),
     Pod: k('word', '5.0', false, true),
     Exec: k('args', '5.0', false, true),
+    Entrypoint: k('word', '5.0', false, true),
     Environment: k('keyval', '5.0', true, true),
     Label: k('keyval', '5.0', true, true),
     Secret: k('args', '5.0', true, true),

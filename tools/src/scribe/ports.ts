@@ -8,7 +8,7 @@ export interface PublishedPort {
   owner: string;
 }
 
-/** Every port published on the pod: core services and soulstones with `expose_port`, sorted by port. */
+/** Every port published on the pod: core services and soulstones with `expose_port`, the ports extensions registered for the Vessel; sorted by port. */
 export function publishedPorts(codex: Codex): PublishedPort[] {
   const p = codex.prime;
   const core = coreServicePorts(p)
@@ -17,7 +17,8 @@ export function publishedPorts(codex: Codex): PublishedPort[] {
   const stones = soulstones(codex)
     .filter((r) => r.config.expose_port)
     .map((r) => ({ port: r.config.port, owner: `soulstone ${r.config.name}` }));
-  const all = [...core, ...stones].sort((a, b) => a.port - b.port);
+  const vessel = (codex.vessel?.ports ?? []).map((n) => ({ port: n.value, owner: `extension ${n.provider} (${n.file}:${n.line})` }));
+  const all = [...core, ...stones, ...vessel].sort((a, b) => a.port - b.port);
   for (let i = 1; i < all.length; i++) {
     if (all[i]!.port === all[i - 1]!.port) {
       throw new ScribeError(

@@ -47,6 +47,9 @@ function checkArguments(rune: SoulstoneRune): void {
     ['exec', rune.config.exec],
     ['extra_args', rune.config.extra_args],
   ];
+  const entrypoint = rune.config.entrypoint;
+  const problem = entrypoint === undefined ? undefined : argProblem(entrypoint);
+  if (problem) throw new ScribeError(problem, runeField(rune, 'entrypoint'));
   for (const [field, list] of lists) {
     list?.forEach((a, i) => {
       const problem = argProblem(a);
@@ -110,6 +113,7 @@ export function soulstoneUnitFile(rune: SoulstoneRune, ctx: ScribeContext): Unit
         ...secrets(rune),
         ...environment(rune),
         ...health(rune),
+        c.entrypoint !== undefined && entry('Entrypoint', word(c.entrypoint), runeField(rune, 'entrypoint')),
         exec !== undefined && entry('Exec', args(exec), runeField(rune, c.exec ? 'exec' : 'extra_args')),
       ]),
       section('Service', [

@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import type { Codex, Rune } from '../codex';
+import { noVesselNeeds, type VesselNeeds } from '../codex/vessel-needs';
+import { fromRuneFolder } from '../scribe/federated';
 import { SHM_RUNTIMES } from '../scribe/pod';
 import { AGGREGATES, CODE_DIR, PLUGIN_DIR, type Aggregate } from '../nx/layout';
 import { canonicalJson, fileSha256, sha256, treeSha256 } from '../shared/digest';
@@ -13,6 +15,8 @@ export interface CodexFacts {
   prime: Codex['prime'];
   extensions: string[];
   runes: (Omit<Rune, 'origin'> & { origin: { relativePath: string; provider: string } })[];
+  /** What the extensions ask of the Vessel (its files are workspace-relative already). */
+  vessel?: VesselNeeds;
 }
 
 export function codexFacts(codex: Codex, workspaceRoot: string): CodexFacts {
@@ -24,6 +28,7 @@ export function codexFacts(codex: Codex, workspaceRoot: string): CodexFacts {
       ...r,
       origin: { relativePath: r.origin.relativePath, provider: r.origin.provider },
     })) as CodexFacts['runes'],
+    ...(codex.vessel ? { vessel: codex.vessel } : {}),
   };
 }
 
@@ -35,6 +40,7 @@ export function codexFromFacts(facts: CodexFacts, workspaceRoot: string): Codex 
     prime: facts.prime,
     extensions: facts.extensions,
     runes: facts.runes.map((r) => ({ ...r, origin: { ...r.origin, file: r.origin.relativePath } })) as Rune[],
+    ...(facts.vessel ? { vessel: facts.vessel } : {}),
   };
 }
 
@@ -45,7 +51,7 @@ type RuneFields = { soulstone: readonly string[]; portal: readonly string[] };
  * only this projection, so an edit elsewhere in a rune is a cache hit for it. A test renders every
  * fixture from the projection and from the full Codex and requires the same bytes.
  */
-export const AGGREGATE_FIELDS: Record<Exclude<Aggregate, 'pod'>, RuneFields> = {
+export const AGGREGATE_FIELDS: Record<Exclude<Aggregate, 'pod' | 'federated'>, RuneFields> = {
   core: { soulstone: [], portal: ['name', 'api_key_secret'] },
   observability: { soulstone: ['name', 'port', 'runtime', 'metrics_port', 'metrics_path'], portal: [] },
   capabilities: {
@@ -96,9 +102,29 @@ export function podFacts(facts: CodexFacts): CodexFacts {
   return { ...facts, runes: [...exposed, ...standIn] };
 }
 
+/**
+ * The federated soulstones whole, and of every other soulstone its name and covens only (their
+ * units' `Conflicts=` and `After=` name it): the scribe context their units are rendered with.
+ */
+export function federatedFacts(facts: CodexFacts): CodexFacts {
+  // With none to render, nothing the task reads changes with the other soulstones.
+  if (!facts.runes.some((r) => r.kind === 'soulstone' && !fromRuneFolder(r.origin))) return { ...facts, runes: [] };
+  const runes = facts.runes.flatMap((r) => {
+    if (r.kind !== 'soulstone') return [];
+    if (!fromRuneFolder(r.origin)) return [r];
+    const c = r.config as Record<string, unknown>;
+    return [{ ...r, config: { name: c['name'], groups: c['groups'] } } as Row];
+  });
+  return { ...facts, runes };
+}
+
 /** The facts file of one aggregate: exactly what its renderer reads of the Codex. */
 export function aggregateFacts(facts: CodexFacts, part: Aggregate): CodexFacts {
-  return part === 'pod' ? podFacts(facts) : projectFacts(facts, AGGREGATE_FIELDS[part]);
+  const { vessel, ...rest } = facts;
+  if (part === 'federated') return federatedFacts(rest);
+  if (part === 'pod') return podFacts(vessel ? { ...rest, vessel: { ...noVesselNeeds(), ports: vessel.ports } } : rest);
+  // The Vessel's needs are read by its own unit only (and its ports by the pod's).
+  return projectFacts(part === 'core' ? facts : rest, AGGREGATE_FIELDS[part]);
 }
 
 /** What `bind` needs to check that every mounted secret exists. */

@@ -2,7 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { codexFromFacts, type CodexFacts } from './facts';
 import type { Aggregate } from '../nx/layout';
-import { renderCapabilities, renderCoreServices, renderCovenTargets, renderObservability, renderPod } from '../scribe';
+import {
+  renderCapabilities,
+  renderCoreServices,
+  renderCovenTargets,
+  renderFederatedSoulstones,
+  renderObservability,
+  renderPod,
+} from '../scribe';
 import type { Codex } from '../codex';
 import { writeOutputDir } from './output';
 import type { Task } from './task';
@@ -13,6 +20,7 @@ const RENDER: Record<Aggregate, (codex: Codex) => Map<string, string>> = {
   observability: renderObservability,
   // The coven targets read what capabilities.json reads of the soulstones: their names and covens.
   capabilities: (codex) => new Map([...renderCapabilities(codex), ...renderCovenTargets(codex)]),
+  federated: renderFederatedSoulstones,
 };
 
 /** The pod, the core services, the observability pair or the capability manifest and coven targets, each from its own facts. */

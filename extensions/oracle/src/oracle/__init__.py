@@ -15,6 +15,9 @@ def register(context) -> None:
     context.add_system_dependency("sox")
     context.add_capability("speech.transcribe")
     context.add_capability("speech.synthesize")
+    # The Vessel keeps the synthesized voices in a volume of its own, and learns the voice model.
+    context.add_environment("ORACLE_VOICE_MODEL", "eleven_multilingual_v2")
+    context.add_volume("oracle-voices", "/var/lib/oracle/voices", read_only=False)
     context.add_rune(
         RuneDefinition(
             anchor="animator/portals",

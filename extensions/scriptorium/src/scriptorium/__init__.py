@@ -6,13 +6,33 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from lychd_core import RendersAs
+
 
 def register(context) -> None:
     context.add_system_dependency("tesseract-ocr")
     context.add_capability("document.ocr")
     context.add_capability("document.pdf")
     # A new rune family: each runes/scriptorium/codices/*.toml names a folder of documents to index.
-    context.add_anchor("scriptorium/codices", schema="schemas/codices.schema.json")
+    # Each of them renders as a generic soulstone: the indexer of that folder, in the scriptorium coven.
+    context.add_anchor(
+        "scriptorium/codices",
+        schema="schemas/codices.schema.json",
+        renders_as=RendersAs(
+            family="animator/soulstones/generic",
+            defaults={
+                "description": "Scriptorium indexer of one codex",
+                "image": "localhost/lychd:custom",
+                # The image's entry point is the Vessel (lychd): the indexer replaces it.
+                "entrypoint": "/app/.venv/bin/python",
+                "exec": ["-m", "scriptorium.indexer"],
+                "port": 8470,
+                "gpu": False,
+                "groups": ["scriptorium"],
+            },
+            env={"SCRIPTORIUM_PATH": "path", "SCRIPTORIUM_LANGUAGES": "languages", "SCRIPTORIUM_WATCH": "watch"},
+        ),
+    )
 
 
 def pdf_text(path: Path) -> str:

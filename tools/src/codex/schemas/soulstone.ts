@@ -65,6 +65,9 @@ const soulstoneFields = {
     .min(1, { error: 'must list at least the program or its first argument' })
     .optional()
     .describe('Explicit command line; when set, no runtime flags are synthesized.'),
+  entrypoint: c.containerPath
+    .optional()
+    .describe("Program that replaces the image's entry point (`Entrypoint=`); `exec` and `extra_args` become its arguments."),
   extra_args: z.array(c.arg).default([]).describe("Appended after the runtime's synthesized flags, so they can override them."),
   volumes: z.array(c.volume).default([]).describe('Extra mounts, `source:/target[:options]`.'),
   env_vars: z.record(c.envName, c.unitText).default({}).describe('Extra environment variables.'),
