@@ -106,16 +106,24 @@ describe('flake.nix rendering', () => {
     ]);
     expect(r.diagnostics[0]!.hint).toContain('lychd-forge synthesize');
 
+    // The manifest's reader refuses paths that leave the workspace; flake.nix then refuses a
+    // plain path that is no component's Tailwind config.
     const tailwind = readManifest(example());
     tailwind.tailwind.sources[1] = 'extensions/oracle/../../../tailwind.config.js';
     tailwind.tailwind.config = '/etc/tailwind.config.js';
-    tailwind.tailwind.sources.push('forge/tailwind.config.js');
     const root2 = example();
     fs.writeFileSync(path.join(root2, 'forge/synthesis.lock.json'), JSON.stringify(tailwind));
     const t = renderFlake({ workspaceRoot: root2 });
-    expect(t.ok ? [] : t.diagnostics.map((d) => d.message)).toEqual([
-      'tailwind: "/etc/tailwind.config.js" is not a file inside the workspace',
-      'tailwind: "extensions/oracle/../../../tailwind.config.js" is not a file inside the workspace',
+    expect(t.ok ? [] : t.diagnostics.map((d) => [d.field, d.message])).toEqual([
+      ['tailwind.config', expect.stringContaining('must be a plain path inside the workspace')],
+      ['tailwind.sources[1]', expect.stringContaining('must be a plain path inside the workspace')],
+    ]);
+    const stray = readManifest(example());
+    stray.tailwind.sources.push('forge/tailwind.config.js');
+    const root3 = example();
+    fs.writeFileSync(path.join(root3, 'forge/synthesis.lock.json'), JSON.stringify(stray));
+    const s = renderFlake({ workspaceRoot: root3 });
+    expect(s.ok ? [] : s.diagnostics.map((d) => d.message)).toEqual([
       'tailwind: "forge/tailwind.config.js" is not the Tailwind config of a component',
     ]);
   });
