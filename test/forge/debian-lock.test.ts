@@ -8,6 +8,7 @@ import { ForgeError } from '../../tools/src/diagnostics';
 import { fetchLockedDebs, lockProblems, resolveDebianLock, type DebianLock } from '../../tools/src/forge/debian-lock';
 import type { SynthesisManifest } from '../../tools/src/synthesis/manifest';
 import type { BaseRecord } from '../../tools/src/forge/base';
+import type { IndexedDeb } from '../../tools/src/forge/apt';
 import { REQUIRE_TOOLS } from '../toolchain/tool-gate';
 import { LocalArchive, missingArchiveTools } from './debian-archive';
 
@@ -21,10 +22,26 @@ if (missing.length && !REQUIRE_TOOLS)
 
 let dir: string;
 let archive: LocalArchive;
-let base: { record: BaseRecord; tar: string };
+let base: { record: BaseRecord; tar: string; packages: IndexedDeb[] };
 
-/** A base with one package installed (dpkg's status in a root filesystem tar), as the lock reads a real one. */
-function fakeBase(root: string): { record: BaseRecord; tar: string } {
+/** A locked entry for a file of the test's archive, as the archive's index describes it. */
+function entryOf(deb: string, name: string, version: string): IndexedDeb {
+  const bytes = fs.readFileSync(deb);
+  return {
+    name,
+    version,
+    architecture: 'all',
+    filename: `pool/main/${path.basename(deb)}`,
+    size: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
+}
+
+/**
+ * A base with one package installed (dpkg's status in a root filesystem tar), as the lock reads a
+ * real one, built from base-marker's locked file.
+ */
+function fakeBase(root: string, marker: IndexedDeb): { record: BaseRecord; tar: string; packages: IndexedDeb[] } {
   const fsRoot = path.join(root, 'rootfs');
   fs.mkdirSync(path.join(fsRoot, 'var', 'lib', 'dpkg'), { recursive: true });
   fs.writeFileSync(
@@ -33,7 +50,7 @@ function fakeBase(root: string): { record: BaseRecord; tar: string } {
   );
   const tar = path.join(root, 'base.tar');
   expect(spawnSync('tar', ['-C', fsRoot, '-cf', tar, '.']).status).toBe(0);
-  return { record: { kind: 'debian', ref: 'bookworm', digest: `sha256:${'0'.repeat(64)}` }, tar };
+  return { record: { kind: 'debian', ref: 'bookworm', digest: `sha256:${'0'.repeat(64)}` }, tar, packages: [marker] };
 }
 
 const lockNow = (requested: string[]): DebianLock =>
@@ -62,7 +79,7 @@ describe.skipIf(missing.length > 0 && !REQUIRE_TOOLS)('the Debian lock, against 
     archive.publish('lychd-hello-data', '1.0-1');
     archive.publish('lychd-hello', '1.0-1', { depends: 'lychd-hello-data (>= 1.0), base-marker' });
     archive.publish('lychd-unrelated', '2.0-1');
-    base = fakeBase(dir);
+    base = fakeBase(dir, entryOf(archive.publish('base-marker', '1'), 'base-marker', '1'));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -72,7 +89,7 @@ describe.skipIf(missing.length > 0 && !REQUIRE_TOOLS)('the Debian lock, against 
     expect(lock.base).toEqual({
       suite: 'bookworm',
       digest: base.record.digest,
-      packages: [{ name: 'base-marker', version: '1', architecture: 'all' }],
+      packages: base.packages,
     });
     expect(lock.packages.map((p) => [p.name, p.version, p.architecture, p.filename])).toEqual([
       ['lychd-hello', '1.0-1', 'all', 'pool/main/lychd-hello_1.0-1_all.deb'],
@@ -90,6 +107,13 @@ describe.skipIf(missing.length > 0 && !REQUIRE_TOOLS)('the Debian lock, against 
     const cache = path.join(dir, 'cache-a');
     const files = await fetchLockedDebs(lock, { cacheDir: cache, workDir: path.join(dir, 'work') });
     expect([...files.values()].map((f) => path.basename(f)).sort()).toEqual(lock.packages.map((p) => `${p.sha256}.deb`).sort());
+    // The base is built from its locked files too: with withBase, those are fetched and checked as well.
+    const withBase = await fetchLockedDebs(lock, {
+      withBase: true,
+      cacheDir: path.join(dir, 'cache-base'),
+      workDir: path.join(dir, 'work'),
+    });
+    expect([...withBase.keys()].map((p) => p.name).sort()).toEqual(['base-marker', 'lychd-hello', 'lychd-hello-data']);
 
     // A mirror at another address serves the same files: fetched from there, checked by digest.
     const mirror = path.join(dir, 'mirror');
@@ -125,6 +149,17 @@ describe.skipIf(missing.length > 0 && !REQUIRE_TOOLS)('the Debian lock, against 
     expect(relocked.packages.map((p) => `${p.name}=${p.version}`)).toEqual(['lychd-hello=1.1-1', 'lychd-hello-data=1.0-1']);
     expect(relocked.packages[1]!.sha256).not.toBe(lock.packages[1]!.sha256);
     expect((await fetchLockedDebs(relocked, { cacheDir: path.join(dir, 'cache-b'), workDir: path.join(dir, 'work') })).size).toBe(2);
+
+    // A base package the archive no longer serves is refused by its own field, before the base is built.
+    archive.remove('base-marker', '1');
+    let baseRefusal = '';
+    await fetchLockedDebs(lock, { withBase: true, cacheDir: path.join(dir, 'cache-c'), workDir: path.join(dir, 'work') }).catch(
+      (e: ForgeError) => (baseRefusal = e.message),
+    );
+    expect(baseRefusal).toMatch(
+      /base-marker 1 \(all\) is locked, but the archive has no file .*base-marker_1_all\.deb; the archive no longer has this package \[base\.packages\.base-marker\]/,
+    );
+    archive.publish('base-marker', '1');
   });
 
   it('names every requested package the archive does not have', () => {
@@ -165,5 +200,11 @@ describe.skipIf(missing.length > 0 && !REQUIRE_TOOLS)('the Debian lock, against 
       { ...lock.archive, uri: 'file:/elsewhere' },
     );
     expect(fine.map((p) => p.field)).toEqual(['debian.sha256']);
+    // A lock of the first format (the base's packages by name only) is re-locked, not guessed at.
+    const old = lockProblems(root, { ...lock, formatVersion: 1 } as unknown as DebianLock, manifest, base.record, lock.archive);
+    expect(old.map((p) => [p.field, p.fix])).toEqual([['formatVersion', expect.stringContaining('`lychd-forge debian-lock`')]]);
+    // A base entry that could not be a plain archive file is named as such.
+    const badBase = { ...lock, base: { ...lock.base, packages: [{ ...lock.base.packages[0]!, sha256: 'x' }] } };
+    expect(lockProblems(root, badBase, manifest, base.record, lock.archive).map((p) => p.field)).toContain('base.packages[0]');
   });
 });

@@ -82,7 +82,7 @@ describe('the inferred configuration', () => {
           "base": {
             "cache": true,
             "command": "node <plugin>/bin/forge-task.js forge '{"stage":"base","codexDir":"codex"}'",
-            "description": "Build the Debian base of the image with mmdebstrap (cached per machine), or record the pinned base image.",
+            "description": "Build the Debian base of the image with mmdebstrap from the Debian lock's .deb files (cached per machine), or record the pinned base image.",
           },
           "containerfile": {
             "cache": true,
@@ -97,7 +97,7 @@ describe('the inferred configuration', () => {
           "debian-lock": {
             "cache": false,
             "command": "node <plugin>/bin/forge-task.js forge '{"stage":"debian-lock","codexDir":"codex"}'",
-            "description": "Lock the extensions' system packages on the base: every .deb with its version and sha256 into forge/synthesis/debian.lock.json.",
+            "description": "Lock the base's packages and the extensions' system packages: every .deb with its version and sha256 into forge/synthesis/debian.lock.json.",
           },
           "federate": {
             "cache": true,

@@ -121,8 +121,13 @@ describe('what the locks hold to: the resolution time ([forge] resolve_before) a
   it('check fails when the Debian lock asks for other packages than the extensions, or was resolved on another base', async () => {
     const root = workspaceAt('debian', PIN);
     const lockFile = path.join(root, 'forge/synthesis/debian.lock.json');
-    const lock = { formatVersion: 1, requested: ['ffmpeg'], base: { digest: `sha256:${'a'.repeat(64)}` }, packages: [] };
+    const lock = { formatVersion: 2, requested: ['ffmpeg'], base: { digest: `sha256:${'a'.repeat(64)}` }, packages: [] };
     fs.mkdirSync(path.dirname(lockFile), { recursive: true });
+    fs.writeFileSync(lockFile, `${JSON.stringify({ ...lock, formatVersion: 1 })}\n`);
+    await synthesize({ workspaceRoot: root, env: env() });
+    expect((await checkSynthesis({ workspaceRoot: root, env: env() })).report).toContain(
+      'forge/synthesis/debian.lock.json has formatVersion 1; this Forge reads 2; run `lychd-forge debian-lock`',
+    );
     fs.writeFileSync(lockFile, `${JSON.stringify(lock)}\n`);
     await synthesize({ workspaceRoot: root, env: env() });
     const requested = await checkSynthesis({ workspaceRoot: root, env: env() });

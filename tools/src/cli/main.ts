@@ -143,7 +143,7 @@ function bodyCommands(cli: Command, setStatus: SetStatus): void {
 
   codexOption(cli.command('debian-lock'))
     .description(
-      "lock the extensions' system packages, with their dependencies, on the base: versions and sha256 digests from the Debian archive " +
+      "lock the base's packages and the extensions' system packages, with their dependencies: versions and sha256 digests from the Debian archive " +
         '([forge.debian] archive) into forge/synthesis/debian.lock.json, its digest into the Synthesis Manifest',
     )
     .option('--check', 'write nothing; exit 1 when the archive now resolves to another lock')

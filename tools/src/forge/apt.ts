@@ -84,10 +84,7 @@ export class PrivateApt {
         `apt cannot resolve ${specs.join(' ')} against ${this.archive.uri} ${this.archive.suite} on the base:\n    ${tail(r.output)}\n` +
           "  fix: correct the extensions' system-dependencies (apt-cache search NAME), then re-lock",
       );
-    const out: Array<{ name: string; version: string; architecture: string }> = [];
-    for (const m of r.stdout.matchAll(/^Inst (\S+) (?:\[[^\]]*\] )?\((\S+) [^[]*\[([a-z0-9-]+)\]\)/gm))
-      out.push({ name: m[1]!.replace(/:[a-z0-9-]+$/, ''), version: m[2]!, architecture: m[3]! });
-    return out;
+    return installsIn(r.stdout);
   }
 
   /** Every version of `names` the archive's index has, as described there. */
@@ -112,6 +109,16 @@ export class PrivateApt {
     });
     return { ...r, output: r.stdout + r.stderr };
   }
+}
+
+/** The packages an `apt-get --simulate` transcript installs (`Inst NAME (VERSION RELEASE [ARCH])`), in its order, once each. */
+export function installsIn(transcript: string): Array<{ name: string; version: string; architecture: string }> {
+  const out = new Map<string, { name: string; version: string; architecture: string }>();
+  for (const m of transcript.matchAll(/^Inst (\S+) (?:\[[^\]]*\] )?\((\S+) [^[]*\[([a-z0-9-]+)\]\)/gm)) {
+    const p = { name: m[1]!.replace(/:[a-z0-9-]+$/, ''), version: m[2]!, architecture: m[3]! };
+    out.set(`${p.name}:${p.architecture}=${p.version}`, p);
+  }
+  return [...out.values()];
 }
 
 /** The stanzas of a Debian control file (a dpkg status, a Packages index), first-line values only. */

@@ -7,8 +7,8 @@ import { debianLockDigest, type SynthesisManifest } from '../synthesis/manifest'
 import { canonicalJson, fileSha256Streamed, sha256 } from '../shared/digest';
 import { replaceFileAtomic } from '../shared/fsutil';
 import { runProgram } from '../toolchain/run';
-import { PrivateApt, UnknownDebianPackages, parseStanzas, type DebianArchive, type IndexedDeb } from './apt';
-import { baseSpecOf, ensureBase, type BaseRecord } from './base';
+import { PrivateApt, UnknownDebianPackages, type DebianArchive, type IndexedDeb } from './apt';
+import { baseSpecOf, DEBIAN_RECIPE, ensureBase, forgeCacheDir, resolveDebianBase, type BaseRecord, type BuiltBase } from './base';
 import type { ForgeSources } from './inputs';
 import { imageFailure, type ForgeProblem } from './errors';
 import { debianArchiveUri } from './mirror';
@@ -20,10 +20,13 @@ export const DEBIAN_LOCK_FILE = DEBIAN_LOCK;
 export const RELOCK_COMMAND = 'lychd-forge debian-lock';
 
 export interface DebianLock {
-  formatVersion: 1;
+  formatVersion: 2;
   archive: DebianArchive;
-  /** The base the packages were resolved against: its digest and every package dpkg has installed in it. */
-  base: { suite: string; digest: string; packages: Array<{ name: string; version: string; architecture: string }> };
+  /**
+   * The base, built from exactly these `.deb` files (mmdebstrap's minbase and the recipe's
+   * includes, as it resolved them against the archive), and the digest of the tar they make.
+   */
+  base: { suite: string; digest: string; packages: IndexedDeb[] };
   /** The extensions' system dependencies as the Synthesis Manifest lists them (`name` or `name=version`). */
   requested: string[];
   /** Every `.deb` the system layer installs: the requested packages and what they depend on that the base lacks. */
@@ -47,14 +50,31 @@ const SHA256 = /^[0-9a-f]{64}$/;
 /** The file name a locked package has in the build context (the archive's own, without its folder). */
 export const debFileName = (p: IndexedDeb) => path.posix.basename(p.filename);
 
-/** The packages dpkg has installed in a base's root filesystem tar, sorted. */
-export function basePackages(tar: string): DebianLock['base']['packages'] {
-  const status = runProgram('tar', ['-xOf', tar, './var/lib/dpkg/status'], { timeoutMs: 120_000 });
-  if (status.status !== 0) throw imageFailure(`cannot read var/lib/dpkg/status in the base ${tar}: ${status.stderr.trim()}`);
-  return parseStanzas(status.stdout)
-    .filter((s) => /\binstalled$/.test(s.Status ?? ''))
-    .map((s) => ({ name: s.Package ?? '', version: s.Version ?? '', architecture: s.Architecture ?? '' }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+/**
+ * The base's package set as mmdebstrap resolves it against the archive now, each with the
+ * archive's file and sha256: what the base is then built from.
+ */
+export function resolveBasePackages(archive: DebianArchive, workDir: string, env: NodeJS.ProcessEnv = process.env): IndexedDeb[] {
+  const chosen = resolveDebianBase(archive, env);
+  fs.mkdirSync(workDir, { recursive: true });
+  const status = path.join(workDir, 'empty-status');
+  fs.writeFileSync(status, '');
+  const apt = new PrivateApt(path.join(workDir, 'apt-base'), archive, status, env);
+  apt.update();
+  return indexed(apt, chosen);
+}
+
+/** Each chosen version as the archive's index describes it (file, sha256), or a refusal naming it. */
+function indexed(apt: PrivateApt, chosen: Array<{ name: string; version: string; architecture: string }>): IndexedDeb[] {
+  const shown = apt.show(chosen.map((c) => `${c.name}:${c.architecture}=${c.version}`));
+  return chosen
+    .map((c) => {
+      const found = shown.find((s) => s.name === c.name && s.version === c.version && s.architecture === c.architecture);
+      if (!found || !SHA256.test(found.sha256) || !DEB_FILE.test(path.posix.basename(found.filename)))
+        throw imageFailure(`the archive's index has no usable entry (file, SHA256) for ${c.name} ${c.version} (${c.architecture})`);
+      return found;
+    })
+    .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
 }
 
 /**
@@ -63,7 +83,8 @@ export function basePackages(tar: string): DebianLock['base']['packages'] {
  */
 export function resolveDebianLock(opts: {
   archive: DebianArchive;
-  base: { record: BaseRecord; tar: string };
+  /** The base built from `packages`: its dpkg status is what apt resolves on. */
+  base: { record: BaseRecord; tar: string; packages: IndexedDeb[] };
   requested: string[];
   workDir: string;
   env?: NodeJS.ProcessEnv;
@@ -77,20 +98,12 @@ export function resolveDebianLock(opts: {
   let packages: IndexedDeb[] = [];
   if (requested.length) {
     apt.update();
-    const chosen = apt.resolve(requested);
-    const shown = apt.show(chosen.map((c) => `${c.name}:${c.architecture}=${c.version}`));
-    packages = chosen.map((c) => {
-      const found = shown.find((s) => s.name === c.name && s.version === c.version && s.architecture === c.architecture);
-      if (!found || !SHA256.test(found.sha256) || !DEB_FILE.test(path.posix.basename(found.filename)))
-        throw imageFailure(`the archive's index has no usable entry (file, SHA256) for ${c.name} ${c.version} (${c.architecture})`);
-      return found;
-    });
-    packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    packages = indexed(apt, apt.resolve(requested));
   }
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     archive,
-    base: { suite: base.record.ref, digest: base.record.digest, packages: basePackages(base.tar) },
+    base: { suite: base.record.ref, digest: base.record.digest, packages: base.packages },
     requested,
     packages,
   };
@@ -123,7 +136,8 @@ export function lockProblems(
   workspaceRoot: string,
   lock: DebianLock | undefined,
   manifest: SynthesisManifest,
-  base: BaseRecord,
+  /** The base built from the lock; undefined before it is built (only the lock's own shape is checked then). */
+  base: BaseRecord | undefined,
   archive: DebianArchive,
 ): ForgeProblem[] {
   const relock = `run \`${RELOCK_COMMAND}\` (${nxRun('forge', 'debian-lock', workspaceRoot)}), review ${DEBIAN_LOCK_FILE} and commit it`;
@@ -131,6 +145,15 @@ export function lockProblems(
   if (!lock) return requested.length ? [{ file: DEBIAN_LOCK_FILE, field: '(file)', message: 'is missing', fix: relock }] : [];
   const problems: ForgeProblem[] = [];
   const bad = (field: string, message: string) => problems.push({ file: DEBIAN_LOCK_FILE, field, message, fix: relock });
+  if (lock.formatVersion !== 2)
+    return [
+      {
+        file: DEBIAN_LOCK_FILE,
+        field: 'formatVersion',
+        message: `is ${JSON.stringify(lock.formatVersion)}; this Forge reads 2 (the base's packages locked to their files too)`,
+        fix: relock,
+      },
+    ];
   const recorded = manifest.debian?.sha256;
   const actual = debianLockDigest(workspaceRoot)?.sha256;
   if (recorded !== actual)
@@ -142,34 +165,44 @@ export function lockProblems(
     });
   if (canonicalJson(lock.requested) !== canonicalJson(requested))
     bad('requested', `locks ${JSON.stringify(lock.requested)} but the Synthesis Manifest asks for ${JSON.stringify(requested)}`);
-  if (lock.base?.digest !== base.digest || lock.base?.suite !== base.ref)
-    bad('base', `was resolved on the base ${lock.base?.suite} ${lock.base?.digest}, but the base is now ${base.ref} ${base.digest}`);
+  if (base && (lock.base?.digest !== base.digest || lock.base?.suite !== base.ref))
+    bad('base', `was resolved on the base ${lock.base?.suite} ${lock.base?.digest}, but its packages now build ${base.ref} ${base.digest}`);
   // Another archive address (a mirror, a snapshot) is fine: every file is fetched and checked by its digest.
   if (lock.archive?.suite !== archive.suite)
     bad('archive.suite', `was resolved against Debian ${lock.archive?.suite}, but the base is ${archive.suite}`);
-  if (!Array.isArray(lock.packages)) bad('packages', 'is not a list of packages');
-  for (const [i, p] of (Array.isArray(lock.packages) ? lock.packages : []).entries())
-    if (
-      typeof p?.filename !== 'string' ||
-      typeof p.sha256 !== 'string' ||
-      !SHA256.test(p.sha256) ||
-      !DEB_FILE.test(debFileName(p)) ||
-      !/^pool\/[A-Za-z0-9_.+~/-]+$/.test(p.filename) ||
-      p.filename.includes('..')
-    )
-      bad(`packages[${i}]`, `${JSON.stringify(p?.name)}: not a plain archive file with a sha256 digest`);
+  for (const [field, list] of [
+    ['base.packages', lock.base?.packages],
+    ['packages', lock.packages],
+  ] as const)
+    if (!Array.isArray(list)) bad(field, 'is not a list of packages');
+    else
+      for (const [i, p] of list.entries())
+        if (!plainDeb(p)) bad(`${field}[${i}]`, `${JSON.stringify(p?.name)}: not a plain archive file with a sha256 digest`);
   return problems;
+}
+
+/** A locked entry whose file name and path may reach a build context and a Containerfile. */
+function plainDeb(p: IndexedDeb | undefined): boolean {
+  return (
+    typeof p?.filename === 'string' &&
+    typeof p.sha256 === 'string' &&
+    SHA256.test(p.sha256) &&
+    DEB_FILE.test(debFileName(p)) &&
+    /^pool\/[A-Za-z0-9_.+~/-]+$/.test(p.filename) &&
+    !p.filename.includes('..')
+  );
 }
 
 /**
  * Every locked `.deb` in the cache (`<cache>/debs/<sha256>.deb`), fetched from the archive when
- * absent and checked against its digest. A file the archive no longer serves, or serves with
+ * absent and checked against its digest: the system layer's, and with `withBase` the base's too. A file the archive no longer serves, or serves with
  * other bytes, stops here (before any build step), naming the package, its locked version, what
  * the archive has now and the command that re-locks. Returns the cached files, by package.
  */
 export async function fetchLockedDebs(
-  lock: DebianLock,
+  lock: Pick<DebianLock, 'archive' | 'base' | 'packages'>,
   opts: {
+    withBase?: boolean;
     cacheDir: string;
     workDir: string;
     /** Where to fetch from now: `[forge.debian] archive` or the machine's; default the lock's own. */
@@ -179,26 +212,28 @@ export async function fetchLockedDebs(
   },
 ): Promise<Map<IndexedDeb, string>> {
   const { cacheDir, workDir, archive = lock.archive, progress = () => {}, env = process.env } = opts;
+  const packages = opts.withBase ? [...lock.base.packages, ...lock.packages] : lock.packages;
+  const inBase = new Set(lock.base.packages);
   const dir = path.join(cacheDir, 'debs');
   fs.mkdirSync(dir, { recursive: true });
   const files = new Map<IndexedDeb, string>();
-  const failed: Array<{ pkg: IndexedDeb; why: string }> = [];
+  const failed: Array<{ pkg: IndexedDeb; field: string; why: string }> = [];
   let fetched = 0;
-  for (const pkg of lock.packages) {
+  for (const pkg of packages) {
     const cached = path.join(dir, `${pkg.sha256}.deb`);
     if (fs.existsSync(cached) && (await fileSha256Streamed(cached)) === pkg.sha256) {
       files.set(pkg, cached);
       continue;
     }
     const got = await download(`${archive.uri}/${pkg.filename}`, cached, pkg.sha256);
-    if (got) failed.push({ pkg, why: got });
+    if (got) failed.push({ pkg, field: `${inBase.has(pkg) ? 'base.packages' : 'packages'}.${pkg.name}`, why: got });
     else {
       files.set(pkg, cached);
       fetched++;
     }
   }
   if (failed.length) throw archiveMoved(archive, failed, path.join(workDir, 'apt-now'), env);
-  progress(`  ${lock.packages.length} locked .deb file(s): ${fetched} fetched, ${lock.packages.length - fetched} from the cache (${dir})`);
+  progress(`  ${packages.length} locked .deb file(s): ${fetched} fetched, ${packages.length - fetched} from the cache (${dir})`);
   return files;
 }
 
@@ -225,7 +260,12 @@ async function download(uri: string, to: string, locked: string): Promise<string
 }
 
 /** The refusal when the archive moved: per package, the locked version and what the archive's index has now. */
-function archiveMoved(archive: DebianArchive, failed: Array<{ pkg: IndexedDeb; why: string }>, aptDir: string, env: NodeJS.ProcessEnv) {
+function archiveMoved(
+  archive: DebianArchive,
+  failed: Array<{ pkg: IndexedDeb; field: string; why: string }>,
+  aptDir: string,
+  env: NodeJS.ProcessEnv,
+) {
   let now: IndexedDeb[] | undefined;
   try {
     const status = path.join(aptDir, 'status');
@@ -237,7 +277,7 @@ function archiveMoved(archive: DebianArchive, failed: Array<{ pkg: IndexedDeb; w
   } catch {
     now = undefined; // the archive's index is unreadable too: say so below
   }
-  const problems: ForgeProblem[] = failed.map(({ pkg, why }) => {
+  const problems: ForgeProblem[] = failed.map(({ pkg, field, why }) => {
     const versions = now?.filter((n) => n.name === pkg.name && n.architecture === pkg.architecture).map((n) => n.version);
     const has =
       now === undefined
@@ -247,7 +287,7 @@ function archiveMoved(archive: DebianArchive, failed: Array<{ pkg: IndexedDeb; w
           : 'the archive no longer has this package';
     return {
       file: DEBIAN_LOCK_FILE,
-      field: `packages.${pkg.name}`,
+      field,
       message: `${pkg.name} ${pkg.version} (${pkg.architecture}) is locked, but ${why}; ${has}`,
       fix: `re-lock against the archive as it is now: \`${RELOCK_COMMAND}\` (${nxRun('forge', 'debian-lock')}), review the change and commit it`,
     };
@@ -275,19 +315,28 @@ export async function lockDebianPackages(opts: {
     throw imageFailure(
       `the Debian lock needs a Debian base the Forge builds ([forge.base] suite); the base image ${spec.ref} brings its own apt sources`,
     );
-  const base = await ensureBase(spec, progress, env);
   const archive = debianArchiveOf(sources.prime.forge, env);
+  const workDir = path.join(sources.workspaceRoot, WORK_DIR_DEBIAN);
+  progress(
+    `debian-lock: the base's packages (mmdebstrap ${DEBIAN_RECIPE.variant}, ${DEBIAN_RECIPE.include.join(', ')}) against ${archive.uri} ${archive.suite}`,
+  );
+  const basePackages = resolveBasePackages(archive, path.join(workDir, 'base'), env);
+  const baseLock = { archive, base: { suite: spec.ref, digest: '', packages: basePackages }, packages: [] };
+  const base = await ensureBase(spec, progress, env, {
+    base: { suite: spec.ref, packages: basePackages },
+    files: () => fetchLockedDebs(baseLock, { withBase: true, cacheDir: forgeCacheDir(env), workDir, progress, env }),
+  });
   const requested = sources.manifest.system.map((p) => p.spec);
   progress(
-    `debian-lock: ${requested.length} requested package(s) on the base ${base.record.digest}, against ${archive.uri} ${archive.suite}`,
+    `debian-lock: ${requested.length} requested package(s) on the base ${base.record.digest} (${basePackages.length} packages), against ${archive.uri} ${archive.suite}`,
   );
   let lock: DebianLock;
   try {
     lock = resolveDebianLock({
       archive,
-      base: { record: base.record, tar: base.tar! },
+      base: { record: base.record, tar: base.tar!, packages: basePackages },
       requested,
-      workDir: path.join(sources.workspaceRoot, WORK_DIR_DEBIAN),
+      workDir: path.join(workDir, 'system'),
       env,
     });
   } catch (e) {
@@ -304,6 +353,50 @@ export async function lockDebianPackages(opts: {
   writeDebianLock(sources.workspaceRoot, lock);
   recordInManifest(sources.workspaceRoot);
   return { lock, changed };
+}
+
+/**
+ * The workspace's base: a pinned image as it is, or the Debian base built from exactly the
+ * committed lock's files. Every locked file (base and system layer) is fetched by digest first,
+ * so an archive that moved is refused here, naming every package, before anything is built.
+ */
+export async function workspaceBase(
+  sources: ForgeSources,
+  progress: (line: string) => void = () => {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<BuiltBase> {
+  const spec = baseSpecOf(sources.prime.forge);
+  if (spec.kind !== 'debian') return ensureBase(spec, progress, env);
+  const root = sources.workspaceRoot;
+  const lock = readDebianLock(root);
+  const archive = debianArchiveOf(sources.prime.forge, env);
+  const problems = lock
+    ? lockProblems(root, lock, sources.manifest, undefined, archive)
+    : [
+        {
+          file: DEBIAN_LOCK_FILE,
+          field: '(file)',
+          message: `is missing: the Debian base ${spec.ref} is built from its locked packages`,
+          fix: `run \`${RELOCK_COMMAND}\` (${nxRun('forge', 'debian-lock', root)}), review ${DEBIAN_LOCK_FILE} and commit it`,
+        },
+      ];
+  if (!lock || problems.length)
+    throw imageFailure(
+      `the Debian lock does not match: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was built`,
+      problems,
+    );
+  return ensureBase(spec, progress, env, {
+    base: { suite: lock.base.suite, packages: lock.base.packages },
+    files: () =>
+      fetchLockedDebs(lock, {
+        withBase: true,
+        cacheDir: forgeCacheDir(env),
+        workDir: path.join(root, WORK_DIR_DEBIAN),
+        archive,
+        progress,
+        env,
+      }),
+  });
 }
 
 /** The apt state the lock's resolution uses: the Forge's own work folder, gitignored. */

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { baseSpecOf, ensureBase, type BaseRecord, type BuiltBase } from './base';
-import { debFileName, debianArchiveOf, lockProblems, readDebianLock, type DebianLock } from './debian-lock';
+import type { BaseRecord, BuiltBase } from './base';
+import { debFileName, debianArchiveOf, lockProblems, readDebianLock, workspaceBase, type DebianLock } from './debian-lock';
 import { imageFailure } from './errors';
 import { CONTAINERFILE, containerfileData, renderContainerfile, type ContainerfileData } from './containerfile';
 import type { ForgeSources } from './inputs';
@@ -14,7 +14,7 @@ export async function currentContainerfile(
   progress: (l: string) => void = () => {},
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ text: string; data: ContainerfileData; base: BuiltBase; lock?: DebianLock }> {
-  const base = await ensureBase(baseSpecOf(sources.prime.forge), progress, env);
+  const base = await workspaceBase(sources, progress, env);
   const lock = base.record.kind === 'debian' ? currentDebianLock(sources, base.record, env) : undefined;
   const data = containerfileData({
     manifest: sources.manifest,

@@ -55,12 +55,13 @@ const TARGETS: Record<string, { description: string; cli?: string }> = {
     cli: 'setup',
   },
   base: {
-    description: 'Build the Debian base of the image with mmdebstrap (cached per machine), or record the pinned base image.',
+    description:
+      "Build the Debian base of the image with mmdebstrap from the Debian lock's .deb files (cached per machine), or record the pinned base image.",
     cli: 'image',
   },
   'debian-lock': {
     description:
-      "Lock the extensions' system packages on the base: every .deb with its version and sha256 into forge/synthesis/debian.lock.json.",
+      "Lock the base's packages and the extensions' system packages: every .deb with its version and sha256 into forge/synthesis/debian.lock.json.",
     cli: 'debian-lock',
   },
   containerfile: {

@@ -524,7 +524,8 @@ function imageTargets(
       ...forgeTask('base'),
       cache: true,
       dependsOn: afterContext,
-      inputs: [settings, toolVersion(layout, 'mmdebstrap'), ...pluginInputs(layout)],
+      // A Debian base is built from the Debian lock's files.
+      inputs: ['{workspaceRoot}/forge/synthesis/debian.lock.json', settings, toolVersion(layout, 'mmdebstrap'), ...pluginInputs(layout)],
       outputs: [`{workspaceRoot}/${layout.distDir}/base`],
     },
     // Asks the archive what it serves now: never cached, run on purpose to (re-)lock.
@@ -532,7 +533,8 @@ function imageTargets(
     'debian-lock': {
       ...forgeTask('debian-lock'),
       cache: false,
-      dependsOn: ['base'],
+      // It builds the base it resolves on: the base target reads the lock it writes.
+      dependsOn: afterContext,
       inputs: ['{workspaceRoot}/forge/synthesis.lock.json', forgeSettings, ...pluginInputs(layout)],
     },
     containerfile: {

@@ -66,12 +66,15 @@ function debianLockDrift(workspaceRoot: string, manifest: SynthesisManifest): Dr
   const text = readIfExists(abs(workspaceRoot, DEBIAN_LOCK));
   if (text === undefined) return [];
   const relock = 'run `lychd-forge debian-lock` (nx run forge:debian-lock)';
-  let lock: { requested?: string[]; base?: { digest?: string } };
+  let lock: { formatVersion?: unknown; requested?: string[]; base?: { digest?: string } };
   try {
     lock = JSON.parse(text) as typeof lock;
   } catch {
     return [{ file: DEBIAN_LOCK, reason: `is not valid JSON; ${relock}` }];
   }
+  // The first format named the base's packages only; the base is now built from their files.
+  if (lock.formatVersion !== 2)
+    return [{ file: DEBIAN_LOCK, reason: `has formatVersion ${JSON.stringify(lock.formatVersion)}; this Forge reads 2; ${relock}` }];
   const drift: Drift[] = [];
   const requested = manifest.system.map((p) => p.spec);
   if (JSON.stringify(lock.requested) !== JSON.stringify(requested))

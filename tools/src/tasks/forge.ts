@@ -2,15 +2,13 @@ import * as path from 'node:path';
 import { canonicalJson } from '../shared/digest';
 import {
   BASE_RECORD_FILE,
-  baseSpecOf,
   buildImage,
   CONTAINERFILE,
-  ensureBase,
   IMAGE_DIR,
   readForgeSources,
   writeContainerfile,
 } from '../forge';
-import { DEBIAN_LOCK_FILE, lockDebianPackages } from '../forge/debian-lock';
+import { DEBIAN_LOCK_FILE, lockDebianPackages, workspaceBase } from '../forge/debian-lock';
 import type { Task } from './task';
 import { writeOutputFile } from '../shared/fsutil';
 import { nxRun } from '../nx/names';
@@ -26,7 +24,7 @@ export const forge: Task<ForgeTaskOptions> = async (options, root) => {
   const sources = readForgeSources(root, options.codexDir ? path.join(root, options.codexDir) : undefined);
   switch (options.stage) {
     case 'base': {
-      const base = await ensureBase(baseSpecOf(sources.prime.forge), progress);
+      const base = await workspaceBase(sources, progress);
       writeOutputFile(path.join(root, BASE_RECORD_FILE), canonicalJson(base.record));
       console.log(`Base ${base.record.kind} ${base.record.ref}: ${base.record.digest}`);
       return true;
