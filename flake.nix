@@ -78,11 +78,11 @@
               node ${lib.escapeShellArg "node_modules/tailwindcss/lib/cli.js"} --config ${lib.escapeShellArg "forge/synthesis/tailwind/tailwind.config.js"} --output $out
             ''
           );
-          # Extensions' system dependencies: Debian name -> nixpkgs attribute.
+          # Extensions' system dependencies: Debian name -> nixpkgs attribute (and the version the Debian lock holds).
           systemPackages = [
-            pkgs.ffmpeg # ffmpeg
-            pkgs.sox # sox
-            pkgs.tesseract # tesseract-ocr, tesseract-ocr-eng
+            pkgs.ffmpeg # ffmpeg (Debian lock: ffmpeg=7:5.1.9-0+deb12u1)
+            pkgs.sox # sox (Debian lock: sox=14.4.2+git20190427-3.5)
+            pkgs.tesseract # tesseract-ocr, tesseract-ocr-eng (Debian lock: tesseract-ocr=5.3.0-2, tesseract-ocr-eng=1:4.1.0-2)
           ];
           # What the image summary reports for each Debian name: the version nixpkgs provides.
           systemPackageVersions = {

@@ -35,10 +35,46 @@ describe('flake.nix rendering', () => {
       expect(r.content).toContain(`url = "github:${input.owner}/${input.repo}/${input.rev}";`);
     }
     expect(r.model.sources.map((s) => s.path)).toEqual(readManifest(WORKSPACE).components.map((c) => c.path));
+    // The versions are the committed Debian lock's, the Mundane image's exact packages.
     expect(r.model.systemPackages).toEqual([
-      { attr: 'ffmpeg', debian: ['ffmpeg'] },
-      { attr: 'sox', debian: ['sox'] },
-      { attr: 'tesseract', debian: ['tesseract-ocr', 'tesseract-ocr-eng'] },
+      { attr: 'ffmpeg', debian: ['ffmpeg'], locked: [expect.stringMatching(/^ffmpeg=7:5\.1\./)] },
+      { attr: 'sox', debian: ['sox'], locked: [expect.stringMatching(/^sox=14\.4\./)] },
+      {
+        attr: 'tesseract',
+        debian: ['tesseract-ocr', 'tesseract-ocr-eng'],
+        locked: [expect.stringMatching(/^tesseract-ocr=5\./), expect.stringMatching(/^tesseract-ocr-eng=1:4\./)],
+      },
+    ]);
+    expect(r.content).toMatch(/pkgs\.ffmpeg # ffmpeg \(Debian lock: ffmpeg=7:5\.1\.[^)]*\)\n/);
+  });
+
+  it('reads the Debian lock when there is one: none is fine, one of other packages is refused with the re-lock command', () => {
+    const root = example();
+    const lockFile = path.join(root, 'forge/synthesis/debian.lock.json');
+    const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
+    fs.rmSync(lockFile);
+    const none = renderFlake({ workspaceRoot: root });
+    if (!none.ok) throw new Error(JSON.stringify(none.diagnostics));
+    expect(none.model.systemPackages.map((p) => p.locked)).toEqual([[], [], []]);
+    expect(none.content).toContain('pkgs.ffmpeg # ffmpeg\n');
+
+    fs.writeFileSync(lockFile, JSON.stringify({ ...lock, requested: ['ffmpeg'] }));
+    const stale = renderFlake({ workspaceRoot: root });
+    expect(stale.ok ? [] : stale.diagnostics.map((d) => [d.file, d.field, d.message, d.hint])).toEqual([
+      [
+        lockFile,
+        'requested',
+        `locks ["ffmpeg"] but the Synthesis Manifest asks for ${JSON.stringify(lock.requested)}`,
+        expect.stringContaining('`lychd-forge debian-lock`'),
+      ],
+    ]);
+
+    const i = lock.packages.findIndex((p: { name: string }) => p.name === 'sox');
+    lock.packages[i].version = '1.0\n# injected';
+    fs.writeFileSync(lockFile, JSON.stringify(lock));
+    const injected = renderFlake({ workspaceRoot: root });
+    expect(injected.ok ? [] : injected.diagnostics.map((d) => [d.field, d.message])).toEqual([
+      [`packages[${i}].version`, '"1.0\\n# injected" is not a Debian version'],
     ]);
   });
 
@@ -58,6 +94,8 @@ describe('flake.nix rendering', () => {
     // A name that an object-keyed table would find on Object.prototype.
     manifest.system.push({ name: 'constructor', spec: 'constructor', requestedBy: ['scriptorium'] });
     fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+    // No Debian lock (the Sovereign path builds without one): only the mapping speaks.
+    fs.rmSync(path.join(root, 'forge/synthesis/debian.lock.json'));
     fs.writeFileSync(
       path.join(root, 'extensions/oracle/pyproject.toml'),
       fs
@@ -164,7 +202,7 @@ describe('flake.nix rendering', () => {
     fs.appendFileSync(scroll, '\n[forge.nix.packages]\n"tesseract-ocr-eng" = "tesseract5"\n');
     const r = renderFlake({ workspaceRoot: root });
     if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
-    expect(r.model.systemPackages).toEqual([
+    expect(r.model.systemPackages.map(({ attr, debian }) => ({ attr, debian }))).toEqual([
       { attr: 'ffmpeg', debian: ['ffmpeg'] },
       { attr: 'sox', debian: ['sox'] },
       { attr: 'tesseract', debian: ['tesseract-ocr'] },

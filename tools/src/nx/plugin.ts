@@ -477,6 +477,8 @@ function flakeTargets(layout: ForgeLayout): Record<string, TargetConfiguration> 
       inputs: [
         `{workspaceRoot}/${layout.codexDir}/lychd.toml`,
         '{workspaceRoot}/forge/synthesis.lock.json',
+        // flake.nix names the versions the Debian lock holds.
+        '{workspaceRoot}/forge/synthesis/debian.lock.json',
         '{workspaceRoot}/forge/templates/flake.nix.njk',
         ...pluginInputs(layout),
       ],

@@ -11,6 +11,8 @@ import { readSynthesisManifest } from '../../artifacts/synthesis-manifest';
 import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, TEMPLATES_DIR } from '../../synthesis/layout';
 import type { SynthesisManifest } from '../../synthesis/manifest';
 import { parseDebianSpec } from '../../synthesis/system';
+import { canonicalJson } from '../../shared/digest';
+import { DEBIAN_LOCK_FILE, readDebianLock, RELOCK_COMMAND, type DebianLock } from '../debian-lock';
 import { DEBIAN_TO_NIXPKGS } from './nixpkgs-table';
 import { nixAttrName, nixAttrPath, nixString } from './nix-syntax';
 import { FLAKE_INPUTS } from './pins';
@@ -33,7 +35,8 @@ export interface FlakeModel {
   /** The merged Tailwind config, built into CSS that ships in each component whose config asked for it; false without one. */
   tailwind: false | { config: string; configDir: string; cli: string; css: Array<{ dir: string; file: string }> };
   sources: Array<{ dest: string; path: string }>;
-  systemPackages: Array<{ attr: string; debian: string[] }>;
+  /** Each nixpkgs attribute and the Debian names it stands for, with the version the Debian lock holds for each (`name=version`) when there is a lock. */
+  systemPackages: Array<{ attr: string; debian: string[]; locked: string[] }>;
   uid: number;
   /** The Vessel's port (`[vessel] port`), as the Mundane image exposes it. */
   port: number;
@@ -101,7 +104,7 @@ export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { dia
         }),
       ),
     };
-  const mapped = mapSystemPackages(root, manifest, forge.nix.packages);
+  const mapped = mapSystemPackages(root, manifest, forge.nix.packages, debianLockedVersions(root, manifest));
   if ('diagnostics' in mapped) return mapped;
   return {
     model: {
@@ -137,9 +140,11 @@ export function mapSystemPackages(
   workspaceRoot: string,
   manifest: SynthesisManifest,
   overrides: Record<string, string>,
+  locked: { versions: Map<string, string> } | { diagnostics: Diagnostic[] } = { versions: new Map() },
 ): { packages: FlakeModel['systemPackages'] } | { diagnostics: Diagnostic[] } {
   const byAttr = new Map<string, string[]>();
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = 'diagnostics' in locked ? [...locked.diagnostics] : [];
+  const versions = 'versions' in locked ? locked.versions : new Map<string, string>();
   for (const pkg of manifest.system) {
     const attr = (Object.hasOwn(overrides, pkg.name) ? overrides[pkg.name] : undefined) ?? DEBIAN_TO_NIXPKGS.get(pkg.name);
     if (attr) {
@@ -164,9 +169,57 @@ export function mapSystemPackages(
   }
   if (diagnostics.length) return { diagnostics };
   const packages = [...byAttr.entries()]
-    .map(([attr, debian]) => ({ attr, debian: debian.sort() }))
+    .map(([attr, debian]) => ({
+      attr,
+      debian: debian.sort(),
+      locked: debian.flatMap((d) => (versions.has(d) ? [`${d}=${versions.get(d)!}`] : [])),
+    }))
     .sort((a, b) => (a.attr < b.attr ? -1 : a.attr > b.attr ? 1 : 0));
   return { packages };
+}
+
+const DEBIAN_VERSION = /^[0-9][A-Za-z0-9.+~:-]*$/;
+
+/**
+ * The Debian lock, when the workspace has one, read as the Sovereign path can use it: the version
+ * it locks for each requested package, written beside the nixpkgs attribute that stands in for it
+ * (Nix resolves the dependencies itself). A lock of other packages than the manifest's is refused
+ * with the re-lock command, as on the Mundane path.
+ */
+export function debianLockedVersions(
+  workspaceRoot: string,
+  manifest: SynthesisManifest,
+): { versions: Map<string, string> } | { diagnostics: Diagnostic[] } {
+  const file = path.join(workspaceRoot, DEBIAN_LOCK_FILE);
+  const hint = `re-lock: \`${RELOCK_COMMAND}\`, review ${DEBIAN_LOCK_FILE} and commit it (or delete it: the Sovereign path builds without one)`;
+  let lock: DebianLock | undefined;
+  try {
+    lock = readDebianLock(workspaceRoot);
+  } catch (e) {
+    return { diagnostics: [error(file, START, (e as Error).message, { hint })] };
+  }
+  if (!lock) return { versions: new Map() };
+  const requested = manifest.system.map((p) => p.spec);
+  if (lock.formatVersion !== 2 || canonicalJson(lock.requested) !== canonicalJson(requested))
+    return {
+      diagnostics: [
+        error(file, START, `locks ${JSON.stringify(lock.requested)} but the Synthesis Manifest asks for ${JSON.stringify(requested)}`, {
+          field: 'requested',
+          hint,
+        }),
+      ],
+    };
+  const versions = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const [i, p] of (Array.isArray(lock.packages) ? lock.packages : []).entries()) {
+    if (!manifest.system.some((s) => s.name === p?.name)) continue;
+    if (typeof p.version === 'string' && DEBIAN_VERSION.test(p.version)) versions.set(p.name, p.version);
+    else
+      diagnostics.push(
+        error(file, START, `${JSON.stringify(p.version)} is not a Debian version`, { field: `packages[${i}].version`, hint }),
+      );
+  }
+  return diagnostics.length ? { diagnostics } : { versions };
 }
 
 /** Where an extension's pyproject lists a Debian package, or the file's start. */
