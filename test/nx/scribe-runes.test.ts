@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runeFilesIn, scribeRunes } from '../../tools/src/tasks/scribe-runes';
 import { contextFiles } from '../../tools/src/tasks/facts';
-import { renderSoulstones, scribeContext } from '../../tools/src/scribe';
+import { renderFederatedSoulstones, renderSoulstones, scribeContext } from '../../tools/src/scribe';
 import { CASES, codexDirs, loadCase } from '../scribe/helpers';
 import { copyExampleCodex } from '../support/codex-fixture';
 
@@ -47,6 +47,12 @@ describe('the rune folder task (scribe-runes)', () => {
       }
     }
     fs.rmSync(out, { recursive: true, force: true });
+    // The soulstones no rune folder holds (registered by a hook, or an extension family's runes) are
+    // the quadlets:scribe-federated aggregate's.
+    for (const [file, text] of renderFederatedSoulstones(codex)) {
+      expect(union.has(file), `${file} rendered by a folder and by the federated aggregate`).toBe(false);
+      union.set(file, text);
+    }
     expect([...union].sort()).toEqual([...renderSoulstones(codex)].sort());
   });
 
