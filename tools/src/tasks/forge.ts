@@ -1,13 +1,6 @@
 import * as path from 'node:path';
 import { canonicalJson } from '../shared/digest';
-import {
-  BASE_RECORD_FILE,
-  buildImage,
-  CONTAINERFILE,
-  IMAGE_DIR,
-  readForgeSources,
-  writeContainerfile,
-} from '../forge';
+import { BASE_RECORD_FILE, buildImage, CONTAINERFILE, IMAGE_DIR, readForgeSources, writeContainerfile } from '../forge';
 import { DEBIAN_LOCK_FILE, lockDebianPackages, workspaceBase } from '../forge/debian-lock';
 import type { Task } from './task';
 import { writeOutputFile } from '../shared/fsutil';
