@@ -43,6 +43,12 @@ export class LocalArchive {
     return deb;
   }
 
+  /** Serves existing .deb files as they are (a real archive's, from the Forge's cache). */
+  add(files: Array<{ file: string; name: string }>): void {
+    for (const { file, name } of files) fs.copyFileSync(file, path.join(this.root, 'pool', 'main', name));
+    this.index();
+  }
+
   remove(name: string, version: string): void {
     fs.rmSync(path.join(this.root, 'pool', 'main', `${name}_${version}_all.deb`));
     this.index();

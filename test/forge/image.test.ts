@@ -307,6 +307,13 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
         b.git(['checkout', '--', '.']);
         const archive = new LocalArchive(fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-archive-')));
         temp.push(archive.root);
+        // The archive serves the base's locked files (clone B fetched them into its cache) beside the
+        // test's own packages: the base resolves and builds from it exactly as from Debian's.
+        const baseDebs = JSON.parse(b.read('forge/synthesis/debian.lock.json')).base.packages as Array<{
+          filename: string;
+          sha256: string;
+        }>;
+        archive.add(baseDebs.map((p) => ({ file: path.join(ownCache, 'debs', `${p.sha256}.deb`), name: path.posix.basename(p.filename) })));
         archive.publish('lychd-hello-data', '1.0-1');
         archive.publish('lychd-hello', '1.0-1', { depends: 'lychd-hello-data' });
         b.write('codex/lychd.toml', `${b.read('codex/lychd.toml')}\n[forge.debian]\narchive = "${archive.uri}"\n`);

@@ -48,7 +48,7 @@ export async function runDebianLock(
   const list = lock.packages.map((p) => `  ${p.name} ${p.version} ${p.architecture} sha256:${p.sha256.slice(0, 12)}…`).join('\n');
   if (check && changed) {
     err.write(
-      `${DEBIAN_LOCK_FILE} is not what ${lock.archive.uri} resolves to now: run \`lychd-forge debian-lock\`, review it and commit it.\n${list}\n`,
+      `${DEBIAN_LOCK_FILE} is not what the archive resolves to now: run \`lychd-forge debian-lock\`, review it and commit it.\n${list}\n`,
     );
     return 1;
   }

@@ -37,7 +37,10 @@ export function baseSpecOf(forge: PrimeScroll['forge']): BaseSpec {
  */
 export const DEBIAN_RECIPE = {
   variant: 'minbase',
-  include: ['ca-certificates', 'python3'],
+  // apt is in minbase already (Debian's index gives it priority required); named so that an archive
+  // whose index has only the files' own priorities (apt-ftparchive's, a local or test archive)
+  // resolves the same base.
+  include: ['apt', 'ca-certificates', 'python3'],
   sourceDateEpoch: 0,
   dpkgopt: [
     'path-exclude=/usr/share/man/*',

@@ -43,6 +43,9 @@ export function debianArchiveOf(forge: PrimeScroll['forge'], env: NodeJS.Process
   return { uri, suite: forge.base.suite ?? 'bookworm', components: ['main'] };
 }
 
+/** What a lock records as its archive when it was resolved against the machine's apt sources (no `[forge.debian] archive`). */
+export const MACHINE_ARCHIVE = 'apt-sources:';
+
 /** A plain `.deb` file name: what reaches the Containerfile and the build context. */
 export const DEB_FILE = /^[a-z0-9][a-z0-9+.-]*_[A-Za-z0-9.+~-]+_[a-z0-9-]+\.deb$/;
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -346,6 +349,9 @@ export async function lockDebianPackages(opts: {
       missingPackageProblems(e.packages, sources, base.record),
     );
   }
+  // The machine's own archive is the machine's business: the lock names it by where it came from,
+  // so the same lock comes out on every machine (files are checked by digest, whatever serves them).
+  if (sources.prime.forge.debian.archive === undefined) lock = { ...lock, archive: { ...lock.archive, uri: MACHINE_ARCHIVE } };
   const file = path.join(sources.workspaceRoot, DEBIAN_LOCK_FILE);
   const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
   const changed = current !== canonicalJson(lock);
