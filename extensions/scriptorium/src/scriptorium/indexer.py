@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -30,6 +31,9 @@ def index(folder: Path, languages: str) -> dict[str, int]:
 
 
 def main() -> int:
+    # The container's first process: without a handler the kernel ignores SIGTERM, and podman stop
+    # (a coven switch) would wait, then kill it, and systemd would count the unit as failed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     folder = Path(os.environ["SCRIPTORIUM_PATH"])
     languages = os.environ.get("SCRIPTORIUM_LANGUAGES", "eng")
     while True:
