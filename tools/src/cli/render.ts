@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { GENERATION_DIR } from '../artifacts/paths';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadAndReport, type Codex } from '../codex';
@@ -42,7 +43,7 @@ export function withTempGeneration<T>(fn: (dir: string) => Promise<T>): Promise<
 export function runScribe(paths: CommonPaths, out: string | undefined, stdout = process.stdout): number {
   const codex = loadOrReport(paths);
   if (!codex) return 1;
-  const dir = out ?? path.join(paths.workspaceRoot, 'quadlets', 'generation');
+  const dir = out ?? path.join(paths.workspaceRoot, GENERATION_DIR);
   const files = renderInto(codex, dir, out === undefined);
   stdout.write(`Rendered ${files.size} file(s) into ${dir}\n`);
   return 0;

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { GENERATION_DIR } from '../artifacts/paths';
 import { checkSynthesis, synthesize } from '../synthesis';
 import { layoutOfPaths, type CommonPaths } from './paths';
 import { loadOrReport, renderInto } from './render';
@@ -13,7 +14,7 @@ export async function runSynthesize(paths: CommonPaths, check: boolean, out = pr
   const layout = layoutOfPaths(paths);
   const codex = loadOrReport(paths, err);
   if (!codex) return 1;
-  const source = { workspaceRoot: paths.workspaceRoot, layout, quadletsDir: 'quadlets/generation' };
+  const source = { workspaceRoot: paths.workspaceRoot, layout, quadletsDir: GENERATION_DIR };
   renderInto(codex, path.join(paths.workspaceRoot, source.quadletsDir));
   if (check) {
     const result = await checkSynthesis(source);

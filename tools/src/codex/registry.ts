@@ -5,7 +5,8 @@ import { canonicalJson } from '../shared/digest';
 import { readFederationRecord } from '../artifacts/federation-record';
 
 /** Where the Forge keeps what the extensions' hooks registered, relative to the workspace root. */
-export const REGISTRY_FILE = 'forge/federation.json';
+import { REGISTRY_FILE } from '../artifacts/paths';
+export { REGISTRY_FILE };
 
 /** One registered item, with the extension's file (workspace-relative) and line that registered it. */
 export interface Registered<T> {

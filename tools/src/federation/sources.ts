@@ -12,7 +12,8 @@ import { replaceFileAtomic } from '../shared/fsutil';
  * committed beside it. A clone whose hook sources differ (a hook edited, an extension added) has
  * a stale registry: the Nx graph then runs `federate` before the validation that reads it.
  */
-export const FEDERATION_SOURCES_FILE = 'forge/federation.sources.json';
+import { FEDERATION_SOURCES_FILE } from '../artifacts/paths';
+export { FEDERATION_SOURCES_FILE };
 
 /** The entry point group the hooks are declared in (as federation/hooks.ts reads it). */
 const HOOK_GROUP = 'lychd.extensions';

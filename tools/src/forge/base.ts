@@ -22,7 +22,8 @@ export interface BaseRecord {
   python?: string;
 }
 
-export const BASE_RECORD_FILE = 'dist/forge/base/base.json';
+import { BASE_RECORD_FILE } from '../artifacts/paths';
+export { BASE_RECORD_FILE };
 
 export function baseSpecOf(forge: PrimeScroll['forge']): BaseSpec {
   return forge.base.image !== undefined

@@ -15,9 +15,8 @@ import { nxRun } from '../nx/names';
 import { shippedCss, TAILWIND_CLI, tailwindcssProblem } from './tailwind-build';
 import { NODE_TOOLCHAIN, TOOLCHAIN_MOUNT, TOOLCHAIN_NODE, TOOLCHAIN_NPM } from './node-toolchain';
 
-export const TEMPLATE_FILE = 'forge/templates/Containerfile.njk';
-export const CONTAINERFILE = 'forge/Containerfile';
-export const MANIFEST_FILE = 'forge/synthesis.lock.json';
+import { CONTAINERFILE_TEMPLATE as TEMPLATE_FILE, CONTAINERFILE, MANIFEST_FILE } from '../artifacts/paths';
+export { TEMPLATE_FILE, CONTAINERFILE, MANIFEST_FILE };
 
 /** Everything the template sees: validated data, never raw text from an extension. */
 export interface ContainerfileData {

@@ -21,7 +21,8 @@ import { acquireLock, releaseLock } from '../inscription/lock';
 export { REF_NAME, SYNTHESIS_LABEL, type ImageSummary } from './summary';
 
 /** Where `forge:image` writes: the contract the Rebirth Gate reads (docs/image.md). */
-export const IMAGE_DIR = 'dist/forge/image';
+import { IMAGE_DIR } from '../artifacts/paths';
+export { IMAGE_DIR };
 /** The Forge's own buildah store and staged build context (gitignored, kept for the layer cache). */
 export const WORK_DIR = 'tmp/forge';
 

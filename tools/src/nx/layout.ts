@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { isFamilyAnchor } from '../codex/anchors';
 import { layoutOf, type CodexLayout } from '../codex/layout';
 import { projectName, projectPrefixOf } from './names';
+import { CONTEXT_DIR, DIST_DIR, GENERATION_DIR, RUNE_UNITS_DIR } from '../artifacts/paths';
 export { layoutOfNxJson, workspaceLayout } from '../codex/layout';
 export { projectName };
 
@@ -39,13 +40,12 @@ export const PLUGIN_DIR = path.resolve(__dirname, '../..');
 export const CODE_DIR = fs.existsSync(path.join(PLUGIN_DIR, 'src', 'index.ts')) ? 'src' : 'dist';
 
 export function layoutFrom(options: ForgePluginOptions | undefined, workspaceRoot: string): ForgeLayout {
-  const distDir = 'dist/forge';
   return {
     pluginDir: path.relative(workspaceRoot, PLUGIN_DIR).split(path.sep).join('/'),
     ...layoutOf(options),
-    distDir,
-    contextDir: `${distDir}/context`,
-    generationDir: 'quadlets/generation',
+    distDir: DIST_DIR,
+    contextDir: CONTEXT_DIR,
+    generationDir: GENERATION_DIR,
     projectPrefix: projectPrefixOf(options),
   };
 }
@@ -61,7 +61,7 @@ export type Aggregate = (typeof AGGREGATES)[number];
 export const factsFile = (layout: ForgeLayout, name: string) => `${layout.contextDir}/${name}.json`;
 
 /** A rune folder's units, as one JSON file: a no-op run restores one file per folder, not one per rune. */
-export const runeOutputFile = (layout: ForgeLayout, project: string) => `${layout.distDir}/runes/${project}.json`;
+export const runeOutputFile = (project: string) => `${RUNE_UNITS_DIR}/${project}.json`;
 
 export interface RuneFolder {
   /** Relative to the workspace root. */

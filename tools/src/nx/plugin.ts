@@ -1,11 +1,33 @@
 import { createHash } from 'node:crypto';
+import {
+  AGGREGATES_DIR,
+  BASE_DIR,
+  CONTAINERFILE,
+  DEBIAN_LOCK_FILE,
+  FEDERATION_SOURCES_FILE,
+  FLAKE_FILE,
+  FLAKE_LOCK,
+  FLAKE_TEMPLATE,
+  FORGE_DIR,
+  GENERATION_DIR,
+  IMAGE_DIR,
+  inWorkspace,
+  MANIFEST_FILE,
+  NODE_DIR,
+  PYTHON_DIR,
+  QUADLETS_DIR,
+  REGISTRY_FILE,
+  RUNE_UNITS_DIR,
+  TAILWIND_DIR,
+  TEMPLATES_DIR,
+} from '../artifacts/paths';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CreateNodes, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
 import { EXTENSION_MANIFEST, isExtensionName } from '../codex/extensions';
 import { primeScrollPath } from '../codex/layout';
-import { FEDERATION_SOURCES_FILE, federationState } from '../federation/sources';
+import { federationState } from '../federation/sources';
 import { replaceFileAtomic } from '../shared/fsutil';
 import { projectClashes, projectFileGlobs, projectFilesDigest } from './clashes';
 import { withMetadata } from './metadata';
@@ -207,7 +229,7 @@ const codexInputs = (layout: ForgeLayout) => [
   `{workspaceRoot}/${layout.extensionsDir}/*/pyproject.toml`,
   `{workspaceRoot}/${layout.extensionsDir}/*/runes/**/*.toml`,
   // What the extensions' hooks registered, and the schemas of the rune families they declared.
-  '{workspaceRoot}/forge/federation.json',
+  inWorkspace(REGISTRY_FILE),
   `{workspaceRoot}/${layout.extensionsDir}/*/**/*.schema.json`,
   ...pluginInputs(layout),
 ];
@@ -264,14 +286,14 @@ function runeFolderProject(layout: ForgeLayout, { folder, project: name }: RuneF
       folder,
       ...codexLayout(layout),
       context: factsFile(layout, 'scribe-context'),
-      outputFile: runeOutputFile(layout, name),
+      outputFile: runeOutputFile(name),
     }),
     cache: true,
     dependsOn: [{ projects: [projectName(layout, 'codex')], target: 'context' }],
     // Its own files, the covens of the others and the plugin's digest (both in the context, which
     // hashes the plugin's files once): nothing else changes its units.
     inputs: [`{workspaceRoot}/${folder}/*.toml`, { dependentTasksOutputFiles: '**/context/scribe-context.json' }, pluginPackages()],
-    outputs: [`{workspaceRoot}/${runeOutputFile(layout, name)}`],
+    outputs: [inWorkspace(runeOutputFile(name))],
   };
   return {
     root: folder,
@@ -290,25 +312,25 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
   const targets: Record<string, TargetConfiguration> = {};
   for (const part of AGGREGATES) {
     targets[`scribe-${part}`] = {
-      ...task(layout, 'scribe-aggregate', { part, facts: factsFile(layout, part), outputDir: `${layout.distDir}/aggregates/${part}` }),
+      ...task(layout, 'scribe-aggregate', { part, facts: factsFile(layout, part), outputDir: `${AGGREGATES_DIR}/${part}` }),
       cache: true,
       dependsOn: [{ projects: [projectName(layout, 'codex')], target: 'context' }],
       inputs: [{ dependentTasksOutputFiles: `**/context/${part}.json` }, ...pluginInputs(layout)],
-      outputs: [`{workspaceRoot}/${layout.distDir}/aggregates/${part}`],
+      outputs: [inWorkspace(`${AGGREGATES_DIR}/${part}`)],
     };
   }
   targets['scribe'] = {
     ...task(layout, 'assemble', {
-      runesDir: `${layout.distDir}/runes`,
+      runesDir: RUNE_UNITS_DIR,
       runes,
       aggregates: AGGREGATES,
-      aggregatesDir: `${layout.distDir}/aggregates`,
+      aggregatesDir: AGGREGATES_DIR,
       outputDir: layout.generationDir,
     }),
     cache: true,
     dependsOn: [...AGGREGATES.map((p) => `scribe-${p}`), ...(runes.length ? [{ projects: runes, target: 'scribe' }] : [])],
     inputs: [{ dependentTasksOutputFiles: '**/*' }, ...pluginInputs(layout)],
-    outputs: [`{workspaceRoot}/${layout.generationDir}`],
+    outputs: [inWorkspace(GENERATION_DIR)],
   };
   const bindOptions = { generationDir: layout.generationDir, facts: factsFile(layout, 'secrets') };
   // Nx picks affected tasks by their inputs: every Codex file is one, so any edit selects bind.
@@ -333,7 +355,7 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
     inputs: codexInputs(layout),
   };
   return {
-    root: 'quadlets',
+    root: QUADLETS_DIR,
     name: projectName(layout, 'quadlets'),
     tags: ['type:quadlets'],
     implicitDependencies: [...pluginProject(layout), projectName(layout, 'codex')],
@@ -351,7 +373,7 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string, f
   const synthesis = synthesisTargets(layout, core, settings, afterContext);
   if (first) synthesis['lock-python'] = lockBeforeContext(layout, synthesis['lock-python']!, settings);
   return {
-    root: 'forge',
+    root: FORGE_DIR,
     name: projectName(layout, 'forge'),
     tags: ['type:forge'],
     implicitDependencies: [
@@ -404,17 +426,17 @@ function synthesisTargets(
     'lock-python': stage(
       'python',
       [`{workspaceRoot}/${core}/pyproject.toml`, ext('pyproject.toml'), settings, toolVersion(layout, 'uv')],
-      ['{workspaceRoot}/forge/synthesis/python'],
+      [inWorkspace(PYTHON_DIR)],
     ),
     'lock-node': stage(
       'node',
       [`{workspaceRoot}/${core}/package.json`, ext('package.json'), settings, toolVersion(layout, 'npm')],
-      ['{workspaceRoot}/forge/synthesis/node'],
+      [inWorkspace(NODE_DIR)],
     ),
     tailwind: stage(
       'tailwind',
       [`{workspaceRoot}/${core}/tailwind.config.*`, ext('tailwind.config.*'), settings],
-      ['{workspaceRoot}/forge/synthesis/tailwind'],
+      [inWorkspace(TAILWIND_DIR)],
     ),
     // The cheap assembly: digests of every input and of the locks and quadlets; never re-locks.
     synthesize: stage(
@@ -423,14 +445,14 @@ function synthesisTargets(
         `{workspaceRoot}/${layout.codexDir}/lychd.toml`,
         `{workspaceRoot}/${core}/**/*`,
         `{workspaceRoot}/${layout.extensionsDir}/**/*`,
-        '{workspaceRoot}/forge/templates/**/*',
-        '{workspaceRoot}/flake.lock',
-        '{workspaceRoot}/forge/federation.json',
+        inWorkspace(`${TEMPLATES_DIR}/**/*`),
+        inWorkspace(FLAKE_LOCK),
+        inWorkspace(REGISTRY_FILE),
         { dependentTasksOutputFiles: '**/*' },
         toolVersion(layout, 'uv'),
         toolVersion(layout, 'npm'),
       ],
-      ['{workspaceRoot}/forge/synthesis.lock.json'],
+      [inWorkspace(MANIFEST_FILE)],
       ['lock-python', 'lock-node', 'tailwind', { projects: [projectName(layout, 'quadlets')], target: 'scribe' }],
     ),
     'synthesize-check': {
@@ -442,8 +464,8 @@ function synthesisTargets(
         ...codexInputs(layout),
         `{workspaceRoot}/${core}/**/*`,
         `{workspaceRoot}/${layout.extensionsDir}/**/*`,
-        '{workspaceRoot}/forge/**/*',
-        '{workspaceRoot}/flake.lock',
+        inWorkspace(`${FORGE_DIR}/**/*`),
+        inWorkspace(FLAKE_LOCK),
       ],
     },
   };
@@ -463,7 +485,7 @@ function federateTarget(layout: ForgeLayout, core: string): TargetConfiguration 
       toolVersion(layout, 'uv'),
       ...pluginInputs(layout),
     ],
-    outputs: ['{workspaceRoot}/forge/federation.json', `{workspaceRoot}/${FEDERATION_SOURCES_FILE}`],
+    outputs: [inWorkspace(REGISTRY_FILE), inWorkspace(FEDERATION_SOURCES_FILE)],
   };
 }
 
@@ -476,22 +498,22 @@ function flakeTargets(layout: ForgeLayout): Record<string, TargetConfiguration> 
       dependsOn: ['synthesize'],
       inputs: [
         `{workspaceRoot}/${layout.codexDir}/lychd.toml`,
-        '{workspaceRoot}/forge/synthesis.lock.json',
+        inWorkspace(MANIFEST_FILE),
         // flake.nix names the versions the Debian lock holds.
-        '{workspaceRoot}/forge/synthesis/debian.lock.json',
-        '{workspaceRoot}/forge/templates/flake.nix.njk',
+        inWorkspace(DEBIAN_LOCK_FILE),
+        inWorkspace(FLAKE_TEMPLATE),
         ...pluginInputs(layout),
       ],
-      outputs: ['{workspaceRoot}/flake.nix'],
+      outputs: [inWorkspace(FLAKE_FILE)],
     },
     'flake-check': {
       ...task(layout, 'flake', { codexDir: layout.codexDir, check: true }),
       cache: false,
       inputs: [
         `{workspaceRoot}/${layout.codexDir}/lychd.toml`,
-        '{workspaceRoot}/forge/**/*',
-        '{workspaceRoot}/flake.nix',
-        '{workspaceRoot}/flake.lock',
+        inWorkspace(`${FORGE_DIR}/**/*`),
+        inWorkspace(FLAKE_FILE),
+        inWorkspace(FLAKE_LOCK),
       ],
     },
   };
@@ -514,21 +536,15 @@ function imageTargets(
   // Through the chain image → containerfile → base → codex:context: transitive.
   const base = { dependentTasksOutputFiles: '**/forge/base/base.json', transitive: true };
   const forgeSettings = { ...settings, transitive: true };
-  const rendered = [
-    '{workspaceRoot}/forge/synthesis.lock.json',
-    '{workspaceRoot}/forge/templates/**/*',
-    forgeSettings,
-    base,
-    ...pluginInputs(layout),
-  ];
+  const rendered = [inWorkspace(MANIFEST_FILE), inWorkspace(`${TEMPLATES_DIR}/**/*`), forgeSettings, base, ...pluginInputs(layout)];
   return {
     base: {
       ...forgeTask('base'),
       cache: true,
       dependsOn: afterContext,
       // A Debian base is built from the Debian lock's files.
-      inputs: ['{workspaceRoot}/forge/synthesis/debian.lock.json', settings, toolVersion(layout, 'mmdebstrap'), ...pluginInputs(layout)],
-      outputs: [`{workspaceRoot}/${layout.distDir}/base`],
+      inputs: [inWorkspace(DEBIAN_LOCK_FILE), settings, toolVersion(layout, 'mmdebstrap'), ...pluginInputs(layout)],
+      outputs: [inWorkspace(BASE_DIR)],
     },
     // Asks the archive what it serves now: never cached, run on purpose to (re-)lock.
     // Its inputs only decide when `nx affected` selects it (Nx hashes every task it runs).
@@ -537,20 +553,20 @@ function imageTargets(
       cache: false,
       // It builds the base it resolves on: the base target reads the lock it writes.
       dependsOn: afterContext,
-      inputs: ['{workspaceRoot}/forge/synthesis.lock.json', forgeSettings, ...pluginInputs(layout)],
+      inputs: [inWorkspace(MANIFEST_FILE), forgeSettings, ...pluginInputs(layout)],
     },
     containerfile: {
       ...forgeTask('containerfile'),
       cache: true,
       dependsOn: ['base'],
       inputs: rendered,
-      outputs: ['{workspaceRoot}/forge/Containerfile'],
+      outputs: [inWorkspace(CONTAINERFILE)],
     },
     'containerfile-check': {
       ...forgeTask('containerfile-check'),
       cache: false,
       dependsOn: ['base'],
-      inputs: [...rendered, '{workspaceRoot}/forge/Containerfile'],
+      inputs: [...rendered, inWorkspace(CONTAINERFILE)],
     },
     // `[forge] strategy` decides the image's graph: the Containerfile on its Debian base
     // (Mundane), or flake.nix and its lock built by Nix (Sovereign), never both.
@@ -559,20 +575,20 @@ function imageTargets(
       cache: true,
       dependsOn: strategy === 'sovereign' ? ['flake'] : ['containerfile'],
       inputs: [
-        '{workspaceRoot}/forge/synthesis.lock.json',
+        inWorkspace(MANIFEST_FILE),
         ...(strategy === 'sovereign'
-          ? ['{workspaceRoot}/flake.nix', '{workspaceRoot}/flake.lock', toolVersion(layout, 'nix')]
-          : ['{workspaceRoot}/forge/Containerfile', base, toolVersion(layout, 'buildah')]),
-        '{workspaceRoot}/forge/synthesis/python/*',
-        '{workspaceRoot}/forge/synthesis/node/*',
-        '{workspaceRoot}/forge/synthesis/tailwind/*',
+          ? [inWorkspace(FLAKE_FILE), inWorkspace(FLAKE_LOCK), toolVersion(layout, 'nix')]
+          : [inWorkspace(CONTAINERFILE), base, toolVersion(layout, 'buildah')]),
+        inWorkspace(`${PYTHON_DIR}/*`),
+        inWorkspace(`${NODE_DIR}/*`),
+        inWorkspace(`${TAILWIND_DIR}/*`),
         `{workspaceRoot}/${core}/**/*`,
         `{workspaceRoot}/${layout.extensionsDir}/**/*`,
         `!{workspaceRoot}/${layout.extensionsDir}/*/runes/**/*`,
         forgeSettings,
         ...pluginInputs(layout),
       ],
-      outputs: [`{workspaceRoot}/${layout.distDir}/image`],
+      outputs: [inWorkspace(IMAGE_DIR)],
     },
   };
 }

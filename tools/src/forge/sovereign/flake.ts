@@ -18,7 +18,8 @@ import { nixAttrName, nixAttrPath, nixString } from './nix-syntax';
 import { FLAKE_INPUTS } from './pins';
 import { shippedCss, TAILWIND_CLI, tailwindcssProblem } from '../tailwind-build';
 
-export const FLAKE_FILE = 'flake.nix';
+import { FLAKE_FILE } from '../../artifacts/paths';
+export { FLAKE_FILE };
 export { FLAKE_LOCK };
 export const FLAKE_TEMPLATE = `${TEMPLATES_DIR}/flake.nix.njk`;
 export const FLAKE_SYSTEMS = ['aarch64-linux', 'x86_64-linux'] as const;
