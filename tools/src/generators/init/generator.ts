@@ -1,4 +1,5 @@
 import { logger, readNxJson, updateNxJson, visitNotIgnoredFiles, type NxJsonConfiguration, type Tree } from '@nx/devkit';
+import { DIST_DIR, GENERATION_DIR, SYNTHESIS_DIR } from '../../artifacts/paths';
 import { EXTENSION_MANIFEST, isExtensionName } from '../../codex/extensions';
 import { layoutOf, PLUGIN_NAME, primeScrollPath } from '../../codex/layout';
 import { ForgeError, type Diagnostic } from '../../diagnostics';
@@ -23,11 +24,11 @@ export interface InitGeneratorOptions {
 export const GITIGNORE_LINES = [
   // No trailing slash: a .tools that is a link to a shared install is ignored as well.
   '/.tools',
-  '/dist/forge/',
+  `/${DIST_DIR}/`,
   '/tmp/forge/',
   '/tmp/forge-hooks-venv/',
-  '/quadlets/generation/',
-  '/forge/synthesis/.stage-*',
+  `/${GENERATION_DIR}/`,
+  `/${SYNTHESIS_DIR}/.stage-*`,
 ] as const;
 
 const GITIGNORE_HEADING = '# The LychD Forge (nx g @lychd/forge:init)';
