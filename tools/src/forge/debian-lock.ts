@@ -424,8 +424,10 @@ export async function outdatedDebian(opts: {
 }): Promise<Array<{ name: string; locked: string; newest: string }>> {
   const committed = readDebianLock(opts.sources.workspaceRoot);
   const { lock: now } = await lockDebianPackages({ ...opts, check: true });
-  const before = new Map((committed?.packages ?? []).map((p) => [p.name, p.version]));
-  const after = new Map(now.packages.map((p) => [p.name, p.version]));
+  // The base's packages and the system layer's: both are built from the lock.
+  const all = (l: Pick<DebianLock, 'base' | 'packages'> | undefined) => [...(l?.base?.packages ?? []), ...(l?.packages ?? [])];
+  const before = new Map(all(committed).map((p) => [p.name, p.version]));
+  const after = new Map(all(now).map((p) => [p.name, p.version]));
   return [...new Set([...before.keys(), ...after.keys()])].sort().flatMap((name) => {
     const locked = before.get(name) ?? '(not locked)';
     const newest = after.get(name) ?? '(no longer needed)';
