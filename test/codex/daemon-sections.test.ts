@@ -4,20 +4,12 @@ import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { loadCodex, renderDiagnostic, soulstones, type Diagnostic } from '../../tools/src/codex';
 import { federationInput } from '../../tools/src/codex/registry';
-import { toml, writeTree, WORKSPACE } from '../support/codex-fixture';
+import { toml, vllmRune, writeTree, WORKSPACE } from '../support/codex-fixture';
 
 const VLLM = 'runes/animator/soulstones/vllm';
 const GENERIC = 'runes/animator/soulstones/generic';
 
-const vllm = (name: string, port: number, extra: string[] = []) =>
-  toml([
-    `name = "${name}"`,
-    'image = "docker.io/vllm/vllm-openai:v0.10.1"',
-    `port = ${port}`,
-    'model_path = "/models/m"',
-    'groups = ["g"]',
-    ...extra,
-  ]);
+const vllm = vllmRune;
 const generic = (name: string, port: number, extra: string[] = []) =>
   toml([`name = "${name}"`, 'runtime = "tool"', 'image = "docker.io/library/nginx:1.27"', `port = ${port}`, ...extra]);
 

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderDiagnostic, loadCodex, type Diagnostic } from '../../tools/src/codex';
 import { federationInput } from '../../tools/src/codex/registry';
-import { copyExampleCodex, toml, writeTree, WORKSPACE } from '../support/codex-fixture';
+import { copyExampleCodex, toml, vllmRune, writeTree, WORKSPACE } from '../support/codex-fixture';
 
 const VLLM = 'runes/animator/soulstones/vllm';
 const SGLANG = 'runes/animator/soulstones/sglang';
@@ -11,16 +11,7 @@ const LLAMA = 'runes/animator/soulstones/llamacpp';
 const GENERIC = 'runes/animator/soulstones/generic';
 const PORTALS = 'runes/animator/portals';
 
-/** A vLLM rune; in a coven unless `extra` sets one (a GPU soulstone in none gets a warning of its own). */
-const vllm = (name: string, port: number, extra: string[] = []) =>
-  toml([
-    `name = "${name}"`,
-    'image = "docker.io/vllm/vllm-openai:v0.10.1"',
-    `port = ${port}`,
-    'model_path = "/models/m"',
-    ...(extra.some((l) => l.startsWith('groups')) ? [] : ['groups = ["g"]']),
-    ...extra,
-  ]);
+const vllm = vllmRune;
 
 function load(files: Record<string, string>, extensions?: Record<string, string>) {
   const codexDir = writeTree({ 'lychd.toml': '', ...files });

@@ -23,3 +23,14 @@ export function copyExampleCodex(): string {
 }
 
 export const toml = (lines: string[]) => `${lines.join('\n')}\n`;
+
+/** A vLLM rune; in a coven unless `extra` sets one (a GPU soulstone in none gets a warning of its own). */
+export const vllmRune = (name: string, port: number, extra: string[] = []) =>
+  toml([
+    `name = "${name}"`,
+    'image = "docker.io/vllm/vllm-openai:v0.10.1"',
+    `port = ${port}`,
+    'model_path = "/models/m"',
+    ...(extra.some((l) => l.startsWith('groups')) ? [] : ['groups = ["g"]']),
+    ...extra,
+  ]);
