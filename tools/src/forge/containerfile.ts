@@ -12,7 +12,7 @@ import type { BaseRecord } from './base';
 import { satisfiesRequiresPython } from './python';
 import { DEB_FILE, DEBIAN_LOCK_FILE, RELOCK_COMMAND } from './debian-lock';
 import { nxRun } from '../nx/names';
-import { shippedCss, TAILWIND_CLI, tailwindcssProblem } from './tailwind-build';
+import { isComponentConfig, shippedCss, TAILWIND_CLI, tailwindcssProblem } from './tailwind-build';
 import { NODE_TOOLCHAIN, TOOLCHAIN_MOUNT, TOOLCHAIN_NODE, TOOLCHAIN_NPM } from './node-toolchain';
 
 import { CONTAINERFILE_TEMPLATE as TEMPLATE_FILE, CONTAINERFILE, MANIFEST_FILE } from '../artifacts/paths';
@@ -210,13 +210,11 @@ function tailwindData(manifest: SynthesisManifest, bad: Bad): ContainerfileData[
   if (!SAFE_PATH.test(config))
     bad(MANIFEST_FILE, 'tailwind.config', `${JSON.stringify(config)} is not a plain relative path`, 're-run `lychd-forge synthesize`');
   const shipTo: string[] = [];
-  const components = manifest.components.map((c) => c.path);
   for (const [i, source] of sources.entries()) {
-    const dir = path.posix.dirname(source);
     const plain = SAFE_PATH.test(source) && !source.split('/').includes('..');
-    if (plain && components.includes(dir)) shipTo.push(shippedCss(source));
+    if (plain && isComponentConfig(manifest, source)) shipTo.push(shippedCss(source));
     // A component whose own path is not plain is reported once, as that.
-    else if (!plain || components.every((p) => SAFE_PATH.test(p)))
+    else if (!plain || manifest.components.every((c) => SAFE_PATH.test(c.path)))
       bad(
         MANIFEST_FILE,
         `tailwind.sources[${i}]`,

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { CSS_TAKEN, takenByCss } from './tailwind-build';
 import * as path from 'node:path';
 import { copyTree, readPlainFile } from '../shared/tree';
 import type { ContainerfileData } from './containerfile';
@@ -20,16 +21,11 @@ export function stageContext(opts: {
 }): void {
   const { workspaceRoot, dir, data } = opts;
   // The runner writes the built CSS into the components: a file of theirs there would be overwritten.
-  const taken = (data.tailwind?.shipTo ?? []).filter((f) => fs.existsSync(path.join(workspaceRoot, f)));
+  const taken = takenByCss(workspaceRoot, data.tailwind?.shipTo ?? []);
   if (taken.length)
     throw imageFailure(
       'the image ships the built Tailwind CSS where a component already has a file; nothing was built:',
-      taken.map((file) => ({
-        file,
-        field: '(file)',
-        message: 'is where the Forge puts the CSS built from the merged Tailwind config',
-        fix: 'rename or move this file: the built CSS replaces it in the image',
-      })),
+      taken.map((file) => ({ file, field: '(file)', ...CSS_TAKEN })),
     );
   fs.mkdirSync(path.join(dir, '.forge', 'uv-cache'), { recursive: true });
   for (const entry of fs.readdirSync(dir)) if (entry !== '.forge') fs.rmSync(path.join(dir, entry), { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SynthesisManifest } from '../synthesis/manifest';
 
@@ -13,6 +14,20 @@ const TAILWIND_MAJOR = 3;
 
 /** Where the CSS ships: one path per Tailwind source, in the folder of the config that asked for it. */
 export const shippedCss = (source: string): string => `${path.posix.dirname(source)}/${SHIPPED_CSS}`;
+
+/** Whether a merged Tailwind config is a component's own: only there does the CSS ship. */
+export const isComponentConfig = (manifest: SynthesisManifest, source: string): boolean =>
+  manifest.components.some((c) => c.path === path.posix.dirname(source));
+
+/** A component's file where the built CSS would ship: both image paths refuse it before anything is built. */
+export const CSS_TAKEN = {
+  message: 'is where the Forge puts the CSS built from the merged Tailwind config',
+  fix: 'rename or move this file: the built CSS replaces it in the image',
+} as const;
+
+/** The shipped CSS paths a component already holds a file at. */
+export const takenByCss = (workspaceRoot: string, shipTo: readonly string[]): string[] =>
+  shipTo.filter((f) => fs.existsSync(path.join(workspaceRoot, f)));
 
 /** Why the manifest's npm lock cannot build its merged Tailwind config, with the fix; undefined when it can (or there is none). */
 export function tailwindcssProblem(manifest: SynthesisManifest): { message: string; fix: string } | undefined {

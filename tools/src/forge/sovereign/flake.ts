@@ -16,7 +16,7 @@ import { DEBIAN_LOCK_FILE, readDebianLock, RELOCK_COMMAND, type DebianLock } fro
 import { DEBIAN_TO_NIXPKGS } from './nixpkgs-table';
 import { nixAttrName, nixAttrPath, nixString } from './nix-syntax';
 import { FLAKE_INPUTS } from './pins';
-import { shippedCss, TAILWIND_CLI, tailwindcssProblem } from '../tailwind-build';
+import { CSS_TAKEN, isComponentConfig, shippedCss, TAILWIND_CLI, takenByCss, tailwindcssProblem } from '../tailwind-build';
 
 import { FLAKE_FILE } from '../../artifacts/paths';
 export { FLAKE_FILE };
@@ -83,7 +83,7 @@ export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { dia
   const forge = scroll.prime.forge;
 
   // The manifest is committed: its reader checked every value that is written into flake.nix.
-  const strays = manifest.tailwind.sources.filter((f) => !manifest.components.some((c) => c.path === path.posix.dirname(f)));
+  const strays = manifest.tailwind.sources.filter((f) => !isComponentConfig(manifest, f));
   if (strays.length)
     return {
       diagnostics: strays.map((f) =>
@@ -96,14 +96,10 @@ export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { dia
   if (missing)
     return { diagnostics: [error(path.join(root, MANIFEST_FILE), START, missing.message, { field: 'node.packages', hint: missing.fix })] };
   // The app installs the built CSS into the components: a file of theirs there would be replaced.
-  const taken = manifest.tailwind.sources.map(shippedCss).filter((f) => fs.existsSync(path.join(root, f)));
+  const taken = takenByCss(root, manifest.tailwind.sources.map(shippedCss));
   if (taken.length)
     return {
-      diagnostics: taken.map((f) =>
-        error(path.join(root, f), START, 'is where the Forge puts the CSS built from the merged Tailwind config', {
-          hint: 'rename or move this file: the built CSS replaces it in the image',
-        }),
-      ),
+      diagnostics: taken.map((f) => error(path.join(root, f), START, CSS_TAKEN.message, { hint: CSS_TAKEN.fix })),
     };
   const mapped = mapSystemPackages(root, manifest, forge.nix.packages, debianLockedVersions(root, manifest));
   if ('diagnostics' in mapped) return mapped;
