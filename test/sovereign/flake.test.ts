@@ -69,6 +69,13 @@ describe('flake.nix rendering', () => {
       ],
     ]);
 
+    // A lock of the first format is named as that, not as a lock of other packages.
+    fs.writeFileSync(lockFile, JSON.stringify({ ...lock, formatVersion: 1 }));
+    const old = renderFlake({ workspaceRoot: root });
+    expect(old.ok ? [] : old.diagnostics.map((d) => [d.field, d.message])).toEqual([
+      ['formatVersion', 'has formatVersion 1; this Forge reads 2'],
+    ]);
+
     const i = lock.packages.findIndex((p: { name: string }) => p.name === 'sox');
     lock.packages[i].version = '1.0\n# injected';
     fs.writeFileSync(lockFile, JSON.stringify(lock));

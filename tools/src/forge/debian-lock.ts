@@ -19,8 +19,14 @@ import { nxRun } from '../nx/names';
 export const DEBIAN_LOCK_FILE = DEBIAN_LOCK;
 export const RELOCK_COMMAND = 'lychd-forge debian-lock';
 
+/** The lock's format this Forge reads and writes; the first named the base's packages without their files. */
+export const DEBIAN_LOCK_FORMAT = 2;
+
+/** What a lock must have been resolved for: the extensions' system packages as the manifest lists them. */
+export const requestedSpecs = (manifest: SynthesisManifest): string[] => manifest.system.map((p) => p.spec);
+
 export interface DebianLock {
-  formatVersion: 2;
+  formatVersion: typeof DEBIAN_LOCK_FORMAT;
   archive: DebianArchive;
   /**
    * The base, built from exactly these `.deb` files (mmdebstrap's minbase and the recipe's
@@ -104,7 +110,7 @@ export function resolveDebianLock(opts: {
     packages = indexed(apt, apt.resolve(requested));
   }
   return {
-    formatVersion: 2,
+    formatVersion: DEBIAN_LOCK_FORMAT,
     archive,
     base: { suite: base.record.ref, digest: base.record.digest, packages: base.packages },
     requested,
@@ -144,16 +150,16 @@ export function lockProblems(
   archive: DebianArchive,
 ): ForgeProblem[] {
   const relock = `run \`${RELOCK_COMMAND}\` (${nxRun('forge', 'debian-lock', workspaceRoot)}), review ${DEBIAN_LOCK_FILE} and commit it`;
-  const requested = manifest.system.map((p) => p.spec);
+  const requested = requestedSpecs(manifest);
   if (!lock) return requested.length ? [{ file: DEBIAN_LOCK_FILE, field: '(file)', message: 'is missing', fix: relock }] : [];
   const problems: ForgeProblem[] = [];
   const bad = (field: string, message: string) => problems.push({ file: DEBIAN_LOCK_FILE, field, message, fix: relock });
-  if (lock.formatVersion !== 2)
+  if (lock.formatVersion !== DEBIAN_LOCK_FORMAT)
     return [
       {
         file: DEBIAN_LOCK_FILE,
         field: 'formatVersion',
-        message: `is ${JSON.stringify(lock.formatVersion)}; this Forge reads 2 (the base's packages locked to their files too)`,
+        message: `is ${JSON.stringify(lock.formatVersion)}; this Forge reads ${DEBIAN_LOCK_FORMAT} (the base's packages locked to their files too)`,
         fix: relock,
       },
     ];
@@ -329,7 +335,7 @@ export async function lockDebianPackages(opts: {
     base: { suite: spec.ref, packages: basePackages },
     files: () => fetchLockedDebs(baseLock, { withBase: true, cacheDir: forgeCacheDir(env), workDir, progress, env }),
   });
-  const requested = sources.manifest.system.map((p) => p.spec);
+  const requested = requestedSpecs(sources.manifest);
   progress(
     `debian-lock: ${requested.length} requested package(s) on the base ${base.record.digest} (${basePackages.length} packages), against ${archive.uri} ${archive.suite}`,
   );

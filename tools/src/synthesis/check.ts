@@ -8,6 +8,7 @@ import { mergeNode, NPM_LOCK_ARGS } from './node';
 import { mergeTailwind } from './tailwind';
 import { buildManifest, type SynthesisManifest } from './manifest';
 import { BASE_RECORD_FILE } from '../forge/base';
+import { DEBIAN_LOCK_FORMAT, requestedSpecs } from '../forge/debian-lock';
 import { readIfExists, withStaging, type GeneratedFile } from './fsio';
 import { unifiedDiff } from '../shared/diff';
 import { run } from './process';
@@ -73,10 +74,15 @@ function debianLockDrift(workspaceRoot: string, manifest: SynthesisManifest): Dr
     return [{ file: DEBIAN_LOCK, reason: `is not valid JSON; ${relock}` }];
   }
   // The first format named the base's packages only; the base is now built from their files.
-  if (lock.formatVersion !== 2)
-    return [{ file: DEBIAN_LOCK, reason: `has formatVersion ${JSON.stringify(lock.formatVersion)}; this Forge reads 2; ${relock}` }];
+  if (lock.formatVersion !== DEBIAN_LOCK_FORMAT)
+    return [
+      {
+        file: DEBIAN_LOCK,
+        reason: `has formatVersion ${JSON.stringify(lock.formatVersion)}; this Forge reads ${DEBIAN_LOCK_FORMAT}; ${relock}`,
+      },
+    ];
   const drift: Drift[] = [];
-  const requested = manifest.system.map((p) => p.spec);
+  const requested = requestedSpecs(manifest);
   if (JSON.stringify(lock.requested) !== JSON.stringify(requested))
     drift.push({
       file: DEBIAN_LOCK,

@@ -12,7 +12,7 @@ import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, TEMPLATES_DIR } fr
 import type { SynthesisManifest } from '../../synthesis/manifest';
 import { parseDebianSpec } from '../../synthesis/system';
 import { canonicalJson } from '../../shared/digest';
-import { DEBIAN_LOCK_FILE, readDebianLock, RELOCK_COMMAND, type DebianLock } from '../debian-lock';
+import { DEBIAN_LOCK_FILE, DEBIAN_LOCK_FORMAT, readDebianLock, RELOCK_COMMAND, requestedSpecs, type DebianLock } from '../debian-lock';
 import { DEBIAN_TO_NIXPKGS } from './nixpkgs-table';
 import { nixAttrName, nixAttrPath, nixString } from './nix-syntax';
 import { FLAKE_INPUTS } from './pins';
@@ -196,8 +196,17 @@ export function debianLockedVersions(
     return { diagnostics: [error(file, START, (e as Error).message, { hint })] };
   }
   if (!lock) return { versions: new Map() };
-  const requested = manifest.system.map((p) => p.spec);
-  if (lock.formatVersion !== 2 || canonicalJson(lock.requested) !== canonicalJson(requested))
+  if (lock.formatVersion !== DEBIAN_LOCK_FORMAT)
+    return {
+      diagnostics: [
+        error(file, START, `has formatVersion ${JSON.stringify(lock.formatVersion)}; this Forge reads ${DEBIAN_LOCK_FORMAT}`, {
+          field: 'formatVersion',
+          hint,
+        }),
+      ],
+    };
+  const requested = requestedSpecs(manifest);
+  if (canonicalJson(lock.requested) !== canonicalJson(requested))
     return {
       diagnostics: [
         error(file, START, `locks ${JSON.stringify(lock.requested)} but the Synthesis Manifest asks for ${JSON.stringify(requested)}`, {
