@@ -4,8 +4,10 @@
 #   <cache>/vmlinuz      the guest kernel, taken from the disk's /boot
 #   <cache>/initrd.img   its initramfs
 #   <cache>/packages.txt every installed package and version
-#   <cache>/base.tar     a Debian trixie minbase + python3 root file system: the base the
-#                        tests build their stand-in images from (no registry is reachable)
+#   <cache>/base.tar     a Debian trixie minbase root file system with python3, PostgreSQL 17 +
+#                        pgvector and Prometheus: the one base layer of the images the test
+#                        builds (the stand-ins, the Phylactery, the Harvester; no registry is
+#                        reachable), so the VM loads it once
 # The guest: Debian trixie, systemd, rootless podman (crun, passt, uidmap, catatonit),
 # nodejs from Debian, a user `lychd` (uid 1000) with /etc/subuid+subgid and lingering,
 # a stand-in CDI spec for nvidia.com/gpu=all (no GPU exists in a VM), the two 9p shares
@@ -128,7 +130,11 @@ cat >"$FS/etc/systemd/system/lychd-vm-run.service" <<EOF
 [Unit]
 Description=Run the LychD VM scenario
 Requires=user@$GUEST_UID.service mnt-work.mount mnt-results.mount
-After=user@$GUEST_UID.service mnt-work.mount mnt-results.mount systemd-networkd.service
+# Quadlet's user units wait for the system's network-online.target
+# (podman-user-wait-network-online.service), which only becomes active when something wants it,
+# as on a real host; without this every container start waits out that unit's 90 s timeout.
+Wants=network-online.target
+After=user@$GUEST_UID.service mnt-work.mount mnt-results.mount network-online.target
 
 [Service]
 Type=oneshot
@@ -146,11 +152,21 @@ chroot "$FS" dpkg-query -W -f '${Package} ${Version}\n' >"$WORK/packages.txt"
 cp -L "$FS/vmlinuz" "$WORK/vmlinuz" 2>/dev/null || cp "$(ls "$FS"/boot/vmlinuz-* | tail -n1)" "$WORK/vmlinuz"
 cp -L "$FS/initrd.img" "$WORK/initrd.img" 2>/dev/null || cp "$(ls "$FS"/boot/initrd.img-* | tail -n1)" "$WORK/initrd.img"
 
-say "mmdebstrap $SUITE minbase + python3 (the stand-in images' base)"
-SOURCE_DATE_EPOCH=0 mmdebstrap --mode=root --variant=minbase --include=python3 \
+say "mmdebstrap $SUITE minbase + python3, postgresql-17, pgvector, prometheus (the images' base)"
+# The LLVM JIT (pgvector's package pulls it in) and promtool are a third of the tree and unused:
+# removed, so the VM loads less. postgres is created first (minbase has no useradd) with the uid of the official postgres
+# image (999), which the package then adopts: the Phylactery's files are owned as that image's would be.
+SOURCE_DATE_EPOCH=0 mmdebstrap --mode=root --variant=minbase \
+  --include=python3,postgresql-17,postgresql-17-pgvector,prometheus \
+  --aptopt='APT::Install-Recommends "false"' \
+  --essential-hook='echo "postgres:x:999:" >>"$1/etc/group"' \
+  --essential-hook='echo "postgres:x:999:999:PostgreSQL administrator:/var/lib/postgresql:/bin/sh" >>"$1/etc/passwd"' \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
   --dpkgopt='path-exclude=/usr/share/doc/*' \
   --customize-hook='rm -f "$1"/etc/resolv.conf "$1"/etc/hostname' \
+  --customize-hook='rm -rf "$1"/etc/postgresql/17 "$1"/var/lib/postgresql/17' \
+  --customize-hook='rm -rf "$1"/usr/lib/postgresql/17/lib/llvmjit* "$1"/usr/lib/postgresql/17/lib/bitcode \
+    "$1"/usr/lib/x86_64-linux-gnu/libLLVM.so.* "$1"/usr/lib/x86_64-linux-gnu/libz3.so.* "$1"/usr/bin/promtool' \
   "$SUITE" "$WORK/base.tar" "deb $MIRROR $SUITE main" >&2
 
 say "mkfs.ext4 -d (no loop mount)"

@@ -3,6 +3,7 @@ import { requireTool } from '../../tools/src/toolchain';
 import { runProgram } from '../../tools/src/toolchain/run';
 
 const STANDIN = path.join(__dirname, 'standin');
+const SERVICES = path.join(__dirname, 'services');
 // Pinned build flags (../../docs/rebirth.md): same inputs, same image id.
 const COMMIT = ['--timestamp', '0', '--identity-label=false'];
 
@@ -33,17 +34,25 @@ export class Buildah {
   }
 }
 
-/** The Debian base (trixie minbase + python3, made by scripts/vm-disk.sh) as localhost/vm-base. */
+/** The Debian base (trixie minbase with python3, PostgreSQL and Prometheus, made by scripts/vm-disk.sh) as localhost/vm-base. */
 export function importBase(b: Buildah, baseTar: string): void {
   b.image('scratch', 'localhost/vm-base', (c) => b.run('add', c, baseTar, '/'));
 }
 
+/** The refs of the test's images in their one OCI layout: every image shares the base layer. */
+export const IMAGE_REFS = { standin: 'standin', phylactery: 'phylactery', harvester: 'harvester' } as const;
+
 /**
- * STAND-IN for every image no registry can serve here: one image (service.py answers HTTP on
- * the port its arguments or environment name; pg_isready checks a TCP port; curl fetches a URL), pushed to an OCI
- * layout under the ref `standin`. The VM tags it with each name the units use.
+ * The test's images, pushed uncompressed (the VM would spend its time unpacking) to one OCI layout:
+ * - `standin`: STAND-IN for every image no registry can serve here (service.py answers HTTP on
+ *   the port its arguments or environment name; pg_isready checks a TCP port; curl fetches a URL).
+ *   The VM tags it with each name the units use.
+ * - `phylactery`: the real PostgreSQL 17 with pgvector from Debian's packages, run by
+ *   services/phylactery.sh under the contract of the image the Codex names.
+ * - `harvester`: the real Prometheus from Debian's package, as the Codex's image runs it
+ *   (entry point prometheus, user nobody, the unit's arguments).
  */
-export function buildStandIn(b: Buildah, layout: string): void {
+export function buildImages(b: Buildah, layout: string): void {
   b.image('localhost/vm-base', 'localhost/lychd-standin', (c) => {
     b.run('copy', '--chmod', '0755', c, path.join(STANDIN, 'service.py'), '/usr/local/bin/lychd-standin');
     b.run('copy', '--chmod', '0755', c, path.join(STANDIN, 'pg_isready'), '/usr/bin/pg_isready');
@@ -51,5 +60,26 @@ export function buildStandIn(b: Buildah, layout: string): void {
     b.run('copy', '--chmod', '0755', c, path.join(STANDIN, 'curl'), '/usr/bin/curl');
     b.run('config', '--entrypoint', '["python3", "/usr/local/bin/lychd-standin"]', '--cmd', '', '--label', 'org.lychd.standin=true', c);
   });
-  b.run('push', 'localhost/lychd-standin', `oci:${layout}:standin`);
+  b.image('localhost/vm-base', 'localhost/lychd-phylactery', (c) => {
+    b.run('copy', '--chmod', '0755', c, path.join(SERVICES, 'phylactery.sh'), '/usr/local/bin/phylactery');
+    b.run(
+      'config',
+      '--entrypoint',
+      '["/usr/local/bin/phylactery"]',
+      '--cmd',
+      '',
+      '--env',
+      'PGDATA=/var/lib/postgresql/data',
+      '--env',
+      'PATH=/usr/lib/postgresql/17/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      '--stop-signal',
+      'SIGINT',
+      c,
+    );
+  });
+  b.image('localhost/vm-base', 'localhost/lychd-harvester', (c) => {
+    b.run('run', c, '--', 'install', '-d', '-o', 'nobody', '-g', 'nogroup', '/prometheus');
+    b.run('config', '--entrypoint', '["/usr/bin/prometheus"]', '--cmd', '', '--user', 'nobody', '--workingdir', '/prometheus', c);
+  });
+  for (const [name, ref] of Object.entries(IMAGE_REFS)) b.run('push', '--disable-compression', `localhost/lychd-${name}`, `oci:${layout}:${ref}`);
 }

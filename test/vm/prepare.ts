@@ -3,14 +3,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IMAGE_DIR } from '../../tools/src/forge';
 import { copyWorkspace } from '../support/workspace';
-import { Buildah, buildStandIn, importBase } from './images';
+import { Buildah, buildImages, importBase } from './images';
 import { vmDisk } from './qemu';
 
 /** The edit that makes candidate B: one extension's source, nothing the Codex or the lock sees. */
 export const EDITED_SOURCE = 'extensions/oracle/src/oracle/__init__.py';
 
 /**
- * The slow, blocking preparation of the VM test (the cached disk, the stand-in images and both
+ * The slow, blocking preparation of the VM test (the cached disk, the services' images and both
  * Vessel candidates), run in a child process so the test worker stays responsive. Prints the
  * disk folder as its last line.
  *
@@ -23,7 +23,7 @@ export function prepare(tmp: string, results: string): string {
   const ws = copyWorkspace();
   try {
     importBase(b, path.join(disk, 'base.tar'));
-    buildStandIn(b, path.join(results, 'images', 'standins'));
+    buildImages(b, path.join(results, 'images', 'services'));
     buildVessel(ws.root, path.join(results, 'images', 'candidate-a'));
     ws.write(EDITED_SOURCE, `${ws.read(EDITED_SOURCE)}\n# edited for the Rebirth Gate test\n`);
     buildVessel(ws.root, path.join(results, 'images', 'candidate-b'));

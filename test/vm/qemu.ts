@@ -30,14 +30,16 @@ export interface BootResult {
   /** entry.sh's exit status, or undefined when the guest wrote none. */
   exitCode?: number;
   timedOut: boolean;
+  /** How many times qemu ran (the guest may ask for a power cycle). */
+  boots: number;
   seconds: number;
 }
 
 /**
  * Boots the disk once under qemu (TCG by default: LYCHD_VM_ACCEL=kvm where KVM works) with the
  * kernel and initramfs taken from its /boot, on a copy-on-write overlay so the cached disk is
- * never written. The guest runs entry.sh as its user and powers off; the run is killed after
- * timeoutMs.
+ * never written. The guest runs entry.sh as its user and powers off, and is booted again while it
+ * leaves <results>/reboot behind; the run is killed after timeoutMs in all.
  */
 export async function boot(o: BootOptions): Promise<BootResult> {
   const qemu = requireTool('qemu-system-x86_64');
@@ -83,6 +85,24 @@ export async function boot(o: BootOptions): Promise<BootResult> {
     'user,model=virtio-net-pci,restrict=on',
   ];
   const started = Date.now();
+  let timedOut: boolean;
+  let boots = 0;
+  // The guest asks for another boot on the same disk (a power cycle: the pod must come back
+  // by itself) by leaving <results>/reboot before it powers off.
+  const reboot = path.join(o.results, 'reboot');
+  do {
+    fs.rmSync(reboot, { force: true });
+    if (boots++ > 0) o.onLine('== power cycle: the guest asked to boot again on the same disk');
+    timedOut = await runQemu(qemu, args, started + o.timeoutMs - Date.now(), o.onLine);
+  } while (!timedOut && fs.existsSync(reboot));
+  fs.rmSync(overlay, { force: true });
+  const codeFile = path.join(o.results, 'exit-code');
+  const exitCode = fs.existsSync(codeFile) ? Number(fs.readFileSync(codeFile, 'utf8').trim()) : undefined;
+  return { ...(exitCode !== undefined ? { exitCode } : {}), timedOut, boots, seconds: Math.round((Date.now() - started) / 1000) };
+}
+
+/** One run of qemu until the guest powers off; true when it was killed at the deadline. */
+async function runQemu(qemu: string, args: string[], timeoutMs: number, onLine: (line: string) => void): Promise<boolean> {
   const child = spawn(qemu, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let pending = '';
   const feed = (chunk: Buffer) => {
@@ -90,7 +110,7 @@ export async function boot(o: BootOptions): Promise<BootResult> {
     const parts = pending.split(/\r?\n/);
     pending = parts.pop() ?? '';
     // eslint-disable-next-line no-control-regex
-    for (const line of parts) o.onLine(line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, ''));
+    for (const line of parts) onLine(line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, ''));
   };
   child.stdout.on('data', feed);
   child.stderr.on('data', feed);
@@ -98,12 +118,9 @@ export async function boot(o: BootOptions): Promise<BootResult> {
   const timer = setTimeout(() => {
     timedOut = true;
     child.kill('SIGKILL');
-  }, o.timeoutMs);
+  }, Math.max(timeoutMs, 0));
   await new Promise<void>((resolve) => child.on('close', () => resolve()));
   clearTimeout(timer);
-  if (pending) o.onLine(pending);
-  fs.rmSync(overlay, { force: true });
-  const codeFile = path.join(o.results, 'exit-code');
-  const exitCode = fs.existsSync(codeFile) ? Number(fs.readFileSync(codeFile, 'utf8').trim()) : undefined;
-  return { ...(exitCode !== undefined ? { exitCode } : {}), timedOut, seconds: Math.round((Date.now() - started) / 1000) };
+  if (pending) onLine(pending);
+  return timedOut;
 }

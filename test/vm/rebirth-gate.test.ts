@@ -8,6 +8,7 @@ import { renderGeneration } from '../../tools/src/scribe';
 import { skipWithout, REQUIRE_TOOLS } from '../toolchain/tool-gate';
 import { execFile } from 'node:child_process';
 import { boot, type BootResult } from './qemu';
+import { IMAGE_REFS } from './images';
 import { judge, planStarts, type Stone } from './covens';
 import { covenToSwitchTo, judgeSwitch } from './coven-switch';
 
@@ -64,6 +65,12 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
     const images = [...new Set([...units.matchAll(/^Image=(.+)$/gm)].map((m) => m[1] as string))].filter(
       (i) => i !== 'localhost/lychd:custom',
     );
+    // The Phylactery and the Harvester run the real programs; every other image is the stand-in.
+    const imageOf = (unit: string) => /^Image=(.+)$/m.exec(files.get(unit) ?? '')?.[1];
+    const real = new Map([
+      [imageOf('phylactery.container'), IMAGE_REFS.phylactery],
+      [imageOf('harvester.container'), IMAGE_REFS.harvester],
+    ]);
     const secrets = [...new Set([...units.matchAll(/^Secret=([^,\n]+)/gm)].map((m) => m[1] as string))];
     stones = soulstones(codex).map((s) => ({ name: s.config.name, groups: s.config.groups }));
     const coven = codex.prime.sepulcher.default_coven ?? '';
@@ -71,7 +78,7 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
     fs.writeFileSync(path.join(results, 'soulstones.txt'), `${stones.map((s) => s.name).join('\n')}\n`);
     fs.writeFileSync(path.join(results, 'starts.txt'), `${planStarts(stones, withPod).join('\n')}\n`);
     fs.writeFileSync(path.join(results, 'switch-coven.txt'), `${covenToSwitchTo(stones, coven) ?? ''}\n`);
-    fs.writeFileSync(path.join(results, 'standin-names.txt'), `${images.sort().join('\n')}\n`);
+    fs.writeFileSync(path.join(results, 'image-names.txt'), images.sort().map((i) => `${real.get(i) ?? IMAGE_REFS.standin} ${i}\n`).join(''));
     fs.writeFileSync(path.join(results, 'secret-names.txt'), `${secrets.sort().join('\n')}\n`);
     // Readiness: an engine of the default coven whose stand-in reads control files from /srv/models.
     const ready = soulstones(codex).find(
@@ -82,6 +89,7 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
     fs.writeFileSync(path.join(results, 'readiness.txt'), `${ready.config.name} ${ready.config.port}\n`);
 
     const disk = await prepareInChild(tmp, results);
+    for (const v of ['a', 'b'] as const) fs.writeFileSync(path.join(results, `id-${v}.txt`), `${candidate(v)}\n`);
     fs.writeFileSync(path.join(results, 'entry.sh'), `exec sh /mnt/work/test/vm/scenario.sh\n`);
     run = await boot({
       disk,
@@ -101,8 +109,9 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
   const id = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')).imageId.replace('sha256:', '') as string;
   const candidate = (v: 'a' | 'b') => id(path.join(results, 'images', `candidate-${v}`, 'image.json'));
 
-  it('boots once and runs the whole scenario', () => {
+  it('runs the whole scenario, powering the VM off once and booting it again', () => {
     expect(run.timedOut, 'the VM hit its timeout').toBe(false);
+    expect(run.boots).toBe(2);
     expect(run.exitCode).toBe(0);
   });
 
@@ -140,6 +149,48 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
     expect(Object.keys(health.extensions)).toEqual(codex.extensions);
     for (const addr of out('listeners.txt').trim().split('\n'))
       expect(addr, 'a port open beyond loopback').toMatch(/^(127\.0\.0\.1|\[::1\]):\d+$/);
+  });
+
+  /** The database part of a /health answer: the Vessel reached PostgreSQL and pgvector answered. */
+  const database = (file: string) => {
+    const answer = JSON.parse(out(file));
+    expect(answer.status, file).toBe('ok');
+    expect(answer.database, file).toMatchObject({ ok: true, server: expect.stringMatching(/^17\./), probe: 2 });
+    expect(answer.database.vector, file).toMatch(/^0\.\d+\.\d+$/);
+  };
+  /** rows.txt: `<moment>: <count> <labels in order>` after each step. */
+  const rows = () =>
+    new Map(
+      out('rows.txt')
+        .trim()
+        .split('\n')
+        .map((l) => /^(\S+): (\d+) (\S*)$/.exec(l) ?? [l, l, '-1', ''])
+        .map(([, moment, count, labels]) => [moment as string, { count: Number(count), labels: (labels as string).split(',') }]),
+    );
+
+  it('2b. the Phylactery runs PostgreSQL 17 with pgvector as the image contract says; the Vessel reaches it', () => {
+    expect(out('pg-version.txt')).toMatch(/^PostgreSQL 17\./);
+    database('health-a.json');
+    const [inside, host] = out('pgdata-owner.txt').trim().split('\n');
+    // postgres (999) owns the cluster inside the container; on the host that is one of the
+    // user's subordinate ids (keep-id maps only the Vessel's uid 10001 to the host user).
+    expect(inside).toBe('postgres:postgres 700');
+    const [uid] = (host ?? '').split(':').map(Number);
+    expect(uid, host).toBeGreaterThanOrEqual(100000);
+  });
+
+  it("2b. the Harvester's Prometheus reads the generated configuration and scrapes every running soulstone", () => {
+    const answer = JSON.parse(out('targets.json')) as {
+      data: { activeTargets: { labels: Record<string, string>; health: string; lastError: string }[] };
+    };
+    const seen = new Map(answer.data.activeTargets.map((t) => [t.labels.soulstone ?? t.labels.job, t]));
+    const coven = codex.prime.sepulcher.default_coven ?? '';
+    expect([...seen.keys()].sort()).toEqual(['vessel', ...stones.map((s) => s.name)].sort());
+    expect(seen.get('vessel')?.health, seen.get('vessel')?.lastError).toBe('up');
+    for (const s of soulstones(codex)) {
+      const running = s.config.groups.length === 0 || s.config.groups.includes(coven);
+      expect(seen.get(s.config.name)?.health, `${s.config.name}: ${seen.get(s.config.name)?.lastError}`).toBe(running ? 'up' : 'down');
+    }
   });
 
   it('3. starting a soulstone stops exactly those it shares no coven with; no ordering cycle', () => {
@@ -201,5 +252,34 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
     expect(out('vessel-image-rollback.txt').trim()).toBe(a);
     expect(oracle('health-rollback.json')).toBe(oracle('health-a.json'));
     expect(out('generation-rollback.txt')).toBe(out('generation-a.txt'));
+    const r = rows();
+    expect(r.get('confirm-b')?.labels).toEqual(['first', 'before-b']);
+    expect(r.get('rollback')?.labels).toEqual(['first', 'before-b', 'before-rollback']);
+  });
+
+  it('5. a confirmation SIGKILLed at each step on the real host is finished or undone, losing no row', () => {
+    const a = candidate('a');
+    const b = candidate('b');
+    const lines = out('kills.txt').trim().split('\n');
+    process.stdout.write(`[vm] kills:\n[vm]   ${lines.join('\n[vm]   ')}\n`);
+    const expected = [b, b, a, a]; // confirm finishes, rollback returns: see kills.sh
+    for (const [i, on] of expected.entries()) {
+      const n = i + 1;
+      expect(lines, `round ${n}`).toContainEqual(expect.stringMatching(new RegExp(`^round ${n}: --confirm .*: rc=137 killed=yes$`)));
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^round ${n}: then --\\S+: rc=0 vessel=${on} `)));
+      database(`health-kill-${n}.json`);
+      expect(rows().get(`kill-${n}`)?.labels.at(-1)).toBe(`before-kill-${n}`);
+    }
+  });
+
+  it('6. after a power cycle the pod comes back by itself, on the last confirmed body, with every row', () => {
+    database('health-reboot.json');
+    for (const line of out('units-after-reboot.txt').trim().split('\n')) expect(line).toMatch(/ active running$/);
+    expect(out('vessel-image-reboot.txt').trim()).toBe(candidate('a'));
+    const r = rows();
+    const all = ['first', 'before-b', 'before-rollback', 'before-kill-1', 'before-kill-2', 'before-kill-3', 'before-kill-4'];
+    expect(r.get('reboot')).toEqual({ count: all.length, labels: all });
+    // Nothing was ever lost: each count holds every row written before it.
+    for (const [moment, { count, labels }] of r) expect(count, moment).toBe(labels.length);
   });
 });

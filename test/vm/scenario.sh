@@ -3,29 +3,13 @@
 # /mnt/work is the workspace (read-only), /mnt/results the host's results folder; the host
 # test (rebirth-gate.test.ts) asserts on what this script leaves in /mnt/results/out.
 # Every step records its output and exit status; the script itself stops only on a missing file.
-set -u
-R=/mnt/results
-W=/mnt/work
-O=$R/out
-mkdir -p "$O"
-export LYCHD_QUADLET=/usr/libexec/podman/quadlet
-CODEX="--codex $W/codex --extensions $W/extensions --synthesis $W/forge/synthesis.lock.json"
-forge() { (cd "$W" && node tools/bin/lychd-forge.js "$@"); }
-step() { echo "== $(date +%T) $*"; }
-rec() { name=$1; shift; { "$@" 2>&1; echo $? >"$O/$name.rc"; } | tee "$O/$name.txt"; }
-vessel_image() { podman inspect lychd-vessel --format '{{.Image}}' 2>&1; }
-health() { # $1: file; waits up to 300 s for the Vessel's answer on 127.0.0.1
-  i=0
-  while [ $i -lt 150 ]; do
-    if node -e 'fetch("http://127.0.0.1:8000/health").then(r=>r.text()).then(t=>{process.stdout.write(t);process.exit(0)},()=>process.exit(1))' >"$O/$1" 2>/dev/null; then cat "$O/$1"; echo; return 0; fi
-    i=$((i + 1)); sleep 2
-  done
-  echo "no health answer" >"$O/$1"; return 1
-}
+. /mnt/work/test/vm/lib.sh
 
-step "stand-in images: load the OCI layout and tag it with every name the units use"
-SID=$(podman pull -q "oci:$R/images/standins:standin") || exit 1
-while read -r name; do podman tag "$SID" "$name"; done <"$R/standin-names.txt"
+step "images: load the test's OCI layout (stand-ins, the Phylactery, the Harvester) and tag every name the units use"
+while read -r ref name; do
+  id=$(podman pull -q "oci:$R/images/services:$ref") || exit 1
+  podman tag "$id" "$name"
+done <"$R/image-names.txt"
 step "secrets the units mount"
 while read -r s; do printf 'vm-test-secret' | podman secret create "$s" - >/dev/null; done <"$R/secret-names.txt"
 podman images --format '{{.Repository}}:{{.Tag}} {{.ID}}'
@@ -44,6 +28,19 @@ vessel_image | tee "$O/vessel-image-a.txt"
 podman top lychd-vessel huser user | tee "$O/vessel-user.txt"
 podman exec lychd-vessel cat /run/secrets/lychd-phylactery-password >"$O/vessel-secret.txt" 2>&1
 ss -Htln | awk '{print $4}' | sort -u | tee "$O/listeners.txt"
+
+step "2b. the Phylactery: PostgreSQL with pgvector under the pod's user mapping; the Harvester scrapes the pod"
+psql -c 'SELECT version()' | tee "$O/pg-version.txt"
+psql -c "CREATE TABLE lychd_rows (id serial PRIMARY KEY, label text NOT NULL, embedding vector(3))" >/dev/null
+put first
+rows started
+podman exec lychd-phylactery stat -c '%U:%G %a' /var/lib/postgresql/data | tee "$O/pgdata-owner.txt"
+podman unshare stat -c '%u:%g' "$(podman volume inspect lychd-phylactery --format '{{.Mountpoint}}')" | tee -a "$O/pgdata-owner.txt"
+# Prometheus's own view of its targets, once each has been scraped (15 s interval).
+targets() { podman exec lychd-vessel /app/.venv/bin/python -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9090/api/v1/targets").read().decode())'; }
+i=0
+while [ $i -lt 60 ]; do targets >"$O/targets.json" 2>&1 && ! grep -q '"health":"unknown"' "$O/targets.json" && break; i=$((i + 1)); sleep 2; done
+cat "$O/targets.json"; echo
 
 step "3. every pair of soulstones: start them in the planned order, noting every state each time"
 snapshot() { for s in $(cat "$R/soulstones.txt"); do printf ' %s=%s' "$s" "$(systemctl --user is-active "soulstone-$s.service")"; done; echo; }
@@ -81,6 +78,7 @@ sh "$W/test/vm/coven-switch.sh" "$R" "$O"
 
 step "4. edit an extension: a new candidate, reviewed, refused, confirmed, rolled back"
 readlink "$HOME/.config/containers/systemd/lychd" >"$O/generation-a.txt"
+put before-b
 rec stage-b forge rebirth $CODEX --image "$R/images/candidate-b"
 ID_B=$(sed -n 's/^To apply it: lychd-forge rebirth --confirm //p' "$O/stage-b.txt")
 vessel_image >"$O/vessel-image-after-review.txt"
@@ -90,9 +88,18 @@ vessel_image >"$O/vessel-image-after-wrong.txt"
 rec confirm-b forge rebirth --confirm "$ID_B"
 vessel_image | tee "$O/vessel-image-b.txt"
 health health-b.json
+rows confirm-b
+put before-rollback
 rec rollback forge rebirth --rollback
 vessel_image | tee "$O/vessel-image-rollback.txt"
 health health-rollback.json
 readlink "$HOME/.config/containers/systemd/lychd" >"$O/generation-rollback.txt"
+rows rollback
 podman images --format '{{.Repository}}:{{.Tag}} {{.ID}}' | grep lychd | tee "$O/lychd-images.txt"
-step "done"
+
+step "5. a confirmation SIGKILLed at each of its steps (real podman and systemctl), then finished or rolled back"
+sh "$W/test/vm/kills.sh" "$R" "$O"
+
+step "6. power cycle: the pod must come back by itself with every row"
+rm -f "$R/entry.sh" && echo 'exec sh /mnt/work/test/vm/after-reboot.sh' >"$R/entry.sh" && touch "$R/reboot"
+step "powering off to boot again"

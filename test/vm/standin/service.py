@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-# STAND-IN for images no registry can serve here (PostgreSQL, Phoenix, Prometheus, Grafana,
-# the inference engines). It ignores what it is asked to run except the port, and answers
-# HTTP 200 on every path of that port, on all addresses of the pod's network namespace.
+# STAND-IN for images no registry can serve here (Phoenix, Grafana, the inference engines).
+# It ignores what it is asked to run except the port, and answers HTTP 200 on every path of
+# that port (/metrics in Prometheus's text format), on all addresses of the pod's network
+# namespace.
 # Its /health obeys control files the VM scenario writes into /models/.standin/ (the example
 # soulstones mount /srv/models there read-only): `<port>.slow` holding N answers 503 for the
 # first N seconds of the process, `<port>.sick` answers 503 while it exists.
@@ -38,9 +39,12 @@ def healthy(port):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        body = json.dumps({"standin": True, "argv": sys.argv[1:]}).encode()
+        if self.path == "/metrics":  # Prometheus's text format, so the Harvester sees the target up
+            body, kind = f'lychd_standin_up{{port="{port}"}} 1\n'.encode(), "text/plain; version=0.0.4"
+        else:
+            body, kind = json.dumps({"standin": True, "argv": sys.argv[1:]}).encode(), "application/json"
         self.send_response(200 if self.path != "/health" or healthy(port) else 503)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

@@ -1,0 +1,30 @@
+#!/bin/sh
+# What every script of the VM scenario shares (sourced): the shares, the command line, and how
+# each records its steps. /mnt/work is the workspace (read-only), /mnt/results the host's
+# results folder; the host test asserts on what the scripts leave in /mnt/results/out.
+set -u
+R=/mnt/results
+W=/mnt/work
+O=$R/out
+mkdir -p "$O"
+export LYCHD_QUADLET=/usr/libexec/podman/quadlet
+CODEX="--codex $W/codex --extensions $W/extensions --synthesis $W/forge/synthesis.lock.json"
+forge() { (cd "$W" && node tools/bin/lychd-forge.js "$@"); }
+step() { echo "== $(date +%T) $*"; }
+rec() { name=$1; shift; { "$@" 2>&1; echo $? >"$O/$name.rc"; } | tee "$O/$name.txt"; }
+vessel_image() { podman inspect lychd-vessel --format '{{.Image}}' 2>&1; }
+health() { # $1: file; waits up to 300 s for the Vessel's answer on 127.0.0.1
+  i=0
+  while [ $i -lt 150 ]; do
+    if node -e 'fetch("http://127.0.0.1:8000/health").then(r=>r.text()).then(t=>{process.stdout.write(t);process.exit(0)},()=>process.exit(1))' >"$O/$1" 2>/dev/null; then cat "$O/$1"; echo; return 0; fi
+    i=$((i + 1)); sleep 2
+  done
+  echo "no health answer" >"$O/$1"; return 1
+}
+
+psql() { podman exec lychd-phylactery psql -U postgres -v ON_ERROR_STOP=1 -tA "$@"; }
+put() { psql -c "INSERT INTO lychd_rows (label, embedding) VALUES ('$1', '[1,2,3]')" >/dev/null; }
+rows() { # $1: the moment; appends "<moment>: <count> <labels in order>" to rows.txt
+  echo "$1: $(psql -c 'SELECT count(*) FROM lychd_rows') $(psql -c "SELECT string_agg(label, ',' ORDER BY id) FROM lychd_rows")" | tee -a "$O/rows.txt"
+}
+
