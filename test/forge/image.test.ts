@@ -191,6 +191,7 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
     expect(metrics).toContain('lychd_http_requests_total{path="/health"} 1\n');
     const sources = expect.stringMatching(/^sha256:[0-9a-f]{64}$/);
     expect(JSON.parse(answer!.trim().split('\n').pop()!)).toEqual({
+      database: { configured: false },
       extensions: {
         atelier: { capabilities: ['ui.theme'], sources },
         oracle: { capabilities: ['speech.synthesize', 'speech.transcribe'], sources },
@@ -199,6 +200,40 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
       status: 'ok',
       version: '0.1.0',
     });
+  });
+
+  it('holds the PostgreSQL client, and answers 503 "degraded" when the Phylactery does not answer', () => {
+    const id = first.imageId;
+    // Installed from the lock like every other package: the image's own venv imports it, offline.
+    const client = inside(a, id, '/app/.venv/bin/python -c "import pg8000.native; print(pg8000.__name__)"');
+    expect(client.status, client.stderr).toBe(0);
+    expect(client.stdout).toBe('pg8000\n');
+
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    const port = 20000 + ((process.pid + 1) % 20000);
+    const served = inside(
+      a,
+      id,
+      `printf 'secret-word\\n' > /tmp/pw; LYCHD_PORT=${port} LYCHD_DATABASE_URL=postgresql://postgres@127.0.0.1:1/postgres LYCHD_DATABASE_PASSWORD_FILE=/tmp/pw lychd --serve > /tmp/serve.log & ` +
+        `for i in 1 2 3 4 5 6 7 8 9 10; do python3 -c "
+import urllib.error, urllib.request
+try:
+    urllib.request.urlopen('http://127.0.0.1:${port}/health')
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode())
+" 2>/dev/null | grep . && break; sleep 1; done; kill $!; echo @@log; cat /tmp/serve.log`,
+    );
+    expect(served.status, served.stderr).toBe(0);
+    const [answer, log] = served.stdout.split('@@log\n');
+    const [code, json] = [answer!.slice(0, 4), answer!.slice(4)];
+    expect(code).toBe('503 ');
+    const health = JSON.parse(json!) as { status: string; database: { ok: boolean; error: string } };
+    expect(health.status).toBe('degraded');
+    expect(health.database).toEqual({ ok: false, error: expect.stringContaining('Connection refused') });
+    expect(health.database.error).not.toContain('\n');
+    expect(health.database.error).not.toContain('secret-word');
+    // The start-up line says what the check found.
+    expect(log).toMatch(/^database: InterfaceError: .*Connection refused/m);
   });
 
   it(

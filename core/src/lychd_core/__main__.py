@@ -13,20 +13,39 @@ import httpx
 import platformdirs
 
 from . import __version__, extension_sources, load_extensions
+from .database import check_database
 
 
-def health() -> dict[str, object]:
-    """The health answer: the version and, per loaded extension, its capabilities and the digest
-    of its sources (which code runs: the Rebirth Gate's check that a new body took over)."""
+def extensions() -> dict[str, object]:
+    """Per loaded extension, its capabilities and the digest of its sources (which code runs: the
+    Rebirth Gate's check that a new body took over)."""
     sources = extension_sources()
     return {
-        "status": "ok",
-        "version": __version__,
-        "extensions": {
-            name: {"capabilities": sorted(ctx.capabilities), "sources": sources.get(name, "")}
-            for name, ctx in load_extensions().items()
-        },
+        name: {"capabilities": sorted(ctx.capabilities), "sources": sources.get(name, "")}
+        for name, ctx in load_extensions().items()
     }
+
+
+def health(loaded: dict[str, object] | None = None) -> dict[str, object]:
+    """The health answer: the version, the extensions (``loaded``, taken at start-up, or taken now)
+    and the Phylactery's check, taken now. A configured database that fails degrades the Vessel."""
+    database = check_database()
+    degraded = bool(database.get("configured", True)) and not database.get("ok")
+    return {
+        "status": "degraded" if degraded else "ok",
+        "version": __version__,
+        "extensions": extensions() if loaded is None else loaded,
+        "database": database,
+    }
+
+
+def describe(database: dict[str, object]) -> str:
+    """One line for the start-up log: what the database check found."""
+    if not database.get("configured", True):
+        return "database: not configured (no LYCHD_DATABASE_URL)"
+    if not database.get("ok"):
+        return f"database: {database['error']}"
+    return f"database: PostgreSQL {database['server']}, vector {database['vector']}"
 
 
 def metrics(extensions: int, answered: dict[str, int]) -> str:
@@ -47,11 +66,10 @@ def metrics(extensions: int, answered: dict[str, int]) -> str:
 
 
 class HealthHandler(BaseHTTPRequestHandler):
-    """Answers ``GET /health`` with the :func:`health` taken at start-up, as JSON, and ``GET
-    /metrics`` for the Harvester; anything else is 404."""
+    """Answers ``GET /health`` with :func:`health` as JSON (200, or 503 when degraded so the
+    quadlet's health check fails), and ``GET /metrics`` for the Harvester; anything else is 404."""
 
-    body = b""
-    extensions = 0
+    loaded: dict[str, object] = {}
     answered = {"/health": 0, "/metrics": 0}
     lock = threading.Lock()
 
@@ -62,11 +80,15 @@ class HealthHandler(BaseHTTPRequestHandler):
         with self.lock:
             self.answered[self.path] += 1
             counts = dict(self.answered)
+        code = 200
         if self.path == "/health":
-            body, kind = self.body, "application/json"
+            # The database is checked live: a Phylactery that went away must show on the next check.
+            answer = health(self.loaded)
+            code = 200 if answer["status"] == "ok" else 503
+            body, kind = json.dumps(answer, sort_keys=True).encode(), "application/json"
         else:
-            body, kind = metrics(self.extensions, counts).encode(), "text/plain; version=0.0.4"
-        self.send_response(200)
+            body, kind = metrics(len(self.loaded), counts).encode(), "text/plain; version=0.0.4"
+        self.send_response(code)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -79,9 +101,8 @@ class HealthHandler(BaseHTTPRequestHandler):
 def serve(port: int) -> None:
     """Serves the health answer on ``port`` (all addresses) until stopped. The extensions are
     loaded and their sources digested once, here: the answer describes the code this process runs."""
-    answer = health()
-    HealthHandler.body = json.dumps(answer, sort_keys=True).encode()
-    HealthHandler.extensions = len(answer["extensions"])
+    HealthHandler.loaded = extensions()
+    print(describe(check_database()), flush=True)
     with ThreadingHTTPServer(("", port), HealthHandler) as server:
         print(f"lychd {__version__} serving /health and /metrics on port {port}", flush=True)
         server.serve_forever()
