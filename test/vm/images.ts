@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { requireTool } from '../../tools/src/toolchain';
 import { runProgram } from '../../tools/src/toolchain/run';
@@ -62,6 +64,9 @@ export function buildImages(b: Buildah, layout: string): void {
   });
   b.image('localhost/vm-base', 'localhost/lychd-phylactery', (c) => {
     b.run('copy', '--chmod', '0755', c, path.join(SERVICES, 'phylactery.sh'), '/usr/local/bin/phylactery');
+    // The socket folder, writable by any user (3777, as in the official image): under the pod's
+    // keep-id the server runs as the mapped user, not as postgres.
+    b.run('add', c, socketFolderTar(), '/');
     b.run(
       'config',
       '--entrypoint',
@@ -78,8 +83,20 @@ export function buildImages(b: Buildah, layout: string): void {
     );
   });
   b.image('localhost/vm-base', 'localhost/lychd-harvester', (c) => {
-    b.run('run', c, '--', 'install', '-d', '-o', 'nobody', '-g', 'nogroup', '/prometheus');
+    // /prometheus is the unit's volume (:U gives it to nobody); podman makes the mount point.
     b.run('config', '--entrypoint', '["/usr/bin/prometheus"]', '--cmd', '', '--user', 'nobody', '--workingdir', '/prometheus', c);
   });
-  for (const [name, ref] of Object.entries(IMAGE_REFS)) b.run('push', '--disable-compression', `localhost/lychd-${name}`, `oci:${layout}:${ref}`);
+  for (const [name, ref] of Object.entries(IMAGE_REFS))
+    b.run('push', '--disable-compression', `localhost/lychd-${name}`, `oci:${layout}:${ref}`);
+}
+
+/** A tar holding `run/postgresql/` with mode 3777 (buildah cannot run a command in this sandbox). */
+function socketFolderTar(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-vm-pgrun-'));
+  fs.mkdirSync(path.join(dir, 'run', 'postgresql'), { recursive: true });
+  fs.chmodSync(path.join(dir, 'run', 'postgresql'), 0o3777);
+  const tar = path.join(dir, 'run.tar');
+  const r = runProgram('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', dir, '-cf', tar, './run']);
+  if (r.status !== 0) throw new Error(`tar failed: ${r.stderr}`);
+  return tar;
 }

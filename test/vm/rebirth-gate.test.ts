@@ -78,7 +78,13 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
     fs.writeFileSync(path.join(results, 'soulstones.txt'), `${stones.map((s) => s.name).join('\n')}\n`);
     fs.writeFileSync(path.join(results, 'starts.txt'), `${planStarts(stones, withPod).join('\n')}\n`);
     fs.writeFileSync(path.join(results, 'switch-coven.txt'), `${covenToSwitchTo(stones, coven) ?? ''}\n`);
-    fs.writeFileSync(path.join(results, 'image-names.txt'), images.sort().map((i) => `${real.get(i) ?? IMAGE_REFS.standin} ${i}\n`).join(''));
+    fs.writeFileSync(
+      path.join(results, 'image-names.txt'),
+      images
+        .sort()
+        .map((i) => `${real.get(i) ?? IMAGE_REFS.standin} ${i}\n`)
+        .join(''),
+    );
     fs.writeFileSync(path.join(results, 'secret-names.txt'), `${secrets.sort().join('\n')}\n`);
     // Readiness: an engine of the default coven whose stand-in reads control files from /srv/models.
     const ready = soulstones(codex).find(
@@ -172,11 +178,10 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
     expect(out('pg-version.txt')).toMatch(/^PostgreSQL 17\./);
     database('health-a.json');
     const [inside, host] = out('pgdata-owner.txt').trim().split('\n');
-    // postgres (999) owns the cluster inside the container; on the host that is one of the
-    // user's subordinate ids (keep-id maps only the Vessel's uid 10001 to the host user).
-    expect(inside).toBe('postgres:postgres 700');
-    const [uid] = (host ?? '').split(':').map(Number);
-    expect(uid, host).toBeGreaterThanOrEqual(100000);
+    // The pod's UserNS=keep-id:uid=10001,gid=10001 runs the server as 10001, the host user
+    // mapped in, and :U gave it the volume: on the host the cluster is the user's own files.
+    expect(inside).toBe(`${VESSEL_USER.uid}:${VESSEL_USER.uid} 700`);
+    expect(host).toBe('1000:1000');
   });
 
   it("2b. the Harvester's Prometheus reads the generated configuration and scrapes every running soulstone", () => {

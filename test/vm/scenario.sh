@@ -34,8 +34,8 @@ psql -c 'SELECT version()' | tee "$O/pg-version.txt"
 psql -c "CREATE TABLE lychd_rows (id serial PRIMARY KEY, label text NOT NULL, embedding vector(3))" >/dev/null
 put first
 rows started
-podman exec lychd-phylactery stat -c '%U:%G %a' /var/lib/postgresql/data | tee "$O/pgdata-owner.txt"
-podman unshare stat -c '%u:%g' "$(podman volume inspect lychd-phylactery --format '{{.Mountpoint}}')" | tee -a "$O/pgdata-owner.txt"
+podman exec lychd-phylactery stat -c '%u:%g %a' /var/lib/postgresql/data | tee "$O/pgdata-owner.txt"
+stat -c '%u:%g' "$(podman volume inspect lychd-phylactery --format '{{.Mountpoint}}')" | tee -a "$O/pgdata-owner.txt"
 # Prometheus's own view of its targets, once each has been scraped (15 s interval).
 targets() { podman exec lychd-vessel /app/.venv/bin/python -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9090/api/v1/targets").read().decode())'; }
 i=0

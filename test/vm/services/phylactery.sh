@@ -2,7 +2,9 @@
 # The Phylactery image's entry point (test VM): PostgreSQL 17 and pgvector from Debian's packages,
 # honouring the contract of the image the Codex names (docker.io/pgvector/pgvector:pg17, i.e. the
 # official postgres image): the superuser's password from $POSTGRES_PASSWORD_FILE, the cluster in
-# $PGDATA (default /var/lib/postgresql/data), the port in $PGPORT, run as the user postgres (999).
+# $PGDATA (default /var/lib/postgresql/data), the port in $PGPORT. Started as root it runs the
+# server as postgres (999); started as another user (the pod's keep-id maps the host user to
+# 10001, whom the unit's :U makes the volume's owner) it runs the server as that user.
 set -eu
 PGDATA=${PGDATA:-/var/lib/postgresql/data}
 BIN=/usr/lib/postgresql/17/bin

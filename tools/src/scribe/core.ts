@@ -5,7 +5,7 @@ import { secretMount, secretPath } from './secrets-env';
 import { primeField } from './source';
 import { ScribeError, type ValueSource } from './errors';
 import { noVesselNeeds, type VesselNeed, type VesselNeeds } from '../codex/vessel-needs';
-import { entry, keyval, command, mount, section, serializeUnit, text, units, word, type Entry, type UnitFile } from './unit';
+import { entry, keyval, mount, section, serializeUnit, text, units, word, type Entry, type UnitFile } from './unit';
 import { healthEntries } from './health';
 import { podmanVersion } from './version';
 
@@ -51,15 +51,13 @@ function phylactery(codex: Codex): UnitFile {
       section('Unit', [entry('Description', text('LychD Phylactery: PostgreSQL with pgvector'))]),
       section('Container', [
         ...memberOfPod('phylactery', 'phylactery', p.image),
-        // U: under keep-id postgres runs as the host user, who must own the data.
+        // U: under the pod's keep-id the server runs as the host user mapped in, who must own the data.
         entry('Volume', mount(`${p.volume}.volume:${PG_DATA}:U`), primeField('phylactery.volume')),
         secretMount(p.password_secret, primeField('phylactery.password_secret')),
         ...environment({ PGPORT: String(p.port), POSTGRES_PASSWORD_FILE: secretPath(p.password_secret) }, p.env_vars, 'phylactery'),
-        // Notify=healthy needs a health check; with it the Vessel starts only once Postgres answers.
-        entry('HealthCmd', command(`pg_isready -h 127.0.0.1 -p ${p.port} -U postgres`)),
-        entry('HealthInterval', word('10s')),
-        entry('HealthStartPeriod', word('30s')),
-        entry('Notify', word('healthy')),
+        // Notify=healthy: the Vessel starts only once Postgres answers. A startup check, as the
+        // engines have (health.ts): a first start runs initdb, as long as the machine needs.
+        ...healthEntries(`pg_isready -h 127.0.0.1 -p ${p.port} -U postgres`, { interval: 10, timeout: 10, retries: 3 }),
       ]),
       restartOnFailure(300),
       atBoot(),
