@@ -18,7 +18,7 @@ const list = (xs: string[]) => `[${xs.map(q).join(', ')}]`;
 
 /**
  * Soulstone i: one or two covens (every third joins a second one, so memberships overlap), every
- * tenth in no coven. Default-coven members and coven-less ones never conflict, so the start set
+ * tenth in no coven and then off the GPU. Default-coven members and coven-less ones never conflict, so the start set
  * the Scribe checks is always valid.
  */
 function soulstone(i: number): { folder: string; text: string } {
@@ -32,6 +32,8 @@ function soulstone(i: number): { folder: string; text: string } {
     `capabilities = ${list(i % 2 ? ['text-generation'] : ['text-generation', 'vision'])}`,
   ];
   if (i % 7 === 0) lines.push('expose_port = true');
+  // A GPU soulstone outside every coven is refused (nothing would keep it off a held GPU).
+  if (groups.length === 0 && runtime !== 'generic') lines.push('gpu = false');
   switch (runtime) {
     case 'vllm':
       lines.push(

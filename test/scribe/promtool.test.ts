@@ -1,8 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadCodex } from '../../tools/src/codex';
 import { renderGeneration } from '../../tools/src/scribe';
+import { writeCodex } from '../../bench/codex';
 import { PROMETHEUS_CONFIG, prometheusConfig } from '../../tools/src/scribe/observability';
 import { REQUIRE_TOOLS } from '../toolchain/tool-gate';
 import { CASES, cleanup, loadCase, tempDir } from './helpers';
@@ -31,6 +33,18 @@ describe.skipIf(!promtool && !REQUIRE_TOOLS)('the Harvester configuration as Pro
   it('checks what the Scribe writes: the example generation carries this configuration', () => {
     const codex = loadCase('example');
     expect(renderGeneration(codex).get(PROMETHEUS_CONFIG)).toBe(prometheusConfig(codex));
+  });
+
+  it("a Codex of 1,000 runes (the benchmarks' generator): promtool check config passes on its 980 soulstone targets", () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'codex'));
+    writeCodex(root, 1000);
+    const loaded = loadCodex({ codexDir: join(root, 'codex'), extensionsDir: join(root, 'extensions') });
+    expect(loaded.diagnostics).toEqual([]);
+    const text = prometheusConfig(loaded.codex!);
+    expect(text.match(/^ {10}soulstone: /gm)).toHaveLength(980);
+    const r = check(text);
+    expect(r.status, r.output).toBe(0);
   });
 
   // Every golden Codex, with its harvester on or not: the nasty one's names and the runtimes' many soulstones.

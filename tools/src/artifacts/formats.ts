@@ -5,3 +5,4 @@
  */
 export const MANIFEST_FORMAT = 1;
 export const REGISTRY_FORMAT = 1;
+export const IMAGE_SUMMARY_FORMAT = 1;

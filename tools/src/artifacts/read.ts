@@ -71,7 +71,8 @@ export function readArtifactIfExists<T>(kind: ArtifactKind<T>, file: string, opt
         file,
         ...locateJson(text, issue.path),
         field: issue.path.length ? fieldName(issue.path) : undefined,
-        message: issue.message,
+        // zod says "Invalid input: expected string, received undefined" for a field that is absent.
+        message: issue.code === 'invalid_type' && / received undefined$/.test(issue.message) ? 'is missing' : issue.message,
         hint: regenerate(kind, options),
       })),
     );

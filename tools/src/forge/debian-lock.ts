@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PrimeScroll } from '../codex/schemas/prime';
 import { DEBIAN_LOCK, MANIFEST_FILE } from '../synthesis/layout';
+import { readSynthesisManifest } from '../artifacts/synthesis-manifest';
 import { debianLockDigest, type SynthesisManifest } from '../synthesis/manifest';
 import { canonicalJson, fileSha256Streamed, sha256 } from '../shared/digest';
 import { replaceFileAtomic } from '../shared/fsutil';
@@ -417,7 +418,7 @@ const WORK_DIR_DEBIAN = 'tmp/forge/debian-lock';
 /** Writes the lock's digest into the committed Synthesis Manifest, as `synthesize` computes it. */
 function recordInManifest(workspaceRoot: string): void {
   const file = path.join(workspaceRoot, MANIFEST_FILE);
-  const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as SynthesisManifest;
+  const { manifest } = readSynthesisManifest(workspaceRoot, file);
   manifest.debian = debianLockDigest(workspaceRoot);
   replaceFileAtomic(file, canonicalJson(manifest), `${path.basename(file)}.${process.pid}`);
 }

@@ -1,4 +1,6 @@
 import * as path from 'node:path';
+import { IMAGE_SUMMARY_FILE } from '../artifacts/image-summary';
+import { IMAGE_SUMMARY_FORMAT } from '../artifacts/formats';
 import { canonicalJson } from '../shared/digest';
 import type { BaseRecord } from './base';
 import type { LayoutImage } from './layout';
@@ -9,8 +11,8 @@ export const REF_NAME = 'lychd';
 export const SYNTHESIS_LABEL = 'org.lychd.synthesis';
 
 /** `image.json`: the contract between both image paths and the Rebirth Gate (docs/image.md). */
-export interface ImageSummary {
-  formatVersion: 1;
+export type ImageSummary = {
+  formatVersion: typeof IMAGE_SUMMARY_FORMAT;
   strategy: 'mundane' | 'sovereign';
   imageId: string;
   manifestDigest: string;
@@ -21,14 +23,14 @@ export interface ImageSummary {
   systemPackages: Record<string, string>;
   builder: { name: 'buildah' | 'nix'; version: string };
   synthesis: string;
-}
+};
 
 /** What only the builder knows; the rest of the summary is read from the layout. */
 export type BuiltImage = Pick<ImageSummary, 'strategy' | 'base' | 'systemPackages' | 'builder' | 'synthesis'>;
 
 export function summarizeLayout(layout: LayoutImage, built: BuiltImage): ImageSummary {
   return {
-    formatVersion: 1,
+    formatVersion: IMAGE_SUMMARY_FORMAT,
     imageId: layout.imageId,
     manifestDigest: layout.manifestDigest,
     diffIds: layout.diffIds,
@@ -40,7 +42,7 @@ export function summarizeLayout(layout: LayoutImage, built: BuiltImage): ImageSu
 
 /** Writes `image.json` (canonical JSON) into the image folder; returns its path. */
 export function writeImageSummary(imageDir: string, summary: ImageSummary): string {
-  const file = path.join(imageDir, 'image.json');
+  const file = path.join(imageDir, IMAGE_SUMMARY_FILE);
   writeOutputFile(file, canonicalJson(summary));
   return file;
 }

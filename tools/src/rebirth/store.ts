@@ -2,7 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readGeneration, type Generation } from '../inscription/generation';
 import { fsyncDir, mkdirDurable, writeFilesSynced, lstatOrUndefined } from '../shared/fsutil';
-import { baseOf, readImageSummary, shortId, type ImageSummary } from './summary';
+import { readSynthesisManifest } from '../artifacts/synthesis-manifest';
+import { readImageSummary, shortId, type ImageSummary } from './summary';
+
+// A stored body is immutable: when it is damaged, the way back is staging that image again.
+const STORED_BODY_HINT = 'stage the image again (`lychd-forge rebirth --image <its folder>`) to store a sound copy';
 
 /**
  * The Gate's store, beside the Binding Site like the generation store (and for the same reason:
@@ -57,24 +61,10 @@ export function readBody(gate: string, name: string): Body {
   return {
     name,
     dir,
-    summary: readImageSummaryFile(dir),
-    lock: JSON.parse(fs.readFileSync(path.join(dir, 'synthesis.lock.json'), 'utf8')),
+    summary: readImageSummary(dir, { layout: false, regenerate: STORED_BODY_HINT }),
+    lock: readSynthesisManifest(dir, path.join(dir, 'synthesis.lock.json'), { regenerate: STORED_BODY_HINT }).manifest,
     generation: readGeneration(generationDir),
     generationDir,
-  };
-}
-
-// A stored body keeps image.json but not the layout: only the summary's fields are read back.
-function readImageSummaryFile(dir: string): ImageSummary {
-  const o = JSON.parse(fs.readFileSync(path.join(dir, 'image.json'), 'utf8')) as ImageSummary;
-  return {
-    imageId: o.imageId,
-    manifestDigest: o.manifestDigest,
-    refName: o.refName,
-    strategy: o.strategy,
-    synthesis: o.synthesis,
-    systemPackages: o.systemPackages ?? {},
-    ...baseOf((o as { base?: unknown }).base),
   };
 }
 
