@@ -5,7 +5,11 @@
 . /mnt/work/test/vm/lib.sh
 step "6. after the power cycle: the pod came back by itself"
 health health-reboot.json
-systemctl --user list-units --all --type=service --no-legend --plain 'lychd-pod.service' 'vessel.service' 'phylactery.service' 'harvester.service' | awk '{print $1, $3, $4}' | tee "$O/units-after-reboot.txt"
+# The Vessel answers before its unit counts as started (Notify=healthy, after the startup check).
+U="lychd-pod.service vessel.service phylactery.service harvester.service"
+i=0
+while [ $i -lt 150 ] && [ "$(systemctl --user is-active $U | sort -u)" != active ]; do i=$((i + 1)); sleep 2; done
+systemctl --user list-units --all --type=service --no-legend --plain $U | awk '{print $1, $3, $4}' | tee "$O/units-after-reboot.txt"
 vessel_image | tee "$O/vessel-image-reboot.txt"
 rows reboot
 step "done"
