@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { IMAGE_SUMMARY_FILE } from '../artifacts/image-summary';
 import { pathsFor } from '../inscription/bind';
 import { bind } from '../inscription';
 import { readGenerationDir, readLink, idOfDir } from '../inscription/store';
@@ -154,7 +155,7 @@ async function stageLocked(o: GateOptions, input: StageInput): Promise<Body> {
   const lockDigest = `sha256:${sha256(lockBytes)}`;
   if (lockDigest !== summary.synthesis) {
     throw new GateError(
-      `${path.join(input.imageDir, 'image.json')}: the image was built from Synthesis Manifest ${summary.synthesis}, ` +
+      `${path.join(input.imageDir, IMAGE_SUMMARY_FILE)}: the image was built from Synthesis Manifest ${summary.synthesis}, ` +
         `but ${input.synthesisFile} is ${lockDigest}. Rebuild the image from the current manifest (\`npx nx run forge:image\`), ` +
         'so that the body and the generation come from the same synthesis.',
     );

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { IMAGE_SUMMARY_FILE } from '../artifacts/image-summary';
 import { z } from 'zod';
 import { canonicalJson, sha256 } from '../shared/digest';
 import { errnoCode, fsyncDir, replaceFileAtomic } from '../shared/fsutil';
@@ -71,7 +72,7 @@ export function readJournal(gate: string): Journal | undefined {
     throw new DamagedJournal(file, parsed.error.issues.map((i) => `${i.path.join('.') || '(journal)'} ${i.message}`).join('; '));
   const j = parsed.data;
   for (const name of [j.to, j.fromCurrent, j.fromPrevious])
-    if (name !== undefined && !fs.existsSync(path.join(gate, 'bodies', name, 'image.json')))
+    if (name !== undefined && !fs.existsSync(path.join(gate, 'bodies', name, IMAGE_SUMMARY_FILE)))
       throw new DamagedJournal(file, `it names the body ${name}, which the store does not hold`);
   return j;
 }

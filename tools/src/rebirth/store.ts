@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { IMAGE_SUMMARY_FILE } from '../artifacts/image-summary';
 import { readGeneration, type Generation } from '../inscription/generation';
 import { fsyncDir, mkdirDurable, writeFilesSynced, lstatOrUndefined } from '../shared/fsutil';
 import { readSynthesisManifest } from '../artifacts/synthesis-manifest';
@@ -43,7 +44,7 @@ export async function writeBody(gate: string, imageDir: string, lockBytes: Buffe
   const tmp = path.join(gate, 'bodies', `.tmp-${name}-${process.pid}`);
   fs.rmSync(tmp, { recursive: true, force: true });
   const files: [string, Buffer][] = [
-    [path.join(tmp, 'image.json'), fs.readFileSync(path.join(imageDir, 'image.json'))],
+    [path.join(tmp, IMAGE_SUMMARY_FILE), fs.readFileSync(path.join(imageDir, IMAGE_SUMMARY_FILE))],
     [path.join(tmp, 'synthesis.lock.json'), lockBytes],
     ...[...generation.files].map(([rel, bytes]): [string, Buffer] => [path.join(tmp, 'generation', rel), bytes]),
   ];
