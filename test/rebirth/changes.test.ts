@@ -12,7 +12,8 @@ import {
   servicesChanged,
   type Review,
 } from '../../tools/src/rebirth';
-import { escapeForTerminal, ForgeError } from '../../tools/src/diagnostics';
+import type { Body } from '../../tools/src/rebirth/store';
+import { ForgeError } from '../../tools/src/diagnostics';
 import { main } from '../../tools/src/cli/main';
 
 const lock = (python: Record<string, string>, node: Record<string, string> = {}) => ({
@@ -81,23 +82,75 @@ describe('what a confirmation would change', () => {
   });
 
   it('never prints control characters from a lock, a summary, a unit file name or the image name', () => {
-    const evil = (s: string) => `${s}\u001b[2J\u0007\r`;
-    const review = {
+    // What a hostile lock, image.json or Codex could carry: cursor and screen controls, a terminal
+    // title (OSC), CR and NUL, a C1 CSI, line separators and the bidi overrides that reorder a line.
+    const HOSTILE = ['\u001b[2J', '\u001b]0;pwned\u0007', '\r', '\u0000', '\u009b1m', '\u2028', '\u202e', '\u2066', '\u007f'];
+    const evil = (s: string) => `${s}${HOSTILE.join('')}`;
+    const digest = (c: string) => `sha256:${c.repeat(64)}`;
+    const unit = `${evil('soulstone-x')}.container`;
+    const before = new Map([['vessel.container', Buffer.from('Image=a\n')]]);
+    const after = new Map([
+      ['vessel.container', Buffer.from('Image=b\n')],
+      [unit, Buffer.from('Image=b\n')],
+    ]);
+    const units = fileChanges(before, after);
+    const from = { ref: evil('debian bookworm'), digest: digest('c') };
+    const to = { ref: 'debian trixie', digest: digest('d') };
+    const candidate: Body = {
+      name: 'b',
+      dir: '/nonexistent',
+      generationDir: '/nonexistent/generation',
+      generation: { id: 'f'.repeat(16), files: after },
+      lock: lock({ [evil('httpx')]: evil('0.28.1') }, { [evil('clsx')]: '2.1.1' }),
+      summary: {
+        imageId: digest('b'),
+        manifestDigest: digest('e'),
+        refName: 'lychd',
+        strategy: 'mundane',
+        synthesis: digest('f'),
+        systemPackages: { [evil('ffmpeg')]: evil('7.1.1-1') },
+        base: to,
+      },
+    };
+    const review: Review = {
       imageName: evil('localhost/lychd:custom'),
-      currentImage: `sha256:${'a'.repeat(64)}`,
-      candidate: { summary: { imageId: `sha256:${'b'.repeat(64)}`, synthesis: evil('sha256:') } },
-      packages: [{ ecosystem: 'python', name: evil('httpx'), from: evil('0.27'), to: '0.28' }],
-      base: { from: evil('debian bookworm'), to: 'debian trixie' },
-      units: [{ file: evil('vessel.container'), change: 'changed' }],
-      restart: [evil('vessel.service')],
+      currentImage: digest('a'),
+      candidate,
+      packages: packageChanges(
+        { lock: lock({ [evil('httpx')]: '0.27.0' }), systemPackages: {} },
+        { lock: candidate.lock, systemPackages: candidate.summary.systemPackages },
+      ),
+      base: baseChange(from, to),
+      units,
+      restart: servicesChanged(units, after, before),
       interrupted: `${evil('An earlier switch was interrupted')}\nRun this.`,
-    } as unknown as Review;
+    };
     const text = formatReview(review);
+
     // eslint-disable-next-line no-control-regex
-    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
-    expect(text).toContain('localhost/lychd:custom\\u{001b}[2J\\u{0007}\\u{000d}');
-    expect(text).toContain('An earlier switch was interrupted\\u{001b}[2J\\u{0007}\\u{000d}\nRun this.');
-    expect(escapeForTerminal('evil\u001b[2Jname\n')).toBe('evil\\u{001b}[2Jname\\u{000a}');
+    const unprintable = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+    for (const line of text.split('\n')) expect(line, JSON.stringify(line)).not.toMatch(unprintable);
+    // Every hostile value is still shown, made visible, and no name adds a line of its own.
+    const x = '\\u{001b}[2J\\u{001b}]0;pwned\\u{0007}\\u{000d}\\u{0000}\\u{009b}1m\\u{2028}\\u{202e}\\u{2066}\\u{007f}';
+    expect(text.split('\n')).toEqual([
+      `An earlier switch was interrupted${x}`,
+      'Run this.',
+      '',
+      'Rebirth Gate: a candidate is staged; nothing has changed yet.',
+      `  body:      localhost/lychd:custom${x} aaaaaaaaaaaa -> candidate bbbbbbbbbbbb (localhost/lychd:candidate)`,
+      `  synthesis: ${digest('f')}`,
+      '  packages:  3 differ',
+      `    ~ python httpx${x} 0.27.0 -> 0.28.1${x}`,
+      `    + node clsx${x} 2.1.1`,
+      `    + debian ffmpeg${x} 7.1.1-1${x}`,
+      `  base:      debian bookworm${x} ${digest('c')} -> debian trixie ${digest('d')}`,
+      '  units:     2 differ',
+      `    + soulstone-x${x}.container`,
+      '    ~ vessel.container',
+      `  restarts:  soulstone-x${x}.service vessel.service`,
+      '',
+      'To apply it: lychd-forge rebirth --confirm bbbbbbbbbbbb',
+    ]);
   });
 });
 
