@@ -45,163 +45,1177 @@ describe('the commands the plugin infers', () => {
 });
 
 describe('the inferred configuration', () => {
-  const summary = (projects: Awaited<ReturnType<typeof inferred>>) =>
-    Object.fromEntries(
-      projects.map((p) => [
-        p.name,
-        Object.fromEntries(
-          Object.entries(p.targets ?? {}).map(([name, t]) => [
-            name,
-            // The fixture workspace lies outside this one: the package is reached by a relative path.
-            {
-              command: (t.options?.command ?? t.executor).replace(/^node \S+\/bin\//, 'node <plugin>/bin/'),
-              cache: t.cache ?? false,
-              description: t.metadata?.description,
-            },
-          ]),
-        ),
-      ]),
-    );
+  // Every field of every target, as Nx reads it: inputs, outputs and dependsOn decide what a
+  // cache hit may reuse. The fixture workspace lies outside this one: the package is reached by a
+  // relative path, written here as <plugin>.
+  const targetsOf = (projects: Awaited<ReturnType<typeof inferred>>) =>
+    JSON.parse(
+      JSON.stringify(Object.fromEntries(projects.map((p) => [p.name, p.targets ?? {}]))).replace(
+        /(?:node )?[^\s'"]*\/bin\/([a-z-]+\.js)/g,
+        (m, script: string) => `${m.startsWith('node ') ? 'node ' : ''}<plugin>/bin/${script}`,
+      ),
+    ) as Record<string, Record<string, TargetConfiguration>>;
 
   it('describes every target, for the default layout', async () => {
-    expect(summary(await inferred('codex'))).toMatchInlineSnapshot(`
+    expect(targetsOf(await inferred('codex', { extensions: ['oracle'] }))).toMatchInlineSnapshot(`
       {
         "codex": {
           "context": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js context '{"codexDir":"codex","extensionsDir":"extensions","outputDir":"dist/forge/context"}'",
-            "description": "Extract the facts each render reads from the Codex (covens, ports, secrets, settings).",
+            "executor": "nx:run-commands",
+            "inputs": [
+              "{workspaceRoot}/codex/**/*.toml",
+              "{workspaceRoot}/extensions/*/pyproject.toml",
+              "{workspaceRoot}/extensions/*/runes/**/*.toml",
+              "{workspaceRoot}/forge/federation.json",
+              "{workspaceRoot}/extensions/*/**/*.schema.json",
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+            ],
+            "metadata": {
+              "description": "Extract the facts each render reads from the Codex (covens, ports, secrets, settings).",
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js context '{"codexDir":"codex","extensionsDir":"extensions","outputDir":"dist/forge/context"}'",
+            },
+            "outputs": [
+              "{workspaceRoot}/dist/forge/context",
+            ],
           },
           "validate": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js validate '{"codexDir":"codex","extensionsDir":"extensions"}'",
-            "description": "Validate the Codex: every rune file, the Prime Scroll and every rule across them.",
+            "executor": "nx:run-commands",
+            "inputs": [
+              "{workspaceRoot}/codex/**/*.toml",
+              "{workspaceRoot}/extensions/*/pyproject.toml",
+              "{workspaceRoot}/extensions/*/runes/**/*.toml",
+              "{workspaceRoot}/forge/federation.json",
+              "{workspaceRoot}/extensions/*/**/*.schema.json",
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+              "{workspaceRoot}/core/pyproject.toml",
+              "{workspaceRoot}/core/package.json",
+              "{workspaceRoot}/core/tailwind.config.*",
+              "{workspaceRoot}/extensions/*/package.json",
+              "{workspaceRoot}/extensions/*/tailwind.config.*",
+            ],
+            "metadata": {
+              "description": "Validate the Codex: every rune file, the Prime Scroll and every rule across them.",
+              "help": {
+                "command": "npx lychd-forge validate --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js validate '{"codexDir":"codex","extensionsDir":"extensions"}'",
+            },
+            "outputs": [],
           },
         },
+        "extension-oracle": {},
         "forge": {
           "base": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js forge '{"stage":"base","codexDir":"codex"}'",
-            "description": "Build the Debian base of the image with mmdebstrap from the Debian lock's .deb files (cached per machine), or record the pinned base image.",
+            "dependsOn": [
+              {
+                "projects": [
+                  "codex",
+                ],
+                "target": "context",
+              },
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              "{workspaceRoot}/forge/synthesis/debian.lock.json",
+              {
+                "dependentTasksOutputFiles": "**/context/forge.json",
+              },
+              {
+                "runtime": "node <plugin>/bin/tool-version.js mmdebstrap",
+              },
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+            ],
+            "metadata": {
+              "description": "Build the Debian base of the image with mmdebstrap from the Debian lock's .deb files (cached per machine), or record the pinned base image.",
+              "help": {
+                "command": "npx lychd-forge image --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js forge '{"stage":"base","codexDir":"codex"}'",
+            },
+            "outputs": [
+              "{workspaceRoot}/dist/forge/base",
+            ],
           },
           "containerfile": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js forge '{"stage":"containerfile","codexDir":"codex"}'",
-            "description": "Render forge/Containerfile from its template, the Synthesis Manifest and the base.",
+            "dependsOn": [
+              "base",
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              "{workspaceRoot}/forge/synthesis.lock.json",
+              "{workspaceRoot}/forge/templates/**/*",
+              {
+                "dependentTasksOutputFiles": "**/context/forge.json",
+                "transitive": true,
+              },
+              {
+                "dependentTasksOutputFiles": "**/forge/base/base.json",
+                "transitive": true,
+              },
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+            ],
+            "metadata": {
+              "description": "Render forge/Containerfile from its template, the Synthesis Manifest and the base.",
+              "help": {
+                "command": "npx lychd-forge containerfile --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js forge '{"stage":"containerfile","codexDir":"codex"}'",
+            },
+            "outputs": [
+              "{workspaceRoot}/forge/Containerfile",
+            ],
           },
           "containerfile-check": {
             "cache": false,
-            "command": "node <plugin>/bin/forge-task.js forge '{"stage":"containerfile-check","codexDir":"codex"}'",
-            "description": "Fail when the committed forge/Containerfile is not what the template, manifest and base render.",
+            "dependsOn": [
+              "base",
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              "{workspaceRoot}/forge/synthesis.lock.json",
+              "{workspaceRoot}/forge/templates/**/*",
+              {
+                "dependentTasksOutputFiles": "**/context/forge.json",
+                "transitive": true,
+              },
+              {
+                "dependentTasksOutputFiles": "**/forge/base/base.json",
+                "transitive": true,
+              },
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+              "{workspaceRoot}/forge/Containerfile",
+            ],
+            "metadata": {
+              "description": "Fail when the committed forge/Containerfile is not what the template, manifest and base render.",
+              "help": {
+                "command": "npx lychd-forge containerfile --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js forge '{"stage":"containerfile-check","codexDir":"codex"}'",
+            },
           },
           "debian-lock": {
             "cache": false,
-            "command": "node <plugin>/bin/forge-task.js forge '{"stage":"debian-lock","codexDir":"codex"}'",
-            "description": "Lock the base's packages and the extensions' system packages: every .deb with its version and sha256 into forge/synthesis/debian.lock.json.",
+            "dependsOn": [
+              {
+                "projects": [
+                  "codex",
+                ],
+                "target": "context",
+              },
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              "{workspaceRoot}/forge/synthesis.lock.json",
+              {
+                "dependentTasksOutputFiles": "**/context/forge.json",
+                "transitive": true,
+              },
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+            ],
+            "metadata": {
+              "description": "Lock the base's packages and the extensions' system packages: every .deb with its version and sha256 into forge/synthesis/debian.lock.json.",
+              "help": {
+                "command": "npx lychd-forge debian-lock --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js forge '{"stage":"debian-lock","codexDir":"codex"}'",
+            },
           },
           "federate": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js federate '{"codexDir":"codex","extensionsDir":"extensions"}'",
-            "description": "Run the active extensions' register(context) hooks in the locked environment and write forge/federation.json.",
+            "dependsOn": [
+              "lock-python",
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              "{workspaceRoot}/core/src/**/*",
+              "{workspaceRoot}/extensions/*/src/**/*",
+              "{workspaceRoot}/extensions/*/pyproject.toml",
+              {
+                "dependentTasksOutputFiles": "**/uv.lock",
+              },
+              {
+                "runtime": "node <plugin>/bin/tool-version.js uv",
+              },
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+            ],
+            "metadata": {
+              "description": "Run the active extensions' register(context) hooks in the locked environment and write forge/federation.json.",
+              "help": {
+                "command": "npx lychd-forge federate --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js federate '{"codexDir":"codex","extensionsDir":"extensions"}'",
+            },
+            "outputs": [
+              "{workspaceRoot}/forge/federation.json",
+              "{workspaceRoot}/forge/federation.sources.json",
+            ],
           },
           "flake": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js flake '{"codexDir":"codex"}'",
-            "description": "Render flake.nix, the Sovereign path, from the Synthesis Manifest and the Prime Scroll.",
+            "dependsOn": [
+              "synthesize",
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              "{workspaceRoot}/codex/lychd.toml",
+              "{workspaceRoot}/forge/synthesis.lock.json",
+              "{workspaceRoot}/forge/synthesis/debian.lock.json",
+              "{workspaceRoot}/forge/templates/flake.nix.njk",
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+            ],
+            "metadata": {
+              "description": "Render flake.nix, the Sovereign path, from the Synthesis Manifest and the Prime Scroll.",
+              "help": {
+                "command": "npx lychd-forge flake --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js flake '{"codexDir":"codex"}'",
+            },
+            "outputs": [
+              "{workspaceRoot}/flake.nix",
+            ],
           },
           "flake-check": {
             "cache": false,
-            "command": "node <plugin>/bin/forge-task.js flake '{"codexDir":"codex","check":true}'",
-            "description": "Fail when flake.nix is stale or flake.lock is not the one the Synthesis Manifest records.",
+            "executor": "nx:run-commands",
+            "inputs": [
+              "{workspaceRoot}/codex/lychd.toml",
+              "{workspaceRoot}/forge/**/*",
+              "{workspaceRoot}/flake.nix",
+              "{workspaceRoot}/flake.lock",
+            ],
+            "metadata": {
+              "description": "Fail when flake.nix is stale or flake.lock is not the one the Synthesis Manifest records.",
+              "help": {
+                "command": "npx lychd-forge flake --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js flake '{"codexDir":"codex","check":true}'",
+            },
           },
           "image": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js forge '{"stage":"image","codexDir":"codex"}'",
-            "description": "Build the image with buildah, reproducibly and offline, into dist/forge/image/ (OCI layout + image.json).",
+            "dependsOn": [
+              "containerfile",
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              "{workspaceRoot}/forge/synthesis.lock.json",
+              "{workspaceRoot}/forge/Containerfile",
+              {
+                "dependentTasksOutputFiles": "**/forge/base/base.json",
+                "transitive": true,
+              },
+              {
+                "runtime": "node <plugin>/bin/tool-version.js buildah",
+              },
+              "{workspaceRoot}/forge/synthesis/python/*",
+              "{workspaceRoot}/forge/synthesis/node/*",
+              "{workspaceRoot}/forge/synthesis/tailwind/*",
+              "{workspaceRoot}/core/**/*",
+              "{workspaceRoot}/extensions/**/*",
+              "!{workspaceRoot}/extensions/*/runes/**/*",
+              {
+                "dependentTasksOutputFiles": "**/context/forge.json",
+                "transitive": true,
+              },
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+            ],
+            "metadata": {
+              "description": "Build the image with buildah, reproducibly and offline, into dist/forge/image/ (OCI layout + image.json).",
+              "help": {
+                "command": "npx lychd-forge image --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js forge '{"stage":"image","codexDir":"codex"}'",
+            },
+            "outputs": [
+              "{workspaceRoot}/dist/forge/image",
+            ],
           },
           "lock-node": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"node","codexDir":"codex","extensionsDir":"extensions","quadletsDir":"quadlets/generation"}'",
-            "description": "Merge the components' package.json files, check their ranges agree, and lock them with npm.",
+            "dependsOn": [
+              {
+                "projects": [
+                  "codex",
+                ],
+                "target": "context",
+              },
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              "{workspaceRoot}/core/package.json",
+              "{workspaceRoot}/extensions/*/package.json",
+              {
+                "dependentTasksOutputFiles": "**/context/forge.json",
+              },
+              {
+                "runtime": "node <plugin>/bin/tool-version.js npm",
+              },
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+            ],
+            "metadata": {
+              "description": "Merge the components' package.json files, check their ranges agree, and lock them with npm.",
+              "help": {
+                "command": "npx lychd-forge synthesize --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"node","codexDir":"codex","extensionsDir":"extensions","quadletsDir":"quadlets/generation"}'",
+            },
+            "outputs": [
+              "{workspaceRoot}/forge/synthesis/node",
+            ],
           },
           "lock-python": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"python","codexDir":"codex","extensionsDir":"extensions","quadletsDir":"quadlets/generation"}'",
-            "description": "Merge the core and extension pyproject files into a uv workspace and lock it with uv.",
+            "dependsOn": [
+              {
+                "projects": [
+                  "codex",
+                ],
+                "target": "context",
+              },
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              "{workspaceRoot}/core/pyproject.toml",
+              "{workspaceRoot}/extensions/*/pyproject.toml",
+              {
+                "dependentTasksOutputFiles": "**/context/forge.json",
+              },
+              {
+                "runtime": "node <plugin>/bin/tool-version.js uv",
+              },
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+            ],
+            "metadata": {
+              "description": "Merge the core and extension pyproject files into a uv workspace and lock it with uv.",
+              "help": {
+                "command": "npx lychd-forge synthesize --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"python","codexDir":"codex","extensionsDir":"extensions","quadletsDir":"quadlets/generation"}'",
+            },
+            "outputs": [
+              "{workspaceRoot}/forge/synthesis/python",
+            ],
           },
           "setup": {
             "cache": false,
-            "command": "node <plugin>/bin/lychd-forge.js setup",
-            "description": "Install the tools beyond npm packages (uv, the quadlet generator, buildah, mmdebstrap, Nix...) into the workspace's .tools.",
+            "executor": "nx:run-commands",
+            "inputs": [],
+            "metadata": {
+              "description": "Install the tools beyond npm packages (uv, the quadlet generator, buildah, mmdebstrap, Nix...) into the workspace's .tools.",
+              "help": {
+                "command": "npx lychd-forge setup --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/lychd-forge.js setup",
+            },
           },
           "synthesize": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"manifest","codexDir":"codex","extensionsDir":"extensions","quadletsDir":"quadlets/generation"}'",
-            "description": "Write the Synthesis Manifest, forge/synthesis.lock.json: every input, lock and dependency hash.",
+            "dependsOn": [
+              "lock-python",
+              "lock-node",
+              "tailwind",
+              {
+                "projects": [
+                  "quadlets",
+                ],
+                "target": "scribe",
+              },
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              "{workspaceRoot}/codex/lychd.toml",
+              "{workspaceRoot}/core/**/*",
+              "{workspaceRoot}/extensions/**/*",
+              "{workspaceRoot}/forge/templates/**/*",
+              "{workspaceRoot}/flake.lock",
+              "{workspaceRoot}/forge/federation.json",
+              {
+                "dependentTasksOutputFiles": "**/*",
+              },
+              {
+                "runtime": "node <plugin>/bin/tool-version.js uv",
+              },
+              {
+                "runtime": "node <plugin>/bin/tool-version.js npm",
+              },
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+            ],
+            "metadata": {
+              "description": "Write the Synthesis Manifest, forge/synthesis.lock.json: every input, lock and dependency hash.",
+              "help": {
+                "command": "npx lychd-forge synthesize --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"manifest","codexDir":"codex","extensionsDir":"extensions","quadletsDir":"quadlets/generation"}'",
+            },
+            "outputs": [
+              "{workspaceRoot}/forge/synthesis.lock.json",
+            ],
           },
           "synthesize-check": {
             "cache": false,
-            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"check","codexDir":"codex","extensionsDir":"extensions","quadletsDir":"quadlets/generation"}'",
-            "description": "Fail with a diff when the committed Synthesis Manifest or a lock is not current.",
+            "dependsOn": [
+              {
+                "projects": [
+                  "quadlets",
+                ],
+                "target": "scribe",
+              },
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              "{workspaceRoot}/codex/**/*.toml",
+              "{workspaceRoot}/extensions/*/pyproject.toml",
+              "{workspaceRoot}/extensions/*/runes/**/*.toml",
+              "{workspaceRoot}/forge/federation.json",
+              "{workspaceRoot}/extensions/*/**/*.schema.json",
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+              "{workspaceRoot}/core/**/*",
+              "{workspaceRoot}/extensions/**/*",
+              "{workspaceRoot}/forge/**/*",
+              "{workspaceRoot}/flake.lock",
+            ],
+            "metadata": {
+              "description": "Fail with a diff when the committed Synthesis Manifest or a lock is not current.",
+              "help": {
+                "command": "npx lychd-forge synthesize --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"check","codexDir":"codex","extensionsDir":"extensions","quadletsDir":"quadlets/generation"}'",
+            },
           },
           "tailwind": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"tailwind","codexDir":"codex","extensionsDir":"extensions","quadletsDir":"quadlets/generation"}'",
-            "description": "Merge the components' Tailwind configs into one config with their presets and content paths.",
+            "dependsOn": [
+              {
+                "projects": [
+                  "codex",
+                ],
+                "target": "context",
+              },
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              "{workspaceRoot}/core/tailwind.config.*",
+              "{workspaceRoot}/extensions/*/tailwind.config.*",
+              {
+                "dependentTasksOutputFiles": "**/context/forge.json",
+              },
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+            ],
+            "metadata": {
+              "description": "Merge the components' Tailwind configs into one config with their presets and content paths.",
+              "help": {
+                "command": "npx lychd-forge synthesize --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"tailwind","codexDir":"codex","extensionsDir":"extensions","quadletsDir":"quadlets/generation"}'",
+            },
+            "outputs": [
+              "{workspaceRoot}/forge/synthesis/tailwind",
+            ],
           },
         },
         "quadlets": {
           "bind": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js bind '{"generationDir":"quadlets/generation","facts":"dist/forge/context/secrets.json"}'",
-            "description": "Install the rendered generation into the Binding Site with one atomic switch.",
+            "dependsOn": [
+              "scribe",
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              "{workspaceRoot}/codex/**/*.toml",
+              "{workspaceRoot}/extensions/*/pyproject.toml",
+              "{workspaceRoot}/extensions/*/runes/**/*.toml",
+              "{workspaceRoot}/forge/federation.json",
+              "{workspaceRoot}/extensions/*/**/*.schema.json",
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+              {
+                "dependentTasksOutputFiles": "**/*",
+              },
+              {
+                "runtime": "node <plugin>/bin/binding-state.js quadlets/generation",
+              },
+            ],
+            "metadata": {
+              "description": "Install the rendered generation into the Binding Site with one atomic switch.",
+              "help": {
+                "command": "npx lychd-forge bind --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js bind '{"generationDir":"quadlets/generation","facts":"dist/forge/context/secrets.json"}'",
+            },
+            "outputs": [],
           },
           "bind-check": {
             "cache": false,
-            "command": "node <plugin>/bin/forge-task.js bind '{"generationDir":"quadlets/generation","facts":"dist/forge/context/secrets.json","check":true}'",
-            "description": "Compare the Binding Site with the rendered generation; fail with a diff on drift.",
+            "dependsOn": [
+              "scribe",
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              "{workspaceRoot}/codex/**/*.toml",
+              "{workspaceRoot}/extensions/*/pyproject.toml",
+              "{workspaceRoot}/extensions/*/runes/**/*.toml",
+              "{workspaceRoot}/forge/federation.json",
+              "{workspaceRoot}/extensions/*/**/*.schema.json",
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+            ],
+            "metadata": {
+              "description": "Compare the Binding Site with the rendered generation; fail with a diff on drift.",
+              "help": {
+                "command": "npx lychd-forge bind --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js bind '{"generationDir":"quadlets/generation","facts":"dist/forge/context/secrets.json","check":true}'",
+            },
           },
           "scribe": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js assemble '{"runesDir":"dist/forge/runes","runes":["runes-vllm"],"aggregates":["pod","core","observability","capabilities","federated"],"aggregatesDir":"dist/forge/aggregates","outputDir":"quadlets/generation"}'",
-            "description": "Assemble the Quadlet generation from the rendered rune folders and the aggregates.",
+            "dependsOn": [
+              "scribe-pod",
+              "scribe-core",
+              "scribe-observability",
+              "scribe-capabilities",
+              "scribe-federated",
+              {
+                "projects": [
+                  "runes-vllm",
+                ],
+                "target": "scribe",
+              },
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              {
+                "dependentTasksOutputFiles": "**/*",
+              },
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+            ],
+            "metadata": {
+              "description": "Assemble the Quadlet generation from the rendered rune folders and the aggregates.",
+              "help": {
+                "command": "npx lychd-forge scribe --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js assemble '{"runesDir":"dist/forge/runes","runes":["runes-vllm"],"aggregates":["pod","core","observability","capabilities","federated"],"aggregatesDir":"dist/forge/aggregates","outputDir":"quadlets/generation"}'",
+            },
+            "outputs": [
+              "{workspaceRoot}/quadlets/generation",
+            ],
           },
           "scribe-capabilities": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js scribe-aggregate '{"part":"capabilities","facts":"dist/forge/context/capabilities.json","outputDir":"dist/forge/aggregates/capabilities"}'",
-            "description": "Write capabilities.json (every soulstone and portal with its capabilities and covens) and one coven-<name>.target per coven.",
+            "dependsOn": [
+              {
+                "projects": [
+                  "codex",
+                ],
+                "target": "context",
+              },
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              {
+                "dependentTasksOutputFiles": "**/context/capabilities.json",
+              },
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+            ],
+            "metadata": {
+              "description": "Write capabilities.json (every soulstone and portal with its capabilities and covens) and one coven-<name>.target per coven.",
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js scribe-aggregate '{"part":"capabilities","facts":"dist/forge/context/capabilities.json","outputDir":"dist/forge/aggregates/capabilities"}'",
+            },
+            "outputs": [
+              "{workspaceRoot}/dist/forge/aggregates/capabilities",
+            ],
           },
           "scribe-core": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js scribe-aggregate '{"part":"core","facts":"dist/forge/context/core.json","outputDir":"dist/forge/aggregates/core"}'",
-            "description": "Render the core services: the Vessel, the Phylactery and the Oculus.",
+            "dependsOn": [
+              {
+                "projects": [
+                  "codex",
+                ],
+                "target": "context",
+              },
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              {
+                "dependentTasksOutputFiles": "**/context/core.json",
+              },
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+            ],
+            "metadata": {
+              "description": "Render the core services: the Vessel, the Phylactery and the Oculus.",
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js scribe-aggregate '{"part":"core","facts":"dist/forge/context/core.json","outputDir":"dist/forge/aggregates/core"}'",
+            },
+            "outputs": [
+              "{workspaceRoot}/dist/forge/aggregates/core",
+            ],
           },
           "scribe-federated": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js scribe-aggregate '{"part":"federated","facts":"dist/forge/context/federated.json","outputDir":"dist/forge/aggregates/federated"}'",
-            "description": "Render the soulstones no rune folder holds: registered by a hook, or runes of an extension family that renders as a built-in one.",
+            "dependsOn": [
+              {
+                "projects": [
+                  "codex",
+                ],
+                "target": "context",
+              },
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              {
+                "dependentTasksOutputFiles": "**/context/federated.json",
+              },
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+            ],
+            "metadata": {
+              "description": "Render the soulstones no rune folder holds: registered by a hook, or runes of an extension family that renders as a built-in one.",
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js scribe-aggregate '{"part":"federated","facts":"dist/forge/context/federated.json","outputDir":"dist/forge/aggregates/federated"}'",
+            },
+            "outputs": [
+              "{workspaceRoot}/dist/forge/aggregates/federated",
+            ],
           },
           "scribe-observability": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js scribe-aggregate '{"part":"observability","facts":"dist/forge/context/observability.json","outputDir":"dist/forge/aggregates/observability"}'",
-            "description": "Render the Harvester (Prometheus) and the Scribe (Grafana) and their configuration.",
+            "dependsOn": [
+              {
+                "projects": [
+                  "codex",
+                ],
+                "target": "context",
+              },
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              {
+                "dependentTasksOutputFiles": "**/context/observability.json",
+              },
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+            ],
+            "metadata": {
+              "description": "Render the Harvester (Prometheus) and the Scribe (Grafana) and their configuration.",
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js scribe-aggregate '{"part":"observability","facts":"dist/forge/context/observability.json","outputDir":"dist/forge/aggregates/observability"}'",
+            },
+            "outputs": [
+              "{workspaceRoot}/dist/forge/aggregates/observability",
+            ],
           },
           "scribe-pod": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js scribe-aggregate '{"part":"pod","facts":"dist/forge/context/pod.json","outputDir":"dist/forge/aggregates/pod"}'",
-            "description": "Render lychd.pod: the ports the pod publishes and its user namespace.",
+            "dependsOn": [
+              {
+                "projects": [
+                  "codex",
+                ],
+                "target": "context",
+              },
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              {
+                "dependentTasksOutputFiles": "**/context/pod.json",
+              },
+              {
+                "externalDependencies": [
+                  "@lychd/forge",
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+            ],
+            "metadata": {
+              "description": "Render lychd.pod: the ports the pod publishes and its user namespace.",
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js scribe-aggregate '{"part":"pod","facts":"dist/forge/context/pod.json","outputDir":"dist/forge/aggregates/pod"}'",
+            },
+            "outputs": [
+              "{workspaceRoot}/dist/forge/aggregates/pod",
+            ],
           },
         },
         "runes-vllm": {
           "bind": {
-            "cache": false,
-            "command": "nx:noop",
-            "description": "Render this rune folder and install the generation (runs quadlets:bind through \`nx affected -t bind\`).",
+            "dependsOn": [
+              "scribe",
+            ],
+            "executor": "nx:noop",
+            "inputs": [],
+            "metadata": {
+              "description": "Render this rune folder and install the generation (runs quadlets:bind through \`nx affected -t bind\`).",
+              "help": {
+                "command": "npx lychd-forge bind --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
           },
           "scribe": {
             "cache": true,
-            "command": "node <plugin>/bin/forge-task.js scribe-runes '{"folder":"codex/runes/animator/soulstones/vllm","codexDir":"codex","extensionsDir":"extensions","context":"dist/forge/context/scribe-context.json","outputFile":"dist/forge/runes/runes-vllm.json"}'",
-            "description": "Render the Quadlet units of this rune folder's runes.",
+            "dependsOn": [
+              {
+                "projects": [
+                  "codex",
+                ],
+                "target": "context",
+              },
+            ],
+            "executor": "nx:run-commands",
+            "inputs": [
+              "{workspaceRoot}/codex/runes/animator/soulstones/vllm/*.toml",
+              {
+                "dependentTasksOutputFiles": "**/context/scribe-context.json",
+              },
+              {
+                "externalDependencies": [
+                  "ajv",
+                  "commander",
+                  "diff",
+                  "nunjucks",
+                  "re2js",
+                  "semver",
+                  "smol-toml",
+                  "toml-eslint-parser",
+                  "zod",
+                ],
+              },
+            ],
+            "metadata": {
+              "description": "Render the Quadlet units of this rune folder's runes.",
+              "help": {
+                "command": "npx lychd-forge scribe --help",
+                "example": {},
+              },
+              "technologies": [
+                "lychd-forge",
+              ],
+            },
+            "options": {
+              "command": "node <plugin>/bin/forge-task.js scribe-runes '{"folder":"codex/runes/animator/soulstones/vllm","codexDir":"codex","extensionsDir":"extensions","context":"dist/forge/context/scribe-context.json","outputFile":"dist/forge/runes/runes-vllm.json"}'",
+            },
+            "outputs": [
+              "{workspaceRoot}/dist/forge/runes/runes-vllm.json",
+            ],
           },
         },
       }
@@ -241,54 +1255,280 @@ describe('the inferred configuration', () => {
     });
     const forge = projects.find((p) => p.name === 'forge')!;
     expect(forge.implicitDependencies).toContain('extension-oracle');
-    const layoutOf = (t: TargetConfiguration) => ({
-      command: (t.options?.command as string | undefined)?.replace(/^node \S+\/bin\//, 'node <plugin>/bin/'),
-      inputs: (t.inputs ?? []).filter((i): i is string => typeof i === 'string' && /config\/codex|plugins|app/.test(i)),
-    });
     const targets = ['lock-python', 'federate', 'synthesize', 'synthesize-check', 'image'];
-    expect(Object.fromEntries(targets.map((name) => [name, layoutOf(forge.targets![name]!)]))).toMatchInlineSnapshot(`
+    const all = targetsOf(projects)['forge']!;
+    expect(Object.fromEntries(targets.map((name) => [name, all[name]]))).toMatchInlineSnapshot(`
       {
         "federate": {
-          "command": "node <plugin>/bin/forge-task.js federate '{"codexDir":"config/codex","extensionsDir":"plugins"}'",
+          "cache": true,
+          "dependsOn": [
+            "lock-python",
+          ],
+          "executor": "nx:run-commands",
           "inputs": [
             "{workspaceRoot}/app/src/**/*",
             "{workspaceRoot}/plugins/*/src/**/*",
             "{workspaceRoot}/plugins/*/pyproject.toml",
+            {
+              "dependentTasksOutputFiles": "**/uv.lock",
+            },
+            {
+              "runtime": "node <plugin>/bin/tool-version.js uv",
+            },
+            {
+              "externalDependencies": [
+                "@lychd/forge",
+                "ajv",
+                "commander",
+                "diff",
+                "nunjucks",
+                "re2js",
+                "semver",
+                "smol-toml",
+                "toml-eslint-parser",
+                "zod",
+              ],
+            },
+          ],
+          "metadata": {
+            "description": "Run the active extensions' register(context) hooks in the locked environment and write forge/federation.json.",
+            "help": {
+              "command": "npx lychd-forge federate --help",
+              "example": {},
+            },
+            "technologies": [
+              "lychd-forge",
+            ],
+          },
+          "options": {
+            "command": "node <plugin>/bin/forge-task.js federate '{"codexDir":"config/codex","extensionsDir":"plugins"}'",
+          },
+          "outputs": [
+            "{workspaceRoot}/forge/federation.json",
+            "{workspaceRoot}/forge/federation.sources.json",
           ],
         },
         "image": {
-          "command": "node <plugin>/bin/forge-task.js forge '{"stage":"image","codexDir":"config/codex"}'",
+          "cache": true,
+          "dependsOn": [
+            "containerfile",
+          ],
+          "executor": "nx:run-commands",
           "inputs": [
+            "{workspaceRoot}/forge/synthesis.lock.json",
+            "{workspaceRoot}/forge/Containerfile",
+            {
+              "dependentTasksOutputFiles": "**/forge/base/base.json",
+              "transitive": true,
+            },
+            {
+              "runtime": "node <plugin>/bin/tool-version.js buildah",
+            },
+            "{workspaceRoot}/forge/synthesis/python/*",
+            "{workspaceRoot}/forge/synthesis/node/*",
+            "{workspaceRoot}/forge/synthesis/tailwind/*",
             "{workspaceRoot}/app/**/*",
             "{workspaceRoot}/plugins/**/*",
             "!{workspaceRoot}/plugins/*/runes/**/*",
+            {
+              "dependentTasksOutputFiles": "**/context/forge.json",
+              "transitive": true,
+            },
+            {
+              "externalDependencies": [
+                "@lychd/forge",
+                "ajv",
+                "commander",
+                "diff",
+                "nunjucks",
+                "re2js",
+                "semver",
+                "smol-toml",
+                "toml-eslint-parser",
+                "zod",
+              ],
+            },
+          ],
+          "metadata": {
+            "description": "Build the image with buildah, reproducibly and offline, into dist/forge/image/ (OCI layout + image.json).",
+            "help": {
+              "command": "npx lychd-forge image --help",
+              "example": {},
+            },
+            "technologies": [
+              "lychd-forge",
+            ],
+          },
+          "options": {
+            "command": "node <plugin>/bin/forge-task.js forge '{"stage":"image","codexDir":"config/codex"}'",
+          },
+          "outputs": [
+            "{workspaceRoot}/dist/forge/image",
           ],
         },
         "lock-python": {
-          "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"python","codexDir":"config/codex","extensionsDir":"plugins","quadletsDir":"quadlets/generation"}'",
+          "cache": true,
+          "dependsOn": [
+            {
+              "projects": [
+                "codex",
+              ],
+              "target": "context",
+            },
+          ],
+          "executor": "nx:run-commands",
           "inputs": [
             "{workspaceRoot}/app/pyproject.toml",
             "{workspaceRoot}/plugins/*/pyproject.toml",
+            {
+              "dependentTasksOutputFiles": "**/context/forge.json",
+            },
+            {
+              "runtime": "node <plugin>/bin/tool-version.js uv",
+            },
+            {
+              "externalDependencies": [
+                "@lychd/forge",
+                "ajv",
+                "commander",
+                "diff",
+                "nunjucks",
+                "re2js",
+                "semver",
+                "smol-toml",
+                "toml-eslint-parser",
+                "zod",
+              ],
+            },
+          ],
+          "metadata": {
+            "description": "Merge the core and extension pyproject files into a uv workspace and lock it with uv.",
+            "help": {
+              "command": "npx lychd-forge synthesize --help",
+              "example": {},
+            },
+            "technologies": [
+              "lychd-forge",
+            ],
+          },
+          "options": {
+            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"python","codexDir":"config/codex","extensionsDir":"plugins","quadletsDir":"quadlets/generation"}'",
+          },
+          "outputs": [
+            "{workspaceRoot}/forge/synthesis/python",
           ],
         },
         "synthesize": {
-          "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"manifest","codexDir":"config/codex","extensionsDir":"plugins","quadletsDir":"quadlets/generation"}'",
+          "cache": true,
+          "dependsOn": [
+            "lock-python",
+            "lock-node",
+            "tailwind",
+            {
+              "projects": [
+                "quadlets",
+              ],
+              "target": "scribe",
+            },
+          ],
+          "executor": "nx:run-commands",
           "inputs": [
             "{workspaceRoot}/config/codex/lychd.toml",
             "{workspaceRoot}/app/**/*",
             "{workspaceRoot}/plugins/**/*",
+            "{workspaceRoot}/forge/templates/**/*",
+            "{workspaceRoot}/flake.lock",
+            "{workspaceRoot}/forge/federation.json",
+            {
+              "dependentTasksOutputFiles": "**/*",
+            },
+            {
+              "runtime": "node <plugin>/bin/tool-version.js uv",
+            },
+            {
+              "runtime": "node <plugin>/bin/tool-version.js npm",
+            },
+            {
+              "externalDependencies": [
+                "@lychd/forge",
+                "ajv",
+                "commander",
+                "diff",
+                "nunjucks",
+                "re2js",
+                "semver",
+                "smol-toml",
+                "toml-eslint-parser",
+                "zod",
+              ],
+            },
+          ],
+          "metadata": {
+            "description": "Write the Synthesis Manifest, forge/synthesis.lock.json: every input, lock and dependency hash.",
+            "help": {
+              "command": "npx lychd-forge synthesize --help",
+              "example": {},
+            },
+            "technologies": [
+              "lychd-forge",
+            ],
+          },
+          "options": {
+            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"manifest","codexDir":"config/codex","extensionsDir":"plugins","quadletsDir":"quadlets/generation"}'",
+          },
+          "outputs": [
+            "{workspaceRoot}/forge/synthesis.lock.json",
           ],
         },
         "synthesize-check": {
-          "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"check","codexDir":"config/codex","extensionsDir":"plugins","quadletsDir":"quadlets/generation"}'",
+          "cache": false,
+          "dependsOn": [
+            {
+              "projects": [
+                "quadlets",
+              ],
+              "target": "scribe",
+            },
+          ],
+          "executor": "nx:run-commands",
           "inputs": [
             "{workspaceRoot}/config/codex/**/*.toml",
             "{workspaceRoot}/plugins/*/pyproject.toml",
             "{workspaceRoot}/plugins/*/runes/**/*.toml",
+            "{workspaceRoot}/forge/federation.json",
             "{workspaceRoot}/plugins/*/**/*.schema.json",
+            {
+              "externalDependencies": [
+                "@lychd/forge",
+                "ajv",
+                "commander",
+                "diff",
+                "nunjucks",
+                "re2js",
+                "semver",
+                "smol-toml",
+                "toml-eslint-parser",
+                "zod",
+              ],
+            },
             "{workspaceRoot}/app/**/*",
             "{workspaceRoot}/plugins/**/*",
+            "{workspaceRoot}/forge/**/*",
+            "{workspaceRoot}/flake.lock",
           ],
+          "metadata": {
+            "description": "Fail with a diff when the committed Synthesis Manifest or a lock is not current.",
+            "help": {
+              "command": "npx lychd-forge synthesize --help",
+              "example": {},
+            },
+            "technologies": [
+              "lychd-forge",
+            ],
+          },
+          "options": {
+            "command": "node <plugin>/bin/forge-task.js synthesis '{"stage":"check","codexDir":"config/codex","extensionsDir":"plugins","quadletsDir":"quadlets/generation"}'",
+          },
         },
       }
     `);
