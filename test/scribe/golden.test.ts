@@ -19,6 +19,9 @@ import { CASES, cleanup, expectedDir, installed, loadCase, readTree, tempDir, WO
 const noQuadlet = skipWithout('quadlet');
 const noVerify = skipWithout('quadlet', 'systemd-analyze');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
+// In CI the reviewed files are the reference: re-recording them there would pass by construction.
+if (UPDATE && process.env.CI && process.env.CI !== 'false')
+  throw new Error('UPDATE_GOLDEN=1 is refused in CI (CI is set): re-record locally, review `git diff`, commit');
 
 afterAll(cleanup);
 
@@ -29,6 +32,8 @@ describe.each(CASES)('golden case %s', (name) => {
   it('matches the reviewed files in expected/ (UPDATE_GOLDEN=1 re-records)', () => {
     const dir = expectedDir(name);
     if (UPDATE) {
+      // What is recorded must be stable: a second render from a fresh load gives the same bytes.
+      expect(renderGeneration(loadCase(name)), 'a second render differs').toEqual(files);
       // Re-recording never passes by itself: what changed is listed, to be reviewed and run again.
       const before = existsSync(dir) ? readTree(dir) : new Map<string, string>();
       rmSync(dir, { recursive: true, force: true });
@@ -37,6 +42,7 @@ describe.each(CASES)('golden case %s', (name) => {
         writeFileSync(join(dir, f), text);
       }
       const changed = [...new Set([...before.keys(), ...files.keys()])].filter((f) => before.get(f) !== files.get(f)).sort();
+      console.log(`[golden ${name}] re-recorded: ${changed.length ? changed.join(', ') : 'no file changed'}`);
       expect(changed, 're-recorded these files: review `git diff`, then run again without UPDATE_GOLDEN').toEqual([]);
     }
     const expected = readTree(dir);
