@@ -115,31 +115,54 @@ describe('bind survives SIGKILL at every step', () => {
   });
 
   it('survives SIGKILLs sent from outside at random moments', async () => {
-    // Calibrate: how long a bind takes in a child, from "ready" to exit.
-    const durations: number[] = [];
+    const LAST = BIND_STEPS.length;
+    // Each child traces its steps (steps.ts), so a kill is known to have landed between two of them.
+    const traced = (w: World) => ({ LYCHD_BIND_TRACE: path.join(path.dirname(w.store), 'trace') });
+    /** The trace's `end` times, in ms since the child's "ready": one per step the run finished. */
+    const ends = (w: World, readyAt = 0) => {
+      const file = traced(w).LYCHD_BIND_TRACE;
+      const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
+      return lines.map((l) => l.split(' ')).flatMap(([, phase, , , ms]) => (phase === 'end' ? [Number(ms) - readyAt] : []));
+    };
+    // Calibrate: when, after "ready", a traced bind in a child finishes its first and its last step.
+    const firsts: number[] = [];
+    const lasts: number[] = [];
     for (let i = 0; i < 3; i++) {
       const w = await world(true);
-      const out = await runChild({ op: 'bind', bindingSite: w.site, generationDir: w.newDir });
+      const out = await runChild({ op: 'bind', bindingSite: w.site, generationDir: w.newDir, env: traced(w) });
       expect(out.code, out.stderr).toBe(0);
-      durations.push(out.readyToExitMs as number);
+      const times = ends(w, out.readyAtEpochMs);
+      expect(times).toHaveLength(LAST);
+      firsts.push(times[0]!);
+      lasts.push(times[LAST - 1]!);
     }
-    const span = Math.max(...durations) * 1.2;
-    // Runs until enough kills landed mid-way (a loaded machine makes binds slower, and kills later).
+    // Medians: one slow calibration run would send most kills after the bind had finished.
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[1]!;
+    const from = median(firsts);
+    const span = median(lasts) - from;
+    // The delays sweep the steps in SLOTS strata, each at a random point of its own: every part of
+    // a bind gets its kills, however the random draws fall. Runs until enough kills landed mid-way
+    // (a loaded machine makes binds slower, and kills earlier in them).
+    const SLOTS = 10;
     const WANTED = 15;
     const MAX_RUNS = 60;
     let runs = 0;
     const tally: Record<string, number> = { old: 0, new: 0, MIXED: 0 };
     let killed = 0;
+    const midway: number[] = [];
     const debris: Record<string, number> = {};
-    for (; killed < WANTED && runs < MAX_RUNS; runs++) {
+    for (; midway.length < WANTED && runs < MAX_RUNS; runs++) {
       const w = await world(true);
-      const delay = Math.random() * span;
-      const out = await runChild({ op: 'bind', bindingSite: w.site, generationDir: w.newDir, killAfterReadyMs: delay });
+      const delay = from + (span * ((runs % SLOTS) + Math.random())) / SLOTS;
+      const out = await runChild({ op: 'bind', bindingSite: w.site, generationDir: w.newDir, env: traced(w), killAfterReadyMs: delay });
       if (out.signal === 'SIGKILL') killed++;
       else expect(out.code, out.stderr).toBe(0);
+      // Mid-way: after the first step finished and before the last one did.
+      const done = ends(w).length;
+      if (out.signal === 'SIGKILL' && done >= 1 && done < LAST) midway.push(done);
       const state = classify(siteView(w.site), { old: OLD, new: NEW });
       tally[state] = (tally[state] ?? 0) + 1;
-      expect(state, `random kill after ${delay.toFixed(1)} ms`).not.toBe('MIXED');
+      expect(state, `random kill after ${delay.toFixed(1)} ms, ${done} steps done`).not.toBe('MIXED');
       assertSiteEntries(w);
       for (const name of leftovers(w.store)) {
         const kind = name.replace(/-[0-9a-f]{16}.*$|-\d+.*$/, '');
@@ -148,14 +171,15 @@ describe('bind survives SIGKILL at every step', () => {
       if (lockIsStale(w.store)) debris['held lock'] = (debris['held lock'] ?? 0) + 1;
       await assertRecovers(w);
     }
+    const steps = midway.reduce<Record<string, number>>((n, done) => ({ ...n, [BIND_STEPS[done]!]: (n[BIND_STEPS[done]!] ?? 0) + 1 }), {});
     console.log(
-      `[inscription random kills] ${runs} runs, delays 0-${span.toFixed(1)} ms after ready (bind takes ` +
-        `${durations.map((d) => d.toFixed(1)).join('/')} ms in a child): ${killed} killed mid-way, ` +
-        `${runs - killed} finished; site showed old ${tally.old}, new ${tally.new}, mixed ${tally.MIXED}; ` +
+      `[inscription random kills] ${runs} runs, delays ${from}-${from + span} ms after ready (the first step ends at ` +
+        `${firsts.join('/')} ms, the last at ${lasts.join('/')} ms): ${killed} killed, ${midway.length} of them mid-way, ` +
+        `in ${JSON.stringify(steps)}; ${runs - killed} finished; site showed old ${tally.old}, new ${tally.new}, mixed ${tally.MIXED}; ` +
         `debris left in the store and cleaned by the next bind: ${JSON.stringify(debris)}; all recovered`,
     );
     expect(tally.MIXED).toBe(0);
-    // Kills that all came after the bind had finished would prove nothing.
-    expect(killed, 'runs killed mid-way').toBe(WANTED);
+    // Kills that all came before the first step or after the last would prove nothing.
+    expect(midway.length, 'runs killed between the first and the last step').toBe(WANTED);
   }, 300_000);
 });

@@ -138,6 +138,8 @@ export interface ChildOutcome {
   stderr: string;
   /** ms from the child's "ready" line to its exit, when it got that far */
   readyToExitMs?: number;
+  /** When the parent read "ready" (Date.now(), the clock of the steps' trace) */
+  readyAtEpochMs?: number;
 }
 
 export interface ChildRun {
@@ -161,10 +163,12 @@ export function runChild(run: ChildRun): Promise<ChildOutcome> {
     let stdout = '';
     let stderr = '';
     let readyAt: number | undefined;
+    let readyAtEpochMs: number | undefined;
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       if (readyAt === undefined && stdout.includes('ready\n')) {
         readyAt = performance.now();
+        readyAtEpochMs = Date.now();
         if (run.killAfterReadyMs !== undefined) {
           const delay = run.killAfterReadyMs;
           if (delay <= 0) child.kill('SIGKILL');
@@ -176,7 +180,7 @@ export function runChild(run: ChildRun): Promise<ChildOutcome> {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       const readyToExitMs = readyAt === undefined ? undefined : performance.now() - readyAt;
-      resolve({ code, signal, stdout, stderr, ...(readyToExitMs !== undefined ? { readyToExitMs } : {}) });
+      resolve({ code, signal, stdout, stderr, ...(readyToExitMs !== undefined ? { readyToExitMs, readyAtEpochMs } : {}) });
     });
   });
 }
