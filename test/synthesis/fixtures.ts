@@ -1,10 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { resolveNpm } from '../../tools/src/synthesis';
+import { gzipSync } from 'node:zlib';
+import { parse as parseToml } from 'smol-toml';
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `lychd-synth-${prefix}-`));
@@ -143,8 +144,8 @@ export interface LocalRegistry {
   stop(): void;
 }
 
-export async function startNpmRegistry(root: string, packages: NpmSpec[], workspaceRoot: string): Promise<LocalRegistry> {
-  const integrity = await publishNpm(root, packages, workspaceRoot);
+export async function startNpmRegistry(root: string, packages: NpmSpec[]): Promise<LocalRegistry> {
+  const integrity = publishNpm(root, packages);
   const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'registry-server.js'), path.join(root, 'registry')], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -155,26 +156,95 @@ export async function startNpmRegistry(root: string, packages: NpmSpec[], worksp
   return { url: `http://127.0.0.1:${port}/`, integrity, stop: () => child.kill() };
 }
 
-/** Packs each package into the registry's folder, which the running registry reads on every request; their integrity. */
-export async function publishNpm(root: string, packages: NpmSpec[], workspaceRoot: string): Promise<Record<string, string>> {
-  const npm = await resolveNpm(workspaceRoot);
+/** A gzipped tar of the files, as `npm pack` writes one: ustar headers, fixed owner and time. */
+function tgz(entries: Array<[string, string]>): Buffer {
+  const blocks: Buffer[] = [];
+  for (const [name, text] of entries) {
+    const data = Buffer.from(text);
+    const header = Buffer.alloc(512);
+    const field = (value: string, at: number) => header.write(value, at, 'ascii');
+    field(name, 0);
+    field('0000644\0', 100);
+    field('0000000\0', 108);
+    field('0000000\0', 116);
+    field(`${data.length.toString(8).padStart(11, '0')}\0`, 124);
+    field('00000000000\0', 136); // a fixed time, as npm pack writes
+    field('        ', 148);
+    field('0', 156);
+    field('ustar\0' + '00', 257);
+    let sum = 0;
+    for (const byte of header) sum += byte;
+    field(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    blocks.push(header, data, Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  return gzipSync(Buffer.concat([...blocks, Buffer.alloc(1024)]));
+}
+
+/**
+ * Packs each package into the registry's folder, which the running registry reads on every request;
+ * their integrity. Written in process rather than by `npm pack`: a registry of a whole lock holds
+ * dozens of packages, and the test worker must keep answering vitest meanwhile.
+ */
+export function publishNpm(root: string, packages: NpmSpec[]): Record<string, string> {
   const integrity: Record<string, string> = {};
   for (const p of packages) {
-    const src = path.join(root, 'src', `${p.name}-${p.version}`);
     const manifest = { name: p.name, version: p.version, main: 'index.js', license: 'MIT', dependencies: p.dependencies };
-    write(path.join(src, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    write(path.join(src, 'index.js'), `module.exports = ${JSON.stringify(p.version)};\n`);
+    const data = tgz([
+      ['package/package.json', `${JSON.stringify(manifest, null, 2)}\n`],
+      ['package/index.js', `module.exports = ${JSON.stringify(p.version)};\n`],
+    ]);
     const out = path.join(root, 'registry', p.name);
+    const file = `${p.name.replace(/^@/, '').replace('/', '-')}-${p.version}.tgz`;
     fs.mkdirSync(out, { recursive: true });
-    const packed = spawnSync(npm, ['pack', '--pack-destination', out, '--silent'], { cwd: src, encoding: 'utf8' });
-    if (packed.status !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
-    const file = packed.stdout.trim().split('\n').pop()!;
+    fs.writeFileSync(path.join(out, file), data);
     fs.writeFileSync(path.join(out, `${file}.json`), JSON.stringify({ ...manifest, _published: p.published }));
-    integrity[`${p.name}@${p.version}`] = `sha512-${createHash('sha512')
-      .update(fs.readFileSync(path.join(out, file)))
-      .digest('base64')}`;
+    integrity[`${p.name}@${p.version}`] = `sha512-${createHash('sha512').update(data).digest('base64')}`;
   }
   return integrity;
+}
+
+/**
+ * The packages a workspace's committed locks name (forge/synthesis/python/uv.lock and
+ * node/package-lock.json), each version with its dependencies, as a local index and registry:
+ * the workspace then locks offline, as it would against PyPI and npm. Returns the environment
+ * that points uv and npm at them.
+ */
+export async function mirrorLocks(root: string, workspaceRoot: string): Promise<{ env: Record<string, string>; stop(): void }> {
+  const uvLock = parseToml(fs.readFileSync(path.join(workspaceRoot, 'forge/synthesis/python/uv.lock'), 'utf8')) as {
+    package: { name: string; version: string; source: { registry?: string }; dependencies?: { name: string; marker?: string }[] }[];
+  };
+  const wheels = uvLock.package
+    .filter((p) => p.source.registry)
+    .map((p) => ({
+      name: p.name,
+      version: p.version,
+      requires: (p.dependencies ?? []).map((d) => (d.marker ? `${d.name} ; ${d.marker}` : d.name)),
+    }));
+  const npmLock = JSON.parse(fs.readFileSync(path.join(workspaceRoot, 'forge/synthesis/node/package-lock.json'), 'utf8')) as {
+    packages: Record<
+      string,
+      { name?: string; version: string; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }
+    >;
+  };
+  const node = new Map<string, NpmSpec>();
+  for (const [at, p] of Object.entries(npmLock.packages)) {
+    if (!at.includes('node_modules/')) continue;
+    const name = p.name ?? at.slice(at.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    node.set(`${name}@${p.version}`, { name, version: p.version, dependencies: { ...p.dependencies, ...p.optionalDependencies } });
+  }
+  const index = buildPythonIndex(path.join(root, 'pyindex'), wheels);
+  const registry = await startNpmRegistry(path.join(root, 'npm'), [...node.values()]);
+  return {
+    env: {
+      UV_DEFAULT_INDEX: index.url,
+      UV_OFFLINE: '1',
+      UV_CACHE_DIR: path.join(root, 'uv-cache'),
+      UV_PYTHON_DOWNLOADS: 'never',
+      npm_config_registry: registry.url,
+      npm_config_cache: path.join(root, 'npm-cache'),
+    },
+    stop: registry.stop,
+  };
 }
 
 // ---- workspaces ----

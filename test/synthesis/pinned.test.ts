@@ -59,7 +59,7 @@ beforeAll(async () => {
   process.env['LYCHD_UV'] = requireTool('uv', { workspaceRoot: REPO });
   work = tempDir('resolve-before');
   buildPythonIndex(path.join(work, 'pyindex'), wheels);
-  registry = await startNpmRegistry(path.join(work, 'npm'), [{ name: 'tiny-ms', version: '1.0.0', published: OLD }], REPO);
+  registry = await startNpmRegistry(path.join(work, 'npm'), [{ name: 'tiny-ms', version: '1.0.0', published: OLD }]);
 });
 
 afterAll(() => {
@@ -83,7 +83,7 @@ describe('what the locks hold to: the resolution time ([forge] resolve_before) a
       ...wheels,
       { name: 'tinyx', version: '2.0.0', requires: ['tinybase>=1'], uploaded: NEW },
     ]);
-    await publishNpm(path.join(work, 'npm'), [{ name: 'tiny-ms', version: '1.9.0', published: NEW }], REPO);
+    publishNpm(path.join(work, 'npm'), [{ name: 'tiny-ms', version: '1.9.0', published: NEW }]);
 
     // outdated: nothing newer as of the pinned time; without a pin, the newer releases.
     expect([...(await outdatedPython(root, env())), ...(await outdatedNode(root, PIN, env()))]).toEqual([]);

@@ -9,7 +9,8 @@ const crypto = require('node:crypto');
 const root = process.argv[2];
 const server = http.createServer((req, res) => {
   const url = decodeURIComponent((req.url || '/').split('?')[0]);
-  const tarball = /^\/([^/]+)\/-\/([^/]+\.tgz)$/.exec(url);
+  // A name is `name` or `@scope/name`.
+  const tarball = /^\/((?:@[^/]+\/)?[^/]+)\/-\/([^/]+\.tgz)$/.exec(url);
   if (tarball) {
     const file = path.join(root, tarball[1], tarball[2]);
     if (!fs.existsSync(file)) return notFound(res);
@@ -18,7 +19,7 @@ const server = http.createServer((req, res) => {
   }
   const name = url.slice(1);
   const dir = path.join(root, name);
-  if (!name || name.includes('/') || !fs.existsSync(dir)) return notFound(res);
+  if (!/^(@[^/.][^/]*\/)?[^/.@][^/]*$/.test(name) || !fs.existsSync(dir)) return notFound(res);
   const base = `http://${req.headers.host}`;
   const versions = {};
   const time = {};

@@ -43,16 +43,12 @@ beforeAll(async () => {
     { name: 'tinyx', version: '2.0.0', requires: ['tinybase>=1.1'] },
     { name: 'tinyocr', version: '0.3.0' },
   ]);
-  registry = await startNpmRegistry(
-    path.join(work, 'npm'),
-    [
-      { name: 'tiny-ms', version: '1.0.0' },
-      { name: 'tiny-ms', version: '1.2.0' },
-      { name: 'tiny-ms', version: '2.0.0' },
-      { name: 'tiny-clsx', version: '3.1.0', dependencies: { 'tiny-ms': '^1.0.0' } },
-    ],
-    REPO,
-  );
+  registry = await startNpmRegistry(path.join(work, 'npm'), [
+    { name: 'tiny-ms', version: '1.0.0' },
+    { name: 'tiny-ms', version: '1.2.0' },
+    { name: 'tiny-ms', version: '2.0.0' },
+    { name: 'tiny-clsx', version: '3.1.0', dependencies: { 'tiny-ms': '^1.0.0' } },
+  ]);
   env = {
     UV_DEFAULT_INDEX: index.url,
     UV_OFFLINE: '1',
