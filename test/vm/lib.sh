@@ -9,7 +9,8 @@ O=$R/out
 mkdir -p "$O"
 export LYCHD_QUADLET=/usr/libexec/podman/quadlet
 CODEX="--codex $W/codex --extensions $W/extensions --synthesis $W/forge/synthesis.lock.json"
-forge() { (cd "$W" && node tools/bin/lychd-forge.js "$@"); }
+# The Forge as packed and installed (test/vm/prepare.ts), run from the workspace as a user would.
+forge() { (cd "$W" && node "$R/forge/node_modules/@lychd/forge/bin/lychd-forge.js" "$@"); }
 step() { echo "== $(date +%T) $*"; }
 rec() { name=$1; shift; { "$@" 2>&1; echo $? >"$O/$name.rc"; } | tee "$O/$name.txt"; }
 vessel_image() { podman inspect lychd-vessel --format '{{.Image}}' 2>&1; }

@@ -2,9 +2,13 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IMAGE_DIR } from '../../tools/src/forge';
+import { WORKSPACE } from '../support/codex-fixture';
 import { copyWorkspace } from '../support/workspace';
 import { Buildah, buildImages, importBase } from './images';
 import { vmDisk } from './qemu';
+
+/** Where the packed Forge is installed in the results share (lib.sh's `forge` runs it from there). */
+const INSTALLED_FORGE = 'forge';
 
 /** The edit that makes candidate B: one extension's source, nothing the Codex or the lock sees. */
 export const EDITED_SOURCE = 'extensions/oracle/src/oracle/__init__.py';
@@ -16,8 +20,14 @@ export const EDITED_SOURCE = 'extensions/oracle/src/oracle/__init__.py';
  *
  * The candidates are the real image of `lychd-forge image`, built in one copy of the workspace:
  * A as it is, B after editing an extension's source (the second build reuses A's layers).
+ * The VM runs the Forge as a user installs it (packed, compiled JavaScript), not the checkout's
+ * TypeScript: under the VM's emulation compiling the sources on every run took longer than the
+ * command's own work.
  */
 export function prepare(tmp: string, results: string): string {
+  // Packed first: `npm pack` rebuilds the workspace's tools/dist, as the Nx tier's installed-plugin
+  // test does later in the run.
+  installPackedForge(tmp, path.join(results, INSTALLED_FORGE));
   const disk = vmDisk();
   const b = new Buildah(path.join(tmp, 'buildah'));
   const ws = copyWorkspace();
@@ -32,6 +42,36 @@ export function prepare(tmp: string, results: string): string {
     fs.rmSync(ws.root, { recursive: true, force: true });
   }
   return disk;
+}
+
+/** `npm pack` of the plugin, installed with its dependencies (not Nx, a peer the CLI does not load) into `dir`. */
+function installPackedForge(tmp: string, dir: string): void {
+  process.stderr.write(`packing the Forge and installing it into ${path.basename(dir)}\n`);
+  const npm = (args: string[], cwd: string) => {
+    const r = spawnSync('npm', args, { cwd, encoding: 'utf8', timeout: 600_000 });
+    if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed (exit ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
+    return r.stdout;
+  };
+  const packed = path.join(tmp, 'packed');
+  fs.mkdirSync(packed, { recursive: true });
+  const out = npm(['pack', '--pack-destination', packed, '--json'], path.join(WORKSPACE, 'tools'));
+  const [{ filename }] = JSON.parse(out.slice(out.indexOf('['))) as [{ filename: string }];
+  fs.mkdirSync(dir, { recursive: true });
+  npm(
+    [
+      'install',
+      '--prefix',
+      dir,
+      path.join(packed, filename),
+      '--omit=peer',
+      '--legacy-peer-deps',
+      '--no-package-lock',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+    ],
+    tmp,
+  );
 }
 
 /** `lychd-forge image` in the workspace copy, its output (OCI layout + image.json) copied to `out`. */

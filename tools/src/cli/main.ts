@@ -1,18 +1,8 @@
 import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runBind } from './bind';
-import { runCovens, type CovenFormat } from './covens';
-import { runFlake } from './flake';
+import type { CovenFormat } from './covens';
 import { commonPaths } from './paths';
-import { runScribe } from './render';
-import { runSchemas } from './schemas';
-import { runSynthesize } from './synthesize';
-import { runFederate } from './federate';
-import { runSetup } from './setup';
-import { runContainerfile, runDebianLock, runImage, runOutdated } from './image';
-import { runRebirth } from './rebirth';
 import { reportFailure } from '../diagnostics';
-import { runValidate } from './validate';
 
 interface CodexOptions {
   codex?: string;
@@ -20,6 +10,21 @@ interface CodexOptions {
 }
 
 type SetStatus = (status: number | Promise<number>) => void;
+
+// Each command's module is loaded when that command runs: a run loads what it uses, not the
+// whole Forge (a third fewer modules for `rebirth`; where every module costs, as on a slow or
+// emulated host, this is most of a short command's time).
+const bind = () => import('./bind');
+const covens = () => import('./covens');
+const flake = () => import('./flake');
+const render = () => import('./render');
+const schemas = () => import('./schemas');
+const synthesize = () => import('./synthesize');
+const federate = () => import('./federate');
+const setup = () => import('./setup');
+const image = () => import('./image');
+const rebirth = () => import('./rebirth');
+const validate = () => import('./validate');
 
 const codexOption = (command: Command) =>
   command.option(
@@ -72,12 +77,12 @@ function program(setStatus: SetStatus): Command {
 /** The Codex and its Quadlets: validate, scribe, bind. */
 function codexCommands(cli: Command, setStatus: SetStatus): void {
   codexOptions(cli.command('validate').description('check every file of the Codex and every rule across it; print every problem')).action(
-    (o: CodexOptions) => setStatus(runValidate(commonPaths(o))),
+    (o: CodexOptions) => setStatus(validate().then((m) => m.runValidate(commonPaths(o)))),
   );
 
   codexOptions(cli.command('scribe').description('render the Quadlet generation (default: <workspace>/quadlets/generation)'))
     .option('--out <dir>', 'where to write the generation; a folder the Forge did not create must be empty')
-    .action((o: CodexOptions & { out?: string }) => setStatus(runScribe(commonPaths(o), absolute(o.out))));
+    .action((o: CodexOptions & { out?: string }) => setStatus(render().then((m) => m.runScribe(commonPaths(o), absolute(o.out)))));
 
   codexOptions(cli.command('covens').description('show which soulstones exclude which (the Conflicts= the covens write)'))
     .addOption(
@@ -85,7 +90,7 @@ function codexCommands(cli: Command, setStatus: SetStatus): void {
         .choices(['table', 'mermaid'])
         .default('table'),
     )
-    .action((o: CodexOptions & { format: CovenFormat }) => setStatus(runCovens(commonPaths(o), o.format)));
+    .action((o: CodexOptions & { format: CovenFormat }) => setStatus(covens().then((m) => m.runCovens(commonPaths(o), o.format))));
 
   bindingSiteOption(codexOptions(cli.command('bind').description('render and install the generation atomically into the Binding Site')))
     .option('--keep <n>', 'generations kept for rollback (default 3)', keepCount)
@@ -93,13 +98,15 @@ function codexCommands(cli: Command, setStatus: SetStatus): void {
     .option('--rollback', 'restore the previous generation')
     .action((o: CodexOptions & { bindingSite?: string; unitDir?: string; keep?: number; check?: boolean; rollback?: boolean }) =>
       setStatus(
-        runBind(commonPaths(o), {
-          bindingSite: absolute(o.bindingSite),
-          unitDir: absolute(o.unitDir),
-          keep: o.keep,
-          check: o.check === true,
-          rollback: o.rollback === true,
-        }),
+        bind().then((m) =>
+          m.runBind(commonPaths(o), {
+            bindingSite: absolute(o.bindingSite),
+            unitDir: absolute(o.unitDir),
+            keep: o.keep,
+            check: o.check === true,
+            rollback: o.rollback === true,
+          }),
+        ),
       ),
     );
 }
@@ -112,26 +119,28 @@ function synthesisCommands(cli: Command, setStatus: SetStatus): void {
       .description("merge and lock the workspace's core and extension manifests (uv, npm) and write forge/synthesis.lock.json"),
   )
     .option('--check', 'exit 1 with a diff when the manifest or a lock is not current')
-    .action((o: CodexOptions & { check?: boolean }) => setStatus(runSynthesize(commonPaths(o), o.check === true)));
+    .action((o: CodexOptions & { check?: boolean }) =>
+      setStatus(synthesize().then((m) => m.runSynthesize(commonPaths(o), o.check === true))),
+    );
 
   codexOptions(
     cli
       .command('federate')
       .description("run the active extensions' register(context) hooks in the locked Python environment and write forge/federation.json"),
-  ).action((o: CodexOptions) => setStatus(runFederate(commonPaths(o))));
+  ).action((o: CodexOptions) => setStatus(federate().then((m) => m.runFederate(commonPaths(o)))));
 
   cli
     .command('setup')
     .description(
       "install the tools beyond npm packages (uv, the quadlet generator, buildah, mmdebstrap, Nix...) into the workspace's .tools",
     )
-    .action(() => setStatus(runSetup()));
+    .action(() => setStatus(setup().then((m) => m.runSetup())));
 
   cli
     .command('schemas')
     .description('write the JSON Schemas, .taplo.toml and docs/codex-reference.md')
     .option('--check', 'compare instead of writing; exit 1 when any differs')
-    .action((o: { check?: boolean }) => setStatus(runSchemas(commonPaths({}).workspaceRoot, o.check === true)));
+    .action((o: { check?: boolean }) => setStatus(schemas().then((m) => m.runSchemas(commonPaths({}).workspaceRoot, o.check === true))));
 }
 
 /** The daemon's body: the Containerfile, the image, the flake and the Rebirth Gate. */
@@ -139,7 +148,9 @@ function bodyCommands(cli: Command, setStatus: SetStatus): void {
   codexOption(cli.command('containerfile'))
     .description('render forge/Containerfile from forge/templates/Containerfile.njk, the Synthesis Manifest and the base ([forge.base])')
     .option('--check', 'exit 1 when forge/Containerfile is not current')
-    .action((o: CodexOptions & { check?: boolean }) => setStatus(runContainerfile(commonPaths(o), o.check === true)));
+    .action((o: CodexOptions & { check?: boolean }) =>
+      setStatus(image().then((m) => m.runContainerfile(commonPaths(o), o.check === true))),
+    );
 
   codexOption(cli.command('debian-lock'))
     .description(
@@ -147,24 +158,24 @@ function bodyCommands(cli: Command, setStatus: SetStatus): void {
         '([forge.debian] archive) into forge/synthesis/debian.lock.json, its digest into the Synthesis Manifest',
     )
     .option('--check', 'write nothing; exit 1 when the archive now resolves to another lock')
-    .action((o: CodexOptions & { check?: boolean }) => setStatus(runDebianLock(commonPaths(o), o.check === true)));
+    .action((o: CodexOptions & { check?: boolean }) => setStatus(image().then((m) => m.runDebianLock(commonPaths(o), o.check === true))));
 
   codexOption(cli.command('outdated'))
     .description(
       'list, for Python, Node and Debian, each locked version and the newest the indexes offer within the constraints ([forge] resolve_before too); changes nothing',
     )
-    .action((o: CodexOptions) => setStatus(runOutdated(commonPaths(o))));
+    .action((o: CodexOptions) => setStatus(image().then((m) => m.runOutdated(commonPaths(o)))));
 
   codexOption(cli.command('image'))
     .description(
       'build the image reproducibly and offline into dist/forge/image/ (an OCI layout and image.json); the previous image stays on failure',
     )
-    .action((o: CodexOptions) => setStatus(runImage(commonPaths(o))));
+    .action((o: CodexOptions) => setStatus(image().then((m) => m.runImage(commonPaths(o)))));
 
   codexOption(cli.command('flake'))
     .description('render flake.nix (the Sovereign path: Nix builds the image) from the Synthesis Manifest')
     .option('--check', 'exit 1 when flake.nix is stale or flake.lock is not the recorded one')
-    .action((o: CodexOptions & { check?: boolean }) => setStatus(runFlake(commonPaths(o), o.check === true)));
+    .action((o: CodexOptions & { check?: boolean }) => setStatus(flake().then((m) => m.runFlake(commonPaths(o), o.check === true))));
 
   bindingSiteOption(
     codexOptions(
@@ -192,14 +203,16 @@ function bodyCommands(cli: Command, setStatus: SetStatus): void {
         },
       ) =>
         setStatus(
-          runRebirth(commonPaths(o), {
-            bindingSite: absolute(o.bindingSite),
-            unitDir: absolute(o.unitDir),
-            image: absolute(o.image),
-            synthesis: absolute(o.synthesis),
-            confirm: o.confirm,
-            rollback: o.rollback === true,
-          }),
+          rebirth().then((m) =>
+            m.runRebirth(commonPaths(o), {
+              bindingSite: absolute(o.bindingSite),
+              unitDir: absolute(o.unitDir),
+              image: absolute(o.image),
+              synthesis: absolute(o.synthesis),
+              confirm: o.confirm,
+              rollback: o.rollback === true,
+            }),
+          ),
         ),
     );
 }
