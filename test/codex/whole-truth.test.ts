@@ -392,10 +392,10 @@ describe('validate reports what synthesis would stop on, in the same run', () =>
       );
       expect(status).toBe(1);
       expect(err.join('').replaceAll(root, '<ws>')).toMatchInlineSnapshot(`
-        "<ws>/extensions/beta/package.json: error: extension beta needs tiny-ms@"^2.0.0" but extension alpha needs tiny-ms@"^1.0.0" (extensions/alpha/package.json); no version satisfies both ranges [dependencies.tiny-ms]
-          fix: change one range so that a single version of tiny-ms satisfies both alpha and beta
-        <ws>/extensions/beta/pyproject.toml:9: error: "curl; rm -rf /" is not a Debian package name (extension beta) [tool.lychd.system-dependencies[0]]
-          fix: use lowercase letters, digits, "+", "-" and "." (at least two characters), optionally "=version", e.g. "ffmpeg" or "ffmpeg=7:5.1.6-0+deb12u1"
+        "<ws>/extensions/beta/package.json: error[LYCHD301]: extension beta needs tiny-ms@"^2.0.0" but extension alpha needs tiny-ms@"^1.0.0" (extensions/alpha/package.json); no version satisfies both ranges [dependencies.tiny-ms]
+          hint: change one range so that a single version of tiny-ms satisfies both alpha and beta
+        <ws>/extensions/beta/pyproject.toml:9: error[LYCHD302]: "curl; rm -rf /" is not a Debian package name (extension beta) [tool.lychd.system-dependencies[0]]
+          hint: use lowercase letters, digits, "+", "-" and "." (at least two characters), optionally "=version", e.g. "ffmpeg" or "ffmpeg=7:5.1.6-0+deb12u1"
         Codex <ws>/codex: 2 error(s), 0 warning(s); nothing was written.
         "
       `);

@@ -11,6 +11,7 @@ import {
   rollback,
   SystemctlRunner,
 } from '../../tools/src/inscription';
+import type { Diagnostic } from '../../tools/src/diagnostics';
 import { defaultStoreDir } from '../../tools/src/inscription/site';
 import {
   classify,
@@ -28,6 +29,7 @@ import {
 afterAll(cleanupTemps);
 
 const setup = siteFixture;
+const refused = (message: string): Diagnostic => ({ severity: 'error', code: 'LYCHD502', message });
 
 const foreignSnapshot = (site: string) =>
   Object.fromEntries(Object.entries(snapshot(site)).filter(([rel]) => rel !== '' && !rel.startsWith('lychd')));
@@ -159,7 +161,7 @@ describe('bind', () => {
         generationDir: dirB,
         bindingSite: site,
         reload: false,
-        validate: async () => ['Q05 Conflicts= asymmetric', 'Q14 short image'],
+        validate: async () => [refused('Q05 Conflicts= asymmetric'), refused('Q14 short image')],
       }),
     ).rejects.toThrow(/found 2 problem\(s\)[\s\S]*Q05[\s\S]*Q14/);
     expect(snapshot(root)).toEqual(before);
@@ -174,7 +176,7 @@ describe('bind', () => {
     const root = tempDir();
     const site = path.join(root, 'cfg', 'containers', 'systemd');
     const dir = writeGeneration(path.join(root, 'render'), generationFiles('A'));
-    await expect(bind({ generationDir: dir, bindingSite: site, validate: () => ['nope'] })).rejects.toThrow(/nope/);
+    await expect(bind({ generationDir: dir, bindingSite: site, validate: () => [refused('nope')] })).rejects.toThrow(/nope/);
     expect(fs.existsSync(path.join(root, 'cfg'))).toBe(false);
   });
 

@@ -69,6 +69,7 @@ export class PrivateApt {
     const r = this.run('apt-get', ['update']);
     if (r.status !== 0 || /^(E|W): .*(Failed to fetch|not signed|Release file)/m.test(r.output))
       throw imageFailure(
+        'LYCHD603',
         `cannot read the Debian archive ${this.archive.uri} (${this.archive.suite}): apt-get update said:\n    ${tail(r.output)}\n` +
           '  fix: check the address ([forge.debian] archive in the Prime Scroll) and that it is reachable',
       );
@@ -81,6 +82,7 @@ export class PrivateApt {
     if (r.status !== 0 && missing.length) throw new UnknownDebianPackages(missing);
     if (r.status !== 0)
       throw imageFailure(
+        'LYCHD601',
         `apt cannot resolve ${specs.join(' ')} against ${this.archive.uri} ${this.archive.suite} on the base:\n    ${tail(r.output)}\n` +
           "  fix: correct the extensions' system-dependencies (apt-cache search NAME), then re-lock",
       );
