@@ -155,7 +155,9 @@ describe('bind', () => {
           throw new Error('bad rune');
         },
       }),
-    ).rejects.toThrow(/error: the generation .*render-B could not be validated: bad rune\n {2}why: nothing in .* was changed/);
+    ).rejects.toThrow(
+      /error\[LYCHD502\]: the generation .*render-B could not be validated\n {2}why: nothing in .* was changed\n {2}caused by: bad rune/,
+    );
     await expect(
       bind({
         generationDir: dirB,
@@ -213,11 +215,11 @@ describe('bind', () => {
   it('names the path when the generation directory is missing or empty', async () => {
     const { root, site } = setup();
     await expect(bind({ generationDir: path.join(root, 'nope'), bindingSite: site })).rejects.toThrow(
-      /nope: error: the generation folder does not exist\n {2}fix: render the Quadlets first/,
+      /nope: error\[LYCHD501\]: the generation folder does not exist\n {2}hint: render the Quadlets first/,
     );
     fs.mkdirSync(path.join(root, 'empty'));
     await expect(bind({ generationDir: path.join(root, 'empty'), bindingSite: site })).rejects.toThrow(
-      /empty: error: the generation folder is empty; refusing to install it/,
+      /empty: error\[LYCHD501\]: the generation folder is empty; refusing to install it/,
     );
   });
 
