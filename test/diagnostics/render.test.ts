@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -189,5 +190,20 @@ describe('one handler: the command line and the Nx tasks print the same', () => 
       "missing: error[LYCHD501]: the generation folder does not exist
         hint: render the Quadlets first (the Scribe's output), then pass that folder"
     `);
+  });
+
+  it('what escapes a command reaches the same handler from the entry points (tools/bin/fail.js)', () => {
+    const fail = path.resolve(__dirname, '../../tools/bin/fail.js');
+    const escape = (debug: string) =>
+      spawnSync(process.execPath, ['-e', `require(${JSON.stringify(fail)})(new Error('disk full', { cause: new Error('ENOSPC') }))`], {
+        encoding: 'utf8',
+        env: { ...process.env, LYCHD_DEBUG: debug },
+      });
+    const quiet = escape('');
+    expect(quiet.status).toBe(1);
+    expect(quiet.stderr).toBe(
+      'error[LYCHD900]: disk full\n  caused by: ENOSPC\n  hint: run again with LYCHD_DEBUG=1 to see where it happened\n',
+    );
+    expect(escape('1').stderr).toMatch(/^error\[LYCHD900\]: disk full\n {2}caused by: ENOSPC\nError: disk full\n {4}at /);
   });
 });

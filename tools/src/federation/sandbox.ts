@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { failure } from '../diagnostics';
+import { causesOf, failure } from '../diagnostics';
 import { runProgram } from '../toolchain/run';
 
 /** Set to 1 to run the hooks without the sandbox (a warning is printed each time). */
@@ -90,7 +90,7 @@ export function hookLauncher(
   try {
     r = runProgram(probe.file, probe.args, { env: { PATH: '/usr/bin:/bin' }, timeoutMs: 30_000 });
   } catch (e) {
-    r = { status: 1, stdout: '', stderr: (e as Error).message };
+    r = { status: 1, stdout: '', stderr: causesOf(e).join(': ') };
   }
   if (r.status !== 0)
     throw failure(

@@ -5,7 +5,7 @@ import type { PrimeScroll } from '../codex/schemas/prime';
 import { canonicalJson, fileSha256Streamed, sha256 } from '../shared/digest';
 import { requireTool, toolVersion } from '../toolchain';
 import { runProgram, runProgramStreamed } from '../toolchain/run';
-import { imageFailure } from './errors';
+import { imageFailure, lastLines } from './errors';
 import { installsIn, parseStanzas, type DebianArchive, type IndexedDeb } from './apt';
 
 /** The base the image is built on, as `[forge.base]` asks for it. */
@@ -24,6 +24,9 @@ export interface BaseRecord {
 
 import { BASE_RECORD_FILE } from '../artifacts/paths';
 export { BASE_RECORD_FILE };
+
+/** What to do when the base built from the lock is not what the lock says. */
+const RELOCK_HINT = 're-lock (`lychd-forge debian-lock`), review forge/synthesis/debian.lock.json and commit it';
 
 export function baseSpecOf(forge: PrimeScroll['forge']): BaseSpec {
   return forge.base.image !== undefined
@@ -128,10 +131,14 @@ export function resolveDebianBase(
   );
   const installs = installsIn(r.stdout + r.stderr);
   if (r.status !== 0 || !installs.length) {
-    const tail = (r.stdout + r.stderr).trimEnd().split('\n').slice(-15).join('\n    ');
     throw imageFailure(
       'LYCHD600',
-      `mmdebstrap cannot resolve the Debian base "${archive.suite}" against ${archive.uri} (exit ${r.status}); its last lines:\n    ${tail}\n  fix: check the suite name and that the archive is reachable`,
+      `mmdebstrap cannot resolve the Debian base "${archive.suite}" against ${archive.uri} (exit ${r.status})`,
+      [],
+      {
+        cause: [lastLines(r.stdout + r.stderr)],
+        hint: 'check the suite name and that the archive is reachable',
+      },
     );
   }
   return installs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -191,10 +198,14 @@ async function ensureDebianBase(
       onLine: (l) => l.startsWith('I: ') && progress(`  ${l}`),
     });
     if (r.status !== 0) {
-      const tail = r.output.trimEnd().split('\n').slice(-15).join('\n    ');
       throw imageFailure(
         'LYCHD603',
-        `mmdebstrap could not build the Debian base "${suite}" from the locked packages (exit ${r.status}); its last lines:\n    ${tail}\n  fix: re-lock (\`lychd-forge debian-lock\`), review forge/synthesis/debian.lock.json and commit it`,
+        `mmdebstrap could not build the Debian base "${suite}" from the locked packages (exit ${r.status})`,
+        [],
+        {
+          cause: [lastLines(r.output)],
+          hint: RELOCK_HINT,
+        },
       );
     }
     checkInstalled(out, locked.packages);
@@ -260,8 +271,9 @@ function checkInstalled(tar: string, locked: IndexedDeb[]): void {
           absent.length ? `locked but not installed: ${absent.join(', ')}` : '',
         ]
           .filter(Boolean)
-          .join('; ') +
-        '\n  fix: re-lock (`lychd-forge debian-lock`), review forge/synthesis/debian.lock.json and commit it',
+          .join('; '),
+      [],
+      { hint: RELOCK_HINT },
     );
 }
 

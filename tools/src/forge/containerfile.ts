@@ -258,10 +258,9 @@ export function renderContainerfile(workspaceRoot: string, data: ContainerfileDa
   try {
     text = env.render(path.basename(TEMPLATE_FILE), data);
   } catch (e) {
-    throw imageFailure(
-      'LYCHD600',
-      `${TEMPLATE_FILE}: ${(e as Error).message.replace(/\s+/g, ' ').trim()}\n  fix: correct the template (variables: ${Object.keys(data).join(', ')})`,
-    );
+    throw imageFailure('LYCHD600', `${TEMPLATE_FILE}: ${(e as Error).message.replace(/\s+/g, ' ').trim()}`, [], {
+      hint: `correct the template (variables: ${Object.keys(data).join(', ')})`,
+    });
   }
   // One blank line at most between blocks and a final LF: the same bytes whatever the template's spacing.
   return `${text

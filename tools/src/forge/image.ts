@@ -9,7 +9,7 @@ import { Buildah } from './buildah';
 import { CONTAINERFILE } from './containerfile';
 import { stageContext } from './context';
 import { ensureNodeToolchain, fillNpmCache } from './node-toolchain';
-import { imageFailure } from './errors';
+import { imageFailure, lastLines } from './errors';
 import { missingPackageProblems, missingPackages } from './missing-package';
 import type { ForgeSources } from './inputs';
 import { readLayout } from './layout';
@@ -177,7 +177,9 @@ function publish(buildah: Buildah, out: string, imageId: string, built: BuiltIma
   try {
     const push = buildah.run(['push', '--quiet', imageId, `oci:${path.join(staging, 'oci')}:${REF_NAME}`], 1_800_000);
     if (push.status !== 0)
-      throw imageFailure('LYCHD603', `buildah push to an OCI layout failed (exit ${push.status}):\n    ${tail(push.stdout + push.stderr)}`);
+      throw imageFailure('LYCHD603', `buildah push to an OCI layout failed (exit ${push.status})`, [], {
+        cause: [lastLines(push.stdout + push.stderr)],
+      });
     const layout = readLayout(path.join(staging, 'oci'), REF_NAME);
     if (layout.imageId !== imageId) throw imageFailure('LYCHD603', `the OCI layout holds ${layout.imageId}, but buildah built ${imageId}`);
     const summary = summarizeLayout(layout, built);
@@ -218,11 +220,10 @@ function fillUvCache(uv: string, context: string, workspace: string, python: str
     timeoutMs: 1_200_000,
   });
   if (r.status !== 0)
-    throw imageFailure(
-      'LYCHD603',
-      `filling the uv cache from ${workspace}/uv.lock failed (uv sync --frozen, exit ${r.status}):\n    ${tail(r.stderr + r.stdout)}\n` +
-        `  fix: the host needs python${python} (the image's Python) and access to the lock's index, once; later builds use the cache`,
-    );
+    throw imageFailure('LYCHD603', `filling the uv cache from ${workspace}/uv.lock failed (uv sync --frozen, exit ${r.status})`, [], {
+      cause: [lastLines(r.stderr + r.stdout)],
+      hint: `the host needs python${python} (the image's Python) and access to the lock's index, once; later builds use the cache`,
+    });
 }
 
 /** `dpkg-query` inside the built image: the versions apt actually installed. */
@@ -230,7 +231,9 @@ function installedVersions(buildah: Buildah, imageId: string, names: string[]): 
   if (!names.length) return {};
   const r = buildah.inside(imageId, ['dpkg-query', '-W', '-f', '${Package}\\t${Version}\\n', ...names], ['--user', '0:0']);
   if (r.status !== 0)
-    throw imageFailure('LYCHD603', `cannot read the installed system packages in the image: ${tail(r.stdout + r.stderr)}`);
+    throw imageFailure('LYCHD603', 'cannot read the installed system packages in the image', [], {
+      cause: [lastLines(r.stdout + r.stderr)],
+    });
   const versions: Record<string, string> = {};
   for (const line of r.stdout.split('\n')) {
     const [name, version] = line.split('\t');
@@ -252,11 +255,11 @@ function buildFailure(output: string, sources: ForgeSources, base: BaseRecord): 
   const step = [...lines].reverse().find((l) => /^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(l)) ?? '(before the first step)';
   return imageFailure(
     'LYCHD603',
-    `the image build failed at ${step}\n  its last lines:\n    ${lines.slice(-20).join('\n    ')}\n  the previous image and summary are unchanged; nothing was tagged`,
+    `the image build failed at ${step}; the previous image and summary are unchanged, nothing was tagged`,
+    [],
+    { cause: [lines.slice(-20).join('\n')] },
   );
 }
-
-const tail = (text: string) => text.trimEnd().split('\n').slice(-15).join('\n    ');
 
 /** Swaps a finished folder into place; the old one is removed only after the new one is there. */
 function replaceDir(from: string, to: string): void {

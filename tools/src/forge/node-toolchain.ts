@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runProgram } from '../toolchain/run';
-import { imageFailure } from './errors';
+import { imageFailure, lastLines } from './errors';
 
 /**
  * The Node and npm that install the synthesized npm lock and build the Tailwind CSS in the
@@ -117,18 +117,18 @@ function fetchPinned(pkg: Pinned, to: string, opts: { npm: string; env: NodeJS.P
     });
     const packed = fs.readdirSync(opts.scratch).filter((f) => f.endsWith('.tgz'));
     if (r.status !== 0 || packed.length !== 1)
-      throw imageFailure(
-        'LYCHD603',
-        `cannot fetch ${spec} for the image's node stage (npm pack, exit ${r.status}): ${r.stderr.trim().split('\n').slice(-5).join(' ')}\n` +
-          `  fix: the host needs access to the npm registry once; later builds use ${path.dirname(to)}`,
-      );
+      throw imageFailure('LYCHD603', `cannot fetch ${spec} for the image's node stage (npm pack, exit ${r.status})`, [], {
+        cause: [lastLines(r.stderr, 5)],
+        hint: `the host needs access to the npm registry once; later builds use ${path.dirname(to)}`,
+      });
     const file = path.join(opts.scratch, packed[0]!);
     const got = fileIntegrity(file);
     if (got !== pkg.integrity)
       throw imageFailure(
         'LYCHD603',
-        `${spec} from the registry has the integrity ${got}, not the pinned ${pkg.integrity}: it was not used; nothing was built\n` +
-          '  fix: check the registry npm is configured for (npm config get registry); the pin is in tools/src/forge/node-toolchain.ts',
+        `${spec} from the registry has the integrity ${got}, not the pinned ${pkg.integrity}: it was not used; nothing was built`,
+        [],
+        { hint: 'check the registry npm is configured for (npm config get registry); the pin is in tools/src/forge/node-toolchain.ts' },
       );
     fs.renameSync(file, to);
   } finally {
@@ -163,8 +163,9 @@ export function fillNpmCache(opts: {
   if (r.status !== 0)
     throw imageFailure(
       'LYCHD603',
-      `filling the npm cache from ${path.basename(lockDir)}/package-lock.json failed (npm ci, exit ${r.status}):\n    ${(r.stderr + r.stdout).trimEnd().split('\n').slice(-15).join('\n    ')}\n` +
-        '  fix: the host needs access to the npm registry once; later builds use the cache',
+      `filling the npm cache from ${path.basename(lockDir)}/package-lock.json failed (npm ci, exit ${r.status})`,
+      [],
+      { cause: [lastLines(r.stderr + r.stdout)], hint: 'the host needs access to the npm registry once; later builds use the cache' },
     );
 }
 

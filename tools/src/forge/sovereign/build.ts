@@ -69,11 +69,8 @@ export function buildSovereignImage(options: SovereignBuildOptions): ImageSummar
   const skopeo = requireTool('skopeo', toolOpts);
 
   const flake = checkFlake({ workspaceRoot: root });
-  if ('diagnostics' in flake || !flake.ok)
-    throw new SovereignBuildError(
-      'LYCHD304',
-      `flake.nix is not ready to build:\n${'diagnostics' in flake ? flake.diagnostics.map((d) => d.message).join('\n') : flake.problems.join('\n')}`,
-    );
+  if ('diagnostics' in flake) throw new ForgeError(flake.diagnostics, 'flake.nix is not ready to build:');
+  if (!flake.ok) throw new SovereignBuildError('LYCHD304', `flake.nix is not ready to build:\n${flake.problems.join('\n')}`);
 
   const system = options.system ?? defaultSystem();
   const hadLock = fs.existsSync(path.join(root, FLAKE_LOCK));
