@@ -20,11 +20,11 @@ export const CODES = {
   // The Codex: its files, their values and the rules between them.
   LYCHD100: {
     title: 'the Codex cannot be found',
-    todo: 'pass --codex DIR with the folder that holds lychd.toml, or create lychd.toml there.',
+    todo: 'pass `--codex DIR` with the folder that holds `lychd.toml`, or create `lychd.toml` there.',
   },
   LYCHD101: {
     title: 'a Codex file cannot be read',
-    todo: 'make it a plain, readable UTF-8 file of at most 1 MiB (no symbolic links, no binary content).',
+    todo: 'make it a plain, readable UTF-8 file of at most 64 KiB (no symbolic link, no binary content).',
   },
   LYCHD102: { title: 'TOML syntax error', todo: 'correct the TOML at the position shown (see https://toml.io).' },
   LYCHD103: { title: 'unknown field', todo: 'remove the field or correct its name; docs/codex-reference.md lists every field.' },
@@ -35,7 +35,7 @@ export const CODES = {
   },
   LYCHD106: {
     title: 'a rune file is where no rune family is, or is misnamed',
-    todo: 'move it under the folder of its family (runes/<anchor>/) and give it a name of lowercase letters, digits and "-".',
+    todo: 'move it into the folder of its family (`runes/<anchor>/`) and name it with lowercase letters, digits, `-` and `_`.',
   },
   LYCHD107: { title: 'two runes share a name', todo: 'rename one of them: a rune name becomes a unit name.' },
   LYCHD108: {
