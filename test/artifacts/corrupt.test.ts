@@ -48,7 +48,7 @@ describe('a damaged federation record', () => {
       'is from a newer Forge': (good) => JSON.stringify({ ...JSON.parse(good), formatVersion: 2 }),
     },
     [['validate'], ['scribe', '--out', path.join('tmp', 'units')]],
-    [/forge\/federation\.json(:\d+:\d+)?: error: /, /lychd-forge federate/],
+    [/forge\/federation\.json(:\d+:\d+)?: error\[LYCHD804\]: /, /lychd-forge federate/],
   );
 
   it('names the line and column of a cut-short file, and never quotes its text', () => {
@@ -56,7 +56,7 @@ describe('a damaged federation record', () => {
     ws.write(FEDERATION, `${good.slice(0, 60)}`);
     try {
       const r = forge(['validate'], { cwd: ws.root });
-      expect(r.stderr).toMatch(/forge\/federation\.json:\d+:\d+: error: is not valid JSON: it ends too early/);
+      expect(r.stderr).toMatch(/forge\/federation\.json:\d+:\d+: error\[LYCHD804\]: is not valid JSON: it ends too early/);
       expect(r.stderr).not.toContain(good.slice(0, 30));
     } finally {
       ws.write(FEDERATION, good);
@@ -78,6 +78,6 @@ describe('a damaged Synthesis Manifest', () => {
       },
     },
     [['flake'], ['containerfile']],
-    [/forge\/synthesis\.lock\.json(:\d+:\d+)?: error: /, /lychd-forge synthesize/],
+    [/forge\/synthesis\.lock\.json(:\d+:\d+)?: error\[LYCHD804\]: /, /lychd-forge synthesize/],
   );
 });

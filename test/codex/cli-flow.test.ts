@@ -48,7 +48,7 @@ describe('lychd-forge scribe and bind on a Codex outside the workspace', () => {
     const bindingSite = site();
     const r = forge(['bind', '--codex', codexDir, ...ext, '--binding-site', bindingSite]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/titan\.toml:\d+:1: error: unknown field "port_typo"/);
+    expect(r.stderr).toMatch(/titan\.toml:\d+:1: error\[LYCHD103\]: unknown field "port_typo"/);
     expect(fs.existsSync(path.dirname(bindingSite))).toBe(false);
   });
 
@@ -76,7 +76,7 @@ describe("lychd-forge scribe --out on a folder that is not the Forge's", () => {
     }
     const r = forge(['scribe', '--codex', codexDir, ...ext, '--out', clone]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^error: \S+ is not empty and holds no generation written by the Forge/);
+    expect(r.stderr).toMatch(/^error\[LYCHD409\]: \S+ is not empty and holds no generation written by the Forge/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     for (const [rel, text] of Object.entries(theirs)) expect(fs.readFileSync(path.join(clone, rel), 'utf8')).toBe(text);
     expect(fs.readdirSync(clone).sort()).toEqual(['.hidden', 'forge', 'mine.container', 'nx.json', 'package.json']);

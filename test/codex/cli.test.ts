@@ -24,12 +24,12 @@ describe('lychd-forge validate', () => {
     expect(r.status).toBe(1);
     // The whole output: what, where, why and how to fix each problem, then the count.
     expect(r.stderr.replaceAll(path.dirname(codexDir), '<tmp>')).toMatchInlineSnapshot(`
-      "codex/runes/animator/portals/openai.toml:8:1: error: unknown field "api_key" [api_key]
-        fix: keep the key out of the Codex: store it with \`podman secret create <name> -\` and set api_key_secret = "<name>"
-      codex/runes/animator/soulstones/sglang/vision_eye.toml:6:8: error: port 8780 is also used by soulstone private-runtime (animator/soulstones/vllm/private_runtime.toml) [port]
-        fix: every soulstone needs its own port, distinct from the core services' (the Port Singularity): pick a free one
-      codex/runes/animator/soulstones/vllm/private_runtime.toml:6:8: error: port 8780 is also used by soulstone eye (animator/soulstones/sglang/vision_eye.toml) [port]
-        fix: every soulstone needs its own port, distinct from the core services' (the Port Singularity): pick a free one
+      "codex/runes/animator/portals/openai.toml:8:1: error[LYCHD103]: unknown field "api_key" [api_key]
+        hint: keep the key out of the Codex: store it with \`podman secret create <name> -\` and set api_key_secret = "<name>"
+      codex/runes/animator/soulstones/sglang/vision_eye.toml:6:8: error[LYCHD108]: port 8780 is also used by soulstone private-runtime (animator/soulstones/vllm/private_runtime.toml) [port]
+        hint: every soulstone needs its own port, distinct from the core services' (the Port Singularity): pick a free one
+      codex/runes/animator/soulstones/vllm/private_runtime.toml:6:8: error[LYCHD108]: port 8780 is also used by soulstone eye (animator/soulstones/sglang/vision_eye.toml) [port]
+        hint: every soulstone needs its own port, distinct from the core services' (the Port Singularity): pick a free one
       Codex <tmp>/codex: 3 error(s), 0 warning(s); nothing was written.
       "
     `);

@@ -63,19 +63,21 @@ describe("the daemon's sections of the Prime Scroll (seed 003)", () => {
       ]),
     });
     expect(lines(codexDir, diagnostics)).toEqual([
-      'lychd.toml:2:1: error: unknown field "helth_retries" [defaults.soulstone.helth_retries]\n  fix: did you mean "health_retries"?',
-      expect.stringMatching(/^lychd\.toml:3:1: error: unknown field "tensor_parallel_size" \[defaults\.soulstone\.tensor_parallel_size\]/),
-      expect.stringMatching(/^lychd\.toml:4:1: error: unknown field "port" \[defaults\.soulstone\.port\]/),
-      expect.stringMatching(/^lychd\.toml:6:26: error: .*\[defaults\.soulstone-vllm\.gpu_memory_utilization\]/),
+      'lychd.toml:2:1: error[LYCHD103]: unknown field "helth_retries" [defaults.soulstone.helth_retries]\n  hint: did you mean "health_retries"?',
       expect.stringMatching(
-        /^lychd\.toml:7:2: error: unknown field "soulstones" \[defaults\.soulstones\]\n {2}fix: did you mean "soulstone"\?/,
+        /^lychd\.toml:3:1: error\[LYCHD103\]: unknown field "tensor_parallel_size" \[defaults\.soulstone\.tensor_parallel_size\]/,
+      ),
+      expect.stringMatching(/^lychd\.toml:4:1: error\[LYCHD103\]: unknown field "port" \[defaults\.soulstone\.port\]/),
+      expect.stringMatching(/^lychd\.toml:6:26: error\[LYCHD\d+\]: .*\[defaults\.soulstone-vllm\.gpu_memory_utilization\]/),
+      expect.stringMatching(
+        /^lychd\.toml:7:2: error\[LYCHD103\]: unknown field "soulstones" \[defaults\.soulstones\]\n {2}hint: did you mean "soulstone"\?/,
       ),
     ]);
   });
 
   it('refuses a daemon section that is not a table, at its line', () => {
     const { codexDir, diagnostics } = load({ 'lychd.toml': toml(['server = 3', '[policy]', 'egress = "open"']) });
-    expect(lines(codexDir, diagnostics).map((l) => l.split(': error: ')[0])).toEqual(['lychd.toml:1:10', 'lychd.toml:3:10']);
+    expect(lines(codexDir, diagnostics).map((l) => l.split(': error[')[0])).toEqual(['lychd.toml:1:10', 'lychd.toml:3:10']);
   });
 });
 

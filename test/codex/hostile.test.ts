@@ -46,19 +46,19 @@ function expectDiagnostic(r: { status: number | null; stdout: string; stderr: st
 describe('hostile Codex input gets a diagnostic, never a crash', () => {
   it('a string value of 130,000 characters, and one just over the description limit', () => {
     const huge = codexWith((c) => prepend(c, `description = "${'a'.repeat(130_000)}"\n`));
-    expectDiagnostic(validate(huge), new RegExp(`${RUNE}:1:1: error:`), /at most 65536 bytes/);
+    expectDiagnostic(validate(huge), new RegExp(`${RUNE}:1:1: error\\[LYCHD101\\]:`), /at most 65536 bytes/);
     const long = codexWith((c) => {
       const file = path.join(c, RUNE);
       fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^description = .*$/m, `description = "${'d'.repeat(600)}"`));
     });
-    expectDiagnostic(validate(long), new RegExp(`${RUNE}:2:15: error:`), /at most 512 characters/);
+    expectDiagnostic(validate(long), new RegExp(`${RUNE}:2:15: error\\[LYCHD105\\]:`), /at most 512 characters/);
   });
 
   it('arrays and inline tables nested thousands deep', () => {
     const arrays = codexWith((c) => prepend(c, `x = ${'['.repeat(5000)}${']'.repeat(5000)}\n`));
-    expectDiagnostic(validate(arrays), new RegExp(`${RUNE}:1:37: error:`), /nested more than 32 deep/);
+    expectDiagnostic(validate(arrays), new RegExp(`${RUNE}:1:37: error\\[LYCHD102\\]:`), /nested more than 32 deep/);
     const tables = codexWith((c) => prepend(c, `x = ${'{a='.repeat(5000)}1${'}'.repeat(5000)}\n`));
-    expectDiagnostic(validate(tables), new RegExp(`${RUNE}:1:\\d+: error:`), /nested more than 32 deep/);
+    expectDiagnostic(validate(tables), new RegExp(`${RUNE}:1:\\d+: error\\[LYCHD102\\]:`), /nested more than 32 deep/);
   });
 
   it('a symlink loop, a dangling symlink and a symlinked rune file under runes/', () => {
@@ -71,21 +71,21 @@ describe('hostile Codex input gets a diagnostic, never a crash', () => {
     const r = validate(links);
     expectDiagnostic(
       r,
-      new RegExp(`${VLLM}/loop:1:1: error: is a symbolic link`),
-      new RegExp(`${VLLM}/dangling.toml:1:1: error: is a symbolic link \\(to "/nonexistent/x.toml"\\)`),
+      new RegExp(`${VLLM}/loop:1:1: error\\[LYCHD101\\]: is a symbolic link`),
+      new RegExp(`${VLLM}/dangling.toml:1:1: error\\[LYCHD101\\]: is a symbolic link \\(to "/nonexistent/x.toml"\\)`),
     );
-    expect(r.stderr).toMatch(new RegExp(`${RUNE}:1:1: error: is a symbolic link`));
+    expect(r.stderr).toMatch(new RegExp(`${RUNE}:1:1: error\\[LYCHD101\\]: is a symbolic link`));
   });
 
   it('invalid UTF-8, naming the byte offset', () => {
     const bad = codexWith((c) => prepend(c, Buffer.concat([Buffer.from('# caf'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')])));
-    expectDiagnostic(validate(bad), new RegExp(`${RUNE}:1:6: error:`), /not valid UTF-8: byte 5 \(0xc3\)/);
+    expectDiagnostic(validate(bad), new RegExp(`${RUNE}:1:6: error\\[LYCHD101\\]:`), /not valid UTF-8: byte 5 \(0xc3\)/);
   });
 
   it('keys that would drive the terminal are printed escaped', () => {
     const keys = codexWith((c) => prepend(c, '"\\u001b[2J\\u001b[H" = 1\n"\\u009b31m" = 2\n'));
     const r = validate(keys);
-    expectDiagnostic(r, new RegExp(`${RUNE}:1:1: error: unknown field`), /\\u\{001b\}\[2J\\u\{001b\}\[H/);
+    expectDiagnostic(r, new RegExp(`${RUNE}:1:1: error\\[LYCHD103\\]: unknown field`), /\\u\{001b\}\[2J\\u\{001b\}\[H/);
     expect(r.stderr).toMatch(/\\u\{009b\}31m/);
   });
 
@@ -128,8 +128,8 @@ describe('hostile Codex input gets a diagnostic, never a crash', () => {
     );
     expectDiagnostic(
       { status: r.status, stdout: r.stdout, stderr: r.stderr },
-      new RegExp(`${RUNE}:1:1: error: cannot be read: permission denied`),
-      /generic\/locked:1:1: error: cannot be read: permission denied/,
+      new RegExp(`${RUNE}:1:1: error\\[LYCHD101\\]: cannot be read: permission denied`),
+      /generic\/locked:1:1: error\[LYCHD101\]: cannot be read: permission denied/,
     );
   });
 
@@ -163,7 +163,7 @@ describe('one Codex, whatever reads it', () => {
     expect(cliProblems).toEqual([
       `codex/${RUNE}: is a symbolic link (to ${JSON.stringify(path.join(root, 'elsewhere.toml'))}); the Codex holds plain files and folders only`,
     ]);
-    expect(logged.map((l) => l.replace(/:1:1: error: /, ': ').replace(/\n {2}fix: [\s\S]*$/, ''))).toEqual(cliProblems);
+    expect(logged.map((l) => l.replace(/:1:1: error\[LYCHD\d+\]: /, ': ').replace(/\n {2}hint: [\s\S]*$/, ''))).toEqual(cliProblems);
     expect(fs.existsSync(path.join(root, 'out'))).toBe(false);
   });
 });

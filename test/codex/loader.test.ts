@@ -93,22 +93,22 @@ describe('valid runes of each family', () => {
 
 describe('bad values, with the file, line and column of the offending value', () => {
   const cases: [string, string, RegExp][] = [
-    ['port out of range', 'port = 70000', /a\.toml:3:8: error: "port" must be between 1 and 65535 \[port\]/],
-    ['port of the wrong type', 'port = "8000"', /a\.toml:3:8: error: "port" must be a number, not a string/],
-    ['invalid name', 'name = "Bad Name"', /a\.toml:1:8: error: "name" must be 1-50 lowercase/],
-    ['invalid image', 'image = "not an image"', /a\.toml:2:9: error: "image" is not a valid image reference/],
-    ['fraction above 1', 'gpu_memory_utilization = 1.5', /error: "gpu_memory_utilization" must be at most 1/],
-    ['unknown quantization', 'quantization = "zip"', /error: "quantization" must be one of "awq", .*not "zip"/],
-    ['bad coven name', 'groups = ["Vision Ritual"]', /error: "groups\[0\]" coven names are/],
-    ['bad secret name', 'secret_env_files = { TOKEN = "a/b" }', /error: "secret_env_files\.TOKEN" podman secret names/],
-    ['bad env name', 'env_vars = { "1X" = "v" }', /error: key "1X" in "env_vars" environment variable names/],
-    ['newline in a description', 'description = "two\\nlines"', /error: "description" must be a single line/],
-    ['relative model path', 'model_path = "models/x"', /error: "model_path" must be an absolute path/],
-    ['bad base_url', 'base_url = "ftp://x"', /error: "base_url" must be an http/],
+    ['port out of range', 'port = 70000', /a\.toml:3:8: error\[LYCHD105\]: "port" must be between 1 and 65535 \[port\]/],
+    ['port of the wrong type', 'port = "8000"', /a\.toml:3:8: error\[LYCHD105\]: "port" must be a number, not a string/],
+    ['invalid name', 'name = "Bad Name"', /a\.toml:1:8: error\[LYCHD105\]: "name" must be 1-50 lowercase/],
+    ['invalid image', 'image = "not an image"', /a\.toml:2:9: error\[LYCHD105\]: "image" is not a valid image reference/],
+    ['fraction above 1', 'gpu_memory_utilization = 1.5', /error\[LYCHD105\]: "gpu_memory_utilization" must be at most 1/],
+    ['unknown quantization', 'quantization = "zip"', /error\[LYCHD105\]: "quantization" must be one of "awq", .*not "zip"/],
+    ['bad coven name', 'groups = ["Vision Ritual"]', /error\[LYCHD105\]: "groups\[0\]" coven names are/],
+    ['bad secret name', 'secret_env_files = { TOKEN = "a/b" }', /error\[LYCHD105\]: "secret_env_files\.TOKEN" podman secret names/],
+    ['bad env name', 'env_vars = { "1X" = "v" }', /error\[LYCHD105\]: key "1X" in "env_vars" environment variable names/],
+    ['newline in a description', 'description = "two\\nlines"', /error\[LYCHD105\]: "description" must be a single line/],
+    ['relative model path', 'model_path = "models/x"', /error\[LYCHD105\]: "model_path" must be an absolute path/],
+    ['bad base_url', 'base_url = "ftp://x"', /error\[LYCHD105\]: "base_url" must be an http/],
     [
       'runtime of another family',
       'runtime = "sglang"',
-      /error: "runtime" must be "vllm" in the vllm folder, not "sglang" \[runtime\]\n {2}fix: a sglang rune belongs in runes\/animator\/soulstones\/sglang\/: move the file there/,
+      /error\[LYCHD105\]: "runtime" must be "vllm" in the vllm folder, not "sglang" \[runtime\]\n {2}hint: a sglang rune belongs in runes\/animator\/soulstones\/sglang\/: move the file there/,
     ],
   ];
   it.each(cases)('%s', (_label, line, expected) => {
@@ -130,7 +130,7 @@ describe('bad values, with the file, line and column of the offending value', ()
   it('reports a missing required field at the file start', () => {
     const { codexDir, diagnostics } = load({ [`${VLLM}/a.toml`]: toml(['name = "a"', 'port = 1']) });
     expect(lines(codexDir, diagnostics)).toEqual([
-      `${VLLM}/a.toml:1:1: error: missing required field "image" [image]\n  fix: add image = <string>`,
+      `${VLLM}/a.toml:1:1: error[LYCHD104]: missing required field "image" [image]\n  hint: add image = <string>`,
     ]);
   });
 
@@ -139,7 +139,7 @@ describe('bad values, with the file, line and column of the offending value', ()
       [`${VLLM}/a.toml`]: toml(['name = "a"', 'image = "docker.io/vllm/vllm-openai:v1"', 'port = 0', 'max_num_seqs = 0']),
       [`${SGLANG}/b.toml`]: toml(['name = "b"', 'port = 70000']),
     });
-    expect(lines(codexDir, diagnostics).map((l) => l.split(': error: ')[0])).toEqual([
+    expect(lines(codexDir, diagnostics).map((l) => l.split(': error[')[0])).toEqual([
       `${SGLANG}/b.toml:1:1`,
       `${SGLANG}/b.toml:2:8`,
       `${VLLM}/a.toml:3:8`,
@@ -152,9 +152,9 @@ describe('unknown keys', () => {
   it('names the key, points at it and suggests the field a typo meant', () => {
     const { codexDir, diagnostics } = load({ [`${VLLM}/a.toml`]: vllm('a', 9001, ['quantisation = "awq"', '[extra]', 'x = 1']) });
     expect(lines(codexDir, diagnostics)).toEqual([
-      `${VLLM}/a.toml:6:1: error: unknown field "quantisation" [quantisation]\n  fix: did you mean "quantization"?`,
+      `${VLLM}/a.toml:6:1: error[LYCHD103]: unknown field "quantisation" [quantisation]\n  hint: did you mean "quantization"?`,
       expect.stringMatching(
-        new RegExp(`^${VLLM}/a\\.toml:7:2: error: unknown field "extra" \\[extra\\]\\n  fix: allowed fields: base_url, `),
+        new RegExp(`^${VLLM}/a\\.toml:7:2: error\\[LYCHD103\\]: unknown field "extra" \\[extra\\]\\n  hint: allowed fields: base_url, `),
       ),
     ]);
   });
@@ -162,14 +162,14 @@ describe('unknown keys', () => {
   it('refuses an API key in a portal and says where the key belongs', () => {
     const { codexDir, diagnostics } = load({ [`${PORTALS}/p.toml`]: toml(['name = "p"', 'provider = "openai"', 'api_key = "sk-secret"']) });
     expect(lines(codexDir, diagnostics)[0]).toMatch(
-      /p\.toml:3:1: error: unknown field "api_key" \[api_key\]\n {2}fix: keep the key out of the Codex: store it with `podman secret create/,
+      /p\.toml:3:1: error\[LYCHD103\]: unknown field "api_key" \[api_key\]\n {2}hint: keep the key out of the Codex: store it with `podman secret create/,
     );
   });
 
   it('rejects unknown sections of the Prime Scroll', () => {
     const { codexDir, diagnostics } = load({ 'lychd.toml': toml(['[sepulcher]', 'publish_adress = "0.0.0.0"']) });
     expect(lines(codexDir, diagnostics)).toEqual([
-      'lychd.toml:2:1: error: unknown field "publish_adress" [sepulcher.publish_adress]\n  fix: did you mean "publish_address"?',
+      'lychd.toml:2:1: error[LYCHD103]: unknown field "publish_adress" [sepulcher.publish_adress]\n  hint: did you mean "publish_address"?',
     ]);
   });
 });
@@ -184,14 +184,16 @@ describe('misplaced files', () => {
       [`${VLLM}/notes.md`]: 'not a rune, ignored',
     });
     expect(lines(codexDir, diagnostics)).toEqual([
-      expect.stringMatching(/^runes\/animator\/soulstones\/b\.toml:1:1: error: runes\/animator\/soulstones\/ only groups other anchors/),
       expect.stringMatching(
-        /^runes\/animator\/soulstones\/tgi\/a\.toml:1:1: error: no rune family owns runes\/animator\/soulstones\/tgi\//,
+        /^runes\/animator\/soulstones\/b\.toml:1:1: error\[LYCHD106\]: runes\/animator\/soulstones\/ only groups other anchors/,
       ),
       expect.stringMatching(
-        /^runes\/animator\/soulstones\/vllm\/Bad Name\.toml:1:1: error: path part "Bad Name" is not a valid rune path part/,
+        /^runes\/animator\/soulstones\/tgi\/a\.toml:1:1: error\[LYCHD106\]: no rune family owns runes\/animator\/soulstones\/tgi\//,
       ),
-      expect.stringMatching(/^runes\/c\.toml:1:1: error: runes\/ only groups other anchors/),
+      expect.stringMatching(
+        /^runes\/animator\/soulstones\/vllm\/Bad Name\.toml:1:1: error\[LYCHD106\]: path part "Bad Name" is not a valid rune path part/,
+      ),
+      expect.stringMatching(/^runes\/c\.toml:1:1: error\[LYCHD106\]: runes\/ only groups other anchors/),
     ]);
   });
 });
@@ -200,16 +202,18 @@ describe('TOML syntax errors', () => {
   it('points where the parser stopped', () => {
     const { codexDir, diagnostics } = load({ [`${VLLM}/a.toml`]: toml(['name = "a"', 'port = = 1']) });
     expect(lines(codexDir, diagnostics)).toEqual([
-      `${VLLM}/a.toml:2:8: error: TOML syntax error: Unexpected token\n  fix: correct the TOML syntax at this position (see https://toml.io)`,
+      `${VLLM}/a.toml:2:8: error[LYCHD102]: TOML syntax error: Unexpected token\n  hint: correct the TOML syntax at this position (see https://toml.io)`,
     ]);
   });
   it('reports a key defined twice', () => {
     const { codexDir, diagnostics } = load({ [`${VLLM}/a.toml`]: toml(['name = "a"', 'name = "b"']) });
-    expect(lines(codexDir, diagnostics)[0]).toMatch(/a\.toml:2:1: error: TOML syntax error: Defining a key multiple times is invalid/);
+    expect(lines(codexDir, diagnostics)[0]).toMatch(
+      /a\.toml:2:1: error\[LYCHD102\]: TOML syntax error: Defining a key multiple times is invalid/,
+    );
   });
   it('reports a broken Prime Scroll too', () => {
     const { codexDir, diagnostics } = load({ 'lychd.toml': '[sepulcher\n' });
-    expect(lines(codexDir, diagnostics)[0]).toMatch(/^lychd\.toml:\d+:\d+: error: TOML syntax error: Unterminated table-key/);
+    expect(lines(codexDir, diagnostics)[0]).toMatch(/^lychd\.toml:\d+:\d+: error\[LYCHD102\]: TOML syntax error: Unterminated table-key/);
   });
 });
 
@@ -226,8 +230,8 @@ describe('rules across the whole Codex', () => {
       ]),
     });
     expect(lines(codexDir, diagnostics)).toEqual([
-      `${SGLANG}/b.toml:1:8: error: rune name "same" is also used by animator/soulstones/vllm/a.toml [name]\n  fix: names become unit names and must be unique across the Codex and its extensions: rename one`,
-      `${VLLM}/a.toml:1:8: error: rune name "same" is also used by animator/soulstones/sglang/b.toml [name]\n  fix: names become unit names and must be unique across the Codex and its extensions: rename one`,
+      `${SGLANG}/b.toml:1:8: error[LYCHD107]: rune name "same" is also used by animator/soulstones/vllm/a.toml [name]\n  hint: names become unit names and must be unique across the Codex and its extensions: rename one`,
+      `${VLLM}/a.toml:1:8: error[LYCHD107]: rune name "same" is also used by animator/soulstones/sglang/b.toml [name]\n  hint: names become unit names and must be unique across the Codex and its extensions: rename one`,
     ]);
   });
 
@@ -238,9 +242,9 @@ describe('rules across the whole Codex', () => {
       [`${VLLM}/c.toml`]: vllm('c', 5432),
     });
     expect(lines(codexDir, diagnostics).map((l) => l.split('\n')[0])).toEqual([
-      `${VLLM}/a.toml:3:8: error: port 9001 is also used by soulstone b (animator/soulstones/vllm/b.toml) [port]`,
-      `${VLLM}/b.toml:3:8: error: port 9001 is also used by soulstone a (animator/soulstones/vllm/a.toml) [port]`,
-      `${VLLM}/c.toml:3:8: error: port 5432 is also used by core service phylactery (lychd.toml) [port]`,
+      `${VLLM}/a.toml:3:8: error[LYCHD108]: port 9001 is also used by soulstone b (animator/soulstones/vllm/b.toml) [port]`,
+      `${VLLM}/b.toml:3:8: error[LYCHD108]: port 9001 is also used by soulstone a (animator/soulstones/vllm/a.toml) [port]`,
+      `${VLLM}/c.toml:3:8: error[LYCHD108]: port 5432 is also used by core service phylactery (lychd.toml) [port]`,
     ]);
   });
 
@@ -256,7 +260,7 @@ describe('rules across the whole Codex', () => {
       [`${VLLM}/a.toml`]: vllm('a', 9001, ['groups = ["vision"]']),
     });
     expect(lines(codexDir, diagnostics)).toEqual([
-      'lychd.toml:2:17: error: default coven "dreams" has no soulstone [sepulcher.default_coven]\n  fix: use one of vision, or add it to a soulstone\'s groups',
+      'lychd.toml:2:17: error[LYCHD109]: default coven "dreams" has no soulstone [sepulcher.default_coven]\n  hint: use one of vision, or add it to a soulstone\'s groups',
     ]);
   });
 
@@ -272,7 +276,7 @@ describe('rules across the whole Codex', () => {
     });
     expect(codex).toBeDefined();
     expect(lines(codexDir, diagnostics)).toEqual([
-      `${VLLM}/a.toml:2:9: warning: image "vllm/vllm-openai:latest" is not fully qualified; podman would pick a registry from its search list [image]\n  fix: write the registry too, e.g. docker.io/vllm/vllm-openai:latest`,
+      `${VLLM}/a.toml:2:9: warning[LYCHD150]: image "vllm/vllm-openai:latest" is not fully qualified; podman would pick a registry from its search list [image]\n  hint: write the registry too, e.g. docker.io/vllm/vllm-openai:latest`,
     ]);
   });
 });
@@ -300,14 +304,14 @@ describe('extensions', () => {
     expect(load({ 'lychd.toml': toml(['[extensions]', 'active = ["atelier"]']) }, ext).codex!.runes).toEqual([]);
     const { codexDir, diagnostics } = load({ 'lychd.toml': toml(['[extensions]', 'active = ["atelier", "scriptorium"]']) }, ext);
     expect(lines(codexDir, diagnostics)).toEqual([
-      'lychd.toml:2:22: error: extension "scriptorium" is not installed [extensions.active[1]]\n  fix: use an installed one (atelier, oracle), or install scriptorium first',
+      'lychd.toml:2:22: error[LYCHD111]: extension "scriptorium" is not installed [extensions.active[1]]\n  hint: use an installed one (atelier, oracle), or install scriptorium first',
     ]);
   });
 
   it('refuses an extension listed twice, where it is listed', () => {
     const { codexDir, diagnostics } = load({ 'lychd.toml': toml(['[extensions]', 'active = ["oracle", "atelier", "oracle"]']) }, ext);
     expect(lines(codexDir, diagnostics)).toEqual([
-      'lychd.toml:2:32: error: "extensions.active[2]" names "oracle" a second time: list each extension once [extensions.active[2]]',
+      'lychd.toml:2:32: error[LYCHD105]: "extensions.active[2]" names "oracle" a second time: list each extension once [extensions.active[2]]',
     ]);
   });
 

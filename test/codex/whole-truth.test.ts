@@ -3,9 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderDiagnostic, loadCodex, soulstones, type Codex, type SoulstoneRune } from '../../tools/src/codex';
+import type { Code, StageCode } from '../../tools/src/diagnostics';
 import { renderGeneration, ScribeError } from '../../tools/src/scribe';
 import { runValidate } from '../../tools/src/cli/validate';
-import { toml, WORKSPACE, writeTree } from '../support/codex-fixture';
+import { toml, writeTree } from '../support/codex-fixture';
 import { writeWorkspace } from '../synthesis/fixtures';
 
 /**
@@ -14,6 +15,8 @@ import { writeWorkspace } from '../synthesis/fixtures';
  * twice: as TOML (what validate reads) and as the same edit on a valid loaded Codex (what the
  * Scribe would get if validation let it through), and the Scribe must refuse that edit.
  */
+
+type ScribeCode = StageCode<'4'>;
 
 const VLLM = 'runes/animator/soulstones/vllm/a.toml';
 const SGLANG = 'runes/animator/soulstones/sglang/b.toml';
@@ -32,6 +35,9 @@ const BASE: Record<string, string[]> = {
 
 interface Case {
   name: string;
+  /** The code validate reports, and the code of the Scribe's refusal of the same value. */
+  code: Code;
+  scribeCode: ScribeCode;
   /** The file the bad value is written in, and its whole text. */
   file: string;
   lines: string[];
@@ -51,6 +57,8 @@ const cfg = (codex: Codex, name: string) => stone(codex, name) as Record<string,
 const CASES: Case[] = [
   {
     name: 'a vLLM rune with no model',
+    code: 'LYCHD110',
+    scribeCode: 'LYCHD403',
     file: VLLM,
     lines: vllmLines,
     edit: (c) => delete cfg(c, 'a')['model_path'],
@@ -60,6 +68,8 @@ const CASES: Case[] = [
   },
   {
     name: 'an SGLang rune with no model',
+    code: 'LYCHD110',
+    scribeCode: 'LYCHD403',
     file: SGLANG,
     lines: sglangLines,
     edit: (c) => delete cfg(c, 'b')['model_path'],
@@ -69,6 +79,8 @@ const CASES: Case[] = [
   },
   {
     name: 'a llama.cpp rune in single mode with no model_path',
+    code: 'LYCHD110',
+    scribeCode: 'LYCHD403',
     file: LLAMA,
     lines: [...llamaLines, 'startup_mode = "single"'],
     edit: (c) => ((cfg(c, 'c')['startup_mode'] = 'single'), delete cfg(c, 'c')['model_path']),
@@ -78,6 +90,8 @@ const CASES: Case[] = [
   },
   {
     name: 'the same variable in env_vars and secret_env_files',
+    code: 'LYCHD113',
+    scribeCode: 'LYCHD404',
     file: VLLM,
     lines: [...BASE[VLLM]!, 'env_vars = { TOKEN_FILE = "x" }', 'secret_env_files = { TOKEN_FILE = "tok" }'],
     edit: (c) => ((cfg(c, 'a')['env_vars'] = { TOKEN_FILE: 'x' }), (cfg(c, 'a')['secret_env_files'] = { TOKEN_FILE: 'tok' })),
@@ -87,6 +101,8 @@ const CASES: Case[] = [
   },
   {
     name: 'a podman_version below the supported one',
+    code: 'LYCHD105',
+    scribeCode: 'LYCHD405',
     file: 'lychd.toml',
     lines: ['[sepulcher]', 'podman_version = "5.2"'],
     edit: (c) => (c.prime.sepulcher.podman_version = '5.2'),
@@ -96,6 +112,8 @@ const CASES: Case[] = [
   },
   {
     name: 'a podman_version that is not a version',
+    code: 'LYCHD105',
+    scribeCode: 'LYCHD405',
     file: 'lychd.toml',
     lines: ['[sepulcher]', 'podman_version = "five"'],
     edit: (c) => (c.prime.sepulcher.podman_version = 'five'),
@@ -105,6 +123,8 @@ const CASES: Case[] = [
   },
   {
     name: 'a "%" in a volume',
+    code: 'LYCHD105',
+    scribeCode: 'LYCHD401',
     file: VLLM,
     lines: [...BASE[VLLM]!, 'volumes = ["/srv/100%n:/m"]'],
     edit: (c) => (cfg(c, 'a')['volumes'] = ['/srv/100%n:/m']),
@@ -114,6 +134,8 @@ const CASES: Case[] = [
   },
   {
     name: 'a description ending in a backslash',
+    code: 'LYCHD105',
+    scribeCode: 'LYCHD400',
     file: VLLM,
     lines: [...BASE[VLLM]!, "description = 'continues\\'"],
     edit: (c) => (cfg(c, 'a')['description'] = 'continues\\'),
@@ -123,6 +145,8 @@ const CASES: Case[] = [
   },
   {
     name: 'a description with a line break',
+    code: 'LYCHD105',
+    scribeCode: 'LYCHD400',
     file: VLLM,
     lines: [...BASE[VLLM]!, 'description = "ok\\n[Service]"'],
     edit: (c) => (cfg(c, 'a')['description'] = 'ok\n[Service]'),
@@ -132,6 +156,8 @@ const CASES: Case[] = [
   },
   {
     name: 'an empty exec argument',
+    code: 'LYCHD105',
+    scribeCode: 'LYCHD402',
     file: VLLM,
     lines: [...BASE[VLLM]!, 'exec = ["echo", "", "rest"]'],
     edit: (c) => (cfg(c, 'a')['exec'] = ['echo', '', 'rest']),
@@ -141,6 +167,8 @@ const CASES: Case[] = [
   },
   {
     name: 'a lone ";" in extra_args',
+    code: 'LYCHD105',
+    scribeCode: 'LYCHD402',
     file: VLLM,
     lines: [...BASE[VLLM]!, 'extra_args = [";", "/bin/evil"]'],
     edit: (c) => (cfg(c, 'a')['extra_args'] = [';', '/bin/evil']),
@@ -150,6 +178,8 @@ const CASES: Case[] = [
   },
   {
     name: 'a control character in an environment value',
+    code: 'LYCHD105',
+    scribeCode: 'LYCHD400',
     file: VLLM,
     lines: [...BASE[VLLM]!, 'env_vars = { A = "x\\u0007y" }'],
     edit: (c) => (cfg(c, 'a')['env_vars'] = { A: 'x\u0007y' }),
@@ -159,6 +189,8 @@ const CASES: Case[] = [
   },
   {
     name: 'an empty served_model_name',
+    code: 'LYCHD105',
+    scribeCode: 'LYCHD402',
     file: VLLM,
     lines: [...BASE[VLLM]!, 'served_model_name = ""'],
     edit: (c) => (cfg(c, 'a')['served_model_name'] = ''),
@@ -169,6 +201,8 @@ const CASES: Case[] = [
   },
   {
     name: 'an empty model id where the model comes from models',
+    code: 'LYCHD105',
+    scribeCode: 'LYCHD402',
     file: VLLM,
     lines: [...vllmLines, 'models = [""]'],
     edit: (c) => (delete cfg(c, 'a')['model_path'], (cfg(c, 'a')['models'] = [''])),
@@ -179,6 +213,8 @@ const CASES: Case[] = [
   },
   {
     name: 'an image that is not one safe word',
+    code: 'LYCHD105',
+    scribeCode: 'LYCHD401',
     file: VLLM,
     lines: ['name = "a"', 'image = "docker.io/x:1 y"', 'port = 9001', 'model_path = "/m"'],
     edit: (c) => (cfg(c, 'a')['image'] = 'docker.io/x:1 y'),
@@ -188,6 +224,8 @@ const CASES: Case[] = [
   },
   {
     name: 'a device that is not a CDI name',
+    code: 'LYCHD105',
+    scribeCode: 'LYCHD401',
     file: VLLM,
     lines: [...BASE[VLLM]!, 'devices = ["-nvidia.com/gpu=all evil"]'],
     edit: (c) => (cfg(c, 'a')['devices'] = ['-nvidia.com/gpu=all evil']),
@@ -197,6 +235,8 @@ const CASES: Case[] = [
   },
   {
     name: 'two exposed core services on one port',
+    code: 'LYCHD108',
+    scribeCode: 'LYCHD406',
     file: 'lychd.toml',
     lines: ['[oculus]', 'port = 8000'],
     edit: (c) => (c.prime.oculus.port = 8000),
@@ -207,6 +247,8 @@ const CASES: Case[] = [
   },
   {
     name: 'a core service environment value with a line break',
+    code: 'LYCHD105',
+    scribeCode: 'LYCHD400',
     file: 'lychd.toml',
     lines: ['[vessel]', 'env_vars = { A = "x\\ny" }'],
     edit: (c) => (c.prime.vessel.env_vars = { A: 'x\ny' }),
@@ -216,6 +258,8 @@ const CASES: Case[] = [
   },
   {
     name: 'a health_cmd that starts with a space',
+    code: 'LYCHD105',
+    scribeCode: 'LYCHD402',
     file: VLLM,
     lines: [...vllmLines, 'model_path = "/models/a"', 'health_cmd = " curl -f http://127.0.0.1:9001/health"'],
     edit: (c) => (stone(c, 'a').health_cmd = ' curl -f http://127.0.0.1:9001/health'),
@@ -225,6 +269,8 @@ const CASES: Case[] = [
   },
   {
     name: 'a health_cmd that starts or ends with a double quote',
+    code: 'LYCHD105',
+    scribeCode: 'LYCHD402',
     file: VLLM,
     lines: [...vllmLines, 'model_path = "/models/a"', `health_cmd = 'sh -c "exit 0"'`],
     edit: (c) => (stone(c, 'a').health_cmd = 'sh -c "exit 0"'),
@@ -264,6 +310,7 @@ describe('validate reports, at file:line:col, every value the Scribe would refus
       thrown = e;
     }
     expect(thrown, 'the Scribe must refuse this edit, or the case proves nothing').toBeInstanceOf(ScribeError);
+    expect((thrown as ScribeError).code).toBe(c.scribeCode);
     const scribeField = c.scribeField === undefined ? c.field : c.scribeField;
     expect((thrown as ScribeError).field).toBe(scribeField ?? undefined);
 
@@ -271,7 +318,7 @@ describe('validate reports, at file:line:col, every value the Scribe would refus
     const result = loadCodex({ codexDir });
     expect(result.codex).toBeUndefined();
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
-    const found = errors.find((d) => d.field === c.field);
+    const found = errors.find((d) => d.field === c.field && d.code === c.code);
     expect(found, errors.map((d) => renderDiagnostic(d, codexDir)).join('\n')).toBeDefined();
     expect(path.relative(codexDir, found!.file)).toBe(c.file);
     expect(`${found!.line}:${found!.column}`).toBe(c.at);
@@ -280,86 +327,42 @@ describe('validate reports, at file:line:col, every value the Scribe would refus
 });
 
 /**
- * Every place the Scribe can refuse, classified: either a case above names it, or it is an
- * invariant of the Forge's own code that no Codex can reach (and the reason why). A new refusal
- * in the Scribe fails this test until it is classified, so validation cannot silently fall behind.
+ * Every kind of refusal of the Scribe, by its code, classified: either cases above produce it
+ * (the Scribe refuses with that code, validate reports the value first), or no validated Codex
+ * can reach it, and why. The table's type names every Scribe code (LYCHD4xx), so a new kind of
+ * refusal does not compile until it is classified here.
  */
-const REFUSALS: Record<string, string> = {
-  'covens.ts: is not in the scribe context': 'internal: the context is built from the same Codex as the rune',
-  'covens.ts: share no coven': 'internal: members of the default coven share it, coven-less soulstones conflict with none',
-  'core.ts: which the Forge sets on the Vessel': 'internal: codex/vessel-needs.ts refuses each of VESSEL_VARIABLES first',
-  'generation.ts: would both become': 'internal: file names come from unique rune names with distinct prefixes and suffixes',
-  'generation.ts: is generated twice': 'internal: each renderer writes its own file names',
-  'generation.ts: refusing to write': 'internal: file names are generated, never read from the Codex',
-  'ports.ts: is published by both': 'case: two exposed core services on one port (soulstones: the Port Singularity rule)',
-  'soulstone.ts: is set both here and in env_vars': 'case: the same variable in env_vars and secret_env_files',
-  'soulstone.ts: problem': 'cases: an empty exec argument, a lone ";" in extra_args',
-  'soulstone.ts: the scribe context does not describe': 'internal: the context is built from the same Codex as the rune',
-  'unit.ts: ${message} (in ${e.key}= of [${section}])': 'the one throw behind every fail() below',
-  'unit.ts: contains a newline or another control character':
-    'cases: a description with a line break, a control character in an environment value',
-  'unit.ts: ends with a backslash': 'case: a description ending in a backslash',
-  'unit.ts: problem': 'cases: an empty exec argument, an empty served_model_name',
-  'unit.ts: no unit names given': 'internal: unit lists are written only when not empty',
-  'unit.ts: is not a unit name': 'internal: unit names come from rune names (NAME_PATTERN)',
-  'unit.ts: may only hold letters, digits and _.:/@+=,[]-': 'cases: an image that is not one safe word, a device that is not a CDI name',
-  'unit.ts: may only hold letters, digits and _.:/@+=,- (and start with %h/ or ./)': 'case: a "%" in a volume',
-  'unit.ts: no arguments given': 'internal: Exec= is written only with a command',
-  'unit.ts: is not a valid': 'internal: variable names are checked by ENV_NAME_PATTERN in the schemas',
-  'unit.ts: a command must not be empty': 'case: a health_cmd that starts with a space',
-  'unit.ts: a command must not start or end with a double quote': 'case: a health_cmd that starts or ends with a double quote',
-  'unit.ts: value was given, but podman reads this key as':
-    "internal: the compiler holds the builders to the key table's kinds (test/scribe/keys.test.ts)",
-  'unit.ts: contains a control character': 'internal: comments are generated from validated rune paths',
-  'unit.ts: appears twice': 'internal: each builder lists each section once',
-  'unit.ts: is not a key podman accepts':
-    'internal: the compiler holds the builders to the keys of each section (test/scribe/keys.test.ts)',
-  'unit.ts: or later; the target is': 'internal: builders ask supports() before optional keys; podman_version >= 5.3 is validated',
-  'unit.ts: may appear only once': 'internal: the builders write single keys once',
-  'version.ts: is not a podman version such as': 'case: a podman_version that is not a version',
-  'version.ts: podman ${text} is not supported': 'case: a podman_version below the supported one',
-  'llamacpp.ts: single mode loads one model file': 'case: a llama.cpp rune in single mode with no model_path',
-  'sglang.ts: SGLang needs a model': 'case: an SGLang rune with no model',
-  'vllm.ts: vLLM needs a model': 'case: a vLLM rune with no model',
-  'generation.ts: is not a folder: choose a new or empty folder': 'internal: the output folder of `scribe --out`, not a Codex value',
-  'generation.ts: is not a record the Forge wrote': 'internal: the output folder of `scribe --out`, not a Codex value',
-  'generation.ts: is not empty and holds no generation written by the Forge':
-    'internal: the output folder of `scribe --out`, not a Codex value',
-  'generation.ts: not written by the Forge (or reached through a link)': 'internal: the output folder of `scribe --out`, not a Codex value',
+const REFUSALS: Record<ScribeCode, string> = {
+  LYCHD400:
+    'cases: a description ending in a backslash, a description with a line break, a control character in an environment value, a core service environment value with a line break',
+  LYCHD401: 'cases: a "%" in a volume, an image that is not one safe word, a device that is not a CDI name',
+  LYCHD402:
+    'cases: an empty exec argument, a lone ";" in extra_args, an empty served_model_name, an empty model id where the model comes from models, a health_cmd that starts with a space, a health_cmd that starts or ends with a double quote',
+  LYCHD403: 'cases: a vLLM rune with no model, an SGLang rune with no model, a llama.cpp rune in single mode with no model_path',
+  LYCHD404: 'case: the same variable in env_vars and secret_env_files',
+  LYCHD405: 'cases: a podman_version below the supported one, a podman_version that is not a version',
+  LYCHD406: 'case: two exposed core services on one port (soulstones: the Port Singularity rule)',
+  LYCHD407:
+    'internal: the scribe context is built from the same Codex as the runes; covens, and the variables the Forge sets on the Vessel (codex/vessel-needs.ts), are validated first',
+  LYCHD408:
+    "internal: unit names, sections, keys and their kinds come from the Forge's builders, held to the key table by the compiler (test/scribe/keys.test.ts), never from the Codex",
+  LYCHD409: 'internal: the output folder of `scribe --out`, not a Codex value',
 };
 
-/** `<file>: <message text>` of every `throw new ScribeError(...)` and `fail(...)` in the Scribe. */
-function refusalSites(): string[] {
-  const dir = path.join(WORKSPACE, 'tools/src/scribe');
-  const files = [
-    ...fs.readdirSync(dir).map((f) => path.join(dir, f)),
-    ...fs.readdirSync(path.join(dir, 'runtimes')).map((f) => path.join(dir, 'runtimes', f)),
-  ];
-  const sites: string[] = [];
-  for (const file of files.filter((f) => f.endsWith('.ts'))) {
-    const text = fs.readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/(?:new ScribeError|[^.\w]fail)\(\s*(?:`([^`]*)`|'([^']*)'|(\w+))/g)) {
-      if (m[3] === 'message') continue; // the declaration of fail() itself
-      sites.push(`${path.basename(file)}: ${m[1] ?? m[2] ?? m[3]}`);
-    }
-  }
-  return sites;
-}
-
-describe('every refusal of the Scribe is accounted for', () => {
-  it('each one is covered by a case or is an invariant no Codex can reach', () => {
-    const unclassified = refusalSites().filter(
-      (site) => !Object.keys(REFUSALS).some((k) => site.startsWith(k.split(': ')[0]!) && site.includes(k.split(': ').slice(1).join(': '))),
-    );
-    expect(unclassified).toEqual([]);
-    const cases = new Set(CASES.map((c) => c.name));
-    for (const why of Object.values(REFUSALS).filter((w) => w.startsWith('case'))) {
-      for (const name of why
+const casesOf = (why: string): string[] =>
+  why.startsWith('case')
+    ? why
         .replace(/^cases?: /, '')
         .replace(/ \(.*\)$/, '')
-        .split(', '))
-        expect(cases, why).toContain(name);
+        .split(', ')
+    : [];
+
+describe('every kind of refusal of the Scribe is accounted for', () => {
+  it('each code is produced by the cases it names, and each case is named under its code', () => {
+    for (const [code, why] of Object.entries(REFUSALS) as [ScribeCode, string][]) {
+      for (const name of casesOf(why)) expect(CASES.find((c) => c.name === name)?.scribeCode, `${code}: ${name}`).toBe(code);
     }
+    for (const c of CASES) expect(casesOf(REFUSALS[c.scribeCode]), c.name).toContain(c.name);
   });
 });
 
@@ -369,7 +372,7 @@ describe('warnings for flags that do nothing alone', () => {
     const result = loadCodex({ codexDir });
     expect(result.codex).toBeDefined();
     expect(result.diagnostics.filter((d) => d.field !== 'groups').map((d) => renderDiagnostic(d, codexDir))).toEqual([
-      `${SGLANG}:5:17: warning: enable_marlin has no effect here [enable_marlin]\n  why: Marlin kernels exist only for quantization = "awq" or "gptq", which this rune does not set\n  fix: set quantization = "awq" or "gptq" for an AWQ or GPTQ model, or remove enable_marlin`,
+      `${SGLANG}:5:17: warning[LYCHD153]: enable_marlin has no effect here [enable_marlin]\n  why: Marlin kernels exist only for quantization = "awq" or "gptq", which this rune does not set\n  hint: set quantization = "awq" or "gptq" for an AWQ or GPTQ model, or remove enable_marlin`,
     ]);
   });
 });
@@ -392,10 +395,10 @@ describe('validate reports what synthesis would stop on, in the same run', () =>
       );
       expect(status).toBe(1);
       expect(err.join('').replaceAll(root, '<ws>')).toMatchInlineSnapshot(`
-        "<ws>/extensions/beta/package.json: error: extension beta needs tiny-ms@"^2.0.0" but extension alpha needs tiny-ms@"^1.0.0" (extensions/alpha/package.json); no version satisfies both ranges [dependencies.tiny-ms]
-          fix: change one range so that a single version of tiny-ms satisfies both alpha and beta
-        <ws>/extensions/beta/pyproject.toml:9: error: "curl; rm -rf /" is not a Debian package name (extension beta) [tool.lychd.system-dependencies[0]]
-          fix: use lowercase letters, digits, "+", "-" and "." (at least two characters), optionally "=version", e.g. "ffmpeg" or "ffmpeg=7:5.1.6-0+deb12u1"
+        "<ws>/extensions/beta/package.json: error[LYCHD301]: extension beta needs tiny-ms@"^2.0.0" but extension alpha needs tiny-ms@"^1.0.0" (extensions/alpha/package.json); no version satisfies both ranges [dependencies.tiny-ms]
+          hint: change one range so that a single version of tiny-ms satisfies both alpha and beta
+        <ws>/extensions/beta/pyproject.toml:9: error[LYCHD302]: "curl; rm -rf /" is not a Debian package name (extension beta) [tool.lychd.system-dependencies[0]]
+          hint: use lowercase letters, digits, "+", "-" and "." (at least two characters), optionally "=version", e.g. "ffmpeg" or "ffmpeg=7:5.1.6-0+deb12u1"
         Codex <ws>/codex: 2 error(s), 0 warning(s); nothing was written.
         "
       `);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -43,6 +44,7 @@ describe('one rendering for every stage: what, where, why, how to fix', () => {
       renderDiagnostic(
         {
           severity: 'error',
+          code: 'LYCHD108',
           file: '/w/codex/runes/a.toml',
           line: 3,
           column: 8,
@@ -54,9 +56,9 @@ describe('one rendering for every stage: what, where, why, how to fix', () => {
         '/w',
       ),
     ).toMatchInlineSnapshot(`
-      "codex/runes/a.toml:3:8: error: port 9001 is also used by soulstone b [port]
+      "codex/runes/a.toml:3:8: error[LYCHD108]: port 9001 is also used by soulstone b [port]
         why: the pod has one network namespace
-        fix: pick a free port"
+        hint: pick a free port"
     `);
   });
 
@@ -65,7 +67,7 @@ describe('one rendering for every stage: what, where, why, how to fix', () => {
     soulstones(codex)[0]!.config.volumes = ['/srv/100%n:/m'];
     const root = path.resolve(__dirname, '../..');
     expect(reported(() => renderGeneration(codex), root)).toMatchInlineSnapshot(
-      `"test/scribe/fixtures/nasty/codex/runes/animator/soulstones/generic/nasty.toml: error: "/srv/100%n:/m" may only hold letters, digits and _.:/@+=,- (and start with %h/ or ./) (in Volume= of [Container]) [volumes[0]]"`,
+      `"test/scribe/fixtures/nasty/codex/runes/animator/soulstones/generic/nasty.toml: error[LYCHD401]: "/srv/100%n:/m" may only hold letters, digits and _.:/@+=,- (and start with %h/ or ./) (in Volume= of [Container]) [volumes[0]]"`,
     );
   });
 
@@ -74,8 +76,8 @@ describe('one rendering for every stage: what, where, why, how to fix', () => {
     writeWorkspace(root, { alpha: { node: { 'tiny-ms': '^1.0.0' } }, beta: { node: { 'tiny-ms': '^2.0.0' } } });
     expect(reported(() => mergeNode(root), root)).toMatchInlineSnapshot(`
       "synthesis failed with 1 problem:
-      extensions/beta/package.json: error: extension beta needs tiny-ms@"^2.0.0" but extension alpha needs tiny-ms@"^1.0.0" (extensions/alpha/package.json); no version satisfies both ranges [dependencies.tiny-ms]
-        fix: change one range so that a single version of tiny-ms satisfies both alpha and beta"
+      extensions/beta/package.json: error[LYCHD301]: extension beta needs tiny-ms@"^2.0.0" but extension alpha needs tiny-ms@"^1.0.0" (extensions/alpha/package.json); no version satisfies both ranges [dependencies.tiny-ms]
+        hint: change one range so that a single version of tiny-ms satisfies both alpha and beta"
     `);
   });
 
@@ -87,8 +89,8 @@ describe('one rendering for every stage: what, where, why, how to fix', () => {
         root,
       ),
     ).toMatchInlineSnapshot(`
-      "missing: error: the generation folder does not exist
-        fix: render the Quadlets first (the Scribe's output), then pass that folder"
+      "missing: error[LYCHD501]: the generation folder does not exist
+        hint: render the Quadlets first (the Scribe's output), then pass that folder"
     `);
   });
 
@@ -101,8 +103,44 @@ describe('one rendering for every stage: what, where, why, how to fix', () => {
           throw new Error("EACCES: permission denied, open '/x'");
         }),
       ).toMatchInlineSnapshot(`
-        "error: EACCES: permission denied, open '/x'
-          fix: run again with LYCHD_DEBUG=1 to see where it happened"
+        "error[LYCHD900]: EACCES: permission denied, open '/x'
+          hint: run again with LYCHD_DEBUG=1 to see where it happened"
+      `);
+    } finally {
+      if (prior !== undefined) process.env['LYCHD_DEBUG'] = prior;
+    }
+  });
+
+  it('what caused a problem, outermost first, each line escaped like the rest', () => {
+    expect(
+      renderDiagnostic({
+        severity: 'error',
+        code: 'LYCHD801',
+        message: 'uv could not set up the locked environment',
+        cause: ['uv sync exited with 2', 'error: no interpreter\nfound \u001b[31mhere'],
+        hint: 'install python3',
+      }),
+    ).toMatchInlineSnapshot(`
+      "error[LYCHD801]: uv could not set up the locked environment
+        caused by: uv sync exited with 2
+        caused by: error: no interpreter
+                   found \\u{001b}[31mhere
+        hint: install python3"
+    `);
+  });
+
+  it('an unforeseen failure keeps the chain of errors that caused it', () => {
+    const prior = process.env['LYCHD_DEBUG'];
+    delete process.env['LYCHD_DEBUG'];
+    try {
+      expect(
+        reported(() => {
+          throw new Error('cannot write the manifest', { cause: new Error('ENOSPC: no space left on device') });
+        }),
+      ).toMatchInlineSnapshot(`
+        "error[LYCHD900]: cannot write the manifest
+          caused by: ENOSPC: no space left on device
+          hint: run again with LYCHD_DEBUG=1 to see where it happened"
       `);
     } finally {
       if (prior !== undefined) process.env['LYCHD_DEBUG'] = prior;
@@ -112,12 +150,12 @@ describe('one rendering for every stage: what, where, why, how to fix', () => {
   it('failure() builds the same model for problems that are not a Codex value', () => {
     expect(
       reported(() => {
-        throw failure('cannot locate the Binding Site', { why: 'HOME is not set', hint: 'set LYCHD_BINDING_SITE' });
+        throw failure('LYCHD500', 'cannot locate the Binding Site', { why: 'HOME is not set', hint: 'set LYCHD_BINDING_SITE' });
       }),
     ).toMatchInlineSnapshot(`
-      "error: cannot locate the Binding Site
+      "error[LYCHD500]: cannot locate the Binding Site
         why: HOME is not set
-        fix: set LYCHD_BINDING_SITE"
+        hint: set LYCHD_BINDING_SITE"
     `);
   });
 });
@@ -128,7 +166,7 @@ describe('one handler: the command line and the Nx tasks print the same', () => 
     const r = forge(['bind', '--rollback', '--binding-site', site]);
     expect(r.status).toBe(1);
     expect(r.stderr.replaceAll(path.dirname(site), '<tmp>')).toMatchInlineSnapshot(`
-      "error: no previous generation to roll back to: nothing was ever bound to <tmp>/site
+      "error[LYCHD504]: no previous generation to roll back to: nothing was ever bound to <tmp>/site
         why: the generation store <tmp>/.lychd-store-site does not exist
       "
     `);
@@ -149,8 +187,23 @@ describe('one handler: the command line and the Nx tasks print the same', () => 
       else process.env['LYCHD_BINDING_SITE'] = site;
     }
     expect(lines.join('\n').replaceAll(root, '<tmp>')).toMatchInlineSnapshot(`
-      "missing: error: the generation folder does not exist
-        fix: render the Quadlets first (the Scribe's output), then pass that folder"
+      "missing: error[LYCHD501]: the generation folder does not exist
+        hint: render the Quadlets first (the Scribe's output), then pass that folder"
     `);
+  });
+
+  it('what escapes a command reaches the same handler from the entry points (tools/bin/fail.js)', () => {
+    const fail = path.resolve(__dirname, '../../tools/bin/fail.js');
+    const escape = (debug: string) =>
+      spawnSync(process.execPath, ['-e', `require(${JSON.stringify(fail)})(new Error('disk full', { cause: new Error('ENOSPC') }))`], {
+        encoding: 'utf8',
+        env: { ...process.env, LYCHD_DEBUG: debug },
+      });
+    const quiet = escape('');
+    expect(quiet.status).toBe(1);
+    expect(quiet.stderr).toBe(
+      'error[LYCHD900]: disk full\n  caused by: ENOSPC\n  hint: run again with LYCHD_DEBUG=1 to see where it happened\n',
+    );
+    expect(escape('1').stderr).toMatch(/^error\[LYCHD900\]: disk full\n {2}caused by: ENOSPC\nError: disk full\n {4}at /);
   });
 });

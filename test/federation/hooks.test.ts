@@ -129,8 +129,8 @@ describe.skipIf(noUv || noBwrap)('the register hooks, run in the locked environm
       federation: federationInput(root, path.join(root, 'extensions')),
     });
     expect(bad.diagnostics.map((d) => renderDiagnostic(d, root))).toEqual([
-      'codex/runes/good/shelves/attic.toml:2:8: error: "size" must be >= 1 [size]',
-      'codex/runes/good/shelves/attic.toml:3:1: error: unknown field "colour" [colour]\n  fix: remove it, or check the family\'s schema for the right name',
+      'codex/runes/good/shelves/attic.toml:2:8: error[LYCHD105]: "size" must be >= 1 [size]',
+      'codex/runes/good/shelves/attic.toml:3:1: error[LYCHD103]: unknown field "colour" [colour]\n  hint: remove it, or check the family\'s schema for the right name',
     ]);
     write(root, { 'codex/runes/good/shelves/attic.toml': 'name = "attic"\nsize = 3\n' });
     const ok = loadCodex({
@@ -154,8 +154,8 @@ describe.skipIf(noUv || noBwrap)('the register hooks, run in the locked environm
     fs.writeFileSync(path.join(root, 'extensions/good/src/good/__init__.py'), GOOD.replace('"sox"', '"sox=14.4.3"'));
     federate({ workspaceRoot: root });
     expect(failureOf(() => mergePython(root), root)).toBe(
-      'extensions/good/src/good/__init__.py:5: error: extension good registers "sox=14.4.3" but its [tool.lychd] system-dependencies say "sox=14.4.2" (extensions/good/pyproject.toml) [register(context)]\n' +
-        '  fix: ask for the package in one place, or with the same version in both',
+      'extensions/good/src/good/__init__.py:5: error[LYCHD203]: extension good registers "sox=14.4.3" but its [tool.lychd] system-dependencies say "sox=14.4.2" (extensions/good/pyproject.toml) [register(context)]\n' +
+        '  hint: ask for the package in one place, or with the same version in both',
     );
   });
 
@@ -177,8 +177,8 @@ describe.skipIf(noUv || noBwrap)('the register hooks, run in the locked environm
     });
     expect(r.codex).toBeUndefined();
     expect(r.diagnostics.map((d) => renderDiagnostic(d, root).split('\n')[0])).toEqual([
-      'extensions/good/src/good/__init__.py:7:1: error: registered rune: unknown field "api_key" [api_key]',
-      'extensions/good/src/good/__init__.py:7:1: error: registered rune: "name" must be 1-50 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit [name]',
+      'extensions/good/src/good/__init__.py:7:1: error[LYCHD103]: registered rune: unknown field "api_key" [api_key]',
+      'extensions/good/src/good/__init__.py:7:1: error[LYCHD105]: registered rune: "name" must be 1-50 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit [name]',
     ]);
   });
 
@@ -187,9 +187,9 @@ describe.skipIf(noUv || noBwrap)('the register hooks, run in the locked environm
       'def helper(context):\n    raise ValueError("no model folder configured")\n\n\ndef register(context):\n    context.add_capability("x.y")\n    helper(context)\n';
     const root = workspace({ raiser: { hook } });
     expect(failureOf(() => runHooks({ workspaceRoot: root }), root)).toBe(
-      'extensions/raiser/src/raiser/__init__.py:2: error: extension raiser: register() raised ValueError: no model folder configured\n' +
+      'extensions/raiser/src/raiser/__init__.py:2: error[LYCHD201]: extension raiser: register() raised ValueError: no model folder configured\n' +
         '  why: the last frame of the traceback in the extension is helper()\n' +
-        '  fix: fix the hook; nothing was registered for any extension',
+        '  hint: fix the hook; nothing was registered for any extension',
     );
     expect(fs.existsSync(path.join(root, 'forge/federation.json'))).toBe(false);
   });
@@ -202,12 +202,12 @@ describe.skipIf(noUv || noBwrap)('the register hooks, run in the locked environm
       },
     });
     expect(failureOf(() => runHooks({ workspaceRoot: root, timeoutMs: 2000 }), root)).toBe(
-      'extensions/hanger/pyproject.toml: error: extension hanger: register() did not return within 2 s and was stopped\n' +
-        '  fix: a hook only declares what the extension needs: it must not wait, loop or reach the network\n' +
-        'extensions/invalid/src/invalid/__init__.py:2: error: extension invalid: "curl; rm -rf /" is not a Debian package name\n' +
-        '  fix: pass a Debian package name, optionally "=version", e.g. "sox"\n' +
-        'extensions/invalid/src/invalid/__init__.py:3: error: extension invalid: "Not A Capability" is not a capability name\n' +
-        '  fix: use dotted lowercase words, e.g. "speech.transcribe"',
+      'extensions/hanger/pyproject.toml: error[LYCHD201]: extension hanger: register() did not return within 2 s and was stopped\n' +
+        '  hint: a hook only declares what the extension needs: it must not wait, loop or reach the network\n' +
+        'extensions/invalid/src/invalid/__init__.py:2: error[LYCHD202]: extension invalid: "curl; rm -rf /" is not a Debian package name\n' +
+        '  hint: pass a Debian package name, optionally "=version", e.g. "sox"\n' +
+        'extensions/invalid/src/invalid/__init__.py:3: error[LYCHD202]: extension invalid: "Not A Capability" is not a capability name\n' +
+        '  hint: use dotted lowercase words, e.g. "speech.transcribe"',
     );
   });
 
@@ -224,7 +224,7 @@ describe.skipIf(noUv || noBwrap)('the register hooks, run in the locked environm
     });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(r.diagnostics.map((d) => renderDiagnostic(d, root))).toEqual([
-      'codex/runes/good/shelves/attic.toml:1:8: error: "name" must match pattern "^(a+)+$" [name]',
+      'codex/runes/good/shelves/attic.toml:1:8: error[LYCHD105]: "name" must match pattern "^(a+)+$" [name]',
     ]);
   });
 
@@ -287,9 +287,9 @@ def register(context):
     const root = workspace({ writer: { hook } });
     const inside = path.join(fs.realpathSync(root), 'extensions/writer/src/writer/written.txt');
     expect(failureOf(() => runHooks({ workspaceRoot: root }), root)).toBe(
-      `extensions/writer/src/writer/__init__.py:6: error: extension writer: register() raised OSError: [Errno 30] Read-only file system: '${inside}'\n` +
+      `extensions/writer/src/writer/__init__.py:6: error[LYCHD201]: extension writer: register() raised OSError: [Errno 30] Read-only file system: '${inside}'\n` +
         '  why: the last frame of the traceback in the extension is register()\n' +
-        '  fix: fix the hook; nothing was registered for any extension',
+        '  hint: fix the hook; nothing was registered for any extension',
     );
     expect(fs.existsSync(outside)).toBe(false);
     expect(fs.existsSync(inside)).toBe(false);
@@ -310,9 +310,9 @@ def register(context):
     try {
       const root = workspace({ caller: { hook } });
       expect(failureOf(() => runHooks({ workspaceRoot: root }), root)).toBe(
-        'extensions/caller/src/caller/__init__.py:5: error: extension caller: register() raised ConnectionRefusedError: [Errno 111] Connection refused\n' +
+        'extensions/caller/src/caller/__init__.py:5: error[LYCHD201]: extension caller: register() raised ConnectionRefusedError: [Errno 111] Connection refused\n' +
           '  why: the last frame of the traceback in the extension is register()\n' +
-          '  fix: fix the hook; nothing was registered for any extension',
+          '  hint: fix the hook; nothing was registered for any extension',
       );
       await new Promise((r) => setTimeout(r, 100));
       expect(connections).toBe(0);
@@ -325,8 +325,8 @@ def register(context):
     const hook = 'import sys\n\n\ndef register(context):\n    sys.stdout.write("x" * 100_000_000)\n';
     const root = workspace({ loud: { hook } });
     expect(failureOf(() => runHooks({ workspaceRoot: root }), root)).toBe(
-      'extensions/loud/pyproject.toml: error: extension loud: register() printed more than 4 MiB and was stopped\n' +
-        '  fix: a hook reports through its context; it must not print (the limit is per stream)',
+      'extensions/loud/pyproject.toml: error[LYCHD201]: extension loud: register() printed more than 4 MiB and was stopped\n' +
+        '  hint: a hook reports through its context; it must not print (the limit is per stream)',
     );
   });
 
@@ -370,8 +370,8 @@ describe('where the hooks cannot be sandboxed', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(ForgeError);
       expect((e as ForgeError).diagnostics.map((d) => renderDiagnostic(d, empty))).toEqual([
-        "error: the extensions' register hooks run in a sandbox, and bubblewrap (bwrap) is not installed\n" +
-          `  fix: install it (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap), or, only for extensions you trust, set ${UNSANDBOXED_VARIABLE}=1 to run the hooks unconfined`,
+        "error[LYCHD205]: the extensions' register hooks run in a sandbox, and bubblewrap (bwrap) is not installed\n" +
+          `  hint: install it (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap), or, only for extensions you trust, set ${UNSANDBOXED_VARIABLE}=1 to run the hooks unconfined`,
       ]);
     }
   });
@@ -460,16 +460,16 @@ describe.skipIf(noUv || noBwrap)('what hooks register for the Vessel and as soul
       'def register(context):\n    context.add_device("/dev/../etc/shadow")\n    context.add_port(70000)\n    context.add_environment("BAD NAME", "x")\n    context.add_volume("/srv/a", "relative/b")\n    context.add_device("/etc/passwd")\n';
     const root = workspace({ hostile: { hook } });
     expect(failureOf(() => runHooks({ workspaceRoot: root }), root)).toBe(
-      'extensions/hostile/src/hostile/__init__.py:2: error: extension hostile: device "/dev/../etc/shadow" has a "." or ".." part\n' +
-        '  fix: pass the host device\'s absolute path under /dev, e.g. "/dev/snd"\n' +
-        'extensions/hostile/src/hostile/__init__.py:3: error: extension hostile: port 70000 is not a whole number between 1 and 65535\n' +
-        '  fix: pass the port as an int, e.g. 8450\n' +
-        'extensions/hostile/src/hostile/__init__.py:4: error: extension hostile: "BAD NAME" is not a variable name\n' +
-        '  fix: use letters, digits and "_", not starting with a digit, e.g. "ORACLE_VOICE"\n' +
-        'extensions/hostile/src/hostile/__init__.py:5: error: extension hostile: volume target "relative/b" is not an absolute path\n' +
-        '  fix: add_volume("<volume name or /host/folder>", "/folder/in/vessel", read_only=True)\n' +
-        'extensions/hostile/src/hostile/__init__.py:6: error: extension hostile: device "/etc/passwd" is not under /dev\n' +
-        '  fix: pass the host device\'s absolute path under /dev, e.g. "/dev/snd"',
+      'extensions/hostile/src/hostile/__init__.py:2: error[LYCHD202]: extension hostile: device "/dev/../etc/shadow" has a "." or ".." part\n' +
+        '  hint: pass the host device\'s absolute path under /dev, e.g. "/dev/snd"\n' +
+        'extensions/hostile/src/hostile/__init__.py:3: error[LYCHD202]: extension hostile: port 70000 is not a whole number between 1 and 65535\n' +
+        '  hint: pass the port as an int, e.g. 8450\n' +
+        'extensions/hostile/src/hostile/__init__.py:4: error[LYCHD202]: extension hostile: "BAD NAME" is not a variable name\n' +
+        '  hint: use letters, digits and "_", not starting with a digit, e.g. "ORACLE_VOICE"\n' +
+        'extensions/hostile/src/hostile/__init__.py:5: error[LYCHD202]: extension hostile: volume target "relative/b" is not an absolute path\n' +
+        '  hint: add_volume("<volume name or /host/folder>", "/folder/in/vessel", read_only=True)\n' +
+        'extensions/hostile/src/hostile/__init__.py:6: error[LYCHD202]: extension hostile: device "/etc/passwd" is not under /dev\n' +
+        '  hint: pass the host device\'s absolute path under /dev, e.g. "/dev/snd"',
     );
   });
 
@@ -487,11 +487,11 @@ describe.skipIf(noUv || noBwrap)('what hooks register for the Vessel and as soul
     const r = loadWithHooks(root);
     expect(r.codex).toBeUndefined();
     expect(r.diagnostics.map((d) => renderDiagnostic(d, root).split('\n')[0])).toEqual([
-      'extensions/beta/src/beta/__init__.py:5:1: error: extension beta: variable SHARED_MODE is also set by extension alpha (extensions/alpha/src/alpha/__init__.py:2)',
-      'extensions/beta/src/beta/__init__.py:6:1: error: extension beta: port 8450 is also used by extension alpha (extensions/alpha/src/alpha/__init__.py:3)',
-      'extensions/beta/src/beta/__init__.py:7:1: error: extension beta: port 8460 is also used by soulstone lonely (animator/soulstones/generic/lonely)',
-      'extensions/beta/src/beta/__init__.py:8:1: error: GPU soulstone "lonely" belongs to no coven, so nothing keeps it off a GPU that another coven holds [groups]',
-      'extensions/beta/src/beta/__init__.py:9:1: error: extension beta: variable LYCHD_PORT is also set by the Forge (scribe/core.ts)',
+      'extensions/beta/src/beta/__init__.py:5:1: error[LYCHD203]: extension beta: variable SHARED_MODE is also set by extension alpha (extensions/alpha/src/alpha/__init__.py:2)',
+      'extensions/beta/src/beta/__init__.py:6:1: error[LYCHD203]: extension beta: port 8450 is also used by extension alpha (extensions/alpha/src/alpha/__init__.py:3)',
+      'extensions/beta/src/beta/__init__.py:7:1: error[LYCHD203]: extension beta: port 8460 is also used by soulstone lonely (animator/soulstones/generic/lonely)',
+      'extensions/beta/src/beta/__init__.py:8:1: error[LYCHD109]: GPU soulstone "lonely" belongs to no coven, so nothing keeps it off a GPU that another coven holds [groups]',
+      'extensions/beta/src/beta/__init__.py:9:1: error[LYCHD203]: extension beta: variable LYCHD_PORT is also set by the Forge (scribe/core.ts)',
     ]);
   });
 });

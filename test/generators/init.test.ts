@@ -42,7 +42,7 @@ describe('nx g @lychd/forge:init', () => {
       'nx.json': JSON.stringify({ plugins: [{ plugin: '@lychd/forge', options: { codexDir: 'ops/codex' } }] }),
     });
     await expect(init(tree, { codexDir: 'deploy/codex' })).rejects.toThrow(
-      /nx\.json: error: @lychd\/forge is registered already, with codexDir "ops\/codex", extensionsDir \(default\), projectPrefix \(default\); this run asked for codexDir "deploy\/codex", extensionsDir "extensions", projectPrefix \(default\) \[plugins\][\s\S]*nothing was changed/,
+      /nx\.json: error\[LYCHD802\]: @lychd\/forge is registered already, with codexDir "ops\/codex", extensionsDir \(default\), projectPrefix \(default\); this run asked for codexDir "deploy\/codex", extensionsDir "extensions", projectPrefix \(default\) \[plugins\][\s\S]*nothing was changed/,
     );
     // The same options, spelt as nx.json has them or as the defaults: already done.
     await init(tree, { codexDir: 'ops/codex/' });
@@ -61,7 +61,7 @@ describe('nx g @lychd/forge:init', () => {
 
     const { tree: other } = workspace({ 'codex/lychd.toml': '# mine\n', 'core/pyproject.toml': '[project]\nname = "mine"\n' });
     await expect(init(other, { example: true })).rejects.toThrow(
-      /nothing was written\.\ncodex\/lychd\.toml: error: the example would replace this file, which differs from it[\s\S]*core\/pyproject\.toml: error: the example would replace this file/,
+      /nothing was written\.\ncodex\/lychd\.toml: error\[LYCHD803\]: the example would replace this file, which differs from it[\s\S]*core\/pyproject\.toml: error\[LYCHD803\]: the example would replace this file/,
     );
     expect(other.listChanges()).toEqual([]);
   });
@@ -69,7 +69,7 @@ describe('nx g @lychd/forge:init', () => {
   it('refuses a prefix whose project names another project has, naming --projectPrefix; nothing is written', async () => {
     const { tree } = workspace({ 'apps/forge/project.json': '{ "name": "forge" }', 'apps/ops/project.json': '{ "name": "ops-quadlets" }' });
     await expect(init(tree, {})).rejects.toThrow(
-      /apps\/forge\/project\.json: error: project "forge" \(apps\/forge\/\) has the name the @lychd\/forge plugin gives its project for forge\/[\s\S]*run init again with a --projectPrefix, e\.g\. --projectPrefix=lychd-/,
+      /apps\/forge\/project\.json: error\[LYCHD803\]: project "forge" \(apps\/forge\/\) has the name the @lychd\/forge plugin gives its project for forge\/[\s\S]*run init again with a --projectPrefix, e\.g\. --projectPrefix=lychd-/,
     );
     await expect(init(tree, { projectPrefix: 'ops-' })).rejects.toThrow(
       /project "ops-quadlets"[\s\S]*run init again with another --projectPrefix/,

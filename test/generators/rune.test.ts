@@ -35,7 +35,7 @@ describe('nx g @lychd/forge:rune writes only runes that validate', () => {
     for (const family of ['vllm', 'sglang']) {
       const tree = createTreeWithEmptyWorkspace();
       await expect(runeGenerator(tree, { name: 'coder', family, image: 'docker.io/vllm/vllm-openai:v0.10.1', port: 8799 })).rejects.toThrow(
-        /the new rune would not validate, so nothing was written:\n.*coder\.toml:1:1: error: (vLLM|SGLang) needs a model/,
+        /the new rune would not validate, so nothing was written:\n.*coder\.toml:1:1: error\[LYCHD110\]: (vLLM|SGLang) needs a model/,
       );
       expect(tree.exists(`codex/runes/animator/soulstones/${family}/coder.toml`)).toBe(false);
     }
@@ -73,7 +73,7 @@ describe('nx g @lychd/forge:rune writes only runes that validate', () => {
     const tree = createTreeWithEmptyWorkspace();
     await expect(
       runeGenerator(tree, { name: 'titan', family: 'llamacpp', image: 'ghcr.io/ggml-org/llama.cpp:server', port: 8790 }),
-    ).rejects.toThrow(/titan\.toml:1:\d+: error: GPU soulstone "titan" belongs to no coven/);
+    ).rejects.toThrow(/titan\.toml:1:\d+: error\[LYCHD109\]: GPU soulstone "titan" belongs to no coven/);
     expect(tree.exists('codex/runes/animator/soulstones/llamacpp/titan.toml')).toBe(false);
   });
 

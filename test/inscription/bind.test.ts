@@ -11,6 +11,7 @@ import {
   rollback,
   SystemctlRunner,
 } from '../../tools/src/inscription';
+import type { Diagnostic } from '../../tools/src/diagnostics';
 import { defaultStoreDir } from '../../tools/src/inscription/site';
 import {
   classify,
@@ -28,6 +29,7 @@ import {
 afterAll(cleanupTemps);
 
 const setup = siteFixture;
+const refused = (message: string): Diagnostic => ({ severity: 'error', code: 'LYCHD502', message });
 
 const foreignSnapshot = (site: string) =>
   Object.fromEntries(Object.entries(snapshot(site)).filter(([rel]) => rel !== '' && !rel.startsWith('lychd')));
@@ -153,13 +155,15 @@ describe('bind', () => {
           throw new Error('bad rune');
         },
       }),
-    ).rejects.toThrow(/error: the generation .*render-B could not be validated: bad rune\n {2}why: nothing in .* was changed/);
+    ).rejects.toThrow(
+      /error\[LYCHD502\]: the generation .*render-B could not be validated\n {2}why: nothing in .* was changed\n {2}caused by: bad rune/,
+    );
     await expect(
       bind({
         generationDir: dirB,
         bindingSite: site,
         reload: false,
-        validate: async () => ['Q05 Conflicts= asymmetric', 'Q14 short image'],
+        validate: async () => [refused('Q05 Conflicts= asymmetric'), refused('Q14 short image')],
       }),
     ).rejects.toThrow(/found 2 problem\(s\)[\s\S]*Q05[\s\S]*Q14/);
     expect(snapshot(root)).toEqual(before);
@@ -174,7 +178,7 @@ describe('bind', () => {
     const root = tempDir();
     const site = path.join(root, 'cfg', 'containers', 'systemd');
     const dir = writeGeneration(path.join(root, 'render'), generationFiles('A'));
-    await expect(bind({ generationDir: dir, bindingSite: site, validate: () => ['nope'] })).rejects.toThrow(/nope/);
+    await expect(bind({ generationDir: dir, bindingSite: site, validate: () => [refused('nope')] })).rejects.toThrow(/nope/);
     expect(fs.existsSync(path.join(root, 'cfg'))).toBe(false);
   });
 
@@ -211,11 +215,11 @@ describe('bind', () => {
   it('names the path when the generation directory is missing or empty', async () => {
     const { root, site } = setup();
     await expect(bind({ generationDir: path.join(root, 'nope'), bindingSite: site })).rejects.toThrow(
-      /nope: error: the generation folder does not exist\n {2}fix: render the Quadlets first/,
+      /nope: error\[LYCHD501\]: the generation folder does not exist\n {2}hint: render the Quadlets first/,
     );
     fs.mkdirSync(path.join(root, 'empty'));
     await expect(bind({ generationDir: path.join(root, 'empty'), bindingSite: site })).rejects.toThrow(
-      /empty: error: the generation folder is empty; refusing to install it/,
+      /empty: error\[LYCHD501\]: the generation folder is empty; refusing to install it/,
     );
   });
 

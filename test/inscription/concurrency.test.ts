@@ -122,7 +122,7 @@ describe('two binds at once', () => {
         reload: false,
         lockTimeoutMs: 300,
       }),
-    ).rejects.toThrow(/\.lock-9: error: timed out after 300 ms waiting for the bind lock, held by pid \d+/);
+    ).rejects.toThrow(/\.lock-9: error\[LYCHD506\]: timed out after 300 ms waiting for the bind lock, held by pid \d+/);
     releaseLock(held);
     expect(listGenerations({ bindingSite: site })).toHaveLength(1);
   });

@@ -31,12 +31,12 @@ describe('rollback', () => {
   it('is a clear error when there is no previous generation', async () => {
     const { site, render } = setup();
     await expect(rollback({ bindingSite: site, reload: false })).rejects.toThrow(
-      /error: no previous generation to roll back to: nothing was ever bound to .*\n {2}why: the generation store .*does not exist/,
+      /error\[LYCHD504\]: no previous generation to roll back to: nothing was ever bound to .*\n {2}why: the generation store .*does not exist/,
     );
     await bind({ generationDir: render('A'), bindingSite: site, reload: false });
     const before = snapshot(path.dirname(site));
     await expect(rollback({ bindingSite: site, reload: false })).rejects.toThrow(
-      /error: no previous generation to roll back to: .* holds only the current one/,
+      /error\[LYCHD504\]: no previous generation to roll back to: .* holds only the current one/,
     );
     // The lock epoch moved, nothing else: the site and the generations are as they were.
     const after = snapshot(path.dirname(site));

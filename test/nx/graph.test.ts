@@ -119,7 +119,7 @@ describe('the inferred project graph', () => {
     const bad = await ws.nx(['run', 'codex:validate', '--output-style=static']);
     expect(bad.status).not.toBe(0);
     expect(bad.stdout + bad.stderr).toContain(
-      'codex/runes/animator/soulstones/vllm/broken.toml:3:8: error: "port" must be between 1 and 65535 [port]',
+      'codex/runes/animator/soulstones/vllm/broken.toml:3:8: error[LYCHD105]: "port" must be between 1 and 65535 [port]',
     );
   });
 
@@ -154,7 +154,7 @@ describe('the inferred project graph', () => {
     const rune = 'codex/runes/animator/soulstones/sglang/vision_eye.toml';
     fs.renameSync(path.join(ws.root, rune), path.join(ws.root, 'vision_eye.source.toml'));
     fs.symlinkSync('../../../../../vision_eye.source.toml', path.join(ws.root, rune));
-    const refusal = `${rune}:1:1: error: is a symbolic link (to "../../../../../vision_eye.source.toml"); the Codex holds plain files and folders only`;
+    const refusal = `${rune}:1:1: error[LYCHD101]: is a symbolic link (to "../../../../../vision_eye.source.toml"); the Codex holds plain files and folders only`;
     const cli = forge(['scribe'], { cwd: ws.root });
     expect(cli.status).toBe(1);
     expect(cli.stderr).toContain(refusal);

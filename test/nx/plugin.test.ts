@@ -1663,7 +1663,7 @@ describe('the project names, with a projectPrefix', () => {
   it("are checked against the workspace's other projects: a clash names the option that resolves it", async () => {
     const root = tree({ 'ops/quadlets/project.json': '{ "name": "ops-quadlets" }' });
     await expect(infer(root, {})).rejects.toThrow(
-      /apps\/forge\/project\.json: error: project "forge" \(apps\/forge\/\) has the name the @lychd\/forge plugin gives its project for forge\/[\s\S]*set the projectPrefix option of the @lychd\/forge plugin in nx\.json, e\.g\. "projectPrefix": "lychd-"/,
+      /apps\/forge\/project\.json: error\[LYCHD803\]: project "forge" \(apps\/forge\/\) has the name the @lychd\/forge plugin gives its project for forge\/[\s\S]*set the projectPrefix option of the @lychd\/forge plugin in nx\.json, e\.g\. "projectPrefix": "lychd-"/,
     );
     // A prefix that still clashes says so, with the same way out.
     await expect(infer(root, { projectPrefix: 'ops-' })).rejects.toThrow(
@@ -1674,7 +1674,7 @@ describe('the project names, with a projectPrefix', () => {
 
   it("report a project configured at one of the Forge's own roots, which Nx would merge into it", async () => {
     await expect(infer(tree({ 'forge/project.json': '{ "name": "tools" }' }), { projectPrefix: 'x-' })).rejects.toThrow(
-      /forge\/project\.json: error: project "tools" has its root at forge\/, where the @lychd\/forge plugin infers its project "x-forge"/,
+      /forge\/project\.json: error\[LYCHD803\]: project "tools" has its root at forge\/, where the @lychd\/forge plugin infers its project "x-forge"/,
     );
   });
 

@@ -84,6 +84,6 @@ describe('the rune folder task (scribe-runes)', () => {
     const logged: string[] = [];
     const options = { folder, codexDir: 'codex', extensionsDir: 'extensions', context: 'unused', outputFile: 'out/x.json' };
     expect(scribeRunes(options, root, { soulstones: [] } as never, (l) => logged.push(l))).toBe(false);
-    expect(logged).toEqual([`${folder}:1:1: error: cannot be read (ENOTDIR)`]);
+    expect(logged).toEqual([`${folder}:1:1: error[LYCHD101]: cannot be read (ENOTDIR)`]);
   });
 });

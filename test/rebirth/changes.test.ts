@@ -206,13 +206,13 @@ describe('the image summary', () => {
       JSON.stringify({ ...summary, formatVersion: 2, strategy: 'mundane', systemPackages: {} }),
     );
     expect(() => readImageSummary(dir)).toThrowError(
-      /image\.json:1:\d+: error: is format 2, written by a newer Forge; this one reads format 1/,
+      /image\.json:1:\d+: error\[LYCHD804\]: is format 2, written by a newer Forge; this one reads format 1/,
     );
     fs.writeFileSync(
       path.join(dir, 'image.json'),
       JSON.stringify({ ...summary, formatVersion: 1, strategy: 'mundane', systemPackages: {} }),
     );
-    expect(() => readImageSummary(dir)).toThrowError(/oci: error: is not an OCI image layout \(no index\.json\)/);
+    expect(() => readImageSummary(dir)).toThrowError(/oci: error\[LYCHD604\]: is not an OCI image layout \(no index\.json\)/);
     expect(readImageSummary(dir, { layout: false }).imageId).toBe(digest('1'));
   });
 
@@ -256,7 +256,7 @@ describe('lychd-forge rebirth refusals', () => {
     const site = path.join(tempDir(), 'containers', 'systemd');
     const r = await capture(['rebirth', '--confirm', '0123456789ab', '--binding-site', site]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^No candidate is staged: run `lychd-forge rebirth`/);
+    expect(r.err).toMatch(/^error\[LYCHD704\]: No candidate is staged: run `lychd-forge rebirth`/);
     expect(fs.existsSync(path.dirname(site))).toBe(false);
   });
 
@@ -264,7 +264,7 @@ describe('lychd-forge rebirth refusals', () => {
     const site = path.join(tempDir(), 'containers', 'systemd');
     const r = await capture(['rebirth', '--rollback', '--binding-site', site]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^No previous body to return to/);
+    expect(r.err).toMatch(/^error\[LYCHD704\]: No previous body to return to/);
   });
 
   it('has no flag that confirms without an id', async () => {

@@ -147,7 +147,7 @@ describe('one image name: the Gate names the image forge.image, and a vessel.ima
       const r = await gate(['--codex', split, ...args]);
       expect(r.status).toBe(1);
       expect(r.stderr).toContain(
-        `${path.join(split, 'lychd.toml')}:15:9: error: vessel.image "localhost/lychd:custom" is not forge.image "localhost/lychd:v2", the name the Rebirth Gate gives the image it reviewed [vessel.image]`,
+        `${path.join(split, 'lychd.toml')}:15:9: error[LYCHD112]: vessel.image "localhost/lychd:custom" is not forge.image "localhost/lychd:v2", the name the Rebirth Gate gives the image it reviewed [vessel.image]`,
       );
     }
     expect(fs.readFileSync(path.join(tmp, 'state', 'state.json'), 'utf8')).toBe(before);
@@ -284,7 +284,9 @@ it('two confirmations at once: one switches, the other is refused naming it, and
   for (let i = 0; i < 200 && !fs.existsSync(path.join(gateDir, 'journal.json')); i++) await new Promise((r) => setTimeout(r, 50));
   const second = await gate(['--confirm', b.id.slice(0, 12)]);
   expect(second.status).toBe(1);
-  expect(second.stderr).toMatch(/^Refused: another `lychd-forge rebirth` \(pid \d+\) is changing this host\. Nothing changed\./);
+  expect(second.stderr).toMatch(
+    /^error\[LYCHD703\]: Refused: another `lychd-forge rebirth` \(pid \d+\) is changing this host\. Nothing changed\./,
+  );
   const done = await first;
   expect(done.status, done.stderr).toBe(0);
   expect(custom()).toBe(b.id);

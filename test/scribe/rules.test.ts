@@ -220,7 +220,9 @@ describe('podman version targeting', () => {
     expect(() => podmanVersion('five')).toThrow(/not a podman version/);
     const codex = structuredClone(loadCase('covens'));
     codex.prime.sepulcher.podman_version = '5.2';
-    expect(() => renderGeneration(codex)).toThrow(/lychd\.toml: error: podman 5\.2 is not supported.* \[sepulcher\.podman_version\]/);
+    expect(() => renderGeneration(codex)).toThrow(
+      /lychd\.toml: error\[LYCHD405\]: podman 5\.2 is not supported.* \[sepulcher\.podman_version\]/,
+    );
   });
 
   it('never writes a key the target podman lacks', () => {

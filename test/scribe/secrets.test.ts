@@ -49,14 +49,14 @@ describe('checkSecretsExist', () => {
     const r = checkSecretsExist(loadCase('example'), path);
     expect(r.checked).toBe(true);
     expect(r.errors).toHaveLength(3);
-    expect(r.errors[0]).toMatch(
+    expect(r.errors[0]!.message).toMatch(
       /^rune "oracle-voice" \(.*oracle\/__init__\.py \[api_key_secret\]\) needs podman secret "elevenlabs_api_key"/,
     );
-    expect(r.errors[1]).toMatch(
+    expect(r.errors[1]!.message).toMatch(
       /^rune "private-runtime" \(.*private_runtime\.toml \[secret_env_files\.HF_TOKEN_FILE\]\) needs podman secret "hf_runtime_token"/,
     );
-    expect(r.errors[1]).toContain("printf '%s' '<value>' | podman secret create hf_runtime_token -");
-    expect(r.errors[2]).toMatch(
+    expect(r.errors[1]!.message).toContain("printf '%s' '<value>' | podman secret create hf_runtime_token -");
+    expect(r.errors[2]!.message).toMatch(
       /^rune "openai" .*openai\.toml \[api_key_secret\]\) needs podman secret "openai_api_key".*podman secret create openai_api_key -$/,
     );
   });
@@ -77,7 +77,7 @@ describe('checkSecretsExist', () => {
   it('names the podman found, the version the generation targets and what to do when podman is too old', () => {
     const { path, log } = fakePodman(['lychd-phylactery-password', 'hf_runtime_token', 'openai_api_key'], '4.3.1');
     const r = checkSecretsExist(loadCase('example'), path);
-    expect(r.errors).toEqual([
+    expect(r.errors.map((e) => e.message)).toEqual([
       `podman 4.3.1 was found at ${path}, but the generation targets podman 5.3 (sepulcher.podman_version): podman 4.3.1 lacks what its units use. ` +
         'Install podman 5.3 or later (Debian trixie has 5.4), or point LYCHD_PODMAN at one.',
     ]);

@@ -249,7 +249,9 @@ describe('flake.nix rendering', () => {
     fs.appendFileSync(path.join(root, 'codex/lychd.toml'), '\n[forge.nix]\npackages = { "Not A Name" = "x" }\n');
     r = run(false);
     expect(r.status).toBe(1);
-    expect(r.err).toMatch(/codex\/lychd\.toml:\d+:\d+: error: .*Debian package name.*\n1 problem\(s\); nothing was written\.\n$/);
+    expect(r.err).toMatch(
+      /codex\/lychd\.toml:\d+:\d+: error\[LYCHD\d+\]: .*Debian package name.*\n1 problem\(s\); nothing was written\.\n$/,
+    );
   });
 
   it('--check: a stale flake.nix is reported with a diff', () => {

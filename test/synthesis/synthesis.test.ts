@@ -142,7 +142,7 @@ describe('synthesis with the real uv and npm', () => {
     try {
       const error = await failure(synthesize({ workspaceRoot: root, env }));
       expect(error.problems).toEqual([expect.objectContaining({ file: 'extensions/oracle/pyproject.toml' })]);
-      expect(error.message).toContain('extensions/oracle/pyproject.toml: error: changed while the synthesis ran');
+      expect(error.message).toContain('extensions/oracle/pyproject.toml: error[LYCHD304]: changed while the synthesis ran');
     } finally {
       process.env['LYCHD_UV'] = real;
     }
@@ -301,7 +301,9 @@ describe('synthesis with the real uv and npm', () => {
   it('runs the stages separately: tailwind and manifest do not touch the locks', async () => {
     const root = workspace('stages');
     await lockPython({ workspaceRoot: root, env });
-    await expect(assembleManifest({ workspaceRoot: root })).rejects.toThrow(/package-lock.json: error: has not been synthesized yet/);
+    await expect(assembleManifest({ workspaceRoot: root })).rejects.toThrow(
+      /package-lock.json: error\[LYCHD304\]: has not been synthesized yet/,
+    );
     await lockNode({ workspaceRoot: root, env });
     synthesizeTailwind({ workspaceRoot: root });
     const locks = snapshotTree(path.join(root, 'forge/synthesis'));

@@ -51,10 +51,10 @@ describe('system dependencies', () => {
     const text = fs.readFileSync(path.join(root, 'extensions/alpha/pyproject.toml'), 'utf8').split('\n');
     expect(text[9]).toContain('curl; rm -rf /');
     expect(error.message).toContain(
-      'extensions/alpha/pyproject.toml:10: error: "curl; rm -rf /" is not a Debian package name (extension alpha) [tool.lychd.system-dependencies[1]]',
+      'extensions/alpha/pyproject.toml:10: error[LYCHD302]: "curl; rm -rf /" is not a Debian package name (extension alpha) [tool.lychd.system-dependencies[1]]',
     );
     expect(error.message).toContain('extensions/beta/pyproject.toml:9');
-    expect(error.message).toContain('fix: ');
+    expect(error.message).toContain('hint: ');
   });
 
   it('rejects two different pins of one package, naming both extensions', () => {
@@ -143,7 +143,7 @@ describe('node ranges', () => {
     ]);
     const alpha = fs.readFileSync(path.join(root, 'extensions/alpha/package.json'), 'utf8').split('\n');
     expect(alpha[6]).toContain('file:/etc');
-    expect(error.message).toContain('extensions/alpha/package.json:7: error: "file:/etc" is not a version range');
+    expect(error.message).toContain('extensions/alpha/package.json:7: error[LYCHD300]: "file:/etc" is not a version range');
     expect(fs.existsSync(path.join(root, 'forge/synthesis'))).toBe(false);
   });
 });

@@ -11,7 +11,9 @@ describe('runProgram', () => {
       thrown = e;
     }
     expect(thrown).toBeInstanceOf(OutputLimitError);
-    expect((thrown as Error).message).toBe(`${process.execPath} printed more than 1 MiB and was stopped`);
+    expect((thrown as OutputLimitError).diagnostics).toEqual([
+      { severity: 'error', code: 'LYCHD801', message: `${process.execPath} printed more than 1 MiB and was stopped` },
+    ]);
     // Under the limit, the output is whole.
     expect(runProgram(process.execPath, loud, { maxOutputBytes: 4 * 1024 * 1024 }).stdout).toHaveLength(3 * 1024 * 1024);
   });

@@ -80,7 +80,7 @@ describe('a missing tool', () => {
     expect(error).toBeInstanceOf(MissingToolError);
     const e = error as MissingToolError;
     expect(e.tool).toBe('uv');
-    expect(e.message).toMatch(/^error: uv not found; looked in: LYCHD_UV \(unset\), .*\.tools\/bin\/uv, PATH\./);
+    expect(e.message).toMatch(/^error\[LYCHD800\]: uv not found; looked in: LYCHD_UV \(unset\), .*\.tools\/bin\/uv, PATH\./);
     expect(e.message).toContain('npx lychd-forge setup');
     expect(e.message).toContain('uv 0.13.9');
     expect(e.message).toContain('or set LYCHD_UV to its path');
@@ -98,7 +98,7 @@ describe('a missing tool', () => {
     const env = { ...process.env, LYCHD_QUADLET: '/nonexistent/quadlet' };
     expect(() => dryRunQuadlets(tempDir(), { env })).toThrow(MissingToolError);
     expect(() => dryRunQuadlets(tempDir(), { env })).toThrow(
-      /^error: quadlet not found \(LYCHD_QUADLET is not an executable file\)[^]*npx lychd-forge setup/,
+      /^error\[LYCHD800\]: quadlet not found \(LYCHD_QUADLET is not an executable file\)[^]*npx lychd-forge setup/,
     );
   });
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs one Forge task of the Nx graph (see src/tasks/index.ts), from the workspace root.
-require('./load')('tasks/index')
-  .main(process.argv.slice(2))
+Promise.resolve()
+  .then(() => require('./load')('tasks/index').main(process.argv.slice(2)))
   .then((code) => {
     process.exitCode = code;
-  });
+  })
+  .catch(require('./fail'));

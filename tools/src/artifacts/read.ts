@@ -68,6 +68,7 @@ export function readArtifactIfExists<T>(kind: ArtifactKind<T>, file: string, opt
     throw new ForgeError(
       parsed.error.issues.map((issue) => ({
         severity: 'error',
+        code: 'LYCHD804',
         file,
         ...locateJson(text, issue.path),
         field: issue.path.length ? fieldName(issue.path) : undefined,
@@ -144,5 +145,5 @@ function problem<T>(
   message: string,
   extra: Partial<Diagnostic> = {},
 ): ForgeError {
-  return new ForgeError([{ severity: 'error', file, message, hint: regenerate(kind, options), ...extra }]);
+  return new ForgeError([{ severity: 'error', code: 'LYCHD804', file, message, hint: regenerate(kind, options), ...extra }]);
 }

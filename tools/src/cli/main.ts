@@ -138,7 +138,7 @@ function synthesisCommands(cli: Command, setStatus: SetStatus): void {
 
   cli
     .command('schemas')
-    .description('write the JSON Schemas, .taplo.toml and docs/codex-reference.md')
+    .description('write the JSON Schemas, .taplo.toml, docs/codex-reference.md and docs/errors.md')
     .option('--check', 'compare instead of writing; exit 1 when any differs')
     .action((o: { check?: boolean }) => setStatus(schemas().then((m) => m.runSchemas(commonPaths({}).workspaceRoot, o.check === true))));
 }

@@ -58,7 +58,7 @@ export function layoutOfPaths(paths: CommonPaths): CodexLayout {
   const inside = (dir: string, flag: string) => {
     const rel = toPosix(path.relative(paths.workspaceRoot, dir));
     if (!isSafeRelative(rel))
-      throw failure(`${flag} ${dir} is not a folder inside the workspace ${paths.workspaceRoot}`, {
+      throw failure('LYCHD802', `${flag} ${dir} is not a folder inside the workspace ${paths.workspaceRoot}`, {
         hint: 'the synthesis records workspace-relative paths: keep the Codex and the extensions inside the workspace',
       });
     return rel;

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { fieldReference, jsonSchemas, taploConfig, type ExtensionFamilyDoc } from '../codex/reference';
 import { workspaceLayout } from '../codex/layout';
 import { readRegistry } from '../codex/registry';
+import { errorReference } from '../diagnostics/reference';
 import { writeOutputFile } from '../shared/fsutil';
 
 const SCHEMA_DIR = 'tools/schemas';
@@ -26,11 +27,12 @@ export function schemaArtifacts(workspaceRoot: string): Map<string, string> {
   for (const [name, text] of jsonSchemas()) files.set(`${SCHEMA_DIR}/${name}`, text);
   const families = extensionFamilies(workspaceRoot);
   files.set('docs/codex-reference.md', fieldReference(families));
+  files.set('docs/errors.md', errorReference());
   files.set('.taplo.toml', taploConfig(SCHEMA_DIR, families, workspaceLayout(workspaceRoot)));
   return files;
 }
 
-/** `lychd-forge schemas [--check]`: writes (or checks) the JSON Schemas, the Taplo mapping and the field reference. */
+/** `lychd-forge schemas [--check]`: writes (or checks) the JSON Schemas, the Taplo mapping, the field reference and the error codes. */
 export function runSchemas(workspaceRoot: string, check: boolean, out = process.stdout, err = process.stderr): number {
   const stale: string[] = [];
   for (const [rel, text] of schemaArtifacts(workspaceRoot)) {

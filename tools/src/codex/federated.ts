@@ -85,19 +85,19 @@ export function schemaDiagnostics(source: TomlSource, errors: readonly ErrorObje
       .map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
     if (e.keyword === 'additionalProperties') {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
-      return error(source.file, source.locateKey([...at, key]), `unknown field "${key}"`, {
+      return error('LYCHD103', source.file, source.locateKey([...at, key]), `unknown field "${key}"`, {
         field: fieldName([...at, key]),
         hint: "remove it, or check the family's schema for the right name",
       });
     }
     if (e.keyword === 'required') {
       const key = String((e.params as { missingProperty: string }).missingProperty);
-      return error(source.file, source.locate(at), `missing required field "${fieldName([...at, key])}"`, {
+      return error('LYCHD104', source.file, source.locate(at), `missing required field "${fieldName([...at, key])}"`, {
         field: fieldName([...at, key]),
         hint: `add ${key} = <value>`,
       });
     }
-    return error(source.file, source.locate(at), `"${fieldName(at)}" ${e.message ?? 'is not valid'}`, { field: fieldName(at) });
+    return error('LYCHD105', source.file, source.locate(at), `"${fieldName(at)}" ${e.message ?? 'is not valid'}`, { field: fieldName(at) });
   });
 }
 
@@ -123,7 +123,7 @@ export function extensionAnchors(input: FederationInput, active: string[]): { an
           : anchors.find((o) => o.anchor === a.value.anchor)?.extension;
       if (taken) {
         diagnostics.push(
-          error(where, at, `extension ${extension} declares anchor runes/${a.value.anchor}/, which ${taken} already owns`, {
+          error('LYCHD204', where, at, `extension ${extension} declares anchor runes/${a.value.anchor}/, which ${taken} already owns`, {
             hint: "pick an anchor of its own, e.g. one under the extension's name",
           }),
         );
@@ -133,9 +133,15 @@ export function extensionAnchors(input: FederationInput, active: string[]): { an
       const read = readSchema(schemaFile);
       if ('problem' in read) {
         diagnostics.push(
-          error(where, at, `extension ${extension}: the schema of runes/${a.value.anchor}/ (${a.value.schema}) ${read.problem}`, {
-            hint: read.hint ?? `ship a JSON Schema at ${a.value.schema}`,
-          }),
+          error(
+            'LYCHD204',
+            where,
+            at,
+            `extension ${extension}: the schema of runes/${a.value.anchor}/ (${a.value.schema}) ${read.problem}`,
+            {
+              hint: read.hint ?? `ship a JSON Schema at ${a.value.schema}`,
+            },
+          ),
         );
         continue;
       }
@@ -152,6 +158,7 @@ export function extensionAnchors(input: FederationInput, active: string[]): { an
       } catch (e) {
         diagnostics.push(
           error(
+            'LYCHD204',
             schemaFile,
             START,
             `extension ${extension}: the schema of runes/${a.value.anchor}/ is not a valid JSON Schema: ${(e as Error).message}`,
@@ -174,7 +181,9 @@ export function checkAnchoredRune(
   if (!NAME_PATTERN.test(stem)) {
     return {
       diagnostics: [
-        error(source.file, START, `"${stem}" is not a valid rune file name`, { hint: `rename it to match ${NAME_PATTERN.source}` }),
+        error('LYCHD106', source.file, START, `"${stem}" is not a valid rune file name`, {
+          hint: `rename it to match ${NAME_PATTERN.source}`,
+        }),
       ],
     };
   }
@@ -217,6 +226,7 @@ export function registeredRunes(
       if (!family) {
         diagnostics.push(
           error(
+            'LYCHD202',
             file,
             { line: r.line, column: 1 },
             `extension ${provider} registers a rune under runes/${r.value.anchor}/, which no rune family owns`,

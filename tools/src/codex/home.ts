@@ -20,9 +20,13 @@ export function codexHome(env: Env): { codexDir: string; extensionsDir: string }
   const config = xdgDir(env, 'XDG_CONFIG_HOME', '.config');
   const data = xdgDir(env, 'XDG_DATA_HOME', path.join('.local', 'share'));
   if (config === undefined || data === undefined) {
-    throw failure('cannot locate the Codex: this folder is in no workspace, and neither XDG_CONFIG_HOME nor HOME is an absolute path', {
-      hint: 'pass --codex DIR (and --extensions DIR), or set HOME',
-    });
+    throw failure(
+      'LYCHD100',
+      'cannot locate the Codex: this folder is in no workspace, and neither XDG_CONFIG_HOME nor HOME is an absolute path',
+      {
+        hint: 'pass --codex DIR (and --extensions DIR), or set HOME',
+      },
+    );
   }
   return { codexDir: path.join(config, 'lychd'), extensionsDir: path.join(data, 'lychd', 'extensions') };
 }

@@ -35,7 +35,7 @@ export function layoutOf(options: Partial<CodexLayout> | undefined): CodexLayout
     const given = options?.[key] ?? DEFAULT_LAYOUT[key];
     const rel = typeof given === 'string' ? trim(given) : '';
     if (!isSafeRelative(rel))
-      throw failure(`the @lychd/forge plugin's option ${key} is ${JSON.stringify(given)}, not a folder inside the workspace`, {
+      throw failure('LYCHD802', `the @lychd/forge plugin's option ${key} is ${JSON.stringify(given)}, not a folder inside the workspace`, {
         hint: `set ${key} in nx.json to a path relative to the workspace root, such as "${DEFAULT_LAYOUT[key]}"`,
       });
     return rel;

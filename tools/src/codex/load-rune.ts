@@ -29,21 +29,27 @@ export function placementProblems(ref: RuneFileRef): Diagnostic[] {
   const bad = [...parts.slice(0, -1), stem].find((p) => !NAME_PATTERN.test(p));
   if (bad !== undefined) {
     return [
-      error(file, START, `path part "${bad}" is not a valid rune path part`, {
+      error('LYCHD106', file, START, `path part "${bad}" is not a valid rune path part`, {
         hint: `rename it to match ${NAME_PATTERN.source} (lowercase letters, digits, "-" and "_")`,
       }),
     ];
   }
   if ((BRANCH_ANCHORS as readonly string[]).includes(anchor) || anchor === '') {
     return [
-      error(file, START, `runes/${anchor ? `${anchor}/` : ''} only groups other anchors; no rune family owns files placed directly in it`, {
-        hint: `move the file into one of ${anchorList()}`,
-      }),
+      error(
+        'LYCHD106',
+        file,
+        START,
+        `runes/${anchor ? `${anchor}/` : ''} only groups other anchors; no rune family owns files placed directly in it`,
+        {
+          hint: `move the file into one of ${anchorList()}`,
+        },
+      ),
     ];
   }
   if (!familyForAnchor(anchor)) {
     return [
-      error(file, START, `no rune family owns runes/${anchor}/, so this file would never be used`, {
+      error('LYCHD106', file, START, `no rune family owns runes/${anchor}/, so this file would never be used`, {
         hint: `move the file into one of ${anchorList()}`,
       }),
     ];

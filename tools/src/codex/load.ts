@@ -53,7 +53,7 @@ function invalidExtensions(extensionsDir: string | undefined): Diagnostic[] {
       const problem = extensionNameProblem(name);
       return problem
         ? [
-            error(path.join(extensionsDir!, name, EXTENSION_MANIFEST), START, problem, {
+            error('LYCHD200', path.join(extensionsDir!, name, EXTENSION_MANIFEST), START, problem, {
               hint: `rename the folder, e.g. to "${
                 name
                   .toLowerCase()
@@ -80,7 +80,7 @@ function activeExtensions(
     found.includes(name)
       ? []
       : [
-          error(source.file, source.locate(['extensions', 'active', i]), `extension "${name}" is not installed`, {
+          error('LYCHD111', source.file, source.locate(['extensions', 'active', i]), `extension "${name}" is not installed`, {
             field: `extensions.active[${i}]`,
             hint: found.length
               ? `use an installed one (${found.join(', ')}), or install ${name} first`
@@ -146,7 +146,9 @@ export function loadCodex(options: LoadOptions): LoadResult {
   if (!fs.existsSync(codexDir) || !fs.statSync(codexDir).isDirectory()) {
     return {
       diagnostics: [
-        error(codexDir, START, 'the Codex folder does not exist', { hint: 'pass --codex DIR with the folder holding lychd.toml' }),
+        error('LYCHD100', codexDir, START, 'the Codex folder does not exist', {
+          hint: 'pass --codex DIR with the folder holding lychd.toml',
+        }),
       ],
     };
   }

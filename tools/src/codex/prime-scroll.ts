@@ -16,7 +16,7 @@ export function loadPrimeScroll(codexDir: string): { prime?: PrimeScroll; source
   if (!fs.existsSync(file)) {
     return {
       diagnostics: [
-        error(file, START, `no Prime Scroll: ${PRIME_SCROLL} is missing`, {
+        error('LYCHD100', file, START, `no Prime Scroll: ${PRIME_SCROLL} is missing`, {
           hint: `point --codex at a Codex folder, or create ${PRIME_SCROLL} there (an empty file takes every default)`,
         }),
       ],

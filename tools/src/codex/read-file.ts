@@ -23,7 +23,7 @@ export function linkProblem(file: string): Diagnostic | undefined {
   } catch {
     // Reported without its target.
   }
-  return error(file, START, `is a symbolic link (to ${JSON.stringify(target)}); the Codex holds plain files and folders only`, {
+  return error('LYCHD101', file, START, `is a symbolic link (to ${JSON.stringify(target)}); the Codex holds plain files and folders only`, {
     hint: 'replace the link with a copy of the file or folder it points to',
   });
 }
@@ -40,7 +40,7 @@ export function unreadable(file: string, e: unknown): Diagnostic {
           : code === 'ELOOP'
             ? 'is a loop of symbolic links'
             : `cannot be read (${code ?? 'unknown error'})`;
-  return error(file, START, why, {
+  return error('LYCHD101', file, START, why, {
     hint: code === 'EACCES' || code === 'EPERM' ? 'give the user running the Forge read access to it' : undefined,
   });
 }
@@ -86,7 +86,7 @@ export function readCodexFile(file: string): { text: string } | { diagnostic: Di
     const size = fs.statSync(file).size;
     if (size > MAX_CODEX_FILE_BYTES) {
       return {
-        diagnostic: error(file, START, `is ${size} bytes; a Codex file may hold at most ${MAX_CODEX_FILE_BYTES} bytes`, {
+        diagnostic: error('LYCHD101', file, START, `is ${size} bytes; a Codex file may hold at most ${MAX_CODEX_FILE_BYTES} bytes`, {
           hint: 'keep long values short: a rune describes one service',
         }),
       };
@@ -100,6 +100,7 @@ export function readCodexFile(file: string): { text: string } | { diagnostic: Di
     const before = bytes.subarray(0, bad).toString('utf8').split('\n');
     return {
       diagnostic: error(
+        'LYCHD101',
         file,
         { line: before.length, column: before[before.length - 1]!.length + 1 },
         `is not valid UTF-8: byte ${bad} (0x${bytes[bad]!.toString(16).padStart(2, '0')}) starts no valid character`,

@@ -44,6 +44,7 @@ const uniqueNames: CrossRuneRule = (_prime, runes) => {
       ? []
       : same.map((r) =>
           error(
+            'LYCHD107',
             r.source.file,
             r.source.locate(['name']),
             `rune name "${name}" is also used by ${same
@@ -67,7 +68,7 @@ const portSingularity: CrossRuneRule = (prime, runes) => {
     const others = portOwners.get(port) ?? [];
     if (others.length) {
       out.push(
-        error(prime.source.file, prime.source.locate([service, 'port']), `port ${port} is also used by ${others.join(', ')}`, {
+        error('LYCHD108', prime.source.file, prime.source.locate([service, 'port']), `port ${port} is also used by ${others.join(', ')}`, {
           field: `${service}.port`,
           why: 'every service of the pod shares one network namespace, so a port can be bound once',
           hint: `give ${service} a port of its own`,
@@ -84,6 +85,7 @@ const portSingularity: CrossRuneRule = (prime, runes) => {
     if (owners.length < 2) continue;
     out.push(
       error(
+        'LYCHD108',
         r.source.file,
         r.source.locate(['port']),
         `port ${r.rune.config.port} is also used by ${owners.filter((o) => o !== owner(r)).join(', ')}`,
@@ -103,12 +105,18 @@ const defaultCovenExists: CrossRuneRule = (prime, runes) => {
   const defaultCoven = prime.prime.sepulcher.default_coven;
   if (defaultCoven === undefined || covens.has(defaultCoven)) return [];
   return [
-    error(prime.source.file, prime.source.locate(['sepulcher', 'default_coven']), `default coven "${defaultCoven}" has no soulstone`, {
-      field: 'sepulcher.default_coven',
-      hint: covens.size
-        ? `use one of ${[...covens].sort().join(', ')}, or add it to a soulstone's groups`
-        : "add it to a soulstone's groups",
-    }),
+    error(
+      'LYCHD109',
+      prime.source.file,
+      prime.source.locate(['sepulcher', 'default_coven']),
+      `default coven "${defaultCoven}" has no soulstone`,
+      {
+        field: 'sepulcher.default_coven',
+        hint: covens.size
+          ? `use one of ${[...covens].sort().join(', ')}, or add it to a soulstone's groups`
+          : "add it to a soulstone's groups",
+      },
+    ),
   ];
 };
 
@@ -119,7 +127,7 @@ const covensListedOnce: CrossRuneRule = (_prime, runes) =>
       const twice = seen.has(g);
       seen.add(g);
       return twice
-        ? [warning(r.source.file, r.source.locate(['groups', i]), `coven "${g}" is listed twice`, { field: `groups[${i}]` })]
+        ? [warning('LYCHD153', r.source.file, r.source.locate(['groups', i]), `coven "${g}" is listed twice`, { field: `groups[${i}]` })]
         : [];
     });
   });
@@ -130,6 +138,7 @@ const qualifiedImages: CrossRuneRule = (prime, runes) => [
     .filter((r) => !isFullyQualified(r.rune.config.image))
     .map(({ rune: { config }, source }) =>
       warning(
+        'LYCHD150',
         source.file,
         source.locate(['image']),
         `image "${config.image}" is not fully qualified; podman would pick a registry from its search list`,
@@ -140,9 +149,15 @@ const qualifiedImages: CrossRuneRule = (prime, runes) => [
       ),
     ),
   ...CORE_SERVICES.filter((service) => !isFullyQualified(prime.prime[service].image)).map((service) =>
-    warning(prime.source.file, prime.source.locate([service, 'image']), `image "${prime.prime[service].image}" is not fully qualified`, {
-      field: `${service}.image`,
-    }),
+    warning(
+      'LYCHD150',
+      prime.source.file,
+      prime.source.locate([service, 'image']),
+      `image "${prime.prime[service].image}" is not fully qualified`,
+      {
+        field: `${service}.image`,
+      },
+    ),
   ),
 ];
 
@@ -194,6 +209,7 @@ const publishedBeyondLoopback: CrossRuneRule = (prime) => {
   if (LOOPBACK.test(address)) return [];
   return [
     warning(
+      'LYCHD151',
       prime.source.file,
       prime.source.locate(['sepulcher', 'publish_address']),
       `publish_address "${address}" exposes every published port beyond this machine`,
@@ -212,6 +228,7 @@ function credentialVars(file: string, source: TomlSource, prefix: (string | numb
     .filter((name) => CREDENTIAL_NAME.test(name))
     .map((name) =>
       warning(
+        'LYCHD152',
         file,
         source.locate([...prefix, 'env_vars', name]),
         `env_vars.${name} looks like a credential, written in the Codex in plain text (value not shown)`,
@@ -236,7 +253,9 @@ const dangerousMounts: CrossRuneRule = (_prime, runes) =>
     r.rune.config.volumes.flatMap((v, i) => {
       const [source = '', , opts = ''] = v.split(':');
       const danger = mountDanger(source, opts ? opts.split(',') : []);
-      return danger ? [warning(r.source.file, r.source.locate(['volumes', i]), `volume "${v}" ${danger}`, { field: `volumes[${i}]` })] : [];
+      return danger
+        ? [warning('LYCHD151', r.source.file, r.source.locate(['volumes', i]), `volume "${v}" ${danger}`, { field: `volumes[${i}]` })]
+        : [];
     }),
   );
 
@@ -249,6 +268,7 @@ const oneImageName: CrossRuneRule = (prime) => {
   if (vessel.image === forge.image) return [];
   return [
     error(
+      'LYCHD112',
       prime.source.file,
       prime.source.locate(['vessel', 'image']),
       `vessel.image "${vessel.image}" is not forge.image "${forge.image}", the name the Rebirth Gate gives the image it reviewed`,

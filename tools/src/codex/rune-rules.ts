@@ -32,11 +32,17 @@ const secretOrPlain: RuneRule = (c, source) =>
   Object.keys(c.secret_env_files)
     .filter((variable) => variable in c.env_vars)
     .map((variable) =>
-      error(source.file, at(source, `secret_env_files.${variable}`), `${variable} is set both in env_vars and in secret_env_files`, {
-        field: `secret_env_files.${variable}`,
-        why: 'the container would get two values for one variable, and which one wins is not defined',
-        hint: `keep one: remove ${variable} from env_vars to read it from the secret, or from secret_env_files`,
-      }),
+      error(
+        'LYCHD113',
+        source.file,
+        at(source, `secret_env_files.${variable}`),
+        `${variable} is set both in env_vars and in secret_env_files`,
+        {
+          field: `secret_env_files.${variable}`,
+          why: 'the container would get two values for one variable, and which one wins is not defined',
+          hint: `keep one: remove ${variable} from env_vars to read it from the secret, or from secret_env_files`,
+        },
+      ),
     );
 
 /** Without `exec` the Scribe writes the command line, around the model flag. */
@@ -45,7 +51,7 @@ const modelNamed: RuneRule = (c, source) => {
     return [];
   const engine = c.runtime === 'vllm' ? 'vLLM' : 'SGLang';
   return [
-    error(source.file, at(source, 'model_path'), `${engine} needs a model, and this rune names none`, {
+    error('LYCHD110', source.file, at(source, 'model_path'), `${engine} needs a model, and this rune names none`, {
       field: 'model_path',
       why: `the Scribe builds the ${engine} command line around its model flag`,
       hint: 'set model_path = "/models/<file or folder>" (or models = ["<model id>"]), or give the whole command in exec',
@@ -58,7 +64,7 @@ const llamacppSingleHasModel: RuneRule = (c, source) => {
   const l = c as LlamacppSoulstone;
   if (llamacppMode(l) !== 'single' || l.model_path !== undefined) return [];
   return [
-    error(source.file, at(source, 'startup_mode'), 'startup_mode = "single" loads one model file, and model_path is not set', {
+    error('LYCHD110', source.file, at(source, 'startup_mode'), 'startup_mode = "single" loads one model file, and model_path is not set', {
       field: 'startup_mode',
       why: 'llama-server in single mode is started with -m <model_path>',
       hint: 'set model_path = "/models/<file>.gguf", or use startup_mode = "router" with models_dir',
@@ -71,7 +77,7 @@ const marlinNeedsQuantization: RuneRule = (c, source) => {
   const s = c as SglangSoulstone;
   if (!s.enable_marlin || (MARLIN_QUANTIZATIONS as readonly string[]).includes(s.quantization ?? '')) return [];
   return [
-    warning(source.file, at(source, 'enable_marlin'), 'enable_marlin has no effect here', {
+    warning('LYCHD153', source.file, at(source, 'enable_marlin'), 'enable_marlin has no effect here', {
       field: 'enable_marlin',
       why: `Marlin kernels exist only for quantization = ${MARLIN_QUANTIZATIONS.map((q) => `"${q}"`).join(' or ')}, which this rune does not set`,
       hint: 'set quantization = "awq" or "gptq" for an AWQ or GPTQ model, or remove enable_marlin',
@@ -92,6 +98,7 @@ function covenlessGpu(rune: Rune, c: SoulstoneConfig, source: TomlSource): Diagn
   if (!gpu || c.groups.length > 0) return [];
   return [
     error(
+      'LYCHD109',
       source.file,
       at(source, 'name'),
       `GPU soulstone "${c.name}" belongs to no coven, so nothing keeps it off a GPU that another coven holds`,

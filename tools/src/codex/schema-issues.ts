@@ -58,7 +58,7 @@ function unknownFields(source: TomlSource, schema: z.ZodType, path: FieldPath, k
     const hint =
       FORBIDDEN_HINTS[key] ??
       (near.length ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : `allowed fields: ${allowed.join(', ')}`);
-    return error(source.file, source.locateKey(keyPath), `unknown field "${key}"`, { field: fieldName(keyPath), hint });
+    return error('LYCHD103', source.file, source.locateKey(keyPath), `unknown field "${key}"`, { field: fieldName(keyPath), hint });
   });
 }
 
@@ -67,12 +67,13 @@ function wrongType(source: TomlSource, path: FieldPath, expected: string): Diagn
   const field = fieldName(path);
   const got = readAt(source.value, path);
   if (got === undefined) {
-    return error(source.file, source.locate(path.slice(0, -1)), `missing required field "${field}"`, {
+    return error('LYCHD104', source.file, source.locate(path.slice(0, -1)), `missing required field "${field}"`, {
       field,
       hint: `add ${String(path[path.length - 1])} = <${expected}>`,
     });
   }
   return error(
+    'LYCHD105',
     source.file,
     source.locate(path),
     `"${field}" must be ${expected === 'object' ? 'a table' : `a ${expected}`}, not ${typeName(got)}`,
@@ -92,9 +93,15 @@ function issueDiagnostics(source: TomlSource, schema: z.ZodType, issue: z.core.$
     case 'invalid_key': {
       const inner = issue.issues[0]?.message ?? 'is not a valid key';
       return [
-        error(source.file, source.locateKey(path), `key "${String(path[path.length - 1])}" in "${fieldName(path.slice(0, -1))}" ${inner}`, {
-          field,
-        }),
+        error(
+          'LYCHD105',
+          source.file,
+          source.locateKey(path),
+          `key "${String(path[path.length - 1])}" in "${fieldName(path.slice(0, -1))}" ${inner}`,
+          {
+            field,
+          },
+        ),
       ];
     }
     case 'invalid_value': {
@@ -102,11 +109,13 @@ function issueDiagnostics(source: TomlSource, schema: z.ZodType, issue: z.core.$
         ? `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
         : issue.message;
       return [
-        error(source.file, source.locate(path), `"${field}" ${message}, not ${JSON.stringify(readAt(source.value, path))}`, { field }),
+        error('LYCHD105', source.file, source.locate(path), `"${field}" ${message}, not ${JSON.stringify(readAt(source.value, path))}`, {
+          field,
+        }),
       ];
     }
     default:
-      return [error(source.file, source.locate(path), `"${field}" ${issue.message}`, { field })];
+      return [error('LYCHD105', source.file, source.locate(path), `"${field}" ${issue.message}`, { field })];
   }
 }
 

@@ -65,7 +65,7 @@ function parseProgram(file: string, text: string): { program: AST.TOMLProgram } 
   const deep = nestingTooDeep(text);
   if (deep) {
     return {
-      diagnostic: error(file, deep, `arrays or inline tables are nested more than ${MAX_NESTING} deep`, {
+      diagnostic: error('LYCHD102', file, deep, `arrays or inline tables are nested more than ${MAX_NESTING} deep`, {
         hint: 'no Codex field nests more than a few levels: flatten the value',
       }),
     };
@@ -75,7 +75,7 @@ function parseProgram(file: string, text: string): { program: AST.TOMLProgram } 
   } catch (e) {
     if (e instanceof ParseError) {
       return {
-        diagnostic: error(file, { line: e.lineNumber, column: e.column + 1 }, `TOML syntax error: ${e.message}`, {
+        diagnostic: error('LYCHD102', file, { line: e.lineNumber, column: e.column + 1 }, `TOML syntax error: ${e.message}`, {
           hint: 'correct the TOML syntax at this position (see https://toml.io)',
         }),
       };

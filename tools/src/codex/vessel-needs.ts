@@ -143,7 +143,9 @@ export function vesselNeeds(
   const needs = noVesselNeeds();
   const diagnostics: Diagnostic[] = [];
   const clash = (n: VesselNeed<unknown>, message: string, hint: string) =>
-    diagnostics.push(error(path.join(workspaceRoot, n.file), { line: n.line, column: 1 }, `extension ${n.provider}: ${message}`, { hint }));
+    diagnostics.push(
+      error('LYCHD203', path.join(workspaceRoot, n.file), { line: n.line, column: 1 }, `extension ${n.provider}: ${message}`, { hint }),
+    );
   const of = <T>(provider: string, items: Registered<T>[] | undefined): VesselNeed<T>[] =>
     (items ?? []).map((i) => ({ value: i.value, provider, file: i.file, line: i.line }));
 

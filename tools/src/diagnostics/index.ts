@@ -1,4 +1,5 @@
+export { CODES, type Code, type CodeInfo, type StageCode } from './codes';
 export * from './model';
 export { displayPath, escapeForTerminal, renderDiagnostic, renderDiagnostics } from './render';
-export { ForgeError, failure } from './error';
+export { causesOf, ForgeError, failure } from './error';
 export { reportFailure } from './handle';

@@ -1,4 +1,5 @@
 import { byCodePoint } from '../shared/order';
+import type { Code } from './codes';
 
 /**
  * The Forge's one error model. Every problem any stage finds (a Codex value, a value the Scribe
@@ -10,6 +11,8 @@ import { byCodePoint } from '../shared/order';
  */
 export interface Diagnostic {
   severity: 'error' | 'warning';
+  /** The kind of problem (codes.ts): stable, so it can be searched for and looked up in docs/errors.md. */
+  code: Code;
   /** The file the problem is in: absolute, or relative to the workspace; none for a problem of no file. */
   file?: string;
   /** 1-based line and column, when the problem can be pinned to them. */
@@ -21,6 +24,8 @@ export interface Diagnostic {
   field?: string;
   /** Why it is a problem, when the message alone does not say. */
   why?: string;
+  /** What lies beneath it, outermost first: a tool's own error, the system's. */
+  cause?: readonly string[];
   /** How to fix it. */
   hint?: string;
 }
@@ -32,12 +37,12 @@ export type Position = { line: number; column: number };
 
 export const START: Position = { line: 1, column: 1 };
 
-export function error(file: string, at: Position, message: string, extra: Partial<Diagnostic> = {}): LocatedDiagnostic {
-  return { severity: 'error', file, line: at.line, column: at.column, message, ...extra };
+export function error(code: Code, file: string, at: Position, message: string, extra: Partial<Diagnostic> = {}): LocatedDiagnostic {
+  return { severity: 'error', code, file, line: at.line, column: at.column, message, ...extra };
 }
 
-export function warning(file: string, at: Position, message: string, extra: Partial<Diagnostic> = {}): LocatedDiagnostic {
-  return { severity: 'warning', file, line: at.line, column: at.column, message, ...extra };
+export function warning(code: Code, file: string, at: Position, message: string, extra: Partial<Diagnostic> = {}): LocatedDiagnostic {
+  return { severity: 'warning', code, file, line: at.line, column: at.column, message, ...extra };
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -28,17 +28,18 @@ export const escapeForTerminal = (text: string, { multiline = false } = {}): str
     : text.replace(UNPRINTABLE, (c) => `\\u{${c.charCodeAt(0).toString(16).padStart(4, '0')}}`);
 
 /**
- * The one rendering of a problem, as uv and compilers write theirs: what and where on the first
- * line (`file:line:col: error: message [field]`, which editors' problem matchers read), then why
- * and how to fix it on indented lines. A message of several lines keeps them, indented.
+ * The one rendering of a problem, as uv and compilers write theirs: where, the kind and what on
+ * the first line (`file:line:col: error[LYCHD110]: message [field]`), then why, what caused it
+ * (outermost first) and how to fix it on indented lines. A message of several lines keeps them, indented.
  */
 export function renderDiagnostic(d: Diagnostic, cwd = process.cwd()): string {
   const where = d.file === undefined ? '' : `${displayPath(d.file, cwd)}${d.line ? `:${d.line}${d.column ? `:${d.column}` : ''}` : ''}: `;
   const [first, ...rest] = d.message.split('\n');
-  const lines = [`${where}${d.severity}: ${first}${d.field ? ` [${d.field}]` : ''}`];
+  const lines = [`${where}${d.severity}[${d.code}]: ${first}${d.field ? ` [${d.field}]` : ''}`];
   if (rest.length) lines.push(`    ${indent(rest.join('\n'), '    ')}`);
   if (d.why) lines.push(`  why: ${indent(d.why, '       ')}`);
-  if (d.hint) lines.push(`  fix: ${indent(d.hint, '       ')}`);
+  for (const c of d.cause ?? []) lines.push(`  caused by: ${indent(c, '             ')}`);
+  if (d.hint) lines.push(`  hint: ${indent(d.hint, '        ')}`);
   // Everything in a diagnostic may quote the input: nothing in it may drive the terminal.
   return escapeForTerminal(lines.join('\n'), { multiline: true });
 }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { failure, ForgeError, type Diagnostic } from '../diagnostics';
+import { causesOf, failure, ForgeError, type Diagnostic } from '../diagnostics';
 import type { CodexLayout } from '../codex/layout';
 import { discoverComponents, type Component } from '../synthesis/discovery';
 import { abs, PYTHON_DIR, PYTHON_FILES } from '../synthesis/layout';
@@ -56,6 +56,7 @@ function hookOf(workspaceRoot: string, ext: Component, problems: Diagnostic[]): 
   if (typeof target !== 'string' || !/^[A-Za-z_][\w.]*(:[A-Za-z_]\w*)?$/.test(target)) {
     problems.push({
       severity: 'error',
+      code: 'LYCHD200',
       file,
       field: `project.entry-points."${HOOK_GROUP}".${ext.name}`,
       message: `extension ${ext.name} declares no usable register hook under its own name`,
@@ -70,7 +71,7 @@ function hookOf(workspaceRoot: string, ext: Component, problems: Diagnostic[]): 
 function lockedPython(opts: HookOptions): string {
   const { workspaceRoot } = opts;
   if (!fs.existsSync(abs(workspaceRoot, PYTHON_FILES.lock))) {
-    throw failure('the synthesis has no Python lock yet', {
+    throw failure('LYCHD304', 'the synthesis has no Python lock yet', {
       file: PYTHON_FILES.lock,
       hint: 'run `npx lychd-forge synthesize` (or nx run forge:lock-python) first',
     });
@@ -84,7 +85,10 @@ function lockedPython(opts: HookOptions): string {
     cwd: workspaceRoot,
   });
   if (r.status !== 0)
-    throw failure(`uv could not set up the locked environment for the hooks:\n${r.stderr.trim()}`, { file: PYTHON_FILES.lock });
+    throw failure('LYCHD801', 'uv could not set up the locked environment for the hooks', {
+      file: PYTHON_FILES.lock,
+      cause: [r.stderr.trim()],
+    });
   return path.join(venv, 'bin', 'python');
 }
 
@@ -104,6 +108,7 @@ export function readRecords(ext: Component, raw: Raw, problems: Diagnostic[]): E
     const e = raw.error;
     problems.push({
       severity: 'error',
+      code: 'LYCHD201',
       ...at(e.file, e.line),
       message: `extension ${ext.name}: register() raised ${String(e.type)}: ${String(e.message)}`,
       why:
@@ -117,6 +122,7 @@ export function readRecords(ext: Component, raw: Raw, problems: Diagnostic[]): E
   if (!Array.isArray(raw.records)) {
     problems.push({
       severity: 'error',
+      code: 'LYCHD201',
       file: `${ext.dir}/pyproject.toml`,
       message: `extension ${ext.name}: its hook printed no registrations the Forge can read`,
     });
@@ -201,7 +207,7 @@ function readRecord(
   problems: Diagnostic[],
 ): void {
   const bad = (message: string, hint: string) =>
-    problems.push({ severity: 'error', ...where, message: `extension ${ext.name}: ${message}`, hint });
+    problems.push({ severity: 'error', code: 'LYCHD202', ...where, message: `extension ${ext.name}: ${message}`, hint });
   const item = <T>(value: T) => ({ value, file: where.file, line: where.line ?? 1 });
   switch (r.kind) {
     case 'system-dependency':
@@ -318,6 +324,7 @@ function runHook(
     if (e instanceof OutputLimitError) {
       problems.push({
         severity: 'error',
+        code: 'LYCHD201',
         file: `${ext.dir}/pyproject.toml`,
         message: `extension ${ext.name}: register() printed more than ${formatBytes(e.limitBytes)} and was stopped`,
         hint: 'a hook reports through its context; it must not print (the limit is per stream)',
@@ -327,10 +334,11 @@ function runHook(
     // runProgram throws when the process had to be killed: the hook hung (or crashed the interpreter).
     problems.push({
       severity: 'error',
+      code: 'LYCHD201',
       file: `${ext.dir}/pyproject.toml`,
-      message: /ETIMEDOUT|SIGTERM/.test((e as Error).message)
-        ? `extension ${ext.name}: register() did not return within ${timeoutMs / 1000} s and was stopped`
-        : `extension ${ext.name}: register() could not be run: ${(e as Error).message}`,
+      ...(/ETIMEDOUT|SIGTERM/.test(causesOf(e).join('\n'))
+        ? { message: `extension ${ext.name}: register() did not return within ${timeoutMs / 1000} s and was stopped` }
+        : { message: `extension ${ext.name}: register() could not be run`, cause: causesOf(e) }),
       hint: 'a hook only declares what the extension needs: it must not wait, loop or reach the network',
     });
     return undefined;
@@ -340,6 +348,7 @@ function runHook(
   } catch {
     problems.push({
       severity: 'error',
+      code: 'LYCHD201',
       file: `${ext.dir}/pyproject.toml`,
       message: `extension ${ext.name}: its hook did not run to the end (exit ${out.status})${out.stderr.trim() ? `:\n${out.stderr.trim().split('\n').slice(-3).join('\n')}` : ''}`,
       hint: 'a hook must return; printing to stdout is not allowed either',

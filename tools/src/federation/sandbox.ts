@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { failure } from '../diagnostics';
+import { causesOf, failure } from '../diagnostics';
 import { runProgram } from '../toolchain/run';
 
 /** Set to 1 to run the hooks without the sandbox (a warning is printed each time). */
@@ -77,7 +77,7 @@ export function hookLauncher(
   const optOut = `or, only for extensions you trust, set ${UNSANDBOXED_VARIABLE}=1 to run the hooks unconfined`;
   const bwrap = onPath('bwrap', env);
   if (!bwrap)
-    throw failure("the extensions' register hooks run in a sandbox, and bubblewrap (bwrap) is not installed", {
+    throw failure('LYCHD205', "the extensions' register hooks run in a sandbox, and bubblewrap (bwrap) is not installed", {
       hint: `install it (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap), ${optOut}`,
     });
   const wrap = (file: string, args: readonly string[], cwd: string) => ({
@@ -90,10 +90,11 @@ export function hookLauncher(
   try {
     r = runProgram(probe.file, probe.args, { env: { PATH: '/usr/bin:/bin' }, timeoutMs: 30_000 });
   } catch (e) {
-    r = { status: 1, stdout: '', stderr: (e as Error).message };
+    r = { status: 1, stdout: '', stderr: causesOf(e).join(': ') };
   }
   if (r.status !== 0)
     throw failure(
+      'LYCHD205',
       `the sandbox for the extensions' register hooks cannot be set up: ${r.stderr.trim().split('\n')[0] || `bwrap exited ${r.status}`}`,
       {
         why: 'bubblewrap needs user namespaces (or root) to make the new mount, PID and network namespaces',

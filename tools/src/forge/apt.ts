@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runProgram } from '../toolchain/run';
-import { imageFailure } from './errors';
+import { imageFailure, lastLines } from './errors';
 import { missingPackages } from './missing-package';
 
 /** A Debian archive as one `deb` line names it. */
@@ -68,10 +68,10 @@ export class PrivateApt {
   update(): void {
     const r = this.run('apt-get', ['update']);
     if (r.status !== 0 || /^(E|W): .*(Failed to fetch|not signed|Release file)/m.test(r.output))
-      throw imageFailure(
-        `cannot read the Debian archive ${this.archive.uri} (${this.archive.suite}): apt-get update said:\n    ${tail(r.output)}\n` +
-          '  fix: check the address ([forge.debian] archive in the Prime Scroll) and that it is reachable',
-      );
+      throw imageFailure('LYCHD603', `cannot read the Debian archive ${this.archive.uri} (${this.archive.suite})`, [], {
+        cause: [`apt-get update said:\n${lastLines(r.output)}`],
+        hint: 'check the address ([forge.debian] archive in the Prime Scroll) and that it is reachable',
+      });
   }
 
   /** The packages apt would install for `specs` on the base, with their dependencies, in apt's order. */
@@ -81,8 +81,10 @@ export class PrivateApt {
     if (r.status !== 0 && missing.length) throw new UnknownDebianPackages(missing);
     if (r.status !== 0)
       throw imageFailure(
-        `apt cannot resolve ${specs.join(' ')} against ${this.archive.uri} ${this.archive.suite} on the base:\n    ${tail(r.output)}\n` +
-          "  fix: correct the extensions' system-dependencies (apt-cache search NAME), then re-lock",
+        'LYCHD601',
+        `apt cannot resolve ${specs.join(' ')} against ${this.archive.uri} ${this.archive.suite} on the base`,
+        [],
+        { cause: [lastLines(r.output)], hint: "correct the extensions' system-dependencies (apt-cache search NAME), then re-lock" },
       );
     return installsIn(r.stdout);
   }
@@ -137,5 +139,3 @@ export function parseStanzas(text: string): Array<Record<string, string>> {
   if (Object.keys(cur).length) stanzas.push(cur);
   return stanzas;
 }
-
-const tail = (text: string) => text.trimEnd().split('\n').slice(-12).join('\n    ');

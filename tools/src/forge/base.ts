@@ -5,7 +5,7 @@ import type { PrimeScroll } from '../codex/schemas/prime';
 import { canonicalJson, fileSha256Streamed, sha256 } from '../shared/digest';
 import { requireTool, toolVersion } from '../toolchain';
 import { runProgram, runProgramStreamed } from '../toolchain/run';
-import { imageFailure } from './errors';
+import { imageFailure, lastLines } from './errors';
 import { installsIn, parseStanzas, type DebianArchive, type IndexedDeb } from './apt';
 
 /** The base the image is built on, as `[forge.base]` asks for it. */
@@ -24,6 +24,9 @@ export interface BaseRecord {
 
 import { BASE_RECORD_FILE } from '../artifacts/paths';
 export { BASE_RECORD_FILE };
+
+/** What to do when the base built from the lock is not what the lock says. */
+const RELOCK_HINT = 're-lock (`lychd-forge debian-lock`), review forge/synthesis/debian.lock.json and commit it';
 
 export function baseSpecOf(forge: PrimeScroll['forge']): BaseSpec {
   return forge.base.image !== undefined
@@ -82,7 +85,8 @@ export async function ensureBase(
   debian?: { base: LockedBase; files: () => Promise<Map<IndexedDeb, string>> },
 ): Promise<BuiltBase> {
   if (spec.kind === 'image') return { record: { kind: 'image', ref: spec.ref, digest: spec.ref.slice(spec.ref.lastIndexOf('@') + 1) } };
-  if (!debian) throw imageFailure(`the Debian base "${spec.ref}" is built from the Debian lock: run \`lychd-forge debian-lock\` first`);
+  if (!debian)
+    throw imageFailure('LYCHD304', `the Debian base "${spec.ref}" is built from the Debian lock: run \`lychd-forge debian-lock\` first`);
   return ensureDebianBase(debian.base, debian.files, progress, env);
 }
 
@@ -94,6 +98,7 @@ function mirrorLine(archive: DebianArchive): string {
     ![suite, ...components].every((c) => /^[a-z0-9][a-z0-9.-]*$/.test(c))
   )
     throw imageFailure(
+      'LYCHD600',
       `the Debian archive ${JSON.stringify(`${uri} ${suite}`)} is not a plain archive address and suite: fix [forge.debian] archive`,
     );
   // A local (file:, copy:) archive is the user's own folder: it need not be signed.
@@ -126,9 +131,14 @@ export function resolveDebianBase(
   );
   const installs = installsIn(r.stdout + r.stderr);
   if (r.status !== 0 || !installs.length) {
-    const tail = (r.stdout + r.stderr).trimEnd().split('\n').slice(-15).join('\n    ');
     throw imageFailure(
-      `mmdebstrap cannot resolve the Debian base "${archive.suite}" against ${archive.uri} (exit ${r.status}); its last lines:\n    ${tail}\n  fix: check the suite name and that the archive is reachable`,
+      'LYCHD600',
+      `mmdebstrap cannot resolve the Debian base "${archive.suite}" against ${archive.uri} (exit ${r.status})`,
+      [],
+      {
+        cause: [lastLines(r.stdout + r.stderr)],
+        hint: 'check the suite name and that the archive is reachable',
+      },
     );
   }
   return installs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -158,6 +168,7 @@ async function ensureDebianBase(
   }
   if (process.getuid?.() !== 0)
     throw imageFailure(
+      'LYCHD603',
       `cannot build the Debian base "${suite}": mmdebstrap --mode=root needs root. ` +
         'Run the Forge as root, or set [forge.base] image to a base image pinned by digest.',
     );
@@ -187,9 +198,14 @@ async function ensureDebianBase(
       onLine: (l) => l.startsWith('I: ') && progress(`  ${l}`),
     });
     if (r.status !== 0) {
-      const tail = r.output.trimEnd().split('\n').slice(-15).join('\n    ');
       throw imageFailure(
-        `mmdebstrap could not build the Debian base "${suite}" from the locked packages (exit ${r.status}); its last lines:\n    ${tail}\n  fix: re-lock (\`lychd-forge debian-lock\`), review forge/synthesis/debian.lock.json and commit it`,
+        'LYCHD603',
+        `mmdebstrap could not build the Debian base "${suite}" from the locked packages (exit ${r.status})`,
+        [],
+        {
+          cause: [lastLines(r.output)],
+          hint: RELOCK_HINT,
+        },
       );
     }
     checkInstalled(out, locked.packages);
@@ -212,7 +228,7 @@ function localArchive(dir: string, suite: string, packages: IndexedDeb[], files:
   fs.mkdirSync(pool, { recursive: true });
   for (const p of packages) {
     const file = files.get(p);
-    if (!file) throw imageFailure(`the locked base package ${p.name} ${p.version} has no fetched file`);
+    if (!file) throw imageFailure('LYCHD603', `the locked base package ${p.name} ${p.version} has no fetched file`);
     fs.copyFileSync(file, path.join(pool, path.posix.basename(p.filename)));
   }
   const arch = runProgram('dpkg', ['--print-architecture']).stdout.trim();
@@ -222,7 +238,7 @@ function localArchive(dir: string, suite: string, packages: IndexedDeb[], files:
   const ftparchive = (args: string[]) => {
     const r = runProgram('apt-ftparchive', args, { cwd: dir, timeoutMs: 600_000 });
     if (r.status !== 0)
-      throw imageFailure(`apt-ftparchive ${args.at(-1)} failed in ${dir}: ${r.stderr.trim()} (apt-get install apt-utils)`);
+      throw imageFailure('LYCHD801', `apt-ftparchive ${args.at(-1)} failed in ${dir}: ${r.stderr.trim()} (apt-get install apt-utils)`);
     return r.stdout;
   };
   fs.writeFileSync(path.join(bin, 'Packages'), ftparchive(['packages', 'pool']));
@@ -248,21 +264,23 @@ function checkInstalled(tar: string, locked: IndexedDeb[]): void {
   const absent = [...wanted].filter((p) => !installed.has(p));
   if (extra.length || absent.length)
     throw imageFailure(
+      'LYCHD603',
       `the Debian base built from the lock does not hold exactly the locked packages: ` +
         [
           extra.length ? `installed but not locked: ${extra.join(', ')}` : '',
           absent.length ? `locked but not installed: ${absent.join(', ')}` : '',
         ]
           .filter(Boolean)
-          .join('; ') +
-        '\n  fix: re-lock (`lychd-forge debian-lock`), review forge/synthesis/debian.lock.json and commit it',
+          .join('; '),
+      [],
+      { hint: RELOCK_HINT },
     );
 }
 
 /** The packages dpkg has installed in a root filesystem tar, sorted by name. */
 export function installedInTar(tar: string): Array<{ name: string; version: string; architecture: string }> {
   const status = runProgram('tar', ['-xOf', tar, './var/lib/dpkg/status'], { timeoutMs: 120_000 });
-  if (status.status !== 0) throw imageFailure(`cannot read var/lib/dpkg/status in the base ${tar}: ${status.stderr.trim()}`);
+  if (status.status !== 0) throw imageFailure('LYCHD603', `cannot read var/lib/dpkg/status in the base ${tar}: ${status.stderr.trim()}`);
   return parseStanzas(status.stdout)
     .filter((s) => /\binstalled$/.test(s.Status ?? ''))
     .map((s) => ({ name: s.Package ?? '', version: s.Version ?? '', architecture: s.Architecture ?? '' }))

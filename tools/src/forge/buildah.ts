@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { failure } from '../diagnostics';
 import { runProgram, runProgramStreamed } from '../toolchain/run';
 
 /**
@@ -32,7 +33,7 @@ export class Buildah {
   /** Runs a command inside a throwaway container of an image (chroot isolation: see the notes). */
   inside(image: string, command: readonly string[], runArgs: readonly string[] = []) {
     const from = this.run(['from', '--pull-never', image]);
-    if (from.status !== 0) throw new Error(`buildah from ${image}: ${from.stderr.trim()}`);
+    if (from.status !== 0) throw failure('LYCHD603', `buildah from ${image} failed`, { cause: [from.stderr.trim()] });
     const container = from.stdout.trim().split('\n').pop()!;
     try {
       return this.run(['run', '--isolation', 'chroot', ...runArgs, container, '--', ...command]);

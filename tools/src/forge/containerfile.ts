@@ -70,7 +70,7 @@ export interface ForgeInputs {
 export function containerfileData({ manifest, base, debs = [], python, port, scrollText, scrollFile }: ForgeInputs): ContainerfileData {
   const problems: ForgeProblem[] = [];
   const bad = (file: string, field: string, message: string, fix: string, line?: number) =>
-    problems.push({ file, field, message, fix, line });
+    problems.push({ code: 'LYCHD600', file, field, message, fix, line });
   for (const [i, pkg] of manifest.system.entries())
     if (!parseDebianSpec(pkg.spec))
       bad(
@@ -155,7 +155,11 @@ export function containerfileData({ manifest, base, debs = [], python, port, scr
       line,
     );
   if (problems.length)
-    throw imageFailure(`cannot render ${CONTAINERFILE}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
+    throw imageFailure(
+      'LYCHD600',
+      `cannot render ${CONTAINERFILE}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+      problems,
+    );
   return {
     base,
     python,
@@ -241,6 +245,7 @@ export function renderContainerfile(workspaceRoot: string, data: ContainerfileDa
   const templates = path.join(workspaceRoot, path.dirname(TEMPLATE_FILE));
   if (!fs.existsSync(path.join(workspaceRoot, TEMPLATE_FILE)))
     throw imageFailure(
+      'LYCHD804',
       `${TEMPLATE_FILE} is missing: the Forge renders the Containerfile from it (restore it from the LychD Forge's sources)`,
     );
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(templates, { noCache: true }), {
@@ -253,9 +258,9 @@ export function renderContainerfile(workspaceRoot: string, data: ContainerfileDa
   try {
     text = env.render(path.basename(TEMPLATE_FILE), data);
   } catch (e) {
-    throw imageFailure(
-      `${TEMPLATE_FILE}: ${(e as Error).message.replace(/\s+/g, ' ').trim()}\n  fix: correct the template (variables: ${Object.keys(data).join(', ')})`,
-    );
+    throw imageFailure('LYCHD600', `${TEMPLATE_FILE}: ${(e as Error).message.replace(/\s+/g, ' ').trim()}`, [], {
+      hint: `correct the template (variables: ${Object.keys(data).join(', ')})`,
+    });
   }
   // One blank line at most between blocks and a final LF: the same bytes whatever the template's spacing.
   return `${text

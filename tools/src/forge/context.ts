@@ -24,8 +24,9 @@ export function stageContext(opts: {
   const taken = takenByCss(workspaceRoot, data.tailwind?.shipTo ?? []);
   if (taken.length)
     throw imageFailure(
+      'LYCHD600',
       'the image ships the built Tailwind CSS where a component already has a file; nothing was built:',
-      taken.map((file) => ({ file, field: '(file)', ...CSS_TAKEN })),
+      taken.map((file) => ({ code: 'LYCHD600', file, field: '(file)', ...CSS_TAKEN })),
     );
   fs.mkdirSync(path.join(dir, '.forge', 'uv-cache'), { recursive: true });
   for (const entry of fs.readdirSync(dir)) if (entry !== '.forge') fs.rmSync(path.join(dir, entry), { recursive: true, force: true });

@@ -45,6 +45,7 @@ export function debianArchiveOf(forge: PrimeScroll['forge'], env: NodeJS.Process
   const uri = forge.debian.archive?.replace(/\/+$/, '') ?? debianArchiveUri(env);
   if (!uri)
     throw imageFailure(
+      'LYCHD600',
       'no Debian archive to lock the system packages against: none in /etc/apt/sources.list{,.d}. Set [forge.debian] archive in the Prime Scroll',
     );
   return { uri, suite: forge.base.suite ?? 'bookworm', components: ['main'] };
@@ -81,7 +82,10 @@ function indexed(apt: PrivateApt, chosen: Array<{ name: string; version: string;
     .map((c) => {
       const found = shown.find((s) => s.name === c.name && s.version === c.version && s.architecture === c.architecture);
       if (!found || !SHA256.test(found.sha256) || !DEB_FILE.test(path.posix.basename(found.filename)))
-        throw imageFailure(`the archive's index has no usable entry (file, SHA256) for ${c.name} ${c.version} (${c.architecture})`);
+        throw imageFailure(
+          'LYCHD603',
+          `the archive's index has no usable entry (file, SHA256) for ${c.name} ${c.version} (${c.architecture})`,
+        );
       return found;
     })
     .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
@@ -134,7 +138,10 @@ export function readDebianLock(workspaceRoot: string): DebianLock | undefined {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as DebianLock;
   } catch (e) {
-    throw imageFailure(`${DEBIAN_LOCK_FILE} is not valid JSON (${(e as Error).message}): run \`${RELOCK_COMMAND}\` to rewrite it`);
+    throw imageFailure(
+      'LYCHD304',
+      `${DEBIAN_LOCK_FILE} is not valid JSON (${(e as Error).message}): run \`${RELOCK_COMMAND}\` to rewrite it`,
+    );
   }
 }
 
@@ -152,12 +159,14 @@ export function lockProblems(
 ): ForgeProblem[] {
   const relock = `run \`${RELOCK_COMMAND}\` (${nxRun('forge', 'debian-lock', workspaceRoot)}), review ${DEBIAN_LOCK_FILE} and commit it`;
   const requested = requestedSpecs(manifest);
-  if (!lock) return requested.length ? [{ file: DEBIAN_LOCK_FILE, field: '(file)', message: 'is missing', fix: relock }] : [];
+  if (!lock)
+    return requested.length ? [{ code: 'LYCHD304', file: DEBIAN_LOCK_FILE, field: '(file)', message: 'is missing', fix: relock }] : [];
   const problems: ForgeProblem[] = [];
-  const bad = (field: string, message: string) => problems.push({ file: DEBIAN_LOCK_FILE, field, message, fix: relock });
+  const bad = (field: string, message: string) => problems.push({ code: 'LYCHD304', file: DEBIAN_LOCK_FILE, field, message, fix: relock });
   if (lock.formatVersion !== DEBIAN_LOCK_FORMAT)
     return [
       {
+        code: 'LYCHD304',
         file: DEBIAN_LOCK_FILE,
         field: 'formatVersion',
         message: `is ${JSON.stringify(lock.formatVersion)}; this Forge reads ${DEBIAN_LOCK_FORMAT} (the base's packages locked to their files too)`,
@@ -168,6 +177,7 @@ export function lockProblems(
   const actual = debianLockDigest(workspaceRoot)?.sha256;
   if (recorded !== actual)
     problems.push({
+      code: 'LYCHD304',
       file: MANIFEST_FILE,
       field: 'debian.sha256',
       message: `records ${recorded ?? 'no Debian lock'}, but ${DEBIAN_LOCK_FILE} is ${actual}`,
@@ -296,6 +306,7 @@ function archiveMoved(
           ? `the archive now has ${versions.join(', ')}`
           : 'the archive no longer has this package';
     return {
+      code: 'LYCHD601',
       file: DEBIAN_LOCK_FILE,
       field,
       message: `${pkg.name} ${pkg.version} (${pkg.architecture}) is locked, but ${why}; ${has}`,
@@ -303,6 +314,7 @@ function archiveMoved(
     };
   });
   return imageFailure(
+    'LYCHD601',
     `the Debian archive ${archive.uri} no longer serves ${failed.length} locked package file(s): nothing was built or tagged; the previous image and summary are unchanged`,
     problems,
   );
@@ -323,6 +335,7 @@ export async function lockDebianPackages(opts: {
   const spec = baseSpecOf(sources.prime.forge);
   if (spec.kind !== 'debian')
     throw imageFailure(
+      'LYCHD600',
       `the Debian lock needs a Debian base the Forge builds ([forge.base] suite); the base image ${spec.ref} brings its own apt sources`,
     );
   const archive = debianArchiveOf(sources.prime.forge, env);
@@ -352,6 +365,7 @@ export async function lockDebianPackages(opts: {
   } catch (e) {
     if (!(e instanceof UnknownDebianPackages)) throw e;
     throw imageFailure(
+      'LYCHD601',
       `${e.packages.length} system package(s) are not in ${archive.uri} ${archive.suite}: nothing was locked`,
       missingPackageProblems(e.packages, sources, base.record),
     );
@@ -387,6 +401,7 @@ export async function workspaceBase(
     ? lockProblems(root, lock, sources.manifest, undefined, archive)
     : [
         {
+          code: 'LYCHD304' as const,
           file: DEBIAN_LOCK_FILE,
           field: '(file)',
           message: `is missing: the Debian base ${spec.ref} is built from its locked packages`,
@@ -395,6 +410,7 @@ export async function workspaceBase(
       ];
   if (!lock || problems.length)
     throw imageFailure(
+      'LYCHD304',
       `the Debian lock does not match: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was built`,
       problems,
     );

@@ -9,7 +9,7 @@ import { Buildah } from './buildah';
 import { CONTAINERFILE } from './containerfile';
 import { stageContext } from './context';
 import { ensureNodeToolchain, fillNpmCache } from './node-toolchain';
-import { imageFailure } from './errors';
+import { imageFailure, lastLines } from './errors';
 import { missingPackageProblems, missingPackages } from './missing-package';
 import type { ForgeSources } from './inputs';
 import { readLayout } from './layout';
@@ -81,6 +81,7 @@ async function buildLocked(
   const committed = path.join(workspaceRoot, CONTAINERFILE);
   if (!fs.existsSync(committed) || fs.readFileSync(committed, 'utf8') !== rendered)
     throw imageFailure(
+      'LYCHD304',
       `${CONTAINERFILE} is not the render of the current template, manifest and base: run \`lychd-forge containerfile\` (${nxRun('forge', 'containerfile', workspaceRoot)}), review it, and build again`,
     );
 
@@ -176,9 +177,11 @@ function publish(buildah: Buildah, out: string, imageId: string, built: BuiltIma
   try {
     const push = buildah.run(['push', '--quiet', imageId, `oci:${path.join(staging, 'oci')}:${REF_NAME}`], 1_800_000);
     if (push.status !== 0)
-      throw imageFailure(`buildah push to an OCI layout failed (exit ${push.status}):\n    ${tail(push.stdout + push.stderr)}`);
+      throw imageFailure('LYCHD603', `buildah push to an OCI layout failed (exit ${push.status})`, [], {
+        cause: [lastLines(push.stdout + push.stderr)],
+      });
     const layout = readLayout(path.join(staging, 'oci'), REF_NAME);
-    if (layout.imageId !== imageId) throw imageFailure(`the OCI layout holds ${layout.imageId}, but buildah built ${imageId}`);
+    if (layout.imageId !== imageId) throw imageFailure('LYCHD603', `the OCI layout holds ${layout.imageId}, but buildah built ${imageId}`);
     const summary = summarizeLayout(layout, built);
     writeImageSummary(staging, summary);
     replaceDir(staging, out);
@@ -217,17 +220,20 @@ function fillUvCache(uv: string, context: string, workspace: string, python: str
     timeoutMs: 1_200_000,
   });
   if (r.status !== 0)
-    throw imageFailure(
-      `filling the uv cache from ${workspace}/uv.lock failed (uv sync --frozen, exit ${r.status}):\n    ${tail(r.stderr + r.stdout)}\n` +
-        `  fix: the host needs python${python} (the image's Python) and access to the lock's index, once; later builds use the cache`,
-    );
+    throw imageFailure('LYCHD603', `filling the uv cache from ${workspace}/uv.lock failed (uv sync --frozen, exit ${r.status})`, [], {
+      cause: [lastLines(r.stderr + r.stdout)],
+      hint: `the host needs python${python} (the image's Python) and access to the lock's index, once; later builds use the cache`,
+    });
 }
 
 /** `dpkg-query` inside the built image: the versions apt actually installed. */
 function installedVersions(buildah: Buildah, imageId: string, names: string[]): Record<string, string> {
   if (!names.length) return {};
   const r = buildah.inside(imageId, ['dpkg-query', '-W', '-f', '${Package}\\t${Version}\\n', ...names], ['--user', '0:0']);
-  if (r.status !== 0) throw imageFailure(`cannot read the installed system packages in the image: ${tail(r.stdout + r.stderr)}`);
+  if (r.status !== 0)
+    throw imageFailure('LYCHD603', 'cannot read the installed system packages in the image', [], {
+      cause: [lastLines(r.stdout + r.stderr)],
+    });
   const versions: Record<string, string> = {};
   for (const line of r.stdout.split('\n')) {
     const [name, version] = line.split('\t');
@@ -242,16 +248,18 @@ function buildFailure(output: string, sources: ForgeSources, base: BaseRecord): 
   const missing = missingPackages(output);
   if (missing.length)
     return imageFailure(
+      'LYCHD601',
       `the system packages cannot be installed: nothing was built or tagged`,
       missingPackageProblems(missing, sources, base),
     );
   const step = [...lines].reverse().find((l) => /^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(l)) ?? '(before the first step)';
   return imageFailure(
-    `the image build failed at ${step}\n  its last lines:\n    ${lines.slice(-20).join('\n    ')}\n  the previous image and summary are unchanged; nothing was tagged`,
+    'LYCHD603',
+    `the image build failed at ${step}; the previous image and summary are unchanged, nothing was tagged`,
+    [],
+    { cause: [lines.slice(-20).join('\n')] },
   );
 }
-
-const tail = (text: string) => text.trimEnd().split('\n').slice(-15).join('\n    ');
 
 /** Swaps a finished folder into place; the old one is removed only after the new one is there. */
 function replaceDir(from: string, to: string): void {

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { renderDiagnostic, loadPrimeScroll, PRIME_SCROLL, type PrimeScroll } from '../codex';
+import { loadPrimeScroll, PRIME_SCROLL, type PrimeScroll } from '../codex';
 import { workspaceLayout } from '../codex/layout';
 import type { SynthesisManifest } from '../synthesis/manifest';
 import { readSynthesisManifest } from '../artifacts/synthesis-manifest';
-import { imageFailure } from './errors';
+import { ForgeError } from '../diagnostics';
 
 /** What the image is built from, read once: the Prime Scroll's settings and the Synthesis Manifest. */
 export interface ForgeSources {
@@ -23,10 +23,7 @@ export function readForgeSources(
   codexDir = path.join(workspaceRoot, workspaceLayout(workspaceRoot).codexDir),
 ): ForgeSources {
   const loaded = loadPrimeScroll(codexDir);
-  if (!loaded.prime)
-    throw imageFailure(
-      `the Prime Scroll is invalid: fix it and run again; nothing was built.\n${loaded.diagnostics.map((d) => renderDiagnostic(d, workspaceRoot)).join('\n')}`,
-    );
+  if (!loaded.prime) throw new ForgeError(loaded.diagnostics, 'the Prime Scroll is invalid: fix it and run again; nothing was built.');
   const { manifest, digest } = readSynthesisManifest(workspaceRoot);
   const scroll = path.join(codexDir, PRIME_SCROLL);
   return {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { failure } from '../diagnostics';
 
 /** An OCI image layout as `buildah push … oci:DIR:REF` writes it, read back for the summary. */
 export interface LayoutImage {
@@ -18,7 +19,11 @@ export function readLayout(dir: string, refName: string): LayoutImage {
     manifests: Array<{ digest: string; annotations?: Record<string, string> }>;
   };
   const entry = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === refName);
-  if (!entry) throw new Error(`${dir}: no image named ${refName} in index.json`);
+  if (!entry)
+    throw failure('LYCHD604', `no image named ${refName}`, {
+      file: path.join(dir, 'index.json'),
+      hint: 'build the image again (`npx nx run forge:image`)',
+    });
   const manifest = blob(dir, entry.digest) as { config: { digest: string } };
   const config = blob(dir, manifest.config.digest) as {
     rootfs?: { diff_ids?: string[] };

@@ -18,6 +18,7 @@ export function missingPackageProblems(missing: string[], sources: ForgeSources,
       const component = sources.manifest.components.find((c) => c.name === who);
       const file = component ? `${component.path}/pyproject.toml` : '(unknown)';
       return {
+        code: 'LYCHD601',
         file,
         line: component ? lineOf(sources.workspaceRoot, file, pkg?.spec ?? name) : undefined,
         field: 'tool.lychd.system-dependencies',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runProgram } from '../toolchain/run';
-import { imageFailure } from './errors';
+import { imageFailure, lastLines } from './errors';
 
 /**
  * The Node and npm that install the synthesized npm lock and build the Tailwind CSS in the
@@ -50,6 +50,7 @@ export function toolchainPackages(arch: string = process.arch): { node: Pinned; 
   const node = NODE_TOOLCHAIN.node.packages[arch as keyof typeof NODE_TOOLCHAIN.node.packages];
   if (!node)
     throw imageFailure(
+      'LYCHD600',
       `the image's Node stage has no pinned Node for the architecture ${arch} (pinned: ${Object.keys(NODE_TOOLCHAIN.node.packages).join(', ')}); nothing was built`,
     );
   return { node: { ...node, version: NODE_TOOLCHAIN.node.version }, npm: NODE_TOOLCHAIN.npm };
@@ -95,7 +96,7 @@ export function ensureNodeToolchain(opts: {
       env,
       timeoutMs: 600_000,
     });
-    if (untar.status !== 0) throw imageFailure(`cannot unpack ${tarball} (tar exit ${untar.status}): ${untar.stderr.trim()}`);
+    if (untar.status !== 0) throw imageFailure('LYCHD603', `cannot unpack ${tarball} (tar exit ${untar.status}): ${untar.stderr.trim()}`);
     fs.writeFileSync(marker, pkg.integrity);
   }
   progress(
@@ -116,16 +117,18 @@ function fetchPinned(pkg: Pinned, to: string, opts: { npm: string; env: NodeJS.P
     });
     const packed = fs.readdirSync(opts.scratch).filter((f) => f.endsWith('.tgz'));
     if (r.status !== 0 || packed.length !== 1)
-      throw imageFailure(
-        `cannot fetch ${spec} for the image's node stage (npm pack, exit ${r.status}): ${r.stderr.trim().split('\n').slice(-5).join(' ')}\n` +
-          `  fix: the host needs access to the npm registry once; later builds use ${path.dirname(to)}`,
-      );
+      throw imageFailure('LYCHD603', `cannot fetch ${spec} for the image's node stage (npm pack, exit ${r.status})`, [], {
+        cause: [lastLines(r.stderr, 5)],
+        hint: `the host needs access to the npm registry once; later builds use ${path.dirname(to)}`,
+      });
     const file = path.join(opts.scratch, packed[0]!);
     const got = fileIntegrity(file);
     if (got !== pkg.integrity)
       throw imageFailure(
-        `${spec} from the registry has the integrity ${got}, not the pinned ${pkg.integrity}: it was not used; nothing was built\n` +
-          '  fix: check the registry npm is configured for (npm config get registry); the pin is in tools/src/forge/node-toolchain.ts',
+        'LYCHD603',
+        `${spec} from the registry has the integrity ${got}, not the pinned ${pkg.integrity}: it was not used; nothing was built`,
+        [],
+        { hint: 'check the registry npm is configured for (npm config get registry); the pin is in tools/src/forge/node-toolchain.ts' },
       );
     fs.renameSync(file, to);
   } finally {
@@ -159,8 +162,10 @@ export function fillNpmCache(opts: {
   fs.rmSync(scratch, { recursive: true, force: true });
   if (r.status !== 0)
     throw imageFailure(
-      `filling the npm cache from ${path.basename(lockDir)}/package-lock.json failed (npm ci, exit ${r.status}):\n    ${(r.stderr + r.stdout).trimEnd().split('\n').slice(-15).join('\n    ')}\n` +
-        '  fix: the host needs access to the npm registry once; later builds use the cache',
+      'LYCHD603',
+      `filling the npm cache from ${path.basename(lockDir)}/package-lock.json failed (npm ci, exit ${r.status})`,
+      [],
+      { cause: [lastLines(r.stderr + r.stdout)], hint: 'the host needs access to the npm registry once; later builds use the cache' },
     );
 }
 

@@ -35,6 +35,7 @@ function currentDebianLock(sources: ForgeSources, base: BaseRecord, env: NodeJS.
   const problems = lockProblems(sources.workspaceRoot, lock, sources.manifest, base, debianArchiveOf(sources.prime.forge, env));
   if (problems.length)
     throw imageFailure(
+      'LYCHD304',
       `the Debian lock does not match: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was built`,
       problems,
     );

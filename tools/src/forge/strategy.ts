@@ -13,7 +13,7 @@ export async function buildImage(options: BuildOptions): Promise<ImageSummary> {
     options.workspaceRoot,
     options.sources.manifest.components.map((c) => c.path),
   );
-  if (refused.length) throw imageFailure('the components hold what no image may hold; nothing was built:', refused);
+  if (refused.length) throw imageFailure('LYCHD305', 'the components hold what no image may hold; nothing was built:', refused);
   const strategy = options.sources.prime.forge.strategy;
   switch (strategy) {
     case 'mundane':

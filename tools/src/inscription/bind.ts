@@ -18,7 +18,7 @@ import {
 } from './store';
 import { SystemctlRunner, systemctlUser } from './systemctl';
 import { describeLinks, planUnitLinks } from './unit-links';
-import { failure, ForgeError } from '../diagnostics';
+import { causesOf, failure, ForgeError, type Diagnostic } from '../diagnostics';
 
 export interface BindResult {
   status: 'bound' | 'unchanged';
@@ -35,7 +35,7 @@ export type GenerationValidator = (generation: {
   dir: string;
   id: string;
   files: ReadonlyMap<string, Buffer>;
-}) => void | readonly string[] | Promise<void | readonly string[]>;
+}) => void | readonly Diagnostic[] | Promise<void | readonly Diagnostic[]>;
 
 export interface BindOptions {
   generationDir: string;
@@ -61,18 +61,18 @@ export function pathsFor(bindingSite: string, storeDir?: string): StorePaths {
 }
 
 async function runValidator(validate: GenerationValidator, dir: string, gen: Generation, site: string): Promise<void> {
-  let problems: void | readonly string[];
+  let problems: void | readonly Diagnostic[];
   try {
     problems = await validate({ dir, id: gen.id, files: gen.files });
   } catch (err) {
     if (err instanceof ForgeError) throw new ForgeError(err.diagnostics, `Nothing in ${site} was changed:`);
-    throw failure(`the generation ${dir} could not be validated: ${(err as Error).message}`, { why: `nothing in ${site} was changed` });
+    throw failure('LYCHD502', `the generation ${dir} could not be validated`, {
+      why: `nothing in ${site} was changed`,
+      cause: causesOf(err),
+    });
   }
   if (problems && problems.length > 0) {
-    throw new ForgeError(
-      problems.map((message) => ({ severity: 'error', message })),
-      `Validation of ${dir} found ${problems.length} problem(s), so nothing in ${site} was changed:`,
-    );
+    throw new ForgeError([...problems], `Validation of ${dir} found ${problems.length} problem(s), so nothing in ${site} was changed:`);
   }
 }
 
@@ -99,7 +99,7 @@ function alreadyInstalled(paths: StorePaths, gen: Generation, unitDir?: string):
 function validKeep(keep: number | undefined): number {
   const k = keep ?? DEFAULT_KEEP;
   if (!Number.isInteger(k) || k < 1) {
-    throw failure(`keep must be a whole number of generations ≥ 1, not ${String(keep)}`, {
+    throw failure('LYCHD802', `keep must be a whole number of generations ≥ 1, not ${String(keep)}`, {
       hint: 'keep at least 1 generation (3 by default)',
     });
   }

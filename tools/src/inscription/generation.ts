@@ -40,7 +40,7 @@ export function readTree(dir: string): GenerationFiles {
       if (entry.isDirectory()) walk(childAbs, childRel);
       else if (entry.isFile()) out.set(childRel, fs.readFileSync(childAbs));
       else {
-        throw failure('not a regular file (a symlink, socket or device); a generation holds plain files only', {
+        throw failure('LYCHD501', 'not a regular file (a symlink, socket or device); a generation holds plain files only', {
           file: childAbs,
           hint: 're-render the generation, or replace the entry with a copy of the file it points to',
         });
@@ -57,17 +57,17 @@ export function readGeneration(generationDir: string): Generation {
   try {
     stat = fs.statSync(generationDir);
   } catch {
-    throw failure('the generation folder does not exist', {
+    throw failure('LYCHD501', 'the generation folder does not exist', {
       file: generationDir,
       hint: "render the Quadlets first (the Scribe's output), then pass that folder",
     });
   }
   if (!stat.isDirectory()) {
-    throw failure('the generation path is not a folder', { file: generationDir, hint: "pass the Scribe's output folder" });
+    throw failure('LYCHD501', 'the generation path is not a folder', { file: generationDir, hint: "pass the Scribe's output folder" });
   }
   const files = readTree(generationDir);
   if (files.size === 0) {
-    throw failure('the generation folder is empty; refusing to install it', {
+    throw failure('LYCHD501', 'the generation folder is empty; refusing to install it', {
       file: generationDir,
       why: 'an empty generation would remove every LychD unit',
       hint: 'render the Quadlets first',

@@ -103,26 +103,30 @@ export interface TransactionOutcome {
 /** Read-only checks that must pass before anything is created or changed. */
 export function preflight(paths: StorePaths, env: NodeJS.ProcessEnv = process.env): void {
   const location = siteLocationProblem(paths.site, paths.store, env);
-  if (location) throw new Error(location);
+  if (location) throw failure('LYCHD500', location);
   if (readLinkKindSafe(paths) === 'not-a-link') throw notALinkError(paths);
   const foreign = isForeignLink(paths);
   if (foreign !== undefined) throw foreignLinkError(paths, foreign);
   const storeStat = lstatOrUndefined(paths.store);
   if (storeStat !== undefined && !storeStat.isDirectory()) {
-    throw failure('the generation store exists but is not a folder', { file: paths.store, hint: 'move it away, or pass another storeDir' });
+    throw failure('LYCHD503', 'the generation store exists but is not a folder', {
+      file: paths.store,
+      hint: 'move it away, or pass another storeDir',
+    });
   }
   const siteDev = deviceOfNearest(paths.site);
   const storeDev = deviceOfNearest(paths.store);
   const realSite = realPathNearest(paths.site);
   if (siteDev !== storeDev && realSite !== paths.site) {
-    throw new Error(
+    throw failure(
+      'LYCHD508',
       `The Binding Site ${paths.site} leads through a symbolic link to ${realSite}, on another filesystem than ` +
         `the generation store ${paths.store} beside it, so the final rename(2) cannot be atomic. ` +
         `Pass --binding-site ${realSite} (its store then sits beside it).`,
     );
   }
   if (siteDev !== storeDev) {
-    throw failure(`the generation store ${paths.store} and the Binding Site ${paths.site} are on different filesystems`, {
+    throw failure('LYCHD508', `the generation store ${paths.store} and the Binding Site ${paths.site} are on different filesystems`, {
       why: 'the final rename(2) cannot be atomic across filesystems',
       hint: 'choose a storeDir on the same filesystem as the site (the default, a hidden sibling of the site, is)',
     });
@@ -297,18 +301,20 @@ export async function runRollback(plan: RollbackPlan): Promise<TransactionOutcom
     const recovered = await steps.run('recover', () => recover(paths));
     const current = currentDir(paths);
     if (current === undefined) {
-      throw failure(`nothing to roll back: ${paths.link} does not point to a generation in ${paths.store}`, { hint: 'run bind first' });
+      throw failure('LYCHD504', `nothing to roll back: ${paths.link} does not point to a generation in ${paths.store}`, {
+        hint: 'run bind first',
+      });
     }
     const history = reconcileHistory(readHistory(paths.store), listGenerationDirs(paths.store), current);
     const previous = history.at(-2);
     if (previous === undefined) {
-      throw failure(`no previous generation to roll back to: ${paths.store} holds only the current one (${current})`, {
+      throw failure('LYCHD504', `no previous generation to roll back to: ${paths.store} holds only the current one (${current})`, {
         why: 'a rollback needs at least two binds of different content',
       });
     }
     const actual = generationId(readTree(path.join(paths.store, previous)));
     if (actual !== idOfDir(previous)) {
-      throw failure(`the previous generation was altered after it was installed; refusing to roll back to it`, {
+      throw failure('LYCHD505', `the previous generation was altered after it was installed; refusing to roll back to it`, {
         file: path.join(paths.store, previous),
         why: `its content hashes to ${actual}, not ${idOfDir(previous)}`,
         hint: 'render that Codex again and bind it instead',

@@ -94,7 +94,7 @@ export async function acquireLock(
     const holder = lockHolder(dir);
     if (holder !== undefined) {
       if (Date.now() > deadline) {
-        throw failure(`timed out after ${timeoutMs} ms waiting for ${purpose.lock}, held by pid ${holder.pid}`, {
+        throw failure('LYCHD506', `timed out after ${timeoutMs} ms waiting for ${purpose.lock}, held by pid ${holder.pid}`, {
           file: holder.file,
           hint: `wait for that ${purpose.holder} to finish; if pid ${holder.pid} is not a ${purpose.holder} (a reused pid), rename ${holder.file} to ${holder.file}.free and retry`,
         });

@@ -2,6 +2,7 @@ import { checkSecretsExist } from '../scribe/secrets';
 import { bind, check, resolveBindingSite, rollback, type BindResult } from './index';
 import { dryRunQuadlets, resolveTool } from '../toolchain';
 import type { Codex } from '../codex';
+import type { Diagnostic } from '../diagnostics';
 import { resolveUnitDir } from './unit-links';
 
 export interface RiteOptions {
@@ -27,15 +28,16 @@ export async function generationProblems(
   generationDir: string,
   workspaceRoot: string,
   log: (l: string) => void,
-): Promise<string[]> {
-  const problems: string[] = [];
+): Promise<Diagnostic[]> {
+  const problems: Diagnostic[] = [];
   const secrets = checkSecretsExist(codex as Codex);
-  if (secrets.checked) problems.push(...secrets.errors);
+  if (secrets.checked) problems.push(...secrets.errors.map((e) => ({ severity: 'error' as const, ...e })));
   else log(`note: ${secrets.skipped}`);
   if (resolveTool('quadlet', { workspaceRoot })) {
     const dry = dryRunQuadlets(generationDir, { workspaceRoot });
-    problems.push(...dry.errors.map((e) => `quadlet generator: ${e}`), ...dry.warnings.map((w) => `quadlet generator: ${w}`));
-    if (!dry.ok && !dry.errors.length) problems.push(`quadlet generator rejected the generation (exit ${dry.status})`);
+    const refused = (message: string): Diagnostic => ({ severity: 'error', code: 'LYCHD502', message: `quadlet generator: ${message}` });
+    problems.push(...dry.errors.map(refused), ...dry.warnings.map(refused));
+    if (!dry.ok && !dry.errors.length) problems.push(refused(`rejected the generation (exit ${dry.status})`));
   } else {
     log('note: the podman quadlet generator is not installed, so the generation was not dry-run (`npx lychd-forge setup` installs it)');
   }

@@ -24,7 +24,7 @@ export interface RollbackOptions {
 export async function rollback(options: RollbackOptions): Promise<BindResult> {
   const paths = pathsFor(options.bindingSite, options.storeDir);
   if (lstatOrUndefined(paths.store) === undefined) {
-    throw failure(`no previous generation to roll back to: nothing was ever bound to ${paths.site}`, {
+    throw failure('LYCHD504', `no previous generation to roll back to: nothing was ever bound to ${paths.site}`, {
       why: `the generation store ${paths.store} does not exist`,
     });
   }

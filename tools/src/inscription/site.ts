@@ -26,7 +26,7 @@ export function resolveBindingSite({ option, env }: ResolveBindingSiteInput): st
   if (home !== undefined && path.isAbsolute(home)) {
     return path.join(home, '.config', 'containers', 'systemd');
   }
-  throw failure('cannot locate the Binding Site', {
+  throw failure('LYCHD500', 'cannot locate the Binding Site', {
     why: 'none of the bind option, LYCHD_BINDING_SITE, XDG_CONFIG_HOME or HOME is set to an absolute path',
     hint: 'set LYCHD_BINDING_SITE=/path/to/containers/systemd or pass --binding-site',
   });

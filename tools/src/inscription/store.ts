@@ -91,14 +91,15 @@ export function isForeignLink(paths: StorePaths): string | undefined {
 }
 
 export function foreignLinkError(paths: StorePaths, target: string): Error {
-  return failure(`${paths.link} is a symbolic link to ${target}, which the Forge did not make`, {
+  return failure('LYCHD503', `${paths.link} is a symbolic link to ${target}, which the Forge did not make`, {
     why: 'the Forge owns that name and installs it as a link into its generation store; it will not replace a link of yours',
     hint: `move it away (for example: mv ${paths.link} ${paths.link}.bak) and bind again`,
   });
 }
 
 export function notALinkError(paths: StorePaths): Error {
-  return new Error(
+  return failure(
+    'LYCHD503',
     `${paths.link} exists and is not a symlink. The Forge owns that name and installs it as a symlink to a ` +
       'generation so it can be swapped atomically; it will not replace a real file or directory. Move it ' +
       `away (for example: mv ${paths.link} ${paths.link}.bak) and bind again.`,

@@ -55,6 +55,7 @@ export async function projectClashes(
     if (atRoot && atRoot.name !== name)
       problems.push({
         severity: 'error',
+        code: 'LYCHD803',
         file,
         field: 'name',
         message: `project "${name}" has its root at ${root}/, where the @lychd/forge plugin infers its project "${atRoot.name}"`,
@@ -65,6 +66,7 @@ export async function projectClashes(
     if (!atRoot && ours)
       problems.push({
         severity: 'error',
+        code: 'LYCHD803',
         file,
         field: 'name',
         message: `project "${name}" (${root}/) has the name the @lychd/forge plugin gives its project for ${ours.root}/`,

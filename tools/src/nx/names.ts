@@ -9,7 +9,7 @@ const PREFIX = /^[a-z0-9][a-z0-9._-]*$/;
 export function projectPrefixOf(options: { projectPrefix?: unknown } | undefined): string {
   const given = options?.projectPrefix ?? '';
   if (given === '' || (typeof given === 'string' && PREFIX.test(given))) return given;
-  throw failure(`the @lychd/forge plugin's option projectPrefix is ${JSON.stringify(given)}, not a project name prefix`, {
+  throw failure('LYCHD802', `the @lychd/forge plugin's option projectPrefix is ${JSON.stringify(given)}, not a project name prefix`, {
     hint: 'set projectPrefix in nx.json to lowercase letters, digits, ".", "_" or "-", starting with a letter or digit, such as "lychd-"',
   });
 }

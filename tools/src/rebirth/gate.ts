@@ -5,7 +5,7 @@ import { pathsFor } from '../inscription/bind';
 import { bind } from '../inscription';
 import { readGenerationDir, readLink, idOfDir } from '../inscription/store';
 import { sha256 } from '../shared/digest';
-import { escapeForTerminal as printable, ForgeError } from '../diagnostics';
+import { causesOf, escapeForTerminal as printable, ForgeError, type StageCode } from '../diagnostics';
 import { baseChange, fileChanges, packageChanges, serviceOf, servicesChanged, type PackageChange, type UnitChange } from './changes';
 import {
   CANDIDATE_TAG,
@@ -40,9 +40,12 @@ export interface GateOptions {
 
 const currentTag = (o: GateOptions): string => o.imageName ?? CURRENT_TAG;
 
-/** A refusal or failure the command reports as its message (never a stack trace). */
-export class GateError extends Error {
-  override readonly name = 'GateError';
+/** A refusal or failure of the Gate, in the Forge's one error model: it says what the host holds and what to do. */
+export class GateError extends ForgeError {
+  constructor(code: StageCode<'7'>, message: string, cause?: string[]) {
+    super([{ severity: 'error', code, message, cause }]);
+    this.name = 'GateError';
+  }
 }
 
 const gateOf = (o: GateOptions) => path.resolve(o.gateDir ?? defaultGateDir(o.bindingSite));
@@ -59,6 +62,7 @@ async function withGateLock<T>(o: GateOptions, fn: () => Promise<T>, { creates =
   fs.mkdirSync(dir, { recursive: true });
   const busy = (holder: { pid: number; file: string } | undefined) =>
     new GateError(
+      'LYCHD703',
       `Refused: another \`lychd-forge rebirth\` (pid ${holder?.pid ?? '?'}) is changing this host. Nothing changed. ` +
         `Wait for it to finish, then run again${holder ? `; if pid ${holder.pid} is not a lychd-forge rebirth (a reused pid), rename ${printable(holder.file)} to ${printable(holder.file)}.free` : ''}.`,
     );
@@ -105,6 +109,7 @@ function readJournal(o: GateOptions): Journal | undefined {
     };
     const body = (which: 'current' | 'previous' | 'candidate') => pointer(gate, which) ?? '(none)';
     throw new GateError(
+      'LYCHD702',
       [
         `The Rebirth Gate's journal ${printable(e.file)} is damaged: ${printable(e.why)}.`,
         'It cannot be trusted to finish or undo a switch, so nothing was changed. What the host holds now:',
@@ -155,6 +160,7 @@ async function stageLocked(o: GateOptions, input: StageInput): Promise<Body> {
   const lockDigest = `sha256:${sha256(lockBytes)}`;
   if (lockDigest !== summary.synthesis) {
     throw new GateError(
+      'LYCHD700',
       `${path.join(input.imageDir, IMAGE_SUMMARY_FILE)}: the image was built from Synthesis Manifest ${summary.synthesis}, ` +
         `but ${input.synthesisFile} is ${lockDigest}. Rebuild the image from the current manifest (\`npx nx run forge:image\`), ` +
         'so that the body and the generation come from the same synthesis.',
@@ -163,6 +169,7 @@ async function stageLocked(o: GateOptions, input: StageInput): Promise<Body> {
   const loaded = loadLayout(o.host, path.resolve(input.imageDir, 'oci'), summary.refName);
   if (loaded !== summary.imageId) {
     throw new GateError(
+      'LYCHD700',
       `podman loaded image ${loaded} from ${input.imageDir}/oci, but image.json says ${summary.imageId}: the layout and its summary disagree; rebuild the image.`,
     );
   }
@@ -225,6 +232,7 @@ export function review(o: GateOptions): Review {
   const name = pointer(gate, 'candidate');
   if (!name)
     throw new GateError(
+      'LYCHD704',
       'No candidate is staged. Build the image (`npx nx run forge:image`) and run `lychd-forge rebirth` to stage and review it.',
     );
   const candidate = readBody(gate, name);
@@ -312,13 +320,12 @@ async function switchTo(o: GateOptions, journal: Journal, target: Body, newPrevi
     log(`restarting ${journal.restart.join(' ')}`);
     restart(o.host, journal.restart);
   } catch (e) {
-    const reason = (e as Error).message;
     const back = await undo(o, journal).then(
       () =>
         `The host is back on the old body ${journal.fromImage ? shortId(journal.fromImage) : '(none)'} and generation ${journal.fromGeneration ?? '(none)'}.`,
       (u: Error) => `Returning to the old body failed too (${u.message}). ${describeInterrupted(o, journal)}`,
     );
-    throw new GateError(`${reason}\n${back}`);
+    throw new GateError('LYCHD701', `the switch to ${target.name} failed. ${back}`, causesOf(e));
   }
   removeJournal(gate);
   return {
@@ -383,11 +390,12 @@ async function confirmLocked(o: GateOptions, id: string): Promise<SwitchResult> 
   const gate = gateOf(o);
   const pending = readJournal(o);
   const name = pointer(gate, 'candidate') ?? (pending?.action === 'confirm' ? pending.to : undefined);
-  if (!name) throw new GateError('No candidate is staged: run `lychd-forge rebirth` to stage and review one first.');
+  if (!name) throw new GateError('LYCHD704', 'No candidate is staged: run `lychd-forge rebirth` to stage and review one first.');
   const candidate = readBody(gate, name);
   const cand = shortId(candidate.summary.imageId);
   if (!/^[0-9a-f]{12}$/.test(id) || id !== cand) {
     throw new GateError(
+      'LYCHD700',
       `Refused: "${printable(id.slice(0, 80))}" is not the staged candidate (${cand}). Nothing changed. ` +
         'Run `lychd-forge rebirth` to review what is staged and confirm with the id it shows.',
     );
@@ -395,6 +403,7 @@ async function confirmLocked(o: GateOptions, id: string): Promise<SwitchResult> 
   const loaded = imageIdOf(o.host, CANDIDATE_TAG);
   if (!pending && loaded !== candidate.summary.imageId) {
     throw new GateError(
+      'LYCHD700',
       `Refused: ${CANDIDATE_TAG} is ${loaded ? shortId(loaded) : 'missing'}, not the reviewed candidate ${cand} (stale). ` +
         'Nothing changed. Run `lychd-forge rebirth` to stage and review again.',
     );
@@ -432,7 +441,10 @@ async function rollbackLocked(o: GateOptions): Promise<SwitchResult> {
   }
   const prev = pointer(gate, 'previous');
   if (!prev)
-    throw new GateError('No previous body to return to: only one body was ever confirmed through the Rebirth Gate. Nothing changed.');
+    throw new GateError(
+      'LYCHD704',
+      'No previous body to return to: only one body was ever confirmed through the Rebirth Gate. Nothing changed.',
+    );
   const target = readBody(gate, prev);
   const current = pointer(gate, 'current');
   const plan = planSwitch(o, target, current ? readBody(gate, current) : undefined);

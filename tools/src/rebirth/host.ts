@@ -1,4 +1,5 @@
 import { requireTool } from '../toolchain';
+import { failure } from '../diagnostics';
 import { runProgram, type RunResult } from '../toolchain/run';
 
 /** The names of the bodies in the user's podman storage. */
@@ -32,7 +33,8 @@ export function realHost(workspaceRoot?: string): Host {
 }
 
 function must(r: RunResult, what: string): string {
-  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status}): ${r.stderr.trim() || r.stdout.trim() || 'no output'}`);
+  if (r.status !== 0)
+    throw failure('LYCHD701', `${what} failed (exit ${r.status})`, { cause: [r.stderr.trim() || r.stdout.trim() || 'no output'] });
   return r.stdout;
 }
 
@@ -48,7 +50,7 @@ export function imageIdOf(host: Host, ref: string): string | undefined {
 export function loadLayout(host: Host, ociDir: string, refName: string): string {
   const out = must(host.podman(['pull', '--quiet', `oci:${ociDir}:${refName}`]), `podman pull oci:${ociDir}:${refName}`);
   const id = out.trim().split('\n').pop() ?? '';
-  if (!/^[0-9a-f]{64}$/.test(id)) throw new Error(`podman pull printed no image id (got "${id.slice(0, 80)}")`);
+  if (!/^[0-9a-f]{64}$/.test(id)) throw failure('LYCHD701', `podman pull printed no image id (got "${id.slice(0, 80)}")`);
   return `sha256:${id}`;
 }
 
@@ -85,5 +87,7 @@ export function restart(host: Host, services: readonly string[]): void {
   const r = host.systemctl(['restart', '--', ...services]);
   if (r.status === 0) return;
   const status = host.systemctl(['status', '--no-pager', '--lines=5', '--', ...services]).stdout.trim();
-  throw new Error(`systemctl --user restart ${services.join(' ')} failed (exit ${r.status}): ${r.stderr.trim()}\n${status}`);
+  throw failure('LYCHD701', `systemctl --user restart ${services.join(' ')} failed (exit ${r.status})`, {
+    cause: [r.stderr.trim(), status],
+  });
 }

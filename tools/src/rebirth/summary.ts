@@ -30,6 +30,7 @@ export function readImageSummary(imageDir: string, { layout = true, ...options }
     throw new ForgeError([
       {
         severity: 'error',
+        code: 'LYCHD604',
         file: path.join(imageDir, 'oci'),
         message: 'is not an OCI image layout (no index.json)',
         hint: 'build the image again (`npx nx run forge:image`)',

@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_MAX_UPLOAD_BYTES, nxCacheHandler, type CacheEvents } from './adapter';
 import { startBackend } from './backend';
+import { failure } from '../diagnostics/error';
 import { checkTokens, type CacheTokens } from './tokens';
 import { turboStore } from './turbo-client';
 
@@ -40,7 +41,7 @@ export async function startRemoteCache(opts: RemoteCacheOptions): Promise<Remote
   checkTokens(opts.tokens);
   const maxUploadBytes = opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   if (!Number.isSafeInteger(maxUploadBytes) || maxUploadBytes < 1)
-    throw new Error(`remote cache: the upload limit must be a positive whole number of bytes, not ${maxUploadBytes}`);
+    throw failure('LYCHD805', `remote cache: the upload limit must be a positive whole number of bytes, not ${maxUploadBytes}`);
   const backend = await startBackend({ storeDir: opts.storeDir, bodyLimit: maxUploadBytes });
   const events = { onError: opts.onError, onResponse: opts.onResponse };
   const server = http.createServer(nxCacheHandler(turboStore(backend), opts.tokens, events, maxUploadBytes));

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { failure } from '../diagnostics/error';
 
 export interface CacheTokens {
   /** May read and write records: give it to trusted jobs (the main branch). */
@@ -33,8 +34,8 @@ export function accessOf(header: string | undefined, tokens: CacheTokens): Acces
 export function checkTokens(tokens: CacheTokens): void {
   for (const [name, value] of Object.entries(tokens)) {
     if (typeof value !== 'string' || value.length < 8 || /\s/.test(value)) {
-      throw new Error(`remote cache: the ${name} token must be at least 8 characters with no spaces`);
+      throw failure('LYCHD805', `remote cache: the ${name} token must be at least 8 characters with no spaces`);
     }
   }
-  if (tokens.readWrite === tokens.readOnly) throw new Error('remote cache: the read-write and read-only tokens must differ');
+  if (tokens.readWrite === tokens.readOnly) throw failure('LYCHD805', 'remote cache: the read-write and read-only tokens must differ');
 }

@@ -115,7 +115,7 @@ function vessel(codex: Codex): UnitFile {
   const fromExtensions = extensionVariables(needs);
   // Validation refuses these first (vessel-needs.ts); this is the last line of defence.
   for (const name of Object.keys(fromExtensions))
-    if (name in forge) throw new ScribeError(`an extension sets ${name}, which the Forge sets on the Vessel`);
+    if (name in forge) throw new ScribeError('LYCHD407', `an extension sets ${name}, which the Forge sets on the Vessel`);
   return {
     comments: [GENERATED],
     sections: [

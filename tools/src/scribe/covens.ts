@@ -13,7 +13,7 @@ export function conflicts(a: ContextSoulstone, b: ContextSoulstone): boolean {
 
 function find(ctx: ScribeContext, unit: string): ContextSoulstone {
   const me = ctx.soulstones.find((s) => s.unit === unit);
-  if (!me) throw new ScribeError(`${unit} is not in the scribe context; render it from a context made from the same Codex`);
+  if (!me) throw new ScribeError('LYCHD407', `${unit} is not in the scribe context; render it from a context made from the same Codex`);
   return me;
 }
 
@@ -74,6 +74,7 @@ export function checkStartSet(ctx: ScribeContext, starts: (unit: string) => bool
     for (const b of starting) {
       if (byCodePoint(a.unit, b.unit) < 0 && conflicts(a, b)) {
         throw new ScribeError(
+          'LYCHD407',
           `${a.unit} (covens ${a.groups.join(', ')}) and ${b.unit} (covens ${b.groups.join(', ')}) share no coven, ` +
             'so they conflict, yet both would start with the pod; put them in a common coven or change sepulcher.default_coven',
         );

@@ -1,4 +1,4 @@
-import { ForgeError } from '../diagnostics';
+import { ForgeError, type StageCode } from '../diagnostics';
 
 /** Where a value came from, so an error can send the user to the right line of the right file. */
 export interface ValueSource {
@@ -13,11 +13,13 @@ export interface ValueSource {
  * first, with a line and column; the Scribe keeps its own checks as the last line of defence.
  */
 export class ScribeError extends ForgeError {
+  readonly code: StageCode<'4'>;
   readonly file?: string;
   readonly field?: string;
 
-  constructor(message: string, source?: ValueSource) {
-    super([{ severity: 'error', message, file: source?.file, field: source?.field }]);
+  constructor(code: StageCode<'4'>, message: string, source?: ValueSource) {
+    super([{ severity: 'error', code, message, file: source?.file, field: source?.field }]);
+    this.code = code;
     this.name = 'ScribeError';
     this.file = source?.file;
     this.field = source?.field;

@@ -33,7 +33,7 @@ function checkServiceNames(files: Iterable<string>): void {
     const service = serviceForFile(f);
     if (!service) continue;
     const other = owners.get(service);
-    if (other) throw new ScribeError(`${other} and ${f} would both become ${service}`);
+    if (other) throw new ScribeError('LYCHD408', `${other} and ${f} would both become ${service}`);
     owners.set(service, f);
   }
 }
@@ -47,7 +47,7 @@ export function assembleGeneration(parts: Iterable<Map<string, string>>): Map<st
   const all = new Map<string, string>();
   for (const part of parts) {
     for (const [file, text] of part) {
-      if (all.has(file)) throw new ScribeError(`${file} is generated twice`);
+      if (all.has(file)) throw new ScribeError('LYCHD408', `${file} is generated twice`);
       all.set(file, text);
     }
   }
@@ -88,7 +88,7 @@ const lstat = (p: string) => lstatSync(p, { throwIfNoEntry: false });
 function ownedFiles(dir: string): string[] | undefined {
   const stat = lstat(dir);
   if (!stat) return [];
-  if (!stat.isDirectory()) throw new ScribeError(`${dir} is not a folder: choose a new or empty folder for the generation`);
+  if (!stat.isDirectory()) throw new ScribeError('LYCHD409', `${dir} is not a folder: choose a new or empty folder for the generation`);
   const record = join(dir, OWNERSHIP_RECORD);
   if (!lstat(record)?.isFile()) {
     if (readdirSync(dir).length === 0) return [];
@@ -101,7 +101,10 @@ function ownedFiles(dir: string): string[] | undefined {
     files = undefined;
   }
   if (!Array.isArray(files) || !files.every((f): f is string => typeof f === 'string' && !unsafeName(f) && f !== OWNERSHIP_RECORD)) {
-    throw new ScribeError(`${record} is not a record the Forge wrote: remove it only if every file it lists in ${dir} is a generated one`);
+    throw new ScribeError(
+      'LYCHD409',
+      `${record} is not a record the Forge wrote: remove it only if every file it lists in ${dir} is a generated one`,
+    );
   }
   return files;
 }
@@ -129,11 +132,12 @@ const isPlainFile = (dir: string, rel: string): boolean => throughRealFolders(di
 export function writeGeneration(files: Map<string, string>, dir: string): void {
   for (const name of files.keys()) {
     if (unsafeName(name) || name === OWNERSHIP_RECORD)
-      throw new ScribeError(`refusing to write ${JSON.stringify(name)} outside the generation folder`);
+      throw new ScribeError('LYCHD408', `refusing to write ${JSON.stringify(name)} outside the generation folder`);
   }
   const owned = ownedFiles(dir);
   if (owned === undefined) {
     throw new ScribeError(
+      'LYCHD409',
       `${dir} is not empty and holds no generation written by the Forge (no ${OWNERSHIP_RECORD}). ` +
         'Choose a new or empty folder for the generation.',
     );
@@ -142,6 +146,7 @@ export function writeGeneration(files: Map<string, string>, dir: string): void {
   const taken = [...files.keys()].filter((f) => (!ours.has(f) && lstat(join(dir, f)) !== undefined) || !throughRealFolders(dir, f));
   if (taken.length > 0)
     throw new ScribeError(
+      'LYCHD409',
       `${dir} already holds ${taken.join(', ')}, not written by the Forge (or reached through a link). Move them away or choose another folder.`,
     );
   mkdirSync(dir, { recursive: true });

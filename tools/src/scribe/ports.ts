@@ -22,6 +22,7 @@ export function publishedPorts(codex: Codex): PublishedPort[] {
   for (let i = 1; i < all.length; i++) {
     if (all[i]!.port === all[i - 1]!.port) {
       throw new ScribeError(
+        'LYCHD406',
         `port ${all[i]!.port} is published by both ${all[i - 1]!.owner} and ${all[i]!.owner}; a host port can be bound once`,
       );
     }

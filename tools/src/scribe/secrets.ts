@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { byCodePoint } from '../shared/order';
+import { failure, type Diagnostic } from '../diagnostics';
 import { portals, soulstones, type Codex } from '../codex/model';
 import { MissingToolError, resolveTool } from '../toolchain';
 import { atLeast } from './version';
@@ -23,7 +24,7 @@ function findPodman(): string | undefined {
  */
 export function podmanTooOld(podman: string, target: string): string | undefined {
   const r = spawnSync(podman, ['--version'], { encoding: 'utf8', timeout: 30_000 });
-  if (r.error) throw new Error(`cannot run ${podman}: ${r.error.message}`);
+  if (r.error) throw failure('LYCHD801', `cannot run ${podman}`, { cause: [r.error.message] });
   const found = /(\d+)\.(\d+)(?:\.\d+)?/.exec(r.stdout ?? '');
   if (r.status !== 0 || !found)
     return `${podman} --version did not print a version (exit ${r.status ?? r.signal}), so it cannot be the podman the generation needs (${target} or later)`;
@@ -67,8 +68,8 @@ export function requiredSecrets(codex: Codex): RequiredSecret[] {
 export interface SecretCheck {
   /** False when podman is not installed: nothing could be checked. */
   checked: boolean;
-  /** One message per missing secret and asker, saying how to create it. */
-  errors: string[];
+  /** One per missing secret and asker, saying how to create it; or why this podman cannot be asked. */
+  errors: Pick<Diagnostic, 'code' | 'message'>[];
   /** Why nothing was checked. */
   skipped?: string;
 }
@@ -80,22 +81,24 @@ export function checkSecretsExist(codex: Codex, podmanPath?: string): SecretChec
   const podman = podmanPath ?? findPodman();
   if (!podman) return { checked: false, errors: [], skipped: 'podman is not installed, so the secrets could not be checked' };
   const tooOld = podmanTooOld(podman, codex.prime.sepulcher.podman_version);
-  if (tooOld) return { checked: true, errors: [tooOld] };
+  if (tooOld) return { checked: true, errors: [{ code: 'LYCHD800', message: tooOld }] };
   const required = requiredSecrets(codex);
   const exists = new Map<string, boolean>();
   for (const secret of new Set(required.map((r) => r.secret))) {
     const r = spawnSync(podman, ['secret', 'exists', secret], { stdio: 'ignore', timeout: 30_000 });
-    if (r.error) throw new Error(`cannot run ${podman}: ${r.error.message}`);
+    if (r.error) throw failure('LYCHD801', `cannot run ${podman}`, { cause: [r.error.message] });
     // `podman secret exists` answers 0 (exists) or 1 (missing); anything else is podman failing.
-    if (r.status !== 0 && r.status !== 1) throw new Error(`\`podman secret exists ${secret}\` failed with exit ${r.status ?? r.signal}`);
+    if (r.status !== 0 && r.status !== 1)
+      throw failure('LYCHD801', `\`podman secret exists ${secret}\` failed with exit ${r.status ?? r.signal}`);
     exists.set(secret, r.status === 0);
   }
   const errors = required
     .filter((r) => !exists.get(r.secret))
-    .map(
-      (r) =>
+    .map((r) => ({
+      code: 'LYCHD507' as const,
+      message:
         `${r.owner === 'phylactery' ? 'core service phylactery' : `rune "${r.owner}"`} (${r.file} [${r.field}]) needs podman secret "${r.secret}", ` +
         `which does not exist; create it with: ${createCommand(r.secret)}`,
-    );
+    }));
   return { checked: true, errors };
 }

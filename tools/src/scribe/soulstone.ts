@@ -19,7 +19,7 @@ function environment(rune: SoulstoneRune): Entry<'Container'>[] {
   const c = rune.config;
   for (const variable of Object.keys(c.secret_env_files)) {
     if (variable in c.env_vars) {
-      throw new ScribeError(`${variable} is set both here and in env_vars`, runeField(rune, `secret_env_files.${variable}`));
+      throw new ScribeError('LYCHD404', `${variable} is set both here and in env_vars`, runeField(rune, `secret_env_files.${variable}`));
     }
   }
   const plain = Object.keys(c.env_vars).map((name) => ({
@@ -49,11 +49,11 @@ function checkArguments(rune: SoulstoneRune): void {
   ];
   const entrypoint = rune.config.entrypoint;
   const problem = entrypoint === undefined ? undefined : argProblem(entrypoint);
-  if (problem) throw new ScribeError(problem, runeField(rune, 'entrypoint'));
+  if (problem) throw new ScribeError('LYCHD402', problem, runeField(rune, 'entrypoint'));
   for (const [field, list] of lists) {
     list?.forEach((a, i) => {
       const problem = argProblem(a);
-      if (problem) throw new ScribeError(problem, runeField(rune, `${field}[${i}]`));
+      if (problem) throw new ScribeError('LYCHD402', problem, runeField(rune, `${field}[${i}]`));
     });
   }
 }
@@ -83,6 +83,7 @@ export function soulstoneUnitFile(rune: SoulstoneRune, ctx: ScribeContext): Unit
   const me = ctx.soulstones.find((s) => s.unit === unit);
   if (!me || me.groups.join('\0') !== covensOf(c.groups).join('\0')) {
     throw new ScribeError(
+      'LYCHD407',
       `the scribe context does not describe ${unit} as the rune does; rebuild the context from this Codex`,
       runeField(rune, 'groups'),
     );

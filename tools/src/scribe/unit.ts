@@ -1,5 +1,6 @@
 import { continuesLine, trimUnitSpace } from '../codex/unit-line';
 import { argProblem, CONTROL, MOUNT_PATTERN } from '../codex/schemas/common';
+import type { StageCode } from '../diagnostics';
 import { ScribeError, type ValueSource } from './errors';
 import { keySpec, type QuadletKey, type KeyOf, type KeySpec, type KindOf, type KindsOfKey, type SectionName, type ValueKind } from './keys';
 import { atLeast, formatVersion, type PodmanVersion } from './version';
@@ -69,18 +70,18 @@ const BARE_ARG = /^[A-Za-z0-9_@%+=:,./-]+$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
-function fail(message: string, e: Entry, section: SectionName): never {
-  throw new ScribeError(`${message} (in ${e.key}= of [${section}])`, e.source);
+function fail(code: StageCode<'4'>, message: string, e: Entry, section: SectionName): never {
+  throw new ScribeError(code, `${message} (in ${e.key}= of [${section}])`, e.source);
 }
 
 /** Control characters would end the line and start a new key or section. */
 function singleLine(s: string, e: Entry, section: SectionName): void {
-  if (CONTROL.test(s)) fail(`${JSON.stringify(s)} contains a newline or another control character`, e, section);
+  if (CONTROL.test(s)) fail('LYCHD400', `${JSON.stringify(s)} contains a newline or another control character`, e, section);
 }
 
 /** podman and systemd read a line ending in `\` (before trailing whitespace) as continued on the next one. */
 function noTrailingBackslash(s: string, e: Entry, section: SectionName): void {
-  if (continuesLine(s)) fail(`${JSON.stringify(s)} ends with a backslash, which would continue the line`, e, section);
+  if (continuesLine(s)) fail('LYCHD400', `${JSON.stringify(s)} ends with a backslash, which would continue the line`, e, section);
 }
 
 /**
@@ -95,7 +96,7 @@ function escapeExpansions(s: string, spec: KeySpec): string {
 /** One argument for a key podman splits shell-like (`Exec`, `Secret`, `Environment`). */
 function quoteArg(arg: string, spec: KeySpec, e: Entry, section: SectionName): string {
   const problem = argProblem(arg);
-  if (problem) fail(problem, e, section);
+  if (problem) fail('LYCHD402', problem, e, section);
   const escaped = escapeExpansions(arg, spec);
   if (BARE_ARG.test(escaped)) return escaped;
   return `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -112,27 +113,28 @@ function formatValue(spec: KeySpec, e: Entry, section: SectionName): string {
       return escapeExpansions(t, spec);
     }
     case 'units':
-      if (v.units.length === 0) fail('no unit names given', e, section);
+      if (v.units.length === 0) fail('LYCHD408', 'no unit names given', e, section);
       for (const u of v.units)
-        if (!UNIT_NAME.test(u)) fail(`${JSON.stringify(u)} is not a unit name (no globs, no .container names)`, e, section);
+        if (!UNIT_NAME.test(u)) fail('LYCHD408', `${JSON.stringify(u)} is not a unit name (no globs, no .container names)`, e, section);
       return v.units.join(' ');
     case 'word':
-      if (!WORD.test(v.word)) fail(`${JSON.stringify(v.word)} may only hold letters, digits and _.:/@+=,[]-`, e, section);
+      if (!WORD.test(v.word)) fail('LYCHD401', `${JSON.stringify(v.word)} may only hold letters, digits and _.:/@+=,[]-`, e, section);
       return v.word;
     case 'mount':
       if (!MOUNT_PATTERN.test(v.mount)) {
-        fail(`${JSON.stringify(v.mount)} may only hold letters, digits and _.:/@+=,- (and start with %h/ or ./)`, e, section);
+        fail('LYCHD401', `${JSON.stringify(v.mount)} may only hold letters, digits and _.:/@+=,- (and start with %h/ or ./)`, e, section);
       }
       return v.mount;
     case 'args':
-      if (v.args.length === 0) fail('no arguments given', e, section);
+      if (v.args.length === 0) fail('LYCHD408', 'no arguments given', e, section);
       return v.args.map((a) => quoteArg(a, spec, e, section)).join(' ');
     case 'keyval': {
       const nameOk = (e.key === 'Label' ? LABEL_NAME : ENV_NAME).test(v.name);
-      if (!nameOk) fail(`${JSON.stringify(v.name)} is not a valid ${e.key === 'Label' ? 'label' : 'variable'} name`, e, section);
+      if (!nameOk)
+        fail('LYCHD408', `${JSON.stringify(v.name)} is not a valid ${e.key === 'Label' ? 'label' : 'variable'} name`, e, section);
       // A value may be a secret: say what is wrong with it without printing it.
       if (CONTROL.test(v.value))
-        fail(`the value of ${v.name} contains a newline or another control character (value not shown)`, e, section);
+        fail('LYCHD400', `the value of ${v.name} contains a newline or another control character (value not shown)`, e, section);
       // `NAME=` alone is one word the splitter keeps; quoteArg rejects only the truly empty word.
       return quoteArg(`${v.name}=${v.value}`, spec, e, section);
     }
@@ -140,17 +142,22 @@ function formatValue(spec: KeySpec, e: Entry, section: SectionName): string {
       singleLine(v.command, e, section);
       noTrailingBackslash(v.command, e, section);
       if (v.command !== trimUnitSpace(v.command) || v.command === '')
-        fail('a command must not be empty or start or end with spaces', e, section);
+        fail('LYCHD402', 'a command must not be empty or start or end with spaces', e, section);
       // Quadlet's unit parser strips a double quote at either end, leaving the other half unpaired.
       if (v.command.startsWith('"') || v.command.endsWith('"'))
-        fail(`a command must not start or end with a double quote (podman's unit parser strips it); end it with ' or a word`, e, section);
+        fail(
+          'LYCHD402',
+          `a command must not start or end with a double quote (podman's unit parser strips it); end it with ' or a word`,
+          e,
+          section,
+        );
       return escapeExpansions(v.command, spec);
     }
   }
 }
 
 function checkKind(spec: KeySpec, kind: ValueKind, e: Entry, section: SectionName): void {
-  if (spec.kind !== kind) fail(`a ${kind} value was given, but podman reads this key as ${spec.kind}`, e, section);
+  if (spec.kind !== kind) fail('LYCHD408', `a ${kind} value was given, but podman reads this key as ${spec.kind}`, e, section);
 }
 
 /**
@@ -162,29 +169,31 @@ function checkKind(spec: KeySpec, kind: ValueKind, e: Entry, section: SectionNam
 export function serializeUnit(unit: UnitFile, version: PodmanVersion): string {
   const out: string[] = [];
   for (const c of unit.comments) {
-    if (CONTROL.test(c)) throw new ScribeError(`comment ${JSON.stringify(c)} contains a control character`);
+    if (CONTROL.test(c)) throw new ScribeError('LYCHD408', `comment ${JSON.stringify(c)} contains a control character`);
     out.push(`# ${c}`);
   }
   const seenSections = new Set<SectionName>();
   for (const s of unit.sections) {
     if (s.entries.length === 0) continue;
-    if (seenSections.has(s.name)) throw new ScribeError(`section [${s.name}] appears twice`);
+    if (seenSections.has(s.name)) throw new ScribeError('LYCHD408', `section [${s.name}] appears twice`);
     seenSections.add(s.name);
     if (out.length > 0) out.push('');
     out.push(`[${s.name}]`);
     const seenKeys = new Set<string>();
     for (const e of s.entries) {
       const spec = keySpec(s.name, e.key);
-      if (!spec) fail(`${e.key} is not a key podman accepts in [${s.name}]`, e, s.name);
+      if (!spec) fail('LYCHD408', `${e.key} is not a key podman accepts in [${s.name}]`, e, s.name);
       if (!atLeast(version, spec.since)) {
-        fail(`${e.key} in [${s.name}] needs podman ${spec.since} or later; the target is ${formatVersion(version)}`, e, s.name);
+        fail('LYCHD408', `${e.key} in [${s.name}] needs podman ${spec.since} or later; the target is ${formatVersion(version)}`, e, s.name);
       }
-      if (!spec.repeat && seenKeys.has(e.key)) fail(`${e.key} may appear only once (podman keeps only the last one)`, e, s.name);
+      if (!spec.repeat && seenKeys.has(e.key))
+        fail('LYCHD408', `${e.key} may appear only once (podman keeps only the last one)`, e, s.name);
       seenKeys.add(e.key);
       checkKind(spec, e.value.kind, e, s.name);
       const value = formatValue(spec, e, s.name);
       // Whatever the kind, no line may continue onto the next one.
-      if (continuesLine(value)) fail(`${JSON.stringify(value)} ends with a backslash, which would continue the line`, e, s.name);
+      if (continuesLine(value))
+        fail('LYCHD400', `${JSON.stringify(value)} ends with a backslash, which would continue the line`, e, s.name);
       out.push(`${e.key}=${value}`);
     }
   }

@@ -24,9 +24,10 @@ export const formatVersion = (v: PodmanVersion): string => `${v.major}.${v.minor
 export function podmanVersion(text: string): PodmanVersion {
   const v = parse(text);
   const source = { file: 'lychd.toml', field: 'sepulcher.podman_version' };
-  if (!v) throw new ScribeError(`"${text}" is not a podman version such as "5.3"`, source);
+  if (!v) throw new ScribeError('LYCHD405', `"${text}" is not a podman version such as "5.3"`, source);
   if (!atLeast(v, MIN_PODMAN_VERSION)) {
     throw new ScribeError(
+      'LYCHD405',
       `podman ${text} is not supported: the Sepulcher needs podman ${MIN_PODMAN_VERSION} or later, the first whose [Pod] accepts UserNS=keep-id`,
       source,
     );

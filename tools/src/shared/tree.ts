@@ -156,7 +156,7 @@ export class TreeRuleError extends ForgeError {
     readonly problems: TreeProblem[],
   ) {
     super(
-      problems.map((p) => ({ severity: 'error', file: path.join(root, p.rel), message: p.message, hint: p.fix })),
+      problems.map((p) => ({ severity: 'error', code: 'LYCHD305', file: path.join(root, p.rel), message: p.message, hint: p.fix })),
       `${root} holds what no component may hold; nothing was copied:`,
     );
     this.name = 'TreeRuleError';

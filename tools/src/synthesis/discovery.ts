@@ -36,6 +36,7 @@ export function discoverExtensions(
   const problems: SynthesisProblem[] = [];
   for (const name of extensionLinks(abs(workspaceRoot, dir))) {
     problems.push({
+      code: 'LYCHD200',
       file: `${dir}/${name}`,
       field: '(folder)',
       message: 'is a symbolic link; an extension is a plain folder',
@@ -47,6 +48,7 @@ export function discoverExtensions(
     const problem = extensionNameProblem(name);
     if (problem)
       problems.push({
+        code: 'LYCHD200',
         file: `${dir}/${name}/pyproject.toml`,
         field: '(folder)',
         message: problem,
@@ -65,6 +67,7 @@ function activeNames(active: string[], found: string[], layout: CodexLayout, pro
   for (const name of active) {
     if (!found.includes(name))
       problems.push({
+        code: 'LYCHD111',
         file,
         field: 'extensions.active',
         message:
@@ -105,6 +108,7 @@ export function discoverComponents(
   }
   if (!fs.existsSync(abs(workspaceRoot, settings.core)))
     problems.push({
+      code: 'LYCHD802',
       file: primeScrollPath(layout),
       field: 'forge.core',
       message: `points at ${settings.core}/, which does not exist`,
@@ -123,6 +127,7 @@ function settingsOf(workspaceRoot: string, layout: CodexLayout): ScrollSettings 
 }
 
 const scrollProblem = (workspaceRoot: string, layout: CodexLayout, d: Diagnostic): SynthesisProblem => ({
+  code: d.code,
   file: d.file ? toPosix(path.relative(workspaceRoot, d.file)) : primeScrollPath(layout),
   line: d.line,
   field: d.field ?? '(file)',
@@ -157,6 +162,7 @@ export function componentTreeProblems(workspaceRoot: string, dirs: string[]): Sy
   return dirs.flatMap((dir) =>
     fs.existsSync(abs(workspaceRoot, dir))
       ? walkTree(abs(workspaceRoot, dir)).problems.map((p) => ({
+          code: 'LYCHD305',
           file: `${dir}/${p.rel}`,
           field: '(file)',
           message: p.message,

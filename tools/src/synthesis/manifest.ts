@@ -104,6 +104,7 @@ function refuseChangedInputs(before: Record<string, string>, now: Record<string,
   const changed = [...new Set([...Object.keys(before), ...Object.keys(now)])].filter((f) => before[f] !== now[f]).sort();
   throwIfAny(
     changed.map((entry) => ({
+      code: 'LYCHD304',
       file: entry.split('#')[0]!,
       field: entry.includes('#') ? entry.split('#')[1]! : '(file)',
       message: 'changed while the synthesis ran, so the locks may not match it; the manifest was not written',
@@ -121,6 +122,7 @@ function readSources(workspaceRoot: string, components: Component[]) {
   for (const file of SYNTHESIZED_FILES)
     if (!fs.existsSync(abs(workspaceRoot, file)))
       problems.push({
+        code: 'LYCHD304',
         file,
         field: '(file)',
         message: 'has not been synthesized yet',

@@ -50,7 +50,13 @@ export function readNodeRequests(
     try {
       json = JSON.parse(text) as Record<string, unknown>;
     } catch (e) {
-      problems.push({ file, field: '(syntax)', message: `is not valid JSON: ${(e as Error).message}`, fix: 'correct the JSON syntax' });
+      problems.push({
+        code: 'LYCHD300',
+        file,
+        field: '(syntax)',
+        message: `is not valid JSON: ${(e as Error).message}`,
+        fix: 'correct the JSON syntax',
+      });
       continue;
     }
     for (const field of DEPENDENCY_FIELDS) {
@@ -58,6 +64,7 @@ export function readNodeRequests(
       if (deps === undefined) continue;
       if (deps === null || typeof deps !== 'object' || Array.isArray(deps)) {
         problems.push({
+          code: 'LYCHD300',
           file,
           field,
           message: 'must be an object of package name → version range',
@@ -68,6 +75,7 @@ export function readNodeRequests(
       for (const [name, spec] of Object.entries(deps as Record<string, unknown>)) {
         if (typeof spec !== 'string') {
           problems.push({
+            code: 'LYCHD300',
             file,
             field: `${field}.${name}`,
             message: `must be a version range string, got ${JSON.stringify(spec)}`,
@@ -77,6 +85,7 @@ export function readNodeRequests(
         }
         if (semver.validRange(spec) === null) {
           problems.push({
+            code: 'LYCHD300',
             file,
             line: locateJson(text, [field, name]).line,
             field: `${field}.${name}`,
@@ -116,6 +125,7 @@ export function resolveRanges(requests: Record<string, NodeRequest[]>, problems:
         if (comparable && semver.intersects(a.spec, b.spec)) continue;
         ok = false;
         problems.push({
+          code: 'LYCHD301',
           file: b.file,
           field: b.field,
           message: comparable
@@ -130,6 +140,7 @@ export function resolveRanges(requests: Record<string, NodeRequest[]>, problems:
     const joined = narrowest ?? intersectRanges(specs);
     if (joined === undefined)
       problems.push({
+        code: 'LYCHD301',
         file: reqs[0]!.file,
         field: reqs[0]!.field,
         message: `the ranges for ${name} overlap pairwise but not all together: ${reqs.map((r) => `${r.component.name} "${r.spec}"`).join(', ')}`,
@@ -218,6 +229,7 @@ export async function lockNode(options: LockOptions & { npmCache?: string }): Pr
     if (result.status !== 0)
       throw new SynthesisError([
         {
+          code: 'LYCHD301',
           file: NODE_FILES.packageJson,
           field: 'dependencies',
           message: `npm could not lock the merged Node dependencies:\n${cleanToolOutput(result.stderr)}`,

@@ -61,6 +61,7 @@ export async function outdatedNode(workspaceRoot: string, resolveBefore?: string
 function toolFailure(file: string, command: string, stderr: string): SynthesisError {
   return new SynthesisError([
     {
+      code: 'LYCHD801',
       file,
       field: '(file)',
       message: `${command} failed:\n${cleanToolOutput(stderr)}`,

@@ -1,8 +1,9 @@
-import { ForgeError, type Diagnostic } from '../diagnostics';
+import { ForgeError, type Code, type Diagnostic } from '../diagnostics';
 import { byCodePoint } from '../shared/order';
 
 /** One thing wrong with the synthesis inputs, located as precisely as we can. */
 export interface SynthesisProblem {
+  code: Code;
   /** Workspace-relative path of the file at fault. */
   file: string;
   /** 1-based line, when the problem can be pinned to one. */
@@ -18,6 +19,7 @@ export function problemDiagnostic(p: SynthesisProblem): Diagnostic {
   // `(file)` marks a problem with the whole file: it has no field to name.
   return {
     severity: 'error',
+    code: p.code,
     file: p.file,
     line: p.line,
     field: p.field === '(file)' ? undefined : p.field,

@@ -38,6 +38,7 @@ export function readPythonComponents(workspaceRoot: string, components: Componen
     const file = pyprojectPath(component);
     if (!fs.existsSync(abs(workspaceRoot, file))) {
       problems.push({
+        code: 'LYCHD300',
         file,
         field: '(file)',
         message: `is missing: ${describe(component)} must be a Python project`,
@@ -53,6 +54,7 @@ export function readPythonComponents(workspaceRoot: string, components: Componen
     const clash = byName.get(key);
     if (clash)
       problems.push({
+        code: 'LYCHD300',
         file,
         line: locate(toml.text, 'project', 'name'),
         field: 'project.name',
@@ -81,6 +83,7 @@ function projectNameOf({ file, text, data }: TomlFile, problems: SynthesisProble
   const project = table(data['project']);
   if (!project) {
     problems.push({
+      code: 'LYCHD300',
       file,
       field: 'project',
       message: 'has no [project] table',
@@ -91,6 +94,7 @@ function projectNameOf({ file, text, data }: TomlFile, problems: SynthesisProble
   const name = project['name'];
   if (typeof name === 'string' && PROJECT_NAME.test(name)) return name;
   problems.push({
+    code: 'LYCHD300',
     file,
     line: locate(text, 'project', 'name'),
     field: 'project.name',
@@ -108,6 +112,7 @@ function runsNoOwnCode(component: Component, { file, text, data }: TomlFile, pro
   const dynamic = getPath(data, ['project', 'dynamic']);
   if (dynamic !== undefined && !(Array.isArray(dynamic) && dynamic.length === 0))
     problems.push({
+      code: 'LYCHD300',
       file,
       line: locate(text, 'project', 'dynamic'),
       field: 'project.dynamic',
@@ -116,6 +121,7 @@ function runsNoOwnCode(component: Component, { file, text, data }: TomlFile, pro
     });
   if (getPath(data, ['build-system', 'backend-path']) !== undefined)
     problems.push({
+      code: 'LYCHD300',
       file,
       line: locate(text, 'build-system', 'backend-path'),
       field: 'build-system.backend-path',
@@ -128,6 +134,7 @@ function runsNoOwnCode(component: Component, { file, text, data }: TomlFile, pro
 function systemDependenciesOf(component: Component, { file, text }: TomlFile, value: unknown, problems: SynthesisProblem[]): unknown[] {
   if (Array.isArray(value)) return value;
   problems.push({
+    code: 'LYCHD302',
     file,
     line: locate(text, 'tool.lychd', 'system-dependencies'),
     field: 'tool.lychd.system-dependencies',
@@ -141,6 +148,7 @@ function systemDependenciesOf(component: Component, { file, text }: TomlFile, va
 function capabilitiesOf(component: Component, { file, text }: TomlFile, value: unknown, problems: SynthesisProblem[]): string[] {
   if (!Array.isArray(value)) {
     problems.push({
+      code: 'LYCHD300',
       file,
       line: locate(text, 'tool.lychd', 'capabilities'),
       field: 'tool.lychd.capabilities',
@@ -154,6 +162,7 @@ function capabilitiesOf(component: Component, { file, text }: TomlFile, value: u
     if (typeof cap === 'string' && CAPABILITY.test(cap)) capabilities.push(cap);
     else
       problems.push({
+        code: 'LYCHD300',
         file,
         line: locate(text, 'tool.lychd', 'capabilities', typeof cap === 'string' ? cap : undefined),
         field: `tool.lychd.capabilities[${i}]`,

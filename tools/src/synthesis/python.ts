@@ -124,6 +124,7 @@ export function uvProblem(stderr: string, members: PythonComponent[]): Synthesis
   );
   const where = named.map((m) => `${m.projectName} is ${describe(m.component)}: ${m.file}`);
   return {
+    code: 'LYCHD301',
     file: named.length === 1 && named[0] ? named[0].file : PYTHON_FILES.pyproject,
     field: 'project.dependencies',
     message: `uv could not lock the merged Python dependencies:\n${text}${where.length ? `\n${where.join('\n')}` : ''}`,

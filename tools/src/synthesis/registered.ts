@@ -26,6 +26,7 @@ export function mergeRegistrations(workspaceRoot: string, components: PythonComp
       if (written === r.value) continue;
       if (written !== undefined && parseDebianSpec(written)?.version !== undefined && parsed.version !== undefined) {
         problems.push({
+          code: 'LYCHD203',
           file: r.file,
           line: r.line,
           field: 'register(context)',

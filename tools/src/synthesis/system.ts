@@ -40,6 +40,7 @@ export function collectSystemPackages(components: PythonComponent[], problems: S
       const parsed = typeof raw === 'string' ? parseDebianSpec(raw) : undefined;
       if (!parsed || typeof raw !== 'string') {
         problems.push({
+          code: 'LYCHD302',
           file: py.file,
           line,
           field,
@@ -57,6 +58,7 @@ export function collectSystemPackages(components: PythonComponent[], problems: S
       const a = seen.pkg;
       if (a.version !== undefined && parsed.version !== undefined && a.version !== parsed.version) {
         problems.push({
+          code: 'LYCHD301',
           file: py.file,
           line,
           field,

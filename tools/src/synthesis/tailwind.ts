@@ -19,6 +19,7 @@ export function findTailwindConfigs(workspaceRoot: string, components: Component
     const present = CONFIG_NAMES.filter((n) => fs.existsSync(abs(workspaceRoot, `${component.dir}/${n}`)));
     if (present.length > 1)
       problems.push({
+        code: 'LYCHD303',
         file: `${component.dir}/${present[0]}`,
         field: '(file)',
         message: `${component.dir} has both ${present.join(' and ')}`,

@@ -18,7 +18,7 @@ export function readToml(workspaceRoot: string, file: string, problems: Synthesi
   try {
     text = fs.readFileSync(abs(workspaceRoot, file), 'utf8');
   } catch {
-    problems.push({ file, field: '(file)', message: 'cannot be read', fix: `create ${file}` });
+    problems.push({ code: 'LYCHD300', file, field: '(file)', message: 'cannot be read', fix: `create ${file}` });
     return undefined;
   }
   try {
@@ -26,6 +26,7 @@ export function readToml(workspaceRoot: string, file: string, problems: Synthesi
   } catch (e) {
     const err = e as TomlError;
     problems.push({
+      code: 'LYCHD300',
       file,
       line: typeof err.line === 'number' ? err.line : undefined,
       field: '(syntax)',

@@ -35,6 +35,7 @@ export class MissingToolError extends ForgeError {
     super([
       {
         severity: 'error',
+        code: 'LYCHD800',
         message: `${tool} not found${detail ? ` (${detail})` : ''}; looked in: ${searched.join(', ')}.`,
         hint: `${INSTALL_HINTS[tool]}; or set ${envVar} to its path`,
       },

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { failure, ForgeError } from '../diagnostics/error';
 
 export interface RunResult {
   status: number;
@@ -15,12 +16,12 @@ export interface RunOptions {
 }
 
 /** What runProgram throws when a program printed more than its limit (it was stopped). */
-export class OutputLimitError extends Error {
+export class OutputLimitError extends ForgeError {
   constructor(
     readonly file: string,
     readonly limitBytes: number,
   ) {
-    super(`${file} printed more than ${formatBytes(limitBytes)} and was stopped`);
+    super([{ severity: 'error', code: 'LYCHD801', message: `${file} printed more than ${formatBytes(limitBytes)} and was stopped` }]);
   }
 }
 
@@ -49,8 +50,8 @@ export function runProgram(file: string, args: readonly string[], opts: RunOptio
   });
   if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOBUFS')
     throw new OutputLimitError(file, opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
-  if (r.error) throw new Error(`cannot run ${file}: ${r.error.message}`);
-  if (r.status === null) throw new Error(`${file} was killed by ${r.signal ?? 'a signal'}`);
+  if (r.error) throw failure('LYCHD801', `cannot run ${file}`, { cause: [r.error.message] });
+  if (r.status === null) throw failure('LYCHD801', `${file} was killed by ${r.signal ?? 'a signal'}`);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -91,10 +92,10 @@ export function runProgramStreamed(
     };
     child.stdout.setEncoding('utf8').on('data', (d: string) => ((stdout += d), take(d)));
     child.stderr.setEncoding('utf8').on('data', (d: string) => ((stderr += d), take(d)));
-    child.on('error', (e) => reject(new Error(`cannot run ${file}: ${e.message}`)));
+    child.on('error', (e) => reject(failure('LYCHD801', `cannot run ${file}`, { cause: [e.message] })));
     child.on('close', (code, signal) => {
       if (pending) opts.onLine?.(pending);
-      if (code === null) reject(new Error(`${file} was killed by ${signal ?? 'a signal'}`));
+      if (code === null) reject(failure('LYCHD801', `${file} was killed by ${signal ?? 'a signal'}`));
       else resolve({ status: code, stdout, stderr, output });
     });
   });

@@ -1,6 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { failure } from '../diagnostics/error';
 import { MissingToolError } from './missing-tool';
 import { runProgram } from './run';
 import { type ToolName, toolEnvVar } from './tool-names';
@@ -116,7 +117,9 @@ export function toolVersion(name: ToolName, opts: ToolOptions = {}): string {
   const r = runProgram(path, VERSION_ARGS[name], { env: opts.env ?? process.env, timeoutMs: 30_000 });
   const version = r.status === 0 ? parseVersion(r.stdout || r.stderr) : undefined;
   if (!version) {
-    throw new Error(`cannot read the version of ${name} (${path}): exit ${r.status}, output ${JSON.stringify(r.stdout + r.stderr)}`);
+    throw failure('LYCHD801', `cannot read the version of ${name} (${path})`, {
+      cause: [`exit ${r.status}, output ${JSON.stringify(r.stdout + r.stderr)}`],
+    });
   }
   return version;
 }

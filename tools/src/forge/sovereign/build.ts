@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ForgeError } from '../../diagnostics';
+import { ForgeError, type Code } from '../../diagnostics';
 import { fileSha256 } from '../../shared/digest';
 import { MANIFEST_FILE } from '../../synthesis/layout';
 import { requireTool, resolveTool, toolVersion } from '../../toolchain';
@@ -19,8 +19,8 @@ const HOUR = 3_600_000;
 
 /** The Sovereign path cannot build: in the Forge's one error model. */
 export class SovereignBuildError extends ForgeError {
-  constructor(message: string) {
-    super([{ severity: 'error', message }]);
+  constructor(code: Code, message: string) {
+    super([{ severity: 'error', code, message }]);
     this.name = 'SovereignBuildError';
   }
 }
@@ -64,15 +64,13 @@ export function buildSovereignImage(options: SovereignBuildOptions): ImageSummar
   const nixPath = resolveTool('nix', toolOpts);
   const nixVersion = nixPath ? toolVersion('nix', toolOpts) : undefined;
   const problem = nixVersionProblem(nixVersion);
-  if (problem) throw new SovereignBuildError(problem);
+  if (problem) throw new SovereignBuildError('LYCHD800', problem);
   const nix = nixPath!;
   const skopeo = requireTool('skopeo', toolOpts);
 
   const flake = checkFlake({ workspaceRoot: root });
-  if ('diagnostics' in flake || !flake.ok)
-    throw new SovereignBuildError(
-      `flake.nix is not ready to build:\n${'diagnostics' in flake ? flake.diagnostics.map((d) => d.message).join('\n') : flake.problems.join('\n')}`,
-    );
+  if ('diagnostics' in flake) throw new ForgeError(flake.diagnostics, 'flake.nix is not ready to build:');
+  if (!flake.ok) throw new SovereignBuildError('LYCHD304', `flake.nix is not ready to build:\n${flake.problems.join('\n')}`);
 
   const system = options.system ?? defaultSystem();
   const hadLock = fs.existsSync(path.join(root, FLAKE_LOCK));
@@ -80,7 +78,7 @@ export function buildSovereignImage(options: SovereignBuildOptions): ImageSummar
   const lockFlags = hadLock ? ['--no-update-lock-file'] : [];
   const nixRun = (args: string[]) => {
     const r = runProgram(nix, [...args.slice(0, 1), ...NIX_FLAGS, ...args.slice(1)], { cwd: root, env, timeoutMs: HOUR });
-    if (r.status !== 0) throw new SovereignBuildError(`nix ${args[0]} failed (exit ${r.status}):\n${r.stderr.trim()}`);
+    if (r.status !== 0) throw new SovereignBuildError('LYCHD603', `nix ${args[0]} failed (exit ${r.status}):\n${r.stderr.trim()}`);
     return r.stdout.trim();
   };
   const stream = nixRun(['build', ...lockFlags, '--no-link', '--print-out-paths', `.#packages.${system}.image`]);
@@ -100,6 +98,7 @@ export function buildSovereignImage(options: SovereignBuildOptions): ImageSummar
   const image = readLayout(path.join(imageDir, 'oci'), REF_NAME);
   if (image.labels[SYNTHESIS_LABEL] !== synthesis)
     throw new SovereignBuildError(
+      'LYCHD603',
       `the built image carries ${SYNTHESIS_LABEL}=${image.labels[SYNTHESIS_LABEL] ?? '(none)'}, the manifest is ${synthesis}`,
     );
   const summary = summarizeLayout(image, {
@@ -125,7 +124,7 @@ export function loadDockerArchive(archive: string, imageDir: string, opts: { sko
       env: opts.env,
       timeoutMs: HOUR,
     });
-    if (copy.status !== 0) throw new SovereignBuildError(`skopeo could not load the image archive:\n${copy.stderr.trim()}`);
+    if (copy.status !== 0) throw new SovereignBuildError('LYCHD603', `skopeo could not load the image archive:\n${copy.stderr.trim()}`);
     fs.rmSync(path.join(imageDir, 'oci'), { recursive: true, force: true });
     fs.renameSync(staging, path.join(imageDir, 'oci'));
   } finally {
@@ -139,8 +138,8 @@ function streamTo(script: string, file: string, env: NodeJS.ProcessEnv): void {
   const fd = fs.openSync(file, 'w');
   try {
     const r = spawnSync(script, [], { env, stdio: ['ignore', fd, 'pipe'], timeout: HOUR });
-    if (r.error) throw new SovereignBuildError(`cannot run ${script}: ${r.error.message}`);
-    if (r.status !== 0) throw new SovereignBuildError(`${script} failed (exit ${r.status}):\n${String(r.stderr).trim()}`);
+    if (r.error) throw new SovereignBuildError('LYCHD603', `cannot run ${script}: ${r.error.message}`);
+    if (r.status !== 0) throw new SovereignBuildError('LYCHD603', `${script} failed (exit ${r.status}):\n${String(r.stderr).trim()}`);
   } finally {
     fs.closeSync(fd);
   }

@@ -87,19 +87,29 @@ export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { dia
   if (strays.length)
     return {
       diagnostics: strays.map((f) =>
-        error(path.join(root, MANIFEST_FILE), START, `tailwind: ${JSON.stringify(f)} is not the Tailwind config of a component`, {
-          hint: 'the manifest was edited by hand: run `npx lychd-forge synthesize` to regenerate it',
-        }),
+        error(
+          'LYCHD304',
+          path.join(root, MANIFEST_FILE),
+          START,
+          `tailwind: ${JSON.stringify(f)} is not the Tailwind config of a component`,
+          {
+            hint: 'the manifest was edited by hand: run `npx lychd-forge synthesize` to regenerate it',
+          },
+        ),
       ),
     };
   const missing = tailwindcssProblem(manifest);
   if (missing)
-    return { diagnostics: [error(path.join(root, MANIFEST_FILE), START, missing.message, { field: 'node.packages', hint: missing.fix })] };
+    return {
+      diagnostics: [
+        error('LYCHD600', path.join(root, MANIFEST_FILE), START, missing.message, { field: 'node.packages', hint: missing.fix }),
+      ],
+    };
   // The app installs the built CSS into the components: a file of theirs there would be replaced.
   const taken = takenByCss(root, manifest.tailwind.sources.map(shippedCss));
   if (taken.length)
     return {
-      diagnostics: taken.map((f) => error(path.join(root, f), START, CSS_TAKEN.message, { hint: CSS_TAKEN.fix })),
+      diagnostics: taken.map((f) => error('LYCHD600', path.join(root, f), START, CSS_TAKEN.message, { hint: CSS_TAKEN.fix })),
     };
   const mapped = mapSystemPackages(root, manifest, forge.nix.packages, debianLockedVersions(root, manifest));
   if ('diagnostics' in mapped) return mapped;
@@ -153,6 +163,7 @@ export function mapSystemPackages(
       const file = path.join(workspaceRoot, component?.path ?? '', 'pyproject.toml');
       diagnostics.push(
         error(
+          'LYCHD602',
           file,
           locateDependency(file, pkg.name),
           `extension ${ext} needs the Debian package "${pkg.name}", which has no nixpkgs equivalent in the Forge's table`,
@@ -193,13 +204,13 @@ export function debianLockedVersions(
   try {
     lock = readDebianLock(workspaceRoot);
   } catch (e) {
-    return { diagnostics: [error(file, START, (e as Error).message, { hint })] };
+    return { diagnostics: [error('LYCHD304', file, START, (e as Error).message, { hint })] };
   }
   if (!lock) return { versions: new Map() };
   if (lock.formatVersion !== DEBIAN_LOCK_FORMAT)
     return {
       diagnostics: [
-        error(file, START, `has formatVersion ${JSON.stringify(lock.formatVersion)}; this Forge reads ${DEBIAN_LOCK_FORMAT}`, {
+        error('LYCHD304', file, START, `has formatVersion ${JSON.stringify(lock.formatVersion)}; this Forge reads ${DEBIAN_LOCK_FORMAT}`, {
           field: 'formatVersion',
           hint,
         }),
@@ -209,10 +220,16 @@ export function debianLockedVersions(
   if (canonicalJson(lock.requested) !== canonicalJson(requested))
     return {
       diagnostics: [
-        error(file, START, `locks ${JSON.stringify(lock.requested)} but the Synthesis Manifest asks for ${JSON.stringify(requested)}`, {
-          field: 'requested',
-          hint,
-        }),
+        error(
+          'LYCHD304',
+          file,
+          START,
+          `locks ${JSON.stringify(lock.requested)} but the Synthesis Manifest asks for ${JSON.stringify(requested)}`,
+          {
+            field: 'requested',
+            hint,
+          },
+        ),
       ],
     };
   const versions = new Map<string, string>();
@@ -222,7 +239,7 @@ export function debianLockedVersions(
     if (typeof p.version === 'string' && DEBIAN_VERSION.test(p.version)) versions.set(p.name, p.version);
     else
       diagnostics.push(
-        error(file, START, `${JSON.stringify(p.version)} is not a Debian version`, { field: `packages[${i}].version`, hint }),
+        error('LYCHD304', file, START, `${JSON.stringify(p.version)} is not a Debian version`, { field: `packages[${i}].version`, hint }),
       );
   }
   return diagnostics.length ? { diagnostics } : { versions };

@@ -31,12 +31,12 @@ function exampleRoot(): { root: string; files: string[] } {
             .filter((f) => fs.statSync(path.join(root, f)).isFile())
         : [],
     );
-    if (!files.length) throw failure(`the package holds no example in ${root}`, { hint: 'reinstall @lychd/forge' });
+    if (!files.length) throw failure('LYCHD804', `the package holds no example in ${root}`, { hint: 'reinstall @lychd/forge' });
     return { root, files };
   }
   const root = path.dirname(PLUGIN_DIR);
   const r = runProgram('git', ['ls-files', '-z', '--', ...PARTS], { cwd: root });
-  if (r.status !== 0) throw failure(`cannot list the example's files in ${root}: ${r.stderr.trim()}`);
+  if (r.status !== 0) throw failure('LYCHD801', `cannot list the example's files in ${root}: ${r.stderr.trim()}`);
   return { root, files: r.stdout.split('\0').filter(Boolean) };
 }
 

@@ -72,6 +72,7 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorOp
     else if (!existing.equals(file.content) && file.part !== 'forge/templates')
       problems.push({
         severity: 'error',
+        code: 'LYCHD803',
         file: to,
         message: 'the example would replace this file, which differs from it',
         hint: 'run init --example into folders without these files (--codexDir, --extensionsDir), or without --example',
@@ -111,6 +112,7 @@ function checkRegistration(nxJson: NxJsonConfiguration, wanted: PluginOptions): 
   throw new ForgeError([
     {
       severity: 'error',
+      code: 'LYCHD802',
       file: 'nx.json',
       field: 'plugins',
       message: `${PLUGIN_NAME} is registered already, with ${has.map((o) => describe(o)).join('; ')}; this run asked for ${describe(wanted)}`,

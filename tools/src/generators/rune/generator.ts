@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { formatFiles, readJson, type Tree } from '@nx/devkit';
 import { stringify } from 'smol-toml';
 import { checkRuneText, FAMILIES, hasErrors, NAME_PATTERN } from '../../codex';
-import { ForgeError } from '../../diagnostics';
+import { failure, ForgeError } from '../../diagnostics';
 import { layoutOfNxJson } from '../../nx/layout';
 
 export interface RuneGeneratorOptions {
@@ -33,17 +33,19 @@ const FAMILY_IDS: Record<string, string> = {
  */
 export default async function runeGenerator(tree: Tree, options: RuneGeneratorOptions): Promise<void> {
   const family = FAMILIES.find((f) => f.id === FAMILY_IDS[options.family]);
-  if (!family) throw new Error(`unknown family "${options.family}": use one of ${Object.keys(FAMILY_IDS).join(', ')}`);
-  if (!NAME_PATTERN.test(options.name)) throw new Error(`"${options.name}" is not a valid rune name (${NAME_PATTERN.source})`);
+  if (!family)
+    throw failure('LYCHD802', `unknown family "${options.family}"`, { hint: `use one of ${Object.keys(FAMILY_IDS).join(', ')}` });
+  if (!NAME_PATTERN.test(options.name))
+    throw failure('LYCHD802', `"${options.name}" is not a valid rune name`, { hint: `use a name that matches ${NAME_PATTERN.source}` });
   const codexDir = options.codexDir ?? layoutOfNxJson(tree.exists('nx.json') ? readJson(tree, 'nx.json') : undefined).codexDir;
   const relativePath = `${family.anchor}/${options.name}.toml`;
   const file = `${codexDir}/runes/${relativePath}`;
-  if (tree.exists(file)) throw new Error(`${file} already exists`);
+  if (tree.exists(file)) throw failure('LYCHD803', 'already exists', { file, hint: 'choose another name, or edit the rune that is there' });
   const rune: Record<string, unknown> = { name: options.name };
   if (family.kind === 'portal') {
     rune['provider'] = options.provider ?? 'openai-compatible';
   } else {
-    if (!options.image || options.port === undefined) throw new Error('a soulstone needs --image and --port');
+    if (!options.image || options.port === undefined) throw failure('LYCHD802', 'a soulstone needs --image and --port');
     rune['image'] = options.image;
     rune['port'] = options.port;
     if (options.model !== undefined) rune['model_path'] = options.model;

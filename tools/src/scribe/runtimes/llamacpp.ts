@@ -16,6 +16,7 @@ export const llamacpp: RuntimeAdapter = {
     const mode = llamacppMode(c);
     if (mode === 'single' && c.model_path === undefined) {
       throw new ScribeError(
+        'LYCHD403',
         'single mode loads one model file: set model_path, or use startup_mode = "router"',
         runeField(rune, 'startup_mode'),
       );

@@ -19,7 +19,7 @@ export const sglang: RuntimeAdapter = {
     const c = rune.config as SglangSoulstone;
     const model = c.model_path ?? c.models[0];
     if (model === undefined)
-      throw new ScribeError('SGLang needs a model: set model_path (or models, or exec)', runeField(rune, 'model_path'));
+      throw new ScribeError('LYCHD403', 'SGLang needs a model: set model_path (or models, or exec)', runeField(rune, 'model_path'));
     return [
       'python3',
       '-m',

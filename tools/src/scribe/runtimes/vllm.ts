@@ -12,7 +12,7 @@ export const vllm: RuntimeAdapter = {
     const c = rune.config as VllmSoulstone;
     const model = c.model_path ?? c.models[0];
     if (model === undefined)
-      throw new ScribeError('vLLM needs a model: set model_path (or models, or exec)', runeField(rune, 'model_path'));
+      throw new ScribeError('LYCHD403', 'vLLM needs a model: set model_path (or models, or exec)', runeField(rune, 'model_path'));
     return [
       '--model',
       model,
