@@ -69,8 +69,8 @@ describe('the rune folder task (scribe-runes)', () => {
     const codex = loadCase('example');
     const options = { folder, codexDir: 'codex', extensionsDir: 'extensions', context: 'unused', outputFile: 'out/units.json' };
     expect(scribeRunes(options, root, { ...scribeContext(codex), extensions: [] }, (l) => lines.push(l))).toBe(false);
-    expect(lines.join('\n')).toContain(`${folder}/bad_one.toml:3:8: error:`);
-    expect(lines.join('\n')).toContain(`${folder}/bad_two.toml:4:1: error:`);
+    expect(lines.join('\n')).toContain(`${folder}/bad_one.toml:3:8: error[LYCHD105]: "port" must be between 1 and 65535`);
+    expect(lines.join('\n')).toContain(`${folder}/bad_two.toml:4:1: error[LYCHD103]: unknown field "flavour"`);
     expect(fs.existsSync(path.join(root, 'out'))).toBe(false);
     fs.rmSync(root, { recursive: true, force: true });
   });
