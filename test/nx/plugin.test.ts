@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNodes, inferenceCacheFile } from '../../tools/src/nx/plugin';
 import type { CreateNodesResult, TargetConfiguration } from '@nx/devkit';
@@ -44,17 +45,47 @@ describe('the commands the plugin infers', () => {
   });
 });
 
+const pluginPackage = JSON.parse(fs.readFileSync(path.join(__dirname, '../../tools/package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+};
+
 describe('the inferred configuration', () => {
   // Every field of every target, as Nx reads it: inputs, outputs and dependsOn decide what a
   // cache hit may reuse. The fixture workspace lies outside this one: the package is reached by a
   // relative path, written here as <plugin>.
+  // The plugin's own packages (an input of every target that runs its code) are written once as
+  // <the plugin's packages>, and checked on their own below.
+  const PLUGIN_PACKAGES = JSON.stringify({ externalDependencies: ['@lychd/forge', ...Object.keys(pluginPackage.dependencies).sort()] });
   const targetsOf = (projects: Awaited<ReturnType<typeof inferred>>) =>
     JSON.parse(
-      JSON.stringify(Object.fromEntries(projects.map((p) => [p.name, p.targets ?? {}]))).replace(
-        /(?:node )?[^\s'"]*\/bin\/([a-z-]+\.js)/g,
-        (m, script: string) => `${m.startsWith('node ') ? 'node ' : ''}<plugin>/bin/${script}`,
-      ),
+      JSON.stringify(Object.fromEntries(projects.map((p) => [p.name, p.targets ?? {}])))
+        .replace(
+          /(?:node )?[^\s'"]*\/bin\/([a-z-]+\.js)/g,
+          (m, script: string) => `${m.startsWith('node ') ? 'node ' : ''}<plugin>/bin/${script}`,
+        )
+        .replaceAll(PLUGIN_PACKAGES, '"<the plugin\'s packages>"'),
     ) as Record<string, Record<string, TargetConfiguration>>;
+
+  it("names the plugin's own packages as an input, so a new version of any of them reruns its targets", async () => {
+    const all = (await inferred('codex')).flatMap((p) => Object.values(p.targets ?? {}).flatMap((t) => t.inputs ?? []));
+    expect(all.filter((i) => JSON.stringify(i) === PLUGIN_PACKAGES).length).toBeGreaterThan(10);
+    expect(JSON.parse(PLUGIN_PACKAGES)).toMatchInlineSnapshot(`
+      {
+        "externalDependencies": [
+          "@lychd/forge",
+          "ajv",
+          "commander",
+          "diff",
+          "nunjucks",
+          "re2js",
+          "semver",
+          "smol-toml",
+          "toml-eslint-parser",
+          "zod",
+        ],
+      }
+    `);
+  });
 
   it('describes every target, for the default layout', async () => {
     expect(targetsOf(await inferred('codex', { extensions: ['oracle'] }))).toMatchInlineSnapshot(`
@@ -69,20 +100,7 @@ describe('the inferred configuration', () => {
               "{workspaceRoot}/extensions/*/runes/**/*.toml",
               "{workspaceRoot}/forge/federation.json",
               "{workspaceRoot}/extensions/*/**/*.schema.json",
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
             ],
             "metadata": {
               "description": "Extract the facts each render reads from the Codex (covens, ports, secrets, settings).",
@@ -106,20 +124,7 @@ describe('the inferred configuration', () => {
               "{workspaceRoot}/extensions/*/runes/**/*.toml",
               "{workspaceRoot}/forge/federation.json",
               "{workspaceRoot}/extensions/*/**/*.schema.json",
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
               "{workspaceRoot}/core/pyproject.toml",
               "{workspaceRoot}/core/package.json",
               "{workspaceRoot}/core/tailwind.config.*",
@@ -163,20 +168,7 @@ describe('the inferred configuration', () => {
               {
                 "runtime": "node <plugin>/bin/tool-version.js mmdebstrap",
               },
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
             ],
             "metadata": {
               "description": "Build the Debian base of the image with mmdebstrap from the Debian lock's .deb files (cached per machine), or record the pinned base image.",
@@ -212,20 +204,7 @@ describe('the inferred configuration', () => {
                 "dependentTasksOutputFiles": "**/forge/base/base.json",
                 "transitive": true,
               },
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
             ],
             "metadata": {
               "description": "Render forge/Containerfile from its template, the Synthesis Manifest and the base.",
@@ -261,20 +240,7 @@ describe('the inferred configuration', () => {
                 "dependentTasksOutputFiles": "**/forge/base/base.json",
                 "transitive": true,
               },
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
               "{workspaceRoot}/forge/Containerfile",
             ],
             "metadata": {
@@ -308,20 +274,7 @@ describe('the inferred configuration', () => {
                 "dependentTasksOutputFiles": "**/context/forge.json",
                 "transitive": true,
               },
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
             ],
             "metadata": {
               "description": "Lock the base's packages and the extensions' system packages: every .deb with its version and sha256 into forge/synthesis/debian.lock.json.",
@@ -353,20 +306,7 @@ describe('the inferred configuration', () => {
               {
                 "runtime": "node <plugin>/bin/tool-version.js uv",
               },
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
             ],
             "metadata": {
               "description": "Run the active extensions' register(context) hooks in the locked environment and write forge/federation.json.",
@@ -397,20 +337,7 @@ describe('the inferred configuration', () => {
               "{workspaceRoot}/forge/synthesis.lock.json",
               "{workspaceRoot}/forge/synthesis/debian.lock.json",
               "{workspaceRoot}/forge/templates/flake.nix.njk",
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
             ],
             "metadata": {
               "description": "Render flake.nix, the Sovereign path, from the Synthesis Manifest and the Prime Scroll.",
@@ -478,20 +405,7 @@ describe('the inferred configuration', () => {
                 "dependentTasksOutputFiles": "**/context/forge.json",
                 "transitive": true,
               },
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
             ],
             "metadata": {
               "description": "Build the image with buildah, reproducibly and offline, into dist/forge/image/ (OCI layout + image.json).",
@@ -530,20 +444,7 @@ describe('the inferred configuration', () => {
               {
                 "runtime": "node <plugin>/bin/tool-version.js npm",
               },
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
             ],
             "metadata": {
               "description": "Merge the components' package.json files, check their ranges agree, and lock them with npm.",
@@ -582,20 +483,7 @@ describe('the inferred configuration', () => {
               {
                 "runtime": "node <plugin>/bin/tool-version.js uv",
               },
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
             ],
             "metadata": {
               "description": "Merge the core and extension pyproject files into a uv workspace and lock it with uv.",
@@ -662,20 +550,7 @@ describe('the inferred configuration', () => {
               {
                 "runtime": "node <plugin>/bin/tool-version.js npm",
               },
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
             ],
             "metadata": {
               "description": "Write the Synthesis Manifest, forge/synthesis.lock.json: every input, lock and dependency hash.",
@@ -711,20 +586,7 @@ describe('the inferred configuration', () => {
               "{workspaceRoot}/extensions/*/runes/**/*.toml",
               "{workspaceRoot}/forge/federation.json",
               "{workspaceRoot}/extensions/*/**/*.schema.json",
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
               "{workspaceRoot}/core/**/*",
               "{workspaceRoot}/extensions/**/*",
               "{workspaceRoot}/forge/**/*",
@@ -761,20 +623,7 @@ describe('the inferred configuration', () => {
               {
                 "dependentTasksOutputFiles": "**/context/forge.json",
               },
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
             ],
             "metadata": {
               "description": "Merge the components' Tailwind configs into one config with their presets and content paths.",
@@ -807,20 +656,7 @@ describe('the inferred configuration', () => {
               "{workspaceRoot}/extensions/*/runes/**/*.toml",
               "{workspaceRoot}/forge/federation.json",
               "{workspaceRoot}/extensions/*/**/*.schema.json",
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
               {
                 "dependentTasksOutputFiles": "**/*",
               },
@@ -855,20 +691,7 @@ describe('the inferred configuration', () => {
               "{workspaceRoot}/extensions/*/runes/**/*.toml",
               "{workspaceRoot}/forge/federation.json",
               "{workspaceRoot}/extensions/*/**/*.schema.json",
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
             ],
             "metadata": {
               "description": "Compare the Binding Site with the rendered generation; fail with a diff on drift.",
@@ -904,20 +727,7 @@ describe('the inferred configuration', () => {
               {
                 "dependentTasksOutputFiles": "**/*",
               },
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
             ],
             "metadata": {
               "description": "Assemble the Quadlet generation from the rendered rune folders and the aggregates.",
@@ -951,20 +761,7 @@ describe('the inferred configuration', () => {
               {
                 "dependentTasksOutputFiles": "**/context/capabilities.json",
               },
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
             ],
             "metadata": {
               "description": "Write capabilities.json (every soulstone and portal with its capabilities and covens) and one coven-<name>.target per coven.",
@@ -994,20 +791,7 @@ describe('the inferred configuration', () => {
               {
                 "dependentTasksOutputFiles": "**/context/core.json",
               },
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
             ],
             "metadata": {
               "description": "Render the core services: the Vessel, the Phylactery and the Oculus.",
@@ -1037,20 +821,7 @@ describe('the inferred configuration', () => {
               {
                 "dependentTasksOutputFiles": "**/context/federated.json",
               },
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
             ],
             "metadata": {
               "description": "Render the soulstones no rune folder holds: registered by a hook, or runes of an extension family that renders as a built-in one.",
@@ -1080,20 +851,7 @@ describe('the inferred configuration', () => {
               {
                 "dependentTasksOutputFiles": "**/context/observability.json",
               },
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
             ],
             "metadata": {
               "description": "Render the Harvester (Prometheus) and the Scribe (Grafana) and their configuration.",
@@ -1123,20 +881,7 @@ describe('the inferred configuration', () => {
               {
                 "dependentTasksOutputFiles": "**/context/pod.json",
               },
-              {
-                "externalDependencies": [
-                  "@lychd/forge",
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "<the plugin's packages>",
             ],
             "metadata": {
               "description": "Render lychd.pod: the ports the pod publishes and its user namespace.",
@@ -1275,20 +1020,7 @@ describe('the inferred configuration', () => {
             {
               "runtime": "node <plugin>/bin/tool-version.js uv",
             },
-            {
-              "externalDependencies": [
-                "@lychd/forge",
-                "ajv",
-                "commander",
-                "diff",
-                "nunjucks",
-                "re2js",
-                "semver",
-                "smol-toml",
-                "toml-eslint-parser",
-                "zod",
-              ],
-            },
+            "<the plugin's packages>",
           ],
           "metadata": {
             "description": "Run the active extensions' register(context) hooks in the locked environment and write forge/federation.json.",
@@ -1334,20 +1066,7 @@ describe('the inferred configuration', () => {
               "dependentTasksOutputFiles": "**/context/forge.json",
               "transitive": true,
             },
-            {
-              "externalDependencies": [
-                "@lychd/forge",
-                "ajv",
-                "commander",
-                "diff",
-                "nunjucks",
-                "re2js",
-                "semver",
-                "smol-toml",
-                "toml-eslint-parser",
-                "zod",
-              ],
-            },
+            "<the plugin's packages>",
           ],
           "metadata": {
             "description": "Build the image with buildah, reproducibly and offline, into dist/forge/image/ (OCI layout + image.json).",
@@ -1386,20 +1105,7 @@ describe('the inferred configuration', () => {
             {
               "runtime": "node <plugin>/bin/tool-version.js uv",
             },
-            {
-              "externalDependencies": [
-                "@lychd/forge",
-                "ajv",
-                "commander",
-                "diff",
-                "nunjucks",
-                "re2js",
-                "semver",
-                "smol-toml",
-                "toml-eslint-parser",
-                "zod",
-              ],
-            },
+            "<the plugin's packages>",
           ],
           "metadata": {
             "description": "Merge the core and extension pyproject files into a uv workspace and lock it with uv.",
@@ -1448,20 +1154,7 @@ describe('the inferred configuration', () => {
             {
               "runtime": "node <plugin>/bin/tool-version.js npm",
             },
-            {
-              "externalDependencies": [
-                "@lychd/forge",
-                "ajv",
-                "commander",
-                "diff",
-                "nunjucks",
-                "re2js",
-                "semver",
-                "smol-toml",
-                "toml-eslint-parser",
-                "zod",
-              ],
-            },
+            "<the plugin's packages>",
           ],
           "metadata": {
             "description": "Write the Synthesis Manifest, forge/synthesis.lock.json: every input, lock and dependency hash.",
@@ -1497,20 +1190,7 @@ describe('the inferred configuration', () => {
             "{workspaceRoot}/plugins/*/runes/**/*.toml",
             "{workspaceRoot}/forge/federation.json",
             "{workspaceRoot}/plugins/*/**/*.schema.json",
-            {
-              "externalDependencies": [
-                "@lychd/forge",
-                "ajv",
-                "commander",
-                "diff",
-                "nunjucks",
-                "re2js",
-                "semver",
-                "smol-toml",
-                "toml-eslint-parser",
-                "zod",
-              ],
-            },
+            "<the plugin's packages>",
             "{workspaceRoot}/app/**/*",
             "{workspaceRoot}/plugins/**/*",
             "{workspaceRoot}/forge/**/*",
