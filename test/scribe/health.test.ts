@@ -100,4 +100,12 @@ describe.skipIf(noQuadlet)('readiness: health checks through the real generator'
       `/app/.venv/bin/python -c 'import urllib.request; urllib.request.urlopen("http://127.0.0.1:${codex.prime.vessel.port}/health", timeout=5)'`,
     );
   });
+
+  it("each core service's start is bounded by its start_timeout (900 s unless set): a first start pulls and runs initdb", () => {
+    for (const service of ['vessel', 'phylactery', 'oculus'] as const)
+      expect(health(all.get(`${service}.service`)!).timeoutStartSec, service).toBe('900');
+    const edited = structuredClone(codex);
+    edited.prime.phylactery.start_timeout = 2400;
+    expect(health(services(edited).get('phylactery.service')!).timeoutStartSec).toBe('2400');
+  });
 });

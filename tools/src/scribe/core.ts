@@ -1,4 +1,5 @@
 import { portals, type Codex } from '../codex/model';
+import type { CoreService } from '../codex/schemas/prime';
 import { CAPABILITIES_FILE, containerName, POD_FILE, serviceOf } from './names';
 import { byCodePoint } from '../shared/order';
 import { secretMount, secretPath } from './secrets-env';
@@ -39,8 +40,12 @@ export function memberOfPod(unit: string, service: string, image: string): Entry
   ];
 }
 
-export const restartOnFailure = (timeoutSec: number) =>
-  section('Service', [entry('Restart', word('on-failure')), entry('TimeoutStartSec', word(timeoutSec))]);
+/** Restarted when it fails; its start (pull, first run, first health check) bounded by the service's `start_timeout`. */
+export const restartOnFailure = (codex: Codex, service: CoreService) =>
+  section('Service', [
+    entry('Restart', word('on-failure')),
+    entry('TimeoutStartSec', word(codex.prime[service].start_timeout), primeField(`${service}.start_timeout`)),
+  ]);
 export const atBoot = () => section('Install', [entry('WantedBy', units(['default.target']))]);
 
 function phylactery(codex: Codex): UnitFile {
@@ -59,7 +64,7 @@ function phylactery(codex: Codex): UnitFile {
         // engines have (health.ts): a first start runs initdb, as long as the machine needs.
         ...healthEntries(`pg_isready -h 127.0.0.1 -p ${p.port} -U postgres`, { interval: 10, timeout: 10, retries: 3 }),
       ]),
-      restartOnFailure(300),
+      restartOnFailure(codex, 'phylactery'),
       atBoot(),
     ],
   };
@@ -138,7 +143,7 @@ function vessel(codex: Codex): UnitFile {
           { interval: 10, timeout: 10, retries: 3 },
         ),
       ]),
-      restartOnFailure(900),
+      restartOnFailure(codex, 'vessel'),
       atBoot(),
     ],
   };
@@ -154,7 +159,7 @@ function oculus(codex: Codex): UnitFile {
         ...memberOfPod('oculus', 'oculus', o.image),
         ...environment({ PHOENIX_PORT: String(o.port) }, o.env_vars, 'oculus'),
       ]),
-      restartOnFailure(900),
+      restartOnFailure(codex, 'oculus'),
       atBoot(),
     ],
   };

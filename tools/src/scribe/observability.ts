@@ -121,7 +121,7 @@ function harvesterUnit(codex: Codex): UnitFile {
           args(['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus', `--web.listen-address=:${h.port}`]),
         ),
       ]),
-      restartOnFailure(300),
+      restartOnFailure(codex, 'harvester'),
       atBoot(),
     ],
   };
@@ -141,7 +141,7 @@ function grafanaUnit(codex: Codex): UnitFile {
         entry('Volume', mount('lychd-scribe-data:/var/lib/grafana:U')),
         ...environment({ GF_SERVER_HTTP_PORT: String(s.port) }, s.env_vars, 'scribe'),
       ]),
-      restartOnFailure(300),
+      restartOnFailure(codex, 'scribe'),
       atBoot(),
     ],
   };

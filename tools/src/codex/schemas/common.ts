@@ -7,6 +7,11 @@ import { CAPABILITY_PATTERN, ENV_NAME_PATTERN, IMAGE_PATTERN, NAME_PATTERN, SECR
 /** Control characters (C0, C1) and the Unicode line separators: each could end or hide a unit file's line. */
 export const CONTROL = UNIT_CONTROL;
 
+export const positiveInt = z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' });
+/** A duration in whole seconds, at most a day. */
+export const seconds = (fallback: number, what: string) =>
+  positiveInt.max(86_400, { error: 'must be at most 86400 (one day)' }).default(fallback).describe(what);
+
 export const name = z
   .string()
   .regex(NAME_PATTERN, {

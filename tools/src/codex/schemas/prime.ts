@@ -2,6 +2,13 @@ import { z } from 'zod';
 import * as c from './common';
 import { daemonSections, defaultsSection } from './daemon';
 
+/** The services of the pod itself, each a section of the Prime Scroll. */
+export const CORE_SERVICES = ['vessel', 'phylactery', 'oculus', 'harvester', 'scribe'] as const;
+export type CoreService = (typeof CORE_SERVICES)[number];
+
+/** A first start may pull the image and (the Phylactery) run initdb: minutes on a slow link or disk. */
+const CORE_START_TIMEOUT = 900;
+
 const service = (defaults: { image: string; port: number; expose: boolean }, what: string) =>
   z
     .object({
@@ -9,6 +16,10 @@ const service = (defaults: { image: string; port: number; expose: boolean }, wha
       port: c.port.default(defaults.port).describe('Port the service listens on inside the pod.'),
       expose_port: z.boolean().default(defaults.expose).describe('Publish the port on the pod.'),
       env_vars: z.record(c.envName, c.unitText).default({}).describe('Extra environment variables.'),
+      start_timeout: c.seconds(
+        CORE_START_TIMEOUT,
+        'Seconds to pull the image and start until the service counts as started (healthy, where it has a check), else the start fails (`TimeoutStartSec`).',
+      ),
     })
     .strict()
     .describe(what);
@@ -88,6 +99,7 @@ export const primeScroll = z
       port: 8000,
       expose_port: true,
       env_vars: {},
+      start_timeout: CORE_START_TIMEOUT,
     }),
     phylactery: service({ image: 'docker.io/pgvector/pgvector:pg17', port: 5432, expose: false }, 'PostgreSQL with pgvector.')
       .extend({
@@ -101,6 +113,7 @@ export const primeScroll = z
         port: 5432,
         expose_port: false,
         env_vars: {},
+        start_timeout: CORE_START_TIMEOUT,
         password_secret: 'lychd-phylactery-password',
         volume: 'lychd-phylactery',
       }),
@@ -110,6 +123,7 @@ export const primeScroll = z
         port: 6006,
         expose_port: true,
         env_vars: {},
+        start_timeout: CORE_START_TIMEOUT,
       },
     ),
     harvester: optionalService(
@@ -120,6 +134,7 @@ export const primeScroll = z
       port: 9090,
       expose_port: false,
       env_vars: {},
+      start_timeout: CORE_START_TIMEOUT,
       enabled: false,
     }),
     scribe: optionalService(
@@ -130,6 +145,7 @@ export const primeScroll = z
       port: 3000,
       expose_port: true,
       env_vars: {},
+      start_timeout: CORE_START_TIMEOUT,
       enabled: false,
     }),
     extensions: z

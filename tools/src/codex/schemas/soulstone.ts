@@ -2,9 +2,7 @@ import { z } from 'zod';
 import * as c from './common';
 import { continuesLine, trimUnitSpace } from '../unit-line';
 
-const positiveInt = z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' });
-const seconds = (fallback: number, what: string) =>
-  positiveInt.max(86_400, { error: 'must be at most 86400 (one day)' }).default(fallback).describe(what);
+const { positiveInt, seconds } = c;
 
 /**
  * Readiness (docs/scribe.md, "Readiness"): the unit counts as started once the check passes, and an
