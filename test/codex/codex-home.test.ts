@@ -21,7 +21,7 @@ describe("the Codex's home outside a workspace", () => {
       codexDir: '/home/m/.config/lychd',
       extensionsDir: '/home/m/.local/share/lychd/extensions',
     });
-    expect(commonPaths({ codex: 'c', extensions: 'e' }, cwd, {})).toMatchObject({
+    expect(commonPaths({ codexDir: 'c', extensionsDir: 'e' }, cwd, {})).toMatchObject({
       codexDir: path.join(cwd, 'c'),
       extensionsDir: path.join(cwd, 'e'),
     });

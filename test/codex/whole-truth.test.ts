@@ -7,6 +7,7 @@ import type { Code, StageCode } from '../../tools/src/diagnostics';
 import { renderGeneration, ScribeError } from '../../tools/src/scribe';
 import { runValidate } from '../../tools/src/cli/validate';
 import { toml, writeTree } from '../support/codex-fixture';
+import { printed } from '../support/run';
 import { writeWorkspace } from '../synthesis/fixtures';
 
 /**
@@ -385,16 +386,11 @@ describe('validate reports what synthesis would stop on, in the same run', () =>
         alpha: { node: { 'tiny-ms': '^1.0.0' }, system: ['ffmpeg'] },
         beta: { node: { 'tiny-ms': '^2.0.0' }, system: ['curl; rm -rf /'] },
       });
-      const out: string[] = [];
-      const err: string[] = [];
-      const sink = <S>(into: string[]) => ({ write: (t: string) => into.push(t) }) as unknown as S;
-      const status = runValidate(
-        { workspaceRoot: root, codexDir: path.join(root, 'codex'), extensionsDir: path.join(root, 'extensions') },
-        sink<typeof process.stdout>(out),
-        sink<typeof process.stderr>(err),
+      const r = printed(
+        runValidate({ workspaceRoot: root, codexDir: path.join(root, 'codex'), extensionsDir: path.join(root, 'extensions') }),
       );
-      expect(status).toBe(1);
-      expect(err.join('').replaceAll(root, '<ws>')).toMatchInlineSnapshot(`
+      expect(r.status).toBe(1);
+      expect(r.stderr.replaceAll(root, '<ws>')).toMatchInlineSnapshot(`
         "<ws>/extensions/beta/package.json: error[LYCHD301]: extension beta needs tiny-ms@"^2.0.0" but extension alpha needs tiny-ms@"^1.0.0" (extensions/alpha/package.json); no version satisfies both ranges [dependencies.tiny-ms]
           hint: change one range so that a single version of tiny-ms satisfies both alpha and beta
         <ws>/extensions/beta/pyproject.toml:9: error[LYCHD302]: "curl; rm -rf /" is not a Debian package name (extension beta) [tool.lychd.system-dependencies[0]]

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { soulstones } from '../../tools/src/codex';
 import { failure, reportFailure, renderDiagnostic } from '../../tools/src/diagnostics';
 import { bind } from '../../tools/src/inscription';
@@ -174,21 +174,24 @@ describe('one handler: the command line and the Nx tasks print the same', () => 
 
   it('an Nx task (quadlets:bind) whose generation folder is missing', async () => {
     const root = temp();
-    const lines: string[] = [];
-    const original = console.error;
+    let written = '';
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((t: string | Uint8Array) => {
+      written += String(t);
+      return true;
+    });
     const site = process.env['LYCHD_BINDING_SITE'];
-    console.error = (t: string) => lines.push(t);
     process.env['LYCHD_BINDING_SITE'] = path.join(root, 'site');
     try {
       expect(await runTask(['bind', JSON.stringify({ generationDir: 'missing', facts: 'facts.json', check: true })], root)).toBe(1);
     } finally {
-      console.error = original;
+      stderr.mockRestore();
       if (site === undefined) delete process.env['LYCHD_BINDING_SITE'];
       else process.env['LYCHD_BINDING_SITE'] = site;
     }
-    expect(lines.join('\n').replaceAll(root, '<tmp>')).toMatchInlineSnapshot(`
+    expect(written.replaceAll(root, '<tmp>')).toMatchInlineSnapshot(`
       "missing: error[LYCHD501]: the generation folder does not exist
-        hint: render the Quadlets first (the Scribe's output), then pass that folder"
+        hint: render the Quadlets first (the Scribe's output), then pass that folder
+      "
     `);
   });
 

@@ -229,6 +229,8 @@ describe('@lychd/forge with the oldest Nx it claims (24.0.0)', () => {
     const run = await sh('npx', ['nx', 'run', 'lychd-codex:validate', '--output-style=static'], ws);
     expect(run.status, run.out).toBe(0);
     expect(run.out).toContain('nx run lychd-forge:federate');
-    expect(run.out).toMatch(/Codex deploy\/codex\/ is valid: \d+ rune\(s\), 3 extension\(s\)/);
+    expect(run.out).toMatch(
+      /Codex deploy\/codex: valid: \d+ soulstone\(s\), \d+ portal\(s\), \d+ rune\(s\) of extension families, 3 extension\(s\)/,
+    );
   }, 600_000);
 });

@@ -47,7 +47,9 @@ describe('the forge targets in a custom layout', () => {
   it("validate the Codex and its extensions' manifests there", async () => {
     const run = await ws.nx(['run', 'codex:validate', '--output-style=static']);
     expect(run.status, run.stdout + run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/Codex config\/codex\/ is valid: \d+ rune\(s\), 3 extension\(s\)/);
+    expect(run.stdout).toMatch(
+      /Codex config\/codex: valid: \d+ soulstone\(s\), \d+ portal\(s\), \d+ rune\(s\) of extension families, 3 extension\(s\)/,
+    );
   }, 300_000);
 
   it('render the Quadlets and synthesize from there', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCovens } from '../../tools/src/cli/covens';
+import { printed } from '../support/run';
 import { covenMap, covenMermaid, covenTable, covenTargets, renderGeneration, scribeContext } from '../../tools/src/scribe';
 import { dryRunQuadlets } from '../../tools/src/toolchain';
 import { skipWithout } from '../toolchain/tool-gate';
@@ -38,11 +39,10 @@ describe('lychd-forge covens: which soulstones exclude which', () => {
   });
 
   it('prints the example as a table and as a Mermaid picture', () => {
-    const out: string[] = [];
-    const sink = { write: (t: string) => out.push(t) } as unknown as typeof process.stdout;
     const paths = { workspaceRoot: WORKSPACE, codexDir: join(WORKSPACE, 'codex'), extensionsDir: join(WORKSPACE, 'extensions') };
-    expect(runCovens(paths, 'table', sink)).toBe(0);
-    expect(out.join('')).toMatchInlineSnapshot(`
+    let r = printed(runCovens(paths, 'table'));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatchInlineSnapshot(`
       "soulstone                  covens                starts with pod  excludes (Conflicts=)
       soulstone-browser          (none)                yes              -
       soulstone-eye              vision-ritual         yes              soulstone-ledger, soulstone-private-runtime, soulstone-titan
@@ -59,9 +59,9 @@ describe('lychd-forge covens: which soulstones exclude which', () => {
       coven-voice.target          no            soulstone-whisper                                   soulstone-eye, soulstone-ledger, soulstone-private-runtime, soulstone-scribe, soulstone-titan
       "
     `);
-    out.length = 0;
-    expect(runCovens(paths, 'mermaid', sink)).toBe(0);
-    expect(out.join('')).toMatchInlineSnapshot(`
+    r = printed(runCovens(paths, 'mermaid'));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatchInlineSnapshot(`
       "flowchart LR
         s0["soulstone-browser<br/>no coven"]
         s1["soulstone-eye<br/>covens: vision-ritual"]

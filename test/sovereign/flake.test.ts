@@ -7,6 +7,8 @@ import { checkFlake, FLAKE_INPUTS, renderFlake, writeFlake } from '../../tools/s
 import { nixString } from '../../tools/src/forge/sovereign/nix-syntax';
 import { runFlake } from '../../tools/src/cli/flake';
 import { WORKSPACE } from '../support/codex-fixture';
+import { printed } from '../support/run';
+import { driftText } from '../../tools/src/report';
 import { skipWithout } from '../toolchain/tool-gate';
 import { copyExample, nixEval, nixExpr, nixLock } from './nix-eval';
 
@@ -231,10 +233,8 @@ describe('flake.nix rendering', () => {
     const root = example();
     const paths = { workspaceRoot: root, codexDir: path.join(root, 'codex'), extensionsDir: path.join(root, 'extensions') };
     const run = (check: boolean) => {
-      const out: string[] = [];
-      const err: string[] = [];
-      const status = runFlake(paths, check, { write: (t: string) => out.push(t) }, { write: (t: string) => err.push(t) });
-      return { status, out: out.join(''), err: err.join('') };
+      const r = printed(runFlake(paths, check));
+      return { status: r.status, out: r.stdout, err: r.stderr };
     };
     fs.rmSync(path.join(root, 'flake.nix'));
     let r = run(true);
@@ -250,20 +250,20 @@ describe('flake.nix rendering', () => {
     r = run(false);
     expect(r.status).toBe(1);
     expect(r.err).toMatch(
-      /codex\/lychd\.toml:\d+:\d+: error\[LYCHD\d+\]: .*Debian package name.*\n1 problem\(s\); nothing was written\.\n$/,
+      /codex\/lychd\.toml:\d+:\d+: error\[LYCHD\d+\]: .*Debian package name.*\nflake\.nix: 1 error\(s\), 0 warning\(s\); nothing was written\.\n$/,
     );
   });
 
   it('--check: a stale flake.nix is reported with a diff', () => {
     const root = example();
-    expect(checkFlake({ workspaceRoot: root })).toEqual({ ok: true, problems: [] });
+    expect(checkFlake({ workspaceRoot: root })).toEqual({ ok: true, drift: [] });
     fs.writeFileSync(
       path.join(root, 'flake.nix'),
       fs.readFileSync(path.join(root, 'flake.nix'), 'utf8').replace('maxLayers = 100', 'maxLayers = 7'),
     );
     const r = checkFlake({ workspaceRoot: root });
     expect(r.ok).toBe(false);
-    const report = 'problems' in r ? r.problems.join('\n') : '';
+    const report = 'drift' in r ? driftText(r.drift) : '';
     expect(report).toContain('flake.nix differs from what forge/synthesis.lock.json and the Prime Scroll produce');
     expect(report).toMatch(/^- +maxLayers = 7;$/m);
     expect(report).toMatch(/^\+ +maxLayers = 100;$/m);
@@ -387,11 +387,11 @@ describe.skipIf(skipWithout('nix'))('flake.nix under the real Nix evaluator, aga
     const lockFile = path.join(root, 'flake.lock');
     expect(fs.existsSync(lockFile)).toBe(true);
     let r = checkFlake({ workspaceRoot: root });
-    if (!('problems' in r)) throw new Error('unexpected diagnostics');
-    expect(r.problems.join('\n')).toContain('flake.lock (sha256:');
-    expect(r.problems.join('\n')).toContain('is not the one forge/synthesis.lock.json records (none)');
+    if (!('drift' in r)) throw new Error('unexpected diagnostics');
+    expect(driftText(r.drift)).toContain('flake.lock (sha256:');
+    expect(driftText(r.drift)).toContain('is not the one forge/synthesis.lock.json records (none)');
     // Stand-ins are path inputs: no revision, so every pin is reported.
-    expect(r.problems.filter((p) => p.includes('locks input'))).toHaveLength(FLAKE_INPUTS.length);
+    expect(r.drift.filter((d) => d.reason.includes('locks input'))).toHaveLength(FLAKE_INPUTS.length);
 
     // A lock at the pinned revisions (what `nix flake lock` writes against GitHub), then recorded.
     const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8')) as {
@@ -416,7 +416,7 @@ describe.skipIf(skipWithout('nix'))('flake.nix under the real Nix evaluator, aga
     });
     // The manifest changed, so the label changes, but flake.nix does not: it hashes the manifest when evaluated.
     r = checkFlake({ workspaceRoot: root });
-    expect(r).toEqual({ ok: true, problems: [] });
+    expect(r).toEqual({ ok: true, drift: [] });
 
     fs.appendFileSync(lockFile, '\n');
     r = checkFlake({ workspaceRoot: root });

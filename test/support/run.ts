@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { WORKSPACE } from './codex-fixture';
+import { printOutcome, type Outcome } from '../../tools/src/report';
 
 export interface Ran {
   status: number | null;
@@ -32,4 +33,12 @@ export function runAsync(file: string, args: string[], opts: { cwd: string; env?
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/** What the one printer makes of an outcome: the exit status and each stream's text. */
+export function printed(outcome: Outcome, cwd = process.cwd()): Ran {
+  let stdout = '';
+  let stderr = '';
+  const status = printOutcome(outcome, { out: { write: (t: string) => (stdout += t) }, err: { write: (t: string) => (stderr += t) }, cwd });
+  return { status, stdout, stderr };
 }

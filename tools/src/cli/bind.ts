@@ -1,11 +1,11 @@
-import { performBind, performCheck, performRollback } from '../inscription/rite';
+import { performBind, performCheck, performRollback, type RiteOptions } from '../inscription/rite';
 import type { CommonPaths } from './paths';
-import { loadOrReport, renderInto, withTempGeneration } from './render';
-import { escapeForTerminal } from '../codex/diagnostics';
+import { loadForCommand, renderInto, withTempGeneration } from './render';
 import { resolveBindingSite } from '../inscription';
 import { readTree } from '../inscription/generation';
 import { formatPending, installedFiles, pendingRestarts } from '../inscription/pending';
 import { realHost, runningServices } from '../rebirth/host';
+import { checked, type Outcome } from '../report';
 
 export interface BindFlags {
   bindingSite?: string;
@@ -15,16 +15,25 @@ export interface BindFlags {
   rollback: boolean;
 }
 
+/** `bind --check` and `quadlets:bind-check`: the Binding Site against the rendered generation. */
+export function bindCheck(rite: RiteOptions): Outcome {
+  const result = performCheck(rite);
+  const site = result.bindingSite;
+  return checked(
+    result.inSync ? [] : [{ file: site, reason: 'differs from what the Codex produces; run `lychd-forge bind`', diff: result.diff }],
+    `The Binding Site ${site} holds exactly what the Codex produces.`,
+  );
+}
+
 /** `lychd-forge bind`: renders the Codex and installs it atomically, checks drift, or rolls back. */
-export async function runBind(paths: CommonPaths, flags: BindFlags, out = process.stdout, err = process.stderr): Promise<number> {
-  const log = (l: string) => out.write(`${l}\n`);
+export async function runBind(paths: CommonPaths, flags: BindFlags, progress: (line: string) => void): Promise<Outcome> {
   if (flags.rollback) {
-    const result = await performRollback({ bindingSite: flags.bindingSite, unitDir: flags.unitDir, log });
-    log(result.message);
-    return 0;
+    const result = await performRollback({ bindingSite: flags.bindingSite, unitDir: flags.unitDir, log: progress });
+    return { ok: true, summary: result.message };
   }
-  const codex = loadOrReport(paths, err);
-  if (!codex) return 1;
+  const loaded = loadForCommand(paths);
+  if (!loaded.codex) return loaded.refusal;
+  const { codex, warnings } = loaded;
   return await withTempGeneration(async (dir) => {
     renderInto(codex, dir);
     const rite = {
@@ -33,23 +42,12 @@ export async function runBind(paths: CommonPaths, flags: BindFlags, out = proces
       unitDir: flags.unitDir,
       keep: flags.keep,
       workspaceRoot: paths.workspaceRoot,
-      log,
+      log: progress,
     };
-    if (flags.check) {
-      const result = performCheck(rite);
-      if (result.inSync) {
-        log(`The Binding Site ${result.bindingSite} holds exactly what the Codex produces.`);
-        return 0;
-      }
-      err.write(
-        `The Binding Site ${result.bindingSite} differs from what the Codex produces:\n${escapeForTerminal(result.diff, { multiline: true })}\n`,
-      );
-      return 1;
-    }
+    if (flags.check) return { ...bindCheck(rite), diagnostics: warnings };
     const site = resolveBindingSite({ option: flags.bindingSite, env: process.env });
     const before = installedFiles(site);
     const result = await performBind(codex, rite);
-    log(result.message);
     // Which changed units run: asked of `systemctl --user`; on a host without it nothing runs.
     const host = realHost(paths.workspaceRoot);
     let asked = true;
@@ -62,7 +60,6 @@ export async function runBind(paths: CommonPaths, flags: BindFlags, out = proces
       }
     };
     const pending = pendingRestarts(before, readTree(dir), running);
-    if (asked) for (const line of formatPending(pending)) log(line);
-    return 0;
+    return { ok: true, diagnostics: warnings, lines: [result.message, ...(asked ? formatPending(pending) : [])] };
   });
 }

@@ -1,7 +1,8 @@
 import { covenMap, covenMermaid, covenTable, covenTargets, covenTargetTable } from '../scribe/coven-map';
 import { scribeContext } from '../scribe';
 import type { CommonPaths } from './paths';
-import { loadOrReport } from './render';
+import { loadForCommand } from './render';
+import type { Outcome } from '../report';
 
 export type CovenFormat = 'table' | 'mermaid';
 
@@ -9,11 +10,11 @@ export type CovenFormat = 'table' | 'mermaid';
  * `lychd-forge covens`: which soulstones exclude which, as a table (followed by what each coven
  * target starts and stops) or a Mermaid picture.
  */
-export function runCovens(paths: CommonPaths, format: CovenFormat, stdout = process.stdout): number {
-  const codex = loadOrReport(paths);
-  if (!codex) return 1;
-  const ctx = scribeContext(codex);
+export function runCovens(paths: CommonPaths, format: CovenFormat): Outcome {
+  const loaded = loadForCommand(paths);
+  if (!loaded.codex) return loaded.refusal;
+  const ctx = scribeContext(loaded.codex);
   const rows = covenMap(ctx);
-  stdout.write(format === 'mermaid' ? covenMermaid(rows) : `${covenTable(rows)}\n${covenTargetTable(covenTargets(ctx))}`);
-  return 0;
+  const text = format === 'mermaid' ? covenMermaid(rows) : `${covenTable(rows)}\n${covenTargetTable(covenTargets(ctx))}`;
+  return { ok: true, diagnostics: loaded.warnings, lines: [text.replace(/\n$/, '')] };
 }

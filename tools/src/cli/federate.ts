@@ -2,7 +2,7 @@ import { REGISTRY_FILE, type Registry } from '../codex/registry';
 import { federate } from '../federation';
 import { FEDERATION_SOURCES_FILE, writeFederationSources } from '../federation/sources';
 import { readScrollSettings } from '../codex/prime-scroll';
-import { escapeForTerminal } from '../diagnostics';
+import type { Outcome } from '../report';
 import { layoutOfPaths, type CommonPaths } from './paths';
 
 /** One line per registered item, as the Forge reads it: extension, kind, value, and where. */
@@ -30,12 +30,9 @@ export function describeRegistry(registry: Registry): string[] {
 }
 
 /** `lychd-forge federate`: runs the active extensions' register hooks and writes forge/federation.json. */
-export function runFederate(paths: CommonPaths, out = process.stdout): number {
+export function runFederate(paths: CommonPaths): Outcome {
   const layout = layoutOfPaths(paths);
   const { registry } = federate({ workspaceRoot: paths.workspaceRoot, layout });
   writeFederationSources(paths.workspaceRoot, layout, readScrollSettings(paths.codexDir).settings?.core ?? 'core');
-  // What a hook registered is the extension's text: shown, never let drive the terminal.
-  for (const line of describeRegistry(registry)) out.write(`${escapeForTerminal(line)}\n`);
-  out.write(`wrote ${REGISTRY_FILE} and ${FEDERATION_SOURCES_FILE}\n`);
-  return 0;
+  return { ok: true, lines: describeRegistry(registry), summary: `wrote ${REGISTRY_FILE} and ${FEDERATION_SOURCES_FILE}` };
 }

@@ -3,76 +3,89 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEBIAN_LOCK_FILE, lockDebianPackages, outdatedDebian } from '../forge/debian-lock';
 import { outdatedNode, outdatedPython, type Outdated } from '../synthesis/outdated';
-import type { CommonPaths } from './paths';
+import { checked, type Outcome } from '../report';
+import { unifiedDiff } from '../shared/diff';
 
-type Out = { write(s: string): unknown };
+type Progress = (line: string) => void;
 
-/** `lychd-forge containerfile [--check]`: render forge/Containerfile, or check it is current. */
+/** `lychd-forge containerfile [--check]` and `forge:containerfile` (and its check): render forge/Containerfile, or check it is current. */
 export async function runContainerfile(
-  paths: CommonPaths,
+  workspaceRoot: string,
+  codexDir: string | undefined,
   check: boolean,
-  out: Out = process.stdout,
-  err: Out = process.stderr,
-): Promise<number> {
-  const sources = readForgeSources(paths.workspaceRoot, paths.codexDir);
-  const r = await writeContainerfile(paths.workspaceRoot, sources, check, (l) => out.write(`${l}\n`));
-  if (!r.ok) {
-    err.write(`${CONTAINERFILE} is not current: run \`lychd-forge containerfile\` and commit it.\n`);
-    return 1;
-  }
-  out.write(check ? `${CONTAINERFILE} is current.\n` : `${r.changed ? 'wrote' : 'unchanged:'} ${CONTAINERFILE}\n`);
-  return 0;
+  progress: Progress,
+): Promise<Outcome> {
+  const sources = readForgeSources(workspaceRoot, codexDir);
+  const r = await writeContainerfile(workspaceRoot, sources, check, progress);
+  if (!check) return { ok: true, summary: `${r.changed ? 'wrote' : 'unchanged:'} ${CONTAINERFILE}` };
+  const diff = unifiedDiff(
+    { label: `${CONTAINERFILE} (committed)`, text: r.committed },
+    { label: `${CONTAINERFILE} (expected)`, text: r.text },
+  );
+  const reason = `${r.committed === undefined ? 'is missing' : 'differs from what its template and the Synthesis Manifest produce'}; run \`lychd-forge containerfile\` and commit it`;
+  return checked(r.ok ? [] : [{ file: CONTAINERFILE, reason, diff }], `${CONTAINERFILE} is current.`);
 }
 
 /** `lychd-forge image`: build the image of the workspace into dist/forge/image, stage by stage. */
-export async function runImage(paths: CommonPaths, out: Out = process.stdout): Promise<number> {
-  const sources = readForgeSources(paths.workspaceRoot, paths.codexDir);
+export async function runImage(workspaceRoot: string, codexDir: string | undefined, progress: Progress): Promise<Outcome> {
+  const sources = readForgeSources(workspaceRoot, codexDir);
   const started = Date.now();
-  const s = await buildImage({ workspaceRoot: paths.workspaceRoot, sources, progress: (l) => out.write(`${l}\n`) });
-  out.write(
-    `image ${s.imageId}\n  manifest ${s.manifestDigest}, ${s.diffIds.length} layers, built by ${s.builder.name} ${s.builder.version} ` +
-      `in ${((Date.now() - started) / 1000).toFixed(0)} s\n  ${IMAGE_DIR}/oci (ref ${s.refName}) and ${IMAGE_DIR}/image.json\n`,
-  );
-  return 0;
+  const s = await buildImage({ workspaceRoot, sources, progress });
+  return {
+    ok: true,
+    lines: [
+      `image ${s.imageId}`,
+      `  manifest ${s.manifestDigest}, ${s.diffIds.length} layers, built by ${s.builder.name} ${s.builder.version} ` +
+        `in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      `  ${IMAGE_DIR}/oci (ref ${s.refName}) and ${IMAGE_DIR}/image.json`,
+    ],
+  };
 }
 
 /** `lychd-forge debian-lock [--check]`: lock the system packages' .deb files, or check the lock is what the archive resolves to. */
 export async function runDebianLock(
-  paths: CommonPaths,
+  workspaceRoot: string,
+  codexDir: string | undefined,
   check: boolean,
-  out: Out = process.stdout,
-  err: Out = process.stderr,
-): Promise<number> {
-  const sources = readForgeSources(paths.workspaceRoot, paths.codexDir);
-  const { lock, changed } = await lockDebianPackages({ sources, check, progress: (l) => out.write(`${l}\n`) });
-  const list = lock.packages.map((p) => `  ${p.name} ${p.version} ${p.architecture} sha256:${p.sha256.slice(0, 12)}…`).join('\n');
-  if (check && changed) {
-    err.write(
-      `${DEBIAN_LOCK_FILE} is not what the archive resolves to now: run \`lychd-forge debian-lock\`, review it and commit it.\n${list}\n`,
-    );
-    return 1;
-  }
-  out.write(
-    `${check ? 'current:' : changed ? 'wrote' : 'unchanged:'} ${DEBIAN_LOCK_FILE} (${lock.packages.length} package(s) on the base's ${lock.base.packages.length})\n${list}\n`,
-  );
-  return 0;
+  progress: Progress,
+): Promise<Outcome> {
+  const sources = readForgeSources(workspaceRoot, codexDir);
+  const { lock, changed } = await lockDebianPackages({ sources, check, progress });
+  const list = lock.packages.map((p) => `  ${p.name} ${p.version} ${p.architecture} sha256:${p.sha256.slice(0, 12)}…`);
+  if (check && changed)
+    return {
+      ok: false,
+      summary: [
+        `${DEBIAN_LOCK_FILE} is not what the archive resolves to now: run \`lychd-forge debian-lock\`, review it and commit it.`,
+        ...list,
+      ].join('\n'),
+    };
+  const verb = check ? 'current:' : changed ? 'wrote' : 'unchanged:';
+  return {
+    ok: true,
+    lines: [`${verb} ${DEBIAN_LOCK_FILE} (${lock.packages.length} package(s) on the base's ${lock.base.packages.length})`, ...list],
+  };
 }
 
 /**
  * `lychd-forge outdated`: for Python, Node and Debian, each locked version the indexes would now
  * replace within the constraints (and `[forge] resolve_before`); writes nothing.
  */
-export async function runOutdated(paths: CommonPaths, out: Out = process.stdout): Promise<number> {
-  const sources = readForgeSources(paths.workspaceRoot, paths.codexDir);
-  const root = paths.workspaceRoot;
+export async function runOutdated(workspaceRoot: string, codexDir: string | undefined): Promise<Outcome> {
+  const sources = readForgeSources(workspaceRoot, codexDir);
+  const root = workspaceRoot;
   const rows: Outdated[] = [...(await outdatedPython(root)), ...(await outdatedNode(root, sources.prime.forge.resolve_before))];
   const debian = sources.prime.forge.base.image === undefined && fs.existsSync(path.join(root, DEBIAN_LOCK_FILE));
   if (debian) rows.push(...(await outdatedDebian({ sources })).map((r) => ({ ecosystem: 'debian' as const, ...r })));
   const pin = sources.prime.forge.resolve_before;
-  out.write(`locked versions and the newest the indexes offer within the constraints${pin ? ` (as of ${pin})` : ''}:\n`);
-  if (!rows.length) out.write('  everything is at the newest version\n');
   const width = Math.max(0, ...rows.map((r) => r.name.length));
-  for (const r of rows) out.write(`  ${r.ecosystem.padEnd(6)}  ${r.name.padEnd(width)}  ${r.locked} -> ${r.newest}\n`);
-  if (!debian) out.write(`  (Debian: no ${DEBIAN_LOCK_FILE}, or a base image brings its own packages)\n`);
-  return 0;
+  return {
+    ok: true,
+    lines: [
+      `locked versions and the newest the indexes offer within the constraints${pin ? ` (as of ${pin})` : ''}:`,
+      ...(rows.length ? [] : ['  everything is at the newest version']),
+      ...rows.map((r) => `  ${r.ecosystem.padEnd(6)}  ${r.name.padEnd(width)}  ${r.locked} -> ${r.newest}`),
+      ...(debian ? [] : [`  (Debian: no ${DEBIAN_LOCK_FILE}, or a base image brings its own packages)`]),
+    ],
+  };
 }

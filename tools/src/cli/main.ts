@@ -1,15 +1,23 @@
 import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CovenFormat } from './covens';
-import { commonPaths } from './paths';
-import { reportFailure } from '../diagnostics';
+import { commonPaths, type CommonPaths } from './paths';
+import { printFailure, printOutcome, progressTo, stdio, type Outcome } from '../report';
 
-interface CodexOptions {
+/** `--codex` and `--extensions`, as commander names them. */
+interface CodexFlags {
   codex?: string;
   extensions?: string;
 }
 
+/** The folders the flags name, resolved from the current directory. */
+const pathsOf = (o: CodexFlags): CommonPaths => commonPaths({ codexDir: o.codex, extensionsDir: o.extensions });
+
 type SetStatus = (status: number | Promise<number>) => void;
+
+/** What every command's action does with its outcome: the one printer prints it; its exit status. */
+const printed = (outcome: Outcome | Promise<Outcome>): Promise<number> => Promise.resolve(outcome).then((o) => printOutcome(o));
+const progress = progressTo(stdio());
 
 // Each command's module is loaded when that command runs: a run loads what it uses, not the
 // whole Forge (a third fewer modules for `rebirth`; where every module costs, as on a slow or
@@ -58,6 +66,12 @@ function keepCount(value: string): number {
 
 const absolute = (dir: string | undefined) => (dir === undefined ? undefined : path.resolve(dir));
 
+/** The workspace and the Codex folder, for the image's commands (which read the extensions from the manifest). */
+const bodyOf = (o: CodexFlags): [string, string] => {
+  const paths = pathsOf(o);
+  return [paths.workspaceRoot, paths.codexDir];
+};
+
 /** The command definitions: their options and descriptions are the help text. */
 function program(setStatus: SetStatus): Command {
   const cli = new Command('lychd-forge')
@@ -77,12 +91,12 @@ function program(setStatus: SetStatus): Command {
 /** The Codex and its Quadlets: validate, scribe, bind. */
 function codexCommands(cli: Command, setStatus: SetStatus): void {
   codexOptions(cli.command('validate').description('check every file of the Codex and every rule across it; print every problem')).action(
-    (o: CodexOptions) => setStatus(validate().then((m) => m.runValidate(commonPaths(o)))),
+    (o: CodexFlags) => setStatus(validate().then((m) => printed(m.runValidate(pathsOf(o))))),
   );
 
   codexOptions(cli.command('scribe').description('render the Quadlet generation (default: <workspace>/quadlets/generation)'))
     .option('--out <dir>', 'where to write the generation; a folder the Forge did not create must be empty')
-    .action((o: CodexOptions & { out?: string }) => setStatus(render().then((m) => m.runScribe(commonPaths(o), absolute(o.out)))));
+    .action((o: CodexFlags & { out?: string }) => setStatus(render().then((m) => printed(m.runScribe(pathsOf(o), absolute(o.out))))));
 
   codexOptions(cli.command('covens').description('show which soulstones exclude which (the Conflicts= the covens write)'))
     .addOption(
@@ -90,22 +104,28 @@ function codexCommands(cli: Command, setStatus: SetStatus): void {
         .choices(['table', 'mermaid'])
         .default('table'),
     )
-    .action((o: CodexOptions & { format: CovenFormat }) => setStatus(covens().then((m) => m.runCovens(commonPaths(o), o.format))));
+    .action((o: CodexFlags & { format: CovenFormat }) => setStatus(covens().then((m) => printed(m.runCovens(pathsOf(o), o.format)))));
 
   bindingSiteOption(codexOptions(cli.command('bind').description('render and install the generation atomically into the Binding Site')))
     .option('--keep <n>', 'generations kept for rollback (default 3)', keepCount)
     .addOption(new Option('--check', 'exit 1 and show the diff when the site differs (drift, hand edits)').conflicts('rollback'))
     .option('--rollback', 'restore the previous generation')
-    .action((o: CodexOptions & { bindingSite?: string; unitDir?: string; keep?: number; check?: boolean; rollback?: boolean }) =>
+    .action((o: CodexFlags & { bindingSite?: string; unitDir?: string; keep?: number; check?: boolean; rollback?: boolean }) =>
       setStatus(
         bind().then((m) =>
-          m.runBind(commonPaths(o), {
-            bindingSite: absolute(o.bindingSite),
-            unitDir: absolute(o.unitDir),
-            keep: o.keep,
-            check: o.check === true,
-            rollback: o.rollback === true,
-          }),
+          printed(
+            m.runBind(
+              pathsOf(o),
+              {
+                bindingSite: absolute(o.bindingSite),
+                unitDir: absolute(o.unitDir),
+                keep: o.keep,
+                check: o.check === true,
+                rollback: o.rollback === true,
+              },
+              progress,
+            ),
+          ),
         ),
       ),
     );
@@ -119,28 +139,30 @@ function synthesisCommands(cli: Command, setStatus: SetStatus): void {
       .description("merge and lock the workspace's core and extension manifests (uv, npm) and write forge/synthesis.lock.json"),
   )
     .option('--check', 'exit 1 with a diff when the manifest or a lock is not current')
-    .action((o: CodexOptions & { check?: boolean }) =>
-      setStatus(synthesize().then((m) => m.runSynthesize(commonPaths(o), o.check === true))),
+    .action((o: CodexFlags & { check?: boolean }) =>
+      setStatus(synthesize().then((m) => printed(m.runSynthesize(pathsOf(o), o.check === true, progress)))),
     );
 
   codexOptions(
     cli
       .command('federate')
       .description("run the active extensions' register(context) hooks in the locked Python environment and write forge/federation.json"),
-  ).action((o: CodexOptions) => setStatus(federate().then((m) => m.runFederate(commonPaths(o)))));
+  ).action((o: CodexFlags) => setStatus(federate().then((m) => printed(m.runFederate(pathsOf(o))))));
 
   cli
     .command('setup')
     .description(
       "install the tools beyond npm packages (uv, the quadlet generator, buildah, mmdebstrap, Nix...) into the workspace's .tools",
     )
-    .action(() => setStatus(setup().then((m) => m.runSetup())));
+    .action(() => setStatus(setup().then((m) => printed(m.runSetup()))));
 
   cli
     .command('schemas')
     .description('write the JSON Schemas, .taplo.toml, docs/codex-reference.md and docs/errors.md')
     .option('--check', 'compare instead of writing; exit 1 when any differs')
-    .action((o: { check?: boolean }) => setStatus(schemas().then((m) => m.runSchemas(commonPaths({}).workspaceRoot, o.check === true))));
+    .action((o: { check?: boolean }) =>
+      setStatus(schemas().then((m) => printed(m.runSchemas(commonPaths({}).workspaceRoot, o.check === true)))),
+    );
 }
 
 /** The daemon's body: the Containerfile, the image, the flake and the Rebirth Gate. */
@@ -148,8 +170,8 @@ function bodyCommands(cli: Command, setStatus: SetStatus): void {
   codexOption(cli.command('containerfile'))
     .description('render forge/Containerfile from forge/templates/Containerfile.njk, the Synthesis Manifest and the base ([forge.base])')
     .option('--check', 'exit 1 when forge/Containerfile is not current')
-    .action((o: CodexOptions & { check?: boolean }) =>
-      setStatus(image().then((m) => m.runContainerfile(commonPaths(o), o.check === true))),
+    .action((o: CodexFlags & { check?: boolean }) =>
+      setStatus(image().then((m) => printed(m.runContainerfile(...bodyOf(o), o.check === true, progress)))),
     );
 
   codexOption(cli.command('debian-lock'))
@@ -158,24 +180,26 @@ function bodyCommands(cli: Command, setStatus: SetStatus): void {
         '([forge.debian] archive) into forge/synthesis/debian.lock.json, its digest into the Synthesis Manifest',
     )
     .option('--check', 'write nothing; exit 1 when the archive now resolves to another lock')
-    .action((o: CodexOptions & { check?: boolean }) => setStatus(image().then((m) => m.runDebianLock(commonPaths(o), o.check === true))));
+    .action((o: CodexFlags & { check?: boolean }) =>
+      setStatus(image().then((m) => printed(m.runDebianLock(...bodyOf(o), o.check === true, progress)))),
+    );
 
   codexOption(cli.command('outdated'))
     .description(
       'list, for Python, Node and Debian, each locked version and the newest the indexes offer within the constraints ([forge] resolve_before too); changes nothing',
     )
-    .action((o: CodexOptions) => setStatus(image().then((m) => m.runOutdated(commonPaths(o)))));
+    .action((o: CodexFlags) => setStatus(image().then((m) => printed(m.runOutdated(...bodyOf(o))))));
 
   codexOption(cli.command('image'))
     .description(
       'build the image reproducibly and offline into dist/forge/image/ (an OCI layout and image.json); the previous image stays on failure',
     )
-    .action((o: CodexOptions) => setStatus(image().then((m) => m.runImage(commonPaths(o)))));
+    .action((o: CodexFlags) => setStatus(image().then((m) => printed(m.runImage(...bodyOf(o), progress)))));
 
   codexOption(cli.command('flake'))
     .description('render flake.nix (the Sovereign path: Nix builds the image) from the Synthesis Manifest')
     .option('--check', 'exit 1 when flake.nix is stale or flake.lock is not the recorded one')
-    .action((o: CodexOptions & { check?: boolean }) => setStatus(flake().then((m) => m.runFlake(commonPaths(o), o.check === true))));
+    .action((o: CodexFlags & { check?: boolean }) => setStatus(flake().then((m) => printed(m.runFlake(pathsOf(o), o.check === true)))));
 
   bindingSiteOption(
     codexOptions(
@@ -193,7 +217,7 @@ function bodyCommands(cli: Command, setStatus: SetStatus): void {
     .option('--rollback', 'return to the previous body and generation')
     .action(
       (
-        o: CodexOptions & {
+        o: CodexFlags & {
           bindingSite?: string;
           unitDir?: string;
           image?: string;
@@ -204,14 +228,20 @@ function bodyCommands(cli: Command, setStatus: SetStatus): void {
       ) =>
         setStatus(
           rebirth().then((m) =>
-            m.runRebirth(commonPaths(o), {
-              bindingSite: absolute(o.bindingSite),
-              unitDir: absolute(o.unitDir),
-              image: absolute(o.image),
-              synthesis: absolute(o.synthesis),
-              confirm: o.confirm,
-              rollback: o.rollback === true,
-            }),
+            printed(
+              m.runRebirth(
+                pathsOf(o),
+                {
+                  bindingSite: absolute(o.bindingSite),
+                  unitDir: absolute(o.unitDir),
+                  image: absolute(o.image),
+                  synthesis: absolute(o.synthesis),
+                  confirm: o.confirm,
+                  rollback: o.rollback === true,
+                },
+                progress,
+              ),
+            ),
           ),
         ),
     );
@@ -224,7 +254,7 @@ export async function main(argv: string[]): Promise<number> {
     status = s;
   });
   if (argv.length === 0) {
-    process.stderr.write(cli.helpInformation());
+    stdio().err.write(cli.helpInformation());
     return 2;
   }
   try {
@@ -232,7 +262,7 @@ export async function main(argv: string[]): Promise<number> {
     return await status;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    reportFailure(e, (text) => process.stderr.write(`${text}\n`));
+    printFailure(e);
     return 1;
   }
 }

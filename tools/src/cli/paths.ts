@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { isSafeRelative, type CodexLayout } from '../codex/layout';
+import { isSafeRelative, type CodexLayout, type CodexOptions } from '../codex/layout';
 import { failure } from '../diagnostics';
 import { workspaceLayout } from '../nx/layout';
 import { toPosix } from '../synthesis/layout';
@@ -14,30 +14,26 @@ export interface CommonPaths {
 }
 
 /**
- * `--codex` and `--extensions` resolved from the current directory; by default the workspace's
+ * The Codex and extensions folders (`--codex`, `--extensions`) resolved from the current directory; by default the workspace's
  * own folders, as nx.json's options for the plugin set them, and outside any workspace the
  * Codex's home (`$XDG_CONFIG_HOME/lychd`, else `~/.config/lychd`; codex/home.ts).
  */
-export function commonPaths(
-  options: { codex?: string; extensions?: string },
-  cwd = process.cwd(),
-  env: NodeJS.ProcessEnv = process.env,
-): CommonPaths {
+export function commonPaths(options: CodexOptions, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): CommonPaths {
   const workspaceRoot = findWorkspaceRoot(cwd);
   const given = (dir: string | undefined) => (dir ? path.resolve(cwd, dir) : undefined);
   if (enclosingWorkspace(cwd) === undefined) {
-    const home = options.codex && options.extensions ? undefined : codexHome(env);
+    const home = options.codexDir && options.extensionsDir ? undefined : codexHome(env);
     return {
       workspaceRoot,
-      codexDir: given(options.codex) ?? home!.codexDir,
-      extensionsDir: given(options.extensions) ?? home!.extensionsDir,
+      codexDir: given(options.codexDir) ?? home!.codexDir,
+      extensionsDir: given(options.extensionsDir) ?? home!.extensionsDir,
     };
   }
   const own = workspaceLayout(workspaceRoot);
   return {
     workspaceRoot,
-    codexDir: given(options.codex) ?? path.join(workspaceRoot, own.codexDir),
-    extensionsDir: given(options.extensions) ?? path.join(workspaceRoot, own.extensionsDir),
+    codexDir: given(options.codexDir) ?? path.join(workspaceRoot, own.codexDir),
+    extensionsDir: given(options.extensionsDir) ?? path.join(workspaceRoot, own.extensionsDir),
   };
 }
 

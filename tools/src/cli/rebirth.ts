@@ -5,7 +5,8 @@ import { generationProblems } from '../inscription/rite';
 import { resolveUnitDir } from '../inscription/unit-links';
 import { confirm, formatReview, realHost, review, rollbackBody, stage, type GateOptions } from '../rebirth';
 import type { CommonPaths } from './paths';
-import { loadOrReport, renderInto, withTempGeneration } from './render';
+import { loadForCommand, renderInto, withTempGeneration } from './render';
+import type { Outcome } from '../report';
 
 export interface RebirthFlags {
   bindingSite?: string;
@@ -21,11 +22,11 @@ export interface RebirthFlags {
  * a confirmation would change, exit 1. `--confirm <id>` applies exactly the reviewed candidate;
  * `--rollback` returns to the previous body. Only a person typing the id passes the Gate.
  */
-export async function runRebirth(paths: CommonPaths, flags: RebirthFlags, out = process.stdout, err = process.stderr): Promise<number> {
-  const log = (l: string) => out.write(`${l}\n`);
+export async function runRebirth(paths: CommonPaths, flags: RebirthFlags, log: (line: string) => void): Promise<Outcome> {
   // The Codex names the image (forge.image) for every action, confirm and rollback too.
-  const codex = loadOrReport(paths, err);
-  if (!codex) return 1;
+  const loaded = loadForCommand(paths);
+  if (!loaded.codex) return loaded.refusal;
+  const { codex, warnings } = loaded;
   const bindingSite = resolveBindingSite({ option: flags.bindingSite, env: process.env });
   const gate: GateOptions = {
     bindingSite,
@@ -34,14 +35,8 @@ export async function runRebirth(paths: CommonPaths, flags: RebirthFlags, out = 
     log,
     imageName: codex.prime.forge.image,
   };
-  if (flags.rollback) {
-    log((await rollbackBody(gate)).message);
-    return 0;
-  }
-  if (flags.confirm !== undefined) {
-    log((await confirm(gate, flags.confirm)).message);
-    return 0;
-  }
+  if (flags.rollback) return { ok: true, diagnostics: warnings, summary: (await rollbackBody(gate)).message };
+  if (flags.confirm !== undefined) return { ok: true, diagnostics: warnings, summary: (await confirm(gate, flags.confirm)).message };
   await withTempGeneration(async (dir) => {
     renderInto(codex, dir);
     const problems = await generationProblems(codex, dir, paths.workspaceRoot, log);
@@ -52,6 +47,6 @@ export async function runRebirth(paths: CommonPaths, flags: RebirthFlags, out = 
       generationDir: dir,
     });
   });
-  out.write(`${formatReview(review(gate))}\n`);
-  return 1;
+  // Only a confirmation passes the Gate: the review exits 1.
+  return { ok: false, diagnostics: warnings, lines: [formatReview(review(gate))] };
 }

@@ -2,23 +2,26 @@ import * as fs from 'node:fs';
 import { GENERATION_DIR } from '../artifacts/paths';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadAndReport, type Codex } from '../codex';
+import { loadCodex, type Codex, type Diagnostic } from '../codex';
 import { renderGeneration, writeGeneration } from '../scribe';
 import { federationInput } from '../codex/registry';
 import { workspaceLayout } from '../nx/layout';
+import { refused, type Outcome } from '../report';
 import { writeOutputDir } from '../tasks/output';
 import type { CommonPaths } from './paths';
 
-/** Loads and validates the Codex, printing every problem; undefined when it is invalid. */
-export const loadOrReport = (paths: CommonPaths, err = process.stderr): Codex | undefined =>
-  loadAndReport(
-    {
-      codexDir: paths.codexDir,
-      extensionsDir: paths.extensionsDir,
-      federation: federationInput(paths.workspaceRoot, paths.extensionsDir, workspaceLayout(paths.workspaceRoot)),
-    },
-    (line) => err.write(`${line}\n`),
-  );
+/** A valid Codex and its warnings (for the command's outcome), or the outcome that refuses an invalid one. */
+export type Loaded = { codex: Codex; warnings: Diagnostic[] } | { codex?: undefined; refusal: Outcome };
+
+/** Loads and validates the Codex of a command. */
+export function loadForCommand(paths: CommonPaths): Loaded {
+  const { codex, diagnostics } = loadCodex({
+    codexDir: paths.codexDir,
+    extensionsDir: paths.extensionsDir,
+    federation: federationInput(paths.workspaceRoot, paths.extensionsDir, workspaceLayout(paths.workspaceRoot)),
+  });
+  return codex ? { codex, warnings: diagnostics } : { refusal: refused(`Codex ${paths.codexDir}`, diagnostics) };
+}
 
 /**
  * Renders the whole generation into `dir`; nothing is written when it fails. A folder of the
@@ -40,11 +43,10 @@ export function withTempGeneration<T>(fn: (dir: string) => Promise<T>): Promise<
 }
 
 /** `lychd-forge scribe`: renders the Quadlets of the Codex into a folder. */
-export function runScribe(paths: CommonPaths, out: string | undefined, stdout = process.stdout): number {
-  const codex = loadOrReport(paths);
-  if (!codex) return 1;
+export function runScribe(paths: CommonPaths, out: string | undefined): Outcome {
+  const loaded = loadForCommand(paths);
+  if (!loaded.codex) return loaded.refusal;
   const dir = out ?? path.join(paths.workspaceRoot, GENERATION_DIR);
-  const files = renderInto(codex, dir, out === undefined);
-  stdout.write(`Rendered ${files.size} file(s) into ${dir}\n`);
-  return 0;
+  const files = renderInto(loaded.codex, dir, out === undefined);
+  return { ok: true, diagnostics: loaded.warnings, summary: `Rendered ${files.size} file(s) into ${dir}` };
 }

@@ -5,6 +5,7 @@ import { workspaceLayout } from '../codex/layout';
 import { readRegistry } from '../codex/registry';
 import { errorReference } from '../diagnostics/reference';
 import { writeOutputFile } from '../shared/fsutil';
+import type { Outcome } from '../report';
 
 const SCHEMA_DIR = 'tools/schemas';
 
@@ -33,8 +34,9 @@ export function schemaArtifacts(workspaceRoot: string): Map<string, string> {
 }
 
 /** `lychd-forge schemas [--check]`: writes (or checks) the JSON Schemas, the Taplo mapping, the field reference and the error codes. */
-export function runSchemas(workspaceRoot: string, check: boolean, out = process.stdout, err = process.stderr): number {
+export function runSchemas(workspaceRoot: string, check: boolean): Outcome {
   const stale: string[] = [];
+  const written: string[] = [];
   for (const [rel, text] of schemaArtifacts(workspaceRoot)) {
     const file = path.join(workspaceRoot, rel);
     const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
@@ -43,13 +45,13 @@ export function runSchemas(workspaceRoot: string, check: boolean, out = process.
       stale.push(rel);
     } else {
       writeOutputFile(file, text);
-      out.write(`wrote ${rel}\n`);
+      written.push(`wrote ${rel}`);
     }
   }
-  if (stale.length) {
-    err.write(`out of date with the schemas: ${stale.join(', ')}\nrun: npx lychd-forge schemas\n`);
-    return 1;
-  }
-  out.write(check ? 'schemas, reference and Taplo mapping are up to date.\n' : 'schemas, reference and Taplo mapping written.\n');
-  return 0;
+  if (stale.length) return { ok: false, summary: `out of date with the schemas: ${stale.join(', ')}\nrun: npx lychd-forge schemas` };
+  return {
+    ok: true,
+    lines: written,
+    summary: check ? 'schemas, reference and Taplo mapping are up to date.' : 'schemas, reference and Taplo mapping written.',
+  };
 }

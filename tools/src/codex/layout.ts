@@ -14,6 +14,12 @@ export interface CodexLayout {
   extensionsDir: string;
 }
 
+/**
+ * The Codex and extensions folders as a command, an Nx task or an executor is given them; a folder
+ * left out is the workspace's own (nx.json's, else the default).
+ */
+export type CodexOptions = Partial<CodexLayout>;
+
 export const DEFAULT_LAYOUT: CodexLayout = { codexDir: 'codex', extensionsDir: 'extensions' };
 
 /** The Prime Scroll's file name inside the Codex folder. */

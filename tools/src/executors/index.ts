@@ -1,22 +1,19 @@
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
+import type { CodexOptions } from '../codex/layout';
 import { runBind } from '../cli/bind';
 import type { CommonPaths } from '../cli/paths';
 import { workspaceLayout } from '../nx/layout';
 import { runScribe } from '../cli/render';
 import { runSynthesize } from '../cli/synthesize';
 import { runValidate } from '../cli/validate';
+import { printOutcome, progressTo, stdio, type Outcome } from '../report';
 
 /**
  * Executors for targets written by hand in a project.json (`"executor": "@lychd/forge:bind"`).
  * Each runs what the command line of the same name runs; paths are relative to the workspace root.
  * The inferred targets do not use them: they run the finer-grained, cached Forge tasks.
  */
-interface CodexOptions {
-  codexDir?: string;
-  extensionsDir?: string;
-}
-
 type Result = Promise<{ success: boolean }>;
 
 function paths(options: CodexOptions, context: ExecutorContext): CommonPaths {
@@ -28,22 +25,27 @@ function paths(options: CodexOptions, context: ExecutorContext): CommonPaths {
   };
 }
 
-const outcome = async (status: number | Promise<number>) => ({ success: (await status) === 0 });
+const printed = async (outcome: Outcome | Promise<Outcome>) => ({ success: printOutcome(await outcome) === 0 });
+const progress = progressTo(stdio());
 
-export const validate = (options: CodexOptions, context: ExecutorContext): Result => outcome(runValidate(paths(options, context)));
+export const validate = (options: CodexOptions, context: ExecutorContext): Result => printed(runValidate(paths(options, context)));
 
 export const scribe = (options: CodexOptions & { outputDir?: string }, context: ExecutorContext): Result =>
-  outcome(runScribe(paths(options, context), options.outputDir && path.resolve(context.root, options.outputDir)));
+  printed(runScribe(paths(options, context), options.outputDir && path.resolve(context.root, options.outputDir)));
 
 export const bind = (options: CodexOptions & { bindingSite?: string; keep?: number; check?: boolean }, context: ExecutorContext): Result =>
-  outcome(
-    runBind(paths(options, context), {
-      bindingSite: options.bindingSite && path.resolve(context.root, options.bindingSite),
-      keep: options.keep,
-      check: options.check === true,
-      rollback: false,
-    }),
+  printed(
+    runBind(
+      paths(options, context),
+      {
+        bindingSite: options.bindingSite && path.resolve(context.root, options.bindingSite),
+        keep: options.keep,
+        check: options.check === true,
+        rollback: false,
+      },
+      progress,
+    ),
   );
 
 export const synthesize = (options: { check?: boolean }, context: ExecutorContext): Result =>
-  outcome(runSynthesize(paths({}, context), options.check === true));
+  printed(runSynthesize(paths({}, context), options.check === true, progress));

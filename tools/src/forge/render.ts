@@ -48,11 +48,11 @@ export async function writeContainerfile(
   sources: ForgeSources,
   check: boolean,
   progress?: (l: string) => void,
-): Promise<{ ok: boolean; changed: boolean; text: string }> {
+): Promise<{ ok: boolean; changed: boolean; text: string; committed?: string }> {
   const { text } = await currentContainerfile(workspaceRoot, sources, progress);
   const file = path.join(workspaceRoot, CONTAINERFILE);
-  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-  if (check) return { ok: current === text, changed: false, text };
-  if (current !== text) writeOutputFile(file, text);
-  return { ok: true, changed: current !== text, text };
+  const committed = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+  if (check) return { ok: committed === text, changed: false, text, committed };
+  if (committed !== text) writeOutputFile(file, text);
+  return { ok: true, changed: committed !== text, text, committed };
 }

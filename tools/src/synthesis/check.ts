@@ -13,15 +13,9 @@ import { readIfExists, withStaging, type GeneratedFile } from './fsio';
 import { unifiedDiff } from '../shared/diff';
 import { run } from './process';
 import { resolveNpm, resolveUv } from './tools';
+import { driftText, type Drift } from '../report';
 
-/** One committed file that does not match what the inputs produce. */
-export interface Drift {
-  file: string;
-  /** What is wrong and which stage brings it up to date. */
-  reason: string;
-  /** A unified diff (committed → expected), when both sides are known. */
-  diff?: string;
-}
+export type { Drift };
 
 export interface CheckResult {
   ok: boolean;
@@ -176,6 +170,6 @@ export function formatDrift(drift: Drift[]): string {
   if (drift.length === 0) return '';
   return [
     `synthesis is out of date: ${drift.length} file${drift.length === 1 ? '' : 's'} differ${drift.length === 1 ? 's' : ''} from what the inputs produce`,
-    ...drift.map((d) => `\n${d.file} ${d.reason}${d.diff ? `\n${d.diff}` : ''}`),
-  ].join('\n');
+    driftText(drift),
+  ].join('\n\n');
 }

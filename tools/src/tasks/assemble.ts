@@ -30,6 +30,5 @@ export const assemble: Task<AssembleOptions> = (options, root) => {
   ];
   const generation = assembleGeneration(parts);
   writeOutputDir(path.join(root, options.outputDir), generation);
-  console.log(`Rendered ${generation.size} file(s) into ${options.outputDir}/.`);
-  return true;
+  return { ok: true, summary: `Rendered ${generation.size} file(s) into ${options.outputDir}/.` };
 };

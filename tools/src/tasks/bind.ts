@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { performBind, performCheck } from '../inscription/rite';
+import { performBind } from '../inscription/rite';
 import { codexFromFacts, type CodexFacts } from './facts';
+import { bindCheck } from '../cli/bind';
 import type { Task } from './task';
 
 export interface BindOptions {
@@ -17,16 +18,10 @@ export interface BindOptions {
  * The Binding Site comes from LYCHD_BINDING_SITE or the XDG default only, as for the runtime input
  * that decides whether the bind is a cache hit (src/inscription/state.ts).
  */
-export const bind: Task<BindOptions> = async (options, root) => {
-  const rite = { generationDir: path.join(root, options.generationDir), keep: options.keep, workspaceRoot: root };
-  if (options.check) {
-    const result = performCheck(rite);
-    if (result.inSync) console.log(`The Binding Site ${result.bindingSite} holds exactly the rendered generation.`);
-    else console.error(`The Binding Site ${result.bindingSite} differs from the rendered generation:\n${result.diff}`);
-    return result.inSync;
-  }
+export const bind: Task<BindOptions> = async (options, root, progress) => {
+  const rite = { generationDir: path.join(root, options.generationDir), keep: options.keep, workspaceRoot: root, log: progress };
+  if (options.check) return bindCheck(rite);
   const facts = JSON.parse(fs.readFileSync(path.join(root, options.facts), 'utf8')) as CodexFacts;
   const result = await performBind(codexFromFacts(facts, root), rite);
-  console.log(result.message);
-  return true;
+  return { ok: true, summary: result.message };
 };

@@ -1,5 +1,5 @@
 import type { Task } from './task';
-import { reportFailure } from '../diagnostics';
+import { printFailure, printOutcome, progressTo, stdio } from '../report';
 
 /**
  * The Forge tasks the Nx plugin's targets run, by name. Each target is a command,
@@ -24,15 +24,23 @@ const TASKS: Record<string, () => Promise<Task<never>>> = {
 export async function main(argv: string[], root = process.cwd()): Promise<number> {
   const [name, json] = argv;
   const load = name === undefined ? undefined : TASKS[name];
+  // Paths in what a task prints are shown relative to the workspace, as Nx runs it there.
+  const streams = stdio(root);
   if (!load || json === undefined) {
-    console.error(`usage: forge-task.js <${Object.keys(TASKS).join('|')}> '<options as JSON>' (the Nx plugin writes these commands)`);
+    printOutcome(
+      {
+        ok: false,
+        summary: `usage: forge-task.js <${Object.keys(TASKS).join('|')}> '<options as JSON>' (the Nx plugin writes these commands)`,
+      },
+      streams,
+    );
     return 2;
   }
   const task = await load();
   try {
-    return (await task(JSON.parse(json) as never, root)) ? 0 : 1;
+    return printOutcome(await task(JSON.parse(json) as never, root, progressTo(streams)), streams);
   } catch (e) {
-    reportFailure(e, (text) => console.error(text), root);
+    printFailure(e, streams);
     return 1;
   }
 }

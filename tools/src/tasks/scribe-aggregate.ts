@@ -27,5 +27,5 @@ const RENDER: Record<Aggregate, (codex: Codex) => Map<string, string>> = {
 export const scribeAggregate: Task<{ part: Aggregate; facts: string; outputDir: string }> = (options, root) => {
   const facts = JSON.parse(fs.readFileSync(path.join(root, options.facts), 'utf8')) as CodexFacts;
   writeOutputDir(path.join(root, options.outputDir), RENDER[options.part](codexFromFacts(facts, root)));
-  return true;
+  return { ok: true };
 };

@@ -79,7 +79,7 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: Rune
 }
 
 /** `runes-<folder>:scribe`: the folder's units, with the scribe context `codex:context` wrote. */
-export const scribeRuneFolder: Task<ScribeRunesOptions> = (options, root) => {
+export const scribeRuneFolder: Task<ScribeRunesOptions> = (options, root, progress) => {
   const ctx = JSON.parse(fs.readFileSync(path.join(root, options.context), 'utf8')) as RuneContext;
-  return scribeRunes(options, root, ctx, (line) => console.error(line));
+  return { ok: scribeRunes(options, root, ctx, progress) };
 };

@@ -1,47 +1,40 @@
-import { layoutOf, type CodexLayout } from '../codex/layout';
-import { assembleManifest, checkSynthesis, lockNode, lockPython, synthesizeTailwind } from '../synthesis';
+import { layoutOf, type CodexOptions } from '../codex/layout';
+import { assembleManifest, lockNode, lockPython, synthesizeTailwind } from '../synthesis';
 import type { Task } from './task';
+import { synthesisCheck } from '../cli/synthesize';
+import type { Outcome } from '../report';
+
+const wrote = (files: { path: string }[]) => files.map((f) => f.path).join(', ');
 
 export type SynthesisStage = 'python' | 'node' | 'tailwind' | 'manifest' | 'check';
 
-export interface SynthesisOptions extends Partial<CodexLayout> {
+export interface SynthesisOptions extends CodexOptions {
   stage: SynthesisStage;
   /** The Scribe's generation, digested into the Synthesis Manifest. */
   quadletsDir?: string;
 }
 
 /** One stage of synthesis per Nx task, so each is cached on exactly its own inputs. */
-export const synthesis: Task<SynthesisOptions> = async (options, workspaceRoot) => {
+export const synthesis: Task<SynthesisOptions> = async (options, workspaceRoot): Promise<Outcome> => {
   const source = { workspaceRoot, layout: layoutOf(options) };
   switch (options.stage) {
     case 'python': {
       const r = await lockPython(source);
-      console.log(`Locked Python with uv ${r.uvVersion}: ${r.files.map((f) => f.path).join(', ')}`);
-      break;
+      return { ok: true, summary: `Locked Python with uv ${r.uvVersion}: ${wrote(r.files)}` };
     }
     case 'node': {
       const r = await lockNode(source);
-      for (const w of r.warnings) console.warn(`warning: ${w}`);
-      console.log(`Locked Node with npm ${r.npmVersion}: ${r.files.map((f) => f.path).join(', ')}`);
-      break;
+      return {
+        ok: true,
+        lines: r.warnings.map((w) => `warning: ${w}`),
+        summary: `Locked Node with npm ${r.npmVersion}: ${wrote(r.files)}`,
+      };
     }
     case 'tailwind':
-      console.log(
-        `Synthesized ${synthesizeTailwind(source)
-          .files.map((f) => f.path)
-          .join(', ')}`,
-      );
-      break;
-    case 'manifest': {
-      const r = await assembleManifest({ ...source, quadletsDir: options.quadletsDir });
-      console.log(`Wrote ${r.files.map((f) => f.path).join(', ')}`);
-      break;
-    }
-    case 'check': {
-      const r = await checkSynthesis({ ...source, quadletsDir: options.quadletsDir });
-      (r.ok ? console.log : console.error)(r.report);
-      return r.ok;
-    }
+      return { ok: true, summary: `Synthesized ${wrote(synthesizeTailwind(source).files)}` };
+    case 'manifest':
+      return { ok: true, summary: `Wrote ${wrote((await assembleManifest({ ...source, quadletsDir: options.quadletsDir })).files)}` };
+    case 'check':
+      return synthesisCheck({ ...source, quadletsDir: options.quadletsDir });
   }
-  return true;
 };

@@ -1,19 +1,16 @@
 import * as path from 'node:path';
-import { loadAndReport, type Codex, type CodexLayout } from '../codex';
-import { federationInput } from '../codex/registry';
+import { layoutOf, type CodexOptions } from '../codex/layout';
+import type { CommonPaths } from '../cli/paths';
+import type { Outcome } from '../report';
 
-/** One Forge task of the Nx graph: its options (from the plugin), the workspace root; true on success. */
-export type Task<O> = (options: O, root: string) => boolean | Promise<boolean>;
+/**
+ * One Forge task of the Nx graph: its options (from the plugin), the workspace root and where to
+ * report progress; what it did, for the one printer (report/print.ts).
+ */
+export type Task<O> = (options: O, root: string, progress: (line: string) => void) => Outcome | Promise<Outcome>;
 
-/** The workspace's layout, as the plugin's options set it. */
-export type CodexOptions = CodexLayout;
-
-/** Loads the workspace's Codex for a task, reporting every problem; undefined when invalid. */
-export function loadForTask(options: CodexOptions, root: string): Codex | undefined {
-  const extensionsDir = path.join(root, options.extensionsDir);
-  return loadAndReport(
-    { codexDir: path.join(root, options.codexDir), extensionsDir, federation: federationInput(root, extensionsDir, options) },
-    (line) => console.error(line),
-    root,
-  );
+/** The folders a task's layout names, in the workspace. */
+export function taskPaths(options: CodexOptions, root: string): CommonPaths {
+  const layout = layoutOf(options);
+  return { workspaceRoot: root, codexDir: path.join(root, layout.codexDir), extensionsDir: path.join(root, layout.extensionsDir) };
 }

@@ -11,6 +11,7 @@ import { FLAKE_LOCK } from './flake';
 import { readLayout } from '../layout';
 import { REF_NAME, summarizeLayout, SYNTHESIS_LABEL, writeImageSummary, type ImageSummary } from '../summary';
 import { FLAKE_INPUTS } from './pins';
+import { driftText } from '../../report';
 
 /** Current nixpkgs needs this Nix; bookworm's nix-bin (2.8) cannot evaluate it. */
 export const MIN_NIX = '2.18';
@@ -70,7 +71,7 @@ export function buildSovereignImage(options: SovereignBuildOptions): ImageSummar
 
   const flake = checkFlake({ workspaceRoot: root });
   if ('diagnostics' in flake) throw new ForgeError(flake.diagnostics, 'flake.nix is not ready to build:');
-  if (!flake.ok) throw new SovereignBuildError('LYCHD304', `flake.nix is not ready to build:\n${flake.problems.join('\n')}`);
+  if (!flake.ok) throw new SovereignBuildError('LYCHD304', `flake.nix is not ready to build:\n${driftText(flake.drift)}`);
 
   const system = options.system ?? defaultSystem();
   const hadLock = fs.existsSync(path.join(root, FLAKE_LOCK));

@@ -8,6 +8,7 @@ import { MANIFEST_FILE } from '../../synthesis/layout';
 import { readSynthesisManifest } from '../../artifacts/synthesis-manifest';
 import { FLAKE_FILE, FLAKE_LOCK, renderFlake, type FlakeOptions } from './flake';
 import { FLAKE_INPUTS } from './pins';
+import type { Drift } from '../../report';
 
 export type WriteFlakeResult = { ok: true; changed: boolean } | { ok: false; diagnostics: Diagnostic[] };
 
@@ -22,7 +23,7 @@ export function writeFlake(options: FlakeOptions): WriteFlakeResult {
   return { ok: true, changed: true };
 }
 
-export type CheckFlakeResult = { ok: boolean; problems: string[] } | { ok: false; diagnostics: Diagnostic[] };
+export type CheckFlakeResult = { ok: boolean; drift: Drift[] } | { ok: false; diagnostics: Diagnostic[] };
 
 /**
  * `flake --check`: flake.nix is what the manifest and the Prime Scroll produce, and flake.lock
@@ -32,55 +33,59 @@ export function checkFlake(options: FlakeOptions): CheckFlakeResult {
   const r = renderFlake(options);
   if (!r.ok) return r;
   const root = options.workspaceRoot;
-  const problems: string[] = [];
+  const drift: Drift[] = [];
   const flake = path.join(root, FLAKE_FILE);
-  if (!fs.existsSync(flake)) problems.push(`${FLAKE_FILE} is missing; run \`npx lychd-forge flake\``);
+  if (!fs.existsSync(flake)) drift.push({ file: FLAKE_FILE, reason: 'is missing; run `npx lychd-forge flake`' });
   else {
     const committed = fs.readFileSync(flake, 'utf8');
     if (committed !== r.content)
-      problems.push(
-        `${FLAKE_FILE} differs from what forge/synthesis.lock.json and the Prime Scroll produce; run \`npx lychd-forge flake\`\n` +
-          unifiedDiff({ label: `${FLAKE_FILE} (committed)`, text: committed }, { label: `${FLAKE_FILE} (expected)`, text: r.content }),
-      );
+      drift.push({
+        file: FLAKE_FILE,
+        reason: `differs from what ${MANIFEST_FILE} and the Prime Scroll produce; run \`npx lychd-forge flake\``,
+        diff: unifiedDiff({ label: `${FLAKE_FILE} (committed)`, text: committed }, { label: `${FLAKE_FILE} (expected)`, text: r.content }),
+      });
   }
   const { manifest } = readSynthesisManifest(root);
   const lockPath = path.join(root, FLAKE_LOCK);
   const recorded = manifest.nix?.sha256;
   if (!fs.existsSync(lockPath)) {
     if (recorded)
-      problems.push(
-        `${MANIFEST_FILE} records ${FLAKE_LOCK} (${recorded}) but the file is missing; restore it, or run \`npx lychd-forge synthesize\` to drop the record`,
-      );
+      drift.push({
+        file: MANIFEST_FILE,
+        reason: `records ${FLAKE_LOCK} (${recorded}) but the file is missing; restore it, or run \`npx lychd-forge synthesize\` to drop the record`,
+      });
   } else {
     const bytes = fs.readFileSync(lockPath);
     const actual = `sha256:${sha256(bytes)}`;
     if (recorded !== actual)
-      problems.push(
-        `${FLAKE_LOCK} (${actual}) is not the one ${MANIFEST_FILE} records (${recorded ?? 'none'}); run \`npx lychd-forge synthesize\` to record it`,
-      );
-    problems.push(...lockedRevisionProblems(bytes.toString('utf8')));
+      drift.push({
+        file: FLAKE_LOCK,
+        reason: `(${actual}) is not the one ${MANIFEST_FILE} records (${recorded ?? 'none'}); run \`npx lychd-forge synthesize\` to record it`,
+      });
+    drift.push(...lockedRevisionProblems(bytes.toString('utf8')));
   }
-  return { ok: problems.length === 0, problems };
+  return { ok: drift.length === 0, drift };
 }
 
 /** Each pinned input's revision in flake.lock must be the one flake.nix names. */
-function lockedRevisionProblems(text: string): string[] {
+function lockedRevisionProblems(text: string): Drift[] {
   let lock: { nodes?: Record<string, { inputs?: Record<string, unknown>; locked?: { rev?: string } }>; root?: string };
   try {
     lock = JSON.parse(text) as typeof lock;
   } catch (e) {
-    return [`${FLAKE_LOCK} is not JSON (${(e as Error).message}); delete it and run \`nix flake lock\``];
+    return [{ file: FLAKE_LOCK, reason: `is not JSON (${(e as Error).message}); delete it and run \`nix flake lock\`` }];
   }
   const nodes = lock.nodes ?? {};
   const rootInputs = nodes[lock.root ?? 'root']?.inputs ?? {};
-  const problems: string[] = [];
+  const drift: Drift[] = [];
   for (const input of FLAKE_INPUTS) {
     const nodeName = rootInputs[input.name];
     const rev = typeof nodeName === 'string' ? nodes[nodeName]?.locked?.rev : undefined;
     if (rev !== input.rev)
-      problems.push(
-        `${FLAKE_LOCK} locks input ${input.name} at ${rev ?? '(nothing)'}, ${FLAKE_FILE} pins ${input.rev}; run \`nix flake lock\`, then \`npx lychd-forge synthesize\``,
-      );
+      drift.push({
+        file: FLAKE_LOCK,
+        reason: `locks input ${input.name} at ${rev ?? '(nothing)'}, ${FLAKE_FILE} pins ${input.rev}; run \`nix flake lock\`, then \`npx lychd-forge synthesize\``,
+      });
   }
-  return problems;
+  return drift;
 }
