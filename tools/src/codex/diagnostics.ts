@@ -8,6 +8,7 @@ export {
   sortDiagnostics,
   START,
   warning,
+  type Code,
   type LocatedDiagnostic as Diagnostic,
   type Position,
 } from '../diagnostics';

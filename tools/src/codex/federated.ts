@@ -7,7 +7,7 @@ import type { Registry, RendersAs } from './registry';
 import { error, START, type Diagnostic, type Position } from './diagnostics';
 import { BRANCH_ANCHORS, familyForAnchor, runeOf } from './families';
 import type { Rune, RuneOrigin } from './model';
-import { runeRules } from './rune-rules';
+import { runeRules } from './rules';
 import { linearRegExp } from './linear-regexp';
 import { NAME_PATTERN } from './schemas/common';
 import { diagnosticsFromIssues } from './schema-issues';

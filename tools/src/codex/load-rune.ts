@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { error, START, type Diagnostic } from './diagnostics';
 import { BRANCH_ANCHORS, FAMILIES, familyForAnchor, familyForRuntime, runeOf } from './families';
 import type { Rune } from './model';
-import { runeRules } from './rune-rules';
+import { runeRules } from './rules';
 import { NAME_PATTERN } from './schemas/common';
 import { diagnosticsFromIssues } from './schema-issues';
 import { linkProblem, readCodexFile } from './read-file';

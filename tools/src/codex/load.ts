@@ -15,7 +15,8 @@ import {
   type ExtensionAnchor,
   type FederationInput,
 } from './federated';
-import { crossRuneRules, type LocatedRune } from './rules';
+import type { LocatedRune } from './rule';
+import { crossRuneRules } from './rules';
 import { vesselNeeds } from './vessel-needs';
 import type { PrimeScroll } from './schemas/prime';
 import type { RuneDefaults } from './schemas/daemon';

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { RUNE_RULE_TEXT } from './rune-rules';
 import { FAMILIES } from './families';
 import { primeScroll } from './schemas/prime';
 import { DEFAULT_LAYOUT, primeScrollPath, type CodexLayout } from './layout';
+import type { Rule } from './rule';
+import { RULES } from './rules';
 
 export type JsonSchema = {
   type?: string;
@@ -22,6 +23,8 @@ export type JsonSchema = {
 };
 
 const stable = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+/** Text for one cell of a Markdown table. */
+const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 /** The JSON Schema of every family and of the Prime Scroll, keyed by the file name it ships under. */
 export function jsonSchemas(): Map<string, string> {
@@ -77,8 +80,7 @@ function fieldRows(schema: JsonSchema, prefix = ''): string[] {
       field.default === undefined || (typeof field.default === 'object' && field.default !== null && !Array.isArray(field.default))
         ? ''
         : `\`${JSON.stringify(field.default)}\``;
-    const desc = (field.description ?? '').replace(/\|/g, '\\|');
-    rows.push(`| \`${prefix}${key}\` | ${typeText(field)} | ${required} | ${def} | ${desc} |`);
+    rows.push(`| \`${prefix}${key}\` | ${typeText(field)} | ${required} | ${def} | ${cell(field.description ?? '')} |`);
     // A `defaults.<family>` table takes that family's fields, listed in the family's own section.
     if (field.type === 'object' && field.properties && prefix !== 'defaults.') rows.push(...fieldRows(field, `${prefix}${key}.`));
   }
@@ -129,13 +131,37 @@ export function fieldReference(extensionFamilies: ExtensionFamilyDoc[] = []): st
       '',
     );
   }
-  parts.push(
+  parts.push(...ruleReference());
+  return parts.join('\n');
+}
+
+const SCOPE: Record<Rule['scope'], string> = { soulstone: 'each soulstone', codex: 'the whole Codex' };
+
+/** The rules beyond the schemas, from their registry: errors apart from warnings. */
+function ruleReference(): string[] {
+  const table = (severity: Rule['severity']) => [
+    '| rule | checks | code | what it requires |',
+    '|---|---|---|---|',
+    ...RULES.filter((r) => r.severity === severity).map(
+      (r) => `| \`${r.id}\` | ${SCOPE[r.scope]} | ${r.codes.map((c) => `\`${c}\``).join(', ')} | ${cell(r.description)} |`,
+    ),
+  ];
+  return [
     '## Rules across fields',
     '',
-    'Checked by `validate` with the rest, so that a Codex that validates also renders:',
+    'Checked by `validate` with the rest, so that a Codex that validates also renders. Each code is explained in [errors.md](errors.md).',
     '',
-    ...RUNE_RULE_TEXT.map((r) => `- ${r}`),
+    '### Integrity errors',
     '',
-  );
-  return parts.join('\n');
+    'A Codex that breaks one of these is refused: nothing is rendered from it.',
+    '',
+    ...table('error'),
+    '',
+    '### Warnings',
+    '',
+    'A Codex with only warnings is valid and renders; each warning is a setting that is dangerous or has no effect, and names the safer or working alternative.',
+    '',
+    ...table('warning'),
+    '',
+  ];
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { error, type Diagnostic } from './diagnostics';
-import type { LocatedRune } from './rules';
-import { coreServicePorts } from './rules';
+import type { LocatedRune } from './rule';
+import { coreServicePorts } from './cross-rune-rules';
 import { ENV_NAME_PATTERN, SECRET_PATTERN } from './patterns';
 import { continuesLine, UNIT_CONTROL } from './unit-line';
 import type { Registered, RegisteredSecret, RegisteredVolume, Registry } from './registry';

@@ -1,4 +1,4 @@
-import { coreServicePorts } from '../codex/rules';
+import { coreServicePorts } from '../codex/cross-rune-rules';
 import { soulstones, type Codex } from '../codex/model';
 import { ScribeError } from './errors';
 
