@@ -1,13 +1,11 @@
 import { error, warning, type Diagnostic } from './diagnostics';
 import type { SoulstoneRune } from './model';
 import type { CodexRule, LocatedRune } from './rule';
-import type { PrimeScroll } from './schemas/prime';
+import { CORE_SERVICES, type CoreService, type PrimeScroll } from './schemas/prime';
 import type { TomlSource } from './toml-source';
 
-const CORE_SERVICES = ['vessel', 'phylactery', 'oculus', 'harvester', 'scribe'] as const;
-
 /** Core services that will run, with their ports: they share the pod's network namespace with every soulstone. */
-export function coreServicePorts(prime: PrimeScroll): { service: (typeof CORE_SERVICES)[number]; port: number }[] {
+export function coreServicePorts(prime: PrimeScroll): { service: CoreService; port: number }[] {
   return CORE_SERVICES.filter((s) => {
     const svc = prime[s] as { enabled?: boolean };
     return svc.enabled !== false;
