@@ -13,6 +13,17 @@ CODEX="--codex $W/codex --extensions $W/extensions --synthesis $W/forge/synthesi
 forge() { (cd "$W" && node "$R/forge/node_modules/@lychd/forge/bin/lychd-forge.js" "$@"); }
 step() { echo "== $(date +%T) $*"; }
 rec() { name=$1; shift; { "$@" 2>&1; echo $? >"$O/$name.rc"; } | tee "$O/$name.txt"; }
+# A step everything after it depends on: when it failed, keep the user's journal and stop the
+# scenario, so that a failed first start is reported in minutes, with its cause, rather than after
+# every later step has waited out its own timeout.
+needed() { # $1: the name `rec` recorded the step under
+  rc=$(cat "$O/$1.rc" 2>/dev/null || echo none)
+  [ "$rc" = 0 ] && return 0
+  echo "== scenario stopped: $1 failed (exit $rc); the user's journal is in out/user-journal.txt, its end follows"
+  journalctl --user --no-pager -b >"$O/user-journal.txt" 2>&1
+  tail -n 80 "$O/user-journal.txt"
+  exit 1
+}
 vessel_image() { podman inspect lychd-vessel --format '{{.Image}}' 2>&1; }
 health() { # $1: file; waits up to 300 s for the Vessel's answer on 127.0.0.1
   i=0

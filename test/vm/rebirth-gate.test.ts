@@ -46,6 +46,11 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
   let tmp: string;
   let results: string;
   let out: (name: string) => string;
+  /** The last lines of a file the scenario may have left, for a failure's message. */
+  const tail = (name: string, lines: number) => {
+    const file = path.join(results, 'out', name);
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n') : `(no ${name})`;
+  };
   let run: BootResult;
   let codex: NonNullable<ReturnType<typeof loadCodex>['codex']>;
   let stones: Stone[];
@@ -122,10 +127,11 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
   });
 
   it('1. binds, stages (changing nothing) and confirms the image', () => {
-    expect(out('bind.rc').trim()).toBe('0');
+    expect(out('bind.rc').trim(), `${out('bind.txt')}\n${tail('user-journal.txt', 80)}`).toBe('0');
     expect(out('stage-a.rc').trim()).toBe('1');
     expect(out('stage-a.txt')).toContain(`To apply it: lychd-forge rebirth --confirm ${candidate('a').slice(0, 12)}`);
-    expect(out('confirm-a.rc').trim()).toBe('0');
+    // The scenario stops here when it failed: what it said, and the end of the user's journal.
+    expect(out('confirm-a.rc').trim(), `${out('confirm-a.txt')}\n${tail('user-journal.txt', 80)}`).toBe('0');
   });
 
   it('2. the pod runs the core services and the default coven; the Vessel runs the new image as the host user', () => {

@@ -16,9 +16,11 @@ podman images --format '{{.Repository}}:{{.Tag}} {{.ID}}'
 
 step "1. bind the example generation, stage and confirm the example image"
 rec bind forge bind --codex "$W/codex" --extensions "$W/extensions"
+needed bind
 rec stage-a forge rebirth $CODEX --image "$R/images/candidate-a"
 ID_A=$(sed -n 's/^To apply it: lychd-forge rebirth --confirm //p' "$O/stage-a.txt")
 rec confirm-a forge rebirth --confirm "$ID_A"
+needed confirm-a
 
 step "2. the pod, the core services and the default coven"
 systemctl --user start lychd-pod.service
