@@ -117,13 +117,14 @@ export const inferenceCacheFile = (workspaceRoot: string): string =>
 const digest = (parts: string[]): string => parts.reduce((h, p) => h.update(p).update('\0'), createHash('sha256')).digest('hex');
 
 /**
- * The code that decides the inferred projects (the plugin, the Codex modules it reads the Prime
- * Scroll with and the federation's record of its sources, as sources or compiled) and the
- * package's manifest: a change to any is a change of every hash.
+ * The code that decides the inferred projects (the plugin, the artifacts' paths, the Codex modules
+ * it reads the Prime Scroll with and the federation's record of its sources, as sources or
+ * compiled) and the package's manifest: a change to any is a change of every hash.
  */
 const PLUGIN_CODE = digest(
   [
     ...sourcesUnder(__dirname),
+    ...sourcesUnder(path.join(__dirname, '../artifacts')),
     ...sourcesUnder(path.join(__dirname, '../codex')),
     ...sourcesUnder(path.join(__dirname, '../federation')),
     path.join(__dirname, '../../package.json'),

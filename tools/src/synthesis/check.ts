@@ -8,6 +8,7 @@ import { mergeNode, NPM_LOCK_ARGS } from './node';
 import { mergeTailwind } from './tailwind';
 import { buildManifest, type SynthesisManifest } from './manifest';
 import { BASE_RECORD_FILE } from '../forge/base';
+import { readBaseRecordIfExists } from '../artifacts/base-record';
 import { DEBIAN_LOCK_FORMAT, requestedSpecs } from '../forge/debian-lock';
 import { readIfExists, withStaging, type GeneratedFile } from './fsio';
 import { unifiedDiff } from '../shared/diff';
@@ -88,8 +89,7 @@ function debianLockDrift(workspaceRoot: string, manifest: SynthesisManifest): Dr
       file: DEBIAN_LOCK,
       reason: `locks ${JSON.stringify(lock.requested)} but the extensions ask for ${JSON.stringify(requested)}; ${relock}`,
     });
-  const baseRecord = readIfExists(abs(workspaceRoot, BASE_RECORD_FILE));
-  const base = baseRecord === undefined ? undefined : (JSON.parse(baseRecord) as { kind?: string; digest?: string });
+  const base = readBaseRecordIfExists(abs(workspaceRoot, BASE_RECORD_FILE));
   if (base?.kind === 'debian' && base.digest !== lock.base?.digest)
     drift.push({
       file: DEBIAN_LOCK,

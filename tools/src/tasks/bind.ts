@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readCodexFacts } from '../artifacts/context-facts';
 import { performBind, performCheck } from '../inscription/rite';
-import { codexFromFacts, type CodexFacts } from './facts';
+import { codexFromFacts } from './facts';
 import type { Task } from './task';
 
 export interface BindOptions {
@@ -25,7 +25,7 @@ export const bind: Task<BindOptions> = async (options, root) => {
     else console.error(`The Binding Site ${result.bindingSite} differs from the rendered generation:\n${result.diff}`);
     return result.inSync;
   }
-  const facts = JSON.parse(fs.readFileSync(path.join(root, options.facts), 'utf8')) as CodexFacts;
+  const facts = readCodexFacts(path.join(root, options.facts));
   const result = await performBind(codexFromFacts(facts, root), rite);
   console.log(result.message);
   return true;
