@@ -164,3 +164,16 @@ describe('the federation sources record', () => {
     expect(federationState(root, layout, 'core')).toEqual({ state: 'stale', changed: [FEDERATION_SOURCES_FILE] });
   });
 });
+
+describe("the generation's record, as the Scribe writes beside it", () => {
+  it('is refused when it is a link, and nothing is written', () => {
+    const out = path.join(dir, 'linked-generation');
+    writeGeneration(renderSoulstones(example), out);
+    const record = path.join(out, OWNERSHIP_RECORD);
+    fs.renameSync(record, path.join(dir, 'kept-record'));
+    fs.symlinkSync(path.join(dir, 'kept-record'), record);
+    const before = fs.readdirSync(out).sort();
+    expect(() => writeGeneration(new Map([['other.container', '[Container]\n']]), out)).toThrow(/is a symbolic link/);
+    expect(fs.readdirSync(out).sort()).toEqual(before);
+  });
+});

@@ -85,10 +85,11 @@ function ownedFiles(dir: string): string[] | undefined {
   if (!stat) return [];
   if (!stat.isDirectory()) throw new ScribeError('LYCHD409', `${dir} is not a folder: choose a new or empty folder for the generation`);
   const record = join(dir, OWNERSHIP_RECORD);
-  if (!lstat(record)?.isFile()) {
+  if (!lstat(record)) {
     if (readdirSync(dir).length === 0) return [];
     return undefined;
   }
+  // A link or a folder in its place is refused with the damaged record: it is no record the Forge wrote.
   return readGenerationRecord(record, dir);
 }
 
