@@ -9,7 +9,7 @@ import { mergeTailwind } from './tailwind';
 import { buildManifest, type SynthesisManifest } from './manifest';
 import { BASE_RECORD_FILE } from '../forge/base';
 import { readBaseRecordIfExists } from '../artifacts/base-record';
-import { DEBIAN_LOCK_FORMAT, requestedSpecs } from '../forge/debian-lock';
+import { DEBIAN_LOCK_FORMAT, readDebianLock, requestedSpecs } from '../forge/debian-lock';
 import { readIfExists, withStaging, type GeneratedFile } from './fsio';
 import { unifiedDiff } from '../shared/diff';
 import { run } from './process';
@@ -65,15 +65,9 @@ const missing = (file: string, stage: string): Drift => ({ file, reason: `is mis
  * last (dist/forge/base/base.json, when there is one): the lock is checked, not redone (that needs the archive).
  */
 function debianLockDrift(workspaceRoot: string, manifest: SynthesisManifest): Drift[] {
-  const text = readIfExists(abs(workspaceRoot, DEBIAN_LOCK));
-  if (text === undefined) return [];
+  const lock = readDebianLock(workspaceRoot);
+  if (lock === undefined) return [];
   const relock = 'run `lychd-forge debian-lock` (nx run forge:debian-lock)';
-  let lock: { formatVersion?: unknown; requested?: string[]; base?: { digest?: string } };
-  try {
-    lock = JSON.parse(text) as typeof lock;
-  } catch {
-    return [{ file: DEBIAN_LOCK, reason: `is not valid JSON; ${relock}` }];
-  }
   // The first format named the base's packages only; the base is now built from their files.
   if (lock.formatVersion !== DEBIAN_LOCK_FORMAT)
     return [
