@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNodes, inferenceCacheFile } from '../../tools/src/nx/plugin';
-import type { CreateNodesResult, TargetConfiguration } from '@nx/devkit';
+import type { CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
+import { expandSingleProjectInputs } from 'nx/src/hasher/task-hasher';
 import { writeTree } from '../support/codex-fixture';
 
 const HOSTILE = `co'dex $(touch /tmp/lychd-pwned) \`id\` "x"`;
@@ -19,6 +20,16 @@ async function inferred(codexDir: string, layout: { extensionsDir?: string; scro
   ][];
   return results.flatMap(([, r]) => Object.values(r.projects ?? {}));
 }
+
+/**
+ * A target's inputs as Nx hashes them: every name expanded from the project's named inputs, by
+ * Nx's own code (a workspace's nx.json names none here). A name the project does not define
+ * comes back as a file glob of that name.
+ */
+const expandedInputs = (project: Omit<ProjectConfiguration, 'root'>, target: string) =>
+  expandSingleProjectInputs(project.targets?.[target]?.inputs ?? [], project.namedInputs ?? {}).map((i) =>
+    JSON.parse(JSON.stringify(i).replace(/node \S+\/bin\//, 'node <plugin>/bin/')),
+  ) as Record<string, unknown>[];
 
 describe('the commands the plugin infers', () => {
   // Paths from nx.json and from the workspace's folders end up in shell lines that Nx runs.
@@ -55,24 +66,27 @@ describe('the inferred configuration', () => {
   // relative path, written here as <plugin>.
   // The plugin's own packages (an input of every target that runs its code) are written once as
   // <the plugin's packages>, and checked on their own below.
-  const PLUGIN_PACKAGES = JSON.stringify({ externalDependencies: ['@lychd/forge', ...Object.keys(pluginPackage.dependencies).sort()] });
-  const targetsOf = (projects: Awaited<ReturnType<typeof inferred>>) =>
+  const PLUGIN_PACKAGES = JSON.stringify({ externalDependencies: Object.keys(pluginPackage.dependencies).sort() });
+  const shown = <T>(value: T): T =>
     JSON.parse(
-      JSON.stringify(Object.fromEntries(projects.map((p) => [p.name, p.targets ?? {}])))
+      JSON.stringify(value)
         .replace(
           /(?:node )?[^\s'"]*\/bin\/([a-z-]+\.js)/g,
           (m, script: string) => `${m.startsWith('node ') ? 'node ' : ''}<plugin>/bin/${script}`,
         )
         .replaceAll(PLUGIN_PACKAGES, '"<the plugin\'s packages>"'),
-    ) as Record<string, Record<string, TargetConfiguration>>;
+    ) as T;
+  const targetsOf = (projects: Awaited<ReturnType<typeof inferred>>) =>
+    shown(Object.fromEntries(projects.map((p) => [p.name, p.targets ?? {}])) as Record<string, Record<string, TargetConfiguration>>);
+  const namedInputsOf = (projects: Awaited<ReturnType<typeof inferred>>) =>
+    shown(Object.fromEntries(projects.map((p) => [p.name, p.namedInputs ?? {}])));
 
   it("names the plugin's own packages as an input, so a new version of any of them reruns its targets", async () => {
-    const all = (await inferred('codex')).flatMap((p) => Object.values(p.targets ?? {}).flatMap((t) => t.inputs ?? []));
+    const all = (await inferred('codex')).flatMap((p) => Object.keys(p.targets ?? {}).flatMap((t) => expandedInputs(p, t)));
     expect(all.filter((i) => JSON.stringify(i) === PLUGIN_PACKAGES).length).toBeGreaterThan(10);
     expect(JSON.parse(PLUGIN_PACKAGES)).toMatchInlineSnapshot(`
       {
         "externalDependencies": [
-          "@lychd/forge",
           "ajv",
           "commander",
           "diff",
@@ -88,19 +102,146 @@ describe('the inferred configuration', () => {
   });
 
   it('describes every target, for the default layout', async () => {
-    expect(targetsOf(await inferred('codex', { extensions: ['oracle'] }))).toMatchInlineSnapshot(`
+    const projects = await inferred('codex', { extensions: ['oracle'] });
+    expect(namedInputsOf(projects)).toMatchInlineSnapshot(`
+      {
+        "codex": {
+          "lychd-codex": [
+            "{workspaceRoot}/codex/**/*.toml",
+            "{workspaceRoot}/extensions/*/pyproject.toml",
+            "{workspaceRoot}/extensions/*/runes/**/*.toml",
+            "{workspaceRoot}/forge/federation.json",
+            "{workspaceRoot}/extensions/*/**/*.schema.json",
+          ],
+          "lychd-node-projects": [
+            "{workspaceRoot}/core/package.json",
+            "{workspaceRoot}/extensions/*/package.json",
+          ],
+          "lychd-plugin": [
+            {
+              "externalDependencies": [
+                "@lychd/forge",
+              ],
+            },
+            "lychd-plugin-packages",
+          ],
+          "lychd-plugin-packages": [
+            "<the plugin's packages>",
+          ],
+          "lychd-python-projects": [
+            "{workspaceRoot}/core/pyproject.toml",
+            "{workspaceRoot}/extensions/*/pyproject.toml",
+          ],
+          "lychd-tailwind-configs": [
+            "{workspaceRoot}/core/tailwind.config.*",
+            "{workspaceRoot}/extensions/*/tailwind.config.*",
+          ],
+        },
+        "extension-oracle": {},
+        "forge": {
+          "lychd-base": [
+            {
+              "dependentTasksOutputFiles": "**/forge/base/base.json",
+              "transitive": true,
+            },
+          ],
+          "lychd-buildah-version": [
+            {
+              "runtime": "node <plugin>/bin/tool-version.js buildah",
+            },
+          ],
+          "lychd-codex": [
+            "{workspaceRoot}/codex/**/*.toml",
+            "{workspaceRoot}/extensions/*/pyproject.toml",
+            "{workspaceRoot}/extensions/*/runes/**/*.toml",
+            "{workspaceRoot}/forge/federation.json",
+            "{workspaceRoot}/extensions/*/**/*.schema.json",
+          ],
+          "lychd-components": [
+            "{workspaceRoot}/core/**/*",
+            "{workspaceRoot}/extensions/**/*",
+          ],
+          "lychd-mmdebstrap-version": [
+            {
+              "runtime": "node <plugin>/bin/tool-version.js mmdebstrap",
+            },
+          ],
+          "lychd-node-projects": [
+            "{workspaceRoot}/core/package.json",
+            "{workspaceRoot}/extensions/*/package.json",
+          ],
+          "lychd-npm-version": [
+            {
+              "runtime": "node <plugin>/bin/tool-version.js npm",
+            },
+          ],
+          "lychd-plugin": [
+            {
+              "externalDependencies": [
+                "@lychd/forge",
+              ],
+            },
+            "lychd-plugin-packages",
+          ],
+          "lychd-plugin-packages": [
+            "<the plugin's packages>",
+          ],
+          "lychd-python-projects": [
+            "{workspaceRoot}/core/pyproject.toml",
+            "{workspaceRoot}/extensions/*/pyproject.toml",
+          ],
+          "lychd-settings": [
+            {
+              "dependentTasksOutputFiles": "**/context/forge.json",
+              "transitive": true,
+            },
+          ],
+          "lychd-tailwind-configs": [
+            "{workspaceRoot}/core/tailwind.config.*",
+            "{workspaceRoot}/extensions/*/tailwind.config.*",
+          ],
+          "lychd-uv-version": [
+            {
+              "runtime": "node <plugin>/bin/tool-version.js uv",
+            },
+          ],
+        },
+        "quadlets": {
+          "lychd-codex": [
+            "{workspaceRoot}/codex/**/*.toml",
+            "{workspaceRoot}/extensions/*/pyproject.toml",
+            "{workspaceRoot}/extensions/*/runes/**/*.toml",
+            "{workspaceRoot}/forge/federation.json",
+            "{workspaceRoot}/extensions/*/**/*.schema.json",
+          ],
+          "lychd-plugin": [
+            {
+              "externalDependencies": [
+                "@lychd/forge",
+              ],
+            },
+            "lychd-plugin-packages",
+          ],
+          "lychd-plugin-packages": [
+            "<the plugin's packages>",
+          ],
+        },
+        "runes-vllm": {
+          "lychd-plugin-packages": [
+            "<the plugin's packages>",
+          ],
+        },
+      }
+    `);
+    expect(targetsOf(projects)).toMatchInlineSnapshot(`
       {
         "codex": {
           "context": {
             "cache": true,
             "executor": "nx:run-commands",
             "inputs": [
-              "{workspaceRoot}/codex/**/*.toml",
-              "{workspaceRoot}/extensions/*/pyproject.toml",
-              "{workspaceRoot}/extensions/*/runes/**/*.toml",
-              "{workspaceRoot}/forge/federation.json",
-              "{workspaceRoot}/extensions/*/**/*.schema.json",
-              "<the plugin's packages>",
+              "lychd-codex",
+              "lychd-plugin",
             ],
             "metadata": {
               "description": "Extract the facts each render reads from the Codex (covens, ports, secrets, settings).",
@@ -119,17 +260,11 @@ describe('the inferred configuration', () => {
             "cache": true,
             "executor": "nx:run-commands",
             "inputs": [
-              "{workspaceRoot}/codex/**/*.toml",
-              "{workspaceRoot}/extensions/*/pyproject.toml",
-              "{workspaceRoot}/extensions/*/runes/**/*.toml",
-              "{workspaceRoot}/forge/federation.json",
-              "{workspaceRoot}/extensions/*/**/*.schema.json",
-              "<the plugin's packages>",
-              "{workspaceRoot}/core/pyproject.toml",
-              "{workspaceRoot}/core/package.json",
-              "{workspaceRoot}/core/tailwind.config.*",
-              "{workspaceRoot}/extensions/*/package.json",
-              "{workspaceRoot}/extensions/*/tailwind.config.*",
+              "lychd-codex",
+              "lychd-python-projects",
+              "lychd-node-projects",
+              "lychd-tailwind-configs",
+              "lychd-plugin",
             ],
             "metadata": {
               "description": "Validate the Codex: every rune file, the Prime Scroll and every rule across them.",
@@ -162,13 +297,9 @@ describe('the inferred configuration', () => {
             "executor": "nx:run-commands",
             "inputs": [
               "{workspaceRoot}/forge/synthesis/debian.lock.json",
-              {
-                "dependentTasksOutputFiles": "**/context/forge.json",
-              },
-              {
-                "runtime": "node <plugin>/bin/tool-version.js mmdebstrap",
-              },
-              "<the plugin's packages>",
+              "lychd-settings",
+              "lychd-mmdebstrap-version",
+              "lychd-plugin",
             ],
             "metadata": {
               "description": "Build the Debian base of the image with mmdebstrap from the Debian lock's .deb files (cached per machine), or record the pinned base image.",
@@ -196,15 +327,9 @@ describe('the inferred configuration', () => {
             "inputs": [
               "{workspaceRoot}/forge/synthesis.lock.json",
               "{workspaceRoot}/forge/templates/**/*",
-              {
-                "dependentTasksOutputFiles": "**/context/forge.json",
-                "transitive": true,
-              },
-              {
-                "dependentTasksOutputFiles": "**/forge/base/base.json",
-                "transitive": true,
-              },
-              "<the plugin's packages>",
+              "lychd-settings",
+              "lychd-base",
+              "lychd-plugin",
             ],
             "metadata": {
               "description": "Render forge/Containerfile from its template, the Synthesis Manifest and the base.",
@@ -232,15 +357,9 @@ describe('the inferred configuration', () => {
             "inputs": [
               "{workspaceRoot}/forge/synthesis.lock.json",
               "{workspaceRoot}/forge/templates/**/*",
-              {
-                "dependentTasksOutputFiles": "**/context/forge.json",
-                "transitive": true,
-              },
-              {
-                "dependentTasksOutputFiles": "**/forge/base/base.json",
-                "transitive": true,
-              },
-              "<the plugin's packages>",
+              "lychd-settings",
+              "lychd-base",
+              "lychd-plugin",
               "{workspaceRoot}/forge/Containerfile",
             ],
             "metadata": {
@@ -270,11 +389,8 @@ describe('the inferred configuration', () => {
             "executor": "nx:run-commands",
             "inputs": [
               "{workspaceRoot}/forge/synthesis.lock.json",
-              {
-                "dependentTasksOutputFiles": "**/context/forge.json",
-                "transitive": true,
-              },
-              "<the plugin's packages>",
+              "lychd-settings",
+              "lychd-plugin",
             ],
             "metadata": {
               "description": "Lock the base's packages and the extensions' system packages: every .deb with its version and sha256 into forge/synthesis/debian.lock.json.",
@@ -303,10 +419,8 @@ describe('the inferred configuration', () => {
               {
                 "dependentTasksOutputFiles": "**/uv.lock",
               },
-              {
-                "runtime": "node <plugin>/bin/tool-version.js uv",
-              },
-              "<the plugin's packages>",
+              "lychd-uv-version",
+              "lychd-plugin",
             ],
             "metadata": {
               "description": "Run the active extensions' register(context) hooks in the locked environment and write forge/federation.json.",
@@ -337,7 +451,7 @@ describe('the inferred configuration', () => {
               "{workspaceRoot}/forge/synthesis.lock.json",
               "{workspaceRoot}/forge/synthesis/debian.lock.json",
               "{workspaceRoot}/forge/templates/flake.nix.njk",
-              "<the plugin's packages>",
+              "lychd-plugin",
             ],
             "metadata": {
               "description": "Render flake.nix, the Sovereign path, from the Synthesis Manifest and the Prime Scroll.",
@@ -388,24 +502,15 @@ describe('the inferred configuration', () => {
             "inputs": [
               "{workspaceRoot}/forge/synthesis.lock.json",
               "{workspaceRoot}/forge/Containerfile",
-              {
-                "dependentTasksOutputFiles": "**/forge/base/base.json",
-                "transitive": true,
-              },
-              {
-                "runtime": "node <plugin>/bin/tool-version.js buildah",
-              },
+              "lychd-base",
+              "lychd-buildah-version",
               "{workspaceRoot}/forge/synthesis/python/*",
               "{workspaceRoot}/forge/synthesis/node/*",
               "{workspaceRoot}/forge/synthesis/tailwind/*",
-              "{workspaceRoot}/core/**/*",
-              "{workspaceRoot}/extensions/**/*",
+              "lychd-components",
               "!{workspaceRoot}/extensions/*/runes/**/*",
-              {
-                "dependentTasksOutputFiles": "**/context/forge.json",
-                "transitive": true,
-              },
-              "<the plugin's packages>",
+              "lychd-settings",
+              "lychd-plugin",
             ],
             "metadata": {
               "description": "Build the image with buildah, reproducibly and offline, into dist/forge/image/ (OCI layout + image.json).",
@@ -436,15 +541,10 @@ describe('the inferred configuration', () => {
             ],
             "executor": "nx:run-commands",
             "inputs": [
-              "{workspaceRoot}/core/package.json",
-              "{workspaceRoot}/extensions/*/package.json",
-              {
-                "dependentTasksOutputFiles": "**/context/forge.json",
-              },
-              {
-                "runtime": "node <plugin>/bin/tool-version.js npm",
-              },
-              "<the plugin's packages>",
+              "lychd-node-projects",
+              "lychd-settings",
+              "lychd-npm-version",
+              "lychd-plugin",
             ],
             "metadata": {
               "description": "Merge the components' package.json files, check their ranges agree, and lock them with npm.",
@@ -475,15 +575,10 @@ describe('the inferred configuration', () => {
             ],
             "executor": "nx:run-commands",
             "inputs": [
-              "{workspaceRoot}/core/pyproject.toml",
-              "{workspaceRoot}/extensions/*/pyproject.toml",
-              {
-                "dependentTasksOutputFiles": "**/context/forge.json",
-              },
-              {
-                "runtime": "node <plugin>/bin/tool-version.js uv",
-              },
-              "<the plugin's packages>",
+              "lychd-python-projects",
+              "lychd-settings",
+              "lychd-uv-version",
+              "lychd-plugin",
             ],
             "metadata": {
               "description": "Merge the core and extension pyproject files into a uv workspace and lock it with uv.",
@@ -536,21 +631,16 @@ describe('the inferred configuration', () => {
             "executor": "nx:run-commands",
             "inputs": [
               "{workspaceRoot}/codex/lychd.toml",
-              "{workspaceRoot}/core/**/*",
-              "{workspaceRoot}/extensions/**/*",
+              "lychd-components",
               "{workspaceRoot}/forge/templates/**/*",
               "{workspaceRoot}/flake.lock",
               "{workspaceRoot}/forge/federation.json",
               {
                 "dependentTasksOutputFiles": "**/*",
               },
-              {
-                "runtime": "node <plugin>/bin/tool-version.js uv",
-              },
-              {
-                "runtime": "node <plugin>/bin/tool-version.js npm",
-              },
-              "<the plugin's packages>",
+              "lychd-uv-version",
+              "lychd-npm-version",
+              "lychd-plugin",
             ],
             "metadata": {
               "description": "Write the Synthesis Manifest, forge/synthesis.lock.json: every input, lock and dependency hash.",
@@ -581,14 +671,9 @@ describe('the inferred configuration', () => {
             ],
             "executor": "nx:run-commands",
             "inputs": [
-              "{workspaceRoot}/codex/**/*.toml",
-              "{workspaceRoot}/extensions/*/pyproject.toml",
-              "{workspaceRoot}/extensions/*/runes/**/*.toml",
-              "{workspaceRoot}/forge/federation.json",
-              "{workspaceRoot}/extensions/*/**/*.schema.json",
-              "<the plugin's packages>",
-              "{workspaceRoot}/core/**/*",
-              "{workspaceRoot}/extensions/**/*",
+              "lychd-codex",
+              "lychd-plugin",
+              "lychd-components",
               "{workspaceRoot}/forge/**/*",
               "{workspaceRoot}/flake.lock",
             ],
@@ -618,12 +703,9 @@ describe('the inferred configuration', () => {
             ],
             "executor": "nx:run-commands",
             "inputs": [
-              "{workspaceRoot}/core/tailwind.config.*",
-              "{workspaceRoot}/extensions/*/tailwind.config.*",
-              {
-                "dependentTasksOutputFiles": "**/context/forge.json",
-              },
-              "<the plugin's packages>",
+              "lychd-tailwind-configs",
+              "lychd-settings",
+              "lychd-plugin",
             ],
             "metadata": {
               "description": "Merge the components' Tailwind configs into one config with their presets and content paths.",
@@ -651,12 +733,8 @@ describe('the inferred configuration', () => {
             ],
             "executor": "nx:run-commands",
             "inputs": [
-              "{workspaceRoot}/codex/**/*.toml",
-              "{workspaceRoot}/extensions/*/pyproject.toml",
-              "{workspaceRoot}/extensions/*/runes/**/*.toml",
-              "{workspaceRoot}/forge/federation.json",
-              "{workspaceRoot}/extensions/*/**/*.schema.json",
-              "<the plugin's packages>",
+              "lychd-codex",
+              "lychd-plugin",
               {
                 "dependentTasksOutputFiles": "**/*",
               },
@@ -686,12 +764,8 @@ describe('the inferred configuration', () => {
             ],
             "executor": "nx:run-commands",
             "inputs": [
-              "{workspaceRoot}/codex/**/*.toml",
-              "{workspaceRoot}/extensions/*/pyproject.toml",
-              "{workspaceRoot}/extensions/*/runes/**/*.toml",
-              "{workspaceRoot}/forge/federation.json",
-              "{workspaceRoot}/extensions/*/**/*.schema.json",
-              "<the plugin's packages>",
+              "lychd-codex",
+              "lychd-plugin",
             ],
             "metadata": {
               "description": "Compare the Binding Site with the rendered generation; fail with a diff on drift.",
@@ -727,7 +801,7 @@ describe('the inferred configuration', () => {
               {
                 "dependentTasksOutputFiles": "**/*",
               },
-              "<the plugin's packages>",
+              "lychd-plugin",
             ],
             "metadata": {
               "description": "Assemble the Quadlet generation from the rendered rune folders and the aggregates.",
@@ -761,7 +835,7 @@ describe('the inferred configuration', () => {
               {
                 "dependentTasksOutputFiles": "**/context/capabilities.json",
               },
-              "<the plugin's packages>",
+              "lychd-plugin",
             ],
             "metadata": {
               "description": "Write capabilities.json (every soulstone and portal with its capabilities and covens) and one coven-<name>.target per coven.",
@@ -791,7 +865,7 @@ describe('the inferred configuration', () => {
               {
                 "dependentTasksOutputFiles": "**/context/core.json",
               },
-              "<the plugin's packages>",
+              "lychd-plugin",
             ],
             "metadata": {
               "description": "Render the core services: the Vessel, the Phylactery and the Oculus.",
@@ -821,7 +895,7 @@ describe('the inferred configuration', () => {
               {
                 "dependentTasksOutputFiles": "**/context/federated.json",
               },
-              "<the plugin's packages>",
+              "lychd-plugin",
             ],
             "metadata": {
               "description": "Render the soulstones no rune folder holds: registered by a hook, or runes of an extension family that renders as a built-in one.",
@@ -851,7 +925,7 @@ describe('the inferred configuration', () => {
               {
                 "dependentTasksOutputFiles": "**/context/observability.json",
               },
-              "<the plugin's packages>",
+              "lychd-plugin",
             ],
             "metadata": {
               "description": "Render the Harvester (Prometheus) and the Scribe (Grafana) and their configuration.",
@@ -881,7 +955,7 @@ describe('the inferred configuration', () => {
               {
                 "dependentTasksOutputFiles": "**/context/pod.json",
               },
-              "<the plugin's packages>",
+              "lychd-plugin",
             ],
             "metadata": {
               "description": "Render lychd.pod: the ports the pod publishes and its user namespace.",
@@ -931,19 +1005,7 @@ describe('the inferred configuration', () => {
               {
                 "dependentTasksOutputFiles": "**/context/scribe-context.json",
               },
-              {
-                "externalDependencies": [
-                  "ajv",
-                  "commander",
-                  "diff",
-                  "nunjucks",
-                  "re2js",
-                  "semver",
-                  "smol-toml",
-                  "toml-eslint-parser",
-                  "zod",
-                ],
-              },
+              "lychd-plugin-packages",
             ],
             "metadata": {
               "description": "Render the Quadlet units of this rune folder's runes.",
@@ -1001,6 +1063,76 @@ describe('the inferred configuration', () => {
     const forge = projects.find((p) => p.name === 'forge')!;
     expect(forge.implicitDependencies).toContain('extension-oracle');
     const targets = ['lock-python', 'federate', 'synthesize', 'synthesize-check', 'image'];
+    expect(namedInputsOf(projects)['forge']).toMatchInlineSnapshot(`
+      {
+        "lychd-base": [
+          {
+            "dependentTasksOutputFiles": "**/forge/base/base.json",
+            "transitive": true,
+          },
+        ],
+        "lychd-buildah-version": [
+          {
+            "runtime": "node <plugin>/bin/tool-version.js buildah",
+          },
+        ],
+        "lychd-codex": [
+          "{workspaceRoot}/config/codex/**/*.toml",
+          "{workspaceRoot}/plugins/*/pyproject.toml",
+          "{workspaceRoot}/plugins/*/runes/**/*.toml",
+          "{workspaceRoot}/forge/federation.json",
+          "{workspaceRoot}/plugins/*/**/*.schema.json",
+        ],
+        "lychd-components": [
+          "{workspaceRoot}/app/**/*",
+          "{workspaceRoot}/plugins/**/*",
+        ],
+        "lychd-mmdebstrap-version": [
+          {
+            "runtime": "node <plugin>/bin/tool-version.js mmdebstrap",
+          },
+        ],
+        "lychd-node-projects": [
+          "{workspaceRoot}/app/package.json",
+          "{workspaceRoot}/plugins/*/package.json",
+        ],
+        "lychd-npm-version": [
+          {
+            "runtime": "node <plugin>/bin/tool-version.js npm",
+          },
+        ],
+        "lychd-plugin": [
+          {
+            "externalDependencies": [
+              "@lychd/forge",
+            ],
+          },
+          "lychd-plugin-packages",
+        ],
+        "lychd-plugin-packages": [
+          "<the plugin's packages>",
+        ],
+        "lychd-python-projects": [
+          "{workspaceRoot}/app/pyproject.toml",
+          "{workspaceRoot}/plugins/*/pyproject.toml",
+        ],
+        "lychd-settings": [
+          {
+            "dependentTasksOutputFiles": "**/context/forge.json",
+            "transitive": true,
+          },
+        ],
+        "lychd-tailwind-configs": [
+          "{workspaceRoot}/app/tailwind.config.*",
+          "{workspaceRoot}/plugins/*/tailwind.config.*",
+        ],
+        "lychd-uv-version": [
+          {
+            "runtime": "node <plugin>/bin/tool-version.js uv",
+          },
+        ],
+      }
+    `);
     const all = targetsOf(projects)['forge']!;
     expect(Object.fromEntries(targets.map((name) => [name, all[name]]))).toMatchInlineSnapshot(`
       {
@@ -1017,10 +1149,8 @@ describe('the inferred configuration', () => {
             {
               "dependentTasksOutputFiles": "**/uv.lock",
             },
-            {
-              "runtime": "node <plugin>/bin/tool-version.js uv",
-            },
-            "<the plugin's packages>",
+            "lychd-uv-version",
+            "lychd-plugin",
           ],
           "metadata": {
             "description": "Run the active extensions' register(context) hooks in the locked environment and write forge/federation.json.",
@@ -1049,24 +1179,15 @@ describe('the inferred configuration', () => {
           "inputs": [
             "{workspaceRoot}/forge/synthesis.lock.json",
             "{workspaceRoot}/forge/Containerfile",
-            {
-              "dependentTasksOutputFiles": "**/forge/base/base.json",
-              "transitive": true,
-            },
-            {
-              "runtime": "node <plugin>/bin/tool-version.js buildah",
-            },
+            "lychd-base",
+            "lychd-buildah-version",
             "{workspaceRoot}/forge/synthesis/python/*",
             "{workspaceRoot}/forge/synthesis/node/*",
             "{workspaceRoot}/forge/synthesis/tailwind/*",
-            "{workspaceRoot}/app/**/*",
-            "{workspaceRoot}/plugins/**/*",
+            "lychd-components",
             "!{workspaceRoot}/plugins/*/runes/**/*",
-            {
-              "dependentTasksOutputFiles": "**/context/forge.json",
-              "transitive": true,
-            },
-            "<the plugin's packages>",
+            "lychd-settings",
+            "lychd-plugin",
           ],
           "metadata": {
             "description": "Build the image with buildah, reproducibly and offline, into dist/forge/image/ (OCI layout + image.json).",
@@ -1097,15 +1218,10 @@ describe('the inferred configuration', () => {
           ],
           "executor": "nx:run-commands",
           "inputs": [
-            "{workspaceRoot}/app/pyproject.toml",
-            "{workspaceRoot}/plugins/*/pyproject.toml",
-            {
-              "dependentTasksOutputFiles": "**/context/forge.json",
-            },
-            {
-              "runtime": "node <plugin>/bin/tool-version.js uv",
-            },
-            "<the plugin's packages>",
+            "lychd-python-projects",
+            "lychd-settings",
+            "lychd-uv-version",
+            "lychd-plugin",
           ],
           "metadata": {
             "description": "Merge the core and extension pyproject files into a uv workspace and lock it with uv.",
@@ -1140,21 +1256,16 @@ describe('the inferred configuration', () => {
           "executor": "nx:run-commands",
           "inputs": [
             "{workspaceRoot}/config/codex/lychd.toml",
-            "{workspaceRoot}/app/**/*",
-            "{workspaceRoot}/plugins/**/*",
+            "lychd-components",
             "{workspaceRoot}/forge/templates/**/*",
             "{workspaceRoot}/flake.lock",
             "{workspaceRoot}/forge/federation.json",
             {
               "dependentTasksOutputFiles": "**/*",
             },
-            {
-              "runtime": "node <plugin>/bin/tool-version.js uv",
-            },
-            {
-              "runtime": "node <plugin>/bin/tool-version.js npm",
-            },
-            "<the plugin's packages>",
+            "lychd-uv-version",
+            "lychd-npm-version",
+            "lychd-plugin",
           ],
           "metadata": {
             "description": "Write the Synthesis Manifest, forge/synthesis.lock.json: every input, lock and dependency hash.",
@@ -1185,14 +1296,9 @@ describe('the inferred configuration', () => {
           ],
           "executor": "nx:run-commands",
           "inputs": [
-            "{workspaceRoot}/config/codex/**/*.toml",
-            "{workspaceRoot}/plugins/*/pyproject.toml",
-            "{workspaceRoot}/plugins/*/runes/**/*.toml",
-            "{workspaceRoot}/forge/federation.json",
-            "{workspaceRoot}/plugins/*/**/*.schema.json",
-            "<the plugin's packages>",
-            "{workspaceRoot}/app/**/*",
-            "{workspaceRoot}/plugins/**/*",
+            "lychd-codex",
+            "lychd-plugin",
+            "lychd-components",
             "{workspaceRoot}/forge/**/*",
             "{workspaceRoot}/flake.lock",
           ],
@@ -1216,6 +1322,17 @@ describe('the inferred configuration', () => {
 });
 
 describe('every inferred target', () => {
+  // Nx reads a name a project does not define as a file glob of that name, which matches nothing.
+  it("names only inputs its project defines, none that could stand for a workspace's own", async () => {
+    for (const scroll of ['', '[forge]\nstrategy = "sovereign"\n'])
+      for (const p of await inferred('codex', { extensions: ['oracle'], scroll })) {
+        expect(Object.keys(p.namedInputs ?? {}).filter((n) => !n.startsWith('lychd-'))).toEqual([]);
+        for (const target of Object.keys(p.targets ?? {}))
+          for (const input of expandedInputs(p, target))
+            if ('fileset' in input) expect(input['fileset'], `${p.name}:${target}`).toMatch(/^!?\{workspaceRoot\}\//);
+      }
+  });
+
   // Nx hashes every task it runs, cached or not; without inputs it falls back to its defaults, which
   // read the files of every project depended on, and `quadlets` (only an output folder) has none.
   it('names its inputs', async () => {
@@ -1231,12 +1348,9 @@ describe('every inferred target', () => {
 describe("the image's graph follows [forge] strategy", () => {
   const imageOf = async (scroll: string) => {
     const forge = (await inferred('codex', { scroll })).find((p) => p.name === 'forge')!;
-    const image = forge.targets!['image']!;
     return {
-      dependsOn: image.dependsOn,
-      inputs: (image.inputs ?? []).map((i) =>
-        typeof i === 'string' ? i : JSON.stringify(i).replace(/node \S+\/bin\//, 'node <plugin>/bin/'),
-      ),
+      dependsOn: forge.targets!['image']!.dependsOn,
+      inputs: expandedInputs(forge, 'image').map((i) => (typeof i['fileset'] === 'string' ? i['fileset'] : JSON.stringify(i))),
     };
   };
 
@@ -1285,8 +1399,10 @@ describe('the inferred projects, kept between runs', () => {
     createNodes[1](files, {}, { workspaceRoot: root, nxJsonConfiguration: {}, configFiles: files } as never) as Promise<
       [string, CreateNodesResult][]
     >;
-  const coreInputs = (results: [string, CreateNodesResult][]) =>
-    results.flatMap(([, r]) => Object.values(r.projects ?? {})).find((p) => p.name === 'forge')?.targets?.['synthesize-check']?.inputs;
+  const coreInputs = (results: [string, CreateNodesResult][]) => {
+    const forge = results.flatMap(([, r]) => Object.values(r.projects ?? {})).find((p) => p.name === 'forge')!;
+    return expandedInputs(forge, 'synthesize-check').map((i) => i['fileset']);
+  };
 
   it('are read back while nothing that decides them changed, and inferred again when something did', async () => {
     const root = writeTree({ 'codex/lychd.toml': '', 'codex/runes/animator/soulstones/vllm/a.toml': '' });

@@ -6,3 +6,4 @@
 export const MANIFEST_FORMAT = 1;
 export const REGISTRY_FORMAT = 1;
 export const IMAGE_SUMMARY_FORMAT = 1;
+export const FEDERATION_SOURCES_FORMAT = 1;

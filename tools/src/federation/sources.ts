@@ -13,6 +13,7 @@ import { replaceFileAtomic } from '../shared/fsutil';
  * a stale registry: the Nx graph then runs `federate` before the validation that reads it.
  */
 import { FEDERATION_SOURCES_FILE } from '../artifacts/paths';
+import { FEDERATION_SOURCES_FORMAT } from '../artifacts/formats';
 export { FEDERATION_SOURCES_FILE };
 
 /** The entry point group the hooks are declared in (as federation/hooks.ts reads it). */
@@ -58,7 +59,7 @@ function hookDeclaration(workspaceRoot: string, manifest: string): unknown {
 export function writeFederationSources(workspaceRoot: string, layout: CodexLayout, core: string): void {
   const file = path.join(workspaceRoot, FEDERATION_SOURCES_FILE);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const text = canonicalJson({ formatVersion: 1, sources: hookSources(workspaceRoot, layout, core) });
+  const text = canonicalJson({ formatVersion: FEDERATION_SOURCES_FORMAT, sources: hookSources(workspaceRoot, layout, core) });
   replaceFileAtomic(file, text, `${path.basename(file)}.${process.pid}`, false);
 }
 
@@ -70,16 +71,23 @@ export type FederationState =
 
 /**
  * Whether forge/federation.json is there and was written from the hook sources as they are now. A
- * registry without its record, or sources that cannot be read, count as stale: running the hooks
- * again is always right, and reports what is wrong with a source.
+ * registry without its record, a record that is damaged or of another format, or sources that
+ * cannot be read, count as stale: running the hooks again is always right (it rewrites the record),
+ * and reports what is wrong with a source. Read by hand, not by readArtifact: the Nx plugin asks on
+ * every graph computation, where a throw would break the graph and zod alone costs a tenth of a second.
  */
 export function federationState(workspaceRoot: string, layout: CodexLayout, core: string): FederationState {
   if (!fs.existsSync(path.join(workspaceRoot, REGISTRY_FILE))) return { state: 'missing' };
   let recorded: Record<string, unknown>;
   let now: Record<string, string>;
   try {
-    const record = JSON.parse(fs.readFileSync(path.join(workspaceRoot, FEDERATION_SOURCES_FILE), 'utf8')) as { sources?: unknown };
-    recorded = typeof record.sources === 'object' && record.sources !== null ? (record.sources as Record<string, unknown>) : {};
+    const record = JSON.parse(fs.readFileSync(path.join(workspaceRoot, FEDERATION_SOURCES_FILE), 'utf8')) as {
+      formatVersion?: unknown;
+      sources?: unknown;
+    } | null;
+    if (record?.formatVersion !== FEDERATION_SOURCES_FORMAT || typeof record.sources !== 'object' || record.sources === null)
+      return { state: 'stale', changed: [FEDERATION_SOURCES_FILE] };
+    recorded = record.sources as Record<string, unknown>;
     now = hookSources(workspaceRoot, layout, core);
   } catch {
     return { state: 'stale', changed: [FEDERATION_SOURCES_FILE] };

@@ -7,6 +7,7 @@ import { requireTool, toolVersion } from '../toolchain';
 import { runProgram, runProgramStreamed } from '../toolchain/run';
 import { imageFailure, lastLines } from './errors';
 import { installsIn, parseStanzas, type DebianArchive, type IndexedDeb } from './apt';
+import { readBaseRecord } from '../artifacts/base-record';
 
 /** The base the image is built on, as `[forge.base]` asks for it. */
 export type BaseSpec = { kind: 'debian'; ref: string } | { kind: 'image'; ref: string };
@@ -164,7 +165,7 @@ async function ensureDebianBase(
   const recordFile = path.join(dir, 'base.json');
   if (fs.existsSync(recordFile) && fs.existsSync(tar)) {
     progress(`base: debian ${suite} from the cache (${dir})`);
-    return { record: JSON.parse(fs.readFileSync(recordFile, 'utf8')) as BaseRecord, tar };
+    return { record: readBaseRecord(recordFile, { regenerate: `remove ${dir} to build the base afresh` }), tar };
   }
   if (process.getuid?.() !== 0)
     throw imageFailure(

@@ -91,13 +91,13 @@ export function runeFolderOf(layout: ForgeLayout, file: string): RuneFolder | un
 /**
  * The plugin's own code is part of every hash it drives: Nx does not hash the code a command
  * runs, and an edited task must never give a stale cache hit. An installed package is hashed by
- * its version in the lockfile (Nx skips files under node_modules).
+ * its version in the lockfile (Nx skips files under node_modules). The packages it runs on are
+ * pluginPackages.
  */
-export function pluginInputs(layout: ForgeLayout) {
-  const packages = pluginPackages();
-  if (!isWorkspaceProject(layout)) return [{ externalDependencies: ['@lychd/forge', ...packages.externalDependencies] }];
+export function pluginFiles(layout: ForgeLayout) {
+  if (!isWorkspaceProject(layout)) return [{ externalDependencies: ['@lychd/forge'] }];
   const dir = `{workspaceRoot}/${layout.pluginDir}`;
-  return [`${dir}/src/**/*`, `${dir}/bin/**/*`, `${dir}/package.json`, packages];
+  return [`${dir}/src/**/*`, `${dir}/bin/**/*`, `${dir}/package.json`];
 }
 
 /** Whether the plugin is a project of this workspace (its own), rather than an installed package. */

@@ -36,7 +36,7 @@ import {
   AGGREGATES,
   factsFile,
   layoutFrom,
-  pluginInputs,
+  pluginFiles,
   pluginPackages,
   pluginProject,
   pluginScript,
@@ -117,13 +117,14 @@ export const inferenceCacheFile = (workspaceRoot: string): string =>
 const digest = (parts: string[]): string => parts.reduce((h, p) => h.update(p).update('\0'), createHash('sha256')).digest('hex');
 
 /**
- * The code that decides the inferred projects (the plugin, the Codex modules it reads the Prime
- * Scroll with and the federation's record of its sources, as sources or compiled) and the
- * package's manifest: a change to any is a change of every hash.
+ * The code that decides the inferred projects (the plugin, the artifacts' paths, the Codex modules
+ * it reads the Prime Scroll with and the federation's record of its sources, as sources or
+ * compiled) and the package's manifest: a change to any is a change of every hash.
  */
 const PLUGIN_CODE = digest(
   [
     ...sourcesUnder(__dirname),
+    ...sourcesUnder(path.join(__dirname, '../artifacts')),
     ...sourcesUnder(path.join(__dirname, '../codex')),
     ...sourcesUnder(path.join(__dirname, '../federation')),
     path.join(__dirname, '../../package.json'),
@@ -207,13 +208,18 @@ async function inferProjects(layout: ForgeLayout, files: readonly string[], work
     primeScrollPath(layout),
     {
       projects: {
-        [layout.codexDir]: codexProject(layout, core, first),
+        [layout.codexDir]: codexProject(layout, first),
         quadlets: quadletsProject(layout, [...runeFolders.values()].map(([, r]) => r.project).sort()),
         forge: forgeProject(layout, extensions, core, first, await imageStrategy(workspaceRoot, layout)),
       },
     },
   ]);
-  for (const [, result] of results) for (const project of Object.values(result.projects ?? {})) withMetadata(project, layout.projectPrefix);
+  const catalog = namedInputs(layout, core);
+  for (const [, result] of results)
+    for (const project of Object.values(result.projects ?? {})) {
+      withMetadata(project, layout.projectPrefix);
+      addNamedInputs(project, catalog);
+    }
   return results;
 }
 export const createNodesV2 = createNodes;
@@ -223,16 +229,84 @@ function extensionOf(layout: ForgeLayout, file: string): string | undefined {
   return file.startsWith(prefix) ? file.slice(prefix.length).split('/')[0] : undefined;
 }
 
-/** Everything that decides whether the Codex is valid: every rune file and which extensions exist. */
-const codexInputs = (layout: ForgeLayout) => [
-  `{workspaceRoot}/${layout.codexDir}/**/*.toml`,
-  `{workspaceRoot}/${layout.extensionsDir}/*/pyproject.toml`,
-  `{workspaceRoot}/${layout.extensionsDir}/*/runes/**/*.toml`,
-  // What the extensions' hooks registered, and the schemas of the rune families they declared.
-  inWorkspace(REGISTRY_FILE),
-  `{workspaceRoot}/${layout.extensionsDir}/*/**/*.schema.json`,
-  ...pluginInputs(layout),
-];
+type Input = NonNullable<TargetConfiguration['inputs']>[number];
+
+/**
+ * The input lists several targets share, each spelled once: every project defines, as its
+ * `namedInputs`, the ones its targets name. Nx takes a name the project does not define for a
+ * file glob (hence the constants), and a project's named inputs over nx.json's of the same name
+ * (hence `lychd-*`: a workspace's own `default` or `production` keep meaning theirs).
+ */
+const INPUT = {
+  /** The plugin's own code: Nx does not hash the code a command runs (see pluginFiles). */
+  plugin: 'lychd-plugin',
+  /** The npm packages that code runs on. */
+  pluginPackages: 'lychd-plugin-packages',
+  /** Everything that decides whether the Codex is valid: every rune file and which extensions exist. */
+  codex: 'lychd-codex',
+  /** The core's and the extensions' manifests, one name per lock. */
+  pythonProjects: 'lychd-python-projects',
+  nodeProjects: 'lychd-node-projects',
+  tailwindConfigs: 'lychd-tailwind-configs',
+  /** Every file of the core and of the extensions. */
+  components: 'lychd-components',
+  /** Which extensions are active and where the core lives, `[forge]`: `codex:context`'s forge.json. */
+  settings: 'lychd-settings',
+  /** `forge:base`'s record of the base the image is built on. */
+  base: 'lychd-base',
+  /** The versions of the tools a stage records: a new uv or npm must re-lock. */
+  uv: 'lychd-uv-version',
+  npm: 'lychd-npm-version',
+  mmdebstrap: 'lychd-mmdebstrap-version',
+  buildah: 'lychd-buildah-version',
+  nix: 'lychd-nix-version',
+} as const;
+type InputName = (typeof INPUT)[keyof typeof INPUT];
+
+function namedInputs(layout: ForgeLayout, core: string): Record<InputName, Input[]> {
+  const components = (glob: string) => [`{workspaceRoot}/${core}/${glob}`, `{workspaceRoot}/${layout.extensionsDir}/*/${glob}`];
+  const toolVersion = (tool: string) => [{ runtime: `${pluginScript(layout, 'tool-version.js')} ${tool}` }];
+  return {
+    [INPUT.plugin]: [...pluginFiles(layout), INPUT.pluginPackages],
+    [INPUT.pluginPackages]: [pluginPackages()],
+    [INPUT.codex]: [
+      `{workspaceRoot}/${layout.codexDir}/**/*.toml`,
+      `{workspaceRoot}/${layout.extensionsDir}/*/pyproject.toml`,
+      `{workspaceRoot}/${layout.extensionsDir}/*/runes/**/*.toml`,
+      // What the extensions' hooks registered, and the schemas of the rune families they declared.
+      inWorkspace(REGISTRY_FILE),
+      `{workspaceRoot}/${layout.extensionsDir}/*/**/*.schema.json`,
+    ],
+    [INPUT.pythonProjects]: components('pyproject.toml'),
+    [INPUT.nodeProjects]: components('package.json'),
+    [INPUT.tailwindConfigs]: components('tailwind.config.*'),
+    [INPUT.components]: [`{workspaceRoot}/${core}/**/*`, `{workspaceRoot}/${layout.extensionsDir}/**/*`],
+    // Transitive: the image targets reach codex:context through the chain image → containerfile → base.
+    [INPUT.settings]: [{ dependentTasksOutputFiles: '**/context/forge.json', transitive: true }],
+    [INPUT.base]: [{ dependentTasksOutputFiles: '**/forge/base/base.json', transitive: true }],
+    [INPUT.uv]: toolVersion('uv'),
+    [INPUT.npm]: toolVersion('npm'),
+    [INPUT.mmdebstrap]: toolVersion('mmdebstrap'),
+    [INPUT.buildah]: toolVersion('buildah'),
+    [INPUT.nix]: toolVersion('nix'),
+  };
+}
+
+/** Gives the project, as its `namedInputs`, the named inputs its targets name, and those they name in turn. */
+function addNamedInputs(project: Pick<ProjectConfiguration, 'targets' | 'namedInputs'>, catalog: Record<InputName, Input[]>): void {
+  const used: Partial<Record<InputName, Input[]>> = {};
+  const visit = (inputs: readonly Input[]) => {
+    for (const input of inputs)
+      if (typeof input === 'string' && input in catalog && !(input in used)) {
+        const name = input as InputName;
+        used[name] = catalog[name];
+        visit(catalog[name]);
+      }
+  };
+  for (const target of Object.values(project.targets ?? {})) visit(target.inputs ?? []);
+  const names = Object.keys(used).sort() as InputName[];
+  if (names.length) project.namedInputs = Object.fromEntries(names.map((n) => [n, used[n]!]));
+}
 
 /** The options every task that reads the Codex or the extensions is given. */
 const codexLayout = (layout: ForgeLayout) => ({ codexDir: layout.codexDir, extensionsDir: layout.extensionsDir });
@@ -246,7 +320,7 @@ const codexLayout = (layout: ForgeLayout) => ({ codexDir: layout.codexDir, exten
 const federationFirst = (layout: ForgeLayout, first: boolean): Pick<TargetConfiguration, 'dependsOn'> =>
   first ? { dependsOn: [{ projects: [projectName(layout, 'forge')], target: 'federate' }] } : {};
 
-function codexProject(layout: ForgeLayout, core: string, first: boolean): ProjectConfiguration {
+function codexProject(layout: ForgeLayout, first: boolean): ProjectConfiguration {
   const options = codexLayout(layout);
   return {
     root: layout.codexDir,
@@ -259,21 +333,14 @@ function codexProject(layout: ForgeLayout, core: string, first: boolean): Projec
         cache: true,
         ...federationFirst(layout, first),
         // The synthesis rules it also checks read every component's manifests.
-        inputs: [
-          ...codexInputs(layout),
-          `{workspaceRoot}/${core}/pyproject.toml`,
-          `{workspaceRoot}/${core}/package.json`,
-          `{workspaceRoot}/${core}/tailwind.config.*`,
-          `{workspaceRoot}/${layout.extensionsDir}/*/package.json`,
-          `{workspaceRoot}/${layout.extensionsDir}/*/tailwind.config.*`,
-        ],
+        inputs: [INPUT.codex, INPUT.pythonProjects, INPUT.nodeProjects, INPUT.tailwindConfigs, INPUT.plugin],
         outputs: [],
       },
       context: {
         ...task(layout, 'context', { ...options, outputDir: layout.contextDir }),
         cache: true,
         ...federationFirst(layout, first),
-        inputs: codexInputs(layout),
+        inputs: [INPUT.codex, INPUT.plugin],
         outputs: [`{workspaceRoot}/${layout.contextDir}`],
       },
     },
@@ -292,7 +359,7 @@ function runeFolderProject(layout: ForgeLayout, { folder, project: name }: RuneF
     dependsOn: [{ projects: [projectName(layout, 'codex')], target: 'context' }],
     // Its own files, the covens of the others and the plugin's digest (both in the context, which
     // hashes the plugin's files once): nothing else changes its units.
-    inputs: [`{workspaceRoot}/${folder}/*.toml`, { dependentTasksOutputFiles: '**/context/scribe-context.json' }, pluginPackages()],
+    inputs: [`{workspaceRoot}/${folder}/*.toml`, { dependentTasksOutputFiles: '**/context/scribe-context.json' }, INPUT.pluginPackages],
     outputs: [inWorkspace(runeOutputFile(name))],
   };
   return {
@@ -315,7 +382,7 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
       ...task(layout, 'scribe-aggregate', { part, facts: factsFile(layout, part), outputDir: `${AGGREGATES_DIR}/${part}` }),
       cache: true,
       dependsOn: [{ projects: [projectName(layout, 'codex')], target: 'context' }],
-      inputs: [{ dependentTasksOutputFiles: `**/context/${part}.json` }, ...pluginInputs(layout)],
+      inputs: [{ dependentTasksOutputFiles: `**/context/${part}.json` }, INPUT.plugin],
       outputs: [inWorkspace(`${AGGREGATES_DIR}/${part}`)],
     };
   }
@@ -329,7 +396,7 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
     }),
     cache: true,
     dependsOn: [...AGGREGATES.map((p) => `scribe-${p}`), ...(runes.length ? [{ projects: runes, target: 'scribe' }] : [])],
-    inputs: [{ dependentTasksOutputFiles: '**/*' }, ...pluginInputs(layout)],
+    inputs: [{ dependentTasksOutputFiles: '**/*' }, INPUT.plugin],
     outputs: [inWorkspace(GENERATION_DIR)],
   };
   const bindOptions = { generationDir: layout.generationDir, facts: factsFile(layout, 'secrets') };
@@ -342,7 +409,8 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
     cache: true,
     dependsOn: ['scribe'],
     inputs: [
-      ...codexInputs(layout),
+      INPUT.codex,
+      INPUT.plugin,
       { dependentTasksOutputFiles: '**/*' },
       { runtime: `${pluginScript(layout, 'binding-state.js')} ${layout.generationDir}` },
     ],
@@ -352,7 +420,7 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
     ...task(layout, 'bind', { ...bindOptions, check: true }),
     cache: false,
     dependsOn: ['scribe'],
-    inputs: codexInputs(layout),
+    inputs: [INPUT.codex, INPUT.plugin],
   };
   return {
     root: QUADLETS_DIR,
@@ -363,15 +431,10 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
   };
 }
 
-/** The tool versions a synthesis stage records: a new uv or npm must re-lock. */
-const toolVersion = (layout: ForgeLayout, tool: string) => ({ runtime: `${pluginScript(layout, 'tool-version.js')} ${tool}` });
-
 function forgeProject(layout: ForgeLayout, extensions: string[], core: string, first: boolean, strategy: Strategy): ProjectConfiguration {
-  // Which extensions are active and where the core lives: the facts `codex:context` extracts.
-  const settings = { dependentTasksOutputFiles: '**/context/forge.json' };
   const afterContext = [{ projects: [projectName(layout, 'codex')], target: 'context' }];
-  const synthesis = synthesisTargets(layout, core, settings, afterContext);
-  if (first) synthesis['lock-python'] = lockBeforeContext(layout, synthesis['lock-python']!, settings);
+  const synthesis = synthesisTargets(layout, afterContext);
+  if (first) synthesis['lock-python'] = lockBeforeContext(layout, synthesis['lock-python']!);
   return {
     root: FORGE_DIR,
     name: projectName(layout, 'forge'),
@@ -391,25 +454,19 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string, f
         inputs: [],
       },
       ...flakeTargets(layout),
-      ...imageTargets(layout, core, settings, afterContext, strategy),
+      ...imageTargets(layout, afterContext, strategy),
     },
   };
 }
 
 /** `lock-python` while federation comes first (see federationFirst): it reads the Prime Scroll, not `context`'s facts. */
-function lockBeforeContext(layout: ForgeLayout, lock: TargetConfiguration, settings: object): TargetConfiguration {
+function lockBeforeContext(layout: ForgeLayout, lock: TargetConfiguration): TargetConfiguration {
   const scroll = `{workspaceRoot}/${primeScrollPath(layout)}`;
-  return { ...lock, dependsOn: [], inputs: lock.inputs?.map((input) => (input === settings ? scroll : input)) };
+  return { ...lock, dependsOn: [], inputs: lock.inputs?.map((input) => (input === INPUT.settings ? scroll : input)) };
 }
 
 /** The synthesis, one cached stage per lock, the cheap assembly and the uncached check. */
-function synthesisTargets(
-  layout: ForgeLayout,
-  core: string,
-  settings: { dependentTasksOutputFiles: string },
-  afterContext: TargetConfiguration['dependsOn'],
-): Record<string, TargetConfiguration> {
-  const ext = (glob: string) => `{workspaceRoot}/${layout.extensionsDir}/*/${glob}`;
+function synthesisTargets(layout: ForgeLayout, afterContext: TargetConfiguration['dependsOn']): Record<string, TargetConfiguration> {
   const stage = (
     stageName: string,
     inputs: TargetConfiguration['inputs'],
@@ -419,38 +476,25 @@ function synthesisTargets(
     ...task(layout, 'synthesis', { stage: stageName, ...codexLayout(layout), quadletsDir: layout.generationDir }),
     cache: true,
     dependsOn,
-    inputs: [...(inputs ?? []), ...pluginInputs(layout)],
+    inputs: [...(inputs ?? []), INPUT.plugin],
     outputs,
   });
   return {
-    'lock-python': stage(
-      'python',
-      [`{workspaceRoot}/${core}/pyproject.toml`, ext('pyproject.toml'), settings, toolVersion(layout, 'uv')],
-      [inWorkspace(PYTHON_DIR)],
-    ),
-    'lock-node': stage(
-      'node',
-      [`{workspaceRoot}/${core}/package.json`, ext('package.json'), settings, toolVersion(layout, 'npm')],
-      [inWorkspace(NODE_DIR)],
-    ),
-    tailwind: stage(
-      'tailwind',
-      [`{workspaceRoot}/${core}/tailwind.config.*`, ext('tailwind.config.*'), settings],
-      [inWorkspace(TAILWIND_DIR)],
-    ),
+    'lock-python': stage('python', [INPUT.pythonProjects, INPUT.settings, INPUT.uv], [inWorkspace(PYTHON_DIR)]),
+    'lock-node': stage('node', [INPUT.nodeProjects, INPUT.settings, INPUT.npm], [inWorkspace(NODE_DIR)]),
+    tailwind: stage('tailwind', [INPUT.tailwindConfigs, INPUT.settings], [inWorkspace(TAILWIND_DIR)]),
     // The cheap assembly: digests of every input and of the locks and quadlets; never re-locks.
     synthesize: stage(
       'manifest',
       [
         `{workspaceRoot}/${layout.codexDir}/lychd.toml`,
-        `{workspaceRoot}/${core}/**/*`,
-        `{workspaceRoot}/${layout.extensionsDir}/**/*`,
+        INPUT.components,
         inWorkspace(`${TEMPLATES_DIR}/**/*`),
         inWorkspace(FLAKE_LOCK),
         inWorkspace(REGISTRY_FILE),
         { dependentTasksOutputFiles: '**/*' },
-        toolVersion(layout, 'uv'),
-        toolVersion(layout, 'npm'),
+        INPUT.uv,
+        INPUT.npm,
       ],
       [inWorkspace(MANIFEST_FILE)],
       ['lock-python', 'lock-node', 'tailwind', { projects: [projectName(layout, 'quadlets')], target: 'scribe' }],
@@ -460,13 +504,7 @@ function synthesisTargets(
       cache: false,
       dependsOn: [{ projects: [projectName(layout, 'quadlets')], target: 'scribe' }],
       // Uncached; its inputs decide when `nx affected` selects it.
-      inputs: [
-        ...codexInputs(layout),
-        `{workspaceRoot}/${core}/**/*`,
-        `{workspaceRoot}/${layout.extensionsDir}/**/*`,
-        inWorkspace(`${FORGE_DIR}/**/*`),
-        inWorkspace(FLAKE_LOCK),
-      ],
+      inputs: [INPUT.codex, INPUT.plugin, INPUT.components, inWorkspace(`${FORGE_DIR}/**/*`), inWorkspace(FLAKE_LOCK)],
     },
   };
 }
@@ -482,8 +520,8 @@ function federateTarget(layout: ForgeLayout, core: string): TargetConfiguration 
       `{workspaceRoot}/${layout.extensionsDir}/*/src/**/*`,
       `{workspaceRoot}/${layout.extensionsDir}/*/pyproject.toml`,
       { dependentTasksOutputFiles: '**/uv.lock' },
-      toolVersion(layout, 'uv'),
-      ...pluginInputs(layout),
+      INPUT.uv,
+      INPUT.plugin,
     ],
     outputs: [inWorkspace(REGISTRY_FILE), inWorkspace(FEDERATION_SOURCES_FILE)],
   };
@@ -502,7 +540,7 @@ function flakeTargets(layout: ForgeLayout): Record<string, TargetConfiguration> 
         // flake.nix names the versions the Debian lock holds.
         inWorkspace(DEBIAN_LOCK_FILE),
         inWorkspace(FLAKE_TEMPLATE),
-        ...pluginInputs(layout),
+        INPUT.plugin,
       ],
       outputs: [inWorkspace(FLAKE_FILE)],
     },
@@ -527,23 +565,18 @@ function flakeTargets(layout: ForgeLayout): Record<string, TargetConfiguration> 
  */
 function imageTargets(
   layout: ForgeLayout,
-  core: string,
-  settings: { dependentTasksOutputFiles: string },
   afterContext: TargetConfiguration['dependsOn'],
   strategy: Strategy,
 ): Record<string, TargetConfiguration> {
   const forgeTask = (stage: string) => task(layout, 'forge', { stage, codexDir: layout.codexDir });
-  // Through the chain image → containerfile → base → codex:context: transitive.
-  const base = { dependentTasksOutputFiles: '**/forge/base/base.json', transitive: true };
-  const forgeSettings = { ...settings, transitive: true };
-  const rendered = [inWorkspace(MANIFEST_FILE), inWorkspace(`${TEMPLATES_DIR}/**/*`), forgeSettings, base, ...pluginInputs(layout)];
+  const rendered = [inWorkspace(MANIFEST_FILE), inWorkspace(`${TEMPLATES_DIR}/**/*`), INPUT.settings, INPUT.base, INPUT.plugin];
   return {
     base: {
       ...forgeTask('base'),
       cache: true,
       dependsOn: afterContext,
       // A Debian base is built from the Debian lock's files.
-      inputs: [inWorkspace(DEBIAN_LOCK_FILE), settings, toolVersion(layout, 'mmdebstrap'), ...pluginInputs(layout)],
+      inputs: [inWorkspace(DEBIAN_LOCK_FILE), INPUT.settings, INPUT.mmdebstrap, INPUT.plugin],
       outputs: [inWorkspace(BASE_DIR)],
     },
     // Asks the archive what it serves now: never cached, run on purpose to (re-)lock.
@@ -553,7 +586,7 @@ function imageTargets(
       cache: false,
       // It builds the base it resolves on: the base target reads the lock it writes.
       dependsOn: afterContext,
-      inputs: [inWorkspace(MANIFEST_FILE), forgeSettings, ...pluginInputs(layout)],
+      inputs: [inWorkspace(MANIFEST_FILE), INPUT.settings, INPUT.plugin],
     },
     containerfile: {
       ...forgeTask('containerfile'),
@@ -577,16 +610,15 @@ function imageTargets(
       inputs: [
         inWorkspace(MANIFEST_FILE),
         ...(strategy === 'sovereign'
-          ? [inWorkspace(FLAKE_FILE), inWorkspace(FLAKE_LOCK), toolVersion(layout, 'nix')]
-          : [inWorkspace(CONTAINERFILE), base, toolVersion(layout, 'buildah')]),
+          ? [inWorkspace(FLAKE_FILE), inWorkspace(FLAKE_LOCK), INPUT.nix]
+          : [inWorkspace(CONTAINERFILE), INPUT.base, INPUT.buildah]),
         inWorkspace(`${PYTHON_DIR}/*`),
         inWorkspace(`${NODE_DIR}/*`),
         inWorkspace(`${TAILWIND_DIR}/*`),
-        `{workspaceRoot}/${core}/**/*`,
-        `{workspaceRoot}/${layout.extensionsDir}/**/*`,
+        INPUT.components,
         `!{workspaceRoot}/${layout.extensionsDir}/*/runes/**/*`,
-        forgeSettings,
-        ...pluginInputs(layout),
+        INPUT.settings,
+        INPUT.plugin,
       ],
       outputs: [inWorkspace(IMAGE_DIR)],
     },

@@ -1,5 +1,6 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { OWNERSHIP_RECORD, readGenerationRecord, unsafeName } from '../artifacts/generation-record';
 import { replaceFileAtomic } from '../shared/fsutil';
 import { soulstones, type Codex } from '../codex/model';
 import { renderCapabilities } from './capabilities';
@@ -67,13 +68,7 @@ export function renderGeneration(codex: Codex): Map<string, string> {
   ]);
 }
 
-/**
- * The record of what the Forge wrote into an output folder: the only files it may ever
- * replace or remove there. A folder without it is not ours unless it is empty.
- */
-export const OWNERSHIP_RECORD = '.lychd-forge-owned';
-
-const unsafeName = (name: string): boolean => name.startsWith('/') || name.split('/').some((p) => p === '..' || p === '' || p === '.');
+export { OWNERSHIP_RECORD };
 
 function writeAtomically(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
@@ -90,23 +85,12 @@ function ownedFiles(dir: string): string[] | undefined {
   if (!stat) return [];
   if (!stat.isDirectory()) throw new ScribeError('LYCHD409', `${dir} is not a folder: choose a new or empty folder for the generation`);
   const record = join(dir, OWNERSHIP_RECORD);
-  if (!lstat(record)?.isFile()) {
+  if (!lstat(record)) {
     if (readdirSync(dir).length === 0) return [];
     return undefined;
   }
-  let files: unknown;
-  try {
-    files = (JSON.parse(readFileSync(record, 'utf8')) as { files?: unknown }).files;
-  } catch {
-    files = undefined;
-  }
-  if (!Array.isArray(files) || !files.every((f): f is string => typeof f === 'string' && !unsafeName(f) && f !== OWNERSHIP_RECORD)) {
-    throw new ScribeError(
-      'LYCHD409',
-      `${record} is not a record the Forge wrote: remove it only if every file it lists in ${dir} is a generated one`,
-    );
-  }
-  return files;
+  // A link or a folder in its place is refused with the damaged record: it is no record the Forge wrote.
+  return readGenerationRecord(record, dir);
 }
 
 /** Whether every folder on the way to `rel` is absent or a real folder: never a link someone else placed. */

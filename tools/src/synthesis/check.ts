@@ -8,7 +8,8 @@ import { mergeNode, NPM_LOCK_ARGS } from './node';
 import { mergeTailwind } from './tailwind';
 import { buildManifest, type SynthesisManifest } from './manifest';
 import { BASE_RECORD_FILE } from '../forge/base';
-import { DEBIAN_LOCK_FORMAT, requestedSpecs } from '../forge/debian-lock';
+import { readBaseRecordIfExists } from '../artifacts/base-record';
+import { DEBIAN_LOCK_FORMAT, readDebianLock, requestedSpecs } from '../forge/debian-lock';
 import { readIfExists, withStaging, type GeneratedFile } from './fsio';
 import { unifiedDiff } from '../shared/diff';
 import { run } from './process';
@@ -58,15 +59,9 @@ const missing = (file: string, stage: string): Drift => ({ file, reason: `is mis
  * last (dist/forge/base/base.json, when there is one): the lock is checked, not redone (that needs the archive).
  */
 function debianLockDrift(workspaceRoot: string, manifest: SynthesisManifest): Drift[] {
-  const text = readIfExists(abs(workspaceRoot, DEBIAN_LOCK));
-  if (text === undefined) return [];
+  const lock = readDebianLock(workspaceRoot);
+  if (lock === undefined) return [];
   const relock = 'run `lychd-forge debian-lock` (nx run forge:debian-lock)';
-  let lock: { formatVersion?: unknown; requested?: string[]; base?: { digest?: string } };
-  try {
-    lock = JSON.parse(text) as typeof lock;
-  } catch {
-    return [{ file: DEBIAN_LOCK, reason: `is not valid JSON; ${relock}` }];
-  }
   // The first format named the base's packages only; the base is now built from their files.
   if (lock.formatVersion !== DEBIAN_LOCK_FORMAT)
     return [
@@ -82,8 +77,7 @@ function debianLockDrift(workspaceRoot: string, manifest: SynthesisManifest): Dr
       file: DEBIAN_LOCK,
       reason: `locks ${JSON.stringify(lock.requested)} but the extensions ask for ${JSON.stringify(requested)}; ${relock}`,
     });
-  const baseRecord = readIfExists(abs(workspaceRoot, BASE_RECORD_FILE));
-  const base = baseRecord === undefined ? undefined : (JSON.parse(baseRecord) as { kind?: string; digest?: string });
+  const base = readBaseRecordIfExists(abs(workspaceRoot, BASE_RECORD_FILE));
   if (base?.kind === 'debian' && base.digest !== lock.base?.digest)
     drift.push({
       file: DEBIAN_LOCK,

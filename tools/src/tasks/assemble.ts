@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readRuneUnits } from '../artifacts/context-facts';
 import { listFiles } from '../codex/files';
 import { assembleGeneration } from '../scribe';
 import { writeOutputDir } from './output';
@@ -24,7 +25,11 @@ export const assemble: Task<AssembleOptions> = (options, root) => {
     ...options.runes.map(
       (p) =>
         new Map(
-          Object.entries(JSON.parse(fs.readFileSync(path.join(root, options.runesDir, `${p}.json`), 'utf8')) as Record<string, string>),
+          Object.entries(
+            readRuneUnits(path.join(root, options.runesDir, `${p}.json`), {
+              regenerate: `run \`npx nx run ${p}:scribe --skip-nx-cache\` to write it afresh`,
+            }),
+          ),
         ),
     ),
   ];

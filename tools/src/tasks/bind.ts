@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readCodexFacts } from '../artifacts/context-facts';
 import { performBind } from '../inscription/rite';
-import { codexFromFacts, type CodexFacts } from './facts';
+import { codexFromFacts } from './facts';
 import { bindCheck } from '../cli/bind';
 import type { Task } from './task';
 
@@ -21,7 +21,7 @@ export interface BindOptions {
 export const bind: Task<BindOptions> = async (options, root, progress) => {
   const rite = { generationDir: path.join(root, options.generationDir), keep: options.keep, workspaceRoot: root, log: progress };
   if (options.check) return bindCheck(rite);
-  const facts = JSON.parse(fs.readFileSync(path.join(root, options.facts), 'utf8')) as CodexFacts;
+  const facts = readCodexFacts(path.join(root, options.facts));
   const result = await performBind(codexFromFacts(facts, root), rite);
   return { ok: true, summary: result.message };
 };

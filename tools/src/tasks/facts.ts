@@ -131,7 +131,7 @@ export function aggregateFacts(facts: CodexFacts, part: Aggregate): CodexFacts {
 export const SECRET_FIELDS: RuneFields = { soulstone: ['name', 'secret_env_files'], portal: ['name', 'api_key_secret'] };
 
 /**
- * The plugin's own code, as one digest: the same files `pluginInputs()` names, and where the
+ * The plugin's own code, as one digest: the same files `pluginFiles()` names, and where the
  * package is installed its compiled code too (its `src` holds the JSON schemas only).
  */
 export function pluginDigest(tools = PLUGIN_DIR, code = CODE_DIR): string {

@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { codexFromFacts, type CodexFacts } from './facts';
+import { readCodexFacts } from '../artifacts/context-facts';
+import { codexFromFacts } from './facts';
 import type { Aggregate } from '../nx/layout';
 import {
   renderCapabilities,
@@ -25,7 +25,7 @@ const RENDER: Record<Aggregate, (codex: Codex) => Map<string, string>> = {
 
 /** The pod, the core services, the observability pair or the capability manifest and coven targets, each from its own facts. */
 export const scribeAggregate: Task<{ part: Aggregate; facts: string; outputDir: string }> = (options, root) => {
-  const facts = JSON.parse(fs.readFileSync(path.join(root, options.facts), 'utf8')) as CodexFacts;
+  const facts = readCodexFacts(path.join(root, options.facts));
   writeOutputDir(path.join(root, options.outputDir), RENDER[options.part](codexFromFacts(facts, root)));
   return { ok: true };
 };

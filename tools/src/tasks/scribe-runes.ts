@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import { renderDiagnostic, hasErrors, loadRuneFile } from '../codex';
 import { reportFailure } from '../diagnostics';
 import { unreadable } from '../codex/read-file';
-import { renderSoulstone, type ScribeContext } from '../scribe';
+import { renderSoulstone } from '../scribe';
+import { readRuneContext, type RuneContext } from '../artifacts/context-facts';
 import { canonicalJson } from '../shared/digest';
 import type { Task } from './task';
-import type { RuneDefaults } from '../codex/schemas/daemon';
 import { runeRef } from './rune-ref';
 import { writeOutputFile } from '../shared/fsutil';
 
@@ -20,8 +20,6 @@ export interface ScribeRunesOptions {
   /** The folder's units as one JSON object, unit file name → text (see runeOutputFile). */
   outputFile: string;
 }
-
-type RuneContext = ScribeContext & { extensions?: string[]; defaults?: RuneDefaults };
 
 /**
  * The rune files of a folder, sorted: exactly the files the task's `{folder}/*.toml` input hashes.
@@ -80,6 +78,6 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: Rune
 
 /** `runes-<folder>:scribe`: the folder's units, with the scribe context `codex:context` wrote. */
 export const scribeRuneFolder: Task<ScribeRunesOptions> = (options, root, progress) => {
-  const ctx = JSON.parse(fs.readFileSync(path.join(root, options.context), 'utf8')) as RuneContext;
+  const ctx = readRuneContext(path.join(root, options.context));
   return { ok: scribeRunes(options, root, ctx, progress) };
 };
