@@ -1,12 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { renderDiagnostic, hasErrors, loadRuneFile } from '../codex';
+import { hasErrors, loadRuneFile, renderDiagnostic, unreadable, type RuneDefaults } from '../codex';
 import { reportFailure } from '../diagnostics';
-import { unreadable } from '../codex/read-file';
 import { renderSoulstone, type ScribeContext } from '../scribe';
 import { canonicalJson } from '../shared/digest';
 import type { Task } from './task';
-import type { RuneDefaults } from '../codex/schemas/daemon';
 import { runeRef } from './rune-ref';
 import { writeOutputFile } from '../shared/fsutil';
 
