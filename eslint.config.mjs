@@ -1,5 +1,8 @@
 // Lint rules for the Forge's TypeScript: typescript-eslint's recommended set, type-aware where it
 // finds real bugs (floating promises, misused promises). Formatting is Prettier's job.
+// Imports between the folders of tools/src (a folder's index.ts is its face; no cycles) are checked
+// by test/shape/import-graph.test.ts, not here: no-restricted-imports sees no `import()` and takes
+// no per-import exception, and the allowed list needs both.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

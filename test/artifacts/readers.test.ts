@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readBaseRecord } from '../../tools/src/artifacts/base-record';
-import { readCodexFacts, readRuneContext, readRuneUnits } from '../../tools/src/artifacts/context-facts';
+import { readCodexFacts, readRuneContext, readRuneUnits } from '../../tools/src/tasks/context-files';
 import { OWNERSHIP_RECORD, readGenerationRecord } from '../../tools/src/artifacts/generation-record';
 import { ForgeError, type Diagnostic } from '../../tools/src/diagnostics';
 import { federationState, FEDERATION_SOURCES_FILE, writeFederationSources } from '../../tools/src/federation/sources';

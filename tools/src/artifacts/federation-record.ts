@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Registry } from '../codex/registry';
+import type { Registry } from '../codex';
 import { REGISTRY_FORMAT } from './formats';
 import { ANCHOR_PATTERN, EXTENSION_CAPABILITY_PATTERN } from './patterns';
 import { readArtifactIfExists, type ArtifactKind } from './read';

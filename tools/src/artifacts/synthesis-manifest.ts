@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { z } from 'zod';
-import type { SynthesisManifest } from '../synthesis/manifest';
+import type { SynthesisManifest } from '../synthesis';
 import { MANIFEST_FORMAT } from './formats';
 import { EXTENSION_CAPABILITY_PATTERN, PYTHON_PROJECT_PATTERN } from './patterns';
 import { MANIFEST_FILE } from '../synthesis/layout';

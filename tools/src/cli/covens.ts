@@ -1,5 +1,4 @@
-import { covenMap, covenMermaid, covenTable, covenTargets, covenTargetTable } from '../scribe/coven-map';
-import { scribeContext } from '../scribe';
+import { covenMap, covenMermaid, covenTable, covenTargets, covenTargetTable, scribeContext } from '../scribe';
 import type { CommonPaths } from './paths';
 import { loadForCommand } from './render';
 import type { Outcome } from '../report';

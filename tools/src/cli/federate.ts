@@ -1,6 +1,5 @@
 import { REGISTRY_FILE, type Registry } from '../codex/registry';
-import { federate } from '../federation';
-import { FEDERATION_SOURCES_FILE, writeFederationSources } from '../federation/sources';
+import { federate, FEDERATION_SOURCES_FILE, writeFederationSources } from '../federation';
 import { readScrollSettings } from '../codex/prime-scroll';
 import type { Outcome } from '../report';
 import { layoutOfPaths, type CommonPaths } from './paths';

@@ -1,7 +1,15 @@
-import { buildImage, CONTAINERFILE, IMAGE_DIR, readForgeSources, writeContainerfile } from '../forge';
+import {
+  buildImage,
+  CONTAINERFILE,
+  DEBIAN_LOCK_FILE,
+  IMAGE_DIR,
+  lockDebianPackages,
+  outdatedDebian,
+  readForgeSources,
+  writeContainerfile,
+} from '../forge';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEBIAN_LOCK_FILE, lockDebianPackages, outdatedDebian } from '../forge/debian-lock';
 import { outdatedNode, outdatedPython, type Outdated } from '../synthesis/outdated';
 import { checked, type Outcome } from '../report';
 import { unifiedDiff } from '../shared/diff';

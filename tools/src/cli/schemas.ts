@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { fieldReference, jsonSchemas, taploConfig, type ExtensionFamilyDoc } from '../codex/reference';
 import { workspaceLayout } from '../codex/layout';
 import { readRegistry } from '../codex/registry';
-import { errorReference } from '../diagnostics/reference';
+import { errorReference } from '../diagnostics';
 import { writeOutputFile } from '../shared/fsutil';
 import type { Outcome } from '../report';
 

@@ -1,6 +1,5 @@
-import { loadCodex, sortDiagnostics } from '../codex';
+import { federationInput, loadCodex, sortDiagnostics } from '../codex';
 import { synthesisInputDiagnostics } from '../synthesis/inputs';
-import { federationInput } from '../codex/registry';
 import { workspaceLayout } from '../nx/layout';
 import { refused, type Outcome } from '../report';
 import { isWorkspaceLayout, type CommonPaths } from './paths';

@@ -6,7 +6,7 @@ import { readPlainFile, shown } from '../shared/tree';
 import type { Registry, RendersAs } from './registry';
 import { error, START, type Diagnostic, type Position } from './diagnostics';
 import { BRANCH_ANCHORS, familyForAnchor, runeOf } from './families';
-import type { Rune, RuneOrigin } from './model';
+import type { AnchoredRune, Rune, RuneOrigin } from './model';
 import { runeRules } from './rules';
 import { linearRegExp } from './linear-regexp';
 import { NAME_PATTERN } from './schemas/common';
@@ -61,17 +61,6 @@ function readSchema(file: string): { schema: unknown } | { problem: string; hint
       hint: 'fix the schema: it must be one JSON object',
     };
   }
-}
-
-/** A rune of an extension's family: validated against its schema, used by the extension itself. */
-export interface AnchoredRune {
-  anchor: string;
-  /** The extension whose family it is. */
-  family: string;
-  origin: RuneOrigin;
-  value: Record<string, unknown>;
-  /** Where its name is written, for the diagnostics of the unit it renders as. */
-  at?: Position;
 }
 
 const fieldName = (p: FieldPath) => p.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('') || '(file)';

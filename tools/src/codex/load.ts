@@ -5,13 +5,12 @@ import { listRuneFiles } from './files';
 import { extensionFolders, extensionLinks, extensionNameProblem, EXTENSION_MANIFEST, isExtensionName } from './extensions';
 import { loadRuneFile, readRuneText, type RuneFileRef } from './load-rune';
 import { linkProblem } from './read-file';
-import type { Codex, Rune } from './model';
+import type { AnchoredRune, Codex, Rune } from './model';
 import {
   checkAnchoredRune,
   extensionAnchors,
   registeredRunes,
   renderedRunes,
-  type AnchoredRune,
   type ExtensionAnchor,
   type FederationInput,
 } from './federated';

@@ -1,9 +1,8 @@
-import type { AnchoredRune } from './federated';
+import type { Position } from './diagnostics';
 import type { PrimeScroll } from './schemas/prime';
 import type { PortalConfig } from './schemas/portal';
 import type { SoulstoneConfig } from './schemas/soulstone';
-import type { RuneFamily } from './families';
-import type { VesselNeeds } from './vessel-needs';
+import type { RegisteredSecret, RegisteredVolume } from './registry';
 
 /** Where a rune came from: the Codex itself or an extension's `runes/` folder. */
 export interface RuneOrigin {
@@ -17,7 +16,8 @@ export interface RuneOrigin {
 
 export interface SoulstoneRune {
   kind: 'soulstone';
-  family: RuneFamily['id'];
+  /** The id of its rune family (families.ts). */
+  family: string;
   origin: RuneOrigin;
   /** Validated config with defaults applied and `base_url` resolved. */
   config: SoulstoneConfig & { base_url: string };
@@ -25,7 +25,8 @@ export interface SoulstoneRune {
 
 export interface PortalRune {
   kind: 'portal';
-  family: RuneFamily['id'];
+  /** The id of its rune family (families.ts). */
+  family: string;
   origin: RuneOrigin;
   config: PortalConfig;
 }
@@ -49,3 +50,30 @@ export interface Codex {
 export const soulstones = (codex: Codex): SoulstoneRune[] => codex.runes.filter((r): r is SoulstoneRune => r.kind === 'soulstone');
 
 export const portals = (codex: Codex): PortalRune[] => codex.runes.filter((r): r is PortalRune => r.kind === 'portal');
+
+/** A rune of an extension's family: validated against its schema, used by the extension itself. */
+export interface AnchoredRune {
+  anchor: string;
+  /** The extension whose family it is. */
+  family: string;
+  origin: RuneOrigin;
+  value: Record<string, unknown>;
+  /** Where its name is written, for the diagnostics of the unit it renders as. */
+  at?: Position;
+}
+
+/** One need, with the extension that registered it and where (workspace-relative file, line). */
+export interface VesselNeed<T> {
+  value: T;
+  provider: string;
+  file: string;
+  line: number;
+}
+
+export interface VesselNeeds {
+  environment: VesselNeed<{ name: string; value: string }>[];
+  volumes: VesselNeed<RegisteredVolume>[];
+  devices: VesselNeed<string>[];
+  ports: VesselNeed<number>[];
+  secrets: VesselNeed<RegisteredSecret>[];
+}

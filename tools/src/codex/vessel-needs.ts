@@ -4,7 +4,8 @@ import type { LocatedRune } from './rule';
 import { coreServicePorts } from './cross-rune-rules';
 import { ENV_NAME_PATTERN, SECRET_PATTERN } from './patterns';
 import { continuesLine, UNIT_CONTROL } from './unit-line';
-import type { Registered, RegisteredSecret, RegisteredVolume, Registry } from './registry';
+import type { Registered, Registry } from './registry';
+import type { VesselNeed, VesselNeeds } from './model';
 import type { PrimeScroll } from './schemas/prime';
 
 /**
@@ -13,22 +14,6 @@ import type { PrimeScroll } from './schemas/prime';
  * read (the shape of each item) and again when the Codex is loaded (clashes between the active
  * extensions, the Forge's own variables and every other service's port).
  */
-
-/** One need, with the extension that registered it and where (workspace-relative file, line). */
-export interface VesselNeed<T> {
-  value: T;
-  provider: string;
-  file: string;
-  line: number;
-}
-
-export interface VesselNeeds {
-  environment: VesselNeed<{ name: string; value: string }>[];
-  volumes: VesselNeed<RegisteredVolume>[];
-  devices: VesselNeed<string>[];
-  ports: VesselNeed<number>[];
-  secrets: VesselNeed<RegisteredSecret>[];
-}
 
 export const noVesselNeeds = (): VesselNeeds => ({ environment: [], volumes: [], devices: [], ports: [], secrets: [] });
 

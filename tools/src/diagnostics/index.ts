@@ -3,3 +3,4 @@ export * from './model';
 export { displayPath, escapeForTerminal, renderDiagnostic, renderDiagnostics } from './render';
 export { causesOf, ForgeError, failure } from './error';
 export { reportFailure } from './handle';
+export { errorReference } from './reference';

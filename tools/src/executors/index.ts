@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import type { CodexOptions } from '../codex/layout';
+import type { CodexOptions } from '../codex';
 import { runBind } from '../cli/bind';
 import type { CommonPaths } from '../cli/paths';
 import { workspaceLayout } from '../nx/layout';

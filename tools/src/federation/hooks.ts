@@ -1,13 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { causesOf, failure, ForgeError, type Diagnostic } from '../diagnostics';
-import type { CodexLayout } from '../codex/layout';
+import type { CodexLayout } from '../codex';
 import { discoverComponents, type Component } from '../synthesis/discovery';
 import { abs, PYTHON_DIR, PYTHON_FILES } from '../synthesis/layout';
 import { parseDebianSpec } from '../synthesis/system';
 import { readToml, getPath } from '../synthesis/toml';
-import { requireTool, scrubbedEnv } from '../toolchain';
-import { OutputLimitError, formatBytes, runProgram } from '../toolchain/run';
+import { formatBytes, OutputLimitError, requireTool, runProgram, scrubbedEnv } from '../toolchain';
 import { hookLauncher, type HookLauncher } from './sandbox';
 import {
   emptyRegistrations,

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'smol-toml';
 import { EXTENSION_MANIFEST } from '../codex/extensions';
-import type { CodexLayout } from '../codex/layout';
+import type { CodexLayout } from '../codex';
 import { REGISTRY_FILE } from '../codex/registry';
 import { canonicalJson, listTree, sha256 } from '../shared/digest';
 import { replaceFileAtomic } from '../shared/fsutil';

@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { PrimeScroll } from '../codex/schemas/prime';
+import type { PrimeScroll } from '../codex';
 import { canonicalJson, fileSha256Streamed, sha256 } from '../shared/digest';
-import { requireTool, toolVersion } from '../toolchain';
-import { runProgram, runProgramStreamed } from '../toolchain/run';
+import { requireTool, runProgram, runProgramStreamed, toolVersion } from '../toolchain';
 import { imageFailure, lastLines } from './errors';
 import { installsIn, parseStanzas, type DebianArchive, type IndexedDeb } from './apt';
 import { readBaseRecord } from '../artifacts/base-record';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import nunjucks from 'nunjucks';
-import type { SynthesisManifest } from '../synthesis/manifest';
+import type { SynthesisManifest } from '../synthesis';
 import { parseDebianSpec } from '../synthesis/system';
 import { IMAGE_PATTERN } from '../codex/schemas/common';
 import { NAME_PATTERN } from '../codex/patterns';

@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PrimeScroll } from '../codex/schemas/prime';
+import type { PrimeScroll } from '../codex';
 import { DEBIAN_LOCK, MANIFEST_FILE } from '../synthesis/layout';
 import { readSynthesisManifest } from '../artifacts/synthesis-manifest';
 import { debianLockDigest, type SynthesisManifest } from '../synthesis/manifest';
 import { canonicalJson, fileSha256Streamed, sha256 } from '../shared/digest';
 import { replaceFileAtomic } from '../shared/fsutil';
-import { runProgram } from '../toolchain/run';
+import { runProgram } from '../toolchain';
 import { PrivateApt, UnknownDebianPackages, type DebianArchive, type IndexedDeb } from './apt';
 import { baseSpecOf, DEBIAN_RECIPE, ensureBase, forgeCacheDir, resolveDebianBase, type BaseRecord, type BuiltBase } from './base';
 import type { ForgeSources } from './inputs';

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { requireTool, toolVersion } from '../toolchain';
-import { runProgram } from '../toolchain/run';
+import { requireTool, runProgram, toolVersion } from '../toolchain';
 import type { IndexedDeb } from './apt';
 import { forgeCacheDir, type BaseRecord } from './base';
 import { debFileName, debianArchiveOf, fetchLockedDebs } from './debian-lock';

@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadPrimeScroll, PRIME_SCROLL, type PrimeScroll } from '../codex';
-import { workspaceLayout } from '../codex/layout';
-import type { SynthesisManifest } from '../synthesis/manifest';
+import { loadPrimeScroll, PRIME_SCROLL, workspaceLayout, type PrimeScroll } from '../codex';
+import type { SynthesisManifest } from '../synthesis';
 import { readSynthesisManifest } from '../artifacts/synthesis-manifest';
 import { ForgeError } from '../diagnostics';
 

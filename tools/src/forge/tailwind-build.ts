@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { SynthesisManifest } from '../synthesis/manifest';
+import type { SynthesisManifest } from '../synthesis';
 
 /**
  * What both image paths share about the Tailwind build: the merged config is built once into

@@ -1,4 +1,4 @@
-export { bind, isInstalled, DEFAULT_KEEP } from './bind';
+export { bind, isInstalled, pathsFor, DEFAULT_KEEP } from './bind';
 export type { BindOptions, BindResult, GenerationValidator } from './bind';
 export { rollback } from './rollback';
 export type { RollbackOptions } from './rollback';
@@ -7,7 +7,10 @@ export type { CheckOptions, CheckResult } from './check';
 export { listGenerations } from './list';
 export type { GenerationInfo } from './list';
 export { resolveBindingSite, defaultStoreDir, LINK_NAME } from './site';
-export { generationId, readGeneration } from './generation';
+export { generationId, readGeneration, readTree } from './generation';
+export { idOfDir, readGenerationDir, readLink } from './store';
+export { acquireLock, lockHolder, releaseLock } from './lock';
+export { resolveUnitDir } from './unit-links';
 export { BIND_STEPS, ROLLBACK_STEPS } from './inscribe';
 export { systemctlUser } from './systemctl';
 export type { SystemctlRunner, CommandResult } from './systemctl';

@@ -1,9 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IMAGE_SUMMARY_FILE } from '../artifacts/image-summary';
-import { pathsFor } from '../inscription/bind';
-import { bind } from '../inscription';
-import { readGenerationDir, readLink, idOfDir } from '../inscription/store';
+import { acquireLock, bind, idOfDir, lockHolder, pathsFor, readGenerationDir, readLink, releaseLock } from '../inscription';
 import { sha256 } from '../shared/digest';
 import { causesOf, escapeForTerminal as printable, ForgeError, type StageCode } from '../diagnostics';
 import { baseChange, fileChanges, packageChanges, serviceOf, servicesChanged, type PackageChange, type UnitChange } from './changes';
@@ -23,7 +21,6 @@ import {
 } from './host';
 import { defaultGateDir, pointer, readBody, setPointer, writeBody, type Body } from './store';
 import { DamagedJournal, readJournal as readJournalFile, removeJournal, writeJournal, type Journal } from './journal';
-import { acquireLock, lockHolder, releaseLock } from '../inscription/lock';
 import { readImageSummary, shortId } from './summary';
 
 export interface GateOptions {

@@ -1,6 +1,5 @@
-import { requireTool } from '../toolchain';
+import { requireTool, runProgram, type RunResult } from '../toolchain';
 import { failure } from '../diagnostics';
-import { runProgram, type RunResult } from '../toolchain/run';
 
 /** The names of the bodies in the user's podman storage. */
 export const CURRENT_TAG = 'localhost/lychd:custom';

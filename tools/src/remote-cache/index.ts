@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_MAX_UPLOAD_BYTES, nxCacheHandler, type CacheEvents } from './adapter';
 import { startBackend } from './backend';
-import { failure } from '../diagnostics/error';
+import { failure } from '../diagnostics';
 import { checkTokens, type CacheTokens } from './tokens';
 import { turboStore } from './turbo-client';
 

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { failure } from '../diagnostics/error';
+import { failure } from '../diagnostics';
 
 export interface CacheTokens {
   /** May read and write records: give it to trusted jobs (the main branch). */

@@ -1,11 +1,11 @@
 import { portals, type Codex } from '../codex/model';
-import type { CoreService } from '../codex/schemas/prime';
+import type { CoreService, VesselNeed, VesselNeeds } from '../codex';
 import { CAPABILITIES_FILE, containerName, POD_FILE, serviceOf } from './names';
 import { byCodePoint } from '../shared/order';
 import { secretMount, secretPath } from './secrets-env';
 import { primeField } from './source';
 import { ScribeError, type ValueSource } from './errors';
-import { noVesselNeeds, type VesselNeed, type VesselNeeds } from '../codex/vessel-needs';
+import { noVesselNeeds } from '../codex/vessel-needs';
 import { entry, keyval, mount, section, serializeUnit, text, units, word, type Entry, type UnitFile } from './unit';
 import { healthEntries } from './health';
 import { podmanVersion } from './version';

@@ -1,4 +1,4 @@
-import type { Codex } from '../codex/model';
+import type { Codex } from '../codex';
 import { scribeContext, type ScribeContext } from './context';
 import { covenMembers, covenNames } from './covens';
 import { covenTarget, serviceOf } from './names';

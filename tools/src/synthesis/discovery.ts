@@ -8,6 +8,7 @@ import type { SynthesisProblem } from './problems';
 import { SynthesisError, throwIfAny } from './problems';
 import { walkTree } from '../shared/tree';
 import { abs, toPosix } from './layout';
+import type { TomlFile } from './toml';
 
 /** The core or one extension: a folder that may carry a pyproject, a package.json and a tailwind config. */
 export interface Component {
@@ -16,6 +17,19 @@ export interface Component {
   name: string;
   /** Workspace-relative folder. */
   dir: string;
+}
+
+/** A component's pyproject with what synthesis needs from it. */
+export interface PythonComponent {
+  component: Component;
+  file: string;
+  toml: TomlFile;
+  /** `[project] name`, as written. */
+  projectName: string;
+  /** `[tool.lychd] system-dependencies`, unvalidated. */
+  systemDependencies: unknown[];
+  /** `[tool.lychd] capabilities`. */
+  capabilities: string[];
 }
 
 export interface Extension extends Component {

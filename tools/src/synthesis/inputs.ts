@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CodexLayout } from '../codex/layout';
+import type { CodexLayout } from '../codex';
 import { readScrollSettings } from '../codex/prime-scroll';
 import type { Diagnostic } from '../diagnostics';
 import { abs } from './layout';

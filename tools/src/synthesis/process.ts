@@ -1,7 +1,7 @@
 import { LOCKER_SETTINGS, scrubbedEnv } from '../toolchain/env';
 import { runProgram, type RunResult } from '../toolchain/run';
 
-export type { RunResult } from '../toolchain/run';
+export type { RunResult } from '../toolchain';
 
 /** Locking a large workspace against a registry can take minutes; a hung locker is still stopped. */
 const LOCK_TIMEOUT_MS = 30 * 60_000;

@@ -1,23 +1,10 @@
 import * as fs from 'node:fs';
 import type { SynthesisProblem } from './problems';
 import { abs } from './layout';
-import { describe, type Component } from './discovery';
+import { describe, type Component, type PythonComponent } from './discovery';
 import { table } from '../codex/toml-source';
 import { getPath, readToml, locate, type TomlFile } from './toml';
 import { mergeRegistrations } from './registered';
-
-/** A component's pyproject with what synthesis needs from it. */
-export interface PythonComponent {
-  component: Component;
-  file: string;
-  toml: TomlFile;
-  /** `[project] name`, as written. */
-  projectName: string;
-  /** `[tool.lychd] system-dependencies`, unvalidated. */
-  systemDependencies: unknown[];
-  /** `[tool.lychd] capabilities`. */
-  capabilities: string[];
-}
 
 const PROJECT_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
 const CAPABILITY = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;

@@ -1,6 +1,6 @@
 import { readRegistry } from '../codex/registry';
 import type { SynthesisProblem } from './problems';
-import type { PythonComponent } from './pyproject';
+import type { PythonComponent } from './discovery';
 import { parseDebianSpec } from './system';
 
 /**

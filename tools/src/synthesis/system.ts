@@ -1,6 +1,5 @@
 import type { SynthesisProblem } from './problems';
-import { describe } from './discovery';
-import type { PythonComponent } from './pyproject';
+import { describe, type PythonComponent } from './discovery';
 import { locate } from './toml';
 import { byCodePoint } from '../shared/order';
 

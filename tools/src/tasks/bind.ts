@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { readCodexFacts } from '../artifacts/context-facts';
+import { readCodexFacts } from './context-files';
 import { performBind } from '../inscription/rite';
 import { codexFromFacts } from './facts';
 import { bindCheck } from '../cli/bind';

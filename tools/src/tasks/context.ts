@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { contextFiles } from './facts';
 import { checkStartSet, scribeContext } from '../scribe';
 import { writeOutputDir } from './output';
-import type { CodexOptions } from '../codex/layout';
+import type { CodexOptions } from '../codex';
 import { loadForCommand } from '../cli/render';
 import { taskPaths, type Task } from './task';
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import type { Codex, Rune } from '../codex';
-import { noVesselNeeds, type VesselNeeds } from '../codex/vessel-needs';
+import type { Codex, Rune, VesselNeeds } from '../codex';
+import { noVesselNeeds } from '../codex/vessel-needs';
 import { fromRuneFolder } from '../scribe/federated';
 import { SHM_RUNTIMES } from '../scribe/pod';
 import { AGGREGATES, CODE_DIR, PLUGIN_DIR, type Aggregate } from '../nx/layout';

@@ -2,8 +2,7 @@ import * as path from 'node:path';
 import { layoutOf, type CodexOptions } from '../codex/layout';
 import { readScrollSettings } from '../codex/prime-scroll';
 import { REGISTRY_FILE } from '../codex/registry';
-import { federate as runFederation } from '../federation';
-import { federationState, writeFederationSources } from '../federation/sources';
+import { federate as runFederation, federationState, writeFederationSources } from '../federation';
 import type { Task } from './task';
 
 /** `forge:federate`: runs the extensions' register hooks and writes what they registered, and from which sources. */

@@ -1,8 +1,6 @@
 import * as path from 'node:path';
 import { canonicalJson } from '../shared/digest';
-import { BASE_RECORD_FILE } from '../forge';
-import { workspaceBase } from '../forge/debian-lock';
-import { readForgeSources } from '../forge';
+import { BASE_RECORD_FILE, readForgeSources, workspaceBase } from '../forge';
 import type { Task } from './task';
 import { writeOutputFile } from '../shared/fsutil';
 import { runContainerfile, runDebianLock, runImage } from '../cli/image';

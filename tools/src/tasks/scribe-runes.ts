@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { renderDiagnostic, hasErrors, loadRuneFile } from '../codex';
+import { hasErrors, loadRuneFile, renderDiagnostic, unreadable } from '../codex';
 import { reportFailure } from '../diagnostics';
-import { unreadable } from '../codex/read-file';
 import { renderSoulstone } from '../scribe';
-import { readRuneContext, type RuneContext } from '../artifacts/context-facts';
+import { readRuneContext, type RuneContext } from './context-files';
 import { canonicalJson } from '../shared/digest';
 import type { Task } from './task';
 import { runeRef } from './rune-ref';

@@ -1,4 +1,4 @@
-import { layoutOf, type CodexOptions } from '../codex/layout';
+import { layoutOf, type CodexOptions } from '../codex';
 import { assembleManifest, lockNode, lockPython, synthesizeTailwind } from '../synthesis';
 import type { Task } from './task';
 import { synthesisCheck } from '../cli/synthesize';

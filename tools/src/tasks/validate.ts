@@ -1,4 +1,4 @@
-import type { CodexOptions } from '../codex/layout';
+import type { CodexOptions } from '../codex';
 import { runValidate } from '../cli/validate';
 import { taskPaths, type Task } from './task';
 

@@ -1,4 +1,4 @@
-import { ForgeError } from '../diagnostics/error';
+import { ForgeError } from '../diagnostics';
 import type { ToolName } from './tool-names';
 
 // The command that exists wherever the Forge is installed (the package ships the script it runs).

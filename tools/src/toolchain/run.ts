@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { failure, ForgeError } from '../diagnostics/error';
+import { failure, ForgeError } from '../diagnostics';
 
 export interface RunResult {
   status: number;

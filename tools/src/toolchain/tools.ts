@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import { failure } from '../diagnostics/error';
+import { failure } from '../diagnostics';
 import { MissingToolError } from './missing-tool';
 import { runProgram } from './run';
 import { type ToolName, toolEnvVar } from './tool-names';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Diagnostic } from '../../codex/diagnostics';
+import type { Diagnostic } from '../../codex';
 import { sha256 } from '../../shared/digest';
 import { unifiedDiff } from '../../shared/diff';
 import { writeFiles } from '../../synthesis/fsio';

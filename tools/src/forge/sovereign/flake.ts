@@ -9,7 +9,7 @@ import { parseTomlSource } from '../../codex/toml-source';
 import { ForgeError } from '../../diagnostics';
 import { readSynthesisManifest } from '../../artifacts/synthesis-manifest';
 import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, TEMPLATES_DIR } from '../../synthesis/layout';
-import type { SynthesisManifest } from '../../synthesis/manifest';
+import type { SynthesisManifest } from '../../synthesis';
 import { parseDebianSpec } from '../../synthesis/system';
 import { canonicalJson } from '../../shared/digest';
 import { DEBIAN_LOCK_FILE, DEBIAN_LOCK_FORMAT, readDebianLock, RELOCK_COMMAND, requestedSpecs, type DebianLock } from '../debian-lock';

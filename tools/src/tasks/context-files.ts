@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { ScribeContext } from '../scribe/context';
+import type { ScribeContext } from '../scribe';
 import type { RuneDefaults } from '../codex/schemas/daemon';
-import type { CodexFacts } from '../tasks/facts';
-import { readArtifact, type ArtifactKind, type ReadOptions } from './read';
-import { componentName, text } from './schema-parts';
+import type { CodexFacts } from './facts';
+import { readArtifact, type ArtifactKind, type ReadOptions } from '../artifacts/read';
+import { componentName, text } from '../artifacts/schema-parts';
 
 /**
  * The files `codex:context` writes for the tasks after it (dist/forge/context), and the rune
