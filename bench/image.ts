@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { copyWorkspace, type WorkspaceCopy } from '../test/support/workspace';
 import { requireTool } from '../tools/src/toolchain';
-import { Buildah } from '../tools/src/forge/buildah';
+import { Buildah } from '../tools/src/image/buildah';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);

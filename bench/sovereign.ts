@@ -3,7 +3,7 @@
 // its floor (`nix --version` through the same wrapper).
 // Usage: node -r @swc-node/register bench/sovereign.ts [--runs 9]
 import * as fs from 'node:fs';
-import { renderFlake } from '../tools/src/forge/sovereign';
+import { renderFlake } from '../tools/src/image/sovereign';
 import { requireTool } from '../tools/src/toolchain';
 import { runProgram } from '../tools/src/toolchain/run';
 import { copyExample, nixEval } from '../test/sovereign/nix-eval';

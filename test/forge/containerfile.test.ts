@@ -3,10 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../tools/src/diagnostics';
-import { containerfileData, renderContainerfile, satisfiesRequiresPython, type BaseRecord } from '../../tools/src/forge';
-import { debFileName, type DebianLock } from '../../tools/src/forge/debian-lock';
-import { stageContext } from '../../tools/src/forge/context';
-import { debianArchiveUri } from '../../tools/src/forge/mirror';
+import { containerfileData, renderContainerfile, satisfiesRequiresPython, type BaseRecord } from '../../tools/src/image';
+import { debFileName, type DebianLock } from '../../tools/src/image/debian-lock';
+import { stageContext } from '../../tools/src/image/context';
+import { debianArchiveUri } from '../../tools/src/image/mirror';
 import type { SynthesisManifest } from '../../tools/src/synthesis/manifest';
 import { WORKSPACE } from '../support/codex-fixture';
 

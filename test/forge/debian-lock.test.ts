@@ -5,10 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../tools/src/diagnostics';
-import { fetchLockedDebs, lockProblems, resolveDebianLock, type DebianLock } from '../../tools/src/forge/debian-lock';
+import { fetchLockedDebs, lockProblems, resolveDebianLock, type DebianLock } from '../../tools/src/image/debian-lock';
 import type { SynthesisManifest } from '../../tools/src/synthesis/manifest';
-import type { BaseRecord } from '../../tools/src/forge/base';
-import type { IndexedDeb } from '../../tools/src/forge/apt';
+import type { BaseRecord } from '../../tools/src/image/base';
+import type { IndexedDeb } from '../../tools/src/image/apt';
 import { REQUIRE_TOOLS } from '../toolchain/tool-gate';
 import { LocalArchive, missingArchiveTools } from './debian-archive';
 

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Buildah } from '../../tools/src/forge/buildah';
+import { Buildah } from '../../tools/src/image/buildah';
 import { requireTool } from '../../tools/src/toolchain';
 import { runAsync, type Ran } from '../support/run';
 import { WORKSPACE } from '../support/codex-fixture';

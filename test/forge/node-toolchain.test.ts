@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../tools/src/diagnostics';
-import { ensureNodeToolchain, NODE_TOOLCHAIN, toolchainPackages } from '../../tools/src/forge/node-toolchain';
+import { ensureNodeToolchain, NODE_TOOLCHAIN, toolchainPackages } from '../../tools/src/image/node-toolchain';
 
 const made: string[] = [];
 afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { FsTree } from 'nx/src/generators/tree';
 import { describe, expect, it } from 'vitest';
 import { HOOK_VENV } from '../../tools/src/federation/hooks';
-import { WORK_DIR } from '../../tools/src/forge/image';
+import { WORK_DIR } from '../../tools/src/image/image';
 import initGenerator, { GITIGNORE_LINES, type InitGeneratorOptions } from '../../tools/src/generators/init/generator';
 import { layoutFrom } from '../../tools/src/nx/layout';
 import { WORKSPACE, writeTree } from '../support/codex-fixture';

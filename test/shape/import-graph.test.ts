@@ -42,20 +42,20 @@ const ALLOWED: Allowance[] = [
   { from: 'cli/*', to: 'codex/*', why: 'cli/paths.ts, loaded by every command, needs the layout only' },
   { from: 'generators/*', to: 'codex/*', why: 'the generators write a Codex; they do not load one' },
   { from: 'synthesis/*', to: 'codex/*', why: 'the layout, the registry and TOML helpers, not the loader' },
-  { from: 'forge/*', to: 'codex/*', why: 'the image stage reads the Prime Scroll and a few patterns, not the loader' },
+  { from: 'image/*', to: 'codex/*', why: 'the image stage reads the Prime Scroll and a few patterns, not the loader' },
   // The synthesis face brings the lockers (uv, npm, Tailwind).
   { from: 'federation/*', to: 'synthesis/*', why: 'the hooks read components as synthesis finds them, without the lockers' },
-  { from: 'forge/*', to: 'synthesis/*', why: 'the image stage reads the Synthesis Manifest and its layout, not the lockers' },
+  { from: 'image/*', to: 'synthesis/*', why: 'the image stage reads the Synthesis Manifest and its layout, not the lockers' },
   { from: 'cli/*', to: 'synthesis/*', why: 'the layout and the input checks, without the lockers' },
   // The toolchain face brings the quadlet tools and, through them, the Scribe's names.
   { from: 'synthesis/*', to: 'toolchain/*', why: 'the lockers run uv and npm: the runner and its environment only' },
   { from: 'federation/*', to: 'toolchain/run.ts', why: 'the hooks run a process: the runner only' },
-  { from: 'forge/*', to: 'toolchain/run.ts', why: 'buildah and apt run as processes: the runner only' },
+  { from: 'image/*', to: 'toolchain/run.ts', why: 'buildah and apt run as processes: the runner only' },
   { from: 'generators/*', to: 'toolchain/run.ts', why: 'the example runs one process' },
   // Single modules of a heavier folder.
-  { from: 'synthesis/check.ts', to: 'forge/*', why: 'the drift check reads two records of the image stage (a back edge)' },
-  { from: 'cli/*', to: 'forge/sovereign/index.ts', why: 'the flake command loads the flake writer, not the image build' },
-  { from: 'forge/image.ts', to: 'inscription/lock.ts', why: 'the image build takes the Binding Site lock, not the Binding Site' },
+  { from: 'synthesis/check.ts', to: 'image/*', why: 'the drift check reads two records of the image stage (a back edge)' },
+  { from: 'cli/*', to: 'image/sovereign/index.ts', why: 'the flake command loads the flake writer, not the image build' },
+  { from: 'image/image.ts', to: 'inscription/lock.ts', why: 'the image build takes the Binding Site lock, not the Binding Site' },
   { from: 'cli/*', to: 'rebirth/host.ts', why: "the bind command names the Vessel's service, without the Rebirth Gate" },
   {
     from: 'cli/*',
@@ -80,14 +80,14 @@ const FOLDER_BACK_EDGES: Array<{ from: string; to: string; why: string }> = [
   { from: 'cli', to: 'tasks', why: 'cli/render.ts writes with tasks/output.ts' },
   { from: 'artifacts', to: 'codex', why: 'the federation record names the registry and the Codex layout' },
   { from: 'artifacts', to: 'synthesis', why: 'the Synthesis Manifest reader reuses the manifest’s types and layout' },
-  { from: 'artifacts', to: 'forge', why: 'the image summary reader names the image stage’s summary type' },
-  { from: 'synthesis', to: 'forge', why: 'the drift check reads the base record and the Debian lock' },
+  { from: 'artifacts', to: 'image', why: 'the image summary reader names the image stage’s summary type' },
+  { from: 'synthesis', to: 'image', why: 'the drift check reads the base record and the Debian lock' },
   { from: 'toolchain', to: 'scribe', why: 'the quadlet sources are named as the Scribe names them' },
   { from: 'inscription', to: 'rebirth', why: 'the pending review reads the Gate’s change list' },
 ];
 
 /** File cycles inside a folder, as they are today: any other fails. */
-const KNOWN_FILE_CYCLES = [['forge/apt.ts', 'forge/base.ts', 'forge/missing-package.ts']];
+const KNOWN_FILE_CYCLES = [['image/apt.ts', 'image/base.ts', 'image/missing-package.ts']];
 
 const folders = [...new Set(files.map(folderOf))];
 const folderEdges = (list: Edge[]) =>

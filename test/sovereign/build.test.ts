@@ -8,8 +8,8 @@ import {
   nixVersionProblem,
   SovereignBuildError,
   writeImageSummary,
-} from '../../tools/src/forge/sovereign';
-import { readLayout } from '../../tools/src/forge/layout';
+} from '../../tools/src/image/sovereign';
+import { readLayout } from '../../tools/src/image/layout';
 import { requireTool } from '../../tools/src/toolchain';
 import { runProgram } from '../../tools/src/toolchain/run';
 import { skipWithout } from '../toolchain/tool-gate';

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { IMAGE_DIR } from '../../tools/src/forge';
+import { IMAGE_DIR } from '../../tools/src/image';
 import { WORKSPACE } from '../support/codex-fixture';
 import { copyWorkspace } from '../support/workspace';
 import { Buildah, buildImages, importBase } from './images';

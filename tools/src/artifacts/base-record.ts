@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BaseRecord } from '../forge';
+import type { BaseRecord } from '../image';
 import { readArtifact, readArtifactIfExists, type ArtifactKind, type ReadOptions } from './read';
 import { digest, text } from './schema-parts';
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { z } from 'zod';
-import type { ImageSummary } from '../forge';
+import type { ImageSummary } from '../image';
 import { IMAGE_SUMMARY_FORMAT } from './formats';
 import { REF_NAME_PATTERN } from './patterns';
 import { readArtifact, type ArtifactKind, type ReadOptions } from './read';

@@ -1,4 +1,4 @@
-import { checkFlake, writeFlake } from '../forge/sovereign';
+import { checkFlake, writeFlake } from '../image/sovereign';
 import { checked, refused, type Outcome } from '../report';
 
 /**

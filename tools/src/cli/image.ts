@@ -7,7 +7,7 @@ import {
   outdatedDebian,
   readForgeSources,
   writeContainerfile,
-} from '../forge';
+} from '../image';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { outdatedNode, outdatedPython, type Outdated } from '../synthesis/outdated';

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { canonicalJson } from '../shared/digest';
-import { BASE_RECORD_FILE, readForgeSources, workspaceBase } from '../forge';
+import { BASE_RECORD_FILE, readForgeSources, workspaceBase } from '../image';
 import type { Task } from './task';
 import { writeOutputFile } from '../shared/fsutil';
 import { runContainerfile, runDebianLock, runImage } from '../cli/image';

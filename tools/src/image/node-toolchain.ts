@@ -128,7 +128,7 @@ function fetchPinned(pkg: Pinned, to: string, opts: { npm: string; env: NodeJS.P
         'LYCHD603',
         `${spec} from the registry has the integrity ${got}, not the pinned ${pkg.integrity}: it was not used; nothing was built`,
         [],
-        { hint: 'check the registry npm is configured for (npm config get registry); the pin is in tools/src/forge/node-toolchain.ts' },
+        { hint: 'check the registry npm is configured for (npm config get registry); the pin is in tools/src/image/node-toolchain.ts' },
       );
     fs.renameSync(file, to);
   } finally {
