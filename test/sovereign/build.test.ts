@@ -9,7 +9,7 @@ import {
   SovereignBuildError,
   writeImageSummary,
 } from '../../tools/src/image/sovereign';
-import { readLayout } from '../../tools/src/image/layout';
+import { readLayout } from '../../tools/src/image/oci-layout';
 import { requireTool } from '../../tools/src/toolchain';
 import { runProgram } from '../../tools/src/toolchain/run';
 import { skipWithout } from '../toolchain/tool-gate';

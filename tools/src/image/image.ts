@@ -11,7 +11,7 @@ import { ensureNodeToolchain, fillNpmCache } from './node-toolchain';
 import { imageFailure, lastLines } from './errors';
 import { missingPackageProblems, missingPackages } from './missing-package';
 import type { ForgeSources } from './inputs';
-import { readLayout } from './layout';
+import { readLayout } from './oci-layout';
 import { currentContainerfile } from './render';
 import { REF_NAME, summarizeLayout, SYNTHESIS_LABEL, writeImageSummary, type BuiltImage, type ImageSummary } from './summary';
 import { nxRun } from '../nx/names';

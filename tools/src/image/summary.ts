@@ -3,7 +3,7 @@ import { IMAGE_SUMMARY_FILE } from '../artifacts/image-summary';
 import { IMAGE_SUMMARY_FORMAT } from '../artifacts/formats';
 import { canonicalJson } from '../shared/digest';
 import type { BaseRecord } from './base';
-import type { LayoutImage } from './layout';
+import type { LayoutImage } from './oci-layout';
 import { writeOutputFile } from '../shared/fsutil';
 
 /** The name of the image in every OCI layout the Forge writes, and the label carrying its synthesis. */

@@ -7,7 +7,7 @@ import { MANIFEST_FILE } from '../../synthesis/layout';
 import { requireTool, resolveTool, runProgram, toolVersion } from '../../toolchain';
 import { checkFlake } from './flake-files';
 import { FLAKE_LOCK } from './flake';
-import { readLayout } from '../layout';
+import { readLayout } from '../oci-layout';
 import { REF_NAME, summarizeLayout, SYNTHESIS_LABEL, writeImageSummary, type ImageSummary } from '../summary';
 import { FLAKE_INPUTS } from './pins';
 import { driftText } from '../../report';
