@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSynthesis, synthesize, type SynthesisManifest } from '../../tools/src/synthesis';
 import { outdatedNode, outdatedPython } from '../../tools/src/synthesis/outdated';
+import { driftText } from '../../tools/src/report';
 import { requireTool } from '../../tools/src/toolchain/tools';
 import { buildPythonIndex, publishNpm, startNpmRegistry, tempDir, writeWorkspace, type LocalRegistry, type WheelSpec } from './fixtures';
 
@@ -108,7 +109,7 @@ describe('what the locks hold to: the resolution time ([forge] resolve_before) a
     fs.writeFileSync(path.join(root, 'codex', 'lychd.toml'), read(root, 'codex/lychd.toml').replace(PIN, '2026-12-20T00:00:00Z'));
     const stale = await checkSynthesis({ workspaceRoot: root, env: env() });
     expect(stale.ok).toBe(false);
-    expect(stale.report).toContain('forge/synthesis/python/pyproject.toml differs from what the inputs produce');
+    expect(driftText(stale.drift)).toContain('forge/synthesis/python/pyproject.toml differs from what the inputs produce');
     await synthesize({ workspaceRoot: root, env: env() });
     expect(locked(root)).toMatchObject({
       resolveBefore: '2026-12-20T00:00:00Z',
@@ -125,14 +126,14 @@ describe('what the locks hold to: the resolution time ([forge] resolve_before) a
     fs.mkdirSync(path.dirname(lockFile), { recursive: true });
     fs.writeFileSync(lockFile, `${JSON.stringify({ ...lock, formatVersion: 1 })}\n`);
     await synthesize({ workspaceRoot: root, env: env() });
-    expect((await checkSynthesis({ workspaceRoot: root, env: env() })).report).toContain(
+    expect(driftText((await checkSynthesis({ workspaceRoot: root, env: env() })).drift)).toContain(
       'forge/synthesis/debian.lock.json has formatVersion 1; this Forge reads 2; run `lychd-forge debian-lock`',
     );
     fs.writeFileSync(lockFile, `${JSON.stringify(lock)}\n`);
     await synthesize({ workspaceRoot: root, env: env() });
     const requested = await checkSynthesis({ workspaceRoot: root, env: env() });
     expect(requested.ok).toBe(false);
-    expect(requested.report).toContain(
+    expect(driftText(requested.drift)).toContain(
       'forge/synthesis/debian.lock.json locks ["ffmpeg"] but the extensions ask for []; run `lychd-forge debian-lock`',
     );
 
@@ -144,13 +145,15 @@ describe('what the locks hold to: the resolution time ([forge] resolve_before) a
     fs.writeFileSync(baseFile, JSON.stringify({ kind: 'debian', ref: 'bookworm', digest: `sha256:${'b'.repeat(64)}` }));
     const moved = await checkSynthesis({ workspaceRoot: root, env: env() });
     expect(moved.ok).toBe(false);
-    expect(moved.report).toContain(`was resolved on the base sha256:${'a'.repeat(64)}, but the base is now sha256:${'b'.repeat(64)}`);
+    expect(driftText(moved.drift)).toContain(
+      `was resolved on the base sha256:${'a'.repeat(64)}, but the base is now sha256:${'b'.repeat(64)}`,
+    );
 
     // Edited by hand: the manifest's digest of the lock no longer matches.
     fs.rmSync(baseFile);
     fs.writeFileSync(lockFile, `${JSON.stringify({ ...lock, requested: [] }, null, 1)}\n`);
     const edited = await checkSynthesis({ workspaceRoot: root, env: env() });
     expect(edited.ok).toBe(false);
-    expect(edited.report).toContain('forge/synthesis.lock.json differs from what the inputs produce');
+    expect(driftText(edited.drift)).toContain('forge/synthesis.lock.json differs from what the inputs produce');
   }, 300_000);
 });

@@ -13,6 +13,7 @@ import {
   SynthesisError,
   type SynthesisManifest,
 } from '../../tools/src/synthesis';
+import { driftText } from '../../tools/src/report';
 import { requireTool } from '../../tools/src/toolchain/tools';
 import {
   buildPythonIndex,
@@ -257,7 +258,7 @@ describe('synthesis with the real uv and npm', () => {
     const offline = { ...env, npm_config_registry: 'http://127.0.0.1:9/', UV_CACHE_DIR: path.join(work, 'uv-cache-empty') };
     try {
       const current = await checkSynthesis({ workspaceRoot: root, env: offline });
-      expect(current.report).toBe('');
+      expect(driftText(current.drift)).toBe('');
       expect(current.ok).toBe(true);
 
       const npmLock = path.join(root, 'forge/synthesis/node/package-lock.json');
@@ -272,15 +273,15 @@ describe('synthesis with the real uv and npm', () => {
         'forge/synthesis/node/package.json',
         'forge/synthesis/node/package-lock.json',
       ]);
-      expect(drifted.report).toContain('oracle depends on tinyx==1.0.0');
-      expect(drifted.report).toMatch(/^- +"tiny-clsx": "\^3\.0\.0",$/m);
-      expect(drifted.report).toMatch(/^- +"node_modules\/tiny-clsx": \{$/m);
+      expect(driftText(drifted.drift)).toContain('oracle depends on tinyx==1.0.0');
+      expect(driftText(drifted.drift)).toMatch(/^- +"tiny-clsx": "\^3\.0\.0",$/m);
+      expect(driftText(drifted.drift)).toMatch(/^- +"node_modules\/tiny-clsx": \{$/m);
       expect(fs.readFileSync(npmLock, 'utf8')).toContain('tiny-clsx');
 
       // A new dependency cannot be locked offline: reported, not fetched.
       fs.writeFileSync(pkg, `${JSON.stringify({ name: '@ext/atelier', dependencies: { 'tiny-new': '^1.0.0' } })}\n`);
       const needsNetwork = await checkSynthesis({ workspaceRoot: root, env: offline });
-      expect(needsNetwork.report).toContain('npm would need the network');
+      expect(driftText(needsNetwork.drift)).toContain('npm would need the network');
       fs.writeFileSync(pkg, before);
       writeExtension(root, 'oracle', EXAMPLE.oracle);
       expect((await checkSynthesis({ workspaceRoot: root, env: offline })).ok).toBe(true);
@@ -290,8 +291,8 @@ describe('synthesis with the real uv and npm', () => {
       fs.writeFileSync(manifestFile, text.replace('"ffmpeg"', '"ffmpeg=1:4"'));
       const edited = await checkSynthesis({ workspaceRoot: root, env: offline });
       expect(edited.drift.map((d) => d.file)).toEqual(['forge/synthesis.lock.json']);
-      expect(edited.report).toMatch(/^- .*"ffmpeg=1:4"/m);
-      expect(edited.report).toMatch(/^\+ .*"ffmpeg"/m);
+      expect(driftText(edited.drift)).toMatch(/^- .*"ffmpeg=1:4"/m);
+      expect(driftText(edited.drift)).toMatch(/^\+ .*"ffmpeg"/m);
       expect(fs.readdirSync(path.join(root, 'forge/synthesis')).sort()).toEqual(['node', 'python', 'tailwind']);
     } finally {
       fs.renameSync(path.join(work, 'pyindex-away'), path.join(work, 'pyindex'));

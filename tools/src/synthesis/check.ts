@@ -14,15 +14,12 @@ import { readIfExists, withStaging, type GeneratedFile } from './fsio';
 import { unifiedDiff } from '../shared/diff';
 import { run } from './process';
 import { resolveNpm, resolveUv } from './tools';
-import { driftText, type Drift } from '../report';
-
-export type { Drift };
+import type { Drift } from '../report';
 
 export interface CheckResult {
   ok: boolean;
+  /** Every committed file that is not what the inputs produce; the one printer shows them (report/). */
   drift: Drift[];
-  /** Human-readable summary with diffs; empty when ok. */
-  report: string;
 }
 
 export interface CheckOptions extends ComponentSource {
@@ -49,7 +46,7 @@ export async function checkSynthesis(options: CheckOptions): Promise<CheckResult
     const { file, manifest } = await buildManifest({ workspaceRoot, quadletsDir: options.quadletsDir, components });
     drift.push(...compare(workspaceRoot, file, 'manifest assembly'), ...debianLockDrift(workspaceRoot, manifest));
   } else if (!fs.existsSync(abs(workspaceRoot, MANIFEST_FILE))) drift.push(missing(MANIFEST_FILE, 'manifest assembly'));
-  return { ok: drift.length === 0, drift, report: formatDrift(drift) };
+  return { ok: drift.length === 0, drift };
 }
 
 const missing = (file: string, stage: string): Drift => ({ file, reason: `is missing; run the ${stage} stage` });
@@ -158,12 +155,4 @@ async function relockNode(packageJson: GeneratedFile, npmLock: string, options: 
   } finally {
     fs.rmSync(cache, { recursive: true, force: true });
   }
-}
-
-export function formatDrift(drift: Drift[]): string {
-  if (drift.length === 0) return '';
-  return [
-    `synthesis is out of date: ${drift.length} file${drift.length === 1 ? '' : 's'} differ${drift.length === 1 ? 's' : ''} from what the inputs produce`,
-    driftText(drift),
-  ].join('\n\n');
 }

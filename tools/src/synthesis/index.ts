@@ -22,7 +22,7 @@ export {
   type PythonPackage,
   type NodePackage,
 } from './manifest';
-export { checkSynthesis, formatDrift, type CheckOptions, type CheckResult, type Drift } from './check';
+export { checkSynthesis, type CheckOptions, type CheckResult } from './check';
 export { checkInputs, synthesize, type SynthesizeOptions } from './synthesize';
 export { treeSha256, canonicalJson } from '../shared/digest';
 export { resolveUv, resolveNpm } from './tools';
