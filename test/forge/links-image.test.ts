@@ -12,7 +12,7 @@ import { REQUIRE_TOOLS, skipWithout } from '../toolchain/tool-gate';
 
 /**
  * A host file never reaches the image through a link in an extension (the tree rule,
- * shared/tree.ts), checked with the real image build: a hostile link stops `lychd-forge image`
+ * artifacts/tree.ts), checked with the real image build: a hostile link stops `lychd-forge image`
  * before anything is built, and a legitimate build's layers are searched for the outside file.
  */
 const notRoot = process.getuid?.() !== 0;

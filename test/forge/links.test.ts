@@ -4,12 +4,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_TREE_FILE_BYTES, treeSha256 } from '../../tools/src/shared/tree';
+import { MAX_TREE_FILE_BYTES, treeSha256 } from '../../tools/src/artifacts/tree';
 import { forge, type Ran } from '../support/run';
 import { copyWorkspace, type WorkspaceCopy } from '../support/workspace';
 
 /**
- * The one tree rule (shared/tree.ts), through the real command line in a copy of the workspace:
+ * The one tree rule (artifacts/tree.ts), through the real command line in a copy of the workspace:
  * what an extension may hold is checked by `validate`, `synthesize` and `image` alike, before any
  * tool runs or anything is built, and a refusal names the file (and a link's target) without
  * ever reading it.

@@ -6,7 +6,7 @@ import { federationInput, loadCodex, type Codex, type Diagnostic } from '../code
 import { renderGeneration, writeGeneration } from '../scribe';
 import { workspaceLayout } from '../nx/layout';
 import { refused, type Outcome } from '../report';
-import { writeOutputDir } from '../tasks/output';
+import { writeOutputDir } from '../shared/fsutil';
 import type { CommonPaths } from './paths';
 
 /** A valid Codex and its warnings (for the command's outcome), or the outcome that refuses an invalid one. */

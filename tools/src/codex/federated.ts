@@ -2,7 +2,7 @@ import { inheritedDefaults, type RuneDefaults } from './schemas/daemon';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { readPlainFile, shown } from '../shared/tree';
+import { readPlainFile, shown } from '../artifacts/tree';
 import type { Registry, RendersAs } from './registry';
 import { error, START, type Diagnostic, type Position } from './diagnostics';
 import { BRANCH_ANCHORS, familyForAnchor, runeOf } from './families';

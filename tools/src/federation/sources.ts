@@ -4,7 +4,8 @@ import { parse } from 'smol-toml';
 import { EXTENSION_MANIFEST } from '../codex/extensions';
 import type { CodexLayout } from '../codex';
 import { REGISTRY_FILE } from '../codex/registry';
-import { canonicalJson, listTree, sha256 } from '../shared/digest';
+import { canonicalJson, sha256 } from '../shared/digest';
+import { listTree } from '../artifacts/tree';
 import { replaceFileAtomic } from '../shared/fsutil';
 
 /**

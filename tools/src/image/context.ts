@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { CSS_TAKEN, takenByCss } from './tailwind-build';
 import * as path from 'node:path';
-import { copyTree, readPlainFile } from '../shared/tree';
+import { copyTree, readPlainFile } from '../artifacts/tree';
 import type { ContainerfileData } from './containerfile';
 import { imageFailure } from './errors';
 

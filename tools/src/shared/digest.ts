@@ -39,6 +39,3 @@ function sortKeys(value: unknown): unknown {
   }
   return value;
 }
-
-// The one tree walker: its rule for links and special files is what every digest of a tree follows.
-export { listTree, treeSha256 } from './tree';

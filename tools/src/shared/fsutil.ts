@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { byCodePoint } from './order';
 
 /** fsync a directory so the entries created, renamed or removed in it survive power loss. */
 export function fsyncDir(dir: string): void {
@@ -64,6 +65,17 @@ export function replaceFileAtomic(file: string, data: string, tmpName: string, s
 export function writeOutputFile(file: string, data: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   replaceFileAtomic(file, data, `.${path.basename(file)}.tmp-${process.pid}`);
+}
+
+/** Replaces a task's output folder with exactly these files, so nothing stale survives a rerun. */
+export function writeOutputDir(dir: string, files: ReadonlyMap<string, string>): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, text] of [...files].sort(([a], [b]) => byCodePoint(a, b))) {
+    const file = path.join(dir, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  }
 }
 
 /** mkdir -p that also makes each new directory's entry durable in its parent. */

@@ -6,7 +6,7 @@ import { readScrollSettings, type ScrollSettings } from '../codex/prime-scroll';
 import type { Diagnostic } from '../diagnostics';
 import type { SynthesisProblem } from './problems';
 import { SynthesisError, throwIfAny } from './problems';
-import { walkTree } from '../shared/tree';
+import { walkTree } from '../artifacts/tree';
 import { abs, toPosix } from './layout';
 import type { TomlFile } from './toml';
 

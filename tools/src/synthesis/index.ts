@@ -24,6 +24,5 @@ export {
 } from './manifest';
 export { checkSynthesis, type CheckOptions, type CheckResult } from './check';
 export { checkInputs, synthesize, type SynthesizeOptions } from './synthesize';
-export { treeSha256, canonicalJson } from '../shared/digest';
 export { resolveUv, resolveNpm } from './tools';
 export type { GeneratedFile } from './fsio';

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { byCodePoint } from '../shared/order';
-import { fileSha256, treeSha256 } from '../shared/digest';
+import { fileSha256 } from '../shared/digest';
+import { treeSha256 } from '../artifacts/tree';
 import { PYTHON_DIR, abs, toPosix } from './layout';
 
 export interface PythonArtifact {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { readRuneUnits } from './context-files';
 import { listFiles } from '../codex/files';
 import { assembleGeneration } from '../scribe';
-import { writeOutputDir } from './output';
+import { writeOutputDir } from '../shared/fsutil';
 import type { Task } from './task';
 
 export interface AssembleOptions {

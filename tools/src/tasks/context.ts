@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { contextFiles } from './facts';
 import { checkStartSet, scribeContext } from '../scribe';
-import { writeOutputDir } from './output';
+import { writeOutputDir } from '../shared/fsutil';
 import type { CodexOptions } from '../codex';
 import { loadForCommand } from '../cli/render';
 import { taskPaths, type Task } from './task';

@@ -4,7 +4,8 @@ import { noVesselNeeds } from '../codex/vessel-needs';
 import { fromRuneFolder } from '../scribe/federated';
 import { SHM_RUNTIMES } from '../scribe/pod';
 import { AGGREGATES, CODE_DIR, PLUGIN_DIR, type Aggregate } from '../nx/layout';
-import { canonicalJson, fileSha256, sha256, treeSha256 } from '../shared/digest';
+import { canonicalJson, fileSha256, sha256 } from '../shared/digest';
+import { treeSha256 } from '../artifacts/tree';
 
 /**
  * The Codex as plain JSON, with every path relative to the workspace root, so that a task output

@@ -11,7 +11,7 @@ import {
   renderPod,
 } from '../scribe';
 import type { Codex } from '../codex';
-import { writeOutputDir } from './output';
+import { writeOutputDir } from '../shared/fsutil';
 import type { Task } from './task';
 
 const RENDER: Record<Aggregate, (codex: Codex) => Map<string, string>> = {

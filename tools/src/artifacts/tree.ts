@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ForgeError } from '../diagnostics/error';
-import { byCodePoint } from './order';
+import { ForgeError } from '../diagnostics';
+import { byCodePoint } from '../shared/order';
 
 /**
  * The one walker of every source tree the Forge copies or hashes (the core, each extension, the
