@@ -4,10 +4,11 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../tools/src/diagnostics';
 import { containerfileData, renderContainerfile, satisfiesRequiresPython, type BaseRecord } from '../../tools/src/image';
-import { debFileName, type DebianLock } from '../../tools/src/image/debian-lock';
+import { debFileName } from '../../tools/src/image/debian-lock';
+import type { DebianLock } from '../../tools/src/artifacts/debian-lock';
 import { stageContext } from '../../tools/src/image/context';
 import { debianArchiveUri } from '../../tools/src/image/mirror';
-import type { SynthesisManifest } from '../../tools/src/synthesis/manifest';
+import type { SynthesisManifest } from '../../tools/src/artifacts/synthesis-manifest';
 import { WORKSPACE } from '../support/codex-fixture';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(WORKSPACE, 'forge/synthesis.lock.json'), 'utf8')) as SynthesisManifest;

@@ -5,10 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../tools/src/diagnostics';
-import { fetchLockedDebs, lockProblems, resolveDebianLock, type DebianLock } from '../../tools/src/image/debian-lock';
-import type { SynthesisManifest } from '../../tools/src/synthesis/manifest';
-import type { BaseRecord } from '../../tools/src/image/base';
-import type { IndexedDeb } from '../../tools/src/image/apt';
+import { fetchLockedDebs, lockProblems, resolveDebianLock } from '../../tools/src/image/debian-lock';
+import { readDebianLock, type DebianLock, type IndexedDeb } from '../../tools/src/artifacts/debian-lock';
+import type { SynthesisManifest } from '../../tools/src/artifacts/synthesis-manifest';
+import type { BaseRecord } from '../../tools/src/artifacts/base-record';
 import { REQUIRE_TOOLS } from '../toolchain/tool-gate';
 import { LocalArchive, missingArchiveTools } from './debian-archive';
 
@@ -172,19 +172,17 @@ describe.skipIf(missing.length > 0 && !REQUIRE_TOOLS)('the Debian lock, against 
     const lock = lockNow(['lychd-hello']);
     const root = path.join(dir, 'workspace');
     fs.mkdirSync(path.join(root, 'forge/synthesis'), { recursive: true });
-    const broken = { ...lock, packages: [{ ...lock.packages[0]!, filename: 'pool/main/$(curl evil).deb' }] };
-    fs.writeFileSync(path.join(root, 'forge/synthesis/debian.lock.json'), JSON.stringify(broken));
+    fs.writeFileSync(path.join(root, 'forge/synthesis/debian.lock.json'), JSON.stringify(lock));
     const manifest = {
       system: [{ name: 'lychd-other', spec: 'lychd-other', requestedBy: ['oracle'] }],
       debian: undefined,
     } as unknown as SynthesisManifest;
     const otherBase = { ...base.record, digest: `sha256:${'1'.repeat(64)}` };
-    const problems = lockProblems(root, broken as DebianLock, manifest, otherBase, lock.archive);
+    const problems = lockProblems(root, lock, manifest, otherBase, lock.archive);
     expect(problems.map((p) => `${p.file} ${p.field}`)).toEqual([
       'forge/synthesis.lock.json debian.sha256',
       'forge/synthesis/debian.lock.json requested',
       'forge/synthesis/debian.lock.json base',
-      'forge/synthesis/debian.lock.json packages[0]',
     ]);
     expect(problems[1]!.message).toBe('locks ["lychd-hello"] but the Synthesis Manifest asks for ["lychd-other"]');
     expect(problems[1]!.fix).toContain('`lychd-forge debian-lock`');
@@ -200,11 +198,39 @@ describe.skipIf(missing.length > 0 && !REQUIRE_TOOLS)('the Debian lock, against 
       { ...lock.archive, uri: 'file:/elsewhere' },
     );
     expect(fine.map((p) => p.field)).toEqual(['debian.sha256']);
+  });
+
+  it('reads a committed lock only of its own format, with every entry a plain archive file', () => {
+    const lock = lockNow(['lychd-hello']);
+    const root = path.join(dir, 'reader');
+    const file = path.join(root, 'forge/synthesis/debian.lock.json');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const refusal = (value: unknown) => {
+      fs.writeFileSync(file, JSON.stringify(value));
+      try {
+        readDebianLock(root);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ForgeError);
+        return (e as ForgeError).diagnostics.map((d) => [d.code, d.field, d.message, d.hint]);
+      }
+      throw new Error('the lock was read');
+    };
+    const relock = expect.stringContaining('`npx lychd-forge debian-lock`');
+    fs.writeFileSync(file, JSON.stringify(lock));
+    expect(readDebianLock(root)).toEqual(lock);
+    // An entry that could not be a plain archive file never reaches a build context or a Containerfile.
+    const broken = {
+      ...lock,
+      base: { ...lock.base, packages: [{ ...lock.base.packages[0]!, sha256: 'x' }] },
+      packages: [{ ...lock.packages[0]!, filename: 'pool/main/$(curl evil).deb' }],
+    };
+    expect(refusal(broken)).toEqual([
+      ['LYCHD804', 'base.packages[0].sha256', 'must be 64 lowercase hex digits', relock],
+      ['LYCHD804', 'packages[0].filename', 'must be a plain archive file: pool/…/<name>_<version>_<architecture>.deb', relock],
+    ]);
     // A lock of the first format (the base's packages by name only) is re-locked, not guessed at.
-    const old = lockProblems(root, { ...lock, formatVersion: 1 } as unknown as DebianLock, manifest, base.record, lock.archive);
-    expect(old.map((p) => [p.field, p.fix])).toEqual([['formatVersion', expect.stringContaining('`lychd-forge debian-lock`')]]);
-    // A base entry that could not be a plain archive file is named as such.
-    const badBase = { ...lock, base: { ...lock.base, packages: [{ ...lock.base.packages[0]!, sha256: 'x' }] } };
-    expect(lockProblems(root, badBase, manifest, base.record, lock.archive).map((p) => p.field)).toContain('base.packages[0]');
+    expect(refusal({ ...lock, formatVersion: 1 })).toEqual([
+      ['LYCHD804', 'formatVersion', 'is format 1, written by an older Forge; this one reads format 2', relock],
+    ]);
   });
 });

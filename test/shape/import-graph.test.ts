@@ -31,8 +31,6 @@ const ALLOWED: Allowance[] = [
   { from: 'nx/*', to: 'codex/*', why: 'graph time: the layout and the Prime Scroll, not the Codex loader' },
   { from: 'nx/*', to: 'federation/sources.ts', why: 'graph time: the federation inputs, without the hook runner' },
   { from: 'nx/*', to: 'toolchain/workspace-root.ts', why: 'graph time: the workspace root, without the tool runners' },
-  { from: 'artifacts/*', to: 'codex/*', why: 'graph time: a pattern and the layout, not the Codex loader' },
-  { from: 'artifacts/*', to: 'synthesis/*', why: 'graph time: the manifest layout and a package pattern, not the lockers' },
   { from: 'federation/*', to: 'codex/*', why: 'graph time (sources.ts), and each hook run: the registry and layout, not the loader' },
   // Each task and command loads what it runs: the codex face would add the loader and every rune schema.
   { from: 'scribe/*', to: 'codex/*', why: 'the Scribe runs once per rune folder on validated runes: no loader' },
@@ -51,7 +49,6 @@ const ALLOWED: Allowance[] = [
   { from: 'image/*', to: 'toolchain/run.ts', why: 'buildah and apt run as processes: the runner only' },
   { from: 'generators/*', to: 'toolchain/run.ts', why: 'the example runs one process' },
   // Single modules of a heavier folder.
-  { from: 'synthesis/check.ts', to: 'image/*', why: 'the drift check reads two records of the image stage (a back edge)' },
   { from: 'cli/*', to: 'image/sovereign/index.ts', why: 'the flake command loads the flake writer, not the image build' },
   { from: 'image/image.ts', to: 'inscription/lock.ts', why: 'the image build takes the Binding Site lock, not the Binding Site' },
   { from: 'cli/*', to: 'rebirth/host.ts', why: "the bind command names the Vessel's service, without the Rebirth Gate" },
@@ -74,16 +71,12 @@ const ALLOWED: Allowance[] = [
  * allowed, and no other cycle is. Removing one is progress; the test says when it is gone.
  */
 const FOLDER_BACK_EDGES: Array<{ from: string; to: string; why: string }> = [
-  { from: 'artifacts', to: 'codex', why: 'the federation record names the registry and the Codex layout' },
-  { from: 'artifacts', to: 'synthesis', why: 'the Synthesis Manifest reader reuses the manifest’s types and layout' },
-  { from: 'artifacts', to: 'image', why: 'the image summary reader names the image stage’s summary type' },
-  { from: 'synthesis', to: 'image', why: 'the drift check reads the base record and the Debian lock' },
   { from: 'toolchain', to: 'scribe', why: 'the quadlet sources are named as the Scribe names them' },
   { from: 'inscription', to: 'rebirth', why: 'the pending review reads the Gate’s change list' },
 ];
 
 /** File cycles inside a folder, as they are today: any other fails. */
-const KNOWN_FILE_CYCLES = [['image/apt.ts', 'image/base.ts', 'image/missing-package.ts']];
+const KNOWN_FILE_CYCLES: string[][] = [];
 
 const folders = [...new Set(files.map(folderOf))];
 const folderEdges = (list: Edge[]) =>

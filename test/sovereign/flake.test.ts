@@ -71,19 +71,24 @@ describe('flake.nix rendering', () => {
       ],
     ]);
 
-    // A lock of the first format is named as that, not as a lock of other packages.
+    // A lock of the first format is named as that, not as a lock of other packages: its reader's refusal.
     fs.writeFileSync(lockFile, JSON.stringify({ ...lock, formatVersion: 1 }));
     const old = renderFlake({ workspaceRoot: root });
-    expect(old.ok ? [] : old.diagnostics.map((d) => [d.field, d.message])).toEqual([
-      ['formatVersion', 'has formatVersion 1; this Forge reads 2'],
+    expect(old.ok ? [] : old.diagnostics.map((d) => [d.code, d.field, d.message, d.hint])).toEqual([
+      [
+        'LYCHD804',
+        'formatVersion',
+        'is format 1, written by an older Forge; this one reads format 2',
+        expect.stringContaining('`npx lychd-forge debian-lock`'),
+      ],
     ]);
 
     const i = lock.packages.findIndex((p: { name: string }) => p.name === 'sox');
     lock.packages[i].version = '1.0\n# injected';
     fs.writeFileSync(lockFile, JSON.stringify(lock));
     const injected = renderFlake({ workspaceRoot: root });
-    expect(injected.ok ? [] : injected.diagnostics.map((d) => [d.field, d.message])).toEqual([
-      [`packages[${i}].version`, '"1.0\\n# injected" is not a Debian version'],
+    expect(injected.ok ? [] : injected.diagnostics.map((d) => [d.code, d.field, d.message])).toEqual([
+      ['LYCHD804', `packages[${i}].version`, 'must be a Debian version'],
     ]);
   });
 

@@ -2,15 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as semver from 'semver';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  discoverExtensions,
-  intersectRanges,
-  mergeNode,
-  mergePython,
-  parseDebianSpec,
-  synthesize,
-  SynthesisError,
-} from '../../tools/src/synthesis';
+import { discoverExtensions, intersectRanges, mergeNode, mergePython, synthesize, SynthesisError } from '../../tools/src/synthesis';
+import { parseDebianSpec } from '../../tools/src/artifacts/patterns';
 import { run } from '../../tools/src/synthesis/process';
 import { LOCKER_SETTINGS, scrubbedEnv } from '../../tools/src/toolchain/env';
 import { tempDir, write, writeWorkspace } from './fixtures';

@@ -1,9 +1,18 @@
 import { z } from 'zod';
-import type { BaseRecord } from '../image';
 import { readArtifact, readArtifactIfExists, type ArtifactKind, type ReadOptions } from './read';
 import { digest, text } from './schema-parts';
 
-/** `forge:base`'s record of the base the image is built on (dist/forge/base/base.json, and its copy in the base cache). */
+/** What `forge:base` records in dist/forge/base/base.json (and its copy in the base cache; image.json's `base`). */
+export interface BaseRecord {
+  kind: 'debian' | 'image';
+  /** The suite, or the image reference with its digest. */
+  ref: string;
+  /** sha256 of the base tar (Debian) or the pinned manifest digest (image). */
+  digest: string;
+  /** `major.minor` of the base's python3, when the Forge can read it without a registry. */
+  python?: string;
+}
+
 export const baseRecordSchema = z.looseObject({
   kind: z.enum(['debian', 'image']),
   ref: text,

@@ -7,3 +7,5 @@ export const MANIFEST_FORMAT = 1;
 export const REGISTRY_FORMAT = 1;
 export const IMAGE_SUMMARY_FORMAT = 1;
 export const FEDERATION_SOURCES_FORMAT = 1;
+/** The first named the base's packages without their files. */
+export const DEBIAN_LOCK_FORMAT = 2;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { z } from 'zod';
-import type { ImageSummary } from '../image';
+import type { BaseRecord } from './base-record';
 import { IMAGE_SUMMARY_FORMAT } from './formats';
 import { REF_NAME_PATTERN } from './patterns';
 import { readArtifact, type ArtifactKind, type ReadOptions } from './read';
@@ -8,6 +8,21 @@ import { digest, text } from './schema-parts';
 
 /** The summary's file in an image folder (forge:image's output, and each body the Gate stores). */
 export const IMAGE_SUMMARY_FILE = 'image.json';
+
+/** `image.json`: the contract between both image paths and the Rebirth Gate (docs/image.md). */
+export type ImageSummary = {
+  formatVersion: typeof IMAGE_SUMMARY_FORMAT;
+  strategy: 'mundane' | 'sovereign';
+  imageId: string;
+  manifestDigest: string;
+  diffIds: string[];
+  layout: 'oci';
+  refName: string;
+  base: { kind: BaseRecord['kind']; ref: string; digest: string };
+  systemPackages: Record<string, string>;
+  builder: { name: 'buildah' | 'nix'; version: string };
+  synthesis: string;
+};
 
 const refName = z.string().regex(REF_NAME_PATTERN, { error: 'must be an OCI ref name' });
 // A Debian version with its `:` and `~` made plain is a ref name too; the keys are package names.

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { NAME_PATTERN } from '../codex/patterns';
-import { parseDebianSpec } from '../synthesis/system';
-import { DIGEST_PATTERN, PLAIN_PATH_PATTERN } from './patterns';
+import { DIGEST_PATTERN, NAME_PATTERN, parseDebianSpec, PLAIN_PATH_PATTERN } from './patterns';
 
 /** The value types the artifacts' schemas are made of, each with the rule it breaks in words. */
 

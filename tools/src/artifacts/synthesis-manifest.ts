@@ -1,12 +1,75 @@
 import * as path from 'node:path';
 import { z } from 'zod';
-import type { SynthesisManifest } from '../synthesis';
 import { MANIFEST_FORMAT } from './formats';
 import { EXTENSION_CAPABILITY_PATTERN, PYTHON_PROJECT_PATTERN } from './patterns';
-import { MANIFEST_FILE } from '../synthesis/layout';
+import { MANIFEST_FILE } from './paths';
 import { readArtifact, type ArtifactKind, type ReadOptions } from './read';
 import { componentName, debianName, debianSpec, digest, plainPath, text } from './schema-parts';
 import { sha256 } from '../shared/digest';
+
+export interface PythonArtifact {
+  kind: 'sdist' | 'wheel';
+  /** Remote URL, or path relative to the workspace for local files. */
+  url?: string;
+  path?: string;
+  sha256?: string;
+  size?: number;
+}
+
+export interface PythonPackage {
+  name: string;
+  version?: string;
+  /** uv's source table; local paths made workspace-relative. */
+  source: Record<string, string>;
+  artifacts: PythonArtifact[];
+  /** For local folders, which uv does not hash: see `treeSha256`. */
+  treeSha256?: string;
+}
+
+export interface NodePackage {
+  /** Location in the lock, e.g. `node_modules/ms`. */
+  path: string;
+  name: string;
+  version?: string;
+  resolved?: string;
+  integrity?: string;
+}
+
+/** One Debian package the image needs, and who asked for it. */
+export interface SystemPackage {
+  /** `name` or `name=version`, as handed to apt-get. */
+  spec: string;
+  name: string;
+  version?: string;
+  requestedBy: string[];
+}
+
+/** `forge/synthesis.lock.json`, as the synthesis writes it (synthesis/manifest.ts) and every stage after it reads it. */
+export interface SynthesisManifest {
+  formatVersion: number;
+  inputs: { digest: string; files: Record<string, string> };
+  components: Array<{
+    kind: string;
+    name: string;
+    path: string;
+    pythonProject: string;
+    capabilities: string[];
+    systemDependencies: string[];
+  }>;
+  python: { lockfile: string; requiresPython?: string; packages: PythonPackage[] };
+  node: { lockfile: string; packages: NodePackage[] };
+  tailwind: { config: string; sources: string[] };
+  system: SystemPackage[];
+  synthesized: Record<string, string>;
+  quadlets: { dir: string; files: Record<string, string> } | null;
+  tools: { uv: string; npm: string };
+  /** The Sovereign path's `flake.lock`, once a user's Nix has written it; absent before. */
+  nix?: { flakeLock: string; sha256: string };
+  /** `[forge] resolve_before`: the time the Python and Node locks were resolved as of; absent when unpinned. */
+  resolveBefore?: string;
+  /** The Debian lock (every `.deb` of the system layer, the base it was resolved on), once written; absent before. */
+  debian?: { lockfile: string; sha256: string };
+}
 
 const version = text.optional();
 

@@ -1,4 +1,5 @@
-import { REGISTRY_FILE, type Registry } from '../codex/registry';
+import { REGISTRY_FILE } from '../codex/registry';
+import type { Registry } from '../artifacts/federation-record';
 import { federate, FEDERATION_SOURCES_FILE, writeFederationSources } from '../federation';
 import { readScrollSettings } from '../codex/prime-scroll';
 import type { Outcome } from '../report';

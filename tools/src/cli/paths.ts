@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { isSafeRelative, type CodexLayout, type CodexOptions } from '../codex/layout';
+import type { CodexLayout, CodexOptions } from '../codex/layout';
+import { isSafeRelative } from '../artifacts/patterns';
 import { failure } from '../diagnostics';
 import { workspaceLayout } from '../nx/layout';
 import { toPosix } from '../synthesis/layout';

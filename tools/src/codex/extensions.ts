@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { NAME_PATTERN } from './patterns';
+import { NAME_PATTERN } from '../artifacts/patterns';
 
 /**
  * The one definition of an extension, for the Codex loader, the Nx plugin and the synthesis:

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { readPlainFile, shown } from '../artifacts/tree';
-import type { Registry, RendersAs } from './registry';
+import type { Registry, RendersAs } from '../artifacts/federation-record';
 import { error, START, type Diagnostic, type Position } from './diagnostics';
 import { BRANCH_ANCHORS, familyForAnchor, runeOf } from './families';
 import type { AnchoredRune, Rune, RuneOrigin } from './model';

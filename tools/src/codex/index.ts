@@ -4,7 +4,7 @@ export * from './model';
 export { installedExtensions, loadCodex, runeFiles, type LoadOptions, type LoadResult } from './load';
 export { loadPrimeScroll, readScrollSettings, scrollSettings, type ScrollSettings } from './prime-scroll';
 export { DEFAULT_LAYOUT, PRIME_SCROLL, layoutOf, primeScrollPath, workspaceLayout, type CodexLayout, type CodexOptions } from './layout';
-export { federationInput, type Registry } from './registry';
+export { federationInput } from './registry';
 export { unreadable } from './read-file';
 export { checkRuneText, loadRuneFile, placementProblems, type RuneFileRef } from './load-rune';
 export { coreServicePorts, isFullyQualified } from './cross-rune-rules';

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { failure } from '../diagnostics';
+import { isSafeRelative } from '../artifacts/patterns';
 
 /**
  * Where a workspace keeps its Codex and its extensions: relative to the workspace root, with
@@ -26,11 +27,6 @@ export const DEFAULT_LAYOUT: CodexLayout = { codexDir: 'codex', extensionsDir: '
 export const PRIME_SCROLL = 'lychd.toml';
 
 const trim = (p: string) => p.replace(/^\.\/+/, '').replace(/\/+$/, '');
-
-/** A folder path that stays inside the workspace: relative, with forward slashes, never `..`. */
-export function isSafeRelative(p: string): boolean {
-  return p.length > 0 && !p.startsWith('/') && !p.includes('\\') && !p.split('/').some((s) => s === '..');
-}
 
 /**
  * A layout from options that may leave either folder out, or write `./codex/`. A folder outside

@@ -2,7 +2,7 @@ import type { Position } from './diagnostics';
 import type { PrimeScroll } from './schemas/prime';
 import type { PortalConfig } from './schemas/portal';
 import type { SoulstoneConfig } from './schemas/soulstone';
-import type { RegisteredSecret, RegisteredVolume } from './registry';
+import type { RegisteredSecret, RegisteredVolume } from '../artifacts/federation-record';
 
 /** Where a rune came from: the Codex itself or an extension's `runes/` folder. */
 export interface RuneOrigin {

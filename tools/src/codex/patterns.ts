@@ -1,8 +1,5 @@
-// The Codex's name rules as plain patterns, apart from the schemas: the Nx plugin checks
-// extension names with them on every run without loading zod.
-
-/** The seeds' RuneConfig rule for anchor parts; also keeps names safe as systemd unit and podman names. */
-export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9_-]{0,48}[a-z0-9])?$/;
+// The Codex's name rules as plain patterns, apart from the schemas (the name rule itself is
+// artifacts/patterns.ts's NAME_PATTERN: the artifacts carry those names too).
 
 /** Podman accepts more, but these characters are safe on every line of a unit file. */
 export const SECRET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/;

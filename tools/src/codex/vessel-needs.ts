@@ -4,7 +4,7 @@ import type { LocatedRune } from './rule';
 import { coreServicePorts } from './cross-rune-rules';
 import { ENV_NAME_PATTERN, SECRET_PATTERN } from './patterns';
 import { continuesLine, UNIT_CONTROL } from './unit-line';
-import type { Registered, Registry } from './registry';
+import type { Registered, Registry } from '../artifacts/federation-record';
 import type { VesselNeed, VesselNeeds } from './model';
 import type { PrimeScroll } from './schemas/prime';
 

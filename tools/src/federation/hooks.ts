@@ -4,19 +4,12 @@ import { causesOf, failure, ForgeError, type Diagnostic } from '../diagnostics';
 import type { CodexLayout } from '../codex';
 import { discoverComponents, type Component } from '../synthesis/discovery';
 import { abs, PYTHON_DIR, PYTHON_FILES } from '../synthesis/layout';
-import { parseDebianSpec } from '../synthesis/system';
+import { parseDebianSpec } from '../artifacts/patterns';
 import { readToml, getPath } from '../synthesis/toml';
 import { formatBytes, OutputLimitError, requireTool, runProgram, scrubbedEnv } from '../toolchain';
 import { hookLauncher, type HookLauncher } from './sandbox';
-import {
-  emptyRegistrations,
-  REGISTRY_FILE,
-  registryText,
-  type ExtensionRegistrations,
-  type RegisteredVolume,
-  type RendersAs,
-  type Registry,
-} from '../codex/registry';
+import { emptyRegistrations, REGISTRY_FILE, registryText } from '../codex/registry';
+import type { ExtensionRegistrations, RegisteredVolume, RendersAs, Registry } from '../artifacts/federation-record';
 import { FAMILY_ANCHORS, isFamilyAnchor } from '../codex/anchors';
 import { ENV_NAME_PATTERN } from '../codex/patterns';
 import { deviceProblem, environmentProblem, portProblem, secretProblem, volumeProblem, type ShapeProblem } from '../codex/vessel-needs';

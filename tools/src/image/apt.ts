@@ -3,13 +3,7 @@ import * as path from 'node:path';
 import { runProgram } from '../toolchain/run';
 import { imageFailure, lastLines } from './errors';
 import { missingPackages } from './missing-package';
-
-/** A Debian archive as one `deb` line names it. */
-export interface DebianArchive {
-  uri: string;
-  suite: string;
-  components: string[];
-}
+import type { DebianArchive, IndexedDeb } from '../artifacts/debian-lock';
 
 /** Requested packages the archive does not have: the caller says who asked for them. */
 export class UnknownDebianPackages extends Error {
@@ -17,17 +11,6 @@ export class UnknownDebianPackages extends Error {
   constructor(readonly packages: string[]) {
     super(`the Debian archive has no package ${packages.join(', ')}`);
   }
-}
-
-/** One package version as an archive's index describes it. */
-export interface IndexedDeb {
-  name: string;
-  version: string;
-  architecture: string;
-  /** The file's path inside the archive (`pool/main/…`). */
-  filename: string;
-  size: number;
-  sha256: string;
 }
 
 /**

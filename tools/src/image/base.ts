@@ -5,22 +5,12 @@ import type { PrimeScroll } from '../codex';
 import { canonicalJson, fileSha256Streamed, sha256 } from '../shared/digest';
 import { requireTool, runProgram, runProgramStreamed, toolVersion } from '../toolchain';
 import { imageFailure, lastLines } from './errors';
-import { installsIn, parseStanzas, type DebianArchive, type IndexedDeb } from './apt';
-import { readBaseRecord } from '../artifacts/base-record';
+import { installsIn, parseStanzas } from './apt';
+import type { DebianArchive, IndexedDeb } from '../artifacts/debian-lock';
+import { readBaseRecord, type BaseRecord } from '../artifacts/base-record';
 
 /** The base the image is built on, as `[forge.base]` asks for it. */
 export type BaseSpec = { kind: 'debian'; ref: string } | { kind: 'image'; ref: string };
-
-/** What `forge:base` records in dist/forge/base/base.json (and image.json's `base`). */
-export interface BaseRecord {
-  kind: 'debian' | 'image';
-  /** The suite, or the image reference with its digest. */
-  ref: string;
-  /** sha256 of the base tar (Debian) or the pinned manifest digest (image). */
-  digest: string;
-  /** `major.minor` of the base's python3, when the Forge can read it without a registry. */
-  python?: string;
-}
 
 import { BASE_RECORD_FILE } from '../artifacts/paths';
 export { BASE_RECORD_FILE };

@@ -2,15 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import nunjucks from 'nunjucks';
 import type { SynthesisManifest } from '../synthesis';
-import { parseDebianSpec } from '../synthesis/system';
 import { IMAGE_PATTERN } from '../codex/schemas/common';
-import { NAME_PATTERN } from '../codex/patterns';
+import { DEB_FILE_PATTERN, NAME_PATTERN, parseDebianSpec } from '../artifacts/patterns';
 import { VESSEL_USER } from '../codex/vessel-user';
 import { locate } from '../synthesis/toml';
 import { imageFailure, type ForgeProblem } from './errors';
-import type { BaseRecord } from './base';
+import type { BaseRecord } from '../artifacts/base-record';
 import { satisfiesRequiresPython } from './python';
-import { DEB_FILE, DEBIAN_LOCK_FILE, RELOCK_COMMAND } from './debian-lock';
+import { DEBIAN_LOCK_FILE, RELOCK_COMMAND } from './debian-lock';
 import { nxRun } from '../nx/names';
 import { isComponentConfig, shippedCss, TAILWIND_CLI, tailwindcssProblem } from './tailwind-build';
 import { NODE_TOOLCHAIN, TOOLCHAIN_MOUNT, TOOLCHAIN_NODE, TOOLCHAIN_NPM } from './node-toolchain';
@@ -97,7 +96,7 @@ export function containerfileData({ manifest, base, debs = [], python, port, scr
       );
   }
   for (const [i, deb] of debs.entries())
-    if (!DEB_FILE.test(deb))
+    if (!DEB_FILE_PATTERN.test(deb))
       bad(
         DEBIAN_LOCK_FILE,
         `packages[${i}].filename`,

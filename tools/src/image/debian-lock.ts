@@ -2,43 +2,27 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PrimeScroll } from '../codex';
-import { DEBIAN_LOCK, MANIFEST_FILE } from '../synthesis/layout';
+import { DEBIAN_LOCK_FILE, MANIFEST_FILE } from '../artifacts/paths';
+import { DEBIAN_LOCK_FORMAT } from '../artifacts/formats';
+import { DEB_FILE_PATTERN, SHA256_HEX_PATTERN } from '../artifacts/patterns';
 import { readSynthesisManifest } from '../artifacts/synthesis-manifest';
-import { debianLockDigest, type SynthesisManifest } from '../synthesis/manifest';
+import { readDebianLock, requestedSpecs, type DebianArchive, type DebianLock, type IndexedDeb } from '../artifacts/debian-lock';
+import { debianLockDigest } from '../synthesis/manifest';
+import type { SynthesisManifest } from '../artifacts/synthesis-manifest';
 import { canonicalJson, fileSha256Streamed, sha256 } from '../shared/digest';
 import { replaceFileAtomic } from '../shared/fsutil';
 import { runProgram } from '../toolchain';
-import { PrivateApt, UnknownDebianPackages, type DebianArchive, type IndexedDeb } from './apt';
-import { baseSpecOf, DEBIAN_RECIPE, ensureBase, forgeCacheDir, resolveDebianBase, type BaseRecord, type BuiltBase } from './base';
+import { PrivateApt, UnknownDebianPackages } from './apt';
+import { baseSpecOf, DEBIAN_RECIPE, ensureBase, forgeCacheDir, resolveDebianBase, type BuiltBase } from './base';
+import type { BaseRecord } from '../artifacts/base-record';
 import type { ForgeSources } from './inputs';
 import { imageFailure, type ForgeProblem } from './errors';
 import { debianArchiveUri } from './mirror';
 import { missingPackageProblems } from './missing-package';
 import { nxRun } from '../nx/names';
 
-/** The committed Debian lock: what the system layer installs, to the byte. */
-export const DEBIAN_LOCK_FILE = DEBIAN_LOCK;
+export { DEBIAN_LOCK_FILE };
 export const RELOCK_COMMAND = 'lychd-forge debian-lock';
-
-/** The lock's format this Forge reads and writes; the first named the base's packages without their files. */
-export const DEBIAN_LOCK_FORMAT = 2;
-
-/** What a lock must have been resolved for: the extensions' system packages as the manifest lists them. */
-export const requestedSpecs = (manifest: SynthesisManifest): string[] => manifest.system.map((p) => p.spec);
-
-export interface DebianLock {
-  formatVersion: typeof DEBIAN_LOCK_FORMAT;
-  archive: DebianArchive;
-  /**
-   * The base, built from exactly these `.deb` files (mmdebstrap's minbase and the recipe's
-   * includes, as it resolved them against the archive), and the digest of the tar they make.
-   */
-  base: { suite: string; digest: string; packages: IndexedDeb[] };
-  /** The extensions' system dependencies as the Synthesis Manifest lists them (`name` or `name=version`). */
-  requested: string[];
-  /** Every `.deb` the system layer installs: the requested packages and what they depend on that the base lacks. */
-  packages: IndexedDeb[];
-}
 
 /** The archive the lock resolves against: `[forge.debian] archive`, else the machine's own; the base's suite, main. */
 export function debianArchiveOf(forge: PrimeScroll['forge'], env: NodeJS.ProcessEnv = process.env): DebianArchive {
@@ -53,10 +37,6 @@ export function debianArchiveOf(forge: PrimeScroll['forge'], env: NodeJS.Process
 
 /** What a lock records as its archive when it was resolved against the machine's apt sources (no `[forge.debian] archive`). */
 export const MACHINE_ARCHIVE = 'apt-sources:';
-
-/** A plain `.deb` file name: what reaches the Containerfile and the build context. */
-export const DEB_FILE = /^[a-z0-9][a-z0-9+.-]*_[A-Za-z0-9.+~-]+_[a-z0-9-]+\.deb$/;
-const SHA256 = /^[0-9a-f]{64}$/;
 
 /** The file name a locked package has in the build context (the archive's own, without its folder). */
 export const debFileName = (p: IndexedDeb) => path.posix.basename(p.filename);
@@ -81,7 +61,7 @@ function indexed(apt: PrivateApt, chosen: Array<{ name: string; version: string;
   return chosen
     .map((c) => {
       const found = shown.find((s) => s.name === c.name && s.version === c.version && s.architecture === c.architecture);
-      if (!found || !SHA256.test(found.sha256) || !DEB_FILE.test(path.posix.basename(found.filename)))
+      if (!found || !SHA256_HEX_PATTERN.test(found.sha256) || !DEB_FILE_PATTERN.test(path.posix.basename(found.filename)))
         throw imageFailure(
           'LYCHD603',
           `the archive's index has no usable entry (file, SHA256) for ${c.name} ${c.version} (${c.architecture})`,
@@ -132,22 +112,10 @@ export function writeDebianLock(workspaceRoot: string, lock: DebianLock): boolea
   return true;
 }
 
-export function readDebianLock(workspaceRoot: string): DebianLock | undefined {
-  const file = path.join(workspaceRoot, DEBIAN_LOCK_FILE);
-  if (!fs.existsSync(file)) return undefined;
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as DebianLock;
-  } catch (e) {
-    throw imageFailure(
-      'LYCHD304',
-      `${DEBIAN_LOCK_FILE} is not valid JSON (${(e as Error).message}): run \`${RELOCK_COMMAND}\` to rewrite it`,
-    );
-  }
-}
-
 /**
- * Why the lock cannot be built on as it is: it asks for other packages than the manifest, was
- * resolved on another base, or holds a value that must not reach the Containerfile. Every problem at once.
+ * Why the lock cannot be built on as it is: it asks for other packages than the manifest, or was
+ * resolved on another base or suite (its reader refused any value that must not reach the
+ * Containerfile). Every problem at once.
  */
 export function lockProblems(
   workspaceRoot: string,
@@ -163,16 +131,6 @@ export function lockProblems(
     return requested.length ? [{ code: 'LYCHD304', file: DEBIAN_LOCK_FILE, field: '(file)', message: 'is missing', fix: relock }] : [];
   const problems: ForgeProblem[] = [];
   const bad = (field: string, message: string) => problems.push({ code: 'LYCHD304', file: DEBIAN_LOCK_FILE, field, message, fix: relock });
-  if (lock.formatVersion !== DEBIAN_LOCK_FORMAT)
-    return [
-      {
-        code: 'LYCHD304',
-        file: DEBIAN_LOCK_FILE,
-        field: 'formatVersion',
-        message: `is ${JSON.stringify(lock.formatVersion)}; this Forge reads ${DEBIAN_LOCK_FORMAT} (the base's packages locked to their files too)`,
-        fix: relock,
-      },
-    ];
   const recorded = manifest.debian?.sha256;
   const actual = debianLockDigest(workspaceRoot)?.sha256;
   if (recorded !== actual)
@@ -185,32 +143,12 @@ export function lockProblems(
     });
   if (canonicalJson(lock.requested) !== canonicalJson(requested))
     bad('requested', `locks ${JSON.stringify(lock.requested)} but the Synthesis Manifest asks for ${JSON.stringify(requested)}`);
-  if (base && (lock.base?.digest !== base.digest || lock.base?.suite !== base.ref))
-    bad('base', `was resolved on the base ${lock.base?.suite} ${lock.base?.digest}, but its packages now build ${base.ref} ${base.digest}`);
+  if (base && (lock.base.digest !== base.digest || lock.base.suite !== base.ref))
+    bad('base', `was resolved on the base ${lock.base.suite} ${lock.base.digest}, but its packages now build ${base.ref} ${base.digest}`);
   // Another archive address (a mirror, a snapshot) is fine: every file is fetched and checked by its digest.
-  if (lock.archive?.suite !== archive.suite)
-    bad('archive.suite', `was resolved against Debian ${lock.archive?.suite}, but the base is ${archive.suite}`);
-  for (const [field, list] of [
-    ['base.packages', lock.base?.packages],
-    ['packages', lock.packages],
-  ] as const)
-    if (!Array.isArray(list)) bad(field, 'is not a list of packages');
-    else
-      for (const [i, p] of list.entries())
-        if (!plainDeb(p)) bad(`${field}[${i}]`, `${JSON.stringify(p?.name)}: not a plain archive file with a sha256 digest`);
+  if (lock.archive.suite !== archive.suite)
+    bad('archive.suite', `was resolved against Debian ${lock.archive.suite}, but the base is ${archive.suite}`);
   return problems;
-}
-
-/** A locked entry whose file name and path may reach a build context and a Containerfile. */
-function plainDeb(p: IndexedDeb | undefined): boolean {
-  return (
-    typeof p?.filename === 'string' &&
-    typeof p.sha256 === 'string' &&
-    SHA256.test(p.sha256) &&
-    DEB_FILE.test(debFileName(p)) &&
-    /^pool\/[A-Za-z0-9_.+~/-]+$/.test(p.filename) &&
-    !p.filename.includes('..')
-  );
 }
 
 /**

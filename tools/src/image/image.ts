@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { requireTool, runProgram, toolVersion } from '../toolchain';
-import type { IndexedDeb } from './apt';
-import { forgeCacheDir, type BaseRecord } from './base';
+import type { IndexedDeb } from '../artifacts/debian-lock';
+import { forgeCacheDir } from './base';
+import type { BaseRecord } from '../artifacts/base-record';
 import { debFileName, debianArchiveOf, fetchLockedDebs } from './debian-lock';
 import { Buildah } from './buildah';
 import { CONTAINERFILE } from './containerfile';
@@ -13,11 +14,12 @@ import { missingPackageProblems, missingPackages } from './missing-package';
 import type { ForgeSources } from './inputs';
 import { readLayout } from './oci-layout';
 import { currentContainerfile } from './render';
-import { REF_NAME, summarizeLayout, SYNTHESIS_LABEL, writeImageSummary, type BuiltImage, type ImageSummary } from './summary';
+import { REF_NAME, summarizeLayout, SYNTHESIS_LABEL, writeImageSummary, type BuiltImage } from './summary';
+import type { ImageSummary } from '../artifacts/image-summary';
 import { nxRun } from '../nx/names';
 import { acquireLock, releaseLock } from '../inscription/lock';
 
-export { REF_NAME, SYNTHESIS_LABEL, type ImageSummary } from './summary';
+export { REF_NAME, SYNTHESIS_LABEL } from './summary';
 
 /** Where `forge:image` writes: the contract the Rebirth Gate reads (docs/image.md). */
 import { IMAGE_DIR } from '../artifacts/paths';

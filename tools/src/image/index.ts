@@ -1,8 +1,11 @@
-export { baseSpecOf, ensureBase, forgeCacheDir, BASE_RECORD_FILE, type BaseRecord, type BaseSpec } from './base';
+export { baseSpecOf, ensureBase, forgeCacheDir, BASE_RECORD_FILE, type BaseSpec } from './base';
 export { containerfileData, renderContainerfile, CONTAINERFILE, TEMPLATE_FILE, type ContainerfileData } from './containerfile';
 export { imageFailure } from './errors';
 export { lockDebianPackages, outdatedDebian, workspaceBase, DEBIAN_LOCK_FILE } from './debian-lock';
-export { IMAGE_DIR, REF_NAME, SYNTHESIS_LABEL, WORK_DIR, type ImageSummary } from './image';
+export { IMAGE_DIR, REF_NAME, SYNTHESIS_LABEL, WORK_DIR } from './image';
+// What the image stage writes: their contracts are the readers' (artifacts/).
+export type { BaseRecord } from '../artifacts/base-record';
+export type { ImageSummary } from '../artifacts/image-summary';
 export { readForgeSources, type ForgeSources } from './inputs';
 export { buildImage } from './strategy';
 export { satisfiesRequiresPython } from './python';

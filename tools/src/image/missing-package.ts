@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { locate } from '../synthesis/toml';
-import type { BaseRecord } from './base';
+import type { BaseRecord } from '../artifacts/base-record';
 import type { ForgeProblem } from './errors';
 import type { ForgeSources } from './inputs';
 

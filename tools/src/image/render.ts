@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { BaseRecord, BuiltBase } from './base';
-import { debFileName, debianArchiveOf, lockProblems, readDebianLock, workspaceBase, type DebianLock } from './debian-lock';
+import type { BuiltBase } from './base';
+import type { BaseRecord } from '../artifacts/base-record';
+import { debFileName, debianArchiveOf, lockProblems, workspaceBase } from './debian-lock';
+import { readDebianLock, type DebianLock } from '../artifacts/debian-lock';
 import { imageFailure } from './errors';
 import { CONTAINERFILE, containerfileData, renderContainerfile, type ContainerfileData } from './containerfile';
 import type { ForgeSources } from './inputs';

@@ -1,4 +1,5 @@
-import { buildMundaneImage, type BuildOptions, type ImageSummary } from './image';
+import { buildMundaneImage, type BuildOptions } from './image';
+import type { ImageSummary } from '../artifacts/image-summary';
 import { buildSovereignImage } from './sovereign/build';
 import { componentTreeProblems } from '../synthesis/discovery';
 import { imageFailure } from './errors';

@@ -6,10 +6,11 @@ import { componentsOf, type ComponentSource } from './discovery';
 import { mergePython, cleanToolOutput } from './python';
 import { mergeNode, NPM_LOCK_ARGS } from './node';
 import { mergeTailwind } from './tailwind';
-import { buildManifest, type SynthesisManifest } from './manifest';
-import { BASE_RECORD_FILE } from '../image/base';
+import { buildManifest } from './manifest';
+import type { SynthesisManifest } from '../artifacts/synthesis-manifest';
+import { BASE_RECORD_FILE } from '../artifacts/paths';
 import { readBaseRecordIfExists } from '../artifacts/base-record';
-import { DEBIAN_LOCK_FORMAT, readDebianLock, requestedSpecs } from '../image/debian-lock';
+import { readDebianLock, requestedSpecs } from '../artifacts/debian-lock';
 import { readIfExists, withStaging, type GeneratedFile } from './fsio';
 import { unifiedDiff } from '../shared/diff';
 import { run } from './process';
@@ -54,19 +55,12 @@ const missing = (file: string, stage: string): Drift => ({ file, reason: `is mis
 /**
  * The committed Debian lock against the system packages the inputs ask for and the base built
  * last (dist/forge/base/base.json, when there is one): the lock is checked, not redone (that needs the archive).
+ * A lock of an older format, or a damaged one, is its reader's refusal.
  */
 function debianLockDrift(workspaceRoot: string, manifest: SynthesisManifest): Drift[] {
   const lock = readDebianLock(workspaceRoot);
   if (lock === undefined) return [];
   const relock = 'run `lychd-forge debian-lock` (nx run forge:debian-lock)';
-  // The first format named the base's packages only; the base is now built from their files.
-  if (lock.formatVersion !== DEBIAN_LOCK_FORMAT)
-    return [
-      {
-        file: DEBIAN_LOCK,
-        reason: `has formatVersion ${JSON.stringify(lock.formatVersion)}; this Forge reads ${DEBIAN_LOCK_FORMAT}; ${relock}`,
-      },
-    ];
   const drift: Drift[] = [];
   const requested = requestedSpecs(manifest);
   if (JSON.stringify(lock.requested) !== JSON.stringify(requested))
@@ -75,10 +69,10 @@ function debianLockDrift(workspaceRoot: string, manifest: SynthesisManifest): Dr
       reason: `locks ${JSON.stringify(lock.requested)} but the extensions ask for ${JSON.stringify(requested)}; ${relock}`,
     });
   const base = readBaseRecordIfExists(abs(workspaceRoot, BASE_RECORD_FILE));
-  if (base?.kind === 'debian' && base.digest !== lock.base?.digest)
+  if (base?.kind === 'debian' && base.digest !== lock.base.digest)
     drift.push({
       file: DEBIAN_LOCK,
-      reason: `was resolved on the base ${lock.base?.digest}, but the base is now ${base.digest} (${BASE_RECORD_FILE}); ${relock}`,
+      reason: `was resolved on the base ${lock.base.digest}, but the base is now ${base.digest} (${BASE_RECORD_FILE}); ${relock}`,
     });
   return drift;
 }

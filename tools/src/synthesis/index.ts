@@ -9,19 +9,13 @@ export {
   type Extension,
   type Components,
 } from './discovery';
-export { collectSystemPackages, parseDebianSpec, type SystemPackage } from './system';
+export { collectSystemPackages } from './system';
 export { mergePython, lockPython, type MergedPython, type LockOptions, type PythonLockResult } from './python';
 export { mergeNode, lockNode, resolveRanges, intersectRanges, type MergedNode, type NodeLockResult } from './node';
 export { mergeTailwind, synthesizeTailwind, renderTailwindConfig } from './tailwind';
-export {
-  buildManifest,
-  assembleManifest,
-  FORMAT_VERSION,
-  type AssembleOptions,
-  type SynthesisManifest,
-  type PythonPackage,
-  type NodePackage,
-} from './manifest';
+export { buildManifest, assembleManifest, FORMAT_VERSION, type AssembleOptions } from './manifest';
+// What the synthesis writes: its contract is the reader's (artifacts/).
+export type { SynthesisManifest } from '../artifacts/synthesis-manifest';
 export { checkSynthesis, type CheckOptions, type CheckResult } from './check';
 export { checkInputs, synthesize, type SynthesizeOptions } from './synthesize';
 export { resolveUv, resolveNpm } from './tools';

@@ -4,34 +4,7 @@ import { byCodePoint } from '../shared/order';
 import { fileSha256 } from '../shared/digest';
 import { treeSha256 } from '../artifacts/tree';
 import { PYTHON_DIR, abs, toPosix } from './layout';
-
-export interface PythonArtifact {
-  kind: 'sdist' | 'wheel';
-  /** Remote URL, or path relative to the workspace for local files. */
-  url?: string;
-  path?: string;
-  sha256?: string;
-  size?: number;
-}
-
-export interface PythonPackage {
-  name: string;
-  version?: string;
-  /** uv's source table; local paths made workspace-relative. */
-  source: Record<string, string>;
-  artifacts: PythonArtifact[];
-  /** For local folders, which uv does not hash: see `treeSha256`. */
-  treeSha256?: string;
-}
-
-export interface NodePackage {
-  /** Location in the lock, e.g. `node_modules/ms`. */
-  path: string;
-  name: string;
-  version?: string;
-  resolved?: string;
-  integrity?: string;
-}
+import type { NodePackage, PythonArtifact, PythonPackage } from '../artifacts/synthesis-manifest';
 
 const LOCAL_SOURCES = ['editable', 'directory', 'virtual', 'path'];
 

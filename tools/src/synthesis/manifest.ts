@@ -7,46 +7,19 @@ import { primeScrollPath } from '../codex/layout';
 import { DEBIAN_LOCK, FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, TAILWIND_FILE, TEMPLATES_DIR, abs, toPosix } from './layout';
 import { componentsOf, type Component, type Components, type ComponentSource, type PythonComponent } from './discovery';
 import { readPythonComponents } from './pyproject';
-import { collectSystemPackages, type SystemPackage } from './system';
+import { collectSystemPackages } from './system';
 import { packageJsonPath } from './node';
 import { findTailwindConfigs, type TailwindSource } from './tailwind';
 import { canonicalJson, fileSha256, sha256 } from '../shared/digest';
 import { listTree } from '../artifacts/tree';
 import { writeFiles, type GeneratedFile } from './fsio';
-import { nodePackages, pythonPackages, type NodePackage, type PythonPackage } from './locked-packages';
+import { nodePackages, pythonPackages } from './locked-packages';
 import { toolVersion } from './tools';
 
-export type { NodePackage, PythonArtifact, PythonPackage } from './locked-packages';
-
 import { MANIFEST_FORMAT } from '../artifacts/formats';
+import type { SynthesisManifest, SystemPackage } from '../artifacts/synthesis-manifest';
 
 export const FORMAT_VERSION = MANIFEST_FORMAT;
-
-export interface SynthesisManifest {
-  formatVersion: number;
-  inputs: { digest: string; files: Record<string, string> };
-  components: Array<{
-    kind: string;
-    name: string;
-    path: string;
-    pythonProject: string;
-    capabilities: string[];
-    systemDependencies: string[];
-  }>;
-  python: { lockfile: string; requiresPython?: string; packages: PythonPackage[] };
-  node: { lockfile: string; packages: NodePackage[] };
-  tailwind: { config: string; sources: string[] };
-  system: SystemPackage[];
-  synthesized: Record<string, string>;
-  quadlets: { dir: string; files: Record<string, string> } | null;
-  tools: { uv: string; npm: string };
-  /** The Sovereign path's `flake.lock`, once a user's Nix has written it; absent before. */
-  nix?: { flakeLock: string; sha256: string };
-  /** `[forge] resolve_before`: the time the Python and Node locks were resolved as of; absent when unpinned. */
-  resolveBefore?: string;
-  /** The Debian lock (every `.deb` of the system layer, the base it was resolved on), once written; absent before. */
-  debian?: { lockfile: string; sha256: string };
-}
 
 export interface AssembleOptions extends ComponentSource {
   /** Workspace-relative folder of the Scribe's quadlet generation; digested when it exists. */

@@ -1,7 +1,7 @@
 import { readRegistry } from '../codex/registry';
 import type { SynthesisProblem } from './problems';
 import type { PythonComponent } from './discovery';
-import { parseDebianSpec } from './system';
+import { parseDebianSpec } from '../artifacts/patterns';
 
 /**
  * Adds what an extension's register hook contributed (forge/federation.json) to its static

@@ -3,7 +3,8 @@ import { SynthesisError, type SynthesisProblem } from './problems';
 import { lockPython, mergePython, pythonConflicts, type LockOptions, type MergedPython } from './python';
 import { lockNode, mergeNode } from './node';
 import { mergeTailwind, synthesizeTailwind } from './tailwind';
-import { assembleManifest, currentInputDigests, type SynthesisManifest } from './manifest';
+import { assembleManifest, currentInputDigests } from './manifest';
+import type { SynthesisManifest } from '../artifacts/synthesis-manifest';
 import type { GeneratedFile } from './fsio';
 
 export interface SynthesizeOptions extends LockOptions {

@@ -2,28 +2,8 @@ import type { SynthesisProblem } from './problems';
 import { describe, type PythonComponent } from './discovery';
 import { locate } from './toml';
 import { byCodePoint } from '../shared/order';
-
-/** One Debian package the image needs, and who asked for it. */
-export interface SystemPackage {
-  /** `name` or `name=version`, as handed to apt-get. */
-  spec: string;
-  name: string;
-  version?: string;
-  requestedBy: string[];
-}
-
-// Debian policy §5.6.1 (package names) and §5.6.12 (versions: [epoch:]upstream[-revision]).
-const DEB_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
-const DEB_VERSION = /^([0-9]+:)?[0-9][A-Za-z0-9.+~:-]*$/;
-
-export function parseDebianSpec(spec: string): { name: string; version?: string } | undefined {
-  const eq = spec.indexOf('=');
-  const name = eq < 0 ? spec : spec.slice(0, eq);
-  const version = eq < 0 ? undefined : spec.slice(eq + 1);
-  if (!DEB_NAME.test(name)) return undefined;
-  if (version !== undefined && (!DEB_VERSION.test(version) || /-$/.test(version))) return undefined;
-  return { name, version };
-}
+import { parseDebianSpec } from '../artifacts/patterns';
+import type { SystemPackage } from '../artifacts/synthesis-manifest';
 
 /**
  * The union of every component's `[tool.lychd] system-dependencies`, sorted by name. Anything

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { continuesLine, UNIT_CONTROL } from '../unit-line';
 
-export { NAME_PATTERN, SECRET_PATTERN, ENV_NAME_PATTERN, IMAGE_PATTERN, CAPABILITY_PATTERN } from '../patterns';
-import { CAPABILITY_PATTERN, ENV_NAME_PATTERN, IMAGE_PATTERN, NAME_PATTERN, SECRET_PATTERN } from '../patterns';
+export { SECRET_PATTERN, ENV_NAME_PATTERN, IMAGE_PATTERN, CAPABILITY_PATTERN } from '../patterns';
+export { NAME_PATTERN } from '../../artifacts/patterns';
+import { CAPABILITY_PATTERN, ENV_NAME_PATTERN, IMAGE_PATTERN, SECRET_PATTERN } from '../patterns';
+import { NAME_PATTERN } from '../../artifacts/patterns';
 
 /** Control characters (C0, C1) and the Unicode line separators: each could end or hide a unit file's line. */
 export const CONTROL = UNIT_CONTROL;

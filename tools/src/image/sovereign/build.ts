@@ -8,7 +8,8 @@ import { requireTool, resolveTool, runProgram, toolVersion } from '../../toolcha
 import { checkFlake } from './flake-files';
 import { FLAKE_LOCK } from './flake';
 import { readLayout } from '../oci-layout';
-import { REF_NAME, summarizeLayout, SYNTHESIS_LABEL, writeImageSummary, type ImageSummary } from '../summary';
+import { REF_NAME, summarizeLayout, SYNTHESIS_LABEL, writeImageSummary } from '../summary';
+import type { ImageSummary } from '../../artifacts/image-summary';
 import { FLAKE_INPUTS } from './pins';
 import { driftText } from '../../report';
 

@@ -10,9 +10,10 @@ import { ForgeError } from '../../diagnostics';
 import { readSynthesisManifest } from '../../artifacts/synthesis-manifest';
 import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, TEMPLATES_DIR } from '../../synthesis/layout';
 import type { SynthesisManifest } from '../../synthesis';
-import { parseDebianSpec } from '../../synthesis/system';
+import { parseDebianSpec } from '../../artifacts/patterns';
 import { canonicalJson } from '../../shared/digest';
-import { DEBIAN_LOCK_FILE, DEBIAN_LOCK_FORMAT, readDebianLock, RELOCK_COMMAND, requestedSpecs, type DebianLock } from '../debian-lock';
+import { DEBIAN_LOCK_FILE, RELOCK_COMMAND } from '../debian-lock';
+import { readDebianLock, requestedSpecs, type DebianLock } from '../../artifacts/debian-lock';
 import { DEBIAN_TO_NIXPKGS } from './nixpkgs-table';
 import { nixAttrName, nixAttrPath, nixString } from './nix-syntax';
 import { FLAKE_INPUTS } from './pins';
@@ -186,8 +187,6 @@ export function mapSystemPackages(
   return { packages };
 }
 
-const DEBIAN_VERSION = /^[0-9][A-Za-z0-9.+~:-]*$/;
-
 /**
  * The Debian lock, when the workspace has one, read as the Sovereign path can use it: the version
  * it locks for each requested package, written beside the nixpkgs attribute that stands in for it
@@ -204,18 +203,10 @@ export function debianLockedVersions(
   try {
     lock = readDebianLock(workspaceRoot);
   } catch (e) {
-    return { diagnostics: [error('LYCHD304', file, START, (e as Error).message, { hint })] };
+    if (e instanceof ForgeError) return { diagnostics: e.diagnostics.map((d) => ({ ...START, ...d, file: d.file ?? file })) };
+    throw e;
   }
   if (!lock) return { versions: new Map() };
-  if (lock.formatVersion !== DEBIAN_LOCK_FORMAT)
-    return {
-      diagnostics: [
-        error('LYCHD304', file, START, `has formatVersion ${JSON.stringify(lock.formatVersion)}; this Forge reads ${DEBIAN_LOCK_FORMAT}`, {
-          field: 'formatVersion',
-          hint,
-        }),
-      ],
-    };
   const requested = requestedSpecs(manifest);
   if (canonicalJson(lock.requested) !== canonicalJson(requested))
     return {
@@ -232,17 +223,8 @@ export function debianLockedVersions(
         ),
       ],
     };
-  const versions = new Map<string, string>();
-  const diagnostics: Diagnostic[] = [];
-  for (const [i, p] of (Array.isArray(lock.packages) ? lock.packages : []).entries()) {
-    if (!manifest.system.some((s) => s.name === p?.name)) continue;
-    if (typeof p.version === 'string' && DEBIAN_VERSION.test(p.version)) versions.set(p.name, p.version);
-    else
-      diagnostics.push(
-        error('LYCHD304', file, START, `${JSON.stringify(p.version)} is not a Debian version`, { field: `packages[${i}].version`, hint }),
-      );
-  }
-  return diagnostics.length ? { diagnostics } : { versions };
+  // Its reader checked every version: each is a Debian version, safe in a comment of flake.nix.
+  return { versions: new Map(lock.packages.filter((p) => manifest.system.some((s) => s.name === p.name)).map((p) => [p.name, p.version])) };
 }
 
 /** Where an extension's pyproject lists a Debian package, or the file's start. */

@@ -19,4 +19,4 @@ export {
   MIN_NIX,
   type SovereignBuildOptions,
 } from './build';
-export { writeImageSummary, REF_NAME, SYNTHESIS_LABEL, type ImageSummary } from '../summary';
+export { writeImageSummary, REF_NAME, SYNTHESIS_LABEL } from '../summary';
