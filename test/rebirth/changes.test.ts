@@ -2,16 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  baseChange,
-  fileChanges,
-  formatReview,
-  packageChanges,
-  readImageSummary,
-  serviceOf,
-  servicesChanged,
-  type Review,
-} from '../../tools/src/rebirth';
+import { baseChange, formatReview, packageChanges, readImageSummary, type Review } from '../../tools/src/rebirth';
+import { fileChanges, serviceOf, servicesChanged } from '../../tools/src/inscription';
 import type { Body } from '../../tools/src/rebirth/store';
 import { ForgeError } from '../../tools/src/diagnostics';
 import { main } from '../../tools/src/cli/main';

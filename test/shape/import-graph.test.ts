@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cycles, folderOf, importGraph, pastTheFace, type Allowance, type Edge } from './import-graph';
 
 /**
- * The shape of tools/src as an import graph: no new cycle between its folders or between the files
+ * The shape of tools/src as an import graph: no cycle between its folders or between the files
  * of one folder, and no import into another folder past its face (its index.ts) outside the list
  * below. ESLint does not check this: its no-restricted-imports sees neither `import()` nor a
  * per-import exception, so this test is the rule.
@@ -14,8 +14,7 @@ const { files, edges } = importGraph(SRC);
 
 /**
  * Imports allowed past a face, each with why. A face loads its whole folder, so these keep the
- * modules that must start fast from loading what they do not use. "A back edge": see
- * FOLDER_BACK_EDGES.
+ * modules that must start fast from loading what they do not use.
  */
 const ALLOWED: Allowance[] = [
   // Folders without a face, on purpose.
@@ -58,25 +57,11 @@ const ALLOWED: Allowance[] = [
     why: 'the bind rite checks secrets with the Scribe: kept out of the face binding-state.js loads',
   },
   { from: 'tasks/bind.ts', to: 'inscription/rite.ts', why: 'the bind rite, as above' },
-  { from: 'cli/bind.ts', to: 'inscription/pending.ts', why: "the pending review reads the Gate's change list: kept out of the face" },
   { from: 'tasks/facts.ts', to: 'scribe/*', why: "a rune folder's facts need two of the Scribe's helpers, not the renderers" },
-  { from: 'inscription/*', to: 'rebirth/*', why: 'the pending review names what the Gate would restart (a back edge)' },
   { from: 'inscription/*', to: 'scribe/*', why: 'the rite checks secrets and unit names, not the renderers' },
+  { from: 'rebirth/*', to: 'scribe/names.ts', why: "the Vessel's service, as the Scribe names it, without the renderers" },
   { from: 'rebirth/store.ts', to: 'inscription/generation.ts', why: "the Gate's store reads a generation, without the bind machinery" },
-  { from: 'toolchain/quadlet-sources.ts', to: 'scribe/names.ts', why: 'the unit file names (a back edge)' },
 ];
-
-/**
- * The folder imports that close a cycle between folders today, lower folder first: each is
- * allowed, and no other cycle is. Removing one is progress; the test says when it is gone.
- */
-const FOLDER_BACK_EDGES: Array<{ from: string; to: string; why: string }> = [
-  { from: 'toolchain', to: 'scribe', why: 'the quadlet sources are named as the Scribe names them' },
-  { from: 'inscription', to: 'rebirth', why: 'the pending review reads the Gate’s change list' },
-];
-
-/** File cycles inside a folder, as they are today: any other fails. */
-const KNOWN_FILE_CYCLES: string[][] = [];
 
 const folders = [...new Set(files.map(folderOf))];
 const folderEdges = (list: Edge[]) =>
@@ -86,35 +71,15 @@ const folderEdges = (list: Edge[]) =>
   });
 
 describe('the import graph of tools/src', () => {
-  it('has no folder cycle beyond the listed back edges', () => {
+  it('has no cycle between its folders', () => {
     const all = folderEdges(edges);
-    const isBack = (e: { from: string; to: string }) => FOLDER_BACK_EDGES.some((b) => b.from === e.from && b.to === e.to);
-    console.log(
-      [
-        `import graph: ${files.length} files, ${edges.length} imports, ${folders.length} folders, ${all.length} folder edges`,
-        `folder cycles: ${cycles(folders, all).length} (${cycles(folders, all)
-          .map((c) => c.join(' '))
-          .join('; ')})`,
-        `folder cycles without the ${FOLDER_BACK_EDGES.length} listed back edges: ${
-          cycles(
-            folders,
-            all.filter((e) => !isBack(e)),
-          ).length
-        }`,
-      ].join('\n'),
-    );
-    expect(
-      cycles(
-        folders,
-        all.filter((e) => !isBack(e)),
-      ),
-    ).toEqual([]);
-    expect(FOLDER_BACK_EDGES.filter((b) => !all.some((e) => e.from === b.from && e.to === b.to))).toEqual([]);
+    console.log(`import graph: ${files.length} files, ${edges.length} imports, ${folders.length} folders, ${all.length} folder edges`);
+    expect(cycles(folders, all)).toEqual([]);
   });
 
-  it('has no file cycle inside a folder, type imports included', () => {
+  it('has no cycle between the files of one folder, type imports included', () => {
     const inside = edges.filter((e) => folderOf(e.from) === folderOf(e.to));
-    expect(cycles(files, inside)).toEqual(KNOWN_FILE_CYCLES);
+    expect(cycles(files, inside)).toEqual([]);
   });
 
   it('reaches into another folder only through its face, or as listed', () => {

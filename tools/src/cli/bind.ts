@@ -1,8 +1,7 @@
 import { performBind, performCheck, performRollback, type RiteOptions } from '../inscription/rite';
 import type { CommonPaths } from './paths';
 import { loadForCommand, renderInto, withTempGeneration } from './render';
-import { readTree, resolveBindingSite } from '../inscription';
-import { formatPending, installedFiles, pendingRestarts } from '../inscription/pending';
+import { formatPending, installedFiles, pendingRestarts, readTree, resolveBindingSite } from '../inscription';
 import { realHost, runningServices } from '../rebirth/host';
 import { checked, type Outcome } from '../report';
 

@@ -8,6 +8,8 @@ export { listGenerations } from './list';
 export type { GenerationInfo } from './list';
 export { resolveBindingSite, defaultStoreDir, LINK_NAME } from './site';
 export { generationId, readGeneration, readTree } from './generation';
+export { fileChanges, servicesChanged, serviceOf, type UnitChange } from './unit-changes';
+export { formatPending, installedFiles, pendingRestarts } from './pending';
 export { idOfDir, readGenerationDir, readLink } from './store';
 export { acquireLock, lockHolder, releaseLock } from './lock';
 export { resolveUnitDir } from './unit-links';

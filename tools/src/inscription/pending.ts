@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileChanges, serviceOf, servicesChanged } from '../rebirth/changes';
-import { VESSEL_SERVICE } from '../rebirth/host';
+import { fileChanges, serviceOf, servicesChanged } from './unit-changes';
+import { VESSEL_SERVICE } from '../scribe/names';
 import { readTree, type GenerationFiles } from './generation';
 
 /** The generation a Binding Site holds now (through its `lychd` link); empty when none. */

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fsyncDir, lstatOrUndefined, mkdirDurable } from '../shared/fsutil';
-import { isSystemdUnitFile } from '../scribe/names';
+import { isSystemdUnitFile } from '../toolchain';
 import type { StorePaths } from './store';
 
 /*

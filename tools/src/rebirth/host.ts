@@ -5,7 +5,6 @@ import { failure } from '../diagnostics';
 export const CURRENT_TAG = 'localhost/lychd:custom';
 export const CANDIDATE_TAG = 'localhost/lychd:candidate';
 export const PREVIOUS_TAG = 'localhost/lychd:previous';
-export const VESSEL_SERVICE = 'vessel.service';
 
 /**
  * The two programs the Gate drives on the host: podman (the user's image storage) and

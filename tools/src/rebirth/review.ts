@@ -1,7 +1,9 @@
 // The Gate's second step: what confirming the staged candidate would change, read-only, and its text.
 import { escapeForTerminal as printable } from '../diagnostics';
-import { baseChange, fileChanges, packageChanges, serviceOf, servicesChanged, type PackageChange, type UnitChange } from './changes';
-import { CANDIDATE_TAG, imageIdOf, runningServices, VESSEL_SERVICE } from './host';
+import { baseChange, packageChanges, type PackageChange } from './changes';
+import { fileChanges, serviceOf, servicesChanged, type UnitChange } from '../inscription';
+import { VESSEL_SERVICE } from '../scribe/names';
+import { CANDIDATE_TAG, imageIdOf, runningServices } from './host';
 import { pointer, readBody, type Body } from './store';
 import { shortId } from './summary';
 import { currentTag, describeInterrupted, gateOf, GateError, installedGeneration, readJournal, type GateOptions } from './gate';

@@ -1,7 +1,8 @@
 // The Gate's last step: --confirm and --rollback, one journaled switch that finishes or is undone.
 import { bind } from '../inscription';
 import { causesOf, escapeForTerminal as printable } from '../diagnostics';
-import { CANDIDATE_TAG, daemonReload, imageIdOf, PREVIOUS_TAG, restart, runningServices, tag, untag, VESSEL_SERVICE } from './host';
+import { CANDIDATE_TAG, daemonReload, imageIdOf, PREVIOUS_TAG, restart, runningServices, tag, untag } from './host';
+import { VESSEL_SERVICE } from '../scribe/names';
 import { pointer, readBody, setPointer, type Body } from './store';
 import { removeJournal, writeJournal, type Journal } from './journal';
 import { shortId } from './summary';

@@ -16,4 +16,4 @@ export { containerCommand, gpuDevices, adapterFor, llamacppMode } from './runtim
 export { serializeUnit, supports, type UnitFile, type Section, type Entry, type Value } from './unit';
 export { KEY_TABLE, FORBIDDEN_ON_MEMBERS, keySpec, type SectionName } from './keys';
 export { podmanVersion, MIN_PODMAN_VERSION, type PodmanVersion } from './version';
-export { POD_FILE, CAPABILITIES_FILE, soulstoneFile, soulstoneUnit, serviceForFile, covenTarget, isSystemdUnitFile } from './names';
+export { POD_FILE, CAPABILITIES_FILE, soulstoneFile, soulstoneUnit, serviceForFile, covenTarget } from './names';

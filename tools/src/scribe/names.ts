@@ -14,14 +14,11 @@ export const containerName = (unit: string): string => `lychd-${unit}`;
 
 export const serviceOf = (unit: string): string => `${unit}.service`;
 
+/** The Vessel's service (`vessel.container`): only the Rebirth Gate restarts it. */
+export const VESSEL_SERVICE = serviceOf('vessel');
+
 /** The target that starts a coven's soulstones together: `coven-<name>.target`. */
 export const covenTarget = (coven: string): string => `coven-${coven}.target`;
-
-/**
- * Plain systemd units of the generation (the coven targets): the quadlet generator ignores them,
- * so `bind` links each into the user's systemd unit folder (inscription/unit-links.ts).
- */
-export const isSystemdUnitFile = (file: string): boolean => /^[A-Za-z0-9_.:@-]+\.target$/.test(file);
 
 /** The service quadlet generates for a file name. */
 export function serviceForFile(file: string): string | undefined {

@@ -15,4 +15,4 @@ export {
   type VerifyResult,
 } from './quadlet';
 export { classifyGeneratorStderr, parseDryRunServices } from './quadlet-output';
-export { listQuadletSources, QUADLET_EXTENSIONS } from './quadlet-sources';
+export { isSystemdUnitFile, listQuadletSources, QUADLET_EXTENSIONS } from './quadlet-sources';

@@ -1,6 +1,5 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { isSystemdUnitFile } from '../scribe/names';
 
 /** File extensions the podman 5.4 generator converts. */
 export const QUADLET_EXTENSIONS = ['.container', '.volume', '.network', '.kube', '.image', '.build', '.pod'] as const;
@@ -8,6 +7,12 @@ export const QUADLET_EXTENSIONS = ['.container', '.volume', '.network', '.kube',
 function isQuadletFile(name: string): boolean {
   return QUADLET_EXTENSIONS.some((ext) => name.endsWith(ext) && name.length > ext.length);
 }
+
+/**
+ * Plain systemd units of the generation (the coven targets): the quadlet generator ignores them,
+ * so `bind` links each into the user's systemd unit folder (inscription/unit-links.ts).
+ */
+export const isSystemdUnitFile = (file: string): boolean => /^[A-Za-z0-9_.:@-]+\.target$/.test(file);
 
 /**
  * Quadlet source files under dir, as the generator discovers them: recursive,
