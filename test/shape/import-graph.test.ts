@@ -23,6 +23,7 @@ const ALLOWED: Allowance[] = [
   { from: '*', to: 'nx/layout.ts', why: "the workspace layout; nx/ has no face, as its plugin.ts is Nx's graph-time entry" },
   { from: '*', to: 'nx/names.ts', why: 'the project and target names, read where the layout is' },
   { from: 'generators/*', to: 'nx/clashes.ts', why: 'the generator refuses project names Nx would report as clashes' },
+  { from: 'generators/init/generator.ts', to: 'nx/nx-json.ts', why: 'init registers the plugin in nx.json under its name' },
   { from: 'index.ts', to: 'nx/plugin.ts', why: "the package's entry is the plugin" },
   { from: 'tasks/*', to: 'cli/*', why: 'each Forge task loads only the command it runs (tasks/index.ts loads them lazily)' },
   { from: 'executors/*', to: 'cli/*', why: 'each executor runs the command of its name' },

@@ -17,12 +17,7 @@ import { unifiedDiff } from '../shared/diff';
 type Progress = (line: string) => void;
 
 /** `lychd-forge containerfile [--check]` and `forge:containerfile` (and its check): render forge/Containerfile, or check it is current. */
-export async function runContainerfile(
-  workspaceRoot: string,
-  codexDir: string | undefined,
-  check: boolean,
-  progress: Progress,
-): Promise<Outcome> {
+export async function runContainerfile(workspaceRoot: string, codexDir: string, check: boolean, progress: Progress): Promise<Outcome> {
   const sources = readForgeSources(workspaceRoot, codexDir);
   const r = await writeContainerfile(workspaceRoot, sources, check, progress);
   if (!check) return { ok: true, summary: `${r.changed ? 'wrote' : 'unchanged:'} ${CONTAINERFILE}` };
@@ -35,7 +30,7 @@ export async function runContainerfile(
 }
 
 /** `lychd-forge image`: build the image of the workspace into dist/forge/image, stage by stage. */
-export async function runImage(workspaceRoot: string, codexDir: string | undefined, progress: Progress): Promise<Outcome> {
+export async function runImage(workspaceRoot: string, codexDir: string, progress: Progress): Promise<Outcome> {
   const sources = readForgeSources(workspaceRoot, codexDir);
   const started = Date.now();
   const s = await buildImage({ workspaceRoot, sources, progress });
@@ -51,12 +46,7 @@ export async function runImage(workspaceRoot: string, codexDir: string | undefin
 }
 
 /** `lychd-forge debian-lock [--check]`: lock the system packages' .deb files, or check the lock is what the archive resolves to. */
-export async function runDebianLock(
-  workspaceRoot: string,
-  codexDir: string | undefined,
-  check: boolean,
-  progress: Progress,
-): Promise<Outcome> {
+export async function runDebianLock(workspaceRoot: string, codexDir: string, check: boolean, progress: Progress): Promise<Outcome> {
   const sources = readForgeSources(workspaceRoot, codexDir);
   const { lock, changed } = await lockDebianPackages({ sources, check, progress });
   const list = lock.packages.map((p) => `  ${p.name} ${p.version} ${p.architecture} sha256:${p.sha256.slice(0, 12)}…`);
@@ -79,7 +69,7 @@ export async function runDebianLock(
  * `lychd-forge outdated`: for Python, Node and Debian, each locked version the indexes would now
  * replace within the constraints (and `[forge] resolve_before`); writes nothing.
  */
-export async function runOutdated(workspaceRoot: string, codexDir: string | undefined): Promise<Outcome> {
+export async function runOutdated(workspaceRoot: string, codexDir: string): Promise<Outcome> {
   const sources = readForgeSources(workspaceRoot, codexDir);
   const root = workspaceRoot;
   const rows: Outdated[] = [...(await outdatedPython(root)), ...(await outdatedNode(root, sources.prime.forge.resolve_before))];

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fieldReference, jsonSchemas, taploConfig, type ExtensionFamilyDoc } from '../codex/reference';
-import { workspaceLayout } from '../codex/layout';
+import { workspaceLayout } from '../nx/layout';
 import { readRegistry } from '../codex/registry';
 import { errorReference } from '../diagnostics';
 import { writeOutputFile } from '../shared/fsutil';

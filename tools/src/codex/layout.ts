@@ -1,12 +1,11 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { failure } from '../diagnostics';
 import { isSafeRelative } from '../artifacts/patterns';
 
 /**
  * Where a workspace keeps its Codex and its extensions: relative to the workspace root, with
- * forward slashes. The Nx plugin's options set it, and every reader of the workspace (the tasks,
- * the command line, the synthesis, the hooks) takes it from there.
+ * forward slashes. The Nx plugin's options in nx.json set it; only nx/ reads nx.json, and the
+ * entry points (the tasks, the command line, the executors, the generators) pass it to every
+ * stage that reads the workspace (the synthesis, the hooks, the image).
  */
 export interface CodexLayout {
   /** Holds the Prime Scroll (`lychd.toml`) and `runes/`. */
@@ -43,37 +42,6 @@ export function layoutOf(options: Partial<CodexLayout> | undefined): CodexLayout
     return rel;
   };
   return { codexDir: folder('codexDir'), extensionsDir: folder('extensionsDir') };
-}
-
-/** This package's name: its entry in nx.json's `plugins`. */
-export const PLUGIN_NAME = '@lychd/forge';
-
-/** The workspace's layout, from its nx.json entry for this plugin; the default layout without one. */
-export function workspaceLayout(workspaceRoot: string): CodexLayout {
-  return layoutOfNxJson(readNxJson(workspaceRoot));
-}
-
-/** The layout nx.json's entry for this plugin sets. */
-export function layoutOfNxJson(nxJson: unknown): CodexLayout {
-  return layoutOf(pluginOptionsOfNxJson(nxJson));
-}
-
-/** The options of nx.json's entry for this plugin, unchecked; undefined without one. */
-export function pluginOptionsOfNxJson(nxJson: unknown): Record<string, unknown> | undefined {
-  const plugins = (nxJson as { plugins?: unknown } | undefined)?.plugins;
-  const entry = (Array.isArray(plugins) ? plugins : []).find(
-    (p) => typeof p === 'object' && p !== null && (p as { plugin?: unknown }).plugin === PLUGIN_NAME,
-  ) as { options?: Record<string, unknown> } | undefined;
-  return entry?.options;
-}
-
-/** The workspace's nx.json, parsed; undefined when there is none or it cannot be read (Nx itself reports that). */
-export function readNxJson(workspaceRoot: string): unknown {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(workspaceRoot, 'nx.json'), 'utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 /** The Prime Scroll, relative to the workspace root. */

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { workspaceLayout, type CodexLayout } from './layout';
+import { DEFAULT_LAYOUT, type CodexLayout } from './layout';
 import { canonicalJson } from '../shared/digest';
 import { readFederationRecord, type ExtensionRegistrations, type Registry } from '../artifacts/federation-record';
 
@@ -32,13 +32,13 @@ export function registryText(registry: Registry): string {
 
 /**
  * The registry to validate a Codex with: the workspace's, when the extensions are the ones of the
- * workspace's layout, whose hooks wrote it (its paths are relative to the workspace), and a hook
- * ever ran.
+ * workspace's layout (the default one unless given), whose hooks wrote it (its paths are relative
+ * to the workspace), and a hook ever ran.
  */
 export function federationInput(
   workspaceRoot: string,
   extensionsDir: string | undefined,
-  layout: CodexLayout = workspaceLayout(workspaceRoot),
+  layout: CodexLayout = DEFAULT_LAYOUT,
 ): { workspaceRoot: string; registry: Registry } | undefined {
   if (!extensionsDir || path.resolve(extensionsDir) !== path.join(path.resolve(workspaceRoot), layout.extensionsDir)) return undefined;
   if (!fs.existsSync(path.join(workspaceRoot, REGISTRY_FILE))) return undefined;

@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import { parse } from 'smol-toml';
 import { EXTENSION_MANIFEST } from '../codex/extensions';
 import type { CodexLayout } from '../codex';
-import { REGISTRY_FILE } from '../codex/registry';
 import { canonicalJson, sha256 } from '../shared/digest';
 import { listTree } from '../artifacts/tree';
 import { replaceFileAtomic } from '../shared/fsutil';
@@ -13,7 +12,7 @@ import { replaceFileAtomic } from '../shared/fsutil';
  * committed beside it. A clone whose hook sources differ (a hook edited, an extension added) has
  * a stale registry: the Nx graph then runs `federate` before the validation that reads it.
  */
-import { FEDERATION_SOURCES_FILE } from '../artifacts/paths';
+import { FEDERATION_SOURCES_FILE, REGISTRY_FILE } from '../artifacts/paths';
 import { FEDERATION_SOURCES_FORMAT } from '../artifacts/formats';
 export { FEDERATION_SOURCES_FILE };
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadPrimeScroll, PRIME_SCROLL, workspaceLayout, type PrimeScroll } from '../codex';
+import { loadPrimeScroll, PRIME_SCROLL, type PrimeScroll } from '../codex';
 import type { SynthesisManifest } from '../synthesis';
 import { readSynthesisManifest } from '../artifacts/synthesis-manifest';
 import { ForgeError } from '../diagnostics';
@@ -17,10 +17,8 @@ export interface ForgeSources {
   synthesis: string;
 }
 
-export function readForgeSources(
-  workspaceRoot: string,
-  codexDir = path.join(workspaceRoot, workspaceLayout(workspaceRoot).codexDir),
-): ForgeSources {
+/** `codexDir` is absolute: the workspace's Codex, as its layout (nx.json's) or `--codex` names it. */
+export function readForgeSources(workspaceRoot: string, codexDir: string): ForgeSources {
   const loaded = loadPrimeScroll(codexDir);
   if (!loaded.prime) throw new ForgeError(loaded.diagnostics, 'the Prime Scroll is invalid: fix it and run again; nothing was built.');
   const { manifest, digest } = readSynthesisManifest(workspaceRoot);

@@ -3,9 +3,19 @@ import * as fs from 'node:fs';
 import { isFamilyAnchor } from '../codex/anchors';
 import { layoutOf, type CodexLayout } from '../codex/layout';
 import { projectName, projectPrefixOf } from './names';
+import { pluginOptionsOfNxJson, readNxJson } from './nx-json';
 import { CONTEXT_DIR, DIST_DIR, GENERATION_DIR, RUNE_UNITS_DIR } from '../artifacts/paths';
-export { layoutOfNxJson, workspaceLayout } from '../codex/layout';
 export { projectName };
+
+/** The workspace's layout, from its nx.json entry for this plugin; the default layout without one. */
+export function workspaceLayout(workspaceRoot: string): CodexLayout {
+  return layoutOfNxJson(readNxJson(workspaceRoot));
+}
+
+/** The layout nx.json's entry for this plugin sets. */
+export function layoutOfNxJson(nxJson: unknown): CodexLayout {
+  return layoutOf(pluginOptionsOfNxJson(nxJson));
+}
 
 /**
  * The plugin's options in nx.json: the workspace's CodexLayout, either folder defaulted, and the

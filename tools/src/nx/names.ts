@@ -1,4 +1,4 @@
-import { pluginOptionsOfNxJson, readNxJson } from '../codex/layout';
+import { pluginOptionsOfNxJson, readNxJson } from './nx-json';
 import { failure } from '../diagnostics';
 import { findWorkspaceRoot } from '../toolchain/workspace-root';
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { extensionFolders, extensionLinks, extensionNameProblem } from '../codex/extensions';
-import { primeScrollPath, workspaceLayout, type CodexLayout } from '../codex/layout';
+import { DEFAULT_LAYOUT, primeScrollPath, type CodexLayout } from '../codex/layout';
 import { readScrollSettings, type ScrollSettings } from '../codex/prime-scroll';
 import type { Diagnostic } from '../diagnostics';
 import type { SynthesisProblem } from './problems';
@@ -37,15 +37,11 @@ export interface Extension extends Component {
 }
 
 /**
- * Lists the extensions of the layout's extensions folder, sorted by name, as the Codex loader
- * and the Nx plugin define them (codex/extensions.ts); an invalid folder name is an error, never
- * skipped. `active` narrows the list, and an active name without a folder is an error.
+ * Lists the extensions of the layout's extensions folder (the default layout's unless given),
+ * sorted by name, as the Codex loader and the Nx plugin define them (codex/extensions.ts); an
+ * invalid folder name is an error, never skipped. `active` narrows the list, and an active name without a folder is an error.
  */
-export function discoverExtensions(
-  workspaceRoot: string,
-  active?: string[],
-  layout: CodexLayout = workspaceLayout(workspaceRoot),
-): Extension[] {
+export function discoverExtensions(workspaceRoot: string, active?: string[], layout: CodexLayout = DEFAULT_LAYOUT): Extension[] {
   const dir = layout.extensionsDir;
   const problems: SynthesisProblem[] = [];
   for (const name of extensionLinks(abs(workspaceRoot, dir))) {
@@ -103,14 +99,10 @@ export interface Components {
 }
 
 /**
- * The components of the workspace's layout, from the Prime Scroll's settings (read by the Codex
- * loader's reader when not given).
+ * The components of the workspace's layout (the default one unless given), from the Prime
+ * Scroll's settings (read by the Codex loader's reader when not given).
  */
-export function discoverComponents(
-  workspaceRoot: string,
-  layout: CodexLayout = workspaceLayout(workspaceRoot),
-  settings?: ScrollSettings,
-): Components {
+export function discoverComponents(workspaceRoot: string, layout: CodexLayout = DEFAULT_LAYOUT, settings?: ScrollSettings): Components {
   settings ??= settingsOf(workspaceRoot, layout);
   const problems: SynthesisProblem[] = [];
   let extensions: Extension[] = [];

@@ -7,12 +7,12 @@ import { runContainerfile, runDebianLock, runImage } from '../cli/image';
 
 export interface ForgeTaskOptions {
   stage: 'base' | 'debian-lock' | 'containerfile' | 'containerfile-check' | 'image';
-  codexDir?: string;
+  codexDir: string;
 }
 
 /** `forge:base`, `forge:debian-lock`, `forge:containerfile` (and its check) and `forge:image`: one stage per target. */
 export const forge: Task<ForgeTaskOptions> = async (options, root, progress) => {
-  const codexDir = options.codexDir ? path.join(root, options.codexDir) : undefined;
+  const codexDir = path.join(root, options.codexDir);
   switch (options.stage) {
     case 'base': {
       const base = await workspaceBase(readForgeSources(root, codexDir), progress);

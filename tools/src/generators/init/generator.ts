@@ -1,7 +1,8 @@
 import { logger, readNxJson, updateNxJson, visitNotIgnoredFiles, type NxJsonConfiguration, type Tree } from '@nx/devkit';
 import { DIST_DIR, GENERATION_DIR, SYNTHESIS_DIR } from '../../artifacts/paths';
 import { EXTENSION_MANIFEST, isExtensionName } from '../../codex/extensions';
-import { layoutOf, PLUGIN_NAME, primeScrollPath } from '../../codex/layout';
+import { layoutOf, primeScrollPath } from '../../codex/layout';
+import { PLUGIN_NAME } from '../../nx/nx-json';
 import { ForgeError, type Diagnostic } from '../../diagnostics';
 import { projectClashes, projectFileGlobs, type OwnProject } from '../../nx/clashes';
 import { layoutFrom, projectName, runeFolderOf, type ForgeLayout } from '../../nx/layout';

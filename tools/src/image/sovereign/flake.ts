@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import nunjucks from 'nunjucks';
 import { error, START, type Diagnostic } from '../../codex/diagnostics';
-import { workspaceLayout } from '../../codex/layout';
+import { DEFAULT_LAYOUT } from '../../codex/layout';
 import { loadPrimeScroll } from '../../codex/prime-scroll';
 import { VESSEL_USER } from '../../codex/vessel-user';
 import { parseTomlSource } from '../../codex/toml-source';
@@ -70,7 +70,7 @@ function environment(): nunjucks.Environment {
 
 export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { diagnostics: Diagnostic[] } {
   const root = options.workspaceRoot;
-  const codexDir = options.codexDir ?? path.join(root, workspaceLayout(root).codexDir);
+  const codexDir = options.codexDir ?? path.join(root, DEFAULT_LAYOUT.codexDir);
   let manifest: SynthesisManifest;
   try {
     manifest = readSynthesisManifest(root).manifest;
