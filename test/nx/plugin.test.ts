@@ -141,7 +141,7 @@ describe('the inferred configuration', () => {
         "forge": {
           "lychd-base": [
             {
-              "dependentTasksOutputFiles": "**/forge/base/base.json",
+              "dependentTasksOutputFiles": "**/dist/forge/base/base.json",
               "transitive": true,
             },
           ],
@@ -192,7 +192,7 @@ describe('the inferred configuration', () => {
           ],
           "lychd-settings": [
             {
-              "dependentTasksOutputFiles": "**/context/forge.json",
+              "dependentTasksOutputFiles": "**/dist/forge/context/forge.json",
               "transitive": true,
             },
           ],
@@ -417,7 +417,7 @@ describe('the inferred configuration', () => {
               "{workspaceRoot}/extensions/*/src/**/*",
               "{workspaceRoot}/extensions/*/pyproject.toml",
               {
-                "dependentTasksOutputFiles": "**/uv.lock",
+                "dependentTasksOutputFiles": "**/forge/synthesis/python/uv.lock",
               },
               "lychd-uv-version",
               "lychd-plugin",
@@ -833,7 +833,7 @@ describe('the inferred configuration', () => {
             "executor": "nx:run-commands",
             "inputs": [
               {
-                "dependentTasksOutputFiles": "**/context/capabilities.json",
+                "dependentTasksOutputFiles": "**/dist/forge/context/capabilities.json",
               },
               "lychd-plugin",
             ],
@@ -863,7 +863,7 @@ describe('the inferred configuration', () => {
             "executor": "nx:run-commands",
             "inputs": [
               {
-                "dependentTasksOutputFiles": "**/context/core.json",
+                "dependentTasksOutputFiles": "**/dist/forge/context/core.json",
               },
               "lychd-plugin",
             ],
@@ -893,7 +893,7 @@ describe('the inferred configuration', () => {
             "executor": "nx:run-commands",
             "inputs": [
               {
-                "dependentTasksOutputFiles": "**/context/federated.json",
+                "dependentTasksOutputFiles": "**/dist/forge/context/federated.json",
               },
               "lychd-plugin",
             ],
@@ -923,7 +923,7 @@ describe('the inferred configuration', () => {
             "executor": "nx:run-commands",
             "inputs": [
               {
-                "dependentTasksOutputFiles": "**/context/observability.json",
+                "dependentTasksOutputFiles": "**/dist/forge/context/observability.json",
               },
               "lychd-plugin",
             ],
@@ -953,7 +953,7 @@ describe('the inferred configuration', () => {
             "executor": "nx:run-commands",
             "inputs": [
               {
-                "dependentTasksOutputFiles": "**/context/pod.json",
+                "dependentTasksOutputFiles": "**/dist/forge/context/pod.json",
               },
               "lychd-plugin",
             ],
@@ -1003,7 +1003,7 @@ describe('the inferred configuration', () => {
             "inputs": [
               "{workspaceRoot}/codex/runes/animator/soulstones/vllm/*.toml",
               {
-                "dependentTasksOutputFiles": "**/context/scribe-context.json",
+                "dependentTasksOutputFiles": "**/dist/forge/context/scribe-context.json",
               },
               "lychd-plugin-packages",
             ],
@@ -1067,7 +1067,7 @@ describe('the inferred configuration', () => {
       {
         "lychd-base": [
           {
-            "dependentTasksOutputFiles": "**/forge/base/base.json",
+            "dependentTasksOutputFiles": "**/dist/forge/base/base.json",
             "transitive": true,
           },
         ],
@@ -1118,7 +1118,7 @@ describe('the inferred configuration', () => {
         ],
         "lychd-settings": [
           {
-            "dependentTasksOutputFiles": "**/context/forge.json",
+            "dependentTasksOutputFiles": "**/dist/forge/context/forge.json",
             "transitive": true,
           },
         ],
@@ -1147,7 +1147,7 @@ describe('the inferred configuration', () => {
             "{workspaceRoot}/plugins/*/src/**/*",
             "{workspaceRoot}/plugins/*/pyproject.toml",
             {
-              "dependentTasksOutputFiles": "**/uv.lock",
+              "dependentTasksOutputFiles": "**/forge/synthesis/python/uv.lock",
             },
             "lychd-uv-version",
             "lychd-plugin",

@@ -45,6 +45,10 @@ export const GENERATION_DIR = `${QUADLETS_DIR}/generation`;
 export const DIST_DIR = 'dist/forge';
 /** The facts `codex:context` extracts for the tasks after it, one JSON file each. */
 export const CONTEXT_DIR = `${DIST_DIR}/context`;
+/** Its facts files beside one per aggregate part (named after the part): the rune folders', `bind`'s and the image stage's. */
+export const FACTS = { runes: 'scribe-context', secrets: 'secrets', forge: 'forge' } as const;
+/** A facts file's name in CONTEXT_DIR. */
+export const factsFileName = (facts: string): string => `${facts}.json`;
 /** The rune folders' units, one JSON file per folder. */
 export const RUNE_UNITS_DIR = `${DIST_DIR}/runes`;
 /** The whole-Codex parts of the generation (`pod`, `core`, …), one folder each. */

@@ -4,7 +4,7 @@ import { isFamilyAnchor } from '../codex/anchors';
 import { layoutOf, type CodexLayout } from '../codex/layout';
 import { projectName, projectPrefixOf } from './names';
 import { pluginOptionsOfNxJson, readNxJson } from './nx-json';
-import { CONTEXT_DIR, DIST_DIR, GENERATION_DIR, RUNE_UNITS_DIR } from '../artifacts/paths';
+import { CONTEXT_DIR, DIST_DIR, factsFileName, GENERATION_DIR, RUNE_UNITS_DIR } from '../artifacts/paths';
 export { projectName };
 
 /** The workspace's layout, from its nx.json entry for this plugin; the default layout without one. */
@@ -68,7 +68,7 @@ export function layoutFrom(options: ForgePluginOptions | undefined, workspaceRoo
 export const AGGREGATES = ['pod', 'core', 'observability', 'capabilities', 'federated'] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
 
-export const factsFile = (layout: ForgeLayout, name: string) => `${layout.contextDir}/${name}.json`;
+export const factsFile = (layout: ForgeLayout, name: string) => `${layout.contextDir}/${factsFileName(name)}`;
 
 /** A rune folder's units, as one JSON file: a no-op run restores one file per folder, not one per rune. */
 export const runeOutputFile = (project: string) => `${RUNE_UNITS_DIR}/${project}.json`;

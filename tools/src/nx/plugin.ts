@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import {
   AGGREGATES_DIR,
   BASE_DIR,
+  BASE_RECORD_FILE,
   CONTAINERFILE,
   DEBIAN_LOCK_FILE,
+  FACTS,
   FEDERATION_SOURCES_FILE,
   FLAKE_FILE,
   FLAKE_LOCK,
@@ -15,6 +17,7 @@ import {
   MANIFEST_FILE,
   NODE_DIR,
   PYTHON_DIR,
+  PYTHON_FILES,
   QUADLETS_DIR,
   REGISTRY_FILE,
   RUNE_UNITS_DIR,
@@ -186,7 +189,7 @@ async function inferProjects(layout: ForgeLayout, files: readonly string[], work
     results.push([file, { projects: { [runes.folder]: runeFolderProject(layout, runes) } }]);
   for (const ext of extensions) {
     results.push([
-      `${layout.extensionsDir}/${ext}/pyproject.toml`,
+      `${layout.extensionsDir}/${ext}/${EXTENSION_MANIFEST}`,
       {
         projects: {
           [`${layout.extensionsDir}/${ext}`]: {
@@ -263,6 +266,16 @@ const INPUT = {
 } as const;
 type InputName = (typeof INPUT)[keyof typeof INPUT];
 
+/**
+ * A file that a task this one depends on writes (`transitive`: any task before it), as its writer
+ * names it in artifacts/paths: never a glob of its own, which would stop matching when the file
+ * moves and give a stale cache hit. `**` matches wherever Nx roots the paths it compares.
+ */
+const writtenBefore = (file: string, transitive = false): Input => ({
+  dependentTasksOutputFiles: `**/${file}`,
+  ...(transitive ? { transitive } : {}),
+});
+
 function namedInputs(layout: ForgeLayout, core: string): Record<InputName, Input[]> {
   const components = (glob: string) => [`{workspaceRoot}/${core}/${glob}`, `{workspaceRoot}/${layout.extensionsDir}/*/${glob}`];
   const toolVersion = (tool: string) => [{ runtime: `${pluginScript(layout, 'tool-version.js')} ${tool}` }];
@@ -271,7 +284,7 @@ function namedInputs(layout: ForgeLayout, core: string): Record<InputName, Input
     [INPUT.pluginPackages]: [pluginPackages()],
     [INPUT.codex]: [
       `{workspaceRoot}/${layout.codexDir}/**/*.toml`,
-      `{workspaceRoot}/${layout.extensionsDir}/*/pyproject.toml`,
+      `{workspaceRoot}/${layout.extensionsDir}/*/${EXTENSION_MANIFEST}`,
       `{workspaceRoot}/${layout.extensionsDir}/*/runes/**/*.toml`,
       // What the extensions' hooks registered, and the schemas of the rune families they declared.
       inWorkspace(REGISTRY_FILE),
@@ -282,8 +295,8 @@ function namedInputs(layout: ForgeLayout, core: string): Record<InputName, Input
     [INPUT.tailwindConfigs]: components('tailwind.config.*'),
     [INPUT.components]: [`{workspaceRoot}/${core}/**/*`, `{workspaceRoot}/${layout.extensionsDir}/**/*`],
     // Transitive: the image targets reach codex:context through the chain image → containerfile → base.
-    [INPUT.settings]: [{ dependentTasksOutputFiles: '**/context/forge.json', transitive: true }],
-    [INPUT.base]: [{ dependentTasksOutputFiles: '**/forge/base/base.json', transitive: true }],
+    [INPUT.settings]: [writtenBefore(factsFile(layout, FACTS.forge), true)],
+    [INPUT.base]: [writtenBefore(BASE_RECORD_FILE, true)],
     [INPUT.uv]: toolVersion('uv'),
     [INPUT.npm]: toolVersion('npm'),
     [INPUT.mmdebstrap]: toolVersion('mmdebstrap'),
@@ -352,14 +365,14 @@ function runeFolderProject(layout: ForgeLayout, { folder, project: name }: RuneF
     ...task(layout, 'scribe-runes', {
       folder,
       ...codexLayout(layout),
-      context: factsFile(layout, 'scribe-context'),
+      context: factsFile(layout, FACTS.runes),
       outputFile: runeOutputFile(name),
     }),
     cache: true,
     dependsOn: [{ projects: [projectName(layout, 'codex')], target: 'context' }],
     // Its own files, the covens of the others and the plugin's digest (both in the context, which
     // hashes the plugin's files once): nothing else changes its units.
-    inputs: [`{workspaceRoot}/${folder}/*.toml`, { dependentTasksOutputFiles: '**/context/scribe-context.json' }, INPUT.pluginPackages],
+    inputs: [`{workspaceRoot}/${folder}/*.toml`, writtenBefore(factsFile(layout, FACTS.runes)), INPUT.pluginPackages],
     outputs: [inWorkspace(runeOutputFile(name))],
   };
   return {
@@ -382,7 +395,7 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
       ...task(layout, 'scribe-aggregate', { part, facts: factsFile(layout, part), outputDir: `${AGGREGATES_DIR}/${part}` }),
       cache: true,
       dependsOn: [{ projects: [projectName(layout, 'codex')], target: 'context' }],
-      inputs: [{ dependentTasksOutputFiles: `**/context/${part}.json` }, INPUT.plugin],
+      inputs: [writtenBefore(factsFile(layout, part)), INPUT.plugin],
       outputs: [inWorkspace(`${AGGREGATES_DIR}/${part}`)],
     };
   }
@@ -399,7 +412,7 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
     inputs: [{ dependentTasksOutputFiles: '**/*' }, INPUT.plugin],
     outputs: [inWorkspace(GENERATION_DIR)],
   };
-  const bindOptions = { generationDir: layout.generationDir, facts: factsFile(layout, 'secrets') };
+  const bindOptions = { generationDir: layout.generationDir, facts: factsFile(layout, FACTS.secrets) };
   // Nx picks affected tasks by their inputs: every Codex file is one, so any edit selects bind.
   // Cached, yet reaching outside the workspace: the Binding Site's state is an input, which repeats
   // only while the site holds this very generation intact; so a hit is a bind with nothing to do.
@@ -461,7 +474,7 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string, f
 
 /** `lock-python` while federation comes first (see federationFirst): it reads the Prime Scroll, not `context`'s facts. */
 function lockBeforeContext(layout: ForgeLayout, lock: TargetConfiguration): TargetConfiguration {
-  const scroll = `{workspaceRoot}/${primeScrollPath(layout)}`;
+  const scroll = inWorkspace(primeScrollPath(layout));
   return { ...lock, dependsOn: [], inputs: lock.inputs?.map((input) => (input === INPUT.settings ? scroll : input)) };
 }
 
@@ -487,7 +500,7 @@ function synthesisTargets(layout: ForgeLayout, afterContext: TargetConfiguration
     synthesize: stage(
       'manifest',
       [
-        `{workspaceRoot}/${layout.codexDir}/lychd.toml`,
+        inWorkspace(primeScrollPath(layout)),
         INPUT.components,
         inWorkspace(`${TEMPLATES_DIR}/**/*`),
         inWorkspace(FLAKE_LOCK),
@@ -518,8 +531,8 @@ function federateTarget(layout: ForgeLayout, core: string): TargetConfiguration 
     inputs: [
       `{workspaceRoot}/${core}/src/**/*`,
       `{workspaceRoot}/${layout.extensionsDir}/*/src/**/*`,
-      `{workspaceRoot}/${layout.extensionsDir}/*/pyproject.toml`,
-      { dependentTasksOutputFiles: '**/uv.lock' },
+      `{workspaceRoot}/${layout.extensionsDir}/*/${EXTENSION_MANIFEST}`,
+      writtenBefore(PYTHON_FILES.lock),
       INPUT.uv,
       INPUT.plugin,
     ],
@@ -535,7 +548,7 @@ function flakeTargets(layout: ForgeLayout): Record<string, TargetConfiguration> 
       cache: true,
       dependsOn: ['synthesize'],
       inputs: [
-        `{workspaceRoot}/${layout.codexDir}/lychd.toml`,
+        inWorkspace(primeScrollPath(layout)),
         inWorkspace(MANIFEST_FILE),
         // flake.nix names the versions the Debian lock holds.
         inWorkspace(DEBIAN_LOCK_FILE),
@@ -547,12 +560,7 @@ function flakeTargets(layout: ForgeLayout): Record<string, TargetConfiguration> 
     'flake-check': {
       ...task(layout, 'flake', { codexDir: layout.codexDir, check: true }),
       cache: false,
-      inputs: [
-        `{workspaceRoot}/${layout.codexDir}/lychd.toml`,
-        inWorkspace(`${FORGE_DIR}/**/*`),
-        inWorkspace(FLAKE_FILE),
-        inWorkspace(FLAKE_LOCK),
-      ],
+      inputs: [inWorkspace(primeScrollPath(layout)), inWorkspace(`${FORGE_DIR}/**/*`), inWorkspace(FLAKE_FILE), inWorkspace(FLAKE_LOCK)],
     },
   };
 }

@@ -6,6 +6,7 @@ import { SHM_RUNTIMES } from '../scribe/pod';
 import { AGGREGATES, CODE_DIR, PLUGIN_DIR, type Aggregate } from '../nx/layout';
 import { canonicalJson, fileSha256, sha256 } from '../shared/digest';
 import { treeSha256 } from '../artifacts/tree';
+import { FACTS, factsFileName } from '../artifacts/paths';
 
 /**
  * The Codex as plain JSON, with every path relative to the workspace root, so that a task output
@@ -148,12 +149,12 @@ export function contextFiles(codex: Codex, workspaceRoot: string, scribeContext:
   // the plugin's digest stands in for the plugin's files in each rune's hash (see runeProject).
   // The defaults rune families inherit from the Prime Scroll are part of every rune file's reading.
   files.set(
-    'scribe-context.json',
+    factsFileName(FACTS.runes),
     canonicalJson({ ...(scribeContext as object), extensions: codex.extensions, defaults: codex.prime.defaults, plugin: pluginDigest() }),
   );
-  files.set('secrets.json', canonicalJson(projectFacts(facts, SECRET_FIELDS)));
-  for (const part of AGGREGATES) files.set(`${part}.json`, canonicalJson(aggregateFacts(facts, part)));
-  files.set('forge.json', canonicalJson({ extensions: codex.extensions, forge: codex.prime.forge }));
+  files.set(factsFileName(FACTS.secrets), canonicalJson(projectFacts(facts, SECRET_FIELDS)));
+  for (const part of AGGREGATES) files.set(factsFileName(part), canonicalJson(aggregateFacts(facts, part)));
+  files.set(factsFileName(FACTS.forge), canonicalJson({ extensions: codex.extensions, forge: codex.prime.forge }));
   return files;
 }
 
