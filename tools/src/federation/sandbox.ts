@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { causesOf, failure } from '../diagnostics';
-import { runProgram } from '../toolchain/run';
+import { runProgram } from '../toolchain';
 
 /** Set to 1 to run the hooks without the sandbox (a warning is printed each time). */
 export const UNSANDBOXED_VARIABLE = 'LYCHD_UNSANDBOXED_HOOKS';

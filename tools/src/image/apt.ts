@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runProgram } from '../toolchain/run';
+import { runProgram } from '../toolchain';
 import { imageFailure, lastLines } from './errors';
 import { missingPackages } from './missing-package';
 import type { DebianArchive, IndexedDeb } from '../artifacts/debian-lock';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { failure } from '../diagnostics';
-import { runProgram, runProgramStreamed } from '../toolchain/run';
+import { runProgram, runProgramStreamed } from '../toolchain';
 
 /**
  * buildah in a store of the Forge's own, under the workspace's gitignored tmp/: never the

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runProgram } from '../toolchain/run';
+import { runProgram } from '../toolchain';
 import { imageFailure, lastLines } from './errors';
 
 /**

@@ -1,5 +1,4 @@
-import { LOCKER_SETTINGS, scrubbedEnv } from '../toolchain/env';
-import { runProgram, type RunResult } from '../toolchain/run';
+import { LOCKER_SETTINGS, runProgram, scrubbedEnv, type RunResult } from '../toolchain';
 
 export type { RunResult } from '../toolchain';
 

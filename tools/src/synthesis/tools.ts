@@ -1,4 +1,4 @@
-import { requireTool, toolVersion as installedVersion } from '../toolchain/tools';
+import { requireTool, toolVersion as installedVersion } from '../toolchain';
 
 /** The external programs synthesis drives, as absolute paths. */
 export interface SynthesisTools {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { readScrollSettings } from '../../codex/prime-scroll';
 import { failure } from '../../diagnostics';
 import { CODE_DIR, PLUGIN_DIR } from '../../nx/layout';
-import { runProgram } from '../../toolchain/run';
+import { runProgram } from '../../toolchain';
 
 /** The shipped example's parts, as build.js copies them into the package's example/ folder. */
 const PARTS = ['codex', 'core', 'extensions', 'forge/templates'] as const;
