@@ -95,6 +95,14 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
     expect(a.read('dist/forge/image/image.json')).toBe(b.read('dist/forge/image/image.json'));
   });
 
+  it('leaves nothing mounted in the workspace: its tmp/ can be removed after a build', () => {
+    const mounts = fs
+      .readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[1] ?? '');
+    expect(mounts.filter((m) => m.startsWith(`${a.root}/`) || m.startsWith(`${b.root}/`))).toEqual([]);
+  });
+
   it('follows the summary contract and carries the synthesis label', () => {
     const synthesis = `sha256:${createHash('sha256')
       .update(fs.readFileSync(path.join(a.root, 'forge/synthesis.lock.json')))

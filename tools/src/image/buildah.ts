@@ -10,7 +10,11 @@ import { runProgram, runProgramStreamed } from '../toolchain/run';
  */
 export class Buildah {
   readonly storeArgs: string[];
-  /** An image of this store as skopeo names it. */
+  /**
+   * An image of this store as skopeo names it. skip_mount_home: skopeo would bind-mount the
+   * store's overlay folder on itself and leave it mounted when it exits (buildah unmounts it), so
+   * the workspace's tmp/ could not be removed.
+   */
   readonly storageRef: (imageId: string) => string;
 
   constructor(
@@ -21,7 +25,8 @@ export class Buildah {
     fs.mkdirSync(storeDir, { recursive: true });
     const [root, runroot] = [path.join(storeDir, 'root'), path.join(storeDir, 'runroot')];
     this.storeArgs = ['--root', root, '--runroot', runroot, '--storage-driver', 'overlay'];
-    this.storageRef = (imageId) => `containers-storage:[overlay@${root}+${runroot}]${imageId.replace(/^sha256:/, '')}`;
+    this.storageRef = (imageId) =>
+      `containers-storage:[overlay@${root}+${runroot}:overlay.skip_mount_home=true]${imageId.replace(/^sha256:/, '')}`;
   }
 
   /** One buildah command; its exit status and output, for the caller to judge. */
