@@ -56,7 +56,9 @@ try {
   const cold: number[] = [];
   const hand: number[] = [];
   for (let r = 0; r < coldRuns; r++) {
+    // Cold: no layer cache, and no previous layout whose layers the new one could reuse.
     fs.rmSync(store, { recursive: true, force: true });
+    fs.rmSync(path.join(ws.root, 'dist/forge/image'), { recursive: true, force: true });
     cold.push(timed('cold forge:image', nx(ws, 'forge:image', ['--skip-nx-cache'])));
     progress(`cold nx run forge:image ${cold.at(-1)!.toFixed(1)} s`);
     fs.rmSync(handStore, { recursive: true, force: true });
@@ -128,17 +130,17 @@ try {
         'one-line extension edit',
         edit,
         `${(m.edit / m.cold).toFixed(2)}x cold`,
-        `<= 0.3x: ${m.edit <= 0.3 * m.cold ? 'met' : 'NOT met'}`,
+        `<= 0.25x: ${m.edit <= 0.25 * m.cold ? 'met' : 'NOT met'}`,
       ),
       row(
         'no-op nx run forge:image',
         noop,
         `${(m.noop / m.floor).toFixed(2)}x floor`,
-        `<= 1.5x: ${m.noop <= 1.5 * m.floor ? 'met' : 'NOT met'}`,
+        `<= 1.1x: ${m.noop <= 1.1 * m.floor ? 'met' : 'NOT met'}`,
       ),
       row('floor: one trivial cached Nx task', floor, '1.00x', ''),
       '',
-      `image size ${mb(imageBytes)} (gzip layers in the OCI layout) against the base's ${mb(baseBytes)}: ${(imageBytes / baseBytes).toFixed(2)}x`,
+      `image size ${mb(imageBytes)} (uncompressed layers in the OCI layout) against the base's ${mb(baseBytes)}: ${(imageBytes / baseBytes).toFixed(2)}x`,
     ].join('\n'),
   );
 } finally {

@@ -21,7 +21,7 @@ import { LocalArchive } from './debian-archive';
 const notRoot = process.getuid?.() !== 0;
 if (notRoot && !REQUIRE_TOOLS)
   console.warn('[image tests] SKIPPING: building the Debian base (mmdebstrap --mode=root) and the image needs root.');
-const skip = skipWithout('buildah', 'mmdebstrap', 'uv') || (notRoot && !REQUIRE_TOOLS);
+const skip = skipWithout('buildah', 'skopeo', 'mmdebstrap', 'uv') || (notRoot && !REQUIRE_TOOLS);
 const LONG = 3_600_000;
 
 const temp: string[] = [];
@@ -32,6 +32,18 @@ let first: ImageSummary;
 let ownCache: string;
 
 const summaryOf = (ws: WorkspaceCopy) => JSON.parse(ws.read('dist/forge/image/image.json')) as ImageSummary;
+
+/** The layout's manifest, and the inode of every blob file, by digest. */
+function layoutOf(ws: WorkspaceCopy) {
+  const dir = path.join(ws.root, 'dist/forge/image/oci');
+  const blob = (digest: string) => path.join(dir, 'blobs', ...digest.split(':'));
+  const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
+  const manifest = JSON.parse(fs.readFileSync(blob(index.manifests[0]!.digest), 'utf8')) as {
+    layers: Array<{ digest: string; mediaType: string }>;
+  };
+  const inodes = new Map(fs.readdirSync(path.join(dir, 'blobs/sha256')).map((f) => [`sha256:${f}`, fs.statSync(blob(`sha256:${f}`)).ino]));
+  return { manifest, inodes };
+}
 const buildahOf = (ws: WorkspaceCopy) => new Buildah(requireTool('buildah'), path.join(ws.root, 'tmp/forge/buildah'));
 
 async function image(ws: WorkspaceCopy, env?: NodeJS.ProcessEnv) {
@@ -81,6 +93,14 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
     expect(second.diffIds).toEqual(first.diffIds);
     expect(second).toEqual(first);
     expect(a.read('dist/forge/image/image.json')).toBe(b.read('dist/forge/image/image.json'));
+  });
+
+  it('leaves nothing mounted in the workspace: its tmp/ can be removed after a build', () => {
+    const mounts = fs
+      .readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[1] ?? '');
+    expect(mounts.filter((m) => m.startsWith(`${a.root}/`) || m.startsWith(`${b.root}/`))).toEqual([]);
   });
 
   it('follows the summary contract and carries the synthesis label', () => {
@@ -245,6 +265,7 @@ except urllib.error.HTTPError as e:
       expect(summaryOf(a).imageId).toBe(first.imageId);
 
       const source = 'extensions/oracle/src/oracle/__init__.py';
+      const before = layoutOf(a);
       a.write(source, `${a.read(source)}\n\nEDITED = True\n`);
       await image(a);
       const edited = summaryOf(a);
@@ -254,6 +275,14 @@ except urllib.error.HTTPError as e:
       expect(edited.diffIds).toHaveLength(13);
       const changed = edited.diffIds.flatMap((d, i) => (d === first.diffIds[i] ? [] : [i]));
       expect(changed).toEqual([7]);
+      // The layout's layers are uncompressed (a layer's digest is its diff ID); the unchanged ones are
+      // the previous layout's files, linked rather than written again; nothing else is left in it.
+      const after = layoutOf(a);
+      expect(after.manifest.layers.map((l) => l.mediaType)).toEqual(edited.diffIds.map(() => 'application/vnd.oci.image.layer.v1.tar'));
+      expect(after.manifest.layers.map((l) => l.digest)).toEqual(edited.diffIds);
+      const reused = edited.diffIds.filter((d) => after.inodes.get(d) === before.inodes.get(d));
+      expect(reused).toEqual(edited.diffIds.filter((_, i) => i !== 7));
+      expect(after.inodes.size).toBe(edited.diffIds.length + 2);
 
       // A template edit rebuilds the CSS from the components' files: oracle's tree and both copies of the CSS change.
       const template = 'extensions/oracle/templates/recorder.html';

@@ -26,7 +26,7 @@ const sh = async (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessE
 };
 
 // The image needs root (mmdebstrap's base) and buildah, as the image tier does.
-const noImage = skipWithout('buildah', 'mmdebstrap') || (process.getuid?.() !== 0 && !REQUIRE_TOOLS);
+const noImage = skipWithout('buildah', 'skopeo', 'mmdebstrap') || (process.getuid?.() !== 0 && !REQUIRE_TOOLS);
 
 const made: string[] = [];
 let tarball: string;

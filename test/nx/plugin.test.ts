@@ -196,6 +196,11 @@ describe('the inferred configuration', () => {
               "transitive": true,
             },
           ],
+          "lychd-skopeo-version": [
+            {
+              "runtime": "node <plugin>/bin/tool-version.js skopeo",
+            },
+          ],
           "lychd-tailwind-configs": [
             "{workspaceRoot}/core/tailwind.config.*",
             "{workspaceRoot}/extensions/*/tailwind.config.*",
@@ -504,6 +509,7 @@ describe('the inferred configuration', () => {
               "{workspaceRoot}/forge/Containerfile",
               "lychd-base",
               "lychd-buildah-version",
+              "lychd-skopeo-version",
               "{workspaceRoot}/forge/synthesis/python/*",
               "{workspaceRoot}/forge/synthesis/node/*",
               "{workspaceRoot}/forge/synthesis/tailwind/*",
@@ -1122,6 +1128,11 @@ describe('the inferred configuration', () => {
             "transitive": true,
           },
         ],
+        "lychd-skopeo-version": [
+          {
+            "runtime": "node <plugin>/bin/tool-version.js skopeo",
+          },
+        ],
         "lychd-tailwind-configs": [
           "{workspaceRoot}/app/tailwind.config.*",
           "{workspaceRoot}/plugins/*/tailwind.config.*",
@@ -1181,6 +1192,7 @@ describe('the inferred configuration', () => {
             "{workspaceRoot}/forge/Containerfile",
             "lychd-base",
             "lychd-buildah-version",
+            "lychd-skopeo-version",
             "{workspaceRoot}/forge/synthesis/python/*",
             "{workspaceRoot}/forge/synthesis/node/*",
             "{workspaceRoot}/forge/synthesis/tailwind/*",

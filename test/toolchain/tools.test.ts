@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import {
   toolEnvVar,
   toolVersion,
 } from '../../tools/src/toolchain';
+import { rememberedToolVersion } from '../../tools/src/toolchain/tools';
 import { skipWithout } from './tool-gate';
 
 const dirs: string[] = [];
@@ -119,6 +120,31 @@ describe('versions', () => {
     const root = tempDir();
     fakeTool(join(root, '.tools', 'bin'), 'uv', 'uv 9.8.7 (fake)');
     expect(toolVersion('uv', { workspaceRoot: root, env: { PATH: '/usr/bin:/bin' } })).toBe('9.8.7');
+  });
+
+  it('remembers a version by the file it was read from, and asks a replaced file again', () => {
+    const root = tempDir();
+    const cache = tempDir();
+    const bin = join(root, '.tools', 'bin');
+    // The fake tool counts how often it is asked.
+    const count = join(root, 'asked');
+    const write = (version: string) => {
+      const tmp = join(root, 'next');
+      writeFileSync(tmp, `#!/bin/sh\necho x >>'${count}'\necho 'buildah version ${version} (fake)'\n`);
+      chmodSync(tmp, 0o755);
+      renameSync(tmp, join(bin, 'buildah')); // a new file, as a package upgrade installs one
+    };
+    const asked = () => (existsSync(count) ? readFileSync(count, 'utf8').split('\n').filter(Boolean).length : 0);
+    const opts = { workspaceRoot: root, env: { PATH: join(root, 'no-tools-here'), LYCHD_FORGE_CACHE: cache } };
+    mkdirSync(bin, { recursive: true });
+    write('1.28.2');
+    expect(rememberedToolVersion('buildah', opts)).toBe('1.28.2');
+    expect(rememberedToolVersion('buildah', opts)).toBe('1.28.2');
+    expect(asked()).toBe(1);
+    write('1.39.0');
+    expect(rememberedToolVersion('buildah', opts)).toBe('1.39.0');
+    expect(asked()).toBe(2);
+    expect(rememberedToolVersion('skopeo', opts)).toBeUndefined();
   });
 
   it.skipIf(skipWithout('uv'))('reports the pinned uv', () => {

@@ -24,6 +24,22 @@ export class Buildah {
     return r.stdout.trim();
   }
 
+  /**
+   * An image of this store into an OCI layout with uncompressed layers, as the Forge writes its
+   * own (skopeo: `buildah push --disable-compression` still gzips into an OCI layout).
+   */
+  pushUncompressed(image: string, layout: string, ref: string): void {
+    const store = `containers-storage:[vfs@${path.join(this.dir, 'root')}+${path.join(this.dir, 'run')}]${image}`;
+    const r = runProgram(
+      requireTool('skopeo'),
+      ['copy', '--quiet', '--dest-oci-accept-uncompressed-layers', store, `oci:${layout}:${ref}`],
+      {
+        timeoutMs: 900_000,
+      },
+    );
+    if (r.status !== 0) throw new Error(`skopeo copy ${image} failed (exit ${r.status}): ${r.stderr}`);
+  }
+
   /** A working container from `from`, changed by `edit`, committed as `name` and removed. */
   image(from: string, name: string, edit: (c: string) => void): void {
     const c = this.run('from', '--pull=never', from);
@@ -45,7 +61,7 @@ export function importBase(b: Buildah, baseTar: string): void {
 export const IMAGE_REFS = { standin: 'standin', phylactery: 'phylactery', harvester: 'harvester' } as const;
 
 /**
- * The test's images, pushed uncompressed (the VM would spend its time unpacking) to one OCI layout:
+ * The test's images, uncompressed (the VM would spend its time unpacking) in one OCI layout:
  * - `standin`: STAND-IN for every image no registry can serve here (service.py answers HTTP on
  *   the port its arguments or environment name; pg_isready checks a TCP port; curl fetches a URL).
  *   The VM tags it with each name the units use.
@@ -86,8 +102,7 @@ export function buildImages(b: Buildah, layout: string): void {
     // /prometheus is the unit's volume (:U gives it to nobody); podman makes the mount point.
     b.run('config', '--entrypoint', '["/usr/bin/prometheus"]', '--cmd', '', '--user', 'nobody', '--workingdir', '/prometheus', c);
   });
-  for (const [name, ref] of Object.entries(IMAGE_REFS))
-    b.run('push', '--disable-compression', `localhost/lychd-${name}`, `oci:${layout}:${ref}`);
+  for (const [name, ref] of Object.entries(IMAGE_REFS)) b.pushUncompressed(`localhost/lychd-${name}`, layout, ref);
 }
 
 /** A tar holding `run/postgresql/` with mode 3777 (buildah cannot run a command in this sandbox). */

@@ -19,7 +19,7 @@ import { covenToSwitchTo, judgeSwitch } from './coven-switch';
  */
 const ROOT = path.resolve(__dirname, '../..');
 const isRoot = process.getuid?.() === 0;
-const skip = skipWithout('qemu-system-x86_64', 'qemu-img', 'mmdebstrap', 'buildah') || (!isRoot && !REQUIRE_TOOLS);
+const skip = skipWithout('qemu-system-x86_64', 'qemu-img', 'mmdebstrap', 'buildah', 'skopeo') || (!isRoot && !REQUIRE_TOOLS);
 if (!isRoot && !REQUIRE_TOOLS)
   console.warn('[vm test] SKIPPING: building the VM disk and the images needs root (mmdebstrap --mode=root, buildah).');
 

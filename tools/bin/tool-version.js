@@ -2,15 +2,16 @@
 // Prints the version of a tool the Forge runs, for Nx `runtime` inputs: a missing tool prints a
 // marker rather than failing, and the task that needs the tool reports it properly.
 const name = process.argv[2];
-let toolchain;
+let tools;
 try {
-  toolchain = require('./load')('toolchain/index');
+  tools = require('./load')('toolchain/tools');
 } catch (e) {
   require('./fail')(e);
 }
-if (toolchain) {
+if (tools) {
   try {
-    process.stdout.write(toolchain.resolveTool(name) ? `${name} ${toolchain.toolVersion(name)}\n` : `${name} missing\n`);
+    const version = tools.rememberedToolVersion(name);
+    process.stdout.write(version ? `${name} ${version}\n` : `${name} missing\n`);
   } catch (e) {
     process.stdout.write(`${name} unknown: ${e.message}\n`);
   }

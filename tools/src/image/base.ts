@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { PrimeScroll } from '../codex';
 import { canonicalJson, fileSha256Streamed, sha256 } from '../shared/digest';
+import { forgeCacheDir } from '../shared/forge-cache';
 import { requireTool, runProgram, runProgramStreamed, toolVersion } from '../toolchain';
 import { imageFailure, lastLines } from './errors';
 import { installsIn, parseStanzas } from './apt';
@@ -45,15 +45,6 @@ export const DEBIAN_RECIPE = {
   // No apt sources either: the base is the lock's files, whichever archive or mirror served them.
   customizeHook: 'rm -f "$1"/etc/resolv.conf "$1"/etc/hostname "$1"/etc/apt/sources.list',
 } as const;
-
-/**
- * Where built bases are kept between runs and workspaces, keyed by everything that goes into
- * them: outside git and outside Nx's cache, since one is 170 MB and every clone builds the same.
- */
-export function forgeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.LYCHD_FORGE_CACHE) return path.resolve(env.LYCHD_FORGE_CACHE);
-  return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'lychd-forge');
-}
 
 export interface BuiltBase {
   record: BaseRecord;

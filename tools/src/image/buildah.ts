@@ -10,6 +10,12 @@ import { runProgram, runProgramStreamed } from '../toolchain';
  */
 export class Buildah {
   readonly storeArgs: string[];
+  /**
+   * An image of this store as skopeo names it. skip_mount_home: skopeo would bind-mount the
+   * store's overlay folder on itself and leave it mounted when it exits (buildah unmounts it), so
+   * the workspace's tmp/ could not be removed.
+   */
+  readonly storageRef: (imageId: string) => string;
 
   constructor(
     readonly bin: string,
@@ -17,7 +23,10 @@ export class Buildah {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     fs.mkdirSync(storeDir, { recursive: true });
-    this.storeArgs = ['--root', path.join(storeDir, 'root'), '--runroot', path.join(storeDir, 'runroot'), '--storage-driver', 'overlay'];
+    const [root, runroot] = [path.join(storeDir, 'root'), path.join(storeDir, 'runroot')];
+    this.storeArgs = ['--root', root, '--runroot', runroot, '--storage-driver', 'overlay'];
+    this.storageRef = (imageId) =>
+      `containers-storage:[overlay@${root}+${runroot}:overlay.skip_mount_home=true]${imageId.replace(/^sha256:/, '')}`;
   }
 
   /** One buildah command; its exit status and output, for the caller to judge. */

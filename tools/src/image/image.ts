@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { requireTool, runProgram, toolVersion } from '../toolchain';
 import type { IndexedDeb } from '../artifacts/debian-lock';
-import { forgeCacheDir } from './base';
 import type { BaseRecord } from '../artifacts/base-record';
+import { forgeCacheDir } from '../shared/forge-cache';
 import { debFileName, debianArchiveOf, fetchLockedDebs } from './debian-lock';
 import { Buildah } from './buildah';
 import { CONTAINERFILE } from './containerfile';
@@ -12,7 +12,7 @@ import { ensureNodeToolchain, fillNpmCache } from './node-toolchain';
 import { imageFailure, lastLines } from './errors';
 import { missingPackageProblems, missingPackages } from './missing-package';
 import type { ForgeSources } from './inputs';
-import { readLayout } from './oci-layout';
+import { readLayout, writeLayout } from './oci-layout';
 import { currentContainerfile } from './render';
 import { REF_NAME, summarizeLayout, SYNTHESIS_LABEL, writeImageSummary, type BuiltImage } from './summary';
 import type { ImageSummary } from '../artifacts/image-summary';
@@ -47,13 +47,14 @@ export async function buildMundaneImage({
 }: BuildOptions): Promise<ImageSummary> {
   const buildah = new Buildah(requireTool('buildah', { env }), path.join(workspaceRoot, WORK_DIR, 'buildah'), env);
   const builderVersion = toolVersion('buildah', { env });
+  const skopeo = requireTool('skopeo', { env, workspaceRoot });
   const uv = requireTool('uv', { env, workspaceRoot });
   const lock = await lockWorkDir(workspaceRoot);
   try {
     // Only this build uses the Forge's own store now: what a killed or failed build left there
     // (working containers, their overlay mounts) is the Forge's and goes.
     buildah.run(['rm', '--all']);
-    return await buildLocked(workspaceRoot, sources, buildah, builderVersion, uv, progress, env);
+    return await buildLocked(workspaceRoot, sources, { buildah, skopeo, builderVersion, uv }, progress, env);
   } finally {
     releaseLock(lock);
   }
@@ -69,9 +70,7 @@ async function lockWorkDir(workspaceRoot: string) {
 async function buildLocked(
   workspaceRoot: string,
   sources: ForgeSources,
-  buildah: Buildah,
-  builderVersion: string,
-  uv: string,
+  { buildah, skopeo, builderVersion, uv }: { buildah: Buildah; skopeo: string; builderVersion: string; uv: string },
   progress: (line: string) => void,
   env: NodeJS.ProcessEnv,
 ): Promise<ImageSummary> {
@@ -130,7 +129,7 @@ async function buildLocked(
   );
 
   progress(`[5/5] OCI layout ${IMAGE_DIR}/oci (ref ${REF_NAME})`);
-  return publish(buildah, path.join(workspaceRoot, IMAGE_DIR), imageId, {
+  return publish(buildah, skopeo, path.join(workspaceRoot, IMAGE_DIR), imageId, env, {
     strategy: 'mundane',
     base: { kind: base.record.kind, ref: base.record.ref, digest: base.record.digest },
     systemPackages,
@@ -168,20 +167,17 @@ async function bud(
 }
 
 /**
- * Pushes the image to an OCI layout in a staging folder beside `out`, writes its summary there
- * and only then replaces `out`: on any failure the previous image and summary stay.
+ * Writes the image into an OCI layout in a staging folder beside `out` (reusing the layers `out`
+ * already holds), writes its summary there and only then replaces `out`: on any failure the
+ * previous image and summary stay.
  */
-function publish(buildah: Buildah, out: string, imageId: string, built: BuiltImage): ImageSummary {
+function publish(buildah: Buildah, skopeo: string, out: string, imageId: string, env: NodeJS.ProcessEnv, built: BuiltImage): ImageSummary {
   const staging = `${out}.staging`;
   fs.rmSync(staging, { recursive: true, force: true });
-  fs.mkdirSync(staging, { recursive: true });
   try {
-    const push = buildah.run(['push', '--quiet', imageId, `oci:${path.join(staging, 'oci')}:${REF_NAME}`], 1_800_000);
-    if (push.status !== 0)
-      throw imageFailure('LYCHD603', `buildah push to an OCI layout failed (exit ${push.status})`, [], {
-        cause: [lastLines(push.stdout + push.stderr)],
-      });
-    const layout = readLayout(path.join(staging, 'oci'), REF_NAME);
+    const oci = path.join(staging, 'oci');
+    writeLayout({ skopeo, source: buildah.storageRef(imageId), dir: oci, refName: REF_NAME, previous: path.join(out, 'oci'), env });
+    const layout = readLayout(oci, REF_NAME);
     if (layout.imageId !== imageId) throw imageFailure('LYCHD603', `the OCI layout holds ${layout.imageId}, but buildah built ${imageId}`);
     const summary = summarizeLayout(layout, built);
     writeImageSummary(staging, summary);

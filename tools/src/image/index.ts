@@ -1,4 +1,5 @@
-export { baseSpecOf, ensureBase, forgeCacheDir, BASE_RECORD_FILE, type BaseSpec } from './base';
+export { forgeCacheDir } from '../shared/forge-cache';
+export { baseSpecOf, ensureBase, BASE_RECORD_FILE, type BaseSpec } from './base';
 export { containerfileData, renderContainerfile, CONTAINERFILE, TEMPLATE_FILE, type ContainerfileData } from './containerfile';
 export { imageFailure } from './errors';
 export { lockDebianPackages, outdatedDebian, workspaceBase, DEBIAN_LOCK_FILE } from './debian-lock';

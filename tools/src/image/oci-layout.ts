@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { failure } from '../diagnostics';
+import { runProgram } from '../toolchain';
 
-/** An OCI image layout as `buildah push … oci:DIR:REF` writes it, read back for the summary. */
+/** An OCI image layout as the Forge writes it (`writeLayout`), read back for the summary. */
 export interface LayoutImage {
   manifestDigest: string;
   imageId: string;
@@ -11,29 +12,103 @@ export interface LayoutImage {
   user?: string;
 }
 
-const blob = (dir: string, digest: string) =>
-  JSON.parse(fs.readFileSync(path.join(dir, 'blobs', ...digest.split(':')), 'utf8')) as Record<string, unknown>;
+interface Descriptor {
+  digest: string;
+  size: number;
+  annotations?: Record<string, string>;
+}
+interface Manifest {
+  config: Descriptor;
+  layers: Descriptor[];
+}
+
+const blobPath = (dir: string, digest: string) => path.join(dir, 'blobs', ...digest.split(':'));
+const blob = (dir: string, digest: string) => JSON.parse(fs.readFileSync(blobPath(dir, digest), 'utf8')) as Record<string, unknown>;
+
+function manifestOf(dir: string, refName: string): { digest: string; manifest: Manifest } | undefined {
+  const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { manifests: Descriptor[] };
+  const entry = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === refName);
+  return entry && { digest: entry.digest, manifest: blob(dir, entry.digest) as unknown as Manifest };
+}
 
 export function readLayout(dir: string, refName: string): LayoutImage {
-  const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as {
-    manifests: Array<{ digest: string; annotations?: Record<string, string> }>;
-  };
-  const entry = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === refName);
-  if (!entry)
+  const found = manifestOf(dir, refName);
+  if (!found)
     throw failure('LYCHD604', `no image named ${refName}`, {
       file: path.join(dir, 'index.json'),
       hint: 'build the image again (`npx nx run forge:image`)',
     });
-  const manifest = blob(dir, entry.digest) as { config: { digest: string } };
-  const config = blob(dir, manifest.config.digest) as {
+  const config = blob(dir, found.manifest.config.digest) as {
     rootfs?: { diff_ids?: string[] };
     config?: { Labels?: Record<string, string>; User?: string };
   };
   return {
-    manifestDigest: entry.digest,
-    imageId: manifest.config.digest,
+    manifestDigest: found.digest,
+    imageId: found.manifest.config.digest,
     diffIds: config.rootfs?.diff_ids ?? [],
     labels: config.config?.Labels ?? {},
     user: config.config?.User,
   };
+}
+
+export interface WriteLayoutOptions {
+  skopeo: string;
+  /** What skopeo copies from: `containers-storage:[…]<id>` or `docker-archive:<file>`. */
+  source: string;
+  /** The new layout's folder: must not exist yet. */
+  dir: string;
+  refName: string;
+  /** The layout this one replaces, if any: its layers are reused rather than written again. */
+  previous?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Copies an image into a new OCI layout with uncompressed layers, as podman stores them: no gzip
+ * to pay for on every build (most of the cost of writing a layout) nor to undo on `podman pull`.
+ * A layer is then named by its content alone (its digest is its diff ID), so the layers of the
+ * layout being replaced are linked in first and skopeo writes only the layers that changed.
+ * The image ID (the config's digest) does not depend on compression.
+ */
+export function writeLayout(o: WriteLayoutOptions): void {
+  fs.mkdirSync(path.join(o.dir, 'blobs', 'sha256'), { recursive: true });
+  if (o.previous) linkLayers(o.previous, o.dir, o.refName);
+  const copy = runProgram(o.skopeo, ['copy', '--quiet', '--dest-oci-accept-uncompressed-layers', o.source, `oci:${o.dir}:${o.refName}`], {
+    env: o.env,
+    timeoutMs: 3_600_000,
+  });
+  if (copy.status !== 0)
+    throw failure('LYCHD603', `skopeo could not write the OCI layout (exit ${copy.status})`, {
+      cause: [(copy.stderr || copy.stdout).trim().split('\n').slice(-10).join('\n')],
+    });
+  keepOnlyReferenced(o.dir, o.refName);
+}
+
+/** Hard links the previous layout's layers whose file has the size its manifest says: a reuse, never a copy. */
+function linkLayers(previous: string, dir: string, refName: string): void {
+  let found: ReturnType<typeof manifestOf>;
+  try {
+    found = manifestOf(previous, refName);
+  } catch {
+    return; // no previous layout, or not one the Forge wrote: every layer is written
+  }
+  for (const layer of found?.manifest.layers ?? []) {
+    if (!/^sha256:[0-9a-f]{64}$/.test(layer.digest)) continue;
+    const from = blobPath(previous, layer.digest);
+    try {
+      const st = fs.lstatSync(from);
+      if (st.isFile() && st.size === layer.size) fs.linkSync(from, blobPath(dir, layer.digest));
+    } catch {
+      // missing, or another filesystem: skopeo writes this layer
+    }
+  }
+}
+
+/** Removes the linked layers the new image does not use. */
+function keepOnlyReferenced(dir: string, refName: string): void {
+  const found = manifestOf(dir, refName);
+  if (!found) throw failure('LYCHD603', `skopeo wrote no image named ${refName} into ${dir}`);
+  const keep = new Set([found.digest, found.manifest.config.digest, ...found.manifest.layers.map((l) => l.digest)]);
+  const blobs = path.join(dir, 'blobs', 'sha256');
+  for (const name of fs.readdirSync(blobs)) if (!keep.has(`sha256:${name}`)) fs.rmSync(path.join(blobs, name));
 }

@@ -263,6 +263,8 @@ const INPUT = {
   mmdebstrap: 'lychd-mmdebstrap-version',
   buildah: 'lychd-buildah-version',
   nix: 'lychd-nix-version',
+  /** skopeo writes the OCI layout of both image paths. */
+  skopeo: 'lychd-skopeo-version',
 } as const;
 type InputName = (typeof INPUT)[keyof typeof INPUT];
 
@@ -302,6 +304,7 @@ function namedInputs(layout: ForgeLayout, core: string): Record<InputName, Input
     [INPUT.mmdebstrap]: toolVersion('mmdebstrap'),
     [INPUT.buildah]: toolVersion('buildah'),
     [INPUT.nix]: toolVersion('nix'),
+    [INPUT.skopeo]: toolVersion('skopeo'),
   };
 }
 
@@ -620,6 +623,7 @@ function imageTargets(
         ...(strategy === 'sovereign'
           ? [inWorkspace(FLAKE_FILE), inWorkspace(FLAKE_LOCK), INPUT.nix]
           : [inWorkspace(CONTAINERFILE), INPUT.base, INPUT.buildah]),
+        INPUT.skopeo,
         inWorkspace(`${PYTHON_DIR}/*`),
         inWorkspace(`${NODE_DIR}/*`),
         inWorkspace(`${TAILWIND_DIR}/*`),

@@ -1,6 +1,7 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { forgeCacheDir } from '../shared/forge-cache';
 import { failure } from '../diagnostics';
 import { MissingToolError } from './missing-tool';
 import { runProgram } from './run';
@@ -120,6 +121,40 @@ export function toolVersion(name: ToolName, opts: ToolOptions = {}): string {
     throw failure('LYCHD801', `cannot read the version of ${name} (${path})`, {
       cause: [`exit ${r.status}, output ${JSON.stringify(r.stdout + r.stderr)}`],
     });
+  }
+  return version;
+}
+
+/**
+ * The version of an installed tool, remembered by the file it was read from (its real path,
+ * inode, size and times): each Nx command hashes the versions of the tools its tasks record, and
+ * starting the tool for that (Perl, for mmdebstrap) cost more than the rest of a no-op run's hashing.
+ * A tool replaced in place (a package upgrade, `setup`) is a new file and is asked again. The Nix
+ * wrapper is always asked: the evaluator it runs lives in a root the wrapper file does not change with.
+ * Undefined when the tool is not installed.
+ */
+export function rememberedToolVersion(name: ToolName, opts: ToolOptions = {}): string | undefined {
+  const bin = resolveTool(name, opts);
+  if (!bin) return undefined;
+  if (name === 'nix') return toolVersion(name, opts);
+  const real = realpathSync(bin);
+  const st = statSync(real, { bigint: true });
+  const key = [real, st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join(':');
+  const file = join(forgeCacheDir(opts.env ?? process.env), 'tool-versions', `${name}.json`);
+  try {
+    const known = JSON.parse(readFileSync(file, 'utf8')) as { key?: unknown; version?: unknown };
+    if (known.key === key && typeof known.version === 'string') return known.version;
+  } catch {
+    // not remembered yet, or unreadable: ask the tool
+  }
+  const version = toolVersion(name, opts);
+  try {
+    mkdirSync(join(file, '..'), { recursive: true });
+    const tmp = `${file}.${process.pid}`;
+    writeFileSync(tmp, JSON.stringify({ key, version }));
+    renameSync(tmp, file);
+  } catch {
+    // a read-only cache only costs the next run the same question
   }
   return version;
 }

@@ -7,7 +7,7 @@ import { MANIFEST_FILE } from '../../synthesis/layout';
 import { requireTool, resolveTool, runProgram, toolVersion } from '../../toolchain';
 import { checkFlake } from './flake-files';
 import { FLAKE_LOCK } from './flake';
-import { readLayout } from '../oci-layout';
+import { readLayout, writeLayout } from '../oci-layout';
 import { REF_NAME, summarizeLayout, SYNTHESIS_LABEL, writeImageSummary } from '../summary';
 import type { ImageSummary } from '../../artifacts/image-summary';
 import { FLAKE_INPUTS } from './pins';
@@ -114,20 +114,24 @@ export function buildSovereignImage(options: SovereignBuildOptions): ImageSummar
 }
 
 /**
- * A Docker archive into `<imageDir>/oci` (an OCI layout, the image named `lychd`), replacing
- * the layout only once skopeo has written the new one completely.
+ * A Docker archive into `<imageDir>/oci` (an OCI layout, the image named `lychd`, written as the
+ * Mundane path writes it), replacing the layout only once skopeo has written the new one completely.
  */
 export function loadDockerArchive(archive: string, imageDir: string, opts: { skopeo: string; env?: NodeJS.ProcessEnv }): void {
   const staging = path.join(imageDir, '.oci-new');
+  const oci = path.join(imageDir, 'oci');
   fs.rmSync(staging, { recursive: true, force: true });
   try {
-    const copy = runProgram(opts.skopeo, ['copy', '--quiet', `docker-archive:${archive}`, `oci:${staging}:${REF_NAME}`], {
+    writeLayout({
+      skopeo: opts.skopeo,
+      source: `docker-archive:${archive}`,
+      dir: staging,
+      refName: REF_NAME,
+      previous: oci,
       env: opts.env,
-      timeoutMs: HOUR,
     });
-    if (copy.status !== 0) throw new SovereignBuildError('LYCHD603', `skopeo could not load the image archive:\n${copy.stderr.trim()}`);
-    fs.rmSync(path.join(imageDir, 'oci'), { recursive: true, force: true });
-    fs.renameSync(staging, path.join(imageDir, 'oci'));
+    fs.rmSync(oci, { recursive: true, force: true });
+    fs.renameSync(staging, oci);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
