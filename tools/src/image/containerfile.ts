@@ -24,7 +24,7 @@ export interface ContainerfileData {
   python: string;
   /** `name` or `name=version`, sorted. */
   systemPackages: string[];
-  /** The Debian lock's `.deb` files (plain file names, checked), installed from the context without network; empty without a lock. */
+  /** The Debian lock's `.deb` files (plain file names, checked), installed from the build context without network; empty without a lock. */
   debs: string[];
   /** The synthesized uv workspace (pyproject.toml + uv.lock), relative to the workspace. */
   workspace: string;

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readRuneUnits } from './context-files';
+import { readRuneUnits } from './output-readers';
 import { listFiles } from '../codex/files';
 import { assembleGeneration } from '../scribe';
 import { writeOutputDir } from './output';

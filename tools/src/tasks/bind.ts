@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { readCodexFacts } from './context-files';
+import { readCodexFacts } from './output-readers';
 import { performBind } from '../inscription/rite';
 import { codexFromFacts } from './facts';
 import { bindCheck } from '../cli/bind';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { readCodexFacts } from './context-files';
+import { readCodexFacts } from './output-readers';
 import { codexFromFacts } from './facts';
 import type { Aggregate } from '../nx/layout';
 import {
