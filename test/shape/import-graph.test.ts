@@ -59,14 +59,14 @@ const ALLOWED: Allowance[] = [
   { from: 'cli/*', to: 'rebirth/host.ts', why: "the bind command names the Vessel's service, without the Rebirth Gate" },
   {
     from: 'cli/*',
-    to: 'inscription/rite.ts',
-    why: 'the bind rite checks secrets with the Scribe: kept out of the face binding-state.js loads',
+    to: 'inscription/on-host.ts',
+    why: 'the bind on this host checks secrets with the Scribe: kept out of the face binding-state.js loads',
   },
-  { from: 'tasks/bind.ts', to: 'inscription/rite.ts', why: 'the bind rite, as above' },
+  { from: 'tasks/bind.ts', to: 'inscription/on-host.ts', why: 'the bind on this host, as above' },
   { from: 'cli/bind.ts', to: 'inscription/pending.ts', why: "the pending review reads the Gate's change list: kept out of the face" },
   { from: 'tasks/facts.ts', to: 'scribe/*', why: "a rune folder's facts need two of the Scribe's helpers, not the renderers" },
   { from: 'inscription/*', to: 'rebirth/*', why: 'the pending review names what the Gate would restart (a back edge)' },
-  { from: 'inscription/*', to: 'scribe/*', why: 'the rite checks secrets and unit names, not the renderers' },
+  { from: 'inscription/*', to: 'scribe/*', why: 'the bind on this host checks secrets and unit names, not the renderers' },
   { from: 'rebirth/store.ts', to: 'inscription/generation.ts', why: "the Gate's store reads a generation, without the bind machinery" },
   { from: 'toolchain/quadlet-sources.ts', to: 'scribe/names.ts', why: 'the unit file names (a back edge)' },
 ];

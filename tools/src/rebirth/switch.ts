@@ -30,7 +30,7 @@ export interface SwitchResult {
  * the image name (forge.image), daemon-reload, restart the Vessel and the running units whose
  * definition changed. A failure at any step returns the host to the old body and generation.
  */
-async function switchTo(o: GateOptions, journal: Journal, target: Body, newPrevious: string | undefined): Promise<SwitchResult> {
+async function switchBody(o: GateOptions, journal: Journal, target: Body, newPrevious: string | undefined): Promise<SwitchResult> {
   const gate = gateOf(o);
   const log = o.log ?? (() => {});
   writeJournal(gate, journal);
@@ -136,7 +136,7 @@ async function confirmLocked(o: GateOptions, id: string): Promise<SwitchResult> 
   const currentName = pointer(gate, 'current');
   const journal =
     pending ?? journalFor(o, 'confirm', candidate, planSwitch(o, candidate, currentName ? readBody(gate, currentName) : undefined).restart);
-  const result = await switchTo(
+  const result = await switchBody(
     o,
     journal,
     candidate,
@@ -173,5 +173,5 @@ async function rollbackLocked(o: GateOptions): Promise<SwitchResult> {
   const target = readBody(gate, prev);
   const current = pointer(gate, 'current');
   const plan = planSwitch(o, target, current ? readBody(gate, current) : undefined);
-  return switchTo(o, journalFor(o, 'rollback', target, plan.restart), target, current);
+  return switchBody(o, journalFor(o, 'rollback', target, plan.restart), target, current);
 }

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { readCodexFacts } from './output-readers';
-import { performBind } from '../inscription/rite';
+import { bindOnHost } from '../inscription/on-host';
 import { codexFromFacts } from './facts';
 import { bindCheck } from '../cli/bind';
 import type { Task } from './task';
@@ -19,9 +19,9 @@ export interface BindOptions {
  * that decides whether the bind is a cache hit (src/inscription/state.ts).
  */
 export const bind: Task<BindOptions> = async (options, root, progress) => {
-  const rite = { generationDir: path.join(root, options.generationDir), keep: options.keep, workspaceRoot: root, log: progress };
-  if (options.check) return bindCheck(rite);
+  const onHost = { generationDir: path.join(root, options.generationDir), keep: options.keep, workspaceRoot: root, log: progress };
+  if (options.check) return bindCheck(onHost);
   const facts = readCodexFacts(path.join(root, options.facts));
-  const result = await performBind(codexFromFacts(facts, root), rite);
+  const result = await bindOnHost(codexFromFacts(facts, root), onHost);
   return { ok: true, summary: result.message };
 };
