@@ -19,7 +19,7 @@ export interface AssembleOptions {
 const readAggregate = (dir: string) => new Map(listFiles(dir).map((rel) => [rel, fs.readFileSync(path.join(dir, rel), 'utf8')] as const));
 
 /** `quadlets:scribe`: the generation, as the union of every rune folder's units and every aggregate file. */
-export const assemble: Task<AssembleOptions> = (options, root) => {
+export const assembleTask: Task<AssembleOptions> = (options, root) => {
   const parts = [
     ...options.aggregates.map((a) => readAggregate(path.join(root, options.aggregatesDir, a))),
     ...options.runes.map(

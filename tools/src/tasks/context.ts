@@ -10,7 +10,7 @@ import { taskPaths, type Task } from './task';
  * `codex:context`: validates the whole Codex once and extracts, for each later task, exactly the
  * facts it needs; a task's hash covers its fact file, so it reruns only when those facts change.
  */
-export const context: Task<CodexOptions & { outputDir: string }> = (options, root) => {
+export const contextTask: Task<CodexOptions & { outputDir: string }> = (options, root) => {
   const loaded = loadForCommand(taskPaths(options, root));
   if (!loaded.codex) return loaded.refusal;
   const { codex } = loaded;

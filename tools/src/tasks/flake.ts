@@ -8,5 +8,5 @@ export interface FlakeTaskOptions {
 }
 
 /** `forge:flake` / `forge:flake-check`: the same as `lychd-forge flake [--check]`. */
-export const flake: Task<FlakeTaskOptions> = (options, root) =>
+export const flakeTask: Task<FlakeTaskOptions> = (options, root) =>
   runFlake({ workspaceRoot: root, codexDir: path.join(root, options.codexDir) }, options.check === true);

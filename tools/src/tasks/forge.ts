@@ -11,7 +11,7 @@ export interface ForgeTaskOptions {
 }
 
 /** `forge:base`, `forge:debian-lock`, `forge:containerfile` (and its check) and `forge:image`: one stage per target. */
-export const forge: Task<ForgeTaskOptions> = async (options, root, progress) => {
+export const forgeTask: Task<ForgeTaskOptions> = async (options, root, progress) => {
   const codexDir = options.codexDir ? path.join(root, options.codexDir) : undefined;
   switch (options.stage) {
     case 'base': {

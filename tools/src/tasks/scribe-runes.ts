@@ -76,7 +76,7 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, facts: Ru
 }
 
 /** `runes-<folder>:scribe`: the folder's units, with the rune folders' facts `codex:context` wrote. */
-export const scribeRuneFolder: Task<ScribeRunesOptions> = (options, root, progress) => {
+export const scribeRunesTask: Task<ScribeRunesOptions> = (options, root, progress) => {
   const facts = readRuneFacts(path.join(root, options.facts));
   return { ok: scribeRunes(options, root, facts, progress) };
 };

@@ -15,7 +15,7 @@ export interface SynthesisOptions extends CodexOptions {
 }
 
 /** One stage of synthesis per Nx task, so each is cached on exactly its own inputs. */
-export const synthesis: Task<SynthesisOptions> = async (options, workspaceRoot): Promise<Outcome> => {
+export const synthesisTask: Task<SynthesisOptions> = async (options, workspaceRoot): Promise<Outcome> => {
   const source = { workspaceRoot, layout: layoutOf(options) };
   switch (options.stage) {
     case 'python': {
