@@ -36,6 +36,7 @@ const load = {
   validate: () => import('./validate'),
 };
 
+/** The image's commands take the Codex folder only: they read the extensions from the Synthesis Manifest. */
 const codexOption = (command: Command) =>
   command.option(
     '--codex <dir>',
@@ -67,12 +68,6 @@ function keepCount(value: string): number {
 }
 
 const absolute = (dir: string | undefined) => (dir === undefined ? undefined : path.resolve(dir));
-
-/** The workspace and the Codex folder, for the image's commands (which read the extensions from the manifest). */
-const bodyOf = (o: CodexFlags): [string, string] => {
-  const paths = pathsOf(o);
-  return [paths.workspaceRoot, paths.codexDir];
-};
 
 /** The command definitions: their options and descriptions are the help text. */
 function program(setStatus: SetStatus): Command {
@@ -173,7 +168,7 @@ function bodyCommands(cli: Command, setStatus: SetStatus): void {
     .description('render forge/Containerfile from forge/templates/Containerfile.njk, the Synthesis Manifest and the base ([forge.base])')
     .option('--check', 'exit 1 when forge/Containerfile is not current')
     .action((o: CodexFlags & { check?: boolean }) =>
-      setStatus(load.image().then((m) => printed(m.runContainerfile(...bodyOf(o), o.check === true, progress)))),
+      setStatus(load.image().then((m) => printed(m.runContainerfile(pathsOf(o), o.check === true, progress)))),
     );
 
   codexOption(cli.command('debian-lock'))
@@ -183,20 +178,20 @@ function bodyCommands(cli: Command, setStatus: SetStatus): void {
     )
     .option('--check', 'write nothing; exit 1 when the archive now resolves to another lock')
     .action((o: CodexFlags & { check?: boolean }) =>
-      setStatus(load.image().then((m) => printed(m.runDebianLock(...bodyOf(o), o.check === true, progress)))),
+      setStatus(load.image().then((m) => printed(m.runDebianLock(pathsOf(o), o.check === true, progress)))),
     );
 
   codexOption(cli.command('outdated'))
     .description(
       'list, for Python, Node and Debian, each locked version and the newest the indexes offer within the constraints ([forge] resolve_before too); changes nothing',
     )
-    .action((o: CodexFlags) => setStatus(load.image().then((m) => printed(m.runOutdated(...bodyOf(o))))));
+    .action((o: CodexFlags) => setStatus(load.image().then((m) => printed(m.runOutdated(pathsOf(o))))));
 
   codexOption(cli.command('image'))
     .description(
       'build the image reproducibly and offline into dist/forge/image/ (an OCI layout and image.json); the previous image stays on failure',
     )
-    .action((o: CodexFlags) => setStatus(load.image().then((m) => printed(m.runImage(...bodyOf(o), progress)))));
+    .action((o: CodexFlags) => setStatus(load.image().then((m) => printed(m.runImage(pathsOf(o), progress)))));
 
   codexOption(cli.command('flake'))
     .description('render flake.nix (the Sovereign path: Nix builds the image) from the Synthesis Manifest')
