@@ -8,7 +8,7 @@ import {
   formatReview,
   packageChanges,
   readImageSummary,
-  serviceOf,
+  serviceOfFile,
   servicesChanged,
   type Review,
 } from '../../tools/src/rebirth';
@@ -49,7 +49,7 @@ describe('what a confirmation would change', () => {
 
   it('maps quadlet files to services and changed side files to the units that use them', () => {
     expect(
-      ['lychd.pod', 'vessel.container', 'lychd-phylactery.volume', 'capabilities.json', 'harvester/prometheus.yml'].map(serviceOf),
+      ['lychd.pod', 'vessel.container', 'lychd-phylactery.volume', 'capabilities.json', 'harvester/prometheus.yml'].map(serviceOfFile),
     ).toEqual(['lychd-pod.service', 'vessel.service', 'lychd-phylactery-volume.service', undefined, undefined]);
     const b = (s: string) => Buffer.from(s);
     const before = new Map([

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PrimeScroll } from '../codex';
-import { DEBIAN_LOCK, MANIFEST_FILE } from '../synthesis/layout';
+import { DEBIAN_LOCK_FILE, MANIFEST_FILE } from '../synthesis/layout';
 import { readSynthesisManifest } from '../artifacts/synthesis-manifest';
 import { debianLockDigest, type SynthesisManifest } from '../synthesis/manifest';
 import { canonicalJson, fileSha256Streamed, sha256 } from '../shared/digest';
@@ -12,13 +12,14 @@ import { PrivateApt, UnknownDebianPackages, type DebianArchive, type IndexedDeb 
 import { forgeCacheDir } from '../shared/forge-cache';
 import { baseSpecOf, DEBIAN_RECIPE, ensureBase, resolveDebianBase, type BaseRecord, type BuiltBase } from './base';
 import type { ForgeSources } from './inputs';
-import { imageFailure, type ForgeProblem } from './errors';
+import { imageFailure } from './errors';
+import type { SynthesisProblem } from '../synthesis/problems';
 import { debianArchiveUri } from './mirror';
 import { missingPackageProblems } from './missing-package';
 import { nxRun } from '../nx/names';
 
 /** The committed Debian lock: what the system layer installs, to the byte. */
-export const DEBIAN_LOCK_FILE = DEBIAN_LOCK;
+export { DEBIAN_LOCK_FILE };
 export const RELOCK_COMMAND = 'lychd-forge debian-lock';
 
 /** The lock's format this Forge reads and writes; the first named the base's packages without their files. */
@@ -157,12 +158,12 @@ export function lockProblems(
   /** The base built from the lock; undefined before it is built (only the lock's own shape is checked then). */
   base: BaseRecord | undefined,
   archive: DebianArchive,
-): ForgeProblem[] {
+): SynthesisProblem[] {
   const relock = `run \`${RELOCK_COMMAND}\` (${nxRun('forge', 'debian-lock', workspaceRoot)}), review ${DEBIAN_LOCK_FILE} and commit it`;
   const requested = requestedSpecs(manifest);
   if (!lock)
     return requested.length ? [{ code: 'LYCHD304', file: DEBIAN_LOCK_FILE, field: '(file)', message: 'is missing', fix: relock }] : [];
-  const problems: ForgeProblem[] = [];
+  const problems: SynthesisProblem[] = [];
   const bad = (field: string, message: string) => problems.push({ code: 'LYCHD304', file: DEBIAN_LOCK_FILE, field, message, fix: relock });
   if (lock.formatVersion !== DEBIAN_LOCK_FORMAT)
     return [
@@ -298,7 +299,7 @@ function archiveMoved(
   } catch {
     now = undefined; // the archive's index is unreadable too: say so below
   }
-  const problems: ForgeProblem[] = failed.map(({ pkg, field, why }) => {
+  const problems: SynthesisProblem[] = failed.map(({ pkg, field, why }) => {
     const versions = now?.filter((n) => n.name === pkg.name && n.architecture === pkg.architecture).map((n) => n.version);
     const has =
       now === undefined

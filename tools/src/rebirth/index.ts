@@ -5,4 +5,4 @@ export { confirm, rollbackBody, type SwitchResult } from './switch';
 export { realHost, CURRENT_TAG, CANDIDATE_TAG, PREVIOUS_TAG, type Host } from './host';
 export { defaultGateDir } from './store';
 export { readImageSummary, shortId, type ImageSummary } from './summary';
-export { baseChange, packageChanges, fileChanges, servicesChanged, serviceOf } from './changes';
+export { baseChange, packageChanges, fileChanges, servicesChanged, serviceOfFile } from './changes';

@@ -1,6 +1,6 @@
 // The Gate's last step: --confirm and --rollback, one journaled switch that finishes or is undone.
 import { bind } from '../inscription';
-import { causesOf, escapeForTerminal as printable } from '../diagnostics';
+import { causesOf, escapeForTerminal } from '../diagnostics';
 import { CANDIDATE_TAG, daemonReload, imageIdOf, PREVIOUS_TAG, restart, runningServices, tag, untag, VESSEL_SERVICE } from './host';
 import { pointer, readBody, setPointer, type Body } from './store';
 import { removeJournal, writeJournal, type Journal } from './journal';
@@ -121,7 +121,7 @@ async function confirmLocked(o: GateOptions, id: string): Promise<SwitchResult> 
   if (!/^[0-9a-f]{12}$/.test(id) || id !== cand) {
     throw new GateError(
       'LYCHD700',
-      `Refused: "${printable(id.slice(0, 80))}" is not the staged candidate (${cand}). Nothing changed. ` +
+      `Refused: "${escapeForTerminal(id.slice(0, 80))}" is not the staged candidate (${cand}). Nothing changed. ` +
         'Run `lychd-forge rebirth` to review what is staged and confirm with the id it shows.',
     );
   }

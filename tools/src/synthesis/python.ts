@@ -9,7 +9,8 @@ import { normalizeName, readPythonComponents } from './pyproject';
 import { collectSystemPackages, type SystemPackage } from './system';
 import { withStaging, writeFiles, type GeneratedFile } from './fsio';
 import { run } from './process';
-import { resolveUv, toolVersion } from './tools';
+import { resolveUv } from './tools';
+import { toolVersion } from '../toolchain/tools';
 
 export interface MergedPython {
   /** The synthesized root `pyproject.toml` (a virtual uv workspace). */
@@ -83,7 +84,7 @@ export async function lockPython(options: LockOptions): Promise<PythonLockResult
   const lock = resolvePython(uv, merged, options);
   const files = [merged.pyproject, { path: PYTHON_FILES.lock, content: lock }];
   writeFiles(workspaceRoot, files);
-  return { files, uvVersion: toolVersion('uv', workspaceRoot), systemPackages: merged.systemPackages };
+  return { files, uvVersion: toolVersion('uv', { workspaceRoot }), systemPackages: merged.systemPackages };
 }
 
 /** uv's resolution of the merged workspace, in a scratch folder: the lock's text, or uv's conflict. */
