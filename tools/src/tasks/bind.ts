@@ -5,7 +5,7 @@ import { codexFromFacts } from './facts';
 import { bindCheck } from '../cli/bind';
 import type { Task } from './task';
 
-export interface BindOptions {
+export interface BindTaskOptions {
   generationDir: string;
   /** The secrets facts written by `codex:context`. */
   facts: string;
@@ -18,7 +18,7 @@ export interface BindOptions {
  * The Binding Site comes from LYCHD_BINDING_SITE or the XDG default only, as for the runtime input
  * that decides whether the bind is a cache hit (src/inscription/state.ts).
  */
-export const bindTask: Task<BindOptions> = async (options, root, progress) => {
+export const bindTask: Task<BindTaskOptions> = async (options, root, progress) => {
   const onHost = { generationDir: path.join(root, options.generationDir), keep: options.keep, workspaceRoot: root, log: progress };
   if (options.check) return bindCheck(onHost);
   const facts = readCodexFacts(path.join(root, options.facts));

@@ -9,7 +9,7 @@ import type { Task } from './task';
 import { runeRef } from './rune-ref';
 import { writeOutputFile } from '../shared/fsutil';
 
-export interface ScribeRunesOptions {
+export interface ScribeRunesTaskOptions {
   /** The rune folder, relative to the workspace root: every `*.toml` directly in it is a rune. */
   folder: string;
   codexDir: string;
@@ -40,7 +40,7 @@ export function runeFilesIn(root: string, folder: string): string[] {
  * so that its cache entry is valid exactly as long as those are unchanged. Portals and runes of
  * inactive extensions produce no unit. Every problem of every rune is reported.
  */
-export function scribeRunes(options: ScribeRunesOptions, root: string, facts: RuneFacts, log: (line: string) => void): boolean {
+export function scribeRunes(options: ScribeRunesTaskOptions, root: string, facts: RuneFacts, log: (line: string) => void): boolean {
   const units = new Map<string, string>();
   let ok = true;
   let files: string[];
@@ -76,7 +76,7 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, facts: Ru
 }
 
 /** `runes-<folder>:scribe`: the folder's units, with the rune folders' facts `codex:context` wrote. */
-export const scribeRunesTask: Task<ScribeRunesOptions> = (options, root, progress) => {
+export const scribeRunesTask: Task<ScribeRunesTaskOptions> = (options, root, progress) => {
   const facts = readRuneFacts(path.join(root, options.facts));
   return { ok: scribeRunes(options, root, facts, progress) };
 };
