@@ -6,8 +6,8 @@ import { expandSingleProjectInputs } from 'nx/src/hasher/task-hasher';
 import { matchGlobPaths, matchOutputPaths } from 'nx/src/native';
 import { BASE_RECORD_FILE, PYTHON_FILES } from '../../tools/src/artifacts/paths';
 import { createNodes } from '../../tools/src/nx/plugin';
-import { scribeContext } from '../../tools/src/scribe';
-import { contextFiles } from '../../tools/src/tasks/facts';
+import { soulstoneRoster } from '../../tools/src/scribe';
+import { factFiles } from '../../tools/src/tasks/facts';
 import { writeTree } from '../support/codex-fixture';
 import { loadCase } from '../scribe/helpers';
 
@@ -22,9 +22,7 @@ import { loadCase } from '../scribe/helpers';
 const example = loadCase('example');
 const WRITES: Record<string, (options: Record<string, unknown>) => string[]> = {
   'codex:context': (options) =>
-    [...contextFiles(example, path.dirname(example.root), scribeContext(example)).keys()].map(
-      (f) => `${String(options['outputDir'])}/${f}`,
-    ),
+    [...factFiles(example, path.dirname(example.root), soulstoneRoster(example)).keys()].map((f) => `${String(options['outputDir'])}/${f}`),
   'forge:base': () => [BASE_RECORD_FILE],
   'forge:lock-python': () => [PYTHON_FILES.lock],
 };

@@ -3,13 +3,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readBaseRecord } from '../../tools/src/artifacts/base-record';
-import { readCodexFacts, readRuneContext, readRuneUnits } from '../../tools/src/tasks/context-files';
+import { readCodexFacts, readRuneFacts, readRuneUnits } from '../../tools/src/tasks/output-readers';
 import { OWNERSHIP_RECORD, readGenerationRecord } from '../../tools/src/artifacts/generation-record';
 import { ForgeError, type Diagnostic } from '../../tools/src/diagnostics';
 import { federationState, FEDERATION_SOURCES_FILE, writeFederationSources } from '../../tools/src/federation/sources';
-import { renderSoulstones, scribeContext, writeGeneration } from '../../tools/src/scribe';
+import { renderSoulstones, soulstoneRoster, writeGeneration } from '../../tools/src/scribe';
 import { canonicalJson } from '../../tools/src/shared/digest';
-import { contextFiles } from '../../tools/src/tasks/facts';
+import { factFiles } from '../../tools/src/tasks/facts';
 import { CASES, loadCase } from '../scribe/helpers';
 
 /**
@@ -21,7 +21,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-readers-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const example = loadCase('example');
-const context = contextFiles(example, path.dirname(example.root), scribeContext(example));
+const context = factFiles(example, path.dirname(example.root), soulstoneRoster(example));
 
 const generationDir = path.join(dir, 'generation');
 writeGeneration(renderSoulstones(example), generationDir);
@@ -49,8 +49,8 @@ const READERS: Record<string, Reader> = {
     wrongField: ['runes[0].kind', (v) => ((v['runes'] as Record<string, unknown>[])[0]!['kind'] = 'golem')],
     hint: /npx nx run codex:context --skip-nx-cache/,
   },
-  'the rune context': {
-    read: (file) => readRuneContext(file),
+  "the rune folders' facts": {
+    read: (file) => readRuneFacts(file),
     good: context.get('scribe-context.json')!,
     wrongField: ['soulstones[0].groups', (v) => ((v['soulstones'] as Record<string, unknown>[])[0]!['groups'] = 'all')],
     hint: /npx nx run codex:context --skip-nx-cache/,
@@ -130,12 +130,12 @@ describe.each(Object.entries(READERS))('%s', (_, reader) => {
 describe('every facts file codex:context writes, for every fixture Codex, reads back as what it wrote', () => {
   it.each(CASES)('%s', (name) => {
     const codex = loadCase(name);
-    const files = contextFiles(codex, path.dirname(codex.root), scribeContext(codex));
+    const files = factFiles(codex, path.dirname(codex.root), soulstoneRoster(codex));
     for (const [file, text] of files) {
       if (file === 'forge.json') continue;
       const at = path.join(dir, `${name}-${file}`);
       fs.writeFileSync(at, text);
-      const read = file === 'scribe-context.json' ? readRuneContext(at) : readCodexFacts(at);
+      const read = file === 'scribe-context.json' ? readRuneFacts(at) : readCodexFacts(at);
       expect(canonicalJson(read), file).toBe(text);
     }
   });

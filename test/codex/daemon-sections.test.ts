@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { loadCodex, renderDiagnostic, soulstones, type Diagnostic } from '../../tools/src/codex';
+import { loadCodex, renderDiagnostic, soulstones, type LocatedDiagnostic } from '../../tools/src/codex';
 import { federationInput } from '../../tools/src/codex/registry';
 import { toml, vllmRune, writeTree, WORKSPACE } from '../support/codex-fixture';
 
@@ -17,7 +17,7 @@ function load(files: Record<string, string>) {
   const codexDir = writeTree({ 'lychd.toml': '', ...files });
   return { codexDir, ...loadCodex({ codexDir }) };
 }
-const lines = (codexDir: string, diagnostics: Diagnostic[]) => diagnostics.map((d) => renderDiagnostic(d, codexDir));
+const lines = (codexDir: string, diagnostics: LocatedDiagnostic[]) => diagnostics.map((d) => renderDiagnostic(d, codexDir));
 
 describe("the daemon's sections of the Prime Scroll (seed 003)", () => {
   it('the example validates with them, and keeps every table the Forge does not read exactly as written', () => {

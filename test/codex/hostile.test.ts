@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { escapeForTerminal, loadCodex } from '../../tools/src/codex';
 import { scribeRunes } from '../../tools/src/tasks/scribe-runes';
-import { scribeContext } from '../../tools/src/scribe';
+import { soulstoneRoster } from '../../tools/src/scribe';
 import { discoverExtensions, type SynthesisError } from '../../tools/src/synthesis';
 import { copyExampleCodex, WORKSPACE } from '../support/codex-fixture';
 import { forge } from '../support/run';
@@ -143,7 +143,7 @@ describe('one Codex, whatever reads it', () => {
   it('the command line and the Nx rune task refuse a symlinked rune file alike', () => {
     const codexDir = codexWith(() => undefined);
     const root = path.dirname(codexDir);
-    const ctx = { ...scribeContext(loadCodex({ codexDir, extensionsDir: path.join(WORKSPACE, 'extensions') }).codex!), extensions: [] };
+    const facts = { ...soulstoneRoster(loadCodex({ codexDir, extensionsDir: path.join(WORKSPACE, 'extensions') }).codex!), extensions: [] };
     fs.copyFileSync(path.join(codexDir, RUNE), path.join(root, 'elsewhere.toml'));
     fs.rmSync(path.join(codexDir, RUNE));
     fs.symlinkSync(path.join(root, 'elsewhere.toml'), path.join(codexDir, RUNE));
@@ -155,10 +155,10 @@ describe('one Codex, whatever reads it', () => {
       folder: `codex/${VLLM}`,
       codexDir: 'codex',
       extensionsDir: 'extensions',
-      context: 'unused',
+      facts: 'unused',
       outputFile: 'out/vllm.json',
     };
-    expect(scribeRunes(options, root, ctx, (l) => logged.push(l))).toBe(false);
+    expect(scribeRunes(options, root, facts, (l) => logged.push(l))).toBe(false);
     expect(cli.codex).toBeUndefined();
     expect(cliProblems).toEqual([
       `codex/${RUNE}: is a symbolic link (to ${JSON.stringify(path.join(root, 'elsewhere.toml'))}); the Codex holds plain files and folders only`,

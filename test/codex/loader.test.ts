@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderDiagnostic, loadCodex, type Diagnostic } from '../../tools/src/codex';
+import { renderDiagnostic, loadCodex, type LocatedDiagnostic } from '../../tools/src/codex';
 import { federationInput } from '../../tools/src/codex/registry';
 import { copyExampleCodex, toml, vllmRune, writeTree, WORKSPACE } from '../support/codex-fixture';
 
@@ -20,7 +20,7 @@ function load(files: Record<string, string>, extensions?: Record<string, string>
 }
 
 /** `relative/path:line:col: severity: message` lines, relative to the Codex, for readable assertions. */
-const lines = (codexDir: string, diagnostics: Diagnostic[]) => diagnostics.map((d) => renderDiagnostic(d, codexDir));
+const lines = (codexDir: string, diagnostics: LocatedDiagnostic[]) => diagnostics.map((d) => renderDiagnostic(d, codexDir));
 
 describe('the shipped example Codex', () => {
   it('is valid and exercises every family', () => {

@@ -7,7 +7,7 @@ import {
   runeFiles,
   RULES,
   sortDiagnostics,
-  type Diagnostic,
+  type LocatedDiagnostic,
   type LocatedRune,
   type Rule,
   type SoulstoneRune,
@@ -75,7 +75,7 @@ function write(files: Record<string, string>): string {
 }
 
 /** What each rule reports on the Codex in `codexDir`, run alone on the loader's own reading of its files. */
-function reports(codexDir: string): Map<Rule, Diagnostic[]> {
+function reports(codexDir: string): Map<Rule, LocatedDiagnostic[]> {
   const prime = loadPrimeScroll(codexDir);
   const located: LocatedRune[] = runeFiles(codexDir, undefined, []).refs.flatMap((ref) => {
     const { rune, source } = loadRuneFile(ref, prime.prime?.defaults);

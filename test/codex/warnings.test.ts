@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadCodex, type Diagnostic } from '../../tools/src/codex';
+import { loadCodex, type LocatedDiagnostic } from '../../tools/src/codex';
 import { federationInput } from '../../tools/src/codex/registry';
 import { copyExampleCodex, WORKSPACE } from '../support/codex-fixture';
 
@@ -13,7 +13,7 @@ afterAll(() => {
 const BROWSER = 'runes/animator/soulstones/generic/browser.toml';
 const EYE = 'runes/animator/soulstones/sglang/vision_eye.toml';
 
-function load(edit: (codexDir: string) => void): { warnings: string[]; all: Diagnostic[]; valid: boolean } {
+function load(edit: (codexDir: string) => void): { warnings: string[]; all: LocatedDiagnostic[]; valid: boolean } {
   const codexDir = copyExampleCodex();
   made.push(path.dirname(codexDir));
   edit(codexDir);

@@ -344,7 +344,7 @@ const REFUSALS: Record<ScribeCode, string> = {
   LYCHD405: 'cases: a podman_version below the supported one, a podman_version that is not a version',
   LYCHD406: 'case: two exposed core services on one port (soulstones: the Port Singularity rule)',
   LYCHD407:
-    'internal: the scribe context is built from the same Codex as the runes; covens, and the variables the Forge sets on the Vessel (codex/vessel-needs.ts), are validated first',
+    'internal: the soulstone roster is built from the same Codex as the runes; covens, and the variables the Forge sets on the Vessel (codex/vessel-needs.ts), are validated first',
   LYCHD408:
     "internal: unit names, sections, keys and their kinds come from the Forge's builders, held to the key table by the compiler (test/scribe/keys.test.ts), never from the Codex",
   LYCHD409: 'internal: the output folder of `scribe --out`, not a Codex value',

@@ -6,7 +6,7 @@ import { ForgeError } from '../../tools/src/diagnostics';
 import { containerfileData, renderContainerfile, satisfiesRequiresPython, type BaseRecord } from '../../tools/src/image';
 import { debFileName } from '../../tools/src/image/debian-lock';
 import type { DebianLock } from '../../tools/src/artifacts/debian-lock';
-import { stageContext } from '../../tools/src/image/context';
+import { stageBuildContext } from '../../tools/src/image/build-context';
 import { debianArchiveUri } from '../../tools/src/image/mirror';
 import type { SynthesisManifest } from '../../tools/src/artifacts/synthesis-manifest';
 import { WORKSPACE } from '../support/codex-fixture';
@@ -127,7 +127,13 @@ describe('the Node and Tailwind of the example', () => {
     fs.writeFileSync(path.join(root, 'extensions/atelier/static/tailwind.css'), '.mine {}\n');
     const dir = path.join(root, 'tmp/forge/context');
     const e = forgeError(() =>
-      stageContext({ workspaceRoot: root, dir, data: containerfileData(inputs), containerfile: 'forge/Containerfile', uv: '/bin/true' }),
+      stageBuildContext({
+        workspaceRoot: root,
+        dir,
+        data: containerfileData(inputs),
+        containerfile: 'forge/Containerfile',
+        uv: '/bin/true',
+      }),
     );
     expect(e.message).toContain(
       'extensions/atelier/static/tailwind.css: error[LYCHD600]: is where the Forge puts the CSS built from the merged Tailwind config',

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   bind,
-  check,
+  checkSite,
   generationId,
   listGenerations,
   readGeneration,
@@ -228,10 +228,10 @@ describe('bind', () => {
     const dir = render('A');
     const first = await bind({ generationDir: dir, bindingSite: site, reload: false });
     fs.appendFileSync(path.join(site, 'lychd', 'lychd.pod'), 'PublishPort=0.0.0.0:22:22\n');
-    expect(check({ generationDir: dir, bindingSite: site }).inSync).toBe(false);
+    expect(checkSite({ generationDir: dir, bindingSite: site }).inSync).toBe(false);
     const res = await bind({ generationDir: dir, bindingSite: site, reload: false });
     expect(res).toMatchObject({ status: 'bound', generation: first.generation });
-    expect(check({ generationDir: dir, bindingSite: site }).inSync).toBe(true);
+    expect(checkSite({ generationDir: dir, bindingSite: site }).inSync).toBe(true);
     expect(siteView(site)).toEqual(expectedView(generationFiles('A')));
     const gens = listGenerations({ bindingSite: site });
     expect(gens.find((g) => g.current)?.intact).toBe(true);

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bind, check } from '../../tools/src/inscription';
+import { bind, checkSite } from '../../tools/src/inscription';
 import { unifiedDiff } from '../../tools/src/shared/diff';
 import { cleanupTemps, siteFixture } from './helpers';
 
@@ -13,18 +13,18 @@ describe('check', () => {
   it('reports nothing installed, then in sync after bind', async () => {
     const { site, render } = setup();
     const dir = render('A');
-    const before = check({ generationDir: dir, bindingSite: site });
+    const before = checkSite({ generationDir: dir, bindingSite: site });
     expect(before.inSync).toBe(false);
     expect(before.diff).toContain('does not exist: nothing is installed');
     expect(before.diff).toContain('--- /dev/null\n+++ rendered/lychd.pod\n@@ -0,0 +1,7 @@\n+[Pod]');
     await bind({ generationDir: dir, bindingSite: site, reload: false });
-    expect(check({ generationDir: dir, bindingSite: site })).toMatchObject({ inSync: true, diff: '' });
+    expect(checkSite({ generationDir: dir, bindingSite: site })).toMatchObject({ inSync: true, diff: '' });
   });
 
   it('shows added, removed and changed files against a new rendering', async () => {
     const { site, render } = setup();
     await bind({ generationDir: render('A'), bindingSite: site, reload: false });
-    const res = check({ generationDir: render('B'), bindingSite: site });
+    const res = checkSite({ generationDir: render('B'), bindingSite: site });
     expect(res.inSync).toBe(false);
     expect(res.diff).toContain('--- installed/soulstone-sglang.container\n+++ /dev/null\n');
     expect(res.diff).toContain('--- /dev/null\n+++ rendered/soulstone-embed.container\n');
@@ -40,7 +40,7 @@ describe('check', () => {
     const pod = path.join(site, 'lychd', 'lychd.pod');
     fs.writeFileSync(pod, fs.readFileSync(pod, 'utf8').replace('UserNS=keep-id', 'UserNS=auto'));
     fs.writeFileSync(path.join(site, 'lychd-data.volume'), '[Volume]\n');
-    const res = check({ generationDir: dir, bindingSite: site });
+    const res = checkSite({ generationDir: dir, bindingSite: site });
     expect(res.inSync).toBe(false);
     expect(res.diff).toContain(`# ${path.join(site, 'lychd-data.volume')} has the name of a LychD unit and shadows it`);
     expect(res.diff).toContain(
@@ -52,7 +52,7 @@ describe('check', () => {
     const { site, render } = setup();
     const dir = render('A');
     fs.symlinkSync('../nowhere', path.join(site, 'lychd'));
-    expect(check({ generationDir: dir, bindingSite: site }).diff).toMatch(/points to \.\.\/nowhere, outside the store[\s\S]*dangling/);
+    expect(checkSite({ generationDir: dir, bindingSite: site }).diff).toMatch(/points to \.\.\/nowhere, outside the store[\s\S]*dangling/);
   });
 });
 

@@ -69,7 +69,7 @@ describe('the inferred project graph', () => {
     const ws = copyWorkspace();
     const runes = JSON.parse((await ws.nx(['show', 'target', 'inputs', 'runes-sglang:scribe', '--json'])).stdout);
     expect(runes.files.filter((f: string) => f.endsWith('.toml'))).toEqual(['codex/runes/animator/soulstones/sglang/vision_eye.toml']);
-    // The plugin reaches the folder's hash through the context it depends on, which hashes it.
+    // The plugin reaches the folder's hash through codex:context, which the folder depends on and which hashes it.
     const context = JSON.parse((await ws.nx(['show', 'target', 'inputs', 'codex:context', '--json'])).stdout);
     expect(context.files).toContain('tools/src/nx/plugin.ts');
     expect(context.files).toContain('tools/src/scribe/pod.ts');
@@ -149,7 +149,7 @@ describe('the inferred project graph', () => {
 
   it('the Nx tasks and the command line refuse a symlinked rune file alike, and render nothing', async () => {
     const ws = copyWorkspace();
-    // The scribe context of the Codex as it was, so the folder's task can run on its own below.
+    // The rune folders' facts of the Codex as it was, so the folder's task can run on its own below.
     expect((await ws.nx(['run', 'codex:context', '--output-style=static'])).status).toBe(0);
     const rune = 'codex/runes/animator/soulstones/sglang/vision_eye.toml';
     fs.renameSync(path.join(ws.root, rune), path.join(ws.root, 'vision_eye.source.toml'));

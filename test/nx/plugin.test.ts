@@ -1024,7 +1024,7 @@ describe('the inferred configuration', () => {
               ],
             },
             "options": {
-              "command": "node <plugin>/bin/forge-task.js scribe-runes '{"folder":"codex/runes/animator/soulstones/vllm","codexDir":"codex","extensionsDir":"extensions","context":"dist/forge/context/scribe-context.json","outputFile":"dist/forge/runes/runes-vllm.json"}'",
+              "command": "node <plugin>/bin/forge-task.js scribe-runes '{"folder":"codex/runes/animator/soulstones/vllm","codexDir":"codex","extensionsDir":"extensions","facts":"dist/forge/context/scribe-context.json","outputFile":"dist/forge/runes/runes-vllm.json"}'",
             },
             "outputs": [
               "{workspaceRoot}/dist/forge/runes/runes-vllm.json",

@@ -3,8 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runeFilesIn, scribeRunes } from '../../tools/src/tasks/scribe-runes';
-import { contextFiles } from '../../tools/src/tasks/facts';
-import { renderFederatedSoulstones, renderSoulstones, scribeContext } from '../../tools/src/scribe';
+import { factFiles } from '../../tools/src/tasks/facts';
+import { renderFederatedSoulstones, renderSoulstones, soulstoneRoster } from '../../tools/src/scribe';
 import { CASES, codexDirs, loadCase } from '../scribe/helpers';
 import { copyExampleCodex } from '../support/codex-fixture';
 
@@ -25,21 +25,21 @@ function runeFolders(root: string, codexDir: string, extensionsDir: string): str
 }
 
 describe('the rune folder task (scribe-runes)', () => {
-  // Each folder's task renders from its own files and the context: the union over the folders must
+  // Each folder's task renders from its own files and the rune folders' facts: the union over the folders must
   // be exactly the soulstone units the whole Codex renders, or a folder's cache entry could be stale.
   it.each(CASES)('renders the same units, folder by folder, as the whole Codex (%s)', (name) => {
     const codex = loadCase(name);
     const dirs = codexDirs(name);
     const root = path.dirname(dirs.codexDir);
     const rel = (p: string) => path.relative(root, p).split(path.sep).join('/');
-    // The context exactly as codex:context writes it (the Prime Scroll's rune defaults included).
-    const ctx = JSON.parse(contextFiles(codex, root, scribeContext(codex)).get('scribe-context.json')!);
+    // The facts exactly as codex:context writes them (the Prime Scroll's rune defaults included).
+    const facts = JSON.parse(factFiles(codex, root, soulstoneRoster(codex)).get('scribe-context.json')!);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-runes-'));
     const union = new Map<string, string>();
     for (const folder of runeFolders(root, dirs.codexDir, dirs.extensionsDir)) {
       const outputFile = path.relative(root, path.join(out, `${folder.replaceAll('/', '-')}.json`));
-      const options = { folder, codexDir: rel(dirs.codexDir), extensionsDir: rel(dirs.extensionsDir), context: 'unused', outputFile };
-      expect(scribeRunes(options, root, ctx, (l) => expect.fail(l))).toBe(true);
+      const options = { folder, codexDir: rel(dirs.codexDir), extensionsDir: rel(dirs.extensionsDir), facts: 'unused', outputFile };
+      expect(scribeRunes(options, root, facts, (l) => expect.fail(l))).toBe(true);
       const units = JSON.parse(fs.readFileSync(path.join(root, outputFile), 'utf8')) as Record<string, string>;
       for (const [file, text] of Object.entries(units)) {
         expect(union.has(file), `${file} rendered by two folders`).toBe(false);
@@ -67,8 +67,8 @@ describe('the rune folder task (scribe-runes)', () => {
     );
     const lines: string[] = [];
     const codex = loadCase('example');
-    const options = { folder, codexDir: 'codex', extensionsDir: 'extensions', context: 'unused', outputFile: 'out/units.json' };
-    expect(scribeRunes(options, root, { ...scribeContext(codex), extensions: [] }, (l) => lines.push(l))).toBe(false);
+    const options = { folder, codexDir: 'codex', extensionsDir: 'extensions', facts: 'unused', outputFile: 'out/units.json' };
+    expect(scribeRunes(options, root, { ...soulstoneRoster(codex), extensions: [] }, (l) => lines.push(l))).toBe(false);
     expect(lines.join('\n')).toContain(`${folder}/bad_one.toml:3:8: error[LYCHD105]: "port" must be between 1 and 65535`);
     expect(lines.join('\n')).toContain(`${folder}/bad_two.toml:4:1: error[LYCHD103]: unknown field "flavour"`);
     expect(fs.existsSync(path.join(root, 'out'))).toBe(false);
@@ -82,7 +82,7 @@ describe('the rune folder task (scribe-runes)', () => {
     fs.rmSync(path.join(root, folder), { recursive: true });
     fs.writeFileSync(path.join(root, folder), 'not a folder');
     const logged: string[] = [];
-    const options = { folder, codexDir: 'codex', extensionsDir: 'extensions', context: 'unused', outputFile: 'out/x.json' };
+    const options = { folder, codexDir: 'codex', extensionsDir: 'extensions', facts: 'unused', outputFile: 'out/x.json' };
     expect(scribeRunes(options, root, { soulstones: [] } as never, (l) => logged.push(l))).toBe(false);
     expect(logged).toEqual([`${folder}:1:1: error[LYCHD101]: cannot be read (ENOTDIR)`]);
   });

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { baseChange, formatReview, packageChanges, readImageSummary, type Review } from '../../tools/src/rebirth';
-import { fileChanges, serviceOf, servicesChanged } from '../../tools/src/inscription';
+import { fileChanges, serviceOfFile, servicesChanged } from '../../tools/src/inscription';
 import type { Body } from '../../tools/src/rebirth/store';
 import { ForgeError } from '../../tools/src/diagnostics';
 import { main } from '../../tools/src/cli/main';
@@ -41,7 +41,7 @@ describe('what a confirmation would change', () => {
 
   it('maps quadlet files to services and changed side files to the units that use them', () => {
     expect(
-      ['lychd.pod', 'vessel.container', 'lychd-phylactery.volume', 'capabilities.json', 'harvester/prometheus.yml'].map(serviceOf),
+      ['lychd.pod', 'vessel.container', 'lychd-phylactery.volume', 'capabilities.json', 'harvester/prometheus.yml'].map(serviceOfFile),
     ).toEqual(['lychd-pod.service', 'vessel.service', 'lychd-phylactery-volume.service', undefined, undefined]);
     const b = (s: string) => Buffer.from(s);
     const before = new Map([

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCovens } from '../../tools/src/cli/covens';
 import { printed } from '../support/run';
-import { covenMap, covenMermaid, covenTable, covenTargets, renderGeneration, scribeContext } from '../../tools/src/scribe';
+import { covenMap, covenMermaid, covenTable, covenTargets, renderGeneration, soulstoneRoster } from '../../tools/src/scribe';
 import { dryRunQuadlets } from '../../tools/src/toolchain';
 import { skipWithout } from '../toolchain/tool-gate';
 import { CASES, cleanup, installed, loadCase, parseUnitText, values, WORKSPACE } from './helpers';
@@ -23,14 +23,14 @@ describe('lychd-forge covens: which soulstones exclude which', () => {
       .filter((u) => u.endsWith('.target'))
       .flatMap((t) => values(parseUnitText(files.get(t)!), 'Unit', 'Requires').flatMap((v) => v.split(' ')));
     const podWants = values(pod, 'Unit', 'Wants').flatMap((v) => v.split(' '));
-    for (const row of covenMap(scribeContext(codex))) {
+    for (const row of covenMap(soulstoneRoster(codex))) {
       const service = parseUnitText(dry.services.get(`${row.unit}.service`)!);
       const conflicts = values(service, 'Unit', 'Conflicts').flatMap((v) => v.split(' '));
       expect(conflicts.sort(), row.unit).toEqual(row.excludes.map((u) => `${u}.service`).sort());
       const started = podWants.includes(`${row.unit}.service`) || viaTarget.includes(`${row.unit}.service`);
       expect(started, row.unit).toBe(row.startsWithPod);
     }
-    for (const t of covenTargets(scribeContext(codex))) {
+    for (const t of covenTargets(soulstoneRoster(codex))) {
       const unit = parseUnitText(files.get(t.target)!);
       expect(values(unit, 'Unit', 'Requires'), t.target).toEqual([t.starts.map((u) => `${u}.service`).join(' ')]);
       expect(values(unit, 'Unit', 'Conflicts'), t.target).toEqual(t.stops.length ? [t.stops.map((u) => `${u}.service`).join(' ')] : []);

@@ -3,7 +3,7 @@ import { soulstones, type Codex, type SoulstoneRune } from '../../tools/src/code
 import {
   renderGeneration,
   renderSoulstone,
-  scribeContext,
+  soulstoneRoster,
   ScribeError,
   serializeUnit,
   podmanVersion,
@@ -236,14 +236,14 @@ describe('text that cannot be made safe is refused, naming the rune file and fie
     );
   });
 
-  it('renders one soulstone only from a context that describes it', () => {
+  it('renders one soulstone only from a roster that lists it', () => {
     const codex = loadCase('covens');
-    const ctx = scribeContext(codex);
+    const roster = soulstoneRoster(codex);
     const alpha = soulstones(codex).find((r) => r.config.name === 'alpha')!;
-    expect(() => renderSoulstone(alpha, { ...ctx, soulstones: ctx.soulstones.filter((s) => s.unit !== 'soulstone-alpha') })).toThrow(
+    expect(() => renderSoulstone(alpha, { ...roster, soulstones: roster.soulstones.filter((s) => s.unit !== 'soulstone-alpha') })).toThrow(
       ScribeError,
     );
-    expect(() => renderSoulstone({ ...alpha, config: { ...alpha.config, groups: ['other'] } }, ctx)).toThrow(
+    expect(() => renderSoulstone({ ...alpha, config: { ...alpha.config, groups: ['other'] } }, roster)).toThrow(
       /does not describe soulstone-alpha/,
     );
   });

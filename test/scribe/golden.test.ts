@@ -10,7 +10,7 @@ import {
   renderObservability,
   renderPod,
   renderSoulstone,
-  scribeContext,
+  soulstoneRoster,
 } from '../../tools/src/scribe';
 import { countCheck, dryRunQuadlets, verifyUnits } from '../../tools/src/toolchain';
 import { skipWithout } from '../toolchain/tool-gate';
@@ -50,8 +50,8 @@ describe.each(CASES)('golden case %s', (name) => {
     for (const [f, text] of files) expect(text, f).toBe(expected.get(f));
   });
 
-  it('is exactly the union of the piecewise renderers, soulstones rendered from the context alone', () => {
-    const ctx = JSON.parse(JSON.stringify(scribeContext(codex)));
+  it('is exactly the union of the piecewise renderers, soulstones rendered from the roster alone', () => {
+    const roster = JSON.parse(JSON.stringify(soulstoneRoster(codex)));
     const pieces = new Map<string, string>();
     for (const part of [
       renderPod(codex),
@@ -63,7 +63,7 @@ describe.each(CASES)('golden case %s', (name) => {
       for (const [f, t] of part) pieces.set(f, t);
     }
     for (const rune of soulstones(codex)) {
-      const { file, text } = renderSoulstone(rune, ctx);
+      const { file, text } = renderSoulstone(rune, roster);
       pieces.set(file, text);
     }
     expect(new Map([...pieces].sort(([a], [b]) => (a < b ? -1 : 1)))).toEqual(files);

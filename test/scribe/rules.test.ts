@@ -8,9 +8,9 @@ import {
   renderPod,
   ScribeError,
   serializeUnit,
-  scribeContext,
+  soulstoneRoster,
   soulstoneUnit,
-  type ScribeContext,
+  type SoulstoneRoster,
   type UnitFile,
 } from '../../tools/src/scribe';
 import { dryRunQuadlets } from '../../tools/src/toolchain';
@@ -189,8 +189,8 @@ describe.each(CASES)('rules on case %s', (name) => {
 
 describe('the start set guard', () => {
   it('refuses two conflicting soulstones that would both start with the pod', () => {
-    // Unreachable from the coven rules alone, so the guard is exercised on a context directly.
-    const ctx: ScribeContext = {
+    // Unreachable from the coven rules alone, so the guard is exercised on a roster directly.
+    const roster: SoulstoneRoster = {
       podmanVersion: '5.3',
       defaultCoven: null,
       soulstones: [
@@ -198,8 +198,8 @@ describe('the start set guard', () => {
         { unit: 'soulstone-b', groups: ['x'] },
       ],
     };
-    expect(() => checkStartSet(ctx)).not.toThrow();
-    const two = { ...ctx, soulstones: [...ctx.soulstones, { unit: 'soulstone-c', groups: ['y'] }] };
+    expect(() => checkStartSet(roster)).not.toThrow();
+    const two = { ...roster, soulstones: [...roster.soulstones, { unit: 'soulstone-c', groups: ['y'] }] };
     expect(() => checkStartSet(two)).not.toThrow();
     expect(() => checkStartSet(two, () => true)).toThrow(
       /soulstone-b \(covens x\) and soulstone-c \(covens y\) share no coven.*both would start with the pod/,
@@ -249,21 +249,21 @@ describe('podman version targeting', () => {
   });
 });
 
-describe('the scribe context', () => {
+describe('the soulstone roster', () => {
   it('changes with covens, default coven and podman version, not with a port, an image or flags', () => {
     const codex = loadCase('example');
-    const base = JSON.stringify(scribeContext(codex));
+    const base = JSON.stringify(soulstoneRoster(codex));
     const edited = structuredClone(codex);
     const eye = soulstones(edited).find((r) => r.config.name === 'eye')!;
     eye.config.port = 9999;
     eye.config.image = 'docker.io/lmsysorg/sglang:other';
     eye.config.extra_args = ['--other'];
     edited.prime.sepulcher.publish_address = '0.0.0.0';
-    expect(JSON.stringify(scribeContext(edited))).toBe(base);
+    expect(JSON.stringify(soulstoneRoster(edited))).toBe(base);
     eye.config.groups = ['deep-think'];
-    expect(JSON.stringify(scribeContext(edited))).not.toBe(base);
+    expect(JSON.stringify(soulstoneRoster(edited))).not.toBe(base);
     const v = structuredClone(codex);
     v.prime.sepulcher.podman_version = '5.5';
-    expect(JSON.stringify(scribeContext(v))).not.toBe(base);
+    expect(JSON.stringify(soulstoneRoster(v))).not.toBe(base);
   });
 });

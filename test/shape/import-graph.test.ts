@@ -61,11 +61,15 @@ const ALLOWED: Allowance[] = [
   { from: 'cli/bind.ts', to: 'rebirth/host.ts', why: 'the bind command asks which services run, without the Rebirth Gate' },
   {
     from: 'cli/*',
-    to: 'inscription/rite.ts',
-    why: 'the bind rite checks secrets with the Scribe: kept out of the face binding-state.js loads',
+    to: 'inscription/on-host.ts',
+    why: 'the bind on this host checks secrets with the Scribe: kept out of the face binding-state.js loads',
   },
-  { from: 'tasks/bind.ts', to: 'inscription/rite.ts', why: 'the bind rite, as above' },
-  { from: 'inscription/rite.ts', to: 'scribe/secrets.ts', why: 'the rite checks that the secrets exist, without the renderers' },
+  { from: 'tasks/bind.ts', to: 'inscription/on-host.ts', why: 'the bind on this host, as above' },
+  {
+    from: 'inscription/on-host.ts',
+    to: 'scribe/secrets.ts',
+    why: 'the bind on this host checks that the secrets exist, without the renderers',
+  },
   {
     from: 'tasks/facts.ts',
     to: 'scribe/federated.ts',

@@ -31,7 +31,7 @@ round() { # <candidate id> <kill where the command line holds this> <confirm|rol
   echo "round $n: then --$3: rc=$(cat "$O/kill-$n-then.rc") vessel=$(vessel_image) health=$(cat "$O/health-kill-$n.json" | tr -d '\n' | cut -c1-400)" | tee -a "$O/kills.txt"
   rows "kill-$n"
 }
-# The host is on A. Each round kills one step of the Gate's switch (see gate.ts switchTo).
+# The host is on A. Each round kills one step of the Gate's switch (see switch.ts switchBody).
 round "$B" 'localhost/lychd:previous' confirm # keeping the old body; then finished: on B
 round "$A" "tag $A localhost/lychd:custom" rollback # naming the new body; then undone: on B
 round "$A" 'daemon-reload' confirm # reloading systemd; then finished: on A

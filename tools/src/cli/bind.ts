@@ -1,4 +1,4 @@
-import { performBind, performCheck, performRollback, type RiteOptions } from '../inscription/rite';
+import { bindOnHost, checkOnHost, rollbackOnHost, type OnHostOptions } from '../inscription/on-host';
 import type { CommonPaths } from './paths';
 import { loadForCommand, renderInto, withTempGeneration } from './render';
 import { formatPending, installedFiles, pendingRestarts, readTree, resolveBindingSite } from '../inscription';
@@ -14,8 +14,8 @@ export interface BindFlags {
 }
 
 /** `bind --check` and `quadlets:bind-check`: the Binding Site against the rendered generation. */
-export function bindCheck(rite: RiteOptions): Outcome {
-  const result = performCheck(rite);
+export function bindCheck(options: OnHostOptions): Outcome {
+  const result = checkOnHost(options);
   const site = result.bindingSite;
   return checked(
     result.inSync ? [] : [{ file: site, reason: 'differs from what the Codex produces; run `lychd-forge bind`', diff: result.diff }],
@@ -26,7 +26,7 @@ export function bindCheck(rite: RiteOptions): Outcome {
 /** `lychd-forge bind`: renders the Codex and installs it atomically, checks drift, or rolls back. */
 export async function runBind(paths: CommonPaths, flags: BindFlags, progress: (line: string) => void): Promise<Outcome> {
   if (flags.rollback) {
-    const result = await performRollback({ bindingSite: flags.bindingSite, unitDir: flags.unitDir, log: progress });
+    const result = await rollbackOnHost({ bindingSite: flags.bindingSite, unitDir: flags.unitDir, log: progress });
     return { ok: true, summary: result.message };
   }
   const loaded = loadForCommand(paths);
@@ -34,7 +34,7 @@ export async function runBind(paths: CommonPaths, flags: BindFlags, progress: (l
   const { codex, warnings } = loaded;
   return await withTempGeneration(async (dir) => {
     renderInto(codex, dir);
-    const rite = {
+    const onHost = {
       generationDir: dir,
       bindingSite: flags.bindingSite,
       unitDir: flags.unitDir,
@@ -42,10 +42,10 @@ export async function runBind(paths: CommonPaths, flags: BindFlags, progress: (l
       workspaceRoot: paths.workspaceRoot,
       log: progress,
     };
-    if (flags.check) return { ...bindCheck(rite), diagnostics: warnings };
+    if (flags.check) return { ...bindCheck(onHost), diagnostics: warnings };
     const site = resolveBindingSite({ option: flags.bindingSite, env: process.env });
     const before = installedFiles(site);
-    const result = await performBind(codex, rite);
+    const result = await bindOnHost(codex, onHost);
     // Which changed units run: asked of `systemctl --user`; on a host without it nothing runs.
     const host = realHost(paths.workspaceRoot);
     let asked = true;

@@ -1,4 +1,4 @@
-import { covenMap, covenMermaid, covenTable, covenTargets, covenTargetTable, scribeContext } from '../scribe';
+import { covenMap, covenMermaid, covenTable, covenTargets, covenTargetTable, soulstoneRoster } from '../scribe';
 import type { CommonPaths } from './paths';
 import { loadForCommand } from './render';
 import type { Outcome } from '../report';
@@ -12,8 +12,8 @@ export type CovenFormat = 'table' | 'mermaid';
 export function runCovens(paths: CommonPaths, format: CovenFormat): Outcome {
   const loaded = loadForCommand(paths);
   if (!loaded.codex) return loaded.refusal;
-  const ctx = scribeContext(loaded.codex);
-  const rows = covenMap(ctx);
-  const text = format === 'mermaid' ? covenMermaid(rows) : `${covenTable(rows)}\n${covenTargetTable(covenTargets(ctx))}`;
+  const roster = soulstoneRoster(loaded.codex);
+  const rows = covenMap(roster);
+  const text = format === 'mermaid' ? covenMermaid(rows) : `${covenTable(rows)}\n${covenTargetTable(covenTargets(roster))}`;
   return { ok: true, diagnostics: loaded.warnings, lines: [text.replace(/\n$/, '')] };
 }

@@ -13,13 +13,14 @@ import * as path from 'node:path';
 import { outdatedNode, outdatedPython, type Outdated } from '../synthesis/outdated';
 import { checked, type Outcome } from '../report';
 import { unifiedDiff } from '../shared/diff';
+import type { CommonPaths } from './paths';
 
 type Progress = (line: string) => void;
 
 /** `lychd-forge containerfile [--check]` and `forge:containerfile` (and its check): render forge/Containerfile, or check it is current. */
-export async function runContainerfile(workspaceRoot: string, codexDir: string, check: boolean, progress: Progress): Promise<Outcome> {
-  const sources = readForgeSources(workspaceRoot, codexDir);
-  const r = await writeContainerfile(workspaceRoot, sources, check, progress);
+export async function runContainerfile(paths: CommonPaths, check: boolean, progress: Progress): Promise<Outcome> {
+  const sources = readForgeSources(paths.workspaceRoot, paths.codexDir);
+  const r = await writeContainerfile(paths.workspaceRoot, sources, check, progress);
   if (!check) return { ok: true, summary: `${r.changed ? 'wrote' : 'unchanged:'} ${CONTAINERFILE}` };
   const diff = unifiedDiff(
     { label: `${CONTAINERFILE} (committed)`, text: r.committed },
@@ -30,10 +31,10 @@ export async function runContainerfile(workspaceRoot: string, codexDir: string, 
 }
 
 /** `lychd-forge image`: build the image of the workspace into dist/forge/image, stage by stage. */
-export async function runImage(workspaceRoot: string, codexDir: string, progress: Progress): Promise<Outcome> {
-  const sources = readForgeSources(workspaceRoot, codexDir);
+export async function runImage(paths: CommonPaths, progress: Progress): Promise<Outcome> {
+  const sources = readForgeSources(paths.workspaceRoot, paths.codexDir);
   const started = Date.now();
-  const s = await buildImage({ workspaceRoot, sources, progress });
+  const s = await buildImage({ workspaceRoot: paths.workspaceRoot, sources, progress });
   return {
     ok: true,
     lines: [
@@ -46,8 +47,8 @@ export async function runImage(workspaceRoot: string, codexDir: string, progress
 }
 
 /** `lychd-forge debian-lock [--check]`: lock the system packages' .deb files, or check the lock is what the archive resolves to. */
-export async function runDebianLock(workspaceRoot: string, codexDir: string, check: boolean, progress: Progress): Promise<Outcome> {
-  const sources = readForgeSources(workspaceRoot, codexDir);
+export async function runDebianLock(paths: CommonPaths, check: boolean, progress: Progress): Promise<Outcome> {
+  const sources = readForgeSources(paths.workspaceRoot, paths.codexDir);
   const { lock, changed } = await lockDebianPackages({ sources, check, progress });
   const list = lock.packages.map((p) => `  ${p.name} ${p.version} ${p.architecture} sha256:${p.sha256.slice(0, 12)}…`);
   if (check && changed)
@@ -69,9 +70,9 @@ export async function runDebianLock(workspaceRoot: string, codexDir: string, che
  * `lychd-forge outdated`: for Python, Node and Debian, each locked version the indexes would now
  * replace within the constraints (and `[forge] resolve_before`); writes nothing.
  */
-export async function runOutdated(workspaceRoot: string, codexDir: string): Promise<Outcome> {
-  const sources = readForgeSources(workspaceRoot, codexDir);
-  const root = workspaceRoot;
+export async function runOutdated(paths: CommonPaths): Promise<Outcome> {
+  const sources = readForgeSources(paths.workspaceRoot, paths.codexDir);
+  const root = paths.workspaceRoot;
   const rows: Outdated[] = [...(await outdatedPython(root)), ...(await outdatedNode(root, sources.prime.forge.resolve_before))];
   const debian = sources.prime.forge.base.image === undefined && fs.existsSync(path.join(root, DEBIAN_LOCK_FILE));
   if (debian) rows.push(...(await outdatedDebian({ sources })).map((r) => ({ ecosystem: 'debian' as const, ...r })));

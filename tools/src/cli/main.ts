@@ -22,18 +22,21 @@ const progress = progressTo(stdio());
 // Each command's module is loaded when that command runs: a run loads what it uses, not the
 // whole Forge (a third fewer modules for `rebirth`; where every module costs, as on a slow or
 // emulated host, this is most of a short command's time).
-const bind = () => import('./bind');
-const covens = () => import('./covens');
-const flake = () => import('./flake');
-const render = () => import('./render');
-const schemas = () => import('./schemas');
-const synthesize = () => import('./synthesize');
-const federate = () => import('./federate');
-const setup = () => import('./setup');
-const image = () => import('./image');
-const rebirth = () => import('./rebirth');
-const validate = () => import('./validate');
+const load = {
+  bind: () => import('./bind'),
+  covens: () => import('./covens'),
+  flake: () => import('./flake'),
+  render: () => import('./render'),
+  schemas: () => import('./schemas'),
+  synthesize: () => import('./synthesize'),
+  federate: () => import('./federate'),
+  setup: () => import('./setup'),
+  image: () => import('./image'),
+  rebirth: () => import('./rebirth'),
+  validate: () => import('./validate'),
+};
 
+/** The image's commands take the Codex folder only: they read the extensions from the Synthesis Manifest. */
 const codexOption = (command: Command) =>
   command.option(
     '--codex <dir>',
@@ -66,12 +69,6 @@ function keepCount(value: string): number {
 
 const absolute = (dir: string | undefined) => (dir === undefined ? undefined : path.resolve(dir));
 
-/** The workspace and the Codex folder, for the image's commands (which read the extensions from the manifest). */
-const bodyOf = (o: CodexFlags): [string, string] => {
-  const paths = pathsOf(o);
-  return [paths.workspaceRoot, paths.codexDir];
-};
-
 /** The command definitions: their options and descriptions are the help text. */
 function program(setStatus: SetStatus): Command {
   const cli = new Command('lychd-forge')
@@ -91,12 +88,12 @@ function program(setStatus: SetStatus): Command {
 /** The Codex and its Quadlets: validate, scribe, bind. */
 function codexCommands(cli: Command, setStatus: SetStatus): void {
   codexOptions(cli.command('validate').description('check every file of the Codex and every rule across it; print every problem')).action(
-    (o: CodexFlags) => setStatus(validate().then((m) => printed(m.runValidate(pathsOf(o))))),
+    (o: CodexFlags) => setStatus(load.validate().then((m) => printed(m.runValidate(pathsOf(o))))),
   );
 
   codexOptions(cli.command('scribe').description('render the Quadlet generation (default: <workspace>/quadlets/generation)'))
     .option('--out <dir>', 'where to write the generation; a folder the Forge did not create must be empty')
-    .action((o: CodexFlags & { out?: string }) => setStatus(render().then((m) => printed(m.runScribe(pathsOf(o), absolute(o.out))))));
+    .action((o: CodexFlags & { out?: string }) => setStatus(load.render().then((m) => printed(m.runScribe(pathsOf(o), absolute(o.out))))));
 
   codexOptions(cli.command('covens').description('show which soulstones exclude which (the Conflicts= the covens write)'))
     .addOption(
@@ -104,7 +101,7 @@ function codexCommands(cli: Command, setStatus: SetStatus): void {
         .choices(['table', 'mermaid'])
         .default('table'),
     )
-    .action((o: CodexFlags & { format: CovenFormat }) => setStatus(covens().then((m) => printed(m.runCovens(pathsOf(o), o.format)))));
+    .action((o: CodexFlags & { format: CovenFormat }) => setStatus(load.covens().then((m) => printed(m.runCovens(pathsOf(o), o.format)))));
 
   bindingSiteOption(codexOptions(cli.command('bind').description('render and install the generation atomically into the Binding Site')))
     .option('--keep <n>', 'generations kept for rollback (default 3)', keepCount)
@@ -112,7 +109,7 @@ function codexCommands(cli: Command, setStatus: SetStatus): void {
     .option('--rollback', 'restore the previous generation')
     .action((o: CodexFlags & { bindingSite?: string; unitDir?: string; keep?: number; check?: boolean; rollback?: boolean }) =>
       setStatus(
-        bind().then((m) =>
+        load.bind().then((m) =>
           printed(
             m.runBind(
               pathsOf(o),
@@ -140,28 +137,28 @@ function synthesisCommands(cli: Command, setStatus: SetStatus): void {
   )
     .option('--check', 'exit 1 with a diff when the manifest or a lock is not current')
     .action((o: CodexFlags & { check?: boolean }) =>
-      setStatus(synthesize().then((m) => printed(m.runSynthesize(pathsOf(o), o.check === true, progress)))),
+      setStatus(load.synthesize().then((m) => printed(m.runSynthesize(pathsOf(o), o.check === true, progress)))),
     );
 
   codexOptions(
     cli
       .command('federate')
       .description("run the active extensions' register(context) hooks in the locked Python environment and write forge/federation.json"),
-  ).action((o: CodexFlags) => setStatus(federate().then((m) => printed(m.runFederate(pathsOf(o))))));
+  ).action((o: CodexFlags) => setStatus(load.federate().then((m) => printed(m.runFederate(pathsOf(o))))));
 
   cli
     .command('setup')
     .description(
       "install the tools beyond npm packages (uv, the quadlet generator, buildah, mmdebstrap, Nix...) into the workspace's .tools",
     )
-    .action(() => setStatus(setup().then((m) => printed(m.runSetup()))));
+    .action(() => setStatus(load.setup().then((m) => printed(m.runSetup()))));
 
   cli
     .command('schemas')
     .description('write the JSON Schemas, .taplo.toml, docs/codex-reference.md and docs/errors.md')
     .option('--check', 'compare instead of writing; exit 1 when any differs')
     .action((o: { check?: boolean }) =>
-      setStatus(schemas().then((m) => printed(m.runSchemas(commonPaths({}).workspaceRoot, o.check === true)))),
+      setStatus(load.schemas().then((m) => printed(m.runSchemas(commonPaths({}).workspaceRoot, o.check === true)))),
     );
 }
 
@@ -171,7 +168,7 @@ function bodyCommands(cli: Command, setStatus: SetStatus): void {
     .description('render forge/Containerfile from forge/templates/Containerfile.njk, the Synthesis Manifest and the base ([forge.base])')
     .option('--check', 'exit 1 when forge/Containerfile is not current')
     .action((o: CodexFlags & { check?: boolean }) =>
-      setStatus(image().then((m) => printed(m.runContainerfile(...bodyOf(o), o.check === true, progress)))),
+      setStatus(load.image().then((m) => printed(m.runContainerfile(pathsOf(o), o.check === true, progress)))),
     );
 
   codexOption(cli.command('debian-lock'))
@@ -181,25 +178,27 @@ function bodyCommands(cli: Command, setStatus: SetStatus): void {
     )
     .option('--check', 'write nothing; exit 1 when the archive now resolves to another lock')
     .action((o: CodexFlags & { check?: boolean }) =>
-      setStatus(image().then((m) => printed(m.runDebianLock(...bodyOf(o), o.check === true, progress)))),
+      setStatus(load.image().then((m) => printed(m.runDebianLock(pathsOf(o), o.check === true, progress)))),
     );
 
   codexOption(cli.command('outdated'))
     .description(
       'list, for Python, Node and Debian, each locked version and the newest the indexes offer within the constraints ([forge] resolve_before too); changes nothing',
     )
-    .action((o: CodexFlags) => setStatus(image().then((m) => printed(m.runOutdated(...bodyOf(o))))));
+    .action((o: CodexFlags) => setStatus(load.image().then((m) => printed(m.runOutdated(pathsOf(o))))));
 
   codexOption(cli.command('image'))
     .description(
       'build the image reproducibly and offline into dist/forge/image/ (an OCI layout and image.json); the previous image stays on failure',
     )
-    .action((o: CodexFlags) => setStatus(image().then((m) => printed(m.runImage(...bodyOf(o), progress)))));
+    .action((o: CodexFlags) => setStatus(load.image().then((m) => printed(m.runImage(pathsOf(o), progress)))));
 
   codexOption(cli.command('flake'))
     .description('render flake.nix (the Sovereign path: Nix builds the image) from the Synthesis Manifest')
     .option('--check', 'exit 1 when flake.nix is stale or flake.lock is not the recorded one')
-    .action((o: CodexFlags & { check?: boolean }) => setStatus(flake().then((m) => printed(m.runFlake(pathsOf(o), o.check === true)))));
+    .action((o: CodexFlags & { check?: boolean }) =>
+      setStatus(load.flake().then((m) => printed(m.runFlake(pathsOf(o), o.check === true)))),
+    );
 
   bindingSiteOption(
     codexOptions(
@@ -227,7 +226,7 @@ function bodyCommands(cli: Command, setStatus: SetStatus): void {
         },
       ) =>
         setStatus(
-          rebirth().then((m) =>
+          load.rebirth().then((m) =>
             printed(
               m.runRebirth(
                 pathsOf(o),

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { ForgeError } from '../diagnostics';
 import { resolveBindingSite, resolveUnitDir } from '../inscription';
-import { generationProblems } from '../inscription/rite';
+import { generationProblems } from '../inscription/on-host';
 import { confirm, formatReview, realHost, review, rollbackBody, stage, type GateOptions } from '../rebirth';
 import type { CommonPaths } from './paths';
 import { loadForCommand, renderInto, withTempGeneration } from './render';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { GENERATION_DIR } from '../artifacts/paths';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { federationInput, loadCodex, type Codex, type Diagnostic } from '../codex';
+import { federationInput, loadCodex, type Codex, type LocatedDiagnostic } from '../codex';
 import { renderGeneration, writeGeneration } from '../scribe';
 import { workspaceLayout } from '../nx/layout';
 import { refused, type Outcome } from '../report';
@@ -10,7 +10,7 @@ import { writeOutputDir } from '../shared/fsutil';
 import type { CommonPaths } from './paths';
 
 /** A valid Codex and its warnings (for the command's outcome), or the outcome that refuses an invalid one. */
-export type Loaded = { codex: Codex; warnings: Diagnostic[] } | { codex?: undefined; refusal: Outcome };
+export type Loaded = { codex: Codex; warnings: LocatedDiagnostic[] } | { codex?: undefined; refusal: Outcome };
 
 /** Loads and validates the Codex of a command. */
 export function loadForCommand(paths: CommonPaths): Loaded {

@@ -1,4 +1,4 @@
-import { error, warning, type Diagnostic } from './diagnostics';
+import { error, warning, type LocatedDiagnostic } from './diagnostics';
 import type { SoulstoneRune } from './model';
 import type { CodexRule, LocatedRune } from './rule';
 import { CORE_SERVICES, type CoreService, type PrimeScroll } from './schemas/prime';
@@ -63,7 +63,7 @@ const portSingularity: CodexRule = {
   codes: ['LYCHD108'],
   description: "Every soulstone and every core service that runs has a port of its own: they share the pod's one network namespace.",
   check: (prime, runes) => {
-    const out: Diagnostic[] = [];
+    const out: LocatedDiagnostic[] = [];
     const portOwners = new Map<number, string[]>();
     for (const { service, port } of coreServicePorts(prime.prime)) {
       const others = portOwners.get(port) ?? [];
@@ -259,7 +259,7 @@ const publishedBeyondLoopback: CodexRule = {
 };
 
 /** `env_vars` whose names say they carry a credential; the value may be secret, so it is never echoed. */
-function credentialVars(file: string, source: TomlSource, prefix: (string | number)[], env: Record<string, string>): Diagnostic[] {
+function credentialVars(file: string, source: TomlSource, prefix: (string | number)[], env: Record<string, string>): LocatedDiagnostic[] {
   return Object.keys(env)
     .sort()
     .filter((name) => CREDENTIAL_NAME.test(name))

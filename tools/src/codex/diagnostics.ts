@@ -9,6 +9,6 @@ export {
   START,
   warning,
   type Code,
-  type LocatedDiagnostic as Diagnostic,
+  type LocatedDiagnostic,
   type Position,
 } from '../diagnostics';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { readPlainFile, shown } from '../artifacts/tree';
 import type { Registry, RendersAs } from '../artifacts/federation-record';
-import { error, START, type Diagnostic, type Position } from './diagnostics';
+import { error, START, type LocatedDiagnostic, type Position } from './diagnostics';
 import { BRANCH_ANCHORS, familyForAnchor, runeOf } from './families';
 import type { AnchoredRune, Rune, RuneOrigin } from './model';
 import { runeRules } from './rules';
@@ -66,7 +66,7 @@ function readSchema(file: string): { schema: unknown } | { problem: string; hint
 const fieldName = (p: FieldPath) => p.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('') || '(file)';
 
 /** ajv's errors as diagnostics at the key or value they are about. */
-export function schemaDiagnostics(source: TomlSource, errors: readonly ErrorObject[]): Diagnostic[] {
+export function schemaDiagnostics(source: TomlSource, errors: readonly ErrorObject[]): LocatedDiagnostic[] {
   return errors.map((e) => {
     const at: FieldPath = e.instancePath
       .split('/')
@@ -97,11 +97,14 @@ function registeredSource(file: string, line: number, value: Record<string, unkn
 }
 
 /** The anchors the active extensions declared, each with its schema compiled; every problem at once. */
-export function extensionAnchors(input: FederationInput, active: string[]): { anchors: ExtensionAnchor[]; diagnostics: Diagnostic[] } {
+export function extensionAnchors(
+  input: FederationInput,
+  active: string[],
+): { anchors: ExtensionAnchor[]; diagnostics: LocatedDiagnostic[] } {
   // An extension's patterns run in linear time: a catastrophic one cannot stall validation.
   const ajv = new Ajv({ allErrors: true, strict: false, code: { regExp: linearRegExp } });
   const anchors: ExtensionAnchor[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: LocatedDiagnostic[] = [];
   for (const extension of active) {
     for (const a of input.registry.extensions[extension]?.anchors ?? []) {
       const where = path.join(input.workspaceRoot, a.file);
@@ -165,7 +168,7 @@ export function checkAnchoredRune(
   source: TomlSource,
   anchor: ExtensionAnchor,
   origin: RuneOrigin,
-): { rune?: AnchoredRune; diagnostics: Diagnostic[] } {
+): { rune?: AnchoredRune; diagnostics: LocatedDiagnostic[] } {
   const stem = path.basename(origin.relativePath, '.toml');
   if (!NAME_PATTERN.test(stem)) {
     return {
@@ -194,10 +197,10 @@ export function registeredRunes(
   active: string[],
   anchors: ExtensionAnchor[],
   defaults?: RuneDefaults,
-): { runes: { rune: Rune; source: TomlSource }[]; anchored: AnchoredRune[]; diagnostics: Diagnostic[] } {
+): { runes: { rune: Rune; source: TomlSource }[]; anchored: AnchoredRune[]; diagnostics: LocatedDiagnostic[] } {
   const runes: { rune: Rune; source: TomlSource }[] = [];
   const anchored: AnchoredRune[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: LocatedDiagnostic[] = [];
   for (const provider of active) {
     for (const r of input.registry.extensions[provider]?.runes ?? []) {
       const file = path.join(input.workspaceRoot, r.file);
@@ -267,7 +270,7 @@ export function renderedFields(rune: Pick<AnchoredRune, 'origin' | 'value'>, ren
 export function renderedRune(
   rune: AnchoredRune,
   anchor: ExtensionAnchor & { rendersAs: RendersAs },
-): { rune?: Rune; source: TomlSource; diagnostics: Diagnostic[] } {
+): { rune?: Rune; source: TomlSource; diagnostics: LocatedDiagnostic[] } {
   const family = familyForAnchor(anchor.rendersAs.family)!;
   const fields = renderedFields(rune, anchor.rendersAs);
   const at = rune.at ?? START;
@@ -291,9 +294,9 @@ export function renderedRune(
 export function renderedRunes(
   anchored: AnchoredRune[],
   anchors: ExtensionAnchor[],
-): { runes: { rune: Rune; source: TomlSource }[]; diagnostics: Diagnostic[] } {
+): { runes: { rune: Rune; source: TomlSource }[]; diagnostics: LocatedDiagnostic[] } {
   const runes: { rune: Rune; source: TomlSource }[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: LocatedDiagnostic[] = [];
   for (const a of anchored) {
     const anchor = anchors.find((x) => x.anchor === a.anchor);
     if (!anchor?.rendersAs) continue;

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Diagnostic } from './diagnostics';
+import type { LocatedDiagnostic } from './diagnostics';
 import { linkProblem, unreadable } from './read-file';
 
 /**
@@ -8,9 +8,9 @@ import { linkProblem, unreadable } from './read-file';
  * of reading it: an unreadable folder, a symbolic link (refused by the one link rule, never
  * followed). Hidden entries (editor swap files, VCS folders) are skipped.
  */
-export function listRuneFiles(runeRoot: string): { files: string[]; diagnostics: Diagnostic[] } {
+export function listRuneFiles(runeRoot: string): { files: string[]; diagnostics: LocatedDiagnostic[] } {
   const files: string[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: LocatedDiagnostic[] = [];
   const walk = (rel: string) => {
     let entries: fs.Dirent[];
     try {

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { error, START, type Diagnostic } from './diagnostics';
+import { error, START, type LocatedDiagnostic } from './diagnostics';
 import { BRANCH_ANCHORS, FAMILIES, familyForAnchor, familyForRuntime, runeOf } from './families';
 import type { Rune } from './model';
 import { runeRules } from './rules';
@@ -21,7 +21,7 @@ export interface RuneFileRef {
 const anchorList = () => FAMILIES.map((f) => `runes/${f.anchor}/`).join(', ');
 
 /** Checks where a rune file stands before reading it: the anchor decides which family owns it. */
-export function placementProblems(ref: RuneFileRef): Diagnostic[] {
+export function placementProblems(ref: RuneFileRef): LocatedDiagnostic[] {
   const file = path.join(ref.runeRoot, ref.relativePath);
   const parts = ref.relativePath.split('/');
   const stem = parts[parts.length - 1]!.replace(/\.toml$/, '');
@@ -62,7 +62,10 @@ export function placementProblems(ref: RuneFileRef): Diagnostic[] {
  * rules over its fields together. The rune is returned whenever the schema accepts it, so that rules
  * across runes still see it; it renders only when no diagnostic is an error.
  */
-export function loadRuneFile(ref: RuneFileRef, defaults?: RuneDefaults): { rune?: Rune; source?: TomlSource; diagnostics: Diagnostic[] } {
+export function loadRuneFile(
+  ref: RuneFileRef,
+  defaults?: RuneDefaults,
+): { rune?: Rune; source?: TomlSource; diagnostics: LocatedDiagnostic[] } {
   const placement = placementProblems(ref);
   if (placement.length) return { diagnostics: placement };
   const read = readRuneText(path.join(ref.runeRoot, ref.relativePath));
@@ -70,7 +73,7 @@ export function loadRuneFile(ref: RuneFileRef, defaults?: RuneDefaults): { rune?
 }
 
 /** A rune file's text, read as every reader of the Codex reads it: no link, a size limit, UTF-8. */
-export function readRuneText(file: string): { text: string } | { diagnostic: Diagnostic } {
+export function readRuneText(file: string): { text: string } | { diagnostic: LocatedDiagnostic } {
   const link = linkProblem(file);
   return link ? { diagnostic: link } : readCodexFile(file);
 }
@@ -83,7 +86,7 @@ export function checkRuneText(
   ref: RuneFileRef,
   text: string,
   defaults?: RuneDefaults,
-): { rune?: Rune; source?: TomlSource; diagnostics: Diagnostic[] } {
+): { rune?: Rune; source?: TomlSource; diagnostics: LocatedDiagnostic[] } {
   const placement = placementProblems(ref);
   if (placement.length) return { diagnostics: placement };
   const file = path.join(ref.runeRoot, ref.relativePath);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { error, sortDiagnostics, START, hasErrors, type Diagnostic } from './diagnostics';
+import { error, sortDiagnostics, START, hasErrors, type LocatedDiagnostic } from './diagnostics';
 import { listRuneFiles } from './files';
 import { extensionFolders, extensionLinks, extensionNameProblem, EXTENSION_MANIFEST, isExtensionName } from './extensions';
 import { loadRuneFile, readRuneText, type RuneFileRef } from './load-rune';
@@ -34,7 +34,7 @@ export interface LoadOptions {
 export interface LoadResult {
   /** Present only when there is no error (warnings allowed). */
   codex?: Codex;
-  diagnostics: Diagnostic[];
+  diagnostics: LocatedDiagnostic[];
 }
 
 /** Installed extensions with a valid name (see extensions.ts); the invalid ones are reported by loadCodex. */
@@ -46,7 +46,7 @@ export function installedExtensions(extensionsDir: string | undefined): string[]
  * An extension folder whose name is invalid is an error: its runes and dependencies must not be
  * half used. A link in the extensions folder is refused by the Codex's one link rule.
  */
-function invalidExtensions(extensionsDir: string | undefined): Diagnostic[] {
+function invalidExtensions(extensionsDir: string | undefined): LocatedDiagnostic[] {
   const links = extensionLinks(extensionsDir).map((name) => linkProblem(path.join(extensionsDir!, name))!);
   return links.concat(
     extensionFolders(extensionsDir).flatMap((name) => {
@@ -72,7 +72,7 @@ function activeExtensions(
   prime: PrimeScroll,
   source: TomlSource,
   extensionsDir: string | undefined,
-): { names: string[]; diagnostics: Diagnostic[] } {
+): { names: string[]; diagnostics: LocatedDiagnostic[] } {
   const found = installedExtensions(extensionsDir);
   const wanted = prime.extensions.active;
   if (!wanted) return { names: found, diagnostics: [] };
@@ -97,7 +97,7 @@ export function runeFiles(codexDir: string, extensionsDir: string | undefined, e
     { runeRoot: path.join(codexDir, 'runes'), provider: 'codex' },
     ...extensions.map((name) => ({ runeRoot: path.join(extensionsDir!, name, 'runes'), provider: name })),
   ];
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: LocatedDiagnostic[] = [];
   const refs = roots.flatMap(({ runeRoot, provider }) => {
     const listed = listRuneFiles(runeRoot);
     diagnostics.push(...listed.diagnostics);
@@ -106,7 +106,7 @@ export function runeFiles(codexDir: string, extensionsDir: string | undefined, e
   return { refs, diagnostics };
 }
 
-function readAnchoredRune(ref: RuneFileRef, family: ExtensionAnchor): { rune?: AnchoredRune; diagnostics: Diagnostic[] } {
+function readAnchoredRune(ref: RuneFileRef, family: ExtensionAnchor): { rune?: AnchoredRune; diagnostics: LocatedDiagnostic[] } {
   const file = path.join(ref.runeRoot, ref.relativePath);
   const read = readRuneText(file);
   const parsed = 'diagnostic' in read ? read : parseTomlSource(file, read.text);
@@ -119,10 +119,10 @@ function readRunes(
   refs: RuneFileRef[],
   anchors: ExtensionAnchor[],
   defaults: RuneDefaults | undefined,
-): { located: LocatedRune[]; anchored: AnchoredRune[]; diagnostics: Diagnostic[] } {
+): { located: LocatedRune[]; anchored: AnchoredRune[]; diagnostics: LocatedDiagnostic[] } {
   const located: LocatedRune[] = [];
   const anchored: AnchoredRune[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: LocatedDiagnostic[] = [];
   for (const ref of refs) {
     const extensionFamily = anchors.find((a) => a.anchor === path.posix.dirname(ref.relativePath));
     if (extensionFamily) {
@@ -142,7 +142,7 @@ function readRunes(
 export function loadCodex(options: LoadOptions): LoadResult {
   const codexDir = path.resolve(options.codexDir);
   const extensionsDir = options.extensionsDir ? path.resolve(options.extensionsDir) : undefined;
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: LocatedDiagnostic[] = [];
   if (!fs.existsSync(codexDir) || !fs.statSync(codexDir).isDirectory()) {
     return {
       diagnostics: [

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { error, START, type Diagnostic } from './diagnostics';
+import { error, START, type LocatedDiagnostic } from './diagnostics';
 import { PRIME_SCROLL } from './layout';
 import { readCodexFile } from './read-file';
 import { primeScroll, type PrimeScroll } from './schemas/prime';
@@ -11,7 +11,7 @@ import { parseTomlSource, table, type TomlSource } from './toml-source';
  * The one reader of the Prime Scroll: the Codex loader, the synthesis, the image stages and the
  * Nx plugin all take it from here, so `[forge]` and `[extensions]` mean the same to each.
  */
-export function loadPrimeScroll(codexDir: string): { prime?: PrimeScroll; source?: TomlSource; diagnostics: Diagnostic[] } {
+export function loadPrimeScroll(codexDir: string): { prime?: PrimeScroll; source?: TomlSource; diagnostics: LocatedDiagnostic[] } {
   const file = path.join(codexDir, PRIME_SCROLL);
   if (!fs.existsSync(file)) {
     return {
@@ -60,7 +60,7 @@ export function scrollSettings(prime: PrimeScroll, source: TomlSource): ScrollSe
 /** The settings of the Codex in `codexDir`, or the Prime Scroll's problems. */
 export function readScrollSettings(
   codexDir: string,
-): { settings: ScrollSettings; diagnostics: [] } | { settings?: undefined; diagnostics: Diagnostic[] } {
+): { settings: ScrollSettings; diagnostics: [] } | { settings?: undefined; diagnostics: LocatedDiagnostic[] } {
   const loaded = loadPrimeScroll(codexDir);
   if (!loaded.prime || !loaded.source) return { diagnostics: loaded.diagnostics };
   return { settings: scrollSettings(loaded.prime, loaded.source), diagnostics: [] };

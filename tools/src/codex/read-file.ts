@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { error, START, type Diagnostic } from './diagnostics';
+import { error, START, type LocatedDiagnostic } from './diagnostics';
 
 /** No Codex file is sensibly larger: a limit keeps a runaway value from exhausting the parser. */
 export const MAX_CODEX_FILE_BYTES = 64 * 1024;
@@ -9,7 +9,7 @@ export const MAX_CODEX_FILE_BYTES = 64 * 1024;
  * a Codex holds plain files and folders. A symbolic link is refused, with where it points,
  * rather than followed by one reader and skipped by another.
  */
-export function linkProblem(file: string): Diagnostic | undefined {
+export function linkProblem(file: string): LocatedDiagnostic | undefined {
   let stat: fs.Stats;
   try {
     stat = fs.lstatSync(file);
@@ -28,7 +28,7 @@ export function linkProblem(file: string): Diagnostic | undefined {
   });
 }
 
-export function unreadable(file: string, e: unknown): Diagnostic {
+export function unreadable(file: string, e: unknown): LocatedDiagnostic {
   const code = (e as NodeJS.ErrnoException).code;
   const why =
     code === 'EACCES' || code === 'EPERM'
@@ -80,7 +80,7 @@ export function invalidUtf8Offset(bytes: Uint8Array): number {
 }
 
 /** A Codex file's text, or why it cannot be read: missing, unreadable, too large, not UTF-8. */
-export function readCodexFile(file: string): { text: string } | { diagnostic: Diagnostic } {
+export function readCodexFile(file: string): { text: string } | { diagnostic: LocatedDiagnostic } {
   let bytes: Buffer;
   try {
     const size = fs.statSync(file).size;

@@ -1,4 +1,4 @@
-import type { Code, Diagnostic } from './diagnostics';
+import type { Code, LocatedDiagnostic } from './diagnostics';
 import type { Rune, SoulstoneRune } from './model';
 import type { PrimeScroll } from './schemas/prime';
 import type { TomlSource } from './toml-source';
@@ -28,13 +28,13 @@ interface RuleInfo {
 /** A rule over one soulstone's fields taken together, which a schema of single fields cannot say. */
 export interface SoulstoneRule extends RuleInfo {
   scope: 'soulstone';
-  check: (rune: SoulstoneRune, source: TomlSource) => Diagnostic[];
+  check: (rune: SoulstoneRune, source: TomlSource) => LocatedDiagnostic[];
 }
 
 /** A rule over the whole Codex: the Prime Scroll and every rune, the extensions' included. */
 export interface CodexRule extends RuleInfo {
   scope: 'codex';
-  check: (prime: PrimeSource, runes: LocatedRune[]) => Diagnostic[];
+  check: (prime: PrimeSource, runes: LocatedRune[]) => LocatedDiagnostic[];
 }
 
 export type Rule = SoulstoneRule | CodexRule;

@@ -1,5 +1,5 @@
 import { CROSS_RUNE_RULES } from './cross-rune-rules';
-import type { Diagnostic } from './diagnostics';
+import type { LocatedDiagnostic } from './diagnostics';
 import type { Rune } from './model';
 import type { LocatedRune, PrimeSource, Rule } from './rule';
 import { SOULSTONE_RULES } from './rune-rules';
@@ -12,12 +12,12 @@ import type { TomlSource } from './toml-source';
 export const RULES: readonly Rule[] = [...SOULSTONE_RULES, ...CROSS_RUNE_RULES];
 
 /** The rules over one rune's fields taken together (only soulstones have any). */
-export function runeRules(rune: Rune, source: TomlSource): Diagnostic[] {
+export function runeRules(rune: Rune, source: TomlSource): LocatedDiagnostic[] {
   if (rune.kind !== 'soulstone') return [];
   return RULES.flatMap((rule) => (rule.scope === 'soulstone' ? rule.check(rune, source) : []));
 }
 
 /** The rules that need the whole Codex, run once every rune is read. */
-export function crossRuneRules(prime: PrimeSource, runes: LocatedRune[]): Diagnostic[] {
+export function crossRuneRules(prime: PrimeSource, runes: LocatedRune[]): LocatedDiagnostic[] {
   return RULES.flatMap((rule) => (rule.scope === 'codex' ? rule.check(prime, runes) : []));
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { error, type Diagnostic } from './diagnostics';
+import { error, type LocatedDiagnostic } from './diagnostics';
 import type { FieldPath, TomlSource } from './toml-source';
 
 /** Fields that must never be in a rune, with what to use instead. */
@@ -50,7 +50,7 @@ function unwrap(node: unknown): unknown {
 }
 
 /** Each unknown key, with the field it was probably meant to be or the fields allowed there. */
-function unknownFields(source: TomlSource, schema: z.ZodType, path: FieldPath, keys: string[]): Diagnostic[] {
+function unknownFields(source: TomlSource, schema: z.ZodType, path: FieldPath, keys: string[]): LocatedDiagnostic[] {
   const allowed = allowedKeys(schema, path);
   return keys.map((key) => {
     const keyPath = [...path, key];
@@ -63,7 +63,7 @@ function unknownFields(source: TomlSource, schema: z.ZodType, path: FieldPath, k
 }
 
 /** A missing field is reported at its table; a present one of the wrong type at its value. */
-function wrongType(source: TomlSource, path: FieldPath, expected: string): Diagnostic {
+function wrongType(source: TomlSource, path: FieldPath, expected: string): LocatedDiagnostic {
   const field = fieldName(path);
   const got = readAt(source.value, path);
   if (got === undefined) {
@@ -82,7 +82,7 @@ function wrongType(source: TomlSource, path: FieldPath, expected: string): Diagn
 }
 
 /** One zod issue as diagnostics at the offending key or value. */
-function issueDiagnostics(source: TomlSource, schema: z.ZodType, issue: z.core.$ZodIssue): Diagnostic[] {
+function issueDiagnostics(source: TomlSource, schema: z.ZodType, issue: z.core.$ZodIssue): LocatedDiagnostic[] {
   const path = issue.path as FieldPath;
   const field = fieldName(path);
   switch (issue.code) {
@@ -120,6 +120,6 @@ function issueDiagnostics(source: TomlSource, schema: z.ZodType, issue: z.core.$
 }
 
 /** Turns zod issues into diagnostics that point at the offending key or value in the TOML source. */
-export function diagnosticsFromIssues(source: TomlSource, schema: z.ZodType, issues: z.core.$ZodIssue[]): Diagnostic[] {
+export function diagnosticsFromIssues(source: TomlSource, schema: z.ZodType, issues: z.core.$ZodIssue[]): LocatedDiagnostic[] {
   return issues.flatMap((issue) => issueDiagnostics(source, schema, issue));
 }

@@ -1,5 +1,5 @@
 import { parseTOML, getStaticTOMLValue, ParseError, type AST } from 'toml-eslint-parser';
-import { error, START, type Diagnostic, type Position } from './diagnostics';
+import { error, START, type LocatedDiagnostic, type Position } from './diagnostics';
 
 export type FieldPath = readonly (string | number)[];
 
@@ -61,7 +61,7 @@ export function nestingTooDeep(text: string): Position | undefined {
 }
 
 /** The parser's syntax tree, or why the text is not TOML the Codex can read. */
-function parseProgram(file: string, text: string): { program: AST.TOMLProgram } | { diagnostic: Diagnostic } {
+function parseProgram(file: string, text: string): { program: AST.TOMLProgram } | { diagnostic: LocatedDiagnostic } {
   const deep = nestingTooDeep(text);
   if (deep) {
     return {
@@ -146,7 +146,7 @@ function nearest(map: Map<string, Position>, path: FieldPath): Position {
  * Parses TOML with toml-eslint-parser, which keeps source positions, so that a schema error can
  * point at the key that fails rather than at the file.
  */
-export function parseTomlSource(file: string, text: string): { source: TomlSource } | { diagnostic: Diagnostic } {
+export function parseTomlSource(file: string, text: string): { source: TomlSource } | { diagnostic: LocatedDiagnostic } {
   const parsed = parseProgram(file, text);
   if ('diagnostic' in parsed) return parsed;
   const { keys, values } = fieldPositions(parsed.program);

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { error, type Diagnostic } from './diagnostics';
+import { error, type LocatedDiagnostic } from './diagnostics';
 import type { LocatedRune } from './rule';
 import { coreServicePorts } from './cross-rune-rules';
 import { ENV_NAME_PATTERN, SECRET_PATTERN } from './patterns';
@@ -124,9 +124,9 @@ export function vesselNeeds(
   active: string[],
   prime: PrimeScroll | undefined,
   runes: LocatedRune[],
-): { needs: VesselNeeds; diagnostics: Diagnostic[] } {
+): { needs: VesselNeeds; diagnostics: LocatedDiagnostic[] } {
   const needs = noVesselNeeds();
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: LocatedDiagnostic[] = [];
   const clash = (n: VesselNeed<unknown>, message: string, hint: string) =>
     diagnostics.push(
       error('LYCHD203', path.join(workspaceRoot, n.file), { line: n.line, column: 1 }, `extension ${n.provider}: ${message}`, { hint }),

@@ -28,12 +28,15 @@ function paths(options: CodexOptions, context: ExecutorContext): CommonPaths {
 const printed = async (outcome: Outcome | Promise<Outcome>) => ({ success: printOutcome(await outcome) === 0 });
 const progress = progressTo(stdio());
 
-export const validate = (options: CodexOptions, context: ExecutorContext): Result => printed(runValidate(paths(options, context)));
+export const validateExecutor = (options: CodexOptions, context: ExecutorContext): Result => printed(runValidate(paths(options, context)));
 
-export const scribe = (options: CodexOptions & { outputDir?: string }, context: ExecutorContext): Result =>
+export const scribeExecutor = (options: CodexOptions & { outputDir?: string }, context: ExecutorContext): Result =>
   printed(runScribe(paths(options, context), options.outputDir && path.resolve(context.root, options.outputDir)));
 
-export const bind = (options: CodexOptions & { bindingSite?: string; keep?: number; check?: boolean }, context: ExecutorContext): Result =>
+export const bindExecutor = (
+  options: CodexOptions & { bindingSite?: string; keep?: number; check?: boolean },
+  context: ExecutorContext,
+): Result =>
   printed(
     runBind(
       paths(options, context),
@@ -47,5 +50,5 @@ export const bind = (options: CodexOptions & { bindingSite?: string; keep?: numb
     ),
   );
 
-export const synthesize = (options: { check?: boolean }, context: ExecutorContext): Result =>
+export const synthesizeExecutor = (options: { check?: boolean }, context: ExecutorContext): Result =>
   printed(runSynthesize(paths({}, context), options.check === true, progress));

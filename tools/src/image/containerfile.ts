@@ -6,7 +6,8 @@ import { IMAGE_PATTERN } from '../codex/schemas/common';
 import { DEB_FILE_PATTERN, NAME_PATTERN, parseDebianSpec } from '../artifacts/patterns';
 import { VESSEL_USER } from '../codex/vessel-user';
 import { locate } from '../synthesis/toml';
-import { imageFailure, type ForgeProblem } from './errors';
+import { imageFailure } from './errors';
+import type { SynthesisProblem } from '../synthesis/problems';
 import type { BaseRecord } from '../artifacts/base-record';
 import { satisfiesRequiresPython } from './python';
 import { DEBIAN_LOCK_FILE, RELOCK_COMMAND } from './debian-lock';
@@ -14,8 +15,8 @@ import { nxRun } from '../nx/names';
 import { isComponentConfig, shippedCss, TAILWIND_CLI, tailwindcssProblem } from './tailwind-build';
 import { NODE_TOOLCHAIN, TOOLCHAIN_MOUNT, TOOLCHAIN_NODE, TOOLCHAIN_NPM } from './node-toolchain';
 
-import { CONTAINERFILE_TEMPLATE as TEMPLATE_FILE, CONTAINERFILE, MANIFEST_FILE } from '../artifacts/paths';
-export { TEMPLATE_FILE, CONTAINERFILE, MANIFEST_FILE };
+import { CONTAINERFILE_TEMPLATE, CONTAINERFILE, MANIFEST_FILE } from '../artifacts/paths';
+export { CONTAINERFILE_TEMPLATE, CONTAINERFILE, MANIFEST_FILE };
 
 /** Everything the template sees: validated data, never raw text from an extension. */
 export interface ContainerfileData {
@@ -23,7 +24,7 @@ export interface ContainerfileData {
   python: string;
   /** `name` or `name=version`, sorted. */
   systemPackages: string[];
-  /** The Debian lock's `.deb` files (plain file names, checked), installed from the context without network; empty without a lock. */
+  /** The Debian lock's `.deb` files (plain file names, checked), installed from the build context without network; empty without a lock. */
   debs: string[];
   /** The synthesized uv workspace (pyproject.toml + uv.lock), relative to the workspace. */
   workspace: string;
@@ -67,7 +68,7 @@ export interface ForgeInputs {
  * value that reaches a RUN, COPY or FROM line and that the Pythons agree; every problem at once.
  */
 export function containerfileData({ manifest, base, debs = [], python, port, scrollText, scrollFile }: ForgeInputs): ContainerfileData {
-  const problems: ForgeProblem[] = [];
+  const problems: SynthesisProblem[] = [];
   const bad = (file: string, field: string, message: string, fix: string, line?: number) =>
     problems.push({ code: 'LYCHD600', file, field, message, fix, line });
   for (const [i, pkg] of manifest.system.entries())
@@ -241,11 +242,11 @@ function sealDirs(trees: string[]): string[] {
 
 /** Renders the workspace's template with the data: the text of forge/Containerfile. */
 export function renderContainerfile(workspaceRoot: string, data: ContainerfileData): string {
-  const templates = path.join(workspaceRoot, path.dirname(TEMPLATE_FILE));
-  if (!fs.existsSync(path.join(workspaceRoot, TEMPLATE_FILE)))
+  const templates = path.join(workspaceRoot, path.dirname(CONTAINERFILE_TEMPLATE));
+  if (!fs.existsSync(path.join(workspaceRoot, CONTAINERFILE_TEMPLATE)))
     throw imageFailure(
       'LYCHD804',
-      `${TEMPLATE_FILE} is missing: the Forge renders the Containerfile from it (restore it from the LychD Forge's sources)`,
+      `${CONTAINERFILE_TEMPLATE} is missing: the Forge renders the Containerfile from it (restore it from the LychD Forge's sources)`,
     );
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(templates, { noCache: true }), {
     autoescape: false,
@@ -255,9 +256,9 @@ export function renderContainerfile(workspaceRoot: string, data: ContainerfileDa
   });
   let text: string;
   try {
-    text = env.render(path.basename(TEMPLATE_FILE), data);
+    text = env.render(path.basename(CONTAINERFILE_TEMPLATE), data);
   } catch (e) {
-    throw imageFailure('LYCHD600', `${TEMPLATE_FILE}: ${(e as Error).message.replace(/\s+/g, ' ').trim()}`, [], {
+    throw imageFailure('LYCHD600', `${CONTAINERFILE_TEMPLATE}: ${(e as Error).message.replace(/\s+/g, ' ').trim()}`, [], {
       hint: `correct the template (variables: ${Object.keys(data).join(', ')})`,
     });
   }

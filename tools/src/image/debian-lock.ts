@@ -17,7 +17,8 @@ import { forgeCacheDir } from '../shared/forge-cache';
 import { baseSpecOf, DEBIAN_RECIPE, ensureBase, resolveDebianBase, type BuiltBase } from './base';
 import type { BaseRecord } from '../artifacts/base-record';
 import type { ForgeSources } from './inputs';
-import { imageFailure, type ForgeProblem } from './errors';
+import { imageFailure } from './errors';
+import type { SynthesisProblem } from '../synthesis/problems';
 import { debianArchiveUri } from './mirror';
 import { missingPackageProblems } from './missing-package';
 import { nxRun } from '../nx/names';
@@ -125,12 +126,12 @@ export function lockProblems(
   /** The base built from the lock; undefined before it is built (only the lock's own shape is checked then). */
   base: BaseRecord | undefined,
   archive: DebianArchive,
-): ForgeProblem[] {
+): SynthesisProblem[] {
   const relock = `run \`${RELOCK_COMMAND}\` (${nxRun('forge', 'debian-lock', workspaceRoot)}), review ${DEBIAN_LOCK_FILE} and commit it`;
   const requested = requestedSpecs(manifest);
   if (!lock)
     return requested.length ? [{ code: 'LYCHD304', file: DEBIAN_LOCK_FILE, field: '(file)', message: 'is missing', fix: relock }] : [];
-  const problems: ForgeProblem[] = [];
+  const problems: SynthesisProblem[] = [];
   const bad = (field: string, message: string) => problems.push({ code: 'LYCHD304', file: DEBIAN_LOCK_FILE, field, message, fix: relock });
   const recorded = manifest.debian?.sha256;
   const actual = debianLockDigest(workspaceRoot)?.sha256;
@@ -236,7 +237,7 @@ function archiveMoved(
   } catch {
     now = undefined; // the archive's index is unreadable too: say so below
   }
-  const problems: ForgeProblem[] = failed.map(({ pkg, field, why }) => {
+  const problems: SynthesisProblem[] = failed.map(({ pkg, field, why }) => {
     const versions = now?.filter((n) => n.name === pkg.name && n.architecture === pkg.architecture).map((n) => n.version);
     const has =
       now === undefined

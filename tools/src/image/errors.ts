@@ -19,5 +19,3 @@ export function imageFailure(
 
 /** The last lines of a tool's output: what a `caused by:` line shows of a failed step. */
 export const lastLines = (output: string, n = 15): string => output.trimEnd().split('\n').slice(-n).join('\n');
-
-export type { SynthesisProblem as ForgeProblem } from '../synthesis';

@@ -7,7 +7,7 @@ import { forgeCacheDir } from '../shared/forge-cache';
 import { debFileName, debianArchiveOf, fetchLockedDebs } from './debian-lock';
 import { Buildah } from './buildah';
 import { CONTAINERFILE } from './containerfile';
-import { stageContext } from './context';
+import { stageBuildContext } from './build-context';
 import { ensureNodeToolchain, fillNpmCache } from './node-toolchain';
 import { imageFailure, lastLines } from './errors';
 import { missingPackageProblems, missingPackages } from './missing-package';
@@ -35,7 +35,7 @@ export interface BuildOptions {
 }
 
 /**
- * The Mundane path: the committed forge/Containerfile built by buildah from a staged context,
+ * The Mundane path: the committed forge/Containerfile built by buildah from a staged build context,
  * pushed to an OCI layout, summarized. The result replaces dist/forge/image only when every step
  * succeeded; on any failure the previous image and summary stay, and nothing is tagged.
  */
@@ -60,7 +60,7 @@ export async function buildMundaneImage({
   }
 }
 
-/** One build at a time per workspace: they share the staged context and the store. */
+/** One build at a time per workspace: they share the staged build context and the store. */
 async function lockWorkDir(workspaceRoot: string) {
   const dir = path.join(workspaceRoot, WORK_DIR, 'lock');
   fs.mkdirSync(dir, { recursive: true });
@@ -97,20 +97,20 @@ async function buildLocked(
         env,
       })
     : new Map<IndexedDeb, string>();
-  const context = path.join(work, 'context');
-  stageContext({ workspaceRoot, dir: context, data, containerfile: CONTAINERFILE, baseTar: base.tar, uv });
-  fillUvCache(uv, path.join(context, 'app'), data.workspace, data.python, path.join(work, 'host-venv'), env);
+  const buildContext = path.join(work, 'context');
+  stageBuildContext({ workspaceRoot, dir: buildContext, data, containerfile: CONTAINERFILE, baseTar: base.tar, uv });
+  fillUvCache(uv, path.join(buildContext, 'app'), data.workspace, data.python, path.join(work, 'host-venv'), env);
   // The host sync may leave build files beside the sources: lay them out again, as committed.
-  stageContext({ workspaceRoot, dir: context, data, containerfile: CONTAINERFILE, baseTar: base.tar, uv });
-  stageDebs(debs, path.join(context, '.forge', 'debs'));
+  stageBuildContext({ workspaceRoot, dir: buildContext, data, containerfile: CONTAINERFILE, baseTar: base.tar, uv });
+  stageDebs(debs, path.join(buildContext, '.forge', 'debs'));
   if (data.node) {
     // The node stage's Node and npm, and the npm cache they install from offline: both on the host, once.
-    const toolchain = path.join(context, '.forge', 'node');
+    const toolchain = path.join(buildContext, '.forge', 'node');
     ensureNodeToolchain({ cacheDir: forgeCacheDir(env), dir: toolchain, npm: requireTool('npm', { env, workspaceRoot }), env, progress });
     fillNpmCache({
       toolchainDir: toolchain,
-      lockDir: path.join(context, 'node'),
-      cacheDir: path.join(context, '.forge', 'npm-cache'),
+      lockDir: path.join(buildContext, 'node'),
+      cacheDir: path.join(buildContext, '.forge', 'npm-cache'),
       scratch: path.join(work, 'host-node'),
       env,
     });
@@ -119,7 +119,7 @@ async function buildLocked(
   progress(
     `[3/5] buildah bud (buildah ${builderVersion}, ${data.systemPackages.length} system package(s), ${data.components.length} component(s), ${manifest.node.packages.length} Node package(s)${data.tailwind ? ', Tailwind CSS' : ''})`,
   );
-  const imageId = await bud(buildah, context, path.join(work, 'iid'), sources, base.record, progress);
+  const imageId = await bud(buildah, buildContext, path.join(work, 'iid'), sources, base.record, progress);
 
   progress('[4/5] system package versions');
   const systemPackages = installedVersions(
@@ -138,10 +138,10 @@ async function buildLocked(
   });
 }
 
-/** `buildah bud` of the staged context, reproducibly, with a line of progress per step; the built image's id. */
+/** `buildah bud` of the staged build context, reproducibly, with a line of progress per step; the built image's id. */
 async function bud(
   buildah: Buildah,
-  context: string,
+  buildContext: string,
   iidFile: string,
   sources: ForgeSources,
   base: BaseRecord,
@@ -151,9 +151,9 @@ async function bud(
   const r = await buildah.stream(
     // prettier-ignore
     ['bud', '--isolation', 'chroot', '--timestamp', '0', '--identity-label=false', '--layers',
-      // A Debian base comes from the context; a pinned image may be pulled, once, by its digest.
+      // A Debian base comes from the build context; a pinned image may be pulled, once, by its digest.
       base.kind === 'debian' ? '--pull-never' : '--pull',
-      '--label', `${SYNTHESIS_LABEL}=${sources.synthesis}`, '--iidfile', iidFile, '-f', path.join(context, 'Containerfile'), context],
+      '--label', `${SYNTHESIS_LABEL}=${sources.synthesis}`, '--iidfile', iidFile, '-f', path.join(buildContext, 'Containerfile'), buildContext],
     (line) => {
       if (/^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(line)) progress(`  ${line.length > 120 ? `${line.slice(0, 117)}...` : line}`);
       else if (line.startsWith('--> Using cache')) progress('    (cached layer)');
@@ -203,12 +203,12 @@ function stageDebs(debs: Map<IndexedDeb, string>, dir: string): void {
 }
 
 /** `uv sync --frozen` on the host into a throwaway venv: fills the cache the build mounts. */
-function fillUvCache(uv: string, context: string, workspace: string, python: string, venv: string, env: NodeJS.ProcessEnv): void {
+function fillUvCache(uv: string, appDir: string, workspace: string, python: string, venv: string, env: NodeJS.ProcessEnv): void {
   const r = runProgram(uv, ['sync', '--frozen', '--no-dev', '--python', `python${python}`], {
-    cwd: path.join(context, workspace),
+    cwd: path.join(appDir, workspace),
     env: {
       ...env,
-      UV_CACHE_DIR: path.join(context, '..', '.forge', 'uv-cache'),
+      UV_CACHE_DIR: path.join(appDir, '..', '.forge', 'uv-cache'),
       UV_PROJECT_ENVIRONMENT: venv,
       UV_PYTHON_DOWNLOADS: 'never',
       UV_NO_INSTALLER_METADATA: '1',

@@ -1,6 +1,6 @@
 export { forgeCacheDir } from '../shared/forge-cache';
 export { baseSpecOf, ensureBase, BASE_RECORD_FILE, type BaseSpec } from './base';
-export { containerfileData, renderContainerfile, CONTAINERFILE, TEMPLATE_FILE, type ContainerfileData } from './containerfile';
+export { containerfileData, renderContainerfile, CONTAINERFILE, CONTAINERFILE_TEMPLATE, type ContainerfileData } from './containerfile';
 export { imageFailure } from './errors';
 export { lockDebianPackages, outdatedDebian, workspaceBase, DEBIAN_LOCK_FILE } from './debian-lock';
 export { IMAGE_DIR, REF_NAME, SYNTHESIS_LABEL, WORK_DIR } from './image';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { locate } from '../synthesis/toml';
 import type { BaseRecord } from '../artifacts/base-record';
-import type { ForgeProblem } from './errors';
+import type { SynthesisProblem } from '../synthesis/problems';
 import type { ForgeSources } from './inputs';
 
 /** The packages apt says it cannot find, in its own words. */
@@ -11,7 +11,7 @@ export const missingPackages = (aptOutput: string): string[] => [
 ];
 
 /** A Debian package the archive does not have, located where an extension asked for it. */
-export function missingPackageProblems(missing: string[], sources: ForgeSources, base: BaseRecord): ForgeProblem[] {
+export function missingPackageProblems(missing: string[], sources: ForgeSources, base: BaseRecord): SynthesisProblem[] {
   return missing.flatMap((name) => {
     const pkg = sources.manifest.system.find((p) => p.name === name || p.spec === name);
     return (pkg?.requestedBy ?? ['(unknown)']).map((who) => {

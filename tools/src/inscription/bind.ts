@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Generation, readGeneration, sameFiles } from './generation';
-import { preflight, runBind } from './inscribe';
+import { preflight, applyBindPlan } from './inscribe';
 import { lockHolder, lockIsStale } from './lock';
 import { lstatOrUndefined } from '../shared/fsutil';
 import { defaultStoreDir, shadowingUnits } from './site';
@@ -142,7 +142,7 @@ export async function bind(options: BindOptions): Promise<BindResult> {
     };
   }
 
-  const out = await runBind({
+  const out = await applyBindPlan({
     paths,
     generation: gen,
     keep,

@@ -6,13 +6,13 @@ import { GenerationFiles, readGeneration, readTree } from './generation';
 import { shadowingUnits } from './site';
 import { idOfDir, readLink } from './store';
 
-export interface CheckOptions {
+export interface SiteCheckOptions {
   generationDir: string;
   bindingSite: string;
   storeDir?: string;
 }
 
-export interface CheckResult {
+export interface SiteCheck {
   inSync: boolean;
   /** Notes on the `lychd` entry, then one unified diff per differing file; empty when in sync. */
   diff: string;
@@ -23,7 +23,7 @@ export interface CheckResult {
 }
 
 /** Compare what is installed (read through `lychd`, so edits in the store count) with a rendered generation. */
-export function check(options: CheckOptions): CheckResult {
+export function checkSite(options: SiteCheckOptions): SiteCheck {
   const paths = pathsFor(options.bindingSite, options.storeDir);
   const rendered = readGeneration(path.resolve(options.generationDir));
   const notes: string[] = [];

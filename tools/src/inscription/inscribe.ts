@@ -173,7 +173,7 @@ function recover(paths: StorePaths): string[] {
 }
 
 /** Steps 1-3 of the switch: stage a symlink in the store, rename it over `lychd`, fsync. */
-async function switchTo(paths: StorePaths, dir: string, steps: StepRunner<SwitchStep>): Promise<void> {
+async function switchLink(paths: StorePaths, dir: string, steps: StepRunner<SwitchStep>): Promise<void> {
   const staged = path.join(paths.store, `.next-${process.pid}`);
   const target = path.relative(fs.realpathSync(paths.site), path.join(fs.realpathSync(paths.store), dir));
   await steps.run('stage-link', () => {
@@ -256,7 +256,8 @@ function linkUnits(paths: StorePaths, unitDir: string | undefined, current: stri
 
 const linksChanged = (l: LinkOutcome | undefined) => l !== undefined && l.linked.length + l.unlinked.length > 0;
 
-export async function runBind(plan: BindPlan): Promise<TransactionOutcome> {
+/** The bind's transaction: BIND_STEPS in order, under the store's lock. */
+export async function applyBindPlan(plan: BindPlan): Promise<TransactionOutcome> {
   const { paths, generation } = plan;
   const steps = stepRunner(BIND_STEPS);
   await steps.run('prepare-dirs', () => prepareDirs(paths));
@@ -268,7 +269,7 @@ export async function runBind(plan: BindPlan): Promise<TransactionOutcome> {
     const history = reconcileHistory(readHistory(paths.store), listGenerationDirs(paths.store), current);
     const target = findIntactCopy(paths.store, generation.id, generation.files, current) ?? (await publish(paths, generation, steps));
     const changed = target !== current;
-    if (changed) await switchTo(paths, target, steps);
+    if (changed) await switchLink(paths, target, steps);
     const next = reconcileHistory(history, listGenerationDirs(paths.store), target);
     await steps.run('record-history', () => {
       if (!historyEquals(next, readHistory(paths.store))) writeHistory(paths.store, next);
@@ -292,7 +293,8 @@ export interface RollbackPlan {
   unitDir?: string;
 }
 
-export async function runRollback(plan: RollbackPlan): Promise<TransactionOutcome> {
+/** The rollback's transaction: ROLLBACK_STEPS in order, under the store's lock. */
+export async function applyRollbackPlan(plan: RollbackPlan): Promise<TransactionOutcome> {
   const { paths } = plan;
   const steps = stepRunner(ROLLBACK_STEPS);
   const lock = await steps.run('acquire-lock', () => acquireLock(paths.store, plan.lockTimeoutMs));
@@ -320,7 +322,7 @@ export async function runRollback(plan: RollbackPlan): Promise<TransactionOutcom
         hint: 'render that Codex again and bind it instead',
       });
     }
-    await switchTo(paths, previous, steps);
+    await switchLink(paths, previous, steps);
     const next = [...history.filter((d) => d !== previous), previous];
     await steps.run('record-history', () => writeHistory(paths.store, next));
     const links = await steps.run('link-units', () => linkUnits(paths, plan.unitDir, previous));

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileChanges, serviceOf, servicesChanged } from './unit-changes';
+import { fileChanges, serviceOfFile, servicesChanged } from './unit-changes';
 import { VESSEL_SERVICE } from '../scribe/names';
 import { readTree, type GenerationFiles } from './generation';
 
@@ -27,7 +27,7 @@ export function pendingRestarts(
   running: (services: string[]) => string[],
 ): PendingRestarts {
   // Removed units are stopped by the reload, not restarted.
-  const defined = new Set([...after.keys()].map(serviceOf));
+  const defined = new Set([...after.keys()].map(serviceOfFile));
   const changed = servicesChanged(fileChanges(before, after), after, before).filter((s) => defined.has(s));
   const live = new Set(running(changed));
   return {

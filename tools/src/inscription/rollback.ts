@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { BindResult, DEFAULT_LOCK_TIMEOUT_MS, pathsFor } from './bind';
 import { lstatOrUndefined } from '../shared/fsutil';
-import { preflight, runRollback } from './inscribe';
+import { preflight, applyRollbackPlan } from './inscribe';
 import { idOfDir } from './store';
 import { SystemctlRunner, systemctlUser } from './systemctl';
 import { describeLinks } from './unit-links';
@@ -29,7 +29,7 @@ export async function rollback(options: RollbackOptions): Promise<BindResult> {
     });
   }
   preflight(paths);
-  const out = await runRollback({
+  const out = await applyRollbackPlan({
     paths,
     reload: options.reload ?? systemctlUser,
     lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 const UNIT_SUFFIX: Record<string, string> = { '.container': '', '.pod': '-pod', '.volume': '-volume', '.network': '-network' };
 
 /** `vessel.container` → `vessel.service`, `lychd.pod` → `lychd-pod.service`; undefined for other files. */
-export function serviceOf(file: string): string | undefined {
+export function serviceOfFile(file: string): string | undefined {
   const ext = path.extname(file);
   if (!(ext in UNIT_SUFFIX) || file.includes('/')) return undefined;
   return `${path.basename(file, ext)}${UNIT_SUFFIX[ext]}.service`;
@@ -39,9 +39,9 @@ export function fileChanges(a: ReadonlyMap<string, Buffer>, b: ReadonlyMap<strin
  */
 export function servicesChanged(changes: readonly UnitChange[], b: ReadonlyMap<string, Buffer>, a: ReadonlyMap<string, Buffer>): string[] {
   const out = new Set<string>();
-  const units = [...new Set([...a.keys(), ...b.keys()])].filter((f) => serviceOf(f));
+  const units = [...new Set([...a.keys(), ...b.keys()])].filter((f) => serviceOfFile(f));
   for (const { file } of changes) {
-    const own = serviceOf(file);
+    const own = serviceOfFile(file);
     if (own) {
       out.add(own);
       continue;
@@ -50,7 +50,7 @@ export function servicesChanged(changes: readonly UnitChange[], b: ReadonlyMap<s
     for (const unit of units) {
       const text = (b.get(unit) ?? a.get(unit) ?? Buffer.alloc(0)).toString('utf8');
       const stem = path.basename(unit, path.extname(unit));
-      if (stem === top || text.includes(`./${file}`)) out.add(serviceOf(unit) as string);
+      if (stem === top || text.includes(`./${file}`)) out.add(serviceOfFile(unit) as string);
     }
   }
   return [...out].sort();

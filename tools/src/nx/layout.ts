@@ -28,7 +28,7 @@ export interface ForgeLayout extends CodexLayout {
   /** Intermediate task outputs (gitignored). */
   distDir: string;
   /** Facts the `codex:context` task extracts for the tasks after it. */
-  contextDir: string;
+  factsDir: string;
   /** The assembled generation of Quadlets that `bind` installs. */
   generationDir: string;
   /**
@@ -54,7 +54,7 @@ export function layoutFrom(options: ForgePluginOptions | undefined, workspaceRoo
     pluginDir: path.relative(workspaceRoot, PLUGIN_DIR).split(path.sep).join('/'),
     ...layoutOf(options),
     distDir: DIST_DIR,
-    contextDir: CONTEXT_DIR,
+    factsDir: CONTEXT_DIR,
     generationDir: GENERATION_DIR,
     projectPrefix: projectPrefixOf(options),
   };
@@ -68,7 +68,7 @@ export function layoutFrom(options: ForgePluginOptions | undefined, workspaceRoo
 export const AGGREGATES = ['pod', 'core', 'observability', 'capabilities', 'federated'] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
 
-export const factsFile = (layout: ForgeLayout, name: string) => `${layout.contextDir}/${factsFileName(name)}`;
+export const factsFile = (layout: ForgeLayout, name: string) => `${layout.factsDir}/${factsFileName(name)}`;
 
 /** A rune folder's units, as one JSON file: a no-op run restores one file per folder, not one per rune. */
 export const runeOutputFile = (project: string) => `${RUNE_UNITS_DIR}/${project}.json`;

@@ -353,11 +353,11 @@ function codexProject(layout: ForgeLayout, first: boolean): ProjectConfiguration
         outputs: [],
       },
       context: {
-        ...task(layout, 'context', { ...options, outputDir: layout.contextDir }),
+        ...task(layout, 'context', { ...options, outputDir: layout.factsDir }),
         cache: true,
         ...federationFirst(layout, first),
         inputs: [INPUT.codex, INPUT.plugin],
-        outputs: [`{workspaceRoot}/${layout.contextDir}`],
+        outputs: [`{workspaceRoot}/${layout.factsDir}`],
       },
     },
   };
@@ -368,13 +368,13 @@ function runeFolderProject(layout: ForgeLayout, { folder, project: name }: RuneF
     ...task(layout, 'scribe-runes', {
       folder,
       ...codexLayout(layout),
-      context: factsFile(layout, FACTS.runes),
+      facts: factsFile(layout, FACTS.runes),
       outputFile: runeOutputFile(name),
     }),
     cache: true,
     dependsOn: [{ projects: [projectName(layout, 'codex')], target: 'context' }],
-    // Its own files, the covens of the others and the plugin's digest (both in the context, which
-    // hashes the plugin's files once): nothing else changes its units.
+    // Its own files, the covens of the others and the plugin's digest (both in the facts
+    // codex:context writes, which hashes the plugin's files once): nothing else changes its units.
     inputs: [`{workspaceRoot}/${folder}/*.toml`, writtenBefore(factsFile(layout, FACTS.runes)), INPUT.pluginPackages],
     outputs: [inWorkspace(runeOutputFile(name))],
   };
@@ -448,9 +448,9 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
 }
 
 function forgeProject(layout: ForgeLayout, extensions: string[], core: string, first: boolean, strategy: Strategy): ProjectConfiguration {
-  const afterContext = [{ projects: [projectName(layout, 'codex')], target: 'context' }];
-  const synthesis = synthesisTargets(layout, afterContext);
-  if (first) synthesis['lock-python'] = lockBeforeContext(layout, synthesis['lock-python']!);
+  const afterFacts = [{ projects: [projectName(layout, 'codex')], target: 'context' }];
+  const synthesis = synthesisTargets(layout, afterFacts);
+  if (first) synthesis['lock-python'] = lockBeforeFacts(layout, synthesis['lock-python']!);
   return {
     root: FORGE_DIR,
     name: projectName(layout, 'forge'),
@@ -470,24 +470,24 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string, f
         inputs: [],
       },
       ...flakeTargets(layout),
-      ...imageTargets(layout, afterContext, strategy),
+      ...imageTargets(layout, afterFacts, strategy),
     },
   };
 }
 
 /** `lock-python` while federation comes first (see federationFirst): it reads the Prime Scroll, not `context`'s facts. */
-function lockBeforeContext(layout: ForgeLayout, lock: TargetConfiguration): TargetConfiguration {
+function lockBeforeFacts(layout: ForgeLayout, lock: TargetConfiguration): TargetConfiguration {
   const scroll = inWorkspace(primeScrollPath(layout));
   return { ...lock, dependsOn: [], inputs: lock.inputs?.map((input) => (input === INPUT.settings ? scroll : input)) };
 }
 
 /** The synthesis, one cached stage per lock, the cheap assembly and the uncached check. */
-function synthesisTargets(layout: ForgeLayout, afterContext: TargetConfiguration['dependsOn']): Record<string, TargetConfiguration> {
+function synthesisTargets(layout: ForgeLayout, afterFacts: TargetConfiguration['dependsOn']): Record<string, TargetConfiguration> {
   const stage = (
     stageName: string,
     inputs: TargetConfiguration['inputs'],
     outputs: string[],
-    dependsOn: TargetConfiguration['dependsOn'] = afterContext,
+    dependsOn: TargetConfiguration['dependsOn'] = afterFacts,
   ): TargetConfiguration => ({
     ...task(layout, 'synthesis', { stage: stageName, ...codexLayout(layout), quadletsDir: layout.generationDir }),
     cache: true,
@@ -576,7 +576,7 @@ function flakeTargets(layout: ForgeLayout): Record<string, TargetConfiguration> 
  */
 function imageTargets(
   layout: ForgeLayout,
-  afterContext: TargetConfiguration['dependsOn'],
+  afterFacts: TargetConfiguration['dependsOn'],
   strategy: Strategy,
 ): Record<string, TargetConfiguration> {
   const forgeTask = (stage: string) => task(layout, 'forge', { stage, codexDir: layout.codexDir });
@@ -585,7 +585,7 @@ function imageTargets(
     base: {
       ...forgeTask('base'),
       cache: true,
-      dependsOn: afterContext,
+      dependsOn: afterFacts,
       // A Debian base is built from the Debian lock's files.
       inputs: [inWorkspace(DEBIAN_LOCK_FILE), INPUT.settings, INPUT.mmdebstrap, INPUT.plugin],
       outputs: [inWorkspace(BASE_DIR)],
@@ -596,7 +596,7 @@ function imageTargets(
       ...forgeTask('debian-lock'),
       cache: false,
       // It builds the base it resolves on: the base target reads the lock it writes.
-      dependsOn: afterContext,
+      dependsOn: afterFacts,
       inputs: [inWorkspace(MANIFEST_FILE), INPUT.settings, INPUT.plugin],
     },
     containerfile: {

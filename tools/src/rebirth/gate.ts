@@ -5,10 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { acquireLock, idOfDir, lockHolder, pathsFor, readGenerationDir, readLink, releaseLock } from '../inscription';
-import { escapeForTerminal as printable, ForgeError, type StageCode } from '../diagnostics';
+import { escapeForTerminal, ForgeError, type StageCode } from '../diagnostics';
 import { CANDIDATE_TAG, CURRENT_TAG, imageIdOf, PREVIOUS_TAG, type Host } from './host';
 import { defaultGateDir, pointer } from './store';
-import { DamagedJournal, readJournal as readJournalFile, type Journal } from './journal';
+import { DamagedJournal, readJournalFile, type Journal } from './journal';
 import { shortId } from './summary';
 
 export interface GateOptions {
@@ -49,7 +49,7 @@ export async function withGateLock<T>(o: GateOptions, fn: () => Promise<T>, { cr
     new GateError(
       'LYCHD703',
       `Refused: another \`lychd-forge rebirth\` (pid ${holder?.pid ?? '?'}) is changing this host. Nothing changed. ` +
-        `Wait for it to finish, then run again${holder ? `; if pid ${holder.pid} is not a lychd-forge rebirth (a reused pid), rename ${printable(holder.file)} to ${printable(holder.file)}.free` : ''}.`,
+        `Wait for it to finish, then run again${holder ? `; if pid ${holder.pid} is not a lychd-forge rebirth (a reused pid), rename ${escapeForTerminal(holder.file)} to ${escapeForTerminal(holder.file)}.free` : ''}.`,
     );
   const holder = lockHolder(dir);
   if (holder) throw busy(holder);
@@ -96,12 +96,12 @@ export function readJournal(o: GateOptions): Journal | undefined {
     throw new GateError(
       'LYCHD702',
       [
-        `The Rebirth Gate's journal ${printable(e.file)} is damaged: ${printable(e.why)}.`,
+        `The Rebirth Gate's journal ${escapeForTerminal(e.file)} is damaged: ${escapeForTerminal(e.why)}.`,
         'It cannot be trusted to finish or undo a switch, so nothing was changed. What the host holds now:',
         `  image:        ${currentTag(o)} ${image(currentTag(o))}, ${PREVIOUS_TAG} ${image(PREVIOUS_TAG)}, ${CANDIDATE_TAG} ${image(CANDIDATE_TAG)}`,
-        `  generation:   ${installedGeneration(o.bindingSite)?.id ?? '(none)'} installed in ${printable(o.bindingSite)}`,
+        `  generation:   ${installedGeneration(o.bindingSite)?.id ?? '(none)'} installed in ${escapeForTerminal(o.bindingSite)}`,
         `  Gate bodies:  current ${body('current')}, previous ${body('previous')}, candidate ${body('candidate')} (<image>-<generation>)`,
-        `To recover: move the journal aside (\`mv ${printable(e.file)} ${printable(e.file)}.damaged\`), then`,
+        `To recover: move the journal aside (\`mv ${escapeForTerminal(e.file)} ${escapeForTerminal(e.file)}.damaged\`), then`,
         ...recoveries(gate).map((r) => `  ${r}`),
         'Each sets the image and the generation together again.',
       ].join('\n'),

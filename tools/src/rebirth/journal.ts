@@ -49,7 +49,7 @@ export class DamagedJournal extends Error {
 }
 
 /** The journal of an interrupted switch, undefined when none ran; a DamagedJournal when it cannot be trusted. */
-export function readJournal(gate: string): Journal | undefined {
+export function readJournalFile(gate: string): Journal | undefined {
   const file = journalPath(gate);
   let text: string;
   try {

@@ -1,7 +1,7 @@
 // The Gate's second step: what confirming the staged candidate would change, read-only, and its text.
-import { escapeForTerminal as printable } from '../diagnostics';
+import { escapeForTerminal } from '../diagnostics';
 import { baseChange, packageChanges, type PackageChange } from './changes';
-import { fileChanges, serviceOf, servicesChanged, type UnitChange } from '../inscription';
+import { fileChanges, serviceOfFile, servicesChanged, type UnitChange } from '../inscription';
 import { VESSEL_SERVICE } from '../scribe/names';
 import { CANDIDATE_TAG, imageIdOf, runningServices } from './host';
 import { pointer, readBody, type Body } from './store';
@@ -28,7 +28,7 @@ export function planSwitch(o: GateOptions, to: Body, from: Body | undefined): Om
   const before = installed?.files ?? new Map<string, Buffer>();
   const units = fileChanges(before, to.generation.files);
   const changed = servicesChanged(units, to.generation.files, before);
-  const all = [...new Set([...before.keys(), ...to.generation.files.keys()].map(serviceOf).filter((s): s is string => !!s))];
+  const all = [...new Set([...before.keys(), ...to.generation.files.keys()].map(serviceOfFile).filter((s): s is string => !!s))];
   const running = runningServices(o.host, all);
   const restartList = [
     ...new Set([VESSEL_SERVICE, ...changed.filter((s) => running.includes(s) && to.generation.files.has(fileOfService(s, to)))]),
@@ -49,7 +49,7 @@ export function planSwitch(o: GateOptions, to: Body, from: Body | undefined): Om
 
 // A service still defined by the target generation (a removed unit is stopped by systemd's reload, not restarted).
 function fileOfService(service: string, body: Body): string {
-  return [...body.generation.files.keys()].find((f) => serviceOf(f) === service) ?? '';
+  return [...body.generation.files.keys()].find((f) => serviceOfFile(f) === service) ?? '';
 }
 
 /** What `--confirm` would change. Reads only. */
@@ -70,29 +70,30 @@ export function review(o: GateOptions): Review {
 
 export function formatReview(r: Review): string {
   const out: string[] = [];
-  if (r.interrupted) out.push(printable(r.interrupted, { multiline: true }), '');
+  if (r.interrupted) out.push(escapeForTerminal(r.interrupted, { multiline: true }), '');
   const cand = shortId(r.candidate.summary.imageId);
   out.push(`Rebirth Gate: a candidate is staged; nothing has changed yet.`);
   out.push(
-    `  body:      ${printable(r.imageName)} ${r.currentImage ? shortId(r.currentImage) : '(none)'} -> candidate ${cand} (${CANDIDATE_TAG})`,
+    `  body:      ${escapeForTerminal(r.imageName)} ${r.currentImage ? shortId(r.currentImage) : '(none)'} -> candidate ${cand} (${CANDIDATE_TAG})`,
   );
-  out.push(`  synthesis: ${printable(r.candidate.summary.synthesis)}`);
+  out.push(`  synthesis: ${escapeForTerminal(r.candidate.summary.synthesis)}`);
   if (r.packages.length === 0) out.push('  packages:  no change');
   else {
     out.push(`  packages:  ${r.packages.length} differ`);
     for (const p of r.packages) {
       const mark = p.from === undefined ? '+' : p.to === undefined ? '-' : '~';
       const v = p.from === undefined ? p.to : p.to === undefined ? p.from : `${p.from} -> ${p.to}`;
-      out.push(`    ${mark} ${p.ecosystem} ${printable(p.name)} ${printable(v ?? '')}`);
+      out.push(`    ${mark} ${p.ecosystem} ${escapeForTerminal(p.name)} ${escapeForTerminal(v ?? '')}`);
     }
   }
-  if (r.base) out.push(`  base:      ${printable(r.base.from)} -> ${printable(r.base.to)}`);
+  if (r.base) out.push(`  base:      ${escapeForTerminal(r.base.from)} -> ${escapeForTerminal(r.base.to)}`);
   if (r.units.length === 0) out.push('  units:     no change');
   else {
     out.push(`  units:     ${r.units.length} differ`);
-    for (const u of r.units) out.push(`    ${u.change === 'added' ? '+' : u.change === 'removed' ? '-' : '~'} ${printable(u.file)}`);
+    for (const u of r.units)
+      out.push(`    ${u.change === 'added' ? '+' : u.change === 'removed' ? '-' : '~'} ${escapeForTerminal(u.file)}`);
   }
-  out.push(`  restarts:  ${r.restart.map((s) => printable(s)).join(' ')}`);
+  out.push(`  restarts:  ${r.restart.map((s) => escapeForTerminal(s)).join(' ')}`);
   out.push('', `To apply it: lychd-forge rebirth --confirm ${cand}`);
   return out.join('\n');
 }

@@ -1,6 +1,6 @@
 // The Gate's last step: --confirm and --rollback, one journaled switch that finishes or is undone.
 import { bind } from '../inscription';
-import { causesOf, escapeForTerminal as printable } from '../diagnostics';
+import { causesOf, escapeForTerminal } from '../diagnostics';
 import { CANDIDATE_TAG, daemonReload, imageIdOf, PREVIOUS_TAG, restart, runningServices, tag, untag } from './host';
 import { VESSEL_SERVICE } from '../scribe/names';
 import { pointer, readBody, setPointer, type Body } from './store';
@@ -31,7 +31,7 @@ export interface SwitchResult {
  * the image name (forge.image), daemon-reload, restart the Vessel and the running units whose
  * definition changed. A failure at any step returns the host to the old body and generation.
  */
-async function switchTo(o: GateOptions, journal: Journal, target: Body, newPrevious: string | undefined): Promise<SwitchResult> {
+async function switchBody(o: GateOptions, journal: Journal, target: Body, newPrevious: string | undefined): Promise<SwitchResult> {
   const gate = gateOf(o);
   const log = o.log ?? (() => {});
   writeJournal(gate, journal);
@@ -122,7 +122,7 @@ async function confirmLocked(o: GateOptions, id: string): Promise<SwitchResult> 
   if (!/^[0-9a-f]{12}$/.test(id) || id !== cand) {
     throw new GateError(
       'LYCHD700',
-      `Refused: "${printable(id.slice(0, 80))}" is not the staged candidate (${cand}). Nothing changed. ` +
+      `Refused: "${escapeForTerminal(id.slice(0, 80))}" is not the staged candidate (${cand}). Nothing changed. ` +
         'Run `lychd-forge rebirth` to review what is staged and confirm with the id it shows.',
     );
   }
@@ -137,7 +137,7 @@ async function confirmLocked(o: GateOptions, id: string): Promise<SwitchResult> 
   const currentName = pointer(gate, 'current');
   const journal =
     pending ?? journalFor(o, 'confirm', candidate, planSwitch(o, candidate, currentName ? readBody(gate, currentName) : undefined).restart);
-  const result = await switchTo(
+  const result = await switchBody(
     o,
     journal,
     candidate,
@@ -174,5 +174,5 @@ async function rollbackLocked(o: GateOptions): Promise<SwitchResult> {
   const target = readBody(gate, prev);
   const current = pointer(gate, 'current');
   const plan = planSwitch(o, target, current ? readBody(gate, current) : undefined);
-  return switchTo(o, journalFor(o, 'rollback', target, plan.restart), target, current);
+  return switchBody(o, journalFor(o, 'rollback', target, plan.restart), target, current);
 }

@@ -1,4 +1,4 @@
-import type { ScribeContext } from './context';
+import type { SoulstoneRoster } from './roster';
 import { conflicts, covenMembers, covenNames, startsWithPod } from './covens';
 import { covenTarget } from './names';
 
@@ -11,12 +11,12 @@ export interface CovenRow {
 }
 
 /** Which soulstones exclude which, from the same rule that writes `Conflicts=`. */
-export function covenMap(ctx: ScribeContext): CovenRow[] {
-  return ctx.soulstones.map((me) => ({
+export function covenMap(roster: SoulstoneRoster): CovenRow[] {
+  return roster.soulstones.map((me) => ({
     unit: me.unit,
     covens: me.groups,
-    startsWithPod: startsWithPod(ctx, me.unit),
-    excludes: ctx.soulstones.filter((o) => conflicts(me, o)).map((o) => o.unit),
+    startsWithPod: startsWithPod(roster, me.unit),
+    excludes: roster.soulstones.filter((o) => conflicts(me, o)).map((o) => o.unit),
   }));
 }
 
@@ -48,10 +48,10 @@ export interface CovenTargetRow {
 }
 
 /** The coven targets, from the same rule that writes them (coven-targets.ts). */
-export function covenTargets(ctx: ScribeContext): CovenTargetRow[] {
-  return covenNames(ctx).map((coven) => {
-    const { members, outsiders } = covenMembers(ctx, coven);
-    return { target: covenTarget(coven), wantedByPod: ctx.defaultCoven === coven, starts: members, stops: outsiders };
+export function covenTargets(roster: SoulstoneRoster): CovenTargetRow[] {
+  return covenNames(roster).map((coven) => {
+    const { members, outsiders } = covenMembers(roster, coven);
+    return { target: covenTarget(coven), wantedByPod: roster.defaultCoven === coven, starts: members, stops: outsiders };
   });
 }
 

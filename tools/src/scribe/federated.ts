@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { isFamilyAnchor } from '../codex/anchors';
 import { soulstones, type Codex } from '../codex/model';
-import { scribeContext } from './context';
+import { soulstoneRoster } from './roster';
 import { renderSoulstone } from './soulstone';
 
 /**
@@ -12,14 +12,14 @@ import { renderSoulstone } from './soulstone';
 export const fromRuneFolder = (origin: { relativePath: string }): boolean =>
   origin.relativePath.endsWith('.toml') && isFamilyAnchor(path.posix.dirname(origin.relativePath));
 
-/** The units of the soulstones no rune folder holds, with the scribe context of the whole Codex. */
+/** The units of the soulstones no rune folder holds, with the soulstone roster of the whole Codex. */
 export function renderFederatedSoulstones(codex: Codex): Map<string, string> {
-  const ctx = scribeContext(codex);
+  const roster = soulstoneRoster(codex);
   return new Map(
     soulstones(codex)
       .filter((r) => !fromRuneFolder(r.origin))
       .map((r) => {
-        const { file, text } = renderSoulstone(r, ctx);
+        const { file, text } = renderSoulstone(r, roster);
         return [file, text] as const;
       }),
   );

@@ -4,7 +4,7 @@ import { OWNERSHIP_RECORD, readGenerationRecord, unsafeName } from '../artifacts
 import { replaceFileAtomic } from '../shared/fsutil';
 import { soulstones, type Codex } from '../codex/model';
 import { renderCapabilities } from './capabilities';
-import { scribeContext } from './context';
+import { soulstoneRoster } from './roster';
 import { checkStartSet } from './covens';
 import { renderCoreServices } from './core';
 import { renderCovenTargets } from './coven-targets';
@@ -15,13 +15,13 @@ import { renderObservability } from './observability';
 import { renderPod } from './pod';
 import { renderSoulstone } from './soulstone';
 
-/** Every soulstone's unit, each rendered from its rune and the scribe context only. */
+/** Every soulstone's unit, each rendered from its rune and the soulstone roster only. */
 export function renderSoulstones(codex: Codex): Map<string, string> {
-  const ctx = scribeContext(codex);
-  checkStartSet(ctx);
+  const roster = soulstoneRoster(codex);
+  checkStartSet(roster);
   return new Map(
     soulstones(codex).map((r) => {
-      const { file, text } = renderSoulstone(r, ctx);
+      const { file, text } = renderSoulstone(r, roster);
       return [file, text] as const;
     }),
   );

@@ -1,5 +1,5 @@
 /** The Rune Scribe: validated runes in, the Sepulcher's Quadlet files out. */
-export { scribeContext, type ScribeContext, type ContextSoulstone } from './context';
+export { soulstoneRoster, type SoulstoneRoster, type RosterSoulstone } from './roster';
 export { covenMap, covenTable, covenMermaid, covenTargets, covenTargetTable, type CovenRow, type CovenTargetRow } from './coven-map';
 export { conflicts, conflictsOf, orderedAfter, startsWithPod, startsOnItsOwn, covenNames, covenMembers, checkStartSet } from './covens';
 export { renderCovenTargets, covenTargetUnitFile } from './coven-targets';

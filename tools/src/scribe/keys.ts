@@ -27,14 +27,18 @@ export interface KeySpec<K extends ValueKind = ValueKind> {
   inExecStart: boolean;
 }
 
-// Generic in the kind so the table's type keeps each key's kind as a literal.
-const k = <K extends ValueKind>(kind: K, since: string, repeat: boolean, inExecStart: boolean): KeySpec<K> => ({
+/**
+ * A key podman's generator reads from version `since`; its value reaches the podman command line
+ * unless `inExecStart` is false. Generic in the kind, so the table's type keeps each key's kind as a literal.
+ */
+const podman = <K extends ValueKind>(kind: K, since: string, { repeat = false, inExecStart = true } = {}): KeySpec<K> => ({
   kind,
   since,
   repeat,
   inExecStart,
 });
-const systemd = <K extends ValueKind>(kind: K, repeat = false): KeySpec<K> => k(kind, '0.0', repeat, false);
+/** A key systemd reads itself: in every podman version, never on the podman command line. */
+const systemd = <K extends ValueKind>(kind: K, { repeat = false } = {}): KeySpec<K> => ({ kind, since: '0.0', repeat, inExecStart: false });
 
 /**
  * The table is the type: `SectionName`, `KeyOf<S>` and `KindOf<S, K>` are read from it, so a
@@ -45,69 +49,69 @@ const systemd = <K extends ValueKind>(kind: K, repeat = false): KeySpec<K> => k(
 export const KEY_TABLE = {
   Unit: {
     Description: systemd('text'),
-    Requires: systemd('units', true),
-    Wants: systemd('units', true),
-    After: systemd('units', true),
-    Before: systemd('units', true),
-    Conflicts: systemd('units', true),
+    Requires: systemd('units', { repeat: true }),
+    Wants: systemd('units', { repeat: true }),
+    After: systemd('units', { repeat: true }),
+    Before: systemd('units', { repeat: true }),
+    Conflicts: systemd('units', { repeat: true }),
   },
   Pod: {
-    PodName: k('word', '5.0', false, true),
-    PodmanArgs: k('args', '5.0', true, true),
-    PublishPort: k('word', '5.0', true, true),
-    Network: k('word', '5.0', true, true),
-    Volume: k('mount', '5.0', true, true),
-    NetworkAlias: k('word', '5.2', true, true),
-    UserNS: k('word', '5.3', false, true),
-    ServiceName: k('word', '5.3', false, false),
-    AddHost: k('word', '5.3', true, true),
-    ShmSize: k('word', '5.4', false, true),
-    HostName: k('word', '5.5', false, true),
-    ExitPolicy: k('word', '5.6', false, true),
-    Label: k('keyval', '5.6', true, true),
-    StopTimeout: k('word', '5.7', false, true),
+    PodName: podman('word', '5.0'),
+    PodmanArgs: podman('args', '5.0', { repeat: true }),
+    PublishPort: podman('word', '5.0', { repeat: true }),
+    Network: podman('word', '5.0', { repeat: true }),
+    Volume: podman('mount', '5.0', { repeat: true }),
+    NetworkAlias: podman('word', '5.2', { repeat: true }),
+    UserNS: podman('word', '5.3'),
+    ServiceName: podman('word', '5.3', { inExecStart: false }),
+    AddHost: podman('word', '5.3', { repeat: true }),
+    ShmSize: podman('word', '5.4'),
+    HostName: podman('word', '5.5'),
+    ExitPolicy: podman('word', '5.6'),
+    Label: podman('keyval', '5.6', { repeat: true }),
+    StopTimeout: podman('word', '5.7'),
   },
   Container: {
-    ContainerName: k('word', '5.0', false, true),
-    Image: k('word', '5.0', false, true),
-    Pod: k('word', '5.0', false, true),
-    Exec: k('args', '5.0', false, true),
-    Entrypoint: k('word', '5.0', false, true),
-    Environment: k('keyval', '5.0', true, true),
-    Label: k('keyval', '5.0', true, true),
-    Secret: k('args', '5.0', true, true),
-    Volume: k('mount', '5.0', true, true),
-    AddDevice: k('word', '5.0', true, true),
-    HealthCmd: k('command', '5.0', false, true),
-    HealthInterval: k('word', '5.0', false, true),
-    HealthStartPeriod: k('word', '5.0', false, true),
-    HealthTimeout: k('word', '5.0', false, true),
-    HealthRetries: k('word', '5.0', false, true),
-    HealthOnFailure: k('word', '5.0', false, true),
-    HealthStartupCmd: k('command', '5.0', false, true),
-    HealthStartupInterval: k('word', '5.0', false, true),
-    HealthStartupTimeout: k('word', '5.0', false, true),
-    HealthStartupRetries: k('word', '5.0', false, true),
-    HealthStartupSuccess: k('word', '5.0', false, true),
-    Notify: k('word', '5.0', false, false),
-    PodmanArgs: k('args', '5.0', true, true),
-    ShmSize: k('word', '5.0', false, true),
-    StopTimeout: k('word', '5.0', false, true),
-    StartWithPod: k('word', '5.3', false, false),
-    ServiceName: k('word', '5.3', false, false),
-    Memory: k('word', '5.5', false, true),
-    Retry: k('word', '5.5', false, true),
-    HttpProxy: k('word', '5.7', false, true),
+    ContainerName: podman('word', '5.0'),
+    Image: podman('word', '5.0'),
+    Pod: podman('word', '5.0'),
+    Exec: podman('args', '5.0'),
+    Entrypoint: podman('word', '5.0'),
+    Environment: podman('keyval', '5.0', { repeat: true }),
+    Label: podman('keyval', '5.0', { repeat: true }),
+    Secret: podman('args', '5.0', { repeat: true }),
+    Volume: podman('mount', '5.0', { repeat: true }),
+    AddDevice: podman('word', '5.0', { repeat: true }),
+    HealthCmd: podman('command', '5.0'),
+    HealthInterval: podman('word', '5.0'),
+    HealthStartPeriod: podman('word', '5.0'),
+    HealthTimeout: podman('word', '5.0'),
+    HealthRetries: podman('word', '5.0'),
+    HealthOnFailure: podman('word', '5.0'),
+    HealthStartupCmd: podman('command', '5.0'),
+    HealthStartupInterval: podman('word', '5.0'),
+    HealthStartupTimeout: podman('word', '5.0'),
+    HealthStartupRetries: podman('word', '5.0'),
+    HealthStartupSuccess: podman('word', '5.0'),
+    Notify: podman('word', '5.0', { inExecStart: false }),
+    PodmanArgs: podman('args', '5.0', { repeat: true }),
+    ShmSize: podman('word', '5.0'),
+    StopTimeout: podman('word', '5.0'),
+    StartWithPod: podman('word', '5.3', { inExecStart: false }),
+    ServiceName: podman('word', '5.3', { inExecStart: false }),
+    Memory: podman('word', '5.5'),
+    Retry: podman('word', '5.5'),
+    HttpProxy: podman('word', '5.7'),
   },
   Volume: {
-    VolumeName: k('word', '5.0', false, true),
+    VolumeName: podman('word', '5.0'),
   },
   Service: {
     Restart: systemd('word'),
     TimeoutStartSec: systemd('word'),
   },
   Install: {
-    WantedBy: systemd('units', true),
+    WantedBy: systemd('units', { repeat: true }),
   },
 } as const satisfies Record<string, Record<string, KeySpec>>;
 

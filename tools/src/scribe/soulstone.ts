@@ -1,5 +1,5 @@
 import type { SoulstoneRune } from '../codex';
-import { covensOf, type ScribeContext } from './context';
+import { covensOf, type SoulstoneRoster } from './roster';
 import { conflictsOf, orderedAfter, startsOnItsOwn } from './covens';
 import { ScribeError } from './errors';
 import { containerName, POD_FILE, serviceOf, soulstoneFile, soulstoneUnit } from './names';
@@ -76,23 +76,23 @@ function health(rune: SoulstoneRune): Entry<'Container'>[] {
   );
 }
 
-/** The unit model of one soulstone; its text depends only on the rune and the scribe context. */
-export function soulstoneUnitFile(rune: SoulstoneRune, ctx: ScribeContext): UnitFile {
+/** The unit model of one soulstone; its text depends only on the rune and the soulstone roster. */
+export function soulstoneUnitFile(rune: SoulstoneRune, roster: SoulstoneRoster): UnitFile {
   const c = rune.config;
   const unit = soulstoneUnit(c.name);
-  const me = ctx.soulstones.find((s) => s.unit === unit);
+  const me = roster.soulstones.find((s) => s.unit === unit);
   if (!me || me.groups.join('\0') !== covensOf(c.groups).join('\0')) {
     throw new ScribeError(
       'LYCHD407',
-      `the scribe context does not describe ${unit} as the rune does; rebuild the context from this Codex`,
+      `the soulstone roster does not describe ${unit} as the rune does; rebuild the roster from this Codex`,
       runeField(rune, 'groups'),
     );
   }
-  const conflicting = conflictsOf(ctx, unit);
-  const after = orderedAfter(ctx, unit);
+  const conflicting = conflictsOf(roster, unit);
+  const after = orderedAfter(roster, unit);
   // A coven's soulstones start through its target (the default coven's is wanted by the pod);
   // the pod starts only the coven-less ones itself.
-  const atBoot = startsOnItsOwn(ctx, unit);
+  const atBoot = startsOnItsOwn(roster, unit);
   checkArguments(rune);
   const exec = containerCommand(rune);
   const description = c.description ? `LychD Soulstone ${c.name}: ${c.description}` : `LychD Soulstone ${c.name} (${c.runtime})`;
@@ -129,6 +129,9 @@ export function soulstoneUnitFile(rune: SoulstoneRune, ctx: ScribeContext): Unit
 }
 
 /** One soulstone's Quadlet file, renderable on its own for a per-rune cached build. */
-export function renderSoulstone(rune: SoulstoneRune, ctx: ScribeContext): { file: string; text: string } {
-  return { file: soulstoneFile(rune.config.name), text: serializeUnit(soulstoneUnitFile(rune, ctx), podmanVersion(ctx.podmanVersion)) };
+export function renderSoulstone(rune: SoulstoneRune, roster: SoulstoneRoster): { file: string; text: string } {
+  return {
+    file: soulstoneFile(rune.config.name),
+    text: serializeUnit(soulstoneUnitFile(rune, roster), podmanVersion(roster.podmanVersion)),
+  };
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEBIAN_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, abs } from './layout';
+import { DEBIAN_LOCK_FILE, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, abs } from './layout';
 import { componentsOf, type ComponentSource } from './discovery';
 import { mergePython, cleanToolOutput } from './python';
 import { mergeNode, NPM_LOCK_ARGS } from './node';
@@ -65,13 +65,13 @@ function debianLockDrift(workspaceRoot: string, manifest: SynthesisManifest): Dr
   const requested = requestedSpecs(manifest);
   if (JSON.stringify(lock.requested) !== JSON.stringify(requested))
     drift.push({
-      file: DEBIAN_LOCK,
+      file: DEBIAN_LOCK_FILE,
       reason: `locks ${JSON.stringify(lock.requested)} but the extensions ask for ${JSON.stringify(requested)}; ${relock}`,
     });
   const base = readBaseRecordIfExists(abs(workspaceRoot, BASE_RECORD_FILE));
   if (base?.kind === 'debian' && base.digest !== lock.base.digest)
     drift.push({
-      file: DEBIAN_LOCK,
+      file: DEBIAN_LOCK_FILE,
       reason: `was resolved on the base ${lock.base.digest}, but the base is now ${base.digest} (${BASE_RECORD_FILE}); ${relock}`,
     });
   return drift;

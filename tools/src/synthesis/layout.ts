@@ -5,7 +5,7 @@ import * as path from 'node:path';
  * the extensions) is the workspace's CodexLayout (codex/layout.ts).
  */
 export {
-  DEBIAN_LOCK_FILE as DEBIAN_LOCK,
+  DEBIAN_LOCK_FILE,
   FLAKE_LOCK,
   MANIFEST_FILE,
   NODE_DIR,

@@ -4,7 +4,17 @@ import type { SynthesisProblem } from './problems';
 import { throwIfAny } from './problems';
 import { REGISTRY_FILE } from '../codex/registry';
 import { primeScrollPath } from '../codex/layout';
-import { DEBIAN_LOCK, FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, TAILWIND_FILE, TEMPLATES_DIR, abs, toPosix } from './layout';
+import {
+  DEBIAN_LOCK_FILE,
+  FLAKE_LOCK,
+  MANIFEST_FILE,
+  NODE_FILES,
+  PYTHON_FILES,
+  TAILWIND_FILE,
+  TEMPLATES_DIR,
+  abs,
+  toPosix,
+} from './layout';
 import { componentsOf, type Component, type Components, type ComponentSource, type PythonComponent } from './discovery';
 import { readPythonComponents } from './pyproject';
 import { collectSystemPackages } from './system';
@@ -14,7 +24,7 @@ import { canonicalJson, fileSha256, sha256 } from '../shared/digest';
 import { listTree } from '../artifacts/tree';
 import { writeFiles, type GeneratedFile } from './fsio';
 import { nodePackages, pythonPackages } from './locked-packages';
-import { toolVersion } from './tools';
+import { toolVersion } from '../toolchain';
 
 import { MANIFEST_FORMAT } from '../artifacts/formats';
 import type { SynthesisManifest, SystemPackage } from '../artifacts/synthesis-manifest';
@@ -147,7 +157,7 @@ export async function assembleManifest(options: AssembleOptions): Promise<{ mani
 }
 
 export async function queryToolVersions(workspaceRoot: string): Promise<{ uv: string; npm: string }> {
-  return { uv: toolVersion('uv', workspaceRoot), npm: toolVersion('npm', workspaceRoot) };
+  return { uv: toolVersion('uv', { workspaceRoot }), npm: toolVersion('npm', { workspaceRoot }) };
 }
 
 function quadletDigests(workspaceRoot: string, dir?: string): SynthesisManifest['quadlets'] {
@@ -161,6 +171,6 @@ function quadletDigests(workspaceRoot: string, dir?: string): SynthesisManifest[
 
 /** The Debian lock's entry in the manifest: its digest, so the manifest's digest (the image's label) covers it. */
 export function debianLockDigest(workspaceRoot: string): SynthesisManifest['debian'] {
-  const file = abs(workspaceRoot, DEBIAN_LOCK);
-  return fs.existsSync(file) ? { lockfile: DEBIAN_LOCK, sha256: `sha256:${fileSha256(file)}` } : undefined;
+  const file = abs(workspaceRoot, DEBIAN_LOCK_FILE);
+  return fs.existsSync(file) ? { lockfile: DEBIAN_LOCK_FILE, sha256: `sha256:${fileSha256(file)}` } : undefined;
 }

@@ -9,7 +9,8 @@ import { locateJson } from '../artifacts/json-locate';
 import { componentsOf, discoverComponents, describe, type Component } from './discovery';
 import { withStaging, writeFiles, type GeneratedFile } from './fsio';
 import { run } from './process';
-import { resolveNpm, toolVersion } from './tools';
+import { resolveNpm } from './tools';
+import { toolVersion } from '../toolchain';
 import { cleanToolOutput, type LockOptions } from './python';
 
 /** The fields whose entries end up in the image's node_modules. */
@@ -240,7 +241,7 @@ export async function lockNode(options: LockOptions & { npmCache?: string }): Pr
   });
   const files = [merged.packageJson, { path: NODE_FILES.lock, content: lock }];
   writeFiles(workspaceRoot, files);
-  return { files, npmVersion: toolVersion('npm', workspaceRoot), warnings: duplicateVersions(lock) };
+  return { files, npmVersion: toolVersion('npm', { workspaceRoot }), warnings: duplicateVersions(lock) };
 }
 
 /** Names locked at more than one version: transitive dependencies npm satisfied by nesting copies. */

@@ -10,7 +10,8 @@ import { collectSystemPackages } from './system';
 import type { SystemPackage } from '../artifacts/synthesis-manifest';
 import { withStaging, writeFiles, type GeneratedFile } from './fsio';
 import { run } from './process';
-import { resolveUv, toolVersion } from './tools';
+import { resolveUv } from './tools';
+import { toolVersion } from '../toolchain';
 
 export interface MergedPython {
   /** The synthesized root `pyproject.toml` (a virtual uv workspace). */
@@ -84,7 +85,7 @@ export async function lockPython(options: LockOptions): Promise<PythonLockResult
   const lock = resolvePython(uv, merged, options);
   const files = [merged.pyproject, { path: PYTHON_FILES.lock, content: lock }];
   writeFiles(workspaceRoot, files);
-  return { files, uvVersion: toolVersion('uv', workspaceRoot), systemPackages: merged.systemPackages };
+  return { files, uvVersion: toolVersion('uv', { workspaceRoot }), systemPackages: merged.systemPackages };
 }
 
 /** uv's resolution of the merged workspace, in a scratch folder: the lock's text, or uv's conflict. */

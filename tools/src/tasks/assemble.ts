@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readRuneUnits } from './context-files';
+import { readRuneUnits } from './output-readers';
 import { listFiles } from '../codex/files';
 import { assembleGeneration } from '../scribe';
 import { writeOutputDir } from '../shared/fsutil';
 import type { Task } from './task';
 
-export interface AssembleOptions {
+export interface AssembleTaskOptions {
   runesDir: string;
   /** The rune folder projects of the current graph: outputs of folders emptied since are never picked up. */
   runes: string[];
@@ -19,7 +19,7 @@ export interface AssembleOptions {
 const readAggregate = (dir: string) => new Map(listFiles(dir).map((rel) => [rel, fs.readFileSync(path.join(dir, rel), 'utf8')] as const));
 
 /** `quadlets:scribe`: the generation, as the union of every rune folder's units and every aggregate file. */
-export const assemble: Task<AssembleOptions> = (options, root) => {
+export const assembleTask: Task<AssembleTaskOptions> = (options, root) => {
   const parts = [
     ...options.aggregates.map((a) => readAggregate(path.join(root, options.aggregatesDir, a))),
     ...options.runes.map(

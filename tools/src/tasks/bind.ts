@@ -1,11 +1,11 @@
 import * as path from 'node:path';
-import { readCodexFacts } from './context-files';
-import { performBind } from '../inscription/rite';
+import { readCodexFacts } from './output-readers';
+import { bindOnHost } from '../inscription/on-host';
 import { codexFromFacts } from './facts';
 import { bindCheck } from '../cli/bind';
 import type { Task } from './task';
 
-export interface BindOptions {
+export interface BindTaskOptions {
   generationDir: string;
   /** The secrets facts written by `codex:context`. */
   facts: string;
@@ -18,10 +18,10 @@ export interface BindOptions {
  * The Binding Site comes from LYCHD_BINDING_SITE or the XDG default only, as for the runtime input
  * that decides whether the bind is a cache hit (src/inscription/state.ts).
  */
-export const bind: Task<BindOptions> = async (options, root, progress) => {
-  const rite = { generationDir: path.join(root, options.generationDir), keep: options.keep, workspaceRoot: root, log: progress };
-  if (options.check) return bindCheck(rite);
+export const bindTask: Task<BindTaskOptions> = async (options, root, progress) => {
+  const onHost = { generationDir: path.join(root, options.generationDir), keep: options.keep, workspaceRoot: root, log: progress };
+  if (options.check) return bindCheck(onHost);
   const facts = readCodexFacts(path.join(root, options.facts));
-  const result = await performBind(codexFromFacts(facts, root), rite);
+  const result = await bindOnHost(codexFromFacts(facts, root), onHost);
   return { ok: true, summary: result.message };
 };

@@ -106,7 +106,7 @@ export function podFacts(facts: CodexFacts): CodexFacts {
 
 /**
  * The federated soulstones whole, and of every other soulstone its name and covens only (their
- * units' `Conflicts=` and `After=` name it): the scribe context their units are rendered with.
+ * units' `Conflicts=` and `After=` name it): the soulstone roster their units are rendered with.
  */
 export function federatedFacts(facts: CodexFacts): CodexFacts {
   // With none to render, nothing the task reads changes with the other soulstones.
@@ -142,15 +142,15 @@ export function pluginDigest(tools = PLUGIN_DIR, code = CODE_DIR): string {
 }
 
 /** Every fact file `codex:context` writes, by name: each is the whole input of the tasks that read it. */
-export function contextFiles(codex: Codex, workspaceRoot: string, scribeContext: unknown): Map<string, string> {
+export function factFiles(codex: Codex, workspaceRoot: string, roster: unknown): Map<string, string> {
   const facts = codexFacts(codex, workspaceRoot);
   const files = new Map<string, string>();
-  // Runes of inactive extensions render nothing, so the active list is part of every rune's context;
+  // Runes of inactive extensions render nothing, so the active list is part of every rune's facts;
   // the plugin's digest stands in for the plugin's files in each rune's hash (see runeProject).
   // The defaults rune families inherit from the Prime Scroll are part of every rune file's reading.
   files.set(
     factsFileName(FACTS.runes),
-    canonicalJson({ ...(scribeContext as object), extensions: codex.extensions, defaults: codex.prime.defaults, plugin: pluginDigest() }),
+    canonicalJson({ ...(roster as object), extensions: codex.extensions, defaults: codex.prime.defaults, plugin: pluginDigest() }),
   );
   files.set(factsFileName(FACTS.secrets), canonicalJson(projectFacts(facts, SECRET_FIELDS)));
   for (const part of AGGREGATES) files.set(factsFileName(part), canonicalJson(aggregateFacts(facts, part)));

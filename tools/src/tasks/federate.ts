@@ -2,16 +2,16 @@ import * as path from 'node:path';
 import { layoutOf, type CodexOptions } from '../codex/layout';
 import { readScrollSettings } from '../codex/prime-scroll';
 import { REGISTRY_FILE } from '../codex/registry';
-import { federate as runFederation, federationState, writeFederationSources } from '../federation';
+import { federate, federationState, writeFederationSources } from '../federation';
 import type { Task } from './task';
 
 /** `forge:federate`: runs the extensions' register hooks and writes what they registered, and from which sources. */
-export const federate: Task<CodexOptions> = (options, workspaceRoot) => {
+export const federateTask: Task<CodexOptions> = (options, workspaceRoot) => {
   const layout = layoutOf(options);
   const core = readScrollSettings(path.join(workspaceRoot, layout.codexDir)).settings?.core ?? 'core';
   const before = federationState(workspaceRoot, layout, core);
   const stale = before.state === 'stale' ? [`${REGISTRY_FILE} was written from other hook sources: ${before.changed.join(', ')}`] : [];
-  const { registry } = runFederation({ workspaceRoot, layout });
+  const { registry } = federate({ workspaceRoot, layout });
   writeFederationSources(workspaceRoot, layout, core);
   const count = Object.values(registry.extensions).reduce(
     (n, r) => n + r.systemDependencies.length + r.capabilities.length + r.runes.length + r.anchors.length,

@@ -1,12 +1,10 @@
-import * as path from 'node:path';
 import { runFlake } from '../cli/flake';
-import type { Task } from './task';
+import type { CodexOptions } from '../codex/layout';
+import { taskPaths, type Task } from './task';
 
-export interface FlakeTaskOptions {
-  codexDir: string;
+export interface FlakeTaskOptions extends CodexOptions {
   check?: boolean;
 }
 
 /** `forge:flake` / `forge:flake-check`: the same as `lychd-forge flake [--check]`. */
-export const flake: Task<FlakeTaskOptions> = (options, root) =>
-  runFlake({ workspaceRoot: root, codexDir: path.join(root, options.codexDir) }, options.check === true);
+export const flakeTask: Task<FlakeTaskOptions> = (options, root) => runFlake(taskPaths(options, root), options.check === true);

@@ -8,16 +8,16 @@ import { printFailure, printOutcome, progressTo, stdio } from '../report';
  * Node start and what the task needs.
  */
 const TASKS: Record<string, () => Promise<Task<never>>> = {
-  validate: async () => (await import('./validate')).validate,
-  context: async () => (await import('./context')).context,
-  'scribe-runes': async () => (await import('./scribe-runes')).scribeRuneFolder,
-  'scribe-aggregate': async () => (await import('./scribe-aggregate')).scribeAggregate,
-  assemble: async () => (await import('./assemble')).assemble,
-  bind: async () => (await import('./bind')).bind,
-  synthesis: async () => (await import('./synthesis')).synthesis,
-  flake: async () => (await import('./flake')).flake,
-  federate: async () => (await import('./federate')).federate,
-  forge: async () => (await import('./forge')).forge,
+  validate: async () => (await import('./validate')).validateTask,
+  context: async () => (await import('./context')).contextTask,
+  'scribe-runes': async () => (await import('./scribe-runes')).scribeRunesTask,
+  'scribe-aggregate': async () => (await import('./scribe-aggregate')).scribeAggregateTask,
+  assemble: async () => (await import('./assemble')).assembleTask,
+  bind: async () => (await import('./bind')).bindTask,
+  synthesis: async () => (await import('./synthesis')).synthesisTask,
+  flake: async () => (await import('./flake')).flakeTask,
+  federate: async () => (await import('./federate')).federateTask,
+  forge: async () => (await import('./forge')).forgeTask,
 };
 
 /** The command line of tools/bin/forge-task.js: the exit code. */

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { readCodexFacts } from './context-files';
+import { readCodexFacts } from './output-readers';
 import { codexFromFacts } from './facts';
 import type { Aggregate } from '../nx/layout';
 import {
@@ -24,7 +24,7 @@ const RENDER: Record<Aggregate, (codex: Codex) => Map<string, string>> = {
 };
 
 /** The pod, the core services, the observability pair or the capability manifest and coven targets, each from its own facts. */
-export const scribeAggregate: Task<{ part: Aggregate; facts: string; outputDir: string }> = (options, root) => {
+export const scribeAggregateTask: Task<{ part: Aggregate; facts: string; outputDir: string }> = (options, root) => {
   const facts = readCodexFacts(path.join(root, options.facts));
   writeOutputDir(path.join(root, options.outputDir), RENDER[options.part](codexFromFacts(facts, root)));
   return { ok: true };

@@ -3,19 +3,19 @@ import * as path from 'node:path';
 import { hasErrors, loadRuneFile, renderDiagnostic, unreadable } from '../codex';
 import { reportFailure } from '../diagnostics';
 import { renderSoulstone } from '../scribe';
-import { readRuneContext, type RuneContext } from './context-files';
+import { readRuneFacts, type RuneFacts } from './output-readers';
 import { canonicalJson } from '../shared/digest';
 import type { Task } from './task';
 import { runeRef } from './rune-ref';
 import { writeOutputFile } from '../shared/fsutil';
 
-export interface ScribeRunesOptions {
+export interface ScribeRunesTaskOptions {
   /** The rune folder, relative to the workspace root: every `*.toml` directly in it is a rune. */
   folder: string;
   codexDir: string;
   extensionsDir: string;
-  /** The scribe context written by `codex:context`. */
-  context: string;
+  /** The rune folders' facts (`scribe-context.json`) written by `codex:context`. */
+  facts: string;
   /** The folder's units as one JSON object, unit file name → text (see runeOutputFile). */
   outputFile: string;
 }
@@ -36,11 +36,11 @@ export function runeFilesIn(root: string, folder: string): string[] {
 }
 
 /**
- * The quadlets of one rune folder: reads its own rune files and the scribe context, nothing else,
+ * The quadlets of one rune folder: reads its own rune files and the rune folders' facts, nothing else,
  * so that its cache entry is valid exactly as long as those are unchanged. Portals and runes of
  * inactive extensions produce no unit. Every problem of every rune is reported.
  */
-export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: RuneContext, log: (line: string) => void): boolean {
+export function scribeRunes(options: ScribeRunesTaskOptions, root: string, facts: RuneFacts, log: (line: string) => void): boolean {
   const units = new Map<string, string>();
   let ok = true;
   let files: string[];
@@ -52,8 +52,8 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: Rune
   }
   for (const file of files) {
     const ref = runeRef({ ...options, file });
-    if (ref.provider !== 'codex' && !ctx.extensions?.includes(ref.provider)) continue;
-    const loaded = loadRuneFile({ ...ref, runeRoot: path.join(root, ref.runeRoot) }, ctx.defaults);
+    if (ref.provider !== 'codex' && !facts.extensions?.includes(ref.provider)) continue;
+    const loaded = loadRuneFile({ ...ref, runeRoot: path.join(root, ref.runeRoot) }, facts.defaults);
     for (const d of loaded.diagnostics) log(renderDiagnostic(d, root));
     if (!loaded.rune || hasErrors(loaded.diagnostics)) {
       ok = false;
@@ -61,7 +61,7 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: Rune
     }
     if (loaded.rune.kind !== 'soulstone') continue;
     try {
-      const { file: unit, text } = renderSoulstone(loaded.rune, ctx);
+      const { file: unit, text } = renderSoulstone(loaded.rune, facts);
       units.set(unit, text);
     } catch (e) {
       // Report this rune's problem and go on, so that every rune of the folder is reported.
@@ -75,8 +75,8 @@ export function scribeRunes(options: ScribeRunesOptions, root: string, ctx: Rune
   return ok;
 }
 
-/** `runes-<folder>:scribe`: the folder's units, with the scribe context `codex:context` wrote. */
-export const scribeRuneFolder: Task<ScribeRunesOptions> = (options, root, progress) => {
-  const ctx = readRuneContext(path.join(root, options.context));
-  return { ok: scribeRunes(options, root, ctx, progress) };
+/** `runes-<folder>:scribe`: the folder's units, with the rune folders' facts `codex:context` wrote. */
+export const scribeRunesTask: Task<ScribeRunesTaskOptions> = (options, root, progress) => {
+  const facts = readRuneFacts(path.join(root, options.facts));
+  return { ok: scribeRunes(options, root, facts, progress) };
 };

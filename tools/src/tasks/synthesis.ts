@@ -8,14 +8,14 @@ const wrote = (files: { path: string }[]) => files.map((f) => f.path).join(', ')
 
 export type SynthesisStage = 'python' | 'node' | 'tailwind' | 'manifest' | 'check';
 
-export interface SynthesisOptions extends CodexOptions {
+export interface SynthesisTaskOptions extends CodexOptions {
   stage: SynthesisStage;
   /** The Scribe's generation, digested into the Synthesis Manifest. */
   quadletsDir?: string;
 }
 
 /** One stage of synthesis per Nx task, so each is cached on exactly its own inputs. */
-export const synthesis: Task<SynthesisOptions> = async (options, workspaceRoot): Promise<Outcome> => {
+export const synthesisTask: Task<SynthesisTaskOptions> = async (options, workspaceRoot): Promise<Outcome> => {
   const source = { workspaceRoot, layout: layoutOf(options) };
   switch (options.stage) {
     case 'python': {

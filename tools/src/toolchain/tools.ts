@@ -112,7 +112,11 @@ export function parseVersion(output: string): string | undefined {
   return /(?:^|[\s(v])(\d+(?:\.\d+)*(?:[-+~][0-9A-Za-z.+~-]*)?)(?=$|[\s),])/.exec(first)?.[1];
 }
 
-/** The installed version of a tool; throws MissingToolError when it is absent. */
+/**
+ * The installed version of a tool; throws MissingToolError when it is absent. The Nx runtime inputs
+ * (`tools/bin/tool-version.js`) and the versions synthesis records both read it, so a hash and a
+ * record can never disagree.
+ */
 export function toolVersion(name: ToolName, opts: ToolOptions = {}): string {
   const path = requireTool(name, opts);
   const r = runProgram(path, VERSION_ARGS[name], { env: opts.env ?? process.env, timeoutMs: 30_000 });

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Diagnostic } from '../../codex';
+import type { LocatedDiagnostic } from '../../codex';
 import { sha256 } from '../../shared/digest';
 import { unifiedDiff } from '../../shared/diff';
 import { writeFiles } from '../../synthesis/fsio';
@@ -10,7 +10,7 @@ import { FLAKE_FILE, FLAKE_LOCK, renderFlake, type FlakeOptions } from './flake'
 import { FLAKE_INPUTS } from './pins';
 import type { Drift } from '../../report';
 
-export type WriteFlakeResult = { ok: true; changed: boolean } | { ok: false; diagnostics: Diagnostic[] };
+export type WriteFlakeResult = { ok: true; changed: boolean } | { ok: false; diagnostics: LocatedDiagnostic[] };
 
 /** Renders flake.nix and writes it when it differs; nothing is written on any problem. */
 export function writeFlake(options: FlakeOptions): WriteFlakeResult {
@@ -23,7 +23,7 @@ export function writeFlake(options: FlakeOptions): WriteFlakeResult {
   return { ok: true, changed: true };
 }
 
-export type CheckFlakeResult = { ok: boolean; drift: Drift[] } | { ok: false; diagnostics: Diagnostic[] };
+export type CheckFlakeResult = { ok: boolean; drift: Drift[] } | { ok: false; diagnostics: LocatedDiagnostic[] };
 
 /**
  * `flake --check`: flake.nix is what the manifest and the Prime Scroll produce, and flake.lock

@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import nunjucks from 'nunjucks';
-import { error, START, type Diagnostic } from '../../codex/diagnostics';
+import { error, START, type LocatedDiagnostic } from '../../codex/diagnostics';
 import { DEFAULT_LAYOUT } from '../../codex/layout';
 import { loadPrimeScroll } from '../../codex/prime-scroll';
 import { VESSEL_USER } from '../../codex/vessel-user';
 import { parseTomlSource } from '../../codex/toml-source';
 import { ForgeError } from '../../diagnostics';
 import { readSynthesisManifest } from '../../artifacts/synthesis-manifest';
-import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, TEMPLATES_DIR } from '../../synthesis/layout';
+import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES } from '../../synthesis/layout';
 import type { SynthesisManifest } from '../../synthesis';
 import { parseDebianSpec } from '../../artifacts/patterns';
 import { canonicalJson } from '../../shared/digest';
@@ -19,10 +19,9 @@ import { nixAttrName, nixAttrPath, nixString } from './nix-syntax';
 import { FLAKE_INPUTS } from './pins';
 import { CSS_TAKEN, isComponentConfig, shippedCss, TAILWIND_CLI, takenByCss, tailwindcssProblem } from '../tailwind-build';
 
-import { FLAKE_FILE } from '../../artifacts/paths';
-export { FLAKE_FILE };
+import { FLAKE_FILE, FLAKE_TEMPLATE } from '../../artifacts/paths';
+export { FLAKE_FILE, FLAKE_TEMPLATE };
 export { FLAKE_LOCK };
-export const FLAKE_TEMPLATE = `${TEMPLATES_DIR}/flake.nix.njk`;
 export const FLAKE_SYSTEMS = ['aarch64-linux', 'x86_64-linux'] as const;
 
 /** What the template is given: every value a plain string or list, escaped by the template's filters. */
@@ -50,7 +49,7 @@ export interface FlakeOptions {
   codexDir?: string;
 }
 
-export type FlakeResult = { ok: true; content: string; model: FlakeModel } | { ok: false; diagnostics: Diagnostic[] };
+export type FlakeResult = { ok: true; content: string; model: FlakeModel } | { ok: false; diagnostics: LocatedDiagnostic[] };
 
 /** Renders flake.nix from the Synthesis Manifest and the Prime Scroll; writes nothing. */
 export function renderFlake(options: FlakeOptions): FlakeResult {
@@ -68,7 +67,7 @@ function environment(): nunjucks.Environment {
   return env;
 }
 
-export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { diagnostics: Diagnostic[] } {
+export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { diagnostics: LocatedDiagnostic[] } {
   const root = options.workspaceRoot;
   const codexDir = options.codexDir ?? path.join(root, DEFAULT_LAYOUT.codexDir);
   let manifest: SynthesisManifest;
@@ -148,10 +147,10 @@ export function mapSystemPackages(
   workspaceRoot: string,
   manifest: SynthesisManifest,
   overrides: Record<string, string>,
-  locked: { versions: Map<string, string> } | { diagnostics: Diagnostic[] } = { versions: new Map() },
-): { packages: FlakeModel['systemPackages'] } | { diagnostics: Diagnostic[] } {
+  locked: { versions: Map<string, string> } | { diagnostics: LocatedDiagnostic[] } = { versions: new Map() },
+): { packages: FlakeModel['systemPackages'] } | { diagnostics: LocatedDiagnostic[] } {
   const byAttr = new Map<string, string[]>();
-  const diagnostics: Diagnostic[] = 'diagnostics' in locked ? [...locked.diagnostics] : [];
+  const diagnostics: LocatedDiagnostic[] = 'diagnostics' in locked ? [...locked.diagnostics] : [];
   const versions = 'versions' in locked ? locked.versions : new Map<string, string>();
   for (const pkg of manifest.system) {
     const attr = (Object.hasOwn(overrides, pkg.name) ? overrides[pkg.name] : undefined) ?? DEBIAN_TO_NIXPKGS.get(pkg.name);
@@ -196,7 +195,7 @@ export function mapSystemPackages(
 export function debianLockedVersions(
   workspaceRoot: string,
   manifest: SynthesisManifest,
-): { versions: Map<string, string> } | { diagnostics: Diagnostic[] } {
+): { versions: Map<string, string> } | { diagnostics: LocatedDiagnostic[] } {
   const file = path.join(workspaceRoot, DEBIAN_LOCK_FILE);
   const hint = `re-lock: \`${RELOCK_COMMAND}\`, review ${DEBIAN_LOCK_FILE} and commit it (or delete it: the Sovereign path builds without one)`;
   let lock: DebianLock | undefined;

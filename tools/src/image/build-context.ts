@@ -11,7 +11,7 @@ import { imageFailure } from './errors';
  * The uv and npm caches and the unpacked Node toolchain stay between builds; everything else is
  * laid out anew.
  */
-export function stageContext(opts: {
+export function stageBuildContext(opts: {
   workspaceRoot: string;
   dir: string;
   data: ContainerfileData;

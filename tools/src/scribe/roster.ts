@@ -2,7 +2,7 @@ import { soulstones, type Codex } from '../codex/model';
 import { soulstoneUnit } from './names';
 import { byCodePoint } from '../shared/order';
 
-export interface ContextSoulstone {
+export interface RosterSoulstone {
   /** Unit name, e.g. `soulstone-eye`. */
   unit: string;
   /** Covens, sorted and without duplicates. */
@@ -16,15 +16,15 @@ export interface ContextSoulstone {
  * key gating). Nothing else, so one rune's port or image never invalidates
  * another rune's cached unit.
  */
-export interface ScribeContext {
+export interface SoulstoneRoster {
   podmanVersion: string;
   defaultCoven: string | null;
-  soulstones: ContextSoulstone[];
+  soulstones: RosterSoulstone[];
 }
 
 export const covensOf = (groups: readonly string[]): string[] => [...new Set(groups)].sort(byCodePoint);
 
-export function scribeContext(codex: Codex): ScribeContext {
+export function soulstoneRoster(codex: Codex): SoulstoneRoster {
   // Built key by key so the JSON form has a stable key order.
   return {
     podmanVersion: codex.prime.sepulcher.podman_version,

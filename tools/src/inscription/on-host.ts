@@ -1,11 +1,17 @@
 import { checkSecretsExist } from '../scribe/secrets';
-import { bind, check, resolveBindingSite, rollback, type BindResult } from './index';
+import { bind, checkSite, resolveBindingSite, rollback, type BindResult } from './index';
 import { dryRunQuadlets, resolveTool } from '../toolchain';
 import type { Codex } from '../codex';
 import type { Diagnostic } from '../diagnostics';
 import { resolveUnitDir } from './unit-links';
 
-export interface RiteOptions {
+/*
+ * Bind, check and rollback as the command and the tasks run them on this host: the Binding Site and
+ * the unit folder from the option, the environment or the default, and before a bind what the Codex
+ * and this host must hold. The operations on a given site are bind.ts, check.ts and rollback.ts.
+ */
+
+export interface OnHostOptions {
   /** The rendered generation to install. */
   generationDir: string;
   /** `--binding-site`; else LYCHD_BINDING_SITE, else the XDG default. */
@@ -45,7 +51,7 @@ export async function generationProblems(
 }
 
 /** The unit folder the coven targets are linked into, or a note that they are not linked. */
-function unitDirOrNote(bindingSite: string, options: Pick<RiteOptions, 'unitDir' | 'env'>, log: (l: string) => void): string | undefined {
+function unitDirOrNote(bindingSite: string, options: Pick<OnHostOptions, 'unitDir' | 'env'>, log: (l: string) => void): string | undefined {
   const unitDir = resolveUnitDir({ option: options.unitDir, env: options.env ?? process.env, bindingSite });
   if (unitDir === undefined) {
     log(
@@ -55,7 +61,8 @@ function unitDirOrNote(bindingSite: string, options: Pick<RiteOptions, 'unitDir'
   return unitDir;
 }
 
-export async function performBind(codex: Pick<Codex, 'prime' | 'runes'>, options: RiteOptions): Promise<BindResult> {
+/** Checks the generation against the Codex and this host (generationProblems), then binds it. */
+export async function bindOnHost(codex: Pick<Codex, 'prime' | 'runes'>, options: OnHostOptions): Promise<BindResult> {
   const log = options.log ?? ((l) => console.log(l));
   const env = options.env ?? process.env;
   const bindingSite = resolveBindingSite({ option: options.bindingSite, env });
@@ -71,12 +78,13 @@ export async function performBind(codex: Pick<Codex, 'prime' | 'runes'>, options
 }
 
 /** Drift: the installed generation against the rendered one; `inSync` false on any difference. */
-export function performCheck(options: RiteOptions) {
+export function checkOnHost(options: OnHostOptions) {
   const bindingSite = resolveBindingSite({ option: options.bindingSite, env: options.env ?? process.env });
-  return { bindingSite, ...check({ generationDir: options.generationDir, bindingSite }) };
+  return { bindingSite, ...checkSite({ generationDir: options.generationDir, bindingSite }) };
 }
 
-export async function performRollback(options: Pick<RiteOptions, 'bindingSite' | 'unitDir' | 'env' | 'log'>): Promise<BindResult> {
+/** Rolls the Binding Site back to its previous generation. */
+export async function rollbackOnHost(options: Pick<OnHostOptions, 'bindingSite' | 'unitDir' | 'env' | 'log'>): Promise<BindResult> {
   const bindingSite = resolveBindingSite({ option: options.bindingSite, env: options.env ?? process.env });
   const unitDir = unitDirOrNote(bindingSite, options, options.log ?? ((l) => console.log(l)));
   return rollback({ bindingSite, unitDir });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ScribeContext } from '../scribe';
+import type { SoulstoneRoster } from '../scribe';
 import type { RuneDefaults } from '../codex/schemas/daemon';
 import type { CodexFacts } from './facts';
 import { readArtifact, type ArtifactKind, type ReadOptions } from '../artifacts/read';
@@ -40,10 +40,10 @@ export function readCodexFacts(file: string, options?: ReadOptions): CodexFacts 
   return readArtifact(codexFactsKind, file, options).value;
 }
 
-/** What every rune's unit is rendered with: the scribe context, the active extensions and the Prime Scroll's defaults. */
-export type RuneContext = ScribeContext & { extensions?: string[]; defaults?: RuneDefaults };
+/** What every rune's unit is rendered with: the soulstone roster, the active extensions and the Prime Scroll's defaults. */
+export type RuneFacts = SoulstoneRoster & { extensions?: string[]; defaults?: RuneDefaults };
 
-export const runeContextSchema = z.looseObject({
+export const runeFactsSchema = z.looseObject({
   podmanVersion: text,
   defaultCoven: text.nullable(),
   soulstones: z.array(z.looseObject({ unit: text, groups: z.array(text) })),
@@ -51,16 +51,16 @@ export const runeContextSchema = z.looseObject({
   defaults: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
 });
 
-const runeContextKind: ArtifactKind<RuneContext> = {
-  title: 'the rune context',
+const runeFactsKind: ArtifactKind<RuneFacts> = {
+  title: "the rune folders' facts",
   formatVersion: undefined,
-  schema: runeContextSchema.transform((c) => c as RuneContext),
+  schema: runeFactsSchema.transform((c) => c as RuneFacts),
   regenerate: REGENERATE,
 };
 
 /** `scribe-context.json`, checked. */
-export function readRuneContext(file: string, options?: ReadOptions): RuneContext {
-  return readArtifact(runeContextKind, file, options).value;
+export function readRuneFacts(file: string, options?: ReadOptions): RuneFacts {
+  return readArtifact(runeFactsKind, file, options).value;
 }
 
 /** A rune folder's units: unit file name → text. */
