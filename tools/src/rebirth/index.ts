@@ -4,5 +4,5 @@ export { review, formatReview, type Review } from './review';
 export { confirm, rollbackBody, type SwitchResult } from './switch';
 export { realHost, CURRENT_TAG, CANDIDATE_TAG, PREVIOUS_TAG, type Host } from './host';
 export { defaultGateDir } from './store';
-export { readImageSummary, shortId, type ImageSummary } from './summary';
+export { readImageSummary, shortId, type GateImageSummary } from './summary';
 export { baseChange, packageChanges } from './changes';

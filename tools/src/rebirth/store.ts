@@ -4,7 +4,7 @@ import { IMAGE_SUMMARY_FILE } from '../artifacts/image-summary';
 import { readGeneration, type Generation } from '../inscription/generation';
 import { fsyncDir, mkdirDurable, writeFilesSynced, lstatOrUndefined } from '../shared/fsutil';
 import { readSynthesisManifest } from '../artifacts/synthesis-manifest';
-import { readImageSummary, shortId, type ImageSummary } from './summary';
+import { readImageSummary, shortId, type GateImageSummary } from './summary';
 
 // A stored body is immutable: when it is damaged, the way back is staging that image again.
 const STORED_BODY_HINT = 'stage the image again (`lychd-forge rebirth --image <its folder>`) to store a sound copy';
@@ -27,7 +27,7 @@ export type Pointer = 'candidate' | 'current' | 'previous';
 export interface Body {
   name: string;
   dir: string;
-  summary: ImageSummary;
+  summary: GateImageSummary;
   lock: unknown;
   generation: Generation;
   generationDir: string;

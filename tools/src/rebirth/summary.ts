@@ -5,7 +5,7 @@ import type { ReadOptions } from '../artifacts/read';
 import { ForgeError } from '../diagnostics';
 
 /** The fields of `image.json` (written by forge:image) that the Gate reads; nothing else. */
-export interface ImageSummary {
+export interface GateImageSummary {
   imageId: string;
   manifestDigest: string;
   refName: string;
@@ -24,7 +24,10 @@ export const shortId = (imageId: string): string => imageId.replace(/^sha256:/, 
  * unless `layout` is false (a body the Gate stored keeps the summary, not the layout), that
  * `<imageDir>/oci/` is an OCI layout.
  */
-export function readImageSummary(imageDir: string, { layout = true, ...options }: ReadOptions & { layout?: boolean } = {}): ImageSummary {
+export function readImageSummary(
+  imageDir: string,
+  { layout = true, ...options }: ReadOptions & { layout?: boolean } = {},
+): GateImageSummary {
   const o = readImageSummaryRecord(imageDir, options);
   if (layout && !fs.existsSync(path.join(imageDir, 'oci', 'index.json')))
     throw new ForgeError([
