@@ -145,7 +145,7 @@ describe('the federation sources record', () => {
   // Read on every graph computation, so never a throw: a record of another format, or a damaged
   // one, only makes `federate` run again, which rewrites it.
   const root = path.join(dir, 'workspace');
-  const layout = { codexDir: 'codex', extensionsDir: 'extensions' };
+  const folders = { codexDir: 'codex', extensionsDir: 'extensions' };
   fs.mkdirSync(path.join(root, 'core/src'), { recursive: true });
   fs.writeFileSync(path.join(root, 'core/src/hooks.py'), 'x = 1\n');
   fs.mkdirSync(path.join(root, 'forge'), { recursive: true });
@@ -158,10 +158,10 @@ describe('the federation sources record', () => {
     ['null', () => 'null'],
     ['cut short', (good: Record<string, unknown>) => JSON.stringify(good).slice(0, 20)],
   ])('is stale when it is %s', (_, damage) => {
-    writeFederationSources(root, layout, 'core');
-    expect(federationState(root, layout, 'core')).toEqual({ state: 'current' });
+    writeFederationSources(root, folders, 'core');
+    expect(federationState(root, folders, 'core')).toEqual({ state: 'current' });
     fs.writeFileSync(record, damage(JSON.parse(fs.readFileSync(record, 'utf8')) as Record<string, unknown>));
-    expect(federationState(root, layout, 'core')).toEqual({ state: 'stale', changed: [FEDERATION_SOURCES_FILE] });
+    expect(federationState(root, folders, 'core')).toEqual({ state: 'stale', changed: [FEDERATION_SOURCES_FILE] });
   });
 });
 

@@ -34,7 +34,7 @@ let ownCache: string;
 const summaryOf = (ws: WorkspaceCopy) => JSON.parse(ws.read('dist/forge/image/image.json')) as ImageSummary;
 
 /** The layout's manifest, and the inode of every blob file, by digest. */
-function layoutOf(ws: WorkspaceCopy) {
+function ociLayoutOf(ws: WorkspaceCopy) {
   const dir = path.join(ws.root, 'dist/forge/image/oci');
   const blob = (digest: string) => path.join(dir, 'blobs', ...digest.split(':'));
   const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
@@ -265,7 +265,7 @@ except urllib.error.HTTPError as e:
       expect(summaryOf(a).imageId).toBe(first.imageId);
 
       const source = 'extensions/oracle/src/oracle/__init__.py';
-      const before = layoutOf(a);
+      const before = ociLayoutOf(a);
       a.write(source, `${a.read(source)}\n\nEDITED = True\n`);
       await image(a);
       const edited = summaryOf(a);
@@ -277,7 +277,7 @@ except urllib.error.HTTPError as e:
       expect(changed).toEqual([7]);
       // The layout's layers are uncompressed (a layer's digest is its diff ID); the unchanged ones are
       // the previous layout's files, linked rather than written again; nothing else is left in it.
-      const after = layoutOf(a);
+      const after = ociLayoutOf(a);
       expect(after.manifest.layers.map((l) => l.mediaType)).toEqual(edited.diffIds.map(() => 'application/vnd.oci.image.layer.v1.tar'));
       expect(after.manifest.layers.map((l) => l.digest)).toEqual(edited.diffIds);
       const reused = edited.diffIds.filter((d) => after.inodes.get(d) === before.inodes.get(d));

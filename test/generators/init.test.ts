@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { HOOK_VENV } from '../../tools/src/federation/hooks';
 import { WORK_DIR } from '../../tools/src/image/image';
 import initGenerator, { GITIGNORE_LINES, type InitGeneratorOptions } from '../../tools/src/generators/init/generator';
-import { layoutFrom } from '../../tools/src/nx/layout';
+import { pluginLayout } from '../../tools/src/nx/plugin-layout';
 import { WORKSPACE, writeTree } from '../support/codex-fixture';
 
 /** A workspace on disk, as `nx g` sees it: the generator's clash check reads the other projects there. */
@@ -96,7 +96,7 @@ describe('nx g @lychd/forge:init', () => {
   });
 
   it('ignores every folder the Forge writes and does not commit', () => {
-    const layout = layoutFrom({}, WORKSPACE);
+    const layout = pluginLayout({}, WORKSPACE);
     const ignored = GITIGNORE_LINES.map((l) => l.replace(/^\//, '').replace(/\/$/, ''));
     expect(ignored).toEqual(expect.arrayContaining(['.tools', layout.distDir, layout.generationDir, HOOK_VENV, WORK_DIR]));
   });

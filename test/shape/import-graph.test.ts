@@ -20,7 +20,11 @@ const ALLOWED: Allowance[] = [
   // Folders without a face, on purpose.
   { from: '*', to: 'shared/*', why: 'small leaf helpers, each a module of its own; a face would load them all' },
   { from: '*', to: 'artifacts/*', why: 'artifacts/paths.ts is loaded at graph time without zod; each reader brings its own schema' },
-  { from: '*', to: 'nx/layout.ts', why: "the workspace layout; nx/ has no face, as its plugin.ts is Nx's graph-time entry" },
+  {
+    from: '*',
+    to: 'nx/plugin-layout.ts',
+    why: "the plugin's layout of the workspace; nx/ has no face, as its plugin.ts is Nx's graph-time entry",
+  },
   { from: '*', to: 'nx/names.ts', why: 'the project and target names, read where the layout is' },
   { from: 'generators/init/generator.ts', to: 'nx/clashes.ts', why: 'init refuses project names Nx would report as clashes' },
   { from: 'generators/init/generator.ts', to: 'nx/nx-json.ts', why: 'init registers the plugin in nx.json under its name' },
@@ -28,8 +32,8 @@ const ALLOWED: Allowance[] = [
   { from: 'tasks/*', to: 'cli/*', why: 'each Forge task loads only the command it runs (tasks/index.ts loads them lazily)' },
   { from: 'executors/*', to: 'cli/*', why: 'each executor runs the command of its name' },
   // Graph time: Nx loads the plugin before every command, so it loads single modules, not folders.
-  { from: 'nx/*', to: 'codex/layout.ts', why: 'graph time: the Codex and extensions folders' },
-  { from: 'nx/layout.ts', to: 'codex/anchors.ts', why: 'graph time: which folders hold a rune family' },
+  { from: 'nx/*', to: 'codex/folders.ts', why: 'graph time: the Codex and extensions folders' },
+  { from: 'nx/plugin-layout.ts', to: 'codex/anchors.ts', why: 'graph time: which folders hold a rune family' },
   { from: 'nx/plugin.ts', to: 'codex/extensions.ts', why: 'graph time: the one definition of an extension' },
   {
     from: 'nx/plugin.ts',
@@ -46,15 +50,19 @@ const ALLOWED: Allowance[] = [
     why: "each hook run: the registry, the anchors and the Vessel needs' rules, not the loader",
   },
   { from: 'scribe/*', to: 'codex/*', why: 'the Scribe runs once per rune folder on validated runes: no loader' },
-  { from: 'tasks/*', to: 'codex/*', why: 'each task reads the layout or one rune file: no loader' },
-  { from: 'cli/*', to: 'codex/*', why: 'cli/paths.ts, loaded by every command, needs the layout only; the others one module each' },
+  { from: 'tasks/*', to: 'codex/*', why: 'each task reads the Codex folders or one rune file: no loader' },
+  { from: 'cli/*', to: 'codex/*', why: 'cli/paths.ts, loaded by every command, needs the Codex folders only; the others one module each' },
   { from: 'generators/*', to: 'codex/*', why: 'the generators write a Codex; they do not load one' },
-  { from: 'synthesis/*', to: 'codex/*', why: 'the layout, the registry and TOML helpers, not the loader' },
+  { from: 'synthesis/*', to: 'codex/*', why: 'the Codex folders, the registry and TOML helpers, not the loader' },
   { from: 'image/*', to: 'codex/*', why: 'the image stage reads the Prime Scroll and a few patterns, not the loader' },
   // The synthesis face brings the lockers (uv, npm, Tailwind).
   { from: 'federation/hooks.ts', to: 'synthesis/*', why: 'the hooks read components as synthesis finds them, without the lockers' },
-  { from: 'image/*', to: 'synthesis/*', why: 'the image stage reads the Synthesis Manifest and its layout, not the lockers' },
-  { from: 'cli/*', to: 'synthesis/*', why: 'the layout and the input checks, without the lockers' },
+  {
+    from: 'image/*',
+    to: 'synthesis/*',
+    why: 'the image stage reads the Synthesis Manifest, its problems and TOML helpers, not the lockers',
+  },
+  { from: 'cli/*', to: 'synthesis/*', why: 'the input checks and the outdated report, without the lockers' },
   // Single modules of a heavier folder.
   { from: 'cli/flake.ts', to: 'image/sovereign/index.ts', why: 'the flake command loads the flake writer, not the image build' },
   { from: 'image/image.ts', to: 'inscription/lock.ts', why: 'the image build takes the Binding Site lock, not the Binding Site' },

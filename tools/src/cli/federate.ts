@@ -3,7 +3,7 @@ import type { Registry } from '../artifacts/federation-record';
 import { federate, FEDERATION_SOURCES_FILE, writeFederationSources } from '../federation';
 import { readScrollSettings } from '../codex/prime-scroll';
 import type { Outcome } from '../report';
-import { layoutOfPaths, type CommonPaths } from './paths';
+import { codexFoldersOfPaths, type CommonPaths } from './paths';
 
 /** One line per registered item, as the Forge reads it: extension, kind, value, and where. */
 export function describeRegistry(registry: Registry): string[] {
@@ -31,8 +31,8 @@ export function describeRegistry(registry: Registry): string[] {
 
 /** `lychd-forge federate`: runs the active extensions' register hooks and writes forge/federation.json. */
 export function runFederate(paths: CommonPaths): Outcome {
-  const layout = layoutOfPaths(paths);
-  const { registry } = federate({ workspaceRoot: paths.workspaceRoot, layout });
-  writeFederationSources(paths.workspaceRoot, layout, readScrollSettings(paths.codexDir).settings?.core ?? 'core');
+  const folders = codexFoldersOfPaths(paths);
+  const { registry } = federate({ workspaceRoot: paths.workspaceRoot, folders });
+  writeFederationSources(paths.workspaceRoot, folders, readScrollSettings(paths.codexDir).settings?.core ?? 'core');
   return { ok: true, lines: describeRegistry(registry), summary: `wrote ${REGISTRY_FILE} and ${FEDERATION_SOURCES_FILE}` };
 }

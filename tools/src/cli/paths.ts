@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import type { CodexLayout, CodexOptions } from '../codex/layout';
+import type { CodexFolders, CodexOptions } from '../codex/folders';
 import { isSafeRelative } from '../artifacts/patterns';
 import { failure } from '../diagnostics';
-import { workspaceLayout } from '../nx/layout';
-import { toPosix } from '../synthesis/layout';
+import { workspaceCodexFolders } from '../nx/plugin-layout';
+import { toPosix } from '../shared/workspace-path';
 import { enclosingWorkspace, findWorkspaceRoot } from '../toolchain';
 import { codexHome } from '../codex/home';
 
@@ -30,7 +30,7 @@ export function commonPaths(options: CodexOptions, cwd = process.cwd(), env: Nod
       extensionsDir: given(options.extensionsDir) ?? home!.extensionsDir,
     };
   }
-  const own = workspaceLayout(workspaceRoot);
+  const own = workspaceCodexFolders(workspaceRoot);
   return {
     workspaceRoot,
     codexDir: given(options.codexDir) ?? path.join(workspaceRoot, own.codexDir),
@@ -39,8 +39,8 @@ export function commonPaths(options: CodexOptions, cwd = process.cwd(), env: Nod
 }
 
 /** Whether the folders are the workspace's own (nx.json's), whose manifests the synthesis reads. */
-export function isWorkspaceLayout(paths: CommonPaths): boolean {
-  const own = workspaceLayout(paths.workspaceRoot);
+export function areWorkspaceFolders(paths: CommonPaths): boolean {
+  const own = workspaceCodexFolders(paths.workspaceRoot);
   return (
     path.resolve(paths.codexDir) === path.join(paths.workspaceRoot, own.codexDir) &&
     path.resolve(paths.extensionsDir) === path.join(paths.workspaceRoot, own.extensionsDir)
@@ -48,10 +48,10 @@ export function isWorkspaceLayout(paths: CommonPaths): boolean {
 }
 
 /**
- * The folders as a layout of the workspace, for the commands that read and write its own files
+ * The folders as the workspace's Codex folders, for the commands that read and write its own files
  * (the synthesis, the hooks): both must lie inside it.
  */
-export function layoutOfPaths(paths: CommonPaths): CodexLayout {
+export function codexFoldersOfPaths(paths: CommonPaths): CodexFolders {
   const inside = (dir: string, flag: string) => {
     const rel = toPosix(path.relative(paths.workspaceRoot, dir));
     if (!isSafeRelative(rel))

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { federationInput, loadCodex, type Codex, type LocatedDiagnostic } from '../codex';
 import { renderGeneration, writeGeneration } from '../scribe';
-import { workspaceLayout } from '../nx/layout';
+import { workspaceCodexFolders } from '../nx/plugin-layout';
 import { refused, type Outcome } from '../report';
 import { writeOutputDir } from '../shared/fsutil';
 import type { CommonPaths } from './paths';
@@ -17,7 +17,7 @@ export function loadForCommand(paths: CommonPaths): Loaded {
   const { codex, diagnostics } = loadCodex({
     codexDir: paths.codexDir,
     extensionsDir: paths.extensionsDir,
-    federation: federationInput(paths.workspaceRoot, paths.extensionsDir, workspaceLayout(paths.workspaceRoot)),
+    federation: federationInput(paths.workspaceRoot, paths.extensionsDir, workspaceCodexFolders(paths.workspaceRoot)),
   });
   return codex ? { codex, warnings: diagnostics } : { refusal: refused(`Codex ${paths.codexDir}`, diagnostics) };
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fieldReference, jsonSchemas, taploConfig, type ExtensionFamilyDoc } from '../codex/reference';
-import { workspaceLayout } from '../nx/layout';
+import { workspaceCodexFolders } from '../nx/plugin-layout';
 import { readRegistry } from '../codex/registry';
 import { errorReference } from '../diagnostics';
 import { writeOutputFile } from '../shared/fsutil';
@@ -29,7 +29,7 @@ export function schemaArtifacts(workspaceRoot: string): Map<string, string> {
   const families = extensionFamilies(workspaceRoot);
   files.set('docs/codex-reference.md', fieldReference(families));
   files.set('docs/errors.md', errorReference());
-  files.set('.taplo.toml', taploConfig(SCHEMA_DIR, families, workspaceLayout(workspaceRoot)));
+  files.set('.taplo.toml', taploConfig(SCHEMA_DIR, families, workspaceCodexFolders(workspaceRoot)));
   return files;
 }
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { GENERATION_DIR } from '../artifacts/paths';
 import { checkSynthesis, synthesize, type CheckOptions } from '../synthesis';
-import { layoutOfPaths, type CommonPaths } from './paths';
+import { codexFoldersOfPaths, type CommonPaths } from './paths';
 import { loadForCommand, renderInto } from './render';
 import { checked, type Outcome } from '../report';
 
@@ -16,10 +16,10 @@ export async function synthesisCheck(source: CheckOptions): Promise<Outcome> {
  */
 export async function runSynthesize(paths: CommonPaths, check: boolean, progress: (line: string) => void): Promise<Outcome> {
   // The folders first: one outside the workspace is refused before anything in it is read.
-  const layout = layoutOfPaths(paths);
+  const folders = codexFoldersOfPaths(paths);
   const loaded = loadForCommand(paths);
   if (!loaded.codex) return loaded.refusal;
-  const source = { workspaceRoot: paths.workspaceRoot, layout, quadletsDir: GENERATION_DIR };
+  const source = { workspaceRoot: paths.workspaceRoot, folders, quadletsDir: GENERATION_DIR };
   renderInto(loaded.codex, path.join(paths.workspaceRoot, source.quadletsDir));
   if (check) return { ...(await synthesisCheck(source)), diagnostics: loaded.warnings };
   progress('Merging and locking the core and the active extensions (uv, npm)...');

@@ -1,22 +1,22 @@
 import { federationInput, loadCodex, sortDiagnostics } from '../codex';
 import { synthesisInputDiagnostics } from '../synthesis/inputs';
-import { workspaceLayout } from '../nx/layout';
+import { workspaceCodexFolders } from '../nx/plugin-layout';
 import { refused, type Outcome } from '../report';
-import { isWorkspaceLayout, type CommonPaths } from './paths';
+import { areWorkspaceFolders, type CommonPaths } from './paths';
 
 /**
  * `lychd-forge validate` and `codex:validate`: every problem in every file, and a count of what
  * the Codex holds when it is valid. `shown` is how the Codex folder is named in the summary.
  */
 export function runValidate(paths: CommonPaths, shown = paths.codexDir): Outcome {
-  const own = workspaceLayout(paths.workspaceRoot);
+  const own = workspaceCodexFolders(paths.workspaceRoot);
   const loaded = loadCodex({
     codexDir: paths.codexDir,
     extensionsDir: paths.extensionsDir,
     federation: federationInput(paths.workspaceRoot, paths.extensionsDir, own),
   });
   // The workspace's own Codex is also the synthesis's: its manifests' rules are validation's too.
-  const synthesis = isWorkspaceLayout(paths) ? synthesisInputDiagnostics(paths.workspaceRoot, own) : [];
+  const synthesis = areWorkspaceFolders(paths) ? synthesisInputDiagnostics(paths.workspaceRoot, own) : [];
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...synthesis]);
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
   if (!loaded.codex || warnings < diagnostics.length) return refused(`Codex ${shown}`, diagnostics);

@@ -3,7 +3,7 @@ export * from './families';
 export * from './model';
 export { installedExtensions, loadCodex, runeFiles, type LoadOptions, type LoadResult } from './load';
 export { loadPrimeScroll, readScrollSettings, scrollSettings, type ScrollSettings } from './prime-scroll';
-export { DEFAULT_LAYOUT, PRIME_SCROLL, layoutOf, primeScrollPath, type CodexLayout, type CodexOptions } from './layout';
+export { DEFAULT_CODEX_FOLDERS, PRIME_SCROLL, codexFoldersOf, primeScrollPath, type CodexFolders, type CodexOptions } from './folders';
 export { federationInput } from './registry';
 export { unreadable } from './read-file';
 export { checkRuneText, loadRuneFile, placementProblems, type RuneFileRef } from './load-rune';

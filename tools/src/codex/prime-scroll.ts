@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { error, START, type LocatedDiagnostic } from './diagnostics';
-import { PRIME_SCROLL } from './layout';
+import { PRIME_SCROLL } from './folders';
 import { readCodexFile } from './read-file';
 import { primeScroll, type PrimeScroll } from './schemas/prime';
 import { diagnosticsFromIssues } from './schema-issues';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_LAYOUT, type CodexLayout } from './layout';
+import { DEFAULT_CODEX_FOLDERS, type CodexFolders } from './folders';
 import { canonicalJson } from '../shared/digest';
 import { readFederationRecord, type ExtensionRegistrations, type Registry } from '../artifacts/federation-record';
 
@@ -32,15 +32,15 @@ export function registryText(registry: Registry): string {
 
 /**
  * The registry to validate a Codex with: the workspace's, when the extensions are the ones of the
- * workspace's layout (the default one unless given), whose hooks wrote it (its paths are relative
+ * workspace's Codex folders (the default ones unless given), whose hooks wrote it (its paths are relative
  * to the workspace), and a hook ever ran.
  */
 export function federationInput(
   workspaceRoot: string,
   extensionsDir: string | undefined,
-  layout: CodexLayout = DEFAULT_LAYOUT,
+  folders: CodexFolders = DEFAULT_CODEX_FOLDERS,
 ): { workspaceRoot: string; registry: Registry } | undefined {
-  if (!extensionsDir || path.resolve(extensionsDir) !== path.join(path.resolve(workspaceRoot), layout.extensionsDir)) return undefined;
+  if (!extensionsDir || path.resolve(extensionsDir) !== path.join(path.resolve(workspaceRoot), folders.extensionsDir)) return undefined;
   if (!fs.existsSync(path.join(workspaceRoot, REGISTRY_FILE))) return undefined;
   return { workspaceRoot: path.resolve(workspaceRoot), registry: readRegistry(workspaceRoot) };
 }

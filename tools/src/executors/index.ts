@@ -3,7 +3,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import type { CodexOptions } from '../codex';
 import { runBind } from '../cli/bind';
 import type { CommonPaths } from '../cli/paths';
-import { workspaceLayout } from '../nx/layout';
+import { workspaceCodexFolders } from '../nx/plugin-layout';
 import { runScribe } from '../cli/render';
 import { runSynthesize } from '../cli/synthesize';
 import { runValidate } from '../cli/validate';
@@ -17,7 +17,7 @@ import { printOutcome, progressTo, stdio, type Outcome } from '../report';
 type Result = Promise<{ success: boolean }>;
 
 function paths(options: CodexOptions, context: ExecutorContext): CommonPaths {
-  const own = workspaceLayout(context.root);
+  const own = workspaceCodexFolders(context.root);
   return {
     workspaceRoot: context.root,
     codexDir: path.resolve(context.root, options.codexDir ?? own.codexDir),

@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { causesOf, failure, ForgeError, type Diagnostic } from '../diagnostics';
-import type { CodexLayout } from '../codex';
+import type { CodexFolders } from '../codex';
 import { discoverComponents, type Component } from '../synthesis/discovery';
-import { abs, PYTHON_DIR, PYTHON_FILES } from '../synthesis/layout';
+import { PYTHON_DIR, PYTHON_FILES } from '../artifacts/paths';
+import { abs } from '../shared/workspace-path';
 import { parseDebianSpec } from '../artifacts/patterns';
 import { readToml, getPath } from '../synthesis/toml';
 import { formatBytes, OutputLimitError, requireTool, runProgram, scrubbedEnv } from '../toolchain';
@@ -29,8 +30,8 @@ const ANCHOR = /^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\/[a-z0-9](?:[a-z0-9_-]*[a-z
 
 export interface HookOptions {
   workspaceRoot: string;
-  /** The workspace's Codex and extensions folders; the default layout when omitted. */
-  layout?: CodexLayout;
+  /** The workspace's Codex and extensions folders; the default ones when omitted. */
+  folders?: CodexFolders;
   /** Environment for `uv sync` (index, cache, offline); the hooks themselves get a scrubbed one. */
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
@@ -274,7 +275,7 @@ function readRecord(
  */
 export function runHooks(opts: HookOptions): Registry {
   const { workspaceRoot } = opts;
-  const components = discoverComponents(workspaceRoot, opts.layout);
+  const components = discoverComponents(workspaceRoot, opts.folders);
   const problems: Diagnostic[] = [];
   const hooks = components.extensions.map((ext) => ({ ext, hook: hookOf(workspaceRoot, ext, problems) }));
   const registry: Registry = { formatVersion: 1, extensions: {} };

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'smol-toml';
 import { EXTENSION_MANIFEST } from '../codex/extensions';
-import type { CodexLayout } from '../codex';
+import type { CodexFolders } from '../codex';
 import { canonicalJson, sha256 } from '../shared/digest';
 import { listTree } from '../artifacts/tree';
 import { replaceFileAtomic } from '../shared/fsutil';
@@ -24,7 +24,7 @@ const HOOK_GROUP = 'lychd.extensions';
  * the whole folder without one, as the hooks import it: the core holds the context the hooks call)
  * and each extension's hook declaration in its pyproject. Caches (`__pycache__`) are not sources.
  */
-export function hookSources(workspaceRoot: string, layout: CodexLayout, core: string): Record<string, string> {
+export function hookSources(workspaceRoot: string, folders: CodexFolders, core: string): Record<string, string> {
   const sources: Record<string, string> = {};
   const code = (dir: string) => {
     const src = fs.existsSync(path.join(workspaceRoot, dir, 'src')) ? `${dir}/src` : dir;
@@ -32,12 +32,12 @@ export function hookSources(workspaceRoot: string, layout: CodexLayout, core: st
       for (const [rel, digest] of listTree(path.join(workspaceRoot, src))) sources[`${src}/${rel}`] = digest;
   };
   code(core);
-  const extensions = path.join(workspaceRoot, layout.extensionsDir);
+  const extensions = path.join(workspaceRoot, folders.extensionsDir);
   const names = fs.existsSync(extensions) ? fs.readdirSync(extensions).sort() : [];
   for (const name of names) {
-    const manifest = `${layout.extensionsDir}/${name}/${EXTENSION_MANIFEST}`;
+    const manifest = `${folders.extensionsDir}/${name}/${EXTENSION_MANIFEST}`;
     if (!fs.existsSync(path.join(workspaceRoot, manifest))) continue;
-    code(`${layout.extensionsDir}/${name}`);
+    code(`${folders.extensionsDir}/${name}`);
     sources[`${manifest} [project.entry-points."${HOOK_GROUP}"]`] = sha256(canonicalJson(hookDeclaration(workspaceRoot, manifest)));
   }
   return sources;
@@ -56,10 +56,10 @@ function hookDeclaration(workspaceRoot: string, manifest: string): unknown {
 }
 
 /** Records the hook sources the registry was just written from. */
-export function writeFederationSources(workspaceRoot: string, layout: CodexLayout, core: string): void {
+export function writeFederationSources(workspaceRoot: string, folders: CodexFolders, core: string): void {
   const file = path.join(workspaceRoot, FEDERATION_SOURCES_FILE);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const text = canonicalJson({ formatVersion: FEDERATION_SOURCES_FORMAT, sources: hookSources(workspaceRoot, layout, core) });
+  const text = canonicalJson({ formatVersion: FEDERATION_SOURCES_FORMAT, sources: hookSources(workspaceRoot, folders, core) });
   replaceFileAtomic(file, text, `${path.basename(file)}.${process.pid}`, false);
 }
 
@@ -76,7 +76,7 @@ export type FederationState =
  * and reports what is wrong with a source. Read by hand, not by readArtifact: the Nx plugin asks on
  * every graph computation, where a throw would break the graph and zod alone costs a tenth of a second.
  */
-export function federationState(workspaceRoot: string, layout: CodexLayout, core: string): FederationState {
+export function federationState(workspaceRoot: string, folders: CodexFolders, core: string): FederationState {
   if (!fs.existsSync(path.join(workspaceRoot, REGISTRY_FILE))) return { state: 'missing' };
   let recorded: Record<string, unknown>;
   let now: Record<string, string>;
@@ -88,7 +88,7 @@ export function federationState(workspaceRoot: string, layout: CodexLayout, core
     if (record?.formatVersion !== FEDERATION_SOURCES_FORMAT || typeof record.sources !== 'object' || record.sources === null)
       return { state: 'stale', changed: [FEDERATION_SOURCES_FILE] };
     recorded = record.sources as Record<string, unknown>;
-    now = hookSources(workspaceRoot, layout, core);
+    now = hookSources(workspaceRoot, folders, core);
   } catch {
     return { state: 'stale', changed: [FEDERATION_SOURCES_FILE] };
   }

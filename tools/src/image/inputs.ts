@@ -17,7 +17,7 @@ export interface ForgeSources {
   synthesis: string;
 }
 
-/** `codexDir` is absolute: the workspace's Codex, as its layout (nx.json's) or `--codex` names it. */
+/** `codexDir` is absolute: the workspace's Codex, as its Codex folders (nx.json's) or `--codex` name it. */
 export function readForgeSources(workspaceRoot: string, codexDir: string): ForgeSources {
   const loaded = loadPrimeScroll(codexDir);
   if (!loaded.prime) throw new ForgeError(loaded.diagnostics, 'the Prime Scroll is invalid: fix it and run again; nothing was built.');

@@ -29,16 +29,16 @@ import * as path from 'node:path';
 import type { CreateNodes, CreateNodesResult, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
 import { EXTENSION_MANIFEST, isExtensionName } from '../codex/extensions';
-import { primeScrollPath } from '../codex/layout';
+import { primeScrollPath } from '../codex/folders';
 import { federationState } from '../federation/sources';
 import { replaceFileAtomic } from '../shared/fsutil';
 import { projectClashes, projectFileGlobs, projectFilesDigest } from './clashes';
 import { withMetadata } from './metadata';
-export type { ForgePluginOptions } from './layout';
+export type { ForgePluginOptions } from './plugin-layout';
 import {
   AGGREGATES,
   factsFile,
-  layoutFrom,
+  pluginLayout,
   pluginFiles,
   pluginPackages,
   pluginProject,
@@ -47,16 +47,16 @@ import {
   runeFolderOf,
   runeOutputFile,
   type RuneFolder,
-  type ForgeLayout,
+  type PluginLayout,
   type ForgePluginOptions,
-} from './layout';
+} from './plugin-layout';
 
 /**
  * A target that runs one Forge task (tools/src/tasks) as a command: Nx starts it directly, where
  * an executor would cost a forked Nx process first. The options travel as one shell-quoted JSON
  * argument, so no path or name from the workspace can become shell syntax.
  */
-function task(layout: ForgeLayout, name: string, options: Record<string, unknown>): Pick<TargetConfiguration, 'executor' | 'options'> {
+function task(layout: PluginLayout, name: string, options: Record<string, unknown>): Pick<TargetConfiguration, 'executor' | 'options'> {
   const json = JSON.stringify(options);
   return {
     executor: 'nx:run-commands',
@@ -76,7 +76,7 @@ function task(layout: ForgeLayout, name: string, options: Record<string, unknown
 export const createNodes: CreateNodes<ForgePluginOptions> = [
   '**/*.toml',
   async (files, options, context) => {
-    const layout = layoutFrom(options, context.workspaceRoot);
+    const layout = pluginLayout(options, context.workspaceRoot);
     const scroll = primeScrollPath(layout);
     if (!files.includes(scroll)) return [];
     // As Nx's own plugins do: the projects are kept by a hash of everything that decides them
@@ -172,7 +172,7 @@ function writeCache(file: string, entry: CacheEntry): void {
   }
 }
 
-async function inferProjects(layout: ForgeLayout, files: readonly string[], workspaceRoot: string, core: string): Promise<Inferred> {
+async function inferProjects(layout: PluginLayout, files: readonly string[], workspaceRoot: string, core: string): Promise<Inferred> {
   const results: Inferred = [];
   // Nx merges what several files say about one root: each rune folder is named once, by its first file.
   const runeFolders = new Map<string, [string, RuneFolder]>();
@@ -227,7 +227,7 @@ async function inferProjects(layout: ForgeLayout, files: readonly string[], work
 }
 export const createNodesV2 = createNodes;
 
-function extensionOf(layout: ForgeLayout, file: string): string | undefined {
+function extensionOf(layout: PluginLayout, file: string): string | undefined {
   const prefix = `${layout.extensionsDir}/`;
   return file.startsWith(prefix) ? file.slice(prefix.length).split('/')[0] : undefined;
 }
@@ -278,7 +278,7 @@ const writtenBefore = (file: string, transitive = false): Input => ({
   ...(transitive ? { transitive } : {}),
 });
 
-function namedInputs(layout: ForgeLayout, core: string): Record<InputName, Input[]> {
+function namedInputs(layout: PluginLayout, core: string): Record<InputName, Input[]> {
   const components = (glob: string) => [`{workspaceRoot}/${core}/${glob}`, `{workspaceRoot}/${layout.extensionsDir}/*/${glob}`];
   const toolVersion = (tool: string) => [{ runtime: `${pluginScript(layout, 'tool-version.js')} ${tool}` }];
   return {
@@ -325,7 +325,7 @@ function addNamedInputs(project: Pick<ProjectConfiguration, 'targets' | 'namedIn
 }
 
 /** The options every task that reads the Codex or the extensions is given. */
-const codexLayout = (layout: ForgeLayout) => ({ codexDir: layout.codexDir, extensionsDir: layout.extensionsDir });
+const codexFolders = (layout: PluginLayout) => ({ codexDir: layout.codexDir, extensionsDir: layout.extensionsDir });
 
 /**
  * Before forge/federation.json exists (a fresh clone of a workspace that does not commit it) or
@@ -333,11 +333,11 @@ const codexLayout = (layout: ForgeLayout) => ({ codexDir: layout.codexDir, exten
  * registers has no family yet. Then `validate` and `context` wait for `federate`, and `federate`'s
  * lock (`lock-python`) reads the Prime Scroll itself instead of waiting for `context`.
  */
-const federationFirst = (layout: ForgeLayout, first: boolean): Pick<TargetConfiguration, 'dependsOn'> =>
+const federationFirst = (layout: PluginLayout, first: boolean): Pick<TargetConfiguration, 'dependsOn'> =>
   first ? { dependsOn: [{ projects: [projectName(layout, 'forge')], target: 'federate' }] } : {};
 
-function codexProject(layout: ForgeLayout, first: boolean): ProjectConfiguration {
-  const options = codexLayout(layout);
+function codexProject(layout: PluginLayout, first: boolean): ProjectConfiguration {
+  const options = codexFolders(layout);
   return {
     root: layout.codexDir,
     name: projectName(layout, 'codex'),
@@ -363,11 +363,11 @@ function codexProject(layout: ForgeLayout, first: boolean): ProjectConfiguration
   };
 }
 
-function runeFolderProject(layout: ForgeLayout, { folder, project: name }: RuneFolder): ProjectConfiguration {
+function runeFolderProject(layout: PluginLayout, { folder, project: name }: RuneFolder): ProjectConfiguration {
   const scribe: TargetConfiguration = {
     ...task(layout, 'scribe-runes', {
       folder,
-      ...codexLayout(layout),
+      ...codexFolders(layout),
       facts: factsFile(layout, FACTS.runes),
       outputFile: runeOutputFile(name),
     }),
@@ -391,7 +391,7 @@ function runeFolderProject(layout: ForgeLayout, { folder, project: name }: RuneF
  * The project configuration is part of every task hash in it, so it names the rune folders but
  * no rune: a rune added to a folder never invalidates the pod or the core services.
  */
-function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfiguration {
+function quadletsProject(layout: PluginLayout, runes: string[]): ProjectConfiguration {
   const targets: Record<string, TargetConfiguration> = {};
   for (const part of AGGREGATES) {
     targets[`scribe-${part}`] = {
@@ -447,7 +447,7 @@ function quadletsProject(layout: ForgeLayout, runes: string[]): ProjectConfigura
   };
 }
 
-function forgeProject(layout: ForgeLayout, extensions: string[], core: string, first: boolean, strategy: Strategy): ProjectConfiguration {
+function forgeProject(layout: PluginLayout, extensions: string[], core: string, first: boolean, strategy: Strategy): ProjectConfiguration {
   const afterFacts = [{ projects: [projectName(layout, 'codex')], target: 'context' }];
   const synthesis = synthesisTargets(layout, afterFacts);
   if (first) synthesis['lock-python'] = lockBeforeFacts(layout, synthesis['lock-python']!);
@@ -476,20 +476,20 @@ function forgeProject(layout: ForgeLayout, extensions: string[], core: string, f
 }
 
 /** `lock-python` while federation comes first (see federationFirst): it reads the Prime Scroll, not `context`'s facts. */
-function lockBeforeFacts(layout: ForgeLayout, lock: TargetConfiguration): TargetConfiguration {
+function lockBeforeFacts(layout: PluginLayout, lock: TargetConfiguration): TargetConfiguration {
   const scroll = inWorkspace(primeScrollPath(layout));
   return { ...lock, dependsOn: [], inputs: lock.inputs?.map((input) => (input === INPUT.settings ? scroll : input)) };
 }
 
 /** The synthesis, one cached stage per lock, the cheap assembly and the uncached check. */
-function synthesisTargets(layout: ForgeLayout, afterFacts: TargetConfiguration['dependsOn']): Record<string, TargetConfiguration> {
+function synthesisTargets(layout: PluginLayout, afterFacts: TargetConfiguration['dependsOn']): Record<string, TargetConfiguration> {
   const stage = (
     stageName: string,
     inputs: TargetConfiguration['inputs'],
     outputs: string[],
     dependsOn: TargetConfiguration['dependsOn'] = afterFacts,
   ): TargetConfiguration => ({
-    ...task(layout, 'synthesis', { stage: stageName, ...codexLayout(layout), quadletsDir: layout.generationDir }),
+    ...task(layout, 'synthesis', { stage: stageName, ...codexFolders(layout), quadletsDir: layout.generationDir }),
     cache: true,
     dependsOn,
     inputs: [...(inputs ?? []), INPUT.plugin],
@@ -516,7 +516,7 @@ function synthesisTargets(layout: ForgeLayout, afterFacts: TargetConfiguration['
       ['lock-python', 'lock-node', 'tailwind', { projects: [projectName(layout, 'quadlets')], target: 'scribe' }],
     ),
     'synthesize-check': {
-      ...task(layout, 'synthesis', { stage: 'check', ...codexLayout(layout), quadletsDir: layout.generationDir }),
+      ...task(layout, 'synthesis', { stage: 'check', ...codexFolders(layout), quadletsDir: layout.generationDir }),
       cache: false,
       dependsOn: [{ projects: [projectName(layout, 'quadlets')], target: 'scribe' }],
       // Uncached; its inputs decide when `nx affected` selects it.
@@ -526,9 +526,9 @@ function synthesisTargets(layout: ForgeLayout, afterFacts: TargetConfiguration['
 }
 
 /** The extensions' register hooks, run in the locked environment: their sources, the core's and the lock. */
-function federateTarget(layout: ForgeLayout, core: string): TargetConfiguration {
+function federateTarget(layout: PluginLayout, core: string): TargetConfiguration {
   return {
-    ...task(layout, 'federate', codexLayout(layout)),
+    ...task(layout, 'federate', codexFolders(layout)),
     cache: true,
     dependsOn: ['lock-python'],
     inputs: [
@@ -544,7 +544,7 @@ function federateTarget(layout: ForgeLayout, core: string): TargetConfiguration 
 }
 
 /** The Sovereign path's flake.nix: rendered from the manifest and the Prime Scroll only. */
-function flakeTargets(layout: ForgeLayout): Record<string, TargetConfiguration> {
+function flakeTargets(layout: PluginLayout): Record<string, TargetConfiguration> {
   return {
     flake: {
       ...task(layout, 'flake', { codexDir: layout.codexDir }),
@@ -575,7 +575,7 @@ function flakeTargets(layout: ForgeLayout): Record<string, TargetConfiguration> 
  * version: a rune edit is a cache hit. `[forge]` reaches them through codex:context's forge.json.
  */
 function imageTargets(
-  layout: ForgeLayout,
+  layout: PluginLayout,
   afterFacts: TargetConfiguration['dependsOn'],
   strategy: Strategy,
 ): Record<string, TargetConfiguration> {
@@ -645,12 +645,12 @@ function imageTargets(
 type Strategy = 'mundane' | 'sovereign';
 
 /** `[forge] strategy`, read as coreDir reads the core (an invalid scroll gives the default). */
-async function imageStrategy(workspaceRoot: string, layout: ForgeLayout): Promise<Strategy> {
+async function imageStrategy(workspaceRoot: string, layout: PluginLayout): Promise<Strategy> {
   const { readScrollSettings } = await import('../codex/prime-scroll');
   return readScrollSettings(path.join(workspaceRoot, layout.codexDir)).settings?.forge.strategy ?? 'mundane';
 }
 
-async function coreDir(workspaceRoot: string, layout: ForgeLayout): Promise<string> {
+async function coreDir(workspaceRoot: string, layout: PluginLayout): Promise<string> {
   // Loaded on a cache miss only: the schemas are most of the plugin's start-up.
   const { readScrollSettings } = await import('../codex/prime-scroll');
   return readScrollSettings(path.join(workspaceRoot, layout.codexDir)).settings?.core ?? 'core';

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEBIAN_LOCK_FILE, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, abs } from './layout';
+import { DEBIAN_LOCK_FILE, MANIFEST_FILE, NODE_FILES, PYTHON_FILES } from '../artifacts/paths';
+import { abs } from '../shared/workspace-path';
 import { componentsOf, type ComponentSource } from './discovery';
 import { mergePython, cleanToolOutput } from './python';
 import { mergeNode, NPM_LOCK_ARGS } from './node';

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { replaceFileAtomic } from '../shared/fsutil';
 import { randomBytes } from 'node:crypto';
-import { abs, SYNTHESIS_DIR } from './layout';
+import { SYNTHESIS_DIR } from '../artifacts/paths';
+import { abs } from '../shared/workspace-path';
 
 export interface GeneratedFile {
   /** Workspace-relative path. */

@@ -1,5 +1,4 @@
 export { SynthesisError, problemDiagnostic, type SynthesisProblem } from './problems';
-export { SYNTHESIS_DIR, PYTHON_FILES, NODE_FILES, TAILWIND_FILE, MANIFEST_FILE, TEMPLATES_DIR } from './layout';
 export {
   discoverExtensions,
   discoverComponents,

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CodexLayout } from '../codex';
+import type { CodexFolders } from '../codex';
 import { readScrollSettings } from '../codex/prime-scroll';
 import type { Diagnostic } from '../diagnostics';
-import { abs } from './layout';
+import { abs } from '../shared/workspace-path';
 import { problemDiagnostic } from './problems';
 import { checkInputs } from './synthesize';
 
@@ -13,11 +13,11 @@ import { checkInputs } from './synthesize';
  * Prime Scroll's own problems and its `extensions.active` are left to the Codex loader, which
  * reports them already.
  */
-export function synthesisInputDiagnostics(workspaceRoot: string, layout: CodexLayout): Diagnostic[] {
-  const { settings } = readScrollSettings(abs(workspaceRoot, layout.codexDir));
+export function synthesisInputDiagnostics(workspaceRoot: string, folders: CodexFolders): Diagnostic[] {
+  const { settings } = readScrollSettings(abs(workspaceRoot, folders.codexDir));
   // A workspace without the core renders Quadlets only: the forge targets report the missing core.
   if (!settings || !fs.existsSync(abs(workspaceRoot, settings.core))) return [];
-  return checkInputs({ workspaceRoot, layout, settings })
+  return checkInputs({ workspaceRoot, folders, settings })
     .problems.filter((p) => p.field !== 'extensions.active')
     .map((p) => ({ ...problemDiagnostic(p), file: path.join(workspaceRoot, p.file) }));
 }

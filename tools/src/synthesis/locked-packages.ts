@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { byCodePoint } from '../shared/order';
 import { fileSha256 } from '../shared/digest';
 import { treeSha256 } from '../artifacts/tree';
-import { PYTHON_DIR, abs, toPosix } from './layout';
+import { PYTHON_DIR } from '../artifacts/paths';
+import { abs, toPosix } from '../shared/workspace-path';
 import type { NodePackage, PythonArtifact, PythonPackage } from '../artifacts/synthesis-manifest';
 
 const LOCAL_SOURCES = ['editable', 'directory', 'virtual', 'path'];

@@ -3,18 +3,9 @@ import { parse } from 'smol-toml';
 import type { SynthesisProblem } from './problems';
 import { throwIfAny } from './problems';
 import { REGISTRY_FILE } from '../codex/registry';
-import { primeScrollPath } from '../codex/layout';
-import {
-  DEBIAN_LOCK_FILE,
-  FLAKE_LOCK,
-  MANIFEST_FILE,
-  NODE_FILES,
-  PYTHON_FILES,
-  TAILWIND_FILE,
-  TEMPLATES_DIR,
-  abs,
-  toPosix,
-} from './layout';
+import { primeScrollPath } from '../codex/folders';
+import { DEBIAN_LOCK_FILE, FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES, TAILWIND_FILE, TEMPLATES_DIR } from '../artifacts/paths';
+import { abs, toPosix } from '../shared/workspace-path';
 import { componentsOf, type Component, type Components, type ComponentSource, type PythonComponent } from './discovery';
 import { readPythonComponents } from './pyproject';
 import { collectSystemPackages } from './system';
@@ -124,7 +115,7 @@ function readSources(workspaceRoot: string, components: Component[]) {
 function inputDigests(workspaceRoot: string, components: Components, tailwind: TailwindSource[]): Record<string, string> {
   const inputs: Record<string, string> = {};
   for (const [name, value] of Object.entries(components.settings.written))
-    if (value !== undefined) inputs[`${primeScrollPath(components.layout)}#${name}`] = `sha256:${sha256(canonicalJson(value))}`;
+    if (value !== undefined) inputs[`${primeScrollPath(components.folders)}#${name}`] = `sha256:${sha256(canonicalJson(value))}`;
   const manifestFiles = components.all
     .flatMap((c) => [`${c.dir}/pyproject.toml`, packageJsonPath(c)])
     .concat(

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { NODE_FILES, PYTHON_FILES, abs } from './layout';
+import { NODE_FILES, PYTHON_FILES } from '../artifacts/paths';
+import { abs } from '../shared/workspace-path';
 import { withStaging } from './fsio';
 import { run } from './process';
 import { resolveNpm, resolveUv } from './tools';

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
-import { MANIFEST_FILE, abs } from './layout';
+import { MANIFEST_FILE } from '../artifacts/paths';
+import { abs } from '../shared/workspace-path';
 
 /**
  * Whether a lock stage starts from the committed lock: yes, unless `[forge] resolve_before` moved

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import type { SynthesisProblem } from './problems';
-import { abs } from './layout';
+import { abs } from '../shared/workspace-path';
 import { describe, type Component, type PythonComponent } from './discovery';
 import { table } from '../codex/toml-source';
 import { getPath, readToml, locate, type TomlFile } from './toml';

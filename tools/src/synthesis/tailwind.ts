@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import type { SynthesisProblem } from './problems';
 import { throwIfAny } from './problems';
-import { TAILWIND_DIR, TAILWIND_FILE, abs, relFrom } from './layout';
+import { TAILWIND_DIR, TAILWIND_FILE } from '../artifacts/paths';
+import { abs, relFrom } from '../shared/workspace-path';
 import { componentsOf, discoverComponents, type Component, type ComponentSource } from './discovery';
 import { writeFiles, type GeneratedFile } from './fsio';
 

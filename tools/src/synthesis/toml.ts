@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { parse, TomlError } from 'smol-toml';
 import { parseTomlSource, table, type TomlSource } from '../codex/toml-source';
 import type { SynthesisProblem } from './problems';
-import { abs } from './layout';
+import { abs } from '../shared/workspace-path';
 
 export type TomlTable = Record<string, unknown>;
 

@@ -3,7 +3,7 @@ import type { Codex, Rune, VesselNeeds } from '../codex';
 import { noVesselNeeds } from '../codex/vessel-needs';
 import { fromRuneFolder } from '../scribe/federated';
 import { SHM_RUNTIMES } from '../scribe/pod';
-import { AGGREGATES, CODE_DIR, PLUGIN_DIR, type Aggregate } from '../nx/layout';
+import { AGGREGATES, CODE_DIR, PLUGIN_DIR, type Aggregate } from '../nx/plugin-layout';
 import { canonicalJson, fileSha256, sha256 } from '../shared/digest';
 import { treeSha256 } from '../artifacts/tree';
 import { FACTS, factsFileName } from '../artifacts/paths';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { layoutOf, type CodexOptions } from '../codex/layout';
+import { codexFoldersOf, type CodexOptions } from '../codex/folders';
 import { readScrollSettings } from '../codex/prime-scroll';
 import { REGISTRY_FILE } from '../codex/registry';
 import { federate, federationState, writeFederationSources } from '../federation';
@@ -7,12 +7,12 @@ import type { Task } from './task';
 
 /** `forge:federate`: runs the extensions' register hooks and writes what they registered, and from which sources. */
 export const federateTask: Task<CodexOptions> = (options, workspaceRoot) => {
-  const layout = layoutOf(options);
-  const core = readScrollSettings(path.join(workspaceRoot, layout.codexDir)).settings?.core ?? 'core';
-  const before = federationState(workspaceRoot, layout, core);
+  const folders = codexFoldersOf(options);
+  const core = readScrollSettings(path.join(workspaceRoot, folders.codexDir)).settings?.core ?? 'core';
+  const before = federationState(workspaceRoot, folders, core);
   const stale = before.state === 'stale' ? [`${REGISTRY_FILE} was written from other hook sources: ${before.changed.join(', ')}`] : [];
-  const { registry } = federate({ workspaceRoot, layout });
-  writeFederationSources(workspaceRoot, layout, core);
+  const { registry } = federate({ workspaceRoot, folders });
+  writeFederationSources(workspaceRoot, folders, core);
   const count = Object.values(registry.extensions).reduce(
     (n, r) => n + r.systemDependencies.length + r.capabilities.length + r.runes.length + r.anchors.length,
     0,

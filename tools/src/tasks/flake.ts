@@ -1,5 +1,5 @@
 import { runFlake } from '../cli/flake';
-import type { CodexOptions } from '../codex/layout';
+import type { CodexOptions } from '../codex/folders';
 import { taskPaths, type Task } from './task';
 
 export interface FlakeTaskOptions extends CodexOptions {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { canonicalJson } from '../shared/digest';
 import { BASE_RECORD_FILE, readForgeSources, workspaceBase } from '../image';
-import type { CodexOptions } from '../codex/layout';
+import type { CodexOptions } from '../codex/folders';
 import { taskPaths, type Task } from './task';
 import { writeOutputFile } from '../shared/fsutil';
 import { runContainerfile, runDebianLock, runImage } from '../cli/image';

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { readCodexFacts } from './output-readers';
 import { codexFromFacts } from './facts';
-import type { Aggregate } from '../nx/layout';
+import type { Aggregate } from '../nx/plugin-layout';
 import {
   renderCapabilities,
   renderCoreServices,

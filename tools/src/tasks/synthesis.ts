@@ -1,4 +1,4 @@
-import { layoutOf, type CodexOptions } from '../codex';
+import { codexFoldersOf, type CodexOptions } from '../codex';
 import { assembleManifest, lockNode, lockPython, synthesizeTailwind } from '../synthesis';
 import type { Task } from './task';
 import { synthesisCheck } from '../cli/synthesize';
@@ -16,7 +16,7 @@ export interface SynthesisTaskOptions extends CodexOptions {
 
 /** One stage of synthesis per Nx task, so each is cached on exactly its own inputs. */
 export const synthesisTask: Task<SynthesisTaskOptions> = async (options, workspaceRoot): Promise<Outcome> => {
-  const source = { workspaceRoot, layout: layoutOf(options) };
+  const source = { workspaceRoot, folders: codexFoldersOf(options) };
   switch (options.stage) {
     case 'python': {
       const r = await lockPython(source);

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { layoutOf, type CodexOptions } from '../codex/layout';
+import { codexFoldersOf, type CodexOptions } from '../codex/folders';
 import type { CommonPaths } from '../cli/paths';
 import type { Outcome } from '../report';
 
@@ -9,8 +9,8 @@ import type { Outcome } from '../report';
  */
 export type Task<O> = (options: O, root: string, progress: (line: string) => void) => Outcome | Promise<Outcome>;
 
-/** The folders a task's layout names, in the workspace. */
+/** The Codex folders a task's options name, in the workspace. */
 export function taskPaths(options: CodexOptions, root: string): CommonPaths {
-  const layout = layoutOf(options);
-  return { workspaceRoot: root, codexDir: path.join(root, layout.codexDir), extensionsDir: path.join(root, layout.extensionsDir) };
+  const folders = codexFoldersOf(options);
+  return { workspaceRoot: root, codexDir: path.join(root, folders.codexDir), extensionsDir: path.join(root, folders.extensionsDir) };
 }

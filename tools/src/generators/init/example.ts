@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readScrollSettings } from '../../codex/prime-scroll';
 import { failure } from '../../diagnostics';
-import { CODE_DIR, PLUGIN_DIR } from '../../nx/layout';
+import { CODE_DIR, PLUGIN_DIR } from '../../nx/plugin-layout';
 import { runProgram } from '../../toolchain';
 
 /** The shipped example's parts, as build.js copies them into the package's example/ folder. */

@@ -1,11 +1,11 @@
 import { logger, readNxJson, updateNxJson, visitNotIgnoredFiles, type NxJsonConfiguration, type Tree } from '@nx/devkit';
 import { DIST_DIR, GENERATION_DIR, SYNTHESIS_DIR } from '../../artifacts/paths';
 import { EXTENSION_MANIFEST, isExtensionName } from '../../codex/extensions';
-import { layoutOf, primeScrollPath } from '../../codex/layout';
+import { codexFoldersOf, primeScrollPath } from '../../codex/folders';
 import { PLUGIN_NAME } from '../../nx/nx-json';
 import { ForgeError, type Diagnostic } from '../../diagnostics';
 import { projectClashes, projectFileGlobs, type OwnProject } from '../../nx/clashes';
-import { layoutFrom, projectName, runeFolderOf, type ForgeLayout } from '../../nx/layout';
+import { pluginLayout, projectName, runeFolderOf, type PluginLayout } from '../../nx/plugin-layout';
 import { projectPrefixOf } from '../../nx/names';
 import { shippedExample, type ExamplePart } from './example';
 
@@ -48,18 +48,18 @@ type PluginOptions = { codexDir: string; extensionsDir: string; projectPrefix?: 
  * that would replace a different one, a project name taken) is reported with nothing changed.
  */
 export default async function initGenerator(tree: Tree, options: InitGeneratorOptions): Promise<void> {
-  const codexLayout = layoutOf({ codexDir: options.codexDir, extensionsDir: options.extensionsDir });
+  const codexFolders = codexFoldersOf({ codexDir: options.codexDir, extensionsDir: options.extensionsDir });
   const projectPrefix = projectPrefixOf({ projectPrefix: options.projectPrefix ?? '' });
-  const wanted: PluginOptions = { ...codexLayout, ...(projectPrefix ? { projectPrefix } : {}) };
-  const layout = layoutFrom(wanted, tree.root);
+  const wanted: PluginOptions = { ...codexFolders, ...(projectPrefix ? { projectPrefix } : {}) };
+  const layout = pluginLayout(wanted, tree.root);
 
   const nxJson: NxJsonConfiguration = (tree.exists('nx.json') ? readNxJson(tree) : null) ?? {};
   const registered = checkRegistration(nxJson, wanted);
   const shipped = shippedExample();
   const destination: Record<ExamplePart, string> = {
-    codex: codexLayout.codexDir,
+    codex: codexFolders.codexDir,
     core: shipped.core,
-    extensions: codexLayout.extensionsDir,
+    extensions: codexFolders.extensionsDir,
     'forge/templates': 'forge/templates',
   };
   const problems: Diagnostic[] = [];
@@ -81,7 +81,7 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorOp
   }
   if (problems.length) throw new ForgeError(problems, `@lychd/forge:init: nothing was written.`);
 
-  const files = [...writes.map((w) => w.file), ...filesUnder(tree, [codexLayout.codexDir, codexLayout.extensionsDir])];
+  const files = [...writes.map((w) => w.file), ...filesUnder(tree, [codexFolders.codexDir, codexFolders.extensionsDir])];
   const clash = await projectClashes(tree.root, projectFileGlobs(tree.root), forgeProjects(layout, files), projectPrefix, 'init');
   if (clash) throw clash;
 
@@ -97,8 +97,8 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorOp
     writes.length ? `wrote ${writes.length} file(s): ${summarize(writes.map((w) => w.folder))}` : 'no file to write',
   ];
   for (const line of report) logger.info(`@lychd/forge:init: ${line}`);
-  if (!tree.exists(primeScrollPath(codexLayout)))
-    logger.info(`@lychd/forge:init: no Codex yet: write ${primeScrollPath(codexLayout)} (or run init --example)`);
+  if (!tree.exists(primeScrollPath(codexFolders)))
+    logger.info(`@lychd/forge:init: no Codex yet: write ${primeScrollPath(codexFolders)} (or run init --example)`);
 }
 
 /**
@@ -125,10 +125,10 @@ function checkRegistration(nxJson: NxJsonConfiguration, wanted: PluginOptions): 
 
 function same(options: Record<string, unknown>, wanted: PluginOptions): boolean {
   try {
-    const layout = layoutOf(options);
+    const folders = codexFoldersOf(options);
     return (
-      layout.codexDir === wanted.codexDir &&
-      layout.extensionsDir === wanted.extensionsDir &&
+      folders.codexDir === wanted.codexDir &&
+      folders.extensionsDir === wanted.extensionsDir &&
       projectPrefixOf(options) === (wanted.projectPrefix ?? '')
     );
   } catch {
@@ -159,7 +159,7 @@ function filesUnder(tree: Tree, dirs: string[]): string[] {
 }
 
 /** The projects the plugin will infer from these files: their names and roots, for the clash check. */
-function forgeProjects(layout: ForgeLayout, files: string[]): OwnProject[] {
+function forgeProjects(layout: PluginLayout, files: string[]): OwnProject[] {
   const own = new Map<string, OwnProject>();
   const add = (root: string, base: string) => own.set(root, { root, name: projectName(layout, base) });
   add(layout.codexDir, 'codex');

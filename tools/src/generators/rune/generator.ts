@@ -3,7 +3,7 @@ import { formatFiles, readJson, type Tree } from '@nx/devkit';
 import { stringify } from 'smol-toml';
 import { checkRuneText, FAMILIES, hasErrors, NAME_PATTERN } from '../../codex';
 import { failure, ForgeError } from '../../diagnostics';
-import { layoutOfNxJson } from '../../nx/layout';
+import { codexFoldersOfNxJson } from '../../nx/plugin-layout';
 
 export interface RuneGeneratorOptions {
   /** Family folder: vllm, sglang, llamacpp, generic or portal. */
@@ -37,7 +37,7 @@ export default async function runeGenerator(tree: Tree, options: RuneGeneratorOp
     throw failure('LYCHD802', `unknown family "${options.family}"`, { hint: `use one of ${Object.keys(FAMILY_IDS).join(', ')}` });
   if (!NAME_PATTERN.test(options.name))
     throw failure('LYCHD802', `"${options.name}" is not a valid rune name`, { hint: `use a name that matches ${NAME_PATTERN.source}` });
-  const codexDir = options.codexDir ?? layoutOfNxJson(tree.exists('nx.json') ? readJson(tree, 'nx.json') : undefined).codexDir;
+  const codexDir = options.codexDir ?? codexFoldersOfNxJson(tree.exists('nx.json') ? readJson(tree, 'nx.json') : undefined).codexDir;
   const relativePath = `${family.anchor}/${options.name}.toml`;
   const file = `${codexDir}/runes/${relativePath}`;
   if (tree.exists(file)) throw failure('LYCHD803', 'already exists', { file, hint: 'choose another name, or edit the rune that is there' });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ForgeError, type Code } from '../../diagnostics';
 import { fileSha256 } from '../../shared/digest';
-import { MANIFEST_FILE } from '../../synthesis/layout';
+import { MANIFEST_FILE } from '../../artifacts/paths';
 import { requireTool, resolveTool, runProgram, toolVersion } from '../../toolchain';
 import { checkFlake } from './flake-files';
 import { FLAKE_LOCK } from './flake';

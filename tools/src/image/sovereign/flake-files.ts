@@ -4,7 +4,7 @@ import type { LocatedDiagnostic } from '../../codex';
 import { sha256 } from '../../shared/digest';
 import { unifiedDiff } from '../../shared/diff';
 import { writeFiles } from '../../synthesis/fsio';
-import { MANIFEST_FILE } from '../../synthesis/layout';
+import { MANIFEST_FILE } from '../../artifacts/paths';
 import { readSynthesisManifest } from '../../artifacts/synthesis-manifest';
 import { FLAKE_FILE, FLAKE_LOCK, renderFlake, type FlakeOptions } from './flake';
 import { FLAKE_INPUTS } from './pins';

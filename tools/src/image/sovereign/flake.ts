@@ -2,13 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import nunjucks from 'nunjucks';
 import { error, START, type LocatedDiagnostic } from '../../codex/diagnostics';
-import { DEFAULT_LAYOUT } from '../../codex/layout';
+import { DEFAULT_CODEX_FOLDERS } from '../../codex/folders';
 import { loadPrimeScroll } from '../../codex/prime-scroll';
 import { VESSEL_USER } from '../../codex/vessel-user';
 import { parseTomlSource } from '../../codex/toml-source';
 import { ForgeError } from '../../diagnostics';
 import { readSynthesisManifest } from '../../artifacts/synthesis-manifest';
-import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES } from '../../synthesis/layout';
+import { FLAKE_LOCK, MANIFEST_FILE, NODE_FILES, PYTHON_FILES } from '../../artifacts/paths';
 import type { SynthesisManifest } from '../../synthesis';
 import { parseDebianSpec } from '../../artifacts/patterns';
 import { canonicalJson } from '../../shared/digest';
@@ -69,7 +69,7 @@ function environment(): nunjucks.Environment {
 
 export function flakeModel(options: FlakeOptions): { model: FlakeModel } | { diagnostics: LocatedDiagnostic[] } {
   const root = options.workspaceRoot;
-  const codexDir = options.codexDir ?? path.join(root, DEFAULT_LAYOUT.codexDir);
+  const codexDir = options.codexDir ?? path.join(root, DEFAULT_CODEX_FOLDERS.codexDir);
   let manifest: SynthesisManifest;
   try {
     manifest = readSynthesisManifest(root).manifest;

@@ -7,7 +7,7 @@ import { isSafeRelative } from '../artifacts/patterns';
  * entry points (the tasks, the command line, the executors, the generators) pass it to every
  * stage that reads the workspace (the synthesis, the hooks, the image).
  */
-export interface CodexLayout {
+export interface CodexFolders {
   /** Holds the Prime Scroll (`lychd.toml`) and `runes/`. */
   codexDir: string;
   /** Holds one folder per extension. */
@@ -18,9 +18,9 @@ export interface CodexLayout {
  * The Codex and extensions folders as a command, an Nx task or an executor is given them; a folder
  * left out is the workspace's own (nx.json's, else the default).
  */
-export type CodexOptions = Partial<CodexLayout>;
+export type CodexOptions = Partial<CodexFolders>;
 
-export const DEFAULT_LAYOUT: CodexLayout = { codexDir: 'codex', extensionsDir: 'extensions' };
+export const DEFAULT_CODEX_FOLDERS: CodexFolders = { codexDir: 'codex', extensionsDir: 'extensions' };
 
 /** The Prime Scroll's file name inside the Codex folder. */
 export const PRIME_SCROLL = 'lychd.toml';
@@ -28,16 +28,16 @@ export const PRIME_SCROLL = 'lychd.toml';
 const trim = (p: string) => p.replace(/^\.\/+/, '').replace(/\/+$/, '');
 
 /**
- * A layout from options that may leave either folder out, or write `./codex/`. A folder outside
+ * The folders from options that may leave either out, or write `./codex/`. A folder outside
  * the workspace is refused: every path the Forge records and hashes is workspace-relative.
  */
-export function layoutOf(options: Partial<CodexLayout> | undefined): CodexLayout {
-  const folder = (key: keyof CodexLayout) => {
-    const given = options?.[key] ?? DEFAULT_LAYOUT[key];
+export function codexFoldersOf(options: Partial<CodexFolders> | undefined): CodexFolders {
+  const folder = (key: keyof CodexFolders) => {
+    const given = options?.[key] ?? DEFAULT_CODEX_FOLDERS[key];
     const rel = typeof given === 'string' ? trim(given) : '';
     if (!isSafeRelative(rel))
       throw failure('LYCHD802', `the @lychd/forge plugin's option ${key} is ${JSON.stringify(given)}, not a folder inside the workspace`, {
-        hint: `set ${key} in nx.json to a path relative to the workspace root, such as "${DEFAULT_LAYOUT[key]}"`,
+        hint: `set ${key} in nx.json to a path relative to the workspace root, such as "${DEFAULT_CODEX_FOLDERS[key]}"`,
       });
     return rel;
   };
@@ -45,4 +45,4 @@ export function layoutOf(options: Partial<CodexLayout> | undefined): CodexLayout
 }
 
 /** The Prime Scroll, relative to the workspace root. */
-export const primeScrollPath = (layout: CodexLayout): string => `${layout.codexDir}/${PRIME_SCROLL}`;
+export const primeScrollPath = (folders: CodexFolders): string => `${folders.codexDir}/${PRIME_SCROLL}`;

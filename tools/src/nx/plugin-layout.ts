@@ -1,30 +1,30 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { isFamilyAnchor } from '../codex/anchors';
-import { layoutOf, type CodexLayout } from '../codex/layout';
+import { codexFoldersOf, type CodexFolders } from '../codex/folders';
 import { projectName, projectPrefixOf } from './names';
 import { pluginOptionsOfNxJson, readNxJson } from './nx-json';
 import { CONTEXT_DIR, DIST_DIR, factsFileName, GENERATION_DIR, RUNE_UNITS_DIR } from '../artifacts/paths';
 export { projectName };
 
-/** The workspace's layout, from its nx.json entry for this plugin; the default layout without one. */
-export function workspaceLayout(workspaceRoot: string): CodexLayout {
-  return layoutOfNxJson(readNxJson(workspaceRoot));
+/** The workspace's Codex folders, from its nx.json entry for this plugin; the default ones without one. */
+export function workspaceCodexFolders(workspaceRoot: string): CodexFolders {
+  return codexFoldersOfNxJson(readNxJson(workspaceRoot));
 }
 
-/** The layout nx.json's entry for this plugin sets. */
-export function layoutOfNxJson(nxJson: unknown): CodexLayout {
-  return layoutOf(pluginOptionsOfNxJson(nxJson));
+/** The Codex folders nx.json's entry for this plugin sets. */
+export function codexFoldersOfNxJson(nxJson: unknown): CodexFolders {
+  return codexFoldersOf(pluginOptionsOfNxJson(nxJson));
 }
 
 /**
- * The plugin's options in nx.json: the workspace's CodexLayout, either folder defaulted, and the
+ * The plugin's options in nx.json: the workspace's Codex folders, either defaulted, and the
  * prefix of every project name the plugin infers (none by default).
  */
-export type ForgePluginOptions = Partial<CodexLayout> & { projectPrefix?: string };
+export type ForgePluginOptions = Partial<CodexFolders> & { projectPrefix?: string };
 
-/** Where the plugin reads and writes, relative to the workspace root. */
-export interface ForgeLayout extends CodexLayout {
+/** Where the plugin reads and writes, relative to the workspace root: the Codex folders and the plugin's own. */
+export interface PluginLayout extends CodexFolders {
   /** Intermediate task outputs (gitignored). */
   distDir: string;
   /** Facts the `codex:context` task extracts for the tasks after it. */
@@ -49,10 +49,10 @@ export const PLUGIN_DIR = path.resolve(__dirname, '../..');
  */
 export const CODE_DIR = fs.existsSync(path.join(PLUGIN_DIR, 'src', 'index.ts')) ? 'src' : 'dist';
 
-export function layoutFrom(options: ForgePluginOptions | undefined, workspaceRoot: string): ForgeLayout {
+export function pluginLayout(options: ForgePluginOptions | undefined, workspaceRoot: string): PluginLayout {
   return {
     pluginDir: path.relative(workspaceRoot, PLUGIN_DIR).split(path.sep).join('/'),
-    ...layoutOf(options),
+    ...codexFoldersOf(options),
     distDir: DIST_DIR,
     factsDir: CONTEXT_DIR,
     generationDir: GENERATION_DIR,
@@ -68,7 +68,7 @@ export function layoutFrom(options: ForgePluginOptions | undefined, workspaceRoo
 export const AGGREGATES = ['pod', 'core', 'observability', 'capabilities', 'federated'] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
 
-export const factsFile = (layout: ForgeLayout, name: string) => `${layout.factsDir}/${factsFileName(name)}`;
+export const factsFile = (layout: PluginLayout, name: string) => `${layout.factsDir}/${factsFileName(name)}`;
 
 /** A rune folder's units, as one JSON file: a no-op run restores one file per folder, not one per rune. */
 export const runeOutputFile = (project: string) => `${RUNE_UNITS_DIR}/${project}.json`;
@@ -88,7 +88,7 @@ export interface RuneFolder {
  * holding the file directly. Other TOML files under `runes/` belong to no rune folder: the Codex
  * validation reports them as misplaced.
  */
-export function runeFolderOf(layout: ForgeLayout, file: string): RuneFolder | undefined {
+export function runeFolderOf(layout: PluginLayout, file: string): RuneFolder | undefined {
   const folder = file.slice(0, file.lastIndexOf('/'));
   const codexRunes = `${layout.codexDir}/runes/`;
   const extMatch = folder.startsWith(`${layout.extensionsDir}/`) ? folder.slice(layout.extensionsDir.length + 1).split('/') : undefined;
@@ -104,20 +104,20 @@ export function runeFolderOf(layout: ForgeLayout, file: string): RuneFolder | un
  * its version in the lockfile (Nx skips files under node_modules). The packages it runs on are
  * pluginPackages.
  */
-export function pluginFiles(layout: ForgeLayout) {
+export function pluginFiles(layout: PluginLayout) {
   if (!isWorkspaceProject(layout)) return [{ externalDependencies: ['@lychd/forge'] }];
   const dir = `{workspaceRoot}/${layout.pluginDir}`;
   return [`${dir}/src/**/*`, `${dir}/bin/**/*`, `${dir}/package.json`];
 }
 
 /** Whether the plugin is a project of this workspace (its own), rather than an installed package. */
-const isWorkspaceProject = (layout: ForgeLayout) => !layout.pluginDir.split('/').some((part) => part === 'node_modules' || part === '..');
+const isWorkspaceProject = (layout: PluginLayout) => !layout.pluginDir.split('/').some((part) => part === 'node_modules' || part === '..');
 
 /** Every inferred project depends on the plugin's project, where there is one, so `nx affected` follows an edit of its code. */
-export const pluginProject = (layout: ForgeLayout): string[] => (isWorkspaceProject(layout) ? ['@lychd/forge'] : []);
+export const pluginProject = (layout: PluginLayout): string[] => (isWorkspaceProject(layout) ? ['@lychd/forge'] : []);
 
 /** `node <plugin>/bin/<script>`, from the workspace root, where Nx runs every command. */
-export const pluginScript = (layout: ForgeLayout, script: string) => `node ${layout.pluginDir}/bin/${script}`;
+export const pluginScript = (layout: PluginLayout, script: string) => `node ${layout.pluginDir}/bin/${script}`;
 
 /** The npm packages the plugin's code runs on: its package's dependencies, read once. */
 export function pluginPackages() {
