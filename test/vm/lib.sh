@@ -9,10 +9,17 @@ O=$R/out
 mkdir -p "$O"
 export LYCHD_QUADLET=/usr/libexec/podman/quadlet
 CODEX="--codex $W/codex --extensions $W/extensions --synthesis $W/forge/synthesis.lock.json"
-# The Forge as packed and installed (test/vm/prepare.ts), run from the workspace as a user would.
-forge() { (cd "$W" && node "$R/forge/node_modules/@lychd/forge/bin/lychd-forge.js" "$@"); }
+# The Forge as packed and installed (test/vm/prepare.ts), unpacked once onto the guest's disk and
+# run from the workspace as a user would.
+[ -d "$HOME/forge" ] || tar -xf "$R/forge.tar" -C "$HOME" || exit 1
+forge() { (cd "$W" && node "$HOME/forge/node_modules/@lychd/forge/bin/lychd-forge.js" "$@"); }
 step() { echo "== $(date +%T) $*"; }
-rec() { name=$1; shift; { "$@" 2>&1; echo $? >"$O/$name.rc"; } | tee "$O/$name.txt"; }
+# Runs a command, keeping its output and exit status under $1, and says how long it took.
+rec() {
+  name=$1; shift; t0=$(date +%s)
+  { "$@" 2>&1; echo $? >"$O/$name.rc"; } | tee "$O/$name.txt"
+  echo "   ($name: exit $(cat "$O/$name.rc"), $(($(date +%s) - t0)) s)"
+}
 # A step everything after it depends on: when it failed, keep the user's journal and stop the
 # scenario, so that a failed first start is reported in minutes, with its cause, rather than after
 # every later step has waited out its own timeout.
