@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson, sha256 } from '../../tools/src/shared/digest';
 import { runAsync, type Ran } from '../support/run';
 import { WORKSPACE } from '../support/codex-fixture';
@@ -89,7 +89,11 @@ let a: { dir: string; id: string };
 let b: { dir: string; id: string };
 let genA: string;
 
-beforeEach(async () => {
+/** The state every test starts from, made once: three runs of the Gate that each test would repeat. */
+let pristine: string;
+const copyTree = (from: string, to: string) => fs.cpSync(from, to, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+
+beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-rebirth-'));
   const bin = path.join(tmp, 'bin');
   fs.mkdirSync(bin);
@@ -109,9 +113,19 @@ beforeEach(async () => {
     fs.readFileSync(path.join(codexB, 'lychd.toml'), 'utf8').replace('log_level = "info"', 'log_level = "debug"'),
   );
   expect(await stage(b, codexB)).toBe(b.id.slice(0, 12));
+  pristine = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-rebirth-pristine-'));
+  copyTree(tmp, pristine);
 }, 120_000);
 
-afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+// Each test gets that state back at the same path: the site's links and the Gate's store name it.
+beforeEach(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+  copyTree(pristine, tmp);
+});
+
+afterAll(() => {
+  for (const dir of [tmp, pristine]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 /** A copy of the example Codex naming the image: `forge.image` and `vessel.image` as given. */
 function codexNaming(dir: string, forge: string, vessel: string): string {

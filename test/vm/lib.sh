@@ -13,7 +13,15 @@ CODEX="--codex $W/codex --extensions $W/extensions --synthesis $W/forge/synthesi
 # run from the workspace as a user would.
 [ -d "$HOME/forge" ] || tar -xf "$R/forge.tar" -C "$HOME" || exit 1
 forge() { (cd "$W" && node "$HOME/forge/node_modules/@lychd/forge/bin/lychd-forge.js" "$@"); }
-step() { echo "== $(date +%T) $*"; }
+# A step's heading, with how busy the guest's CPUs were since the previous heading (any script's):
+# under emulation that shows where time goes to waiting and where to work.
+step() {
+  cur=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
+  prev=$(cat "$HOME/.step-cpu" 2>/dev/null || echo "$cur")
+  echo "$cur" >"$HOME/.step-cpu"
+  busy=$(echo "$prev $cur" | awk '{b = $3 - $1; i = $4 - $2; if (b + i > 0) printf "%d%%", 100 * b / (b + i); else printf "-"}')
+  echo "== $(date +%T) $* (CPU busy before: $busy)"
+}
 # Runs a command, keeping its output and exit status under $1, and says how long it took.
 rec() {
   name=$1; shift; t0=$(date +%s)
@@ -35,7 +43,7 @@ vessel_image() { podman inspect lychd-vessel --format '{{.Image}}' 2>&1; }
 health() { # $1: file; waits up to 300 s for the Vessel's answer on 127.0.0.1
   i=0
   while [ $i -lt 150 ]; do
-    if node -e 'fetch("http://127.0.0.1:8000/health").then(r=>r.text()).then(t=>{process.stdout.write(t);process.exit(0)},()=>process.exit(1))' >"$O/$1" 2>/dev/null; then cat "$O/$1"; echo; return 0; fi
+    if bash "$W/test/vm/http-get.sh" 8000 /health >"$O/$1" 2>/dev/null; then cat "$O/$1"; echo; return 0; fi
     i=$((i + 1)); sleep 2
   done
   echo "no health answer" >"$O/$1"; return 1

@@ -75,9 +75,13 @@ export async function boot(o: BootOptions): Promise<BootResult> {
     '-initrd',
     path.join(o.disk, 'initrd.img'),
     '-append',
-    'console=ttyS0 root=/dev/vda rw panic=-1 quiet systemd.show_status=error',
+    // mitigations=off: the guest's Spectre mitigations (retpolines, barriers) cost TCG translated
+    // code and protect nothing in a throwaway test VM.
+    'console=ttyS0 root=/dev/vda rw panic=-1 quiet systemd.show_status=error mitigations=off',
     '-drive',
-    `file=${overlay},format=qcow2,if=virtio`,
+    // cache=unsafe: the guest's flushes (podman, PostgreSQL, the Gate's fsyncs) do not reach the
+    // host's disk; the overlay is thrown away after the run, and a power cycle is a clean qemu exit.
+    `file=${overlay},format=qcow2,if=virtio,cache=unsafe`,
     '-virtfs',
     `local,path=${o.workspace},mount_tag=workspace,security_model=none,readonly=on`,
     '-virtfs',

@@ -6,10 +6,11 @@
 . /mnt/work/test/vm/lib.sh
 
 step "images: load the test's OCI layout (stand-ins, the Phylactery, the Harvester) and tag every name the units use"
-while read -r ref name; do
-  id=$(podman pull -q "oci:$R/images/services:$ref") || exit 1
-  podman tag "$id" "$name"
-done <"$R/image-names.txt"
+# Each image once (six names share the stand-in), then every name.
+for ref in $(cut -d' ' -f1 "$R/image-names.txt" | sort -u); do
+  podman pull -q "oci:$R/images/services:$ref" >"$HOME/image-$ref" || exit 1
+done
+while read -r ref name; do podman tag "$(cat "$HOME/image-$ref")" "$name"; done <"$R/image-names.txt"
 step "secrets the units mount"
 while read -r s; do printf 'vm-test-secret' | podman secret create "$s" - >/dev/null; done <"$R/secret-names.txt"
 podman images --format '{{.Repository}}:{{.Tag}} {{.ID}}'
