@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, in tiers so that the cheap checks fail first:
 #   static (ESLint, Prettier, tsc) -> unit -> tools -> nx -> image, in this order, stopping at the
-#   first tier that fails; the vm tier (one qemu boot, the longest) starts in the background as
-#   soon as the static checks pass and runs beside the others, which then use one worker so the
-#   machine carries two jobs at a time, as one vitest run with two workers did.
+#   first tier that fails; the vm tier (one qemu boot, the longest: the run's critical path) starts
+#   first, in the background, and runs beside the others, which then use one worker so the machine
+#   carries two jobs at a time, as one vitest run with two workers did.
 # Prints each tier's time and counts, and ends with one line "tests: N passed, N failed, N skipped".
 # TEST_TIERS="unit tools" runs only those tiers (static checks included; the vm tier only when named).
 set -uo pipefail
@@ -27,15 +27,9 @@ fail() {
   exit 1
 }
 
-start=$(now)
-say "static checks: ESLint, Prettier, tsc"
-npx eslint . || fail "ESLint"
-npx prettier --check . || fail "Prettier (npx prettier --write . fixes it)"
-npx tsc -p tsconfig.json --noEmit || fail "the type check"
-SUMMARY+=("static   $(($(now) - start)) s")
-
 tier_cmd() { echo npx vitest run --project "$1" --reporter=default --reporter=json --outputFile.json="$LOGS/$1.json" "${@:2}"; }
 
+start=$(now)
 if has_tier vm; then
   say "vm tier: started in the background (its log: $LOGS/vm.log, printed when it ends)"
   vm_start=$(now)
@@ -44,6 +38,12 @@ if has_tier vm; then
   vm_pid=$!
   set +m
 fi
+
+say "static checks: ESLint, Prettier, tsc"
+npx eslint . || fail "ESLint"
+npx prettier --check . || fail "Prettier (npx prettier --write . fixes it)"
+npx tsc -p tsconfig.json --noEmit || fail "the type check"
+SUMMARY+=("static   $(($(now) - start)) s")
 
 for tier in unit tools nx image; do
   has_tier "$tier" || continue

@@ -19,7 +19,7 @@ A=$(cat "$R/id-a.txt")
 B=$(cat "$R/id-b.txt")
 n=0
 round() { # <candidate id> <kill where the command line holds this> <confirm|rollback>
-  n=$((n + 1)); t0=$(date +%s)
+  n=$((n + 1)); round_start=$(date +%s)
   put "before-kill-$n"
   forge rebirth $CODEX --image "$R/images/candidate-$([ "$1" = "$A" ] && echo a || echo b)" >"$O/kill-$n-stage.txt" 2>&1
   rm -f "$K/done"
@@ -30,7 +30,7 @@ round() { # <candidate id> <kill where the command line holds this> <confirm|rol
   health "health-kill-$n.json" >/dev/null
   echo "round $n: then --$3: rc=$(cat "$O/kill-$n-then.rc") vessel=$(vessel_image) health=$(cat "$O/health-kill-$n.json" | tr -d '\n' | cut -c1-400)" | tee -a "$O/kills.txt"
   rows "kill-$n"
-  echo "   (round $n: $(($(date +%s) - t0)) s)"
+  echo "   (round $n: $(($(date +%s) - round_start)) s)"
 }
 # The host is on A. Each round kills one step of the Gate's switch (see switch.ts switchBody).
 round "$B" 'localhost/lychd:previous' confirm # keeping the old body; then finished: on B

@@ -24,9 +24,9 @@ step() {
 }
 # Runs a command, keeping its output and exit status under $1, and says how long it took.
 rec() {
-  name=$1; shift; t0=$(date +%s)
+  name=$1; shift; rec_start=$(date +%s)
   { "$@" 2>&1; echo $? >"$O/$name.rc"; } | tee "$O/$name.txt"
-  echo "   ($name: exit $(cat "$O/$name.rc"), $(($(date +%s) - t0)) s)"
+  echo "   ($name: exit $(cat "$O/$name.rc"), $(($(date +%s) - rec_start)) s)"
 }
 # A step everything after it depends on: when it failed, keep the user's journal and stop the
 # scenario, so that a failed first start is reported in minutes, with its cause, rather than after
