@@ -18,9 +18,12 @@ const INSTALLED_FORGE = 'forge.tar';
 export const EDITED_SOURCE = 'extensions/oracle/src/oracle/__init__.py';
 
 /**
- * The slow, blocking preparation of the VM test (the cached disk, the services' images and both
- * Vessel candidates), run in a child process so the test worker stays responsive. Prints the
- * disk folder as its last line.
+ * The slow, blocking preparation of the VM test, run in child processes so the test worker stays
+ * responsive, in two parts:
+ * - prepareGuest: what the guest needs from its first step (the packed Forge, the cached disk, the
+ *   services' images); the VM boots once it is done;
+ * - prepareCandidates: both Vessel candidates, built while the VM boots and loads the services'
+ *   images. The guest waits for each (`candidate` in lib.sh) only where it stages it.
  *
  * The candidates are the real image of `lychd-forge image`, built in one copy of the workspace:
  * A as it is, B after editing an extension's source (the second build reuses A's layers).
@@ -28,7 +31,7 @@ export const EDITED_SOURCE = 'extensions/oracle/src/oracle/__init__.py';
  * TypeScript: under the VM's emulation compiling the sources on every run took longer than the
  * command's own work.
  */
-export function prepare(tmp: string, results: string): string {
+export function prepareGuest(tmp: string, results: string): string {
   // Packed first: `npm pack` rebuilds the workspace's tools/dist, as the Nx tier's installed-plugin
   // test does later in the run.
   const installed = path.join(tmp, 'forge');
@@ -38,18 +41,29 @@ export function prepare(tmp: string, results: string): string {
   fs.rmSync(installed, { recursive: true, force: true });
   const disk = vmDisk();
   const b = new Buildah(path.join(tmp, 'buildah'));
-  const ws = copyWorkspace();
   try {
     importBase(b, path.join(disk, 'base.tar'));
     buildImages(b, path.join(results, 'images', 'services'));
-    buildVessel(ws.root, path.join(results, 'images', 'candidate-a'));
-    ws.write(EDITED_SOURCE, `${ws.read(EDITED_SOURCE)}\n# edited for the Rebirth Gate test\n`);
-    buildVessel(ws.root, path.join(results, 'images', 'candidate-b'));
   } finally {
     fs.rmSync(path.join(tmp, 'buildah'), { recursive: true, force: true });
-    fs.rmSync(ws.root, { recursive: true, force: true });
   }
   return disk;
+}
+
+/**
+ * Candidate A, then B, each published whole: its layout and image.json land in
+ * <results>/images/candidate-<v> by a rename, then its id in <results>/id-<v>.txt, which the
+ * guest waits for.
+ */
+export function prepareCandidates(results: string): void {
+  const ws = copyWorkspace();
+  try {
+    buildVessel(ws.root, results, 'a');
+    ws.write(EDITED_SOURCE, `${ws.read(EDITED_SOURCE)}\n# edited for the Rebirth Gate test\n`);
+    buildVessel(ws.root, results, 'b');
+  } finally {
+    fs.rmSync(ws.root, { recursive: true, force: true });
+  }
 }
 
 /** `npm pack` of the plugin, installed with its dependencies (not Nx, a peer the CLI does not load) into `dir`. */
@@ -82,8 +96,9 @@ function installPackedForge(tmp: string, dir: string): void {
   );
 }
 
-/** `lychd-forge image` in the workspace copy, its output (OCI layout + image.json) copied to `out`. */
-function buildVessel(root: string, out: string): void {
+/** `lychd-forge image` in the workspace copy, published as candidate `v` (see prepareCandidates). */
+function buildVessel(root: string, results: string, v: 'a' | 'b'): void {
+  const out = path.join(results, 'images', `candidate-${v}`);
   process.stderr.write(`building the Vessel image into ${path.basename(out)}\n`);
   const r = spawnSync(process.execPath, [path.join(root, 'tools/bin/lychd-forge.js'), 'image'], {
     cwd: root,
@@ -91,5 +106,9 @@ function buildVessel(root: string, out: string): void {
     timeout: 1_800_000,
   });
   if (r.status !== 0) throw new Error(`lychd-forge image failed (exit ${r.status ?? r.signal}) in ${root}`);
-  fs.cpSync(path.join(root, IMAGE_DIR), out, { recursive: true });
+  fs.cpSync(path.join(root, IMAGE_DIR), `${out}.partial`, { recursive: true });
+  fs.renameSync(`${out}.partial`, out);
+  const { imageId } = JSON.parse(fs.readFileSync(path.join(out, 'image.json'), 'utf8')) as { imageId: string };
+  fs.writeFileSync(path.join(results, `id-${v}.txt.partial`), `${imageId.replace(/^sha256:/, '')}\n`);
+  fs.renameSync(path.join(results, `id-${v}.txt.partial`), path.join(results, `id-${v}.txt`));
 }

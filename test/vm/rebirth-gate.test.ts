@@ -23,20 +23,20 @@ const skip = skipWithout('qemu-system-x86_64', 'qemu-img', 'mmdebstrap', 'builda
 if (!isRoot && !REQUIRE_TOOLS)
   console.warn('[vm test] SKIPPING: building the VM disk and the images needs root (mmdebstrap --mode=root, buildah).');
 
-/** prepare.ts in a child process: its buildah and mmdebstrap runs block for minutes. */
-function prepareInChild(tmp: string, results: string): Promise<string> {
+/** One part of prepare.ts in a child process (its buildah and mmdebstrap runs block for minutes); its last line of output. */
+function prepareInChild(part: 'prepareGuest' | 'prepareCandidates', args: string[], prefix: string): Promise<string> {
   const script =
     `require(${JSON.stringify(path.join(ROOT, 'tools/bin/register.js'))});` +
-    `process.stdout.write(require(${JSON.stringify(path.join(__dirname, 'prepare.ts'))}).prepare(process.argv[1], process.argv[2]) + '\\n');`;
+    `process.stdout.write(String(require(${JSON.stringify(path.join(__dirname, 'prepare.ts'))}).${part}(...process.argv.slice(1))) + '\\n');`;
   return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,
-      ['-e', script, tmp, results],
+      ['-e', script, ...args],
       { maxBuffer: 16 * 1024 * 1024, timeout: 3_600_000 },
       (err, stdout, stderr) =>
         err ? reject(new Error(`preparing the VM failed: ${err.message}\n${stderr}`)) : resolve(stdout.trim().split('\n').pop() as string),
     );
-    child.stderr?.on('data', (d) => process.stdout.write(`[vm prepare] ${String(d)}`));
+    child.stderr?.on('data', (d) => process.stdout.write(`${prefix} ${String(d)}`));
   });
 }
 
@@ -99,8 +99,16 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
     if (!ready) throw new Error('the example has no engine soulstone of the default coven that mounts /srv/models');
     fs.writeFileSync(path.join(results, 'readiness.txt'), `${ready.config.name} ${ready.config.port}\n`);
 
-    const disk = await prepareInChild(tmp, results);
-    for (const v of ['a', 'b'] as const) fs.writeFileSync(path.join(results, `id-${v}.txt`), `${candidate(v)}\n`);
+    const disk = await prepareInChild('prepareGuest', [tmp, results], '[vm prepare]');
+    // The candidates build while the VM boots; a failed build leaves candidates-failed, which
+    // stops the guest where it waits for one, and fails the test after the VM is down.
+    const candidates = prepareInChild('prepareCandidates', [results], '[vm candidates]').then(
+      () => undefined,
+      (err: Error) => {
+        fs.writeFileSync(path.join(results, 'candidates-failed'), `${err.message}\n`);
+        return err;
+      },
+    );
     fs.writeFileSync(path.join(results, 'entry.sh'), `exec sh /mnt/work/test/vm/scenario.sh\n`);
     run = await boot({
       disk,
@@ -111,6 +119,8 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
       onLine: (line) => process.stdout.write(`[vm] ${line}\n`),
     });
     process.stdout.write(`[vm] finished in ${run.seconds} s${run.timedOut ? ' (TIMED OUT)' : ''}\n`);
+    const failed = await candidates;
+    if (failed) throw failed;
   }, VM_TIMEOUT_MS + 3_600_000);
 
   afterAll(() => {

@@ -18,6 +18,7 @@ podman images --format '{{.Repository}}:{{.Tag}} {{.ID}}'
 step "1. bind the example generation, stage and confirm the example image"
 rec bind forge bind --codex "$W/codex" --extensions "$W/extensions"
 needed bind
+candidate a
 rec stage-a forge rebirth $CODEX --image "$R/images/candidate-a"
 ID_A=$(sed -n 's/^To apply it: lychd-forge rebirth --confirm //p' "$O/stage-a.txt")
 rec confirm-a forge rebirth --confirm "$ID_A"
@@ -82,6 +83,7 @@ sh "$W/test/vm/coven-switch.sh" "$R" "$O"
 step "4. edit an extension: a new candidate, reviewed, refused, confirmed, rolled back"
 readlink "$HOME/.config/containers/systemd/lychd" >"$O/generation-a.txt"
 put before-b
+candidate b
 rec stage-b forge rebirth $CODEX --image "$R/images/candidate-b"
 ID_B=$(sed -n 's/^To apply it: lychd-forge rebirth --confirm //p' "$O/stage-b.txt")
 vessel_image >"$O/vessel-image-after-review.txt"
