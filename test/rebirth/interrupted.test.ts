@@ -167,6 +167,22 @@ describe('one image name: the Gate names the image forge.image, and a vessel.ima
     expect(fs.readFileSync(path.join(tmp, 'state', 'state.json'), 'utf8')).toBe(before);
     expect(generation()).toBe(genA);
   });
+
+  it('--confirm and --rollback read only the Prime Scroll: a broken rune refuses staging, not them', async () => {
+    const broken = codexNaming('codex-broken', 'localhost/lychd:custom', 'localhost/lychd:custom');
+    const rune = path.join(broken, 'runes', 'animator', 'soulstones', 'llamacpp', 'titan.toml');
+    fs.writeFileSync(rune, `${fs.readFileSync(rune, 'utf8')}\nport = "not a port"\n`);
+    const staging = await gate(['--codex', broken, '--image', b.dir, '--synthesis', SYNTHESIS]);
+    expect(staging.status).toBe(1);
+    expect(staging.stderr).toContain(rune);
+    const done = await gate(['--codex', broken, '--confirm', b.id.slice(0, 12)]);
+    expect(done.status, done.stderr).toBe(0);
+    expect(custom()).toBe(b.id);
+    const back = await gate(['--codex', broken, '--rollback']);
+    expect(back.status, back.stderr).toBe(0);
+    expect(custom()).toBe(a.id);
+    expect(generation()).toBe(genA);
+  });
 });
 
 describe('a confirmation killed at each step', () => {

@@ -1,11 +1,11 @@
 import * as path from 'node:path';
+import { oneImageName } from '../codex/cross-rune-rules';
+import { loadPrimeScroll } from '../codex/prime-scroll';
 import { ForgeError } from '../diagnostics';
 import { resolveBindingSite, resolveUnitDir } from '../inscription';
-import { generationProblems } from '../inscription/on-host';
 import { confirm, formatReview, realHost, review, rollbackBody, stage, type GateOptions } from '../rebirth';
 import type { CommonPaths } from './paths';
-import { loadForCommand, renderInto, withTempGeneration } from './render';
-import type { Outcome } from '../report';
+import { refused, type Outcome } from '../report';
 
 export interface RebirthFlags {
   bindingSite?: string;
@@ -22,20 +22,34 @@ export interface RebirthFlags {
  * `--rollback` returns to the previous body. Only a person typing the id passes the Gate.
  */
 export async function runRebirth(paths: CommonPaths, flags: RebirthFlags, log: (line: string) => void): Promise<Outcome> {
-  // The Codex names the image (forge.image) for every action, confirm and rollback too.
+  const gateFor = (imageName: string): GateOptions => {
+    const bindingSite = resolveBindingSite({ option: flags.bindingSite, env: process.env });
+    return {
+      bindingSite,
+      unitDir: resolveUnitDir({ option: flags.unitDir, env: process.env, bindingSite }),
+      host: realHost(paths.workspaceRoot),
+      log,
+      imageName,
+    };
+  };
+  // --confirm and --rollback apply a body staged (and checked) before: of the Codex they read only
+  // the Prime Scroll, for the image name (forge.image, which vessel.image must be), so a rune being
+  // edited never stands between the operator and the previous body, and they load neither the
+  // runes nor the renderers.
+  if (flags.rollback || flags.confirm !== undefined) {
+    const { prime, source, diagnostics } = loadPrimeScroll(paths.codexDir);
+    if (prime && source) diagnostics.push(...oneImageName.check({ prime, source }, []));
+    if (!prime || diagnostics.some((d) => d.severity === 'error')) return refused(`Codex ${paths.codexDir}`, diagnostics);
+    const gate = gateFor(prime.forge.image);
+    const done = flags.rollback ? await rollbackBody(gate) : await confirm(gate, flags.confirm as string);
+    return { ok: true, diagnostics, summary: done.message };
+  }
+  const { loadForCommand, renderInto, withTempGeneration } = await import('./render');
+  const { generationProblems } = await import('../inscription/on-host');
   const loaded = loadForCommand(paths);
   if (!loaded.codex) return loaded.refusal;
   const { codex, warnings } = loaded;
-  const bindingSite = resolveBindingSite({ option: flags.bindingSite, env: process.env });
-  const gate: GateOptions = {
-    bindingSite,
-    unitDir: resolveUnitDir({ option: flags.unitDir, env: process.env, bindingSite }),
-    host: realHost(paths.workspaceRoot),
-    log,
-    imageName: codex.prime.forge.image,
-  };
-  if (flags.rollback) return { ok: true, diagnostics: warnings, summary: (await rollbackBody(gate)).message };
-  if (flags.confirm !== undefined) return { ok: true, diagnostics: warnings, summary: (await confirm(gate, flags.confirm)).message };
+  const gate = gateFor(codex.prime.forge.image);
   await withTempGeneration(async (dir) => {
     renderInto(codex, dir);
     const problems = await generationProblems(codex, dir, paths.workspaceRoot, log);

@@ -316,7 +316,7 @@ const dangerousMounts: CodexRule = {
  * One image name: the Rebirth Gate gives the reviewed image the name `forge.image`, so a Vessel
  * that runs any other `vessel.image` runs an image the Gate never reviewed.
  */
-const oneImageName: CodexRule = {
+export const oneImageName: CodexRule = {
   id: 'one-image-name',
   scope: 'codex',
   severity: 'error',
