@@ -64,7 +64,7 @@ unset IFS
 say "configuring the guest"
 echo lychd-vm >"$FS/etc/hostname"
 cat >"$FS/etc/fstab" <<'EOF'
-/dev/vda    /             ext4  rw,noatime                                  0 0
+/dev/vda    /             ext4  rw,noatime                                  0 1
 workspace   /mnt/work     9p    ro,trans=virtio,version=9p2000.L,msize=524288,nofail  0 0
 results     /mnt/results  9p    rw,trans=virtio,version=9p2000.L,msize=524288,nofail  0 0
 EOF
@@ -170,10 +170,7 @@ SOURCE_DATE_EPOCH=0 mmdebstrap --mode=root --variant=minbase \
   "$SUITE" "$WORK/base.tar" "deb $MIRROR $SUITE main" >&2
 
 say "mkfs.ext4 -d (no loop mount)"
-# No journal: every boot runs on a throwaway overlay and ends in a clean poweroff, and under
-# emulation the journal's second write of every metadata block costs each file the guest creates
-# (an image's layers, a container's copy under the pod's user mapping). Hence no fsck at boot either.
-mkfs.ext4 -q -F -L lychd-vm -O ^has_journal -d "$FS" "$WORK/disk.raw" "$DISK_SIZE" >&2
+mkfs.ext4 -q -F -L lychd-vm -d "$FS" "$WORK/disk.raw" "$DISK_SIZE" >&2
 rm -rf "$FS"
 mv "$WORK" "$OUT.tmp" && mv "$OUT.tmp" "$OUT" || die "could not publish $OUT"
 trap - EXIT
