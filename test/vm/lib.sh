@@ -14,15 +14,16 @@ CODEX="--codex $W/codex --extensions $W/extensions --synthesis $W/forge/synthesi
 [ -d "$HOME/forge" ] || tar -xf "$R/forge.tar" -C "$HOME" || exit 1
 forge() { (cd "$W" && node "$HOME/forge/node_modules/@lychd/forge/bin/lychd-forge.js" "$@"); }
 # A step's heading, with how busy the guest's CPUs were since the previous heading (any script's),
-# and the CPU seconds spent by the scenario (the Forge, podman's command line, its pulls) and by the
-# user's services (the pod's containers): under emulation that shows where time goes to waiting
-# and where to work, and whose work it is. The counts start again at each boot (XDG_RUNTIME_DIR).
+# and the CPU seconds spent since then by the scenario (its shell, the Forge) and under the user's
+# systemd (rootless podman moves every podman command there: pulls, health checks, the
+# containers): under emulation that shows where time goes to waiting and where to work, and whose
+# work it is. The counts start again at each boot (XDG_RUNTIME_DIR).
 cg() { awk '/^usage_usec/ {printf "%d", $2 / 1000000}' "/sys/fs/cgroup/$1/cpu.stat" 2>/dev/null || echo 0; }
 step() {
   cur="$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat) $(cg system.slice/lychd-vm-run.service) $(cg user.slice/user-1000.slice/user@1000.service)"
   prev=$(cat "$XDG_RUNTIME_DIR/.step-cpu" 2>/dev/null || echo "$cur")
   echo "$cur" >"$XDG_RUNTIME_DIR/.step-cpu"
-  busy=$(echo "$prev $cur" | awk '{b = $5 - $1; i = $6 - $2; if (b + i > 0) printf "%d%%; CPU seconds: scenario %d, pod %d, other %d", 100 * b / (b + i), $7 - $3, $8 - $4, b / 100 - ($7 - $3) - ($8 - $4); else printf "-"}')
+  busy=$(echo "$prev $cur" | awk '{b = $5 - $1; i = $6 - $2; if (b + i > 0) { o = b / 100 - ($7 - $3) - ($8 - $4); printf "%d%%; CPU seconds: scenario %d, podman and containers %d, other %d", 100 * b / (b + i), $7 - $3, $8 - $4, (o > 0 ? o : 0) } else printf "-"}')
   echo "== $(date +%T) $* (CPU busy before: $busy)"
 }
 # The host builds the Vessel's candidates while the VM boots (prepare.ts); <results>/id-<v>.txt
