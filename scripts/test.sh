@@ -42,7 +42,16 @@ fi
 # While the vm tier runs, everything else yields the CPU to it: it is the run's critical path and
 # uses at most about 1.5 of the 2 cores, so the host tiers fill the rest and then have the machine.
 low=()
-[ -n "$vm_pid" ] && low=(nice -n 10)
+if [ -n "$vm_pid" ]; then
+  low=(nice -n 10)
+  # Nx starts each task in a session of its own, and with the kernel's autogroup scheduling
+  # (/proc/sys/kernel/sched_autogroup_enabled) each session shares the CPU as one process would,
+  # whatever its nice value: `nice` reaches only within this run's session. As root, the session
+  # (qemu's, and the tiers' own processes below it) is raised above those instead.
+  if [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null)" = 1 ] && [ "$(id -u)" = 0 ]; then
+    echo -10 >"/proc/$$/autogroup" 2>/dev/null && say "this run's session: autogroup nice -10 (Nx's tasks run in sessions of their own)"
+  fi
+fi
 
 say "static checks: ESLint, Prettier, tsc"
 "${low[@]}" npx eslint . || fail "ESLint"
