@@ -41,7 +41,7 @@ export async function runRebirth(paths: CommonPaths, flags: RebirthFlags, log: (
     if (prime && source) diagnostics.push(...oneImageName.check({ prime, source }, []));
     if (!prime || diagnostics.some((d) => d.severity === 'error')) return refused(`Codex ${paths.codexDir}`, diagnostics);
     const gate = gateFor(prime.forge.image);
-    const done = flags.rollback ? await rollbackBody(gate) : await confirm(gate, flags.confirm as string);
+    const done = flags.rollback || flags.confirm === undefined ? await rollbackBody(gate) : await confirm(gate, flags.confirm);
     return { ok: true, diagnostics, summary: done.message };
   }
   const { loadForCommand, renderInto, withTempGeneration } = await import('./render');
