@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IMAGE_DIR } from '../../tools/src/image';
+import { replaceFileAtomic } from '../../tools/src/shared/fsutil';
 import { WORKSPACE } from '../support/codex-fixture';
 import { copyWorkspace } from '../support/workspace';
 import { Buildah, buildImages, importBase } from './images';
@@ -109,6 +110,5 @@ function buildVessel(root: string, results: string, v: 'a' | 'b'): void {
   fs.cpSync(path.join(root, IMAGE_DIR), `${out}.partial`, { recursive: true });
   fs.renameSync(`${out}.partial`, out);
   const { imageId } = JSON.parse(fs.readFileSync(path.join(out, 'image.json'), 'utf8')) as { imageId: string };
-  fs.writeFileSync(path.join(results, `id-${v}.txt.partial`), `${imageId.replace(/^sha256:/, '')}\n`);
-  fs.renameSync(path.join(results, `id-${v}.txt.partial`), path.join(results, `id-${v}.txt`));
+  replaceFileAtomic(path.join(results, `id-${v}.txt`), `${imageId.replace(/^sha256:/, '')}\n`, `id-${v}.txt.partial`);
 }

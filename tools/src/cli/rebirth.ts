@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { oneImageName } from '../codex/cross-rune-rules';
 import { loadPrimeScroll } from '../codex/prime-scroll';
-import { ForgeError } from '../diagnostics';
+import { ForgeError, hasErrors } from '../diagnostics';
 import { resolveBindingSite, resolveUnitDir } from '../inscription';
 import { confirm, formatReview, realHost, review, rollbackBody, stage, type GateOptions } from '../rebirth';
 import type { CommonPaths } from './paths';
@@ -39,7 +39,7 @@ export async function runRebirth(paths: CommonPaths, flags: RebirthFlags, log: (
   if (flags.rollback || flags.confirm !== undefined) {
     const { prime, source, diagnostics } = loadPrimeScroll(paths.codexDir);
     if (prime && source) diagnostics.push(...oneImageName.check({ prime, source }, []));
-    if (!prime || diagnostics.some((d) => d.severity === 'error')) return refused(`Codex ${paths.codexDir}`, diagnostics);
+    if (!prime || hasErrors(diagnostics)) return refused(`Codex ${paths.codexDir}`, diagnostics);
     const gate = gateFor(prime.forge.image);
     const done = flags.rollback || flags.confirm === undefined ? await rollbackBody(gate) : await confirm(gate, flags.confirm);
     return { ok: true, diagnostics, summary: done.message };
