@@ -3,7 +3,7 @@
 #   static (ESLint, Prettier, tsc) -> unit -> tools -> nx -> image, in this order, stopping at the
 #   first tier that fails; the vm tier (one qemu boot, the longest: the run's critical path) starts
 #   first, in the background, and runs beside the others, which then use one worker so the machine
-#   carries two jobs at a time, as one vitest run with two workers did.
+#   carries two jobs at a time; a tier that starts after the vm tier ended has the whole machine.
 # Prints each tier's time and counts, and ends with one line "tests: N passed, N failed, N skipped".
 # TEST_TIERS="unit tools" runs only those tiers (static checks included; the vm tier only when named).
 set -uo pipefail
@@ -40,23 +40,24 @@ if has_tier vm; then
 fi
 
 # While the vm tier runs, everything else yields the CPU to it: it is the run's critical path and
-# uses at most about 1.5 of the 2 cores, so the host tiers fill the rest and then have the machine.
-low=()
-if [ -n "$vm_pid" ]; then
-  low=(nice -n 10)
-  # Nx starts each task in a session of its own, and with the kernel's autogroup scheduling
-  # (/proc/sys/kernel/sched_autogroup_enabled) each session shares the CPU as one process would,
-  # whatever its nice value: `nice` reaches only within this run's session. As root, the session
-  # (qemu's, and the tiers' own processes below it) is raised above those instead.
-  if [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null)" = 1 ] && [ "$(id -u)" = 0 ]; then
-    echo -10 >"/proc/$$/autogroup" 2>/dev/null && say "this run's session: autogroup nice -10 (Nx's tasks run in sessions of their own)"
-  fi
+# uses at most about 1.5 of the 2 cores, so the host tiers fill the rest with one worker, and take
+# the machine back (no nice, vitest's own worker count) from the first tier that starts after it ended.
+vm_running() { [ -n "$vm_pid" ] && kill -0 "$vm_pid" 2>/dev/null; }
+low() {
+  if vm_running; then nice -n 10 "$@"; else "$@"; fi
+}
+# Nx starts each task in a session of its own, and with the kernel's autogroup scheduling
+# (/proc/sys/kernel/sched_autogroup_enabled) each session shares the CPU as one process would,
+# whatever its nice value: `nice` reaches only within this run's session. As root, the session
+# (qemu's, and the tiers' own processes below it) is raised above those instead.
+if vm_running && [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null)" = 1 ] && [ "$(id -u)" = 0 ]; then
+  echo -10 >"/proc/$$/autogroup" 2>/dev/null && say "this run's session: autogroup nice -10 (Nx's tasks run in sessions of their own)"
 fi
 
 say "static checks: ESLint, Prettier, tsc"
-"${low[@]}" npx eslint . || fail "ESLint"
-"${low[@]}" npx prettier --check . || fail "Prettier (npx prettier --write . fixes it)"
-"${low[@]}" npx tsc -p tsconfig.json --noEmit || fail "the type check"
+low npx eslint . || fail "ESLint"
+low npx prettier --check . || fail "Prettier (npx prettier --write . fixes it)"
+low npx tsc -p tsconfig.json --noEmit || fail "the type check"
 SUMMARY+=("static   $(($(now) - start)) s")
 
 for tier in unit tools nx image; do
@@ -64,8 +65,12 @@ for tier in unit tools nx image; do
   say "$tier tier"
   t=$(now)
   workers=()
-  [ -n "$vm_pid" ] && workers=(--maxWorkers=1 --minWorkers=1)
-  "${low[@]}" $(tier_cmd "$tier" "${workers[@]}") || fail "the $tier tier"
+  if vm_running; then
+    workers=(--maxWorkers=1 --minWorkers=1)
+  elif [ -n "$vm_pid" ]; then
+    echo "(the vm tier has ended: this tier runs with vitest's own worker count, without nice)"
+  fi
+  low $(tier_cmd "$tier" "${workers[@]}") || fail "the $tier tier"
   SUMMARY+=("$(printf '%-8s %s s' "$tier" $(($(now) - t)))")
 done
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTool } from '../../tools/src/toolchain';
 import { runNx, type NxRun } from '../support/nx-run';
 import { REQUIRE_TOOLS } from '../toolchain/tool-gate';
@@ -15,7 +15,8 @@ import { mirrorLocks } from '../synthesis/fixtures';
  * (`hot`, whose Nx cache carries over from case to case), runs the targets, and asserts exactly
  * which tasks ran; then the same edit goes into a second copy (`cold`) that rebuilds from scratch
  * with `--skip-nx-cache`, and every output of `hot` must equal it byte for byte. A stale hit
- * fails the output comparison or the "ran" list; an unneeded rerun fails the "ran" list.
+ * fails the output comparison or the "ran" list; an unneeded rerun fails the "ran" list. The two
+ * copies share nothing, so each case builds them at the same time.
  */
 
 const TITAN = 'codex/runes/animator/soulstones/llamacpp/titan.toml';
@@ -63,8 +64,7 @@ beforeAll(async () => {
   }
   hot = copyWorkspace();
   cold = copyWorkspace();
-  ok(await build(hot));
-  ok(await build(cold));
+  for (const run of await Promise.all([build(hot), build(cold)])) ok(run);
 }, 600_000);
 
 afterAll(() => {
@@ -95,16 +95,29 @@ function expectRan(run: NxRun, expected: string[], tolerated: string[] = []) {
 async function step(edit: (ws: WorkspaceCopy) => void, expected: string[], tolerated: string[] = []): Promise<NxRun> {
   edit(hot);
   edit(cold);
-  const run = await build(hot);
+  const [run, coldRun] = await Promise.all([build(hot), buildCold()]);
   expectRan(run, expected, tolerated);
-  await expectSameAsCold();
+  expectSameAsCold(coldRun);
   return run;
 }
 
-async function expectSameAsCold() {
-  // From scratch: no earlier outputs (the committed locks stay: they seed the resolution).
+/** The cold build under way, if any: a case that fails early must not leave it running into the next. */
+let coldBuild: Promise<NxRun> | undefined;
+afterEach(async () => {
+  await coldBuild;
+  coldBuild = undefined;
+});
+
+/** Starts building `cold` from scratch: no earlier outputs (the committed locks stay: they seed the resolution). */
+function buildCold(): Promise<NxRun> {
   for (const dir of ['quadlets/generation', 'dist/forge']) fs.rmSync(path.join(cold.root, dir), { recursive: true, force: true });
-  ok(await build(cold, ['--skip-nx-cache']));
+  coldBuild = build(cold, ['--skip-nx-cache']);
+  return coldBuild;
+}
+
+/** `hot`'s outputs must be those of `coldRun`, the cold build of the same edit. */
+function expectSameAsCold(coldRun: NxRun) {
+  ok(coldRun);
   const want = outputs(cold);
   const got = outputs(hot);
   // The units of a rune folder emptied since stay behind under dist/forge/runes; nothing reads them.
@@ -322,6 +335,7 @@ describe.sequential('cache matrix', () => {
       };
       reorder(hot);
       reorder(cold);
+      const coldRun = buildCold();
       const again = await nx(hot, ['run', 'quadlets:bind', '--output-style=static']);
       ok(again);
       expect(again.ran.sort()).toEqual(['codex:context', 'quadlets:bind', 'runes-llamacpp:scribe']);
@@ -335,7 +349,7 @@ describe.sequential('cache matrix', () => {
       expect(siteSnapshot()).toEqual(before);
 
       expectRan(await build(hot), []);
-      await expectSameAsCold();
+      expectSameAsCold(await coldRun);
     },
     T,
   );
@@ -361,6 +375,7 @@ describe.sequential('cache matrix', () => {
       const edit = replace(TITAN, 'port = 8793', 'port = 8794');
       edit(hot);
       edit(cold);
+      const coldRun = buildCold();
       affected = ok(await nx(hot, ['affected', '-t', 'bind', `--base=${base}`, '--output-style=static']));
       installedTitan = installed('soulstone-titan.container') ?? '';
       expect(affected.ran).toContain('runes-llamacpp:scribe');
@@ -386,7 +401,7 @@ describe.sequential('cache matrix', () => {
           'forge:synthesize',
         ]).sort(),
       );
-      await expectSameAsCold();
+      expectSameAsCold(await coldRun);
     },
     T,
   );
@@ -443,13 +458,14 @@ describe.sequential('cache matrix', () => {
       const edit = replace('extensions/atelier/tailwind.config.js', "950: '#0b0a10'", "950: '#0c0a11'");
       edit(hot);
       edit(cold);
+      const coldRun = buildCold();
       const affected = await nx(hot, ['affected', '-t', 'bind', `--base=${base}`, '--output-style=static']);
       ok(affected);
       expect([...affected.ran, ...affected.cached]).toEqual([]);
       expect(siteSnapshot()).toEqual(before);
 
       expectRan(await build(hot), ['forge:tailwind', 'forge:synthesize']);
-      await expectSameAsCold();
+      expectSameAsCold(await coldRun);
     },
     T,
   );
