@@ -40,8 +40,8 @@ if has_tier vm; then
 fi
 
 # While the vm tier runs, everything else yields the CPU to it: it is the run's critical path and
-# uses at most about 1.5 of the 2 cores, so the host tiers fill the rest with one worker, and take
-# the machine back (no nice, vitest's own worker count) from the first tier that starts after it ended.
+# uses at most about 1.5 of the 2 cores, so the host tiers fill the rest with one worker; a tier
+# that starts after it ended takes the machine back: no nice, one worker per CPU.
 vm_running() { [ -n "$vm_pid" ] && kill -0 "$vm_pid" 2>/dev/null; }
 low() {
   if vm_running; then nice -n 10 "$@"; else "$@"; fi
@@ -68,7 +68,9 @@ for tier in unit tools nx image; do
   if vm_running; then
     workers=(--maxWorkers=1 --minWorkers=1)
   elif [ -n "$vm_pid" ]; then
-    echo "(the vm tier has ended: this tier runs with vitest's own worker count, without nice)"
+    # vitest's own default is one worker fewer than the CPUs: one, on two.
+    workers=(--maxWorkers="$(nproc)")
+    echo "(the vm tier has ended: this tier runs with $(nproc) workers, without nice)"
   fi
   low $(tier_cmd "$tier" "${workers[@]}") || fail "the $tier tier"
   SUMMARY+=("$(printf '%-8s %s s' "$tier" $(($(now) - t)))")
