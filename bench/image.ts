@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { copyWorkspace, type WorkspaceCopy } from '../test/support/workspace';
+import { copyWorkspace, ISOLATED_PLUGINS, type WorkspaceCopy } from '../test/support/workspace';
 import { requireTool } from '../tools/src/toolchain';
 import { Buildah } from '../tools/src/image/buildah';
 
@@ -38,7 +38,8 @@ const nx =
     ws.nxSync(['run', target, '--output-style=static', ...extra]);
 
 progress('copying the workspace');
-const ws = copyWorkspace();
+// What a user's nx does: Nx's default plugin workers.
+const ws = copyWorkspace({ env: ISOLATED_PLUGINS });
 ws.write(
   'bench-floor/project.json',
   `${JSON.stringify({ name: 'bench-floor', targets: { noop: { command: 'echo floor', cache: true, inputs: ['{projectRoot}/project.json'], outputs: [] } } }, null, 2)}\n`,

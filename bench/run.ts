@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { copyWorkspace, type WorkspaceCopy } from '../test/support/workspace';
+import { copyWorkspace, ISOLATED_PLUGINS, type WorkspaceCopy } from '../test/support/workspace';
 import { editPort, writeCodex, type GeneratedRune } from './codex';
 
 interface Options {
@@ -132,7 +132,8 @@ function addFloorProject(ws: WorkspaceCopy): void {
 
 function benchSize(n: number, o: Options): Scenario[] {
   progress(`${n} runes: copying the workspace and generating the Codex`);
-  const ws = copyWorkspace();
+  // What a user's nx does: Nx's default plugin workers.
+  const ws = copyWorkspace({ env: ISOLATED_PLUGINS });
   const runes = writeCodex(ws.root, n);
   addFloorProject(ws);
   ws.git(['add', '-A']);

@@ -29,35 +29,32 @@ fail() {
 
 tier_cmd() { echo npx vitest run --project "$1" --reporter=default --reporter=json --outputFile.json="$LOGS/$1.json" "${@:2}"; }
 
+# While the vm tier runs, it has the CPU first: it is the run's critical path, and it uses at most
+# about 1.5 of the 2 cores, so the host tiers fill the rest with one worker; a tier that starts
+# after it ended takes the machine back, with one worker per CPU. The kernel schedules by session
+# (autogroup, /proc/sys/kernel/sched_autogroup_enabled), not by process: `nice` would not reach
+# the sessions Nx starts for its tasks and plugins. So the vm tier runs in a session of its own,
+# and as root that session's autogroup is raised (nice -10) above every other.
 start=$(now)
 if has_tier vm; then
   say "vm tier: started in the background (its log: $LOGS/vm.log, printed when it ends)"
+  raise=()
+  if [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null)" = 1 ] && [ "$(id -u)" = 0 ]; then
+    raise=(bash -c 'echo -10 >/proc/self/autogroup; exec "$@"' vm-tier)
+    echo "(its session: autogroup nice -10, above the host tiers and the sessions Nx starts)"
+  fi
   vm_start=$(now)
-  set -m
-  $(tier_cmd vm) >"$LOGS/vm.log" 2>&1 &
+  # Not a process group leader (no job control here), so setsid makes this very process the
+  # session's leader: $! is the session, and its process group is what stop_vm kills.
+  setsid "${raise[@]}" $(tier_cmd vm) >"$LOGS/vm.log" 2>&1 &
   vm_pid=$!
-  set +m
 fi
-
-# While the vm tier runs, everything else yields the CPU to it: it is the run's critical path and
-# uses at most about 1.5 of the 2 cores, so the host tiers fill the rest with one worker; a tier
-# that starts after it ended takes the machine back: no nice, one worker per CPU.
 vm_running() { [ -n "$vm_pid" ] && kill -0 "$vm_pid" 2>/dev/null; }
-low() {
-  if vm_running; then nice -n 10 "$@"; else "$@"; fi
-}
-# Nx starts each task in a session of its own, and with the kernel's autogroup scheduling
-# (/proc/sys/kernel/sched_autogroup_enabled) each session shares the CPU as one process would,
-# whatever its nice value: `nice` reaches only within this run's session. As root, the session
-# (qemu's, and the tiers' own processes below it) is raised above those instead.
-if vm_running && [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null)" = 1 ] && [ "$(id -u)" = 0 ]; then
-  echo -10 >"/proc/$$/autogroup" 2>/dev/null && say "this run's session: autogroup nice -10 (Nx's tasks run in sessions of their own)"
-fi
 
 say "static checks: ESLint, Prettier, tsc"
-low npx eslint . || fail "ESLint"
-low npx prettier --check . || fail "Prettier (npx prettier --write . fixes it)"
-low npx tsc -p tsconfig.json --noEmit || fail "the type check"
+npx eslint . || fail "ESLint"
+npx prettier --check . || fail "Prettier (npx prettier --write . fixes it)"
+npx tsc -p tsconfig.json --noEmit || fail "the type check"
 SUMMARY+=("static   $(($(now) - start)) s")
 
 for tier in unit tools nx image; do
@@ -70,9 +67,9 @@ for tier in unit tools nx image; do
   elif [ -n "$vm_pid" ]; then
     # vitest's own default is one worker fewer than the CPUs: one, on two.
     workers=(--maxWorkers="$(nproc)")
-    echo "(the vm tier has ended: this tier runs with $(nproc) workers, without nice)"
+    echo "(the vm tier has ended: this tier runs with $(nproc) workers)"
   fi
-  low $(tier_cmd "$tier" "${workers[@]}") || fail "the $tier tier"
+  $(tier_cmd "$tier" "${workers[@]}") || fail "the $tier tier"
   SUMMARY+=("$(printf '%-8s %s s' "$tier" $(($(now) - t)))")
 done
 

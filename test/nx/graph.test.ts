@@ -10,7 +10,8 @@ const projects = async (ws: ReturnType<typeof copyWorkspace>) => {
   return (JSON.parse(r.stdout) as string[]).sort();
 };
 
-describe('the inferred project graph', () => {
+// Each test has a workspace copy of its own: they run at the same time.
+describe.concurrent('the inferred project graph', () => {
   it('has one project per rune folder and the whole-Codex projects, with no project.json', async () => {
     const ws = copyWorkspace();
     const names = await projects(ws);
