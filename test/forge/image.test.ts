@@ -72,8 +72,10 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
     temp.push(ownCache);
     b = copyWorkspace({ env: { LYCHD_FORGE_CACHE: ownCache } });
     temp.push(a.root, b.root);
-    // The two clones share nothing: they build at the same time.
-    await Promise.all([image(a), image(b)]);
+    // The two clones share nothing: they build at the same time. Both are awaited before a failure
+    // is reported, so that afterAll's cleanup never runs under a build still going.
+    const builds = await Promise.allSettled([image(a), image(b)]);
+    for (const r of builds) if (r.status === 'rejected') throw r.reason;
     first = summaryOf(a);
   }, LONG);
 
