@@ -29,9 +29,8 @@ fail() {
 
 tier_cmd() { echo npx vitest run --project "$1" --reporter=default --reporter=json --outputFile.json="$LOGS/$1.json" "${@:2}"; }
 
-# While the vm tier runs, it has the CPU first: it is the run's critical path, and it uses at most
-# about 1.5 of the 2 cores, so the host tiers fill the rest with one worker; a tier that starts
-# after it ended takes the machine back, with one worker per CPU. The kernel schedules by session
+# While the vm tier runs, it has the CPU first: it is the run's critical path, and qemu keeps most
+# of the 2 cores busy (the worker counts are set per tier below). The kernel schedules by session
 # (autogroup, /proc/sys/kernel/sched_autogroup_enabled), not by process: `nice` would not reach
 # the sessions Nx starts for its tasks and plugins. So the vm tier runs in a session of its own,
 # and as root that session's autogroup is raised (nice -10) above every other.
