@@ -324,7 +324,8 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
     });
     expect(r.timedOut).toBe(false);
     expect(r.kernelPanics).toHaveLength(2);
-    for (const p of r.kernelPanics) expect(p).toMatch(/^Kernel panic - not syncing: VFS: Unable to mount root fs/);
+    // Each is the console's first oops or panic line (qemu's own race could come first: not asserted).
+    for (const p of r.kernelPanics) expect(p).toMatch(/^(Oops|BUG|Kernel panic)\b/);
     expect(lines.filter((l) => l.startsWith('== the guest kernel panicked'))).toHaveLength(2);
     // The third panic is not retried: the run ends with one boot that wrote no exit status.
     expect(r.exitCodes).toEqual([undefined]);
