@@ -34,6 +34,7 @@ function health(service: string) {
     startupRetries: one('--health-startup-retries'),
     startPeriod: one('--health-start-period'),
     interval: one('--health-interval'),
+    startupInterval: one('--health-startup-interval'),
     retries: one('--health-retries'),
     timeout: one('--health-timeout'),
     timeoutStartSec: values(parseUnitText(service), 'Service', 'TimeoutStartSec')[0],
@@ -57,6 +58,7 @@ describe.skipIf(noQuadlet)('readiness: health checks through the real generator'
         startupRetries: '0',
         startPeriod: undefined,
         interval: '10s',
+        startupInterval: '10s',
         retries: '3',
         timeout: '10s',
         timeoutStartSec: '1800',
@@ -87,7 +89,7 @@ describe.skipIf(noQuadlet)('readiness: health checks through the real generator'
         }, 'kinetic'),
       ).get('soulstone-kinetic.service')!,
     );
-    expect(slow).toMatchObject({ interval: '30s', retries: '5', timeout: '20s', timeoutStartSec: '3600' });
+    expect(slow).toMatchObject({ interval: '30s', startupInterval: '30s', retries: '5', timeout: '20s', timeoutStartSec: '3600' });
     const off = health(services(edited((r) => (r.config.health_check = false), 'kinetic')).get('soulstone-kinetic.service')!);
     expect([off.cmd, off.sdnotify]).toEqual([undefined, 'conmon']);
   });
@@ -99,6 +101,22 @@ describe.skipIf(noQuadlet)('readiness: health checks through the real generator'
     expect(vessel.cmd).toBe(
       `/app/.venv/bin/python -c 'import urllib.request; urllib.request.urlopen("http://127.0.0.1:${codex.prime.vessel.port}/health", timeout=5)'`,
     );
+  });
+
+  it("the Vessel's and the Phylactery's regular checks run every health_interval (30 s unless set), their startup checks every 10 s", () => {
+    for (const service of ['vessel', 'phylactery'] as const)
+      expect(health(all.get(`${service}.service`)!), service).toMatchObject({
+        interval: '30s',
+        startupInterval: '10s',
+        retries: '3',
+        timeout: '10s',
+      });
+    const edited = structuredClone(codex);
+    edited.prime.vessel.health_interval = 5;
+    edited.prime.phylactery.health_interval = 120;
+    const again = services(edited);
+    expect(health(again.get('vessel.service')!)).toMatchObject({ interval: '5s', startupInterval: '10s' });
+    expect(health(again.get('phylactery.service')!)).toMatchObject({ interval: '120s', startupInterval: '10s' });
   });
 
   it("each core service's start is bounded by its start_timeout (900 s unless set): a first start pulls and runs initdb", () => {

@@ -2,8 +2,10 @@ import type { ValueSource } from './errors';
 import { command, entry, word, type Entry } from './unit';
 
 export interface HealthTimings {
-  /** Seconds between checks, while starting and after. */
+  /** Seconds between checks once started (the regular check). */
   interval: number;
+  /** Seconds between startup checks, until the first passes; `interval` when not given. */
+  startupInterval?: number;
   /** Seconds one check may take. */
   timeout: number;
   /** Failed checks in a row, once started, before the container is killed. */
@@ -32,7 +34,11 @@ export function healthEntries(
     entry('HealthRetries', word(t.retries), sources.retries),
     entry('HealthOnFailure', word('kill')),
     entry('HealthStartupCmd', command(check), sources.check),
-    entry('HealthStartupInterval', word(`${t.interval}s`), sources.interval),
+    entry(
+      'HealthStartupInterval',
+      word(`${t.startupInterval ?? t.interval}s`),
+      t.startupInterval === undefined ? sources.interval : undefined,
+    ),
     entry('HealthStartupTimeout', word(`${t.timeout}s`), sources.timeout),
     // 0: never restart while starting; the start is bounded by TimeoutStartSec=.
     entry('HealthStartupRetries', word(0)),

@@ -8,6 +8,16 @@ export type CoreService = (typeof CORE_SERVICES)[number];
 
 /** A first start may pull the image and (the Phylactery) run initdb: minutes on a slow link or disk. */
 const CORE_START_TIMEOUT = 900;
+/**
+ * Seconds between the regular health checks of the Vessel and the Phylactery: podman's own
+ * default. Each check starts a podman process on the host (and the Vessel's a Python), for as
+ * long as the pod runs; readiness does not wait on it (the startup check: scribe/health.ts).
+ */
+export const CORE_HEALTH_INTERVAL = 30;
+const coreHealthInterval = c.seconds(
+  CORE_HEALTH_INTERVAL,
+  'Seconds between health checks once the service has started (`HealthInterval`); until then the startup check runs every 10 s (`HealthStartupInterval`), so a start is seen within 10 s.',
+);
 
 const service = (defaults: { image: string; port: number; expose: boolean }, what: string) =>
   z
@@ -94,17 +104,23 @@ export const primeScroll = z
       .strict()
       .default({ publish_address: '127.0.0.1', podman_version: '5.3' })
       .describe('The pod every service shares.'),
-    vessel: service({ image: DEFAULT_VESSEL_IMAGE, port: 8000, expose: true }, 'The core application container.').default({
-      image: DEFAULT_VESSEL_IMAGE,
-      port: 8000,
-      expose_port: true,
-      env_vars: {},
-      start_timeout: CORE_START_TIMEOUT,
-    }),
+    vessel: service({ image: DEFAULT_VESSEL_IMAGE, port: 8000, expose: true }, 'The core application container.')
+      .extend({ health_interval: coreHealthInterval })
+      .strict()
+      .describe('The core application container.')
+      .default({
+        image: DEFAULT_VESSEL_IMAGE,
+        port: 8000,
+        expose_port: true,
+        env_vars: {},
+        start_timeout: CORE_START_TIMEOUT,
+        health_interval: CORE_HEALTH_INTERVAL,
+      }),
     phylactery: service({ image: 'docker.io/pgvector/pgvector:pg17', port: 5432, expose: false }, 'PostgreSQL with pgvector.')
       .extend({
         password_secret: c.secretName.default('lychd-phylactery-password').describe('Podman secret holding the database password.'),
         volume: c.name.default('lychd-phylactery').describe('Named volume holding the database files.'),
+        health_interval: coreHealthInterval,
       })
       .strict()
       .describe('PostgreSQL with pgvector.')
@@ -116,6 +132,7 @@ export const primeScroll = z
         start_timeout: CORE_START_TIMEOUT,
         password_secret: 'lychd-phylactery-password',
         volume: 'lychd-phylactery',
+        health_interval: CORE_HEALTH_INTERVAL,
       }),
     oculus: service({ image: 'docker.io/arizephoenix/phoenix:version-11.0.0', port: 6006, expose: true }, 'Arize Phoenix tracing.').default(
       {
