@@ -67,7 +67,7 @@ health() { # $1: file; waits up to 300 s for the Vessel's answer on 127.0.0.1
 
 psql() { podman exec lychd-phylactery psql -U postgres -v ON_ERROR_STOP=1 -tA "$@"; }
 put() { psql -c "INSERT INTO lychd_rows (label, embedding) VALUES ('$1', '[1,2,3]')" >/dev/null; }
-rows() { # $1: the moment; appends "<moment>: <count> <labels in order>" to rows.txt
-  echo "$1: $(psql -c 'SELECT count(*) FROM lychd_rows') $(psql -c "SELECT string_agg(label, ',' ORDER BY id) FROM lychd_rows")" | tee -a "$O/rows.txt"
+rows() { # $1: the moment; appends "<moment>: <count> <labels in order>" to rows.txt (one podman exec)
+  echo "$1: $(psql -c "SELECT count(*) || ' ' || coalesce(string_agg(label, ',' ORDER BY id), '') FROM lychd_rows")" | tee -a "$O/rows.txt"
 }
 

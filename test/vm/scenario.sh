@@ -6,11 +6,12 @@
 . /mnt/work/test/vm/lib.sh
 
 step "images: load the test's OCI layout (stand-ins, the Phylactery, the Harvester) and tag every name the units use"
-# Each image once (six names share the stand-in), then every name.
+# Each image once, with every name it stands for in one tag (six names share the stand-in): under
+# emulation each podman command costs seconds of CPU.
 for ref in $(cut -d' ' -f1 "$R/image-names.txt" | sort -u); do
   podman pull -q "oci:$R/images/services:$ref" >"$HOME/image-$ref" || exit 1
+  podman tag "$(cat "$HOME/image-$ref")" $(awk -v r="$ref" '$1 == r {print $2}' "$R/image-names.txt")
 done
-while read -r ref name; do podman tag "$(cat "$HOME/image-$ref")" "$name"; done <"$R/image-names.txt"
 step "secrets the units mount"
 while read -r s; do printf 'vm-test-secret' | podman secret create "$s" - >/dev/null; done <"$R/secret-names.txt"
 podman images --format '{{.Repository}}:{{.Tag}} {{.ID}}'
