@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, in tiers so that the cheap checks fail first:
 #   static (ESLint, Prettier, tsc) -> unit -> tools -> nx -> image, in this order, stopping at the
-#   first tier that fails; the vm tier (one qemu boot, the longest: the run's critical path) starts
+#   first tier that fails; the vm tier (one qemu boot, the longest tier) starts
 #   first, in the background, and runs beside the others, which then use one worker so the machine
 #   carries two jobs at a time; a tier that starts after the vm tier ended has the whole machine.
 # Prints each tier's time and counts, and ends with one line "tests: N passed, N failed, N skipped".
@@ -29,7 +29,7 @@ fail() {
 
 tier_cmd() { echo npx vitest run --project "$1" --reporter=default --reporter=json --outputFile.json="$LOGS/$1.json" "${@:2}"; }
 
-# While the vm tier runs, it has the CPU first: it is the run's critical path, and qemu keeps most
+# While the vm tier runs, it has the CPU first: it is the longest tier, and qemu keeps most
 # of the 2 cores busy (the worker counts are set per tier below). The kernel schedules by session
 # (autogroup, /proc/sys/kernel/sched_autogroup_enabled), not by process: `nice` would not reach
 # the sessions Nx starts for its tasks and plugins. So the vm tier runs in a session of its own,
@@ -45,7 +45,8 @@ if has_tier vm; then
   vm_start=$(now)
   # Not a process group leader (no job control here), so setsid makes this very process the
   # session's leader: $! is the session, and its process group is what stop_vm kills.
-  setsid "${raise[@]}" $(tier_cmd vm) >"$LOGS/vm.log" 2>&1 &
+  # The tier leaves the second it ended in vm.ended: its time is its own when the host tiers end later.
+  setsid "${raise[@]}" bash -c '"$@"; s=$?; date +%s >"$0"; exit "$s"' "$LOGS/vm.ended" $(tier_cmd vm) >"$LOGS/vm.log" 2>&1 &
   vm_pid=$!
 fi
 vm_running() { [ -n "$vm_pid" ] && kill -0 "$vm_pid" 2>/dev/null; }
@@ -78,7 +79,7 @@ if [ -n "$vm_pid" ]; then
   vm_status=$?
   vm_pid=""
   cat "$LOGS/vm.log"
-  SUMMARY+=("$(printf '%-8s %s s (in the background)' vm $(($(now) - vm_start)))")
+  SUMMARY+=("$(printf '%-8s %s s (in the background)' vm $(($(cat "$LOGS/vm.ended" 2>/dev/null || now) - vm_start)))")
   [ "$vm_status" -eq 0 ] || fail "the vm tier"
 fi
 
