@@ -27,11 +27,9 @@ export interface BootOptions {
 }
 
 export interface BootResult {
-  /** entry.sh's exit status on each boot that ran it (undefined where the guest wrote none). */
+  /** entry.sh's exit status on each boot that reached the guest's run unit (undefined where it wrote none). */
   exitCodes: (number | undefined)[];
   timedOut: boolean;
-  /** Boots that reached the guest's run unit (the guest may ask for a power cycle). */
-  boots: number;
   /** Boots lost to a guest kernel panic before the run unit started, each booted again. */
   kernelPanics: string[];
   seconds: number;
@@ -125,7 +123,7 @@ export async function boot(o: BootOptions): Promise<BootResult> {
     again = fs.existsSync(reboot);
   }
   fs.rmSync(overlay, { force: true });
-  return { exitCodes, timedOut, boots: exitCodes.length, kernelPanics, seconds: Math.round((Date.now() - started) / 1000) };
+  return { exitCodes, timedOut, kernelPanics, seconds: Math.round((Date.now() - started) / 1000) };
 }
 
 interface QemuRun {

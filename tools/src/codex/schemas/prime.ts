@@ -13,10 +13,12 @@ const CORE_START_TIMEOUT = 900;
  * default. Each check starts a podman process on the host (and the Vessel's a Python), for as
  * long as the pod runs; readiness does not wait on it (the startup check: scribe/health.ts).
  */
-export const CORE_HEALTH_INTERVAL = 30;
+const CORE_HEALTH_INTERVAL = 30;
+/** Seconds between their startup checks: how soon a start is seen once the service answers. */
+export const CORE_STARTUP_INTERVAL = 10;
 const coreHealthInterval = c.seconds(
   CORE_HEALTH_INTERVAL,
-  'Seconds between health checks once the service has started (`HealthInterval`); until then the startup check runs every 10 s (`HealthStartupInterval`), so a start is seen within 10 s.',
+  `Seconds between health checks once the service has started (\`HealthInterval\`); until then the startup check runs every ${CORE_STARTUP_INTERVAL} s (\`HealthStartupInterval\`), so a start is seen within ${CORE_STARTUP_INTERVAL} s.`,
 );
 
 const service = (defaults: { image: string; port: number; expose: boolean }, what: string) =>
