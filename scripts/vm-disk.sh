@@ -52,6 +52,26 @@ WORK=$(mktemp -d "$CACHE/.build-$KEY-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 FS=$WORK/root
 
+say "mmdebstrap $SUITE minbase + python3, postgresql-17, pgvector, prometheus (the images' base), beside the guest's root"
+# The LLVM JIT (pgvector's package pulls it in) and promtool are a third of the tree and unused:
+# removed, so the VM loads less. postgres is created first (minbase has no useradd) with the uid of the official postgres
+# image (999), which the package then adopts: the Phylactery's files are owned as that image's would be.
+# It runs in the background, beside the guest's root: two downloads and two installs overlap.
+(SOURCE_DATE_EPOCH=0 mmdebstrap --mode=root --variant=minbase \
+  --include=python3,postgresql-17,postgresql-17-pgvector,prometheus \
+  --aptopt='APT::Install-Recommends "false"' \
+  --essential-hook='echo "postgres:x:999:" >>"$1/etc/group"' \
+  --essential-hook='echo "postgres:x:999:999:PostgreSQL administrator:/var/lib/postgresql:/bin/sh" >>"$1/etc/passwd"' \
+  --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
+  --dpkgopt='path-exclude=/usr/share/doc/*' \
+  --customize-hook='rm -f "$1"/etc/resolv.conf "$1"/etc/hostname' \
+  --customize-hook='rm -rf "$1"/etc/postgresql/17 "$1"/var/lib/postgresql/17' \
+  --customize-hook='rm -rf "$1"/usr/lib/postgresql/17/lib/llvmjit* "$1"/usr/lib/postgresql/17/lib/bitcode \
+    "$1"/usr/lib/x86_64-linux-gnu/libLLVM.so.* "$1"/usr/lib/x86_64-linux-gnu/libz3.so.* "$1"/usr/bin/promtool' \
+  "$SUITE" "$WORK/base.tar" "deb $MIRROR $SUITE main" 2>&1 | sed 's/^/[base] /' >&2) &
+BASE_PID=$!
+trap 'kill "$BASE_PID" 2>/dev/null; wait "$BASE_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+
 say "mmdebstrap $SUITE from $MIRROR into $FS (several minutes)"
 IFS=,
 mmdebstrap --mode=root --variant=apt --include="${PACKAGES[*]}" \
@@ -152,23 +172,7 @@ chroot "$FS" dpkg-query -W -f '${Package} ${Version}\n' >"$WORK/packages.txt"
 cp -L "$FS/vmlinuz" "$WORK/vmlinuz" 2>/dev/null || cp "$(ls "$FS"/boot/vmlinuz-* | tail -n1)" "$WORK/vmlinuz"
 cp -L "$FS/initrd.img" "$WORK/initrd.img" 2>/dev/null || cp "$(ls "$FS"/boot/initrd.img-* | tail -n1)" "$WORK/initrd.img"
 
-say "mmdebstrap $SUITE minbase + python3, postgresql-17, pgvector, prometheus (the images' base)"
-# The LLVM JIT (pgvector's package pulls it in) and promtool are a third of the tree and unused:
-# removed, so the VM loads less. postgres is created first (minbase has no useradd) with the uid of the official postgres
-# image (999), which the package then adopts: the Phylactery's files are owned as that image's would be.
-SOURCE_DATE_EPOCH=0 mmdebstrap --mode=root --variant=minbase \
-  --include=python3,postgresql-17,postgresql-17-pgvector,prometheus \
-  --aptopt='APT::Install-Recommends "false"' \
-  --essential-hook='echo "postgres:x:999:" >>"$1/etc/group"' \
-  --essential-hook='echo "postgres:x:999:999:PostgreSQL administrator:/var/lib/postgresql:/bin/sh" >>"$1/etc/passwd"' \
-  --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
-  --dpkgopt='path-exclude=/usr/share/doc/*' \
-  --customize-hook='rm -f "$1"/etc/resolv.conf "$1"/etc/hostname' \
-  --customize-hook='rm -rf "$1"/etc/postgresql/17 "$1"/var/lib/postgresql/17' \
-  --customize-hook='rm -rf "$1"/usr/lib/postgresql/17/lib/llvmjit* "$1"/usr/lib/postgresql/17/lib/bitcode \
-    "$1"/usr/lib/x86_64-linux-gnu/libLLVM.so.* "$1"/usr/lib/x86_64-linux-gnu/libz3.so.* "$1"/usr/bin/promtool' \
-  "$SUITE" "$WORK/base.tar" "deb $MIRROR $SUITE main" >&2
-
+wait "$BASE_PID" || die "the images' base (mmdebstrap into base.tar) failed: its lines above start with [base]"
 say "mkfs.ext4 -d (no loop mount)"
 mkfs.ext4 -q -F -L lychd-vm -d "$FS" "$WORK/disk.raw" "$DISK_SIZE" >&2
 rm -rf "$FS"

@@ -26,18 +26,19 @@ step() {
   busy=$(echo "$prev $cur" | awk '{b = $5 - $1; i = $6 - $2; if (b + i > 0) { o = b / 100 - ($7 - $3) - ($8 - $4); printf "%d%%; CPU seconds: scenario %d, podman and containers %d, other %d", 100 * b / (b + i), $7 - $3, $8 - $4, (o > 0 ? o : 0) } else printf "-"}')
   echo "== $(date +%T) $* (CPU busy before: $busy)"
 }
-# The host builds the Vessel's candidates while the VM boots (prepare.ts); <results>/id-<v>.txt
-# appears once candidate <v> is complete, candidates-failed if the build failed.
-candidate() { # $1: a or b
+# The host builds the services' images and the Vessel's candidates while the VM boots
+# (prepare.ts), each published whole; <results>/host-failed appears if a build failed.
+from_host() { # $1: the file that appears once it is complete; $2: what it is
   wait_start=$(date +%s)
-  while [ ! -s "$R/id-$1.txt" ]; do
-    if [ -e "$R/candidates-failed" ]; then
-      echo "== scenario stopped: the host could not build the candidates:"; cat "$R/candidates-failed"; exit 1
+  while [ ! -e "$R/$1" ]; do
+    if [ -e "$R/host-failed" ]; then
+      echo "== scenario stopped: the host could not build $2:"; cat "$R/host-failed"; exit 1
     fi
     sleep 2
   done
-  echo "   (candidate $1: waited $(($(date +%s) - wait_start)) s for the host's build)"
+  echo "   ($2: waited $(($(date +%s) - wait_start)) s for the host's build)"
 }
+candidate() { from_host "id-$1.txt" "candidate $1"; } # $1: a or b
 # Runs a command, keeping its output and exit status under $1, and says how long it took.
 rec() {
   name=$1; shift; rec_start=$(date +%s)

@@ -21,10 +21,10 @@ export const EDITED_SOURCE = 'extensions/oracle/src/oracle/__init__.py';
 /**
  * The slow, blocking preparation of the VM test, run in child processes so the test worker stays
  * responsive, in two parts:
- * - prepareGuest: what the guest needs from its first step (the packed Forge, the cached disk, the
- *   services' images); the VM boots once it is done;
- * - prepareCandidates: both Vessel candidates, built while the VM boots and loads the services'
- *   images. The guest waits for each (`candidate` in lib.sh) only where it stages it.
+ * - before the boot, side by side: packForge (the packed Forge) and guestDisk (the cached disk);
+ * - while the VM boots: prepareServices (the services' images) and prepareCandidates (both Vessel
+ *   candidates). Each is published whole, and the guest waits for each only where it first needs
+ *   it (`from_host` in lib.sh): under emulation the boot alone takes a minute.
  *
  * The candidates are the real image of `lychd-forge image`, built in one copy of the workspace:
  * A as it is, B after editing an extension's source (the second build reuses A's layers).
@@ -32,23 +32,34 @@ export const EDITED_SOURCE = 'extensions/oracle/src/oracle/__init__.py';
  * TypeScript: under the VM's emulation compiling the sources on every run took longer than the
  * command's own work.
  */
-export function prepareGuest(tmp: string, results: string): string {
-  // Packed first: `npm pack` rebuilds the workspace's tools/dist, as the Nx tier's installed-plugin
-  // test does later in the run.
+export function packForge(tmp: string, results: string): string {
+  // `npm pack` rebuilds the workspace's tools/dist, as the Nx tier's installed-plugin test does
+  // later in the run.
   const installed = path.join(tmp, 'forge');
   installPackedForge(tmp, installed);
   const tar = spawnSync('tar', ['--sort=name', '-cf', path.join(results, INSTALLED_FORGE), '-C', tmp, 'forge'], { encoding: 'utf8' });
   if (tar.status !== 0) throw new Error(`tar of the installed Forge failed: ${tar.stderr}`);
   fs.rmSync(installed, { recursive: true, force: true });
-  const disk = vmDisk();
+  return INSTALLED_FORGE;
+}
+
+/** The VM's disk (scripts/vm-disk.sh, cached): its folder. */
+export function guestDisk(): string {
+  return vmDisk();
+}
+
+/** The services' images (images.ts) from the disk's base, published whole as <results>/images/services. */
+export function prepareServices(tmp: string, disk: string, results: string): string {
+  const layout = path.join(results, 'images', 'services');
   const b = new Buildah(path.join(tmp, 'buildah'));
   try {
     importBase(b, path.join(disk, 'base.tar'));
-    buildImages(b, path.join(results, 'images', 'services'));
+    buildImages(b, `${layout}.partial`);
   } finally {
     fs.rmSync(path.join(tmp, 'buildah'), { recursive: true, force: true });
   }
-  return disk;
+  fs.renameSync(`${layout}.partial`, layout);
+  return layout;
 }
 
 /**

@@ -24,7 +24,11 @@ if (!isRoot && !REQUIRE_TOOLS)
   console.warn('[vm test] SKIPPING: building the VM disk and the images needs root (mmdebstrap --mode=root, buildah).');
 
 /** One part of prepare.ts in a child process (its buildah and mmdebstrap runs block for minutes); its last line of output. */
-function prepareInChild(part: 'prepareGuest' | 'prepareCandidates', args: string[], prefix: string): Promise<string> {
+function prepareInChild(
+  part: 'packForge' | 'guestDisk' | 'prepareServices' | 'prepareCandidates',
+  args: string[],
+  prefix: string,
+): Promise<string> {
   const script =
     `require(${JSON.stringify(path.join(ROOT, 'tools/bin/register.js'))});` +
     `process.stdout.write(String(require(${JSON.stringify(path.join(__dirname, 'prepare.ts'))}).${part}(...process.argv.slice(1))) + '\\n');`;
@@ -100,16 +104,25 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
     if (!ready) throw new Error('the example has no engine soulstone of the default coven that mounts /srv/models');
     fs.writeFileSync(path.join(results, 'readiness.txt'), `${ready.config.name} ${ready.config.port}\n`);
 
-    disk = await prepareInChild('prepareGuest', [tmp, results], '[vm prepare]');
-    // The candidates build while the VM boots; a failed build leaves candidates-failed, which
-    // stops the guest where it waits for one, and fails the test after the VM is down.
-    const candidates = prepareInChild('prepareCandidates', [results], '[vm candidates]').then(
-      () => undefined,
-      (err: Error) => {
-        fs.writeFileSync(path.join(results, 'candidates-failed'), `${err.message}\n`);
-        return err;
-      },
-    );
+    [, disk] = await Promise.all([
+      prepareInChild('packForge', [tmp, results], '[vm prepare]'),
+      prepareInChild('guestDisk', [], '[vm disk]'),
+    ]);
+    // The services' images and the candidates build while the VM boots. A failed build leaves
+    // host-failed, which stops the guest where it waits for what the host builds, and fails the
+    // test after the VM is down.
+    const onHost = (built: Promise<string>) =>
+      built.then(
+        () => undefined,
+        (err: Error) => {
+          fs.appendFileSync(path.join(results, 'host-failed'), `${err.message}\n`);
+          return err;
+        },
+      );
+    const hostBuilds = Promise.all([
+      onHost(prepareInChild('prepareServices', [tmp, disk, results], '[vm services]')),
+      onHost(prepareInChild('prepareCandidates', [results], '[vm candidates]')),
+    ]);
     fs.writeFileSync(path.join(results, 'entry.sh'), `exec sh /mnt/work/test/vm/scenario.sh\n`);
     run = await boot({
       disk,
@@ -121,7 +134,7 @@ describe.skipIf(skip)('the Rebirth Gate in a VM', () => {
     });
     const panics = run.kernelPanics.length ? `; booted again after ${run.kernelPanics.length} kernel panic(s) at boot` : '';
     process.stdout.write(`[vm] finished in ${run.seconds} s${run.timedOut ? ' (TIMED OUT)' : ''}${panics}\n`);
-    const failed = await candidates;
+    const failed = (await hostBuilds).find((e) => e !== undefined);
     if (failed) throw failed;
   }, VM_TIMEOUT_MS + 3_600_000);
 

@@ -8,6 +8,7 @@
 step "images: load the test's OCI layout (stand-ins, the Phylactery, the Harvester) and tag every name the units use"
 # Each image once, with every name it stands for in one tag (six names share the stand-in): under
 # emulation each podman command costs seconds of CPU.
+from_host images/services/index.json "the services' images"
 for ref in $(cut -d' ' -f1 "$R/image-names.txt" | sort -u); do
   podman pull -q "oci:$R/images/services:$ref" >"$HOME/image-$ref" || exit 1
   podman tag "$(cat "$HOME/image-$ref")" $(awk -v r="$ref" '$1 == r {print $2}' "$R/image-names.txt")
