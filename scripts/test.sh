@@ -14,6 +14,13 @@ rm -rf "$LOGS" && mkdir -p "$LOGS"
 TIERS=${TEST_TIERS:-"unit tools nx image vm"}
 SUMMARY=()
 now() { date +%s; }
+# CPU: the CPU seconds (user and system) of every child process this script has waited for so far,
+# theirs included: what a tier cost the machine, beside how long it took. (`times` runs here and
+# writes to a file: in a pipe or in $(...) it would run in a subshell, which has no children.)
+cpu_now() {
+  times >"$LOGS/.times"
+  CPU=$(awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); s += p[1] * 60 + p[2] } printf "%d", s }' "$LOGS/.times")
+}
 has_tier() { [[ " $TIERS " == *" $1 "* ]]; }
 say() { printf '\n== %s\n' "$*"; }
 
@@ -51,16 +58,30 @@ if has_tier vm; then
 fi
 vm_running() { [ -n "$vm_pid" ] && kill -0 "$vm_pid" 2>/dev/null; }
 
-say "static checks: ESLint, Prettier, tsc"
-npx eslint . || fail "ESLint"
-npx prettier --check . || fail "Prettier (npx prettier --write . fixes it)"
-npx tsc -p tsconfig.json --noEmit || fail "the type check"
-SUMMARY+=("static   $(($(now) - start)) s")
+say "static checks: ESLint, Prettier, tsc (side by side; each one's output follows)"
+static_check() { # <name> <how to fix it, or ""> <command...>: starts it; its output goes to $LOGS/<name>.log
+  "${@:3}" >"$LOGS/$1.log" 2>&1 &
+  STATIC+=("$! $1|$2")
+}
+STATIC=()
+static_check eslint "" npx eslint .
+static_check prettier " (npx prettier --write . fixes it)" npx prettier --check .
+static_check tsc "" npx tsc -p tsconfig.json --noEmit
+static_failed=""
+for entry in "${STATIC[@]}"; do
+  pid=${entry%% *} rest=${entry#* }
+  wait "$pid" || static_failed+="${static_failed:+, }${rest%%|*}${rest#*|}"
+  cat "$LOGS/${rest%%|*}.log"
+done
+[ -z "$static_failed" ] || fail "the static checks: $static_failed"
+cpu_now
+SUMMARY+=("static   $(($(now) - start)) s, CPU $CPU s")
 
 for tier in unit tools nx image; do
   has_tier "$tier" || continue
   say "$tier tier"
-  t=$(now)
+  cpu_now
+  t=$(now) c=$CPU
   workers=()
   if vm_running; then
     workers=(--maxWorkers=1 --minWorkers=1)
@@ -70,22 +91,27 @@ for tier in unit tools nx image; do
     echo "(the vm tier has ended: this tier runs with $(nproc) workers)"
   fi
   $(tier_cmd "$tier" "${workers[@]}") || fail "the $tier tier"
-  SUMMARY+=("$(printf '%-8s %s s' "$tier" $(($(now) - t)))")
+  cpu_now
+  SUMMARY+=("$(printf '%-8s %s s, CPU %s s' "$tier" $(($(now) - t)) $((CPU - c)))")
 done
 
 if [ -n "$vm_pid" ]; then
   say "vm tier: waiting for it"
+  cpu_now
+  c=$CPU
   wait "$vm_pid"
   vm_status=$?
   vm_pid=""
   cat "$LOGS/vm.log"
-  SUMMARY+=("$(printf '%-8s %s s (in the background)' vm $(($(cat "$LOGS/vm.ended" 2>/dev/null || now) - vm_start)))")
+  cpu_now
+  SUMMARY+=("$(printf '%-8s %s s, CPU %s s (in the background; qemu included)' vm $(($(cat "$LOGS/vm.ended" 2>/dev/null || now) - vm_start)) $((CPU - c)))")
   [ "$vm_status" -eq 0 ] || fail "the vm tier"
 fi
 
 say "tier times"
 printf '%s\n' "${SUMMARY[@]}"
-printf 'total    %s s\n' $(($(now) - start))
+cpu_now
+printf 'total    %s s, CPU %s s\n' $(($(now) - start)) "$CPU"
 node -e '
   const fs = require("node:fs");
   let passed = 0, failed = 0, skipped = 0;

@@ -12,4 +12,5 @@ while [ $i -lt 150 ] && [ "$(systemctl --user is-active $U | sort -u)" != active
 systemctl --user list-units --all --type=service --no-legend --plain $U | awk '{print $1, $3, $4}' | tee "$O/units-after-reboot.txt"
 vessel_image | tee "$O/vessel-image-reboot.txt"
 rows reboot
+cpu_by_unit
 step "done"

@@ -26,6 +26,15 @@ step() {
   busy=$(echo "$prev $cur" | awk '{b = $5 - $1; i = $6 - $2; if (b + i > 0) { o = b / 100 - ($7 - $3) - ($8 - $4); printf "%d%%; CPU seconds: scenario %d, podman and containers %d, other %d", 100 * b / (b + i), $7 - $3, $8 - $4, (o > 0 ? o : 0) } else printf "-"}')
   echo "== $(date +%T) $* (CPU busy before: $busy)"
 }
+# The CPU seconds each of the user's units has spent since it last started (its cgroup), the most
+# first, and what the user's systemd spent besides (podman commands, health checks, units gone):
+# which service the guest's CPUs worked for.
+cpu_by_unit() {
+  A=/sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/app.slice
+  total=$(cg user.slice/user-1000.slice/user@1000.service)
+  units=$(for d in "$A"/*.service; do [ -e "$d/cpu.stat" ] && echo "$(cg "${d#/sys/fs/cgroup/}") ${d##*/}"; done | sort -rn)
+  echo "   (CPU seconds by unit, since each last started: $(echo "$units" | awk '$1 > 0 {printf "%s%s %d", sep, $2, $1; sep = ", "}'); the user's systemd in all $total)"
+}
 # The host builds the services' images and the Vessel's candidates while the VM boots
 # (prepare.ts), each published whole; <results>/host-failed appears if a build failed.
 from_host() { # $1: the file that appears once it is complete; $2: what it is

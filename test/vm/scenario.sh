@@ -113,5 +113,6 @@ step "5. a confirmation SIGKILLed at each of its steps (real podman and systemct
 sh "$W/test/vm/kills.sh" "$R" "$O"
 
 step "6. power cycle: the pod must come back by itself with every row"
+cpu_by_unit
 rm -f "$R/entry.sh" && echo 'exec sh /mnt/work/test/vm/after-reboot.sh' >"$R/entry.sh" && touch "$R/reboot"
 step "powering off to boot again"
