@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, in tiers so that the cheap checks fail first:
 #   static (ESLint, Prettier, tsc) -> unit -> tools -> nx -> image, in this order, stopping at the
-#   first tier that fails; the vm tier (one qemu boot, the longest tier) starts
-#   first, in the background, and runs beside the others, which then use one worker so the machine
-#   carries two jobs at a time; a tier that starts after the vm tier ended has the whole machine.
+#   first tier that fails; the vm tier (one qemu boot, the longest tier) starts first, in the
+#   background, in a raised session, and runs beside the others, which use one worker per CPU.
 # Prints each tier's time and counts, and ends with one line "tests: N passed, N failed, N skipped".
 # TEST_TIERS="unit tools" runs only those tiers (static checks included; the vm tier only when named).
 set -uo pipefail
@@ -37,7 +36,7 @@ fail() {
 tier_cmd() { echo npx vitest run --project "$1" --reporter=default --reporter=json --outputFile.json="$LOGS/$1.json" "${@:2}"; }
 
 # While the vm tier runs, it has the CPU first: it is the longest tier, and qemu keeps most
-# of the 2 cores busy (the worker counts are set per tier below). The kernel schedules by session
+# of the 2 cores busy. The kernel schedules by session
 # (autogroup, /proc/sys/kernel/sched_autogroup_enabled), not by process: `nice` would not reach
 # the sessions Nx starts for its tasks and plugins. So the vm tier runs in a session of its own,
 # and as root that session's autogroup is raised (nice -10) above every other.
@@ -56,7 +55,6 @@ if has_tier vm; then
   setsid "${raise[@]}" bash -c '"$@"; s=$?; date +%s >"$0"; exit "$s"' "$LOGS/vm.ended" $(tier_cmd vm) >"$LOGS/vm.log" 2>&1 &
   vm_pid=$!
 fi
-vm_running() { [ -n "$vm_pid" ] && kill -0 "$vm_pid" 2>/dev/null; }
 
 say "static checks: ESLint, Prettier, tsc (side by side; each one's output follows)"
 static_check() { # <name> <how to fix it, or ""> <command...>: starts it; its output goes to $LOGS/<name>.log
@@ -82,15 +80,10 @@ for tier in unit tools nx image; do
   say "$tier tier"
   cpu_now
   t=$(now) c=$CPU
-  workers=()
-  if vm_running; then
-    workers=(--maxWorkers=1 --minWorkers=1)
-  elif [ -n "$vm_pid" ]; then
-    # vitest's own default is one worker fewer than the CPUs: one, on two.
-    workers=(--maxWorkers="$(nproc)")
-    echo "(the vm tier has ended: this tier runs with $(nproc) workers)"
-  fi
-  $(tier_cmd "$tier" "${workers[@]}") || fail "the $tier tier"
+  # One worker per CPU (vitest's own default is one fewer: one, on two), beside the vm tier too: its
+  # raised session keeps qemu's pace, and the host tiers take what the guest leaves, which a second
+  # worker does better than one; a single worker also left a core idle once the VM was done.
+  $(tier_cmd "$tier" --maxWorkers="$(nproc)" --minWorkers="$(nproc)") || fail "the $tier tier"
   cpu_now
   SUMMARY+=("$(printf '%-8s %s s, CPU %s s' "$tier" $(($(now) - t)) $((CPU - c)))")
 done
