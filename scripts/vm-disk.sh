@@ -54,7 +54,9 @@ FS=$WORK/root
 
 say "mmdebstrap $SUITE minbase + python3, postgresql-17, pgvector, prometheus (the images' base), beside the guest's root"
 # The LLVM JIT (pgvector's package pulls it in) and promtool are a third of the tree and unused:
-# removed, so the VM loads less. postgres is created first (minbase has no useradd) with the uid of the official postgres
+# removed, so the VM loads less; so are the full Perl (postgresql-common's wrappers: the images run
+# the server's own binaries), the web UI's JavaScript and the locale sources (initdb uses C.UTF-8),
+# a quarter of the files the guest pulls and copies for the pod's user mapping. postgres is created first (minbase has no useradd) with the uid of the official postgres
 # image (999), which the package then adopts: the Phylactery's files are owned as that image's would be.
 # It runs in the background, beside the guest's root: two downloads and two installs overlap.
 (SOURCE_DATE_EPOCH=0 mmdebstrap --mode=root --variant=minbase \
@@ -68,6 +70,8 @@ say "mmdebstrap $SUITE minbase + python3, postgresql-17, pgvector, prometheus (t
   --customize-hook='rm -rf "$1"/etc/postgresql/17 "$1"/var/lib/postgresql/17' \
   --customize-hook='rm -rf "$1"/usr/lib/postgresql/17/lib/llvmjit* "$1"/usr/lib/postgresql/17/lib/bitcode \
     "$1"/usr/lib/x86_64-linux-gnu/libLLVM.so.* "$1"/usr/lib/x86_64-linux-gnu/libz3.so.* "$1"/usr/bin/promtool' \
+  --customize-hook='rm -rf "$1"/usr/share/perl "$1"/usr/lib/x86_64-linux-gnu/perl "$1"/usr/lib/x86_64-linux-gnu/libperl.so.* \
+    "$1"/usr/share/javascript "$1"/usr/share/nodejs "$1"/usr/share/i18n' \
   "$SUITE" "$WORK/base.tar" "deb $MIRROR $SUITE main" 2>&1 | sed 's/^/[base] /' >&2) &
 BASE_PID=$!
 trap 'kill "$BASE_PID" 2>/dev/null; wait "$BASE_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
