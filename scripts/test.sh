@@ -13,13 +13,12 @@ rm -rf "$LOGS" && mkdir -p "$LOGS"
 TIERS=${TEST_TIERS:-"unit tools nx image vm"}
 SUMMARY=()
 now() { date +%s; }
-# CPU: the CPU seconds (user and system) of every child process this script has waited for so far,
-# theirs included: what a tier cost the machine, beside how long it took. (`times` runs here and
-# writes to a file: in a pipe or in $(...) it would run in a subshell, which has no children.)
-cpu_now() {
-  times >"$LOGS/.times"
-  CPU=$(awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); s += p[1] * 60 + p[2] } printf "%d", s }' "$LOGS/.times")
-}
+# Runs a command, then leaves in <file> what `times` says of it: the CPU seconds (user and system)
+# it and every process under it used, its own even while other tiers run beside it.
+measured() { bash -c '"$@"; s=$?; times >"$0"; exit "$s"' "$@"; }
+export -f measured
+# The CPU seconds in such files, summed.
+cpu_in() { awk 'FNR == 2 { for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); s += p[1] * 60 + p[2] } } END { printf "%d", s }' "$@"; }
 has_tier() { [[ " $TIERS " == *" $1 "* ]]; }
 say() { printf '\n== %s\n' "$*"; }
 
@@ -52,13 +51,13 @@ if has_tier vm; then
   # Not a process group leader (no job control here), so setsid makes this very process the
   # session's leader: $! is the session, and its process group is what stop_vm kills.
   # The tier leaves the second it ended in vm.ended: its time is its own when the host tiers end later.
-  setsid "${raise[@]}" bash -c '"$@"; s=$?; date +%s >"$0"; exit "$s"' "$LOGS/vm.ended" $(tier_cmd vm) >"$LOGS/vm.log" 2>&1 &
+  setsid "${raise[@]}" bash -c '"$@"; s=$?; date +%s >"$0"; exit "$s"' "$LOGS/vm.ended" measured "$LOGS/vm.cpu" $(tier_cmd vm) >"$LOGS/vm.log" 2>&1 &
   vm_pid=$!
 fi
 
 say "static checks: ESLint, Prettier, tsc (side by side; each one's output follows)"
 static_check() { # <name> <how to fix it, or ""> <command...>: starts it; its output goes to $LOGS/<name>.log
-  "${@:3}" >"$LOGS/$1.log" 2>&1 &
+  measured "$LOGS/$1.cpu" "${@:3}" >"$LOGS/$1.log" 2>&1 &
   STATIC+=("$! $1|$2")
 }
 STATIC=()
@@ -72,39 +71,33 @@ for entry in "${STATIC[@]}"; do
   cat "$LOGS/${rest%%|*}.log"
 done
 [ -z "$static_failed" ] || fail "the static checks: $static_failed"
-cpu_now
-SUMMARY+=("static   $(($(now) - start)) s, CPU $CPU s")
+SUMMARY+=("static   $(($(now) - start)) s, CPU $(cpu_in "$LOGS"/{eslint,prettier,tsc}.cpu) s")
 
 for tier in unit tools nx image; do
   has_tier "$tier" || continue
   say "$tier tier"
-  cpu_now
-  t=$(now) c=$CPU
+  t=$(now)
   # One worker per CPU (vitest's own default is one fewer: one, on two), beside the vm tier too: its
   # raised session keeps qemu's pace, and the host tiers take what the guest leaves, which a second
   # worker does better than one; a single worker also left a core idle once the VM was done.
-  $(tier_cmd "$tier" --maxWorkers="$(nproc)" --minWorkers="$(nproc)") || fail "the $tier tier"
-  cpu_now
-  SUMMARY+=("$(printf '%-8s %s s, CPU %s s' "$tier" $(($(now) - t)) $((CPU - c)))")
+  measured "$LOGS/$tier.cpu" $(tier_cmd "$tier" --maxWorkers="$(nproc)" --minWorkers="$(nproc)") || fail "the $tier tier"
+  SUMMARY+=("$(printf '%-8s %s s, CPU %s s' "$tier" $(($(now) - t)) "$(cpu_in "$LOGS/$tier.cpu")")")
 done
 
 if [ -n "$vm_pid" ]; then
   say "vm tier: waiting for it"
-  cpu_now
-  c=$CPU
   wait "$vm_pid"
   vm_status=$?
   vm_pid=""
   cat "$LOGS/vm.log"
-  cpu_now
-  SUMMARY+=("$(printf '%-8s %s s, CPU %s s (in the background; qemu included)' vm $(($(cat "$LOGS/vm.ended" 2>/dev/null || now) - vm_start)) $((CPU - c)))")
+  SUMMARY+=("$(printf '%-8s %s s, CPU %s s (in the background; qemu included)' vm $(($(cat "$LOGS/vm.ended" 2>/dev/null || now) - vm_start)) "$(cpu_in "$LOGS/vm.cpu")")")
   [ "$vm_status" -eq 0 ] || fail "the vm tier"
 fi
 
 say "tier times"
 printf '%s\n' "${SUMMARY[@]}"
-cpu_now
-printf 'total    %s s, CPU %s s\n' $(($(now) - start)) "$CPU"
+times >"$LOGS/all.cpu"
+printf 'total    %s s, CPU %s s\n' $(($(now) - start)) "$(cpu_in "$LOGS/all.cpu")"
 node -e '
   const fs = require("node:fs");
   let passed = 0, failed = 0, skipped = 0;
