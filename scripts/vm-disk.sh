@@ -53,12 +53,13 @@ trap 'rm -rf "$WORK"' EXIT
 FS=$WORK/root
 
 say "mmdebstrap $SUITE minbase + python3, postgresql-17, pgvector, prometheus (the images' base), beside the guest's root"
+# It runs in the background, beside the guest's root: two downloads and two installs overlap.
 # The LLVM JIT (pgvector's package pulls it in) and promtool are a third of the tree and unused:
 # removed, so the VM loads less; so are the full Perl (postgresql-common's wrappers: the images run
 # the server's own binaries), the web UI's JavaScript and the locale sources (initdb uses C.UTF-8),
-# a quarter of the files the guest pulls and copies for the pod's user mapping. postgres is created first (minbase has no useradd) with the uid of the official postgres
-# image (999), which the package then adopts: the Phylactery's files are owned as that image's would be.
-# It runs in the background, beside the guest's root: two downloads and two installs overlap.
+# a quarter of the files the guest pulls and copies for the pod's user mapping. postgres is created
+# first (minbase has no useradd) with the uid of the official postgres image (999), which the
+# package then adopts: the Phylactery's files are owned as that image's would be.
 (SOURCE_DATE_EPOCH=0 mmdebstrap --mode=root --variant=minbase \
   --include=python3,postgresql-17,postgresql-17-pgvector,prometheus \
   --aptopt='APT::Install-Recommends "false"' \

@@ -18,9 +18,11 @@ forge() { (cd "$W" && node "$HOME/forge/node_modules/@lychd/forge/bin/lychd-forg
 # systemd (rootless podman moves every podman command there: pulls, health checks, the
 # containers): under emulation that shows where time goes to waiting and where to work, and whose
 # work it is. The counts start again at each boot (XDG_RUNTIME_DIR).
+# The user's systemd (uid 1000, the disk's user), under which rootless podman runs everything.
+USER_CG=user.slice/user-1000.slice/user@1000.service
 cg() { awk '/^usage_usec/ {printf "%d", $2 / 1000000}' "/sys/fs/cgroup/$1/cpu.stat" 2>/dev/null || echo 0; }
 step() {
-  cur="$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat) $(cg system.slice/lychd-vm-run.service) $(cg user.slice/user-1000.slice/user@1000.service)"
+  cur="$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat) $(cg system.slice/lychd-vm-run.service) $(cg $USER_CG)"
   prev=$(cat "$XDG_RUNTIME_DIR/.step-cpu" 2>/dev/null || echo "$cur")
   echo "$cur" >"$XDG_RUNTIME_DIR/.step-cpu"
   busy=$(echo "$prev $cur" | awk '{b = $5 - $1; i = $6 - $2; if (b + i > 0) { o = b / 100 - ($7 - $3) - ($8 - $4); printf "%d%%; CPU seconds: scenario %d, podman and containers %d, other %d", 100 * b / (b + i), $7 - $3, $8 - $4, (o > 0 ? o : 0) } else printf "-"}')
@@ -30,8 +32,8 @@ step() {
 # first, and what the user's systemd spent besides (podman commands, health checks, units gone):
 # which service the guest's CPUs worked for.
 cpu_by_unit() {
-  A=/sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/app.slice
-  total=$(cg user.slice/user-1000.slice/user@1000.service)
+  A=/sys/fs/cgroup/$USER_CG/app.slice
+  total=$(cg $USER_CG)
   units=$(for d in "$A"/*.service; do [ -e "$d/cpu.stat" ] && echo "$(cg "${d#/sys/fs/cgroup/}") ${d##*/}"; done | sort -rn)
   echo "   (CPU seconds by unit, since each last started: $(echo "$units" | awk '$1 > 0 {printf "%s%s %d", sep, $2, $1; sep = ", "}'); the user's systemd in all $total)"
 }
