@@ -22,6 +22,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    setupFiles: ['test/support/cleanup.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: Object.values(TIERS).flat() } },
       ...Object.entries(TIERS).map(([name, include]) => ({ extends: true as const, test: { name, include } })),

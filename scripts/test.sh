@@ -24,7 +24,32 @@ say() { printf '\n== %s\n' "$*"; }
 
 vm_pid=""
 stop_vm() { [ -n "$vm_pid" ] && kill -- -"$vm_pid" 2>/dev/null; }
-trap stop_vm EXIT
+
+# Every tier's temporary files go into one folder of this run's own, removed when the run ends.
+# A test file's own folders go when it ends (test/support/temp.ts); this catches what a killed
+# process left behind, even a mount of a killed buildah. LYCHD_TEST_KEEP=1 keeps both.
+RUN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/lychd-test-XXXXXX")
+chmod 1777 "$RUN_TMP" # as /tmp: some checks run commands as an unprivileged user
+export TMPDIR=$RUN_TMP
+free_kb() { df --output=avail -k "$RUN_TMP" | tail -1 | tr -d ' '; }
+gb() { awk -v k="$1" 'BEGIN { printf "%.1f GB", k / 1048576 }'; }
+# The disk's free space every 5 s, its lowest in $LOGS/disk.min: the run's peak use, printed at the end.
+FREE_AT_START=$(free_kb)
+free_kb >"$LOGS/disk.min"
+(while sleep 5; do f=$(free_kb); [ "$f" -lt "$(cat "$LOGS/disk.min")" ] && echo "$f" >"$LOGS/disk.min"; done) &
+disk_pid=$!
+end_run() {
+  stop_vm
+  kill "$disk_pid" 2>/dev/null
+  if [ "${LYCHD_TEST_KEEP:-}" = 1 ]; then echo "(kept the run's temporary files: $RUN_TMP)"; return; fi
+  findmnt -rn -o TARGET | grep -F "$RUN_TMP/" | sort -r | while read -r m; do
+    echo "unmounting what a test left mounted: $m"
+    umount -l "$m"
+  done
+  rm -rf "$RUN_TMP"
+}
+trap end_run EXIT
+echo "(temporary files: $RUN_TMP; the disk has $(gb "$FREE_AT_START") free)"
 
 fail() {
   say "FAILED: $1"
@@ -103,6 +128,7 @@ say "tier times"
 printf '%s\n' "${SUMMARY[@]}"
 times >"$LOGS/all.cpu"
 printf 'total    %s s, CPU %s s\n' $(($(now) - start)) "$(cpu_in "$LOGS/all.cpu")"
+echo "disk     at most $(gb $((FREE_AT_START - $(cat "$LOGS/disk.min")))) used at once ($(gb "$FREE_AT_START") free at the start)"
 node -e '
   const fs = require("node:fs");
   let passed = 0, failed = 0, skipped = 0;

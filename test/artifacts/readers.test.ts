@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readBaseRecord } from '../../tools/src/artifacts/base-record';
@@ -11,13 +10,14 @@ import { renderSoulstones, soulstoneRoster, writeGeneration } from '../../tools/
 import { canonicalJson } from '../../tools/src/shared/digest';
 import { factFiles } from '../../tools/src/tasks/facts';
 import { CASES, loadCase } from '../scribe/helpers';
+import { tempDir } from '../support/temp';
 
 /**
  * Every JSON artifact a task or command reads back goes through one checked reader: a file that is
  * cut short, of another kind, with a field of the wrong type, or a link in its place is a
  * diagnostic with a code, the file, the field and what to run; never a TypeError further on.
  */
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-readers-'));
+const dir = tempDir('lychd-readers-');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const example = loadCase('example');

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTool } from '../../tools/src/toolchain';
@@ -9,6 +8,7 @@ import { REQUIRE_TOOLS } from '../toolchain/tool-gate';
 import { copyWorkspace, type WorkspaceCopy } from '../support/workspace';
 import { WORKSPACE } from '../support/codex-fixture';
 import { mirrorLocks } from '../synthesis/fixtures';
+import { tempDir } from '../support/temp';
 
 /**
  * Cache correctness on a real workspace: each case edits one kind of input in a workspace copy
@@ -55,7 +55,7 @@ let mirror: Awaited<ReturnType<typeof mirrorLocks>> | undefined;
 const env: Record<string, string> = {};
 
 beforeAll(async () => {
-  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-cache-'));
+  scratch = tempDir('lychd-cache-');
   site = path.join(scratch, 'site');
   env.LYCHD_BINDING_SITE = site;
   if (synthesis) {

@@ -1,17 +1,17 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyExampleCodex, WORKSPACE } from '../support/codex-fixture';
 import { forge } from '../support/run';
+import { tempDir } from '../support/temp';
 
-const site = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-cli-site-')), 'containers', 'systemd');
+const site = () => path.join(tempDir('lychd-cli-site-'), 'containers', 'systemd');
 const ext = ['--extensions', path.join(WORKSPACE, 'extensions')];
 
 describe('lychd-forge scribe and bind on a Codex outside the workspace', () => {
   it('renders the generation, binds it, reports no drift, then drift after a hand edit, and rolls back', () => {
     const codexDir = copyExampleCodex();
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-cli-out-'));
+    const out = tempDir('lychd-cli-out-');
     const rendered = forge(['scribe', '--codex', codexDir, ...ext, '--out', out]);
     expect(rendered.status, rendered.stderr).toBe(0);
     expect(fs.readdirSync(out)).toContain('soulstone-eye.container');
@@ -62,7 +62,7 @@ describe('lychd-forge scribe and bind on a Codex outside the workspace', () => {
 describe("lychd-forge scribe --out on a folder that is not the Forge's", () => {
   it("refuses a clone of the workspace and the user's own unit folder, deleting nothing", () => {
     const codexDir = copyExampleCodex();
-    const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-cli-clone-'));
+    const clone = tempDir('lychd-cli-clone-');
     const theirs = {
       'package.json': '{}',
       'nx.json': '{}',
@@ -86,7 +86,7 @@ describe("lychd-forge scribe --out on a folder that is not the Forge's", () => {
 
 describe('a folder outside the workspace for the synthesis', () => {
   it('is refused first, before anything in it is read', () => {
-    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-cli-outside-'));
+    const outside = tempDir('lychd-cli-outside-');
     fs.mkdirSync(path.join(outside, 'broken'));
     fs.writeFileSync(path.join(outside, 'broken', 'pyproject.toml'), 'not = [toml\n');
     for (const command of ['synthesize', 'federate']) {

@@ -1,13 +1,12 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commonPaths } from '../../tools/src/cli/paths';
 import { toml, writeTree, WORKSPACE } from '../support/codex-fixture';
 import { forge } from '../support/run';
+import { tempDir } from '../support/temp';
 
 /** A folder in no workspace (no nx.json, no package.json with workspaces on the way up). */
-const outside = () => fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-nowhere-'));
+const outside = () => tempDir('lychd-nowhere-');
 
 describe("the Codex's home outside a workspace", () => {
   it("is $XDG_CONFIG_HOME/lychd, else ~/.config/lychd; inside a workspace, the workspace's own folders", () => {

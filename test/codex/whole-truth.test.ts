@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderDiagnostic, loadCodex, soulstones, type Codex, type SoulstoneRune } from '../../tools/src/codex';
@@ -9,6 +8,7 @@ import { runValidate } from '../../tools/src/cli/validate';
 import { toml, writeTree } from '../support/codex-fixture';
 import { printed } from '../support/run';
 import { writeWorkspace } from '../synthesis/fixtures';
+import { tempDir } from '../support/temp';
 
 /**
  * Validation is the whole truth: every rejection the Scribe can produce from a Codex is reported
@@ -380,7 +380,7 @@ describe('warnings for flags that do nothing alone', () => {
 
 describe('validate reports what synthesis would stop on, in the same run', () => {
   it("a Node range conflict and a bad system dependency of the workspace's extensions", () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-truth-'));
+    const root = tempDir('lychd-truth-');
     try {
       writeWorkspace(root, {
         alpha: { node: { 'tiny-ms': '^1.0.0' }, system: ['ffmpeg'] },

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { soulstones } from '../../tools/src/codex';
@@ -12,10 +11,11 @@ import { main as runTask } from '../../tools/src/tasks';
 import { loadCase } from '../scribe/helpers';
 import { forge } from '../support/run';
 import { writeWorkspace } from '../synthesis/fixtures';
+import { tempDir } from '../support/temp';
 
 const made: string[] = [];
 const temp = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-diag-'));
+  const d = tempDir('lychd-diag-');
   made.push(d);
   return d;
 };

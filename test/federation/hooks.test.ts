@@ -18,6 +18,7 @@ import { runProgram } from '../../tools/src/toolchain/run';
 import { resolveTool } from '../../tools/src/toolchain/tools';
 import { hookLauncher, UNSANDBOXED_VARIABLE } from '../../tools/src/federation/sandbox';
 import { REQUIRE_TOOLS, skipWithout } from '../toolchain/tool-gate';
+import { tempDir } from '../support/temp';
 
 const REPO = path.resolve(__dirname, '../..');
 const noUv = skipWithout('uv');
@@ -47,7 +48,7 @@ const pyproject = (name: string, extra = '') =>
  * source of each) and a synthesis lock made by the real uv (no dependencies: it locks offline).
  */
 function workspace(extensions: Record<string, { hook: string; pyprojectExtra?: string; files?: Record<string, string> }>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-federation-'));
+  const root = tempDir('lychd-federation-');
   made.push(root);
   write(root, {
     'codex/lychd.toml': '',
@@ -362,7 +363,7 @@ describe('where the hooks cannot be sandboxed', () => {
   const python = process.execPath; // any program: the launcher is refused before it runs one
 
   it('refuses, saying what is missing and how to install it or opt out', () => {
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-nobwrap-'));
+    const empty = tempDir('lychd-nobwrap-');
     made.push(empty);
     try {
       hookLauncher({ workspaceRoot: empty, python, env: { PATH: empty } }, () => undefined);

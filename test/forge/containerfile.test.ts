@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../tools/src/diagnostics';
@@ -10,6 +9,7 @@ import { stageBuildContext } from '../../tools/src/image/build-context';
 import { debianArchiveUri } from '../../tools/src/image/mirror';
 import type { SynthesisManifest } from '../../tools/src/artifacts/synthesis-manifest';
 import { WORKSPACE } from '../support/codex-fixture';
+import { tempDir } from '../support/temp';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(WORKSPACE, 'forge/synthesis.lock.json'), 'utf8')) as SynthesisManifest;
 const scrollText = fs.readFileSync(path.join(WORKSPACE, 'codex/lychd.toml'), 'utf8');
@@ -17,7 +17,7 @@ const base: BaseRecord = { kind: 'debian', ref: 'bookworm', digest: `sha256:${'a
 const lock = JSON.parse(fs.readFileSync(path.join(WORKSPACE, 'forge/synthesis/debian.lock.json'), 'utf8')) as DebianLock;
 const debs = lock.packages.map(debFileName);
 const inputs = { manifest, base, debs, python: '3.11', port: 8000, scrollText, scrollFile: 'codex/lychd.toml' };
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-containerfile-'));
+const work = tempDir('lychd-containerfile-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 function forgeError(fn: () => unknown): ForgeError {

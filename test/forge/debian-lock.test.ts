@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../tools/src/diagnostics';
@@ -11,6 +10,7 @@ import type { SynthesisManifest } from '../../tools/src/artifacts/synthesis-mani
 import type { BaseRecord } from '../../tools/src/artifacts/base-record';
 import { REQUIRE_TOOLS } from '../toolchain/tool-gate';
 import { LocalArchive, missingArchiveTools } from './debian-archive';
+import { tempDir } from '../support/temp';
 
 /**
  * The Debian lock against a Debian archive the test publishes (dpkg-deb, apt-ftparchive): real
@@ -74,7 +74,7 @@ async function refusal(lock: DebianLock, cache: string): Promise<string> {
 
 describe.skipIf(missing.length > 0 && !REQUIRE_TOOLS)('the Debian lock, against a local archive', () => {
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-debian-lock-'));
+    dir = tempDir('lychd-debian-lock-');
     archive = new LocalArchive(path.join(dir, 'archive'));
     archive.publish('lychd-hello-data', '1.0-1');
     archive.publish('lychd-hello', '1.0-1', { depends: 'lychd-hello-data (>= 1.0), base-marker' });

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Buildah } from '../../tools/src/image/buildah';
@@ -12,6 +11,7 @@ import { WORKSPACE } from '../support/codex-fixture';
 import { copyWorkspace, type WorkspaceCopy } from '../support/workspace';
 import { REQUIRE_TOOLS, skipWithout } from '../toolchain/tool-gate';
 import { LocalArchive } from './debian-archive';
+import { tempDir } from '../support/temp';
 
 /**
  * The example's image, built by real buildah in two clean copies of the workspace, each with its
@@ -68,7 +68,7 @@ function inside(ws: WorkspaceCopy, id: string, line: string, user?: string) {
 describe.skipIf(skip)('the image, built by real buildah', () => {
   beforeAll(async () => {
     a = copyWorkspace();
-    ownCache = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-forge-cache-'));
+    ownCache = tempDir('lychd-forge-cache-');
     temp.push(ownCache);
     b = copyWorkspace({ env: { LYCHD_FORGE_CACHE: ownCache } });
     temp.push(a.root, b.root);
@@ -371,7 +371,7 @@ except urllib.error.HTTPError as e:
       'the Debian archive moves: the build refuses before anything is tagged; a re-lock picks the new version, and only the system layer changes',
       async () => {
         b.git(['checkout', '--', '.']);
-        const archive = new LocalArchive(fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-archive-')));
+        const archive = new LocalArchive(tempDir('lychd-archive-'));
         temp.push(archive.root);
         // The archive serves the base's locked files (clone B fetched them into its cache) beside the
         // test's own packages: the base resolves and builds from it exactly as from Debian's.
@@ -388,7 +388,7 @@ except urllib.error.HTTPError as e:
         b.write('forge/synthesis.lock.json', `${JSON.stringify(manifest, null, 2)}\n`);
         /** A Forge cache with clone B's base and no .deb files yet: another machine. */
         const freshCache = () => {
-          const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-forge-cache-'));
+          const dir = tempDir('lychd-forge-cache-');
           temp.push(dir);
           fs.symlinkSync(path.join(ownCache, 'base'), path.join(dir, 'base'));
           return { LYCHD_FORGE_CACHE: dir };

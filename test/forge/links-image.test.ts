@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Buildah } from '../../tools/src/image/buildah';
@@ -8,6 +7,7 @@ import { runAsync, type Ran } from '../support/run';
 import { WORKSPACE } from '../support/codex-fixture';
 import { copyWorkspace, type WorkspaceCopy } from '../support/workspace';
 import { REQUIRE_TOOLS, skipWithout } from '../toolchain/tool-gate';
+import { tempDir } from '../support/temp';
 
 /**
  * A host file never reaches the image through a link in an extension (the tree rule,
@@ -37,7 +37,7 @@ function layoutBlobs(): Buffer[] {
 describe.skipIf(skip)('a link to a host file, and the real image build', () => {
   beforeAll(() => {
     ws = copyWorkspace();
-    outside = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-outside-'));
+    outside = tempDir('lychd-outside-');
     fs.writeFileSync(path.join(outside, 'secret.txt'), `${SECRET}\n`);
   });
   afterAll(() => {

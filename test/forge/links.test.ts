@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_TREE_FILE_BYTES, treeSha256 } from '../../tools/src/artifacts/tree';
 import { forge, type Ran } from '../support/run';
 import { copyWorkspace, type WorkspaceCopy } from '../support/workspace';
+import { tempDir } from '../support/temp';
 
 /**
  * The one tree rule (artifacts/tree.ts), through the real command line in a copy of the workspace:
@@ -23,7 +23,7 @@ const added: string[] = [];
 
 beforeAll(() => {
   ws = copyWorkspace();
-  outside = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-outside-'));
+  outside = tempDir('lychd-outside-');
   fs.writeFileSync(path.join(outside, 'secret.txt'), `${SECRET}\n`);
 });
 afterEach(() => {
@@ -131,7 +131,7 @@ describe("an extension's rune family schema", () => {
 });
 
 describe('treeSha256', () => {
-  const trees = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-trees-'));
+  const trees = tempDir('lychd-trees-');
   afterAll(() => fs.rmSync(trees, { recursive: true, force: true }));
   const tree = (name: string, files: Record<string, string>, modes: Record<string, number> = {}) => {
     const root = path.join(trees, name);

@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../tools/src/diagnostics';
 import { ensureNodeToolchain, NODE_TOOLCHAIN, toolchainPackages } from '../../tools/src/image/node-toolchain';
+import { tempDir } from '../support/temp';
 
 const made: string[] = [];
 afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 const temp = () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-node-toolchain-'));
+  const dir = tempDir('lychd-node-toolchain-');
   made.push(dir);
   return dir;
 };

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKSPACE } from '../support/codex-fixture';
 import { forge } from '../support/run';
 import { copyWorkspace, type WorkspaceCopy } from '../support/workspace';
 import { skipWithout } from '../toolchain/tool-gate';
+import { tempDir } from '../support/temp';
 
 /**
  * An output path that holds a symbolic link (placed there by anyone who can write the workspace)
@@ -17,7 +17,7 @@ let outside: string;
 
 beforeAll(() => {
   ws = copyWorkspace();
-  outside = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-victim-'));
+  outside = tempDir('lychd-victim-');
 });
 afterAll(() => {
   fs.rmSync(ws.root, { recursive: true, force: true });

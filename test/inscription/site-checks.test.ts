@@ -1,21 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { copyExampleCodex, WORKSPACE } from '../support/codex-fixture';
 import { forge } from '../support/run';
+import { tempDir } from '../support/temp';
 
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
-});
-const temp = (base = os.tmpdir()) => {
-  const d = fs.mkdtempSync(path.join(base, 'lychd-site-'));
-  made.push(d);
-  return d;
-};
+const temp = (base = os.tmpdir()) => tempDir('lychd-site-', base);
 const codexDir = copyExampleCodex();
-made.push(path.dirname(codexDir));
 const bind = (site: string, env: NodeJS.ProcessEnv = {}) =>
   forge(['bind', '--codex', codexDir, '--extensions', path.join(WORKSPACE, 'extensions'), '--binding-site', site], {
     env: { LYCHD_PODMAN: '', ...env },

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyWorkspace, ISOLATED_PLUGINS, type WorkspaceCopy } from '../support/workspace';
+import { tempDir } from '../support/temp';
 
 /**
  * A workspace that does not commit forge/federation.json (or whose record is stale) and whose
@@ -17,7 +17,7 @@ afterAll(() => {
 function workspace(): { ws: WorkspaceCopy; env: NodeJS.ProcessEnv } {
   // A user's first run, with Nx's default plugin workers.
   const ws = copyWorkspace({ env: ISOLATED_PLUGINS });
-  const site = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-clean-site-'));
+  const site = tempDir('lychd-clean-site-');
   made.push(ws.root, site);
   return { ws, env: { LYCHD_BINDING_SITE: path.join(site, 'containers', 'systemd') } };
 }

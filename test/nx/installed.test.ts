@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKSPACE } from '../support/codex-fixture';
@@ -8,6 +7,7 @@ import { runAsync } from '../support/run';
 import { REQUIRE_TOOLS, skipWithout } from '../toolchain/tool-gate';
 import { launchCacheScript } from '../remote-cache/server';
 import { taskStatuses } from '../remote-cache/tasks';
+import { tempDir } from '../support/temp';
 
 /**
  * The plugin as a user gets it: packed, installed from the tarball into a new Nx workspace that
@@ -32,7 +32,7 @@ const made: string[] = [];
 let tarball: string;
 
 beforeAll(async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-pack-'));
+  const dir = tempDir('lychd-pack-');
   made.push(dir);
   const pack = await sh('npm', ['pack', '--pack-destination', dir, '--json'], path.join(WORKSPACE, 'tools'));
   expect(pack.status, pack.out).toBe(0);
@@ -45,7 +45,7 @@ afterAll(() => {
 
 /** A new Nx workspace with an unrelated project called `forge`, the tarball installed beside `nx` and `@nx/devkit` at `version`. */
 async function workspace(version: string): Promise<string> {
-  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-adopt-'));
+  const ws = tempDir('lychd-adopt-');
   made.push(ws);
   fs.writeFileSync(path.join(ws, 'package.json'), JSON.stringify({ name: 'acme-host', private: true }));
   fs.writeFileSync(path.join(ws, 'nx.json'), JSON.stringify({ neverConnectToCloud: true }, null, 2));
@@ -155,7 +155,7 @@ describe('@lychd/forge in a fresh Nx workspace, with the newest Nx 24', () => {
   it('a second clean clone gets every cacheable task of the run from a shared remote cache, byte for byte', async () => {
     const site = path.join(ws, 'site', 'containers', 'systemd');
     const tokens = { readWrite: `rw-${randomBytes(12).toString('hex')}`, readOnly: `ro-${randomBytes(12).toString('hex')}` };
-    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-adopt-cache-'));
+    const scratch = tempDir('lychd-adopt-cache-');
     made.push(scratch);
     const cache = await launchCacheScript({ storeDir: path.join(scratch, 'store'), tokens, logFile: path.join(scratch, 'cache.log') });
     try {

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runeFilesIn, scribeRunes } from '../../tools/src/tasks/scribe-runes';
@@ -7,6 +6,7 @@ import { factFiles } from '../../tools/src/tasks/facts';
 import { renderFederatedSoulstones, renderSoulstones, soulstoneRoster } from '../../tools/src/scribe';
 import { CASES, codexDirs, loadCase } from '../scribe/helpers';
 import { copyExampleCodex } from '../support/codex-fixture';
+import { tempDir } from '../support/temp';
 
 const FAMILY_FOLDERS = [
   'animator/soulstones/generic',
@@ -34,7 +34,7 @@ describe('the rune folder task (scribe-runes)', () => {
     const rel = (p: string) => path.relative(root, p).split(path.sep).join('/');
     // The facts exactly as codex:context writes them (the Prime Scroll's rune defaults included).
     const facts = JSON.parse(factFiles(codex, root, soulstoneRoster(codex)).get('scribe-context.json')!);
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-runes-'));
+    const out = tempDir('lychd-runes-');
     const union = new Map<string, string>();
     for (const folder of runeFolders(root, dirs.codexDir, dirs.extensionsDir)) {
       const outputFile = path.relative(root, path.join(out, `${folder.replaceAll('/', '-')}.json`));

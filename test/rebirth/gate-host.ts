@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { canonicalJson, sha256 } from '../../tools/src/shared/digest';
 import { runAsync, type Ran } from '../support/run';
 import { WORKSPACE } from '../support/codex-fixture';
+import { tempDir } from '../support/temp';
 
 /**
  * The host the Rebirth Gate tests share: the real command line, with podman and `systemctl --user`
@@ -95,7 +95,7 @@ let pristine: string;
 const copyTree = (from: string, to: string) => fs.cpSync(from, to, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-rebirth-'));
+  tmp = tempDir('lychd-rebirth-');
   const bin = path.join(tmp, 'bin');
   fs.mkdirSync(bin);
   fs.mkdirSync(path.join(tmp, 'state'));
@@ -114,7 +114,7 @@ beforeAll(async () => {
     fs.readFileSync(path.join(codexB, 'lychd.toml'), 'utf8').replace('log_level = "info"', 'log_level = "debug"'),
   );
   expect(await stage(b, codexB)).toBe(b.id.slice(0, 12));
-  pristine = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-rebirth-pristine-'));
+  pristine = tempDir('lychd-rebirth-pristine-');
   copyTree(tmp, pristine);
 }, 120_000);
 

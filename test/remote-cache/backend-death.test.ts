@@ -1,14 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect, it } from 'vitest';
 import { WORKSPACE } from '../support/codex-fixture';
+import { tempDir } from '../support/temp';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 it('exits non-zero when its store dies, instead of answering 502 forever', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-cache-death-'));
+  const dir = tempDir('lychd-cache-death-');
   const logFile = path.join(dir, 'cache.log');
   const log = fs.openSync(logFile, 'w');
   const script = spawn(

@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRemoteCache, type RemoteCache } from '../../tools/src/remote-cache';
+import { tempDir } from '../support/temp';
 
 // The cache in this process: these requests are fetches, never a blocking nx run.
 const tokens = { readWrite: 'rw-token-for-records-test-0001', readOnly: 'ro-token-for-records-test-0002' };
@@ -21,7 +20,7 @@ const get = (hash: string) =>
   }));
 
 beforeAll(async () => {
-  store = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-cache-records-'));
+  store = tempDir('lychd-cache-records-');
   cache = await startRemoteCache({ storeDir: store, tokens, maxUploadBytes: LIMIT });
 }, 60_000);
 afterAll(async () => {

@@ -1,16 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyWorkspace, type WorkspaceCopy } from '../support/workspace';
 import { digests, filesMentioning, readOutputs, removeOutputs } from './outputs';
 import { launchCacheScript, type CacheRequest, type RunningCache } from './server';
 import { cacheSummary, cacheableTasks, taskStatuses, type CacheableTask } from './tasks';
+import { tempDir } from '../support/temp';
 
 const tokens = { readWrite: `rw-${randomBytes(12).toString('hex')}`, readOnly: `ro-${randomBytes(12).toString('hex')}` };
-const temp: string[] = [];
 let cache: RunningCache;
 let storeDir: string;
 let first: WorkspaceCopy;
@@ -22,20 +21,12 @@ let stored: CacheRequest[];
 /** What the first clone built, per output file. */
 let built: Record<string, string>;
 
-function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  temp.push(dir);
-  return dir;
-}
-
 /** A clone with its own local cache folder, talking to the shared remote cache with `token`. */
 function clone(token: string): WorkspaceCopy {
-  const ws = copyWorkspace({
+  return copyWorkspace({
     cacheDir: tempDir('lychd-nx-cache-'),
     env: { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: cache.url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: token, NX_SKIP_LOG_GROUPING: 'true' },
   });
-  temp.push(ws.root);
-  return ws;
 }
 
 const allOutputs = () => tasks.flatMap((t) => t.outputs);
@@ -129,7 +120,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cache?.stop();
-  for (const dir of temp) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('two clones sharing the self-hosted remote cache', () => {

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyExampleCodex, WORKSPACE } from '../support/codex-fixture';
 import { forge, printed, type Ran } from '../support/run';
+import { tempDir } from '../support/temp';
 
 // Any control character but the line break: what could move the cursor, retitle or clear the terminal.
 // eslint-disable-next-line no-control-regex
@@ -21,7 +21,7 @@ describe('the one printer escapes everything either front-end prints', () => {
   it('a drifted Binding Site with a hostile line and a hostile file name: bind --check and quadlets:bind-check', () => {
     const codexDir = copyExampleCodex();
     const ext = ['--extensions', path.join(WORKSPACE, 'extensions')];
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-hostile-out-'));
+    const root = tempDir('lychd-hostile-out-');
     const site = path.join(root, 'config', 'containers', 'systemd');
     expect(forge(['scribe', '--codex', codexDir, ...ext, '--out', path.join(root, 'generation')]).status).toBe(0);
     expect(forge(['bind', '--codex', codexDir, ...ext, '--binding-site', site]).status).toBe(0);

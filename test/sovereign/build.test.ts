@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -14,11 +13,12 @@ import { requireTool } from '../../tools/src/toolchain';
 import { runProgram } from '../../tools/src/toolchain/run';
 import { skipWithout } from '../toolchain/tool-gate';
 import { copyExample } from './nix-eval';
+import { tempDir } from '../support/temp';
 
 const made: string[] = [];
 afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 const temp = (prefix: string) => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const d = tempDir(prefix);
   made.push(d);
   return d;
 };

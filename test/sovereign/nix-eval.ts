@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { requireTool } from '../../tools/src/toolchain';
 import { runProgram } from '../../tools/src/toolchain/run';
 import { WORKSPACE } from '../support/codex-fixture';
+import { tempDir } from '../support/temp';
 
 export const STANDINS = path.join(__dirname, 'standins');
 /** flake input → stand-in folder (see standins/README.md). */
@@ -16,7 +17,7 @@ const OVERRIDES: Record<string, string> = {
 
 /** What the flake reads, copied from the example workspace into a fresh folder under the temp dir. */
 export function copyExample(): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-sovereign-'));
+  const root = tempDir('lychd-sovereign-');
   for (const rel of [
     'codex/lychd.toml',
     'core',

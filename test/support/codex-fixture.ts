@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { tempDir } from './temp';
 
 export const WORKSPACE = path.resolve(__dirname, '../..');
 
 /** Writes a file tree (relative path → text) into a fresh temporary folder and returns its path. */
 export function writeTree(files: Record<string, string>, prefix = 'lychd-codex-'): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const root = tempDir(prefix);
   for (const [rel, text] of Object.entries(files)) {
     const file = path.join(root, rel);
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -17,7 +17,7 @@ export function writeTree(files: Record<string, string>, prefix = 'lychd-codex-'
 
 /** A copy of the shipped example Codex in a temporary folder, to break on purpose. */
 export function copyExampleCodex(): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-example-'));
+  const root = tempDir('lychd-example-');
   fs.cpSync(path.join(WORKSPACE, 'codex'), path.join(root, 'codex'), { recursive: true });
   return path.join(root, 'codex');
 }

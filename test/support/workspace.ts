@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { WORKSPACE } from './codex-fixture';
 import { runAsync, type Ran } from './run';
+import { tempDir } from './temp';
 
 export type { Ran } from './run';
 
@@ -38,7 +38,7 @@ export const ISOLATED_PLUGINS = { NX_ISOLATE_PLUGINS: 'true' };
  * dependencies, tools/node_modules, are linked too).
  */
 export function copyWorkspace(opts: { cacheDir?: string; env?: NodeJS.ProcessEnv } = {}): WorkspaceCopy {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-ws-'));
+  const root = tempDir('lychd-ws-');
   const tracked = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: WORKSPACE, encoding: 'utf8' })
     .stdout.split('\0')
     .filter(Boolean);

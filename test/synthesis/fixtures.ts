@@ -1,14 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { parse as parseToml } from 'smol-toml';
+import { tempDir as removedAtExit } from '../support/temp';
 
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `lychd-synth-${prefix}-`));
+  return removedAtExit(`lychd-synth-${prefix}-`);
 }
 
 export function write(file: string, content: string): void {

@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { tempDir } from '../support/temp';
 
 const made: string[] = [];
 
 /** A temp dir holding the given files (relative path → content); removed by cleanupDirs. */
 export function unitDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lychd-units-'));
+  const dir = tempDir('lychd-units-');
   made.push(dir);
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { requireTool } from '../../tools/src/toolchain';
 import { runProgram } from '../../tools/src/toolchain/run';
+import { tempDir } from '../support/temp';
 
 const STANDIN = path.join(__dirname, 'standin');
 const SERVICES = path.join(__dirname, 'services');
@@ -107,7 +107,7 @@ export function buildImages(b: Buildah, layout: string): void {
 
 /** A tar holding `run/postgresql/` with mode 3777 (buildah cannot run a command in this sandbox). */
 function socketFolderTar(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-vm-pgrun-'));
+  const dir = tempDir('lychd-vm-pgrun-');
   fs.mkdirSync(path.join(dir, 'run', 'postgresql'), { recursive: true });
   fs.chmodSync(path.join(dir, 'run', 'postgresql'), 0o3777);
   const tar = path.join(dir, 'run.tar');
