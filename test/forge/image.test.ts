@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Buildah } from '../../tools/src/image/buildah';
 import type { ImageSummary } from '../../tools/src/image';
 import { requireTool } from '../../tools/src/toolchain';
-import { runAsync, type Ran } from '../support/run';
-import { WORKSPACE } from '../support/codex-fixture';
+import { forgeAsync } from '../support/run';
 import { copyWorkspace, type WorkspaceCopy } from '../support/workspace';
 import { REQUIRE_TOOLS, skipWithout } from '../toolchain/tool-gate';
 import { LocalArchive } from './debian-archive';
@@ -50,14 +49,6 @@ async function image(ws: WorkspaceCopy, env?: NodeJS.ProcessEnv) {
   const r = await ws.nx(['run', 'forge:image', '--output-style=static'], env);
   if (r.status !== 0) throw new Error(`nx run forge:image failed in ${ws.root}:\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
-}
-
-/** `lychd-forge` in a clone, asynchronously: a build takes minutes and the test worker must keep answering. */
-function forge(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Ran> {
-  return runAsync(process.execPath, [path.join(WORKSPACE, 'tools/bin/lychd-forge.js'), ...args], {
-    cwd: opts.cwd,
-    env: { ...process.env, ...opts.env },
-  });
 }
 
 /** Runs a shell line inside the image as its own user (or another), through buildah's chroot isolation. */
@@ -306,7 +297,7 @@ except urllib.error.HTTPError as e:
 
     it('buildah missing', async () => {
       const before = b.read('dist/forge/image/image.json');
-      const r = await forge(['image'], { cwd: b.root, env: { LYCHD_BUILDAH: path.join(b.root, 'no-buildah') } });
+      const r = await forgeAsync(['image'], { cwd: b.root, env: { LYCHD_BUILDAH: path.join(b.root, 'no-buildah') } });
       expect(r.status).toBe(1);
       expect(r.stderr).toContain('buildah not found');
       expect(r.stderr).toContain('apt-get install buildah');
@@ -332,11 +323,11 @@ except urllib.error.HTTPError as e:
             .split('\n')
             .findIndex((l) => l.includes('lychd-no-such-package')) + 1;
         // The lock no longer matches the manifest: the build says so, and re-locking names the package where it was asked for.
-        const stale = await forge(['containerfile'], { cwd: b.root });
+        const stale = await forgeAsync(['containerfile'], { cwd: b.root });
         expect(stale.status).toBe(1);
         expect(stale.stderr).toContain('forge/synthesis/debian.lock.json: error[LYCHD304]: locks ["ffmpeg"');
         expect(stale.stderr).toContain('lychd-forge debian-lock');
-        const r = await forge(['debian-lock'], { cwd: b.root });
+        const r = await forgeAsync(['debian-lock'], { cwd: b.root });
         expect(r.status).toBe(1);
         expect(r.stderr).toContain(
           `${pyproject}:${line}: error[LYCHD601]: Debian bookworm has no package "lychd-no-such-package" (asked for by extension oracle) [tool.lychd.system-dependencies]`,
@@ -357,8 +348,8 @@ except urllib.error.HTTPError as e:
         const broken = b.read(template).replace('USER {{ user.uid }}', 'RUN echo "the forge is cold" && exit 3\nUSER {{ user.uid }}');
         expect(broken).toContain('the forge is cold');
         b.write(template, broken);
-        expect((await forge(['containerfile'], { cwd: b.root })).status).toBe(0);
-        const r = await forge(['image'], { cwd: b.root });
+        expect((await forgeAsync(['containerfile'], { cwd: b.root })).status).toBe(0);
+        const r = await forgeAsync(['image'], { cwd: b.root });
         expect(r.status).toBe(1);
         expect(r.stderr).toMatch(/the image build failed at \[\d\/\d\] STEP \d+\/\d+: RUN echo "the forge is cold" && exit 3/);
         expect(r.stderr).toContain('the forge is cold');
@@ -395,7 +386,7 @@ except urllib.error.HTTPError as e:
         };
         const env = freshCache();
         const step = async (args: string[]) => {
-          const r = await forge(args, { cwd: b.root, env });
+          const r = await forgeAsync(args, { cwd: b.root, env });
           expect(r.status, `lychd-forge ${args.join(' ')}:\n${r.stdout}\n${r.stderr}`).toBe(0);
           return r;
         };
@@ -411,7 +402,7 @@ except urllib.error.HTTPError as e:
         archive.publish('lychd-hello', '1.1-1', { depends: 'lychd-hello-data' });
         archive.remove('lychd-hello', '1.0-1');
         const before = b.read('dist/forge/image/image.json');
-        const refused = await forge(['image'], { cwd: b.root, env: freshCache() });
+        const refused = await forgeAsync(['image'], { cwd: b.root, env: freshCache() });
         console.log(`[image tests] the archive moved:\n${refused.stderr}`);
         expect(refused.status).toBe(1);
         expect(refused.stderr).toContain(
@@ -451,7 +442,7 @@ except urllib.error.HTTPError as e:
       fs.mkdirSync(lockDir, { recursive: true });
       fs.writeFileSync(path.join(lockDir, '.lock-1000'), `${holder.pid}\n`);
       try {
-        const busy = await forge(['image'], { cwd: a.root });
+        const busy = await forgeAsync(['image'], { cwd: a.root });
         expect(busy.status).toBe(1);
         expect(busy.stderr).toContain(`waiting for this workspace's image build lock, held by pid ${holder.pid}`);
         expect(store.run(['containers', '--format', '{{.ContainerName}}']).stdout.trim()).toBe(container);
@@ -459,7 +450,7 @@ except urllib.error.HTTPError as e:
         holder.kill('SIGKILL');
       }
 
-      const again = await forge(['image'], { cwd: a.root });
+      const again = await forgeAsync(['image'], { cwd: a.root });
       expect(again.status, again.stderr).toBe(0);
       expect(store.run(['containers', '--all', '--quiet']).stdout.trim()).toBe('');
       // Nothing changed in between: the same image again, and what the killed build left is gone.

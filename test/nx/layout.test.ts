@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forge } from '../support/run';
+import { forge, forgeAsync } from '../support/run';
 import { copyWorkspace, type WorkspaceCopy } from '../support/workspace';
 
 const MANIFEST = 'forge/synthesis.lock.json';
@@ -74,11 +74,11 @@ describe('the forge targets in a custom layout', () => {
     expect(ws.read('forge/federation.json')).toBe(registered);
   }, 600_000);
 
-  it('the command line reads the same layout, from its flags or from nx.json', () => {
-    const flags = forge(['synthesize', '--codex', 'config/codex', '--extensions', 'plugins'], { cwd: ws.root });
+  it('the command line reads the same layout, from its flags or from nx.json', async () => {
+    const flags = await forgeAsync(['synthesize', '--codex', 'config/codex', '--extensions', 'plugins'], { cwd: ws.root });
     expect(flags.status, flags.stdout + flags.stderr).toBe(0);
     expect(ws.read('forge/synthesis/python/pyproject.toml')).toContain('"../../../plugins/oracle"');
-    const check = forge(['synthesize', '--check'], { cwd: ws.root });
+    const check = await forgeAsync(['synthesize', '--check'], { cwd: ws.root });
     expect(check.status, check.stdout + check.stderr).toBe(0);
     const validate = forge(['validate'], { cwd: ws.root });
     expect(validate.status, validate.stdout + validate.stderr).toBe(0);

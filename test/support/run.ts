@@ -20,6 +20,17 @@ export function forge(args: string[], opts: { cwd?: string; env?: NodeJS.Process
 }
 
 /**
+ * The same, asynchronously: for a command that locks or builds (minutes under load), during which
+ * the test worker must keep answering vitest.
+ */
+export function forgeAsync(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Ran> {
+  return runAsync(process.execPath, [path.join(WORKSPACE, 'tools/bin/lychd-forge.js'), ...args], {
+    cwd: opts.cwd ?? WORKSPACE,
+    env: { ...process.env, ...opts.env },
+  });
+}
+
+/**
  * Runs a program to its end without blocking the test worker (a build or an install takes minutes,
  * and the worker must keep answering vitest), collecting its output.
  */

@@ -221,10 +221,10 @@ describe('the lockers run with a scrubbed environment', () => {
     });
   });
 
-  it('is what a program started by synthesis sees', () => {
+  it('is what a program started by synthesis sees', async () => {
     process.env['LYCHD_TEST_SECRET_TOKEN'] = 'must-not-leak';
     try {
-      const seen = run(process.execPath, ['-e', 'process.stdout.write(JSON.stringify(process.env))'], {
+      const seen = await run(process.execPath, ['-e', 'process.stdout.write(JSON.stringify(process.env))'], {
         cwd: work,
         env: { UV_OFFLINE: '1' },
       });

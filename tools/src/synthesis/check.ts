@@ -97,7 +97,7 @@ async function pythonLockDrift(pyproject: GeneratedFile, options: CheckOptions):
   const uvLock = readIfExists(abs(options.workspaceRoot, PYTHON_FILES.lock));
   if (uvLock === undefined) return [missing(PYTHON_FILES.lock, 'Python lock')];
   const uv = await resolveUv(options.workspaceRoot);
-  const result = withStaging(options.workspaceRoot, 'check-python', (dir) => {
+  const result = await withStaging(options.workspaceRoot, 'check-python', (dir) => {
     fs.writeFileSync(path.join(dir, 'pyproject.toml'), pyproject.content);
     fs.writeFileSync(path.join(dir, 'uv.lock'), uvLock);
     return run(uv, ['lock', '--locked', '--offline', '--no-progress'], { cwd: dir, env: options.env });
@@ -141,10 +141,10 @@ async function relockNode(packageJson: GeneratedFile, npmLock: string, options: 
   const npm = await resolveNpm(options.workspaceRoot);
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'lychd-npm-check-'));
   try {
-    return withStaging(options.workspaceRoot, 'check-node', (dir) => {
+    return await withStaging(options.workspaceRoot, 'check-node', async (dir) => {
       fs.writeFileSync(path.join(dir, 'package.json'), packageJson.content);
       fs.writeFileSync(path.join(dir, 'package-lock.json'), npmLock);
-      const result = run(npm, [...NPM_LOCK_ARGS, '--offline', '--cache', cache], { cwd: dir, env: options.env });
+      const result = await run(npm, [...NPM_LOCK_ARGS, '--offline', '--cache', cache], { cwd: dir, env: options.env });
       return result.status === 0 ? fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8') : cleanToolOutput(result.stderr);
     });
   } finally {

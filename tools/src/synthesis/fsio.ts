@@ -15,12 +15,12 @@ export interface GeneratedFile {
  * Runs `fn` in a scratch folder beside the synthesized folders (same depth, so relative member
  * paths stay valid) and removes it afterwards: a failed tool run leaves nothing behind.
  */
-export function withStaging<T>(workspaceRoot: string, label: string, fn: (dir: string) => T): T {
+export async function withStaging<T>(workspaceRoot: string, label: string, fn: (dir: string) => Promise<T>): Promise<T> {
   const created = mkdirTracked(abs(workspaceRoot, SYNTHESIS_DIR));
   const dir = abs(workspaceRoot, `${SYNTHESIS_DIR}/.stage-${label}-${randomBytes(4).toString('hex')}`);
   fs.mkdirSync(dir);
   try {
-    return fn(dir);
+    return await fn(dir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     for (const d of created.reverse()) if (fs.readdirSync(d).length === 0) fs.rmdirSync(d);

@@ -215,7 +215,7 @@ export async function lockNode(options: LockOptions & { npmCache?: string }): Pr
   const merged = mergeNode(workspaceRoot, components.all);
   const before = components.settings.forge.resolve_before;
   const npm = await resolveNpm(workspaceRoot);
-  const lock = withStaging(workspaceRoot, 'node', (dir) => {
+  const lock = await withStaging(workspaceRoot, 'node', async (dir) => {
     fs.writeFileSync(path.join(dir, 'package.json'), merged.packageJson.content);
     const committed = abs(workspaceRoot, NODE_FILES.lock);
     if (fs.existsSync(committed) && seedsCommittedLock(workspaceRoot, before))
@@ -227,7 +227,7 @@ export async function lockNode(options: LockOptions & { npmCache?: string }): Pr
       ...(options.offline ? ['--offline'] : []),
       ...(options.npmCache ? ['--cache', options.npmCache] : []),
     ];
-    const result = run(npm, args, { cwd: dir, env: options.env });
+    const result = await run(npm, args, { cwd: dir, env: options.env });
     if (result.status !== 0)
       throw new SynthesisError([
         {

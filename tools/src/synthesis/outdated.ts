@@ -22,7 +22,7 @@ export interface Outdated {
  */
 export async function outdatedPython(workspaceRoot: string, env?: NodeJS.ProcessEnv): Promise<Outdated[]> {
   const uv = await resolveUv(workspaceRoot);
-  const r = withStaging(workspaceRoot, 'outdated-python', (dir) => {
+  const r = await withStaging(workspaceRoot, 'outdated-python', (dir) => {
     for (const file of [PYTHON_FILES.pyproject, PYTHON_FILES.lock])
       fs.copyFileSync(abs(workspaceRoot, file), path.join(dir, path.basename(file)));
     return run(uv, ['lock', '--upgrade', '--dry-run', '--no-progress'], { cwd: dir, env });
@@ -40,7 +40,7 @@ export async function outdatedPython(workspaceRoot: string, env?: NodeJS.Process
 export async function outdatedNode(workspaceRoot: string, resolveBefore?: string, env?: NodeJS.ProcessEnv): Promise<Outdated[]> {
   const npm = await resolveNpm(workspaceRoot);
   const lockText = fs.readFileSync(abs(workspaceRoot, NODE_FILES.lock), 'utf8');
-  const r = withStaging(workspaceRoot, 'outdated-node', (dir) => {
+  const r = await withStaging(workspaceRoot, 'outdated-node', (dir) => {
     fs.copyFileSync(abs(workspaceRoot, NODE_FILES.packageJson), path.join(dir, 'package.json'));
     fs.writeFileSync(path.join(dir, 'package-lock.json'), lockText);
     return run(npm, ['outdated', '--json', ...(resolveBefore ? [`--before=${resolveBefore}`] : [])], { cwd: dir, env });

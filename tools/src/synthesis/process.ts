@@ -1,4 +1,4 @@
-import { LOCKER_SETTINGS, runProgram, scrubbedEnv, type RunResult } from '../toolchain';
+import { LOCKER_SETTINGS, runProgramAsync, scrubbedEnv, type RunResult } from '../toolchain';
 
 export type { RunResult } from '../toolchain';
 
@@ -10,8 +10,8 @@ const LOCK_TIMEOUT_MS = 30 * 60_000;
  * environment: a dependency uv builds to read its metadata never sees the caller's tokens
  * (it does see a proxy's credentials, which uv needs for the index).
  */
-export function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): RunResult {
-  return runProgram(command, args, {
+export function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<RunResult> {
+  return runProgramAsync(command, args, {
     cwd: options.cwd,
     // uv and npm keep a proxy's credentials: they may need them to reach the index.
     env: scrubbedEnv(options.env, process.env, LOCKER_SETTINGS, { proxyCredentials: true }),

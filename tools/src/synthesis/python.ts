@@ -83,21 +83,21 @@ export async function lockPython(options: LockOptions): Promise<PythonLockResult
   const components = componentsOf(options);
   const merged = mergePython(workspaceRoot, components.all, components.settings.forge.resolve_before);
   const uv = await resolveUv(workspaceRoot);
-  const lock = resolvePython(uv, merged, options);
+  const lock = await resolvePython(uv, merged, options);
   const files = [merged.pyproject, { path: PYTHON_FILES.lock, content: lock }];
   writeFiles(workspaceRoot, files);
   return { files, uvVersion: toolVersion('uv', { workspaceRoot }), systemPackages: merged.systemPackages };
 }
 
 /** uv's resolution of the merged workspace, in a scratch folder: the lock's text, or uv's conflict. */
-function resolvePython(uv: string, merged: MergedPython, options: LockOptions): string {
-  return withStaging(options.workspaceRoot, 'python', (dir) => {
+function resolvePython(uv: string, merged: MergedPython, options: LockOptions): Promise<string> {
+  return withStaging(options.workspaceRoot, 'python', async (dir) => {
     fs.writeFileSync(path.join(dir, 'pyproject.toml'), merged.pyproject.content);
     const committed = abs(options.workspaceRoot, PYTHON_FILES.lock);
     if (fs.existsSync(committed) && seedsCommittedLock(options.workspaceRoot, merged.resolveBefore))
       fs.copyFileSync(committed, path.join(dir, 'uv.lock'));
     const args = ['lock', '--no-progress', ...(options.offline ? ['--offline'] : [])];
-    const result = run(uv, args, { cwd: dir, env: options.env });
+    const result = await run(uv, args, { cwd: dir, env: options.env });
     if (result.status !== 0) throw new SynthesisError([uvProblem(result.stderr, merged.members)]);
     return fs.readFileSync(path.join(dir, 'uv.lock'), 'utf8');
   });
@@ -109,7 +109,7 @@ function resolvePython(uv: string, merged: MergedPython, options: LockOptions): 
  */
 export async function pythonConflicts(merged: MergedPython, options: LockOptions): Promise<SynthesisProblem[]> {
   try {
-    resolvePython(await resolveUv(options.workspaceRoot), merged, options);
+    await resolvePython(await resolveUv(options.workspaceRoot), merged, options);
     return [];
   } catch (e) {
     if (e instanceof SynthesisError) return e.problems;

@@ -1,6 +1,6 @@
 export { LOCKER_SETTINGS, scrubbedEnv } from './env';
 export { MissingToolError, INSTALL_HINTS } from './missing-tool';
-export { formatBytes, runProgram, runProgramStreamed, OutputLimitError, type RunResult } from './run';
+export { formatBytes, runProgram, runProgramAsync, runProgramStreamed, OutputLimitError, type RunResult } from './run';
 export { TOOL_NAMES, type ToolName, toolEnvVar } from './tool-names';
 export { parseVersion, requireTool, resolveTool, toolVersion, type ToolOptions } from './tools';
 export { enclosingWorkspace, findWorkspaceRoot } from './workspace-root';

@@ -55,6 +55,40 @@ export function runProgram(file: string, args: readonly string[], opts: RunOptio
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * runProgram without blocking the caller's event loop while the program runs (a lock against a
+ * registry takes minutes): the same limits, the same errors.
+ */
+export function runProgramAsync(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const limit = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, {
+      env: opts.env ?? process.env,
+      cwd: opts.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: opts.timeoutMs ?? 120_000,
+    });
+    const out = { stdout: '', stderr: '' };
+    const bytes = { stdout: 0, stderr: 0 };
+    let overflow = false;
+    for (const stream of ['stdout', 'stderr'] as const)
+      child[stream].setEncoding('utf8').on('data', (d: string) => {
+        out[stream] += d;
+        bytes[stream] += Buffer.byteLength(d);
+        if (bytes[stream] > limit && !overflow) {
+          overflow = true;
+          child.kill();
+        }
+      });
+    child.on('error', (e) => reject(failure('LYCHD801', `cannot run ${file}`, { cause: [e.message] })));
+    child.on('close', (code, signal) => {
+      if (overflow) reject(new OutputLimitError(file, limit));
+      else if (code === null) reject(failure('LYCHD801', `${file} was killed by ${signal ?? 'a signal'}`));
+      else resolve({ status: code, ...out });
+    });
+  });
+}
+
 /** Non-empty lines of a process stream. */
 export function lines(text: string): string[] {
   return text
