@@ -50,6 +50,9 @@ end_run() {
 }
 trap end_run EXIT
 echo "(temporary files: $RUN_TMP; the disk has $(gb "$FREE_AT_START") free)"
+NEEDED_GB=15 # a whole run used 12.5 GB at most at once
+[ "$FREE_AT_START" -ge $((NEEDED_GB * 1048576)) ] ||
+  echo "warning: a whole run needs about $NEEDED_GB GB of free disk, and $(df --output=target "$RUN_TMP" | tail -1) has $(gb "$FREE_AT_START"): it may stop with 'no space left on device'"
 
 fail() {
   say "FAILED: $1"

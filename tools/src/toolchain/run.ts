@@ -33,6 +33,11 @@ export function formatBytes(n: number): string {
 }
 
 const DEFAULT_MAX_OUTPUT = 64 * 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** A program stopped at its time limit: it ran, so "cannot run" would mislead. */
+const timedOut = (file: string, ms: number) =>
+  failure('LYCHD801', `${file} did not finish within ${ms / 1000} s and was stopped`, { cause: [`${file} ETIMEDOUT`] });
 
 /**
  * Runs a program with an argument array (never through a shell, so paths and
@@ -45,11 +50,12 @@ export function runProgram(file: string, args: readonly string[], opts: RunOptio
     cwd: opts.cwd,
     encoding: 'utf8',
     maxBuffer: opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,
-    timeout: opts.timeoutMs ?? 120_000,
+    timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOBUFS')
-    throw new OutputLimitError(file, opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
+  const code = (r.error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOBUFS') throw new OutputLimitError(file, opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
+  if (code === 'ETIMEDOUT') throw timedOut(file, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   if (r.error) throw failure('LYCHD801', `cannot run ${file}`, { cause: [r.error.message] });
   if (r.status === null) throw failure('LYCHD801', `${file} was killed by ${r.signal ?? 'a signal'}`);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -61,28 +67,31 @@ export function runProgram(file: string, args: readonly string[], opts: RunOptio
  */
 export function runProgramAsync(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const limit = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      env: opts.env ?? process.env,
-      cwd: opts.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: opts.timeoutMs ?? 120_000,
-    });
+    const child = spawn(file, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = { stdout: '', stderr: '' };
     const bytes = { stdout: 0, stderr: 0 };
-    let overflow = false;
+    let stopped: 'overflow' | 'timeout' | undefined;
+    const stop = (why: typeof stopped) => {
+      stopped ??= why;
+      child.kill();
+    };
+    const timer = setTimeout(() => stop('timeout'), timeoutMs);
     for (const stream of ['stdout', 'stderr'] as const)
       child[stream].setEncoding('utf8').on('data', (d: string) => {
         out[stream] += d;
         bytes[stream] += Buffer.byteLength(d);
-        if (bytes[stream] > limit && !overflow) {
-          overflow = true;
-          child.kill();
-        }
+        if (bytes[stream] > limit) stop('overflow');
       });
-    child.on('error', (e) => reject(failure('LYCHD801', `cannot run ${file}`, { cause: [e.message] })));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(failure('LYCHD801', `cannot run ${file}`, { cause: [e.message] }));
+    });
     child.on('close', (code, signal) => {
-      if (overflow) reject(new OutputLimitError(file, limit));
+      clearTimeout(timer);
+      if (stopped === 'overflow') reject(new OutputLimitError(file, limit));
+      else if (stopped === 'timeout') reject(timedOut(file, timeoutMs));
       else if (code === null) reject(failure('LYCHD801', `${file} was killed by ${signal ?? 'a signal'}`));
       else resolve({ status: code, ...out });
     });
