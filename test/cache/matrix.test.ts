@@ -67,10 +67,7 @@ beforeAll(async () => {
   for (const run of await Promise.all([build(hot), build(cold)])) ok(run);
 }, 600_000);
 
-afterAll(() => {
-  mirror?.stop();
-  for (const dir of [hot?.root, cold?.root, scratch]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => mirror?.stop());
 
 function ok(run: NxRun): NxRun {
   expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);

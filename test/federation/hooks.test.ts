@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { describeRegistry } from '../../tools/src/cli/federate';
 import { loadCodex, renderDiagnostic } from '../../tools/src/codex';
 import { ForgeError } from '../../tools/src/diagnostics';
@@ -26,8 +26,6 @@ const noQuadlet = !!skipWithout('quadlet');
 // The hooks run in bubblewrap; setup installs it, and CI never skips for lack of it.
 const noBwrap = !REQUIRE_TOOLS && spawnSync('bwrap', ['--version']).status !== 0;
 if (noBwrap) console.warn('[hook tests] SKIPPING: bubblewrap (bwrap) is not installed; run `bash scripts/setup-tools.sh`');
-const made: string[] = [];
-afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 beforeAll(() => {
   const uv = resolveTool('uv', { workspaceRoot: REPO });
   if (uv) process.env['LYCHD_UV'] = uv;
@@ -49,7 +47,6 @@ const pyproject = (name: string, extra = '') =>
  */
 function workspace(extensions: Record<string, { hook: string; pyprojectExtra?: string; files?: Record<string, string> }>): string {
   const root = tempDir('lychd-federation-');
-  made.push(root);
   write(root, {
     'codex/lychd.toml': '',
     'core/pyproject.toml': '[project]\nname = "lychd-core"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = []\n',
@@ -364,7 +361,6 @@ describe('where the hooks cannot be sandboxed', () => {
 
   it('refuses, saying what is missing and how to install it or opt out', () => {
     const empty = tempDir('lychd-nobwrap-');
-    made.push(empty);
     try {
       hookLauncher({ workspaceRoot: empty, python, env: { PATH: empty } }, () => undefined);
       throw new Error('expected a refusal');

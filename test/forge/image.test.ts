@@ -23,7 +23,6 @@ if (notRoot && !REQUIRE_TOOLS)
 const skip = skipWithout('buildah', 'skopeo', 'mmdebstrap', 'uv') || (notRoot && !REQUIRE_TOOLS);
 const LONG = 3_600_000;
 
-const temp: string[] = [];
 let a: WorkspaceCopy;
 let b: WorkspaceCopy;
 let first: ImageSummary;
@@ -60,9 +59,7 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
   beforeAll(async () => {
     a = copyWorkspace();
     ownCache = tempDir('lychd-forge-cache-');
-    temp.push(ownCache);
     b = copyWorkspace({ env: { LYCHD_FORGE_CACHE: ownCache } });
-    temp.push(a.root, b.root);
     // The two clones share nothing: they build at the same time. Both are awaited before a failure
     // is reported, so that afterAll's cleanup never runs under a build still going.
     const builds = await Promise.allSettled([image(a), image(b)]);
@@ -76,7 +73,6 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
       buildahOf(ws).run(['rm', '--all']);
       buildahOf(ws).run(['rmi', '--all', '--force']);
     }
-    for (const dir of temp) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('is the same image in two clean clones: same ID, same diff_ids, same summary', () => {
@@ -363,7 +359,6 @@ except urllib.error.HTTPError as e:
       async () => {
         b.git(['checkout', '--', '.']);
         const archive = new LocalArchive(tempDir('lychd-archive-'));
-        temp.push(archive.root);
         // The archive serves the base's locked files (clone B fetched them into its cache) beside the
         // test's own packages: the base resolves and builds from it exactly as from Debian's.
         const baseDebs = JSON.parse(b.read('forge/synthesis/debian.lock.json')).base.packages as Array<{
@@ -380,7 +375,6 @@ except urllib.error.HTTPError as e:
         /** A Forge cache with clone B's base and no .deb files yet: another machine. */
         const freshCache = () => {
           const dir = tempDir('lychd-forge-cache-');
-          temp.push(dir);
           fs.symlinkSync(path.join(ownCache, 'base'), path.join(dir, 'base'));
           return { LYCHD_FORGE_CACHE: dir };
         };

@@ -29,10 +29,6 @@ beforeAll(() => {
 afterEach(() => {
   for (const rel of added.splice(0)) fs.rmSync(path.join(ws.root, rel), { recursive: true, force: true });
 });
-afterAll(() => {
-  fs.rmSync(ws.root, { recursive: true, force: true });
-  fs.rmSync(outside, { recursive: true, force: true });
-});
 
 const at = (rel: string) => {
   added.push(rel);

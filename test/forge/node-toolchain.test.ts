@@ -1,17 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ForgeError } from '../../tools/src/diagnostics';
 import { ensureNodeToolchain, NODE_TOOLCHAIN, toolchainPackages } from '../../tools/src/image/node-toolchain';
 import { tempDir } from '../support/temp';
 
-const made: string[] = [];
-afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-const temp = () => {
-  const dir = tempDir('lychd-node-toolchain-');
-  made.push(dir);
-  return dir;
-};
+const temp = () => tempDir('lychd-node-toolchain-');
 
 /** An npm whose `pack` writes a tarball of other bytes than the registry's: a registry that lies, or a mirror gone wrong. */
 function lyingNpm(dir: string): string {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WORKSPACE } from '../support/codex-fixture';
 import { forge } from '../support/run';
 import { copyWorkspace, type WorkspaceCopy } from '../support/workspace';
@@ -18,10 +18,6 @@ let outside: string;
 beforeAll(() => {
   ws = copyWorkspace();
   outside = tempDir('lychd-victim-');
-});
-afterAll(() => {
-  fs.rmSync(ws.root, { recursive: true, force: true });
-  fs.rmSync(outside, { recursive: true, force: true });
 });
 
 /** Puts a link to a fresh victim file at `rel`; returns the victim's path. */

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { copyWorkspace, ISOLATED_PLUGINS, type WorkspaceCopy } from '../support/workspace';
 import { tempDir } from '../support/temp';
 
@@ -9,16 +9,10 @@ import { tempDir } from '../support/temp';
  * Codex holds a rune in a folder an extension registers (codex/runes/scriptorium/codices/): one
  * `nx run-many` runs the hooks before the validation that needs what they registered.
  */
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-});
-
 function workspace(): { ws: WorkspaceCopy; env: NodeJS.ProcessEnv } {
   // A user's first run, with Nx's default plugin workers.
   const ws = copyWorkspace({ env: ISOLATED_PLUGINS });
   const site = tempDir('lychd-clean-site-');
-  made.push(ws.root, site);
   return { ws, env: { LYCHD_BINDING_SITE: path.join(site, 'containers', 'systemd') } };
 }
 

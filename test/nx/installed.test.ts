@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WORKSPACE } from '../support/codex-fixture';
 import { runAsync } from '../support/run';
 import { REQUIRE_TOOLS, skipWithout } from '../toolchain/tool-gate';
@@ -28,25 +28,18 @@ const sh = async (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessE
 // The image needs root (mmdebstrap's base) and buildah, as the image tier does.
 const noImage = skipWithout('buildah', 'skopeo', 'mmdebstrap') || (process.getuid?.() !== 0 && !REQUIRE_TOOLS);
 
-const made: string[] = [];
 let tarball: string;
 
 beforeAll(async () => {
   const dir = tempDir('lychd-pack-');
-  made.push(dir);
   const pack = await sh('npm', ['pack', '--pack-destination', dir, '--json'], path.join(WORKSPACE, 'tools'));
   expect(pack.status, pack.out).toBe(0);
   tarball = path.join(dir, (JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as { filename: string }[])[0]!.filename);
 }, 600_000);
 
-afterAll(() => {
-  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-});
-
 /** A new Nx workspace with an unrelated project called `forge`, the tarball installed beside `nx` and `@nx/devkit` at `version`. */
 async function workspace(version: string): Promise<string> {
   const ws = tempDir('lychd-adopt-');
-  made.push(ws);
   fs.writeFileSync(path.join(ws, 'package.json'), JSON.stringify({ name: 'acme-host', private: true }));
   fs.writeFileSync(path.join(ws, 'nx.json'), JSON.stringify({ neverConnectToCloud: true }, null, 2));
   fs.mkdirSync(path.join(ws, 'packages/forge'), { recursive: true });
@@ -156,7 +149,6 @@ describe('@lychd/forge in a fresh Nx workspace, with the newest Nx 24', () => {
     const site = path.join(ws, 'site', 'containers', 'systemd');
     const tokens = { readWrite: `rw-${randomBytes(12).toString('hex')}`, readOnly: `ro-${randomBytes(12).toString('hex')}` };
     const scratch = tempDir('lychd-adopt-cache-');
-    made.push(scratch);
     const cache = await launchCacheScript({ storeDir: path.join(scratch, 'store'), tokens, logFile: path.join(scratch, 'cache.log') });
     try {
       const remote = (localCache: string) => ({
