@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   bind,
   checkSite,
@@ -13,20 +13,7 @@ import {
 } from '../../tools/src/inscription';
 import type { Diagnostic } from '../../tools/src/diagnostics';
 import { defaultStoreDir } from '../../tools/src/inscription/site';
-import {
-  classify,
-  cleanupTemps,
-  expectedView,
-  FOREIGN,
-  generationFiles,
-  siteView,
-  snapshot,
-  tempDir,
-  writeGeneration,
-  siteFixture,
-} from './helpers';
-
-afterAll(cleanupTemps);
+import { classify, expectedView, FOREIGN, generationFiles, siteView, snapshot, tempDir, writeGeneration, siteFixture } from './helpers';
 
 const setup = siteFixture;
 const refused = (message: string): Diagnostic => ({ severity: 'error', code: 'LYCHD502', message });

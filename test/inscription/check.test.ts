@@ -1,11 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bind, checkSite } from '../../tools/src/inscription';
 import { unifiedDiff } from '../../tools/src/shared/diff';
-import { cleanupTemps, siteFixture } from './helpers';
-
-afterAll(cleanupTemps);
+import { siteFixture } from './helpers';
 
 const setup = siteFixture;
 

@@ -1,14 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bind, listGenerations } from '../../tools/src/inscription';
 import { acquireLock, lockHolder, releaseLock } from '../../tools/src/inscription/lock';
 import { defaultStoreDir } from '../../tools/src/inscription/site';
 import { leftovers, readHistory } from '../../tools/src/inscription/store';
-import { classify, cleanupTemps, generationFiles, runChild, siteView, tempDir, writeForeign, writeGeneration } from './helpers';
-
-afterAll(cleanupTemps);
+import { classify, generationFiles, runChild, siteView, tempDir, writeForeign, writeGeneration } from './helpers';
 
 interface Span {
   pid: number;

@@ -5,20 +5,7 @@ import { bind, BIND_STEPS, listGenerations, ROLLBACK_STEPS } from '../../tools/s
 import { defaultStoreDir } from '../../tools/src/inscription/site';
 import { leftovers } from '../../tools/src/inscription/store';
 import { lockHolder, lockIsStale } from '../../tools/src/inscription/lock';
-import {
-  classify,
-  cleanupTemps,
-  FOREIGN,
-  generationFiles,
-  runChild,
-  siteView,
-  snapshot,
-  tempDir,
-  writeForeign,
-  writeGeneration,
-} from './helpers';
-
-afterAll(cleanupTemps);
+import { classify, FOREIGN, generationFiles, runChild, siteView, snapshot, tempDir, writeForeign, writeGeneration } from './helpers';
 
 const OLD = generationFiles('A', 200);
 const NEW = generationFiles('B', 400);

@@ -1,25 +1,16 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultStoreDir } from '../../tools/src/inscription/site';
 import { member as podMember, unit } from '../toolchain/fixtures';
+import { tempDir as removedAtEnd } from '../support/temp';
 
 export const REPO = path.resolve(__dirname, '../..');
 export const CHILD = path.join(__dirname, 'fixtures', 'bind-child.ts');
 const REGISTER = path.join(REPO, 'tools', 'bin', 'register.js');
 
-const made: string[] = [];
-
-export function tempDir(prefix = 'lychd-bind-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-
-export function cleanupTemps(): void {
-  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-}
+/** A temporary folder, removed when the test file ends (test/support/temp.ts). */
+export const tempDir = (prefix = 'lychd-bind-'): string => removedAtEnd(prefix);
 
 /** A pod member with a description, as the generations installed here carry. */
 const member = (name: string, extra: string[] = []) => podMember(name, [`Description=LychD ${name}`], extra);

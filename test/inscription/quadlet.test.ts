@@ -1,11 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bind, listGenerations } from '../../tools/src/inscription';
-import { cleanupTemps, FOREIGN, generationFiles, REPO, runChild, tempDir, writeForeign, writeGeneration } from './helpers';
-
-afterAll(cleanupTemps);
+import { FOREIGN, generationFiles, REPO, runChild, tempDir, writeForeign, writeGeneration } from './helpers';
 
 const QUADLET = path.join(REPO, '.tools', 'bin', 'quadlet');
 const REQUIRE = process.env['LYCHD_REQUIRE_TOOLS'] === '1';

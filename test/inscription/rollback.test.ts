@@ -1,11 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bind, listGenerations, rollback } from '../../tools/src/inscription';
 import { defaultStoreDir } from '../../tools/src/inscription/site';
-import { cleanupTemps, expectedView, generationFiles, siteFixture, siteView, snapshot } from './helpers';
-
-afterAll(cleanupTemps);
+import { expectedView, generationFiles, siteFixture, siteView, snapshot } from './helpers';
 
 const setup = siteFixture;
 

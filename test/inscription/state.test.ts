@@ -1,11 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bindingState } from '../../tools/src/inscription/state';
 import { bind, isInstalled, readGeneration, rollback } from '../../tools/src/inscription';
-import { cleanupTemps, siteFixture } from './helpers';
-
-afterAll(cleanupTemps);
+import { siteFixture } from './helpers';
 
 /**
  * The runtime input that makes `quadlets:bind` cacheable: it may repeat only while a bind would

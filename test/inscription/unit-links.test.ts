@@ -1,11 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bind, rollback, type SystemctlRunner } from '../../tools/src/inscription';
 import { resolveUnitDir } from '../../tools/src/inscription/unit-links';
-import { cleanupTemps, generationFiles, tempDir, writeGeneration } from './helpers';
-
-afterAll(cleanupTemps);
+import { generationFiles, tempDir, writeGeneration } from './helpers';
 
 const target = (coven: string) => `[Unit]\nDescription=LychD Coven ${coven}\nRequires=soulstone-vllm.service\n`;
 

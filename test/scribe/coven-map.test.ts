@@ -1,14 +1,13 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCovens } from '../../tools/src/cli/covens';
 import { printed } from '../support/run';
 import { covenMap, covenMermaid, covenTable, covenTargets, renderGeneration, soulstoneRoster } from '../../tools/src/scribe';
 import { dryRunQuadlets } from '../../tools/src/toolchain';
 import { skipWithout } from '../toolchain/tool-gate';
-import { CASES, cleanup, installed, loadCase, parseUnitText, values, WORKSPACE } from './helpers';
+import { CASES, installed, loadCase, parseUnitText, values, WORKSPACE } from './helpers';
 import { join } from 'node:path';
 
 const noQuadlet = skipWithout('quadlet');
-afterAll(cleanup);
 
 describe('lychd-forge covens: which soulstones exclude which', () => {
   it.skipIf(noQuadlet).each(CASES)('%s: every row is exactly the Conflicts= systemd sees, both ways', (name) => {

@@ -1,12 +1,11 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { soulstones } from '../../tools/src/codex';
 import { renderGeneration, soulstoneUnit } from '../../tools/src/scribe';
 import { verifyUnits } from '../../tools/src/toolchain';
 import { skipWithout } from '../toolchain/tool-gate';
-import { CASES, cleanup, installed, loadCase, parseUnitText, values } from './helpers';
+import { CASES, installed, loadCase, parseUnitText, values } from './helpers';
 
 const noVerify = skipWithout('quadlet', 'systemd-analyze');
-afterAll(cleanup);
 
 const split = (vs: string[]): string[] => vs.flatMap((v) => v.split(' '));
 

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { soulstones, type Codex, type SoulstoneRune } from '../../tools/src/codex';
 import {
   renderGeneration,
@@ -11,10 +11,9 @@ import {
 } from '../../tools/src/scribe';
 import { dryRunQuadlets } from '../../tools/src/toolchain';
 import { skipWithout } from '../toolchain/tool-gate';
-import { cleanup, execStartArgv, installed, loadCase, optionValues, parseUnitText, values } from './helpers';
+import { execStartArgv, installed, loadCase, optionValues, parseUnitText, values } from './helpers';
 
 const noQuadlet = skipWithout('quadlet');
-afterAll(cleanup);
 
 /** Every kind of text that could end a line, start a section, split an argument or be expanded. */
 const NASTY = [

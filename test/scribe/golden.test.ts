@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { soulstones } from '../../tools/src/codex';
 import {
   renderCapabilities,
@@ -14,7 +14,7 @@ import {
 } from '../../tools/src/scribe';
 import { countCheck, dryRunQuadlets, verifyUnits } from '../../tools/src/toolchain';
 import { skipWithout } from '../toolchain/tool-gate';
-import { CASES, cleanup, expectedDir, installed, loadCase, readTree, tempDir, WORKSPACE } from './helpers';
+import { CASES, expectedDir, installed, loadCase, readTree, tempDir, WORKSPACE } from './helpers';
 
 const noQuadlet = skipWithout('quadlet');
 const noVerify = skipWithout('quadlet', 'systemd-analyze');
@@ -22,8 +22,6 @@ const UPDATE = process.env.UPDATE_GOLDEN === '1';
 // In CI the reviewed files are the reference: re-recording them there would pass by construction.
 if (UPDATE && process.env.CI && process.env.CI !== 'false')
   throw new Error('UPDATE_GOLDEN=1 is refused in CI (CI is set): re-record locally, review `git diff`, commit');
-
-afterAll(cleanup);
 
 describe.each(CASES)('golden case %s', (name) => {
   const codex = loadCase(name);

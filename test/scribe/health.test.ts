@@ -1,12 +1,11 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { soulstones, type Codex, type SoulstoneRune } from '../../tools/src/codex';
 import { renderGeneration } from '../../tools/src/scribe';
 import { dryRunQuadlets } from '../../tools/src/toolchain';
 import { skipWithout } from '../toolchain/tool-gate';
-import { cleanup, execStartArgv, installed, loadCase, optionValues, parseUnitText, values } from './helpers';
+import { execStartArgv, installed, loadCase, optionValues, parseUnitText, values } from './helpers';
 
 const noQuadlet = skipWithout('quadlet');
-afterAll(cleanup);
 
 /** The generated service of every unit, through the real quadlet generator. */
 function services(codex: Codex): Map<string, string> {

@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadCodex, type Codex, type FederationInput } from '../../tools/src/codex';
 import { federationInput } from '../../tools/src/codex/registry';
 import { writeGeneration } from '../../tools/src/scribe';
+import { tempDir as removedAtEnd } from '../support/temp';
 
 export const WORKSPACE = resolve(__dirname, '../..');
 export const FIXTURES = join(__dirname, 'fixtures');
@@ -41,23 +41,14 @@ export function readTree(dir: string, prefix = ''): Map<string, string> {
   return out;
 }
 
-const made: string[] = [];
-
-export function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'lychd-scribe-'));
-  made.push(d);
-  return d;
-}
+/** A temporary folder, removed when the test file ends (test/support/temp.ts). */
+export const tempDir = (): string => removedAtEnd('lychd-scribe-');
 
 /** Writes a generation where the generator will find it, as the Binding Site does: `<units>/lychd/`. */
 export function installed(files: Map<string, string>): string {
   const units = tempDir();
   writeGeneration(files, join(units, 'lychd'));
   return units;
-}
-
-export function cleanup(): void {
-  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
 export const rel = (p: string): string => relative(WORKSPACE, p);

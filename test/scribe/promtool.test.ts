@@ -1,13 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadCodex } from '../../tools/src/codex';
 import { renderGeneration } from '../../tools/src/scribe';
 import { writeCodex } from '../../bench/codex';
 import { PROMETHEUS_CONFIG, prometheusConfig } from '../../tools/src/scribe/observability';
 import { REQUIRE_TOOLS } from '../toolchain/tool-gate';
-import { CASES, cleanup, loadCase, tempDir } from './helpers';
+import { CASES, loadCase, tempDir } from './helpers';
 
 /** Prometheus's own checker (Debian's prometheus package, installed by scripts/setup-tools.sh). */
 const promtool = spawnSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' }).stdout.trim();
@@ -19,8 +19,6 @@ function check(text: string): { status: number | null; output: string } {
   const r = spawnSync(promtool || 'promtool', ['check', 'config', file], { encoding: 'utf8' });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
-
-afterAll(cleanup);
 
 describe.skipIf(!promtool && !REQUIRE_TOOLS)('the Harvester configuration as Prometheus reads it', () => {
   it('is a promtool that judges: a broken configuration is refused', () => {

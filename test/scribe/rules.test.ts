@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { soulstones, VESSEL_USER, type Codex } from '../../tools/src/codex';
 import {
   checkStartSet,
@@ -15,10 +15,9 @@ import {
 } from '../../tools/src/scribe';
 import { dryRunQuadlets } from '../../tools/src/toolchain';
 import { skipWithout } from '../toolchain/tool-gate';
-import { CASES, cleanup, execStartArgv, installed, loadCase, parseUnitText, values } from './helpers';
+import { CASES, execStartArgv, installed, loadCase, parseUnitText, values } from './helpers';
 
 const noQuadlet = skipWithout('quadlet');
-afterAll(cleanup);
 
 const CORE = ['vessel', 'phylactery', 'oculus', 'harvester', 'scribe'];
 

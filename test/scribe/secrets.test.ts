@@ -1,10 +1,8 @@
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkSecretsExist, requiredSecrets } from '../../tools/src/scribe';
-import { cleanup, loadCase, rel, tempDir } from './helpers';
-
-afterAll(cleanup);
+import { loadCase, rel, tempDir } from './helpers';
 
 /** A stand-in podman (podman is not installed here) that knows only the given secrets and logs every call but `--version`. */
 function fakePodman(known: string[], version = '5.4.2'): { path: string; log: string } {

@@ -1,12 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { soulstones } from '../../tools/src/codex';
 import { assembleGeneration, renderGeneration, ScribeError, writeGeneration } from '../../tools/src/scribe';
 import { OWNERSHIP_RECORD } from '../../tools/src/scribe/generation';
-import { cleanup, loadCase, readTree, tempDir } from './helpers';
-
-afterAll(cleanup);
+import { loadCase, readTree, tempDir } from './helpers';
 
 describe('writeGeneration', () => {
   it('writes exactly the rendered files, removes a dropped soulstone and leaves no temp files', () => {
