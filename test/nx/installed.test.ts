@@ -17,10 +17,27 @@ import { tempDir } from '../support/temp';
  * one `nx run-many`; then the same tarball against the oldest Nx it claims. Real npm, real Nx, the
  * npm registry and PyPI (the locks are resolved afresh).
  */
+// Nx 24 keeps the cache of a git repository's checkouts under ~/.nx/<the repository's identity>:
+// each run's new repository would leave its records there (the image's alone is 650 MB). Inside
+// the workspace instead, where the test's temporary folder takes them away.
+const nxData = (cwd: string) => ({
+  NX_CACHE_DIRECTORY: path.join(cwd, '.nx', 'cache'),
+  NX_WORKSPACE_DATA_DIRECTORY: path.join(cwd, '.nx', 'workspace-data'),
+});
 const sh = async (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) => {
   const r = await runAsync(cmd, args, {
     cwd,
-    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', ...env },
+    env: {
+      ...process.env,
+      NX_DAEMON: 'false',
+      NX_TUI: 'false',
+      NX_NO_CLOUD: 'true',
+      CI: 'true',
+      FORCE_COLOR: '0',
+      NO_COLOR: '1',
+      ...nxData(cwd),
+      ...env,
+    },
   });
   return { status: r.status, out: r.stdout + r.stderr, stdout: r.stdout };
 };
