@@ -11,7 +11,7 @@ export const TIERS = {
   // Real Nx in copies of the workspace, the remote cache, the packed plugin.
   nx: ['test/nx/**/*.test.ts', 'test/cache/**/*.test.ts', 'test/remote-cache/**/*.test.ts'],
   // buildah and mmdebstrap as root.
-  image: ['test/forge/image.test.ts', 'test/forge/links-image.test.ts'],
+  image: ['test/forge/image.test.ts'],
   // One boot of a Debian VM under qemu.
   vm: ['test/vm/**/*.test.ts'],
 };

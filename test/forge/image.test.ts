@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Buildah } from '../../tools/src/image/buildah';
 import type { ImageSummary } from '../../tools/src/image';
 import { requireTool } from '../../tools/src/toolchain';
-import { forgeAsync } from '../support/run';
+import { forgeAsync, type Ran } from '../support/run';
 import { copyWorkspace, type WorkspaceCopy } from '../support/workspace';
 import { REQUIRE_TOOLS, skipWithout } from '../toolchain/tool-gate';
 import { LocalArchive } from './debian-archive';
@@ -16,6 +16,8 @@ import { tempDir } from '../support/temp';
  * The example's image, built by real buildah in two clean copies of the workspace, each with its
  * own buildah store and Nx cache; the second also builds its own Debian base (its own
  * LYCHD_FORGE_CACHE), so the base's reproducibility is proved too. Minutes, on purpose.
+ * The last block checks the tree rule (artifacts/tree.ts) on the real build: a host file never
+ * reaches the image through a link in an extension.
  */
 const notRoot = process.getuid?.() !== 0;
 if (notRoot && !REQUIRE_TOOLS)
@@ -452,4 +454,50 @@ except urllib.error.HTTPError as e:
     },
     LONG,
   );
+  describe('a link in an extension to a host file', () => {
+    const LINK = 'extensions/atelier/src/atelier/shadow.txt';
+    const SECRET = `outside-image-secret-${process.pid}`;
+    const KEPT = `inside-image-marker-${process.pid}`;
+    let secret: string;
+    beforeAll(() => {
+      secret = path.join(tempDir('lychd-outside-'), 'secret.txt');
+      fs.writeFileSync(secret, `${SECRET}\n`);
+    });
+    const refused = (r: Ran) => {
+      expect(r.status, r.stdout + r.stderr).toBe(1);
+      expect(r.stderr).toContain(`${LINK}: error[LYCHD305]: is a symbolic link to ${JSON.stringify(secret)}, outside the component`);
+      expect(r.stderr).toContain('nothing was built');
+      expect(r.stdout).not.toContain('[1/5]');
+      expect(r.stdout + r.stderr).not.toContain(SECRET);
+    };
+
+    it('is refused before anything is built: no base step, no context, no buildah store, no image', async () => {
+      const fresh = copyWorkspace();
+      fs.symlinkSync(secret, path.join(fresh.root, LINK));
+      refused(await forgeAsync(['image'], { cwd: fresh.root }));
+      expect(fs.existsSync(path.join(fresh.root, 'tmp/forge'))).toBe(false);
+      expect(fs.existsSync(path.join(fresh.root, 'dist/forge/image'))).toBe(false);
+    });
+
+    it(
+      "is refused after earlier builds too, leaving their image; once it is gone, the layers hold the extension's own files and nothing of the outside file",
+      async () => {
+        const before = a.read('dist/forge/image/image.json');
+        fs.symlinkSync(secret, path.join(a.root, LINK));
+        refused(await forgeAsync(['image'], { cwd: a.root }));
+        expect(a.read('dist/forge/image/image.json')).toBe(before);
+
+        fs.rmSync(path.join(a.root, LINK));
+        a.write('extensions/atelier/src/atelier/kept.txt', `${KEPT}\n`);
+        const r = await forgeAsync(['image'], { cwd: a.root });
+        expect(r.status, r.stdout + r.stderr).toBe(0);
+        // The layers are uncompressed tars: a search in them sees every file.
+        const dir = path.join(a.root, 'dist/forge/image/oci/blobs/sha256');
+        const blobs = fs.readdirSync(dir).map((name) => fs.readFileSync(path.join(dir, name)));
+        expect(blobs.some((b) => b.includes(KEPT))).toBe(true);
+        expect(blobs.some((b) => b.includes(SECRET))).toBe(false);
+      },
+      LONG,
+    );
+  });
 });
