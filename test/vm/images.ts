@@ -40,6 +40,26 @@ export class Buildah {
     if (r.status !== 0) throw new Error(`skopeo copy ${image} failed (exit ${r.status}): ${r.stderr}`);
   }
 
+  /**
+   * Removes paths (a trailing `*`: every name in that folder starting so) from a working
+   * container's root, through its vfs folder (`buildah run` cannot work in this sandbox): the
+   * committed layer holds their whiteouts.
+   */
+  remove(container: string, paths: readonly string[]): void {
+    const root = this.run('mount', container);
+    try {
+      for (const p of paths) {
+        const [dir, name] = [path.join(root, path.dirname(p)), path.basename(p)];
+        const names = name.endsWith('*') ? fs.readdirSync(dir).filter((n) => n.startsWith(name.slice(0, -1))) : [name];
+        if (names.length === 0 || !names.every((n) => fs.existsSync(path.join(dir, n))))
+          throw new Error(`${p} is not in the image's base: the list in images.ts is out of date`);
+        for (const n of names) fs.rmSync(path.join(dir, n), { recursive: true });
+      }
+    } finally {
+      this.run('umount', container);
+    }
+  }
+
   /** A working container from `from`, changed by `edit`, committed as `name` and removed. */
   image(from: string, name: string, edit: (c: string) => void): void {
     const c = this.run('from', '--pull=never', from);
@@ -61,6 +81,16 @@ export function importBase(b: Buildah, baseTar: string): void {
 export const IMAGE_REFS = { standin: 'standin', phylactery: 'phylactery', harvester: 'harvester' } as const;
 
 /**
+ * What of the shared base each image never runs, removed from it: the pod's keep-id mapping makes
+ * rootless podman copy every file an image shows (a chown through an overlay mount of all its
+ * layers), once per image, and under the VM's emulation that copy is most of the pod's first start.
+ * Prometheus is a static program; ICU is PostgreSQL's alone.
+ */
+const PROMETHEUS = ['usr/bin/prometheus'];
+const POSTGRESQL = ['usr/lib/postgresql', 'usr/lib/x86_64-linux-gnu/libicu*'];
+const PYTHON = ['usr/lib/python3.13', 'usr/bin/python3.13'];
+
+/**
  * The test's images, uncompressed (the VM would spend its time unpacking) in one OCI layout:
  * - `standin`: STAND-IN for every image no registry can serve here (service.py answers HTTP on
  *   the port its arguments or environment name; pg_isready checks a TCP port; curl fetches a URL).
@@ -72,6 +102,7 @@ export const IMAGE_REFS = { standin: 'standin', phylactery: 'phylactery', harves
  */
 export function buildImages(b: Buildah, layout: string): void {
   b.image('localhost/vm-base', 'localhost/lychd-standin', (c) => {
+    b.remove(c, [...PROMETHEUS, ...POSTGRESQL]);
     b.run('copy', '--chmod', '0755', c, path.join(STANDIN, 'service.py'), '/usr/local/bin/lychd-standin');
     b.run('copy', '--chmod', '0755', c, path.join(STANDIN, 'pg_isready'), '/usr/bin/pg_isready');
     // The engines' health checks call curl, which the engine images ship and the base lacks.
@@ -79,6 +110,7 @@ export function buildImages(b: Buildah, layout: string): void {
     b.run('config', '--entrypoint', '["python3", "/usr/local/bin/lychd-standin"]', '--cmd', '', '--label', 'org.lychd.standin=true', c);
   });
   b.image('localhost/vm-base', 'localhost/lychd-phylactery', (c) => {
+    b.remove(c, [...PROMETHEUS, ...PYTHON]);
     b.run('copy', '--chmod', '0755', c, path.join(SERVICES, 'phylactery.sh'), '/usr/local/bin/phylactery');
     // The socket folder, writable by any user (3777, as in the official image): under the pod's
     // keep-id the server runs as the mapped user, not as postgres.
@@ -99,6 +131,7 @@ export function buildImages(b: Buildah, layout: string): void {
     );
   });
   b.image('localhost/vm-base', 'localhost/lychd-harvester', (c) => {
+    b.remove(c, [...POSTGRESQL, ...PYTHON]);
     // /prometheus is the unit's volume (:U gives it to nobody); podman makes the mount point.
     b.run('config', '--entrypoint', '["/usr/bin/prometheus"]', '--cmd', '', '--user', 'nobody', '--workingdir', '/prometheus', c);
   });
