@@ -10,9 +10,12 @@ mkdir -p "$O"
 export LYCHD_QUADLET=/usr/libexec/podman/quadlet
 CODEX="--codex $W/codex --extensions $W/extensions --synthesis $W/forge/synthesis.lock.json"
 # The Forge as packed and installed (test/vm/prepare.ts), unpacked once onto the guest's disk and
-# run from the workspace as a user would.
+# run from the workspace as a user would. --jitless: under the VM's emulation, translating the code
+# V8 compiles costs more than it saves in a command of seconds (measured in the guest: a refused
+# --confirm took 4.2 CPU seconds instead of 6.1, a validate 7.6 instead of 9.6); the Forge uses no
+# WebAssembly, which --jitless turns off (--no-expose-wasm says so, without V8's warning).
 [ -d "$HOME/forge" ] || tar -xf "$R/forge.tar" -C "$HOME" || exit 1
-forge() { (cd "$W" && node "$HOME/forge/node_modules/@lychd/forge/bin/lychd-forge.js" "$@"); }
+forge() { (cd "$W" && node --jitless --no-expose-wasm "$HOME/forge/node_modules/@lychd/forge/bin/lychd-forge.js" "$@"); }
 # A step's heading, with how busy the guest's CPUs were since the previous heading (any script's),
 # and the CPU seconds spent since then by the scenario (its shell, the Forge) and under the user's
 # systemd (rootless podman moves every podman command there: pulls, health checks, the
