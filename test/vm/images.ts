@@ -50,9 +50,10 @@ export class Buildah {
     try {
       for (const p of paths) {
         const [dir, name] = [path.join(root, path.dirname(p)), path.basename(p)];
-        const names = name.endsWith('*') ? fs.readdirSync(dir).filter((n) => n.startsWith(name.slice(0, -1))) : [name];
-        if (names.length === 0 || !names.every((n) => fs.existsSync(path.join(dir, n))))
-          throw new Error(`${p} is not in the image's base: the list in images.ts is out of date`);
+        const names = name.endsWith('*')
+          ? fs.readdirSync(dir).filter((n) => n.startsWith(name.slice(0, -1)))
+          : [name].filter((n) => fs.existsSync(path.join(dir, n)));
+        if (names.length === 0) throw new Error(`${p} is not in the image's base: the list in images.ts is out of date`);
         for (const n of names) fs.rmSync(path.join(dir, n), { recursive: true });
       }
     } finally {
@@ -83,7 +84,7 @@ export const IMAGE_REFS = { standin: 'standin', phylactery: 'phylactery', harves
 /**
  * What of the shared base each image never runs, removed from it: the pod's keep-id mapping makes
  * rootless podman copy every file an image shows (a chown through an overlay mount of all its
- * layers), once per image, and under the VM's emulation that copy is most of the pod's first start.
+ * layers), once per image, and under the VM's emulation that copy is a large part of the pod's first start.
  * Prometheus is a static program; ICU is PostgreSQL's alone.
  */
 const PROMETHEUS = ['usr/bin/prometheus'];
