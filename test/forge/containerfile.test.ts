@@ -113,6 +113,9 @@ describe('the Node and Tailwind of the example', () => {
       '/app/node_modules/tailwindcss/lib/cli.js \\\n      --config /app/forge/synthesis/tailwind/tailwind.config.js --output /app/forge/synthesis/tailwind/tailwind.css',
     );
     expect(runner).toContain('COPY --from=node /app/node_modules /app/node_modules\n');
+    // The Node packages right after the Python environment, before any source: a source edit recopies neither.
+    const copies = [...runner.matchAll(/^COPY --from=\S+ (\S+) /gm)].map((m) => m[1]);
+    expect(copies.slice(0, 4)).toEqual(['/app/.venv', '/app/node_modules', '/app/forge/synthesis/python', '/app/core']);
     const shipped = [...runner.matchAll(/^COPY --from=node \/app\/forge\/synthesis\/tailwind\/tailwind\.css (\S+)$/gm)].map((m) => m[1]);
     expect(shipped).toEqual(manifest.tailwind.sources.map((s) => `/app/${path.posix.dirname(s)}/static/tailwind.css`));
     expect(shipped).toEqual(['/app/extensions/atelier/static/tailwind.css', '/app/extensions/oracle/static/tailwind.css']);

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ForgeError } from '../../tools/src/diagnostics';
-import { ensureNodeToolchain, NODE_TOOLCHAIN, toolchainPackages } from '../../tools/src/image/node-toolchain';
+import { ensureNodeToolchain, fillNpmCache, NODE_TOOLCHAIN, toolchainPackages } from '../../tools/src/image/node-toolchain';
 import { tempDir } from '../support/temp';
 
 const temp = () => tempDir('lychd-node-toolchain-');
@@ -55,5 +55,44 @@ describe("the node stage's pinned Node and npm", () => {
     expect((error as Error).message).toContain(`not the pinned ${pinned.integrity}: it was not used; nothing was built`);
     expect(fs.readdirSync(path.join(cacheDir, 'node'))).toEqual([]);
     expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  it("fill the build's npm cache once per lock: a cache filled from the same lock is not filled again", () => {
+    const work = temp();
+    // A stand-in for the pinned Node: records each `npm ci` it is asked to run, fails while `fail` exists.
+    const calls = path.join(work, 'calls');
+    const fail = path.join(work, 'fail');
+    const toolchainDir = path.join(work, 'toolchain');
+    fs.mkdirSync(path.join(toolchainDir, 'node', 'bin'), { recursive: true });
+    fs.writeFileSync(
+      path.join(toolchainDir, 'node', 'bin', 'node'),
+      `#!/bin/sh\necho "$2" >> ${JSON.stringify(calls)}\ntest ! -e ${JSON.stringify(fail)}\n`,
+      { mode: 0o755 },
+    );
+    const lockDir = path.join(work, 'lock');
+    fs.mkdirSync(lockDir);
+    const lock = (version: string) => {
+      fs.writeFileSync(path.join(lockDir, 'package.json'), '{"name":"x"}\n');
+      fs.writeFileSync(
+        path.join(lockDir, 'package-lock.json'),
+        `{"lockfileVersion":3,"packages":{"node_modules/a":{"version":"${version}"}}}\n`,
+      );
+    };
+    const fill = () => fillNpmCache({ toolchainDir, lockDir, cacheDir: path.join(work, 'cache'), scratch: path.join(work, 'scratch') });
+    const count = () => fs.readFileSync(calls, 'utf8').trim().split('\n').length;
+
+    lock('1.0.0');
+    fill();
+    fill();
+    expect(count()).toBe(1);
+    lock('1.0.1');
+    fs.writeFileSync(fail, '');
+    expect(fill).toThrow(/filling the npm cache from lock\/package-lock.json failed \(npm ci, exit 1\)/);
+    // A failed fill leaves no mark: the next build fills again.
+    fs.rmSync(fail);
+    fill();
+    fill();
+    expect(count()).toBe(3);
+    expect(fs.existsSync(path.join(work, 'scratch'))).toBe(false);
   });
 });

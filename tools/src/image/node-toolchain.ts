@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runProgram } from '../toolchain';
+import { sha256 } from '../shared/digest';
 import { imageFailure, lastLines } from './errors';
 
 /**
@@ -82,14 +83,15 @@ export function ensureNodeToolchain(opts: {
   fs.mkdirSync(store, { recursive: true });
   let fetched = 0;
   for (const [part, pkg] of Object.entries(packages)) {
+    const target = path.join(dir, part);
+    const marker = path.join(target, '.lychd-integrity');
+    // Unpacked from the pinned tarball before: the tarball is not read again.
+    if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === pkg.integrity) continue;
     const tarball = path.join(store, `${pkg.name}-${pkg.version}.tgz`);
     if (!fs.existsSync(tarball) || fileIntegrity(tarball) !== pkg.integrity) {
       fetchPinned(pkg, tarball, { npm, env, scratch: path.join(store, `.fetch-${process.pid}`) });
       fetched++;
     }
-    const target = path.join(dir, part);
-    const marker = path.join(target, '.lychd-integrity');
-    if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === pkg.integrity) continue;
     fs.rmSync(target, { recursive: true, force: true });
     fs.mkdirSync(target, { recursive: true });
     const untar = runProgram('tar', ['-xzf', tarball, '-C', target, '--strip-components=1', '--no-same-owner'], {
@@ -150,6 +152,14 @@ export function fillNpmCache(opts: {
   env?: NodeJS.ProcessEnv;
 }): void {
   const { toolchainDir, lockDir, cacheDir, scratch, env = process.env } = opts;
+  // A cache filled from this very lock by this very npm holds every tarball already: the fill,
+  // an `npm ci` of about a second, is skipped. The marker is written only after a fill succeeded.
+  const marker = path.join(cacheDir, '.lychd-filled');
+  const key = sha256(
+    [fs.readFileSync(path.join(lockDir, 'package-lock.json'), 'utf8'), NODE_TOOLCHAIN.npm.integrity, ...NPM_CI_ARGS].join('\n'),
+  );
+  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === key) return;
+  fs.rmSync(marker, { force: true });
   fs.rmSync(scratch, { recursive: true, force: true });
   fs.mkdirSync(scratch, { recursive: true });
   for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(lockDir, file), path.join(scratch, file));
@@ -167,6 +177,7 @@ export function fillNpmCache(opts: {
       [],
       { cause: [lastLines(r.stderr + r.stdout)], hint: 'the host needs access to the npm registry once; later builds use the cache' },
     );
+  fs.writeFileSync(marker, key);
 }
 
 /** `npm ci` as the build runs it (plus `--offline` there): no lifecycle script, no audit, no log files. */
