@@ -1,9 +1,9 @@
-import { bindOnHost, checkOnHost, rollbackOnHost, type OnHostOptions } from '../inscription/on-host';
+import { bindCheck, bindOnHost, rollbackOnHost } from '../inscription/on-host';
 import type { CommonPaths } from './paths';
 import { loadForCommand, renderInto, withTempGeneration } from './render';
 import { formatPending, installedFiles, pendingRestarts, readTree, resolveBindingSite } from '../inscription';
 import { realHost, runningServices } from '../rebirth/host';
-import { checked, type Outcome } from '../report';
+import { type Outcome } from '../report';
 
 export interface BindFlags {
   bindingSite?: string;
@@ -11,16 +11,6 @@ export interface BindFlags {
   keep?: number;
   check: boolean;
   rollback: boolean;
-}
-
-/** `bind --check` and `quadlets:bind-check`: the Binding Site against the rendered generation. */
-export function bindCheck(options: OnHostOptions): Outcome {
-  const result = checkOnHost(options);
-  const site = result.bindingSite;
-  return checked(
-    result.inSync ? [] : [{ file: site, reason: 'differs from what the Codex produces; run `lychd-forge bind`', diff: result.diff }],
-    `The Binding Site ${site} holds exactly what the Codex produces.`,
-  );
 }
 
 /** `lychd-forge bind`: renders the Codex and installs it atomically, checks drift, or rolls back. */

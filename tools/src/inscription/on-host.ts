@@ -4,6 +4,7 @@ import { dryRunQuadlets, resolveTool } from '../toolchain';
 import type { Codex } from '../codex';
 import type { Diagnostic } from '../diagnostics';
 import { resolveUnitDir } from './unit-links';
+import { checked, type Outcome } from '../report';
 
 /*
  * Bind, check and rollback as the command and the tasks run them on this host: the Binding Site and
@@ -88,4 +89,14 @@ export async function rollbackOnHost(options: Pick<OnHostOptions, 'bindingSite' 
   const bindingSite = resolveBindingSite({ option: options.bindingSite, env: options.env ?? process.env });
   const unitDir = unitDirOrNote(bindingSite, options, options.log ?? ((l) => console.log(l)));
   return rollback({ bindingSite, unitDir });
+}
+
+/** `bind --check` and `quadlets:bind-check`: the Binding Site against the rendered generation. */
+export function bindCheck(options: OnHostOptions): Outcome {
+  const result = checkOnHost(options);
+  const site = result.bindingSite;
+  return checked(
+    result.inSync ? [] : [{ file: site, reason: 'differs from what the Codex produces; run `lychd-forge bind`', diff: result.diff }],
+    `The Binding Site ${site} holds exactly what the Codex produces.`,
+  );
 }

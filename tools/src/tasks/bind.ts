@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import { readCodexFacts } from './output-readers';
-import { bindOnHost } from '../inscription/on-host';
+import { bindCheck, bindOnHost } from '../inscription/on-host';
 import { codexFromFacts } from './facts';
-import { bindCheck } from '../cli/bind';
 import type { Task } from './task';
 
 export interface BindTaskOptions {
