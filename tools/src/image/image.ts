@@ -13,6 +13,7 @@ import { imageFailure, lastLines } from './errors';
 import { missingPackageProblems, missingPackages } from './missing-package';
 import type { ForgeSources } from './inputs';
 import { readLayout, writeLayout } from './oci-layout';
+import { skopeoCopy, StageLayers } from './stage-layers';
 import { currentContainerfile } from './render';
 import { REF_NAME, summarizeLayout, SYNTHESIS_LABEL, writeImageSummary, type BuiltImage } from './summary';
 import type { ImageSummary } from '../artifacts/image-summary';
@@ -119,23 +120,31 @@ async function buildLocked(
   progress(
     `[3/5] buildah bud (buildah ${builderVersion}, ${data.systemPackages.length} system package(s), ${data.components.length} component(s), ${manifest.node.packages.length} Node package(s)${data.tailwind ? ', Tailwind CSS' : ''})`,
   );
-  const imageId = await bud(buildah, buildContext, path.join(work, 'iid'), sources, base.record, progress);
+  const out = path.join(workspaceRoot, IMAGE_DIR);
+  const stages = new StageLayers(path.join(work, 'stages'), skopeoCopy(skopeo, buildah.storageRef, env), path.join(out, 'oci'));
+  try {
+    const imageId = await bud(buildah, buildContext, path.join(work, 'iid'), sources, base.record, progress, (line) => stages.onLine(line));
 
-  progress('[4/5] system package versions');
-  const systemPackages = installedVersions(
-    buildah,
-    imageId,
-    manifest.system.map((p) => p.name),
-  );
+    progress('[4/5] system package versions');
+    const systemPackages = installedVersions(
+      buildah,
+      imageId,
+      manifest.system.map((p) => p.name),
+    );
 
-  progress(`[5/5] OCI layout ${IMAGE_DIR}/oci (ref ${REF_NAME})`);
-  return publish(buildah, skopeo, path.join(workspaceRoot, IMAGE_DIR), imageId, env, {
-    strategy: 'mundane',
-    base: { kind: base.record.kind, ref: base.record.ref, digest: base.record.digest },
-    systemPackages,
-    builder: { name: 'buildah', version: builderVersion },
-    synthesis: sources.synthesis,
-  });
+    progress(`[5/5] OCI layout ${IMAGE_DIR}/oci (ref ${REF_NAME})`);
+    await stages.settled();
+    return publish(buildah, skopeo, out, imageId, env, [path.join(out, 'oci'), stages.dir], {
+      strategy: 'mundane',
+      base: { kind: base.record.kind, ref: base.record.ref, digest: base.record.digest },
+      systemPackages,
+      builder: { name: 'buildah', version: builderVersion },
+      synthesis: sources.synthesis,
+    });
+  } finally {
+    await stages.settled();
+    stages.remove();
+  }
 }
 
 /** `buildah bud` of the staged build context, reproducibly, with a line of progress per step; the built image's id. */
@@ -146,6 +155,7 @@ async function bud(
   sources: ForgeSources,
   base: BaseRecord,
   progress: (line: string) => void,
+  watch: (line: string) => void,
 ): Promise<string> {
   fs.rmSync(iidFile, { force: true });
   const r = await buildah.stream(
@@ -155,6 +165,7 @@ async function bud(
       base.kind === 'debian' ? '--pull-never' : '--pull',
       '--label', `${SYNTHESIS_LABEL}=${sources.synthesis}`, '--iidfile', iidFile, '-f', path.join(buildContext, 'Containerfile'), buildContext],
     (line) => {
+      watch(line);
       if (/^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(line)) progress(`  ${line.length > 120 ? `${line.slice(0, 117)}...` : line}`);
       else if (line.startsWith('--> Using cache')) progress('    (cached layer)');
     },
@@ -167,16 +178,24 @@ async function bud(
 }
 
 /**
- * Writes the image into an OCI layout in a staging folder beside `out` (reusing the layers `out`
- * already holds), writes its summary there and only then replaces `out`: on any failure the
- * previous image and summary stay.
+ * Writes the image into an OCI layout in a staging folder beside `out` (reusing the layers the
+ * layouts in `reuse` already hold), writes its summary there and only then replaces `out`: on any
+ * failure the previous image and summary stay.
  */
-function publish(buildah: Buildah, skopeo: string, out: string, imageId: string, env: NodeJS.ProcessEnv, built: BuiltImage): ImageSummary {
+function publish(
+  buildah: Buildah,
+  skopeo: string,
+  out: string,
+  imageId: string,
+  env: NodeJS.ProcessEnv,
+  reuse: string[],
+  built: BuiltImage,
+): ImageSummary {
   const staging = `${out}.staging`;
   fs.rmSync(staging, { recursive: true, force: true });
   try {
     const oci = path.join(staging, 'oci');
-    writeLayout({ skopeo, source: buildah.storageRef(imageId), dir: oci, refName: REF_NAME, previous: path.join(out, 'oci'), env });
+    writeLayout({ skopeo, source: buildah.storageRef(imageId), dir: oci, refName: REF_NAME, reuse, env });
     const layout = readLayout(oci, REF_NAME);
     if (layout.imageId !== imageId) throw imageFailure('LYCHD603', `the OCI layout holds ${layout.imageId}, but buildah built ${imageId}`);
     const summary = summarizeLayout(layout, built);

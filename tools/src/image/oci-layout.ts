@@ -58,8 +58,8 @@ export interface WriteLayoutOptions {
   /** The new layout's folder: must not exist yet. */
   dir: string;
   refName: string;
-  /** The layout this one replaces, if any: its layers are reused rather than written again. */
-  previous?: string;
+  /** Layouts whose layers are reused (hard-linked) rather than written again: the one this replaces, the stages'. */
+  reuse?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -67,12 +67,12 @@ export interface WriteLayoutOptions {
  * Copies an image into a new OCI layout with uncompressed layers, as podman stores them: no gzip
  * to pay for on every build (most of the cost of writing a layout) nor to undo on `podman pull`.
  * A layer is then named by its content alone (its digest is its diff ID), so the layers of the
- * layout being replaced are linked in first and skopeo writes only the layers that changed.
+ * layouts in `reuse` are linked in first and skopeo writes only the layers they do not hold.
  * The image ID (the config's digest) does not depend on compression.
  */
 export function writeLayout(o: WriteLayoutOptions): void {
   fs.mkdirSync(path.join(o.dir, 'blobs', 'sha256'), { recursive: true });
-  if (o.previous) linkLayers(o.previous, o.dir, o.refName);
+  for (const from of o.reuse ?? []) linkLayers(from, o.dir);
   const copy = runProgram(o.skopeo, ['copy', '--quiet', '--dest-oci-accept-uncompressed-layers', o.source, `oci:${o.dir}:${o.refName}`], {
     env: o.env,
     timeoutMs: 3_600_000,
@@ -84,22 +84,27 @@ export function writeLayout(o: WriteLayoutOptions): void {
   keepOnlyReferenced(o.dir, o.refName);
 }
 
-/** Hard links the previous layout's layers whose file has the size its manifest says: a reuse, never a copy. */
-function linkLayers(previous: string, dir: string, refName: string): void {
-  let found: ReturnType<typeof manifestOf>;
+/**
+ * Hard links into `dir` the layers of every image of the layout `from` whose file has the size its
+ * manifest says: a reuse, never a copy.
+ */
+export function linkLayers(from: string, dir: string): void {
+  let layers: Descriptor[];
   try {
-    found = manifestOf(previous, refName);
+    const index = JSON.parse(fs.readFileSync(path.join(from, 'index.json'), 'utf8')) as { manifests: Descriptor[] };
+    layers = index.manifests.flatMap((m) => (blob(from, m.digest) as unknown as Partial<Manifest>).layers ?? []);
   } catch {
-    return; // no previous layout, or not one the Forge wrote: every layer is written
+    return; // no layout there, or not one the Forge wrote: every layer is written
   }
-  for (const layer of found?.manifest.layers ?? []) {
+  fs.mkdirSync(path.join(dir, 'blobs', 'sha256'), { recursive: true });
+  for (const layer of layers) {
     if (!/^sha256:[0-9a-f]{64}$/.test(layer.digest)) continue;
-    const from = blobPath(previous, layer.digest);
+    const source = blobPath(from, layer.digest);
     try {
-      const st = fs.lstatSync(from);
-      if (st.isFile() && st.size === layer.size) fs.linkSync(from, blobPath(dir, layer.digest));
+      const st = fs.lstatSync(source);
+      if (st.isFile() && st.size === layer.size) fs.linkSync(source, blobPath(dir, layer.digest));
     } catch {
-      // missing, or another filesystem: skopeo writes this layer
+      // missing, already there, or another filesystem: skopeo writes this layer
     }
   }
 }

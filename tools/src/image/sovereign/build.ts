@@ -127,7 +127,7 @@ export function loadDockerArchive(archive: string, imageDir: string, opts: { sko
       source: `docker-archive:${archive}`,
       dir: staging,
       refName: REF_NAME,
-      previous: oci,
+      reuse: [oci],
       env: opts.env,
     });
     fs.rmSync(oci, { recursive: true, force: true });
