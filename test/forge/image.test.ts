@@ -261,18 +261,18 @@ except urllib.error.HTTPError as e:
       await image(a);
       const edited = summaryOf(a);
       expect(edited.imageId).not.toBe(first.imageId);
-      // Layers: base, system packages, user, the venv, the uv workspace, core, atelier, oracle, scriptorium,
-      // node_modules, the CSS beside atelier and beside oracle, the Seal.
+      // Layers: base, system packages, user, the venv, node_modules, the uv workspace, core, atelier, oracle,
+      // scriptorium, the CSS beside atelier and beside oracle, the Seal.
       expect(edited.diffIds).toHaveLength(13);
       const changed = edited.diffIds.flatMap((d, i) => (d === first.diffIds[i] ? [] : [i]));
-      expect(changed).toEqual([7]);
+      expect(changed).toEqual([8]);
       // The layout's layers are uncompressed (a layer's digest is its diff ID); the unchanged ones are
       // the previous layout's files, linked rather than written again; nothing else is left in it.
       const after = ociLayoutOf(a);
       expect(after.manifest.layers.map((l) => l.mediaType)).toEqual(edited.diffIds.map(() => 'application/vnd.oci.image.layer.v1.tar'));
       expect(after.manifest.layers.map((l) => l.digest)).toEqual(edited.diffIds);
       const reused = edited.diffIds.filter((d) => after.inodes.get(d) === before.inodes.get(d));
-      expect(reused).toEqual(edited.diffIds.filter((_, i) => i !== 7));
+      expect(reused).toEqual(edited.diffIds.filter((_, i) => i !== 8));
       expect(after.inodes.size).toBe(edited.diffIds.length + 2);
 
       // A template edit rebuilds the CSS from the components' files: oracle's tree and both copies of the CSS change.
@@ -280,7 +280,7 @@ except urllib.error.HTTPError as e:
       a.write(template, a.read(template).replace('rounded-full', 'rounded-full ring-4'));
       await image(a);
       const styled = summaryOf(a);
-      expect(styled.diffIds.flatMap((d, i) => (d === edited.diffIds[i] ? [] : [i]))).toEqual([7, 10, 11]);
+      expect(styled.diffIds.flatMap((d, i) => (d === edited.diffIds[i] ? [] : [i]))).toEqual([8, 10, 11]);
       expect(inside(a, styled.imageId, 'cat /app/extensions/oracle/static/tailwind.css').stdout).toContain('.ring-4 {');
     },
     LONG,
