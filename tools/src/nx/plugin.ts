@@ -442,7 +442,9 @@ function quadletsProject(layout: PluginLayout, runes: string[]): ProjectConfigur
     root: QUADLETS_DIR,
     name: projectName(layout, 'quadlets'),
     tags: ['type:quadlets'],
-    implicitDependencies: [...pluginProject(layout), projectName(layout, 'codex')],
+    // It assembles the rune folders' units. Saying so also lets Nx start a rune folder's scribe,
+    // on the way to bind, before the aggregates when both wait (it runs first what more depend on).
+    implicitDependencies: [...pluginProject(layout), projectName(layout, 'codex'), ...runes],
     targets,
   };
 }
