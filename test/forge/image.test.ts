@@ -28,6 +28,8 @@ const LONG = 3_600_000;
 let a: WorkspaceCopy;
 let b: WorkspaceCopy;
 let first: ImageSummary;
+/** What clone A's first, cold build printed. */
+let firstOutput: string;
 /** Clone B's own Forge cache: its own base, its own .deb files. */
 let ownCache: string;
 
@@ -67,6 +69,7 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
     const builds = await Promise.allSettled([image(a), image(b)]);
     for (const r of builds) if (r.status === 'rejected') throw r.reason;
     first = summaryOf(a);
+    firstOutput = (builds[0] as PromiseFulfilledResult<string>).value;
   }, LONG);
 
   afterAll(() => {
@@ -84,6 +87,11 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
     expect(second.diffIds).toEqual(first.diffIds);
     expect(second).toEqual(first);
     expect(a.read('dist/forge/image/image.json')).toBe(b.read('dist/forge/image/image.json'));
+  });
+
+  it("wrote the earlier stages' layers while buildah built (the base and the system packages), then removed their scratch layout", () => {
+    expect(firstOutput).toContain('2 earlier stage(s) copied during the build');
+    for (const ws of [a, b]) expect(fs.readdirSync(path.join(ws.root, 'tmp/forge')).filter((n) => n.startsWith('stages-'))).toEqual([]);
   });
 
   it('leaves nothing mounted in the workspace: its tmp/ can be removed after a build', () => {

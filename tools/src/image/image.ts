@@ -121,7 +121,7 @@ async function buildLocked(
     `[3/5] buildah bud (buildah ${builderVersion}, ${data.systemPackages.length} system package(s), ${data.components.length} component(s), ${manifest.node.packages.length} Node package(s)${data.tailwind ? ', Tailwind CSS' : ''})`,
   );
   const out = path.join(workspaceRoot, IMAGE_DIR);
-  const stages = new StageLayers(path.join(work, 'stages'), skopeoCopy(skopeo, buildah.storageRef, env), path.join(out, 'oci'));
+  const stages = new StageLayers(work, skopeoCopy(skopeo, buildah.storageRef, env), path.join(out, 'oci'));
   try {
     const imageId = await bud(buildah, buildContext, path.join(work, 'iid'), sources, base.record, progress, (line) => stages.onLine(line));
 
@@ -132,8 +132,8 @@ async function buildLocked(
       manifest.system.map((p) => p.name),
     );
 
-    progress(`[5/5] OCI layout ${IMAGE_DIR}/oci (ref ${REF_NAME})`);
     await stages.settled();
+    progress(`[5/5] OCI layout ${IMAGE_DIR}/oci (ref ${REF_NAME}; ${stages.copied} earlier stage(s) copied during the build)`);
     return publish(buildah, skopeo, out, imageId, env, [path.join(out, 'oci'), stages.dir], {
       strategy: 'mundane',
       base: { kind: base.record.kind, ref: base.record.ref, digest: base.record.digest },
@@ -142,8 +142,7 @@ async function buildLocked(
       synthesis: sources.synthesis,
     });
   } finally {
-    await stages.settled();
-    stages.remove();
+    await stages.close();
   }
 }
 

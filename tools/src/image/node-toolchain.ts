@@ -67,7 +67,8 @@ export function fileIntegrity(file: string): string {
  * `dir`, from `<cacheDir>/node/` where each tarball is kept by name and version; a tarball not
  * there yet is fetched with the host's npm (`npm pack`, from the registry npm is configured
  * for) and kept only when its integrity is the pinned one. A `dir` unpacked from the same
- * tarballs is left as it is. Returns how many tarballs were fetched.
+ * tarballs is left as it is, and the cached tarball is then not read (nor fetched again if it
+ * went missing). Returns how many tarballs were fetched.
  */
 export function ensureNodeToolchain(opts: {
   cacheDir: string;
@@ -152,11 +153,15 @@ export function fillNpmCache(opts: {
   env?: NodeJS.ProcessEnv;
 }): void {
   const { toolchainDir, lockDir, cacheDir, scratch, env = process.env } = opts;
-  // A cache filled from this very lock by this very npm holds every tarball already: the fill,
+  // A cache filled from this very package.json and lock by this very npm holds every tarball already: the fill,
   // an `npm ci` of about a second, is skipped. The marker is written only after a fill succeeded.
   const marker = path.join(cacheDir, '.lychd-filled');
   const key = sha256(
-    [fs.readFileSync(path.join(lockDir, 'package-lock.json'), 'utf8'), NODE_TOOLCHAIN.npm.integrity, ...NPM_CI_ARGS].join('\n'),
+    [
+      ...['package.json', 'package-lock.json'].map((file) => fs.readFileSync(path.join(lockDir, file), 'utf8')),
+      NODE_TOOLCHAIN.npm.integrity,
+      ...NPM_CI_ARGS,
+    ].join('\n'),
   );
   if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === key) return;
   fs.rmSync(marker, { force: true });

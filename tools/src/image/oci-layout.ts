@@ -73,7 +73,7 @@ export interface WriteLayoutOptions {
 export function writeLayout(o: WriteLayoutOptions): void {
   fs.mkdirSync(path.join(o.dir, 'blobs', 'sha256'), { recursive: true });
   for (const from of o.reuse ?? []) linkLayers(from, o.dir);
-  const copy = runProgram(o.skopeo, ['copy', '--quiet', '--dest-oci-accept-uncompressed-layers', o.source, `oci:${o.dir}:${o.refName}`], {
+  const copy = runProgram(o.skopeo, skopeoCopyArgs(o.source, `oci:${o.dir}:${o.refName}`), {
     env: o.env,
     timeoutMs: 3_600_000,
   });
@@ -84,18 +84,27 @@ export function writeLayout(o: WriteLayoutOptions): void {
   keepOnlyReferenced(o.dir, o.refName);
 }
 
+/** skopeo's arguments for copying an image into an OCI layout with its layers uncompressed. */
+export const skopeoCopyArgs = (source: string, dest: string) => ['copy', '--quiet', '--dest-oci-accept-uncompressed-layers', source, dest];
+
 /**
  * Hard links into `dir` the layers of every image of the layout `from` whose file has the size its
  * manifest says: a reuse, never a copy.
  */
 export function linkLayers(from: string, dir: string): void {
-  let layers: Descriptor[];
+  let manifests: Descriptor[];
   try {
-    const index = JSON.parse(fs.readFileSync(path.join(from, 'index.json'), 'utf8')) as { manifests: Descriptor[] };
-    layers = index.manifests.flatMap((m) => (blob(from, m.digest) as unknown as Partial<Manifest>).layers ?? []);
+    manifests = (JSON.parse(fs.readFileSync(path.join(from, 'index.json'), 'utf8')) as { manifests: Descriptor[] }).manifests;
   } catch {
     return; // no layout there, or not one the Forge wrote: every layer is written
   }
+  const layers = manifests.flatMap((m) => {
+    try {
+      return (blob(from, m.digest) as unknown as Partial<Manifest>).layers ?? [];
+    } catch {
+      return []; // an unreadable manifest: its layers are written
+    }
+  });
   fs.mkdirSync(path.join(dir, 'blobs', 'sha256'), { recursive: true });
   for (const layer of layers) {
     if (!/^sha256:[0-9a-f]{64}$/.test(layer.digest)) continue;
