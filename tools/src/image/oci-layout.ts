@@ -25,9 +25,12 @@ interface Manifest {
 const blobPath = (dir: string, digest: string) => path.join(dir, 'blobs', ...digest.split(':'));
 const blob = (dir: string, digest: string) => JSON.parse(fs.readFileSync(blobPath(dir, digest), 'utf8')) as Record<string, unknown>;
 
+/** The layout's index: a descriptor for each image it holds. */
+const manifestsOf = (dir: string) =>
+  (JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { manifests: Descriptor[] }).manifests;
+
 function manifestOf(dir: string, refName: string): { digest: string; manifest: Manifest } | undefined {
-  const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { manifests: Descriptor[] };
-  const entry = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === refName);
+  const entry = manifestsOf(dir).find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === refName);
   return entry && { digest: entry.digest, manifest: blob(dir, entry.digest) as unknown as Manifest };
 }
 
@@ -94,7 +97,7 @@ export const skopeoCopyArgs = (source: string, dest: string) => ['copy', '--quie
 export function linkLayers(from: string, dir: string): void {
   let manifests: Descriptor[];
   try {
-    manifests = (JSON.parse(fs.readFileSync(path.join(from, 'index.json'), 'utf8')) as { manifests: Descriptor[] }).manifests;
+    manifests = manifestsOf(from);
   } catch {
     return; // no layout there, or not one the Forge wrote: every layer is written
   }
