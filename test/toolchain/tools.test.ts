@@ -11,7 +11,7 @@ import {
   toolEnvVar,
   toolVersion,
 } from '../../tools/src/toolchain';
-import { rememberedToolVersion } from '../../tools/src/toolchain/tools';
+import { installedToolVersion } from '../../tools/src/toolchain/tools';
 import { skipWithout } from './tool-gate';
 
 const dirs: string[] = [];
@@ -119,7 +119,7 @@ describe('versions', () => {
   it('runs the resolved tool to read its version', () => {
     const root = tempDir();
     fakeTool(join(root, '.tools', 'bin'), 'uv', 'uv 9.8.7 (fake)');
-    expect(toolVersion('uv', { workspaceRoot: root, env: { PATH: '/usr/bin:/bin' } })).toBe('9.8.7');
+    expect(toolVersion('uv', { workspaceRoot: root, env: { PATH: '/usr/bin:/bin', LYCHD_FORGE_CACHE: tempDir() } })).toBe('9.8.7');
   });
 
   it('remembers a version by the file it was read from, and asks a replaced file again', () => {
@@ -138,13 +138,14 @@ describe('versions', () => {
     const opts = { workspaceRoot: root, env: { PATH: join(root, 'no-tools-here'), LYCHD_FORGE_CACHE: cache } };
     mkdirSync(bin, { recursive: true });
     write('1.28.2');
-    expect(rememberedToolVersion('buildah', opts)).toBe('1.28.2');
-    expect(rememberedToolVersion('buildah', opts)).toBe('1.28.2');
+    expect(toolVersion('buildah', opts)).toBe('1.28.2');
+    expect(installedToolVersion('buildah', opts)).toBe('1.28.2');
     expect(asked()).toBe(1);
     write('1.39.0');
-    expect(rememberedToolVersion('buildah', opts)).toBe('1.39.0');
+    expect(toolVersion('buildah', opts)).toBe('1.39.0');
     expect(asked()).toBe(2);
-    expect(rememberedToolVersion('skopeo', opts)).toBeUndefined();
+    expect(installedToolVersion('skopeo', opts)).toBeUndefined();
+    expect(() => toolVersion('skopeo', opts)).toThrow(MissingToolError);
   });
 
   it.skipIf(skipWithout('uv'))('reports the pinned uv', () => {

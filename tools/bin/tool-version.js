@@ -10,7 +10,7 @@ try {
 }
 if (tools) {
   try {
-    const version = tools.rememberedToolVersion(name);
+    const version = tools.installedToolVersion(name);
     process.stdout.write(version ? `${name} ${version}\n` : `${name} missing\n`);
   } catch (e) {
     process.stdout.write(`${name} unknown: ${e.message}\n`);

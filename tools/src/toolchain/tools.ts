@@ -112,13 +112,8 @@ export function parseVersion(output: string): string | undefined {
   return /(?:^|[\s(v])(\d+(?:\.\d+)*(?:[-+~][0-9A-Za-z.+~-]*)?)(?=$|[\s),])/.exec(first)?.[1];
 }
 
-/**
- * The installed version of a tool; throws MissingToolError when it is absent. The Nx runtime inputs
- * (`tools/bin/tool-version.js`) and the versions synthesis records both read it, so a hash and a
- * record can never disagree.
- */
-export function toolVersion(name: ToolName, opts: ToolOptions = {}): string {
-  const path = requireTool(name, opts);
+// Starts the tool to read its version.
+function askVersion(name: ToolName, path: string, opts: ToolOptions): string {
   const r = runProgram(path, VERSION_ARGS[name], { env: opts.env ?? process.env, timeoutMs: 30_000 });
   const version = r.status === 0 ? parseVersion(r.stdout || r.stderr) : undefined;
   if (!version) {
@@ -130,17 +125,20 @@ export function toolVersion(name: ToolName, opts: ToolOptions = {}): string {
 }
 
 /**
- * The version of an installed tool, remembered by the file it was read from (its real path,
- * inode, size and times): each Nx command hashes the versions of the tools its tasks record, and
- * starting the tool for that (Perl, for mmdebstrap) cost more than the rest of a no-op run's hashing.
- * A tool replaced in place (a package upgrade, `setup`) is a new file and is asked again. The Nix
- * wrapper is always asked: the evaluator it runs lives in a root the wrapper file does not change with.
- * Undefined when the tool is not installed.
+ * The installed version of a tool; throws MissingToolError when it is absent. The Nx runtime inputs
+ * (`tools/bin/tool-version.js`), the base's cache key and the records all read it, so a hash and a
+ * record can never disagree.
+ *
+ * It is remembered by the file it was read from (its real path, inode, size and times): every Nx
+ * command hashes the versions of the tools its tasks record, and each of the image's tasks keys
+ * on them, and starting the tool for that (Perl, for mmdebstrap: 0.17 s) cost more than the rest
+ * of a no-op run's hashing. A tool replaced in place (a package upgrade, `setup`) is a new file and
+ * is asked again. The Nix wrapper is always asked: the evaluator it runs lives in a root the
+ * wrapper file does not change with.
  */
-export function rememberedToolVersion(name: ToolName, opts: ToolOptions = {}): string | undefined {
-  const bin = resolveTool(name, opts);
-  if (!bin) return undefined;
-  if (name === 'nix') return toolVersion(name, opts);
+export function toolVersion(name: ToolName, opts: ToolOptions = {}): string {
+  const bin = requireTool(name, opts);
+  if (name === 'nix') return askVersion(name, bin, opts);
   const real = realpathSync(bin);
   const st = statSync(real, { bigint: true });
   const key = [real, st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join(':');
@@ -151,7 +149,7 @@ export function rememberedToolVersion(name: ToolName, opts: ToolOptions = {}): s
   } catch {
     // not remembered yet, or unreadable: ask the tool
   }
-  const version = toolVersion(name, opts);
+  const version = askVersion(name, bin, opts);
   try {
     mkdirSync(join(file, '..'), { recursive: true });
     const tmp = `${file}.${process.pid}`;
@@ -161,4 +159,9 @@ export function rememberedToolVersion(name: ToolName, opts: ToolOptions = {}): s
     // a read-only cache only costs the next run the same question
   }
   return version;
+}
+
+/** The same, undefined when the tool is not installed. */
+export function installedToolVersion(name: ToolName, opts: ToolOptions = {}): string | undefined {
+  return resolveTool(name, opts) ? toolVersion(name, opts) : undefined;
 }
