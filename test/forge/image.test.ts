@@ -48,6 +48,9 @@ function ociLayoutOf(ws: WorkspaceCopy) {
 }
 const buildahOf = (ws: WorkspaceCopy) => new Buildah(requireTool('buildah'), path.join(ws.root, 'tmp/forge/buildah'));
 
+/** Nx's line for a task it did not run: a cache hit. */
+const cached = (task: string) => new RegExp(`nx run ${task}\\s+\\[(local cache|existing outputs match the cache, left as is)\\]`);
+
 async function image(ws: WorkspaceCopy, env?: NodeJS.ProcessEnv) {
   const r = await ws.nx(['run', 'forge:image', '--output-style=static'], env);
   if (r.status !== 0) throw new Error(`nx run forge:image failed in ${ws.root}:\n${r.stdout}\n${r.stderr}`);
@@ -260,13 +263,18 @@ except urllib.error.HTTPError as e:
     async () => {
       const rune = 'extensions/oracle/runes/animator/soulstones/generic/whisper.toml';
       a.write(rune, `${a.read(rune)}\n# edited\n`);
-      expect(await image(a)).toMatch(/nx run forge:image\s+\[(local cache|existing outputs match the cache, left as is)\]/);
+      expect(await image(a)).toMatch(cached('forge:image'));
       expect(summaryOf(a).imageId).toBe(first.imageId);
 
       const source = 'extensions/oracle/src/oracle/__init__.py';
       const before = ociLayoutOf(a);
       a.write(source, `${a.read(source)}\n\nEDITED = True\n`);
-      await image(a);
+      // A hook's source changed: federation comes first in this run (federate before context), and
+      // the base and the Containerfile, which read nothing federate writes, keep their hashes.
+      const editRun = await image(a);
+      expect(editRun).toContain('nx run forge:federate');
+      expect(editRun).toMatch(cached('forge:base'));
+      expect(editRun).toMatch(cached('forge:containerfile'));
       const edited = summaryOf(a);
       expect(edited.imageId).not.toBe(first.imageId);
       // Layers: base, system packages, user, the venv, node_modules, the uv workspace, core, atelier, oracle,
@@ -282,6 +290,9 @@ except urllib.error.HTTPError as e:
       const reused = edited.diffIds.filter((d) => after.inodes.get(d) === before.inodes.get(d));
       expect(reused).toEqual(edited.diffIds.filter((_, i) => i !== 8));
       expect(after.inodes.size).toBe(edited.diffIds.length + 2);
+      // Federation is current again in the next run: the image too is a cache hit, built once for the edit.
+      expect(await image(a)).toMatch(cached('forge:image'));
+      expect(summaryOf(a).imageId).toBe(edited.imageId);
 
       // A template edit rebuilds the CSS from the components' files: oracle's tree and both copies of the CSS change.
       const template = 'extensions/oracle/templates/recorder.html';

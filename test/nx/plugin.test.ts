@@ -142,7 +142,6 @@ describe('the inferred configuration', () => {
           "lychd-base": [
             {
               "dependentTasksOutputFiles": "**/dist/forge/base/base.json",
-              "transitive": true,
             },
           ],
           "lychd-buildah-version": [
@@ -193,7 +192,6 @@ describe('the inferred configuration', () => {
           "lychd-settings": [
             {
               "dependentTasksOutputFiles": "**/dist/forge/context/forge.json",
-              "transitive": true,
             },
           ],
           "lychd-skopeo-version": [
@@ -327,6 +325,12 @@ describe('the inferred configuration', () => {
             "cache": true,
             "dependsOn": [
               "base",
+              {
+                "projects": [
+                  "codex",
+                ],
+                "target": "context",
+              },
             ],
             "executor": "nx:run-commands",
             "inputs": [
@@ -357,6 +361,12 @@ describe('the inferred configuration', () => {
             "cache": false,
             "dependsOn": [
               "base",
+              {
+                "projects": [
+                  "codex",
+                ],
+                "target": "context",
+              },
             ],
             "executor": "nx:run-commands",
             "inputs": [
@@ -502,6 +512,13 @@ describe('the inferred configuration', () => {
             "cache": true,
             "dependsOn": [
               "containerfile",
+              "base",
+              {
+                "projects": [
+                  "codex",
+                ],
+                "target": "context",
+              },
             ],
             "executor": "nx:run-commands",
             "inputs": [
@@ -1074,7 +1091,6 @@ describe('the inferred configuration', () => {
         "lychd-base": [
           {
             "dependentTasksOutputFiles": "**/dist/forge/base/base.json",
-            "transitive": true,
           },
         ],
         "lychd-buildah-version": [
@@ -1125,7 +1141,6 @@ describe('the inferred configuration', () => {
         "lychd-settings": [
           {
             "dependentTasksOutputFiles": "**/dist/forge/context/forge.json",
-            "transitive": true,
           },
         ],
         "lychd-skopeo-version": [
@@ -1185,6 +1200,13 @@ describe('the inferred configuration', () => {
           "cache": true,
           "dependsOn": [
             "containerfile",
+            "base",
+            {
+              "projects": [
+                "codex",
+              ],
+              "target": "context",
+            },
           ],
           "executor": "nx:run-commands",
           "inputs": [
@@ -1368,7 +1390,8 @@ describe("the image's graph follows [forge] strategy", () => {
 
   it('mundane: the Containerfile on its base, built by buildah', async () => {
     const image = await imageOf('');
-    expect(image.dependsOn).toEqual(['containerfile']);
+    // Each writer of what it hashes named directly (the base record, the settings): see writtenBefore.
+    expect(image.dependsOn).toEqual(['containerfile', 'base', { projects: ['codex'], target: 'context' }]);
     expect(image.inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/forge/Containerfile', expect.stringContaining('base.json')]));
     expect(image.inputs).toEqual(expect.arrayContaining([expect.stringContaining('tool-version.js buildah')]));
     expect(image.inputs.join('\n')).not.toMatch(/flake|tool-version\.js nix/);
@@ -1376,7 +1399,7 @@ describe("the image's graph follows [forge] strategy", () => {
 
   it('sovereign: flake.nix and flake.lock, built by Nix; never the base or the Containerfile', async () => {
     const image = await imageOf('[forge]\nstrategy = "sovereign"\n');
-    expect(image.dependsOn).toEqual(['flake']);
+    expect(image.dependsOn).toEqual(['flake', { projects: ['codex'], target: 'context' }]);
     expect(image.inputs).toEqual(
       expect.arrayContaining(['{workspaceRoot}/flake.nix', '{workspaceRoot}/flake.lock', expect.stringContaining('tool-version.js nix')]),
     );

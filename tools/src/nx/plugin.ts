@@ -269,14 +269,14 @@ const INPUT = {
 type InputName = (typeof INPUT)[keyof typeof INPUT];
 
 /**
- * A file that a task this one depends on writes (`transitive`: any task before it), as its writer
- * names it in artifacts/paths: never a glob of its own, which would stop matching when the file
- * moves and give a stale cache hit. `**` matches wherever Nx roots the paths it compares.
+ * A file that a task this one depends on directly writes, as its writer names it in
+ * artifacts/paths: never a glob of its own, which would stop matching when the file moves and
+ * give a stale cache hit. `**` matches wherever Nx roots the paths it compares. A task that reads
+ * it names its writer in its own `dependsOn`, never through Nx's `transitive`: Nx hashes the
+ * output paths of every task before it, and while federation comes first (federationFirst) the
+ * tasks before `context` differ, so the same task would get a second hash and run again.
  */
-const writtenBefore = (file: string, transitive = false): Input => ({
-  dependentTasksOutputFiles: `**/${file}`,
-  ...(transitive ? { transitive } : {}),
-});
+const writtenBefore = (file: string): Input => ({ dependentTasksOutputFiles: `**/${file}` });
 
 function namedInputs(layout: PluginLayout, core: string): Record<InputName, Input[]> {
   const components = (glob: string) => [`{workspaceRoot}/${core}/${glob}`, `{workspaceRoot}/${layout.extensionsDir}/*/${glob}`];
@@ -297,8 +297,8 @@ function namedInputs(layout: PluginLayout, core: string): Record<InputName, Inpu
     [INPUT.tailwindConfigs]: components('tailwind.config.*'),
     [INPUT.components]: [`{workspaceRoot}/${core}/**/*`, `{workspaceRoot}/${layout.extensionsDir}/**/*`],
     // Transitive: the image targets reach codex:context through the chain image → containerfile → base.
-    [INPUT.settings]: [writtenBefore(factsFile(layout, FACTS.forge), true)],
-    [INPUT.base]: [writtenBefore(BASE_RECORD_FILE, true)],
+    [INPUT.settings]: [writtenBefore(factsFile(layout, FACTS.forge))],
+    [INPUT.base]: [writtenBefore(BASE_RECORD_FILE)],
     [INPUT.uv]: toolVersion('uv'),
     [INPUT.npm]: toolVersion('npm'),
     [INPUT.mmdebstrap]: toolVersion('mmdebstrap'),
@@ -578,7 +578,7 @@ function flakeTargets(layout: PluginLayout): Record<string, TargetConfiguration>
  */
 function imageTargets(
   layout: PluginLayout,
-  afterFacts: TargetConfiguration['dependsOn'],
+  afterFacts: NonNullable<TargetConfiguration['dependsOn']>,
   strategy: Strategy,
 ): Record<string, TargetConfiguration> {
   const forgeTask = (stage: string) => task(layout, 'forge', { stage, codexDir: layout.codexDir });
@@ -604,14 +604,15 @@ function imageTargets(
     containerfile: {
       ...forgeTask('containerfile'),
       cache: true,
-      dependsOn: ['base'],
+      // The writers of what it hashes (INPUT.base, INPUT.settings), each named: see writtenBefore.
+      dependsOn: ['base', ...afterFacts],
       inputs: rendered,
       outputs: [inWorkspace(CONTAINERFILE)],
     },
     'containerfile-check': {
       ...forgeTask('containerfile-check'),
       cache: false,
-      dependsOn: ['base'],
+      dependsOn: ['base', ...afterFacts],
       inputs: [...rendered, inWorkspace(CONTAINERFILE)],
     },
     // `[forge] strategy` decides the image's graph: the Containerfile on its Debian base
@@ -619,7 +620,7 @@ function imageTargets(
     image: {
       ...forgeTask('image'),
       cache: true,
-      dependsOn: strategy === 'sovereign' ? ['flake'] : ['containerfile'],
+      dependsOn: [...(strategy === 'sovereign' ? ['flake'] : ['containerfile', 'base']), ...afterFacts],
       inputs: [
         inWorkspace(MANIFEST_FILE),
         ...(strategy === 'sovereign'
