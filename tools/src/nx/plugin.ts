@@ -296,7 +296,6 @@ function namedInputs(layout: PluginLayout, core: string): Record<InputName, Inpu
     [INPUT.nodeProjects]: components('package.json'),
     [INPUT.tailwindConfigs]: components('tailwind.config.*'),
     [INPUT.components]: [`{workspaceRoot}/${core}/**/*`, `{workspaceRoot}/${layout.extensionsDir}/**/*`],
-    // Transitive: the image targets reach codex:context through the chain image → containerfile → base.
     [INPUT.settings]: [writtenBefore(factsFile(layout, FACTS.forge))],
     [INPUT.base]: [writtenBefore(BASE_RECORD_FILE)],
     [INPUT.uv]: toolVersion('uv'),

@@ -130,10 +130,10 @@ function askVersion(name: ToolName, path: string, opts: ToolOptions): string {
  * record can never disagree.
  *
  * It is remembered by the file it was read from (its real path, inode, size and times): every Nx
- * command hashes the versions of the tools its tasks record, and each of the image's tasks keys
- * on them, and starting the tool for that (Perl, for mmdebstrap: 0.17 s) cost more than the rest
- * of a no-op run's hashing. A tool replaced in place (a package upgrade, `setup`) is a new file and
- * is asked again. The Nix wrapper is always asked: the evaluator it runs lives in a root the
+ * command hashes the versions of the tools its tasks record, and the image's tasks key their
+ * caches on them; starting the tool each time (Perl, for mmdebstrap: 0.17 s) cost more than the
+ * rest of a no-op run's hashing. A tool replaced in place (a package upgrade, `setup`) is a new
+ * file and is asked again. The Nix wrapper is always asked: the evaluator it runs lives in a root the
  * wrapper file does not change with.
  */
 export function toolVersion(name: ToolName, opts: ToolOptions = {}): string {
