@@ -137,7 +137,16 @@ function askVersion(name: ToolName, path: string, opts: ToolOptions): string {
  * wrapper file does not change with.
  */
 export function toolVersion(name: ToolName, opts: ToolOptions = {}): string {
-  const bin = requireTool(name, opts);
+  return rememberedVersion(name, requireTool(name, opts), opts);
+}
+
+/** The same, undefined when the tool is not installed. */
+export function installedToolVersion(name: ToolName, opts: ToolOptions = {}): string | undefined {
+  const bin = resolveTool(name, opts);
+  return bin === undefined ? undefined : rememberedVersion(name, bin, opts);
+}
+
+function rememberedVersion(name: ToolName, bin: string, opts: ToolOptions): string {
   if (name === 'nix') return askVersion(name, bin, opts);
   const real = realpathSync(bin);
   const st = statSync(real, { bigint: true });
@@ -159,9 +168,4 @@ export function toolVersion(name: ToolName, opts: ToolOptions = {}): string {
     // a read-only cache only costs the next run the same question
   }
   return version;
-}
-
-/** The same, undefined when the tool is not installed. */
-export function installedToolVersion(name: ToolName, opts: ToolOptions = {}): string | undefined {
-  return resolveTool(name, opts) ? toolVersion(name, opts) : undefined;
 }
