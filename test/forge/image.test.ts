@@ -61,6 +61,16 @@ function inside(ws: WorkspaceCopy, id: string, line: string, user?: string) {
   return buildahOf(ws).inside(id, ['/bin/sh', '-c', line], user ? ['--user', user] : []);
 }
 
+/**
+ * The output of a shell line that must succeed inside the image. A failed run (the line's or
+ * buildah's own) fails the test with its status and both streams, never as an empty output.
+ */
+function output(ws: WorkspaceCopy, id: string, line: string, user?: string): string {
+  const r = inside(ws, id, line, user);
+  if (r.status !== 0) throw new Error(`\`${line}\` exited with status ${r.status} inside ${id}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
 describe.skipIf(skip)('the image, built by real buildah', () => {
   beforeAll(async () => {
     a = copyWorkspace();
@@ -133,25 +143,22 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
     };
     expect(lock.base.digest).toBe(first.base.digest);
     const listed = [...lock.base.packages, ...lock.packages].map((p) => `${p.name}\t${p.version}\t${p.architecture}`).sort();
-    const installed = inside(a, first.imageId, "dpkg-query -W -f '${Package}\\t${Version}\\t${Architecture}\\n'", '0:0');
-    expect(installed.status, installed.stderr).toBe(0);
-    expect(installed.stdout.trim().split('\n').sort()).toEqual(listed);
+    const installed = output(a, first.imageId, "dpkg-query -W -f '${Package}\\t${Version}\\t${Architecture}\\n'", '0:0');
+    expect(installed.trim().split('\n').sort()).toEqual(listed);
     for (const [name, version] of Object.entries(first.systemPackages))
       expect(lock.packages.find((p) => p.name === name)?.version).toBe(version);
   });
 
   it('runs as a non-root user, with /app sealed, no .pyc, every extension importable', () => {
     const id = first.imageId;
-    expect(inside(a, id, 'id -u').stdout.trim()).toBe('10001');
+    expect(output(a, id, 'id -u').trim()).toBe('10001');
     const write = inside(a, id, 'touch /app/x 2>&1; touch /app/core/src/lychd_core/x 2>&1; echo done');
     expect(write.stdout).toMatch(/Permission denied[\s\S]*Permission denied[\s\S]*done/);
-    expect(inside(a, id, 'find /app ! -type l -perm /222 | head -n 3', '0:0').stdout.trim()).toBe('');
-    const imports = inside(a, id, 'python3 -c "import lychd_core, atelier, oracle, scriptorium; print(lychd_core.__doc__)"');
-    expect(imports.status, imports.stderr).toBe(0);
-    expect(imports.stdout).toBe('The LychD daemon core.\n');
-    const pyc = inside(a, id, 'find /app -name "*.pyc" -o -name __pycache__', '0:0');
-    expect(pyc.status, pyc.stderr).toBe(0);
-    expect(pyc.stdout).toBe('');
+    expect(output(a, id, 'find /app ! -type l -perm /222 | head -n 3', '0:0').trim()).toBe('');
+    const imports = output(a, id, 'python3 -c "import lychd_core, atelier, oracle, scriptorium; print(lychd_core.__doc__)"');
+    expect(imports).toBe('The LychD daemon core.\n');
+    const pyc = output(a, id, 'find /app -name "*.pyc" -o -name __pycache__', '0:0');
+    expect(pyc).toBe('');
   });
 
   it("ships the npm lock's packages and the CSS built from the merged Tailwind config, with the class only oracle's template uses", () => {
@@ -159,46 +166,42 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
     // The class is oracle's own: no other file of the components names it.
     const users = a.git(['grep', '-l', 'bg-oracle-live', '--', 'core', 'extensions']).trim().split('\n');
     expect(users).toEqual(['extensions/oracle/templates/recorder.html']);
-    const css = inside(a, id, 'cat /app/extensions/oracle/static/tailwind.css');
-    expect(css.status, css.stderr).toBe(0);
-    expect(css.stdout).toMatch(
+    const css = output(a, id, 'cat /app/extensions/oracle/static/tailwind.css');
+    expect(css).toMatch(
       /\.bg-oracle-live \{\n {2}--tw-bg-opacity: 1;\n {2}background-color: rgb\(192 57 43 \/ var\(--tw-bg-opacity, 1\)\);\n\}/,
     );
     // atelier's classes and theme too: one CSS from the merged config, beside each extension with a config.
-    expect(css.stdout).toContain('.bg-crypt-950 {');
-    expect(inside(a, id, 'cat /app/extensions/atelier/static/tailwind.css').stdout).toBe(css.stdout);
+    expect(css).toContain('.bg-crypt-950 {');
+    expect(output(a, id, 'cat /app/extensions/atelier/static/tailwind.css')).toBe(css);
     expect(inside(a, id, 'ls /app/extensions/scriptorium/static 2>&1').status).not.toBe(0);
 
     const lock = JSON.parse(a.read('forge/synthesis/node/package-lock.json')) as {
       packages: Record<string, { version?: string; os?: string[] }>;
     };
-    const installed = inside(
+    const installed = output(
       a,
       id,
       'cd /app/node_modules && for p in */package.json @*/*/package.json; do python3 -c "import json,sys; print(sys.argv[1][:-13], json.load(open(sys.argv[1]))[\'version\'])" $p; done',
     );
-    expect(installed.status, installed.stderr).toBe(0);
     const topLevel = Object.entries(lock.packages)
       // Every package at the top of node_modules, but those for other systems (fsevents).
       .filter(([loc, p]) => /^node_modules\/(@[^/]+\/)?[^/@]+$/.test(loc) && (!p.os || p.os.includes('linux')))
       .map(([loc, p]) => `${loc.slice('node_modules/'.length)} ${p.version}`)
       .sort();
-    expect(installed.stdout.trim().split('\n').sort()).toEqual(topLevel);
+    expect(installed.trim().split('\n').sort()).toEqual(topLevel);
     expect(topLevel).toEqual(expect.arrayContaining(['ms 2.1.3', expect.stringMatching(/^tailwindcss 3\./)]));
     // Node and npm built it and stayed out: the image runs no Node.
-    expect(inside(a, id, 'command -v node || command -v npm || ls -d /opt/lychd-node /npm-cache 2>/dev/null || echo none').stdout).toBe(
-      'none\n',
-    );
+    expect(output(a, id, 'command -v node || command -v npm || ls -d /opt/lychd-node /npm-cache 2>/dev/null || echo none')).toBe('none\n');
   });
 
   it('holds the system packages and PYTHONDONTWRITEBYTECODE=1, and answers /health listing the extensions', () => {
     const id = first.imageId;
-    expect(inside(a, id, 'for c in ffmpeg sox tesseract; do command -v $c; done').stdout.trim().split('\n')).toEqual([
+    expect(output(a, id, 'for c in ffmpeg sox tesseract; do command -v $c; done').trim().split('\n')).toEqual([
       '/usr/bin/ffmpeg',
       '/usr/bin/sox',
       '/usr/bin/tesseract',
     ]);
-    expect(inside(a, id, 'echo "$PYTHONDONTWRITEBYTECODE"').stdout.trim()).toBe('1');
+    expect(output(a, id, 'echo "$PYTHONDONTWRITEBYTECODE"').trim()).toBe('1');
     const port = 20000 + (process.pid % 20000);
     const health = inside(
       a,
@@ -226,9 +229,8 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
   it('holds the PostgreSQL client, and answers 503 "degraded" when the Phylactery does not answer', () => {
     const id = first.imageId;
     // Installed from the lock like every other package: the image's own venv imports it, offline.
-    const client = inside(a, id, '/app/.venv/bin/python -c "import pg8000.native; print(pg8000.__name__)"');
-    expect(client.status, client.stderr).toBe(0);
-    expect(client.stdout).toBe('pg8000\n');
+    const client = output(a, id, '/app/.venv/bin/python -c "import pg8000.native; print(pg8000.__name__)"');
+    expect(client).toBe('pg8000\n');
 
     // Port 1 on loopback: nothing listens there, so the connection is refused at once.
     const port = 20000 + ((process.pid + 1) % 20000);
@@ -298,7 +300,7 @@ except urllib.error.HTTPError as e:
       await image(a);
       const styled = summaryOf(a);
       expect(styled.diffIds.flatMap((d, i) => (d === edited.diffIds[i] ? [] : [i]))).toEqual([8, 10, 11]);
-      expect(inside(a, styled.imageId, 'cat /app/extensions/oracle/static/tailwind.css').stdout).toContain('.ring-4 {');
+      expect(output(a, styled.imageId, 'cat /app/extensions/oracle/static/tailwind.css')).toContain('.ring-4 {');
     },
     LONG,
   );
@@ -408,7 +410,7 @@ except urllib.error.HTTPError as e:
         await step(['image']);
         const locked = summaryOf(b);
         expect(locked.systemPackages).toEqual({ 'lychd-hello': '1.0-1' });
-        expect(inside(b, locked.imageId, 'cat /usr/share/lychd-hello/version /usr/share/lychd-hello-data/version').stdout).toBe(
+        expect(output(b, locked.imageId, 'cat /usr/share/lychd-hello/version /usr/share/lychd-hello-data/version')).toBe(
           'lychd-hello 1.0-1\nlychd-hello-data 1.0-1\n',
         );
 
