@@ -144,6 +144,11 @@ describe('the inferred configuration', () => {
               "dependentTasksOutputFiles": "**/dist/forge/base/base.json",
             },
           ],
+          "lychd-buildah-version": [
+            {
+              "runtime": "node <plugin>/bin/tool-version.js buildah",
+            },
+          ],
           "lychd-codex": [
             "{workspaceRoot}/codex/**/*.toml",
             "{workspaceRoot}/extensions/*/pyproject.toml",
@@ -155,9 +160,9 @@ describe('the inferred configuration', () => {
             "{workspaceRoot}/core/**/*",
             "{workspaceRoot}/extensions/**/*",
           ],
-          "lychd-mundane-tool-versions": [
+          "lychd-mmdebstrap-version": [
             {
-              "runtime": "node <plugin>/bin/tool-version.js mmdebstrap buildah skopeo",
+              "runtime": "node <plugin>/bin/tool-version.js mmdebstrap",
             },
           ],
           "lychd-node-projects": [
@@ -187,6 +192,11 @@ describe('the inferred configuration', () => {
           "lychd-settings": [
             {
               "dependentTasksOutputFiles": "**/dist/forge/context/forge.json",
+            },
+          ],
+          "lychd-skopeo-version": [
+            {
+              "runtime": "node <plugin>/bin/tool-version.js skopeo",
             },
           ],
           "lychd-tailwind-configs": [
@@ -291,7 +301,7 @@ describe('the inferred configuration', () => {
             "inputs": [
               "{workspaceRoot}/forge/synthesis/debian.lock.json",
               "lychd-settings",
-              "lychd-mundane-tool-versions",
+              "lychd-mmdebstrap-version",
               "lychd-plugin",
             ],
             "metadata": {
@@ -515,7 +525,8 @@ describe('the inferred configuration', () => {
               "{workspaceRoot}/forge/synthesis.lock.json",
               "{workspaceRoot}/forge/Containerfile",
               "lychd-base",
-              "lychd-mundane-tool-versions",
+              "lychd-buildah-version",
+              "lychd-skopeo-version",
               "{workspaceRoot}/forge/synthesis/python/*",
               "{workspaceRoot}/forge/synthesis/node/*",
               "{workspaceRoot}/forge/synthesis/tailwind/*",
@@ -1082,6 +1093,11 @@ describe('the inferred configuration', () => {
             "dependentTasksOutputFiles": "**/dist/forge/base/base.json",
           },
         ],
+        "lychd-buildah-version": [
+          {
+            "runtime": "node <plugin>/bin/tool-version.js buildah",
+          },
+        ],
         "lychd-codex": [
           "{workspaceRoot}/config/codex/**/*.toml",
           "{workspaceRoot}/plugins/*/pyproject.toml",
@@ -1093,9 +1109,9 @@ describe('the inferred configuration', () => {
           "{workspaceRoot}/app/**/*",
           "{workspaceRoot}/plugins/**/*",
         ],
-        "lychd-mundane-tool-versions": [
+        "lychd-mmdebstrap-version": [
           {
-            "runtime": "node <plugin>/bin/tool-version.js mmdebstrap buildah skopeo",
+            "runtime": "node <plugin>/bin/tool-version.js mmdebstrap",
           },
         ],
         "lychd-node-projects": [
@@ -1125,6 +1141,11 @@ describe('the inferred configuration', () => {
         "lychd-settings": [
           {
             "dependentTasksOutputFiles": "**/dist/forge/context/forge.json",
+          },
+        ],
+        "lychd-skopeo-version": [
+          {
+            "runtime": "node <plugin>/bin/tool-version.js skopeo",
           },
         ],
         "lychd-tailwind-configs": [
@@ -1192,7 +1213,8 @@ describe('the inferred configuration', () => {
             "{workspaceRoot}/forge/synthesis.lock.json",
             "{workspaceRoot}/forge/Containerfile",
             "lychd-base",
-            "lychd-mundane-tool-versions",
+            "lychd-buildah-version",
+            "lychd-skopeo-version",
             "{workspaceRoot}/forge/synthesis/python/*",
             "{workspaceRoot}/forge/synthesis/node/*",
             "{workspaceRoot}/forge/synthesis/tailwind/*",
@@ -1360,9 +1382,10 @@ describe('every inferred target', () => {
 describe("the image's graph follows [forge] strategy", () => {
   const imageOf = async (scroll: string) => {
     const forge = (await inferred('codex', { scroll })).find((p) => p.name === 'forge')!;
-    const inputs = (target: string) =>
-      expandedInputs(forge, target).map((i) => (typeof i['fileset'] === 'string' ? i['fileset'] : JSON.stringify(i)));
-    return { dependsOn: forge.targets!['image']!.dependsOn, inputs: inputs('image'), base: inputs('base') };
+    return {
+      dependsOn: forge.targets!['image']!.dependsOn,
+      inputs: expandedInputs(forge, 'image').map((i) => (typeof i['fileset'] === 'string' ? i['fileset'] : JSON.stringify(i))),
+    };
   };
 
   it('mundane: the Containerfile on its base, built by buildah', async () => {
@@ -1370,22 +1393,15 @@ describe("the image's graph follows [forge] strategy", () => {
     // Each writer of what it hashes named directly (the base record, the settings): see writtenBefore.
     expect(image.dependsOn).toEqual(['containerfile', 'base', { projects: ['codex'], target: 'context' }]);
     expect(image.inputs).toEqual(expect.arrayContaining(['{workspaceRoot}/forge/Containerfile', expect.stringContaining('base.json')]));
+    expect(image.inputs).toEqual(expect.arrayContaining([expect.stringContaining('tool-version.js buildah')]));
     expect(image.inputs.join('\n')).not.toMatch(/flake|tool-version\.js nix/);
-    // The base's and the image's tools in one command, the same for both: Nx runs it once per run.
-    const tools = image.inputs.filter((i) => i.includes('tool-version.js'));
-    expect(tools).toEqual([expect.stringContaining('tool-version.js mmdebstrap buildah skopeo')]);
-    expect(image.base.filter((i) => i.includes('tool-version.js'))).toEqual(tools);
   });
 
   it('sovereign: flake.nix and flake.lock, built by Nix; never the base or the Containerfile', async () => {
     const image = await imageOf('[forge]\nstrategy = "sovereign"\n');
     expect(image.dependsOn).toEqual(['flake', { projects: ['codex'], target: 'context' }]);
     expect(image.inputs).toEqual(
-      expect.arrayContaining([
-        '{workspaceRoot}/flake.nix',
-        '{workspaceRoot}/flake.lock',
-        expect.stringContaining('tool-version.js nix skopeo'),
-      ]),
+      expect.arrayContaining(['{workspaceRoot}/flake.nix', '{workspaceRoot}/flake.lock', expect.stringContaining('tool-version.js nix')]),
     );
     expect(image.inputs.join('\n')).not.toMatch(/Containerfile|base\.json|tool-version\.js buildah/);
   });

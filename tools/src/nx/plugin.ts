@@ -260,16 +260,11 @@ const INPUT = {
   /** The versions of the tools a stage records: a new uv or npm must re-lock. */
   uv: 'lychd-uv-version',
   npm: 'lychd-npm-version',
-  /**
-   * The Mundane image chain's tools (mmdebstrap builds the base, buildah the image, skopeo writes
-   * its layout), asked in one command for `forge:base` and `forge:image` alike. Nx hashes the image
-   * only once the base has finished, in a later round, and answers a runtime input it has already
-   * run from memory: one tool process per run instead of two. A new buildah reruns `forge:base`
-   * too, which finds its base in the Forge's cache.
-   */
-  mundaneTools: 'lychd-mundane-tool-versions',
-  /** The Sovereign image's: Nix builds it, skopeo writes its layout. */
-  sovereignTools: 'lychd-sovereign-tool-versions',
+  mmdebstrap: 'lychd-mmdebstrap-version',
+  buildah: 'lychd-buildah-version',
+  nix: 'lychd-nix-version',
+  /** skopeo writes the OCI layout of both image paths. */
+  skopeo: 'lychd-skopeo-version',
 } as const;
 type InputName = (typeof INPUT)[keyof typeof INPUT];
 
@@ -285,7 +280,7 @@ const writtenBefore = (file: string): Input => ({ dependentTasksOutputFiles: `**
 
 function namedInputs(layout: PluginLayout, core: string): Record<InputName, Input[]> {
   const components = (glob: string) => [`{workspaceRoot}/${core}/${glob}`, `{workspaceRoot}/${layout.extensionsDir}/*/${glob}`];
-  const toolVersion = (...tools: string[]) => [{ runtime: `${pluginScript(layout, 'tool-version.js')} ${tools.join(' ')}` }];
+  const toolVersion = (tool: string) => [{ runtime: `${pluginScript(layout, 'tool-version.js')} ${tool}` }];
   return {
     [INPUT.plugin]: [...pluginFiles(layout), INPUT.pluginPackages],
     [INPUT.pluginPackages]: [pluginPackages()],
@@ -305,8 +300,10 @@ function namedInputs(layout: PluginLayout, core: string): Record<InputName, Inpu
     [INPUT.base]: [writtenBefore(BASE_RECORD_FILE)],
     [INPUT.uv]: toolVersion('uv'),
     [INPUT.npm]: toolVersion('npm'),
-    [INPUT.mundaneTools]: toolVersion('mmdebstrap', 'buildah', 'skopeo'),
-    [INPUT.sovereignTools]: toolVersion('nix', 'skopeo'),
+    [INPUT.mmdebstrap]: toolVersion('mmdebstrap'),
+    [INPUT.buildah]: toolVersion('buildah'),
+    [INPUT.nix]: toolVersion('nix'),
+    [INPUT.skopeo]: toolVersion('skopeo'),
   };
 }
 
@@ -591,7 +588,7 @@ function imageTargets(
       cache: true,
       dependsOn: afterFacts,
       // A Debian base is built from the Debian lock's files.
-      inputs: [inWorkspace(DEBIAN_LOCK_FILE), INPUT.settings, INPUT.mundaneTools, INPUT.plugin],
+      inputs: [inWorkspace(DEBIAN_LOCK_FILE), INPUT.settings, INPUT.mmdebstrap, INPUT.plugin],
       outputs: [inWorkspace(BASE_DIR)],
     },
     // Asks the archive what it serves now: never cached, run on purpose to (re-)lock.
@@ -626,8 +623,9 @@ function imageTargets(
       inputs: [
         inWorkspace(MANIFEST_FILE),
         ...(strategy === 'sovereign'
-          ? [inWorkspace(FLAKE_FILE), inWorkspace(FLAKE_LOCK), INPUT.sovereignTools]
-          : [inWorkspace(CONTAINERFILE), INPUT.base, INPUT.mundaneTools]),
+          ? [inWorkspace(FLAKE_FILE), inWorkspace(FLAKE_LOCK), INPUT.nix]
+          : [inWorkspace(CONTAINERFILE), INPUT.base, INPUT.buildah]),
+        INPUT.skopeo,
         inWorkspace(`${PYTHON_DIR}/*`),
         inWorkspace(`${NODE_DIR}/*`),
         inWorkspace(`${TAILWIND_DIR}/*`),
