@@ -30,6 +30,8 @@ function clone(token: string): WorkspaceCopy {
 }
 
 const allOutputs = () => tasks.flatMap((t) => t.outputs);
+/** Whether a file is the output path `output` or lies under it. */
+const under = (file: string, output: string) => file === output || file.startsWith(`${output}/`);
 /**
  * The image's own cold build in a second clean clone is the image tier's check
  * (test/forge/image.test.ts: two clean clones build the same ID, diff_ids and summary); here the
@@ -44,7 +46,7 @@ const IMAGE_TASK = 'forge:image';
  */
 const rebuiltOutputs = (ws: WorkspaceCopy = first) => {
   const tracked = new Set(ws.git(['ls-files']).split('\n').filter(Boolean));
-  return allOutputs().filter((o) => ![...tracked].some((f) => f === o || f.startsWith(`${o}/`)));
+  return allOutputs().filter((o) => ![...tracked].some((f) => under(f, o)));
 };
 
 /**
@@ -173,8 +175,7 @@ describe('two clones sharing the self-hosted remote cache', () => {
       second.root,
       coldTasks.flatMap((t) => t.outputs),
     );
-    const ofImage = (file: string) => image!.outputs.some((o) => file === o || file.startsWith(`${o}/`));
-    const restoredCold = new Map([...restored].filter(([file]) => !ofImage(file)));
+    const restoredCold = new Map([...restored].filter(([file]) => !image!.outputs.some((o) => under(file, o))));
     expect(restoredCold.size, 'restored files of the image').toBeLessThan(restored.size);
     // A JSON output that differs is shown whole: its digest alone does not say which field moved.
     const differing = [...restoredCold]
