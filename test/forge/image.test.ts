@@ -7,6 +7,7 @@ import { Buildah } from '../../tools/src/image/buildah';
 import type { ImageSummary } from '../../tools/src/image';
 import { requireTool } from '../../tools/src/toolchain';
 import { forgeAsync, type Ran } from '../support/run';
+import { withoutSystemPackages } from '../support/system-packages';
 import { copyWorkspace, type WorkspaceCopy } from '../support/workspace';
 import { runNx, type NxRun } from '../support/nx-run';
 import { REQUIRE_TOOLS, skipWithout } from '../toolchain/tool-gate';
@@ -48,6 +49,14 @@ function ociLayoutOf(ws: WorkspaceCopy) {
   return { manifest, inodes };
 }
 const buildahOf = (ws: WorkspaceCopy) => new Buildah(requireTool('buildah'), path.join(ws.root, 'tmp/forge/buildah'));
+
+/** The mount points under the workspaces' folders. */
+const mountsIn = (...wss: WorkspaceCopy[]) =>
+  fs
+    .readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[1] ?? '')
+    .filter((m) => wss.some((ws) => m.startsWith(`${ws.root}/`)));
 
 /** `nx run forge:image`: which tasks ran and which were cache hits. */
 async function image(ws: WorkspaceCopy, env?: NodeJS.ProcessEnv): Promise<NxRun> {
@@ -107,11 +116,7 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
   });
 
   it('leaves nothing mounted in the workspace: its tmp/ can be removed after a build', () => {
-    const mounts = fs
-      .readFileSync('/proc/mounts', 'utf8')
-      .split('\n')
-      .map((l) => l.split(' ')[1] ?? '');
-    expect(mounts.filter((m) => m.startsWith(`${a.root}/`) || m.startsWith(`${b.root}/`))).toEqual([]);
+    expect(mountsIn(a, b)).toEqual([]);
   });
 
   it('follows the summary contract and carries the synthesis label', () => {
@@ -519,4 +524,19 @@ except urllib.error.HTTPError as e:
       LONG,
     );
   });
+
+  it(
+    'builds with no system package at all, leaving no working container and nothing mounted',
+    async () => {
+      await withoutSystemPackages(a);
+      const r = await forgeAsync(['image'], { cwd: a.root });
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      const bare = summaryOf(a);
+      expect(bare.systemPackages).toEqual({});
+      expect(bare.diffIds.length).toBe(first.diffIds.length - 1);
+      expect(buildahOf(a).run(['containers', '--all', '--quiet']).stdout.trim()).toBe('');
+      expect(mountsIn(a)).toEqual([]);
+    },
+    LONG,
+  );
 });

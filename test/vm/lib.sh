@@ -8,7 +8,9 @@ W=/mnt/work
 O=$R/out
 mkdir -p "$O"
 export LYCHD_QUADLET=/usr/libexec/podman/quadlet
-CODEX="--codex $W/codex --extensions $W/extensions --synthesis $W/forge/synthesis.lock.json"
+# The candidates are built without the extensions' system packages (prepare.ts), so they are
+# staged with the Synthesis Manifest they were built from, which the host publishes beside them.
+CODEX="--codex $W/codex --extensions $W/extensions --synthesis $R/synthesis.lock.json"
 # The Forge as packed and installed (test/vm/prepare.ts), unpacked once onto the guest's disk and
 # run from the workspace as a user would. --jitless: under the VM's emulation, translating the code
 # V8 compiles costs more than it saves in a command of seconds (measured in the guest: a refused

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { IMAGE_DIR } from '../../tools/src/image';
 import { replaceFileAtomic } from '../../tools/src/shared/fsutil';
 import { WORKSPACE } from '../support/codex-fixture';
+import { withoutSystemPackages } from '../support/system-packages';
 import { copyWorkspace } from '../support/workspace';
 import { Buildah, buildImages, importBase } from './images';
 import { vmDisk } from './qemu';
@@ -14,6 +15,9 @@ import { vmDisk } from './qemu';
  * modules from the share took 2 s longer (measured under TCG).
  */
 const INSTALLED_FORGE = 'forge.tar';
+
+/** Where the guest finds the Synthesis Manifest the candidates were built from (lib.sh's CODEX). */
+const CANDIDATES_SYNTHESIS = 'synthesis.lock.json';
 
 /** The edit that makes candidate B: one extension's source, nothing the Codex or the lock sees. */
 export const EDITED_SOURCE = 'extensions/oracle/src/oracle/__init__.py';
@@ -66,10 +70,20 @@ export function prepareServices(tmp: string, disk: string, results: string): str
  * Candidate A, then B, each published whole: its layout and image.json land in
  * <results>/images/candidate-<v> by a rename, then its id in <results>/id-<v>.txt, which the
  * guest waits for.
+ *
+ * Both are built without the extensions' system packages (ffmpeg, sox, tesseract: 492 of the
+ * example image's 686 MB). Under the VM's emulation every megabyte of the Vessel is hashed and
+ * unpacked when a candidate is staged, and copied again for the pod's user mapping on its first
+ * start; the Gate and the pod do the same with or without them, and the image tier checks them in
+ * the built image. The quadlets stay the same (the scenario binds the checkout's); the Synthesis
+ * Manifest does not, so it goes into <results>/synthesis.lock.json, which the scenario stages the
+ * candidates with.
  */
-export function prepareCandidates(results: string): void {
+export async function prepareCandidates(results: string): Promise<void> {
   const ws = copyWorkspace();
   try {
+    const synthesis = await withoutSystemPackages(ws);
+    replaceFileAtomic(path.join(results, CANDIDATES_SYNTHESIS), synthesis, `${CANDIDATES_SYNTHESIS}.partial`);
     buildVessel(ws.root, results, 'a');
     ws.write(EDITED_SOURCE, `${ws.read(EDITED_SOURCE)}\n# edited for the Rebirth Gate test\n`);
     buildVessel(ws.root, results, 'b');

@@ -31,7 +31,8 @@ function prepareInChild(
 ): Promise<string> {
   const script =
     `require(${JSON.stringify(path.join(ROOT, 'tools/bin/register.js'))});` +
-    `process.stdout.write(String(require(${JSON.stringify(path.join(__dirname, 'prepare.ts'))}).${part}(...process.argv.slice(1))) + '\\n');`;
+    `Promise.resolve(require(${JSON.stringify(path.join(__dirname, 'prepare.ts'))}).${part}(...process.argv.slice(1)))` +
+    `.then((v) => process.stdout.write(String(v) + '\\n'));`;
   return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,

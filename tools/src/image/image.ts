@@ -160,6 +160,10 @@ async function bud(
   const r = await buildah.stream(
     // prettier-ignore
     ['bud', '--isolation', 'chroot', '--timestamp', '0', '--identity-label=false', '--layers',
+      // Every intermediate container goes, after a failed step too. Without it buildah keeps a stage
+      // with no instruction (`system` when no extension asks for a system package) as a working
+      // container, its overlay mounted in the workspace's tmp/.
+      '--force-rm',
       // A Debian base comes from the build context; a pinned image may be pulled, once, by its digest.
       base.kind === 'debian' ? '--pull-never' : '--pull',
       '--label', `${SYNTHESIS_LABEL}=${sources.synthesis}`, '--iidfile', iidFile, '-f', path.join(buildContext, 'Containerfile'), buildContext],
