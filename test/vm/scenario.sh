@@ -18,7 +18,7 @@ while read -r s; do printf 'vm-test-secret' | podman secret create "$s" - >/dev/
 podman images --format '{{.Repository}}:{{.Tag}} {{.ID}}'
 podman info --format 'podman {{.Version.Version}}, storage {{.Store.GraphDriverName}}, runtime {{.Host.OCIRuntime.Name}}'
 
-step "1. bind the example generation, stage and confirm the example image"
+step "1. bind the example generation, stage and confirm the example image (without its system packages: prepare.ts)"
 rec bind forge bind --codex "$W/codex" --extensions "$W/extensions"
 needed bind
 candidate a
