@@ -19,7 +19,7 @@ export class Buildah {
 
   constructor(
     readonly bin: string,
-    storeDir: string,
+    private readonly storeDir: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     fs.mkdirSync(storeDir, { recursive: true });
@@ -39,15 +39,28 @@ export class Buildah {
     return runProgramStreamed(this.bin, [...this.storeArgs, ...args], { env: this.env, onLine, cwd });
   }
 
-  /** Runs a command inside a throwaway container of an image (chroot isolation: see the notes). */
+  /**
+   * Runs a command inside a throwaway container of an image (chroot isolation: see the notes); the
+   * image needs /bin/sh. The command's output goes to files in a folder mounted into the container,
+   * never through buildah's own stdout: buildah 1.28's chroot runner exits as soon as the command
+   * has, without waiting for the thread that relays its output, and under load a command's whole
+   * output was lost with exit status 0.
+   */
   inside(image: string, command: readonly string[], runArgs: readonly string[] = []) {
     const from = this.run(['from', '--pull-never', image]);
     if (from.status !== 0) throw failure('LYCHD603', `buildah from ${image} failed`, { cause: [from.stderr.trim()] });
     const container = from.stdout.trim().split('\n').pop()!;
+    const io = fs.mkdtempSync(path.join(this.storeDir, 'io-'));
     try {
-      return this.run(['run', '--isolation', 'chroot', ...runArgs, container, '--', ...command]);
+      fs.chmodSync(io, 0o777); // the command may run as the image's own user
+      const at = '/run/lychd-io';
+      const redirected = ['/bin/sh', '-c', `exec "$@" >${at}/stdout 2>${at}/stderr`, 'sh', ...command];
+      const r = this.run(['run', '--isolation', 'chroot', '--volume', `${io}:${at}`, ...runArgs, container, '--', ...redirected]);
+      const read = (name: string) => (fs.existsSync(path.join(io, name)) ? fs.readFileSync(path.join(io, name), 'utf8') : '');
+      return { status: r.status, stdout: read('stdout'), stderr: read('stderr') + r.stderr };
     } finally {
       this.run(['rm', container]);
+      fs.rmSync(io, { recursive: true, force: true });
     }
   }
 }

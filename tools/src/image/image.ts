@@ -258,6 +258,11 @@ function installedVersions(buildah: Buildah, imageId: string, names: string[]): 
     const [name, version] = line.split('\t');
     if (name && version) versions[name] = version;
   }
+  const unread = names.filter((n) => !(n in versions));
+  if (unread.length)
+    throw imageFailure('LYCHD603', `dpkg-query in the image gave no version for ${unread.join(', ')}`, [], {
+      cause: [lastLines(r.stdout + r.stderr)],
+    });
   return versions;
 }
 
