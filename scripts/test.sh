@@ -53,7 +53,7 @@ end_run() {
 }
 trap end_run EXIT
 echo "(temporary files: $RUN_TMP; the disk has $(gb "$FREE_AT_START") free)"
-NEEDED_GB=15 # a whole run used 12.5 GB at most at once
+NEEDED_GB=12 # a whole run used 8.7 GB at most at once
 [ "$FREE_AT_START" -ge $((NEEDED_GB * 1048576)) ] ||
   echo "warning: a whole run needs about $NEEDED_GB GB of free disk, and $(df --output=target "$RUN_TMP" | tail -1) has $(gb "$FREE_AT_START"): it may stop with 'no space left on device'"
 
