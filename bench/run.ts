@@ -40,8 +40,11 @@ function parseOptions(argv: string[]): Options {
     else if (a === '--env') {
       const [k, ...v] = value().split('=');
       o.env[k!] = v.join('=');
-    } else if (a === '--keep') o.keep = true;
-    else throw new Error(`unknown argument ${a}`);
+    } else if (a === '--keep') {
+      o.keep = true;
+      // The workspace copy is a temporary folder, removed at exit unless kept (test/support/temp.ts).
+      process.env.LYCHD_TEST_KEEP = '1';
+    } else throw new Error(`unknown argument ${a}`);
   }
   if (o.sizes.some((n) => !Number.isInteger(n) || n < 2) || !Number.isInteger(o.runs) || o.runs < 1)
     throw new Error('--sizes and --runs take whole numbers');

@@ -1,9 +1,11 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Buildah } from '../../tools/src/image/buildah';
+import { NPM_CI_ARGS } from '../../tools/src/image/node-toolchain';
+import { PackageCache } from '../../tools/src/image/package-cache';
 import type { ImageSummary } from '../../tools/src/image';
 import { requireTool } from '../../tools/src/toolchain';
 import { forgeAsync, type Ran } from '../support/run';
@@ -30,8 +32,9 @@ const LONG = 3_600_000;
 let a: WorkspaceCopy;
 let b: WorkspaceCopy;
 let first: ImageSummary;
-/** What clone A's first, cold build printed. */
+/** What clone A's and clone B's first, cold builds printed. */
 let firstOutput: string;
+let outputB: string;
 /** Clone B's own Forge cache: its own base, its own .deb files. */
 let ownCache: string;
 
@@ -91,6 +94,7 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
     for (const r of builds) if (r.status === 'rejected') throw r.reason;
     first = summaryOf(a);
     firstOutput = (builds[0] as PromiseFulfilledResult<NxRun>).value.stdout;
+    outputB = (builds[1] as PromiseFulfilledResult<NxRun>).value.stdout;
   }, LONG);
 
   afterAll(() => {
@@ -113,6 +117,38 @@ describe.skipIf(skip)('the image, built by real buildah', () => {
   it("wrote the earlier stages' layers while buildah built (the base and the system packages), then removed their scratch layout", () => {
     expect(firstOutput).toContain('2 earlier stage(s) copied during the build');
     for (const ws of [a, b]) expect(fs.readdirSync(path.join(ws.root, 'tmp/forge')).filter((n) => n.startsWith('stages-'))).toEqual([]);
+  });
+
+  it("keeps clone B's filled uv and npm caches in its Forge cache, as seeds from which another workspace installs both locks offline", () => {
+    expect(outputB).toContain('uv cache: filled from the index');
+    expect(outputB).toContain('npm cache: filled from the registry');
+    const context = path.join(b.root, 'tmp/forge/context');
+    const work = tempDir('lychd-seeded-');
+    const seeded = (kind: 'uv' | 'npm') => {
+      const keys = fs.readdirSync(path.join(ownCache, 'package-caches', kind));
+      expect(keys).toHaveLength(1);
+      const cache = new PackageCache(path.join(work, `${kind}-cache`), kind, keys[0]!, { LYCHD_FORGE_CACHE: ownCache });
+      expect(cache.prepare()).toBe('seeded');
+      return cache.dir;
+    };
+    // As the build's builder stage: every member from its sources, every dependency from the cache alone.
+    fs.cpSync(path.join(context, 'app'), path.join(work, 'app'), { recursive: true });
+    const synced = spawnSync(path.join(context, '.forge/uv'), ['sync', '--frozen', '--offline', '--no-dev', '--python', 'python3.11'], {
+      cwd: path.join(work, 'app/forge/synthesis/python'),
+      encoding: 'utf8',
+      env: { ...process.env, UV_CACHE_DIR: seeded('uv'), UV_PROJECT_ENVIRONMENT: path.join(work, 'venv'), UV_PYTHON_DOWNLOADS: 'never' },
+    });
+    expect(synced.status, synced.stderr).toBe(0);
+    // As the node stage: the pinned npm, offline.
+    fs.cpSync(path.join(context, 'node'), path.join(work, 'node'), { recursive: true });
+    const toolchain = path.join(context, '.forge/node');
+    const installed = spawnSync(
+      path.join(toolchain, 'node/bin/node'),
+      [path.join(toolchain, 'npm/bin/npm-cli.js'), ...NPM_CI_ARGS, '--offline', '--cache', seeded('npm')],
+      { cwd: path.join(work, 'node'), encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } },
+    );
+    expect(installed.status, installed.stderr).toBe(0);
+    expect(fs.existsSync(path.join(work, 'node/node_modules/.package-lock.json'))).toBe(true);
   });
 
   it('leaves nothing mounted in the workspace: its tmp/ can be removed after a build', () => {

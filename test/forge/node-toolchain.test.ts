@@ -98,7 +98,10 @@ describe("the node stage's pinned Node and npm", () => {
         `{"lockfileVersion":3,"packages":{"node_modules/a":{"version":"${version}"}}}\n`,
       );
     };
-    const fill = () => fillNpmCache({ toolchainDir, lockDir, cacheDir: path.join(work, 'cache'), scratch: path.join(work, 'scratch') });
+    // The Forge's own cache, where each filled cache is kept as a seed for other workspaces.
+    const env = { ...process.env, LYCHD_FORGE_CACHE: path.join(work, 'forge-cache') };
+    const fill = (cache = 'cache') =>
+      fillNpmCache({ toolchainDir, lockDir, cacheDir: path.join(work, cache), scratch: path.join(work, 'scratch'), env });
     const count = () => fs.readFileSync(calls, 'utf8').trim().split('\n').length;
 
     lock('1.0.0');
@@ -114,5 +117,13 @@ describe("the node stage's pinned Node and npm", () => {
     fill();
     expect(count()).toBe(3);
     expect(fs.existsSync(path.join(work, 'scratch'))).toBe(false);
+    // Another workspace's build context with the same lock copies the seed: npm is not asked again.
+    fill('other-cache');
+    expect(count()).toBe(3);
+    expect(fs.readFileSync(path.join(work, 'other-cache', '.lychd-filled'), 'utf8')).toBe(
+      fs.readFileSync(path.join(work, 'cache', '.lychd-filled'), 'utf8'),
+    );
+    // Seeds for both locks, none for the failed fill (it had the same key as the second).
+    expect(fs.readdirSync(path.join(work, 'forge-cache', 'package-caches', 'npm'))).toHaveLength(2);
   });
 });

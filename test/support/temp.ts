@@ -3,7 +3,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const made: string[] = [];
-const keep = process.env.LYCHD_TEST_KEEP === '1';
 
 /**
  * A fresh temporary folder, removed with all it holds when the test file ends, passed or failed
@@ -20,7 +19,7 @@ export function tempDir(prefix: string, parent = os.tmpdir()): string {
 }
 
 export function removeTempDirs(): void {
-  if (keep) return;
+  if (process.env.LYCHD_TEST_KEEP === '1') return;
   for (const dir of made.splice(0).reverse()) {
     try {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { requireTool, runProgram, toolVersion } from '../toolchain';
+import { sha256 } from '../shared/digest';
+import { describeCache, PackageCache } from './package-cache';
+import type { ContainerfileData } from './containerfile';
 import type { IndexedDeb } from '../artifacts/debian-lock';
 import type { BaseRecord } from '../artifacts/base-record';
 import { forgeCacheDir } from '../shared/forge-cache';
@@ -100,7 +103,7 @@ async function buildLocked(
     : new Map<IndexedDeb, string>();
   const buildContext = path.join(work, 'context');
   stageBuildContext({ workspaceRoot, dir: buildContext, data, containerfile: CONTAINERFILE, baseTar: base.tar, uv });
-  fillUvCache(uv, path.join(buildContext, 'app'), data.workspace, data.python, path.join(work, 'host-venv'), env);
+  fillUvCache({ uv, buildContext, data, venv: path.join(work, 'host-venv'), env, workspaceRoot, progress });
   // The host sync may leave build files beside the sources: lay them out again, as committed.
   stageBuildContext({ workspaceRoot, dir: buildContext, data, containerfile: CONTAINERFILE, baseTar: base.tar, uv });
   stageDebs(debs, path.join(buildContext, '.forge', 'debs'));
@@ -114,6 +117,7 @@ async function buildLocked(
       cacheDir: path.join(buildContext, '.forge', 'npm-cache'),
       scratch: path.join(work, 'host-node'),
       env,
+      progress,
     });
   }
 
@@ -224,14 +228,43 @@ function stageDebs(debs: Map<IndexedDeb, string>, dir: string): void {
   }
 }
 
-/** `uv sync --frozen` on the host into a throwaway venv: fills the cache the build mounts. */
-function fillUvCache(uv: string, appDir: string, workspace: string, python: string, venv: string, env: NodeJS.ProcessEnv): void {
-  const r = runProgram(uv, ['sync', '--frozen', '--no-dev', '--python', `python${python}`], {
-    cwd: path.join(appDir, workspace),
+/**
+ * `uv sync --frozen` on the host into a throwaway venv: fills the cache the build mounts. A new
+ * build context starts from the Forge's seed for the same lock (package-cache.ts), and the sync
+ * then downloads nothing; it still runs, since it builds the members from their current sources.
+ */
+function fillUvCache(opts: {
+  uv: string;
+  buildContext: string;
+  data: ContainerfileData;
+  venv: string;
+  env: NodeJS.ProcessEnv;
+  workspaceRoot: string;
+  progress: (line: string) => void;
+}): void {
+  const { uv, buildContext, data, env } = opts;
+  const deps = path.join(buildContext, 'deps');
+  const manifests = [
+    `${data.workspace}/pyproject.toml`,
+    `${data.workspace}/uv.lock`,
+    ...data.components.map((c) => `${c.path}/pyproject.toml`),
+  ];
+  const key = sha256(
+    [
+      toolVersion('uv', { env, workspaceRoot: opts.workspaceRoot }),
+      data.python,
+      ...manifests.flatMap((f) => [f, fs.readFileSync(path.join(deps, f), 'utf8')]),
+    ].join('\n'),
+  );
+  const cache = new PackageCache(path.join(buildContext, '.forge', 'uv-cache'), 'uv', key, env);
+  const state = cache.prepare();
+  opts.progress(`  uv cache: ${describeCache(state, 'the index')}`);
+  const r = runProgram(uv, ['sync', '--frozen', '--no-dev', '--python', `python${data.python}`], {
+    cwd: path.join(buildContext, 'app', data.workspace),
     env: {
       ...env,
-      UV_CACHE_DIR: path.join(appDir, '..', '.forge', 'uv-cache'),
-      UV_PROJECT_ENVIRONMENT: venv,
+      UV_CACHE_DIR: cache.dir,
+      UV_PROJECT_ENVIRONMENT: opts.venv,
       UV_PYTHON_DOWNLOADS: 'never',
       UV_NO_INSTALLER_METADATA: '1',
       UV_LINK_MODE: 'copy',
@@ -239,10 +272,11 @@ function fillUvCache(uv: string, appDir: string, workspace: string, python: stri
     timeoutMs: 1_200_000,
   });
   if (r.status !== 0)
-    throw imageFailure('LYCHD603', `filling the uv cache from ${workspace}/uv.lock failed (uv sync --frozen, exit ${r.status})`, [], {
+    throw imageFailure('LYCHD603', `filling the uv cache from ${data.workspace}/uv.lock failed (uv sync --frozen, exit ${r.status})`, [], {
       cause: [lastLines(r.stderr + r.stdout)],
-      hint: `the host needs python${python} (the image's Python) and access to the lock's index, once; later builds use the cache`,
+      hint: `the host needs python${data.python} (the image's Python) and access to the lock's index, once; later builds use the cache`,
     });
+  if (state === 'to fill') cache.markFilled();
 }
 
 /** `dpkg-query` inside the built image: the versions apt actually installed. */

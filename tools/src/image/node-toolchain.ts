@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { runProgram } from '../toolchain';
 import { sha256 } from '../shared/digest';
 import { imageFailure, lastLines } from './errors';
+import { describeCache, PackageCache } from './package-cache';
 
 /**
  * The Node and npm that install the synthesized npm lock and build the Tailwind CSS in the
@@ -151,11 +152,11 @@ export function fillNpmCache(opts: {
   cacheDir: string;
   scratch: string;
   env?: NodeJS.ProcessEnv;
+  progress?: (line: string) => void;
 }): void {
-  const { toolchainDir, lockDir, cacheDir, scratch, env = process.env } = opts;
+  const { toolchainDir, lockDir, cacheDir, scratch, env = process.env, progress = () => {} } = opts;
   // A cache filled from this very package.json and lock by this very npm holds every tarball already: the fill,
-  // an `npm ci` of about a second, is skipped. The marker is written only after a fill succeeded.
-  const marker = path.join(cacheDir, '.lychd-filled');
+  // an `npm ci` of about a second, is skipped. A new build context copies the Forge's seed of it (package-cache.ts).
   const key = sha256(
     [
       ...['package.json', 'package-lock.json'].map((file) => fs.readFileSync(path.join(lockDir, file), 'utf8')),
@@ -163,8 +164,10 @@ export function fillNpmCache(opts: {
       ...NPM_CI_ARGS,
     ].join('\n'),
   );
-  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === key) return;
-  fs.rmSync(marker, { force: true });
+  const cache = new PackageCache(cacheDir, 'npm', key, env);
+  const state = cache.prepare();
+  progress(`  npm cache: ${describeCache(state, 'the registry')}`);
+  if (state !== 'to fill') return;
   fs.rmSync(scratch, { recursive: true, force: true });
   fs.mkdirSync(scratch, { recursive: true });
   for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(lockDir, file), path.join(scratch, file));
@@ -182,7 +185,7 @@ export function fillNpmCache(opts: {
       [],
       { cause: [lastLines(r.stderr + r.stdout)], hint: 'the host needs access to the npm registry once; later builds use the cache' },
     );
-  fs.writeFileSync(marker, key);
+  cache.markFilled();
 }
 
 /** `npm ci` as the build runs it (plus `--offline` there): no lifecycle script, no audit, no log files. */
