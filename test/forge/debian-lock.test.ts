@@ -107,6 +107,18 @@ describe.skipIf(missing.length > 0 && !REQUIRE_TOOLS)('the Debian lock, against 
     const cache = path.join(dir, 'cache-a');
     const files = await fetchLockedDebs(lock, { cacheDir: cache, workDir: path.join(dir, 'work') });
     expect([...files.values()].map((f) => path.basename(f)).sort()).toEqual(lock.packages.map((p) => `${p.sha256}.deb`).sort());
+    // Each file's check is remembered by its identity; a file changed since (same size, other bytes) is
+    // hashed again, found wrong and fetched anew.
+    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(cache, 'debs', 'checked.json'), 'utf8'))).sort()).toEqual(
+      lock.packages.map((p) => p.sha256).sort(),
+    );
+    const spoiled = [...files.values()][0]!;
+    const good = fs.readFileSync(spoiled);
+    fs.writeFileSync(spoiled, Buffer.alloc(good.length, 0x41));
+    const progress: string[] = [];
+    await fetchLockedDebs(lock, { cacheDir: cache, workDir: path.join(dir, 'work'), progress: (l) => progress.push(l) });
+    expect(progress.join('\n')).toContain('2 locked .deb file(s): 1 fetched, 1 from the cache');
+    expect(fs.readFileSync(spoiled).equals(good)).toBe(true);
     // The base is built from its locked files too: with withBase, those are fetched and checked as well.
     const withBase = await fetchLockedDebs(lock, {
       withBase: true,

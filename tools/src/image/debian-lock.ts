@@ -10,6 +10,7 @@ import { readDebianLock, requestedSpecs, type DebianArchive, type DebianLock, ty
 import { debianLockDigest } from '../synthesis/manifest';
 import type { SynthesisManifest } from '../artifacts/synthesis-manifest';
 import { canonicalJson, fileSha256Streamed, sha256 } from '../shared/digest';
+import { fileIdentity } from '../shared/fsutil';
 import { replaceFileAtomic } from '../shared/fsutil';
 import { runProgram } from '../toolchain';
 import { PrivateApt, UnknownDebianPackages } from './apt';
@@ -179,22 +180,76 @@ export async function fetchLockedDebs(
   const files = new Map<IndexedDeb, string>();
   const failed: Array<{ pkg: IndexedDeb; field: string; why: string }> = [];
   let fetched = 0;
+  const checked = new CheckedDebs(dir);
   for (const pkg of packages) {
     const cached = path.join(dir, `${pkg.sha256}.deb`);
-    if (fs.existsSync(cached) && (await fileSha256Streamed(cached)) === pkg.sha256) {
+    if (await checked.holds(cached, pkg.sha256)) {
       files.set(pkg, cached);
       continue;
     }
     const got = await download(`${archive.uri}/${pkg.filename}`, cached, pkg.sha256);
     if (got) failed.push({ pkg, field: `${inBase.has(pkg) ? 'base.packages' : 'packages'}.${pkg.name}`, why: got });
     else {
+      checked.remember(cached, pkg.sha256);
       files.set(pkg, cached);
       fetched++;
     }
   }
+  checked.save();
   if (failed.length) throw archiveMoved(archive, failed, path.join(workDir, 'apt-now'), env);
   progress(`  ${packages.length} locked .deb file(s): ${fetched} fetched, ${packages.length - fetched} from the cache (${dir})`);
   return files;
+}
+
+/**
+ * The cached .deb files whose sha256 was checked, remembered by each file's identity (checked.json
+ * in the cache): a file is hashed again only when it changed since, not on every build (217 files,
+ * 141 MB and a third of a second for the example).
+ */
+class CheckedDebs {
+  private readonly file: string;
+  private readonly known: Record<string, string>;
+  private changed = false;
+
+  constructor(dir: string) {
+    this.file = path.join(dir, 'checked.json');
+    let known: unknown;
+    try {
+      known = JSON.parse(fs.readFileSync(this.file, 'utf8'));
+    } catch {
+      // none yet, or unreadable: every file is hashed once more
+    }
+    this.known = known && typeof known === 'object' && !Array.isArray(known) ? (known as Record<string, string>) : {};
+  }
+
+  /** The cached file is there and has this sha256. */
+  async holds(file: string, sha256: string): Promise<boolean> {
+    if (!fs.existsSync(file)) return false;
+    const identity = fileIdentity(file);
+    if (this.known[sha256] === identity) return true;
+    if ((await fileSha256Streamed(file)) !== sha256) return false;
+    // Remembered only if it did not change while it was hashed.
+    if (fileIdentity(file) === identity) this.remember(file, sha256);
+    return true;
+  }
+
+  /** A file whose bytes were just found to have this sha256. */
+  remember(file: string, sha256: string): void {
+    this.known[sha256] = fileIdentity(file);
+    this.changed = true;
+  }
+
+  save(): void {
+    if (!this.changed) return;
+    const tmp = `${this.file}.${process.pid}`;
+    try {
+      fs.writeFileSync(tmp, JSON.stringify(this.known));
+      // Another build's save may be replaced: its files are hashed once more, nothing else.
+      fs.renameSync(tmp, this.file);
+    } catch {
+      fs.rmSync(tmp, { force: true });
+    }
+  }
 }
 
 /** Fetches one file into `to` when its sha256 is `sha256`; else says what went wrong. */

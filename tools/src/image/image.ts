@@ -214,18 +214,32 @@ function publish(
   }
 }
 
-/** The locked .deb files under their archive names, linked from the cache: the folder the system step mounts. */
+/**
+ * The locked .deb files under their archive names, linked from the cache: the folder the system
+ * step mounts. A link already there to the same file stays: linking changes the file's ctime, by
+ * which the cache remembers it was checked (debian-lock.ts, CheckedDebs).
+ */
 function stageDebs(debs: Map<IndexedDeb, string>, dir: string): void {
-  fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  for (const [pkg, file] of debs) {
-    const to = path.join(dir, debFileName(pkg));
+  const wanted = new Map([...debs].map(([pkg, file]) => [debFileName(pkg), file]));
+  for (const name of fs.readdirSync(dir)) {
+    const from = wanted.get(name);
+    if (from === undefined || !sameFile(path.join(dir, name), from)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+  }
+  for (const [name, file] of wanted) {
+    const to = path.join(dir, name);
+    if (fs.existsSync(to)) continue;
     try {
       fs.linkSync(file, to);
     } catch {
       fs.copyFileSync(file, to);
     }
   }
+}
+
+function sameFile(a: string, b: string): boolean {
+  const [x, y] = [fs.lstatSync(a), fs.statSync(b)];
+  return x.isFile() && x.dev === y.dev && x.ino === y.ino;
 }
 
 /**

@@ -2,6 +2,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { byCodePoint } from './order';
 
+/**
+ * A file's identity as the kernel keeps it: device, inode, size and times. Any write to the file
+ * or its replacement changes it (the kernel sets ctime, no caller can), so a fact learned from
+ * the file's bytes (a digest, a tool's version) can be remembered under it.
+ */
+export function fileIdentity(file: string): string {
+  const st = fs.statSync(file, { bigint: true });
+  return [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join(':');
+}
+
 /** fsync a directory so the entries created, renamed or removed in it survive power loss. */
 export function fsyncDir(dir: string): void {
   const fd = fs.openSync(dir, 'r');

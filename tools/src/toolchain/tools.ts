@@ -2,6 +2,7 @@ import { accessSync, constants, mkdirSync, readFileSync, realpathSync, renameSyn
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { forgeCacheDir } from '../shared/forge-cache';
+import { fileIdentity } from '../shared/fsutil';
 import { failure } from '../diagnostics';
 import { MissingToolError } from './missing-tool';
 import { runProgram } from './run';
@@ -149,8 +150,7 @@ export function installedToolVersion(name: ToolName, opts: ToolOptions = {}): st
 function rememberedVersion(name: ToolName, bin: string, opts: ToolOptions): string {
   if (name === 'nix') return askVersion(name, bin, opts);
   const real = realpathSync(bin);
-  const st = statSync(real, { bigint: true });
-  const key = [real, st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join(':');
+  const key = `${real}:${fileIdentity(real)}`;
   const file = join(forgeCacheDir(opts.env ?? process.env), 'tool-versions', `${name}.json`);
   try {
     const known = JSON.parse(readFileSync(file, 'utf8')) as { key?: unknown; version?: unknown };
