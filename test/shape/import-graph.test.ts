@@ -51,6 +51,11 @@ const ALLOWED: Allowance[] = [
   },
   { from: 'scribe/*', to: 'codex/*', why: 'the Scribe runs once per rune folder on validated runes: no loader' },
   { from: 'tasks/*', to: 'codex/*', why: 'each task reads the Codex folders or one rune file: no loader' },
+  {
+    from: 'tasks/*',
+    to: 'scribe/*',
+    why: "each task loads its own renderer, or the facts it needs (a rune folder's runes, the runtimes that need shared memory), not every renderer and the toolchain",
+  },
   { from: 'cli/*', to: 'codex/*', why: 'cli/paths.ts, loaded by every command, needs the Codex folders only; the others one module each' },
   { from: 'generators/*', to: 'codex/*', why: 'the generators write a Codex; they do not load one' },
   { from: 'synthesis/*', to: 'codex/*', why: 'the Codex folders, the registry and TOML helpers, not the loader' },
@@ -78,12 +83,6 @@ const ALLOWED: Allowance[] = [
     to: 'scribe/secrets.ts',
     why: 'the bind on this host checks that the secrets exist, without the renderers',
   },
-  {
-    from: 'tasks/facts.ts',
-    to: 'scribe/federated.ts',
-    why: "a rune folder's facts: which runes its folder renders (the others are the federated part's)",
-  },
-  { from: 'tasks/facts.ts', to: 'scribe/pod.ts', why: "a rune folder's facts: the runtimes that need shared memory, not the renderers" },
   { from: '*', to: 'scribe/names.ts', why: 'the unit and service names, as the Scribe names them, without the renderers' },
   { from: 'rebirth/store.ts', to: 'inscription/generation.ts', why: "the Gate's store reads a generation, without the bind machinery" },
 ];

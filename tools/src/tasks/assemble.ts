@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readRuneUnits } from './output-readers';
 import { listFiles } from '../codex/files';
-import { assembleGeneration } from '../scribe';
+import { assembleGeneration } from '../scribe/generation';
 import { writeOutputDir } from '../shared/fsutil';
 import type { Task } from './task';
 

@@ -2,14 +2,13 @@ import * as path from 'node:path';
 import { readCodexFacts } from './output-readers';
 import { codexFromFacts } from './facts';
 import type { Aggregate } from '../nx/plugin-layout';
-import {
-  renderCapabilities,
-  renderCoreServices,
-  renderCovenTargets,
-  renderFederatedSoulstones,
-  renderObservability,
-  renderPod,
-} from '../scribe';
+// Each renderer by its own module, not the scribe index (which loads the toolchain too).
+import { renderCapabilities } from '../scribe/capabilities';
+import { renderCoreServices } from '../scribe/core';
+import { renderCovenTargets } from '../scribe/coven-targets';
+import { renderFederatedSoulstones } from '../scribe/federated';
+import { renderObservability } from '../scribe/observability';
+import { renderPod } from '../scribe/pod';
 import type { Codex } from '../codex';
 import { writeOutputDir } from '../shared/fsutil';
 import type { Task } from './task';

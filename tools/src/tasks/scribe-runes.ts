@@ -1,8 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hasErrors, loadRuneFile, renderDiagnostic, unreadable } from '../codex';
+// Each module by its own path, not the codex and scribe indexes: this task runs once per rune
+// folder, and those would load the whole loader and every renderer (ajv, re2js, the toolchain).
+import { hasErrors, renderDiagnostic } from '../codex/diagnostics';
+import { loadRuneFile } from '../codex/load-rune';
+import { unreadable } from '../codex/read-file';
 import { reportFailure } from '../diagnostics';
-import { renderSoulstone } from '../scribe';
+import { renderSoulstone } from '../scribe/soulstone';
 import { readRuneFacts, type RuneFacts } from './output-readers';
 import { canonicalJson } from '../shared/digest';
 import type { Task } from './task';
