@@ -55,7 +55,8 @@ function copyInto(from: string, to: string, rel: string): void {
   fs.writeFileSync(target, readPlainFile(path.join(from, rel)));
 }
 
-function linkOrCopy(from: string, to: string): void {
+/** A hard link where the file system allows one, else a copy. */
+export function linkOrCopy(from: string, to: string): void {
   try {
     fs.linkSync(from, to);
   } catch {

@@ -10,8 +10,7 @@ import { readDebianLock, requestedSpecs, type DebianArchive, type DebianLock, ty
 import { debianLockDigest } from '../synthesis/manifest';
 import type { SynthesisManifest } from '../artifacts/synthesis-manifest';
 import { canonicalJson, fileSha256Streamed, sha256 } from '../shared/digest';
-import { fileIdentity } from '../shared/fsutil';
-import { replaceFileAtomic } from '../shared/fsutil';
+import { fileIdentity, replaceFileAtomic } from '../shared/fsutil';
 import { runProgram } from '../toolchain';
 import { PrivateApt, UnknownDebianPackages } from './apt';
 import { forgeCacheDir } from '../shared/forge-cache';
@@ -241,13 +240,12 @@ class CheckedDebs {
 
   save(): void {
     if (!this.changed) return;
-    const tmp = `${this.file}.${process.pid}`;
+    const tmp = `.checked.json.tmp-${process.pid}`;
     try {
-      fs.writeFileSync(tmp, JSON.stringify(this.known));
       // Another build's save may be replaced: its files are hashed once more, nothing else.
-      fs.renameSync(tmp, this.file);
+      replaceFileAtomic(this.file, JSON.stringify(this.known), tmp);
     } catch {
-      fs.rmSync(tmp, { force: true });
+      fs.rmSync(path.join(path.dirname(this.file), tmp), { force: true });
     }
   }
 }

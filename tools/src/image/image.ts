@@ -10,7 +10,7 @@ import { forgeCacheDir } from '../shared/forge-cache';
 import { debFileName, debianArchiveOf, fetchLockedDebs } from './debian-lock';
 import { Buildah } from './buildah';
 import { CONTAINERFILE } from './containerfile';
-import { stageBuildContext } from './build-context';
+import { linkOrCopy, stageBuildContext } from './build-context';
 import { ensureNodeToolchain, fillNpmCache } from './node-toolchain';
 import { imageFailure, lastLines } from './errors';
 import { missingPackageProblems, missingPackages } from './missing-package';
@@ -226,15 +226,7 @@ function stageDebs(debs: Map<IndexedDeb, string>, dir: string): void {
     const from = wanted.get(name);
     if (from === undefined || !sameFile(path.join(dir, name), from)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
   }
-  for (const [name, file] of wanted) {
-    const to = path.join(dir, name);
-    if (fs.existsSync(to)) continue;
-    try {
-      fs.linkSync(file, to);
-    } catch {
-      fs.copyFileSync(file, to);
-    }
-  }
+  for (const [name, file] of wanted) if (!fs.existsSync(path.join(dir, name))) linkOrCopy(file, path.join(dir, name));
 }
 
 function sameFile(a: string, b: string): boolean {

@@ -40,7 +40,7 @@ export class PackageCache {
   }
 
   /** Filled for this very key already. */
-  get filled(): boolean {
+  private get filled(): boolean {
     try {
       return fs.readFileSync(path.join(this.dir, MARKER), 'utf8') === this.key;
     } catch {
